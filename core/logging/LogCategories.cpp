@@ -1,0 +1,11 @@
+#include "logging/LogCategories.h"
+
+Q_LOGGING_CATEGORY(lcStore, "qpos.store")
+Q_LOGGING_CATEGORY(lcCheckout, "qpos.checkout")
+Q_LOGGING_CATEGORY(lcAlipay, "qpos.gateway.alipay")
+Q_LOGGING_CATEGORY(lcWechat, "qpos.gateway.wechat")
+Q_LOGGING_CATEGORY(lcSync, "qpos.sync")
+Q_LOGGING_CATEGORY(lcConfig, "qpos.config")
+Q_LOGGING_CATEGORY(lcUi, "qpos.ui")
+Q_LOGGING_CATEGORY(lcSandbox, "qpos.sandbox")
+Q_LOGGING_CATEGORY(lcServer, "qpos.server")

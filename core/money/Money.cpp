@@ -1,0 +1,102 @@
+#include "money/Money.h"
+
+#include <QCoreApplication>
+
+namespace qpos::money {
+
+namespace {
+
+QString tr(const char* text) {
+    return QCoreApplication::translate("qpos::money", text);
+}
+
+Error refuse(const QString& what, const QString& code, const QString& reason) {
+    const QString field = what.isEmpty() ? tr("Amount") : what;
+    return Error{code, tr("%1: %2").arg(field, reason)};
+}
+
+bool isAsciiDigit(QChar c) {
+    return c.unicode() >= '0' && c.unicode() <= '9';
+}
+
+} // namespace
+
+Result<Fen> parseYuan(QStringView text, Sign sign, const QString& what) {
+    if (text.isEmpty())
+        return refuse(what, QStringLiteral("money.empty"), tr("enter an amount such as 12.34"));
+
+    for (QChar c : text) {
+        if (c.isSpace())
+            return refuse(what, QStringLiteral("money.space"),
+                          tr("remove the spaces from the amount"));
+        if (c == u'-')
+            return refuse(what, QStringLiteral("money.negative"),
+                          tr("a negative amount is not allowed"));
+        if (c == u'+')
+            return refuse(what, QStringLiteral("money.sign"),
+                          tr("write the amount without a '+' sign"));
+        if (c == u'e' || c == u'E')
+            return refuse(what, QStringLiteral("money.exponent"),
+                          tr("write the amount as plain digits, such as 12.34, not in "
+                             "exponent form"));
+        if (c == u',')
+            return refuse(what, QStringLiteral("money.grouping"),
+                          tr("write the amount without thousands separators"));
+        if (c != u'.' && !isAsciiDigit(c))
+            return refuse(what, QStringLiteral("money.character"),
+                          tr("only the digits 0-9 and one decimal point are allowed"));
+    }
+
+    const qsizetype dot = text.indexOf(u'.');
+    const QStringView whole = dot < 0 ? text : text.left(dot);
+    const QStringView fraction = dot < 0 ? QStringView() : text.mid(dot + 1);
+    if (dot >= 0 && fraction.contains(u'.'))
+        return refuse(what, QStringLiteral("money.character"),
+                      tr("only one decimal point is allowed"));
+    if (whole.isEmpty())
+        return refuse(what, QStringLiteral("money.format"),
+                      tr("write a digit before the decimal point, such as 0.50"));
+    if (dot >= 0 && fraction.isEmpty())
+        return refuse(what, QStringLiteral("money.format"),
+                      tr("write a digit after the decimal point, or leave the point out"));
+    if (fraction.size() > 2)
+        return refuse(what, QStringLiteral("money.precision"),
+                      tr("at most two decimals (fen) are allowed"));
+    if (whole.size() > 1 && whole.front() == u'0')
+        return refuse(what, QStringLiteral("money.format"), tr("remove the leading zeros"));
+    // Anything longer than nine integer digits is over the limit; checking the length first
+    // keeps the arithmetic below far from overflow.
+    if (whole.size() > 9)
+        return refuse(what, QStringLiteral("money.too_large"),
+                      tr("the largest amount allowed is %1").arg(formatYuan(kMaxFen)));
+
+    Fen fen = 0;
+    for (QChar c : whole)
+        fen = fen * 10 + (c.unicode() - '0');
+    fen *= 100;
+    if (fraction.size() >= 1)
+        fen += (fraction[0].unicode() - '0') * 10;
+    if (fraction.size() == 2)
+        fen += fraction[1].unicode() - '0';
+
+    if (fen > kMaxFen)
+        return refuse(what, QStringLiteral("money.too_large"),
+                      tr("the largest amount allowed is %1").arg(formatYuan(kMaxFen)));
+    if (fen == 0 && sign == Sign::Positive)
+        return refuse(what, QStringLiteral("money.zero"), tr("the amount must be at least 0.01"));
+    return fen;
+}
+
+QString formatYuan(Fen fen) {
+    const bool negative = fen < 0;
+    // Work on the unsigned magnitude so the most negative value cannot overflow.
+    const quint64 magnitude = negative ? quint64(0) - quint64(fen) : quint64(fen);
+    const quint64 yuan = magnitude / 100;
+    const quint64 cents = magnitude % 100;
+    QString text = QString::number(yuan) + u'.' + QString::number(cents).rightJustified(2, u'0');
+    if (negative)
+        text.prepend(u'-');
+    return text;
+}
+
+} // namespace qpos::money

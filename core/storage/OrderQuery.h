@@ -1,0 +1,58 @@
+#pragma once
+
+#include "money/Money.h"
+#include "orders/Channel.h"
+#include "orders/Order.h"
+#include "orders/OrderState.h"
+
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace qpos {
+
+// Position in the order list: the last row of the previous page (newest first).
+struct OrderCursor {
+    qint64 createdAtMs = 0;
+    qint64 id = 0;
+};
+
+// A page of the order list, newest first. Times are UTC ms, [fromMs, toMs).
+struct OrderFilter {
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    QList<OrderState> states;       // empty: all
+    std::optional<Channel> channel; // empty: all
+    QString search;                 // part of an order number, or the provider's trade number
+    int limit = 50;
+    std::optional<OrderCursor> after;
+};
+
+struct OrderPage {
+    QList<Order> orders;
+    std::optional<OrderCursor> next; // set when more rows may follow
+};
+
+// Sales of one China calendar day through one channel.
+struct DailyTotal {
+    int day = 0; // yyyyMMdd
+    Channel channel = Channel::Alipay;
+    qint64 paidCount = 0;
+    money::Fen paidFen = 0;
+    money::Fen refundedFen = 0;
+
+    money::Fen netFen() const { return paidFen - refundedFen; }
+};
+
+// A change waiting to be uploaded to the store backend.
+struct OutboxEntry {
+    qint64 id = 0;
+    qint64 eventId = 0;
+    QString idempotencyKey;
+    QByteArray payload; // compact JSON
+    int attempts = 0;
+    qint64 createdAtMs = 0;
+};
+
+} // namespace qpos

@@ -1,0 +1,156 @@
+#include "storage/OrderSchema.h"
+
+#include "logging/LogCategories.h"
+#include "storage/Database.h"
+
+#include <QCoreApplication>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QStringList>
+
+namespace qpos::order_schema {
+
+namespace {
+
+// Version 1: the ledger. Orders, their items, every applied change, and the outbox that
+// carries each change to the store backend.
+const char* const kVersion1[] = {
+    R"(CREATE TABLE orders (
+        id                INTEGER PRIMARY KEY,
+        out_trade_no      TEXT    NOT NULL UNIQUE,
+        channel           TEXT    NOT NULL CHECK (channel IN ('alipay', 'wechat')),
+        flow              TEXT    NOT NULL CHECK (flow IN ('qr', 'code')),
+        amount_fen        INTEGER NOT NULL CHECK (amount_fen > 0),
+        refunded_fen      INTEGER NOT NULL DEFAULT 0
+                                  CHECK (refunded_fen >= 0 AND refunded_fen <= amount_fen),
+        subject           TEXT    NOT NULL,
+        state             INTEGER NOT NULL CHECK (state BETWEEN 0 AND 7),
+        provider_trade_no TEXT,
+        store_id          TEXT    NOT NULL,
+        terminal_id       TEXT    NOT NULL,
+        cashier_id        TEXT,
+        created_at_ms     INTEGER NOT NULL,
+        updated_at_ms     INTEGER NOT NULL,
+        paid_at_ms        INTEGER
+    ))",
+    R"(CREATE TABLE order_items (
+        order_id       INTEGER NOT NULL REFERENCES orders(id),
+        line_no        INTEGER NOT NULL,
+        name           TEXT    NOT NULL,
+        quantity       INTEGER NOT NULL CHECK (quantity > 0),
+        unit_price_fen INTEGER NOT NULL CHECK (unit_price_fen >= 0),
+        PRIMARY KEY (order_id, line_no)
+    ) WITHOUT ROWID)",
+    R"(CREATE TABLE order_events (
+        id              INTEGER PRIMARY KEY,
+        order_id        INTEGER NOT NULL REFERENCES orders(id),
+        old_state       INTEGER,
+        new_state       INTEGER NOT NULL,
+        source          TEXT    NOT NULL,
+        actor           TEXT    NOT NULL DEFAULT '',
+        at_ms           INTEGER NOT NULL,
+        refunded_fen    INTEGER NOT NULL DEFAULT 0,
+        provider_fields TEXT    NOT NULL DEFAULT '{}',
+        note            TEXT    NOT NULL DEFAULT ''
+    ))",
+    "CREATE INDEX order_events_by_order ON order_events(order_id, id)",
+    R"(CREATE TABLE outbox (
+        id                 INTEGER PRIMARY KEY,
+        event_id           INTEGER NOT NULL UNIQUE REFERENCES order_events(id),
+        idempotency_key    TEXT    NOT NULL UNIQUE,
+        payload            TEXT    NOT NULL,
+        created_at_ms      INTEGER NOT NULL,
+        attempts           INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at_ms INTEGER NOT NULL DEFAULT 0,
+        sent_at_ms         INTEGER
+    ))",
+    "CREATE INDEX outbox_unsent ON outbox(next_attempt_at_ms, id) WHERE sent_at_ms IS NULL",
+    R"(CREATE TABLE sequences (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID)",
+    "CREATE INDEX orders_by_created ON orders(created_at_ms, id)",
+};
+
+// Version 2: what the reports and the order list need at a million orders. Daily totals are
+// kept up to date in the same transaction as each change, so a report never scans orders.
+// The day is the China calendar date (UTC+8) of the order's creation.
+const char* const kVersion2[] = {
+    R"(CREATE TABLE daily_totals (
+        day          INTEGER NOT NULL,
+        channel      TEXT    NOT NULL,
+        paid_count   INTEGER NOT NULL DEFAULT 0,
+        paid_fen     INTEGER NOT NULL DEFAULT 0,
+        refunded_fen INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, channel)
+    ) WITHOUT ROWID)",
+    R"(INSERT INTO daily_totals (day, channel, paid_count, paid_fen, refunded_fen)
+       SELECT CAST(strftime('%Y%m%d', created_at_ms / 1000, 'unixepoch', '+8 hours') AS INTEGER),
+              channel, COUNT(*), SUM(amount_fen), SUM(refunded_fen)
+       FROM orders WHERE state IN (3, 4, 5)
+       GROUP BY 1, 2)",
+    "CREATE INDEX orders_by_state ON orders(state, created_at_ms, id)",
+    "CREATE INDEX orders_by_channel ON orders(channel, created_at_ms, id)",
+    "CREATE INDEX orders_open ON orders(created_at_ms) WHERE state IN (0, 1, 2)",
+};
+
+struct Migration {
+    const char* const* statements;
+    std::size_t count;
+};
+
+const Migration kMigrations[] = {
+    {kVersion1, std::size(kVersion1)},
+    {kVersion2, std::size(kVersion2)},
+};
+static_assert(std::size(kMigrations) == kCurrentVersion);
+
+QString tr(const char* text) {
+    return QCoreApplication::translate("qpos::OrderSchema", text);
+}
+
+} // namespace
+
+Result<int> version(Database& db) {
+    QSqlQuery query(db.handle());
+    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+        return databaseError(tr("reading the schema version"), query.lastError().text());
+    return query.value(0).toInt();
+}
+
+Status migrate(Database& db, int target) {
+    Result<int> current = version(db);
+    if (!current)
+        return current.error();
+    if (*current > kCurrentVersion)
+        return Error{QStringLiteral("db.too_new"),
+                     tr("The order database %1 was written by a newer qpos (schema %2; this "
+                        "program knows up to %3). Install the newer qpos again; do not delete "
+                        "the file, it holds the orders.")
+                         .arg(db.path())
+                         .arg(*current)
+                         .arg(kCurrentVersion)};
+
+    for (int next = *current + 1; next <= target; ++next) {
+        const Migration& migration = kMigrations[next - 1];
+        WriteTransaction tx(db);
+        if (Status s = tx.begin(); !s.ok())
+            return s;
+        for (std::size_t i = 0; i < migration.count; ++i) {
+            if (Status s = db.exec(QString::fromUtf8(migration.statements[i])); !s.ok())
+                return Error{QStringLiteral("db.migration"),
+                             tr("Upgrading the order database to schema %1 failed: %2")
+                                 .arg(next)
+                                 .arg(s.error().message)};
+        }
+        // PRAGMA takes no bound parameters; the value is our own integer.
+        if (Status s = db.exec(QStringLiteral("PRAGMA user_version = %1").arg(next)); !s.ok())
+            return s;
+        if (Status s = tx.commit(); !s.ok())
+            return s;
+        qCInfo(lcStore) << "order database" << db.path() << "upgraded to schema" << next;
+    }
+    return Status::success();
+}
+
+} // namespace qpos::order_schema

@@ -1,0 +1,644 @@
+#include "storage/OrderStore.h"
+
+#include "logging/LogCategories.h"
+#include "orders/OrderStateMachine.h"
+#include "orders/OutTradeNo.h"
+#include "storage/OrderSchema.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QStringList>
+#include <QUuid>
+
+namespace qpos {
+
+namespace {
+
+QString tr(const char* text) {
+    return QCoreApplication::translate("qpos::OrderStore", text);
+}
+
+const QString kOrderColumns = QStringLiteral(
+    "id, out_trade_no, channel, flow, amount_fen, refunded_fen, subject, state, "
+    "provider_trade_no, store_id, terminal_id, cashier_id, created_at_ms, updated_at_ms, "
+    "paid_at_ms");
+
+Order orderFromRow(const QSqlQuery& q) {
+    Order o;
+    o.id = q.value(0).toLongLong();
+    o.outTradeNo = q.value(1).toString();
+    o.channel = channelFromName(q.value(2).toString()).value_or(Channel::Alipay);
+    o.flow = paymentFlowFromName(q.value(3).toString()).value_or(PaymentFlow::QrCode);
+    o.amountFen = q.value(4).toLongLong();
+    o.refundedFen = q.value(5).toLongLong();
+    o.subject = q.value(6).toString();
+    o.state = OrderState(q.value(7).toInt());
+    o.providerTradeNo = q.value(8).toString();
+    o.storeId = q.value(9).toString();
+    o.terminalId = q.value(10).toString();
+    o.cashierId = q.value(11).toString();
+    o.createdAtMs = q.value(12).toLongLong();
+    o.updatedAtMs = q.value(13).toLongLong();
+    if (!q.value(14).isNull())
+        o.paidAtMs = q.value(14).toLongLong();
+    return o;
+}
+
+// How far along the lifecycle a state is. An answer that would move an order backwards is a
+// late answer (a poll overtaken by a push, a query overtaken by a refund) and is ignored.
+int progress(OrderState state) {
+    switch (state) {
+    case OrderState::Created:
+        return 0;
+    case OrderState::Pending:
+    case OrderState::Unknown:
+        return 1;
+    case OrderState::Paid:
+    case OrderState::Cancelled:
+    case OrderState::Failed:
+        return 2;
+    case OrderState::PartiallyRefunded:
+        return 3;
+    case OrderState::Refunded:
+        return 4;
+    }
+    return 0;
+}
+
+bool countsAsSale(OrderState state) {
+    return state == OrderState::Paid || state == OrderState::PartiallyRefunded ||
+           state == OrderState::Refunded;
+}
+
+Error queryError(const QString& what, const QSqlQuery& query) {
+    return databaseError(what, query.lastError().text());
+}
+
+Error notFound(const QString& outTradeNo) {
+    return Error{QStringLiteral("order.not_found"),
+                 tr("No order %1 on this terminal. Check the order number.").arg(outTradeNo)};
+}
+
+// Qt binds a null QString as SQL NULL; text columns that are NOT NULL get an empty string.
+QString notNull(const QString& text) {
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
+QString likePattern(const QString& text) {
+    QString escaped = text;
+    escaped.replace(u'\\', QStringLiteral("\\\\"));
+    escaped.replace(u'%', QStringLiteral("\\%"));
+    escaped.replace(u'_', QStringLiteral("\\_"));
+    return u'%' + escaped + u'%';
+}
+
+} // namespace
+
+// Prepared once per connection: the hot paths do not re-parse SQL.
+struct OrderStore::Statements {
+    explicit Statements(QSqlDatabase& db)
+        : nextSequence(db)
+        , insertOrder(db)
+        , insertItem(db)
+        , selectOrder(db)
+        , updateOrder(db)
+        , insertEvent(db)
+        , insertOutbox(db)
+        , addTotals(db) {}
+    QSqlQuery nextSequence;
+    QSqlQuery insertOrder;
+    QSqlQuery insertItem;
+    QSqlQuery selectOrder;
+    QSqlQuery updateOrder;
+    QSqlQuery insertEvent;
+    QSqlQuery insertOutbox;
+    QSqlQuery addTotals;
+};
+
+OrderStore::OrderStore(OrderStoreOptions options)
+    : m_options(std::move(options)) {}
+
+OrderStore::~OrderStore() {
+    close();
+}
+
+qint64 OrderStore::now() const {
+    return m_options.clock ? m_options.clock() : QDateTime::currentMSecsSinceEpoch();
+}
+
+Status OrderStore::open(const QString& path) {
+    close();
+    if (!out_trade_no::isValidPartId(m_options.storeId) ||
+        !out_trade_no::isValidPartId(m_options.terminalId))
+        return Error{QStringLiteral("order.bad_ids"),
+                     tr("Store id '%1' or terminal id '%2' is not valid: use 1-16 letters or "
+                        "digits, set in [store] id and [terminal] id.")
+                         .arg(m_options.storeId, m_options.terminalId)};
+    if (Status s = m_db.open(path); !s.ok())
+        return s;
+    if (Status s = order_schema::migrate(m_db); !s.ok()) {
+        m_db.close();
+        return s;
+    }
+    if (Status s = prepareStatements(); !s.ok()) {
+        close();
+        return s;
+    }
+    return Status::success();
+}
+
+void OrderStore::close() {
+    m_sql.reset(); // queries must go before their connection
+    m_db.close();
+}
+
+Status OrderStore::prepareStatements() {
+    m_sql = std::make_unique<Statements>(m_db.handle());
+    struct {
+        QSqlQuery* query;
+        const char* sql;
+    } const all[] = {
+        {&m_sql->nextSequence,
+         "INSERT INTO sequences (name, value) VALUES ('out_trade_no', 1) "
+         "ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value"},
+        {&m_sql->insertOrder,
+         "INSERT INTO orders (out_trade_no, channel, flow, amount_fen, refunded_fen, subject, "
+         "state, store_id, terminal_id, cashier_id, created_at_ms, updated_at_ms) "
+         "VALUES (?, ?, ?, ?, 0, ?, 0, ?, ?, ?, ?, ?)"},
+        {&m_sql->insertItem, "INSERT INTO order_items (order_id, line_no, name, quantity, "
+                             "unit_price_fen) VALUES (?, ?, ?, ?, ?)"},
+        {&m_sql->selectOrder, "SELECT id, state, amount_fen, refunded_fen, provider_trade_no, "
+                              "channel, created_at_ms, paid_at_ms, store_id, terminal_id "
+                              "FROM orders WHERE out_trade_no = ?"},
+        {&m_sql->updateOrder,
+         "UPDATE orders SET state = ?, refunded_fen = ?, provider_trade_no = ?, paid_at_ms = ?, "
+         "updated_at_ms = ? WHERE id = ?"},
+        {&m_sql->insertEvent,
+         "INSERT INTO order_events (order_id, old_state, new_state, source, actor, at_ms, "
+         "refunded_fen, provider_fields, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+        {&m_sql->insertOutbox, "INSERT INTO outbox (event_id, idempotency_key, payload, "
+                               "created_at_ms) VALUES (?, ?, ?, ?)"},
+        {&m_sql->addTotals,
+         "INSERT INTO daily_totals (day, channel, paid_count, paid_fen, refunded_fen) "
+         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, channel) DO UPDATE SET "
+         "paid_count = paid_count + excluded.paid_count, "
+         "paid_fen = paid_fen + excluded.paid_fen, "
+         "refunded_fen = refunded_fen + excluded.refunded_fen"},
+    };
+    for (const auto& statement : all) {
+        if (!statement.query->prepare(QString::fromUtf8(statement.sql)))
+            return queryError(tr("preparing statements"), *statement.query);
+    }
+    return Status::success();
+}
+
+namespace {
+
+// The event as the store backend receives it through the outbox.
+QByteArray outboxPayload(const QString& key, qint64 eventId, const QString& outTradeNo,
+                         const QString& storeId, const QString& terminalId, const QString& channel,
+                         money::Fen amountFen, money::Fen refundedFen,
+                         std::optional<OrderState> oldState, OrderState newState,
+                         TransitionSource source, qint64 atMs, const QString& providerTradeNo) {
+    QJsonObject o{
+        {QStringLiteral("idempotency_key"), key},
+        {QStringLiteral("event_id"), QString::number(eventId)},
+        {QStringLiteral("out_trade_no"), outTradeNo},
+        {QStringLiteral("store_id"), storeId},
+        {QStringLiteral("terminal_id"), terminalId},
+        {QStringLiteral("channel"), channel},
+        // Integers as strings: JSON numbers are doubles in many readers.
+        {QStringLiteral("amount_fen"), QString::number(amountFen)},
+        {QStringLiteral("refunded_fen"), QString::number(refundedFen)},
+        {QStringLiteral("old_state"), oldState ? orderStateName(*oldState) : QString()},
+        {QStringLiteral("new_state"), orderStateName(newState)},
+        {QStringLiteral("source"), transitionSourceName(source)},
+        {QStringLiteral("at_ms"), QString::number(atMs)},
+        {QStringLiteral("provider_trade_no"), providerTradeNo},
+    };
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+Result<Order> OrderStore::createOrder(const NewOrder& request) {
+    if (!m_sql)
+        return Error{QStringLiteral("db.closed"), tr("The order database is not open.")};
+    if (request.amountFen <= 0 || request.amountFen > money::kMaxFen)
+        return Error{
+            QStringLiteral("order.amount"),
+            tr("The amount must be between 0.01 and %1.").arg(money::formatYuan(money::kMaxFen))};
+    const QString subject = request.subject.trimmed();
+    if (subject.isEmpty() || subject.size() > 127)
+        return Error{QStringLiteral("order.subject"),
+                     tr("The order description must be 1-127 characters long.")};
+    if (!request.items.isEmpty()) {
+        money::Fen sum = 0;
+        for (const OrderItem& item : request.items) {
+            if (item.name.trimmed().isEmpty() || item.quantity <= 0 || item.quantity > 100000 ||
+                item.unitPriceFen < 0 || item.unitPriceFen > money::kMaxFen)
+                return Error{QStringLiteral("order.item"),
+                             tr("Item '%1' needs a name, a quantity of at least 1 and a price "
+                                "of at most %2.")
+                                 .arg(item.name, money::formatYuan(money::kMaxFen))};
+            sum += item.lineTotalFen();
+        }
+        if (sum != request.amountFen)
+            return Error{QStringLiteral("order.items_total"),
+                         tr("The items add up to %1 but the amount is %2.")
+                             .arg(money::formatYuan(sum), money::formatYuan(request.amountFen))};
+    }
+
+    const qint64 at = now();
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s.error();
+
+    QSqlQuery& seq = m_sql->nextSequence;
+    if (!seq.exec() || !seq.next())
+        return queryError(tr("numbering the order"), seq);
+    const qint64 sequence = seq.value(0).toLongLong();
+    seq.finish();
+
+    Order order;
+    order.outTradeNo = out_trade_no::make(m_options.storeId, m_options.terminalId, at, sequence);
+    order.channel = request.channel;
+    order.flow = request.flow;
+    order.amountFen = request.amountFen;
+    order.subject = subject;
+    order.state = OrderState::Created;
+    order.storeId = m_options.storeId;
+    order.terminalId = m_options.terminalId;
+    order.cashierId = request.cashierId;
+    order.createdAtMs = at;
+    order.updatedAtMs = at;
+    order.items = request.items;
+
+    QSqlQuery& ins = m_sql->insertOrder;
+    ins.bindValue(0, order.outTradeNo);
+    ins.bindValue(1, channelName(order.channel));
+    ins.bindValue(2, paymentFlowName(order.flow));
+    ins.bindValue(3, order.amountFen);
+    ins.bindValue(4, order.subject);
+    ins.bindValue(5, order.storeId);
+    ins.bindValue(6, order.terminalId);
+    ins.bindValue(7, order.cashierId);
+    ins.bindValue(8, at);
+    ins.bindValue(9, at);
+    if (!ins.exec())
+        return queryError(tr("saving the order"), ins);
+    order.id = ins.lastInsertId().toLongLong();
+
+    for (qsizetype i = 0; i < order.items.size(); ++i) {
+        const OrderItem& item = order.items[i];
+        QSqlQuery& it = m_sql->insertItem;
+        it.bindValue(0, order.id);
+        it.bindValue(1, qint64(i + 1));
+        it.bindValue(2, item.name.trimmed());
+        it.bindValue(3, item.quantity);
+        it.bindValue(4, item.unitPriceFen);
+        if (!it.exec())
+            return queryError(tr("saving the order's items"), it);
+    }
+
+    QSqlQuery& ev = m_sql->insertEvent;
+    ev.bindValue(0, order.id);
+    ev.bindValue(1, QVariant(QMetaType::fromType<int>()));
+    ev.bindValue(2, int(OrderState::Created));
+    ev.bindValue(3, transitionSourceName(TransitionSource::Cashier));
+    ev.bindValue(4, notNull(request.cashierId));
+    ev.bindValue(5, at);
+    ev.bindValue(6, qint64(0));
+    ev.bindValue(7, QStringLiteral("{}"));
+    ev.bindValue(8, notNull(QString()));
+    if (!ev.exec())
+        return queryError(tr("recording the order's creation"), ev);
+    const qint64 eventId = ev.lastInsertId().toLongLong();
+
+    const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QSqlQuery& ob = m_sql->insertOutbox;
+    ob.bindValue(0, eventId);
+    ob.bindValue(1, key);
+    ob.bindValue(2, QString::fromUtf8(outboxPayload(
+                        key, eventId, order.outTradeNo, order.storeId, order.terminalId,
+                        channelName(order.channel), order.amountFen, 0, std::nullopt,
+                        OrderState::Created, TransitionSource::Cashier, at, QString())));
+    ob.bindValue(3, at);
+    if (!ob.exec())
+        return queryError(tr("queueing the order for upload"), ob);
+
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    return order;
+}
+
+Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
+    if (!m_sql)
+        return Error{QStringLiteral("db.closed"), tr("The order database is not open.")};
+
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s.error();
+
+    QSqlQuery& sel = m_sql->selectOrder;
+    sel.bindValue(0, t.outTradeNo);
+    if (!sel.exec())
+        return queryError(tr("reading the order"), sel);
+    if (!sel.next()) {
+        sel.finish();
+        return notFound(t.outTradeNo);
+    }
+    const qint64 orderId = sel.value(0).toLongLong();
+    const auto from = OrderState(sel.value(1).toInt());
+    const money::Fen amount = sel.value(2).toLongLong();
+    const money::Fen refundedBefore = sel.value(3).toLongLong();
+    const QString knownTradeNo = sel.value(4).toString();
+    const QString channel = sel.value(5).toString();
+    const qint64 createdAt = sel.value(6).toLongLong();
+    const QVariant paidAtBefore = sel.value(7);
+    const QString storeId = sel.value(8).toString();
+    const QString terminalId = sel.value(9).toString();
+    sel.finish();
+
+    money::Fen refundedAfter = refundedBefore;
+    if (t.to == OrderState::Refunded) {
+        refundedAfter = amount;
+    } else if (t.to == OrderState::PartiallyRefunded) {
+        if (!t.refundedFen || *t.refundedFen <= 0 || *t.refundedFen >= amount)
+            return Error{QStringLiteral("order.refund_amount"),
+                         tr("Order %1: a partial refund must leave between 0.01 and %2 "
+                            "refunded; the change was not applied.")
+                             .arg(t.outTradeNo, money::formatYuan(amount - 1))};
+        refundedAfter = *t.refundedFen;
+    }
+
+    if (from == t.to && refundedAfter == refundedBefore)
+        return TransitionOutcome::Duplicate;
+    if (progress(from) > progress(t.to) || (from == t.to && refundedAfter < refundedBefore)) {
+        qCInfo(lcStore).noquote() << "order" << t.outTradeNo << "is already" << orderStateName(from)
+                                  << "- late answer" << orderStateName(t.to) << "from"
+                                  << transitionSourceName(t.source) << "ignored";
+        return TransitionOutcome::Superseded;
+    }
+    if (Status s = OrderStateMachine::check(from, t.to, t.source); !s.ok()) {
+        qCWarning(lcStore).noquote() << "order" << t.outTradeNo << s.error().message;
+        return s.error();
+    }
+
+    const qint64 at = now();
+    const QString tradeNo = knownTradeNo.isEmpty() ? t.providerTradeNo : knownTradeNo;
+    QVariant paidAt = paidAtBefore;
+    if (t.to == OrderState::Paid && !countsAsSale(from))
+        paidAt = t.paidAtMs.value_or(at);
+
+    QSqlQuery& up = m_sql->updateOrder;
+    up.bindValue(0, int(t.to));
+    up.bindValue(1, refundedAfter);
+    up.bindValue(2, tradeNo.isEmpty() ? QVariant(QMetaType::fromType<QString>()) : tradeNo);
+    up.bindValue(3, paidAt);
+    up.bindValue(4, at);
+    up.bindValue(5, orderId);
+    if (!up.exec())
+        return queryError(tr("updating the order"), up);
+
+    QSqlQuery& ev = m_sql->insertEvent;
+    ev.bindValue(0, orderId);
+    ev.bindValue(1, int(from));
+    ev.bindValue(2, int(t.to));
+    ev.bindValue(3, transitionSourceName(t.source));
+    ev.bindValue(4, notNull(t.actor));
+    ev.bindValue(5, at);
+    ev.bindValue(6, refundedAfter);
+    ev.bindValue(7,
+                 QString::fromUtf8(QJsonDocument(t.providerFields).toJson(QJsonDocument::Compact)));
+    ev.bindValue(8, notNull(t.note));
+    if (!ev.exec())
+        return queryError(tr("recording the order's change"), ev);
+    const qint64 eventId = ev.lastInsertId().toLongLong();
+
+    const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QSqlQuery& ob = m_sql->insertOutbox;
+    ob.bindValue(0, eventId);
+    ob.bindValue(1, key);
+    ob.bindValue(2, QString::fromUtf8(outboxPayload(key, eventId, t.outTradeNo, storeId, terminalId,
+                                                    channel, amount, refundedAfter, from, t.to,
+                                                    t.source, at, tradeNo)));
+    ob.bindValue(3, at);
+    if (!ob.exec())
+        return queryError(tr("queueing the change for upload"), ob);
+
+    const bool newSale = countsAsSale(t.to) && !countsAsSale(from);
+    const money::Fen refundDelta = refundedAfter - refundedBefore;
+    if (newSale || refundDelta != 0) {
+        QSqlQuery& tot = m_sql->addTotals;
+        tot.bindValue(0, out_trade_no::chinaDay(createdAt));
+        tot.bindValue(1, channel);
+        tot.bindValue(2, newSale ? 1 : 0);
+        tot.bindValue(3, newSale ? amount : 0);
+        tot.bindValue(4, refundDelta);
+        if (!tot.exec())
+            return queryError(tr("updating the daily totals"), tot);
+    }
+
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    qCInfo(lcStore).noquote() << "order" << t.outTradeNo << orderStateName(from) << "->"
+                              << orderStateName(t.to) << "by" << transitionSourceName(t.source);
+    return TransitionOutcome::Applied;
+}
+
+Result<Order> OrderStore::order(const QString& outTradeNo) {
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("SELECT %1 FROM orders WHERE out_trade_no = ?").arg(kOrderColumns));
+    q.bindValue(0, outTradeNo);
+    if (!q.exec())
+        return queryError(tr("reading the order"), q);
+    if (!q.next())
+        return notFound(outTradeNo);
+    Order o = orderFromRow(q);
+
+    QSqlQuery items(m_db.handle());
+    items.prepare(QStringLiteral("SELECT name, quantity, unit_price_fen FROM order_items "
+                                 "WHERE order_id = ? ORDER BY line_no"));
+    items.bindValue(0, o.id);
+    if (!items.exec())
+        return queryError(tr("reading the order's items"), items);
+    while (items.next())
+        o.items.append(OrderItem{items.value(0).toString(), items.value(1).toInt(),
+                                 items.value(2).toLongLong()});
+    return o;
+}
+
+Result<OrderWithEvents> OrderStore::orderWithEvents(const QString& outTradeNo) {
+    Result<Order> o = order(outTradeNo);
+    if (!o)
+        return o.error();
+    OrderWithEvents result{std::move(o).value(), {}};
+
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("SELECT id, old_state, new_state, source, actor, at_ms, refunded_fen, "
+                             "provider_fields, note FROM order_events WHERE order_id = ? "
+                             "ORDER BY id"));
+    q.bindValue(0, result.order.id);
+    if (!q.exec())
+        return queryError(tr("reading the order's history"), q);
+    while (q.next()) {
+        OrderEvent e;
+        e.id = q.value(0).toLongLong();
+        e.orderId = result.order.id;
+        if (!q.value(1).isNull())
+            e.oldState = OrderState(q.value(1).toInt());
+        e.newState = OrderState(q.value(2).toInt());
+        e.source =
+            transitionSourceFromName(q.value(3).toString()).value_or(TransitionSource::Cashier);
+        e.actor = q.value(4).toString();
+        e.atMs = q.value(5).toLongLong();
+        e.refundedFen = q.value(6).toLongLong();
+        e.providerFields = QJsonDocument::fromJson(q.value(7).toString().toUtf8()).object();
+        e.note = q.value(8).toString();
+        result.events.append(e);
+    }
+    return result;
+}
+
+Result<OrderPage> OrderStore::listOrders(const OrderFilter& filter) {
+    const int limit = qBound(1, filter.limit, 1000);
+    // Fixed SQL fragments chosen by the filter; every value is a bound parameter.
+    QString sql = QStringLiteral("SELECT %1 FROM orders WHERE created_at_ms >= ? AND "
+                                 "created_at_ms < ?")
+                      .arg(kOrderColumns);
+    QVariantList values{filter.fromMs, filter.toMs};
+    if (!filter.states.isEmpty()) {
+        QStringList marks;
+        for (OrderState s : filter.states) {
+            marks << QStringLiteral("?");
+            values << int(s);
+        }
+        sql += QStringLiteral(" AND state IN (%1)").arg(marks.join(u','));
+    }
+    if (filter.channel) {
+        sql += QStringLiteral(" AND channel = ?");
+        values << channelName(*filter.channel);
+    }
+    const QString search = filter.search.trimmed();
+    if (!search.isEmpty()) {
+        sql += QStringLiteral(" AND (out_trade_no LIKE ? ESCAPE '\\' OR provider_trade_no = ?)");
+        values << likePattern(search) << search;
+    }
+    if (filter.after) {
+        sql += QStringLiteral(" AND (created_at_ms, id) < (?, ?)");
+        values << filter.after->createdAtMs << filter.after->id;
+    }
+    sql += QStringLiteral(" ORDER BY created_at_ms DESC, id DESC LIMIT ?");
+    values << limit + 1;
+
+    QSqlQuery q(m_db.handle());
+    if (!q.prepare(sql))
+        return queryError(tr("listing orders"), q);
+    for (qsizetype i = 0; i < values.size(); ++i)
+        q.bindValue(int(i), values[i]);
+    if (!q.exec())
+        return queryError(tr("listing orders"), q);
+
+    OrderPage page;
+    while (q.next()) {
+        if (page.orders.size() == limit) {
+            const Order& last = page.orders.constLast();
+            page.next = OrderCursor{last.createdAtMs, last.id};
+            break;
+        }
+        page.orders.append(orderFromRow(q));
+    }
+    return page;
+}
+
+Result<QList<DailyTotal>> OrderStore::dailyTotals(int fromDay, int toDay) {
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("SELECT day, channel, paid_count, paid_fen, refunded_fen "
+                             "FROM daily_totals WHERE day BETWEEN ? AND ? ORDER BY day, channel"));
+    q.bindValue(0, fromDay);
+    q.bindValue(1, toDay);
+    if (!q.exec())
+        return queryError(tr("reading daily totals"), q);
+    QList<DailyTotal> totals;
+    while (q.next()) {
+        DailyTotal t;
+        t.day = q.value(0).toInt();
+        t.channel = channelFromName(q.value(1).toString()).value_or(Channel::Alipay);
+        t.paidCount = q.value(2).toLongLong();
+        t.paidFen = q.value(3).toLongLong();
+        t.refundedFen = q.value(4).toLongLong();
+        totals.append(t);
+    }
+    return totals;
+}
+
+Result<QList<Order>> OrderStore::openOrders() {
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("SELECT %1 FROM orders WHERE state IN (0, 1, 2) "
+                             "ORDER BY created_at_ms, id")
+                  .arg(kOrderColumns));
+    if (!q.exec())
+        return queryError(tr("finding unfinished orders"), q);
+    QList<Order> orders;
+    while (q.next())
+        orders.append(orderFromRow(q));
+    return orders;
+}
+
+Result<QList<OutboxEntry>> OrderStore::pendingOutbox(int limit) {
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("SELECT id, event_id, idempotency_key, payload, attempts, "
+                             "created_at_ms FROM outbox WHERE sent_at_ms IS NULL AND "
+                             "next_attempt_at_ms <= ? ORDER BY next_attempt_at_ms, id LIMIT ?"));
+    q.bindValue(0, now());
+    q.bindValue(1, qBound(1, limit, 10000));
+    if (!q.exec())
+        return queryError(tr("reading the upload queue"), q);
+    QList<OutboxEntry> entries;
+    while (q.next()) {
+        entries.append(OutboxEntry{q.value(0).toLongLong(), q.value(1).toLongLong(),
+                                   q.value(2).toString(), q.value(3).toString().toUtf8(),
+                                   q.value(4).toInt(), q.value(5).toLongLong()});
+    }
+    return entries;
+}
+
+Status OrderStore::markOutboxSent(const QList<qint64>& outboxIds) {
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s;
+    QSqlQuery q(m_db.handle());
+    q.prepare(
+        QStringLiteral("UPDATE outbox SET sent_at_ms = ? WHERE id = ? AND sent_at_ms IS NULL"));
+    const qint64 at = now();
+    for (qint64 id : outboxIds) {
+        q.bindValue(0, at);
+        q.bindValue(1, id);
+        if (!q.exec())
+            return queryError(tr("marking uploaded changes"), q);
+    }
+    return tx.commit();
+}
+
+Status OrderStore::deferOutbox(const QList<qint64>& outboxIds, qint64 nextAttemptAtMs) {
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s;
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("UPDATE outbox SET attempts = attempts + 1, next_attempt_at_ms = ? "
+                             "WHERE id = ? AND sent_at_ms IS NULL"));
+    for (qint64 id : outboxIds) {
+        q.bindValue(0, nextAttemptAtMs);
+        q.bindValue(1, id);
+        if (!q.exec())
+            return queryError(tr("rescheduling uploads"), q);
+    }
+    return tx.commit();
+}
+
+} // namespace qpos

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "common/Result.h"
+#include "orders/Order.h"
+#include "orders/OrderTransition.h"
+#include "storage/Database.h"
+#include "storage/OrderQuery.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace qpos {
+
+struct OrderStoreOptions {
+    QString storeId;
+    QString terminalId;
+    std::function<qint64()> clock; // UTC ms; the system clock when empty
+};
+
+// The terminal's order ledger (design §4-§5). Every state change is checked against the
+// transition table and written with its event and outbox rows in one durable transaction,
+// or not at all. Use from the thread that called open().
+class OrderStore {
+public:
+    explicit OrderStore(OrderStoreOptions options);
+    ~OrderStore();
+    OrderStore(const OrderStore&) = delete;
+    OrderStore& operator=(const OrderStore&) = delete;
+
+    // Opens the database file and brings its schema up to date.
+    Status open(const QString& path);
+    void close();
+    Database& database() { return m_db; }
+
+    // Writes a new order in state Created with a fresh out_trade_no. Nothing has been sent
+    // to a provider when this returns; the caller sends only after it succeeded.
+    Result<Order> createOrder(const NewOrder& request);
+
+    // Applies one transition. Duplicate and late answers are not errors (see
+    // TransitionOutcome); an illegal transition is refused and logged.
+    Result<TransitionOutcome> apply(const OrderTransition& transition);
+
+    Result<Order> order(const QString& outTradeNo);
+    Result<OrderWithEvents> orderWithEvents(const QString& outTradeNo);
+    Result<OrderPage> listOrders(const OrderFilter& filter);
+    // Days are yyyyMMdd China dates, inclusive.
+    Result<QList<DailyTotal>> dailyTotals(int fromDay, int toDay);
+    // Orders whose outcome is still open, oldest first: what recovery must query.
+    Result<QList<Order>> openOrders();
+
+    Result<QList<OutboxEntry>> pendingOutbox(int limit);
+    Status markOutboxSent(const QList<qint64>& outboxIds);
+    Status deferOutbox(const QList<qint64>& outboxIds, qint64 nextAttemptAtMs);
+
+private:
+    struct Statements;
+    qint64 now() const;
+    Status prepareStatements();
+
+    OrderStoreOptions m_options;
+    Database m_db;
+    std::unique_ptr<Statements> m_sql;
+};
+
+} // namespace qpos

@@ -1,0 +1,184 @@
+#include "storage/OrderSchema.h"
+#include "storage/OrderStore.h"
+#include "TempDir.h"
+
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTest>
+
+using namespace qpos;
+
+namespace {
+
+// Builds a database file from a frozen SQL script with the sqlite driver directly, the way an
+// older qpos left it on a terminal.
+void buildFromScript(const QString& path, const QString& scriptPath) {
+    QFile script(scriptPath);
+    QVERIFY2(script.open(QIODevice::ReadOnly), qPrintable(scriptPath));
+    const QString text = QString::fromUtf8(script.readAll());
+    {
+        QSqlDatabase db =
+            QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("fixture"));
+        db.setDatabaseName(path);
+        QVERIFY(db.open());
+        QString statement;
+        for (const QString& line : text.split(u'\n')) {
+            if (line.trimmed().startsWith(QStringLiteral("--")))
+                continue;
+            statement += line + u'\n';
+            if (line.trimmed().endsWith(u';')) {
+                QSqlQuery q(db);
+                QVERIFY2(q.exec(statement), qPrintable(q.lastError().text() + statement));
+                statement.clear();
+            }
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("fixture"));
+}
+
+OrderStore makeStore() {
+    return OrderStore(OrderStoreOptions{QStringLiteral("S001"), QStringLiteral("T01"), [] {
+                                            return qint64(1795460000000);
+                                        }});
+}
+
+} // namespace
+
+class TestStoreMigrations : public QObject {
+    Q_OBJECT
+
+private slots:
+    void opensEveryEarlierVersion_data() {
+        QTest::addColumn<int>("version");
+        for (int v = 0; v < order_schema::kCurrentVersion; ++v)
+            QTest::addRow("schema %d", v) << v;
+    }
+
+    void opensEveryEarlierVersion() {
+        QFETCH(int, version);
+        test::TempDir dir;
+        const QString path = dir.file(QStringLiteral("orders.db"));
+        if (version > 0) {
+            const QString script =
+                QStringLiteral(QPOS_TEST_DATA_DIR "/orders_schema_v%1.sql").arg(version);
+            QVERIFY2(QFile::exists(script),
+                     "every released schema version needs a frozen fixture in tests/data");
+            buildFromScript(path, script);
+        }
+
+        OrderStore store(OrderStoreOptions{QStringLiteral("S001"), QStringLiteral("T01"), [] {
+                                               return qint64(1795460000000);
+                                           }});
+        const Status opened = store.open(path);
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+        QCOMPARE(*order_schema::version(store.database()), order_schema::kCurrentVersion);
+
+        if (version == 0) {
+            QCOMPARE(store.openOrders()->size(), 0);
+            return;
+        }
+        // Version 1 data survives and the reports see it.
+        Result<OrderWithEvents> tea =
+            store.orderWithEvents(QStringLiteral("S001_T01_20261123_00000001"));
+        QVERIFY(tea.ok());
+        QCOMPARE(tea->order.state, OrderState::Paid);
+        QCOMPARE(tea->order.items.size(), 1);
+        QCOMPARE(tea->events.size(), 2);
+        QCOMPARE(tea->events[1].providerFields.value(u"trade_status").toString(),
+                 QStringLiteral("TRADE_SUCCESS"));
+
+        Result<QList<DailyTotal>> totals = store.dailyTotals(20261101, 20261130);
+        QVERIFY(totals.ok());
+        QCOMPARE(totals->size(), 2); // the pending order of the 24th is not a sale
+        QCOMPARE(totals->at(0).channel, Channel::Alipay);
+        QCOMPARE(totals->at(0).paidFen, 1000);
+        QCOMPARE(totals->at(1).channel, Channel::WeChat);
+        QCOMPARE(totals->at(1).paidFen, 2500);
+        QCOMPARE(totals->at(1).refundedFen, 500);
+
+        Result<QList<Order>> open = store.openOrders();
+        QCOMPARE(open->size(), 1);
+        QCOMPARE(open->at(0).outTradeNo, QStringLiteral("S001_T01_20261124_00000003"));
+        QCOMPARE(store.pendingOutbox(100)->size(), 4);
+
+        // New orders continue the old sequence.
+        NewOrder n;
+        n.amountFen = 100;
+        n.subject = QStringLiteral("after upgrade");
+        QCOMPARE(store.createOrder(n)->outTradeNo, QStringLiteral("S001_T01_20261124_00000004"));
+
+        // And the migrated database keeps working for new changes.
+        OrderTransition t;
+        t.outTradeNo = QStringLiteral("S001_T01_20261124_00000003");
+        t.to = OrderState::Paid;
+        t.source = TransitionSource::Poll;
+        QCOMPARE(*store.apply(t), TransitionOutcome::Applied);
+        QCOMPARE(store.dailyTotals(20261124, 20261124)->at(0).paidFen, 300);
+    }
+
+    void migratingTwiceIsHarmless() {
+        test::TempDir dir;
+        const QString path = dir.file(QStringLiteral("orders.db"));
+        for (int i = 0; i < 2; ++i) {
+            OrderStore store = makeStore();
+            QVERIFY(store.open(path).ok());
+        }
+    }
+
+    void refusesADatabaseFromTheFuture() {
+        test::TempDir dir;
+        const QString path = dir.file(QStringLiteral("orders.db"));
+        {
+            Database db;
+            QVERIFY(db.open(path).ok());
+            QVERIFY(db.exec(QStringLiteral("PRAGMA user_version = 99")).ok());
+        }
+        OrderStore store = makeStore();
+        const Status s = store.open(path);
+        QVERIFY(!s.ok());
+        QCOMPARE(s.error().code, QStringLiteral("db.too_new"));
+        QVERIFY(s.error().message.contains(QStringLiteral("newer qpos")));
+        QVERIFY(QFile::exists(path)); // nothing is deleted
+    }
+
+    void refusesAFileThatIsNotADatabase() {
+        test::TempDir dir;
+        const QString path = dir.file(QStringLiteral("orders.db"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray(4096, 'x'));
+        f.close();
+        OrderStore store = makeStore();
+        const Status s = store.open(path);
+        QVERIFY(!s.ok());
+        QVERIFY2(s.error().message.contains(path), qPrintable(s.error().message));
+        QFile check(path);
+        QVERIFY(check.open(QIODevice::ReadOnly));
+        QCOMPARE(check.readAll(), QByteArray(4096, 'x')); // left as it was
+    }
+
+    void failedMigrationChangesNothing() {
+        test::TempDir dir;
+        const QString path = dir.file(QStringLiteral("orders.db"));
+        buildFromScript(path, QStringLiteral(QPOS_TEST_DATA_DIR "/orders_schema_v1.sql"));
+        {
+            // Something in the way of version 2: migration must fail whole.
+            Database db;
+            QVERIFY(db.open(path).ok());
+            QVERIFY(db.exec(QStringLiteral("CREATE TABLE daily_totals (x)")).ok());
+        }
+        OrderStore store = makeStore();
+        const Status s = store.open(path);
+        QVERIFY(!s.ok());
+        QCOMPARE(s.error().code, QStringLiteral("db.migration"));
+        Database db;
+        QVERIFY(db.open(path).ok());
+        QCOMPARE(*order_schema::version(db), 1);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStoreMigrations)
+#include "tst_store_migrations.moc"
