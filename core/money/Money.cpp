@@ -6,13 +6,10 @@ namespace qpos::money {
 
 namespace {
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::money", text);
-}
-
 Error refuse(const QString& what, const QString& code, const QString& reason) {
-    const QString field = what.isEmpty() ? tr("Amount") : what;
-    return Error{code, tr("%1: %2").arg(field, reason)};
+    const QString field =
+        what.isEmpty() ? QCoreApplication::translate("qpos::money", "Amount") : what;
+    return Error{code, QCoreApplication::translate("qpos::money", "%1: %2").arg(field, reason)};
 }
 
 bool isAsciiDigit(QChar c) {
@@ -23,52 +20,68 @@ bool isAsciiDigit(QChar c) {
 
 Result<Fen> parseYuan(QStringView text, Sign sign, const QString& what) {
     if (text.isEmpty())
-        return refuse(what, QStringLiteral("money.empty"), tr("enter an amount such as 12.34"));
+        return refuse(what, QStringLiteral("money.empty"),
+                      QCoreApplication::translate("qpos::money", "enter an amount such as 12.34"));
 
     for (QChar c : text) {
         if (c.isSpace())
-            return refuse(what, QStringLiteral("money.space"),
-                          tr("remove the spaces from the amount"));
+            return refuse(
+                what, QStringLiteral("money.space"),
+                QCoreApplication::translate("qpos::money", "remove the spaces from the amount"));
         if (c == u'-')
-            return refuse(what, QStringLiteral("money.negative"),
-                          tr("a negative amount is not allowed"));
+            return refuse(
+                what, QStringLiteral("money.negative"),
+                QCoreApplication::translate("qpos::money", "a negative amount is not allowed"));
         if (c == u'+')
-            return refuse(what, QStringLiteral("money.sign"),
-                          tr("write the amount without a '+' sign"));
+            return refuse(
+                what, QStringLiteral("money.sign"),
+                QCoreApplication::translate("qpos::money", "write the amount without a '+' sign"));
         if (c == u'e' || c == u'E')
             return refuse(what, QStringLiteral("money.exponent"),
-                          tr("write the amount as plain digits, such as 12.34, not in "
-                             "exponent form"));
+                          QCoreApplication::translate(
+                              "qpos::money",
+                              "write the amount as plain digits, such as 12.34, not in "
+                              "exponent form"));
         if (c == u',')
             return refuse(what, QStringLiteral("money.grouping"),
-                          tr("write the amount without thousands separators"));
+                          QCoreApplication::translate(
+                              "qpos::money", "write the amount without thousands separators"));
         if (c != u'.' && !isAsciiDigit(c))
-            return refuse(what, QStringLiteral("money.character"),
-                          tr("only the digits 0-9 and one decimal point are allowed"));
+            return refuse(
+                what, QStringLiteral("money.character"),
+                QCoreApplication::translate(
+                    "qpos::money", "only the digits 0-9 and one decimal point are allowed"));
     }
 
     const qsizetype dot = text.indexOf(u'.');
     const QStringView whole = dot < 0 ? text : text.left(dot);
     const QStringView fraction = dot < 0 ? QStringView() : text.mid(dot + 1);
     if (dot >= 0 && fraction.contains(u'.'))
-        return refuse(what, QStringLiteral("money.character"),
-                      tr("only one decimal point is allowed"));
+        return refuse(
+            what, QStringLiteral("money.character"),
+            QCoreApplication::translate("qpos::money", "only one decimal point is allowed"));
     if (whole.isEmpty())
         return refuse(what, QStringLiteral("money.format"),
-                      tr("write a digit before the decimal point, such as 0.50"));
+                      QCoreApplication::translate(
+                          "qpos::money", "write a digit before the decimal point, such as 0.50"));
     if (dot >= 0 && fraction.isEmpty())
-        return refuse(what, QStringLiteral("money.format"),
-                      tr("write a digit after the decimal point, or leave the point out"));
+        return refuse(
+            what, QStringLiteral("money.format"),
+            QCoreApplication::translate(
+                "qpos::money", "write a digit after the decimal point, or leave the point out"));
     if (fraction.size() > 2)
-        return refuse(what, QStringLiteral("money.precision"),
-                      tr("at most two decimals (fen) are allowed"));
+        return refuse(
+            what, QStringLiteral("money.precision"),
+            QCoreApplication::translate("qpos::money", "at most two decimals (fen) are allowed"));
     if (whole.size() > 1 && whole.front() == u'0')
-        return refuse(what, QStringLiteral("money.format"), tr("remove the leading zeros"));
+        return refuse(what, QStringLiteral("money.format"),
+                      QCoreApplication::translate("qpos::money", "remove the leading zeros"));
     // Anything longer than nine integer digits is over the limit; checking the length first
     // keeps the arithmetic below far from overflow.
     if (whole.size() > 9)
         return refuse(what, QStringLiteral("money.too_large"),
-                      tr("the largest amount allowed is %1").arg(formatYuan(kMaxFen)));
+                      QCoreApplication::translate("qpos::money", "the largest amount allowed is %1")
+                          .arg(formatYuan(kMaxFen)));
 
     Fen fen = 0;
     for (QChar c : whole)
@@ -81,9 +94,12 @@ Result<Fen> parseYuan(QStringView text, Sign sign, const QString& what) {
 
     if (fen > kMaxFen)
         return refuse(what, QStringLiteral("money.too_large"),
-                      tr("the largest amount allowed is %1").arg(formatYuan(kMaxFen)));
+                      QCoreApplication::translate("qpos::money", "the largest amount allowed is %1")
+                          .arg(formatYuan(kMaxFen)));
     if (fen == 0 && sign == Sign::Positive)
-        return refuse(what, QStringLiteral("money.zero"), tr("the amount must be at least 0.01"));
+        return refuse(
+            what, QStringLiteral("money.zero"),
+            QCoreApplication::translate("qpos::money", "the amount must be at least 0.01"));
     return fen;
 }
 

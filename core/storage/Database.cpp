@@ -18,15 +18,12 @@ QString nextConnectionName() {
     return QStringLiteral("qpos-db-%1").arg(counter.fetchAndAddRelaxed(1));
 }
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::Database", text);
-}
-
 } // namespace
 
 Error databaseError(const QString& what, const QString& driverText) {
     return Error{QStringLiteral("db.error"),
-                 tr("Database error while %1: %2").arg(what, driverText)};
+                 QCoreApplication::translate("qpos::Database", "Database error while %1: %2")
+                     .arg(what, driverText)};
 }
 
 Database::~Database() {
@@ -38,8 +35,10 @@ Status Database::open(const QString& path) {
     const QFileInfo info(path);
     if (!QDir().mkpath(info.absolutePath()))
         return Error{QStringLiteral("db.directory"),
-                     tr("Cannot create the directory %1 for the order database; check that the "
-                        "user running qpos may write there, or set [database] path.")
+                     QCoreApplication::translate(
+                         "qpos::Database",
+                         "Cannot create the directory %1 for the order database; check that the "
+                         "user running qpos may write there, or set [database] path.")
                          .arg(info.absolutePath())};
 
     m_connectionName = nextConnectionName();
@@ -48,10 +47,12 @@ Status Database::open(const QString& path) {
     m_db.setDatabaseName(path);
     m_db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     if (!m_db.open()) {
-        const Error error{QStringLiteral("db.open"),
-                          tr("Cannot open the order database %1: %2. Check the file's "
-                             "permissions and free disk space.")
-                              .arg(path, m_db.lastError().text())};
+        const Error error{
+            QStringLiteral("db.open"),
+            QCoreApplication::translate("qpos::Database",
+                                        "Cannot open the order database %1: %2. Check the file's "
+                                        "permissions and free disk space.")
+                .arg(path, m_db.lastError().text())};
         close();
         return error;
     }
@@ -60,9 +61,11 @@ Status Database::open(const QString& path) {
     QSqlQuery mode(m_db);
     if (!mode.exec(QStringLiteral("PRAGMA journal_mode=WAL")) || !mode.next()) {
         const Error error{QStringLiteral("db.open"),
-                          tr("Cannot read the order database %1: %2. The file may be damaged "
-                             "or not an order database: keep it (it may hold orders), move it "
-                             "aside and contact support.")
+                          QCoreApplication::translate(
+                              "qpos::Database",
+                              "Cannot read the order database %1: %2. The file may be damaged "
+                              "or not an order database: keep it (it may hold orders), move it "
+                              "aside and contact support.")
                               .arg(path, mode.lastError().text())};
         mode = QSqlQuery();
         close();
@@ -70,8 +73,10 @@ Status Database::open(const QString& path) {
     }
     if (mode.value(0).toString().compare(u"wal", Qt::CaseInsensitive) != 0) {
         const Error error{QStringLiteral("db.wal"),
-                          tr("The order database %1 cannot use write-ahead logging (is it on a "
-                             "network file system?). Move it to a local disk.")
+                          QCoreApplication::translate(
+                              "qpos::Database",
+                              "The order database %1 cannot use write-ahead logging (is it on a "
+                              "network file system?). Move it to a local disk.")
                               .arg(path)};
         mode = QSqlQuery();
         close();

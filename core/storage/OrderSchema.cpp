@@ -92,6 +92,7 @@ const char* const kVersion2[] = {
     "CREATE INDEX orders_by_state ON orders(state, created_at_ms, id)",
     "CREATE INDEX orders_by_channel ON orders(channel, created_at_ms, id)",
     "CREATE INDEX orders_open ON orders(created_at_ms) WHERE state IN (0, 1, 2)",
+    "CREATE INDEX orders_by_provider_trade_no ON orders(provider_trade_no)",
 };
 
 struct Migration {
@@ -105,16 +106,14 @@ const Migration kMigrations[] = {
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::OrderSchema", text);
-}
-
 } // namespace
 
 Result<int> version(Database& db) {
     QSqlQuery query(db.handle());
     if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
-        return databaseError(tr("reading the schema version"), query.lastError().text());
+        return databaseError(
+            QCoreApplication::translate("qpos::OrderSchema", "reading the schema version"),
+            query.lastError().text());
     return query.value(0).toInt();
 }
 
@@ -124,9 +123,11 @@ Status migrate(Database& db, int target) {
         return current.error();
     if (*current > kCurrentVersion)
         return Error{QStringLiteral("db.too_new"),
-                     tr("The order database %1 was written by a newer qpos (schema %2; this "
-                        "program knows up to %3). Install the newer qpos again; do not delete "
-                        "the file, it holds the orders.")
+                     QCoreApplication::translate(
+                         "qpos::OrderSchema",
+                         "The order database %1 was written by a newer qpos (schema %2; this "
+                         "program knows up to %3). Install the newer qpos again; do not delete "
+                         "the file, it holds the orders.")
                          .arg(db.path())
                          .arg(*current)
                          .arg(kCurrentVersion)};
@@ -138,10 +139,12 @@ Status migrate(Database& db, int target) {
             return s;
         for (std::size_t i = 0; i < migration.count; ++i) {
             if (Status s = db.exec(QString::fromUtf8(migration.statements[i])); !s.ok())
-                return Error{QStringLiteral("db.migration"),
-                             tr("Upgrading the order database to schema %1 failed: %2")
-                                 .arg(next)
-                                 .arg(s.error().message)};
+                return Error{
+                    QStringLiteral("db.migration"),
+                    QCoreApplication::translate(
+                        "qpos::OrderSchema", "Upgrading the order database to schema %1 failed: %2")
+                        .arg(next)
+                        .arg(s.error().message)};
         }
         // PRAGMA takes no bound parameters; the value is our own integer.
         if (Status s = db.exec(QStringLiteral("PRAGMA user_version = %1").arg(next)); !s.ok())

@@ -18,10 +18,6 @@ namespace qpos {
 
 namespace {
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::OrderStore", text);
-}
-
 const QString kOrderColumns = QStringLiteral(
     "id, out_trade_no, channel, flow, amount_fen, refunded_fen, subject, state, "
     "provider_trade_no, store_id, terminal_id, cashier_id, created_at_ms, updated_at_ms, "
@@ -80,7 +76,9 @@ Error queryError(const QString& what, const QSqlQuery& query) {
 
 Error notFound(const QString& outTradeNo) {
     return Error{QStringLiteral("order.not_found"),
-                 tr("No order %1 on this terminal. Check the order number.").arg(outTradeNo)};
+                 QCoreApplication::translate(
+                     "qpos::OrderStore", "No order %1 on this terminal. Check the order number.")
+                     .arg(outTradeNo)};
 }
 
 // Qt binds a null QString as SQL NULL; text columns that are NOT NULL get an empty string.
@@ -135,8 +133,10 @@ Status OrderStore::open(const QString& path) {
     if (!out_trade_no::isValidPartId(m_options.storeId) ||
         !out_trade_no::isValidPartId(m_options.terminalId))
         return Error{QStringLiteral("order.bad_ids"),
-                     tr("Store id '%1' or terminal id '%2' is not valid: use 1-16 letters or "
-                        "digits, set in [store] id and [terminal] id.")
+                     QCoreApplication::translate(
+                         "qpos::OrderStore",
+                         "Store id '%1' or terminal id '%2' is not valid: use 1-16 letters or "
+                         "digits, set in [store] id and [terminal] id.")
                          .arg(m_options.storeId, m_options.terminalId)};
     if (Status s = m_db.open(path); !s.ok())
         return s;
@@ -191,7 +191,9 @@ Status OrderStore::prepareStatements() {
     };
     for (const auto& statement : all) {
         if (!statement.query->prepare(QString::fromUtf8(statement.sql)))
-            return queryError(tr("preparing statements"), *statement.query);
+            return queryError(
+                QCoreApplication::translate("qpos::OrderStore", "preparing statements"),
+                *statement.query);
     }
     return Status::success();
 }
@@ -227,29 +229,37 @@ QByteArray outboxPayload(const QString& key, qint64 eventId, const QString& outT
 
 Result<Order> OrderStore::createOrder(const NewOrder& request) {
     if (!m_sql)
-        return Error{QStringLiteral("db.closed"), tr("The order database is not open.")};
-    if (request.amountFen <= 0 || request.amountFen > money::kMaxFen)
         return Error{
-            QStringLiteral("order.amount"),
-            tr("The amount must be between 0.01 and %1.").arg(money::formatYuan(money::kMaxFen))};
+            QStringLiteral("db.closed"),
+            QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
+    if (request.amountFen <= 0 || request.amountFen > money::kMaxFen)
+        return Error{QStringLiteral("order.amount"),
+                     QCoreApplication::translate("qpos::OrderStore",
+                                                 "The amount must be between 0.01 and %1.")
+                         .arg(money::formatYuan(money::kMaxFen))};
     const QString subject = request.subject.trimmed();
     if (subject.isEmpty() || subject.size() > 127)
-        return Error{QStringLiteral("order.subject"),
-                     tr("The order description must be 1-127 characters long.")};
+        return Error{
+            QStringLiteral("order.subject"),
+            QCoreApplication::translate("qpos::OrderStore",
+                                        "The order description must be 1-127 characters long.")};
     if (!request.items.isEmpty()) {
         money::Fen sum = 0;
         for (const OrderItem& item : request.items) {
             if (item.name.trimmed().isEmpty() || item.quantity <= 0 || item.quantity > 100000 ||
                 item.unitPriceFen < 0 || item.unitPriceFen > money::kMaxFen)
                 return Error{QStringLiteral("order.item"),
-                             tr("Item '%1' needs a name, a quantity of at least 1 and a price "
-                                "of at most %2.")
+                             QCoreApplication::translate(
+                                 "qpos::OrderStore",
+                                 "Item '%1' needs a name, a quantity of at least 1 and a price "
+                                 "of at most %2.")
                                  .arg(item.name, money::formatYuan(money::kMaxFen))};
             sum += item.lineTotalFen();
         }
         if (sum != request.amountFen)
             return Error{QStringLiteral("order.items_total"),
-                         tr("The items add up to %1 but the amount is %2.")
+                         QCoreApplication::translate("qpos::OrderStore",
+                                                     "The items add up to %1 but the amount is %2.")
                              .arg(money::formatYuan(sum), money::formatYuan(request.amountFen))};
     }
 
@@ -260,7 +270,8 @@ Result<Order> OrderStore::createOrder(const NewOrder& request) {
 
     QSqlQuery& seq = m_sql->nextSequence;
     if (!seq.exec() || !seq.next())
-        return queryError(tr("numbering the order"), seq);
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "numbering the order"),
+                          seq);
     const qint64 sequence = seq.value(0).toLongLong();
     seq.finish();
 
@@ -290,7 +301,7 @@ Result<Order> OrderStore::createOrder(const NewOrder& request) {
     ins.bindValue(8, at);
     ins.bindValue(9, at);
     if (!ins.exec())
-        return queryError(tr("saving the order"), ins);
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "saving the order"), ins);
     order.id = ins.lastInsertId().toLongLong();
 
     for (qsizetype i = 0; i < order.items.size(); ++i) {
@@ -302,7 +313,8 @@ Result<Order> OrderStore::createOrder(const NewOrder& request) {
         it.bindValue(3, item.quantity);
         it.bindValue(4, item.unitPriceFen);
         if (!it.exec())
-            return queryError(tr("saving the order's items"), it);
+            return queryError(
+                QCoreApplication::translate("qpos::OrderStore", "saving the order's items"), it);
     }
 
     QSqlQuery& ev = m_sql->insertEvent;
@@ -316,7 +328,8 @@ Result<Order> OrderStore::createOrder(const NewOrder& request) {
     ev.bindValue(7, QStringLiteral("{}"));
     ev.bindValue(8, notNull(QString()));
     if (!ev.exec())
-        return queryError(tr("recording the order's creation"), ev);
+        return queryError(
+            QCoreApplication::translate("qpos::OrderStore", "recording the order's creation"), ev);
     const qint64 eventId = ev.lastInsertId().toLongLong();
 
     const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -329,7 +342,8 @@ Result<Order> OrderStore::createOrder(const NewOrder& request) {
                         OrderState::Created, TransitionSource::Cashier, at, QString())));
     ob.bindValue(3, at);
     if (!ob.exec())
-        return queryError(tr("queueing the order for upload"), ob);
+        return queryError(
+            QCoreApplication::translate("qpos::OrderStore", "queueing the order for upload"), ob);
 
     if (Status s = tx.commit(); !s.ok())
         return s.error();
@@ -338,7 +352,9 @@ Result<Order> OrderStore::createOrder(const NewOrder& request) {
 
 Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
     if (!m_sql)
-        return Error{QStringLiteral("db.closed"), tr("The order database is not open.")};
+        return Error{
+            QStringLiteral("db.closed"),
+            QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
 
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
@@ -347,7 +363,8 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
     QSqlQuery& sel = m_sql->selectOrder;
     sel.bindValue(0, t.outTradeNo);
     if (!sel.exec())
-        return queryError(tr("reading the order"), sel);
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading the order"),
+                          sel);
     if (!sel.next()) {
         sel.finish();
         return notFound(t.outTradeNo);
@@ -370,8 +387,10 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
     } else if (t.to == OrderState::PartiallyRefunded) {
         if (!t.refundedFen || *t.refundedFen <= 0 || *t.refundedFen >= amount)
             return Error{QStringLiteral("order.refund_amount"),
-                         tr("Order %1: a partial refund must leave between 0.01 and %2 "
-                            "refunded; the change was not applied.")
+                         QCoreApplication::translate(
+                             "qpos::OrderStore",
+                             "Order %1: a partial refund must leave between 0.01 and %2 "
+                             "refunded; the change was not applied.")
                              .arg(t.outTradeNo, money::formatYuan(amount - 1))};
         refundedAfter = *t.refundedFen;
     }
@@ -403,7 +422,8 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
     up.bindValue(4, at);
     up.bindValue(5, orderId);
     if (!up.exec())
-        return queryError(tr("updating the order"), up);
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "updating the order"),
+                          up);
 
     QSqlQuery& ev = m_sql->insertEvent;
     ev.bindValue(0, orderId);
@@ -417,7 +437,8 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
                  QString::fromUtf8(QJsonDocument(t.providerFields).toJson(QJsonDocument::Compact)));
     ev.bindValue(8, notNull(t.note));
     if (!ev.exec())
-        return queryError(tr("recording the order's change"), ev);
+        return queryError(
+            QCoreApplication::translate("qpos::OrderStore", "recording the order's change"), ev);
     const qint64 eventId = ev.lastInsertId().toLongLong();
 
     const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -429,7 +450,8 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
                                                     t.source, at, tradeNo)));
     ob.bindValue(3, at);
     if (!ob.exec())
-        return queryError(tr("queueing the change for upload"), ob);
+        return queryError(
+            QCoreApplication::translate("qpos::OrderStore", "queueing the change for upload"), ob);
 
     const bool newSale = countsAsSale(t.to) && !countsAsSale(from);
     const money::Fen refundDelta = refundedAfter - refundedBefore;
@@ -441,7 +463,8 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
         tot.bindValue(3, newSale ? amount : 0);
         tot.bindValue(4, refundDelta);
         if (!tot.exec())
-            return queryError(tr("updating the daily totals"), tot);
+            return queryError(
+                QCoreApplication::translate("qpos::OrderStore", "updating the daily totals"), tot);
     }
 
     if (Status s = tx.commit(); !s.ok())
@@ -456,7 +479,7 @@ Result<Order> OrderStore::order(const QString& outTradeNo) {
     q.prepare(QStringLiteral("SELECT %1 FROM orders WHERE out_trade_no = ?").arg(kOrderColumns));
     q.bindValue(0, outTradeNo);
     if (!q.exec())
-        return queryError(tr("reading the order"), q);
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading the order"), q);
     if (!q.next())
         return notFound(outTradeNo);
     Order o = orderFromRow(q);
@@ -466,7 +489,8 @@ Result<Order> OrderStore::order(const QString& outTradeNo) {
                                  "WHERE order_id = ? ORDER BY line_no"));
     items.bindValue(0, o.id);
     if (!items.exec())
-        return queryError(tr("reading the order's items"), items);
+        return queryError(
+            QCoreApplication::translate("qpos::OrderStore", "reading the order's items"), items);
     while (items.next())
         o.items.append(OrderItem{items.value(0).toString(), items.value(1).toInt(),
                                  items.value(2).toLongLong()});
@@ -485,7 +509,8 @@ Result<OrderWithEvents> OrderStore::orderWithEvents(const QString& outTradeNo) {
                              "ORDER BY id"));
     q.bindValue(0, result.order.id);
     if (!q.exec())
-        return queryError(tr("reading the order's history"), q);
+        return queryError(
+            QCoreApplication::translate("qpos::OrderStore", "reading the order's history"), q);
     while (q.next()) {
         OrderEvent e;
         e.id = q.value(0).toLongLong();
@@ -526,8 +551,15 @@ Result<OrderPage> OrderStore::listOrders(const OrderFilter& filter) {
     }
     const QString search = filter.search.trimmed();
     if (!search.isEmpty()) {
-        sql += QStringLiteral(" AND (out_trade_no LIKE ? ESCAPE '\\' OR provider_trade_no = ?)");
-        values << likePattern(search) << search;
+        // A whole order number is looked up through the indexes; a fragment (the last digits
+        // a customer reads out) is matched within the date range.
+        if (search.size() >= 16 && out_trade_no::isWellFormed(search)) {
+            sql += QStringLiteral(" AND (out_trade_no = ? OR provider_trade_no = ?)");
+            values << search << search;
+        } else {
+            sql += QStringLiteral(" AND out_trade_no LIKE ? ESCAPE '\\'");
+            values << likePattern(search);
+        }
     }
     if (filter.after) {
         sql += QStringLiteral(" AND (created_at_ms, id) < (?, ?)");
@@ -538,11 +570,11 @@ Result<OrderPage> OrderStore::listOrders(const OrderFilter& filter) {
 
     QSqlQuery q(m_db.handle());
     if (!q.prepare(sql))
-        return queryError(tr("listing orders"), q);
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "listing orders"), q);
     for (qsizetype i = 0; i < values.size(); ++i)
         q.bindValue(int(i), values[i]);
     if (!q.exec())
-        return queryError(tr("listing orders"), q);
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "listing orders"), q);
 
     OrderPage page;
     while (q.next()) {
@@ -563,7 +595,8 @@ Result<QList<DailyTotal>> OrderStore::dailyTotals(int fromDay, int toDay) {
     q.bindValue(0, fromDay);
     q.bindValue(1, toDay);
     if (!q.exec())
-        return queryError(tr("reading daily totals"), q);
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading daily totals"),
+                          q);
     QList<DailyTotal> totals;
     while (q.next()) {
         DailyTotal t;
@@ -583,7 +616,8 @@ Result<QList<Order>> OrderStore::openOrders() {
                              "ORDER BY created_at_ms, id")
                   .arg(kOrderColumns));
     if (!q.exec())
-        return queryError(tr("finding unfinished orders"), q);
+        return queryError(
+            QCoreApplication::translate("qpos::OrderStore", "finding unfinished orders"), q);
     QList<Order> orders;
     while (q.next())
         orders.append(orderFromRow(q));
@@ -598,7 +632,8 @@ Result<QList<OutboxEntry>> OrderStore::pendingOutbox(int limit) {
     q.bindValue(0, now());
     q.bindValue(1, qBound(1, limit, 10000));
     if (!q.exec())
-        return queryError(tr("reading the upload queue"), q);
+        return queryError(
+            QCoreApplication::translate("qpos::OrderStore", "reading the upload queue"), q);
     QList<OutboxEntry> entries;
     while (q.next()) {
         entries.append(OutboxEntry{q.value(0).toLongLong(), q.value(1).toLongLong(),
@@ -620,7 +655,8 @@ Status OrderStore::markOutboxSent(const QList<qint64>& outboxIds) {
         q.bindValue(0, at);
         q.bindValue(1, id);
         if (!q.exec())
-            return queryError(tr("marking uploaded changes"), q);
+            return queryError(
+                QCoreApplication::translate("qpos::OrderStore", "marking uploaded changes"), q);
     }
     return tx.commit();
 }
@@ -636,7 +672,8 @@ Status OrderStore::deferOutbox(const QList<qint64>& outboxIds, qint64 nextAttemp
         q.bindValue(0, nextAttemptAtMs);
         q.bindValue(1, id);
         if (!q.exec())
-            return queryError(tr("rescheduling uploads"), q);
+            return queryError(
+                QCoreApplication::translate("qpos::OrderStore", "rescheduling uploads"), q);
     }
     return tx.commit();
 }

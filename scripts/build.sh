@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Configures and builds qpos. Usage: scripts/build.sh [--sanitize] [--build-dir DIR]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build="$root/build"
+sanitize=OFF
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --sanitize) sanitize=ON; build="$root/build-sanitize" ;;
+        --build-dir) build="$2"; shift ;;
+        *) echo "build: unknown option $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S "$root" -B "$build" -G Ninja -DQPOS_SANITIZE="$sanitize" >/dev/null
+cmake --build "$build" -j "$jobs"
+echo "$build"

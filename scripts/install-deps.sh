@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages qpos needs to build, test and run. Idempotent: packages
+# already present are left alone, and apt is not touched when nothing is missing.
+set -euo pipefail
+
+packages=(
+    # build
+    cmake ninja-build g++ pkg-config git
+    qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+    qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libgl-dev
+    libssl-dev libqrencode-dev libsqlite3-dev
+    # run
+    libqt6sql6-sqlite qt6-translations-l10n fonts-noto-cjk
+    # tests and benchmarks: the sqlite3 and openssl shells as baselines, zbar to read QR codes
+    sqlite3 openssl zbar-tools clang-format
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        SUDO=sudo
+    else
+        echo "install-deps: these Debian packages are missing: ${missing[*]}" >&2
+        echo "install-deps: run this script as root (or install them) and try again." >&2
+        exit 1
+    fi
+else
+    SUDO=
+fi
+
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
