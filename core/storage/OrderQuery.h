@@ -24,7 +24,7 @@ struct OrderFilter {
     qint64 toMs = 0;
     QList<OrderState> states;       // empty: all
     std::optional<Channel> channel; // empty: all
-    QString search; // part of an order number, or a whole provider trade number
+    QString search;                 // part of an order number, or a whole provider trade number
     int limit = 50;
     std::optional<OrderCursor> after;
 };

@@ -382,6 +382,17 @@ private slots:
         Result<OrderPage> found = f.store.listOrders(search);
         QCOMPARE(found->orders.size(), 1);
         QCOMPARE(found->orders[0].outTradeNo, created[16]);
+        search.search = created[4]; // a whole number is found over any range
+        search.fromMs = 0;
+        QCOMPARE(f.store.listOrders(search)->orders.size(), 1);
+        OrderTransition withTradeNo;
+        withTradeNo.outTradeNo = created[4];
+        withTradeNo.to = OrderState::Paid;
+        withTradeNo.source = TransitionSource::Poll;
+        withTradeNo.providerTradeNo = QStringLiteral("2026112322001499990004");
+        QCOMPARE(*f.store.apply(withTradeNo), TransitionOutcome::Applied);
+        search.search = QStringLiteral("2026112322001499990004");
+        QCOMPARE(f.store.listOrders(search)->orders.value(0).outTradeNo, created[4]);
         search.search = QStringLiteral("%"); // a LIKE wildcard is matched literally
         QCOMPARE(f.store.listOrders(search)->orders.size(), 0);
 

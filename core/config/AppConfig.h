@@ -1,0 +1,102 @@
+#pragma once
+
+#include <QString>
+#include <QtGlobal>
+
+namespace qpos {
+
+// The typed, validated configuration of one terminal. Built by ConfigLoader from the layered
+// INI files on top of productionDefaults() or sandboxDefaults(); every field holds a value
+// that passed validation. Paths are absolute (relative ones in a file are resolved against
+// the directory of the file that set them). See docs/config.md for every key.
+
+enum class LogLevel { Debug, Info, Warning, Critical };
+
+// [ui] language: "system" follows the desktop locale.
+enum class UiLanguage { System, ZhCN, En };
+
+struct StoreConfig {
+    QString id;   // [store] id: 1..16 of [A-Za-z0-9]; empty only before validation
+    QString name; // [store] name: display name, at most 64 characters
+};
+
+struct TerminalConfig {
+    QString id; // [terminal] id: 1..16 of [A-Za-z0-9]
+};
+
+struct DatabaseConfig {
+    QString path; // [database] path: the order database (SQLite)
+};
+
+struct LogConfig {
+    QString dir; // [log] dir: holds qpos.log and its rotated copies
+    LogLevel level = LogLevel::Info;
+    int maxFileKb = 4096; // [log] max_file_kb: rotate when qpos.log would grow past this
+    int maxFiles = 5;     // [log] max_files: qpos.log plus rotated copies kept
+};
+
+struct UiConfig {
+    UiLanguage language = UiLanguage::System;
+};
+
+struct AlipayConfig {
+    bool enabled = false;
+    QString gatewayUrl; // https (http only to a loopback host)
+    QString appId;      // 10..32 digits
+    QString appPrivateKeyPath;
+    QString alipayPublicKeyPath; // required unless certMode
+    QString notifyUrl;           // optional; empty: no asynchronous notification
+    QString signType;            // always "RSA2"
+    bool certMode = false;       // public-key certificate mode
+    QString appCertPath;         // the three certificates are required when certMode
+    QString alipayCertPath;
+    QString alipayRootCertPath;
+    int timeoutMs = 15000;
+};
+
+struct WechatConfig {
+    bool enabled = false;
+    QString gatewayUrl;             // https (http only to a loopback host)
+    QString mchId;                  // merchant id, digits
+    QString appId;                  // the AppID bound to the merchant
+    QString merchantPrivateKeyPath; // apiclient_key.pem
+    QString merchantSerialNo;       // serial number of the merchant API certificate
+    QString apiV3KeyPath;           // file holding the 32-character APIv3 key
+    QString wechatpayPublicKeyPath; // WeChat Pay public key (verifies responses)
+    QString wechatpayPublicKeyId;   // its id, "PUB_KEY_ID_..."
+    QString notifyUrl;              // required by WeChat for Native orders
+    int timeoutMs = 15000;
+};
+
+struct CheckoutConfig {
+    int qrTimeoutS = 120; // a QR not paid within this time is closed at the provider
+};
+
+struct AppConfig {
+    bool sandbox = false; // built on sandboxDefaults(): the embedded simulated providers
+    StoreConfig store;
+    TerminalConfig terminal;
+    DatabaseConfig database;
+    LogConfig log;
+    UiConfig ui;
+    AlipayConfig alipay;
+    WechatConfig wechat;
+    CheckoutConfig checkout;
+};
+
+// Defaults for a real shop: database and logs under `dataDir` (normally
+// QStandardPaths::AppDataLocation), gateways at the providers' production addresses but
+// disabled, and no store or terminal id (the files must provide them).
+AppConfig productionDefaults(const QString& dataDir);
+
+// A complete, valid configuration for the embedded sandbox shop: store DEMO, terminal T01,
+// database `<dataDir>/sandbox-orders.db` (kept apart from a real shop's orders.db), logs in
+// `<dataDir>/logs`. The gateway sections stay disabled: the sandbox wiring points the
+// gateways at the in-process simulated providers and their keys. File values still override.
+AppConfig sandboxDefaults(const QString& dataDir);
+
+// Canonical spelling of enum values as written in the INI file.
+QString toConfigString(LogLevel level);
+QString toConfigString(UiLanguage language);
+
+} // namespace qpos

@@ -1,0 +1,245 @@
+#include "config/ConfigKeys.h"
+
+#include <QCoreApplication>
+
+using namespace Qt::StringLiterals;
+
+namespace qpos {
+
+namespace {
+
+using T = ConfigValueType;
+
+ConfigKey key(const QString& section, const QString& name, ConfigValueType type,
+              const QString& defaultValue, const char* allowed, const char* doc) {
+    ConfigKey k;
+    k.section = section;
+    k.name = name;
+    k.type = type;
+    k.defaultValue = defaultValue;
+    k.allowed = allowed;
+    k.doc = doc;
+    return k;
+}
+
+ConfigKey integer(const QString& section, const QString& name, qint64 defaultValue, qint64 minimum,
+                  qint64 maximum, const char* allowed, const char* doc) {
+    ConfigKey k = key(section, name, T::Integer, QString::number(defaultValue), allowed, doc);
+    k.minimum = minimum;
+    k.maximum = maximum;
+    return k;
+}
+
+ConfigKey choice(const QString& section, const QString& name, const QStringList& choices,
+                 const QString& defaultValue, const char* allowed, const char* doc) {
+    ConfigKey k = key(section, name, T::Choice, defaultValue, allowed, doc);
+    k.choices = choices;
+    return k;
+}
+
+ConfigKey pattern(const QString& section, const QString& name, const QString& regex,
+                  const char* allowed, const char* doc) {
+    ConfigKey k = key(section, name, T::Pattern, QString(), allowed, doc);
+    k.pattern = regex;
+    return k;
+}
+
+ConfigKey limited(ConfigKey k, qint64 maxLength) {
+    k.maximum = maxLength;
+    return k;
+}
+
+const char* const kIdAllowed =
+    QT_TRANSLATE_NOOP("qpos::Config", "1 to 16 characters, only letters A-Z, a-z and digits "
+                                      "0-9; no underscore, because order numbers are built as "
+                                      "STORE_TERMINAL_DATE_SEQ");
+const char* const kBoolAllowed =
+    QT_TRANSLATE_NOOP("qpos::Config", "true or false (also yes/no, on/off, 1/0)");
+const char* const kSecureUrlAllowed =
+    QT_TRANSLATE_NOOP("qpos::Config", "an https:// URL; plain http:// is allowed only for a "
+                                      "loopback host (127.0.0.1, ::1 or localhost), as the "
+                                      "sandbox uses");
+const char* const kPathAllowed =
+    QT_TRANSLATE_NOOP("qpos::Config", "an absolute path, or a path relative to the directory "
+                                      "of the configuration file that sets it");
+const char* const kKeyFileAllowed =
+    QT_TRANSLATE_NOOP("qpos::Config", "the path of an existing file (absolute, or relative to "
+                                      "the directory of the configuration file that sets it)");
+const char* const kTimeoutAllowed =
+    QT_TRANSLATE_NOOP("qpos::Config", "whole milliseconds from 1000 to 120000");
+
+QList<ConfigKey> buildTable() {
+    const QString store = u"store"_s;
+    const QString terminal = u"terminal"_s;
+    const QString database = u"database"_s;
+    const QString log = u"log"_s;
+    const QString ui = u"ui"_s;
+    const QString alipay = u"alipay"_s;
+    const QString wechat = u"wechat"_s;
+    const QString checkout = u"checkout"_s;
+
+    QList<ConfigKey> t;
+
+    t << limited(
+        key(store, u"id"_s, T::Identifier, QString(), kIdAllowed,
+            QT_TRANSLATE_NOOP("qpos::Config", "Store id, the first part of every order number; "
+                                              "required outside the sandbox")),
+        16);
+    t << limited(
+        key(store, u"name"_s, T::Text, QString(),
+            QT_TRANSLATE_NOOP("qpos::Config", "any text of at most 64 characters"),
+            QT_TRANSLATE_NOOP("qpos::Config", "Store name shown on screen and on receipts")),
+        64);
+    t << limited(
+        key(terminal, u"id"_s, T::Identifier, QString(), kIdAllowed,
+            QT_TRANSLATE_NOOP("qpos::Config", "Terminal id, unique within the store; required "
+                                              "outside the sandbox")),
+        16);
+
+    t << key(database, u"path"_s, T::Path, u"<AppDataLocation>/orders.db"_s, kPathAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config", "The order database (SQLite) file"));
+
+    t << key(log, u"dir"_s, T::Path, u"<AppDataLocation>/logs"_s, kPathAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "Directory of qpos.log and its rotated copies (created 0700)"));
+    t << choice(log, u"level"_s, {u"debug"_s, u"info"_s, u"warning"_s, u"critical"_s}, u"info"_s,
+                QT_TRANSLATE_NOOP("qpos::Config", "debug, info, warning or critical"),
+                QT_TRANSLATE_NOOP("qpos::Config", "Least severe message written to the log"));
+    t << integer(log, u"max_file_kb"_s, 4096, 64, 1048576,
+                 QT_TRANSLATE_NOOP("qpos::Config", "whole kilobytes from 64 to 1048576"),
+                 QT_TRANSLATE_NOOP("qpos::Config", "Size at which qpos.log is rotated"));
+    t << integer(log, u"max_files"_s, 5, 1, 100,
+                 QT_TRANSLATE_NOOP("qpos::Config", "a whole number from 1 to 100"),
+                 QT_TRANSLATE_NOOP("qpos::Config",
+                                   "Log files kept, qpos.log included (qpos.log.1 is the "
+                                   "newest rotated copy)"));
+
+    t << choice(ui, u"language"_s, {u"system"_s, u"zh_CN"_s, u"en"_s}, u"system"_s,
+                QT_TRANSLATE_NOOP("qpos::Config", "system, zh_CN or en"),
+                QT_TRANSLATE_NOOP("qpos::Config",
+                                  "Language of the cashier screens; system follows the "
+                                  "desktop's locale"));
+
+    t << key(alipay, u"enabled"_s, T::Bool, u"false"_s, kBoolAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config", "Take Alipay payments"));
+    t << key(alipay, u"gateway_url"_s, T::SecureUrl, u"https://openapi.alipay.com/gateway.do"_s,
+             kSecureUrlAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config", "Alipay OpenAPI gateway address"));
+    t << pattern(
+        alipay, u"app_id"_s, u"[0-9]{10,32}"_s,
+        QT_TRANSLATE_NOOP("qpos::Config", "10 to 32 digits (usually 16)"),
+        QT_TRANSLATE_NOOP("qpos::Config", "Alipay application id (APPID); required when enabled"));
+    t << key(alipay, u"app_private_key"_s, T::KeyFile, QString(), kKeyFileAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "File with the application's RSA private key (PEM or Alipay's "
+                               "bare base64 PKCS#8); required when enabled"));
+    t << key(alipay, u"alipay_public_key"_s, T::KeyFile, QString(), kKeyFileAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "File with Alipay's public key (PEM or bare base64); required "
+                               "when enabled and cert_mode is false"));
+    t << key(alipay, u"notify_url"_s, T::Url, QString(),
+             QT_TRANSLATE_NOOP("qpos::Config", "an http:// or https:// URL, or empty"),
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "Where Alipay posts payment notifications (the store "
+                               "backend); empty: rely on polling"));
+    t << choice(alipay, u"sign_type"_s, {u"RSA2"_s}, u"RSA2"_s,
+                QT_TRANSLATE_NOOP("qpos::Config", "RSA2 (SHA256withRSA) only"),
+                QT_TRANSLATE_NOOP("qpos::Config", "Signature algorithm"));
+    t << key(alipay, u"cert_mode"_s, T::Bool, u"false"_s, kBoolAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "Public-key certificate mode instead of plain public keys"));
+    t << key(alipay, u"app_cert"_s, T::KeyFile, QString(), kKeyFileAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "Application public key certificate (appCertPublicKey_*.crt); "
+                               "required when cert_mode is true"));
+    t << key(alipay, u"alipay_cert"_s, T::KeyFile, QString(), kKeyFileAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "Alipay public key certificate (alipayCertPublicKey_RSA2.crt); "
+                               "required when cert_mode is true"));
+    t << key(alipay, u"alipay_root_cert"_s, T::KeyFile, QString(), kKeyFileAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "Alipay root certificate (alipayRootCert.crt); required when "
+                               "cert_mode is true"));
+    t << integer(alipay, u"timeout_ms"_s, 15000, 1000, 120000, kTimeoutAllowed,
+                 QT_TRANSLATE_NOOP("qpos::Config", "Time limit of one request to Alipay"));
+
+    t << key(wechat, u"enabled"_s, T::Bool, u"false"_s, kBoolAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config", "Take WeChat Pay payments"));
+    t << key(wechat, u"gateway_url"_s, T::SecureUrl, u"https://api.mch.weixin.qq.com"_s,
+             kSecureUrlAllowed, QT_TRANSLATE_NOOP("qpos::Config", "WeChat Pay APIv3 base address"));
+    t << pattern(wechat, u"mch_id"_s, u"[0-9]{6,32}"_s,
+                 QT_TRANSLATE_NOOP("qpos::Config", "6 to 32 digits (usually 10)"),
+                 QT_TRANSLATE_NOOP("qpos::Config", "Merchant id (mchid); required when enabled"));
+    t << pattern(
+        wechat, u"app_id"_s, u"[A-Za-z0-9]{4,32}"_s,
+        QT_TRANSLATE_NOOP("qpos::Config",
+                          "4 to 32 letters and digits (usually wx + 16 characters)"),
+        QT_TRANSLATE_NOOP("qpos::Config", "AppID bound to the merchant; required when enabled"));
+    t << key(wechat, u"merchant_private_key"_s, T::KeyFile, QString(), kKeyFileAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "File with the merchant API private key (apiclient_key.pem); "
+                               "required when enabled"));
+    t << pattern(wechat, u"merchant_serial_no"_s, u"[0-9A-Fa-f]{8,64}"_s,
+                 QT_TRANSLATE_NOOP("qpos::Config", "8 to 64 hexadecimal digits"),
+                 QT_TRANSLATE_NOOP("qpos::Config",
+                                   "Serial number of the merchant API certificate; required "
+                                   "when enabled"));
+    t << key(wechat, u"apiv3_key_file"_s, T::KeyFile, QString(), kKeyFileAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config", "File holding the 32-character APIv3 key (decrypts "
+                                               "notifications); required when enabled"));
+    t << key(wechat, u"wechatpay_public_key"_s, T::KeyFile, QString(), kKeyFileAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "File with the WeChat Pay public key (pub_key.pem) that "
+                               "verifies responses; required when enabled"));
+    t << pattern(wechat, u"wechatpay_public_key_id"_s, u"[A-Za-z0-9_]{1,64}"_s,
+                 QT_TRANSLATE_NOOP("qpos::Config", "1 to 64 letters, digits and underscores "
+                                                   "(PUB_KEY_ID_...)"),
+                 QT_TRANSLATE_NOOP("qpos::Config",
+                                   "Id of the WeChat Pay public key; required when enabled"));
+    t << key(wechat, u"notify_url"_s, T::SecureUrl, QString(), kSecureUrlAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "Where WeChat Pay posts payment notifications (the store "
+                               "backend); WeChat requires it, so required when enabled"));
+    t << integer(wechat, u"timeout_ms"_s, 15000, 1000, 120000, kTimeoutAllowed,
+                 QT_TRANSLATE_NOOP("qpos::Config", "Time limit of one request to WeChat Pay"));
+
+    t << integer(checkout, u"qr_timeout_s"_s, 120, 30, 900,
+                 QT_TRANSLATE_NOOP("qpos::Config", "whole seconds from 30 to 900"),
+                 QT_TRANSLATE_NOOP("qpos::Config",
+                                   "How long a payment QR stays valid before the order is "
+                                   "closed at the provider"));
+    return t;
+}
+
+} // namespace
+
+QString ConfigKey::qualifiedName() const {
+    return qualifiedKeyName(section, name);
+}
+
+QString ConfigKey::allowedText() const {
+    return QCoreApplication::translate("qpos::Config", allowed);
+}
+
+QString ConfigKey::docText() const {
+    return QCoreApplication::translate("qpos::Config", doc);
+}
+
+const QList<ConfigKey>& configKeys() {
+    static const QList<ConfigKey> table = buildTable();
+    return table;
+}
+
+const ConfigKey* findConfigKey(QStringView section, QStringView name) {
+    for (const ConfigKey& k : configKeys()) {
+        if (k.section == section && k.name == name)
+            return &k;
+    }
+    return nullptr;
+}
+
+QString qualifiedKeyName(QStringView section, QStringView name) {
+    return u'[' + section.toString() + u"] "_s + name.toString();
+}
+
+} // namespace qpos

@@ -1,0 +1,635 @@
+#include "config/ConfigLoader.h"
+
+#include "config/ConfigKeys.h"
+#include "config/IniFile.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHash>
+#include <QHostAddress>
+#include <QRegularExpression>
+#include <QStandardPaths>
+#include <QUrl>
+
+#include <algorithm>
+#include <optional>
+
+using namespace Qt::StringLiterals;
+
+namespace qpos {
+
+namespace {
+
+QString tr(const char* text) {
+    return QCoreApplication::translate("qpos::Config", text);
+}
+
+// Where a value came from.
+struct Setting {
+    QString value;
+    QString file;
+    int line = 0;
+};
+
+// A value after parsing, in the form its setter needs.
+struct Value {
+    QString text;
+    bool flag = false;
+    qint64 number = 0;
+};
+
+using Setter = void (*)(AppConfig&, const Value&);
+
+LogLevel toLogLevel(const QString& text) {
+    if (text == u"debug")
+        return LogLevel::Debug;
+    if (text == u"warning")
+        return LogLevel::Warning;
+    if (text == u"critical")
+        return LogLevel::Critical;
+    return LogLevel::Info;
+}
+
+UiLanguage toUiLanguage(const QString& text) {
+    if (text == u"zh_CN")
+        return UiLanguage::ZhCN;
+    if (text == u"en")
+        return UiLanguage::En;
+    return UiLanguage::System;
+}
+
+int toInt(qint64 n) {
+    return static_cast<int>(n); // callers only pass values already range-checked by the table
+}
+
+// Where each known key lands in AppConfig. Every entry of configKeys() has one.
+const QHash<QString, Setter>& setters() {
+    static const QHash<QString, Setter> table = {
+        {u"[store] id"_s,
+         [](AppConfig& c, const Value& v) {
+             c.store.id = v.text;
+         }},
+        {u"[store] name"_s,
+         [](AppConfig& c, const Value& v) {
+             c.store.name = v.text;
+         }},
+        {u"[terminal] id"_s,
+         [](AppConfig& c, const Value& v) {
+             c.terminal.id = v.text;
+         }},
+        {u"[database] path"_s,
+         [](AppConfig& c, const Value& v) {
+             c.database.path = v.text;
+         }},
+        {u"[log] dir"_s,
+         [](AppConfig& c, const Value& v) {
+             c.log.dir = v.text;
+         }},
+        {u"[log] level"_s,
+         [](AppConfig& c, const Value& v) {
+             c.log.level = toLogLevel(v.text);
+         }},
+        {u"[log] max_file_kb"_s,
+         [](AppConfig& c, const Value& v) {
+             c.log.maxFileKb = toInt(v.number);
+         }},
+        {u"[log] max_files"_s,
+         [](AppConfig& c, const Value& v) {
+             c.log.maxFiles = toInt(v.number);
+         }},
+        {u"[ui] language"_s,
+         [](AppConfig& c, const Value& v) {
+             c.ui.language = toUiLanguage(v.text);
+         }},
+        {u"[alipay] enabled"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.enabled = v.flag;
+         }},
+        {u"[alipay] gateway_url"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.gatewayUrl = v.text;
+         }},
+        {u"[alipay] app_id"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.appId = v.text;
+         }},
+        {u"[alipay] app_private_key"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.appPrivateKeyPath = v.text;
+         }},
+        {u"[alipay] alipay_public_key"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.alipayPublicKeyPath = v.text;
+         }},
+        {u"[alipay] notify_url"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.notifyUrl = v.text;
+         }},
+        {u"[alipay] sign_type"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.signType = v.text;
+         }},
+        {u"[alipay] cert_mode"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.certMode = v.flag;
+         }},
+        {u"[alipay] app_cert"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.appCertPath = v.text;
+         }},
+        {u"[alipay] alipay_cert"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.alipayCertPath = v.text;
+         }},
+        {u"[alipay] alipay_root_cert"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.alipayRootCertPath = v.text;
+         }},
+        {u"[alipay] timeout_ms"_s,
+         [](AppConfig& c, const Value& v) {
+             c.alipay.timeoutMs = toInt(v.number);
+         }},
+        {u"[wechat] enabled"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.enabled = v.flag;
+         }},
+        {u"[wechat] gateway_url"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.gatewayUrl = v.text;
+         }},
+        {u"[wechat] mch_id"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.mchId = v.text;
+         }},
+        {u"[wechat] app_id"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.appId = v.text;
+         }},
+        {u"[wechat] merchant_private_key"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.merchantPrivateKeyPath = v.text;
+         }},
+        {u"[wechat] merchant_serial_no"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.merchantSerialNo = v.text;
+         }},
+        {u"[wechat] apiv3_key_file"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.apiV3KeyPath = v.text;
+         }},
+        {u"[wechat] wechatpay_public_key"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.wechatpayPublicKeyPath = v.text;
+         }},
+        {u"[wechat] wechatpay_public_key_id"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.wechatpayPublicKeyId = v.text;
+         }},
+        {u"[wechat] notify_url"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.notifyUrl = v.text;
+         }},
+        {u"[wechat] timeout_ms"_s,
+         [](AppConfig& c, const Value& v) {
+             c.wechat.timeoutMs = toInt(v.number);
+         }},
+        {u"[checkout] qr_timeout_s"_s,
+         [](AppConfig& c, const Value& v) {
+             c.checkout.qrTimeoutS = toInt(v.number);
+         }},
+    };
+    return table;
+}
+
+// Key material pasted where a file path belongs: a PEM block or a long base64 run. Such a
+// value is never repeated in a message.
+bool looksLikeKeyMaterial(const QString& value) {
+    static const QRegularExpression base64(u"^[A-Za-z0-9+/]{40,}={0,2}$"_s);
+    return value.contains(u"-----"_s) || base64.match(value).hasMatch();
+}
+
+bool isLoopbackHost(const QString& host) {
+    if (host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0)
+        return true;
+    const QHostAddress address(host);
+    return !address.isNull() && address.isLoopback();
+}
+
+class Validator {
+public:
+    explicit Validator(ConfigLoadResult& result)
+        : m_result(result) {}
+
+    void setting(const ConfigKey& key, const Setting& s) {
+        std::optional<Value> v = parse(key, s);
+        if (!v)
+            return;
+        const Setter setter = setters().value(key.qualifiedName());
+        Q_ASSERT(setter);
+        if (setter)
+            setter(m_result.config, *v);
+        m_sources.insert(key.qualifiedName(), s);
+    }
+
+    // The file and line that set `key`, if a file did.
+    std::optional<Setting> sourceOf(const QString& qualified) const {
+        const auto it = m_sources.constFind(qualified);
+        if (it == m_sources.constEnd())
+            return std::nullopt;
+        return *it;
+    }
+
+    void invalid(const ConfigKey& key, const Setting& s, const QString& problem,
+                 const QString& code = u"config.invalid_value"_s) {
+        m_result.errors << ConfigIssue{code, key.qualifiedName(), s.file, s.line,
+                                       tr("%1 (%2, line %3): %4. Allowed: %5.")
+                                           .arg(key.qualifiedName(), s.file,
+                                                QString::number(s.line), problem,
+                                                key.allowedText())};
+    }
+
+private:
+    // The value as a person may see it in a message: quoted, or a note that it is hidden.
+    static QString shown(const ConfigKey& key, const QString& value) {
+        if (key.secret)
+            return tr("the value (not shown, it is secret)");
+        return u'"' + value + u'"';
+    }
+
+    std::optional<Value> parse(const ConfigKey& key, const Setting& s) {
+        const QString& text = s.value;
+        const bool optionalEmpty =
+            (key.type == ConfigValueType::Text) ||
+            ((key.type == ConfigValueType::Url || key.type == ConfigValueType::SecureUrl) &&
+             key.defaultValue.isEmpty());
+        if (text.isEmpty()) {
+            if (optionalEmpty)
+                return Value{};
+            invalid(key, s, tr("the value is empty"));
+            return std::nullopt;
+        }
+
+        switch (key.type) {
+        case ConfigValueType::Text: {
+            const qsizetype length = text.toUcs4().size();
+            if (length > key.maximum) {
+                invalid(
+                    key, s,
+                    tr("%1 is %2 characters long").arg(shown(key, text), QString::number(length)));
+                return std::nullopt;
+            }
+            return Value{text};
+        }
+        case ConfigValueType::Identifier: {
+            static const QRegularExpression id(u"^[A-Za-z0-9]+$"_s);
+            if (text.contains(u'_')) {
+                invalid(key, s, tr("%1 contains an underscore").arg(shown(key, text)));
+                return std::nullopt;
+            }
+            if (!id.match(text).hasMatch()) {
+                invalid(key, s,
+                        tr("%1 contains a character other than a letter or digit")
+                            .arg(shown(key, text)));
+                return std::nullopt;
+            }
+            if (text.size() > key.maximum) {
+                invalid(key, s,
+                        tr("%1 is %2 characters long")
+                            .arg(shown(key, text), QString::number(text.size())));
+                return std::nullopt;
+            }
+            return Value{text};
+        }
+        case ConfigValueType::Pattern: {
+            const QRegularExpression re(QRegularExpression::anchoredPattern(key.pattern));
+            if (!re.match(text).hasMatch()) {
+                invalid(key, s, tr("%1 does not have the expected form").arg(shown(key, text)));
+                return std::nullopt;
+            }
+            return Value{text};
+        }
+        case ConfigValueType::Bool: {
+            const QString lower = text.toLower();
+            if (lower == u"true" || lower == u"yes" || lower == u"on" || lower == u"1")
+                return Value{text, true};
+            if (lower == u"false" || lower == u"no" || lower == u"off" || lower == u"0")
+                return Value{text, false};
+            invalid(key, s, tr("%1 is not a yes/no value").arg(shown(key, text)));
+            return std::nullopt;
+        }
+        case ConfigValueType::Integer: {
+            static const QRegularExpression digits(u"^-?[0-9]+$"_s);
+            if (!digits.match(text).hasMatch()) {
+                invalid(key, s, tr("%1 is not a whole number").arg(shown(key, text)));
+                return std::nullopt;
+            }
+            bool ok = false;
+            const qint64 n = text.toLongLong(&ok);
+            if (!ok || n < key.minimum || n > key.maximum) {
+                invalid(key, s, tr("%1 is out of range").arg(shown(key, text)));
+                return std::nullopt;
+            }
+            return Value{text, false, n};
+        }
+        case ConfigValueType::Choice: {
+            for (const QString& c : key.choices) {
+                if (c.compare(text, Qt::CaseInsensitive) == 0)
+                    return Value{c};
+            }
+            invalid(key, s, tr("%1 is not one of the choices").arg(shown(key, text)));
+            return std::nullopt;
+        }
+        case ConfigValueType::Url:
+        case ConfigValueType::SecureUrl:
+            return parseUrl(key, s);
+        case ConfigValueType::Path:
+        case ConfigValueType::KeyFile:
+            return parsePath(key, s);
+        }
+        return std::nullopt;
+    }
+
+    std::optional<Value> parseUrl(const ConfigKey& key, const Setting& s) {
+        const QString& text = s.value;
+        const QUrl url(text, QUrl::StrictMode);
+        const QString scheme = url.scheme().toLower();
+        if (!url.isValid() || url.isRelative() || url.host().isEmpty() || text.contains(u' ')) {
+            invalid(key, s, tr("%1 is not a complete URL").arg(shown(key, text)));
+            return std::nullopt;
+        }
+        if (scheme != u"https" && scheme != u"http") {
+            invalid(key, s, tr("%1 uses the scheme \"%2\"").arg(shown(key, text), url.scheme()));
+            return std::nullopt;
+        }
+        if (!url.userInfo().isEmpty()) {
+            // Never repeat a URL that carries a password.
+            invalid(key, s, tr("the URL contains a user name or password (not shown)"));
+            return std::nullopt;
+        }
+        if (key.type == ConfigValueType::SecureUrl && scheme == u"http" &&
+            !isLoopbackHost(url.host())) {
+            invalid(key, s,
+                    tr("%1 uses plain http to \"%2\", which is not a loopback host; payment "
+                       "traffic must be encrypted")
+                        .arg(shown(key, text), url.host()));
+            return std::nullopt;
+        }
+        return Value{text};
+    }
+
+    std::optional<Value> parsePath(const ConfigKey& key, const Setting& s) {
+        const QString& text = s.value;
+        if (key.type == ConfigValueType::KeyFile && looksLikeKeyMaterial(text)) {
+            invalid(key, s,
+                    tr("the value looks like the key itself, not the path of a file (it is "
+                       "not shown here). Put the key in a file readable only by the service "
+                       "user (chmod 600) and give that file's path"),
+                    u"config.key_inline"_s);
+            return std::nullopt;
+        }
+        if (text.startsWith(u'~')) {
+            invalid(key, s,
+                    tr("%1 starts with '~', which is not expanded; write the full path")
+                        .arg(shown(key, text)));
+            return std::nullopt;
+        }
+        const QDir base = QFileInfo(s.file).absoluteDir();
+        return Value{QDir::cleanPath(base.absoluteFilePath(text))};
+    }
+
+    ConfigLoadResult& m_result;
+    QHash<QString, Setting> m_sources;
+};
+
+const ConfigKey* keyNamed(const QString& qualified) {
+    for (const ConfigKey& k : configKeys()) {
+        if (k.qualifiedName() == qualified)
+            return &k;
+    }
+    return nullptr;
+}
+
+QString keyName(const char* section, const char* name) {
+    return qualifiedKeyName(QString::fromLatin1(section), QString::fromLatin1(name));
+}
+
+} // namespace
+
+Error ConfigLoadResult::error() const {
+    if (errors.isEmpty())
+        return Error{};
+    if (errors.size() == 1)
+        return errors.first().toError();
+    QStringList lines;
+    for (const ConfigIssue& issue : errors)
+        lines << issue.message;
+    return Error{u"config.invalid"_s, lines.join(u'\n')};
+}
+
+Result<AppConfig> ConfigLoadResult::toResult() const {
+    if (!ok())
+        return error();
+    return config;
+}
+
+QString ConfigLoader::systemConfigPath() {
+    return u"/etc/qpos/qpos.ini"_s;
+}
+
+QString ConfigLoader::userConfigPath() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+        .filePath(u"qpos.ini"_s);
+}
+
+QString ConfigLoader::defaultDataDir() {
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+}
+
+QList<ConfigSource> ConfigLoader::standardSources(const QString& explicitPath) {
+    QList<ConfigSource> sources{{systemConfigPath(), false}, {userConfigPath(), false}};
+    if (!explicitPath.isEmpty())
+        sources << ConfigSource{explicitPath, true};
+    return sources;
+}
+
+ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
+                                    const ConfigLoadOptions& options) {
+    ConfigLoadResult result;
+    const QString dataDir = options.dataDir.isEmpty() ? defaultDataDir() : options.dataDir;
+    result.config = options.sandbox ? sandboxDefaults(dataDir) : productionDefaults(dataDir);
+
+    // A file named twice is read once, at its last (highest-precedence) position.
+    QList<ConfigSource> ordered;
+    for (qsizetype i = sources.size() - 1; i >= 0; --i) {
+        ConfigSource source = sources.at(i);
+        source.path = QFileInfo(source.path).absoluteFilePath();
+        const bool again =
+            std::any_of(ordered.cbegin(), ordered.cend(),
+                        [&](const ConfigSource& o) { return o.path == source.path; });
+        if (again)
+            continue;
+        ordered.prepend(source);
+    }
+
+    // Read the files; later ones win key by key.
+    QHash<QString, Setting> effective; // by "[section] key"
+    for (const ConfigSource& source : ordered) {
+        const QFileInfo info(source.path);
+        if (!info.exists()) {
+            result.filesSearched << tr("%1 (not present)").arg(source.path);
+            if (source.required) {
+                result.errors << ConfigIssue{
+                    u"config.file_missing"_s, QString(), source.path, 0,
+                    tr("The configuration file %1 that was given explicitly does not exist.")
+                        .arg(source.path)};
+            }
+            continue;
+        }
+        result.filesSearched << source.path;
+        const IniFile ini = IniFile::read(source.path, result.errors);
+        result.filesRead << ini.path;
+        for (const IniEntry& entry : ini.entries) {
+            const ConfigKey* key = findConfigKey(entry.section, entry.key);
+            const QString qualified = qualifiedKeyName(entry.section, entry.key);
+            if (!key) {
+                QString hint;
+                for (const ConfigKey& k : configKeys()) {
+                    if (k.section.compare(entry.section, Qt::CaseInsensitive) == 0 &&
+                        k.name.compare(entry.key, Qt::CaseInsensitive) == 0) {
+                        hint = tr(" Did you mean %1? Names are case-sensitive.")
+                                   .arg(k.qualifiedName());
+                    }
+                }
+                result.warnings << ConfigIssue{
+                    u"config.unknown_key"_s, qualified, ini.path, entry.line,
+                    tr("%1 (%2, line %3) is not a known key and is ignored.%4")
+                        .arg(qualified, ini.path, QString::number(entry.line), hint)};
+                continue;
+            }
+            effective.insert(qualified, Setting{entry.value, ini.path, entry.line});
+        }
+    }
+
+    // Validate and apply every value that a file set.
+    Validator validator(result);
+    for (const ConfigKey& key : configKeys()) {
+        const auto it = effective.constFind(key.qualifiedName());
+        if (it != effective.constEnd())
+            validator.setting(key, *it);
+    }
+
+    // Values that must be present, depending on the mode and the enabled gateways.
+    const QString searched = result.filesSearched.isEmpty() ? tr("no configuration file was given")
+                                                            : result.filesSearched.join(u", "_s);
+    auto missing = [&](const QString& qualified, const QString& when) {
+        // A key that was set but invalid has its own error already.
+        const bool reported =
+            std::any_of(result.errors.cbegin(), result.errors.cend(),
+                        [&](const ConfigIssue& issue) { return issue.key == qualified; });
+        if (reported)
+            return;
+        const ConfigKey* key = keyNamed(qualified);
+        result.errors << ConfigIssue{
+            u"config.missing_required"_s, qualified, QString(), 0,
+            tr("%1 is required %2 but is not set. Files searched: %3. Allowed: %4.")
+                .arg(qualified, when, searched, key ? key->allowedText() : QString())};
+    };
+    auto checkFile = [&](const QString& qualified, const QString& path, bool privateKey) {
+        if (path.isEmpty())
+            return;
+        const std::optional<Setting> from = validator.sourceOf(qualified);
+        const QString where =
+            from ? tr(" (%1, line %2)").arg(from->file, QString::number(from->line)) : QString();
+        const ConfigKey* key = keyNamed(qualified);
+        const QString allowed = key ? key->allowedText() : QString();
+        const QFileInfo info(path);
+        if (!info.exists()) {
+            result.errors << ConfigIssue{u"config.key_file_missing"_s, qualified,
+                                         from ? from->file : QString(), from ? from->line : 0,
+                                         tr("%1%2: the file %3 does not exist. Allowed: %4.")
+                                             .arg(qualified, where, path, allowed)};
+            return;
+        }
+        if (!info.isFile() || !info.isReadable()) {
+            result.errors << ConfigIssue{
+                u"config.key_file_unreadable"_s, qualified, from ? from->file : QString(),
+                from ? from->line : 0,
+                tr("%1%2: %3 is not a file this user can read. Allowed: %4.")
+                    .arg(qualified, where, path, allowed)};
+            return;
+        }
+        const QFile::Permissions open = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup |
+                                        QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+        if (privateKey && (info.permissions() & open)) {
+            result.warnings << ConfigIssue{
+                u"config.key_file_permissions"_s, qualified, from ? from->file : QString(),
+                from ? from->line : 0,
+                tr("%1%2: %3 can be read by other users; make it readable only by the "
+                   "service user (chmod 600).")
+                    .arg(qualified, where, path)};
+        }
+    };
+
+    const AppConfig& c = result.config;
+    if (!c.sandbox) {
+        const QString outside = tr("outside the sandbox");
+        if (c.store.id.isEmpty())
+            missing(keyName("store", "id"), outside);
+        if (c.terminal.id.isEmpty())
+            missing(keyName("terminal", "id"), outside);
+    }
+    if (c.alipay.enabled) {
+        const QString when = tr("when [alipay] enabled is true");
+        if (c.alipay.appId.isEmpty())
+            missing(keyName("alipay", "app_id"), when);
+        if (c.alipay.appPrivateKeyPath.isEmpty())
+            missing(keyName("alipay", "app_private_key"), when);
+        checkFile(keyName("alipay", "app_private_key"), c.alipay.appPrivateKeyPath, true);
+        if (c.alipay.certMode) {
+            const QString certWhen = tr("when [alipay] cert_mode is true");
+            const struct {
+                const char* name;
+                const QString& path;
+            } certs[] = {{"app_cert", c.alipay.appCertPath},
+                         {"alipay_cert", c.alipay.alipayCertPath},
+                         {"alipay_root_cert", c.alipay.alipayRootCertPath}};
+            for (const auto& cert : certs) {
+                if (cert.path.isEmpty())
+                    missing(keyName("alipay", cert.name), certWhen);
+                checkFile(keyName("alipay", cert.name), cert.path, false);
+            }
+        } else {
+            if (c.alipay.alipayPublicKeyPath.isEmpty())
+                missing(keyName("alipay", "alipay_public_key"),
+                        tr("when [alipay] enabled is true and cert_mode is false"));
+            checkFile(keyName("alipay", "alipay_public_key"), c.alipay.alipayPublicKeyPath, false);
+        }
+    }
+    if (c.wechat.enabled) {
+        const QString when = tr("when [wechat] enabled is true");
+        const struct {
+            const char* name;
+            const QString& value;
+        } required[] = {{"mch_id", c.wechat.mchId},
+                        {"app_id", c.wechat.appId},
+                        {"merchant_private_key", c.wechat.merchantPrivateKeyPath},
+                        {"merchant_serial_no", c.wechat.merchantSerialNo},
+                        {"apiv3_key_file", c.wechat.apiV3KeyPath},
+                        {"wechatpay_public_key", c.wechat.wechatpayPublicKeyPath},
+                        {"wechatpay_public_key_id", c.wechat.wechatpayPublicKeyId},
+                        {"notify_url", c.wechat.notifyUrl}};
+        for (const auto& r : required) {
+            if (r.value.isEmpty())
+                missing(keyName("wechat", r.name), when);
+        }
+        checkFile(keyName("wechat", "merchant_private_key"), c.wechat.merchantPrivateKeyPath, true);
+        checkFile(keyName("wechat", "apiv3_key_file"), c.wechat.apiV3KeyPath, true);
+        checkFile(keyName("wechat", "wechatpay_public_key"), c.wechat.wechatpayPublicKeyPath,
+                  false);
+    }
+    return result;
+}
+
+} // namespace qpos
