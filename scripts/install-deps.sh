@@ -9,6 +9,8 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
     qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libgl-dev
     libssl-dev libqrencode-dev libsqlite3-dev
+    # Alipay bills: zip archives (libzip) of CSV files (libcsv)
+    libzip-dev libcsv-dev
     # run
     libqt6sql6-sqlite qt6-translations-l10n fonts-noto-cjk
     # tests and benchmarks: the sqlite3 and openssl shells as baselines, zbar to read QR codes

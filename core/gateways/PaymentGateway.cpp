@@ -1,0 +1,7 @@
+#include "gateways/PaymentGateway.h"
+
+namespace qpos::gateway {
+
+PaymentGateway::~PaymentGateway() = default;
+
+} // namespace qpos::gateway

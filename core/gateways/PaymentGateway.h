@@ -1,0 +1,84 @@
+#pragma once
+
+#include "common/Result.h"
+#include "gateways/CircuitBreaker.h"
+#include "gateways/GatewayAnswers.h"
+#include "gateways/GatewayRequests.h"
+#include "gateways/GatewayResult.h"
+#include "gateways/PaymentNotification.h"
+#include "gateways/ProviderBill.h"
+#include "orders/Channel.h"
+
+class QObject;
+
+namespace qpos::gateway {
+
+// One payment provider, as the checkout engine, recovery, refunds and reconciliation see it
+// (design §6). Alipay implements it now, WeChat Pay through the same interface later.
+//
+// Every network call is asynchronous and returns at once; the result arrives through the
+// `done` callback, which is:
+//  - always called later from the event loop, never from inside the call itself (no
+//    re-entrancy surprises for the caller);
+//  - called exactly once, in the thread of `context`, and never after `context` has been
+//    destroyed (as with QObject::connect and a context object) — so a checkout screen that
+//    goes away is never called back. A null `context` means the gateway itself;
+//  - never called after the gateway itself has been destroyed (in-flight requests are
+//    aborted; their outcome is then unknown to the caller, who resolves it by querying).
+// Why callbacks and not a call object with a signal: the caller writes no bookkeeping for
+// call objects' lifetimes, a result cannot be missed by connecting too late, and the context
+// rule above is the one Qt programmers already know.
+//
+// Calls must be made from the thread the gateway lives in (it owns a QNetworkAccessManager).
+// The outcome rules are in GatewayOutcome.h: a Refused order can be marked failed, an Unknown
+// one must be resolved by queryTrade(), InProgress means keep querying.
+class PaymentGateway {
+public:
+    virtual ~PaymentGateway();
+
+    virtual Channel channel() const = 0;
+
+    // A QR order; the QR encodes the answer's qrCode. Never retried: a lost answer is Unknown.
+    virtual void createQrOrder(const QrOrderRequest& request, QObject* context,
+                               Completion<QrOrder> done) = 0;
+    // Charges the buyer's payment code. Success means paid; InProgress means the buyer is
+    // confirming (query until final). Never retried: a lost answer is Unknown.
+    virtual void payByCode(const PayByCodeRequest& request, QObject* context,
+                           Completion<TradeSnapshot> done) = 0;
+    // The trade's state now. A trade the provider does not know (yet) is a success with
+    // TradeState::NotCreated, not a failure.
+    virtual void queryTrade(const TradeRef& trade, QObject* context,
+                            Completion<TradeSnapshot> done) = 0;
+    // Undoes a trade whatever its state: closes it when unpaid, refunds it when paid. For an
+    // outcome that is not known (a pay that timed out).
+    virtual void cancelTrade(const TradeRef& trade, QObject* context,
+                             Completion<CancelResult> done) = 0;
+    // Closes an unpaid trade (QR expired, cashier cancelled).
+    virtual void closeTrade(const TradeRef& trade, QObject* context,
+                            Completion<CloseResult> done) = 0;
+    // Refunds with the caller's stable outRequestNo; retried only with that same number.
+    virtual void refund(const RefundRequest& request, QObject* context,
+                        Completion<RefundResult> done) = 0;
+    virtual void queryRefund(const RefundQuery& query, QObject* context,
+                             Completion<RefundQueryResult> done) = 0;
+    // Fetches and parses the provider's bill (may take a while; retried as a whole).
+    virtual void downloadBill(const BillRequest& request, QObject* context,
+                              Completion<ProviderBill> done) = 0;
+
+    // Verifies an asynchronous notification (no network): the provider's signature, that it
+    // is for our app, and that it names a local order with the same amount. Each refusal has
+    // its own error code.
+    virtual Result<PaymentNotification>
+    verifyNotification(const IncomingNotification& notification,
+                       const NotificationOrderLookup& lookup) const = 0;
+    // What to answer the provider: `accepted` after the notification was verified and
+    // recorded; otherwise the provider will send it again later.
+    virtual NotificationReply notificationReply(bool accepted) const = 0;
+
+    // Whether the provider is reachable, for the UI and the doctor command; connect to the
+    // breaker's stateChanged() to follow it.
+    virtual const CircuitBreaker& circuitBreaker() const = 0;
+    CircuitState circuitState() const { return circuitBreaker().state(); }
+};
+
+} // namespace qpos::gateway

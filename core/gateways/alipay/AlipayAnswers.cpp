@@ -1,0 +1,300 @@
+#include "gateways/alipay/AlipayAnswers.h"
+
+#include "gateways/alipay/AlipayTime.h"
+
+#include <QCoreApplication>
+
+#include <optional>
+
+namespace qpos::alipay::answers {
+
+using namespace qpos::gateway;
+
+namespace {
+
+// Collects the first problem met while reading a signed answer.
+class FieldReader {
+public:
+    explicit FieldReader(const QJsonObject& fields)
+        : m_fields(fields) {}
+
+    bool has(QStringView key) const { return !text(key).isEmpty(); }
+    QString text(QStringView key) const { return m_fields.value(key).toString(); }
+
+    QString required(QStringView key) {
+        const QString value = text(key);
+        if (value.isEmpty())
+            fail(QStringLiteral("%1 is missing").arg(key));
+        return value;
+    }
+
+    money::Fen amount(QStringView key, money::Sign sign) {
+        const QJsonValue value = m_fields.value(key);
+        if (!value.isString()) {
+            fail(QStringLiteral("%1 is missing or not a string").arg(key));
+            return 0;
+        }
+        Result<money::Fen> fen = money::parseYuan(value.toString(), sign, key.toString());
+        if (!fen) {
+            fail(fen.error().message);
+            return 0;
+        }
+        return *fen;
+    }
+
+    std::optional<money::Fen> optionalAmount(QStringView key, money::Sign sign) {
+        if (!m_fields.contains(key))
+            return std::nullopt;
+        return amount(key, sign);
+    }
+
+    std::optional<qint64> optionalTime(QStringView key) {
+        const QString value = text(key);
+        if (value.isEmpty())
+            return std::nullopt;
+        std::optional<qint64> ms = parseChinaTime(value);
+        if (!ms)
+            fail(QStringLiteral("%1 is not a time: %2").arg(key, value));
+        return ms;
+    }
+
+    // An answer for another order must never be applied to this one.
+    void expectOutTradeNo(const QString& expected) {
+        const QString got = text(u"out_trade_no");
+        if (!expected.isEmpty() && !got.isEmpty() && got != expected && !m_mismatch) {
+            m_mismatch = Error{
+                QStringLiteral("alipay.answer_mismatch"),
+                QCoreApplication::translate("qpos::alipay::AlipayAnswers",
+                                            "Alipay's answer is about order %1, not %2; it was not "
+                                            "used. The till will ask Alipay again.")
+                    .arg(got, expected)};
+        }
+    }
+
+    void fail(const QString& detail) {
+        if (!m_problem)
+            m_problem = detail;
+    }
+
+    // The Unknown to return when anything was wrong, else empty.
+    template <typename T>
+    std::optional<GatewayResult<T>> problem() const {
+        if (m_mismatch)
+            return GatewayResult<T>::unknown(*m_mismatch, m_fields);
+        if (!m_problem)
+            return std::nullopt;
+        return GatewayResult<T>::unknown(
+            Error{QStringLiteral("alipay.malformed_answer"),
+                  QCoreApplication::translate("qpos::alipay::AlipayAnswers",
+                                              "Alipay's signed answer could not be understood "
+                                              "(%1). Nothing was assumed; the till will ask "
+                                              "Alipay again.")
+                      .arg(*m_problem)},
+            m_fields);
+    }
+
+private:
+    const QJsonObject& m_fields;
+    std::optional<QString> m_problem;
+    std::optional<Error> m_mismatch;
+};
+
+bool isSuccess(const AlipayReply& reply) {
+    return reply.ok() && reply.verdict.verdict == AlipayVerdict::Success;
+}
+
+bool isTradeNotExist(const AlipayReply& reply) {
+    return reply.ok() && reply.verdict.verdict == AlipayVerdict::Refused &&
+           reply.verdict.subCode == u"ACQ.TRADE_NOT_EXIST";
+}
+
+std::optional<TradeState> tradeStateOf(const QString& status) {
+    if (status == u"WAIT_BUYER_PAY")
+        return TradeState::WaitingForBuyer;
+    if (status == u"TRADE_SUCCESS")
+        return TradeState::Paid;
+    if (status == u"TRADE_CLOSED")
+        return TradeState::Closed;
+    if (status == u"TRADE_FINISHED")
+        return TradeState::Finished;
+    return std::nullopt;
+}
+
+} // namespace
+
+GatewayResult<QrOrder> precreate(const AlipayReply& reply, const QString& outTradeNo) {
+    if (!isSuccess(reply))
+        return notSuccess<QrOrder>(reply);
+    FieldReader r(reply.fields);
+    r.expectOutTradeNo(outTradeNo);
+    QrOrder order{outTradeNo, r.required(u"qr_code")};
+    if (auto bad = r.problem<QrOrder>())
+        return *bad;
+    return GatewayResult<QrOrder>::success(std::move(order), reply.fields);
+}
+
+GatewayResult<TradeSnapshot> pay(const AlipayReply& reply, const QString& outTradeNo) {
+    if (!isSuccess(reply))
+        return notSuccess<TradeSnapshot>(reply);
+    FieldReader r(reply.fields);
+    r.expectOutTradeNo(outTradeNo);
+    TradeSnapshot s;
+    s.outTradeNo = outTradeNo;
+    s.providerTradeNo = r.required(u"trade_no");
+    s.state = TradeState::Paid; // 10000 on pay means the payment succeeded
+    s.providerState = QStringLiteral("TRADE_SUCCESS");
+    s.totalFen = r.amount(u"total_amount", money::Sign::Positive);
+    s.receivedFen = r.optionalAmount(u"receipt_amount", money::Sign::NonNegative);
+    s.buyerPaidFen = r.optionalAmount(u"buyer_pay_amount", money::Sign::NonNegative);
+    s.paidAtMs = r.optionalTime(u"gmt_payment");
+    s.buyerAccount = r.text(u"buyer_logon_id");
+    if (auto bad = r.problem<TradeSnapshot>())
+        return *bad;
+    return GatewayResult<TradeSnapshot>::success(std::move(s), reply.fields);
+}
+
+GatewayResult<TradeSnapshot> query(const AlipayReply& reply, const TradeRef& trade) {
+    if (isTradeNotExist(reply)) {
+        // Before the buyer scans a precreated QR, Alipay has no trade: waiting, not failed.
+        TradeSnapshot s;
+        s.outTradeNo = trade.outTradeNo;
+        s.providerTradeNo = trade.providerTradeNo;
+        s.state = TradeState::NotCreated;
+        s.providerState = reply.verdict.subCode;
+        return GatewayResult<TradeSnapshot>::success(std::move(s), reply.fields);
+    }
+    if (!isSuccess(reply))
+        return notSuccess<TradeSnapshot>(reply);
+    FieldReader r(reply.fields);
+    r.expectOutTradeNo(trade.outTradeNo);
+    TradeSnapshot s;
+    s.outTradeNo = trade.outTradeNo;
+    s.providerTradeNo = r.text(u"trade_no");
+    s.providerState = r.required(u"trade_status");
+    if (!s.providerState.isEmpty()) {
+        if (std::optional<TradeState> state = tradeStateOf(s.providerState))
+            s.state = *state;
+        else
+            r.fail(QStringLiteral("unknown trade_status %1").arg(s.providerState));
+    }
+    s.totalFen = r.amount(u"total_amount", money::Sign::Positive);
+    s.receivedFen = r.optionalAmount(u"receipt_amount", money::Sign::NonNegative);
+    s.buyerPaidFen = r.optionalAmount(u"buyer_pay_amount", money::Sign::NonNegative);
+    s.paidAtMs = r.optionalTime(u"send_pay_date");
+    s.buyerAccount = r.text(u"buyer_logon_id");
+    if (auto bad = r.problem<TradeSnapshot>())
+        return *bad;
+    return GatewayResult<TradeSnapshot>::success(std::move(s), reply.fields);
+}
+
+GatewayResult<CancelResult> cancel(const AlipayReply& reply, const TradeRef& trade) {
+    if (isTradeNotExist(reply)) {
+        return GatewayResult<CancelResult>::success(
+            CancelResult{trade.outTradeNo, trade.providerTradeNo,
+                         CancelAction::NotCreatedAtProvider, std::nullopt},
+            reply.fields);
+    }
+    if (!isSuccess(reply))
+        return notSuccess<CancelResult>(reply);
+    FieldReader r(reply.fields);
+    r.expectOutTradeNo(trade.outTradeNo);
+    CancelResult c;
+    c.outTradeNo = trade.outTradeNo;
+    c.providerTradeNo = r.has(u"trade_no") ? r.text(u"trade_no") : trade.providerTradeNo;
+    const QString action = r.text(u"action");
+    if (action == u"close")
+        c.action = CancelAction::Closed;
+    else if (action == u"refund")
+        c.action = CancelAction::Refunded;
+    else
+        c.action = CancelAction::Unspecified;
+    c.refundedAtMs = r.optionalTime(u"gmt_refund_pay");
+    if (auto bad = r.problem<CancelResult>())
+        return *bad;
+    return GatewayResult<CancelResult>::success(std::move(c), reply.fields);
+}
+
+GatewayResult<CloseResult> close(const AlipayReply& reply, const TradeRef& trade) {
+    if (isTradeNotExist(reply)) {
+        return GatewayResult<CloseResult>::success(
+            CloseResult{trade.outTradeNo, trade.providerTradeNo, false}, reply.fields);
+    }
+    if (!isSuccess(reply))
+        return notSuccess<CloseResult>(reply);
+    FieldReader r(reply.fields);
+    r.expectOutTradeNo(trade.outTradeNo);
+    CloseResult c{trade.outTradeNo,
+                  r.has(u"trade_no") ? r.text(u"trade_no") : trade.providerTradeNo, true};
+    if (auto bad = r.problem<CloseResult>())
+        return *bad;
+    return GatewayResult<CloseResult>::success(std::move(c), reply.fields);
+}
+
+GatewayResult<RefundResult> refund(const AlipayReply& reply, const RefundRequest& request) {
+    if (!isSuccess(reply))
+        return notSuccess<RefundResult>(reply);
+    FieldReader r(reply.fields);
+    r.expectOutTradeNo(request.outTradeNo);
+    RefundResult out;
+    out.outTradeNo = request.outTradeNo;
+    out.providerTradeNo = r.has(u"trade_no") ? r.text(u"trade_no") : request.providerTradeNo;
+    out.outRequestNo = request.outRequestNo;
+    out.refundedTotalFen = r.amount(u"refund_fee", money::Sign::Positive);
+    const QString fundChange = r.required(u"fund_change");
+    if (fundChange == u"Y")
+        out.fundChanged = true;
+    else if (fundChange == u"N")
+        out.fundChanged = false;
+    else if (!fundChange.isEmpty())
+        r.fail(QStringLiteral("fund_change is %1, not Y or N").arg(fundChange));
+    out.refundedAtMs = r.optionalTime(u"gmt_refund_pay");
+    if (auto bad = r.problem<RefundResult>())
+        return *bad;
+    return GatewayResult<RefundResult>::success(std::move(out), reply.fields);
+}
+
+GatewayResult<RefundQueryResult> refundQuery(const AlipayReply& reply, const RefundQuery& query) {
+    RefundQueryResult out;
+    out.outTradeNo = query.outTradeNo;
+    out.providerTradeNo = query.providerTradeNo;
+    out.outRequestNo = query.outRequestNo;
+    if (isTradeNotExist(reply))
+        return GatewayResult<RefundQueryResult>::success(std::move(out), reply.fields);
+    if (!isSuccess(reply))
+        return notSuccess<RefundQueryResult>(reply);
+    FieldReader r(reply.fields);
+    r.expectOutTradeNo(query.outTradeNo);
+    // 10000 only says the query worked: the refund exists when its data is there.
+    const QString status = r.text(u"refund_status");
+    const bool hasData = r.has(u"refund_amount") && r.has(u"out_request_no");
+    if (hasData && (status.isEmpty() || status == u"REFUND_SUCCESS")) {
+        if (r.text(u"out_request_no") != query.outRequestNo)
+            r.fail(QStringLiteral("out_request_no is %1, not %2")
+                       .arg(r.text(u"out_request_no"), query.outRequestNo));
+        out.state = RefundState::Refunded;
+        if (r.has(u"trade_no"))
+            out.providerTradeNo = r.text(u"trade_no");
+        out.refundFen = r.amount(u"refund_amount", money::Sign::Positive);
+        out.tradeTotalFen = r.optionalAmount(u"total_amount", money::Sign::Positive);
+        out.refundedAtMs = r.optionalTime(u"gmt_refund_pay");
+    }
+    if (auto bad = r.problem<RefundQueryResult>())
+        return *bad;
+    return GatewayResult<RefundQueryResult>::success(std::move(out), reply.fields);
+}
+
+GatewayResult<QUrl> billDownloadUrl(const AlipayReply& reply) {
+    if (!isSuccess(reply))
+        return notSuccess<QUrl>(reply);
+    FieldReader r(reply.fields);
+    const QString text = r.required(u"bill_download_url");
+    const QUrl url(text, QUrl::StrictMode);
+    if (!text.isEmpty() && (!url.isValid() || url.host().isEmpty() ||
+                            (url.scheme() != u"https" && url.scheme() != u"http")))
+        r.fail(QStringLiteral("bill_download_url is not a web address"));
+    if (auto bad = r.problem<QUrl>())
+        return *bad;
+    return GatewayResult<QUrl>::success(url, reply.fields);
+}
+
+} // namespace qpos::alipay::answers

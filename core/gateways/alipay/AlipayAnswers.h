@@ -1,0 +1,64 @@
+#pragma once
+
+#include "gateways/alipay/AlipayResponseReader.h"
+#include "gateways/GatewayAnswers.h"
+#include "gateways/GatewayRequests.h"
+#include "gateways/GatewayResult.h"
+
+#include <QString>
+#include <QUrl>
+
+namespace qpos::alipay {
+
+// Reads each API's verified answer into the gateway's typed result. Pure functions: no
+// network, so every mapping is testable on its own. Amounts are parsed exactly; a malformed
+// amount, time or state in a signed answer is an Unknown ("alipay.malformed_answer"), never
+// a guess. An answer naming another out_trade_no is an Unknown ("alipay.answer_mismatch").
+namespace answers {
+
+// alipay.trade.precreate -> the QR text.
+gateway::GatewayResult<gateway::QrOrder> precreate(const AlipayReply& reply,
+                                                   const QString& outTradeNo);
+// alipay.trade.pay -> paid (10000), in progress (10003), refused or unknown.
+gateway::GatewayResult<gateway::TradeSnapshot> pay(const AlipayReply& reply,
+                                                   const QString& outTradeNo);
+// alipay.trade.query; 40004 ACQ.TRADE_NOT_EXIST is a success with TradeState::NotCreated.
+gateway::GatewayResult<gateway::TradeSnapshot> query(const AlipayReply& reply,
+                                                     const gateway::TradeRef& trade);
+// alipay.trade.cancel (action close / refund); a trade Alipay does not know is
+// CancelAction::NotCreatedAtProvider.
+gateway::GatewayResult<gateway::CancelResult> cancel(const AlipayReply& reply,
+                                                     const gateway::TradeRef& trade);
+// alipay.trade.close; a trade Alipay does not know is existedAtProvider = false.
+gateway::GatewayResult<gateway::CloseResult> close(const AlipayReply& reply,
+                                                   const gateway::TradeRef& trade);
+// alipay.trade.refund (fund_change, refund_fee).
+gateway::GatewayResult<gateway::RefundResult> refund(const AlipayReply& reply,
+                                                     const gateway::RefundRequest& request);
+// alipay.trade.fastpay.refund.query: data with refund_status empty or REFUND_SUCCESS is a
+// made refund; no data (or no such trade) is RefundState::NotFound.
+gateway::GatewayResult<gateway::RefundQueryResult> refundQuery(const AlipayReply& reply,
+                                                               const gateway::RefundQuery& query);
+// alipay.data.dataservice.bill.downloadurl.query -> bill_download_url.
+gateway::GatewayResult<QUrl> billDownloadUrl(const AlipayReply& reply);
+
+// The non-success outcomes every API shares.
+template <typename T>
+gateway::GatewayResult<T> notSuccess(const AlipayReply& reply) {
+    using Result = gateway::GatewayResult<T>;
+    if (reply.failure)
+        return Result::unknown(*reply.failure);
+    switch (reply.verdict.verdict) {
+    case AlipayVerdict::InProgress:
+        return Result::inProgress(reply.verdict.progress, reply.fields);
+    case AlipayVerdict::Refused:
+        return Result::refused(reply.verdict.refusal, reply.fields);
+    case AlipayVerdict::Unknown:
+    case AlipayVerdict::Success:
+        break;
+    }
+    return Result::unknown(reply.verdict.unknownReason, reply.fields);
+}
+
+} // namespace answers
+} // namespace qpos::alipay

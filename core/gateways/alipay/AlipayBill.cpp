@@ -1,0 +1,336 @@
+#include "gateways/alipay/AlipayBill.h"
+
+#include "gateways/alipay/AlipayTime.h"
+#include "gateways/alipay/CsvReader.h"
+#include "gateways/alipay/GbkCodec.h"
+#include "gateways/alipay/ZipArchiveReader.h"
+
+#include <QCoreApplication>
+#include <QStringDecoder>
+
+#include <optional>
+
+namespace qpos::alipay {
+
+using gateway::BillLineKind;
+using gateway::BillRecord;
+using gateway::BillSummaryRow;
+using gateway::ProviderBill;
+
+namespace {
+
+Error billError(const QString& file, const QString& detail) {
+    return Error{QStringLiteral("alipay.bill_malformed"),
+                 QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                             "Alipay's bill %1 cannot be read: %2. Download the "
+                                             "bill again; if this stays, keep the file for "
+                                             "support.")
+                     .arg(file, detail)};
+}
+
+// One '#'-framed table of a bill file.
+struct BillTable {
+    QStringList headerLines;
+    QStringList footerLines;
+    QStringList columns;   // header row, trimmed
+    QList<CsvRecord> rows; // data rows, same width as the header
+};
+
+// Header names are compared without surrounding blanks and with ASCII parentheses made
+// full-width, since both spellings have been seen in Alipay's files.
+QString canonicalColumn(QString name) {
+    name = name.trimmed();
+    if (name.startsWith(QChar(0xFEFF)))
+        name.remove(0, 1);
+    name.replace(u'(', QChar(0xFF08));
+    name.replace(u')', QChar(0xFF09));
+    return name;
+}
+
+Result<BillTable> readTable(const QString& fileName, const QString& text) {
+    BillTable table;
+    CsvReader csv;
+    enum class Part { Header, Table, Footer } part = Part::Header;
+    const QStringList lines = text.split(u'\n');
+    int lastLine = 0;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const int lineNumber = static_cast<int>(i) + 1;
+        QString line = lines[i];
+        if (line.endsWith(u'\r'))
+            line.chop(1);
+        if (i == 0 && line.startsWith(QChar(0xFEFF)))
+            line.remove(0, 1);
+        if (!csv.insideRecord()) {
+            if (line.trimmed().isEmpty())
+                continue;
+            if (line.startsWith(u'#')) {
+                if (part == Part::Header) {
+                    table.headerLines << line.mid(1).trimmed();
+                } else {
+                    part = Part::Footer;
+                    table.footerLines << line.mid(1).trimmed();
+                }
+                lastLine = lineNumber;
+                continue;
+            }
+            if (part == Part::Footer)
+                return billError(fileName, QCoreApplication::translate(
+                                               "qpos::alipay::AlipayBill",
+                                               "line %1 follows the closing lines of the table")
+                                               .arg(lineNumber));
+        }
+        part = Part::Table;
+        if (Status fed = csv.feedLine(line, lineNumber); !fed)
+            return billError(fileName, fed.error().message);
+        lastLine = lineNumber;
+    }
+    if (Status done = csv.finish(); !done)
+        return billError(fileName, done.error().message);
+
+    // A complete file closes its table with "#-----...列表结束-----"; without it the file was
+    // cut short and lines may be missing.
+    const bool closed = !table.footerLines.isEmpty() &&
+                        table.footerLines.front().contains(QStringLiteral("列表结束"));
+    if (!closed)
+        return billError(fileName, QCoreApplication::translate(
+                                       "qpos::alipay::AlipayBill",
+                                       "it ends at line %1 without the table's closing line "
+                                       "(\"…列表结束…\"): the file is truncated")
+                                       .arg(lastLine));
+    if (csv.records().isEmpty())
+        return billError(fileName, QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                                               "it has no column header line"));
+    for (const QString& name : csv.records().front().fields)
+        table.columns << name.trimmed();
+    for (qsizetype i = 1; i < csv.records().size(); ++i) {
+        const CsvRecord& row = csv.records()[i];
+        if (row.fields.size() != table.columns.size())
+            return billError(fileName,
+                             QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                                         "line %1 has %2 columns, the header "
+                                                         "has %3")
+                                 .arg(row.lineNumber)
+                                 .arg(row.fields.size())
+                                 .arg(table.columns.size()));
+        table.rows << row;
+    }
+    return table;
+}
+
+// Reads typed values of one detail row; remembers the first problem.
+class RowReader {
+public:
+    RowReader(const QString& fileName, const QStringList& columns, const CsvRecord& row)
+        : m_file(fileName)
+        , m_columns(columns)
+        , m_row(row) {}
+
+    // The value of a column, trimmed; empty when the bill has no such column.
+    QString text(const QString& column) const {
+        for (qsizetype i = 0; i < m_columns.size(); ++i) {
+            if (canonicalColumn(m_columns[i]) == column)
+                return m_row.fields[i].trimmed();
+        }
+        return {};
+    }
+
+    // Signed yuan ("-12.30") in fen; empty is 0 unless `required`.
+    money::Fen amount(const QString& column, bool required = false) {
+        QString value = text(column);
+        if (value.isEmpty()) {
+            if (required)
+                fail(QCoreApplication::translate("qpos::alipay::AlipayBill", "line %1: %2 is empty")
+                         .arg(m_row.lineNumber)
+                         .arg(column));
+            return 0;
+        }
+        const bool negative = value.startsWith(u'-');
+        if (negative)
+            value.remove(0, 1);
+        Result<money::Fen> fen = money::parseYuan(value, money::Sign::NonNegative, column);
+        if (!fen) {
+            fail(QCoreApplication::translate("qpos::alipay::AlipayBill", "line %1: %2")
+                     .arg(m_row.lineNumber)
+                     .arg(fen.error().message));
+            return 0;
+        }
+        return negative ? -*fen : *fen;
+    }
+
+    std::optional<qint64> time(const QString& column) {
+        const QString value = text(column);
+        if (value.isEmpty())
+            return std::nullopt;
+        std::optional<qint64> ms = parseChinaTime(value);
+        if (!ms)
+            fail(QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                             "line %1: %2 \"%3\" is not a time "
+                                             "(yyyy-MM-dd HH:mm:ss)")
+                     .arg(m_row.lineNumber)
+                     .arg(column, value));
+        return ms;
+    }
+
+    void fail(const QString& detail) {
+        if (!m_problem)
+            m_problem = detail;
+    }
+    std::optional<Error> problem() const {
+        if (!m_problem)
+            return std::nullopt;
+        return billError(m_file, *m_problem);
+    }
+
+private:
+    const QString& m_file;
+    const QStringList& m_columns;
+    const CsvRecord& m_row;
+    std::optional<QString> m_problem;
+};
+
+// A column name as canonicalColumn() spells it.
+QString col(const char16_t* name) {
+    return canonicalColumn(QString::fromUtf16(name));
+}
+
+Result<QList<BillRecord>> readDetailRecords(const QString& fileName, const BillTable& table) {
+    QStringList canonical;
+    for (const QString& name : table.columns)
+        canonical << canonicalColumn(name);
+    for (const char16_t* required :
+         {u"支付宝交易号", u"商户订单号", u"业务类型", u"订单金额（元）"}) {
+        if (!canonical.contains(col(required)))
+            return billError(fileName, QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                                                   "the column %1 is missing")
+                                           .arg(QString::fromUtf16(required)));
+    }
+
+    QList<BillRecord> records;
+    records.reserve(table.rows.size());
+    for (const CsvRecord& row : table.rows) {
+        RowReader r(fileName, table.columns, row);
+        BillRecord rec;
+        rec.lineNumber = row.lineNumber;
+        rec.providerTradeNo = r.text(col(u"支付宝交易号"));
+        rec.outTradeNo = r.text(col(u"商户订单号"));
+        rec.kindText = r.text(col(u"业务类型"));
+        if (rec.kindText == u"交易")
+            rec.kind = BillLineKind::Payment;
+        else if (rec.kindText == u"退款")
+            rec.kind = BillLineKind::Refund;
+        else
+            rec.kind = BillLineKind::Other;
+        rec.subject = r.text(col(u"商品名称"));
+        rec.createdAtMs = r.time(col(u"创建时间"));
+        rec.finishedAtMs = r.time(col(u"完成时间"));
+        rec.storeId = r.text(col(u"门店编号"));
+        rec.storeName = r.text(col(u"门店名称"));
+        rec.operatorId = r.text(col(u"操作员"));
+        rec.terminalId = r.text(col(u"终端号"));
+        rec.buyerAccount = r.text(col(u"对方账户"));
+        rec.amountFen = r.amount(col(u"订单金额（元）"), true);
+        rec.receivedFen = r.amount(col(u"商家实收（元）"));
+        rec.feeFen = r.amount(col(u"服务费（元）"));
+        rec.outRequestNo = r.text(col(u"退款批次号/请求号"));
+        rec.remark = r.text(col(u"备注"));
+        // On a refund line 商家实收 is the merchant's money given back, printed negative.
+        if (rec.kind == BillLineKind::Refund)
+            rec.refundFen = rec.receivedFen < 0 ? -rec.receivedFen : rec.receivedFen;
+        if (rec.providerTradeNo.isEmpty())
+            r.fail(QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                               "line %1: 支付宝交易号 is empty")
+                       .arg(row.lineNumber));
+        for (qsizetype i = 0; i < table.columns.size(); ++i)
+            rec.columns.insert(table.columns[i], row.fields[i].trimmed());
+        if (std::optional<Error> bad = r.problem())
+            return *bad;
+        records << rec;
+    }
+    return records;
+}
+
+// Zip entry names: UTF-8 when they are valid UTF-8, else GBK (what Alipay writes).
+QString entryName(const QByteArray& raw) {
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString name = utf8.decode(raw);
+    if (!utf8.hasError())
+        return name;
+    Result<QString> gbk = decodeGbk(raw);
+    return gbk ? *gbk : QString::fromLatin1(raw);
+}
+
+QString baseName(const QString& path) {
+    return path.mid(path.lastIndexOf(u'/') + 1);
+}
+
+} // namespace
+
+Result<ProviderBill> parseAlipayBillFiles(const QString& detailName, QByteArrayView detailGbk,
+                                          const QString& summaryName, QByteArrayView summaryGbk) {
+    ProviderBill bill;
+    bill.detailFileName = detailName;
+    bill.summaryFileName = summaryName;
+
+    Result<QString> detailText = decodeGbk(detailGbk);
+    if (!detailText)
+        return billError(detailName, detailText.error().message);
+    Result<BillTable> detail = readTable(detailName, *detailText);
+    if (!detail)
+        return detail.error();
+    Result<QList<BillRecord>> records = readDetailRecords(detailName, *detail);
+    if (!records)
+        return records.error();
+    bill.detailHeaderLines = detail->headerLines;
+    bill.detailFooterLines = detail->footerLines;
+    bill.columnNames = detail->columns;
+    bill.records = std::move(*records);
+
+    if (!summaryGbk.isEmpty()) {
+        Result<QString> summaryText = decodeGbk(summaryGbk);
+        if (!summaryText)
+            return billError(summaryName, summaryText.error().message);
+        Result<BillTable> summary = readTable(summaryName, *summaryText);
+        if (!summary)
+            return summary.error();
+        bill.summaryColumnNames = summary->columns;
+        bill.summaryNoteLines = summary->headerLines + summary->footerLines;
+        for (const CsvRecord& row : summary->rows) {
+            BillSummaryRow out;
+            out.lineNumber = row.lineNumber;
+            for (qsizetype i = 0; i < summary->columns.size(); ++i)
+                out.columns.insert(summary->columns[i], row.fields[i].trimmed());
+            bill.summaryRows << out;
+        }
+    }
+    return bill;
+}
+
+Result<ProviderBill> parseAlipayBillZip(QByteArrayView zip, qint64 maxFileBytes) {
+    Result<QList<ZipEntry>> entries = readZipEntries(zip, maxFileBytes);
+    if (!entries)
+        return entries.error();
+    const ZipEntry* detail = nullptr;
+    const ZipEntry* summary = nullptr;
+    QString detailName;
+    QString summaryName;
+    for (const ZipEntry& entry : *entries) {
+        const QString name = baseName(entryName(entry.rawName));
+        if (name.endsWith(QStringLiteral("_业务明细.csv"))) {
+            detail = &entry;
+            detailName = name;
+        } else if (name.endsWith(QStringLiteral("_业务明细(汇总).csv")) ||
+                   name.endsWith(QStringLiteral("_业务明细（汇总）.csv"))) {
+            summary = &entry;
+            summaryName = name;
+        }
+    }
+    if (detail == nullptr)
+        return Error{QStringLiteral("alipay.bill_malformed"),
+                     QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                                 "Alipay's bill archive has no detail file "
+                                                 "(…_业务明细.csv). Download the bill again.")};
+    return parseAlipayBillFiles(detailName, detail->data, summaryName,
+                                summary ? QByteArrayView(summary->data) : QByteArrayView());
+}
+
+} // namespace qpos::alipay

@@ -1,0 +1,135 @@
+#pragma once
+
+#include "common/Result.h"
+#include "gateways/alipay/AlipayClientSettings.h"
+#include "gateways/alipay/AlipayNotification.h"
+#include "gateways/alipay/AlipayRequestBuilder.h"
+#include "gateways/alipay/AlipayResponseReader.h"
+#include "gateways/CircuitBreaker.h"
+#include "gateways/PaymentGateway.h"
+
+#include <QElapsedTimer>
+#include <QJsonObject>
+#include <QObject>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace qpos::alipay {
+
+// The Alipay OpenAPI client (当面付): implements PaymentGateway over HTTPS.
+//
+//  - One QNetworkAccessManager per client (one connection pool); TLS verification always on
+//    (Qt's default is never weakened); plain http only to loopback (validated settings).
+//  - Every request is signed (RSA2) and every answer verified over the raw `*_response` text,
+//    in public-key or certificate mode; unsigned, unverifiable, truncated or foreign answers
+//    are Unknown.
+//  - Explicit per-request timeout (the whole exchange, not just inactivity).
+//  - Idempotent calls (query, refund query, close, cancel incl. retry_flag=Y, refund with
+//    its stable out_request_no, bill) retry transient failures with full-jitter backoff
+//    within the policy's deadline; precreate and pay are sent once.
+//  - A circuit breaker fails fast with "Alipay is not reachable" after consecutive transport
+//    failures, and half-opens after a cool-down.
+//  - Requests and answers are logged at debug in category qpos.gateway.alipay, redacted
+//    (no sign, keys or payment codes).
+class AlipayClient : public QObject, public gateway::PaymentGateway {
+    Q_OBJECT
+
+public:
+    // Fails when the settings do not validate (AlipayClientSettings::validate()).
+    static Result<std::unique_ptr<AlipayClient>> create(AlipayClientSettings settings,
+                                                        QObject* parent = nullptr);
+    ~AlipayClient() override;
+
+    Channel channel() const override { return Channel::Alipay; }
+
+    void createQrOrder(const gateway::QrOrderRequest& request, QObject* context,
+                       gateway::Completion<gateway::QrOrder> done) override;
+    void payByCode(const gateway::PayByCodeRequest& request, QObject* context,
+                   gateway::Completion<gateway::TradeSnapshot> done) override;
+    void queryTrade(const gateway::TradeRef& trade, QObject* context,
+                    gateway::Completion<gateway::TradeSnapshot> done) override;
+    void cancelTrade(const gateway::TradeRef& trade, QObject* context,
+                     gateway::Completion<gateway::CancelResult> done) override;
+    void closeTrade(const gateway::TradeRef& trade, QObject* context,
+                    gateway::Completion<gateway::CloseResult> done) override;
+    void refund(const gateway::RefundRequest& request, QObject* context,
+                gateway::Completion<gateway::RefundResult> done) override;
+    void queryRefund(const gateway::RefundQuery& query, QObject* context,
+                     gateway::Completion<gateway::RefundQueryResult> done) override;
+    void downloadBill(const gateway::BillRequest& request, QObject* context,
+                      gateway::Completion<gateway::ProviderBill> done) override;
+
+    Result<gateway::PaymentNotification>
+    verifyNotification(const gateway::IncomingNotification& notification,
+                       const gateway::NotificationOrderLookup& lookup) const override;
+    gateway::NotificationReply notificationReply(bool accepted) const override;
+
+    const gateway::CircuitBreaker& circuitBreaker() const override { return *m_breaker; }
+    const AlipayClientSettings& settings() const { return m_settings; }
+
+    // Requests sent but not answered yet (for tests and the doctor command).
+    int requestsInFlight() const { return static_cast<int>(m_inFlight.size()); }
+
+signals:
+    void circuitStateChanged(qpos::gateway::CircuitState state);
+
+private:
+    AlipayClient(AlipayClientSettings settings, QObject* parent);
+
+    struct CallSpec {
+        QString method;
+        QJsonObject biz;
+        bool retryTransient = false; // idempotent: repeat transient failures
+        bool withNotifyUrl = false;
+        // When valid, the deadline runs from here (a bill's URL query inside its retries).
+        QElapsedTimer sharedClock;
+    };
+    struct Call;
+    struct Download;
+    using ReplyHandler = std::function<void(const AlipayReply&)>;
+
+    // Runs one API call (with retries when the spec allows) and hands the reply to `handler`.
+    void run(CallSpec spec, ReplyHandler handler);
+    void startAttempt(const std::shared_ptr<Call>& call);
+    void finishAttempt(const std::shared_ptr<Call>& call, QNetworkReply* reply);
+    bool scheduleRetry(const std::shared_ptr<Call>& call, const QString& why);
+
+    // Sends a request with the timeout and size limit; `onFinished` gets the reply (which it
+    // must not delete) after the timer and bookkeeping are done.
+    QNetworkReply* send(QNetworkReply* reply, std::chrono::milliseconds timeout, qint64 maxBytes,
+                        std::function<void(QNetworkReply*)> onFinished);
+    // Classifies a finished reply's transport outcome; empty when an HTTP 2xx body arrived.
+    // `countOnBreaker`: whether this exchange was with the OpenAPI gateway (the bill file
+    // server is another host and does not move the breaker).
+    std::optional<AlipayReply> transportFailure(QNetworkReply* reply, bool countOnBreaker);
+
+    template <typename T, typename Parse>
+    void runTyped(CallSpec spec, QObject* context, gateway::Completion<T> done, Parse parse);
+    template <typename T>
+    void deliver(QObject* context, gateway::Completion<T> done, gateway::GatewayResult<T> result,
+                 const QString& method);
+
+    void billAttempt(const std::shared_ptr<Download>& download);
+
+    std::chrono::milliseconds attemptTimeout(const QElapsedTimer& clock, bool bounded) const;
+    gateway::Unknown unreachable() const;
+
+    AlipayClientSettings m_settings;
+    AlipayRequestBuilder m_builder;
+    AlipayResponseReader m_reader;
+    AlipayNotificationVerifier m_notifications;
+    QNetworkAccessManager* m_network;
+    gateway::CircuitBreaker* m_breaker;
+    QRandomGenerator m_random;
+    QSet<QNetworkReply*> m_inFlight;
+};
+
+} // namespace qpos::alipay

@@ -1,0 +1,51 @@
+#pragma once
+
+#include "common/Result.h"
+#include "crypto/RsaPublicKey.h"
+#include "gateways/PaymentNotification.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QString>
+
+namespace qpos::alipay {
+
+// Stable error codes of a refused notification (besides AlipaySignature's
+// "alipay.malformed_form" for a garbled body or a field given twice, "alipay.unsigned_notification"
+// and "alipay.bad_signature" for a forged, tampered or re-signed one).
+namespace notification_errc {
+inline constexpr char unsupportedSignType[] = "alipay.notification.unsupported_sign_type";
+inline constexpr char unsupportedCharset[] = "alipay.notification.unsupported_charset";
+inline constexpr char wrongAppId[] = "alipay.notification.wrong_app_id";
+inline constexpr char missingField[] = "alipay.notification.missing_field";
+inline constexpr char unknownTradeStatus[] = "alipay.notification.unknown_trade_status";
+inline constexpr char malformedAmount[] = "alipay.notification.malformed_amount";
+inline constexpr char malformedTime[] = "alipay.notification.malformed_time";
+inline constexpr char unknownOrder[] = "alipay.notification.unknown_order";
+inline constexpr char amountMismatch[] = "alipay.notification.amount_mismatch";
+} // namespace notification_errc
+
+// Verifies Alipay's asynchronous notifications (POST to notify_url, form-encoded). In order:
+// the form parses (no field twice), sign_type is RSA2 and charset utf-8 when given, the
+// signature verifies with Alipay's public key over every field but `sign` and `sign_type`,
+// app_id is ours, the required fields are there and well-formed, out_trade_no names a local
+// Alipay order, and total_amount equals that order's amount. The signature is checked
+// before anything about orders, so a forger learns nothing about them.
+class AlipayNotificationVerifier {
+public:
+    AlipayNotificationVerifier(QString appId, crypto::RsaPublicKey alipayKey);
+
+    Result<gateway::PaymentNotification>
+    verify(QByteArrayView formBody, const gateway::NotificationOrderLookup& lookup) const;
+
+    // The body Alipay expects once the notification is recorded: exactly "success". Anything
+    // else (failureReply()) makes Alipay send it again later (about 8 times over 25 hours).
+    static QByteArray successReply();
+    static QByteArray failureReply();
+
+private:
+    QString m_appId;
+    crypto::RsaPublicKey m_alipayKey;
+};
+
+} // namespace qpos::alipay

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "common/Result.h"
+
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace qpos::alipay {
+
+// One CSV record and the line it starts on.
+struct CsvRecord {
+    int lineNumber = 0;
+    QStringList fields;
+};
+
+// Reads RFC 4180 CSV with Debian's libcsv (strict mode): fields separated by ',', optionally
+// quoted with '"' (a quoted field may hold commas, line breaks and doubled quotes), records
+// ended by LF or CRLF; blank lines are skipped; unquoted fields lose leading and trailing
+// spaces and tabs (Alipay pads every value with a tab so spreadsheets keep long numbers as
+// text).
+//
+// Lines are fed one at a time so each record knows its line, and so the caller can keep
+// lines that are not CSV (Alipay's '#' header and footer lines) out of the parser.
+class CsvReader {
+public:
+    CsvReader();
+    ~CsvReader();
+    CsvReader(const CsvReader&) = delete;
+    CsvReader& operator=(const CsvReader&) = delete;
+
+    // Feeds physical line `lineNumber` (without its line break). Fails on malformed quoting.
+    Status feedLine(const QString& line, int lineNumber);
+    // True while a quoted field is open across lines.
+    bool insideRecord() const { return m_insideRecord; }
+    // Ends the input; fails when a quoted field was never closed (a truncated file).
+    Status finish();
+
+    const QList<CsvRecord>& records() const { return m_records; }
+
+private:
+    static void onField(void* data, size_t length, void* self);
+    static void onRecordEnd(int terminator, void* self);
+
+    struct Parser;
+    Parser* m_parser;
+    QList<CsvRecord> m_records;
+    QStringList m_fields;
+    int m_recordStart = 0;
+    int m_line = 0;
+    bool m_insideRecord = false;
+    bool m_recordEnded = false;
+};
+
+} // namespace qpos::alipay

@@ -1,0 +1,176 @@
+#include "SandboxServer.h"
+
+#include "alipay/AlipayControlApi.h"
+#include "alipay/AlipaySimulator.h"
+#include "common/KeyFile.h"
+#include "http/SandboxHttpServer.h"
+#include "logging/LogCategories.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace qpos::sandbox {
+
+SandboxServer::SandboxServer(SandboxOptions options, QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options)) {
+    if (m_options.faultSeed)
+        m_faults.setSeed(*m_options.faultSeed);
+}
+
+SandboxServer::~SandboxServer() {
+    // The HTTP server first: no request may reach a simulator being destroyed.
+    delete m_http;
+    m_http = nullptr;
+    delete m_alipay;
+    m_alipay = nullptr;
+}
+
+Status SandboxServer::initialize() {
+    if (m_alipay)
+        return Status::success();
+    Result<crypto::RsaPrivateKey> alipayKey =
+        loadOrCreateKey(m_options.keyDir, QStringLiteral("alipay"));
+    if (!alipayKey)
+        return alipayKey.error();
+    m_alipay = new AlipaySimulator(*alipayKey, m_faults, this);
+    m_alipay->setOptions(m_options.alipay);
+    return Status::success();
+}
+
+Status SandboxServer::listen(const QHostAddress& address, quint16 port) {
+    if (Status s = initialize(); !s)
+        return s;
+    if (!m_http)
+        m_http = new SandboxHttpServer([this](HttpExchange e) { route(e); }, this);
+    const quint16 bound = m_http->listen(address, port);
+    if (bound == 0)
+        return Error{QStringLiteral("sandbox.listen"),
+                     QCoreApplication::translate("qpos::sandbox::SandboxServer",
+                                                 "The sandbox cannot listen on %1 port %2; is "
+                                                 "another program using it?")
+                         .arg(address.toString())
+                         .arg(port)};
+    m_address = address;
+    m_port = bound;
+    m_alipay->setBaseUrl(baseUrl());
+    qCInfo(lcSandbox).noquote() << "sandbox listening on" << baseUrl().toString();
+    return Status::success();
+}
+
+bool SandboxServer::isListening() const {
+    return m_port != 0;
+}
+
+quint16 SandboxServer::port() const {
+    return m_port;
+}
+
+QUrl SandboxServer::baseUrl() const {
+    QUrl url;
+    url.setScheme(QStringLiteral("http"));
+    url.setHost(m_address.isNull() || m_address == QHostAddress::Any ||
+                        m_address == QHostAddress::AnyIPv4
+                    ? QStringLiteral("127.0.0.1")
+                    : m_address.toString());
+    url.setPort(m_port);
+    return url;
+}
+
+AlipaySimulator& SandboxServer::alipay() {
+    Q_ASSERT_X(m_alipay, "SandboxServer::alipay", "call initialize() or listen() first");
+    return *m_alipay;
+}
+
+void SandboxServer::route(const HttpExchange& ex) {
+    const QString path = ex.path();
+    qCDebug(lcSandbox).noquote() << ex.method() << path;
+    if (path == u"/gateway.do")
+        return m_alipay->handleGateway(ex);
+    if (path == u"/downloadBillFile.resource")
+        return m_alipay->handleBillDownload(ex);
+    if (path == u"/sandbox/faults" || path.startsWith(u"/sandbox/faults/"))
+        return handleFaults(ex);
+    if (path == u"/sandbox/alipay" || path.startsWith(u"/sandbox/alipay/"))
+        return alipay_control::handle(*m_alipay, ex);
+    if ((path == u"/" || path == u"/sandbox") && ex.method() == "GET") {
+        QJsonArray faults;
+        for (const FaultRule& r : m_faults.rules())
+            faults.append(r.toJson());
+        ex.replyJson(200, QJsonDocument(QJsonObject{
+                              {QStringLiteral("base_url"), baseUrl().toString()},
+                              {QStringLiteral("alipay"), alipay_control::overview(*m_alipay)},
+                              {QStringLiteral("faults"), faults}}));
+        return;
+    }
+    ex.replyJson(
+        404,
+        QJsonDocument(QJsonObject{
+            {QStringLiteral("error"),
+             QJsonObject{{QStringLiteral("code"), QStringLiteral("sandbox.no_endpoint")},
+                         {QStringLiteral("message"),
+                          QStringLiteral("No endpoint %1; see docs/sandbox.md.").arg(path)}}}}));
+}
+
+void SandboxServer::handleFaults(const HttpExchange& ex) {
+    auto list = [this] {
+        QJsonArray faults;
+        for (const FaultRule& r : m_faults.rules())
+            faults.append(r.toJson());
+        return QJsonObject{{QStringLiteral("faults"), faults},
+                           {QStringLiteral("kinds"), QJsonArray::fromStringList(faultKindNames())}};
+    };
+    auto refuse = [&ex](int status, const QString& message) {
+        ex.replyJson(
+            status,
+            QJsonDocument(QJsonObject{
+                {QStringLiteral("error"),
+                 QJsonObject{{QStringLiteral("code"), QStringLiteral("sandbox.invalid_fault")},
+                             {QStringLiteral("message"), message}}}}));
+    };
+    const QString rest = ex.path().mid(QStringLiteral("/sandbox/faults").size());
+    if (!rest.isEmpty() && rest != u"/") {
+        bool ok = false;
+        const int id = rest.mid(1).toInt(&ok);
+        if (ex.method() == "DELETE" && ok && m_faults.remove(id))
+            return ex.replyJson(200, QJsonDocument(list()));
+        return refuse(404, QStringLiteral("No fault %1.").arg(rest.mid(1)));
+    }
+    if (ex.method() == "GET")
+        return ex.replyJson(200, QJsonDocument(list()));
+    if (ex.method() == "DELETE") {
+        m_faults.clear();
+        return ex.replyJson(200, QJsonDocument(list()));
+    }
+    if (ex.method() != "POST")
+        return refuse(405, QStringLiteral("Use GET, POST or DELETE."));
+    // One fault object, an array of them, or {"faults": [...]}.
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(ex.request().body, &error);
+    QJsonArray items;
+    if (doc.isArray())
+        items = doc.array();
+    else if (doc.isObject() && doc.object().contains(u"faults"))
+        items = doc.object().value(u"faults").toArray();
+    else if (doc.isObject())
+        items.append(doc.object());
+    else
+        return refuse(400, QStringLiteral("The body must be a JSON fault object or an array."));
+    QList<FaultRule> rules;
+    for (const QJsonValue& v : items) {
+        Result<FaultRule> rule = FaultRule::fromJson(v.toObject());
+        if (!rule)
+            return refuse(400, rule.error().message);
+        rules.append(*rule);
+    }
+    QJsonArray added;
+    for (FaultRule& rule : rules) {
+        rule.id = m_faults.add(rule);
+        added.append(rule.toJson());
+    }
+    ex.replyJson(201, QJsonDocument(QJsonObject{{QStringLiteral("faults"), added}}));
+}
+
+} // namespace qpos::sandbox

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "alipay/AlipayOptions.h"
+#include "common/Result.h"
+#include "faults/FaultPlan.h"
+
+#include <QHostAddress>
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+namespace qpos::sandbox {
+
+class AlipaySimulator;
+class HttpExchange;
+class SandboxHttpServer;
+
+struct SandboxOptions {
+    // Where the simulated providers keep their private keys (made on first start). Empty:
+    // fresh keys in memory for this run only.
+    QString keyDir;
+    AlipayOptions alipay;
+    // Seed for probabilistic faults (reproducible runs); random when unset.
+    std::optional<quint32> faultSeed;
+};
+
+// The simulated payment providers on one loopback HTTP port: embed it (the GUI's --sandbox)
+// or run it as qpos-sandbox. Construct, listen(), read baseUrl(), register apps, then drive
+// it through the C++ API (alipay(), faults()) or the HTTP control API under /sandbox.
+class SandboxServer : public QObject {
+    Q_OBJECT
+
+public:
+    explicit SandboxServer(SandboxOptions options = {}, QObject* parent = nullptr);
+    ~SandboxServer() override;
+
+    // Loads (or makes) the providers' keys; listen() does it when not done yet.
+    Status initialize();
+    // Port 0 picks a free port. Never blocks beyond binding the socket.
+    Status listen(const QHostAddress& address = QHostAddress::LocalHost, quint16 port = 0);
+    bool isListening() const;
+    quint16 port() const;
+    // "http://127.0.0.1:PORT"
+    QUrl baseUrl() const;
+
+    // Valid after initialize() / listen().
+    AlipaySimulator& alipay();
+    FaultPlan& faults() { return m_faults; }
+
+private:
+    void route(const HttpExchange& exchange);
+    void handleFaults(const HttpExchange& exchange);
+
+    SandboxOptions m_options;
+    FaultPlan m_faults;
+    AlipaySimulator* m_alipay = nullptr;
+    SandboxHttpServer* m_http = nullptr;
+    QHostAddress m_address;
+    quint16 m_port = 0;
+};
+
+} // namespace qpos::sandbox

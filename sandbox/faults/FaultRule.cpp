@@ -1,0 +1,152 @@
+#include "faults/FaultRule.h"
+
+#include <QCoreApplication>
+
+#include <array>
+#include <utility>
+
+namespace qpos::sandbox {
+
+namespace {
+
+constexpr std::array<std::pair<FaultKind, const char*>, 10> kNames{{
+    {FaultKind::Latency, "latency"},
+    {FaultKind::HttpError, "http_error"},
+    {FaultKind::Timeout, "timeout"},
+    {FaultKind::DropAfterCommit, "drop_after_commit"},
+    {FaultKind::ServiceUnavailable, "service_unavailable"},
+    {FaultKind::SystemError, "system_error"},
+    {FaultKind::BadSignature, "bad_signature"},
+    {FaultKind::NotifyDuplicate, "notify_duplicate"},
+    {FaultKind::NotifyOutOfOrder, "notify_out_of_order"},
+    {FaultKind::NotifyBadSignature, "notify_bad_signature"},
+}};
+
+Error invalid(const QString& why) {
+    return Error{
+        QStringLiteral("sandbox.invalid_fault"),
+        QCoreApplication::translate("qpos::sandbox::FaultRule", "The fault is not valid: %1.")
+            .arg(why)};
+}
+
+} // namespace
+
+QString faultKindName(FaultKind kind) {
+    for (const auto& [k, name] : kNames) {
+        if (k == kind)
+            return QString::fromLatin1(name);
+    }
+    return {};
+}
+
+QStringList faultKindNames() {
+    QStringList out;
+    for (const auto& entry : kNames)
+        out << QString::fromLatin1(entry.second);
+    return out;
+}
+
+bool FaultRule::matches(const QString& providerName, const QString& methodName) const {
+    if (provider != providerName)
+        return false;
+    return method.isEmpty() || method == u"*" || method == methodName;
+}
+
+QJsonObject FaultRule::toJson() const {
+    QJsonObject o{{QStringLiteral("id"), id},
+                  {QStringLiteral("kind"), faultKindName(kind)},
+                  {QStringLiteral("provider"), provider},
+                  {QStringLiteral("count"), remaining},
+                  {QStringLiteral("probability"), probability}};
+    if (!method.isEmpty())
+        o.insert(QStringLiteral("method"), method);
+    if (kind == FaultKind::Latency)
+        o.insert(QStringLiteral("latency_ms"), latencyMs);
+    if (kind == FaultKind::HttpError)
+        o.insert(QStringLiteral("status"), httpStatus);
+    if (kind == FaultKind::ServiceUnavailable || kind == FaultKind::SystemError)
+        o.insert(QStringLiteral("commit"), commit);
+    return o;
+}
+
+Result<FaultRule> FaultRule::fromJson(const QJsonObject& json) {
+    static const QStringList known{
+        QStringLiteral("id"),         QStringLiteral("kind"),   QStringLiteral("provider"),
+        QStringLiteral("method"),     QStringLiteral("count"),  QStringLiteral("probability"),
+        QStringLiteral("latency_ms"), QStringLiteral("status"), QStringLiteral("commit")};
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        if (!known.contains(it.key()))
+            return invalid(QStringLiteral("unknown key \"%1\" (known: %2)")
+                               .arg(it.key(), known.join(QStringLiteral(", "))));
+    }
+    FaultRule rule;
+    const QString kindName = json.value(u"kind").toString();
+    bool found = false;
+    for (const auto& [k, name] : kNames) {
+        if (kindName == QLatin1String(name)) {
+            rule.kind = k;
+            found = true;
+        }
+    }
+    if (!found)
+        return invalid(QStringLiteral("\"kind\" must be one of %1")
+                           .arg(faultKindNames().join(QStringLiteral(", "))));
+    if (json.contains(u"provider"))
+        rule.provider = json.value(u"provider").toString();
+    if (rule.provider.isEmpty())
+        return invalid(QStringLiteral("\"provider\" must be a name such as \"alipay\""));
+    rule.method = json.value(u"method").toString();
+    if (json.contains(u"probability")) {
+        rule.probability = json.value(u"probability").toDouble(-1);
+        if (rule.probability < 0 || rule.probability > 1)
+            return invalid(QStringLiteral("\"probability\" must be between 0 and 1"));
+        rule.remaining = -1;
+    }
+    if (json.contains(u"count")) {
+        const double count = json.value(u"count").toDouble(-2);
+        if (count != -1 && (count < 1 || count != static_cast<double>(static_cast<int>(count))))
+            return invalid(QStringLiteral("\"count\" must be a whole number from 1, or -1"));
+        rule.remaining = static_cast<int>(count);
+    }
+    if (json.contains(u"latency_ms")) {
+        const double ms = json.value(u"latency_ms").toDouble(-1);
+        if (ms < 0 || ms > 600000)
+            return invalid(QStringLiteral("\"latency_ms\" must be 0..600000"));
+        rule.latencyMs = static_cast<int>(ms);
+    }
+    if (rule.kind == FaultKind::Latency && !json.contains(u"latency_ms"))
+        return invalid(QStringLiteral("a latency fault needs \"latency_ms\""));
+    if (json.contains(u"status")) {
+        const int status = json.value(u"status").toInt(-1);
+        if (status < 400 || status > 599)
+            return invalid(QStringLiteral("\"status\" must be an HTTP error status 400..599"));
+        rule.httpStatus = status;
+    }
+    rule.commit = json.value(u"commit").toBool(false);
+    return rule;
+}
+
+Result<FaultRule> FaultRule::fromSpec(const QString& spec) {
+    const qsizetype colon = spec.indexOf(u':');
+    QJsonObject json{{QStringLiteral("kind"), colon < 0 ? spec : spec.left(colon)}};
+    if (colon >= 0) {
+        for (const QString& pair : spec.mid(colon + 1).split(u',', Qt::SkipEmptyParts)) {
+            const qsizetype eq = pair.indexOf(u'=');
+            if (eq <= 0)
+                return invalid(QStringLiteral("\"%1\" is not key=value").arg(pair));
+            const QString key = pair.left(eq);
+            const QString value = pair.mid(eq + 1);
+            bool isNumber = false;
+            const double number = value.toDouble(&isNumber);
+            if (value == u"true" || value == u"false")
+                json.insert(key, value == u"true");
+            else if (isNumber && key != u"method" && key != u"provider")
+                json.insert(key, number);
+            else
+                json.insert(key, value);
+        }
+    }
+    return fromJson(json);
+}
+
+} // namespace qpos::sandbox

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "common/Result.h"
+
+#include <QJsonObject>
+#include <QString>
+#include <QStringList>
+
+namespace qpos::sandbox {
+
+// What can go wrong on request. Request faults apply to /gateway.do (and to the bill file
+// download, method "bill.download"); notify_* faults apply to asynchronous notifications.
+enum class FaultKind {
+    Latency,            // answer `latency_ms` later (the request is applied at once)
+    HttpError,          // answer HTTP `status` (default 503) with an HTML page; not applied
+    Timeout,            // never answer (the connection stays open); not applied
+    DropAfterCommit,    // apply the request, then close the connection without an answer
+    ServiceUnavailable, // answer code 20000 isp.unknow-error; not applied unless `commit`
+    SystemError,        // answer 40004 ACQ.SYSTEM_ERROR; not applied unless `commit`
+    BadSignature,       // apply and answer, but the answer's signature is wrong
+    NotifyDuplicate,    // deliver the notification twice
+    NotifyOutOfOrder,   // after TRADE_SUCCESS, deliver a stale WAIT_BUYER_PAY notification
+    NotifyBadSignature, // sign the notification with a key that is not Alipay's
+};
+
+QString faultKindName(FaultKind kind);
+QStringList faultKindNames();
+
+struct FaultRule {
+    int id = 0;
+    FaultKind kind = FaultKind::Latency;
+    QString provider = QStringLiteral("alipay");
+    // Gateway method ("alipay.trade.pay"), "bill.download", or for notify_* faults a
+    // trade_status; empty matches everything.
+    QString method;
+    int remaining = 1;        // matches that still fire; -1: no limit
+    double probability = 1.0; // chance that a match fires
+    int latencyMs = 0;        // Latency
+    int httpStatus = 503;     // HttpError
+    bool commit = false;      // ServiceUnavailable, SystemError: apply the request first
+
+    bool matches(const QString& providerName, const QString& methodName) const;
+
+    // JSON form (control API): {"kind":"latency","method":"alipay.trade.query",
+    // "latency_ms":500,"count":3,"probability":0.5,"status":502,"commit":true}.
+    // Without "count" and "probability" a fault fires once; with only "probability" it has no
+    // limit; "count": -1 means no limit.
+    QJsonObject toJson() const;
+    static Result<FaultRule> fromJson(const QJsonObject& json);
+    // Command-line form: KIND[:key=value,key=value...] with the JSON keys, for example
+    // "latency:latency_ms=800,method=alipay.trade.query,count=-1".
+    static Result<FaultRule> fromSpec(const QString& spec);
+};
+
+} // namespace qpos::sandbox
