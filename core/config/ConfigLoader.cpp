@@ -22,10 +22,6 @@ namespace qpos {
 
 namespace {
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::Config", text);
-}
-
 // Where a value came from.
 struct Setting {
     QString value;
@@ -243,18 +239,19 @@ public:
 
     void invalid(const ConfigKey& key, const Setting& s, const QString& problem,
                  const QString& code = u"config.invalid_value"_s) {
-        m_result.errors << ConfigIssue{code, key.qualifiedName(), s.file, s.line,
-                                       tr("%1 (%2, line %3): %4. Allowed: %5.")
-                                           .arg(key.qualifiedName(), s.file,
-                                                QString::number(s.line), problem,
-                                                key.allowedText())};
+        m_result.errors << ConfigIssue{
+            code, key.qualifiedName(), s.file, s.line,
+            QCoreApplication::translate("qpos::Config", "%1 (%2, line %3): %4. Allowed: %5.")
+                .arg(key.qualifiedName(), s.file, QString::number(s.line), problem,
+                     key.allowedText())};
     }
 
 private:
     // The value as a person may see it in a message: quoted, or a note that it is hidden.
     static QString shown(const ConfigKey& key, const QString& value) {
         if (key.secret)
-            return tr("the value (not shown, it is secret)");
+            return QCoreApplication::translate("qpos::Config",
+                                               "the value (not shown, it is secret)");
         return u'"' + value + u'"';
     }
 
@@ -267,7 +264,7 @@ private:
         if (text.isEmpty()) {
             if (optionalEmpty)
                 return Value{};
-            invalid(key, s, tr("the value is empty"));
+            invalid(key, s, QCoreApplication::translate("qpos::Config", "the value is empty"));
             return std::nullopt;
         }
 
@@ -275,9 +272,9 @@ private:
         case ConfigValueType::Text: {
             const qsizetype length = text.toUcs4().size();
             if (length > key.maximum) {
-                invalid(
-                    key, s,
-                    tr("%1 is %2 characters long").arg(shown(key, text), QString::number(length)));
+                invalid(key, s,
+                        QCoreApplication::translate("qpos::Config", "%1 is %2 characters long")
+                            .arg(shown(key, text), QString::number(length)));
                 return std::nullopt;
             }
             return Value{text};
@@ -285,18 +282,21 @@ private:
         case ConfigValueType::Identifier: {
             static const QRegularExpression id(u"^[A-Za-z0-9]+$"_s);
             if (text.contains(u'_')) {
-                invalid(key, s, tr("%1 contains an underscore").arg(shown(key, text)));
+                invalid(key, s,
+                        QCoreApplication::translate("qpos::Config", "%1 contains an underscore")
+                            .arg(shown(key, text)));
                 return std::nullopt;
             }
             if (!id.match(text).hasMatch()) {
                 invalid(key, s,
-                        tr("%1 contains a character other than a letter or digit")
+                        QCoreApplication::translate(
+                            "qpos::Config", "%1 contains a character other than a letter or digit")
                             .arg(shown(key, text)));
                 return std::nullopt;
             }
             if (text.size() > key.maximum) {
                 invalid(key, s,
-                        tr("%1 is %2 characters long")
+                        QCoreApplication::translate("qpos::Config", "%1 is %2 characters long")
                             .arg(shown(key, text), QString::number(text.size())));
                 return std::nullopt;
             }
@@ -305,7 +305,10 @@ private:
         case ConfigValueType::Pattern: {
             const QRegularExpression re(QRegularExpression::anchoredPattern(key.pattern));
             if (!re.match(text).hasMatch()) {
-                invalid(key, s, tr("%1 does not have the expected form").arg(shown(key, text)));
+                invalid(key, s,
+                        QCoreApplication::translate("qpos::Config",
+                                                    "%1 does not have the expected form")
+                            .arg(shown(key, text)));
                 return std::nullopt;
             }
             return Value{text};
@@ -316,19 +319,25 @@ private:
                 return Value{text, true};
             if (lower == u"false" || lower == u"no" || lower == u"off" || lower == u"0")
                 return Value{text, false};
-            invalid(key, s, tr("%1 is not a yes/no value").arg(shown(key, text)));
+            invalid(key, s,
+                    QCoreApplication::translate("qpos::Config", "%1 is not a yes/no value")
+                        .arg(shown(key, text)));
             return std::nullopt;
         }
         case ConfigValueType::Integer: {
             static const QRegularExpression digits(u"^-?[0-9]+$"_s);
             if (!digits.match(text).hasMatch()) {
-                invalid(key, s, tr("%1 is not a whole number").arg(shown(key, text)));
+                invalid(key, s,
+                        QCoreApplication::translate("qpos::Config", "%1 is not a whole number")
+                            .arg(shown(key, text)));
                 return std::nullopt;
             }
             bool ok = false;
             const qint64 n = text.toLongLong(&ok);
             if (!ok || n < key.minimum || n > key.maximum) {
-                invalid(key, s, tr("%1 is out of range").arg(shown(key, text)));
+                invalid(key, s,
+                        QCoreApplication::translate("qpos::Config", "%1 is out of range")
+                            .arg(shown(key, text)));
                 return std::nullopt;
             }
             return Value{text, false, n};
@@ -338,7 +347,9 @@ private:
                 if (c.compare(text, Qt::CaseInsensitive) == 0)
                     return Value{c};
             }
-            invalid(key, s, tr("%1 is not one of the choices").arg(shown(key, text)));
+            invalid(key, s,
+                    QCoreApplication::translate("qpos::Config", "%1 is not one of the choices")
+                        .arg(shown(key, text)));
             return std::nullopt;
         }
         case ConfigValueType::Url:
@@ -356,23 +367,31 @@ private:
         const QUrl url(text, QUrl::StrictMode);
         const QString scheme = url.scheme().toLower();
         if (!url.isValid() || url.isRelative() || url.host().isEmpty() || text.contains(u' ')) {
-            invalid(key, s, tr("%1 is not a complete URL").arg(shown(key, text)));
+            invalid(key, s,
+                    QCoreApplication::translate("qpos::Config", "%1 is not a complete URL")
+                        .arg(shown(key, text)));
             return std::nullopt;
         }
         if (scheme != u"https" && scheme != u"http") {
-            invalid(key, s, tr("%1 uses the scheme \"%2\"").arg(shown(key, text), url.scheme()));
+            invalid(key, s,
+                    QCoreApplication::translate("qpos::Config", "%1 uses the scheme \"%2\"")
+                        .arg(shown(key, text), url.scheme()));
             return std::nullopt;
         }
         if (!url.userInfo().isEmpty()) {
             // Never repeat a URL that carries a password.
-            invalid(key, s, tr("the URL contains a user name or password (not shown)"));
+            invalid(key, s,
+                    QCoreApplication::translate(
+                        "qpos::Config", "the URL contains a user name or password (not shown)"));
             return std::nullopt;
         }
         if (key.type == ConfigValueType::SecureUrl && scheme == u"http" &&
             !isLoopbackHost(url.host())) {
             invalid(key, s,
-                    tr("%1 uses plain http to \"%2\", which is not a loopback host; payment "
-                       "traffic must be encrypted")
+                    QCoreApplication::translate(
+                        "qpos::Config",
+                        "%1 uses plain http to \"%2\", which is not a loopback host; payment "
+                        "traffic must be encrypted")
                         .arg(shown(key, text), url.host()));
             return std::nullopt;
         }
@@ -383,15 +402,19 @@ private:
         const QString& text = s.value;
         if (key.type == ConfigValueType::KeyFile && looksLikeKeyMaterial(text)) {
             invalid(key, s,
-                    tr("the value looks like the key itself, not the path of a file (it is "
-                       "not shown here). Put the key in a file readable only by the service "
-                       "user (chmod 600) and give that file's path"),
+                    QCoreApplication::translate(
+                        "qpos::Config",
+                        "the value looks like the key itself, not the path of a file (it is "
+                        "not shown here). Put the key in a file readable only by the service "
+                        "user (chmod 600) and give that file's path"),
                     u"config.key_inline"_s);
             return std::nullopt;
         }
         if (text.startsWith(u'~')) {
             invalid(key, s,
-                    tr("%1 starts with '~', which is not expanded; write the full path")
+                    QCoreApplication::translate(
+                        "qpos::Config",
+                        "%1 starts with '~', which is not expanded; write the full path")
                         .arg(shown(key, text)));
             return std::nullopt;
         }
@@ -478,11 +501,14 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
     for (const ConfigSource& source : ordered) {
         const QFileInfo info(source.path);
         if (!info.exists()) {
-            result.filesSearched << tr("%1 (not present)").arg(source.path);
+            result.filesSearched
+                << QCoreApplication::translate("qpos::Config", "%1 (not present)").arg(source.path);
             if (source.required) {
                 result.errors << ConfigIssue{
                     u"config.file_missing"_s, QString(), source.path, 0,
-                    tr("The configuration file %1 that was given explicitly does not exist.")
+                    QCoreApplication::translate(
+                        "qpos::Config",
+                        "The configuration file %1 that was given explicitly does not exist.")
                         .arg(source.path)};
             }
             continue;
@@ -498,13 +524,15 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
                 for (const ConfigKey& k : configKeys()) {
                     if (k.section.compare(entry.section, Qt::CaseInsensitive) == 0 &&
                         k.name.compare(entry.key, Qt::CaseInsensitive) == 0) {
-                        hint = tr(" Did you mean %1? Names are case-sensitive.")
+                        hint = QCoreApplication::translate(
+                                   "qpos::Config", " Did you mean %1? Names are case-sensitive.")
                                    .arg(k.qualifiedName());
                     }
                 }
                 result.warnings << ConfigIssue{
                     u"config.unknown_key"_s, qualified, ini.path, entry.line,
-                    tr("%1 (%2, line %3) is not a known key and is ignored.%4")
+                    QCoreApplication::translate(
+                        "qpos::Config", "%1 (%2, line %3) is not a known key and is ignored.%4")
                         .arg(qualified, ini.path, QString::number(entry.line), hint)};
                 continue;
             }
@@ -521,8 +549,10 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
     }
 
     // Values that must be present, depending on the mode and the enabled gateways.
-    const QString searched = result.filesSearched.isEmpty() ? tr("no configuration file was given")
-                                                            : result.filesSearched.join(u", "_s);
+    const QString searched =
+        result.filesSearched.isEmpty()
+            ? QCoreApplication::translate("qpos::Config", "no configuration file was given")
+            : result.filesSearched.join(u", "_s);
     auto missing = [&](const QString& qualified, const QString& when) {
         // A key that was set but invalid has its own error already.
         const bool reported =
@@ -533,30 +563,36 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
         const ConfigKey* key = keyNamed(qualified);
         result.errors << ConfigIssue{
             u"config.missing_required"_s, qualified, QString(), 0,
-            tr("%1 is required %2 but is not set. Files searched: %3. Allowed: %4.")
+            QCoreApplication::translate(
+                "qpos::Config",
+                "%1 is required %2 but is not set. Files searched: %3. Allowed: %4.")
                 .arg(qualified, when, searched, key ? key->allowedText() : QString())};
     };
     auto checkFile = [&](const QString& qualified, const QString& path, bool privateKey) {
         if (path.isEmpty())
             return;
         const std::optional<Setting> from = validator.sourceOf(qualified);
-        const QString where =
-            from ? tr(" (%1, line %2)").arg(from->file, QString::number(from->line)) : QString();
+        const QString where = from ? QCoreApplication::translate("qpos::Config", " (%1, line %2)")
+                                         .arg(from->file, QString::number(from->line))
+                                   : QString();
         const ConfigKey* key = keyNamed(qualified);
         const QString allowed = key ? key->allowedText() : QString();
         const QFileInfo info(path);
         if (!info.exists()) {
-            result.errors << ConfigIssue{u"config.key_file_missing"_s, qualified,
-                                         from ? from->file : QString(), from ? from->line : 0,
-                                         tr("%1%2: the file %3 does not exist. Allowed: %4.")
-                                             .arg(qualified, where, path, allowed)};
+            result.errors << ConfigIssue{
+                u"config.key_file_missing"_s, qualified, from ? from->file : QString(),
+                from ? from->line : 0,
+                QCoreApplication::translate("qpos::Config",
+                                            "%1%2: the file %3 does not exist. Allowed: %4.")
+                    .arg(qualified, where, path, allowed)};
             return;
         }
         if (!info.isFile() || !info.isReadable()) {
             result.errors << ConfigIssue{
                 u"config.key_file_unreadable"_s, qualified, from ? from->file : QString(),
                 from ? from->line : 0,
-                tr("%1%2: %3 is not a file this user can read. Allowed: %4.")
+                QCoreApplication::translate(
+                    "qpos::Config", "%1%2: %3 is not a file this user can read. Allowed: %4.")
                     .arg(qualified, where, path, allowed)};
             return;
         }
@@ -566,29 +602,33 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
             result.warnings << ConfigIssue{
                 u"config.key_file_permissions"_s, qualified, from ? from->file : QString(),
                 from ? from->line : 0,
-                tr("%1%2: %3 can be read by other users; make it readable only by the "
-                   "service user (chmod 600).")
+                QCoreApplication::translate(
+                    "qpos::Config",
+                    "%1%2: %3 can be read by other users; make it readable only by the "
+                    "service user (chmod 600).")
                     .arg(qualified, where, path)};
         }
     };
 
     const AppConfig& c = result.config;
     if (!c.sandbox) {
-        const QString outside = tr("outside the sandbox");
+        const QString outside = QCoreApplication::translate("qpos::Config", "outside the sandbox");
         if (c.store.id.isEmpty())
             missing(keyName("store", "id"), outside);
         if (c.terminal.id.isEmpty())
             missing(keyName("terminal", "id"), outside);
     }
     if (c.alipay.enabled) {
-        const QString when = tr("when [alipay] enabled is true");
+        const QString when =
+            QCoreApplication::translate("qpos::Config", "when [alipay] enabled is true");
         if (c.alipay.appId.isEmpty())
             missing(keyName("alipay", "app_id"), when);
         if (c.alipay.appPrivateKeyPath.isEmpty())
             missing(keyName("alipay", "app_private_key"), when);
         checkFile(keyName("alipay", "app_private_key"), c.alipay.appPrivateKeyPath, true);
         if (c.alipay.certMode) {
-            const QString certWhen = tr("when [alipay] cert_mode is true");
+            const QString certWhen =
+                QCoreApplication::translate("qpos::Config", "when [alipay] cert_mode is true");
             const struct {
                 const char* name;
                 const QString& path;
@@ -602,13 +642,16 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
             }
         } else {
             if (c.alipay.alipayPublicKeyPath.isEmpty())
-                missing(keyName("alipay", "alipay_public_key"),
-                        tr("when [alipay] enabled is true and cert_mode is false"));
+                missing(
+                    keyName("alipay", "alipay_public_key"),
+                    QCoreApplication::translate(
+                        "qpos::Config", "when [alipay] enabled is true and cert_mode is false"));
             checkFile(keyName("alipay", "alipay_public_key"), c.alipay.alipayPublicKeyPath, false);
         }
     }
     if (c.wechat.enabled) {
-        const QString when = tr("when [wechat] enabled is true");
+        const QString when =
+            QCoreApplication::translate("qpos::Config", "when [wechat] enabled is true");
         const struct {
             const char* name;
             const QString& value;

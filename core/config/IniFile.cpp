@@ -17,10 +17,6 @@ namespace {
 // A configuration file is a few kilobytes; anything far larger is not one.
 constexpr qint64 kMaxFileBytes = 1024 * 1024;
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::Config", text);
-}
-
 ConfigIssue fileIssue(const QString& code, const QString& path, int line, const QString& message) {
     return ConfigIssue{code, QString(), path, line, message};
 }
@@ -48,24 +44,28 @@ IniFile IniFile::read(const QString& path, QList<ConfigIssue>& errors) {
     IniFile empty;
     empty.path = info.absoluteFilePath();
     if (info.isDir()) {
-        errors << fileIssue(
-            u"config.file_unreadable"_s, empty.path, 0,
-            tr("Configuration file %1 is a directory, not a file.").arg(empty.path));
+        errors << fileIssue(u"config.file_unreadable"_s, empty.path, 0,
+                            QCoreApplication::translate(
+                                "qpos::Config", "Configuration file %1 is a directory, not a file.")
+                                .arg(empty.path));
         return empty;
     }
     QFile file(empty.path);
     if (!file.open(QIODevice::ReadOnly)) {
         errors << fileIssue(u"config.file_unreadable"_s, empty.path, 0,
-                            tr("Configuration file %1 cannot be read: %2. Check that it exists "
-                               "and that the service user may read it.")
+                            QCoreApplication::translate(
+                                "qpos::Config",
+                                "Configuration file %1 cannot be read: %2. Check that it exists "
+                                "and that the service user may read it.")
                                 .arg(empty.path, file.errorString()));
         return empty;
     }
     if (file.size() > kMaxFileBytes) {
         errors << fileIssue(
             u"config.file_unparsable"_s, empty.path, 0,
-            tr("Configuration file %1 is %2 bytes long; a configuration file "
-               "must be smaller than %3 bytes.")
+            QCoreApplication::translate(
+                "qpos::Config", "Configuration file %1 is %2 bytes long; a configuration file "
+                                "must be smaller than %3 bytes.")
                 .arg(empty.path, QString::number(file.size()), QString::number(kMaxFileBytes)));
         return empty;
     }
@@ -73,7 +73,8 @@ IniFile IniFile::read(const QString& path, QList<ConfigIssue>& errors) {
     if (file.error() != QFileDevice::NoError) {
         errors << fileIssue(
             u"config.file_unreadable"_s, empty.path, 0,
-            tr("Configuration file %1 cannot be read: %2.").arg(empty.path, file.errorString()));
+            QCoreApplication::translate("qpos::Config", "Configuration file %1 cannot be read: %2.")
+                .arg(empty.path, file.errorString()));
         return empty;
     }
     return parse(empty.path, data, errors);
@@ -84,10 +85,12 @@ IniFile IniFile::parse(const QString& path, const QByteArray& data, QList<Config
     result.path = path;
 
     if (data.contains('\0')) {
-        errors << fileIssue(u"config.file_unparsable"_s, path, 0,
-                            tr("Configuration file %1 is not a text file (it contains NUL "
-                               "bytes).")
-                                .arg(path));
+        errors << fileIssue(
+            u"config.file_unparsable"_s, path, 0,
+            QCoreApplication::translate("qpos::Config",
+                                        "Configuration file %1 is not a text file (it contains NUL "
+                                        "bytes).")
+                .arg(path));
         return result;
     }
 
@@ -110,8 +113,10 @@ IniFile IniFile::parse(const QString& path, const QByteArray& data, QList<Config
         const QString decoded = decoder.decode(raw);
         if (decoder.hasError()) {
             errors << fileIssue(u"config.file_unparsable"_s, path, lineNo,
-                                tr("%1, line %2: the text is not valid UTF-8. Save the file "
-                                   "as UTF-8.")
+                                QCoreApplication::translate(
+                                    "qpos::Config",
+                                    "%1, line %2: the text is not valid UTF-8. Save the file "
+                                    "as UTF-8.")
                                     .arg(path, QString::number(lineNo)));
             continue;
         }
@@ -123,8 +128,10 @@ IniFile IniFile::parse(const QString& path, const QByteArray& data, QList<Config
             const QStringView name = QStringView(line).sliced(1).chopped(line.endsWith(u']'));
             if (!line.endsWith(u']') || !isName(name.trimmed())) {
                 errors << fileIssue(u"config.file_unparsable"_s, path, lineNo,
-                                    tr("%1, line %2: \"%3\" is not a valid section header; "
-                                       "write [name] with letters, digits, '_', '-' or '.'.")
+                                    QCoreApplication::translate(
+                                        "qpos::Config",
+                                        "%1, line %2: \"%3\" is not a valid section header; "
+                                        "write [name] with letters, digits, '_', '-' or '.'.")
                                         .arg(path, QString::number(lineNo), line));
                 // Keys up to the next valid header would land in the wrong section: skip them.
                 section = u"\n"_s;
@@ -137,8 +144,10 @@ IniFile IniFile::parse(const QString& path, const QByteArray& data, QList<Config
         const qsizetype eq = line.indexOf(u'=');
         if (eq < 0) {
             errors << fileIssue(u"config.file_unparsable"_s, path, lineNo,
-                                tr("%1, line %2: expected \"key = value\", a [section] header "
-                                   "or a comment starting with # or ;.")
+                                QCoreApplication::translate(
+                                    "qpos::Config",
+                                    "%1, line %2: expected \"key = value\", a [section] header "
+                                    "or a comment starting with # or ;.")
                                     .arg(path, QString::number(lineNo)));
             continue;
         }
@@ -146,17 +155,21 @@ IniFile IniFile::parse(const QString& path, const QByteArray& data, QList<Config
         QString value = line.sliced(eq + 1).trimmed();
         if (!isName(key)) {
             errors << fileIssue(u"config.file_unparsable"_s, path, lineNo,
-                                tr("%1, line %2: \"%3\" is not a valid key name; use letters, "
-                                   "digits, '_', '-' or '.'.")
+                                QCoreApplication::translate(
+                                    "qpos::Config",
+                                    "%1, line %2: \"%3\" is not a valid key name; use letters, "
+                                    "digits, '_', '-' or '.'.")
                                     .arg(path, QString::number(lineNo), key));
             continue;
         }
         if (section == u"\n"_s)
             continue; // under a broken header, already reported
         if (section.isEmpty()) {
-            errors << fileIssue(u"config.file_unparsable"_s, path, lineNo,
-                                tr("%1, line %2: key \"%3\" comes before any [section] header.")
-                                    .arg(path, QString::number(lineNo), key));
+            errors << fileIssue(
+                u"config.file_unparsable"_s, path, lineNo,
+                QCoreApplication::translate(
+                    "qpos::Config", "%1, line %2: key \"%3\" comes before any [section] header.")
+                    .arg(path, QString::number(lineNo), key));
             continue;
         }
         if (value.size() >= 2 && value.startsWith(u'"') && value.endsWith(u'"'))
@@ -165,12 +178,13 @@ IniFile IniFile::parse(const QString& path, const QByteArray& data, QList<Config
         const QString id = section + u'\n' + key;
         const auto previous = seen.constFind(id);
         if (previous != seen.constEnd()) {
-            errors << ConfigIssue{u"config.duplicate_key"_s, qualifiedKeyName(section, key), path,
-                                  lineNo,
-                                  tr("%1, line %2: [%3] %4 is set again (first set on line %5). "
-                                     "Keep only one.")
-                                      .arg(path, QString::number(lineNo), section, key,
-                                           QString::number(previous.value()))};
+            errors << ConfigIssue{
+                u"config.duplicate_key"_s, qualifiedKeyName(section, key), path, lineNo,
+                QCoreApplication::translate(
+                    "qpos::Config", "%1, line %2: [%3] %4 is set again (first set on line %5). "
+                                    "Keep only one.")
+                    .arg(path, QString::number(lineNo), section, key,
+                         QString::number(previous.value()))};
             continue;
         }
         seen.insert(id, lineNo);

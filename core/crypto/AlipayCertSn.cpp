@@ -1,5 +1,7 @@
 #include "AlipayCertSn.h"
 
+#include <QCoreApplication>
+
 #include "OpenSslSupport.h"
 
 #include <QCryptographicHash>
@@ -25,9 +27,11 @@ Result<QString> alipayRootCertSn(const QList<X509Certificate>& rootChain) {
     }
     if (sns.isEmpty()) {
         return makeError(code::certInvalid,
-                         tr("The Alipay root certificate file holds no RSA-signed certificate, "
-                            "so alipay_root_cert_sn cannot be computed. Download "
-                            "alipayRootCert.crt again from the Alipay open platform."));
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The Alipay root certificate file holds no RSA-signed certificate, "
+                             "so alipay_root_cert_sn cannot be computed. Download "
+                             "alipayRootCert.crt again from the Alipay open platform."));
     }
     return sns.join(QLatin1Char('_'));
 }

@@ -1,5 +1,7 @@
 #include "KeyFiles.h"
 
+#include <QCoreApplication>
+
 #include "OpenSslSupport.h"
 
 #include <QDir>
@@ -25,46 +27,57 @@ QString displayName(const QString& path) {
 }
 
 Error withFileName(const QString& path, const Error& error) {
-    return Error{error.code, tr("%1: %2").arg(displayName(path), error.message)};
+    return Error{error.code, QCoreApplication::translate("qpos::crypto", "%1: %2")
+                                 .arg(displayName(path), error.message)};
 }
 
 Error noPathError() {
-    return makeError(code::fileMissing,
-                     tr("No file name was given. Set the path of the key file in the "
-                        "configuration."));
+    return makeError(
+        code::fileMissing,
+        QCoreApplication::translate("qpos::crypto",
+                                    "No file name was given. Set the path of the key file in the "
+                                    "configuration."));
 }
 
 Error missingFileError(const QString& path) {
     return makeError(code::fileMissing,
-                     tr("The file %1 does not exist. Check the path in the configuration and "
-                        "that the file was installed.")
+                     QCoreApplication::translate(
+                         "qpos::crypto",
+                         "The file %1 does not exist. Check the path in the configuration and "
+                         "that the file was installed.")
                          .arg(displayName(path)));
 }
 
 Error notRegularError(const QString& path, bool directory) {
     if (directory) {
         return makeError(code::fileNotRegular,
-                         tr("%1 is a directory, not a key file. Give the path of the file "
-                            "itself.")
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "%1 is a directory, not a key file. Give the path of the file "
+                             "itself.")
                              .arg(displayName(path)));
     }
-    return makeError(
-        code::fileNotRegular,
-        tr("%1 is not a regular file. Give the path of a key file.").arg(displayName(path)));
+    return makeError(code::fileNotRegular,
+                     QCoreApplication::translate(
+                         "qpos::crypto", "%1 is not a regular file. Give the path of a key file.")
+                         .arg(displayName(path)));
 }
 
 Error emptyFileError(const QString& path) {
-    return makeError(
-        code::fileEmpty,
-        tr("The file %1 is empty. Copy the key into it again.").arg(displayName(path)));
+    return makeError(code::fileEmpty,
+                     QCoreApplication::translate(
+                         "qpos::crypto", "The file %1 is empty. Copy the key into it again.")
+                         .arg(displayName(path)));
 }
 
 Error tooLargeError(const QString& path) {
-    return makeError(code::fileTooLarge,
-                     tr("The file %1 is larger than %2 bytes, too large for a key or "
-                        "certificate. Check that the path points to the right file.")
-                         .arg(displayName(path))
-                         .arg(kMaxKeyFileSize));
+    return makeError(
+        code::fileTooLarge,
+        QCoreApplication::translate("qpos::crypto",
+                                    "The file %1 is larger than %2 bytes, too large for a key or "
+                                    "certificate. Check that the path points to the right file.")
+            .arg(displayName(path))
+            .arg(kMaxKeyFileSize));
 }
 
 #ifdef Q_OS_UNIX
@@ -94,14 +107,17 @@ Error openError(const QString& path, int error) {
         return missingFileError(path);
     if (error == EACCES || error == EPERM) {
         return makeError(code::fileUnreadable,
-                         tr("The file %1 cannot be read by this user (permission denied). Make "
-                            "it owned by the user the service runs as (chown USER %1) and "
-                            "readable only by that user (chmod 600 %1).")
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The file %1 cannot be read by this user (permission denied). Make "
+                             "it owned by the user the service runs as (chown USER %1) and "
+                             "readable only by that user (chmod 600 %1).")
                              .arg(displayName(path)));
     }
-    return makeError(code::fileUnreadable,
-                     tr("The file %1 cannot be opened: %2.")
-                         .arg(displayName(path), QString::fromLocal8Bit(std::strerror(error))));
+    return makeError(
+        code::fileUnreadable,
+        QCoreApplication::translate("qpos::crypto", "The file %1 cannot be opened: %2.")
+            .arg(displayName(path), QString::fromLocal8Bit(std::strerror(error))));
 }
 
 #endif
@@ -126,17 +142,21 @@ Result<QByteArray> readSecretFile(const QString& path) {
         return notRegularError(path, S_ISDIR(info.st_mode));
     if ((info.st_mode & 077) != 0) {
         return makeError(code::filePermissions,
-                         tr("The secret file %1 can be accessed by other users (mode %2), so "
-                            "it is refused. Make it private to the service user: chmod 600 %1, "
-                            "and make it owned by the user the service runs as "
-                            "(chown USER %1).")
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The secret file %1 can be accessed by other users (mode %2), so "
+                             "it is refused. Make it private to the service user: chmod 600 %1, "
+                             "and make it owned by the user the service runs as "
+                             "(chown USER %1).")
                              .arg(displayName(path), octalMode(info.st_mode)));
     }
     if (info.st_uid != ::geteuid() && info.st_uid != 0) {
         return makeError(code::fileOwner,
-                         tr("The secret file %1 belongs to another user (uid %2) than the one "
-                            "running qpos (uid %3), so it is refused. Make it owned by the "
-                            "user the service runs as (chown USER %1) and chmod 600 %1.")
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The secret file %1 belongs to another user (uid %2) than the one "
+                             "running qpos (uid %3), so it is refused. Make it owned by the "
+                             "user the service runs as (chown USER %1) and chmod 600 %1.")
                              .arg(displayName(path))
                              .arg(info.st_uid)
                              .arg(::geteuid()));
@@ -189,7 +209,8 @@ Result<QByteArray> readSecretFile(const QString& path) {
     if (!file.open(QIODevice::ReadOnly)) {
         return makeError(
             code::fileUnreadable,
-            tr("The file %1 cannot be opened: %2.").arg(displayName(path), file.errorString()));
+            QCoreApplication::translate("qpos::crypto", "The file %1 cannot be opened: %2.")
+                .arg(displayName(path), file.errorString()));
     }
     if (file.size() > kMaxKeyFileSize)
         return tooLargeError(path);
@@ -214,9 +235,11 @@ Result<QByteArray> readPublicFile(const QString& path) {
         return tooLargeError(path);
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
-        return makeError(code::fileUnreadable,
-                         tr("The file %1 cannot be read: %2. Check its permissions.")
-                             .arg(displayName(path), file.errorString()));
+        return makeError(
+            code::fileUnreadable,
+            QCoreApplication::translate("qpos::crypto",
+                                        "The file %1 cannot be read: %2. Check its permissions.")
+                .arg(displayName(path), file.errorString()));
     }
     QByteArray contents = file.read(kMaxKeyFileSize + 1);
     if (contents.size() > kMaxKeyFileSize)

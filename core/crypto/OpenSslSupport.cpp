@@ -16,10 +16,6 @@ void freeOpenSslMemory(void* memory) {
     OPENSSL_free(memory);
 }
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::crypto", text);
-}
-
 Error makeError(const char* errorCode, const QString& message) {
     return Error{QString::fromLatin1(errorCode), message};
 }
@@ -45,7 +41,9 @@ Error openSslError(const char* errorCode, const QString& message) {
     const QString reasons = takeOpenSslReasons();
     if (reasons.isEmpty())
         return makeError(errorCode, message);
-    return makeError(errorCode, tr("%1 (OpenSSL: %2)").arg(message, reasons));
+    return makeError(
+        errorCode,
+        QCoreApplication::translate("qpos::crypto", "%1 (OpenSSL: %2)").arg(message, reasons));
 }
 
 OpenSslErrorScope::OpenSslErrorScope() {
@@ -169,7 +167,9 @@ Result<std::vector<PemBlock>> readPemBlocks(QByteArrayView text, const char* err
     std::vector<PemBlock> blocks;
     BioPtr bio = readOnlyBio(text);
     if (!bio)
-        return openSslError(code::internal, tr("Could not prepare the PEM text for reading."));
+        return openSslError(code::internal,
+                            QCoreApplication::translate(
+                                "qpos::crypto", "Could not prepare the PEM text for reading."));
 
     for (;;) {
         char* rawName = nullptr;
@@ -186,8 +186,10 @@ Result<std::vector<PemBlock>> readPemBlocks(QByteArrayView text, const char* err
                 break;
             }
             return openSslError(errorCode,
-                                tr("A PEM block is damaged: its BEGIN/END lines or its base64 "
-                                   "body are incomplete. Copy the whole block again."));
+                                QCoreApplication::translate(
+                                    "qpos::crypto",
+                                    "A PEM block is damaged: its BEGIN/END lines or its base64 "
+                                    "body are incomplete. Copy the whole block again."));
         }
         PemBlock block;
         block.name = name ? std::string(name.get()) : std::string();

@@ -48,9 +48,6 @@ void freeOpenSslMemory(void* memory);
 using OpenSslStringPtr = std::unique_ptr<char, OpenSslDeleter<freeOpenSslMemory>>;
 using OpenSslBytesPtr = std::unique_ptr<unsigned char, OpenSslDeleter<freeOpenSslMemory>>;
 
-// Translation for user-facing messages of this module (context "qpos::crypto").
-QString tr(const char* text);
-
 // Stable error codes, so callers and tests can tell failures apart without parsing text.
 namespace code {
 inline constexpr char keyEmpty[] = "crypto.key_empty";

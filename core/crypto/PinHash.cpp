@@ -1,5 +1,7 @@
 #include "PinHash.h"
 
+#include <QCoreApplication>
+
 #include "OpenSslSupport.h"
 #include "SecureRandom.h"
 
@@ -39,8 +41,10 @@ bool parametersInRange(const ScryptParameters& parameters) {
 
 Error malformed() {
     return makeError(code::pinHashMalformed,
-                     tr("The stored PIN hash is damaged or in an unknown format, so the PIN "
-                        "cannot be checked. Set the PIN again."));
+                     QCoreApplication::translate(
+                         "qpos::crypto",
+                         "The stored PIN hash is damaged or in an unknown format, so the PIN "
+                         "cannot be checked. Set the PIN again."));
 }
 
 bool parseNumber(QStringView text, quint64 max, quint64& value) {
@@ -113,8 +117,10 @@ Result<QByteArray> derive(QStringView pin, const QByteArray& salt,
     if (ok != 1) {
         wipe(output);
         return openSslError(code::kdfFailed,
-                            tr("The PIN could not be hashed (scrypt failed). The system may be "
-                               "out of memory; try again."));
+                            QCoreApplication::translate(
+                                "qpos::crypto",
+                                "The PIN could not be hashed (scrypt failed). The system may be "
+                                "out of memory; try again."));
     }
     return output;
 }
@@ -127,10 +133,13 @@ Result<QString> hashPin(QStringView pin) {
 
 Result<QString> hashPin(QStringView pin, const ScryptParameters& parameters) {
     if (pin.isEmpty())
-        return makeError(code::pinEmpty, tr("The PIN is empty. Enter a PIN."));
+        return makeError(code::pinEmpty, QCoreApplication::translate(
+                                             "qpos::crypto", "The PIN is empty. Enter a PIN."));
     if (!parametersInRange(parameters))
-        return makeError(code::internal, tr("The scrypt parameters for PIN hashing are out of "
-                                            "range."));
+        return makeError(code::internal,
+                         QCoreApplication::translate(
+                             "qpos::crypto", "The scrypt parameters for PIN hashing are out of "
+                                             "range."));
     auto salt = randomBytes(kSaltSize);
     if (!salt)
         return salt.error();
@@ -152,7 +161,8 @@ Status verifyPin(QStringView pin, QStringView stored) {
     if (!parsed)
         return malformed();
     if (pin.isEmpty())
-        return makeError(code::pinMismatch, tr("The PIN is wrong."));
+        return makeError(code::pinMismatch,
+                         QCoreApplication::translate("qpos::crypto", "The PIN is wrong."));
     auto computed = derive(pin, parsed->salt, parsed->parameters, parsed->hash.size());
     if (!computed)
         return computed.error();
@@ -160,7 +170,8 @@ Status verifyPin(QStringView pin, QStringView stored) {
                                     static_cast<size_t>(parsed->hash.size())) == 0;
     wipe(computed.value());
     if (!same)
-        return makeError(code::pinMismatch, tr("The PIN is wrong."));
+        return makeError(code::pinMismatch,
+                         QCoreApplication::translate("qpos::crypto", "The PIN is wrong."));
     return Status::success();
 }
 

@@ -1,5 +1,7 @@
 #include "RsaKeyState.h"
 
+#include <QCoreApplication>
+
 #include "RsaPrivateKey.h"
 #include "RsaPublicKey.h"
 
@@ -20,23 +22,30 @@ constexpr unsigned int kSha256Size = 32;
 Result<std::shared_ptr<const RsaKeyState>> RsaKeyState::create(PkeyPtr key, Kind kind,
                                                                const QString& what) {
     if (!key)
-        return openSslError(code::keyInvalid, tr("%1 could not be decoded.").arg(what));
+        return openSslError(
+            code::keyInvalid,
+            QCoreApplication::translate("qpos::crypto", "%1 could not be decoded.").arg(what));
     if (EVP_PKEY_get_base_id(key.get()) != EVP_PKEY_RSA) {
         const char* type = EVP_PKEY_get0_type_name(key.get());
-        const QString typeName = type ? QString::fromLatin1(type) : tr("non-RSA");
+        const QString typeName = type ? QString::fromLatin1(type)
+                                      : QCoreApplication::translate("qpos::crypto", "non-RSA");
         return makeError(code::keyNotRsa,
-                         tr("%1 is a %2 key, but Alipay and WeChat Pay (RSA2) need an RSA key "
-                            "of at least %3 bits. Use the RSA key generated for this "
-                            "merchant account.")
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "%1 is a %2 key, but Alipay and WeChat Pay (RSA2) need an RSA key "
+                             "of at least %3 bits. Use the RSA key generated for this "
+                             "merchant account.")
                              .arg(what, typeName)
                              .arg(kMinimumRsaBits));
     }
     const int bits = EVP_PKEY_get_bits(key.get());
     if (bits < kMinimumRsaBits) {
         return makeError(code::keyTooSmall,
-                         tr("%1 has only %2 bits; at least %3 are required. Generate a new "
-                            "RSA key of %3 bits or more and register its public key with the "
-                            "payment provider.")
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "%1 has only %2 bits; at least %3 are required. Generate a new "
+                             "RSA key of %3 bits or more and register its public key with the "
+                             "payment provider.")
                              .arg(what)
                              .arg(bits)
                              .arg(kMinimumRsaBits));
@@ -95,21 +104,28 @@ bool RsaKeyState::digest(Slot& slot, QByteArrayView message, unsigned char* out)
 Result<QByteArray> RsaKeyState::sign(QByteArrayView message) const {
     OpenSslErrorScope errors;
     if (m_kind != Kind::Private)
-        return makeError(code::keyWrongKind, tr("A public key cannot sign."));
+        return makeError(code::keyWrongKind,
+                         QCoreApplication::translate("qpos::crypto", "A public key cannot sign."));
     SlotPtr slot = takeSlot(true);
     if (!slot)
-        return openSslError(code::signFailed, tr("Could not prepare RSA signing."));
+        return openSslError(
+            code::signFailed,
+            QCoreApplication::translate("qpos::crypto", "Could not prepare RSA signing."));
 
     std::array<unsigned char, kSha256Size> hash{};
     if (!digest(*slot, message, hash.data()))
-        return openSslError(code::signFailed, tr("Could not compute the SHA-256 digest."));
+        return openSslError(
+            code::signFailed,
+            QCoreApplication::translate("qpos::crypto", "Could not compute the SHA-256 digest."));
 
     QByteArray signature(m_size, Qt::Uninitialized);
     auto length = static_cast<size_t>(signature.size());
     if (EVP_PKEY_sign(slot->operation.get(), reinterpret_cast<unsigned char*>(signature.data()),
                       &length, hash.data(), hash.size()) <= 0) {
-        return openSslError(code::signFailed,
-                            tr("RSA signing failed. Check that the private key is intact."));
+        return openSslError(
+            code::signFailed,
+            QCoreApplication::translate(
+                "qpos::crypto", "RSA signing failed. Check that the private key is intact."));
     }
     signature.truncate(static_cast<qsizetype>(length));
     returnSlot(std::move(slot), true);
@@ -120,19 +136,25 @@ Status RsaKeyState::verify(QByteArrayView message, QByteArrayView signature) con
     OpenSslErrorScope errors;
     if (signature.size() != m_size) {
         return makeError(code::signatureMalformed,
-                         tr("The signature has %1 bytes, but a signature made with this %2-bit "
-                            "key has %3. The signature is damaged or belongs to another key.")
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The signature has %1 bytes, but a signature made with this %2-bit "
+                             "key has %3. The signature is damaged or belongs to another key.")
                              .arg(signature.size())
                              .arg(m_bits)
                              .arg(m_size));
     }
     SlotPtr slot = takeSlot(false);
     if (!slot)
-        return openSslError(code::verifyFailed, tr("Could not prepare RSA verification."));
+        return openSslError(
+            code::verifyFailed,
+            QCoreApplication::translate("qpos::crypto", "Could not prepare RSA verification."));
 
     std::array<unsigned char, kSha256Size> hash{};
     if (!digest(*slot, message, hash.data()))
-        return openSslError(code::verifyFailed, tr("Could not compute the SHA-256 digest."));
+        return openSslError(
+            code::verifyFailed,
+            QCoreApplication::translate("qpos::crypto", "Could not compute the SHA-256 digest."));
 
     const int result = EVP_PKEY_verify(
         slot->operation.get(), reinterpret_cast<const unsigned char*>(signature.data()),
@@ -146,11 +168,15 @@ Status RsaKeyState::verify(QByteArrayView message, QByteArrayView signature) con
         returnSlot(std::move(slot), false);
         ERR_clear_error();
         return makeError(code::signatureMismatch,
-                         tr("The signature does not match the data: the data was changed, or "
-                            "it was signed with a different key. Check that the configured "
-                            "public key is the provider's current one."));
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The signature does not match the data: the data was changed, or "
+                             "it was signed with a different key. Check that the configured "
+                             "public key is the provider's current one."));
     }
-    return openSslError(code::verifyFailed, tr("RSA signature verification failed."));
+    return openSslError(
+        code::verifyFailed,
+        QCoreApplication::translate("qpos::crypto", "RSA signature verification failed."));
 }
 
 QByteArray RsaKeyState::publicDer() const {
@@ -164,14 +190,18 @@ QByteArray RsaKeyState::publicDer() const {
 
 Result<RsaPublicKey> publicKeyFromPkey(const EVP_PKEY* key, const QString& what) {
     if (!key)
-        return openSslError(code::keyInvalid, tr("%1 could not be decoded.").arg(what));
+        return openSslError(
+            code::keyInvalid,
+            QCoreApplication::translate("qpos::crypto", "%1 could not be decoded.").arg(what));
     // Re-encode as SubjectPublicKeyInfo and decode again, so the resulting object holds the
     // public half only, whatever `key` held.
     unsigned char* raw = nullptr;
     const int length = i2d_PUBKEY(key, &raw);
     OpenSslBytesPtr owned(raw);
     if (length <= 0)
-        return openSslError(code::keyInvalid, tr("%1 could not be encoded.").arg(what));
+        return openSslError(
+            code::keyInvalid,
+            QCoreApplication::translate("qpos::crypto", "%1 could not be encoded.").arg(what));
     const unsigned char* cursor = raw;
     PkeyPtr publicOnly(d2i_PUBKEY(nullptr, &cursor, length));
     auto state = RsaKeyState::create(std::move(publicOnly), RsaKeyState::Kind::Public, what);

@@ -1,5 +1,7 @@
 #include "RsaPrivateKey.h"
 
+#include <QCoreApplication>
+
 #include "OpenSslSupport.h"
 #include "RsaKeyState.h"
 
@@ -13,33 +15,41 @@ using namespace detail;
 namespace {
 
 QString privateKeyName() {
-    return tr("The private key");
+    return QCoreApplication::translate("qpos::crypto", "The private key");
 }
 
 Error nullKeyError() {
-    return makeError(code::keyNull,
-                     tr("No private key is loaded. Configure the merchant private key first."));
+    return makeError(
+        code::keyNull,
+        QCoreApplication::translate(
+            "qpos::crypto", "No private key is loaded. Configure the merchant private key first."));
 }
 
 Error encryptedKeyError() {
     return makeError(code::keyEncrypted,
-                     tr("The private key is protected by a passphrase, which a till cannot "
-                        "type in. Store it unencrypted in a file readable only by the service "
-                        "user, for example: openssl pkey -in encrypted.pem -out key.pem && "
-                        "chmod 600 key.pem"));
+                     QCoreApplication::translate(
+                         "qpos::crypto",
+                         "The private key is protected by a passphrase, which a till cannot "
+                         "type in. Store it unencrypted in a file readable only by the service "
+                         "user, for example: openssl pkey -in encrypted.pem -out key.pem && "
+                         "chmod 600 key.pem"));
 }
 
 Error publicKeyGivenError() {
     return makeError(code::keyWrongKind,
-                     tr("A public key or certificate was given where the private key is "
-                        "expected. Configure the merchant's private key (the one used to "
-                        "generate the public key registered with the provider)."));
+                     QCoreApplication::translate(
+                         "qpos::crypto",
+                         "A public key or certificate was given where the private key is "
+                         "expected. Configure the merchant's private key (the one used to "
+                         "generate the public key registered with the provider)."));
 }
 
 Error damagedKeyError() {
     return openSslError(code::keyInvalid,
-                        tr("The private key could not be decoded: it is damaged, truncated, "
-                           "or not a private key. Copy the whole key again."));
+                        QCoreApplication::translate(
+                            "qpos::crypto",
+                            "The private key could not be decoded: it is damaged, truncated, "
+                            "or not a private key. Copy the whole key again."));
 }
 
 Result<RsaPrivateKey> fromPkey(PkeyPtr key) {
@@ -70,8 +80,10 @@ RsaPrivateKey::RsaPrivateKey(std::shared_ptr<const RsaKeyState> state, RsaPublic
 Result<RsaPrivateKey> RsaPrivateKey::fromText(QByteArrayView text) {
     if (isBlank(text)) {
         return makeError(code::keyEmpty,
-                         tr("The private key is empty. Paste the whole key: the PEM text with "
-                            "its BEGIN/END lines, or the base64 text of Alipay's key tool."));
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The private key is empty. Paste the whole key: the PEM text with "
+                             "its BEGIN/END lines, or the base64 text of Alipay's key tool."));
     }
     if (looksLikePem(text))
         return fromPem(text);
@@ -100,8 +112,10 @@ Result<RsaPrivateKey> RsaPrivateKey::fromPem(QByteArrayView pem) {
                 }));
         } else if (name == "OPENSSH PRIVATE KEY") {
             return makeError(code::keyInvalid,
-                             tr("The private key is in OpenSSH format. Convert it to PEM, for "
-                                "example with: ssh-keygen -p -m PEM -f KEYFILE"));
+                             QCoreApplication::translate(
+                                 "qpos::crypto",
+                                 "The private key is in OpenSSH format. Convert it to PEM, for "
+                                 "example with: ssh-keygen -p -m PEM -f KEYFILE"));
         } else if (name.size() > 12 && name.compare(name.size() - 12, 12, " PRIVATE KEY") == 0) {
             // "EC PRIVATE KEY", "DSA PRIVATE KEY": decode to name the type in the message.
             key.reset(decodeWholeDer<EVP_PKEY>(block.der.view(), d2i_AutoPrivateKey));
@@ -117,16 +131,20 @@ Result<RsaPrivateKey> RsaPrivateKey::fromPem(QByteArrayView pem) {
     if (sawPublic)
         return publicKeyGivenError();
     return makeError(code::keyInvalid,
-                     tr("No private key was found in the PEM text. Expected a block starting "
-                        "with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----."));
+                     QCoreApplication::translate(
+                         "qpos::crypto",
+                         "No private key was found in the PEM text. Expected a block starting "
+                         "with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----."));
 }
 
 Result<RsaPrivateKey> RsaPrivateKey::fromBase64(QByteArrayView base64) {
     std::optional<SecretBytes> der = decodeBase64(base64, true);
     if (!der) {
         return makeError(code::keyInvalid,
-                         tr("The private key is neither PEM text nor valid base64. Copy the key "
-                            "again exactly as the key tool produced it."));
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The private key is neither PEM text nor valid base64. Copy the key "
+                             "again exactly as the key tool produced it."));
     }
     return fromDer(der->view());
 }
@@ -146,13 +164,16 @@ Result<RsaPrivateKey> RsaPrivateKey::fromDer(QByteArrayView der) {
 Result<RsaPrivateKey> RsaPrivateKey::generate(int bits) {
     OpenSslErrorScope errors;
     if (bits < kMinimumRsaBits) {
-        return makeError(
-            code::keyTooSmall,
-            tr("An RSA key needs at least %1 bits; %2 were asked.").arg(kMinimumRsaBits).arg(bits));
+        return makeError(code::keyTooSmall,
+                         QCoreApplication::translate(
+                             "qpos::crypto", "An RSA key needs at least %1 bits; %2 were asked.")
+                             .arg(kMinimumRsaBits)
+                             .arg(bits));
     }
     PkeyPtr key(EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits)));
     if (!key)
-        return openSslError(code::internal, tr("Could not generate an RSA key."));
+        return openSslError(code::internal, QCoreApplication::translate(
+                                                "qpos::crypto", "Could not generate an RSA key."));
     return fromPkey(std::move(key));
 }
 
@@ -188,7 +209,9 @@ QByteArray RsaPrivateKey::toPkcs8Pem() const {
 namespace detail {
 
 Result<RsaPrivateKey> RsaKeyAccess::makePrivate(std::shared_ptr<const RsaKeyState> state) {
-    auto publicKey = publicKeyFromPkey(state->pkey(), tr("The public half of the private key"));
+    auto publicKey = publicKeyFromPkey(
+        state->pkey(),
+        QCoreApplication::translate("qpos::crypto", "The public half of the private key"));
     if (!publicKey)
         return publicKey.error();
     return RsaPrivateKey(std::move(state), std::move(publicKey).value());

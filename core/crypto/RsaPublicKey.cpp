@@ -1,5 +1,7 @@
 #include "RsaPublicKey.h"
 
+#include <QCoreApplication>
+
 #include "OpenSslSupport.h"
 #include "RsaKeyState.h"
 
@@ -14,19 +16,23 @@ using namespace detail;
 namespace {
 
 QString publicKeyName() {
-    return tr("The public key");
+    return QCoreApplication::translate("qpos::crypto", "The public key");
 }
 
 Error nullKeyError() {
-    return makeError(code::keyNull, tr("No public key is loaded. Configure the provider's "
-                                       "public key or certificate first."));
+    return makeError(code::keyNull,
+                     QCoreApplication::translate(
+                         "qpos::crypto", "No public key is loaded. Configure the provider's "
+                                         "public key or certificate first."));
 }
 
 Error privateKeyGivenError() {
     return makeError(code::keyWrongKind,
-                     tr("A private key was given where a public key is expected. Configure the "
-                        "provider's public key or certificate instead, and keep the private "
-                        "key secret."));
+                     QCoreApplication::translate(
+                         "qpos::crypto",
+                         "A private key was given where a public key is expected. Configure the "
+                         "provider's public key or certificate instead, and keep the private "
+                         "key secret."));
 }
 
 PkeyPtr publicKeyOfCertificate(QByteArrayView der, bool trusted) {
@@ -65,8 +71,10 @@ RsaPublicKey::RsaPublicKey(std::shared_ptr<const RsaKeyState> state)
 Result<RsaPublicKey> RsaPublicKey::fromText(QByteArrayView text) {
     if (isBlank(text)) {
         return makeError(code::keyEmpty,
-                         tr("The public key is empty. Paste the whole key: the PEM text with "
-                            "its BEGIN/END lines, or the base64 text the provider shows."));
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The public key is empty. Paste the whole key: the PEM text with "
+                             "its BEGIN/END lines, or the base64 text the provider shows."));
     }
     if (looksLikePem(text))
         return fromPem(text);
@@ -96,25 +104,31 @@ Result<RsaPublicKey> RsaPublicKey::fromPem(QByteArrayView pem) {
         }
         if (!key) {
             return openSslError(code::keyInvalid,
-                                tr("The public key's PEM block could not be decoded: it is "
-                                   "damaged or truncated. Copy the whole key again."));
+                                QCoreApplication::translate(
+                                    "qpos::crypto",
+                                    "The public key's PEM block could not be decoded: it is "
+                                    "damaged or truncated. Copy the whole key again."));
         }
         return publicKeyFromPkey(key.get(), publicKeyName());
     }
     if (sawPrivateKey)
         return privateKeyGivenError();
     return makeError(code::keyInvalid,
-                     tr("No public key was found in the PEM text. Expected a block starting "
-                        "with -----BEGIN PUBLIC KEY-----, -----BEGIN RSA PUBLIC KEY----- or "
-                        "-----BEGIN CERTIFICATE-----."));
+                     QCoreApplication::translate(
+                         "qpos::crypto",
+                         "No public key was found in the PEM text. Expected a block starting "
+                         "with -----BEGIN PUBLIC KEY-----, -----BEGIN RSA PUBLIC KEY----- or "
+                         "-----BEGIN CERTIFICATE-----."));
 }
 
 Result<RsaPublicKey> RsaPublicKey::fromBase64(QByteArrayView base64) {
     std::optional<SecretBytes> der = decodeBase64(base64, true);
     if (!der) {
         return makeError(code::keyInvalid,
-                         tr("The public key is neither PEM text nor valid base64. Copy the key "
-                            "again exactly as the provider shows it."));
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The public key is neither PEM text nor valid base64. Copy the key "
+                             "again exactly as the provider shows it."));
     }
     return fromDer(der->view());
 }
@@ -135,10 +149,12 @@ Result<RsaPublicKey> RsaPublicKey::fromDer(QByteArrayView der) {
     if (isPrivateKeyDer(der))
         return privateKeyGivenError();
 
-    QString message = tr("The public key could not be decoded: it is damaged, truncated, or "
-                         "not a public key. Copy the whole key again.");
+    QString message = QCoreApplication::translate(
+        "qpos::crypto", "The public key could not be decoded: it is damaged, truncated, or "
+                        "not a public key. Copy the whole key again.");
     if (!reasons.isEmpty())
-        message = tr("%1 (OpenSSL: %2)").arg(message, reasons);
+        message =
+            QCoreApplication::translate("qpos::crypto", "%1 (OpenSSL: %2)").arg(message, reasons);
     return makeError(code::keyInvalid, message);
 }
 
@@ -192,8 +208,10 @@ Status RsaPublicKey::verifyBase64(QByteArrayView message, QByteArrayView signatu
     std::optional<SecretBytes> signature = decodeBase64(signatureBase64, false);
     if (!signature) {
         return makeError(code::signatureMalformed,
-                         tr("The signature is not valid base64, so it cannot be checked. The "
-                            "message may have been damaged on the way."));
+                         QCoreApplication::translate(
+                             "qpos::crypto",
+                             "The signature is not valid base64, so it cannot be checked. The "
+                             "message may have been damaged on the way."));
     }
     return m_state->verify(message, signature->view());
 }

@@ -1,5 +1,7 @@
 #include "SecureRandom.h"
 
+#include <QCoreApplication>
+
 #include "OpenSslSupport.h"
 
 #include <openssl/rand.h>
@@ -31,16 +33,20 @@ bool fill(unsigned char* target, qsizetype count) {
 
 Error randomError() {
     return openSslError(code::randomFailed,
-                        tr("The system's secure random number generator failed. Restart the "
-                           "application; if this persists, the system's entropy source is "
-                           "broken."));
+                        QCoreApplication::translate(
+                            "qpos::crypto",
+                            "The system's secure random number generator failed. Restart the "
+                            "application; if this persists, the system's entropy source is "
+                            "broken."));
 }
 
 } // namespace
 
 Result<QByteArray> randomBytes(qsizetype count) {
     if (count < 0)
-        return makeError(code::internal, tr("A negative number of random bytes was asked."));
+        return makeError(code::internal,
+                         QCoreApplication::translate(
+                             "qpos::crypto", "A negative number of random bytes was asked."));
     OpenSslErrorScope errors;
     QByteArray bytes(count, Qt::Uninitialized);
     if (!fill(reinterpret_cast<unsigned char*>(bytes.data()), count))
@@ -50,7 +56,8 @@ Result<QByteArray> randomBytes(qsizetype count) {
 
 Result<QString> randomAlphanumeric(qsizetype length) {
     if (length < 0)
-        return makeError(code::internal, tr("A negative nonce length was asked."));
+        return makeError(code::internal, QCoreApplication::translate(
+                                             "qpos::crypto", "A negative nonce length was asked."));
     OpenSslErrorScope errors;
     QString result;
     result.reserve(length);

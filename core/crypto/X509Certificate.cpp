@@ -1,5 +1,7 @@
 #include "X509Certificate.h"
 
+#include <QCoreApplication>
+
 #include "OpenSslSupport.h"
 #include "RsaKeyState.h"
 
@@ -209,13 +211,17 @@ BignumPtr serialNumber(const X509* certificate) {
 
 Error damagedCertificate(int index) {
     if (index <= 1) {
-        return openSslError(code::certInvalid,
-                            tr("The certificate could not be decoded: it is damaged or "
-                               "truncated. Download or copy the certificate file again."));
+        return openSslError(
+            code::certInvalid,
+            QCoreApplication::translate("qpos::crypto",
+                                        "The certificate could not be decoded: it is damaged or "
+                                        "truncated. Download or copy the certificate file again."));
     }
     return openSslError(code::certInvalid,
-                        tr("Certificate number %1 in the file could not be decoded: it is "
-                           "damaged or truncated. Download or copy the certificate file again.")
+                        QCoreApplication::translate(
+                            "qpos::crypto",
+                            "Certificate number %1 in the file could not be decoded: it is "
+                            "damaged or truncated. Download or copy the certificate file again.")
                             .arg(index));
 }
 
@@ -239,7 +245,9 @@ Result<X509Certificate> X509Certificate::fromDer(QByteArrayView der) {
 Result<QList<X509Certificate>> X509Certificate::chainFromPem(QByteArrayView pem) {
     OpenSslErrorScope errors;
     if (isBlank(pem)) {
-        return makeError(code::certEmpty, tr("The certificate text is empty. Give the whole "
+        return makeError(code::certEmpty,
+                         QCoreApplication::translate(
+                             "qpos::crypto", "The certificate text is empty. Give the whole "
                                              "PEM file with its BEGIN/END CERTIFICATE lines."));
     }
     auto blocks = readPemBlocks(pem, code::certInvalid);
@@ -259,9 +267,11 @@ Result<QList<X509Certificate>> X509Certificate::chainFromPem(QByteArrayView pem)
         chain.append(X509Certificate(std::move(data)));
     }
     if (chain.isEmpty()) {
-        return makeError(code::certEmpty,
-                         tr("No certificate was found. Expected a block starting with "
-                            "-----BEGIN CERTIFICATE-----."));
+        return makeError(
+            code::certEmpty,
+            QCoreApplication::translate("qpos::crypto",
+                                        "No certificate was found. Expected a block starting with "
+                                        "-----BEGIN CERTIFICATE-----."));
     }
     return chain;
 }
@@ -338,15 +348,19 @@ QDateTime X509Certificate::notAfter() const {
 
 Result<RsaPublicKey> X509Certificate::publicKey() const {
     if (!m_data)
-        return makeError(code::certEmpty, tr("No certificate is loaded."));
+        return makeError(code::certEmpty,
+                         QCoreApplication::translate("qpos::crypto", "No certificate is loaded."));
     OpenSslErrorScope errors;
     const EVP_PKEY* key = X509_get0_pubkey(m_data->certificate.get());
     if (key == nullptr) {
         return openSslError(code::keyInvalid,
-                            tr("The certificate's public key could not be read; it may use an "
-                               "algorithm this system does not support."));
+                            QCoreApplication::translate(
+                                "qpos::crypto",
+                                "The certificate's public key could not be read; it may use an "
+                                "algorithm this system does not support."));
     }
-    return publicKeyFromPkey(key, tr("The certificate's public key"));
+    return publicKeyFromPkey(
+        key, QCoreApplication::translate("qpos::crypto", "The certificate's public key"));
 }
 
 QByteArray X509Certificate::toDer() const {

@@ -25,10 +25,6 @@ QtMessageHandler g_previous = nullptr;
 // stderr instead of recursing into the lock.
 thread_local bool t_inHandler = false;
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::FileLog", text);
-}
-
 // Severity order; QtMsgType's numeric order is not one (QtInfoMsg is 4).
 int severity(QtMsgType type) {
     switch (type) {
@@ -155,30 +151,38 @@ Status FileLog::install() {
         if (m_installed)
             return Status::success();
         if (g_active) {
-            return Error{u"log.already_installed"_s,
-                         tr("A log file is already being written (%1); close it first.")
-                             .arg(g_active->filePath())};
+            return Error{
+                u"log.already_installed"_s,
+                QCoreApplication::translate(
+                    "qpos::FileLog", "A log file is already being written (%1); close it first.")
+                    .arg(g_active->filePath())};
         }
     }
     // File work happens without the lock: Qt may log a warning on the way, and that message
     // must not find the lock taken.
     if (m_options.dir.isEmpty())
-        return Error{u"log.dir"_s, tr("No log directory is configured ([log] dir).")};
+        return Error{u"log.dir"_s,
+                     QCoreApplication::translate("qpos::FileLog",
+                                                 "No log directory is configured ([log] dir).")};
     const QString dir = QDir::cleanPath(QDir(m_options.dir).absolutePath());
     if (!QFileInfo(dir).isDir()) {
         const QFileInfo info(dir);
         if (!QDir().mkpath(info.absolutePath()) ||
             !QDir().mkdir(dir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner)) {
             return Error{u"log.dir"_s,
-                         tr("The log directory %1 cannot be created; check [log] dir and the "
-                            "permissions of its parent directory.")
+                         QCoreApplication::translate(
+                             "qpos::FileLog",
+                             "The log directory %1 cannot be created; check [log] dir and the "
+                             "permissions of its parent directory.")
                              .arg(dir)};
         }
     }
     m_options.dir = dir;
     if (!openFile()) {
-        return Error{u"log.file"_s, tr("The log file %1 cannot be opened for writing: %2.")
-                                        .arg(filePath(), m_file.errorString())};
+        return Error{u"log.file"_s,
+                     QCoreApplication::translate(
+                         "qpos::FileLog", "The log file %1 cannot be opened for writing: %2.")
+                         .arg(filePath(), m_file.errorString())};
     }
 
     QMutexLocker lock(&g_mutex);
@@ -186,7 +190,8 @@ Status FileLog::install() {
         lock.unlock();
         m_file.close();
         return Error{u"log.already_installed"_s,
-                     tr("A log file is already being written; close it first.")};
+                     QCoreApplication::translate(
+                         "qpos::FileLog", "A log file is already being written; close it first.")};
     }
     g_previous = qInstallMessageHandler(&FileLog::handleMessage);
     g_active = this;
