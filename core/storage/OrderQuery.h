@@ -55,4 +55,24 @@ struct OutboxEntry {
     qint64 createdAtMs = 0;
 };
 
+// A refund the till asked for, kept so that its request number stays the same across
+// retries and restarts. Stored by number: never renumber.
+enum class RefundRecordState : int {
+    Requested = 0, // written before the request left; the outcome is not known yet
+    Succeeded = 1, // the provider confirmed it
+    Failed = 2,    // the provider refused it; no money moved
+};
+
+struct RefundRecord {
+    qint64 id = 0;
+    QString outTradeNo;
+    QString outRequestNo; // ours, stable: "<out_trade_no>R<n>"
+    money::Fen amountFen = 0;
+    QString reason;
+    QString actor; // the approving manager
+    RefundRecordState state = RefundRecordState::Requested;
+    qint64 createdAtMs = 0;
+    qint64 updatedAtMs = 0;
+};
+
 } // namespace qpos

@@ -95,6 +95,32 @@ const char* const kVersion2[] = {
     "CREATE INDEX orders_by_provider_trade_no ON orders(provider_trade_no)",
 };
 
+// Version 3: refunds the till asked for (so a refund's request number is stable across
+// retries and restarts, and recovery can settle one whose answer was lost), and the staff
+// who may use the till, with scrypt hashes of their PINs.
+const char* const kVersion3[] = {
+    R"(CREATE TABLE refunds (
+        id              INTEGER PRIMARY KEY,
+        order_id        INTEGER NOT NULL REFERENCES orders(id),
+        out_request_no  TEXT    NOT NULL UNIQUE,
+        amount_fen      INTEGER NOT NULL CHECK (amount_fen > 0),
+        reason          TEXT    NOT NULL DEFAULT '',
+        actor           TEXT    NOT NULL DEFAULT '',
+        state           INTEGER NOT NULL CHECK (state BETWEEN 0 AND 2),
+        created_at_ms   INTEGER NOT NULL,
+        updated_at_ms   INTEGER NOT NULL
+    ))",
+    "CREATE INDEX refunds_by_order ON refunds(order_id, id)",
+    "CREATE INDEX refunds_open ON refunds(created_at_ms) WHERE state = 0",
+    R"(CREATE TABLE staff (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        role       TEXT NOT NULL CHECK (role IN ('cashier', 'manager')),
+        pin_hash   TEXT NOT NULL,
+        updated_at_ms INTEGER NOT NULL
+    ) WITHOUT ROWID)",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
@@ -103,6 +129,7 @@ struct Migration {
 const Migration kMigrations[] = {
     {kVersion1, std::size(kVersion1)},
     {kVersion2, std::size(kVersion2)},
+    {kVersion3, std::size(kVersion3)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

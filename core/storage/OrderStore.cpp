@@ -359,7 +359,17 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
         return s.error();
+    Result<TransitionOutcome> outcome = applyInTransaction(t);
+    if (!outcome || *outcome != TransitionOutcome::Applied)
+        return outcome;
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    qCInfo(lcStore).noquote() << "order" << t.outTradeNo << "->" << orderStateName(t.to) << "by"
+                              << transitionSourceName(t.source);
+    return outcome;
+}
 
+Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& t) {
     QSqlQuery& sel = m_sql->selectOrder;
     sel.bindValue(0, t.outTradeNo);
     if (!sel.exec())
@@ -467,10 +477,6 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
                 QCoreApplication::translate("qpos::OrderStore", "updating the daily totals"), tot);
     }
 
-    if (Status s = tx.commit(); !s.ok())
-        return s.error();
-    qCInfo(lcStore).noquote() << "order" << t.outTradeNo << orderStateName(from) << "->"
-                              << orderStateName(t.to) << "by" << transitionSourceName(t.source);
     return TransitionOutcome::Applied;
 }
 
@@ -676,6 +682,177 @@ Status OrderStore::deferOutbox(const QList<qint64>& outboxIds, qint64 nextAttemp
                 QCoreApplication::translate("qpos::OrderStore", "rescheduling uploads"), q);
     }
     return tx.commit();
+}
+
+} // namespace qpos
+
+namespace qpos {
+
+namespace {
+
+const QString kRefundColumns = QStringLiteral(
+    "r.id, o.out_trade_no, r.out_request_no, r.amount_fen, r.reason, r.actor, r.state, "
+    "r.created_at_ms, r.updated_at_ms");
+
+RefundRecord refundFromQuery(const QSqlQuery& q) {
+    RefundRecord r;
+    r.id = q.value(0).toLongLong();
+    r.outTradeNo = q.value(1).toString();
+    r.outRequestNo = q.value(2).toString();
+    r.amountFen = q.value(3).toLongLong();
+    r.reason = q.value(4).toString();
+    r.actor = q.value(5).toString();
+    r.state = RefundRecordState(q.value(6).toInt());
+    r.createdAtMs = q.value(7).toLongLong();
+    r.updatedAtMs = q.value(8).toLongLong();
+    return r;
+}
+
+} // namespace
+
+Result<RefundRecord> OrderStore::beginRefund(const QString& outTradeNo, money::Fen amountFen,
+                                             const QString& reason, const QString& actor) {
+    if (!m_sql)
+        return Error{
+            QStringLiteral("db.closed"),
+            QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s.error();
+
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral(
+        "SELECT o.id, o.state, o.amount_fen, o.refunded_fen, "
+        "COALESCE((SELECT SUM(amount_fen) FROM refunds WHERE order_id = o.id AND state = 0), 0), "
+        "(SELECT COUNT(*) FROM refunds WHERE order_id = o.id) "
+        "FROM orders o WHERE o.out_trade_no = ?"));
+    q.bindValue(0, outTradeNo);
+    if (!q.exec())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading the order"), q);
+    if (!q.next())
+        return notFound(outTradeNo);
+    const qint64 orderId = q.value(0).toLongLong();
+    const auto state = OrderState(q.value(1).toInt());
+    const money::Fen amount = q.value(2).toLongLong();
+    const money::Fen refunded = q.value(3).toLongLong();
+    const money::Fen open = q.value(4).toLongLong();
+    const qint64 earlier = q.value(5).toLongLong();
+    q.finish();
+
+    if (state != OrderState::Paid && state != OrderState::PartiallyRefunded)
+        return Error{QStringLiteral("refund.not_paid"),
+                     QCoreApplication::translate("qpos::OrderStore",
+                                                 "Order %1 is %2: only a paid order can be "
+                                                 "refunded.")
+                         .arg(outTradeNo, orderStateLabel(state))};
+    const money::Fen left = amount - refunded - open;
+    if (amountFen <= 0 || amountFen > left)
+        return Error{QStringLiteral("refund.amount"),
+                     open > 0 ? QCoreApplication::translate(
+                                    "qpos::OrderStore",
+                                    "At most %1 can be refunded on order %2 (%3 is still being "
+                                    "confirmed from an earlier refund).")
+                                    .arg(money::formatYuan(qMax<money::Fen>(left, 0)), outTradeNo,
+                                         money::formatYuan(open))
+                              : QCoreApplication::translate(
+                                    "qpos::OrderStore", "At most %1 can be refunded on order %2.")
+                                    .arg(money::formatYuan(qMax<money::Fen>(left, 0)), outTradeNo)};
+
+    RefundRecord r;
+    r.outTradeNo = outTradeNo;
+    // Unique per merchant and at most 64 characters (out_trade_no is at most 60 here).
+    r.outRequestNo = outTradeNo + QLatin1Char('R') + QString::number(earlier + 1);
+    r.amountFen = amountFen;
+    r.reason = reason.trimmed().left(200);
+    r.actor = actor;
+    r.state = RefundRecordState::Requested;
+    r.createdAtMs = now();
+    r.updatedAtMs = r.createdAtMs;
+    QSqlQuery ins(m_db.handle());
+    ins.prepare(QStringLiteral(
+        "INSERT INTO refunds (order_id, out_request_no, amount_fen, reason, actor, state, "
+        "created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, 0, ?, ?)"));
+    ins.bindValue(0, orderId);
+    ins.bindValue(1, r.outRequestNo);
+    ins.bindValue(2, r.amountFen);
+    ins.bindValue(3, notNull(r.reason));
+    ins.bindValue(4, notNull(r.actor));
+    ins.bindValue(5, r.createdAtMs);
+    ins.bindValue(6, r.updatedAtMs);
+    if (!ins.exec())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "saving the refund"),
+                          ins);
+    r.id = ins.lastInsertId().toLongLong();
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    qCInfo(lcStore).noquote() << "refund" << r.outRequestNo << "of" << money::formatYuan(amountFen)
+                              << "requested by" << actor;
+    return r;
+}
+
+Result<TransitionOutcome>
+OrderStore::settleRefund(const QString& outRequestNo, RefundRecordState state,
+                         const std::optional<OrderTransition>& transition) {
+    if (!m_sql)
+        return Error{
+            QStringLiteral("db.closed"),
+            QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s.error();
+    QSqlQuery up(m_db.handle());
+    up.prepare(QStringLiteral(
+        "UPDATE refunds SET state = ?, updated_at_ms = ? WHERE out_request_no = ? AND state = 0"));
+    up.bindValue(0, int(state));
+    up.bindValue(1, now());
+    up.bindValue(2, outRequestNo);
+    if (!up.exec())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "settling the refund"),
+                          up);
+    const bool changed = up.numRowsAffected() > 0;
+    TransitionOutcome outcome = changed ? TransitionOutcome::Applied : TransitionOutcome::Duplicate;
+    // Only the call that settles the refund moves the order: a repeat would count it twice.
+    if (transition && changed) {
+        Result<TransitionOutcome> applied = applyInTransaction(*transition);
+        if (!applied)
+            return applied.error();
+        if (*applied == TransitionOutcome::Applied)
+            outcome = TransitionOutcome::Applied;
+    }
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    if (changed)
+        qCInfo(lcStore).noquote() << "refund" << outRequestNo
+                                  << (state == RefundRecordState::Succeeded ? "succeeded"
+                                                                            : "failed");
+    return outcome;
+}
+
+Result<QList<RefundRecord>> OrderStore::refunds(const QString& outTradeNo) {
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("SELECT %1 FROM refunds r JOIN orders o ON o.id = r.order_id "
+                             "WHERE o.out_trade_no = ? ORDER BY r.id")
+                  .arg(kRefundColumns));
+    q.bindValue(0, outTradeNo);
+    if (!q.exec())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading refunds"), q);
+    QList<RefundRecord> all;
+    while (q.next())
+        all << refundFromQuery(q);
+    return all;
+}
+
+Result<QList<RefundRecord>> OrderStore::openRefunds() {
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("SELECT %1 FROM refunds r JOIN orders o ON o.id = r.order_id "
+                             "WHERE r.state = 0 ORDER BY r.created_at_ms, r.id")
+                  .arg(kRefundColumns));
+    if (!q.exec())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading refunds"), q);
+    QList<RefundRecord> all;
+    while (q.next())
+        all << refundFromQuery(q);
+    return all;
 }
 
 } // namespace qpos

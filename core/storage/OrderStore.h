@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace qpos {
 
@@ -51,6 +52,19 @@ public:
     // Orders whose outcome is still open, oldest first: what recovery must query.
     Result<QList<Order>> openOrders();
 
+    // Refunds. beginRefund() checks the order can give back `amountFen` (paid, and not more
+    // than what is left after earlier and still-open refunds) and writes the refund with a
+    // fresh stable request number before any request leaves. settleRefund() records the
+    // provider's answer and, when it moved money, applies `transition` in the same
+    // transaction.
+    Result<RefundRecord> beginRefund(const QString& outTradeNo, money::Fen amountFen,
+                                     const QString& reason, const QString& actor);
+    Result<TransitionOutcome> settleRefund(const QString& outRequestNo, RefundRecordState state,
+                                           const std::optional<OrderTransition>& transition);
+    Result<QList<RefundRecord>> refunds(const QString& outTradeNo);
+    // Refunds whose outcome is still open, oldest first.
+    Result<QList<RefundRecord>> openRefunds();
+
     Result<QList<OutboxEntry>> pendingOutbox(int limit);
     Status markOutboxSent(const QList<qint64>& outboxIds);
     Status deferOutbox(const QList<qint64>& outboxIds, qint64 nextAttemptAtMs);
@@ -59,6 +73,8 @@ private:
     struct Statements;
     qint64 now() const;
     Status prepareStatements();
+    // apply() inside a transaction the caller opened and commits.
+    Result<TransitionOutcome> applyInTransaction(const OrderTransition& transition);
 
     OrderStoreOptions m_options;
     Database m_db;

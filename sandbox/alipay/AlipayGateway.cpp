@@ -371,7 +371,9 @@ AlipayAnswer AlipayGateway::query(const QString& appId, const QJsonObject& biz) 
                       invalidParameter(QStringLiteral("out_trade_no和trade_no不能同时为空")));
     const AlipayTrade* trade = m_host.book().find(appId, outTradeNo, tradeNo);
     const QString zero = QStringLiteral("0.00");
-    if (!trade || !trade->exists()) {
+    // A number cancelled before any order existed is only a closed tombstone (total 0): it
+    // blocks later payment, but there is no trade to show.
+    if (!trade || !trade->exists() || trade->total <= 0) {
         AlipayJson j = failure(QStringLiteral("ACQ.TRADE_NOT_EXIST"), QStringLiteral("交易不存在"));
         j.add("buyer_pay_amount", zero).add("invoice_amount", zero);
         if (!outTradeNo.isEmpty())

@@ -1,4 +1,5 @@
 #include "orders/OutTradeNo.h"
+#include "storage/OrderSchema.h"
 #include "storage/OrderStore.h"
 #include "TempDir.h"
 
@@ -82,7 +83,7 @@ private slots:
         QCOMPARE(f.pragma("journal_mode"), QStringLiteral("wal"));
         QCOMPARE(f.pragma("synchronous"), QStringLiteral("2")); // FULL
         QCOMPARE(f.pragma("foreign_keys"), QStringLiteral("1"));
-        QCOMPARE(f.pragma("user_version"), QStringLiteral("2"));
+        QCOMPARE(f.pragma("user_version"), QString::number(order_schema::kCurrentVersion));
     }
 
     void createWritesOrderEventAndOutbox() {

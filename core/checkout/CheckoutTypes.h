@@ -1,0 +1,79 @@
+#pragma once
+
+#include "money/Money.h"
+#include "orders/Channel.h"
+#include "orders/Order.h"
+
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QtGlobal>
+
+#include <optional>
+
+namespace qpos::checkout {
+
+// Where one checkout stands, as the cashier's payment dialog shows it.
+enum class CheckoutPhase {
+    Creating,   // the order is written; the request to the provider is on its way
+    Waiting,    // QR on screen / payment code submitted: waiting for the buyer
+    Confirming, // the buyer is confirming on the phone (payment code, password asked)
+    Checking,   // an answer was lost: asking the provider what happened
+    Cancelling, // the cashier cancelled or the QR expired: closing it at the provider
+    Paid,       // final: the buyer paid
+    Cancelled,  // final: closed at the provider before payment (cashier cancelled)
+    Expired,    // final: nobody paid in time; closed at the provider
+    Failed,     // final: the provider refused (the message says why)
+    Reversed,   // final: paid in the race with the cashier's cancel, and refunded at once
+};
+
+QString checkoutPhaseName(CheckoutPhase phase); // "waiting", "paid", ...
+bool isFinalPhase(CheckoutPhase phase);
+
+// One change of a running checkout. `requestId` echoes the caller's id from the start call,
+// so the caller can tell its own checkout before it knows the order number.
+struct CheckoutUpdate {
+    QString requestId;
+    QString outTradeNo; // empty only when the order could not even be written
+    Channel channel = Channel::Alipay;
+    PaymentFlow flow = PaymentFlow::QrCode;
+    money::Fen amountFen = 0;
+    CheckoutPhase phase = CheckoutPhase::Creating;
+    QString qrCode;             // QR flow, once the provider answered: the text to encode
+    qint64 expiresAtMs = 0;     // QR flow: when the till gives up on the QR (UTC ms)
+    QString message;            // translated, plain words for the cashier; empty when none
+    std::optional<Order> order; // the order as stored after this change
+};
+
+// A refund asked for by a manager.
+struct RefundCommand {
+    QString requestId;
+    QString outTradeNo;
+    money::Fen amountFen = 0;
+    QString reason;
+    QString managerId; // who approved it (checked by PIN before)
+};
+
+struct RefundReport {
+    QString requestId;
+    QString outTradeNo;
+    QString outRequestNo;
+    bool ok = false;      // the provider confirmed the refund
+    bool pending = false; // the outcome is not known yet: recovery will settle it
+    QString message;      // translated, for the manager
+    std::optional<Order> order;
+};
+
+// What start-up recovery did before the till opened.
+struct RecoveryReport {
+    int examined = 0;   // open orders and open refunds looked at
+    int settled = 0;    // moved to a final state
+    int unresolved = 0; // still open (the provider could not be asked); retried later
+    QStringList lines;  // translated, one per settled or unresolved order
+};
+
+} // namespace qpos::checkout
+
+Q_DECLARE_METATYPE(qpos::checkout::CheckoutUpdate)
+Q_DECLARE_METATYPE(qpos::checkout::RefundReport)
+Q_DECLARE_METATYPE(qpos::checkout::RecoveryReport)

@@ -1,0 +1,125 @@
+#pragma once
+
+#include "checkout/CheckoutEngine.h"
+#include "checkout/CheckoutTypes.h"
+#include "common/Result.h"
+#include "config/AppConfig.h"
+#include "gateways/PaymentGateway.h"
+#include "staff/Staff.h"
+#include "storage/OrderQuery.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QThread;
+
+namespace qpos::till {
+
+using GatewayList = std::vector<std::unique_ptr<gateway::PaymentGateway>>;
+
+struct TillOptions {
+    AppConfig config;
+    // Builds the terminal's gateways. Runs on the till's worker thread, where they live.
+    std::function<Result<GatewayList>()> makeGateways;
+    checkout::CheckoutPolicy policy; // qrTimeoutS is taken from config.checkout
+    std::function<qint64()> clock;   // UTC ms; the system clock when empty
+};
+
+// Replies to the reads. `error` is a translated message; empty on success.
+struct TillReady {
+    QString error;
+    QList<Channel> channels;
+    checkout::RecoveryReport recovery;
+    bool hasStaff = false;
+};
+struct OrderListReply {
+    QString error;
+    OrderPage page;
+};
+struct OrderReply {
+    QString error;
+    OrderWithEvents order;
+};
+struct TotalsReply {
+    QString error;
+    QList<DailyTotal> totals;
+};
+struct StaffReply {
+    QString error;
+    QString errorCode; // "staff.wrong_pin", "staff.locked", ...
+    StaffMember member;
+};
+struct StaffListReply {
+    QString error;
+    QList<StaffMember> staff;
+};
+
+// The till's worker: owns the order database, the staff table, the gateways and the
+// checkout engine on a thread of its own, so the GUI thread never waits on the network or a
+// query. Every method returns at once and is called from the thread that made the service;
+// answers arrive as signals in that thread, tagged with the caller's requestId.
+class TillService : public QObject {
+    Q_OBJECT
+
+public:
+    explicit TillService(TillOptions options, QObject* parent = nullptr);
+    // Stops the worker: running checkouts stay open in the database and the next start's
+    // recovery settles them.
+    ~TillService() override;
+
+    // Opens the database, builds the gateways, runs recovery; then ready().
+    void start();
+
+    void startQrCheckout(const QString& requestId, const NewOrder& order);
+    void startCodeCheckout(const QString& requestId, const NewOrder& order,
+                           const QString& authCode);
+    void cancelCheckout(const QString& outTradeNo, const QString& actor);
+    void refund(const checkout::RefundCommand& command);
+    void acceptNotification(const gateway::PaymentNotification& notification);
+    void recover();
+
+    void listOrders(const QString& requestId, const OrderFilter& filter);
+    void loadOrder(const QString& requestId, const QString& outTradeNo);
+    void loadDailyTotals(const QString& requestId, int fromDay, int toDay);
+
+    // PIN checks (slow on purpose; done on the worker).
+    void verifyStaff(const QString& requestId, const QString& staffId, const QString& pin);
+    void verifyManagerPin(const QString& requestId, const QString& pin);
+    void listStaff(const QString& requestId);
+    void saveStaff(const QString& requestId, const StaffMember& member, const QString& pin);
+
+signals:
+    void ready(const qpos::till::TillReady& ready);
+    void checkoutUpdated(const qpos::checkout::CheckoutUpdate& update);
+    void orderChanged(const qpos::Order& order);
+    void refundFinished(const qpos::checkout::RefundReport& report);
+    void recoveryFinished(const qpos::checkout::RecoveryReport& report);
+    void ordersListed(const QString& requestId, const qpos::till::OrderListReply& reply);
+    void orderLoaded(const QString& requestId, const qpos::till::OrderReply& reply);
+    void dailyTotalsLoaded(const QString& requestId, const qpos::till::TotalsReply& reply);
+    void staffVerified(const QString& requestId, const qpos::till::StaffReply& reply);
+    void staffListed(const QString& requestId, const qpos::till::StaffListReply& reply);
+    void staffSaved(const QString& requestId, const QString& error);
+
+private:
+    class Worker;
+    // Runs `job` on the worker thread with the worker.
+    void post(std::function<void(Worker&)> job);
+
+    QThread* m_thread = nullptr;
+    Worker* m_worker = nullptr; // lives in m_thread
+};
+
+} // namespace qpos::till
+
+Q_DECLARE_METATYPE(qpos::till::TillReady)
+Q_DECLARE_METATYPE(qpos::till::OrderListReply)
+Q_DECLARE_METATYPE(qpos::till::OrderReply)
+Q_DECLARE_METATYPE(qpos::till::TotalsReply)
+Q_DECLARE_METATYPE(qpos::till::StaffReply)
+Q_DECLARE_METATYPE(qpos::till::StaffListReply)

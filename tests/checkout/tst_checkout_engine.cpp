@@ -1,0 +1,492 @@
+// The checkout engine against the real sandbox over loopback HTTP: paid, cancelled, expired,
+// paid during the cancel, unknown then paid, duplicate and late results, refunds, and
+// start-up recovery of what an earlier run left open.
+
+#include "alipay/AlipaySimulator.h"
+#include "checkout/CheckoutEngine.h"
+#include "faults/FaultPlan.h"
+#include "faults/FaultRule.h"
+#include "gateways/alipay/AlipayClient.h"
+#include "SandboxServer.h"
+#include "storage/OrderStore.h"
+#include "TempDir.h"
+
+#include <QDeadlineTimer>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+#include <optional>
+
+using namespace qpos;
+using namespace qpos::checkout;
+using namespace qpos::sandbox;
+
+namespace {
+
+const QString kAppId = QStringLiteral("2021000000000888");
+const QString kAuthCode = QStringLiteral("287951669656380001");
+
+FaultRule rule(FaultKind kind, const QString& method, int remaining = 1) {
+    FaultRule r;
+    r.kind = kind;
+    r.method = method;
+    r.remaining = remaining;
+    return r;
+}
+
+NewOrder sale(money::Fen fen, PaymentFlow flow = PaymentFlow::QrCode) {
+    NewOrder o;
+    o.channel = Channel::Alipay;
+    o.flow = flow;
+    o.amountFen = fen;
+    o.subject = QStringLiteral("Coffee");
+    o.cashierId = QStringLiteral("1001");
+    return o;
+}
+
+} // namespace
+
+class TestCheckoutEngine : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::TempDir> m_dir;
+    std::unique_ptr<SandboxServer> m_server;
+    crypto::RsaPrivateKey m_appKey;
+    std::unique_ptr<OrderStore> m_store;
+    std::unique_ptr<GatewayDirectory> m_gateways;
+    std::unique_ptr<CheckoutEngine> m_engine;
+    QList<CheckoutUpdate> m_updates;
+    int m_request = 0;
+
+    AlipaySimulator& sim() { return m_server->alipay(); }
+
+    alipay::AlipayClientSettings settings() {
+        alipay::AlipayClientSettings s;
+        s.gatewayUrl = sim().gatewayUrl();
+        s.appId = kAppId;
+        s.appPrivateKey = m_appKey;
+        s.alipayPublicKey = sim().alipayPublicKey();
+        s.requestTimeout = std::chrono::milliseconds(1500);
+        s.retry.maxAttempts = 3;
+        s.retry.initialBackoff = std::chrono::milliseconds(20);
+        s.retry.maxBackoff = std::chrono::milliseconds(80);
+        s.retry.deadline = std::chrono::milliseconds(4000);
+        s.breaker.failureThreshold = 100;
+        return s;
+    }
+
+    CheckoutPolicy policy(int qrTimeoutS = 60) {
+        CheckoutPolicy p;
+        p.qrTimeoutS = qrTimeoutS;
+        p.codeTimeoutS = 20;
+        p.poll.fastInterval = std::chrono::milliseconds(100);
+        p.poll.fastPhase = std::chrono::seconds(30);
+        p.poll.slowInterval = std::chrono::milliseconds(300);
+        p.poll.slowPhase = std::chrono::seconds(60);
+        p.poll.slowestInterval = std::chrono::seconds(1);
+        p.poll.bound = std::chrono::minutes(2);
+        p.settleRetry = std::chrono::milliseconds(100);
+        return p;
+    }
+
+    void makeEngine(const CheckoutPolicy& p) {
+        m_engine.reset();
+        m_gateways = std::make_unique<GatewayDirectory>();
+        Result<std::unique_ptr<alipay::AlipayClient>> client =
+            alipay::AlipayClient::create(settings());
+        QVERIFY2(client.ok(), qPrintable(client.ok() ? QString() : client.error().message));
+        m_gateways->add(std::move(client).value());
+        m_engine = std::make_unique<CheckoutEngine>(*m_store, *m_gateways, p);
+        connect(m_engine.get(), &CheckoutEngine::checkoutUpdated, this,
+                [this](const CheckoutUpdate& u) { m_updates << u; });
+    }
+
+    QString start(const NewOrder& order, const QString& authCode = {}) {
+        const QString id = QStringLiteral("req%1").arg(++m_request);
+        if (order.flow == PaymentFlow::QrCode)
+            m_engine->startQr(id, order);
+        else
+            m_engine->startWithCode(id, order, authCode);
+        return id;
+    }
+
+    std::optional<CheckoutUpdate> latest(const QString& requestId) const {
+        for (qsizetype i = m_updates.size() - 1; i >= 0; --i)
+            if (m_updates.at(i).requestId == requestId)
+                return m_updates.at(i);
+        return std::nullopt;
+    }
+
+    // Waits until the checkout reaches `phase` (or any final phase when empty).
+    std::optional<CheckoutUpdate> waitFor(const QString& requestId,
+                                          std::optional<CheckoutPhase> phase = std::nullopt,
+                                          int timeoutMs = 15000) {
+        QDeadlineTimer deadline(timeoutMs);
+        while (!deadline.hasExpired()) {
+            std::optional<CheckoutUpdate> u = latest(requestId);
+            if (u && (phase ? u->phase == *phase : isFinalPhase(u->phase)))
+                return u;
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+        }
+        return latest(requestId);
+    }
+
+    OrderWithEvents stored(const QString& outTradeNo) {
+        Result<OrderWithEvents> o = m_store->orderWithEvents(outTradeNo);
+        if (!o)
+            qFatal("%s", qPrintable(o.error().message));
+        return *o;
+    }
+
+    static QList<OrderState> statesOf(const OrderWithEvents& o) {
+        QList<OrderState> states;
+        for (const OrderEvent& e : o.events)
+            states << e.newState;
+        return states;
+    }
+
+private slots:
+    void init() {
+        m_updates.clear();
+        m_dir = std::make_unique<test::TempDir>();
+        m_server = std::make_unique<SandboxServer>();
+        QVERIFY(m_server->listen().ok());
+        Result<crypto::RsaPrivateKey> key = sim().createApp(kAppId);
+        QVERIFY(key.ok());
+        m_appKey = *key;
+        m_store = std::make_unique<OrderStore>(
+            OrderStoreOptions{QStringLiteral("S01"), QStringLiteral("T01"), {}});
+        QVERIFY(m_store->open(m_dir->file(QStringLiteral("orders.db"))).ok());
+        makeEngine(policy());
+    }
+
+    void cleanup() {
+        m_engine.reset();
+        m_gateways.reset();
+        m_store.reset();
+        m_server.reset();
+        m_dir.reset();
+    }
+
+    void qrPaidByPolling() {
+        const QString id = start(sale(1234));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY(waiting->qrCode.startsWith(QStringLiteral("https://qr.alipay.com/")));
+        QVERIFY(waiting->expiresAtMs > QDateTime::currentMSecsSinceEpoch());
+        // The order was durable before the request left: its first event is Created.
+        QCOMPARE(stored(waiting->outTradeNo).events.first().newState, OrderState::Created);
+        QVERIFY(sim().buyerPay(waiting->outTradeNo).ok());
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Paid);
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::Paid);
+        QVERIFY(!o.order.providerTradeNo.isEmpty());
+        QVERIFY(o.order.paidAtMs.has_value());
+        QCOMPARE(statesOf(o),
+                 (QList<OrderState>{OrderState::Created, OrderState::Pending, OrderState::Paid}));
+        QCOMPARE(o.events.last().source, TransitionSource::Poll);
+        QVERIFY(!m_engine->isRunning(done->outTradeNo));
+    }
+
+    void cashierCancelsBeforeScan() {
+        const QString id = start(sale(500));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        m_engine->cancel(waiting->outTradeNo, QStringLiteral("1001"));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Cancelled);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Cancelled);
+        // The provider keeps the number closed: the QR can never be paid now.
+        QVERIFY(!sim().buyerPay(done->outTradeNo).ok());
+    }
+
+    void cashierCancelsAfterScan() {
+        const QString id = start(sale(501));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY(sim().buyerScan(waiting->outTradeNo).ok());
+        m_engine->cancel(waiting->outTradeNo, QStringLiteral("1001"));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Cancelled);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Cancelled);
+    }
+
+    void qrExpires() {
+        makeEngine(policy(1));
+        const QString id = start(sale(502));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY(sim().buyerScan(waiting->outTradeNo).ok()); // scanned, never paid
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Expired);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Cancelled);
+        QCOMPARE(sim().trade(done->outTradeNo)->status, AlipayTradeStatus::Closed);
+    }
+
+    void qrExpiresUnscanned() {
+        makeEngine(policy(1));
+        const QString id = start(sale(503));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Expired);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Cancelled);
+        // Nothing existed to close, so the engine cancelled: the QR is dead for good.
+        QVERIFY(!sim().buyerPay(done->outTradeNo).ok());
+    }
+
+    void paidDuringCancelIsRefunded() {
+        // Slow polls: the buyer's payment is not seen before the cashier's cancel.
+        CheckoutPolicy p = policy();
+        p.poll.fastInterval = std::chrono::seconds(30);
+        makeEngine(p);
+        const QString id = start(sale(777));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY(sim().buyerPay(waiting->outTradeNo).ok());
+        m_engine->cancel(waiting->outTradeNo, QStringLiteral("1001"));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Reversed);
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::Refunded);
+        QCOMPARE(o.order.refundedFen, money::Fen(777));
+        QCOMPARE(statesOf(o), (QList<OrderState>{OrderState::Created, OrderState::Pending,
+                                                 OrderState::Paid, OrderState::Refunded}));
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(777));
+    }
+
+    void paidJustBeforeExpiryStaysPaid() {
+        CheckoutPolicy p = policy(1);
+        p.poll.fastInterval = std::chrono::seconds(30);
+        makeEngine(p);
+        const QString id = start(sale(778));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY(sim().buyerPay(waiting->outTradeNo).ok());
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Paid);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(0));
+    }
+
+    void payByCodePaidAtOnce() {
+        const QString id = start(sale(888, PaymentFlow::PayByCode), kAuthCode);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Paid);
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::Paid);
+        QCOMPARE(o.events.last().source, TransitionSource::Request);
+    }
+
+    void payByCodeDeclined() {
+        sim().setPayBehaviour(AlipayPayBehaviour::Declined);
+        const QString id = start(sale(889, PaymentFlow::PayByCode), kAuthCode);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Failed);
+        QVERIFY(!done->message.isEmpty());
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Failed);
+    }
+
+    void payByCodeBuyerConfirms() {
+        sim().setPayBehaviour(AlipayPayBehaviour::BuyerConfirms);
+        const QString id = start(sale(890, PaymentFlow::PayByCode), kAuthCode);
+        std::optional<CheckoutUpdate> confirming = waitFor(id, CheckoutPhase::Confirming);
+        QVERIFY(confirming);
+        QCOMPARE(stored(confirming->outTradeNo).order.state, OrderState::Pending);
+        QVERIFY(sim().buyerPay(confirming->outTradeNo).ok());
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Paid);
+    }
+
+    void unknownThenPaid() {
+        // The pay is applied but its answer is lost (Qt resends a POST once, so drop both).
+        m_server->faults().add(
+            rule(FaultKind::DropAfterCommit, QStringLiteral("alipay.trade.pay"), 3));
+        const QString id = start(sale(891, PaymentFlow::PayByCode), kAuthCode);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Paid);
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(statesOf(o),
+                 (QList<OrderState>{OrderState::Created, OrderState::Unknown, OrderState::Paid}));
+        // Only a query answer leaves Unknown.
+        QCOMPARE(o.events.last().source, TransitionSource::Poll);
+    }
+
+    void unknownQrIsCancelledNotGuessed() {
+        // The precreate's answer is lost: no QR can be shown, so nobody can pay it; the
+        // engine cancels it at the provider and a query decides.
+        m_server->faults().add(
+            rule(FaultKind::DropAfterCommit, QStringLiteral("alipay.trade.precreate"), 3));
+        const QString id = start(sale(892));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Cancelled);
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::Cancelled);
+        QVERIFY(statesOf(o).contains(OrderState::Unknown));
+        QVERIFY(o.events.last().source == TransitionSource::Poll);
+    }
+
+    void pushAndPollDuplicatesAreHarmless() {
+        CheckoutPolicy p = policy();
+        p.poll.fastInterval = std::chrono::seconds(30);
+        makeEngine(p);
+        const QString id = start(sale(900));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY(sim().buyerPay(waiting->outTradeNo).ok());
+        gateway::PaymentNotification n;
+        n.channel = Channel::Alipay;
+        n.outTradeNo = waiting->outTradeNo;
+        n.providerTradeNo = sim().trade(waiting->outTradeNo)->tradeNo;
+        n.state = gateway::TradeState::Paid;
+        n.totalFen = 900;
+        m_engine->acceptNotification(n);
+        m_engine->acceptNotification(n); // the provider repeats itself
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Paid);
+        // A late "waiting" and a stale duplicate change nothing.
+        n.state = gateway::TradeState::WaitingForBuyer;
+        m_engine->acceptNotification(n);
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::Paid);
+        QCOMPARE(statesOf(o).count(OrderState::Paid), 1);
+        QCOMPARE(o.events.last().source, TransitionSource::Push);
+        // A forged amount is refused.
+        n.state = gateway::TradeState::Closed;
+        n.totalFen = 1;
+        m_engine->acceptNotification(n);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+    }
+
+    void refundPartialThenFull() {
+        const QString id = start(sale(1000, PaymentFlow::PayByCode), kAuthCode);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+        QSignalSpy reports(m_engine.get(), &CheckoutEngine::refundFinished);
+
+        m_engine->refund(RefundCommand{QStringLiteral("r1"), done->outTradeNo, 300,
+                                       QStringLiteral("broken cup"), QStringLiteral("9001")});
+        QVERIFY(reports.wait(10000));
+        auto report = reports.takeFirst().at(0).value<RefundReport>();
+        QVERIFY2(report.ok, qPrintable(report.message));
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::PartiallyRefunded);
+        QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(300));
+
+        // More than what is left is refused before anything is sent.
+        m_engine->refund(
+            RefundCommand{QStringLiteral("r2"), done->outTradeNo, 701, {}, QStringLiteral("9001")});
+        QVERIFY(reports.count() > 0 || reports.wait(5000));
+        report = reports.takeFirst().at(0).value<RefundReport>();
+        QVERIFY(!report.ok);
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(300));
+
+        m_engine->refund(
+            RefundCommand{QStringLiteral("r3"), done->outTradeNo, 700, {}, QStringLiteral("9001")});
+        QVERIFY(reports.wait(10000));
+        report = reports.takeFirst().at(0).value<RefundReport>();
+        QVERIFY2(report.ok, qPrintable(report.message));
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::Refunded);
+        QCOMPARE(o.order.refundedFen, money::Fen(1000));
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(1000));
+        QCOMPARE(m_store->openRefunds()->size(), 0);
+    }
+
+    void refundAnswerLostIsSettledLater() {
+        const QString id = start(sale(1100, PaymentFlow::PayByCode), kAuthCode);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+        m_server->faults().add(rule(FaultKind::Timeout, QStringLiteral("alipay.trade.refund"), 3));
+        QSignalSpy reports(m_engine.get(), &CheckoutEngine::refundFinished);
+        m_engine->refund(RefundCommand{
+            QStringLiteral("r1"), done->outTradeNo, 1100, {}, QStringLiteral("9001")});
+        QVERIFY(reports.wait(15000));
+        const auto report = reports.takeFirst().at(0).value<RefundReport>();
+        QVERIFY(!report.ok);
+        QVERIFY(report.pending);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+        // The engine asks again by itself and settles it once.
+        QTRY_COMPARE_WITH_TIMEOUT(stored(done->outTradeNo).order.state, OrderState::Refunded,
+                                  15000);
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(1100));
+        QCOMPARE(m_store->openRefunds()->size(), 0);
+    }
+
+    void recoverySettlesWhatAnEarlierRunLeftOpen() {
+        // Three checkouts are left open by a till that went away: one the buyer paid, one
+        // scanned and abandoned, one never scanned.
+        const QString paid = start(sale(1201));
+        const QString scanned = start(sale(1202));
+        const QString unscanned = start(sale(1203));
+        std::optional<CheckoutUpdate> a = waitFor(paid, CheckoutPhase::Waiting);
+        std::optional<CheckoutUpdate> b = waitFor(scanned, CheckoutPhase::Waiting);
+        std::optional<CheckoutUpdate> c = waitFor(unscanned, CheckoutPhase::Waiting);
+        QVERIFY(a && b && c);
+        m_engine.reset(); // the till stops
+        QVERIFY(sim().buyerPay(a->outTradeNo).ok());
+        QVERIFY(sim().buyerScan(b->outTradeNo).ok());
+        // And an order written just before a crash, whose request never left.
+        Result<Order> created = m_store->createOrder(sale(1204));
+        QVERIFY(created.ok());
+        QCOMPARE(m_store->openOrders()->size(), 4);
+
+        makeEngine(policy());
+        QSignalSpy finished(m_engine.get(), &CheckoutEngine::recoveryFinished);
+        m_engine->recover();
+        QVERIFY(finished.wait(20000));
+        const auto report = finished.takeFirst().at(0).value<RecoveryReport>();
+        qInfo().noquote() << report.lines.join(QLatin1Char('\n'));
+        QCOMPARE(report.examined, 4);
+        QCOMPARE(report.settled, 4);
+        QCOMPARE(report.unresolved, 0);
+        QCOMPARE(stored(a->outTradeNo).order.state, OrderState::Paid);
+        QCOMPARE(stored(a->outTradeNo).events.last().source, TransitionSource::Recovery);
+        QCOMPARE(stored(b->outTradeNo).order.state, OrderState::Cancelled);
+        QCOMPARE(stored(c->outTradeNo).order.state, OrderState::Cancelled);
+        QCOMPARE(stored(created->outTradeNo).order.state, OrderState::Cancelled);
+        QVERIFY(!sim().buyerPay(c->outTradeNo).ok());
+        QCOMPARE(m_store->openOrders()->size(), 0);
+    }
+
+    void recoveryLeavesOrdersOpenWhenTheProviderIsAway() {
+        const QString id = start(sale(1301));
+        std::optional<CheckoutUpdate> w = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(w);
+        m_engine.reset();
+        m_server->faults().add(rule(FaultKind::HttpError, QString(), -1));
+        makeEngine(policy());
+        QSignalSpy finished(m_engine.get(), &CheckoutEngine::recoveryFinished);
+        m_engine->recover();
+        QVERIFY(finished.wait(20000));
+        const auto report = finished.takeFirst().at(0).value<RecoveryReport>();
+        QCOMPARE(report.unresolved, 1);
+        QCOMPARE(stored(w->outTradeNo).order.state, OrderState::Pending); // not guessed
+    }
+
+    void unknownChannelIsRefusedWithoutAnOrder() {
+        NewOrder o = sale(100);
+        o.channel = Channel::WeChat;
+        const QString id = start(o);
+        std::optional<CheckoutUpdate> u = latest(id);
+        QVERIFY(u);
+        QCOMPARE(u->phase, CheckoutPhase::Failed);
+        QVERIFY(u->outTradeNo.isEmpty());
+        QVERIFY(!u->message.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCheckoutEngine)
+#include "tst_checkout_engine.moc"
