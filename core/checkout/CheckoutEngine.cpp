@@ -219,14 +219,18 @@ void CheckoutEngine::onQrCreated(const QString& outTradeNo,
     switch (result.kind()) {
     case gateway::OutcomeKind::Success:
         run->qrCode = result.value().qrCode;
-        t.to = OrderState::Pending;
-        apply(t);
         startWaiting(*run);
         if (run->cancelRequested) {
+            t.to = OrderState::Pending;
+            apply(t);
             startSettle(*run, Settle::Cancel);
             return;
         }
+        // The QR goes on screen first: the order is already durable, and a crash before
+        // Pending is written leaves it Created, which recovery settles the same way.
         publish(*run, CheckoutPhase::Waiting, tr("Waiting for the customer to scan and pay."));
+        t.to = OrderState::Pending;
+        apply(t);
         schedulePoll(*run);
         return;
     case gateway::OutcomeKind::Refused:

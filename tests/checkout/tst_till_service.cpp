@@ -1,0 +1,301 @@
+// The till's worker: the database, the staff PINs, the gateways and the engine on a thread of
+// their own, answering the caller's thread through signals; and the staff table and refund
+// ledger it relies on.
+
+#include "alipay/AlipaySimulator.h"
+#include "faults/FaultPlan.h"
+#include "faults/FaultRule.h"
+#include "gateways/alipay/AlipayClient.h"
+#include "orders/OutTradeNo.h"
+#include "SandboxServer.h"
+#include "staff/StaffStore.h"
+#include "storage/OrderStore.h"
+#include "TempDir.h"
+#include "till/TillService.h"
+
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTest>
+#include <QThread>
+
+#include <memory>
+
+using namespace qpos;
+using namespace qpos::checkout;
+using namespace qpos::till;
+using namespace qpos::sandbox;
+
+namespace {
+
+const QString kAppId = QStringLiteral("2021000000000999");
+
+NewOrder sale(money::Fen fen) {
+    NewOrder o;
+    o.channel = Channel::Alipay;
+    o.amountFen = fen;
+    o.subject = QStringLiteral("Tea");
+    o.cashierId = QStringLiteral("1001");
+    return o;
+}
+
+} // namespace
+
+class TestTillService : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::TempDir> m_dir;
+    std::unique_ptr<SandboxServer> m_server;
+    std::unique_ptr<TillService> m_till;
+
+    TillOptions options() {
+        TillOptions o;
+        o.config.store.id = QStringLiteral("S01");
+        o.config.terminal.id = QStringLiteral("T01");
+        o.config.database.path = m_dir->file(QStringLiteral("orders.db"));
+        o.config.checkout.qrTimeoutS = 60;
+        alipay::AlipayClientSettings s;
+        s.gatewayUrl = m_server->alipay().gatewayUrl();
+        s.appId = kAppId;
+        s.appPrivateKey = *m_server->alipay().createApp(kAppId);
+        s.alipayPublicKey = m_server->alipay().alipayPublicKey();
+        s.requestTimeout = std::chrono::milliseconds(5000);
+        o.makeGateways = [s]() -> Result<GatewayList> {
+            Result<std::unique_ptr<alipay::AlipayClient>> client = alipay::AlipayClient::create(s);
+            if (!client)
+                return client.error();
+            GatewayList list;
+            list.push_back(std::move(client).value());
+            return list;
+        };
+        o.policy.poll.fastInterval = std::chrono::milliseconds(100);
+        return o;
+    }
+
+    TillReady startTill(TillOptions o) {
+        m_till = std::make_unique<TillService>(std::move(o));
+        QSignalSpy ready(m_till.get(), &TillService::ready);
+        m_till->start();
+        if (!ready.wait(20000))
+            qFatal("the till did not become ready");
+        return ready.takeFirst().at(0).value<TillReady>();
+    }
+
+private slots:
+    void init() {
+        m_dir = std::make_unique<test::TempDir>();
+        m_server = std::make_unique<SandboxServer>();
+        QVERIFY(m_server->listen().ok());
+    }
+
+    void cleanup() {
+        m_till.reset();
+        m_server.reset();
+        m_dir.reset();
+    }
+
+    void checkoutThroughTheWorker() {
+        const TillReady ready = startTill(options());
+        QVERIFY2(ready.error.isEmpty(), qPrintable(ready.error));
+        QCOMPARE(ready.channels, QList<Channel>{Channel::Alipay});
+        QVERIFY(!ready.hasStaff);
+
+        QSignalSpy updates(m_till.get(), &TillService::checkoutUpdated);
+        QElapsedTimer call;
+        call.start();
+        m_till->startQrCheckout(QStringLiteral("r1"), sale(1500));
+        QVERIFY(call.elapsed() < 50); // the caller never waits for the provider
+        CheckoutUpdate last;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                for (const QList<QVariant>& args : std::as_const(updates))
+                    last = args.at(0).value<CheckoutUpdate>();
+                return last.phase == CheckoutPhase::Waiting;
+            }(),
+            10000);
+        QCOMPARE(last.requestId, QStringLiteral("r1"));
+        QVERIFY(!last.qrCode.isEmpty());
+        QVERIFY(m_server->alipay().buyerPay(last.outTradeNo).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(
+            updates.last().at(0).value<CheckoutUpdate>().phase == CheckoutPhase::Paid, 10000);
+
+        QSignalSpy listed(m_till.get(), &TillService::ordersListed);
+        OrderFilter f;
+        f.toMs = QDateTime::currentMSecsSinceEpoch() + 1000;
+        m_till->listOrders(QStringLiteral("l1"), f);
+        QVERIFY(listed.wait(5000));
+        QCOMPARE(listed.first().at(0).toString(), QStringLiteral("l1"));
+        const auto page = listed.first().at(1).value<OrderListReply>();
+        QVERIFY(page.error.isEmpty());
+        QCOMPARE(page.page.orders.size(), 1);
+        QCOMPARE(page.page.orders.first().state, OrderState::Paid);
+
+        QSignalSpy loaded(m_till.get(), &TillService::orderLoaded);
+        m_till->loadOrder(QStringLiteral("o1"), last.outTradeNo);
+        QVERIFY(loaded.wait(5000));
+        QCOMPARE(loaded.first().at(1).value<OrderReply>().order.events.size(), 3);
+
+        QSignalSpy totals(m_till.get(), &TillService::dailyTotalsLoaded);
+        const int today = out_trade_no::chinaDay(QDateTime::currentMSecsSinceEpoch());
+        m_till->loadDailyTotals(QStringLiteral("t1"), today, today);
+        QVERIFY(totals.wait(5000));
+        const auto t = totals.first().at(1).value<TotalsReply>();
+        QCOMPARE(t.totals.size(), 1);
+        QCOMPARE(t.totals.first().paidFen, money::Fen(1500));
+    }
+
+    void staffAndManagerPins() {
+        startTill(options());
+        QSignalSpy saved(m_till.get(), &TillService::staffSaved);
+        m_till->saveStaff(
+            QStringLiteral("s1"),
+            StaffMember{QStringLiteral("1001"), QStringLiteral("Li"), StaffRole::Cashier},
+            QStringLiteral("1234"));
+        m_till->saveStaff(
+            QStringLiteral("s2"),
+            StaffMember{QStringLiteral("9001"), QStringLiteral("Wang"), StaffRole::Manager},
+            QStringLiteral("9999"));
+        m_till->saveStaff(
+            QStringLiteral("s3"),
+            StaffMember{QStringLiteral("1002"), QStringLiteral("Zhao"), StaffRole::Cashier},
+            QStringLiteral("12a4"));
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 3, 10000);
+        QVERIFY(saved.at(0).at(1).toString().isEmpty());
+        QVERIFY(saved.at(1).at(1).toString().isEmpty());
+        QVERIFY(!saved.at(2).at(1).toString().isEmpty()); // not digits
+
+        QSignalSpy verified(m_till.get(), &TillService::staffVerified);
+        m_till->verifyStaff(QStringLiteral("v1"), QStringLiteral("1001"), QStringLiteral("1234"));
+        m_till->verifyStaff(QStringLiteral("v2"), QStringLiteral("1001"), QStringLiteral("0000"));
+        m_till->verifyManagerPin(QStringLiteral("v3"), QStringLiteral("1234")); // a cashier's
+        m_till->verifyManagerPin(QStringLiteral("v4"), QStringLiteral("9999"));
+        QTRY_COMPARE_WITH_TIMEOUT(verified.count(), 4, 10000);
+        QCOMPARE(verified.at(0).at(1).value<StaffReply>().member.name, QStringLiteral("Li"));
+        QCOMPARE(verified.at(1).at(1).value<StaffReply>().errorCode,
+                 QStringLiteral("staff.wrong_pin"));
+        QVERIFY(!verified.at(2).at(1).value<StaffReply>().error.isEmpty());
+        QCOMPARE(verified.at(3).at(1).value<StaffReply>().member.id, QStringLiteral("9001"));
+
+        QSignalSpy listed(m_till.get(), &TillService::staffListed);
+        m_till->listStaff(QStringLiteral("ls"));
+        QVERIFY(listed.wait(5000));
+        QCOMPARE(listed.first().at(1).value<StaffListReply>().staff.size(), 2);
+    }
+
+    void sandboxShopSeedsDemoStaff() {
+        TillOptions o = options();
+        o.config.sandbox = true;
+        QVERIFY(startTill(o).hasStaff);
+    }
+
+    void brokenGatewaySetupIsReportedAndReadsStillWork() {
+        TillOptions o = options();
+        o.makeGateways = []() -> Result<GatewayList> {
+            return Error{QStringLiteral("key.missing"), QStringLiteral("the key file is missing")};
+        };
+        const TillReady ready = startTill(o);
+        QCOMPARE(ready.error, QStringLiteral("the key file is missing"));
+        QVERIFY(ready.channels.isEmpty());
+        QSignalSpy listed(m_till.get(), &TillService::ordersListed);
+        m_till->listOrders(QStringLiteral("l"), OrderFilter{});
+        QVERIFY(listed.wait(5000));
+        QVERIFY(listed.first().at(1).value<OrderListReply>().error.isEmpty());
+    }
+
+    void unopenableDatabaseIsReported() {
+        TillOptions o = options();
+        o.config.database.path = m_dir->file(QStringLiteral("no/such/dir/orders.db"));
+        QFile blocker(m_dir->file(QStringLiteral("no")));
+        QVERIFY(blocker.open(QIODevice::WriteOnly)); // a file where the directory should be
+        blocker.close();
+        const TillReady ready = startTill(o);
+        QVERIFY(!ready.error.isEmpty());
+        QSignalSpy refunded(m_till.get(), &TillService::refundFinished);
+        m_till->refund(
+            RefundCommand{QStringLiteral("r"), QStringLiteral("X"), 1, {}, QStringLiteral("9001")});
+        QVERIFY(refunded.wait(5000));
+        QVERIFY(!refunded.first().at(0).value<RefundReport>().ok);
+    }
+
+    void staffLockoutAfterFiveWrongPins() {
+        OrderStore store(OrderStoreOptions{QStringLiteral("S01"), QStringLiteral("T01"), {}});
+        QVERIFY(store.open(m_dir->file(QStringLiteral("staff.db"))).ok());
+        qint64 now = 1'800'000'000'000;
+        StaffStore staff(store.database(), [&now] { return now; });
+        QVERIFY(
+            staff
+                .save(StaffMember{QStringLiteral("1001"), QStringLiteral("Li"), StaffRole::Cashier},
+                      QStringLiteral("2468"))
+                .ok());
+        QVERIFY(
+            !staff
+                 .save(StaffMember{QStringLiteral("1003"), QStringLiteral("X"), StaffRole::Cashier},
+                       QString())
+                 .ok()); // a new member needs a PIN
+        for (int i = 0; i < 4; ++i)
+            QCOMPARE(staff.verify(QStringLiteral("1001"), QStringLiteral("1111")).error().code,
+                     QStringLiteral("staff.wrong_pin"));
+        QCOMPARE(staff.verify(QStringLiteral("1001"), QStringLiteral("1111")).error().code,
+                 QStringLiteral("staff.locked"));
+        // Even the right PIN waits out the lock.
+        QCOMPARE(staff.verify(QStringLiteral("1001"), QStringLiteral("2468")).error().code,
+                 QStringLiteral("staff.locked"));
+        now += 61'000;
+        QVERIFY(staff.verify(QStringLiteral("1001"), QStringLiteral("2468")).ok());
+        QCOMPARE(staff.verifyManager(QStringLiteral("1001"), QStringLiteral("2468")).error().code,
+                 QStringLiteral("staff.not_manager"));
+        QCOMPARE(staff.findManagerByPin(QStringLiteral("2468")).error().code,
+                 QStringLiteral("staff.no_manager"));
+        // The PIN itself is never stored.
+        QSqlQuery q(store.database().handle());
+        QVERIFY(q.exec(QStringLiteral("SELECT pin_hash FROM staff")) && q.next());
+        QVERIFY(q.value(0).toString().startsWith(QStringLiteral("scrypt$")));
+        QVERIFY(!q.value(0).toString().contains(QStringLiteral("2468")));
+    }
+
+    void refundLedgerKeepsNumbersAndLimits() {
+        OrderStore store(OrderStoreOptions{QStringLiteral("S01"), QStringLiteral("T01"), {}});
+        QVERIFY(store.open(m_dir->file(QStringLiteral("ledger.db"))).ok());
+        Result<Order> o = store.createOrder(sale(1000));
+        QVERIFY(o.ok());
+        QCOMPARE(store.beginRefund(o->outTradeNo, 100, {}, QStringLiteral("9001")).error().code,
+                 QStringLiteral("refund.not_paid"));
+        OrderTransition paid;
+        paid.outTradeNo = o->outTradeNo;
+        paid.to = OrderState::Paid;
+        paid.source = TransitionSource::Poll;
+        QVERIFY(store.apply(paid).ok());
+
+        Result<RefundRecord> a = store.beginRefund(o->outTradeNo, 600, {}, QStringLiteral("9001"));
+        QVERIFY(a.ok());
+        QCOMPARE(a->outRequestNo, o->outTradeNo + QStringLiteral("R1"));
+        // An open refund counts against what is left.
+        QCOMPARE(store.beginRefund(o->outTradeNo, 401, {}, QStringLiteral("9001")).error().code,
+                 QStringLiteral("refund.amount"));
+        Result<RefundRecord> b = store.beginRefund(o->outTradeNo, 400, {}, QStringLiteral("9001"));
+        QVERIFY(b.ok());
+        QCOMPARE(b->outRequestNo, o->outTradeNo + QStringLiteral("R2"));
+        QCOMPARE(store.openRefunds()->size(), 2);
+
+        OrderTransition part;
+        part.outTradeNo = o->outTradeNo;
+        part.to = OrderState::PartiallyRefunded;
+        part.refundedFen = 600;
+        part.source = TransitionSource::Request;
+        QCOMPARE(*store.settleRefund(a->outRequestNo, RefundRecordState::Succeeded, part),
+                 TransitionOutcome::Applied);
+        // Settling the same refund again moves nothing (no double count).
+        part.refundedFen = 1000;
+        part.to = OrderState::Refunded;
+        QCOMPARE(*store.settleRefund(a->outRequestNo, RefundRecordState::Succeeded, part),
+                 TransitionOutcome::Duplicate);
+        QCOMPARE(store.order(o->outTradeNo)->refundedFen, money::Fen(600));
+        QVERIFY(store.settleRefund(b->outRequestNo, RefundRecordState::Failed, std::nullopt).ok());
+        QCOMPARE(store.openRefunds()->size(), 0);
+        QCOMPARE(store.refunds(o->outTradeNo)->size(), 2);
+        QCOMPARE(store.refunds(o->outTradeNo)->at(1).state, RefundRecordState::Failed);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTillService)
+#include "tst_till_service.moc"
