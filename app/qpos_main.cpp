@@ -1,18 +1,21 @@
-// qpos: the cashier's till. Wiring only: flags, configuration, log, database, window.
+// qpos: the cashier's till. Wiring only: flags, configuration, log, the till's worker, the
+// window, and in sandbox mode the in-process demo shop.
 #include "config/ConfigLoader.h"
+#include "gateways/alipay/AlipayClient.h"
 #include "logging/FileLog.h"
 #include "logging/LogCategories.h"
 #include "MainWindow.h"
-#include "orders/OutTradeNo.h"
-#include "storage/OrderStore.h"
+#include "SandboxShop.h"
+#include "till/ConfiguredGateways.h"
+#include "till/TillService.h"
 #include "Translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDateTime>
 #include <QMessageBox>
 
 #include <cstdio>
+#include <memory>
 
 using namespace qpos;
 
@@ -22,6 +25,20 @@ int refuseToStart(const QString& title, const QString& message) {
     std::fprintf(stderr, "qpos: %s\n%s\n", qPrintable(title), qPrintable(message));
     QMessageBox::critical(nullptr, title, message);
     return 1;
+}
+
+// The demo shop's gateways: an AlipayClient on the in-process sandbox.
+std::function<Result<till::GatewayList>()>
+sandboxGateways(const alipay::AlipayClientSettings& settings) {
+    return [settings]() -> Result<till::GatewayList> {
+        Result<std::unique_ptr<alipay::AlipayClient>> client =
+            alipay::AlipayClient::create(settings);
+        if (!client)
+            return client.error();
+        till::GatewayList gateways;
+        gateways.push_back(std::move(client).value());
+        return gateways;
+    };
 }
 
 } // namespace
@@ -68,22 +85,40 @@ int main(int argc, char** argv) {
                              s.error().message);
     for (const ConfigIssue& warning : loaded.warnings)
         qCWarning(lcConfig).noquote() << warning.message;
-    qCInfo(lcUi).noquote() << "qpos" << QCoreApplication::applicationVersion() << "starting"
-                           << (cfg.sandbox ? "in sandbox mode" : "")
-                           << "config files:" << loaded.filesRead.join(QStringLiteral(", "));
+    qCInfo(lcApp).noquote() << "qpos" << QCoreApplication::applicationVersion() << "starting"
+                            << (cfg.sandbox ? "in sandbox mode" : "")
+                            << "config files:" << loaded.filesRead.join(QStringLiteral(", "));
 
-    OrderStore store(OrderStoreOptions{cfg.store.id, cfg.terminal.id, {}});
-    if (Status s = store.open(cfg.database.path); !s.ok())
-        return refuseToStart(QCoreApplication::translate("main", "Cannot open the order database"),
-                             s.error().message);
+    // Declared before the till: it is destroyed after the till's gateways stopped using it.
+    std::unique_ptr<sandbox::SandboxShop> shop;
+    till::TillOptions tillOptions;
+    tillOptions.config = cfg;
+    if (cfg.sandbox) {
+        Result<std::unique_ptr<sandbox::SandboxShop>> started = sandbox::SandboxShop::start();
+        if (!started)
+            return refuseToStart(QCoreApplication::translate("main", "Cannot start the demo shop"),
+                                 started.error().message);
+        shop = std::move(started).value();
+        qCInfo(lcApp).noquote() << "demo shop's simulated providers at"
+                                << shop->baseUrl().toString();
+        tillOptions.makeGateways = sandboxGateways(shop->alipaySettings());
+    } else {
+        tillOptions.makeGateways = [cfg] {
+            return till::makeConfiguredGateways(cfg);
+        };
+    }
+    till::TillService till(std::move(tillOptions));
 
-    ui::MainWindow window(
-        ui::ShopIdentity{cfg.store.name, cfg.store.id, cfg.terminal.id, cfg.sandbox});
-    const int today = out_trade_no::chinaDay(QDateTime::currentMSecsSinceEpoch());
-    if (Result<QList<DailyTotal>> totals = store.dailyTotals(today, today); totals.ok())
-        window.showTodayTotals(*totals);
-    else
-        window.showStatus(totals.error().message);
+    ui::TillWindowOptions windowOptions;
+    windowOptions.config = cfg;
+    windowOptions.settingsFiles.sources = sources;
+    windowOptions.settingsFiles.dataDir = loadOptions.dataDir;
+    windowOptions.buyer = shop ? &shop->buyer() : nullptr;
+    // The window first: it must hear the till's ready().
+    ui::MainWindow window(till, windowOptions);
     window.show();
-    return app.exec();
+    till.start();
+    const int status = app.exec();
+    qCInfo(lcApp) << "qpos stopping";
+    return status;
 }

@@ -1,76 +1,408 @@
 #include "MainWindow.h"
 
+#include "common/ManagerPinDialog.h"
+#include "common/RequestIds.h"
+#include "logging/LogCategories.h"
 #include "money/Money.h"
+#include "orders/OrdersView.h"
+#include "orders/OutTradeNo.h"
+#include "settings/SettingsDialog.h"
+#include "till/AmountEntry.h"
+#include "till/CheckoutController.h"
+#include "till/LoginPanel.h"
+#include "till/NoticeBar.h"
+#include "till/PaymentStatusText.h"
+#include "till/SalePanel.h"
+#include "till/SandboxBanner.h"
+#include "till/StartupPanel.h"
+#include "till/TillHeader.h"
+#include "till/TillStyle.h"
 
-#include <QHeaderView>
+#include <QAction>
+#include <QApplication>
+#include <QDateTime>
+#include <QHBoxLayout>
 #include <QLabel>
-#include <QStatusBar>
-#include <QTableWidget>
+#include <QMenuBar>
+#include <QPushButton>
+#include <QShortcut>
+#include <QStackedWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace qpos::ui {
 
-MainWindow::MainWindow(const ShopIdentity& shop, QWidget* parent)
-    : QMainWindow(parent) {
-    setWindowTitle(tr("qpos — %1").arg(shop.storeName));
-    resize(1024, 700);
+namespace {
+
+constexpr int kMaxRecoveryLinesShown = 8;
+constexpr int kMaxSubjectLength = 128;
+
+QString yuanText(money::Fen fen) {
+    return QStringLiteral("¥ ") + money::formatYuan(fen);
+}
+
+} // namespace
+
+MainWindow::MainWindow(till::TillService& till, TillWindowOptions options, QWidget* parent)
+    : QMainWindow(parent)
+    , m_till(till)
+    , m_options(std::move(options)) {
+    const AppConfig& config = m_options.config;
+    setWindowTitle(config.sandbox ? tr("qpos — %1 — SANDBOX").arg(config.store.name)
+                                  : tr("qpos — %1").arg(config.store.name));
+    resize(1024, 768);
 
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(8, 4, 8, 8);
+    layout->setSpacing(6);
 
-    if (shop.sandbox) {
-        auto* banner = new QLabel(tr("SANDBOX — simulated payments, no real money"), central);
-        banner->setObjectName(QStringLiteral("sandboxBanner"));
-        banner->setAlignment(Qt::AlignCenter);
-        banner->setStyleSheet(QStringLiteral(
-            "background:#b00020;color:white;font-weight:bold;font-size:18pt;padding:8px;"));
-        layout->addWidget(banner);
+    if (config.sandbox) {
+        // The window's banner only warns: the buyer's buttons are in the payment dialog,
+        // where the open payment is.
+        m_banner = new SandboxBanner(nullptr, central);
+        layout->addWidget(m_banner);
     }
+    m_header = new TillHeader(config.store.name, config.store.id, config.terminal.id, central);
+    layout->addWidget(m_header);
+    m_notice = new NoticeBar(central);
+    layout->addWidget(m_notice);
 
-    auto* header = new QLabel(
-        tr("%1 · store %2 · terminal %3").arg(shop.storeName, shop.storeId, shop.terminalId),
-        central);
-    header->setObjectName(QStringLiteral("shopHeader"));
-    header->setStyleSheet(QStringLiteral("font-size:16pt;"));
-    layout->addWidget(header);
-
-    auto* title = new QLabel(tr("Today's takings"), central);
-    title->setStyleSheet(QStringLiteral("font-size:14pt;font-weight:bold;"));
-    layout->addWidget(title);
-
-    m_totals = new QTableWidget(0, 4, central);
-    m_totals->setObjectName(QStringLiteral("todayTotals"));
-    m_totals->setHorizontalHeaderLabels(
-        {tr("Channel"), tr("Payments"), tr("Paid (yuan)"), tr("Net after refunds (yuan)")});
-    m_totals->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_totals->verticalHeader()->hide();
-    m_totals->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_totals->setStyleSheet(QStringLiteral("font-size:14pt;"));
-    layout->addWidget(m_totals, 1);
-
+    m_stack = new QStackedWidget(central);
+    m_startup = new StartupPanel(m_stack);
+    m_login = new LoginPanel(config.sandbox, m_stack);
+    m_sale = new SalePanel(m_stack);
+    m_ordersPage = new QWidget(m_stack);
+    m_ordersPage->setObjectName(QStringLiteral("ordersPage"));
+    auto* ordersLayout = new QVBoxLayout(m_ordersPage);
+    ordersLayout->setContentsMargins(0, 0, 0, 0);
+    auto* back = new QPushButton(tr("Back to the sale  (Esc)"), m_ordersPage);
+    back->setObjectName(QStringLiteral("backToSale"));
+    back->setAutoDefault(false);
+    till_style::setPointSize(back, till_style::kBodyPt + 1, true);
+    connect(back, &QPushButton::clicked, this, &MainWindow::showSale);
+    ordersLayout->addWidget(back, 0, Qt::AlignLeft);
+    auto* escape = new QShortcut(QKeySequence(Qt::Key_Escape), m_ordersPage);
+    escape->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(escape, &QShortcut::activated, this, &MainWindow::showSale);
+    for (QWidget* page : {static_cast<QWidget*>(m_startup), static_cast<QWidget*>(m_login),
+                          static_cast<QWidget*>(m_sale), m_ordersPage})
+        m_stack->addWidget(page);
+    layout->addWidget(m_stack, 1);
     setCentralWidget(central);
-    m_status = new QLabel(this);
-    statusBar()->addWidget(m_status, 1);
+
+    m_checkout = new CheckoutController(m_till, m_options.buyer, config.sandbox, this);
+    m_checkout->setPaidScreenMs(m_options.paidScreenMs);
+
+    m_totalsDelay = new QTimer(this);
+    m_totalsDelay->setSingleShot(true);
+    m_totalsDelay->setInterval(300); // a burst of order changes asks once
+    connect(m_totalsDelay, &QTimer::timeout, this, &MainWindow::requestTotals);
+
+    buildActions();
+
+    connect(&m_till, &till::TillService::ready, this, &MainWindow::onReady);
+    connect(&m_till, &till::TillService::staffListed, this, &MainWindow::onStaffListed);
+    connect(&m_till, &till::TillService::staffVerified, this, &MainWindow::onStaffVerified);
+    connect(&m_till, &till::TillService::staffSaved, this, [this] {
+        if (m_ready)
+            requestStaff(); // someone changed the staff: the login list follows
+    });
+    connect(&m_till, &till::TillService::dailyTotalsLoaded, this, &MainWindow::onDailyTotals);
+    connect(&m_till, &till::TillService::orderChanged, this, [this] {
+        if (m_ready)
+            m_totalsDelay->start();
+    });
+    connect(m_login, &LoginPanel::loginRequested, this, &MainWindow::onLoginRequested);
+    connect(m_sale, &SalePanel::qrChargeRequested, this, &MainWindow::onQrCharge);
+    connect(m_sale, &SalePanel::codeChargeRequested, this, &MainWindow::onCodeCharge);
+    connect(m_checkout, &CheckoutController::opened, this, [this] {
+        m_sale->setSalesEnabled(false);
+        m_header->setStatus(tr("Payment in progress…"));
+        updateActions();
+    });
+    connect(m_checkout, &CheckoutController::finished, this, &MainWindow::onCheckoutFinished);
+
+    m_header->setStatus(tr("Starting…"));
+    m_startup->showRecovering();
+    setScreen(Screen::Starting);
 }
 
-void MainWindow::showTodayTotals(const QList<DailyTotal>& totals) {
-    m_totals->setRowCount(0);
-    for (const DailyTotal& t : totals) {
-        const int row = m_totals->rowCount();
-        m_totals->insertRow(row);
-        const QStringList cells{channelLabel(t.channel), QString::number(t.paidCount),
-                                money::formatYuan(t.paidFen), money::formatYuan(t.netFen())};
-        for (int col = 0; col < cells.size(); ++col) {
-            auto* item = new QTableWidgetItem(cells[col]);
-            item->setTextAlignment(col == 0 ? Qt::AlignLeft | Qt::AlignVCenter
-                                            : Qt::AlignRight | Qt::AlignVCenter);
-            m_totals->setItem(row, col, item);
-        }
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildActions() {
+    QMenu* tillMenu = menuBar()->addMenu(tr("&Till"));
+    m_saleAction = tillMenu->addAction(tr("&Sale screen"), this, &MainWindow::showSale);
+    m_saleAction->setShortcut(QKeySequence(Qt::Key_F4));
+    m_logOutAction = tillMenu->addAction(tr("&Log out"), this, &MainWindow::logOut);
+    m_logOutAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    m_logOutAction->setObjectName(QStringLiteral("logOutAction"));
+    tillMenu->addSeparator();
+    QAction* quit = tillMenu->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
+
+    QMenu* managerMenu = menuBar()->addMenu(tr("&Manager"));
+    m_ordersAction =
+        managerMenu->addAction(tr("&Orders and refunds"), this, &MainWindow::showOrders);
+    m_ordersAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_ordersAction->setObjectName(QStringLiteral("ordersAction"));
+    m_settingsAction = managerMenu->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
+    m_settingsAction->setObjectName(QStringLiteral("settingsAction"));
+
+    m_ordersAction->setText(tr("Orders  (F5)"));
+    m_header->addActionButton(m_ordersAction);
+    m_header->addActionButton(m_logOutAction);
+    m_logOutAction->setText(tr("Log out"));
+    updateActions();
+}
+
+void MainWindow::setScreen(Screen screen) {
+    m_screen = screen;
+    switch (screen) {
+    case Screen::Starting:
+        m_stack->setCurrentWidget(m_startup);
+        break;
+    case Screen::Login:
+        m_stack->setCurrentWidget(m_login);
+        m_login->reset();
+        break;
+    case Screen::Sale:
+        m_stack->setCurrentWidget(m_sale);
+        m_sale->focusAmount();
+        break;
+    case Screen::Orders:
+        m_stack->setCurrentWidget(m_ordersPage);
+        if (m_orders)
+            m_orders->setFocus();
+        break;
     }
+    m_sale->setSalesEnabled(screen == Screen::Sale && !m_checkout->isOpen() &&
+                            !m_channels.isEmpty());
+    updateActions();
+    emit screenChanged(screen);
 }
 
-void MainWindow::showStatus(const QString& text) {
-    m_status->setText(text);
+void MainWindow::updateActions() {
+    const bool loggedIn = m_cashier.has_value();
+    const bool paying = m_checkout && m_checkout->isOpen();
+    m_logOutAction->setEnabled(loggedIn && !paying);
+    m_logOutAction->setVisible(loggedIn);
+    m_saleAction->setEnabled(loggedIn && !paying && m_screen != Screen::Sale);
+    m_ordersAction->setEnabled(loggedIn && !paying && m_ready);
+    m_ordersAction->setVisible(loggedIn);
+    // Settings stay reachable when the till cannot open: a wrong key is fixed there.
+    m_settingsAction->setEnabled(!paying);
+}
+
+void MainWindow::onReady(const till::TillReady& ready) {
+    if (!ready.error.isEmpty()) {
+        qCWarning(lcUi).noquote() << "the till cannot open:" << ready.error;
+        m_ready = false;
+        m_startup->showError(ready.error);
+        m_header->setStatus(tr("The till cannot take payments."), true);
+        setScreen(Screen::Starting);
+        return;
+    }
+    m_ready = true;
+    m_channels = ready.channels;
+    m_sale->setChannels(m_channels);
+
+    const checkout::RecoveryReport& recovery = ready.recovery;
+    if (recovery.settled > 0 || recovery.unresolved > 0) {
+        QStringList lines{
+            tr("Open orders from the last run were checked with the provider at start-up: %1 "
+               "looked at, %2 settled, %3 still open (checked again later).")
+                .arg(recovery.examined)
+                .arg(recovery.settled)
+                .arg(recovery.unresolved)};
+        for (int i = 0; i < recovery.lines.size() && i < kMaxRecoveryLinesShown; ++i)
+            lines << QStringLiteral("• ") + recovery.lines.at(i);
+        if (recovery.lines.size() > kMaxRecoveryLinesShown)
+            lines << tr("… and %1 more (see Orders).")
+                         .arg(recovery.lines.size() - kMaxRecoveryLinesShown);
+        m_notice->showNotice(lines.join(u'\n'));
+    }
+
+    if (m_channels.isEmpty())
+        m_header->setStatus(tr("No payment channel is enabled in the configuration: nothing can "
+                               "be charged. IT: enable [alipay] in qpos.ini."),
+                            true);
+    else
+        showLoginStatus(ready.hasStaff);
+    m_login->setStaff({});
+    requestStaff();
+    requestTotals();
+    setScreen(Screen::Login);
+}
+
+void MainWindow::showLoginStatus(bool hasStaff) {
+    if (hasStaff)
+        m_header->setStatus(tr("Ready. Log in with your PIN."));
+    else
+        m_header->setStatus(tr("No staff set up yet: nobody can log in."), true);
+}
+
+void MainWindow::requestStaff() {
+    m_staffRequestId = newRequestId();
+    m_till.listStaff(m_staffRequestId);
+}
+
+void MainWindow::requestTotals() {
+    m_totalsRequestId = newRequestId();
+    const int today = out_trade_no::chinaDay(QDateTime::currentMSecsSinceEpoch());
+    m_till.loadDailyTotals(m_totalsRequestId, today, today);
+}
+
+void MainWindow::onStaffListed(const QString& requestId, const till::StaffListReply& reply) {
+    if (requestId != m_staffRequestId)
+        return;
+    m_staffRequestId.clear();
+    if (!reply.error.isEmpty()) {
+        m_login->showError(reply.error);
+        return;
+    }
+    m_login->setStaff(reply.staff);
+    if (!m_cashier && !m_channels.isEmpty())
+        showLoginStatus(!reply.staff.isEmpty());
+}
+
+void MainWindow::onLoginRequested(const QString& staffId, const QString& pin) {
+    if (!m_ready || !m_loginRequestId.isEmpty())
+        return;
+    m_loginRequestId = newRequestId();
+    m_login->setBusy(true);
+    m_till.verifyStaff(m_loginRequestId, staffId, pin);
+}
+
+void MainWindow::onStaffVerified(const QString& requestId, const till::StaffReply& reply) {
+    if (m_loginRequestId.isEmpty() || requestId != m_loginRequestId)
+        return;
+    m_loginRequestId.clear();
+    m_login->setBusy(false);
+    if (!reply.error.isEmpty()) {
+        if (reply.errorCode == QLatin1String("staff.wrong_pin") ||
+            reply.errorCode == QLatin1String("staff.unknown"))
+            m_login->showError(tr("Wrong PIN. Try again."));
+        else
+            m_login->showError(reply.error);
+        return;
+    }
+    m_cashier = reply.member;
+    qCInfo(lcUi).noquote() << "logged in:" << reply.member.id;
+    m_header->setCashier(m_cashier);
+    m_header->setStatus(tr("Ready to sell."));
+    m_sale->clearSale();
+    setScreen(Screen::Sale);
+}
+
+void MainWindow::onDailyTotals(const QString& requestId, const till::TotalsReply& reply) {
+    if (requestId != m_totalsRequestId)
+        return;
+    m_totalsRequestId.clear();
+    if (!reply.error.isEmpty())
+        m_header->setTotalsError(reply.error);
+    else
+        m_header->setTotals(reply.totals);
+}
+
+void MainWindow::logOut() {
+    if (!m_cashier || m_checkout->isOpen())
+        return;
+    qCInfo(lcUi).noquote() << "logged out:" << m_cashier->id;
+    m_cashier.reset();
+    m_header->setCashier(std::nullopt);
+    m_header->setStatus(tr("Logged out. Log in with your PIN."));
+    m_sale->clearSale();
+    setScreen(Screen::Login);
+}
+
+void MainWindow::showSale() {
+    if (!m_cashier || m_checkout->isOpen())
+        return;
+    setScreen(Screen::Sale);
+}
+
+void MainWindow::showOrders() {
+    if (!m_cashier || !m_ready || m_checkout->isOpen())
+        return;
+    if (!m_orders) {
+        m_orders = new OrdersView(m_till, m_ordersPage);
+        m_ordersPage->layout()->addWidget(m_orders);
+    } else {
+        m_orders->showToday();
+    }
+    setScreen(Screen::Orders);
+}
+
+void MainWindow::openSettings() {
+    if (m_checkout->isOpen())
+        return;
+    auto* approval = new ManagerPinDialog(m_till, tr("Open the till's settings."), this);
+    approval->setAttribute(Qt::WA_DeleteOnClose);
+    connect(approval, &QDialog::accepted, this, [this] {
+        auto* settings = new SettingsDialog(m_options.config, m_options.settingsFiles, this);
+        settings->setAttribute(Qt::WA_DeleteOnClose);
+        connect(settings, &SettingsDialog::saved, this, [this] {
+            m_header->setStatus(tr("Settings saved. They take effect when qpos starts again."));
+        });
+        settings->open();
+    });
+    approval->open();
+}
+
+NewOrder MainWindow::newOrder(Channel channel, PaymentFlow flow, const SaleDraft& draft) const {
+    NewOrder order;
+    order.channel = channel;
+    order.flow = flow;
+    order.amountFen = draft.amountFen;
+    order.items = draft.items;
+    order.cashierId = m_cashier ? m_cashier->id : QString();
+    // What the buyer's phone shows: the shop, and the items when there are any.
+    QString subject = m_options.config.store.name;
+    if (!draft.items.isEmpty()) {
+        QStringList names;
+        for (const OrderItem& item : draft.items)
+            names << (item.quantity > 1 ? QStringLiteral("%1 ×%2").arg(item.name).arg(item.quantity)
+                                        : item.name);
+        subject = subject.isEmpty()
+                      ? names.join(QStringLiteral(", "))
+                      : subject + QStringLiteral(": ") + names.join(QStringLiteral(", "));
+    }
+    if (subject.isEmpty())
+        subject = tr("Sale");
+    if (subject.size() > kMaxSubjectLength)
+        subject = subject.left(kMaxSubjectLength - 1) + QStringLiteral("…");
+    order.subject = subject;
+    return order;
+}
+
+void MainWindow::onQrCharge(Channel channel, const SaleDraft& draft) {
+    if (!m_cashier || !m_ready)
+        return;
+    m_checkout->startQr(newOrder(channel, PaymentFlow::QrCode, draft));
+}
+
+void MainWindow::onCodeCharge(Channel channel, const SaleDraft& draft, const QString& code) {
+    if (!m_cashier || !m_ready)
+        return;
+    m_checkout->startCode(newOrder(channel, PaymentFlow::PayByCode, draft), code);
+}
+
+void MainWindow::onCheckoutFinished(const checkout::CheckoutUpdate& last) {
+    const QString title = payment_status::finalTitle(last.phase, last.flow);
+    if (last.phase == checkout::CheckoutPhase::Paid) {
+        m_header->setStatus(
+            tr("Last sale: %1 paid with %2 (order %3).")
+                .arg(yuanText(last.amountFen), channelLabel(last.channel), last.outTradeNo));
+        m_sale->clearSale();
+    } else {
+        // The sale stays keyed: the customer may pay another way.
+        m_header->setStatus(tr("Last payment: %1 — %2 (order %3).")
+                                .arg(title, yuanText(last.amountFen), last.outTradeNo),
+                            last.phase == checkout::CheckoutPhase::Failed);
+    }
+    setScreen(m_cashier ? Screen::Sale : Screen::Login);
+    requestTotals();
 }
 
 } // namespace qpos::ui

@@ -1,37 +1,132 @@
 #pragma once
 
-#include "storage/OrderQuery.h"
+#include "checkout/CheckoutTypes.h"
+#include "config/AppConfig.h"
+#include "orders/Channel.h"
+#include "settings/SettingsDialog.h"
+#include "staff/Staff.h"
+#include "till/TillService.h"
 
 #include <QList>
 #include <QMainWindow>
+#include <QString>
 
-class QLabel;
-class QTableWidget;
+#include <optional>
+
+class QAction;
+class QStackedWidget;
+class QTimer;
+
+namespace qpos::checkout {
+class BuyerSimulator;
+}
 
 namespace qpos::ui {
 
-// What the main window shows about where it runs.
-struct ShopIdentity {
-    QString storeName;
-    QString storeId;
-    QString terminalId;
-    bool sandbox = false;
+class CheckoutController;
+class LoginPanel;
+class NoticeBar;
+class OrdersView;
+struct SaleDraft;
+class SalePanel;
+class SandboxBanner;
+class StartupPanel;
+class TillHeader;
+
+// What the window needs besides the till's worker.
+struct TillWindowOptions {
+    AppConfig config;            // the running configuration: shop, terminal, sandbox mode
+    SettingsFiles settingsFiles; // where Settings… reads and writes
+    // Sandbox mode: the simulated buyer behind the banner's buttons (may be null).
+    checkout::BuyerSimulator* buyer = nullptr;
+    int paidScreenMs = 4000; // how long the PAID screen stays
 };
 
-// The till's main window. For now it shows the shop and today's takings per channel; the
-// checkout screens are added to it.
+// The cashier's till. Everything it asks goes through TillService and comes back as its
+// signals, so the window never waits on the network or the database.
+//
+// Screens: "Recovering open orders…" until TillService::ready() (or why the till cannot
+// open), then the PIN login, then the sale screen (amount, item lines, Charge per channel,
+// scanner), with the payment dialog over it while a payment runs, and the orders view (F5).
+// The header shows the shop, the cashier, a status line and today's takings; sandbox mode
+// adds the SANDBOX banner.
+//
+// Create the window before calling TillService::start(): it must see ready().
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    explicit MainWindow(const ShopIdentity& shop, QWidget* parent = nullptr);
+    enum class Screen { Starting, Login, Sale, Orders };
 
-    void showTodayTotals(const QList<DailyTotal>& totals);
-    void showStatus(const QString& text);
+    MainWindow(till::TillService& till, TillWindowOptions options, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    Screen screen() const { return m_screen; }
+    const std::optional<StaffMember>& cashier() const { return m_cashier; }
+    QList<Channel> channels() const { return m_channels; }
+
+    // The parts, for tests and for screenshots.
+    TillHeader* header() const { return m_header; }
+    StartupPanel* startupPanel() const { return m_startup; }
+    LoginPanel* loginPanel() const { return m_login; }
+    SalePanel* salePanel() const { return m_sale; }
+    CheckoutController* checkout() const { return m_checkout; }
+    NoticeBar* notice() const { return m_notice; }
+
+public slots:
+    void logOut();
+    void showSale();
+    void showOrders();
+    // Asks a manager's PIN, then opens the settings.
+    void openSettings();
+
+signals:
+    void screenChanged(qpos::ui::MainWindow::Screen screen);
 
 private:
-    QLabel* m_status = nullptr;
-    QTableWidget* m_totals = nullptr;
+    void buildActions();
+    void setScreen(Screen screen);
+    void updateActions();
+
+    void onReady(const till::TillReady& ready);
+    void onStaffListed(const QString& requestId, const till::StaffListReply& reply);
+    void onStaffVerified(const QString& requestId, const till::StaffReply& reply);
+    void onDailyTotals(const QString& requestId, const till::TotalsReply& reply);
+    void onLoginRequested(const QString& staffId, const QString& pin);
+    void onQrCharge(Channel channel, const SaleDraft& draft);
+    void onCodeCharge(Channel channel, const SaleDraft& draft, const QString& code);
+    void onCheckoutFinished(const checkout::CheckoutUpdate& last);
+    NewOrder newOrder(Channel channel, PaymentFlow flow, const SaleDraft& draft) const;
+    void showLoginStatus(bool hasStaff);
+    void requestStaff();
+    void requestTotals();
+
+    till::TillService& m_till;
+    TillWindowOptions m_options;
+    Screen m_screen = Screen::Starting;
+    bool m_ready = false;
+    QList<Channel> m_channels;
+    std::optional<StaffMember> m_cashier;
+    QString m_staffRequestId;
+    QString m_loginRequestId;
+    QString m_totalsRequestId;
+
+    TillHeader* m_header = nullptr;
+    SandboxBanner* m_banner = nullptr;
+    NoticeBar* m_notice = nullptr;
+    QStackedWidget* m_stack = nullptr;
+    StartupPanel* m_startup = nullptr;
+    LoginPanel* m_login = nullptr;
+    SalePanel* m_sale = nullptr;
+    QWidget* m_ordersPage = nullptr;
+    OrdersView* m_orders = nullptr;
+    CheckoutController* m_checkout = nullptr;
+    QTimer* m_totalsDelay = nullptr;
+
+    QAction* m_logOutAction = nullptr;
+    QAction* m_saleAction = nullptr;
+    QAction* m_ordersAction = nullptr;
+    QAction* m_settingsAction = nullptr;
 };
 
 } // namespace qpos::ui

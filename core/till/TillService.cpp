@@ -7,6 +7,8 @@
 #include <QCoreApplication>
 #include <QThread>
 
+#include <openssl/crypto.h>
+
 namespace qpos::till {
 
 // Everything that waits: the database, the PIN hashes, the gateways and the engine. Made
@@ -133,6 +135,11 @@ TillService::TillService(TillOptions options, QObject* parent)
     m_worker = new Worker(this, std::move(options));
     m_worker->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // OpenSSL frees a thread's own state (its random generator) when told, on that thread;
+    // otherwise a process that exits right after the till stops races the clean-up.
+    connect(
+        m_thread, &QThread::finished, m_thread, [] { OPENSSL_thread_stop(); },
+        Qt::DirectConnection);
     m_thread->start();
 }
 

@@ -5,1651 +5,3819 @@
     <name>main</name>
     <message>
         <source>Cashier till for Alipay and WeChat Pay QR payments.</source>
-        <translation type="unfinished"></translation>
+        <translation>支持支付宝和微信支付二维码收款的收银台。</translation>
     </message>
     <message>
         <source>Run the demo shop on simulated payment providers.</source>
-        <translation type="unfinished"></translation>
+        <translation>使用模拟支付机构运行演示门店。</translation>
     </message>
     <message>
         <source>Read FILE after the system and user configuration.</source>
-        <translation type="unfinished"></translation>
+        <translation>在系统配置和用户配置之后读取 FILE。</translation>
     </message>
     <message>
         <source>The configuration is not valid</source>
-        <translation type="unfinished"></translation>
+        <translation>配置无效</translation>
     </message>
     <message>
         <source>Cannot write the log</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Cannot open the order database</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入日志</translation>
     </message>
     <message>
         <source>Simulated Alipay (and later WeChat Pay) gateways on loopback HTTP: real wire protocol, signatures, trade rules, a simulated buyer, notifications, bills and faults on request. See docs/sandbox.md.</source>
-        <translation type="unfinished"></translation>
+        <translation>在本机回环 HTTP 上模拟支付宝（以后还有微信支付）网关：真实的通信协议、签名和交易规则，模拟买家、异步通知、对账单，并可按需注入故障。详见 docs/sandbox.md。</translation>
     </message>
     <message>
         <source>Address to listen on (default 127.0.0.1).</source>
-        <translation type="unfinished"></translation>
+        <translation>监听地址（默认 127.0.0.1）。</translation>
     </message>
     <message>
         <source>Port to listen on; 0 picks a free one (default 8765).</source>
-        <translation type="unfinished"></translation>
+        <translation>监听端口；0 表示自动选择空闲端口（默认 8765）。</translation>
     </message>
     <message>
         <source>Keep the sandbox&apos;s provider keys in DIR (alipay_private_key.pem, made on first start, and alipay_public_key.pem for clients). Without it the keys are new on every start.</source>
-        <translation type="unfinished"></translation>
+        <translation>将沙箱的支付机构密钥保存在 DIR 中（alipay_private_key.pem 在首次启动时生成，alipay_public_key.pem 供客户端使用）。不指定时每次启动都会生成新密钥。</translation>
     </message>
     <message>
         <source>Register an Alipay app: its app_id and the file with its public key (PEM or Alipay&apos;s bare base64). Repeatable.</source>
-        <translation type="unfinished"></translation>
+        <translation>注册一个支付宝应用：其 app_id 及其公钥文件（PEM 或支付宝的纯 base64 格式）。可重复使用。</translation>
     </message>
     <message>
         <source>Register an Alipay app whose key pair the sandbox keeps in the key directory (app_APP_ID_private_key.pem for the till). Needs --key-dir. Repeatable.</source>
-        <translation type="unfinished"></translation>
+        <translation>注册一个支付宝应用，其密钥对由沙箱保存在密钥目录中（收银台使用 app_APP_ID_private_key.pem）。需要 --key-dir。可重复使用。</translation>
     </message>
     <message>
         <source>How the buyer answers alipay.trade.pay: immediate (default), buyer-confirms (10003 until the control API pays or cancels), confirm-then-pay, confirm-then-close, declined.</source>
-        <translation type="unfinished"></translation>
+        <translation>买家对 alipay.trade.pay 的响应方式：immediate（默认）、buyer-confirms（返回 10003，直到控制接口付款或取消）、confirm-then-pay、confirm-then-close、declined。</translation>
     </message>
     <message>
         <source>Milliseconds before confirm-then-pay / confirm-then-close resolve (3000).</source>
-        <translation type="unfinished"></translation>
+        <translation>confirm-then-pay / confirm-then-close 得出结果前的毫秒数（3000）。</translation>
     </message>
     <message>
         <source>Multiply Alipay&apos;s notification retry schedule (4m 10m 10m 1h 2h 6h 15h) by FACTOR; 0.001 makes it seconds (default 1).</source>
-        <translation type="unfinished"></translation>
+        <translation>将支付宝异步通知的重试间隔（4m 10m 10m 1h 2h 6h 15h）乘以 FACTOR；0.001 即变为秒级（默认 1）。</translation>
     </message>
     <message>
         <source>Milliseconds to wait for a notify_url to answer (15000).</source>
-        <translation type="unfinished"></translation>
+        <translation>等待 notify_url 响应的毫秒数（15000）。</translation>
     </message>
     <message>
         <source>Also notify WAIT_BUYER_PAY (Alipay sends it only when asked to).</source>
-        <translation type="unfinished"></translation>
+        <translation>同时发送 WAIT_BUYER_PAY 通知（支付宝仅在申请后才发送）。</translation>
     </message>
     <message>
         <source>Seconds a request&apos;s timestamp may differ from the clock (600).</source>
-        <translation type="unfinished"></translation>
+        <translation>请求时间戳与时钟允许相差的秒数（600）。</translation>
     </message>
     <message>
         <source>Prefix of the qr_code URLs answered by precreate (https://qr.alipay.com/).</source>
-        <translation type="unfinished"></translation>
+        <translation>precreate 返回的 qr_code 网址前缀（https://qr.alipay.com/）。</translation>
     </message>
     <message>
         <source>Milliseconds a bill_download_url stays valid (30000, as Alipay).</source>
-        <translation type="unfinished"></translation>
+        <translation>bill_download_url 的有效毫秒数（30000，与支付宝相同）。</translation>
     </message>
     <message>
         <source>Refuse bills for today and this month, as Alipay does (T+1).</source>
-        <translation type="unfinished"></translation>
+        <translation>与支付宝一样拒绝提供当天和当月的账单（T+1）。</translation>
     </message>
     <message>
         <source>Inject a fault: KIND[:key=value,...] with KIND one of latency, http_error, timeout, drop_after_commit, service_unavailable, system_error, bad_signature, notify_duplicate, notify_out_of_order, notify_bad_signature and keys method, count (-1: always), probability, latency_ms, status, commit. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1. Repeatable.</source>
-        <translation type="unfinished"></translation>
+        <translation>注入故障：KIND[:key=value,...]，KIND 为 latency、http_error、timeout、drop_after_commit、service_unavailable、system_error、bad_signature、notify_duplicate、notify_out_of_order、notify_bad_signature 之一，键可以是 method、count（-1：始终）、probability、latency_ms、status、commit。示例：latency:latency_ms=800,method=alipay.trade.query,count=-1。可重复使用。</translation>
     </message>
     <message>
         <source>Seed for probabilistic faults (reproducible runs).</source>
-        <translation type="unfinished"></translation>
+        <translation>概率性故障的随机种子（用于复现）。</translation>
     </message>
     <message>
         <source>Log every request and notification.</source>
-        <translation type="unfinished"></translation>
+        <translation>记录每个请求和通知。</translation>
     </message>
     <message>
         <source>--%1 must be a number from %2 to %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>--%1 必须是 %2 到 %3 之间的数字。</translation>
     </message>
     <message>
         <source>--pay-behaviour must be immediate, buyer-confirms, confirm-then-pay, confirm-then-close or declined.</source>
-        <translation type="unfinished"></translation>
+        <translation>--pay-behaviour 必须是 immediate、buyer-confirms、confirm-then-pay、confirm-then-close 或 declined。</translation>
     </message>
     <message>
         <source>--listen must be an IP address such as 127.0.0.1.</source>
-        <translation type="unfinished"></translation>
+        <translation>--listen 必须是 IP 地址，例如 127.0.0.1。</translation>
     </message>
     <message>
         <source>--alipay-demo-app needs --key-dir to keep the app&apos;s key in.</source>
-        <translation type="unfinished"></translation>
+        <translation>--alipay-demo-app 需要 --key-dir 来保存应用的密钥。</translation>
     </message>
     <message>
         <source>--alipay-app takes APP_ID=PUBLIC_KEY_FILE, not &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>--alipay-app 的格式为 APP_ID=PUBLIC_KEY_FILE，而不是“%1”。</translation>
+    </message>
+    <message>
+        <source>Cannot start the demo shop</source>
+        <translation>无法启动演示门店</translation>
     </message>
 </context>
 <context>
     <name>qpos::Channel</name>
     <message>
         <source>Alipay</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝</translation>
     </message>
     <message>
         <source>WeChat Pay</source>
-        <translation type="unfinished"></translation>
+        <translation>微信支付</translation>
     </message>
 </context>
 <context>
     <name>qpos::Config</name>
     <message>
         <source>1 to 16 characters, only letters A-Z, a-z and digits 0-9; no underscore, because order numbers are built as STORE_TERMINAL_DATE_SEQ</source>
-        <translation type="unfinished"></translation>
+        <translation>1 到 16 个字符，只能是字母 A-Z、a-z 和数字 0-9；不能有下划线，因为订单号按 STORE_TERMINAL_DATE_SEQ 组成</translation>
     </message>
     <message>
         <source>true or false (also yes/no, on/off, 1/0)</source>
-        <translation type="unfinished"></translation>
+        <translation>true 或 false（也可写 yes/no、on/off、1/0）</translation>
     </message>
     <message>
         <source>an https:// URL; plain http:// is allowed only for a loopback host (127.0.0.1, ::1 or localhost), as the sandbox uses</source>
-        <translation type="unfinished"></translation>
+        <translation>https:// 网址；仅本机回环地址（127.0.0.1、::1 或 localhost，即沙箱所用地址）允许使用明文 http://</translation>
     </message>
     <message>
         <source>an absolute path, or a path relative to the directory of the configuration file that sets it</source>
-        <translation type="unfinished"></translation>
+        <translation>绝对路径，或相对于设置该项的配置文件所在目录的路径</translation>
     </message>
     <message>
         <source>the path of an existing file (absolute, or relative to the directory of the configuration file that sets it)</source>
-        <translation type="unfinished"></translation>
+        <translation>已存在文件的路径（绝对路径，或相对于设置该项的配置文件所在目录的路径）</translation>
     </message>
     <message>
         <source>whole milliseconds from 1000 to 120000</source>
-        <translation type="unfinished"></translation>
+        <translation>1000 到 120000 之间的整数毫秒</translation>
     </message>
     <message>
         <source>Store id, the first part of every order number; required outside the sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>门店编号，是每个订单号的第一部分；非沙箱模式下必填</translation>
     </message>
     <message>
         <source>any text of at most 64 characters</source>
-        <translation type="unfinished"></translation>
+        <translation>最多 64 个字符的任意文本</translation>
     </message>
     <message>
         <source>Store name shown on screen and on receipts</source>
-        <translation type="unfinished"></translation>
+        <translation>显示在屏幕和小票上的门店名称</translation>
     </message>
     <message>
         <source>Terminal id, unique within the store; required outside the sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>终端编号，在门店内唯一；非沙箱模式下必填</translation>
     </message>
     <message>
         <source>The order database (SQLite) file</source>
-        <translation type="unfinished"></translation>
+        <translation>订单数据库（SQLite）文件</translation>
     </message>
     <message>
         <source>Directory of qpos.log and its rotated copies (created 0700)</source>
-        <translation type="unfinished"></translation>
+        <translation>qpos.log 及其轮转副本所在目录（以 0700 权限创建）</translation>
     </message>
     <message>
         <source>debug, info, warning or critical</source>
-        <translation type="unfinished"></translation>
+        <translation>debug、info、warning 或 critical</translation>
     </message>
     <message>
         <source>Least severe message written to the log</source>
-        <translation type="unfinished"></translation>
+        <translation>写入日志的最低消息级别</translation>
     </message>
     <message>
         <source>whole kilobytes from 64 to 1048576</source>
-        <translation type="unfinished"></translation>
+        <translation>64 到 1048576 之间的整数 KB</translation>
     </message>
     <message>
         <source>Size at which qpos.log is rotated</source>
-        <translation type="unfinished"></translation>
+        <translation>qpos.log 达到此大小时轮转</translation>
     </message>
     <message>
         <source>a whole number from 1 to 100</source>
-        <translation type="unfinished"></translation>
+        <translation>1 到 100 之间的整数</translation>
     </message>
     <message>
         <source>Log files kept, qpos.log included (qpos.log.1 is the newest rotated copy)</source>
-        <translation type="unfinished"></translation>
+        <translation>保留的日志文件数，包括 qpos.log（qpos.log.1 是最新的轮转副本）</translation>
     </message>
     <message>
         <source>system, zh_CN or en</source>
-        <translation type="unfinished"></translation>
+        <translation>system、zh_CN 或 en</translation>
     </message>
     <message>
         <source>Language of the cashier screens; system follows the desktop&apos;s locale</source>
-        <translation type="unfinished"></translation>
+        <translation>收银界面的语言；system 表示跟随桌面系统的语言</translation>
     </message>
     <message>
         <source>Take Alipay payments</source>
-        <translation type="unfinished"></translation>
+        <translation>接受支付宝收款</translation>
     </message>
     <message>
         <source>Alipay OpenAPI gateway address</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝开放平台网关地址</translation>
     </message>
     <message>
         <source>10 to 32 digits (usually 16)</source>
-        <translation type="unfinished"></translation>
+        <translation>10 到 32 位数字（通常为 16 位）</translation>
     </message>
     <message>
         <source>Alipay application id (APPID); required when enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝应用 ID（APPID）；启用时必填</translation>
     </message>
     <message>
         <source>File with the application&apos;s RSA private key (PEM or Alipay&apos;s bare base64 PKCS#8); required when enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>应用 RSA 私钥文件（PEM 或支付宝的纯 base64 PKCS#8 格式）；启用时必填</translation>
     </message>
     <message>
         <source>File with Alipay&apos;s public key (PEM or bare base64); required when enabled and cert_mode is false</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝公钥文件（PEM 或纯 base64 格式）；启用且 cert_mode 为 false 时必填</translation>
     </message>
     <message>
         <source>an http:// or https:// URL, or empty</source>
-        <translation type="unfinished"></translation>
+        <translation>http:// 或 https:// 网址，或留空</translation>
     </message>
     <message>
         <source>Where Alipay posts payment notifications (the store backend); empty: rely on polling</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝发送支付异步通知的地址（门店后台）；留空则依靠轮询查询</translation>
     </message>
     <message>
         <source>RSA2 (SHA256withRSA) only</source>
-        <translation type="unfinished"></translation>
+        <translation>仅支持 RSA2（SHA256withRSA）</translation>
     </message>
     <message>
         <source>Signature algorithm</source>
-        <translation type="unfinished"></translation>
+        <translation>签名算法</translation>
     </message>
     <message>
         <source>Public-key certificate mode instead of plain public keys</source>
-        <translation type="unfinished"></translation>
+        <translation>使用公钥证书模式，而不是普通公钥模式</translation>
     </message>
     <message>
         <source>Application public key certificate (appCertPublicKey_*.crt); required when cert_mode is true</source>
-        <translation type="unfinished"></translation>
+        <translation>应用公钥证书（appCertPublicKey_*.crt）；cert_mode 为 true 时必填</translation>
     </message>
     <message>
         <source>Alipay public key certificate (alipayCertPublicKey_RSA2.crt); required when cert_mode is true</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝公钥证书（alipayCertPublicKey_RSA2.crt）；cert_mode 为 true 时必填</translation>
     </message>
     <message>
         <source>Alipay root certificate (alipayRootCert.crt); required when cert_mode is true</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝根证书（alipayRootCert.crt）；cert_mode 为 true 时必填</translation>
     </message>
     <message>
         <source>Time limit of one request to Alipay</source>
-        <translation type="unfinished"></translation>
+        <translation>单次请求支付宝的超时时间</translation>
     </message>
     <message>
         <source>Take WeChat Pay payments</source>
-        <translation type="unfinished"></translation>
+        <translation>接受微信支付收款</translation>
     </message>
     <message>
         <source>WeChat Pay APIv3 base address</source>
-        <translation type="unfinished"></translation>
+        <translation>微信支付 APIv3 基础地址</translation>
     </message>
     <message>
         <source>6 to 32 digits (usually 10)</source>
-        <translation type="unfinished"></translation>
+        <translation>6 到 32 位数字（通常为 10 位）</translation>
     </message>
     <message>
         <source>Merchant id (mchid); required when enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>商户号（mchid）；启用时必填</translation>
     </message>
     <message>
         <source>4 to 32 letters and digits (usually wx + 16 characters)</source>
-        <translation type="unfinished"></translation>
+        <translation>4 到 32 个字母和数字（通常为 wx 加 16 个字符）</translation>
     </message>
     <message>
         <source>AppID bound to the merchant; required when enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>与商户号绑定的 AppID；启用时必填</translation>
     </message>
     <message>
         <source>File with the merchant API private key (apiclient_key.pem); required when enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>商户 API 私钥文件（apiclient_key.pem）；启用时必填</translation>
     </message>
     <message>
         <source>8 to 64 hexadecimal digits</source>
-        <translation type="unfinished"></translation>
+        <translation>8 到 64 位十六进制数字</translation>
     </message>
     <message>
         <source>Serial number of the merchant API certificate; required when enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>商户 API 证书序列号；启用时必填</translation>
     </message>
     <message>
         <source>File holding the 32-character APIv3 key (decrypts notifications); required when enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>存放 32 位 APIv3 密钥的文件（用于解密通知）；启用时必填</translation>
     </message>
     <message>
         <source>File with the WeChat Pay public key (pub_key.pem) that verifies responses; required when enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>用于验证应答的微信支付公钥文件（pub_key.pem）；启用时必填</translation>
     </message>
     <message>
         <source>1 to 64 letters, digits and underscores (PUB_KEY_ID_...)</source>
-        <translation type="unfinished"></translation>
+        <translation>1 到 64 个字母、数字和下划线（PUB_KEY_ID_...）</translation>
     </message>
     <message>
         <source>Id of the WeChat Pay public key; required when enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>微信支付公钥 ID；启用时必填</translation>
     </message>
     <message>
         <source>Where WeChat Pay posts payment notifications (the store backend); WeChat requires it, so required when enabled</source>
-        <translation type="unfinished"></translation>
+        <translation>微信支付发送支付通知的地址（门店后台）；微信支付要求提供，因此启用时必填</translation>
     </message>
     <message>
         <source>Time limit of one request to WeChat Pay</source>
-        <translation type="unfinished"></translation>
+        <translation>单次请求微信支付的超时时间</translation>
     </message>
     <message>
         <source>whole seconds from 30 to 900</source>
-        <translation type="unfinished"></translation>
+        <translation>30 到 900 之间的整数秒</translation>
     </message>
     <message>
         <source>How long a payment QR stays valid before the order is closed at the provider</source>
-        <translation type="unfinished"></translation>
+        <translation>收款二维码的有效时长，超时后在支付机构关闭订单</translation>
     </message>
     <message>
         <source>%1 (%2, line %3): %4. Allowed: %5.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2，第 %3 行）：%4。允许的值：%5。</translation>
     </message>
     <message>
         <source>the value (not shown, it is secret)</source>
-        <translation type="unfinished"></translation>
+        <translation>该值（属于机密，不显示）</translation>
     </message>
     <message>
         <source>the value is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>值为空</translation>
     </message>
     <message>
         <source>%1 is %2 characters long</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 长度为 %2 个字符</translation>
     </message>
     <message>
         <source>%1 contains an underscore</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 含有下划线</translation>
     </message>
     <message>
         <source>%1 contains a character other than a letter or digit</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 含有字母和数字以外的字符</translation>
     </message>
     <message>
         <source>%1 does not have the expected form</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 格式不正确</translation>
     </message>
     <message>
         <source>%1 is not a yes/no value</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是是/否值</translation>
     </message>
     <message>
         <source>%1 is not a whole number</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是整数</translation>
     </message>
     <message>
         <source>%1 is out of range</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 超出范围</translation>
     </message>
     <message>
         <source>%1 is not one of the choices</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是可选值之一</translation>
     </message>
     <message>
         <source>%1 is not a complete URL</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是完整的网址</translation>
     </message>
     <message>
         <source>%1 uses the scheme &quot;%2&quot;</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 使用了“%2”协议</translation>
     </message>
     <message>
         <source>the URL contains a user name or password (not shown)</source>
-        <translation type="unfinished"></translation>
+        <translation>网址中含有用户名或密码（不显示）</translation>
     </message>
     <message>
         <source>%1 uses plain http to &quot;%2&quot;, which is not a loopback host; payment traffic must be encrypted</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 以明文 http 连接“%2”，而它不是本机回环地址；支付通信必须加密</translation>
     </message>
     <message>
         <source>the value looks like the key itself, not the path of a file (it is not shown here). Put the key in a file readable only by the service user (chmod 600) and give that file&apos;s path</source>
-        <translation type="unfinished"></translation>
+        <translation>该值看起来是密钥本身，而不是文件路径（此处不显示）。请把密钥放入只有服务用户可读的文件（chmod 600），并填写该文件的路径</translation>
     </message>
     <message>
         <source>%1 starts with &apos;~&apos;, which is not expanded; write the full path</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 以“~”开头，但“~”不会被展开；请写完整路径</translation>
     </message>
     <message>
         <source>%1 (not present)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（不存在）</translation>
     </message>
     <message>
         <source>The configuration file %1 that was given explicitly does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>明确指定的配置文件 %1 不存在。</translation>
     </message>
     <message>
         <source> Did you mean %1? Names are case-sensitive.</source>
-        <translation type="unfinished"></translation>
+        <translation>您是否想写 %1？名称区分大小写。</translation>
     </message>
     <message>
         <source>%1 (%2, line %3) is not a known key and is ignored.%4</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（%2，第 %3 行）不是已知的配置项，已忽略。%4</translation>
     </message>
     <message>
         <source>no configuration file was given</source>
-        <translation type="unfinished"></translation>
+        <translation>未指定配置文件</translation>
     </message>
     <message>
         <source>%1 is required %2 but is not set. Files searched: %3. Allowed: %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%2必须设置 %1，但未设置。已查找的文件：%3。允许的值：%4。</translation>
     </message>
     <message>
         <source> (%1, line %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>（%1，第 %2 行）</translation>
     </message>
     <message>
         <source>%1%2: the file %3 does not exist. Allowed: %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1%2：文件 %3 不存在。允许的值：%4。</translation>
     </message>
     <message>
         <source>%1%2: %3 is not a file this user can read. Allowed: %4.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1%2：%3 不是当前用户可读取的文件。允许的值：%4。</translation>
     </message>
     <message>
         <source>%1%2: %3 can be read by other users; make it readable only by the service user (chmod 600).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1%2：%3 可被其他用户读取；请设为仅服务用户可读（chmod 600）。</translation>
     </message>
     <message>
         <source>outside the sandbox</source>
-        <translation type="unfinished"></translation>
+        <translation>非沙箱模式下</translation>
     </message>
     <message>
         <source>when [alipay] enabled is true</source>
-        <translation type="unfinished"></translation>
+        <translation>[alipay] enabled 为 true 时</translation>
     </message>
     <message>
         <source>when [alipay] cert_mode is true</source>
-        <translation type="unfinished"></translation>
+        <translation>[alipay] cert_mode 为 true 时</translation>
     </message>
     <message>
         <source>when [alipay] enabled is true and cert_mode is false</source>
-        <translation type="unfinished"></translation>
+        <translation>[alipay] enabled 为 true 且 cert_mode 为 false 时</translation>
     </message>
     <message>
         <source>when [wechat] enabled is true</source>
-        <translation type="unfinished"></translation>
+        <translation>[wechat] enabled 为 true 时</translation>
     </message>
     <message>
         <source>Configuration file %1 is a directory, not a file.</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件 %1 是目录，不是文件。</translation>
     </message>
     <message>
         <source>Configuration file %1 cannot be read: %2. Check that it exists and that the service user may read it.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取配置文件 %1：%2。请检查该文件是否存在，以及服务用户是否有读取权限。</translation>
     </message>
     <message>
         <source>Configuration file %1 is %2 bytes long; a configuration file must be smaller than %3 bytes.</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件 %1 大小为 %2 字节；配置文件必须小于 %3 字节。</translation>
     </message>
     <message>
         <source>Configuration file %1 cannot be read: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取配置文件 %1：%2。</translation>
     </message>
     <message>
         <source>Configuration file %1 is not a text file (it contains NUL bytes).</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件 %1 不是文本文件（含有 NUL 字节）。</translation>
     </message>
     <message>
         <source>%1, line %2: the text is not valid UTF-8. Save the file as UTF-8.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，第 %2 行：文本不是有效的 UTF-8。请以 UTF-8 编码保存文件。</translation>
     </message>
     <message>
         <source>%1, line %2: &quot;%3&quot; is not a valid section header; write [name] with letters, digits, &apos;_&apos;, &apos;-&apos; or &apos;.&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，第 %2 行：“%3”不是有效的节标题；请写成 [name]，只能用字母、数字、“_”、“-”或“.”。</translation>
     </message>
     <message>
         <source>%1, line %2: expected &quot;key = value&quot;, a [section] header or a comment starting with # or ;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，第 %2 行：应为“key = value”、[section] 节标题，或以 # 或 ; 开头的注释。</translation>
     </message>
     <message>
         <source>%1, line %2: &quot;%3&quot; is not a valid key name; use letters, digits, &apos;_&apos;, &apos;-&apos; or &apos;.&apos;.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，第 %2 行：“%3”不是有效的键名；只能用字母、数字、“_”、“-”或“.”。</translation>
     </message>
     <message>
         <source>%1, line %2: key &quot;%3&quot; comes before any [section] header.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，第 %2 行：键“%3”出现在所有 [section] 节标题之前。</translation>
     </message>
     <message>
         <source>%1, line %2: [%3] %4 is set again (first set on line %5). Keep only one.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1，第 %2 行：[%3] %4 被重复设置（首次设置在第 %5 行）。请只保留一处。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ConfigWriter</name>
+    <message>
+        <source>&quot;[%1] %2&quot; is not a valid setting name.</source>
+        <translation>“[%1] %2”不是有效的设置项名称。</translation>
+    </message>
+    <message>
+        <source>The value of [%1] %2 contains a line break, which a configuration file cannot hold.</source>
+        <translation>[%1] %2 的值含有换行符，配置文件无法保存。</translation>
+    </message>
+    <message>
+        <source>%1 is not a file; settings cannot be saved there.</source>
+        <translation>%1 不是文件，无法在此保存设置。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2.</source>
+        <translation>无法读取 %1：%2。</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a configuration file.</source>
+        <translation>%1 太大，不可能是配置文件。</translation>
+    </message>
+    <message>
+        <source>The folder %1 cannot be created.</source>
+        <translation>无法创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>A file cannot be written in %1: %2.</source>
+        <translation>无法在 %1 中写入文件：%2。</translation>
+    </message>
+    <message>
+        <source>Writing %1 failed: %2.</source>
+        <translation>写入 %1 失败：%2。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be replaced: %2.</source>
+        <translation>无法替换 %1：%2。</translation>
     </message>
 </context>
 <context>
     <name>qpos::Database</name>
     <message>
         <source>Cannot create the directory %1 for the order database; check that the user running qpos may write there, or set [database] path.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法为订单数据库创建目录 %1；请检查运行 qpos 的用户是否有写入权限，或设置 [database] path。</translation>
     </message>
     <message>
         <source>Cannot open the order database %1: %2. Check the file&apos;s permissions and free disk space.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开订单数据库 %1：%2。请检查文件权限和磁盘剩余空间。</translation>
     </message>
     <message>
         <source>Cannot read the order database %1: %2. The file may be damaged or not an order database: keep it (it may hold orders), move it aside and contact support.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取订单数据库 %1：%2。该文件可能已损坏或不是订单数据库：请保留该文件（其中可能有订单），将其移到别处并联系技术支持。</translation>
     </message>
     <message>
         <source>The order database %1 cannot use write-ahead logging (is it on a network file system?). Move it to a local disk.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单数据库 %1 无法使用预写日志（WAL）（是否位于网络文件系统上？）。请将其移到本地磁盘。</translation>
     </message>
     <message>
         <source>Database error while %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>数据库出错（%1）：%2</translation>
     </message>
 </context>
 <context>
     <name>qpos::FileLog</name>
     <message>
         <source>A log file is already being written (%1); close it first.</source>
-        <translation type="unfinished"></translation>
+        <translation>已有日志文件正在写入（%1）；请先关闭它。</translation>
     </message>
     <message>
         <source>No log directory is configured ([log] dir).</source>
-        <translation type="unfinished"></translation>
+        <translation>未配置日志目录（[log] dir）。</translation>
     </message>
     <message>
         <source>The log directory %1 cannot be created; check [log] dir and the permissions of its parent directory.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法创建日志目录 %1；请检查 [log] dir 及其上级目录的权限。</translation>
     </message>
     <message>
         <source>The log file %1 cannot be opened for writing: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法以写入方式打开日志文件 %1：%2。</translation>
     </message>
     <message>
         <source>A log file is already being written; close it first.</source>
-        <translation type="unfinished"></translation>
+        <translation>已有日志文件正在写入；请先关闭它。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::KeyImport</name>
+    <message>
+        <source>a private key</source>
+        <translation>私钥</translation>
+    </message>
+    <message>
+        <source>a public key</source>
+        <translation>公钥</translation>
+    </message>
+    <message>
+        <source>a certificate</source>
+        <translation>证书</translation>
+    </message>
+    <message>
+        <source>an APIv3 key</source>
+        <translation>APIv3 密钥</translation>
+    </message>
+    <message>
+        <source>RSA private key, %1 bits</source>
+        <translation>RSA 私钥，%1 位</translation>
+    </message>
+    <message>
+        <source>This file holds a public key, but the private key is needed here: the key you generated for the application (kept secret, never uploaded).</source>
+        <translation>此文件中是公钥，但此处需要私钥：即您为应用生成的密钥（须保密，从不上传）。</translation>
+    </message>
+    <message>
+        <source>This file is not a usable private key: %1</source>
+        <translation>此文件不是可用的私钥：%1</translation>
+    </message>
+    <message>
+        <source>This file holds a private key, but the provider&apos;s public key is needed here. A private key must never be given where a public key is asked for.</source>
+        <translation>此文件中是私钥，但此处需要支付机构的公钥。需要公钥的地方绝不能提供私钥。</translation>
+    </message>
+    <message>
+        <source>This file is not a usable public key: %1</source>
+        <translation>此文件不是可用的公钥：%1</translation>
+    </message>
+    <message>
+        <source>RSA public key, %1 bits</source>
+        <translation>RSA 公钥，%1 位</translation>
+    </message>
+    <message>
+        <source>This file holds a private key, but a certificate is needed here. A private key must never be given where a certificate is asked for.</source>
+        <translation>此文件中是私钥，但此处需要证书。需要证书的地方绝不能提供私钥。</translation>
+    </message>
+    <message>
+        <source>This file is not a usable certificate: %1</source>
+        <translation>此文件不是可用的证书：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n certificate(s); the first one is valid until %1</source>
+        <translation>
+            <numerusform>%n 个证书；第一个证书有效期至 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>APIv3 key, 32 characters</source>
+        <translation>APIv3 密钥，32 个字符</translation>
+    </message>
+    <message>
+        <source>This file holds a PEM key or certificate, but the APIv3 key is needed here: the 32 letters and digits set in the WeChat Pay merchant platform.</source>
+        <translation>此文件中是 PEM 密钥或证书，但此处需要 APIv3 密钥：即在微信支付商户平台设置的 32 位字母和数字。</translation>
+    </message>
+    <message>
+        <source>This file does not hold an APIv3 key: it must contain exactly 32 letters and digits, as set in the WeChat Pay merchant platform.</source>
+        <translation>此文件中不是 APIv3 密钥：它必须恰好包含 32 位字母和数字，与微信支付商户平台中设置的一致。</translation>
+    </message>
+    <message>
+        <source>The file %1 does not exist.</source>
+        <translation>文件 %1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is not a file. Choose the key file itself.</source>
+        <translation>%1 不是文件。请选择密钥文件本身。</translation>
+    </message>
+    <message>
+        <source>%1 is too large to be a key or certificate file.</source>
+        <translation>%1 太大，不可能是密钥或证书文件。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read: %2.</source>
+        <translation>无法读取 %1：%2。</translation>
+    </message>
+    <message>
+        <source>The file %1 is empty.</source>
+        <translation>文件 %1 为空。</translation>
+    </message>
+    <message>
+        <source>The key cannot be stored in %1: %2.</source>
+        <translation>无法将密钥保存到 %1：%2。</translation>
+    </message>
+    <message>
+        <source>the folder cannot be created</source>
+        <translation>无法创建文件夹</translation>
+    </message>
+    <message>
+        <source>its permissions cannot be set to owner-only (0700)</source>
+        <translation>无法将其权限设为仅所有者可访问（0700）</translation>
+    </message>
+    <message>
+        <source>The file is empty; %1 is needed here.</source>
+        <translation>文件为空；此处需要%1。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
     </message>
 </context>
 <context>
     <name>qpos::OrderSchema</name>
     <message>
         <source>reading the schema version</source>
-        <translation type="unfinished"></translation>
+        <translation>读取数据库结构版本</translation>
     </message>
     <message>
         <source>The order database %1 was written by a newer qpos (schema %2; this program knows up to %3). Install the newer qpos again; do not delete the file, it holds the orders.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单数据库 %1 由较新版本的 qpos 写入（结构版本 %2；本程序最高支持 %3）。请重新安装较新版本的 qpos；不要删除该文件，其中保存着订单。</translation>
     </message>
     <message>
         <source>Upgrading the order database to schema %1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>将订单数据库升级到结构版本 %1 失败：%2</translation>
     </message>
 </context>
 <context>
     <name>qpos::OrderState</name>
     <message>
         <source>New</source>
-        <translation type="unfinished"></translation>
+        <translation>新建</translation>
     </message>
     <message>
         <source>Waiting for payment</source>
-        <translation type="unfinished"></translation>
+        <translation>待支付</translation>
     </message>
     <message>
         <source>Checking with provider</source>
-        <translation type="unfinished"></translation>
+        <translation>状态未知</translation>
     </message>
     <message>
         <source>Paid</source>
-        <translation type="unfinished"></translation>
+        <translation>已支付</translation>
     </message>
     <message>
         <source>Partially refunded</source>
-        <translation type="unfinished"></translation>
+        <translation>部分退款</translation>
     </message>
     <message>
         <source>Refunded</source>
-        <translation type="unfinished"></translation>
+        <translation>已退款</translation>
     </message>
     <message>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>支付失败</translation>
     </message>
 </context>
 <context>
     <name>qpos::OrderStateMachine</name>
     <message>
         <source>Illegal order transition from %1 to %2 (source: %3); the change was not applied.</source>
-        <translation type="unfinished"></translation>
+        <translation>不允许订单状态从%1变为%2（来源：%3）；未应用该变更。</translation>
     </message>
 </context>
 <context>
     <name>qpos::OrderStore</name>
     <message>
         <source>Store id &apos;%1&apos; or terminal id &apos;%2&apos; is not valid: use 1-16 letters or digits, set in [store] id and [terminal] id.</source>
-        <translation type="unfinished"></translation>
+        <translation>门店编号“%1”或终端编号“%2”无效：请在 [store] id 和 [terminal] id 中设置 1-16 个字母或数字。</translation>
     </message>
     <message>
         <source>preparing statements</source>
-        <translation type="unfinished"></translation>
+        <translation>准备 SQL 语句</translation>
     </message>
     <message>
         <source>The order database is not open.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单数据库未打开。</translation>
     </message>
     <message>
         <source>The amount must be between 0.01 and %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>金额必须在 0.01 到 %1 之间。</translation>
     </message>
     <message>
         <source>The order description must be 1-127 characters long.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单标题长度必须为 1-127 个字符。</translation>
     </message>
     <message>
         <source>Item &apos;%1&apos; needs a name, a quantity of at least 1 and a price of at most %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>商品“%1”需要有名称，数量至少为 1，单价最多为 %2。</translation>
     </message>
     <message>
         <source>The items add up to %1 but the amount is %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>商品合计为 %1，但订单金额为 %2。</translation>
     </message>
     <message>
         <source>numbering the order</source>
-        <translation type="unfinished"></translation>
+        <translation>生成订单号</translation>
     </message>
     <message>
         <source>saving the order</source>
-        <translation type="unfinished"></translation>
+        <translation>保存订单</translation>
     </message>
     <message>
         <source>saving the order&apos;s items</source>
-        <translation type="unfinished"></translation>
+        <translation>保存订单商品</translation>
     </message>
     <message>
         <source>recording the order&apos;s creation</source>
-        <translation type="unfinished"></translation>
+        <translation>记录订单创建</translation>
     </message>
     <message>
         <source>queueing the order for upload</source>
-        <translation type="unfinished"></translation>
+        <translation>将订单加入上传队列</translation>
     </message>
     <message>
         <source>reading the order</source>
-        <translation type="unfinished"></translation>
+        <translation>读取订单</translation>
     </message>
     <message>
         <source>Order %1: a partial refund must leave between 0.01 and %2 refunded; the change was not applied.</source>
-        <translation type="unfinished"></translation>
+        <translation>订单 %1：部分退款后的累计退款金额必须在 0.01 到 %2 之间；未应用该变更。</translation>
     </message>
     <message>
         <source>updating the order</source>
-        <translation type="unfinished"></translation>
+        <translation>更新订单</translation>
     </message>
     <message>
         <source>recording the order&apos;s change</source>
-        <translation type="unfinished"></translation>
+        <translation>记录订单变更</translation>
     </message>
     <message>
         <source>queueing the change for upload</source>
-        <translation type="unfinished"></translation>
+        <translation>将变更加入上传队列</translation>
     </message>
     <message>
         <source>updating the daily totals</source>
-        <translation type="unfinished"></translation>
+        <translation>更新每日汇总</translation>
     </message>
     <message>
         <source>reading the order&apos;s items</source>
-        <translation type="unfinished"></translation>
+        <translation>读取订单商品</translation>
     </message>
     <message>
         <source>reading the order&apos;s history</source>
-        <translation type="unfinished"></translation>
+        <translation>读取订单历史</translation>
     </message>
     <message>
         <source>listing orders</source>
-        <translation type="unfinished"></translation>
+        <translation>列出订单</translation>
     </message>
     <message>
         <source>reading daily totals</source>
-        <translation type="unfinished"></translation>
+        <translation>读取每日汇总</translation>
     </message>
     <message>
         <source>finding unfinished orders</source>
-        <translation type="unfinished"></translation>
+        <translation>查找未完成的订单</translation>
     </message>
     <message>
         <source>reading the upload queue</source>
-        <translation type="unfinished"></translation>
+        <translation>读取上传队列</translation>
     </message>
     <message>
         <source>marking uploaded changes</source>
-        <translation type="unfinished"></translation>
+        <translation>标记已上传的变更</translation>
     </message>
     <message>
         <source>rescheduling uploads</source>
-        <translation type="unfinished"></translation>
+        <translation>重新安排上传</translation>
     </message>
     <message>
         <source>No order %1 on this terminal. Check the order number.</source>
-        <translation type="unfinished"></translation>
+        <translation>本终端没有订单 %1。请核对订单号。</translation>
+    </message>
+    <message>
+        <source>Order %1 is %2: only a paid order can be refunded.</source>
+        <translation>订单 %1 的状态为“%2”：只有已支付的订单才能退款。</translation>
+    </message>
+    <message>
+        <source>At most %1 can be refunded on order %2 (%3 is still being confirmed from an earlier refund).</source>
+        <translation>订单 %2 最多还可退款 %1（之前一笔退款中仍有 %3 在确认中）。</translation>
+    </message>
+    <message>
+        <source>At most %1 can be refunded on order %2.</source>
+        <translation>订单 %2 最多还可退款 %1。</translation>
+    </message>
+    <message>
+        <source>saving the refund</source>
+        <translation>保存退款</translation>
+    </message>
+    <message>
+        <source>settling the refund</source>
+        <translation>确认退款结果</translation>
+    </message>
+    <message>
+        <source>reading refunds</source>
+        <translation>读取退款记录</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::StaffRole</name>
+    <message>
+        <source>Manager</source>
+        <translation>店长</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::StaffStore</name>
+    <message>
+        <source>There is no staff member &apos;%1&apos;. Ask the manager or IT to add you (qposctl staff add).</source>
+        <translation>没有员工“%1”。请店长或 IT 人员添加您（qposctl staff add）。</translation>
+    </message>
+    <message>
+        <source>Wrong PIN. Try again; after 5 wrong PINs the till waits a minute.</source>
+        <translation>密码错误，请重试；连续输错 5 次后需等待一分钟。</translation>
+    </message>
+    <message>
+        <source>Staff id &apos;%1&apos; is not valid: use 1-16 letters or digits.</source>
+        <translation>员工编号“%1”无效：请使用 1-16 个字母或数字。</translation>
+    </message>
+    <message>
+        <source>The staff member&apos;s name must be 1-64 characters long.</source>
+        <translation>员工姓名长度必须为 1-64 个字符。</translation>
+    </message>
+    <message>
+        <source>A PIN is 4 to 12 digits.</source>
+        <translation>密码为 4 到 12 位数字。</translation>
+    </message>
+    <message>
+        <source>A new staff member needs a PIN of 4 to 12 digits.</source>
+        <translation>新员工需要设置 4 到 12 位数字的密码。</translation>
+    </message>
+    <message>
+        <source>saving the staff member</source>
+        <translation>保存员工</translation>
+    </message>
+    <message>
+        <source>removing the staff member</source>
+        <translation>删除员工</translation>
+    </message>
+    <message>
+        <source>listing staff</source>
+        <translation>列出员工</translation>
+    </message>
+    <message>
+        <source>reading the staff member</source>
+        <translation>读取员工</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs. Wait %1 seconds and try again.</source>
+        <translation>密码错误次数过多。请等待 %1 秒后重试。</translation>
+    </message>
+    <message>
+        <source>%1 is not a manager. Ask a manager to enter their PIN.</source>
+        <translation>%1 不是店长。请店长输入店长密码。</translation>
+    </message>
+    <message>
+        <source>reading managers</source>
+        <translation>读取店长列表</translation>
+    </message>
+    <message>
+        <source>No manager is set up on this till. Ask IT to add one (qposctl staff add --role manager).</source>
+        <translation>本收银台未设置店长。请 IT 人员添加（qposctl staff add --role manager）。</translation>
+    </message>
+    <message>
+        <source>That is not a manager&apos;s PIN. Ask a manager to enter theirs.</source>
+        <translation>这不是店长密码。请店长输入店长密码。</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::AlipayAnswers</name>
     <message>
         <source>Alipay&apos;s answer is about order %1, not %2; it was not used. The till will ask Alipay again.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝的应答针对的是订单 %1，而不是 %2；已忽略该应答。收银台将再次查询支付宝。</translation>
     </message>
     <message>
         <source>Alipay&apos;s signed answer could not be understood (%1). Nothing was assumed; the till will ask Alipay again.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解析支付宝的签名应答（%1）。未做任何假定；收银台将再次查询支付宝。</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::AlipayBill</name>
     <message>
         <source>Alipay&apos;s bill %1 cannot be read: %2. Download the bill again; if this stays, keep the file for support.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取支付宝账单 %1：%2。请重新下载账单；如问题仍然存在，请保留该文件以便技术支持排查。</translation>
     </message>
     <message>
         <source>line %1 follows the closing lines of the table</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 行位于表格结束行之后</translation>
     </message>
     <message>
         <source>it ends at line %1 without the table&apos;s closing line (&quot;…列表结束…&quot;): the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>文件在第 %1 行结束，但缺少表格结束行（“…列表结束…”）：文件不完整</translation>
     </message>
     <message>
         <source>it has no column header line</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少列标题行</translation>
     </message>
     <message>
         <source>line %1 has %2 columns, the header has %3</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 行有 %2 列，而标题行有 %3 列</translation>
     </message>
     <message>
         <source>line %1: %2 is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 行：%2 为空</translation>
     </message>
     <message>
         <source>line %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 行：%2</translation>
     </message>
     <message>
         <source>line %1: %2 &quot;%3&quot; is not a time (yyyy-MM-dd HH:mm:ss)</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 行：%2“%3”不是时间（yyyy-MM-dd HH:mm:ss）</translation>
     </message>
     <message>
         <source>the column %1 is missing</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少列 %1</translation>
     </message>
     <message>
         <source>line %1: 支付宝交易号 is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 行：支付宝交易号为空</translation>
     </message>
     <message>
         <source>Alipay&apos;s bill archive has no detail file (…_业务明细.csv). Download the bill again.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝账单压缩包中没有明细文件（…_业务明细.csv）。请重新下载账单。</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::AlipayClient</name>
     <message>
         <source>The request was not sent to Alipay: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求未发送到支付宝：%1。</translation>
     </message>
     <message>
         <source>the amount must be between 0.01 and %1 yuan</source>
-        <translation type="unfinished"></translation>
+        <translation>金额必须在 0.01 到 %1 元之间</translation>
     </message>
     <message>
         <source>the order has no number</source>
-        <translation type="unfinished"></translation>
+        <translation>订单没有订单号</translation>
     </message>
     <message>
         <source>the order number or subject is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>订单号或订单标题为空</translation>
     </message>
     <message>
         <source>the order number, subject or payment code is empty</source>
-        <translation type="unfinished"></translation>
+        <translation>订单号、订单标题或付款码为空</translation>
     </message>
     <message>
         <source>the refund has no request number</source>
-        <translation type="unfinished"></translation>
+        <translation>退款没有退款请求号</translation>
     </message>
     <message>
         <source>the bill date is not valid</source>
-        <translation type="unfinished"></translation>
+        <translation>账单日期无效</translation>
     </message>
     <message>
         <source>Alipay is not reachable; payments will be checked again when it is back (next try in about %1 s).</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接支付宝；恢复连接后将重新查询支付结果（约 %1 秒后重试）。</translation>
     </message>
     <message>
         <source>The outcome is not known yet; the till will ask Alipay again.</source>
-        <translation type="unfinished"></translation>
+        <translation>结果暂未知；收银台将再次查询支付宝。</translation>
     </message>
     <message>
         <source>Alipay did not answer in time.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝未及时响应。</translation>
     </message>
     <message>
         <source>Alipay&apos;s answer was too large and was not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝的应答过大，未读取。</translation>
     </message>
     <message>
         <source>The secure connection to Alipay failed (%1). Check the till&apos;s clock and network.</source>
-        <translation type="unfinished"></translation>
+        <translation>与支付宝的安全连接失败（%1）。请检查收银台的时钟和网络。</translation>
     </message>
     <message>
         <source>The connection to Alipay failed (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>连接支付宝失败（%1）。</translation>
     </message>
     <message>
         <source>Alipay&apos;s server answered HTTP %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝服务器返回 HTTP %1。</translation>
     </message>
     <message>
         <source>Alipay gave a bill address that is not https; the bill was not downloaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝给出的账单地址不是 https；未下载账单。</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::AlipayClientSettings</name>
     <message>
         <source>The Alipay gateway address is not a valid URL. Check [alipay] gateway_url.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝网关地址不是有效的网址。请检查 [alipay] gateway_url。</translation>
     </message>
     <message>
         <source>The Alipay gateway must be reached over https (plain http only to this machine&apos;s sandbox). Check [alipay] gateway_url.</source>
-        <translation type="unfinished"></translation>
+        <translation>必须通过 https 访问支付宝网关（只有本机沙箱可用明文 http）。请检查 [alipay] gateway_url。</translation>
     </message>
     <message>
         <source>The Alipay app id is missing. Check [alipay] app_id.</source>
-        <translation type="unfinished"></translation>
+        <translation>缺少支付宝应用 ID。请检查 [alipay] app_id。</translation>
     </message>
     <message>
         <source>The Alipay app private key is not loaded. Check [alipay] app_private_key_path.</source>
-        <translation type="unfinished"></translation>
+        <translation>未加载支付宝应用私钥。请检查 [alipay] app_private_key_path。</translation>
     </message>
     <message>
         <source>Alipay&apos;s public key is not loaded. Check [alipay] alipay_public_key_path (or the Alipay certificate in certificate mode).</source>
-        <translation type="unfinished"></translation>
+        <translation>未加载支付宝公钥。请检查 [alipay] alipay_public_key_path（证书模式下请检查支付宝公钥证书）。</translation>
     </message>
     <message>
         <source>Certificate mode needs the app, Alipay and Alipay root certificates. Check [alipay] app_cert_path, alipay_cert_path and alipay_root_cert_path.</source>
-        <translation type="unfinished"></translation>
+        <translation>证书模式需要应用公钥证书、支付宝公钥证书和支付宝根证书。请检查 [alipay] app_cert_path、alipay_cert_path 和 alipay_root_cert_path。</translation>
     </message>
     <message>
         <source>The Alipay request timeout must be positive. Check [alipay] timeout_ms.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝请求超时时间必须大于 0。请检查 [alipay] timeout_ms。</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::AlipayCodes</name>
     <message>
         <source>This order is already closed at Alipay. Start a new sale to charge again.</source>
-        <translation type="unfinished"></translation>
+        <translation>该订单在支付宝已关闭。请新建一笔交易重新收款。</translation>
     </message>
     <message>
         <source>The customer&apos;s Alipay balance is not enough. Ask the customer to choose another way to pay in Alipay, or to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客支付宝余额不足。请顾客在支付宝中更换付款方式，或改用其他方式支付。</translation>
     </message>
     <message>
         <source>The customer&apos;s bank card has not enough money. Ask the customer to choose another card in Alipay, or to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客银行卡余额不足。请顾客在支付宝中更换银行卡，或改用其他方式支付。</translation>
     </message>
     <message>
         <source>The customer&apos;s payment code is not valid or has expired. Ask the customer to refresh the payment code, then scan it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客付款码无效或已过期。请顾客刷新付款码后重新扫描。</translation>
     </message>
     <message>
         <source>Alipay has no record of this order.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝查无此订单。</translation>
     </message>
     <message>
         <source>Alipay does not accept this amount. Check the amount and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝不接受该金额。请核对金额后重试。</translation>
     </message>
     <message>
         <source>Alipay refused the order&apos;s description. Change the item names and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝拒绝了订单标题。请修改商品名称后重试。</translation>
     </message>
     <message>
         <source>This order number was already used with other details. Start a new sale.</source>
-        <translation type="unfinished"></translation>
+        <translation>该订单号已被用于其他交易信息。请新建一笔交易。</translation>
     </message>
     <message>
         <source>Another customer has already started paying this order. Start a new sale.</source>
-        <translation type="unfinished"></translation>
+        <translation>另一位顾客已开始支付该订单。请新建一笔交易。</translation>
     </message>
     <message>
         <source>The customer&apos;s Alipay account is the shop&apos;s own account. Ask the customer to pay with another account.</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客的支付宝账户就是本店的收款账户。请顾客换一个账户支付。</translation>
     </message>
     <message>
         <source>The customer&apos;s Alipay account cannot pay at the moment. Ask the customer to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客的支付宝账户暂时无法付款。请顾客改用其他方式支付。</translation>
     </message>
     <message>
         <source>The customer has reached the daily payment limit of Alipay. Ask the customer to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客已达支付宝当日付款限额。请顾客改用其他方式支付。</translation>
     </message>
     <message>
         <source>The customer has reached the monthly payment limit of Alipay. Ask the customer to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客已达支付宝当月付款限额。请顾客改用其他方式支付。</translation>
     </message>
     <message>
         <source>The amount is over the payment limit of this shop or customer. Ask the customer to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>金额超出本店或顾客的支付限额。请顾客改用其他方式支付。</translation>
     </message>
     <message>
         <source>The amount is over the limit for one payment. Ask the customer to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>金额超出单笔支付限额。请顾客改用其他方式支付。</translation>
     </message>
     <message>
         <source>The customer&apos;s Alipay account is not verified enough for this payment. Ask the customer to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客的支付宝账户认证等级不足，无法完成此笔支付。请顾客改用其他方式支付。</translation>
     </message>
     <message>
         <source>The payment failed at Alipay. Ask the customer to try again, or to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝支付失败。请顾客重试，或改用其他方式支付。</translation>
     </message>
     <message>
         <source>Alipay stopped this payment for safety reasons. Ask the customer to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝出于安全原因拦截了此笔支付。请顾客改用其他方式支付。</translation>
     </message>
     <message>
         <source>The customer has no usable way to pay in Alipay. Ask the customer to add one, or to pay another way.</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客的支付宝没有可用的付款方式。请顾客添加付款方式，或改用其他方式支付。</translation>
     </message>
     <message>
         <source>The customer has turned off paying by payment code. Ask the customer to turn it on in Alipay, or show the QR code instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>顾客已关闭付款码支付。请顾客在支付宝中开启，或改为扫二维码支付。</translation>
     </message>
     <message>
         <source>Alipay could not ask the customer to confirm on the phone. Ask the customer to scan the QR code instead.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝无法请顾客在手机上确认支付。请顾客改为扫二维码支付。</translation>
     </message>
     <message>
         <source>This shop&apos;s Alipay account is restricted. The manager must contact Alipay.</source>
-        <translation type="unfinished"></translation>
+        <translation>本店支付宝账户受限。请店长联系支付宝。</translation>
     </message>
     <message>
         <source>Alipay does not know this store. Ask IT to check [store] id.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝无法识别该门店。请 IT 人员检查 [store] id。</translation>
     </message>
     <message>
         <source>This shop&apos;s Alipay contract does not allow this. The manager must check the contract with Alipay.</source>
-        <translation type="unfinished"></translation>
+        <translation>本店支付宝签约的产品不支持此操作。请店长向支付宝核实签约情况。</translation>
     </message>
     <message>
         <source>Alipay refused the request as invalid. Ask IT to check the till&apos;s Alipay settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝认为请求无效并拒绝。请 IT 人员检查收银台的支付宝设置。</translation>
     </message>
     <message>
         <source>The shop&apos;s Alipay balance is too low for this refund. Top up the balance, then refund again.</source>
-        <translation type="unfinished"></translation>
+        <translation>本店支付宝余额不足以支付此笔退款。请充值后重新退款。</translation>
     </message>
     <message>
         <source>The refund amount does not match the paid amount.</source>
-        <translation type="unfinished"></translation>
+        <translation>退款金额与实付金额不符。</translation>
     </message>
     <message>
         <source>This order is frozen at Alipay and cannot be refunded now. The manager must contact Alipay.</source>
-        <translation type="unfinished"></translation>
+        <translation>该订单在支付宝已被冻结，暂时无法退款。请店长联系支付宝。</translation>
     </message>
     <message>
         <source>This order is finished at Alipay and can no longer be refunded.</source>
-        <translation type="unfinished"></translation>
+        <translation>该订单在支付宝已结束，无法再退款。</translation>
     </message>
     <message>
         <source>The order&apos;s state at Alipay does not allow this. Check the order&apos;s state and try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>该订单在支付宝的状态不允许此操作。请核对订单状态后重试。</translation>
     </message>
     <message>
         <source>This refund was already requested with a different amount. Check the refund and start it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>此退款请求已以不同金额提交过。请核对退款后重新发起。</translation>
     </message>
     <message>
         <source>The refund is more than what can still be refunded on this order.</source>
-        <translation type="unfinished"></translation>
+        <translation>退款金额超过该订单剩余可退金额。</translation>
     </message>
     <message>
         <source>This order cannot be refunded.</source>
-        <translation type="unfinished"></translation>
+        <translation>该订单无法退款。</translation>
     </message>
     <message>
         <source>Alipay has no bill for this date yet. A day&apos;s bill is ready the next day after 10:00; try again later.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝尚未生成该日期的账单。账单于次日 10:00 后提供，请稍后再试。</translation>
     </message>
     <message>
         <source>Alipay could not verify the till&apos;s signature. Ask IT to check [alipay] app_private_key against the public key uploaded to Alipay.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝无法验证收银台的签名。请 IT 人员核对 [alipay] app_private_key 与上传到支付宝的公钥是否匹配。</translation>
     </message>
     <message>
         <source>Alipay does not know this app. Ask IT to check [alipay] app_id.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝无法识别该应用。请 IT 人员检查 [alipay] app_id。</translation>
     </message>
     <message>
         <source>Alipay did not accept the app&apos;s authorisation. Ask IT to check the till&apos;s Alipay settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝不接受该应用的授权。请 IT 人员检查收银台的支付宝设置。</translation>
     </message>
     <message>
         <source>Alipay refused the request as incomplete. Ask IT to check the till&apos;s Alipay settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝认为请求缺少参数并拒绝。请 IT 人员检查收银台的支付宝设置。</translation>
     </message>
     <message>
         <source>This shop&apos;s Alipay app is not allowed to do this. The manager must check the app&apos;s permissions with Alipay.</source>
-        <translation type="unfinished"></translation>
+        <translation>本店的支付宝应用无此操作权限。请店长向支付宝核实应用权限。</translation>
     </message>
     <message>
         <source>Alipay refused the request: %1 (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝拒绝了请求：%1（%2）。</translation>
     </message>
     <message>
         <source>Alipay is busy and did not say what happened (%1). The till will ask Alipay again.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝繁忙，未返回处理结果（%1）。收银台将再次查询。</translation>
     </message>
     <message>
         <source>Alipay asked for the request to be repeated (%1). The till will repeat it.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝要求重新发送请求（%1）。收银台将重新发送。</translation>
     </message>
     <message>
         <source>Waiting for the customer to confirm the payment on the phone.</source>
-        <translation type="unfinished"></translation>
+        <translation>等待顾客在手机上确认支付。</translation>
     </message>
     <message>
         <source>Alipay says this order is already paid. The till is checking its state.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝返回该订单已支付。收银台正在查询订单状态。</translation>
     </message>
     <message>
         <source>Alipay answered with an unexpected code (%1). The till will ask Alipay again.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝返回了未预期的代码（%1）。收银台将再次查询。</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::AlipayNotification</name>
     <message>
         <source>The notification is signed with %1; only RSA2 is accepted. It was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知使用 %1 签名；只接受 RSA2。已拒绝。</translation>
     </message>
     <message>
         <source>The notification uses the character set %1; only utf-8 is accepted. It was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知使用字符集 %1；只接受 utf-8。已拒绝。</translation>
     </message>
     <message>
         <source>The notification is for Alipay app %1, not this shop&apos;s app %2. It was refused; check [alipay] app_id and notify_url.</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知属于支付宝应用 %1，而不是本店的应用 %2。已拒绝；请检查 [alipay] app_id 和 notify_url。</translation>
     </message>
     <message>
         <source>The notification has no %1. It was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知缺少 %1。已拒绝。</translation>
     </message>
     <message>
         <source>The notification&apos;s trade_status %1 is not one Alipay defines. It was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知的 trade_status %1 不是支付宝定义的值。已拒绝。</translation>
     </message>
     <message>
         <source>The notification&apos;s amount is malformed (%1). It was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知的金额格式错误（%1）。已拒绝。</translation>
     </message>
     <message>
         <source>The notification&apos;s %1 &quot;%2&quot; is not a time. It was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知的 %1“%2”不是时间。已拒绝。</translation>
     </message>
     <message>
         <source>The notification names order %1, which this shop does not have as an Alipay order. It was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知所指的订单 %1 不是本店的支付宝订单。已拒绝。</translation>
     </message>
     <message>
         <source>The notification says order %1 is for %2 yuan, but the order is for %3 yuan. It was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知称订单 %1 金额为 %2 元，但该订单金额为 %3 元。已拒绝。</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::AlipayResponseReader</name>
     <message>
         <source>Alipay&apos;s answer carries no signature and cannot be trusted (Alipay code %1 %2). %3 The till will ask Alipay again.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝的应答没有签名，不可信（支付宝返回码 %1 %2）。%3 收银台将再次查询支付宝。</translation>
     </message>
     <message>
         <source>Alipay signed its answer with a certificate the till does not have (Alipay may have renewed it). Download the current Alipay public-key certificate and update [alipay] alipay_cert_path.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝使用了收银台没有的证书签名应答（支付宝可能已更换证书）。请下载最新的支付宝公钥证书并更新 [alipay] alipay_cert_path。</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::AlipaySignature</name>
     <message>
         <source>Alipay&apos;s answer could not be read (%1). The payment&apos;s outcome is not known yet; the till will ask Alipay again.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取支付宝的应答（%1）。支付结果暂未知；收银台将再次查询支付宝。</translation>
     </message>
     <message>
         <source>The form data is malformed (%1) and was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>表单数据格式错误（%1），已拒绝。</translation>
     </message>
     <message>
         <source>Alipay&apos;s answer carries no signature and cannot be trusted.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝的应答没有签名，不可信。</translation>
     </message>
     <message>
         <source>Alipay&apos;s answer failed signature verification (%1). Check [alipay] alipay_public_key; the answer was not trusted.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝应答验签失败（%1）。请检查 [alipay] alipay_public_key；该应答不予采信。</translation>
     </message>
     <message>
         <source>The notification carries no signature and was refused.</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知没有签名，已拒绝。</translation>
     </message>
     <message>
         <source>The notification failed signature verification and was refused (%1).</source>
-        <translation type="unfinished"></translation>
+        <translation>该通知验签失败，已拒绝（%1）。</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::CsvReader</name>
     <message>
         <source>line %1 is not valid CSV (%2)</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 行不是有效的 CSV（%2）</translation>
     </message>
     <message>
         <source>the quoted field that starts on line %1 is never closed: the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>从第 %1 行开始的引号字段没有结束：文件不完整</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::GbkCodec</name>
     <message>
         <source>This system cannot convert GBK text (glibc&apos;s GB18030 converter is missing). Reinstall the libc6 package.</source>
-        <translation type="unfinished"></translation>
+        <translation>本系统无法转换 GBK 文本（缺少 glibc 的 GB18030 转换器）。请重新安装 libc6 软件包。</translation>
     </message>
     <message>
         <source>the text ends in the middle of a character (line %1): the file is truncated</source>
-        <translation type="unfinished"></translation>
+        <translation>文本在字符中间结束（第 %1 行）：文件不完整</translation>
     </message>
     <message>
         <source>line %1, byte %2 is not valid GBK text</source>
-        <translation type="unfinished"></translation>
+        <translation>第 %1 行第 %2 字节不是有效的 GBK 文本</translation>
     </message>
     <message>
         <source>The text has a character GBK cannot hold (byte %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>文本中含有 GBK 无法表示的字符（第 %1 字节）。</translation>
     </message>
 </context>
 <context>
     <name>qpos::alipay::ZipArchiveReader</name>
     <message>
         <source>The bill archive is damaged (%1). Download the bill again.</source>
-        <translation type="unfinished"></translation>
+        <translation>账单压缩包已损坏（%1）。请重新下载账单。</translation>
     </message>
     <message>
         <source>A file in the bill archive is larger than %1 bytes and was not read.</source>
-        <translation type="unfinished"></translation>
+        <translation>账单压缩包中有文件大于 %1 字节，未读取。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::checkout::CheckoutEngine</name>
+    <message>
+        <source>%1 is not set up on this till. Choose another way to pay.</source>
+        <translation>本收银台未配置%1。请选择其他支付方式。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be reached at the moment (several requests failed in a row). Wait a minute and try again, or choose another way to pay.</source>
+        <translation>暂时无法连接%1（连续多次请求失败）。请稍等一分钟再试，或选择其他支付方式。</translation>
+    </message>
+    <message>
+        <source>Waiting for the customer to scan and pay.</source>
+        <translation>等待顾客扫码支付。</translation>
+    </message>
+    <message>
+        <source>%1 did not answer (%2). Checking what happened…</source>
+        <translation>%1未响应（%2）。正在查询结果…</translation>
+    </message>
+    <message>
+        <source>The customer is confirming the payment on the phone.</source>
+        <translation>顾客正在手机上确认支付。</translation>
+    </message>
+    <message>
+        <source>%1 did not answer (%2). Checking whether the customer paid…</source>
+        <translation>%1未响应（%2）。正在查询顾客是否已付款…</translation>
+    </message>
+    <message>
+        <source>%1 is not answering (%2). Still checking…</source>
+        <translation>%1没有响应（%2）。仍在查询…</translation>
+    </message>
+    <message>
+        <source>Paid just before the QR code expired.</source>
+        <translation>二维码过期前顾客已完成支付。</translation>
+    </message>
+    <message>
+        <source>Paid. %1 received.</source>
+        <translation>支付成功，已收款 %1 元。</translation>
+    </message>
+    <message>
+        <source>The customer had already paid when the payment was cancelled; the money was refunded to the customer.</source>
+        <translation>取消时顾客已经付款，款项已原路退还给顾客。</translation>
+    </message>
+    <message>
+        <source>%1 reports the payment failed. Ask the customer to pay again.</source>
+        <translation>%1返回支付失败。请顾客重新支付。</translation>
+    </message>
+    <message>
+        <source>Payment cancelled. Nothing was charged.</source>
+        <translation>支付已取消，未扣款。</translation>
+    </message>
+    <message>
+        <source>%1 did not answer in time, so the payment was cancelled there. Nothing was charged: charge again.</source>
+        <translation>%1未及时响应，该笔支付已撤销，未扣款。请重新收款。</translation>
+    </message>
+    <message>
+        <source>Nobody paid in time; the payment was closed. Nothing was charged.</source>
+        <translation>超时未支付，订单已关闭，未扣款。</translation>
+    </message>
+    <message>
+        <source>The customer did not confirm the payment in time; it was cancelled. Nothing was charged.</source>
+        <translation>顾客未及时确认支付，交易已取消，未扣款。</translation>
+    </message>
+    <message>
+        <source>The payment was closed at %1 (the customer cancelled, or it timed out). Nothing was charged.</source>
+        <translation>该笔支付已在%1关闭（顾客取消或已超时），未扣款。</translation>
+    </message>
+    <message>
+        <source>The customer scanned the code and is paying…</source>
+        <translation>顾客已扫码，正在支付…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Time is up. Closing the payment at %1…</source>
+        <translation>已超时，正在%1关闭订单…</translation>
+    </message>
+    <message>
+        <source>Cancelling the payment at %1…</source>
+        <translation>正在%1撤销支付…</translation>
+    </message>
+    <message>
+        <source>%1 is not set up on this till, so its payments cannot be refunded here.</source>
+        <translation>本收银台未配置%1，无法在此为其订单退款。</translation>
+    </message>
+    <message>
+        <source>A refund needs a manager&apos;s approval.</source>
+        <translation>退款需要店长授权。</translation>
+    </message>
+    <message>
+        <source>Refunded %1 to the customer.</source>
+        <translation>已向顾客退款 %1 元。</translation>
+    </message>
+    <message>
+        <source>The refund was refused: %1</source>
+        <translation>退款被拒绝：%1</translation>
+    </message>
+    <message>
+        <source>The refund could not be confirmed yet (%1). It is kept and will be settled automatically; do not refund again.</source>
+        <translation>暂时无法确认退款结果（%1）。该退款已保留，稍后将自动确认，请勿重复退款。</translation>
+    </message>
+    <message>
+        <source>Order %1 (%2) is still open, but %3 is not set up on this till.</source>
+        <translation>订单 %1（%2 元）仍未完成，但本收银台未配置%3。</translation>
+    </message>
+    <message>
+        <source>Refund %1 of %2 settled.</source>
+        <translation>退款 %1（%2 元）已完成。</translation>
+    </message>
+    <message>
+        <source>Refund %1 of %2 could not be confirmed yet; it will be retried.</source>
+        <translation>退款 %1（%2 元）暂时无法确认，稍后将重试。</translation>
+    </message>
+    <message>
+        <source>Order %1 (%2) could not be checked (%3); it will be retried.</source>
+        <translation>订单 %1（%2 元）查询失败（%3），稍后将重试。</translation>
+    </message>
+    <message>
+        <source>Order %1 (%2): %3.</source>
+        <translation>订单 %1（%2 元）：%3。</translation>
+    </message>
+    <message>
+        <source>Order %1 (%2) is still open at %3; it will be retried.</source>
+        <translation>订单 %1（%2 元）在%3仍未完成，稍后将重试。</translation>
+    </message>
+    <message>
+        <source>Order %1 (%2) could not be closed (%3); it will be retried.</source>
+        <translation>订单 %1（%2 元）关闭失败（%3），稍后将重试。</translation>
+    </message>
+    <message>
+        <source>Order %1 (%2) could not be cancelled (%3); it will be retried.</source>
+        <translation>订单 %1（%2 元）撤销失败（%3），稍后将重试。</translation>
     </message>
 </context>
 <context>
     <name>qpos::crypto</name>
     <message>
         <source>The private key</source>
-        <translation type="unfinished"></translation>
+        <translation>私钥</translation>
     </message>
     <message>
         <source>No private key is loaded. Configure the merchant private key first.</source>
-        <translation type="unfinished"></translation>
+        <translation>未加载私钥。请先配置商户私钥。</translation>
     </message>
     <message>
         <source>The private key is protected by a passphrase, which a till cannot type in. Store it unencrypted in a file readable only by the service user, for example: openssl pkey -in encrypted.pem -out key.pem &amp;&amp; chmod 600 key.pem</source>
-        <translation type="unfinished"></translation>
+        <translation>该私钥受密码保护，收银台无法输入密码。请将其以不加密的形式保存在只有服务用户可读的文件中，例如：openssl pkey -in encrypted.pem -out key.pem &amp;&amp; chmod 600 key.pem</translation>
     </message>
     <message>
         <source>A public key or certificate was given where the private key is expected. Configure the merchant&apos;s private key (the one used to generate the public key registered with the provider).</source>
-        <translation type="unfinished"></translation>
+        <translation>需要私钥的地方提供了公钥或证书。请配置商户私钥（即生成在支付机构登记的公钥时所用的私钥）。</translation>
     </message>
     <message>
         <source>The private key could not be decoded: it is damaged, truncated, or not a private key. Copy the whole key again.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解析私钥：它已损坏、不完整或不是私钥。请重新复制完整的密钥。</translation>
     </message>
     <message>
         <source>The public key</source>
-        <translation type="unfinished"></translation>
+        <translation>公钥</translation>
     </message>
     <message>
         <source>No public key is loaded. Configure the provider&apos;s public key or certificate first.</source>
-        <translation type="unfinished"></translation>
+        <translation>未加载公钥。请先配置支付机构的公钥或证书。</translation>
     </message>
     <message>
         <source>A private key was given where a public key is expected. Configure the provider&apos;s public key or certificate instead, and keep the private key secret.</source>
-        <translation type="unfinished"></translation>
+        <translation>需要公钥的地方提供了私钥。请改为配置支付机构的公钥或证书，并妥善保管私钥。</translation>
     </message>
     <message>
         <source>The certificate could not be decoded: it is damaged or truncated. Download or copy the certificate file again.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解析证书：它已损坏或不完整。请重新下载或复制证书文件。</translation>
     </message>
     <message>
         <source>Certificate number %1 in the file could not be decoded: it is damaged or truncated. Download or copy the certificate file again.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解析文件中的第 %1 个证书：它已损坏或不完整。请重新下载或复制证书文件。</translation>
     </message>
     <message>
         <source>The AES-256-GCM key has %1 bytes instead of %2. The WeChat Pay APIv3 key is exactly 32 characters: copy it again from the merchant platform.</source>
-        <translation type="unfinished"></translation>
+        <translation>AES-256-GCM 密钥为 %1 字节，而不是 %2 字节。微信支付 APIv3 密钥恰好为 32 个字符：请从商户平台重新复制。</translation>
     </message>
     <message>
         <source>The AES-256-GCM nonce has %1 bytes instead of %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>AES-256-GCM 随机数为 %1 字节，而不是 %2 字节。</translation>
     </message>
     <message>
         <source>The data is too large to encrypt or decrypt.</source>
-        <translation type="unfinished"></translation>
+        <translation>数据过大，无法加密或解密。</translation>
     </message>
     <message>
         <source>The encrypted data has only %1 bytes, fewer than the %2-byte authentication tag: it was truncated.</source>
-        <translation type="unfinished"></translation>
+        <translation>加密数据只有 %1 字节，少于 %2 字节的认证标签：数据不完整。</translation>
     </message>
     <message>
         <source>Could not prepare AES-256-GCM decryption.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法准备 AES-256-GCM 解密。</translation>
     </message>
     <message>
         <source>AES-256-GCM decryption failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>AES-256-GCM 解密失败。</translation>
     </message>
     <message>
         <source>The encrypted data failed authentication: the APIv3 key is wrong, or the data, nonce or associated data were changed. Check the APIv3 key configured for this merchant.</source>
-        <translation type="unfinished"></translation>
+        <translation>加密数据认证失败：APIv3 密钥错误，或数据、随机数、附加数据被修改。请检查为该商户配置的 APIv3 密钥。</translation>
     </message>
     <message>
         <source>Could not prepare AES-256-GCM encryption.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法准备 AES-256-GCM 加密。</translation>
     </message>
     <message>
         <source>AES-256-GCM encryption failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>AES-256-GCM 加密失败。</translation>
     </message>
     <message>
         <source>The Alipay root certificate file holds no RSA-signed certificate, so alipay_root_cert_sn cannot be computed. Download alipayRootCert.crt again from the Alipay open platform.</source>
-        <translation type="unfinished"></translation>
+        <translation>支付宝根证书文件中没有 RSA 签名的证书，因此无法计算 alipay_root_cert_sn。请从支付宝开放平台重新下载 alipayRootCert.crt。</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>No file name was given. Set the path of the key file in the configuration.</source>
-        <translation type="unfinished"></translation>
+        <translation>未指定文件名。请在配置中设置密钥文件的路径。</translation>
     </message>
     <message>
         <source>The file %1 does not exist. Check the path in the configuration and that the file was installed.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件 %1 不存在。请检查配置中的路径，并确认该文件已安装。</translation>
     </message>
     <message>
         <source>%1 is a directory, not a key file. Give the path of the file itself.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 是目录，不是密钥文件。请填写文件本身的路径。</translation>
     </message>
     <message>
         <source>%1 is not a regular file. Give the path of a key file.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 不是普通文件。请填写密钥文件的路径。</translation>
     </message>
     <message>
         <source>The file %1 is empty. Copy the key into it again.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件 %1 为空。请重新将密钥复制进去。</translation>
     </message>
     <message>
         <source>The file %1 is larger than %2 bytes, too large for a key or certificate. Check that the path points to the right file.</source>
-        <translation type="unfinished"></translation>
+        <translation>文件 %1 大于 %2 字节，对密钥或证书来说过大。请检查路径是否指向正确的文件。</translation>
     </message>
     <message>
         <source>The file %1 cannot be read by this user (permission denied). Make it owned by the user the service runs as (chown USER %1) and readable only by that user (chmod 600 %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>当前用户无法读取文件 %1（权限不足）。请将其所有者设为运行服务的用户（chown USER %1），并设为仅该用户可读（chmod 600 %1）。</translation>
     </message>
     <message>
         <source>The file %1 cannot be opened: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法打开文件 %1：%2。</translation>
     </message>
     <message>
         <source>The secret file %1 can be accessed by other users (mode %2), so it is refused. Make it private to the service user: chmod 600 %1, and make it owned by the user the service runs as (chown USER %1).</source>
-        <translation type="unfinished"></translation>
+        <translation>机密文件 %1 可被其他用户访问（权限 %2），因此拒绝使用。请将其设为服务用户私有：chmod 600 %1，并将其所有者设为运行服务的用户（chown USER %1）。</translation>
     </message>
     <message>
         <source>The secret file %1 belongs to another user (uid %2) than the one running qpos (uid %3), so it is refused. Make it owned by the user the service runs as (chown USER %1) and chmod 600 %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>机密文件 %1 属于其他用户（uid %2），而不是运行 qpos 的用户（uid %3），因此拒绝使用。请将其所有者设为运行服务的用户（chown USER %1），并执行 chmod 600 %1。</translation>
     </message>
     <message>
         <source>The file %1 cannot be read: %2. Check its permissions.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取文件 %1：%2。请检查其权限。</translation>
     </message>
     <message>
         <source>%1 (OpenSSL: %2)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1（OpenSSL：%2）</translation>
     </message>
     <message>
         <source>Could not prepare the PEM text for reading.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法准备读取 PEM 文本。</translation>
     </message>
     <message>
         <source>A PEM block is damaged: its BEGIN/END lines or its base64 body are incomplete. Copy the whole block again.</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM 块已损坏：其 BEGIN/END 行或 base64 内容不完整。请重新复制整个块。</translation>
     </message>
     <message>
         <source>The stored PIN hash is damaged or in an unknown format, so the PIN cannot be checked. Set the PIN again.</source>
-        <translation type="unfinished"></translation>
+        <translation>保存的密码哈希已损坏或格式未知，无法验证密码。请重新设置密码。</translation>
     </message>
     <message>
         <source>The PIN could not be hashed (scrypt failed). The system may be out of memory; try again.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法计算密码哈希（scrypt 失败）。系统内存可能不足；请重试。</translation>
     </message>
     <message>
         <source>The PIN is empty. Enter a PIN.</source>
-        <translation type="unfinished"></translation>
+        <translation>密码为空。请输入密码。</translation>
     </message>
     <message>
         <source>The scrypt parameters for PIN hashing are out of range.</source>
-        <translation type="unfinished"></translation>
+        <translation>密码哈希的 scrypt 参数超出范围。</translation>
     </message>
     <message>
         <source>The PIN is wrong.</source>
-        <translation type="unfinished"></translation>
+        <translation>密码错误。</translation>
     </message>
     <message>
         <source>%1 could not be decoded.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解析%1。</translation>
     </message>
     <message>
         <source>non-RSA</source>
-        <translation type="unfinished"></translation>
+        <translation>非 RSA</translation>
     </message>
     <message>
         <source>%1 is a %2 key, but Alipay and WeChat Pay (RSA2) need an RSA key of at least %3 bits. Use the RSA key generated for this merchant account.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1是 %2 密钥，但支付宝和微信支付（RSA2）需要至少 %3 位的 RSA 密钥。请使用为该商户账号生成的 RSA 密钥。</translation>
     </message>
     <message>
         <source>%1 has only %2 bits; at least %3 are required. Generate a new RSA key of %3 bits or more and register its public key with the payment provider.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1只有 %2 位；至少需要 %3 位。请生成 %3 位或以上的新 RSA 密钥，并将其公钥登记到支付机构。</translation>
     </message>
     <message>
         <source>A public key cannot sign.</source>
-        <translation type="unfinished"></translation>
+        <translation>公钥不能用于签名。</translation>
     </message>
     <message>
         <source>Could not prepare RSA signing.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法准备 RSA 签名。</translation>
     </message>
     <message>
         <source>Could not compute the SHA-256 digest.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法计算 SHA-256 摘要。</translation>
     </message>
     <message>
         <source>RSA signing failed. Check that the private key is intact.</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 签名失败。请检查私钥是否完整。</translation>
     </message>
     <message>
         <source>The signature has %1 bytes, but a signature made with this %2-bit key has %3. The signature is damaged or belongs to another key.</source>
-        <translation type="unfinished"></translation>
+        <translation>签名为 %1 字节，但用这个 %2 位密钥生成的签名应为 %3 字节。签名已损坏或属于其他密钥。</translation>
     </message>
     <message>
         <source>Could not prepare RSA verification.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法准备 RSA 验签。</translation>
     </message>
     <message>
         <source>The signature does not match the data: the data was changed, or it was signed with a different key. Check that the configured public key is the provider&apos;s current one.</source>
-        <translation type="unfinished"></translation>
+        <translation>签名与数据不匹配：数据已被修改，或使用了其他密钥签名。请检查所配置的公钥是否为支付机构当前的公钥。</translation>
     </message>
     <message>
         <source>RSA signature verification failed.</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 验签失败。</translation>
     </message>
     <message>
         <source>%1 could not be encoded.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法编码%1。</translation>
     </message>
     <message>
         <source>The private key is empty. Paste the whole key: the PEM text with its BEGIN/END lines, or the base64 text of Alipay&apos;s key tool.</source>
-        <translation type="unfinished"></translation>
+        <translation>私钥为空。请粘贴完整的密钥：带 BEGIN/END 行的 PEM 文本，或支付宝密钥工具生成的 base64 文本。</translation>
     </message>
     <message>
         <source>The private key is in OpenSSH format. Convert it to PEM, for example with: ssh-keygen -p -m PEM -f KEYFILE</source>
-        <translation type="unfinished"></translation>
+        <translation>该私钥为 OpenSSH 格式。请将其转换为 PEM，例如：ssh-keygen -p -m PEM -f KEYFILE</translation>
     </message>
     <message>
         <source>No private key was found in the PEM text. Expected a block starting with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----.</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM 文本中没有找到私钥。应有以 -----BEGIN PRIVATE KEY----- 或 -----BEGIN RSA PRIVATE KEY----- 开头的块。</translation>
     </message>
     <message>
         <source>The private key is neither PEM text nor valid base64. Copy the key again exactly as the key tool produced it.</source>
-        <translation type="unfinished"></translation>
+        <translation>该私钥既不是 PEM 文本，也不是有效的 base64。请按密钥工具生成的原样重新复制密钥。</translation>
     </message>
     <message>
         <source>An RSA key needs at least %1 bits; %2 were asked.</source>
-        <translation type="unfinished"></translation>
+        <translation>RSA 密钥至少需要 %1 位；请求的是 %2 位。</translation>
     </message>
     <message>
         <source>Could not generate an RSA key.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法生成 RSA 密钥。</translation>
     </message>
     <message>
         <source>The public half of the private key</source>
-        <translation type="unfinished"></translation>
+        <translation>私钥对应的公钥</translation>
     </message>
     <message>
         <source>The public key is empty. Paste the whole key: the PEM text with its BEGIN/END lines, or the base64 text the provider shows.</source>
-        <translation type="unfinished"></translation>
+        <translation>公钥为空。请粘贴完整的密钥：带 BEGIN/END 行的 PEM 文本，或支付机构显示的 base64 文本。</translation>
     </message>
     <message>
         <source>The public key&apos;s PEM block could not be decoded: it is damaged or truncated. Copy the whole key again.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解析公钥的 PEM 块：它已损坏或不完整。请重新复制完整的密钥。</translation>
     </message>
     <message>
         <source>No public key was found in the PEM text. Expected a block starting with -----BEGIN PUBLIC KEY-----, -----BEGIN RSA PUBLIC KEY----- or -----BEGIN CERTIFICATE-----.</source>
-        <translation type="unfinished"></translation>
+        <translation>PEM 文本中没有找到公钥。应有以 -----BEGIN PUBLIC KEY-----、-----BEGIN RSA PUBLIC KEY----- 或 -----BEGIN CERTIFICATE----- 开头的块。</translation>
     </message>
     <message>
         <source>The public key is neither PEM text nor valid base64. Copy the key again exactly as the provider shows it.</source>
-        <translation type="unfinished"></translation>
+        <translation>该公钥既不是 PEM 文本，也不是有效的 base64。请按支付机构显示的原样重新复制密钥。</translation>
     </message>
     <message>
         <source>The public key could not be decoded: it is damaged, truncated, or not a public key. Copy the whole key again.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法解析公钥：它已损坏、不完整或不是公钥。请重新复制完整的密钥。</translation>
     </message>
     <message>
         <source>The signature is not valid base64, so it cannot be checked. The message may have been damaged on the way.</source>
-        <translation type="unfinished"></translation>
+        <translation>签名不是有效的 base64，无法验证。消息可能在传输中损坏。</translation>
     </message>
     <message>
         <source>The system&apos;s secure random number generator failed. Restart the application; if this persists, the system&apos;s entropy source is broken.</source>
-        <translation type="unfinished"></translation>
+        <translation>系统安全随机数生成器出错。请重启应用；如问题持续，说明系统的熵源已损坏。</translation>
     </message>
     <message>
         <source>A negative number of random bytes was asked.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求的随机字节数为负数。</translation>
     </message>
     <message>
         <source>A negative nonce length was asked.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求的随机数长度为负数。</translation>
     </message>
     <message>
         <source>The certificate text is empty. Give the whole PEM file with its BEGIN/END CERTIFICATE lines.</source>
-        <translation type="unfinished"></translation>
+        <translation>证书文本为空。请提供带 BEGIN/END CERTIFICATE 行的完整 PEM 文件。</translation>
     </message>
     <message>
         <source>No certificate was found. Expected a block starting with -----BEGIN CERTIFICATE-----.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有找到证书。应有以 -----BEGIN CERTIFICATE----- 开头的块。</translation>
     </message>
     <message>
         <source>No certificate is loaded.</source>
-        <translation type="unfinished"></translation>
+        <translation>未加载证书。</translation>
     </message>
     <message>
         <source>The certificate&apos;s public key could not be read; it may use an algorithm this system does not support.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取证书中的公钥；它可能使用了本系统不支持的算法。</translation>
     </message>
     <message>
         <source>The certificate&apos;s public key</source>
-        <translation type="unfinished"></translation>
+        <translation>证书中的公钥</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ctl</name>
+    <message>
+        <source>creating the order</source>
+        <translation>正在创建订单</translation>
+    </message>
+    <message>
+        <source>waiting for the customer to pay</source>
+        <translation>等待顾客付款</translation>
+    </message>
+    <message>
+        <source>the customer is confirming on the phone</source>
+        <translation>顾客正在手机上确认</translation>
+    </message>
+    <message>
+        <source>an answer was lost: asking the provider</source>
+        <translation>未收到应答：正在向支付机构查询</translation>
+    </message>
+    <message>
+        <source>cancelling at the provider</source>
+        <translation>正在支付机构撤销</translation>
+    </message>
+    <message>
+        <source>PAID</source>
+        <translation>支付成功</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>expired: nobody paid in time</source>
+        <translation>已过期：超时未支付</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>支付失败</translation>
+    </message>
+    <message>
+        <source>reversed: paid during the cancel and refunded at once</source>
+        <translation>已冲正：取消期间已付款，已立即退款</translation>
+    </message>
+    <message>
+        <source>Order:   %1</source>
+        <translation>订单号：%1</translation>
+    </message>
+    <message>
+        <source>Amount:  %1 (%2)</source>
+        <translation>金额：  %1（%2）</translation>
+    </message>
+    <message>
+        <source>QR code: %1</source>
+        <translation>二维码：%1</translation>
+    </message>
+    <message>
+        <source>Waiting up to %1 s for the customer to pay...</source>
+        <translation>最多等待 %1 秒让顾客付款……</translation>
+    </message>
+    <message>
+        <source>Status:  %1 - %2</source>
+        <translation>状态：  %1 - %2</translation>
+    </message>
+    <message>
+        <source>Charges an amount by QR code: writes the order, prints its number and the QR code&apos;s text at once and, with --wait, waits for the payment. If the wait runs out (or on Ctrl+C), the order is cancelled at the provider and the provider&apos;s answer decides the outcome. Without --wait the order stays open and the till&apos;s next recovery settles it.
+Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired or failed, 1 error, 2 wrong usage.</source>
+        <translation>通过二维码收款：写入订单，立即打印订单号和二维码内容；使用 --wait 时等待付款。等待超时（或按 Ctrl+C）时，在支付机构撤销订单，并以支付机构的应答为最终结果。不使用 --wait 时订单保持未完成，由收银台下次恢复时处理。
+退出码：0 已支付（或未使用 --wait 时已生成二维码），3 已取消、已过期或支付失败，1 出错，2 用法错误。</translation>
+    </message>
+    <message>
+        <source>Payment channel: alipay or wechat.</source>
+        <translation>支付渠道：alipay 或 wechat。</translation>
+    </message>
+    <message>
+        <source>Amount in yuan, e.g. 12.34 (at most two decimals).</source>
+        <translation>金额（元），例如 12.34（最多两位小数）。</translation>
+    </message>
+    <message>
+        <source>What the customer sees on the phone (default: the store name).</source>
+        <translation>顾客在手机上看到的订单标题（默认：门店名称）。</translation>
+    </message>
+    <message>
+        <source>Operator id recorded with the order and sent to the provider (1-16 letters or digits).</source>
+        <translation>随订单记录并发送给支付机构的操作员编号（1-16 个字母或数字）。</translation>
+    </message>
+    <message>
+        <source>Wait up to SECONDS for the payment; then cancel the order and report the outcome.</source>
+        <translation>最多等待 SECONDS 秒付款；之后撤销订单并报告结果。</translation>
+    </message>
+    <message>
+        <source>Unexpected argument &quot;%1&quot;.</source>
+        <translation>多余的参数“%1”。</translation>
+    </message>
+    <message>
+        <source>--channel is required: alipay or wechat.</source>
+        <translation>必须提供 --channel：alipay 或 wechat。</translation>
+    </message>
+    <message>
+        <source>Unknown channel &quot;%1&quot;: use alipay or wechat.</source>
+        <translation>未知渠道“%1”：请使用 alipay 或 wechat。</translation>
+    </message>
+    <message>
+        <source>--amount is required, in yuan (e.g. 12.34).</source>
+        <translation>必须提供 --amount，单位为元（例如 12.34）。</translation>
+    </message>
+    <message>
+        <source>--wait takes a number of seconds from 1 to %1.</source>
+        <translation>--wait 的值为 1 到 %1 之间的秒数。</translation>
+    </message>
+    <message>
+        <source>--cashier takes 1 to 16 letters or digits.</source>
+        <translation>--cashier 的值为 1 到 16 个字母或数字。</translation>
+    </message>
+    <message>
+        <source>--subject takes 1 to 256 characters.</source>
+        <translation>--subject 的值为 1 到 256 个字符。</translation>
+    </message>
+    <message>
+        <source>The demo shop simulates %1 only.</source>
+        <translation>演示门店只模拟%1。</translation>
+    </message>
+    <message>
+        <source>The %1 channel is not enabled in the configuration. Set [%2] enabled = true with its keys (see docs/config.md), then check with &quot;qposctl doctor&quot;.</source>
+        <translation>配置中未启用%1渠道。请设置 [%2] enabled = true 并配置其密钥（见 docs/config.md），然后用“qposctl doctor”检查。</translation>
+    </message>
+    <message>
+        <source>Recovery settled %1 of %2 open orders left by an earlier run (%3 still open).</source>
+        <translation>恢复处理了之前运行遗留的 %2 笔未完成订单中的 %1 笔（%3 笔仍未完成）。</translation>
+    </message>
+    <message>
+        <source>The %1 channel is enabled in the configuration but this version of qpos cannot use it yet.</source>
+        <translation>配置中已启用%1渠道，但此版本的 qpos 尚不支持。</translation>
+    </message>
+    <message>
+        <source>Stopped before the order was written.</source>
+        <translation>在写入订单前已停止。</translation>
+    </message>
+    <message>
+        <source>Interrupted: cancelling order %1 at the provider (Ctrl+C again leaves it open for recovery).</source>
+        <translation>已中断：正在支付机构撤销订单 %1（再按一次 Ctrl+C 则保留该订单，待恢复时处理）。</translation>
+    </message>
+    <message>
+        <source>No payment within %1 s: cancelling order %2 at the provider.</source>
+        <translation>%1 秒内未付款：正在支付机构撤销订单 %2。</translation>
+    </message>
+    <message>
+        <source>The outcome of order %1 is not known yet: the provider has not answered the cancel. The order stays open; &quot;qposctl recover&quot; or the till&apos;s next start settles it.</source>
+        <translation>订单 %1 的结果暂未知：支付机构尚未应答撤销请求。订单保持未完成；“qposctl recover”或收银台下次启动时会处理。</translation>
+    </message>
+    <message>
+        <source>Show this help.</source>
+        <translation>显示此帮助。</translation>
+    </message>
+    <message>
+        <source>Print JSON (one object per line) instead of text.</source>
+        <translation>输出 JSON（每行一个对象）而不是文本。</translation>
+    </message>
+    <message>
+        <source>Usage: qposctl [global options] %1 %2</source>
+        <translation>用法：qposctl [全局选项] %1 %2</translation>
+    </message>
+    <message>
+        <source>Try &quot;qposctl %1 --help&quot;.</source>
+        <translation>请尝试“qposctl %1 --help”。</translation>
+    </message>
+    <message>
+        <source>Unknown command &quot;%1&quot;. Try &quot;qposctl --help&quot;.</source>
+        <translation>未知命令“%1”。请尝试“qposctl --help”。</translation>
+    </message>
+    <message>
+        <source>The configuration is not valid:</source>
+        <translation>配置无效：</translation>
+    </message>
+    <message>
+        <source>Run &quot;qposctl doctor&quot; for a full check.</source>
+        <translation>运行“qposctl doctor”进行全面检查。</translation>
+    </message>
+    <message>
+        <source>Cannot write the log: %1</source>
+        <translation>无法写入日志：%1</translation>
+    </message>
+    <message>
+        <source>Cannot start the demo shop&apos;s simulated providers: %1</source>
+        <translation>无法启动演示门店的模拟支付机构：%1</translation>
+    </message>
+    <message>
+        <source>No command given. Try &quot;qposctl --help&quot;.</source>
+        <translation>未指定命令。请尝试“qposctl --help”。</translation>
+    </message>
+    <message>
+        <source>Usage: qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [options]
+
+The command-line companion of the qpos till, for IT and scripts. It works on the same
+configuration and order database as the till. See docs/qposctl.md.
+
+Global options:
+  -c, --config FILE  read FILE after /etc/qpos/qpos.ini and the user&apos;s qpos.ini
+  --sandbox          the demo shop: sandbox defaults, only --config FILE is read
+  --verbose          also copy the log to stderr
+  -h, --help         this help; &quot;qposctl COMMAND --help&quot; for a command&apos;s options
+  --version          the version
+
+Commands:
+  charge    charge an amount by QR code and optionally wait for the payment
+  orders    list orders (today by default)
+  order     one order with its history
+  refund    refund a paid order (needs a manager PIN)
+  recover   settle every order left open by an earlier run
+  doctor    check configuration, keys, database, staff and the providers
+  staff     add, list or remove staff
+  sandbox   run the simulated payment providers (as qpos-sandbox)
+
+Exit codes: 0 done (charge: paid), 1 error, 2 wrong usage,
+3 not paid (cancelled, expired, failed) or refund refused.</source>
+        <translation>用法：qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [选项]
+
+qpos 收银台的命令行工具，供 IT 人员和脚本使用。它与收银台使用相同的
+配置和订单数据库。详见 docs/qposctl.md。
+
+全局选项：
+  -c, --config FILE  在 /etc/qpos/qpos.ini 和用户的 qpos.ini 之后读取 FILE
+  --sandbox          演示门店：使用沙箱默认值，只读取 --config FILE
+  --verbose          同时将日志输出到 stderr
+  -h, --help         此帮助；“qposctl COMMAND --help”显示命令的选项
+  --version          版本号
+
+命令：
+  charge    通过二维码收款，并可等待付款结果
+  orders    列出订单（默认为今天）
+  order     显示一个订单及其历史记录
+  refund    为已支付的订单退款（需要店长密码）
+  recover   处理之前运行遗留的所有未完成订单
+  doctor    检查配置、密钥、数据库、员工和支付机构
+  staff     添加、列出或删除员工
+  sandbox   运行模拟支付机构（同 qpos-sandbox）
+
+退出码：0 完成（charge：已支付），1 出错，2 用法错误，
+3 未支付（已取消、已过期、支付失败）或退款被拒绝。</translation>
+    </message>
+    <message>
+        <source>%1: %2 does not exist. Install the file there (owned by the service user, chmod 600) or correct the path.</source>
+        <translation>%1：%2 不存在。请将文件安装到该位置（所有者为服务用户，chmod 600），或更正路径。</translation>
+    </message>
+    <message>
+        <source>%1: %2 does not exist. Install the file there or correct the path.</source>
+        <translation>%1：%2 不存在。请将文件安装到该位置，或更正路径。</translation>
+    </message>
+    <message>
+        <source>%1: %2 has mode %3, so other users may read it and the till refuses it. Run: chmod 600 %2</source>
+        <translation>%1：%2 的权限为 %3，其他用户可以读取，收银台拒绝使用。请运行：chmod 600 %2</translation>
+    </message>
+    <message>
+        <source>%1: %2 holds a %3-bit RSA private key, mode %4.</source>
+        <translation>%1：%2 中是 %3 位 RSA 私钥，权限 %4。</translation>
+    </message>
+    <message>
+        <source>%1: %2 holds a %3-bit RSA public key.</source>
+        <translation>%1：%2 中是 %3 位 RSA 公钥。</translation>
+    </message>
+    <message>
+        <source>%1: %2 holds %3 certificate(s).</source>
+        <translation>%1：%2 中有 %3 个证书。</translation>
+    </message>
+    <message>
+        <source>[alipay] alipay_public_key is the public key of the app&apos;s own private key, not Alipay&apos;s. Copy the &quot;Alipay public key&quot; (支付宝公钥) from Alipay&apos;s console into %1.</source>
+        <translation>[alipay] alipay_public_key 是应用自己私钥对应的公钥，而不是支付宝公钥。请从支付宝控制台复制“支付宝公钥”到 %1。</translation>
+    </message>
+    <message>
+        <source>%1: %2 holds %3 characters; the APIv3 key has exactly 32. Copy it again from the merchant platform.</source>
+        <translation>%1：%2 中有 %3 个字符；APIv3 密钥恰好为 32 个字符。请从商户平台重新复制。</translation>
+    </message>
+    <message>
+        <source>%1: %2 holds a 32-character key, mode %3.</source>
+        <translation>%1：%2 中是 32 个字符的密钥，权限 %3。</translation>
+    </message>
+    <message>
+        <source>No staff is set up: nobody can sign in at the till and no refund can be approved. Add a manager: qposctl staff add --id ID --name NAME --role manager</source>
+        <translation>未设置员工：无人能登录收银台，也无人能授权退款。请添加店长：qposctl staff add --id ID --name NAME --role manager</translation>
+    </message>
+    <message>
+        <source>%1 staff but no manager: no refund can be approved. Add one with qposctl staff add ... --role manager</source>
+        <translation>有 %1 名员工，但没有店长：无人能授权退款。请用 qposctl staff add ... --role manager 添加店长</translation>
+    </message>
+    <message>
+        <source>%1 staff, %2 of them managers.</source>
+        <translation>%1 名员工，其中 %2 名店长。</translation>
+    </message>
+    <message>
+        <source>No configuration file: the defaults apply.</source>
+        <translation>没有配置文件：使用默认值。</translation>
+    </message>
+    <message>
+        <source>No configuration file was read (searched: %1).</source>
+        <translation>未读取任何配置文件（已查找：%1）。</translation>
+    </message>
+    <message>
+        <source>Read %1.</source>
+        <translation>已读取 %1。</translation>
+    </message>
+    <message>
+        <source>The configuration is valid (sandbox mode: the demo shop).</source>
+        <translation>配置有效（沙箱模式：演示门店）。</translation>
+    </message>
+    <message>
+        <source>The configuration is valid.</source>
+        <translation>配置有效。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist yet; the till creates it at its first start (&quot;qposctl staff add&quot; does too).</source>
+        <translation>%1 尚不存在；收银台首次启动时会创建它（“qposctl staff add”也会）。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist and this user cannot create it: make %2 writable for the service user, or set [database] path.</source>
+        <translation>%1 不存在，且当前用户无法创建：请让服务用户可写入 %2，或设置 [database] path。</translation>
+    </message>
+    <message>
+        <source>%1 has schema version %2, made by a newer qpos (this one knows up to %3). Install the newer qpos.</source>
+        <translation>%1 的结构版本为 %2，由较新版本的 qpos 创建（本程序最高支持 %3）。请安装较新版本的 qpos。</translation>
+    </message>
+    <message>
+        <source>%1: the integrity check could not run. Keep the file (it may hold orders) and contact support.</source>
+        <translation>%1：无法运行完整性检查。请保留该文件（其中可能有订单）并联系技术支持。</translation>
+    </message>
+    <message>
+        <source>%1 is damaged (integrity check: %2). Stop the till, keep a copy of the file and contact support.</source>
+        <translation>%1 已损坏（完整性检查：%2）。请停止收银台，保留该文件的副本并联系技术支持。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be written: %2. Check the permissions of the file and its directory (and free disk space).</source>
+        <translation>无法写入 %1：%2。请检查该文件及其目录的权限（以及磁盘剩余空间）。</translation>
+    </message>
+    <message>
+        <source>%1 has schema version %2; the till upgrades it to %3 at its next start.</source>
+        <translation>%1 的结构版本为 %2；收银台下次启动时会将其升级到 %3。</translation>
+    </message>
+    <message>
+        <source>%1: schema version %2, integrity check passed, writable.</source>
+        <translation>%1：结构版本 %2，完整性检查通过，可写入。</translation>
+    </message>
+    <message>
+        <source>%1 is writable.</source>
+        <translation>%1 可写入。</translation>
+    </message>
+    <message>
+        <source>%1 is not a directory this user can write: fix its permissions or set [log] dir.</source>
+        <translation>%1 不是当前用户可写入的目录：请修正其权限或设置 [log] dir。</translation>
+    </message>
+    <message>
+        <source>%1 will be created at the first start.</source>
+        <translation>%1 将在首次启动时创建。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist and this user cannot create it: create it for the service user or set [log] dir.</source>
+        <translation>%1 不存在，且当前用户无法创建：请为服务用户创建该目录，或设置 [log] dir。</translation>
+    </message>
+    <message>
+        <source>%1: no answer within %2 s. Check the network and the gateway URL.</source>
+        <translation>%1：%2 秒内无应答。请检查网络和网关地址。</translation>
+    </message>
+    <message>
+        <source>Checks the configuration, the key files and their permissions, the order database, the staff, the log directory and that every enabled payment provider can be reached and accepts the keys (one harmless query of an order number never used). Prints one line per check: OK, WARN or FAIL with what to do. Changes nothing.
+Exit codes: 0 no failure, 1 at least one FAIL, 2 wrong usage.</source>
+        <translation>检查配置、密钥文件及其权限、订单数据库、员工、日志目录，以及每个已启用的支付机构能否连接并接受密钥（查询一个从未使用过的订单号，不会产生影响）。每项检查输出一行：OK、WARN 或 FAIL，并说明该怎么做。不做任何修改。
+退出码：0 无失败，1 至少一项 FAIL，2 用法错误。</translation>
+    </message>
+    <message>
+        <source>Do not contact the payment providers.</source>
+        <translation>不连接支付机构。</translation>
+    </message>
+    <message>
+        <source>Sandbox mode: the till uses its built-in simulated providers; there is nothing to reach.</source>
+        <translation>沙箱模式：收银台使用内置的模拟支付机构，无需连接。</translation>
+    </message>
+    <message>
+        <source>No payment channel is enabled: set [alipay] enabled = true with its keys (docs/config.md).</source>
+        <translation>未启用任何支付渠道：请设置 [alipay] enabled = true 并配置其密钥（docs/config.md）。</translation>
+    </message>
+    <message>
+        <source>Not checked (--offline).</source>
+        <translation>未检查（--offline）。</translation>
+    </message>
+    <message>
+        <source>Not checked: correct the configuration first.</source>
+        <translation>未检查：请先更正配置。</translation>
+    </message>
+    <message>
+        <source>Not checked: correct the key files first.</source>
+        <translation>未检查：请先更正密钥文件。</translation>
+    </message>
+    <message>
+        <source>%1 failed, %2 warnings, %3 checks.</source>
+        <translation>%1 项失败，%2 项警告，共 %3 项检查。</translation>
+    </message>
+    <message>
+        <source>Order:</source>
+        <translation>订单号：</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>支付渠道：</translation>
+    </message>
+    <message>
+        <source>Amount:</source>
+        <translation>金额：</translation>
+    </message>
+    <message>
+        <source>Refunded:</source>
+        <translation>已退款：</translation>
+    </message>
+    <message>
+        <source>Subject:</source>
+        <translation>订单标题：</translation>
+    </message>
+    <message>
+        <source>Provider trade:</source>
+        <translation>支付机构交易号：</translation>
+    </message>
+    <message>
+        <source>Store/terminal:</source>
+        <translation>门店/终端：</translation>
+    </message>
+    <message>
+        <source>Cashier:</source>
+        <translation>收银员：</translation>
+    </message>
+    <message>
+        <source>Created:</source>
+        <translation>创建时间：</translation>
+    </message>
+    <message>
+        <source>Updated:</source>
+        <translation>更新时间：</translation>
+    </message>
+    <message>
+        <source>Paid:</source>
+        <translation>支付时间：</translation>
+    </message>
+    <message>
+        <source>Item:</source>
+        <translation>商品：</translation>
+    </message>
+    <message>
+        <source>History:</source>
+        <translation>历史记录：</translation>
+    </message>
+    <message>
+        <source>Refunds:</source>
+        <translation>退款记录：</translation>
+    </message>
+    <message>
+        <source>Shows one order with its history (every state change, who or what made it, and the provider&apos;s fields) and its refunds.</source>
+        <translation>显示一个订单及其历史记录（每次状态变更、由谁或什么引起，以及支付机构的字段）和退款记录。</translation>
+    </message>
+    <message>
+        <source>Give exactly one order number.</source>
+        <translation>请只提供一个订单号。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an order number (at most 64 letters, digits and underscores).</source>
+        <translation>“%1”不是订单号（最多 64 个字母、数字和下划线）。</translation>
+    </message>
+    <message>
+        <source>ORDER</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <source>CREATED</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>CHANNEL</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>AMOUNT</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>REFUNDED</source>
+        <translation>已退金额</translation>
+    </message>
+    <message>
+        <source>STATE</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>%1 orders; %2 paid: %3 yuan, refunded %4, net %5.</source>
+        <translation>共 %1 笔订单；%2 笔已支付：%3 元，已退款 %4，净收 %5。</translation>
+    </message>
+    <message>
+        <source>Lists orders, newest first: today&apos;s by default. Dates are China calendar dates (yyyy-MM-dd, &quot;today&quot; or &quot;yesterday&quot;), both inclusive. Reads the database only: safe while the till runs.</source>
+        <translation>列出订单，最新的在前：默认为今天的订单。日期为中国日历日期（yyyy-MM-dd、“today”或“yesterday”），包含起止两天。只读取数据库：收银台运行时也可安全使用。</translation>
+    </message>
+    <message>
+        <source>First day (default: --to, or today).</source>
+        <translation>起始日期（默认：--to 的值，或今天）。</translation>
+    </message>
+    <message>
+        <source>Last day (default: today).</source>
+        <translation>结束日期（默认：今天）。</translation>
+    </message>
+    <message>
+        <source>Only orders in this state: created, pending, unknown, paid, partially_refunded, refunded, cancelled, failed, or &quot;open&quot; (created, pending, unknown). Repeatable, or comma-separated.</source>
+        <translation>只显示此状态的订单：created、pending、unknown、paid、partially_refunded、refunded、cancelled、failed，或“open”（created、pending、unknown）。可重复使用，或用逗号分隔。</translation>
+    </message>
+    <message>
+        <source>Only this channel: alipay or wechat.</source>
+        <translation>只显示此渠道：alipay 或 wechat。</translation>
+    </message>
+    <message>
+        <source>Only orders whose number contains TEXT (or whose provider trade number is TEXT).</source>
+        <translation>只显示订单号包含 TEXT（或支付机构交易号为 TEXT）的订单。</translation>
+    </message>
+    <message>
+        <source>At most N orders (default: all).</source>
+        <translation>最多 N 笔订单（默认：全部）。</translation>
+    </message>
+    <message>
+        <source>Dates are written yyyy-MM-dd (or today, yesterday).</source>
+        <translation>日期格式为 yyyy-MM-dd（或 today、yesterday）。</translation>
+    </message>
+    <message>
+        <source>--from is after --to.</source>
+        <translation>--from 晚于 --to。</translation>
+    </message>
+    <message>
+        <source>Unknown state &quot;%1&quot;.</source>
+        <translation>未知状态“%1”。</translation>
+    </message>
+    <message>
+        <source>--limit takes a number from 1.</source>
+        <translation>--limit 的值为大于等于 1 的数字。</translation>
+    </message>
+    <message>
+        <source>The order database %1 does not exist yet: no orders.</source>
+        <translation>订单数据库 %1 尚不存在：没有订单。</translation>
+    </message>
+    <message>
+        <source>Settles every order and refund left open by an earlier run (a till or qposctl that was stopped, crashed or lost power), by asking the provider, as the till does when it starts. Do not run it against the database of a till that is open: the till&apos;s own open payments would be settled under it.
+Exit codes: 0 nothing left open, 1 some orders are still open (the provider could not be asked; run it again later) or an error.</source>
+        <translation>向支付机构查询并处理之前运行（收银台或 qposctl 被停止、崩溃或断电）遗留的所有未完成订单和退款，与收银台启动时的处理相同。不要对正在运行的收银台的数据库执行此命令：否则会在收银台不知情的情况下处理它正在进行的支付。
+退出码：0 没有遗留未完成项，1 仍有订单未完成（无法查询支付机构，请稍后再运行）或出错。</translation>
+    </message>
+    <message>
+        <source>Recovery: %1 open orders and refunds examined, %2 settled, %3 still open.</source>
+        <translation>恢复：已检查 %1 笔未完成订单和退款，%2 笔已处理，%3 笔仍未完成。</translation>
+    </message>
+    <message>
+        <source>Some orders are still open because the provider could not be asked. Run &quot;qposctl recover&quot; again later (&quot;qposctl doctor&quot; checks the connection).</source>
+        <translation>由于无法查询支付机构，仍有订单未完成。请稍后再次运行“qposctl recover”（“qposctl doctor”可检查连接）。</translation>
+    </message>
+    <message>
+        <source>Refunds part or all of a paid order, approved by a manager&apos;s PIN (from --pin, the environment variable QPOS_MANAGER_PIN, or standard input; prefer the latter two: other users can see command lines). When the outcome is not known (exit 1), do not refund again: &quot;qposctl recover&quot; settles the open refund under its own request number, which never refunds twice.
+Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usage.</source>
+        <translation>为已支付订单部分或全额退款，须店长密码授权（来自 --pin、环境变量 QPOS_MANAGER_PIN 或标准输入；建议用后两种：其他用户能看到命令行）。结果未知时（退出码 1）不要重复退款：“qposctl recover”会用原退款请求号处理未完成的退款，绝不会重复退款。
+退出码：0 已退款，3 被拒绝，1 出错或结果暂未知，2 用法错误。</translation>
+    </message>
+    <message>
+        <source>Amount to give back, in yuan.</source>
+        <translation>退款金额，单位为元。</translation>
+    </message>
+    <message>
+        <source>Why (kept with the refund, sent to the provider).</source>
+        <translation>退款原因（随退款保存，并发送给支付机构）。</translation>
+    </message>
+    <message>
+        <source>The manager&apos;s PIN.</source>
+        <translation>店长密码。</translation>
+    </message>
+    <message>
+        <source>--amount is required, in yuan.</source>
+        <translation>必须提供 --amount，单位为元。</translation>
+    </message>
+    <message>
+        <source>--reason takes at most 256 characters.</source>
+        <translation>--reason 最多 256 个字符。</translation>
+    </message>
+    <message>
+        <source>Manager PIN:</source>
+        <translation>店长密码：</translation>
+    </message>
+    <message>
+        <source>A manager PIN is needed: --pin, QPOS_MANAGER_PIN or standard input.</source>
+        <translation>需要店长密码：--pin、QPOS_MANAGER_PIN 或标准输入。</translation>
+    </message>
+    <message>
+        <source>No staff is set up, so no manager can approve a refund. Add one with &quot;qposctl staff add --role manager ...&quot;.</source>
+        <translation>未设置员工，因此没有店长能授权退款。请用“qposctl staff add --role manager ...”添加店长。</translation>
+    </message>
+    <message>
+        <source>Refunded %1 of order %2 (refund request %3), approved by %4.</source>
+        <translation>已为订单 %2 退款 %1（退款请求号 %3），由 %4 授权。</translation>
+    </message>
+    <message>
+        <source>Order state: %1; refunded in total %2 of %3.</source>
+        <translation>订单状态：%1；累计已退款 %2，订单金额 %3。</translation>
+    </message>
+    <message>
+        <source>The refund&apos;s outcome is not known yet; &quot;qposctl recover&quot; (or the till&apos;s next start) settles it with the same request number.</source>
+        <translation>退款结果暂未知；“qposctl recover”（或收银台下次启动时）会用同一退款请求号处理。</translation>
+    </message>
+    <message>
+        <source>Manages the till&apos;s staff: cashiers sign in with their PIN; a manager&apos;s PIN approves refunds, settings and reports.
+  staff add --id ID --name NAME --role cashier|manager [--pin PIN]
+      adds a member, or changes an existing one (its PIN only when one is given);
+      the PIN (4 to 12 digits) comes from --pin, QPOS_STAFF_PIN or standard input
+  staff list [--json]
+  staff remove ID</source>
+        <translation>管理收银台员工：收银员用自己的密码登录；店长密码用于授权退款、设置和报表。
+  staff add --id ID --name NAME --role cashier|manager [--pin PIN]
+      添加员工，或修改已有员工（仅在提供密码时修改其密码）；
+      密码（4 到 12 位数字）来自 --pin、QPOS_STAFF_PIN 或标准输入
+  staff list [--json]
+  staff remove ID</translation>
+    </message>
+    <message>
+        <source>Staff id: 1 to 16 letters or digits.</source>
+        <translation>员工编号：1 到 16 个字母或数字。</translation>
+    </message>
+    <message>
+        <source>Display name.</source>
+        <translation>显示名称。</translation>
+    </message>
+    <message>
+        <source>cashier or manager.</source>
+        <translation>cashier 或 manager。</translation>
+    </message>
+    <message>
+        <source>The PIN, 4 to 12 digits (prefer QPOS_STAFF_PIN or standard input).</source>
+        <translation>密码，4 到 12 位数字（建议使用 QPOS_STAFF_PIN 或标准输入）。</translation>
+    </message>
+    <message>
+        <source>--id, --name and --role are required.</source>
+        <translation>必须提供 --id、--name 和 --role。</translation>
+    </message>
+    <message>
+        <source>--role is cashier or manager.</source>
+        <translation>--role 的值为 cashier 或 manager。</translation>
+    </message>
+    <message>
+        <source>PIN for %1 (4 to 12 digits):</source>
+        <translation>%1 的密码（4 到 12 位数字）：</translation>
+    </message>
+    <message>
+        <source>A new member needs a PIN: --pin, QPOS_STAFF_PIN or standard input.</source>
+        <translation>新员工需要密码：--pin、QPOS_STAFF_PIN 或标准输入。</translation>
+    </message>
+    <message>
+        <source>Added %1 (%2, %3).</source>
+        <translation>已添加 %1（%2，%3）。</translation>
+    </message>
+    <message>
+        <source>Updated %1 (%2, %3).</source>
+        <translation>已更新 %1（%2，%3）。</translation>
+    </message>
+    <message>
+        <source>No staff. Add a manager with &quot;qposctl staff add --id ID --name NAME --role manager&quot;.</source>
+        <translation>没有员工。请用“qposctl staff add --id ID --name NAME --role manager”添加店长。</translation>
+    </message>
+    <message>
+        <source>Give exactly one staff id.</source>
+        <translation>请只提供一个员工编号。</translation>
+    </message>
+    <message>
+        <source>Removed %1.</source>
+        <translation>已删除 %1。</translation>
+    </message>
+    <message>
+        <source>Usage: qposctl [global options] staff add|list|remove ...</source>
+        <translation>用法：qposctl [全局选项] staff add|list|remove ...</translation>
+    </message>
+    <message>
+        <source>staff needs an action: add, list or remove.</source>
+        <translation>staff 需要指定操作：add、list 或 remove。</translation>
+    </message>
+    <message>
+        <source>Unknown staff action &quot;%1&quot;: use add, list or remove.</source>
+        <translation>未知的 staff 操作“%1”：请使用 add、list 或 remove。</translation>
+    </message>
+    <message>
+        <source>The order database %1 does not exist yet (the till creates it at its first start).</source>
+        <translation>订单数据库 %1 尚不存在（收银台首次启动时会创建）。</translation>
+    </message>
+    <message>
+        <source>Demo shop: to play the customer who pays, run: curl -X POST %1/sandbox/alipay/trades/%2/pay</source>
+        <translation>演示门店：如要模拟顾客付款，请运行：curl -X POST %1/sandbox/alipay/trades/%2/pay</translation>
+    </message>
+    <message>
+        <source>  %1  %2 -&gt; %3  by %4 (%5)</source>
+        <translation>  %1  %2 -&gt; %3  来源 %4（%5）</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::gateway::GatewayProbe</name>
+    <message>
+        <source>%1 refused the till&apos;s signature: the private key in %2 does not match the public key registered at %1. Upload the public key that belongs to this private key in %1&apos;s console, or configure the private key that belongs to the registered public key.</source>
+        <translation>%1拒绝了收银台的签名：%2 中的私钥与在%1登记的公钥不匹配。请在%1控制台上传与此私钥对应的公钥，或配置与已登记公钥对应的私钥。</translation>
+    </message>
+    <message>
+        <source>%1 does not know this app: check %2.</source>
+        <translation>%1无法识别该应用：请检查 %2。</translation>
+    </message>
+    <message>
+        <source>%1 accepted the till&apos;s signature and its answer verified with %2.</source>
+        <translation>%1已接受收银台的签名，其应答已通过 %2 验签。</translation>
+    </message>
+    <message>
+        <source>%1 accepted the till&apos;s signature.</source>
+        <translation>%1已接受收银台的签名。</translation>
+    </message>
+    <message>
+        <source>%1 answered but refused the query: %2</source>
+        <translation>%1已应答，但拒绝了查询：%2</translation>
+    </message>
+    <message>
+        <source>%1 cannot be reached: %2 Check the network, proxy and firewall, and the gateway URL.</source>
+        <translation>无法连接%1：%2 请检查网络、代理和防火墙，以及网关地址。</translation>
+    </message>
+    <message>
+        <source>%1 answered, but its answer did not verify with %2: the %1 public key is wrong. Copy %1&apos;s public key again from %1&apos;s console (not the app&apos;s own public key).</source>
+        <translation>%1已应答，但应答未能通过 %2 验签：%1公钥有误。请从%1控制台重新复制%1公钥（不是应用自己的公钥）。</translation>
+    </message>
+    <message>
+        <source>%1 refused the request: %2</source>
+        <translation>%1拒绝了请求：%2</translation>
+    </message>
+    <message>
+        <source>%1 answered, but the answer says nothing about the keys: %2 Try again later.</source>
+        <translation>%1已应答，但应答无法说明密钥是否正确：%2 请稍后再试。</translation>
     </message>
 </context>
 <context>
     <name>qpos::money</name>
     <message>
         <source>Amount</source>
-        <translation type="unfinished"></translation>
+        <translation>金额</translation>
     </message>
     <message>
         <source>%1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2</translation>
     </message>
     <message>
         <source>enter an amount such as 12.34</source>
-        <translation type="unfinished"></translation>
+        <translation>请输入金额，例如 12.34</translation>
     </message>
     <message>
         <source>remove the spaces from the amount</source>
-        <translation type="unfinished"></translation>
+        <translation>请去掉金额中的空格</translation>
     </message>
     <message>
         <source>a negative amount is not allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>金额不能为负数</translation>
     </message>
     <message>
         <source>write the amount without a &apos;+&apos; sign</source>
-        <translation type="unfinished"></translation>
+        <translation>金额前不要加“+”号</translation>
     </message>
     <message>
         <source>write the amount as plain digits, such as 12.34, not in exponent form</source>
-        <translation type="unfinished"></translation>
+        <translation>请用普通数字写金额，例如 12.34，不要用科学计数法</translation>
     </message>
     <message>
         <source>write the amount without thousands separators</source>
-        <translation type="unfinished"></translation>
+        <translation>金额中不要使用千位分隔符</translation>
     </message>
     <message>
         <source>only the digits 0-9 and one decimal point are allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>只能使用数字 0-9 和一个小数点</translation>
     </message>
     <message>
         <source>only one decimal point is allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>只能有一个小数点</translation>
     </message>
     <message>
         <source>write a digit before the decimal point, such as 0.50</source>
-        <translation type="unfinished"></translation>
+        <translation>小数点前要有数字，例如 0.50</translation>
     </message>
     <message>
         <source>write a digit after the decimal point, or leave the point out</source>
-        <translation type="unfinished"></translation>
+        <translation>小数点后要有数字，或者去掉小数点</translation>
     </message>
     <message>
         <source>at most two decimals (fen) are allowed</source>
-        <translation type="unfinished"></translation>
+        <translation>最多两位小数（精确到分）</translation>
     </message>
     <message>
         <source>remove the leading zeros</source>
-        <translation type="unfinished"></translation>
+        <translation>请去掉开头多余的 0</translation>
     </message>
     <message>
         <source>the largest amount allowed is %1</source>
-        <translation type="unfinished"></translation>
+        <translation>允许的最大金额为 %1</translation>
     </message>
     <message>
         <source>the amount must be at least 0.01</source>
-        <translation type="unfinished"></translation>
+        <translation>金额至少为 0.01</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::qr::QrCode</name>
+    <message>
+        <source>The payment link cannot be shown as a QR code (it is empty or longer than 2048 bytes). Cancel and charge again; if it happens again, contact support.</source>
+        <translation>无法将支付链接显示为二维码（链接为空或超过 2048 字节）。请取消后重新收款；如再次出现，请联系技术支持。</translation>
+    </message>
+    <message>
+        <source>The QR code could not be made. Cancel and charge again; if it happens again, contact support.</source>
+        <translation>无法生成二维码。请取消后重新收款；如再次出现，请联系技术支持。</translation>
     </message>
 </context>
 <context>
     <name>qpos::sandbox::AlipaySimulator</name>
     <message>
         <source>An app needs an app_id of at most 32 characters and an RSA public key.</source>
-        <translation type="unfinished"></translation>
+        <translation>应用需要不超过 32 个字符的 app_id 和一个 RSA 公钥。</translation>
     </message>
     <message>
         <source>No Alipay order %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有支付宝订单 %1。</translation>
     </message>
     <message>
         <source>Several apps have an order %1; name the app_id.</source>
-        <translation type="unfinished"></translation>
+        <translation>多个应用都有订单 %1；请指定 app_id。</translation>
     </message>
     <message>
         <source>No Alipay order has that QR code.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有支付宝订单使用该二维码。</translation>
     </message>
 </context>
 <context>
     <name>qpos::sandbox::FaultRule</name>
     <message>
         <source>The fault is not valid: %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>故障定义无效：%1。</translation>
     </message>
 </context>
 <context>
     <name>qpos::sandbox::GbkCodec</name>
     <message>
         <source>The text is not valid GBK.</source>
-        <translation type="unfinished"></translation>
+        <translation>文本不是有效的 GBK。</translation>
     </message>
 </context>
 <context>
     <name>qpos::sandbox::KeyFile</name>
     <message>
         <source>Cannot write the key file %1: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入密钥文件 %1：%2。</translation>
     </message>
     <message>
         <source>The key file %1 can be read by other users. Run &quot;chmod 600 %1&quot; and start again.</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥文件 %1 可被其他用户读取。请运行“chmod 600 %1”后重新启动。</translation>
     </message>
     <message>
         <source>Cannot read the key file %1: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取密钥文件 %1：%2。</translation>
     </message>
     <message>
         <source>The key file %1 is not usable: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>密钥文件 %1 不可用：%2</translation>
     </message>
     <message>
         <source>Cannot create the key directory %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法创建密钥目录 %1。</translation>
     </message>
 </context>
 <context>
     <name>qpos::sandbox::SandboxServer</name>
     <message>
         <source>The sandbox cannot listen on %1 port %2; is another program using it?</source>
-        <translation type="unfinished"></translation>
+        <translation>沙箱无法监听 %1 的端口 %2；是否有其他程序正在使用？</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::sandbox::SandboxShop</name>
+    <message>
+        <source>The demo shop did not start within %1 seconds. Close other programs and start the till again.</source>
+        <translation>演示门店未能在 %1 秒内启动。请关闭其他程序后重新启动收银台。</translation>
     </message>
 </context>
 <context>
     <name>qpos::sandbox::ZipArchive</name>
     <message>
         <source>The zip archive could not be %1: %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>zip 压缩包操作失败（%1）：%2。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::till</name>
+    <message>
+        <source>No payment channel is enabled. Set [alipay] enabled = true (with its keys) in the configuration, or start the demo shop with --sandbox.</source>
+        <translation>未启用任何支付渠道。请在配置中设置 [alipay] enabled = true（并配置密钥），或用 --sandbox 启动演示门店。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::till::TillService</name>
+    <message>
+        <source>The till is not ready: the order database is not open. Restart qpos; if it happens again, run &apos;qposctl doctor&apos;.</source>
+        <translation>收银台未就绪：订单数据库未打开。请重启 qpos；如再次出现，请运行“qposctl doctor”。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::AmountEntry</name>
+    <message>
+        <source>&amp;Amount (yuan)</source>
+        <translation>金额（元）(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ItemLinesEditor</name>
+    <message>
+        <source>&amp;Item</source>
+        <translation>商品(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Qty</source>
+        <translation>数量(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Unit price</source>
+        <translation>单价(&amp;U)</translation>
+    </message>
+    <message>
+        <source>Item name</source>
+        <translation>商品名称</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>小计</translation>
+    </message>
+    <message>
+        <source>Remove line</source>
+        <translation>删除此行</translation>
+    </message>
+    <message>
+        <source>Remove the selected line (Delete)</source>
+        <translation>删除选中的行（Delete）</translation>
+    </message>
+    <message>
+        <source>Type the item&apos;s name.</source>
+        <translation>请输入商品名称。</translation>
+    </message>
+    <message>
+        <source>A sale holds at most %1 lines.</source>
+        <translation>一笔交易最多 %1 行商品。</translation>
+    </message>
+    <message>
+        <source>The total would be more than the largest amount allowed (%1).</source>
+        <translation>合计将超过允许的最大金额（%1）。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::Keypad</name>
+    <message>
+        <source>Delete the last digit (Backspace)</source>
+        <translation>删除最后一位（Backspace）</translation>
+    </message>
+    <message>
+        <source>Backspace</source>
+        <translation>退格</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Clear the amount (Esc)</source>
+        <translation>清除金额（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::LoginPanel</name>
+    <message>
+        <source>Log in to sell</source>
+        <translation>请登录后收款</translation>
+    </message>
+    <message>
+        <source>No staff is set up on this till yet, so nobody can log in. IT: add a cashier and a manager with &quot;qposctl staff add --id ID --name NAME --role cashier|manager&quot;, then restart qpos.</source>
+        <translation>本收银台尚未设置任何员工，因此无人能登录。IT 人员：请用“qposctl staff add --id ID --name NAME --role cashier|manager”添加收银员和店长，然后重启 qpos。</translation>
+    </message>
+    <message>
+        <source>&amp;Who are you?</source>
+        <translation>选择您的姓名(&amp;W)</translation>
+    </message>
+    <message>
+        <source>&amp;PIN</source>
+        <translation>密码(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>Demo shop: log in as cashier 1001 with PIN 1234, or as manager 9001 with PIN 9999.</source>
+        <translation>演示门店：收银员 1001 密码 1234，店长 9001 密码 9999。</translation>
+    </message>
+    <message>
+        <source>%1  (%2) · %3</source>
+        <translation>%1  (%2) · %3</translation>
+    </message>
+    <message>
+        <source>Checking the PIN…</source>
+        <translation>正在验证密码…</translation>
+    </message>
+    <message>
+        <source>Choose your name first.</source>
+        <translation>请先选择您的姓名。</translation>
+    </message>
+    <message>
+        <source>Type your PIN (4 to 12 digits).</source>
+        <translation>请输入密码（4 到 12 位数字）。</translation>
     </message>
 </context>
 <context>
     <name>qpos::ui::MainWindow</name>
     <message>
         <source>qpos — %1</source>
-        <translation type="unfinished"></translation>
+        <translation>qpos — %1</translation>
     </message>
     <message>
-        <source>SANDBOX — simulated payments, no real money</source>
-        <translation type="unfinished"></translation>
+        <source>qpos — %1 — SANDBOX</source>
+        <translation>qpos — %1 — 沙箱</translation>
     </message>
     <message>
-        <source>%1 · store %2 · terminal %3</source>
-        <translation type="unfinished"></translation>
+        <source>Back to the sale  (Esc)</source>
+        <translation>返回收银  (Esc)</translation>
     </message>
     <message>
-        <source>Today&apos;s takings</source>
-        <translation type="unfinished"></translation>
+        <source>Payment in progress…</source>
+        <translation>正在收款…</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <source>&amp;Till</source>
+        <translation>收银台(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Sale screen</source>
+        <translation>收银界面(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Log out</source>
+        <translation>退出登录(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Manager</source>
+        <translation>店长(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Orders and refunds</source>
+        <translation>订单与退款(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Orders  (F5)</source>
+        <translation>订单  (F5)</translation>
+    </message>
+    <message>
+        <source>Log out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <source>The till cannot take payments.</source>
+        <translation>收银台无法收款。</translation>
+    </message>
+    <message>
+        <source>… and %1 more (see Orders).</source>
+        <translation>…… 另有 %1 条（见订单）。</translation>
+    </message>
+    <message>
+        <source>No payment channel is enabled in the configuration: nothing can be charged. IT: enable [alipay] in qpos.ini.</source>
+        <translation>配置中未启用任何支付渠道，无法收款。IT 人员：请在 qpos.ini 中启用 [alipay]。</translation>
+    </message>
+    <message>
+        <source>Ready. Log in with your PIN.</source>
+        <translation>已就绪。请输入密码登录。</translation>
+    </message>
+    <message>
+        <source>Wrong PIN. Try again.</source>
+        <translation>密码错误，请重试。</translation>
+    </message>
+    <message>
+        <source>Ready to sell.</source>
+        <translation>可以收款了。</translation>
+    </message>
+    <message>
+        <source>Logged out. Log in with your PIN.</source>
+        <translation>已退出登录。请输入密码登录。</translation>
+    </message>
+    <message>
+        <source>Open the till&apos;s settings.</source>
+        <translation>授权打开收银台设置。</translation>
+    </message>
+    <message>
+        <source>Settings saved. They take effect when qpos starts again.</source>
+        <translation>设置已保存，重新启动 qpos 后生效。</translation>
+    </message>
+    <message>
+        <source>Sale</source>
+        <translation>消费</translation>
+    </message>
+    <message>
+        <source>Last sale: %1 paid with %2 (order %3).</source>
+        <translation>上一笔：%1 已通过%2支付（订单 %3）。</translation>
+    </message>
+    <message>
+        <source>Last payment: %1 — %2 (order %3).</source>
+        <translation>上一笔：%1 — %2（订单 %3）。</translation>
+    </message>
+    <message>
+        <source>Open orders from the last run were checked with the provider at start-up: %1 looked at, %2 settled, %3 still open (checked again later).</source>
+        <translation>启动时已向支付机构核实上次运行遗留的未完成订单：共检查 %1 笔，%2 笔已处理，%3 笔仍未完成（稍后将再次核实）。</translation>
+    </message>
+    <message>
+        <source>No staff set up yet: nobody can log in.</source>
+        <translation>尚未设置员工：无人能登录。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ManagerPinDialog</name>
+    <message>
+        <source>Manager approval</source>
+        <translation>店长授权</translation>
+    </message>
+    <message>
+        <source>Manager &amp;PIN:</source>
+        <translation>店长密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>授权</translation>
+    </message>
+    <message>
+        <source>Enter the manager&apos;s PIN (4 to 12 digits).</source>
+        <translation>请输入店长密码（4 到 12 位数字）。</translation>
+    </message>
+    <message>
+        <source>This PIN is not a manager&apos;s. A manager must approve this.</source>
+        <translation>这不是店长密码。此操作须由店长授权。</translation>
+    </message>
+    <message>
+        <source>The PIN could not be checked: %1</source>
+        <translation>无法验证密码：%1</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::NoticeBar</name>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::OrderDetailDialog</name>
+    <message>
+        <source>Order %1</source>
+        <translation>订单 %1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>Order number:</source>
+        <translation>订单号：</translation>
+    </message>
+    <message>
+        <source>State:</source>
+        <translation>状态：</translation>
+    </message>
+    <message>
+        <source>Channel:</source>
+        <translation>支付渠道：</translation>
+    </message>
+    <message>
+        <source>Amount:</source>
+        <translation>金额：</translation>
+    </message>
+    <message>
+        <source>Refunded:</source>
+        <translation>已退款：</translation>
+    </message>
+    <message>
+        <source>Subject:</source>
+        <translation>订单标题：</translation>
+    </message>
+    <message>
+        <source>Provider&apos;s trade number:</source>
+        <translation>支付机构交易号：</translation>
+    </message>
+    <message>
+        <source>Store / terminal:</source>
+        <translation>门店 / 终端：</translation>
+    </message>
+    <message>
+        <source>Cashier:</source>
+        <translation>收银员：</translation>
+    </message>
+    <message>
+        <source>Created:</source>
+        <translation>创建时间：</translation>
+    </message>
+    <message>
+        <source>Paid:</source>
+        <translation>支付时间：</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>商品明细</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>商品</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <source>Line total</source>
+        <translation>小计</translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation>历史记录</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>变更</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>操作人</translation>
+    </message>
+    <message>
+        <source>Refunded total</source>
+        <translation>累计退款</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Select a change above to see the provider&apos;s fields that decided it.</source>
+        <translation>选择上方的一条变更，可查看决定该变更的支付机构字段。</translation>
+    </message>
+    <message>
+        <source>&amp;Refund…</source>
+        <translation>退款(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>The order could not be loaded: %1</source>
+        <translation>无法加载订单：%1</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>%1 yuan</source>
+        <translation>%1 元</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>not known yet</source>
+        <translation>暂未知</translation>
+    </message>
+    <message>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>not paid</source>
+        <translation>未支付</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>→ %1</source>
+        <translation>→ %1</translation>
+    </message>
+    <message>
+        <source>No provider fields for this change.</source>
+        <translation>此变更没有支付机构字段。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::OrderLabels</name>
+    <message>
+        <source>Till</source>
+        <translation>收银台</translation>
+    </message>
+    <message>
+        <source>Provider&apos;s answer</source>
+        <translation>支付机构应答</translation>
+    </message>
+    <message>
+        <source>Status query</source>
+        <translation>状态查询</translation>
+    </message>
+    <message>
+        <source>Provider notification</source>
+        <translation>支付机构通知</translation>
+    </message>
+    <message>
+        <source>Recovery at start-up</source>
+        <translation>启动时恢复</translation>
+    </message>
+    <message>
+        <source>Daily bill</source>
+        <translation>对账单</translation>
+    </message>
+    <message>
+        <source>Buyer scans the QR code</source>
+        <translation>顾客扫码</translation>
+    </message>
+    <message>
+        <source>Buyer&apos;s payment code</source>
+        <translation>付款码</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::OrdersModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Order number</source>
+        <translation>订单号</translation>
     </message>
     <message>
         <source>Channel</source>
-        <translation type="unfinished"></translation>
+        <translation>支付渠道</translation>
     </message>
     <message>
-        <source>Payments</source>
-        <translation type="unfinished"></translation>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
     </message>
     <message>
-        <source>Paid (yuan)</source>
-        <translation type="unfinished"></translation>
+        <source>Refunded</source>
+        <translation>已退金额</translation>
     </message>
     <message>
-        <source>Net after refunds (yuan)</source>
-        <translation type="unfinished"></translation>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::OrdersView</name>
+    <message>
+        <source>&amp;From</source>
+        <translation>从(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>到(&amp;T)</translation>
+    </message>
+    <message>
+        <source>To&amp;day</source>
+        <translation>今天(&amp;D)</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>All channels</source>
+        <translation>全部渠道</translation>
+    </message>
+    <message>
+        <source>Search order number</source>
+        <translation>搜索订单号</translation>
+    </message>
+    <message>
+        <source>Load &amp;more</source>
+        <translation>加载更多(&amp;M)</translation>
+    </message>
+    <message>
+        <source>D&amp;etails…</source>
+        <translation>详情(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Orders</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>The orders could not be loaded: %1</source>
+        <translation>无法加载订单：%1</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>正在加载…</translation>
+    </message>
+    <message>
+        <source>No orders match.</source>
+        <translation>没有符合条件的订单。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s) shown; more are available.</source>
+        <translation>
+            <numerusform>已显示 %n 个订单，还有更多。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n order(s).</source>
+        <translation>
+            <numerusform>共 %n 个订单。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(Order number searched on all dates.)</source>
+        <translation>（已在所有日期中搜索该订单号。）</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::PaymentCode</name>
+    <message>
+        <source>This is not a payment code: a payment code has 16 to 24 digits. Ask the customer to open the payment code in the payment app and scan it again.</source>
+        <translation>这不是付款码：付款码为 16 到 24 位数字。请顾客在支付 App 中打开付款码后重新扫描。</translation>
+    </message>
+    <message>
+        <source>This payment code is not from a payment app this till accepts. Ask the customer to show the Alipay or WeChat Pay payment code.</source>
+        <translation>本收银台不支持此付款码。请顾客出示支付宝或微信付款码。</translation>
+    </message>
+    <message>
+        <source>This is a %1 payment code, but this till does not take %1. Ask the customer to pay another way.</source>
+        <translation>这是%1付款码，但本收银台不支持%1。请顾客换一种方式支付。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::PaymentDialog</name>
+    <message>
+        <source>Payment — %1</source>
+        <translation>收款 — %1</translation>
+    </message>
+    <message>
+        <source>%1 · QR code</source>
+        <translation>%1 · 二维码收款</translation>
+    </message>
+    <message>
+        <source>%1 · payment code</source>
+        <translation>%1 · 付款码收款</translation>
+    </message>
+    <message>
+        <source>Cancel  (Esc)</source>
+        <translation>取消  (Esc)</translation>
+    </message>
+    <message>
+        <source>OK  (Enter)</source>
+        <translation>确定  (Enter)</translation>
+    </message>
+    <message>
+        <source>Order %1</source>
+        <translation>订单 %1</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>Time is up</source>
+        <translation>已超时</translation>
+    </message>
+    <message>
+        <source>Time left %1:%2</source>
+        <translation>剩余时间 %1:%2</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::PaymentStatus</name>
+    <message>
+        <source>Charging the customer&apos;s code…</source>
+        <translation>正在扣款…</translation>
+    </message>
+    <message>
+        <source>Creating the QR code…</source>
+        <translation>正在生成二维码…</translation>
+    </message>
+    <message>
+        <source>Ask the customer to scan the QR code and pay</source>
+        <translation>请顾客扫码支付</translation>
+    </message>
+    <message>
+        <source>Customer is confirming on the phone</source>
+        <translation>顾客正在手机上确认支付</translation>
+    </message>
+    <message>
+        <source>The answer was lost on the way: asking the provider what happened…</source>
+        <translation>未收到支付结果，正在向支付机构查询…</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>正在取消…</translation>
+    </message>
+    <message>
+        <source>PAID</source>
+        <translation>支付成功</translation>
+    </message>
+    <message>
+        <source>Payment cancelled</source>
+        <translation>支付已取消</translation>
+    </message>
+    <message>
+        <source>The customer did not confirm in time</source>
+        <translation>顾客未及时确认支付</translation>
+    </message>
+    <message>
+        <source>QR code expired</source>
+        <translation>二维码已过期</translation>
+    </message>
+    <message>
+        <source>Payment failed</source>
+        <translation>支付失败</translation>
+    </message>
+    <message>
+        <source>Payment refunded</source>
+        <translation>款项已退回</translation>
+    </message>
+    <message>
+        <source>The money is received. Press Enter for the next customer.</source>
+        <translation>已收到款项。按 Enter 键接待下一位顾客。</translation>
+    </message>
+    <message>
+        <source>The order was closed before the customer paid. No money was taken.</source>
+        <translation>顾客付款前订单已关闭，未扣款。</translation>
+    </message>
+    <message>
+        <source>Nobody paid in time, so the order was closed. No money was taken. Charge again if the customer still wants to pay.</source>
+        <translation>超时未支付，订单已关闭，未扣款。如顾客仍要付款，请重新收款。</translation>
+    </message>
+    <message>
+        <source>No money was taken. Charge again, or ask the customer to pay another way.</source>
+        <translation>未扣款。请重新收款，或请顾客换一种方式支付。</translation>
+    </message>
+    <message>
+        <source>The customer paid while the sale was being cancelled, so the payment was refunded at once. Charge again if the customer still wants to buy.</source>
+        <translation>取消交易时顾客已完成付款，款项已立即原路退回。如顾客仍要购买，请重新收款。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::QrView</name>
+    <message>
+        <source>Payment QR code</source>
+        <translation>收款二维码</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::RefundDialog</name>
+    <message>
+        <source>Refund order %1</source>
+        <translation>订单 %1 退款</translation>
+    </message>
+    <message>
+        <source>&amp;Everything left</source>
+        <translation>全部剩余金额(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Amount (yuan):</source>
+        <translation>金额（元）(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>e.g. goods returned</source>
+        <translation>例如：退货</translation>
+    </message>
+    <message>
+        <source>Rea&amp;son:</source>
+        <translation>原因(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>&amp;Refund</source>
+        <translation>退款(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Order %1 (%2): paid %3 yuan, refunded %4 yuan, %5 yuan left.</source>
+        <translation>订单 %1（%2）：已支付 %3 元，已退款 %4 元，剩余 %5 元。</translation>
+    </message>
+    <message>
+        <source>refund amount</source>
+        <translation>退款金额</translation>
+    </message>
+    <message>
+        <source>At most %1 yuan can be refunded for this order.</source>
+        <translation>该订单最多可退款 %1 元。</translation>
+    </message>
+    <message>
+        <source>Approve a refund of %1 yuan for order %2.</source>
+        <translation>授权为订单 %2 退款 %1 元。</translation>
+    </message>
+    <message>
+        <source>Nothing was refunded: a manager did not approve.</source>
+        <translation>未退款：店长未授权。</translation>
+    </message>
+    <message>
+        <source>Sending the refund of %1 yuan to %2…</source>
+        <translation>正在向%2提交退款 %1 元…</translation>
+    </message>
+    <message>
+        <source>Refund done. %1</source>
+        <translation>退款成功。%1</translation>
+    </message>
+    <message>
+        <source>The refund is being confirmed with the provider; it will settle automatically. You can close this window. %1</source>
+        <translation>正在与支付机构确认退款，完成后将自动更新。您可以关闭此窗口。%1</translation>
+    </message>
+    <message>
+        <source>The refund was not made: %1</source>
+        <translation>退款未成功：%1</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::SalePanel</name>
+    <message>
+        <source>Items (optional)</source>
+        <translation>商品明细（可选）</translation>
+    </message>
+    <message>
+        <source>Scan customer&apos;s code  (F3)</source>
+        <translation>扫顾客付款码  (F3)</translation>
+    </message>
+    <message>
+        <source>This till does not take %1.</source>
+        <translation>本收银台不支持%1。</translation>
+    </message>
+    <message>
+        <source>A payment code was scanned, but there is no amount to charge. Type the amount first, then scan the code again.</source>
+        <translation>已扫到付款码，但还没有输入收款金额。请先输入金额，再重新扫码。</translation>
+    </message>
+    <message>
+        <source>Total %1</source>
+        <translation>合计 %1</translation>
+    </message>
+    <message>
+        <source>%1 QR  (%2)</source>
+        <translation>%1二维码  (%2)</translation>
+    </message>
+    <message>
+        <source>%1 QR  (%2 / Enter)</source>
+        <translation>%1二维码  (%2 / Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::SandboxBanner</name>
+    <message>
+        <source>SANDBOX — simulated payments, no real money</source>
+        <translation>沙箱 — 模拟支付，不涉及真实资金</translation>
+    </message>
+    <message>
+        <source>Buyer pays</source>
+        <translation>模拟顾客付款</translation>
+    </message>
+    <message>
+        <source>Buyer cancels</source>
+        <translation>模拟顾客取消</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ScanCodeDialog</name>
+    <message>
+        <source>Scan customer&apos;s code</source>
+        <translation>扫顾客付款码</translation>
+    </message>
+    <message>
+        <source>Charge %1 yuan</source>
+        <translation>收款 %1 元</translation>
+    </message>
+    <message>
+        <source>Scan the payment code on the customer&apos;s phone now, or type the digits under its barcode and press Enter.</source>
+        <translation>请扫描顾客手机上的付款码，或输入条形码下方的数字后按 Enter 键。</translation>
+    </message>
+    <message>
+        <source>Charge</source>
+        <translation>收款</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>&amp;Shop</source>
+        <translation>门店(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Alipay</source>
+        <translation>支付宝(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;WeChat Pay</source>
+        <translation>微信支付(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Changes take effect the next time qpos starts. They are saved in %1.</source>
+        <translation>更改将在下次启动 qpos 时生效，保存在 %1 中。</translation>
+    </message>
+    <message>
+        <source>no file; use Import…</source>
+        <translation>无文件；请使用“导入…”</translation>
+    </message>
+    <message>
+        <source>Import…</source>
+        <translation>导入…</translation>
+    </message>
+    <message>
+        <source>Store &amp;id:</source>
+        <translation>门店编号(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>Store &amp;name:</source>
+        <translation>门店名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Terminal id:</source>
+        <translation>终端编号(&amp;T)：</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>&amp;QR code valid for:</source>
+        <translation>二维码有效期(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Take payments with Alipay (&amp;enabled)</source>
+        <translation>启用支付宝收款(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Gateway URL:</source>
+        <translation>网关地址(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>App &amp;ID:</source>
+        <translation>应用 ID(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Notify URL:</source>
+        <translation>异步通知地址(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>App &amp;private key:</source>
+        <translation>应用私钥(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Alipay p&amp;ublic key:</source>
+        <translation>支付宝公钥(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Certificate mode is on: the certificates are set in the configuration file ([alipay] app_cert, alipay_cert, alipay_root_cert), and the Alipay public key above is not used.</source>
+        <translation>已开启证书模式：证书在配置文件中设置（[alipay] app_cert、alipay_cert、alipay_root_cert），不使用上面的支付宝公钥。</translation>
+    </message>
+    <message>
+        <source>Take payments with WeChat Pay (&amp;enabled)</source>
+        <translation>启用微信支付收款(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Merchant id (mch_id):</source>
+        <translation>商户号（mch_id）(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Certificate &amp;serial number:</source>
+        <translation>证书序列号(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>WeChat Pay public key i&amp;d:</source>
+        <translation>微信支付公钥 ID(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Merchant &amp;private key:</source>
+        <translation>商户私钥(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>APIv3 &amp;key:</source>
+        <translation>APIv3 密钥(&amp;K)：</translation>
+    </message>
+    <message>
+        <source>WeChat Pay p&amp;ublic key:</source>
+        <translation>微信支付公钥(&amp;U)：</translation>
+    </message>
+    <message>
+        <source>Choose the key file to import</source>
+        <translation>选择要导入的密钥文件</translation>
+    </message>
+    <message>
+        <source>Keys and certificates (*.pem *.key *.txt *.crt *.cer)</source>
+        <translation>密钥和证书 (*.pem *.key *.txt *.crt *.cer)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Refused: %1</source>
+        <translation>已拒绝：%1</translation>
+    </message>
+    <message>
+        <source>The key file was not imported; the setting is unchanged.</source>
+        <translation>密钥文件未导入；设置未更改。</translation>
+    </message>
+    <message>
+        <source>Imported: %1. Stored as %2 (readable only by this user).</source>
+        <translation>已导入：%1。已保存为 %2（仅当前用户可读）。</translation>
+    </message>
+    <message>
+        <source>The file you chose can be read by other users of this computer: delete it now that it is imported.</source>
+        <translation>您选择的文件可被本机其他用户读取：既已导入，请立即删除该文件。</translation>
+    </message>
+    <message>
+        <source>Key imported. Save to use it from the next start.</source>
+        <translation>密钥已导入。请保存，下次启动时生效。</translation>
+    </message>
+    <message>
+        <source>Nothing was changed.</source>
+        <translation>没有任何更改。</translation>
+    </message>
+    <message>
+        <source>The settings were not saved (the file is unchanged):
+%1</source>
+        <translation>设置未保存（文件未改动）：
+%1</translation>
+    </message>
+    <message>
+        <source>Saved in %1. The changes take effect the next time qpos starts.</source>
+        <translation>已保存到 %1。更改将在下次启动 qpos 时生效。</translation>
+    </message>
+    <message>
+        <source>Note: a configuration file read after this one also sets %1, and its value wins. Ask the installer to change it there.</source>
+        <translation>注意：在此文件之后读取的另一个配置文件也设置了 %1，并以它的值为准。请让安装人员在那里修改。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>This is the demo shop (sandbox): it runs on built-in settings and does not write any file, so these settings are shown read-only. Start qpos without --sandbox to set up a real shop.</source>
+        <translation>这是演示门店（沙箱）：使用内置设置运行，不写入任何文件，因此这些设置仅供查看。如要设置真实门店，请不带 --sandbox 启动 qpos。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::StartupPanel</name>
+    <message>
+        <source>Recovering open orders…</source>
+        <translation>正在恢复未完成的订单…</translation>
+    </message>
+    <message>
+        <source>Before the till opens, every payment left open by the last run is checked with the payment provider.</source>
+        <translation>收银台启动前，会向支付机构核实上次运行遗留的每一笔未完成支付。</translation>
+    </message>
+    <message>
+        <source>The till cannot take payments</source>
+        <translation>收银台无法收款</translation>
+    </message>
+    <message>
+        <source>%1
+
+No sale can be made until this is fixed. Fix it, then start qpos again.</source>
+        <translation>%1
+
+问题解决前无法收款。请先处理，然后重新启动 qpos。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::TillHeader</name>
+    <message>
+        <source>%1 · store %2 · terminal %3</source>
+        <translation>%1 · 门店 %2 · 终端 %3</translation>
+    </message>
+    <message>
+        <source>Cashier: %1 (%2)</source>
+        <translation>收银员：%1（%2）</translation>
+    </message>
+    <message>
+        <source>Nobody logged in</source>
+        <translation>未登录</translation>
+    </message>
+    <message>
+        <source>%1: %2 payments, %3 yuan paid, %4 refunded</source>
+        <translation>%1：%2 笔，收款 %3 元，退款 %4 元</translation>
+    </message>
+    <message>
+        <source>Today&apos;s totals are not available</source>
+        <translation>暂无法获取今日汇总</translation>
+    </message>
+    <message>
+        <source>Today: 1 payment · net ¥ %1</source>
+        <translation>今日：1 笔收款 · 净收 ¥ %1</translation>
+    </message>
+    <message>
+        <source>Today: %1 payments · net ¥ %2</source>
+        <translation>今日：%1 笔收款 · 净收 ¥ %2</translation>
     </message>
 </context>
 </TS>

@@ -13,6 +13,7 @@
 #include "TempDir.h"
 #include "till/TillService.h"
 
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -76,7 +77,11 @@ class TestTillService : public QObject {
         m_till = std::make_unique<TillService>(std::move(o));
         QSignalSpy ready(m_till.get(), &TillService::ready);
         m_till->start();
-        if (!ready.wait(20000))
+        // The spy records in the worker's thread: the signal may come before wait() starts.
+        QDeadlineTimer deadline(20000);
+        while (ready.isEmpty() && !deadline.hasExpired())
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
+        if (ready.isEmpty())
             qFatal("the till did not become ready");
         return ready.takeFirst().at(0).value<TillReady>();
     }
@@ -123,7 +128,7 @@ private slots:
         OrderFilter f;
         f.toMs = QDateTime::currentMSecsSinceEpoch() + 1000;
         m_till->listOrders(QStringLiteral("l1"), f);
-        QVERIFY(listed.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(listed.count() > 0, 5000);
         QCOMPARE(listed.first().at(0).toString(), QStringLiteral("l1"));
         const auto page = listed.first().at(1).value<OrderListReply>();
         QVERIFY(page.error.isEmpty());
@@ -132,13 +137,13 @@ private slots:
 
         QSignalSpy loaded(m_till.get(), &TillService::orderLoaded);
         m_till->loadOrder(QStringLiteral("o1"), last.outTradeNo);
-        QVERIFY(loaded.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.count() > 0, 5000);
         QCOMPARE(loaded.first().at(1).value<OrderReply>().order.events.size(), 3);
 
         QSignalSpy totals(m_till.get(), &TillService::dailyTotalsLoaded);
         const int today = out_trade_no::chinaDay(QDateTime::currentMSecsSinceEpoch());
         m_till->loadDailyTotals(QStringLiteral("t1"), today, today);
-        QVERIFY(totals.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(totals.count() > 0, 5000);
         const auto t = totals.first().at(1).value<TotalsReply>();
         QCOMPARE(t.totals.size(), 1);
         QCOMPARE(t.totals.first().paidFen, money::Fen(1500));
@@ -178,7 +183,7 @@ private slots:
 
         QSignalSpy listed(m_till.get(), &TillService::staffListed);
         m_till->listStaff(QStringLiteral("ls"));
-        QVERIFY(listed.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(listed.count() > 0, 5000);
         QCOMPARE(listed.first().at(1).value<StaffListReply>().staff.size(), 2);
     }
 
@@ -198,7 +203,7 @@ private slots:
         QVERIFY(ready.channels.isEmpty());
         QSignalSpy listed(m_till.get(), &TillService::ordersListed);
         m_till->listOrders(QStringLiteral("l"), OrderFilter{});
-        QVERIFY(listed.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(listed.count() > 0, 5000);
         QVERIFY(listed.first().at(1).value<OrderListReply>().error.isEmpty());
     }
 
@@ -213,7 +218,7 @@ private slots:
         QSignalSpy refunded(m_till.get(), &TillService::refundFinished);
         m_till->refund(
             RefundCommand{QStringLiteral("r"), QStringLiteral("X"), 1, {}, QStringLiteral("9001")});
-        QVERIFY(refunded.wait(5000));
+        QTRY_VERIFY_WITH_TIMEOUT(refunded.count() > 0, 5000);
         QVERIFY(!refunded.first().at(0).value<RefundReport>().ok);
     }
 

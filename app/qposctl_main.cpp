@@ -1,0 +1,59 @@
+// qposctl: the command-line companion of the till, for IT and scripts. Wiring only: the
+// commands live in core/ctl, the sandbox command and the demo shop in the sandbox library.
+#include "ctl/CtlCommands.h"
+#include "ctl/CtlExit.h"
+#include "ctl/CtlInvocation.h"
+#include "ctl/CtlOutput.h"
+#include "gateways/alipay/AlipayClient.h"
+#include "SandboxCommand.h"
+#include "SandboxShop.h"
+
+#include <QCoreApplication>
+
+using namespace qpos;
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    // The till's name: qposctl reads the till's user configuration and data directory.
+    QCoreApplication::setApplicationName(QStringLiteral("qpos"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(QPOS_VERSION));
+
+    ctl::CtlOutput out;
+    const Result<ctl::CtlInvocation> invocation =
+        ctl::parseInvocation(QCoreApplication::arguments());
+    if (!invocation) {
+        out.error(invocation.error().message);
+        return ctl::kExitUsage;
+    }
+    if (invocation->command == u"sandbox") {
+        QStringList arguments = invocation->arguments;
+        if (invocation->help)
+            arguments.prepend(QStringLiteral("--help"));
+        arguments.prepend(QStringLiteral("qposctl sandbox"));
+        return sandbox::runSandboxCommand(arguments);
+    }
+
+    // --sandbox without a configured channel: the demo shop's simulated providers in this
+    // process, as `qpos --sandbox` has them. Declared first: it outlives the till's gateways.
+    std::unique_ptr<sandbox::SandboxShop> shop;
+    const auto startDemo = [&shop]() -> Result<ctl::DemoProviders> {
+        Result<std::unique_ptr<sandbox::SandboxShop>> started = sandbox::SandboxShop::start();
+        if (!started)
+            return started.error();
+        shop = std::move(started).value();
+        const alipay::AlipayClientSettings settings = shop->alipaySettings();
+        ctl::DemoProviders demo;
+        demo.controlUrl = shop->baseUrl();
+        demo.makeGateways = [settings]() -> Result<till::GatewayList> {
+            Result<std::unique_ptr<alipay::AlipayClient>> client =
+                alipay::AlipayClient::create(settings);
+            if (!client)
+                return client.error();
+            till::GatewayList gateways;
+            gateways.push_back(std::move(client).value());
+            return gateways;
+        };
+        return demo;
+    };
+    return ctl::runCommand(*invocation, out, startDemo);
+}

@@ -1,0 +1,293 @@
+// The sale screen's parts on their own: telling a scanner from a person, payment code
+// prefixes, the amount field, and the payment dialog's rules (cancel only through the
+// provider's answer, late updates ignored, countdown).
+
+#include "till/AmountEntry.h"
+#include "till/PaymentCode.h"
+#include "till/PaymentDialog.h"
+#include "till/QrView.h"
+#include "till/ScannerBurstDetector.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QVBoxLayout>
+
+using namespace qpos;
+using qpos::checkout::CheckoutPhase;
+using qpos::checkout::CheckoutUpdate;
+
+namespace {
+
+const QString kCode = QStringLiteral("287951669656380000");
+
+CheckoutUpdate update(CheckoutPhase phase,
+                      const QString& outTradeNo = QStringLiteral("S01_T01_1")) {
+    CheckoutUpdate u;
+    u.requestId = QStringLiteral("r1");
+    u.outTradeNo = outTradeNo;
+    u.amountFen = 1234;
+    u.phase = phase;
+    return u;
+}
+
+QString labelText(QWidget* root, const QString& name) {
+    auto* label = root->findChild<QLabel*>(name);
+    return label ? label->text() : QString();
+}
+
+} // namespace
+
+class TestTillWidgets : public QObject {
+    Q_OBJECT
+
+private slots:
+    // --- the scanner, with a pinned clock
+    void scannerBurstIsACode() {
+        QWidget scope;
+        ui::ScannerBurstDetector detector(&scope);
+        QSignalSpy scanned(&detector, &ui::ScannerBurstDetector::codeScanned);
+        qint64 t = 1000;
+        for (QChar c : kCode) {
+            QVERIFY(!detector.feedKey(c.unicode(), QString(c), t));
+            t += 8;
+        }
+        QVERIFY(detector.feedKey(Qt::Key_Return, QStringLiteral("\r"), t + 5)); // swallowed
+        QCOMPARE(scanned.size(), 1);
+        QCOMPARE(scanned.first().first().toString(), kCode);
+    }
+
+    void personTypingIsNotACode() {
+        QWidget scope;
+        ui::ScannerBurstDetector detector(&scope);
+        QSignalSpy scanned(&detector, &ui::ScannerBurstDetector::codeScanned);
+        qint64 t = 0;
+        // Fast for a person (80 ms a key), far too slow for a scanner.
+        for (QChar c : kCode) {
+            detector.feedKey(c.unicode(), QString(c), t);
+            t += 80;
+        }
+        QVERIFY(!detector.feedKey(Qt::Key_Return, QStringLiteral("\r"), t));
+        QCOMPARE(scanned.size(), 0);
+    }
+
+    void shortLateOrBrokenBurstsAreNotCodes() {
+        QWidget scope;
+        ui::ScannerBurstDetector detector(&scope);
+        QSignalSpy scanned(&detector, &ui::ScannerBurstDetector::codeScanned);
+        const auto burst = [&](const QString& digits, qint64 start) {
+            qint64 t = start;
+            for (QChar c : digits) {
+                detector.feedKey(c.unicode(), QString(c), t);
+                t += 5;
+            }
+            return t;
+        };
+        // 15 digits: too short for a payment code.
+        qint64 t = burst(kCode.left(15), 0);
+        QVERIFY(!detector.feedKey(Qt::Key_Return, QStringLiteral("\r"), t));
+        // Enter long after the digits: a person pressed it.
+        t = burst(kCode, 10000);
+        QVERIFY(!detector.feedKey(Qt::Key_Return, QStringLiteral("\r"), t + 500));
+        // A letter in the middle breaks the run.
+        t = burst(kCode.left(10), 20000);
+        detector.feedKey(Qt::Key_A, QStringLiteral("a"), t);
+        t = burst(kCode.mid(10), t + 5);
+        QVERIFY(!detector.feedKey(Qt::Key_Return, QStringLiteral("\r"), t));
+        // A pause in the middle starts a new run that is too short.
+        t = burst(kCode.left(9), 30000);
+        t = burst(kCode.mid(9), t + 300);
+        QVERIFY(!detector.feedKey(Qt::Key_Return, QStringLiteral("\r"), t));
+        QCOMPARE(scanned.size(), 0);
+        // And a good one still works afterwards.
+        t = burst(kCode, 40000);
+        QVERIFY(detector.feedKey(Qt::Key_Enter, QStringLiteral("\r"), t));
+        QCOMPARE(scanned.size(), 1);
+    }
+
+    void scannerTakesItsDigitsBackFromTheField() {
+        QWidget scope;
+        auto* layout = new QVBoxLayout(&scope);
+        auto* edit = new QLineEdit(&scope);
+        layout->addWidget(edit);
+        scope.show();
+        scope.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&scope));
+        edit->setFocus();
+        ui::ScannerBurstDetector detector(&scope);
+        QSignalSpy scanned(&detector, &ui::ScannerBurstDetector::codeScanned);
+        bool enterReachedTheField = false;
+        connect(edit, &QLineEdit::returnPressed, this, [&] { enterReachedTheField = true; });
+
+        QTest::keyClicks(edit, QStringLiteral("12.50"), Qt::NoModifier, 60); // a person
+        QTest::keyClicks(edit, kCode);                                       // the scanner
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(scanned.size(), 1);
+        QCOMPARE(scanned.first().first().toString(), kCode);
+        QCOMPARE(edit->text(), QStringLiteral("12.50"));
+        QVERIFY(!enterReachedTheField);
+
+        // Off: the keys are the field's.
+        detector.setEnabled(false);
+        QTest::keyClicks(edit, kCode);
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(scanned.size(), 1);
+        QVERIFY(enterReachedTheField);
+    }
+
+    // --- payment codes
+    void paymentCodeChannelByPrefix() {
+        const QList<Channel> both{Channel::Alipay, Channel::WeChat};
+        for (const char* prefix : {"25", "26", "27", "28", "29", "30"}) {
+            const QString code = QString::fromLatin1(prefix) + QStringLiteral("1234567890123456");
+            const Result<Channel> channel = ui::payment_code::channelFor(code, both);
+            QVERIFY2(channel.ok(), prefix);
+            QCOMPARE(*channel, Channel::Alipay);
+        }
+        for (const char* prefix : {"10", "11", "12", "13", "14", "15"}) {
+            const QString code = QString::fromLatin1(prefix) + QStringLiteral("1234567890123456");
+            const Result<Channel> channel = ui::payment_code::channelFor(code, both);
+            QVERIFY2(channel.ok(), prefix);
+            QCOMPARE(*channel, Channel::WeChat);
+        }
+        const QString wechat = QStringLiteral("134567890123456789");
+        QCOMPARE(ui::payment_code::channelFor(wechat, {Channel::Alipay}).error().code,
+                 QStringLiteral("payment_code.channel_not_offered"));
+        QCOMPARE(
+            ui::payment_code::channelFor(QStringLiteral("994567890123456789"), both).error().code,
+            QStringLiteral("payment_code.unknown_prefix"));
+        QCOMPARE(ui::payment_code::channelFor(QStringLiteral("28123"), both).error().code,
+                 QStringLiteral("payment_code.malformed"));
+        QCOMPARE(
+            ui::payment_code::channelFor(QStringLiteral("28x4567890123456789"), both).error().code,
+            QStringLiteral("payment_code.malformed"));
+        const QString masked = ui::payment_code::masked(kCode);
+        QVERIFY(!masked.contains(kCode.left(6)));
+        QVERIFY(masked.endsWith(kCode.right(4)));
+    }
+
+    // --- the amount
+    void amountFieldParsesExactly() {
+        ui::AmountEntry entry;
+        QLineEdit* edit = entry.edit();
+        QTest::keyClicks(edit, QStringLiteral("12."));
+        QCOMPARE(entry.errorText(), QString()); // still being typed
+        QVERIFY(!entry.check());                // but not chargeable
+        QVERIFY(!entry.errorText().isEmpty());
+        QTest::keyClicks(edit, QStringLiteral("3"));
+        QCOMPARE(entry.errorText(), QString());
+        QCOMPARE(entry.amountFen(), std::optional<money::Fen>(1230));
+        QTest::keyClicks(edit, QStringLiteral("ab,-")); // not amount characters: refused
+        QCOMPARE(edit->text(), QStringLiteral("12.3"));
+        QTest::keyClick(edit, Qt::Key_Backspace);
+        QTest::keyClick(edit, Qt::Key_Backspace);
+        QCOMPARE(edit->text(), QStringLiteral("12"));
+        QTest::keyClicks(edit, QStringLiteral(".5.5"));
+        QVERIFY(entry.errorText().contains(QStringLiteral("one decimal point")));
+        QTest::keyClick(edit, Qt::Key_Escape);
+        QCOMPARE(edit->text(), QString());
+        QCOMPARE(entry.errorText(), QString());
+        QTest::keyClicks(edit, QStringLiteral("1000000000"));
+        QVERIFY(entry.errorText().contains(QStringLiteral("largest amount")));
+        entry.setFixedAmount(money::Fen(450));
+        QCOMPARE(edit->text(), QStringLiteral("4.50"));
+        QVERIFY(edit->isReadOnly());
+        entry.typeText(QStringLiteral("9"));
+        QCOMPARE(edit->text(), QStringLiteral("4.50"));
+        QCOMPARE(entry.check(), std::optional<money::Fen>(450));
+    }
+
+    // --- the payment dialog alone
+    void cancelWaitsForTheOrderNumberAndTheProvider() {
+        ui::PaymentDialog dialog(Channel::Alipay, PaymentFlow::QrCode, 1234, nullptr, false);
+        QSignalSpy cancel(&dialog, &ui::PaymentDialog::cancelRequested);
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.applyUpdate(update(CheckoutPhase::Creating, QString()));
+        QTest::keyClick(&dialog, Qt::Key_Escape);
+        QVERIFY(dialog.isCancelling());
+        QCOMPARE(cancel.size(), 0); // no order number yet
+        QCOMPARE(labelText(&dialog, QStringLiteral("paymentStatus")),
+                 QStringLiteral("Cancelling…"));
+        CheckoutUpdate waiting = update(CheckoutPhase::Waiting);
+        waiting.qrCode = QStringLiteral("https://qr.alipay.com/bax00000000000000000000");
+        dialog.applyUpdate(waiting);
+        QCOMPARE(cancel.size(), 1);
+        QCOMPARE(cancel.first().first().toString(), QStringLiteral("S01_T01_1"));
+        QCOMPARE(labelText(&dialog, QStringLiteral("paymentStatus")),
+                 QStringLiteral("Cancelling…"));
+        // Esc again, or the window's close button: still only the provider's answer closes it.
+        QTest::keyClick(&dialog, Qt::Key_Escape);
+        dialog.close();
+        QVERIFY(dialog.isVisible());
+        QCOMPARE(cancel.size(), 1);
+
+        CheckoutUpdate cancelled = update(CheckoutPhase::Cancelled);
+        cancelled.message = QStringLiteral("Closed at Alipay.");
+        dialog.applyUpdate(cancelled);
+        QCOMPARE(labelText(&dialog, QStringLiteral("resultTitle")),
+                 QStringLiteral("Payment cancelled"));
+        QCOMPARE(labelText(&dialog, QStringLiteral("resultMessage")),
+                 QStringLiteral("Closed at Alipay."));
+        // A late update changes nothing.
+        dialog.applyUpdate(update(CheckoutPhase::Paid));
+        QCOMPARE(dialog.phase(), CheckoutPhase::Cancelled);
+        QTest::keyClick(dialog.focusWidget() ? dialog.focusWidget() : &dialog, Qt::Key_Return);
+        QVERIFY(!dialog.isVisible());
+        QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    }
+
+    void failureShowsTheProvidersReason() {
+        ui::PaymentDialog dialog(Channel::Alipay, PaymentFlow::PayByCode, 1234, nullptr, false);
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        dialog.applyUpdate(update(CheckoutPhase::Creating));
+        QCOMPARE(labelText(&dialog, QStringLiteral("paymentCodeNote")),
+                 QStringLiteral("Charging the customer's code…"));
+        QVERIFY(!dialog.qrView()->isVisible());
+        CheckoutUpdate failed = update(CheckoutPhase::Failed);
+        failed.message = QStringLiteral("The buyer's balance is not enough.");
+        dialog.applyUpdate(failed);
+        QCOMPARE(labelText(&dialog, QStringLiteral("resultTitle")),
+                 QStringLiteral("Payment failed"));
+        QCOMPARE(labelText(&dialog, QStringLiteral("resultMessage")),
+                 QStringLiteral("The buyer's balance is not enough."));
+        QVERIFY(labelText(&dialog, QStringLiteral("resultExplanation"))
+                    .contains(QStringLiteral("No money")));
+        QTest::keyClick(dialog.focusWidget() ? dialog.focusWidget() : &dialog, Qt::Key_Escape);
+        QVERIFY(!dialog.isVisible());
+    }
+
+    void countdownToExpiry() {
+        qint64 now = 1'000'000;
+        ui::PaymentDialog dialog(Channel::Alipay, PaymentFlow::QrCode, 1234, nullptr, false);
+        dialog.setClock([&now] { return now; });
+        dialog.open();
+        QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+        CheckoutUpdate waiting = update(CheckoutPhase::Waiting);
+        waiting.qrCode = QStringLiteral("https://qr.alipay.com/bax00000000000000000000");
+        waiting.expiresAtMs = now + 125'000;
+        dialog.applyUpdate(waiting);
+        QCOMPARE(labelText(&dialog, QStringLiteral("paymentCountdown")),
+                 QStringLiteral("Time left 2:05"));
+        now += 120'000;
+        QTRY_COMPARE(labelText(&dialog, QStringLiteral("paymentCountdown")),
+                     QStringLiteral("Time left 0:05"));
+        now += 10'000;
+        QTRY_COMPARE(labelText(&dialog, QStringLiteral("paymentCountdown")),
+                     QStringLiteral("Time is up"));
+        // The QR fills the dialog: square and large.
+        const QImage qr = dialog.qrView()->image();
+        QVERIFY(!qr.isNull());
+        QCOMPARE(qr.width(), qr.height());
+        QVERIFY(qr.width() >= 300);
+        QVERIFY(dialog.findChild<QLabel*>(QStringLiteral("paymentAmount"))->font().pointSize() >=
+                32);
+    }
+};
+
+QTEST_MAIN(TestTillWidgets)
+#include "tst_till_widgets.moc"

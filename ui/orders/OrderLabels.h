@@ -1,0 +1,14 @@
+#pragma once
+
+#include "orders/Channel.h"
+#include "orders/OrderState.h"
+
+#include <QString>
+
+namespace qpos::ui {
+
+// Translated words for the order details that core names only by machine name.
+QString transitionSourceLabel(TransitionSource source); // "Poll" -> "Provider query"
+QString paymentFlowLabel(PaymentFlow flow);             // "QR code" / "Payment code"
+
+} // namespace qpos::ui

@@ -1,0 +1,268 @@
+#include "till/SalePanel.h"
+
+#include "till/AmountEntry.h"
+#include "till/ItemLinesEditor.h"
+#include "till/Keypad.h"
+#include "till/PaymentCode.h"
+#include "till/ScanCodeDialog.h"
+#include "till/ScannerBurstDetector.h"
+#include "till/TillStyle.h"
+
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QShortcut>
+#include <QVBoxLayout>
+
+namespace qpos::ui {
+
+namespace {
+
+QString yuanText(money::Fen fen) {
+    return QStringLiteral("¥ ") + money::formatYuan(fen);
+}
+
+QString channelColour(Channel channel) {
+    return channel == Channel::Alipay ? QStringLiteral("#1677ff") : QStringLiteral("#07a35a");
+}
+
+} // namespace
+
+SalePanel::SalePanel(QWidget* parent)
+    : QWidget(parent) {
+    setObjectName(QStringLiteral("salePanel"));
+    auto* columns = new QHBoxLayout(this);
+    columns->setSpacing(16);
+
+    // Left: the amount and the keypad.
+    auto* left = new QVBoxLayout;
+    m_amount = new AmountEntry(this);
+    left->addWidget(m_amount);
+    m_keypad = new Keypad(this);
+    left->addWidget(m_keypad, 1);
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("saleMessage"));
+    m_message->setWordWrap(true);
+    till_style::setPointSize(m_message, till_style::kBodyPt + 1, true);
+    m_message->hide();
+    left->addWidget(m_message);
+    columns->addLayout(left, 9);
+
+    // Right: optional item lines, the total, and the ways to charge it.
+    auto* right = new QVBoxLayout;
+    auto* itemsBox = new QGroupBox(tr("Items (optional)"), this);
+    till_style::setPointSize(itemsBox, till_style::kBodyPt);
+    auto* itemsLayout = new QVBoxLayout(itemsBox);
+    itemsLayout->setContentsMargins(6, 6, 6, 6);
+    m_items = new ItemLinesEditor(itemsBox);
+    itemsLayout->addWidget(m_items);
+    right->addWidget(itemsBox, 1);
+
+    m_total = new QLabel(this);
+    m_total->setObjectName(QStringLiteral("saleTotal"));
+    m_total->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    till_style::setPointSize(m_total, till_style::kAmountPt + 4, true);
+    right->addWidget(m_total);
+
+    m_chargeLayout = new QVBoxLayout;
+    m_chargeLayout->setSpacing(6);
+    right->addLayout(m_chargeLayout);
+
+    m_scan = new QPushButton(tr("Scan customer's code  (F3)"), this);
+    m_scan->setObjectName(QStringLiteral("scanCode"));
+    m_scan->setAutoDefault(false);
+    m_scan->setMinimumHeight(52);
+    till_style::setPointSize(m_scan, till_style::kButtonPt, true);
+    right->addWidget(m_scan);
+    columns->addLayout(right, 11);
+
+    m_scanner = new ScannerBurstDetector(this, this);
+
+    connect(m_keypad, &Keypad::textTyped, m_amount, &AmountEntry::typeText);
+    connect(m_keypad, &Keypad::backspacePressed, m_amount, &AmountEntry::backspace);
+    connect(m_keypad, &Keypad::clearPressed, m_amount, &AmountEntry::clear);
+    connect(m_amount, &AmountEntry::amountEdited, this, &SalePanel::showTotal);
+    connect(m_amount, &AmountEntry::submitted, this, &SalePanel::chargeDefault);
+    connect(m_items, &ItemLinesEditor::itemsChanged, this, &SalePanel::onItemsChanged);
+    connect(m_items, &ItemLinesEditor::submittedEmpty, this, &SalePanel::chargeDefault);
+    connect(m_scan, &QPushButton::clicked, this, &SalePanel::scanCustomerCode);
+    connect(m_scanner, &ScannerBurstDetector::codeScanned, this, &SalePanel::chargeCode);
+
+    const auto addShortcut = [this](const QKeySequence& keys, auto slot) {
+        auto* shortcut = new QShortcut(keys, this);
+        shortcut->setContext(Qt::WidgetWithChildrenShortcut);
+        connect(shortcut, &QShortcut::activated, this, slot);
+    };
+    addShortcut(QKeySequence(Qt::Key_F1), [this] { chargeQr(Channel::Alipay); });
+    addShortcut(QKeySequence(Qt::Key_F2), [this] { chargeQr(Channel::WeChat); });
+    addShortcut(QKeySequence(Qt::Key_F3), [this] { scanCustomerCode(); });
+
+    showTotal();
+    setFocusProxy(m_amount->edit());
+}
+
+void SalePanel::setChannels(const QList<Channel>& channels) {
+    m_channels = channels;
+    rebuildChargeButtons();
+    setSalesEnabled(m_salesEnabled);
+}
+
+void SalePanel::setSalesEnabled(bool enabled) {
+    m_salesEnabled = enabled;
+    const bool canCharge = enabled && !m_channels.isEmpty();
+    for (QPushButton* button : std::as_const(m_chargeButtons))
+        button->setEnabled(canCharge);
+    m_scan->setEnabled(canCharge);
+    m_scanner->setEnabled(canCharge);
+}
+
+void SalePanel::clearSale() {
+    m_items->clear();
+    m_amount->setFixedAmount(std::nullopt);
+    m_amount->clear();
+    showMessage({});
+    showTotal();
+    focusAmount();
+}
+
+std::optional<SaleDraft> SalePanel::checkedDraft() {
+    if (!m_items->isEmpty()) {
+        const money::Fen total = m_items->totalFen();
+        return SaleDraft{total, m_items->items()};
+    }
+    const std::optional<money::Fen> fen = m_amount->check();
+    if (!fen)
+        return std::nullopt;
+    return SaleDraft{*fen, {}};
+}
+
+void SalePanel::showMessage(const QString& text, bool error) {
+    m_message->setText(text);
+    m_message->setStyleSheet(error ? QStringLiteral("color:#b00020;") : QString());
+    m_message->setVisible(!text.isEmpty());
+}
+
+QString SalePanel::message() const {
+    return m_message->text();
+}
+
+void SalePanel::focusAmount() {
+    if (m_amount->isFixed())
+        m_items->nameEdit()->setFocus();
+    else
+        m_amount->edit()->setFocus();
+}
+
+void SalePanel::chargeDefault() {
+    if (m_channels.isEmpty())
+        return;
+    chargeQr(m_channels.first());
+}
+
+void SalePanel::chargeQr(Channel channel) {
+    if (!m_salesEnabled)
+        return;
+    if (!m_channels.contains(channel)) {
+        showMessage(tr("This till does not take %1.").arg(channelLabel(channel)), true);
+        return;
+    }
+    const std::optional<SaleDraft> draft = checkedDraft();
+    if (!draft)
+        return;
+    showMessage({});
+    emit qrChargeRequested(channel, *draft);
+}
+
+void SalePanel::scanCustomerCode() {
+    if (!m_salesEnabled || m_channels.isEmpty())
+        return;
+    const std::optional<SaleDraft> draft = checkedDraft();
+    if (!draft)
+        return;
+    showMessage({});
+    auto* dialog = new ScanCodeDialog(draft->amountFen, m_channels, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    const SaleDraft sale = *draft;
+    connect(dialog, &QDialog::accepted, this, [this, dialog, sale] {
+        QString code = dialog->takeCode();
+        emit codeChargeRequested(dialog->channel(), sale, code);
+        code.fill(u'0');
+    });
+    dialog->open();
+}
+
+void SalePanel::chargeCode(const QString& code) {
+    if (!m_salesEnabled)
+        return;
+    const Result<Channel> channel = payment_code::channelFor(code, m_channels);
+    if (!channel) {
+        showMessage(channel.error().message, true);
+        return;
+    }
+    if (m_items->isEmpty() && !m_amount->amountFen()) {
+        showMessage(tr("A payment code was scanned, but there is no amount to charge. Type the "
+                       "amount first, then scan the code again."),
+                    true);
+        focusAmount();
+        return;
+    }
+    const std::optional<SaleDraft> draft = checkedDraft();
+    if (!draft)
+        return;
+    showMessage({});
+    emit codeChargeRequested(*channel, *draft, code);
+}
+
+void SalePanel::onItemsChanged() {
+    if (m_items->isEmpty()) {
+        if (m_amount->isFixed()) {
+            m_amount->setFixedAmount(std::nullopt);
+            m_amount->clear();
+        }
+    } else {
+        m_amount->setFixedAmount(m_items->totalFen());
+    }
+    showTotal();
+}
+
+void SalePanel::showTotal() {
+    std::optional<money::Fen> total;
+    if (!m_items->isEmpty())
+        total = m_items->totalFen();
+    else
+        total = m_amount->amountFen();
+    m_total->setText(tr("Total %1").arg(total ? yuanText(*total) : QStringLiteral("¥ —")));
+}
+
+void SalePanel::rebuildChargeButtons() {
+    for (QPushButton* button : std::as_const(m_chargeButtons))
+        delete button;
+    m_chargeButtons.clear();
+    for (int i = 0; i < m_channels.size(); ++i) {
+        const Channel channel = m_channels.at(i);
+        QString label = tr("%1 QR  (%2)").arg(channelLabel(channel), shortcutText(channel));
+        if (i == 0)
+            label = tr("%1 QR  (%2 / Enter)").arg(channelLabel(channel), shortcutText(channel));
+        auto* button = new QPushButton(label, this);
+        button->setObjectName(QStringLiteral("charge_") + channelName(channel));
+        button->setAutoDefault(false);
+        button->setMinimumHeight(60);
+        button->setStyleSheet(
+            QStringLiteral("QPushButton{background:%1;color:white;border-radius:6px;padding:6px;}"
+                           "QPushButton:disabled{background:#9e9e9e;}")
+                .arg(channelColour(channel)));
+        till_style::setPointSize(button, till_style::kButtonPt + 2, true);
+        connect(button, &QPushButton::clicked, this, [this, channel] { chargeQr(channel); });
+        m_chargeLayout->addWidget(button);
+        m_chargeButtons.insert(channel, button);
+    }
+}
+
+QString SalePanel::shortcutText(Channel channel) {
+    return channel == Channel::Alipay ? QStringLiteral("F1") : QStringLiteral("F2");
+}
+
+} // namespace qpos::ui

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "money/Money.h"
+#include "orders/Channel.h"
+#include "orders/Order.h"
+
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QPushButton;
+class QVBoxLayout;
+
+namespace qpos::ui {
+
+class AmountEntry;
+class ItemLinesEditor;
+class Keypad;
+class ScannerBurstDetector;
+
+// What the cashier has keyed for the customer at the till.
+struct SaleDraft {
+    money::Fen amountFen = 0;
+    QList<OrderItem> items; // empty, or lines whose total is amountFen
+};
+
+// The sale screen: the amount (keyboard or keypad) or item lines with their running total,
+// and the Charge buttons of the channels the till offers.
+//
+// Keys: Enter charges with the first channel's QR; F1 Alipay QR, F2 WeChat Pay QR; F3 scan the
+// customer's payment code; Esc clears the amount. A barcode scanner's burst (see
+// ScannerBurstDetector) charges the scanned payment code, choosing its channel by prefix.
+class SalePanel : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit SalePanel(QWidget* parent = nullptr);
+
+    // The channels to offer, in the order given (the first is Enter's).
+    void setChannels(const QList<Channel>& channels);
+    QList<Channel> channels() const { return m_channels; }
+    // Off while the till cannot sell (not ready, not logged in, a payment is open).
+    void setSalesEnabled(bool enabled);
+    bool salesEnabled() const { return m_salesEnabled; }
+
+    // For the next customer: no amount, no lines, no message.
+    void clearSale();
+    // The keyed sale, or nothing with the reason shown.
+    std::optional<SaleDraft> checkedDraft();
+    void showMessage(const QString& text, bool error = false);
+    QString message() const;
+    void focusAmount();
+
+    AmountEntry* amountEntry() const { return m_amount; }
+    ItemLinesEditor* itemLines() const { return m_items; }
+    ScannerBurstDetector* scanner() const { return m_scanner; }
+    QPushButton* chargeButton(Channel channel) const { return m_chargeButtons.value(channel); }
+
+public slots:
+    void chargeDefault();
+    void chargeQr(qpos::Channel channel);
+    // "Scan customer's code": asks for the code (scanner or typed) in a small dialog.
+    void scanCustomerCode();
+    // A payment code read by the scanner.
+    void chargeCode(const QString& code);
+
+signals:
+    void qrChargeRequested(qpos::Channel channel, const qpos::ui::SaleDraft& draft);
+    // The code is a secret: receivers pass it on and forget it.
+    void codeChargeRequested(qpos::Channel channel, const qpos::ui::SaleDraft& draft,
+                             const QString& code);
+
+private:
+    void onItemsChanged();
+    void showTotal();
+    void rebuildChargeButtons();
+    static QString shortcutText(Channel channel);
+
+    QList<Channel> m_channels;
+    bool m_salesEnabled = true;
+    QLabel* m_total = nullptr;
+    AmountEntry* m_amount = nullptr;
+    ItemLinesEditor* m_items = nullptr;
+    Keypad* m_keypad = nullptr;
+    QVBoxLayout* m_chargeLayout = nullptr;
+    QMap<Channel, QPushButton*> m_chargeButtons;
+    QPushButton* m_scan = nullptr;
+    QLabel* m_message = nullptr;
+    ScannerBurstDetector* m_scanner = nullptr;
+};
+
+} // namespace qpos::ui

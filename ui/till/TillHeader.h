@@ -1,0 +1,45 @@
+#pragma once
+
+#include "staff/Staff.h"
+#include "storage/OrderQuery.h"
+
+#include <QFrame>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+class QAction;
+class QHBoxLayout;
+class QLabel;
+
+namespace qpos::ui {
+
+// The till's top line: the shop and terminal, who is logged in, a status line, and today's
+// takings; with buttons for the window's main actions.
+class TillHeader : public QFrame {
+    Q_OBJECT
+
+public:
+    TillHeader(const QString& storeName, const QString& storeId, const QString& terminalId,
+               QWidget* parent = nullptr);
+
+    void setCashier(const std::optional<StaffMember>& cashier);
+    void setStatus(const QString& text, bool error = false);
+    QString status() const;
+    // Today's totals over all channels (paid count, paid and net amounts).
+    void setTotals(const QList<DailyTotal>& totals);
+    void setTotalsError(const QString& error);
+    QString totalsText() const;
+    // A button that triggers `action` (and follows its enabled/visible state).
+    void addActionButton(QAction* action);
+
+private:
+    QLabel* m_shop = nullptr;
+    QLabel* m_cashier = nullptr;
+    QLabel* m_status = nullptr;
+    QLabel* m_totals = nullptr;
+    QHBoxLayout* m_buttons = nullptr;
+};
+
+} // namespace qpos::ui
