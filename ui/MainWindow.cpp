@@ -11,6 +11,7 @@
 #include "till/CheckoutController.h"
 #include "till/LoginPanel.h"
 #include "till/NoticeBar.h"
+#include "till/PaymentDialog.h"
 #include "till/PaymentStatusText.h"
 #include "till/SalePanel.h"
 #include "till/SandboxBanner.h"
@@ -20,6 +21,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -229,7 +231,6 @@ void MainWindow::onReady(const till::TillReady& ready) {
                             true);
     else
         showLoginStatus(ready.hasStaff);
-    m_login->setStaff({});
     requestStaff();
     requestTotals();
     setScreen(Screen::Login);
@@ -303,6 +304,19 @@ void MainWindow::onDailyTotals(const QString& requestId, const till::TotalsReply
         m_header->setTotalsError(reply.error);
     else
         m_header->setTotals(reply.totals);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if (m_checkout->isOpen()) {
+        // The customer may be paying right now: the payment is finished or cancelled first.
+        event->ignore();
+        m_header->setStatus(tr("A payment is open: finish or cancel it before closing qpos."),
+                            true);
+        if (PaymentDialog* dialog = m_checkout->dialog())
+            dialog->raise();
+        return;
+    }
+    QMainWindow::closeEvent(event);
 }
 
 void MainWindow::logOut() {
@@ -389,18 +403,19 @@ void MainWindow::onCodeCharge(Channel channel, const SaleDraft& draft, const QSt
 }
 
 void MainWindow::onCheckoutFinished(const checkout::CheckoutUpdate& last) {
-    const QString title = payment_status::finalTitle(last.phase, last.flow);
     if (last.phase == checkout::CheckoutPhase::Paid) {
-        m_header->setStatus(
-            tr("Last sale: %1 paid with %2 (order %3).")
-                .arg(yuanText(last.amountFen), channelLabel(last.channel), last.outTradeNo));
+        m_header->setStatus(tr("Last sale: %1 paid with %2.")
+                                .arg(yuanText(last.amountFen), channelLabel(last.channel)));
         m_sale->clearSale();
     } else {
         // The sale stays keyed: the customer may pay another way.
-        m_header->setStatus(tr("Last payment: %1 — %2 (order %3).")
-                                .arg(title, yuanText(last.amountFen), last.outTradeNo),
-                            last.phase == checkout::CheckoutPhase::Failed);
+        m_header->setStatus(
+            tr("Last payment: %1, %2.")
+                .arg(payment_status::finalTitle(last.phase, last.flow), yuanText(last.amountFen)),
+            last.phase == checkout::CheckoutPhase::Failed);
     }
+    m_header->setStatusDetail(last.outTradeNo.isEmpty() ? QString()
+                                                        : tr("Order %1").arg(last.outTradeNo));
     setScreen(m_cashier ? Screen::Sale : Screen::Login);
     requestTotals();
 }

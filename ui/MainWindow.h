@@ -83,6 +83,9 @@ public slots:
 signals:
     void screenChanged(qpos::ui::MainWindow::Screen screen);
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
 private:
     void buildActions();
     void setScreen(Screen screen);

@@ -2991,20 +2991,28 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
         <translation>消费</translation>
     </message>
     <message>
-        <source>Last sale: %1 paid with %2 (order %3).</source>
-        <translation>上一笔：%1 已通过%2支付（订单 %3）。</translation>
-    </message>
-    <message>
-        <source>Last payment: %1 — %2 (order %3).</source>
-        <translation>上一笔：%1 — %2（订单 %3）。</translation>
-    </message>
-    <message>
         <source>Open orders from the last run were checked with the provider at start-up: %1 looked at, %2 settled, %3 still open (checked again later).</source>
         <translation>启动时已向支付机构核实上次运行遗留的未完成订单：共检查 %1 笔，%2 笔已处理，%3 笔仍未完成（稍后将再次核实）。</translation>
     </message>
     <message>
         <source>No staff set up yet: nobody can log in.</source>
         <translation>尚未设置员工：无人能登录。</translation>
+    </message>
+    <message>
+        <source>A payment is open: finish or cancel it before closing qpos.</source>
+        <translation>有一笔收款尚未结束：请先完成或取消，再关闭 qpos。</translation>
+    </message>
+    <message>
+        <source>Last sale: %1 paid with %2.</source>
+        <translation>上一笔：%1 已通过%2支付。</translation>
+    </message>
+    <message>
+        <source>Last payment: %1, %2.</source>
+        <translation>上一笔：%1，%2。</translation>
+    </message>
+    <message>
+        <source>Order %1</source>
+        <translation>订单 %1</translation>
     </message>
 </context>
 <context>

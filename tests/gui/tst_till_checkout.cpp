@@ -139,6 +139,11 @@ private slots:
         QCOMPARE(trade->total, money::Fen(1234));
         QCOMPARE(dialog->lastUpdate()->qrCode, trade->qrCode);
 
+        // The till is not closed under an open payment.
+        QVERIFY(!window().close());
+        QVERIFY(window().isVisible());
+        QVERIFY(window().header()->status().contains(QStringLiteral("payment is open")));
+
         QVERIFY(m_h->sandbox().alipay().buyerPay(outTradeNo).ok());
         QVERIFY(waitForPhase(dialog, CheckoutPhase::Paid));
         QCOMPARE(labelText(dialog, QStringLiteral("resultTitle")), QStringLiteral("PAID"));
@@ -206,6 +211,9 @@ private slots:
         // The sale stays keyed: the customer may pay another way.
         QCOMPARE(amountEdit()->text(), QStringLiteral("5.00"));
         QVERIFY(window().header()->status().contains(QStringLiteral("cancelled")));
+        // Kept, but selected: typing replaces it.
+        QTest::keyClicks(amountEdit(), QStringLiteral("6"));
+        QCOMPARE(amountEdit()->text(), QStringLiteral("6"));
 
         const std::optional<sandbox::AlipayTrade> trade = m_h->sandbox().alipay().trade(outTradeNo);
         QVERIFY(trade);

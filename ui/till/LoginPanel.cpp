@@ -101,7 +101,7 @@ LoginPanel::LoginPanel(bool sandbox, QWidget* parent)
     connect(m_list, &QListWidget::itemActivated, this, [this] { m_pin->setFocus(); });
     connect(m_list, &QListWidget::itemClicked, this, [this] { m_pin->setFocus(); });
     setFocusProxy(m_pin);
-    setStaff({});
+    m_form->setEnabled(false); // until the staff list arrives
 }
 
 void LoginPanel::setStaff(const QList<StaffMember>& staff) {

@@ -22,7 +22,8 @@ class LoginPanel : public QWidget {
 public:
     explicit LoginPanel(bool sandbox, QWidget* parent = nullptr);
 
-    // The staff to choose from; an empty list says that IT must add staff first.
+    // The staff to choose from (none until it is set); an empty list says that IT must add
+    // staff first.
     void setStaff(const QList<StaffMember>& staff);
     bool hasStaff() const { return !m_staff.isEmpty(); }
     QString selectedStaffId() const;

@@ -150,10 +150,14 @@ QString SalePanel::message() const {
 }
 
 void SalePanel::focusAmount() {
-    if (m_amount->isFixed())
+    if (m_amount->isFixed()) {
         m_items->nameEdit()->setFocus();
-    else
-        m_amount->edit()->setFocus();
+        return;
+    }
+    // A kept amount (the payment did not go through) is selected: Enter charges it again,
+    // typing replaces it.
+    m_amount->edit()->setFocus();
+    m_amount->edit()->selectAll();
 }
 
 void SalePanel::chargeDefault() {

@@ -33,7 +33,7 @@ TillHeader::TillHeader(const QString& storeName, const QString& storeId, const Q
     m_cashier->setWordWrap(true);
     m_cashier->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     till_style::setPointSize(m_cashier, till_style::kBodyPt + 1);
-    grid->addWidget(m_cashier, 0, 1);
+    grid->addWidget(m_cashier, 1, 1);
 
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("statusLine"));
@@ -43,10 +43,9 @@ TillHeader::TillHeader(const QString& storeName, const QString& storeId, const Q
 
     m_totals = new QLabel(this);
     m_totals->setObjectName(QStringLiteral("todayTotals"));
-    m_totals->setWordWrap(true);
     m_totals->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     till_style::setPointSize(m_totals, till_style::kBodyPt + 1, true);
-    grid->addWidget(m_totals, 1, 1);
+    grid->addWidget(m_totals, 0, 1);
 
     m_buttons = new QHBoxLayout;
     m_buttons->setSpacing(6);
@@ -62,7 +61,12 @@ void TillHeader::setCashier(const std::optional<StaffMember>& cashier) {
 
 void TillHeader::setStatus(const QString& text, bool error) {
     m_status->setText(text);
+    m_status->setToolTip({});
     m_status->setStyleSheet(error ? QStringLiteral("color:#b00020;font-weight:bold;") : QString());
+}
+
+void TillHeader::setStatusDetail(const QString& text) {
+    m_status->setToolTip(text);
 }
 
 QString TillHeader::status() const {
@@ -107,6 +111,10 @@ void TillHeader::addActionButton(QAction* action) {
     button->setMinimumHeight(40);
     till_style::setPointSize(button, till_style::kBodyPt + 1, true);
     m_buttons->addWidget(button);
+    // A tool button follows its action's text and state, but not whether it is shown.
+    button->setVisible(action->isVisible());
+    connect(action, &QAction::changed, button,
+            [button, action] { button->setVisible(action->isVisible()); });
 }
 
 } // namespace qpos::ui

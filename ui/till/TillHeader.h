@@ -27,6 +27,8 @@ public:
     void setCashier(const std::optional<StaffMember>& cashier);
     void setStatus(const QString& text, bool error = false);
     QString status() const;
+    // More about the status, shown when the pointer rests on it (the order number).
+    void setStatusDetail(const QString& text);
     // Today's totals over all channels (paid count, paid and net amounts).
     void setTotals(const QList<DailyTotal>& totals);
     void setTotalsError(const QString& error);
