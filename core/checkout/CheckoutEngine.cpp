@@ -771,6 +771,20 @@ OrderTransition refundTransition(const Order& order, const RefundRecord& record,
     return t;
 }
 
+// The provider request for a refund in the ledger: the same number and amount every time.
+gateway::RefundRequest refundRequestFor(const Order& order, const RefundRecord& record) {
+    gateway::RefundRequest req;
+    req.outTradeNo = record.outTradeNo;
+    req.providerTradeNo = order.providerTradeNo;
+    req.outRequestNo = record.outRequestNo;
+    req.amountFen = record.amountFen;
+    req.reason = record.reason;
+    req.storeId = order.storeId;
+    req.terminalId = order.terminalId;
+    req.operatorId = record.actor;
+    return req;
+}
+
 } // namespace
 
 void CheckoutEngine::refund(const RefundCommand& command) {
@@ -812,15 +826,7 @@ void CheckoutEngine::sendRefund(const RefundRecord& record, const QString& reque
     gateway::PaymentGateway* gw = order ? m_gateways.find(order->channel) : nullptr;
     if (!gw)
         return;
-    gateway::RefundRequest req;
-    req.outTradeNo = record.outTradeNo;
-    req.providerTradeNo = order->providerTradeNo;
-    req.outRequestNo = record.outRequestNo;
-    req.amountFen = record.amountFen;
-    req.reason = record.reason;
-    req.storeId = order->storeId;
-    req.terminalId = order->terminalId;
-    req.operatorId = record.actor;
+    const gateway::RefundRequest req = refundRequestFor(*order, record);
     qCInfo(lcCheckout).noquote() << "refund" << record.outRequestNo << "of"
                                  << money::formatYuan(record.amountFen) << "sent";
     gw->refund(
@@ -910,15 +916,7 @@ void CheckoutEngine::checkRefund(const RefundRecord& record, const QString& requ
                 return;
             }
             // The provider has no such refund: it never arrived. Repeat it with the same number.
-            gateway::RefundRequest req;
-            req.outTradeNo = record.outTradeNo;
-            req.providerTradeNo = order.providerTradeNo;
-            req.outRequestNo = record.outRequestNo;
-            req.amountFen = record.amountFen;
-            req.reason = record.reason;
-            req.storeId = order.storeId;
-            req.terminalId = order.terminalId;
-            req.operatorId = record.actor;
+            const gateway::RefundRequest req = refundRequestFor(order, record);
             gw->refund(
                 req, this, [this, record, source, done](GatewayResult<gateway::RefundResult> rr) {
                     Result<Order> current = m_store.order(record.outTradeNo);

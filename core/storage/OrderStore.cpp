@@ -829,24 +829,20 @@ OrderStore::settleRefund(const QString& outRequestNo, RefundRecordState state,
 }
 
 Result<QList<RefundRecord>> OrderStore::refunds(const QString& outTradeNo) {
-    QSqlQuery q(m_db.handle());
-    q.prepare(QStringLiteral("SELECT %1 FROM refunds r JOIN orders o ON o.id = r.order_id "
-                             "WHERE o.out_trade_no = ? ORDER BY r.id")
-                  .arg(kRefundColumns));
-    q.bindValue(0, outTradeNo);
-    if (!q.exec())
-        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading refunds"), q);
-    QList<RefundRecord> all;
-    while (q.next())
-        all << refundFromQuery(q);
-    return all;
+    return selectRefunds(QStringLiteral("o.out_trade_no = ? ORDER BY r.id"), outTradeNo);
 }
 
 Result<QList<RefundRecord>> OrderStore::openRefunds() {
+    return selectRefunds(QStringLiteral("r.state = 0 ORDER BY r.created_at_ms, r.id"), {});
+}
+
+Result<QList<RefundRecord>> OrderStore::selectRefunds(const QString& where,
+                                                      const QString& outTradeNo) {
     QSqlQuery q(m_db.handle());
-    q.prepare(QStringLiteral("SELECT %1 FROM refunds r JOIN orders o ON o.id = r.order_id "
-                             "WHERE r.state = 0 ORDER BY r.created_at_ms, r.id")
-                  .arg(kRefundColumns));
+    q.prepare(QStringLiteral("SELECT %1 FROM refunds r JOIN orders o ON o.id = r.order_id WHERE %2")
+                  .arg(kRefundColumns, where));
+    if (!outTradeNo.isEmpty())
+        q.bindValue(0, outTradeNo);
     if (!q.exec())
         return queryError(QCoreApplication::translate("qpos::OrderStore", "reading refunds"), q);
     QList<RefundRecord> all;

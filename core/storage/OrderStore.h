@@ -75,6 +75,8 @@ private:
     Status prepareStatements();
     // apply() inside a transaction the caller opened and commits.
     Result<TransitionOutcome> applyInTransaction(const OrderTransition& transition);
+    // Refunds matching `where` (our own SQL; the only value is bound).
+    Result<QList<RefundRecord>> selectRefunds(const QString& where, const QString& outTradeNo);
 
     OrderStoreOptions m_options;
     Database m_db;
