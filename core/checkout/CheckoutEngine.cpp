@@ -782,6 +782,7 @@ gateway::RefundRequest refundRequestFor(const Order& order, const RefundRecord& 
     req.storeId = order.storeId;
     req.terminalId = order.terminalId;
     req.operatorId = record.actor;
+    req.tradeTotalFen = order.amountFen;
     return req;
 }
 
@@ -846,6 +847,13 @@ void CheckoutEngine::sendRefund(const RefundRecord& record, const QString& reque
             } else if (r.isRefused()) {
                 settleRefund(record, RefundRecordState::Failed, std::nullopt);
                 report.message = tr("The refund was refused: %1").arg(r.refused().cashierMessage);
+            } else if (r.isInProgress() && current) {
+                report.pending = true;
+                report.message = tr("%1 accepted the refund and is still processing it. It is "
+                                    "kept and will be confirmed automatically; do not refund "
+                                    "again.")
+                                     .arg(channelLabel(current->channel));
+                scheduleRefundCheck(record, requestId, 1);
             } else {
                 report.pending = true;
                 report.message = tr("The refund could not be confirmed yet (%1). It is kept and "
@@ -911,7 +919,7 @@ void CheckoutEngine::checkRefund(const RefundRecord& record, const QString& requ
                 done(true);
                 return;
             }
-            if (!r.isSuccess()) {
+            if (!r.isSuccess() || r.value().state == gateway::RefundState::Processing) {
                 done(false);
                 return;
             }

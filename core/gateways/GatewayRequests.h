@@ -51,6 +51,7 @@ struct RefundRequest {
     QString storeId;
     QString terminalId;
     QString operatorId;
+    money::Fen tradeTotalFen = 0; // the trade's whole amount (WeChat Pay requires it)
 };
 
 struct RefundQuery {
