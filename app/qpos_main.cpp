@@ -2,6 +2,7 @@
 // window, and in sandbox mode the in-process demo shop.
 #include "config/ConfigLoader.h"
 #include "gateways/alipay/AlipayClient.h"
+#include "gateways/wechat/WechatClient.h"
 #include "logging/FileLog.h"
 #include "logging/LogCategories.h"
 #include "MainWindow.h"
@@ -27,16 +28,22 @@ int refuseToStart(const QString& title, const QString& message) {
     return 1;
 }
 
-// The demo shop's gateways: an AlipayClient on the in-process sandbox.
+// The demo shop's gateways: an AlipayClient and a WechatClient on the in-process sandbox.
 std::function<Result<till::GatewayList>()>
-sandboxGateways(const alipay::AlipayClientSettings& settings) {
-    return [settings]() -> Result<till::GatewayList> {
-        Result<std::unique_ptr<alipay::AlipayClient>> client =
-            alipay::AlipayClient::create(settings);
-        if (!client)
-            return client.error();
+sandboxGateways(const alipay::AlipayClientSettings& alipaySettings,
+                const wechat::WechatClientSettings& wechatSettings) {
+    return [alipaySettings, wechatSettings]() -> Result<till::GatewayList> {
+        Result<std::unique_ptr<alipay::AlipayClient>> alipayClient =
+            alipay::AlipayClient::create(alipaySettings);
+        if (!alipayClient)
+            return alipayClient.error();
+        Result<std::unique_ptr<wechat::WechatClient>> wechatClient =
+            wechat::WechatClient::create(wechatSettings);
+        if (!wechatClient)
+            return wechatClient.error();
         till::GatewayList gateways;
-        gateways.push_back(std::move(client).value());
+        gateways.push_back(std::move(alipayClient).value());
+        gateways.push_back(std::move(wechatClient).value());
         return gateways;
     };
 }
@@ -101,7 +108,7 @@ int main(int argc, char** argv) {
         shop = std::move(started).value();
         qCInfo(lcApp).noquote() << "demo shop's simulated providers at"
                                 << shop->baseUrl().toString();
-        tillOptions.makeGateways = sandboxGateways(shop->alipaySettings());
+        tillOptions.makeGateways = sandboxGateways(shop->alipaySettings(), shop->wechatSettings());
     } else {
         tillOptions.makeGateways = [cfg] {
             return till::makeConfiguredGateways(cfg);

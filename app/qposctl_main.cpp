@@ -5,6 +5,7 @@
 #include "ctl/CtlInvocation.h"
 #include "ctl/CtlOutput.h"
 #include "gateways/alipay/AlipayClient.h"
+#include "gateways/wechat/WechatClient.h"
 #include "SandboxCommand.h"
 #include "SandboxShop.h"
 
@@ -41,16 +42,22 @@ int main(int argc, char** argv) {
         if (!started)
             return started.error();
         shop = std::move(started).value();
-        const alipay::AlipayClientSettings settings = shop->alipaySettings();
+        const alipay::AlipayClientSettings alipaySettings = shop->alipaySettings();
+        const wechat::WechatClientSettings wechatSettings = shop->wechatSettings();
         ctl::DemoProviders demo;
         demo.controlUrl = shop->baseUrl();
-        demo.makeGateways = [settings]() -> Result<till::GatewayList> {
-            Result<std::unique_ptr<alipay::AlipayClient>> client =
-                alipay::AlipayClient::create(settings);
-            if (!client)
-                return client.error();
+        demo.makeGateways = [alipaySettings, wechatSettings]() -> Result<till::GatewayList> {
+            Result<std::unique_ptr<alipay::AlipayClient>> alipayClient =
+                alipay::AlipayClient::create(alipaySettings);
+            if (!alipayClient)
+                return alipayClient.error();
+            Result<std::unique_ptr<wechat::WechatClient>> wechatClient =
+                wechat::WechatClient::create(wechatSettings);
+            if (!wechatClient)
+                return wechatClient.error();
             till::GatewayList gateways;
-            gateways.push_back(std::move(client).value());
+            gateways.push_back(std::move(alipayClient).value());
+            gateways.push_back(std::move(wechatClient).value());
             return gateways;
         };
         return demo;

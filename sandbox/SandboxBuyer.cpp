@@ -2,6 +2,7 @@
 
 #include "alipay/AlipaySimulator.h"
 #include "logging/LogCategories.h"
+#include "wechat/WechatSimulator.h"
 
 #include <QMetaObject>
 
@@ -18,22 +19,33 @@ void logOutcome(const char* action, const QString& outTradeNo, const Result<Alip
                                        << "refused:" << r.error().code << r.error().message;
 }
 
-void logNotSimulated(Channel channel, const char* action, const QString& outTradeNo) {
-    qCWarning(lcSandbox).noquote() << "simulated buyer:" << action << outTradeNo
-                                   << "ignored:" << channelName(channel) << "is not simulated yet";
+void logOutcome(const char* action, const QString& outTradeNo, const Result<WechatTrade>& r) {
+    if (r)
+        qCInfo(lcSandbox).noquote() << "simulated WeChat buyer:" << action << outTradeNo << "->"
+                                    << wechatTradeStateName(r->state);
+    else
+        qCWarning(lcSandbox).noquote() << "simulated WeChat buyer:" << action << outTradeNo
+                                       << "refused:" << r.error().code << r.error().message;
 }
 
 } // namespace
 
-SandboxBuyer::SandboxBuyer(AlipaySimulator& alipay)
-    : m_alipay(alipay) {}
+SandboxBuyer::SandboxBuyer(AlipaySimulator& alipay, WechatSimulator& wechat)
+    : m_alipay(alipay)
+    , m_wechat(wechat) {}
 
 void SandboxBuyer::buyerPays(Channel channel, const QString& outTradeNo) {
-    if (channel != Channel::Alipay)
-        return logNotSimulated(channel, "pay", outTradeNo);
-    AlipaySimulator* alipay = &m_alipay;
     // Queued even on the simulator's own thread: the caller (a button's slot) never runs
     // the buyer's side, its notifications and signals re-entrantly.
+    if (channel == Channel::WeChat) {
+        WechatSimulator* wechat = &m_wechat;
+        QMetaObject::invokeMethod(
+            wechat,
+            [wechat, outTradeNo] { logOutcome("pay", outTradeNo, wechat->buyerPay(outTradeNo)); },
+            Qt::QueuedConnection);
+        return;
+    }
+    AlipaySimulator* alipay = &m_alipay;
     QMetaObject::invokeMethod(
         alipay,
         [alipay, outTradeNo] { logOutcome("pay", outTradeNo, alipay->buyerPay(outTradeNo)); },
@@ -41,8 +53,17 @@ void SandboxBuyer::buyerPays(Channel channel, const QString& outTradeNo) {
 }
 
 void SandboxBuyer::buyerCancels(Channel channel, const QString& outTradeNo) {
-    if (channel != Channel::Alipay)
-        return logNotSimulated(channel, "cancel", outTradeNo);
+    if (channel == Channel::WeChat) {
+        // A Native order closes (as when its time runs out); a code payment fails (PAYERROR).
+        WechatSimulator* wechat = &m_wechat;
+        QMetaObject::invokeMethod(
+            wechat,
+            [wechat, outTradeNo] {
+                logOutcome("cancel", outTradeNo, wechat->buyerCancel(outTradeNo));
+            },
+            Qt::QueuedConnection);
+        return;
+    }
     AlipaySimulator* alipay = &m_alipay;
     QMetaObject::invokeMethod(
         alipay,

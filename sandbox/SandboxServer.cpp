@@ -5,6 +5,8 @@
 #include "common/KeyFile.h"
 #include "http/SandboxHttpServer.h"
 #include "logging/LogCategories.h"
+#include "wechat/WechatControlApi.h"
+#include "wechat/WechatSimulator.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -26,6 +28,8 @@ SandboxServer::~SandboxServer() {
     m_http = nullptr;
     delete m_alipay;
     m_alipay = nullptr;
+    delete m_wechat;
+    m_wechat = nullptr;
 }
 
 Status SandboxServer::initialize() {
@@ -35,8 +39,14 @@ Status SandboxServer::initialize() {
         loadOrCreateKey(m_options.keyDir, QStringLiteral("alipay"));
     if (!alipayKey)
         return alipayKey.error();
+    Result<crypto::RsaPrivateKey> wechatKey =
+        loadOrCreateKey(m_options.keyDir, QStringLiteral("wechatpay"));
+    if (!wechatKey)
+        return wechatKey.error();
     m_alipay = new AlipaySimulator(*alipayKey, m_faults, this);
     m_alipay->setOptions(m_options.alipay);
+    m_wechat = new WechatSimulator(*wechatKey, m_faults, this);
+    m_wechat->setOptions(m_options.wechat);
     return Status::success();
 }
 
@@ -56,6 +66,7 @@ Status SandboxServer::listen(const QHostAddress& address, quint16 port) {
     m_address = address;
     m_port = bound;
     m_alipay->setBaseUrl(baseUrl());
+    m_wechat->setBaseUrl(baseUrl());
     qCInfo(lcSandbox).noquote() << "sandbox listening on" << baseUrl().toString();
     return Status::success();
 }
@@ -84,6 +95,11 @@ AlipaySimulator& SandboxServer::alipay() {
     return *m_alipay;
 }
 
+WechatSimulator& SandboxServer::wechat() {
+    Q_ASSERT_X(m_wechat, "SandboxServer::wechat", "call initialize() or listen() first");
+    return *m_wechat;
+}
+
 void SandboxServer::route(const HttpExchange& ex) {
     const QString path = ex.path();
     qCDebug(lcSandbox).noquote() << ex.method() << path;
@@ -91,10 +107,14 @@ void SandboxServer::route(const HttpExchange& ex) {
         return m_alipay->handleGateway(ex);
     if (path == u"/downloadBillFile.resource")
         return m_alipay->handleBillDownload(ex);
+    if (path.startsWith(u"/v3/"))
+        return m_wechat->handleApi(ex);
     if (path == u"/sandbox/faults" || path.startsWith(u"/sandbox/faults/"))
         return handleFaults(ex);
     if (path == u"/sandbox/alipay" || path.startsWith(u"/sandbox/alipay/"))
         return alipay_control::handle(*m_alipay, ex);
+    if (path == u"/sandbox/wechat" || path.startsWith(u"/sandbox/wechat/"))
+        return wechat_control::handle(*m_wechat, ex);
     if ((path == u"/" || path == u"/sandbox") && ex.method() == "GET") {
         QJsonArray faults;
         for (const FaultRule& r : m_faults.rules())
@@ -102,6 +122,7 @@ void SandboxServer::route(const HttpExchange& ex) {
         ex.replyJson(200, QJsonDocument(QJsonObject{
                               {QStringLiteral("base_url"), baseUrl().toString()},
                               {QStringLiteral("alipay"), alipay_control::overview(*m_alipay)},
+                              {QStringLiteral("wechat"), wechat_control::overview(*m_wechat)},
                               {QStringLiteral("faults"), faults}}));
         return;
     }

@@ -3,6 +3,7 @@
 #include "alipay/AlipayOptions.h"
 #include "common/Result.h"
 #include "faults/FaultPlan.h"
+#include "wechat/WechatOptions.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -16,12 +17,14 @@ namespace qpos::sandbox {
 class AlipaySimulator;
 class HttpExchange;
 class SandboxHttpServer;
+class WechatSimulator;
 
 struct SandboxOptions {
     // Where the simulated providers keep their private keys (made on first start). Empty:
     // fresh keys in memory for this run only.
     QString keyDir;
     AlipayOptions alipay;
+    WechatOptions wechat;
     // Seed for probabilistic faults (reproducible runs); random when unset.
     std::optional<quint32> faultSeed;
 };
@@ -47,6 +50,7 @@ public:
 
     // Valid after initialize() / listen().
     AlipaySimulator& alipay();
+    WechatSimulator& wechat();
     FaultPlan& faults() { return m_faults; }
 
 private:
@@ -56,6 +60,7 @@ private:
     SandboxOptions m_options;
     FaultPlan m_faults;
     AlipaySimulator* m_alipay = nullptr;
+    WechatSimulator* m_wechat = nullptr;
     SandboxHttpServer* m_http = nullptr;
     QHostAddress m_address;
     quint16 m_port = 0;

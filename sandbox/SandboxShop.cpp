@@ -4,6 +4,7 @@
 #include "logging/LogCategories.h"
 #include "SandboxBuyer.h"
 #include "SandboxServer.h"
+#include "wechat/WechatSimulator.h"
 
 #include <QCoreApplication>
 #include <QEvent>
@@ -31,9 +32,11 @@ Result<std::unique_ptr<SandboxShop>> SandboxShop::start(SandboxShopOptions optio
                          .arg(timeoutMs / 1000)};
     if (!shop->m_startStatus)
         return shop->m_startStatus.error();
-    shop->m_buyer = std::make_unique<SandboxBuyer>(shop->m_server->alipay());
+    shop->m_buyer =
+        std::make_unique<SandboxBuyer>(shop->m_server->alipay(), shop->m_server->wechat());
     qCInfo(lcSandbox).noquote() << "demo shop ready at" << shop->m_baseUrl.toString()
-                                << "with Alipay app" << shop->m_appId;
+                                << "with Alipay app" << shop->m_appId << "and WeChat Pay merchant"
+                                << shop->m_wechat.mchId;
     return shop;
 }
 
@@ -59,6 +62,7 @@ Status SandboxShop::startOnThread(const SandboxShopOptions& options) {
     SandboxOptions serverOptions;
     serverOptions.keyDir = options.keyDir;
     serverOptions.alipay = options.alipay;
+    serverOptions.wechat = options.wechat;
     serverOptions.faultSeed = options.faultSeed;
     m_server = new SandboxServer(serverOptions);
     if (Status s = m_server->listen(QHostAddress::LocalHost, options.port); !s)
@@ -71,6 +75,13 @@ Status SandboxShop::startOnThread(const SandboxShopOptions& options) {
     m_appId = options.alipayAppId;
     m_appKey = *appKey;
     m_alipayPublicKey = m_server->alipay().alipayPublicKey();
+    Result<WechatMerchantCredentials> merchant =
+        m_server->wechat().createMerchant(options.wechatMchId, options.wechatAppId);
+    if (!merchant)
+        return merchant.error();
+    m_wechat = *merchant;
+    m_wechatKeyId = m_server->wechat().platformKeyId();
+    m_wechatPublicKey = m_server->wechat().platformPublicKey();
     return Status::success();
 }
 
@@ -99,6 +110,18 @@ alipay::AlipayClientSettings SandboxShop::alipaySettings() const {
     s.appId = m_appId;
     s.appPrivateKey = m_appKey;
     s.alipayPublicKey = m_alipayPublicKey;
+    return s;
+}
+
+wechat::WechatClientSettings SandboxShop::wechatSettings() const {
+    wechat::WechatClientSettings s;
+    s.gatewayUrl = m_baseUrl;
+    s.mchId = m_wechat.mchId;
+    s.appId = m_wechat.appId;
+    s.merchantPrivateKey = m_wechat.privateKey;
+    s.merchantSerialNo = m_wechat.serialNo;
+    s.apiV3Key = m_wechat.apiV3Key;
+    s.platformKeys = {wechat::WechatPlatformKey{m_wechatKeyId, m_wechatPublicKey}};
     return s;
 }
 
@@ -134,6 +157,16 @@ AlipayOptions SandboxShop::alipayOptions() const {
 
 void SandboxShop::setAlipayOptions(const AlipayOptions& options) {
     withServer([&](SandboxServer& server) { server.alipay().setOptions(options); });
+}
+
+WechatOptions SandboxShop::wechatOptions() const {
+    WechatOptions options;
+    withServer([&](SandboxServer& server) { options = server.wechat().options(); });
+    return options;
+}
+
+void SandboxShop::setWechatOptions(const WechatOptions& options) {
+    withServer([&](SandboxServer& server) { server.wechat().setOptions(options); });
 }
 
 } // namespace qpos::sandbox

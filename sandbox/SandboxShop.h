@@ -6,6 +6,9 @@
 #include "crypto/RsaPrivateKey.h"
 #include "faults/FaultRule.h"
 #include "gateways/alipay/AlipayClientSettings.h"
+#include "gateways/wechat/WechatClientSettings.h"
+#include "wechat/WechatMerchant.h"
+#include "wechat/WechatOptions.h"
 
 #include <QSemaphore>
 #include <QString>
@@ -29,9 +32,14 @@ struct SandboxShopOptions {
     // Where the simulated providers keep their keys; empty: fresh keys in memory.
     QString keyDir;
     AlipayOptions alipay;
+    WechatOptions wechat;
     std::optional<quint32> faultSeed;
     // The demo shop's Alipay app, registered with a fresh key pair at every start.
     QString alipayAppId = QStringLiteral("2021000000000001");
+    // The demo shop's WeChat Pay merchant, registered with fresh keys (and APIv3 key) at every
+    // start, without a notify URL.
+    QString wechatMchId = QStringLiteral("1900000109");
+    QString wechatAppId = QStringLiteral("wx8888888888888888");
     // 0: any free port on 127.0.0.1.
     quint16 port = 0;
     // The longest start() waits for the keys and the listening socket.
@@ -40,9 +48,9 @@ struct SandboxShopOptions {
 
 // A complete demo shop in-process (`qpos --sandbox`): the sandbox's simulated providers on a
 // thread of their own (their RSA signing never competes with the GUI thread), listening on
-// loopback, with a demo Alipay app whose keys the till uses. Needs no account, network or
-// files. Destroying it stops the server and its thread; it must outlive every client and
-// BuyerSimulator reference made from it.
+// loopback, with a demo Alipay app and a demo WeChat Pay merchant whose keys the till uses. Needs
+// no account, network or files. Destroying it stops the server and its thread; it must outlive
+// every client and BuyerSimulator reference made from it.
 class SandboxShop {
 public:
     // Starts the thread, makes the keys (about a tenth of a second) and listens; blocks the
@@ -60,6 +68,11 @@ public:
     // What the till's AlipayClient needs: loopback gateway, the demo app id and private key,
     // the sandbox's Alipay public key, no notify URL; other fields keep their defaults.
     alipay::AlipayClientSettings alipaySettings() const;
+    QString wechatMchId() const { return m_wechat.mchId; }
+    // What the till's WechatClient needs: loopback gateway, the demo merchant's mchid, appid,
+    // private key, serial and APIv3 key, the sandbox's WeChat Pay public key and its id, no
+    // notify URL; other fields keep their defaults.
+    wechat::WechatClientSettings wechatSettings() const;
 
     // The simulated buyer for the SANDBOX banner; callable from any thread.
     checkout::BuyerSimulator& buyer();
@@ -70,6 +83,8 @@ public:
     void clearFaults();
     AlipayOptions alipayOptions() const;
     void setAlipayOptions(const AlipayOptions& options);
+    WechatOptions wechatOptions() const;
+    void setWechatOptions(const WechatOptions& options);
     // Runs `fn` on the sandbox thread with the server and waits for it (inspecting trades,
     // driving the simulator). `fn` must not wait for the calling thread.
     void withServer(const std::function<void(SandboxServer&)>& fn) const;
@@ -101,6 +116,9 @@ private:
     QString m_appId;
     crypto::RsaPrivateKey m_appKey;
     crypto::RsaPublicKey m_alipayPublicKey;
+    WechatMerchantCredentials m_wechat;
+    QString m_wechatKeyId;
+    crypto::RsaPublicKey m_wechatPublicKey;
 };
 
 } // namespace qpos::sandbox

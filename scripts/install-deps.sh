@@ -11,6 +11,8 @@ packages=(
     libssl-dev libqrencode-dev libsqlite3-dev
     # Alipay bills: zip archives (libzip) of CSV files (libcsv)
     libzip-dev libcsv-dev
+    # WeChat Pay bills may come gzip-compressed (zlib)
+    zlib1g-dev
     # run
     libqt6sql6-sqlite qt6-translations-l10n fonts-noto-cjk
     # tests and benchmarks: the sqlite3 and openssl shells as baselines, zbar to read QR codes

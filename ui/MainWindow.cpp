@@ -207,7 +207,7 @@ void MainWindow::onReady(const till::TillReady& ready) {
     }
     m_ready = true;
     m_channels = ready.channels;
-    m_sale->setChannels(m_channels);
+    m_sale->setRouting(ready.routing);
 
     const checkout::RecoveryReport& recovery = ready.recovery;
     if (recovery.settled > 0 || recovery.unresolved > 0) {
@@ -226,8 +226,9 @@ void MainWindow::onReady(const till::TillReady& ready) {
     }
 
     if (m_channels.isEmpty())
-        m_header->setStatus(tr("No payment channel is enabled in the configuration: nothing can "
-                               "be charged. IT: enable [alipay] in qpos.ini."),
+        m_header->setStatus(tr("No payment channel is offered: nothing can be charged. IT: "
+                               "enable [alipay] or [wechat] in qpos.ini, and check [routing] "
+                               "channels."),
                             true);
     else
         showLoginStatus(ready.hasStaff);

@@ -62,6 +62,11 @@ struct CheckoutEngine::Run {
     QTimer* deadline = nullptr;
 };
 
+namespace {
+// A trade the provider closed this close to our own deadline was closed by its expiry.
+constexpr qint64 kExpiryMarginMs = 2000;
+} // namespace
+
 CheckoutEngine::CheckoutEngine(OrderStore& store, GatewayDirectory& gateways, CheckoutPolicy policy,
                                QObject* parent)
     : QObject(parent)
@@ -412,7 +417,10 @@ void CheckoutEngine::handleSnapshot(Run& run, const TradeSnapshot& snapshot,
                    tr("%1 did not answer in time, so the payment was cancelled there. Nothing "
                       "was charged: charge again.")
                        .arg(channel));
-        else if (run.settle != Settle::None)
+        // The provider may close a QR at its expiry before our own deadline fires (WeChat
+        // Pay's time_expire is to the second): that is an expiry too.
+        else if (run.settle != Settle::None ||
+                 (run.deadlineMs > 0 && now() + kExpiryMarginMs >= run.deadlineMs))
             finish(outTradeNo, CheckoutPhase::Expired,
                    run.order.flow == PaymentFlow::QrCode
                        ? tr("Nobody paid in time; the payment was closed. Nothing was charged.")
@@ -450,7 +458,11 @@ void CheckoutEngine::handleSnapshot(Run& run, const TradeSnapshot& snapshot,
         if (run.order.flow == PaymentFlow::PayByCode)
             publish(run, CheckoutPhase::Confirming,
                     tr("The customer is confirming the payment on the phone."));
+        // An Alipay trade exists once someone scanned; a WeChat Native order exists from the
+        // start (NOTPAY) and says USERPAYING only while the buyer pays.
         else if (const QString scanned = tr("The customer scanned the code and is paying…");
+                 (run.order.channel == Channel::Alipay ||
+                  snapshot.providerState == u"USERPAYING") &&
                  run.message != scanned)
             publish(run, CheckoutPhase::Waiting, scanned);
     }
@@ -468,7 +480,10 @@ void CheckoutEngine::applySnapshot(Order& order, const TradeSnapshot& s, Transit
                                                    : QStringLiteral("engine");
     t.providerTradeNo = s.providerTradeNo;
     t.providerFields = fields;
-    if (hasPaidEvidence(s) || (cancelRefunded && s.state == TradeState::Closed)) {
+    // After a cancel that refunded, Alipay reports the trade closed, WeChat Pay "REFUND".
+    const bool refundedByCancel =
+        cancelRefunded && (s.state == TradeState::Closed || s.state == TradeState::Refunded);
+    if (hasPaidEvidence(s) || refundedByCancel) {
         // A payment the provider took is recorded, even after a cancel: it can then be
         // refunded instead of being lost.
         if (s.totalFen != 0 && s.totalFen != order.amountFen) {
@@ -481,7 +496,7 @@ void CheckoutEngine::applySnapshot(Order& order, const TradeSnapshot& s, Transit
         t.to = OrderState::Paid;
         t.paidAtMs = s.paidAtMs;
         apply(t);
-        if (isClosedAfterPayment(s) || (cancelRefunded && s.state == TradeState::Closed)) {
+        if (isClosedAfterPayment(s) || refundedByCancel) {
             OrderTransition r = t;
             r.to = OrderState::Refunded;
             r.note = cancelRefunded ? QStringLiteral("refunded by the cancel")

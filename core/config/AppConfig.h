@@ -1,7 +1,14 @@
 #pragma once
 
+#include "money/Money.h"
+#include "orders/Channel.h"
+#include "routing/CodePrefixRange.h"
+
+#include <QList>
 #include <QString>
 #include <QtGlobal>
+
+#include <optional>
 
 namespace qpos {
 
@@ -72,6 +79,21 @@ struct CheckoutConfig {
     int qrTimeoutS = 120; // a QR not paid within this time is closed at the provider
 };
 
+// [routing]: which channels this terminal offers, in which order, and how a charge is routed.
+struct RoutingConfig {
+    // [routing] channels: the channels offered, in order (the first is what Enter charges).
+    // Empty: every enabled channel, Alipay first; in the sandbox both.
+    QList<Channel> channels;
+    // Which wallet a scanned payment code belongs to, by its first digits.
+    QList<routing::CodePrefixRange> alipayCodePrefixes{
+        routing::CodePrefixRange{QStringLiteral("25"), QStringLiteral("30")}};
+    QList<routing::CodePrefixRange> wechatCodePrefixes{
+        routing::CodePrefixRange{QStringLiteral("10"), QStringLiteral("15")}};
+    // The most one payment may be through the channel (QR and payment code); none: no limit.
+    std::optional<money::Fen> alipayMaxAmountFen;
+    std::optional<money::Fen> wechatMaxAmountFen;
+};
+
 struct AppConfig {
     bool sandbox = false; // built on sandboxDefaults(): the embedded simulated providers
     StoreConfig store;
@@ -81,6 +103,7 @@ struct AppConfig {
     UiConfig ui;
     AlipayConfig alipay;
     WechatConfig wechat;
+    RoutingConfig routing;
     CheckoutConfig checkout;
 };
 

@@ -77,6 +77,7 @@ QList<ConfigKey> buildTable() {
     const QString alipay = u"alipay"_s;
     const QString wechat = u"wechat"_s;
     const QString checkout = u"checkout"_s;
+    const QString routing = u"routing"_s;
 
     QList<ConfigKey> t;
 
@@ -195,13 +196,47 @@ QList<ConfigKey> buildTable() {
                  QT_TRANSLATE_NOOP("qpos::Config", "1 to 64 letters, digits and underscores "
                                                    "(PUB_KEY_ID_...)"),
                  QT_TRANSLATE_NOOP("qpos::Config",
-                                   "Id of the WeChat Pay public key; required when enabled"));
+                                   "Id of the WeChat Pay public key; required when enabled, "
+                                   "unless wechatpay_public_key is a platform certificate"));
     t << key(wechat, u"notify_url"_s, T::SecureUrl, QString(), kSecureUrlAllowed,
              QT_TRANSLATE_NOOP("qpos::Config",
                                "Where WeChat Pay posts payment notifications (the store "
                                "backend); WeChat requires it, so required when enabled"));
     t << integer(wechat, u"timeout_ms"_s, 15000, 1000, 120000, kTimeoutAllowed,
                  QT_TRANSLATE_NOOP("qpos::Config", "Time limit of one request to WeChat Pay"));
+
+    t << key(routing, u"channels"_s, T::ChannelList, QString(),
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "alipay and/or wechat, comma-separated, each at most once; every "
+                               "channel listed must be enabled in its own section; empty: every "
+                               "enabled channel, Alipay first"),
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "The channels this terminal offers, in order: the first is what "
+                               "Enter charges"));
+    const char* const prefixesAllowed = QT_TRANSLATE_NOOP(
+        "qpos::Config", "comma-separated prefixes or ranges of prefixes such as 25-30 or 62 "
+                        "(both ends of a range with the same number of digits, 1 to 6), not "
+                        "overlapping the other channel's; empty: no payment code goes to "
+                        "this channel");
+    t << key(routing, u"alipay_code_prefixes"_s, T::CodePrefixes, u"25-30"_s, prefixesAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "A scanned payment code that starts with one of these is an "
+                               "Alipay code"));
+    t << key(routing, u"wechat_code_prefixes"_s, T::CodePrefixes, u"10-15"_s, prefixesAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "A scanned payment code that starts with one of these is a "
+                               "WeChat Pay code"));
+    const char* const amountAllowed = QT_TRANSLATE_NOOP(
+        "qpos::Config", "an amount in yuan greater than zero, at most two decimals (e.g. "
+                        "5000 or 5000.00); empty: no limit");
+    t << key(routing, u"alipay_max_amount"_s, T::Amount, QString(), amountAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "The most one Alipay payment may be at this terminal (QR or "
+                               "payment code); a larger sale is refused with what to do"));
+    t << key(routing, u"wechat_max_amount"_s, T::Amount, QString(), amountAllowed,
+             QT_TRANSLATE_NOOP("qpos::Config",
+                               "The most one WeChat Pay payment may be at this terminal (QR or "
+                               "payment code); a larger sale is refused with what to do"));
 
     t << integer(checkout, u"qr_timeout_s"_s, 120, 30, 900,
                  QT_TRANSLATE_NOOP("qpos::Config", "whole seconds from 30 to 900"),

@@ -10,16 +10,19 @@ namespace qpos {
 
 // How a configuration value is parsed and checked.
 enum class ConfigValueType {
-    Text,       // any text up to maxLength characters
-    Identifier, // 1..maxLength of [A-Za-z0-9]
-    Pattern,    // must match `pattern` completely
-    Bool,       // true/false, yes/no, on/off, 1/0 (any case)
-    Integer,    // decimal digits, within minimum..maximum
-    Choice,     // one of `choices` (any case; stored in the canonical spelling)
-    SecureUrl,  // https URL; http only to a loopback host (127.0.0.0/8, ::1, localhost)
-    Url,        // http or https URL
-    Path,       // a file or directory path; relative: against the setting file's directory
-    KeyFile,    // like Path, and the file must exist when its section is enabled
+    Text,         // any text up to maxLength characters
+    Identifier,   // 1..maxLength of [A-Za-z0-9]
+    Pattern,      // must match `pattern` completely
+    Bool,         // true/false, yes/no, on/off, 1/0 (any case)
+    Integer,      // decimal digits, within minimum..maximum
+    Choice,       // one of `choices` (any case; stored in the canonical spelling)
+    SecureUrl,    // https URL; http only to a loopback host (127.0.0.0/8, ::1, localhost)
+    Url,          // http or https URL
+    Path,         // a file or directory path; relative: against the setting file's directory
+    KeyFile,      // like Path, and the file must exist when its section is enabled
+    ChannelList,  // comma-separated channel names (alipay, wechat), each once; empty: default
+    CodePrefixes, // comma-separated payment-code prefix ranges ("25-30, 62"); may be empty
+    Amount,       // yuan with at most two decimals (money::parseYuan); empty: none
 };
 
 // One known key: what the loader accepts and what the documentation says. The table is the

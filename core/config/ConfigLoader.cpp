@@ -2,6 +2,8 @@
 
 #include "config/ConfigKeys.h"
 #include "config/IniFile.h"
+#include "money/Money.h"
+#include "routing/CodePrefixRange.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -21,6 +23,15 @@ using namespace Qt::StringLiterals;
 namespace qpos {
 
 namespace {
+
+// Whether a PEM file holds a certificate (a WeChat Pay platform certificate) rather than a
+// bare public key. An unreadable file is not one; checkFile() reports it.
+bool isCertificateFile(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    return file.read(qint64(1) << 20).contains("-----BEGIN CERTIFICATE-----");
+}
 
 // Where a value came from.
 struct Setting {
@@ -54,6 +65,26 @@ UiLanguage toUiLanguage(const QString& text) {
     if (text == u"en")
         return UiLanguage::En;
     return UiLanguage::System;
+}
+
+// A [routing] channels value already checked by the validator ("alipay, wechat").
+QList<Channel> toChannels(const QString& text) {
+    QList<Channel> channels;
+    for (QStringView name : QStringView(text).split(u',', Qt::SkipEmptyParts)) {
+        if (const std::optional<Channel> channel = channelFromName(name.trimmed()))
+            channels << *channel;
+    }
+    return channels;
+}
+
+QList<routing::CodePrefixRange> toPrefixes(const QString& text) {
+    return routing::parseCodePrefixRanges(text).value_or(QList<routing::CodePrefixRange>{});
+}
+
+std::optional<money::Fen> toAmount(const Value& v) {
+    if (!v.flag)
+        return std::nullopt;
+    return v.number;
 }
 
 int toInt(qint64 n) {
@@ -191,6 +222,26 @@ const QHash<QString, Setter>& setters() {
          [](AppConfig& c, const Value& v) {
              c.wechat.timeoutMs = toInt(v.number);
          }},
+        {u"[routing] channels"_s,
+         [](AppConfig& c, const Value& v) {
+             c.routing.channels = toChannels(v.text);
+         }},
+        {u"[routing] alipay_code_prefixes"_s,
+         [](AppConfig& c, const Value& v) {
+             c.routing.alipayCodePrefixes = toPrefixes(v.text);
+         }},
+        {u"[routing] wechat_code_prefixes"_s,
+         [](AppConfig& c, const Value& v) {
+             c.routing.wechatCodePrefixes = toPrefixes(v.text);
+         }},
+        {u"[routing] alipay_max_amount"_s,
+         [](AppConfig& c, const Value& v) {
+             c.routing.alipayMaxAmountFen = toAmount(v);
+         }},
+        {u"[routing] wechat_max_amount"_s,
+         [](AppConfig& c, const Value& v) {
+             c.routing.wechatMaxAmountFen = toAmount(v);
+         }},
         {u"[checkout] qr_timeout_s"_s,
          [](AppConfig& c, const Value& v) {
              c.checkout.qrTimeoutS = toInt(v.number);
@@ -258,7 +309,8 @@ private:
     std::optional<Value> parse(const ConfigKey& key, const Setting& s) {
         const QString& text = s.value;
         const bool optionalEmpty =
-            (key.type == ConfigValueType::Text) ||
+            (key.type == ConfigValueType::Text) || (key.type == ConfigValueType::ChannelList) ||
+            (key.type == ConfigValueType::CodePrefixes) || (key.type == ConfigValueType::Amount) ||
             ((key.type == ConfigValueType::Url || key.type == ConfigValueType::SecureUrl) &&
              key.defaultValue.isEmpty());
         if (text.isEmpty()) {
@@ -358,8 +410,63 @@ private:
         case ConfigValueType::Path:
         case ConfigValueType::KeyFile:
             return parsePath(key, s);
+        case ConfigValueType::ChannelList:
+            return parseChannels(key, s);
+        case ConfigValueType::CodePrefixes: {
+            QString problem;
+            const std::optional<QList<routing::CodePrefixRange>> ranges =
+                routing::parseCodePrefixRanges(text, &problem);
+            if (!ranges) {
+                invalid(key, s,
+                        QCoreApplication::translate("qpos::Config", "in %1, %2")
+                            .arg(shown(key, text), problem));
+                return std::nullopt;
+            }
+            return Value{routing::formatCodePrefixRanges(*ranges)};
+        }
+        case ConfigValueType::Amount: {
+            const Result<money::Fen> fen = money::parseYuan(text, money::Sign::Positive);
+            if (!fen) {
+                invalid(key, s,
+                        QCoreApplication::translate("qpos::Config", "%1 is not a usable amount: %2")
+                            .arg(shown(key, text), fen.error().message));
+                return std::nullopt;
+            }
+            return Value{money::formatYuan(*fen), true, *fen};
+        }
         }
         return std::nullopt;
+    }
+
+    std::optional<Value> parseChannels(const ConfigKey& key, const Setting& s) {
+        QStringList names;
+        for (QStringView part : QStringView(s.value).split(u',')) {
+            part = part.trimmed();
+            const std::optional<Channel> channel = channelFromName(part.toString().toLower());
+            if (part.isEmpty()) {
+                invalid(key, s,
+                        QCoreApplication::translate("qpos::Config",
+                                                    "%1 has an empty entry (two commas in a row, "
+                                                    "or a comma at the start or end)")
+                            .arg(shown(key, s.value)));
+                return std::nullopt;
+            }
+            if (!channel) {
+                invalid(key, s,
+                        QCoreApplication::translate("qpos::Config",
+                                                    "in %1, \"%2\" is not a payment channel")
+                            .arg(shown(key, s.value), part.toString()));
+                return std::nullopt;
+            }
+            if (names.contains(channelName(*channel))) {
+                invalid(key, s,
+                        QCoreApplication::translate("qpos::Config", "%1 names %2 twice")
+                            .arg(shown(key, s.value), channelName(*channel)));
+                return std::nullopt;
+            }
+            names << channelName(*channel);
+        }
+        return Value{names.join(u", "_s)};
     }
 
     std::optional<Value> parseUrl(const ConfigKey& key, const Setting& s) {
@@ -436,6 +543,69 @@ const ConfigKey* keyNamed(const QString& qualified) {
 
 QString keyName(const char* section, const char* name) {
     return qualifiedKeyName(QString::fromLatin1(section), QString::fromLatin1(name));
+}
+
+// Where a [routing] value came from, for a message: " (file, line N)" or " (the default)".
+QString origin(const Validator& validator, const QString& qualified) {
+    const std::optional<Setting> from = validator.sourceOf(qualified);
+    if (!from)
+        return QCoreApplication::translate("qpos::Config", " (the default)");
+    return QCoreApplication::translate("qpos::Config", " (%1, line %2)")
+        .arg(from->file, QString::number(from->line));
+}
+
+// The [routing] rules that span several keys: every listed channel is enabled, and no
+// payment code could belong to both wallets.
+void checkRouting(ConfigLoadResult& result, const Validator& validator) {
+    const AppConfig& c = result.config;
+    const QString channelsKey = keyName("routing", "channels");
+    // The demo shop simulates both providers without any [alipay] or [wechat] section.
+    if (!c.sandbox) {
+        for (const Channel channel : c.routing.channels) {
+            const bool enabled = channel == Channel::Alipay ? c.alipay.enabled : c.wechat.enabled;
+            if (enabled)
+                continue;
+            const std::optional<Setting> from = validator.sourceOf(channelsKey);
+            const ConfigKey* key = keyNamed(channelsKey);
+            result.errors << ConfigIssue{
+                u"config.channel_not_enabled"_s, channelsKey, from ? from->file : QString(),
+                from ? from->line : 0,
+                QCoreApplication::translate(
+                    "qpos::Config",
+                    "%1%2: \"%3\" lists %4, but [%4] enabled is not true. Enable it (with its "
+                    "keys) or remove %4 from the list. Allowed: %5.")
+                    .arg(channelsKey, origin(validator, channelsKey),
+                         from ? from->value : QString(), channelName(channel),
+                         key ? key->allowedText() : QString())};
+        }
+    }
+    const QString alipayKey = keyName("routing", "alipay_code_prefixes");
+    const QString wechatKey = keyName("routing", "wechat_code_prefixes");
+    for (const routing::CodePrefixRange& a : c.routing.alipayCodePrefixes) {
+        for (const routing::CodePrefixRange& w : c.routing.wechatCodePrefixes) {
+            if (!a.overlaps(w))
+                continue;
+            // Blame the key a file set (the later one when both were).
+            const std::optional<Setting> wechatFrom = validator.sourceOf(wechatKey);
+            const std::optional<Setting> alipayFrom = validator.sourceOf(alipayKey);
+            const bool blameWechat = wechatFrom.has_value() || !alipayFrom.has_value();
+            const std::optional<Setting>& from = blameWechat ? wechatFrom : alipayFrom;
+            const ConfigKey* key = keyNamed(blameWechat ? wechatKey : alipayKey);
+            result.errors << ConfigIssue{
+                u"config.prefixes_overlap"_s, blameWechat ? wechatKey : alipayKey,
+                from ? from->file : QString(), from ? from->line : 0,
+                QCoreApplication::translate(
+                    "qpos::Config",
+                    "%1%2 \"%3\" and %4%5 \"%6\" overlap: a payment code starting with %7 "
+                    "would belong to both Alipay and WeChat Pay. Allowed: %8.")
+                    .arg(wechatKey, origin(validator, wechatKey), w.toString(), alipayKey,
+                         origin(validator, alipayKey), a.toString(),
+                         std::max(a.first.leftJustified(std::max(a.digits(), w.digits()), u'0'),
+                                  w.first.leftJustified(std::max(a.digits(), w.digits()), u'0')),
+                         key ? key->allowedText() : QString())};
+            return; // one message says it; the rest would repeat it
+        }
+    }
 }
 
 } // namespace
@@ -661,17 +831,25 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
                         {"merchant_serial_no", c.wechat.merchantSerialNo},
                         {"apiv3_key_file", c.wechat.apiV3KeyPath},
                         {"wechatpay_public_key", c.wechat.wechatpayPublicKeyPath},
-                        {"wechatpay_public_key_id", c.wechat.wechatpayPublicKeyId},
                         {"notify_url", c.wechat.notifyUrl}};
         for (const auto& r : required) {
             if (r.value.isEmpty())
                 missing(keyName("wechat", r.name), when);
         }
+        // A platform certificate names itself (its serial); a bare public key needs its id.
+        if (c.wechat.wechatpayPublicKeyId.isEmpty() && !c.wechat.wechatpayPublicKeyPath.isEmpty() &&
+            !isCertificateFile(c.wechat.wechatpayPublicKeyPath))
+            missing(keyName("wechat", "wechatpay_public_key_id"),
+                    QCoreApplication::translate("qpos::Config",
+                                                "when [wechat] enabled is true and "
+                                                "wechatpay_public_key is a public key (not a "
+                                                "platform certificate)"));
         checkFile(keyName("wechat", "merchant_private_key"), c.wechat.merchantPrivateKeyPath, true);
         checkFile(keyName("wechat", "apiv3_key_file"), c.wechat.apiV3KeyPath, true);
         checkFile(keyName("wechat", "wechatpay_public_key"), c.wechat.wechatpayPublicKeyPath,
                   false);
     }
+    checkRouting(result, validator);
     return result;
 }
 

@@ -8,9 +8,14 @@
 #include "ctl/TillDriver.h"
 #include "money/Money.h"
 #include "orders/Channel.h"
+#include "routing/ChannelRouting.h"
+#include "routing/PaymentCode.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>
+#include <QTextStream>
+
+#include <cstdio>
 
 #include <optional>
 
@@ -82,13 +87,19 @@ public:
             return;
         }
         const bool final = checkout::isFinalPhase(update.phase);
-        if (!m_headerShown && (hasQr || final)) {
+        // A payment code has no QR: the header comes once the provider has the request.
+        const bool codeSent =
+            update.flow == PaymentFlow::PayByCode && update.phase != CheckoutPhase::Creating;
+        if (!m_headerShown && (hasQr || final || codeSent)) {
             m_headerShown = true;
             if (!update.outTradeNo.isEmpty()) // empty when the order could not be written
                 m_out.line(
                     QCoreApplication::translate("qpos::ctl", "Order:   %1").arg(update.outTradeNo));
             m_out.line(QCoreApplication::translate("qpos::ctl", "Amount:  %1 (%2)")
                            .arg(money::formatYuan(update.amountFen), channelLabel(update.channel)));
+            if (update.flow == PaymentFlow::PayByCode)
+                m_out.line(QCoreApplication::translate("qpos::ctl",
+                                                       "Paid by: the customer's payment code"));
             if (hasQr) {
                 m_out.line(
                     QCoreApplication::translate("qpos::ctl", "QR code: %1").arg(update.qrCode));
@@ -118,23 +129,42 @@ private:
     bool m_lastHadQr = false;
 };
 
+// A payment code from standard input (`--code -`): the first line, so that it never shows in
+// the process list.
+QString readCodeFromStdin() {
+    QTextStream in(stdin);
+    return in.readLine().trimmed();
+}
+
 } // namespace
 
 int runChargeCommand(CtlContext& context, const QStringList& arguments) {
     CommandOptions options(
-        QStringLiteral("charge"), QStringLiteral("--channel alipay|wechat --amount YUAN [options]"),
+        QStringLiteral("charge"),
+        QStringLiteral("[--channel alipay|wechat] [--code CODE|-] --amount YUAN [options]"),
         QCoreApplication::translate(
             "qpos::ctl",
             "Charges an amount by QR code: writes the order, prints its number and the QR code's "
             "text at once and, with --wait, waits for the payment. If the wait runs out (or on "
             "Ctrl+C), the order is cancelled at the provider and the provider's answer decides "
             "the outcome. Without --wait the order stays open and the till's next recovery "
-            "settles it.\nExit codes: 0 paid (or QR issued without --wait), 3 cancelled, "
-            "expired or failed, 1 error, 2 wrong usage."));
+            "settles it. With --code, charges the customer's payment code instead and waits "
+            "for the outcome; the code's first digits pick the channel ([routing]).\nExit "
+            "codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed or "
+            "refused by the terminal's routing, 1 error, 2 wrong usage."));
     const QCommandLineOption channelOption(
         QStringLiteral("channel"),
-        QCoreApplication::translate("qpos::ctl", "Payment channel: alipay or wechat."),
+        QCoreApplication::translate("qpos::ctl",
+                                    "Payment channel: alipay or wechat (default: the first of "
+                                    "[routing] channels; with --code: the code's wallet)."),
         QStringLiteral("CHANNEL"));
+    const QCommandLineOption codeOption(
+        QStringLiteral("code"),
+        QCoreApplication::translate("qpos::ctl",
+                                    "Charge the customer's payment code (16-24 digits) instead "
+                                    "of showing a QR code. \"-\" reads it from the first line "
+                                    "of standard input (other users can see command lines)."),
+        QStringLiteral("CODE"));
     const QCommandLineOption amountOption(
         QStringLiteral("amount"),
         QCoreApplication::translate("qpos::ctl",
@@ -158,6 +188,7 @@ int runChargeCommand(CtlContext& context, const QStringList& arguments) {
             "Wait up to SECONDS for the payment; then cancel the order and report the outcome."),
         QStringLiteral("SECONDS"));
     options.add(channelOption);
+    options.add(codeOption);
     options.add(amountOption);
     options.add(subjectOption);
     options.add(cashierOption);
@@ -173,16 +204,28 @@ int runChargeCommand(CtlContext& context, const QStringList& arguments) {
         return options.usageError(
             out, QCoreApplication::translate("qpos::ctl", "Unexpected argument \"%1\".")
                      .arg(options.positional().constFirst()));
-    if (!options.isSet(channelOption))
-        return options.usageError(
-            out,
-            QCoreApplication::translate("qpos::ctl", "--channel is required: alipay or wechat."));
-    const std::optional<Channel> channel = channelFromName(options.value(channelOption));
-    if (!channel)
-        return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl",
-                                             "Unknown channel \"%1\": use alipay or wechat.")
-                     .arg(options.value(channelOption)));
+    std::optional<Channel> channel;
+    if (options.isSet(channelOption)) {
+        channel = channelFromName(options.value(channelOption));
+        if (!channel)
+            return options.usageError(
+                out, QCoreApplication::translate("qpos::ctl",
+                                                 "Unknown channel \"%1\": use alipay or wechat.")
+                         .arg(options.value(channelOption)));
+    }
+    QString code;
+    if (options.isSet(codeOption)) {
+        code = options.value(codeOption);
+        if (code == u"-")
+            code = readCodeFromStdin();
+        if (!routing::payment_code::isWellFormed(code))
+            return options.usageError(
+                out, QCoreApplication::translate("qpos::ctl",
+                                                 "--code takes the customer's payment code: 16 "
+                                                 "to 24 digits (or \"-\" to read it from "
+                                                 "standard input)."));
+    }
+    const bool byCode = !code.isEmpty();
     if (!options.isSet(amountOption))
         return options.usageError(
             out, QCoreApplication::translate("qpos::ctl",
@@ -216,14 +259,10 @@ int runChargeCommand(CtlContext& context, const QStringList& arguments) {
     if (!config)
         return kExitError;
     const bool demo = context.usesDemoProviders(*config);
+    // The demo shop simulates both providers.
     const bool enabled =
-        demo ? *channel == Channel::Alipay
-             : (*channel == Channel::Alipay ? config->alipay.enabled : config->wechat.enabled);
-    if (!enabled && demo) {
-        out.error(QCoreApplication::translate("qpos::ctl", "The demo shop simulates %1 only.")
-                      .arg(channelLabel(Channel::Alipay)));
-        return kExitError;
-    }
+        !channel || demo ||
+        (*channel == Channel::Alipay ? config->alipay.enabled : config->wechat.enabled);
     if (!enabled) {
         out.error(QCoreApplication::translate(
                       "qpos::ctl",
@@ -255,6 +294,41 @@ int runChargeCommand(CtlContext& context, const QStringList& arguments) {
                      .arg(ready.recovery.settled)
                      .arg(ready.recovery.examined)
                      .arg(ready.recovery.unresolved));
+    // The terminal's routing decides as at the till: the channel offered, the code's wallet,
+    // the channel's amount limit. Nothing is written when it refuses.
+    const routing::ChannelRouting& routing = ready.routing;
+    if (byCode) {
+        const Result<Channel> wallet = routing.channelForCode(code);
+        if (!wallet) {
+            out.error(wallet.error().message);
+            return kExitNotPaid;
+        }
+        if (channel && *channel != *wallet) {
+            out.error(QCoreApplication::translate(
+                          "qpos::ctl", "This is a %1 payment code, but --channel says %2. Leave "
+                                       "--channel out: the code's first digits pick the channel.")
+                          .arg(channelLabel(*wallet), channelName(*channel)));
+            return kExitUsage;
+        }
+        channel = *wallet;
+    } else if (!channel) {
+        channel = routing.defaultChannel();
+        if (!channel) {
+            out.error(QCoreApplication::translate(
+                "qpos::ctl", "This terminal offers no payment channel: check [alipay] or "
+                             "[wechat] enabled and [routing] channels, then \"qposctl doctor\"."));
+            return kExitError;
+        }
+    }
+    if (!ready.channels.contains(*channel) &&
+        !routing::ChannelRouting::configuredChannels(*config).contains(*channel)) {
+        out.error(QCoreApplication::translate(
+                      "qpos::ctl",
+                      "This terminal does not offer %1: it is not in [routing] channels. Add it "
+                      "there (see docs/config.md) or charge with another channel.")
+                      .arg(channelLabel(*channel)));
+        return kExitNotPaid;
+    }
     if (!ready.channels.contains(*channel)) {
         out.error(QCoreApplication::translate(
                       "qpos::ctl",
@@ -263,10 +337,14 @@ int runChargeCommand(CtlContext& context, const QStringList& arguments) {
                       .arg(channelLabel(*channel)));
         return kExitError;
     }
+    if (Status allowed = routing.checkCharge(*channel, *amount); !allowed.ok()) {
+        out.error(allowed.error().message);
+        return kExitNotPaid;
+    }
 
     NewOrder order;
     order.channel = *channel;
-    order.flow = PaymentFlow::QrCode;
+    order.flow = byCode ? PaymentFlow::PayByCode : PaymentFlow::QrCode;
     order.amountFen = *amount;
     order.subject = subject;
     order.cashierId = cashier;
@@ -292,18 +370,19 @@ int runChargeCommand(CtlContext& context, const QStringList& arguments) {
     // In the demo shop nobody can scan the QR: say how to play the buyer.
     bool hinted = false;
     const QUrl demoUrl = context.demoControlUrl();
-    QObject::connect(&driver.service(), &till::TillService::checkoutUpdated, &driver,
-                     [&](const CheckoutUpdate& update) {
-                         if (hinted || demoUrl.isEmpty() || update.requestId != requestId ||
-                             update.qrCode.isEmpty() || !waitS)
-                             return;
-                         hinted = true;
-                         out.note(QCoreApplication::translate(
-                                      "qpos::ctl", "Demo shop: to play the customer who pays, "
-                                                   "run: curl -X POST %1/sandbox/alipay/trades/"
-                                                   "%2/pay")
-                                      .arg(demoUrl.toString(), update.outTradeNo));
-                     });
+    QObject::connect(
+        &driver.service(), &till::TillService::checkoutUpdated, &driver,
+        [&](const CheckoutUpdate& update) {
+            if (hinted || demoUrl.isEmpty() || update.requestId != requestId ||
+                update.qrCode.isEmpty() || !waitS)
+                return;
+            hinted = true;
+            out.note(QCoreApplication::translate("qpos::ctl",
+                                                 "Demo shop: to play the customer who pays, "
+                                                 "run: curl -X POST %1/sandbox/%2/trades/"
+                                                 "%3/pay")
+                         .arg(demoUrl.toString(), channelName(update.channel), update.outTradeNo));
+        });
 
     const auto isFinalNow = [&] {
         return latest && checkout::isFinalPhase(latest->phase);
@@ -315,10 +394,19 @@ int runChargeCommand(CtlContext& context, const QStringList& arguments) {
         return interrupts.count() > 0;
     };
 
-    driver.service().startQrCheckout(requestId, order);
+    if (byCode) {
+        driver.service().startCodeCheckout(requestId, order, code);
+        code.fill(u'0'); // the code is the customer's money: not kept
+    } else {
+        driver.service().startQrCheckout(requestId, order);
+    }
     if (waitS) {
         driver.waitUntil([&] { return isFinalNow() || interrupted(); },
                          std::chrono::seconds(*waitS));
+    } else if (byCode) {
+        // Settled on the spot or once the buyer confirms; the engine itself cancels a code
+        // that stays unconfirmed, so this wait ends.
+        driver.waitUntil([&] { return isFinalNow() || interrupted(); });
     } else {
         driver.waitUntil([&] { return isFinalNow() || qrIssued() || interrupted(); });
         if (!isFinalNow() && qrIssued())

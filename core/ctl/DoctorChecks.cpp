@@ -2,6 +2,8 @@
 
 #include "crypto/KeyFiles.h"
 #include "ctl/DoctorReport.h"
+#include "money/Money.h"
+#include "routing/ChannelRouting.h"
 #include "staff/StaffStore.h"
 #include "storage/Database.h"
 #include "storage/OrderSchema.h"
@@ -367,6 +369,37 @@ void checkLogDirectory(const AppConfig& config, DoctorReport& report) {
                               "qpos::ctl", "%1 does not exist and this user cannot create it: "
                                            "create it for the service user or set [log] dir.")
                               .arg(dir));
+}
+
+void checkRouting(const AppConfig& config, DoctorReport& report) {
+    const QString area = QStringLiteral("routing");
+    const QList<Channel> channels = routing::ChannelRouting::configuredChannels(config);
+    if (channels.isEmpty()) {
+        report.fail(area, QCoreApplication::translate(
+                              "qpos::ctl", "This terminal offers no payment channel: enable "
+                                           "[alipay] or [wechat] (docs/config.md)."));
+        return;
+    }
+    const routing::ChannelRouting rules(channels, config.routing);
+    QStringList offered;
+    QStringList codes;
+    QStringList limits;
+    for (Channel channel : channels) {
+        offered << channelLabel(channel);
+        const QString prefixes = routing::formatCodePrefixRanges(rules.codePrefixes(channel));
+        codes << QStringLiteral("%1 %2").arg(
+            channelLabel(channel),
+            prefixes.isEmpty() ? QCoreApplication::translate("qpos::ctl", "none") : prefixes);
+        if (const std::optional<money::Fen> limit = rules.maxAmountFen(channel))
+            limits << QStringLiteral("%1 %2").arg(channelLabel(channel), money::formatYuan(*limit));
+    }
+    report.ok(area, QCoreApplication::translate("qpos::ctl",
+                                                "Offers %1 (Enter charges %2). Payment codes by "
+                                                "prefix: %3. Largest payment: %4.")
+                        .arg(offered.join(QStringLiteral(", ")), channelLabel(channels.first()),
+                             codes.join(QStringLiteral("; ")),
+                             limits.isEmpty() ? QCoreApplication::translate("qpos::ctl", "no limit")
+                                              : limits.join(QStringLiteral("; "))));
 }
 
 } // namespace qpos::ctl

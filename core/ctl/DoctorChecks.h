@@ -22,6 +22,10 @@ QList<Channel> checkKeyFiles(const AppConfig& config, DoctorReport& report);
 // The order database (opens, schema version, quick integrity check, writable) and its staff.
 void checkDatabase(const AppConfig& config, DoctorReport& report);
 
+// What the terminal offers and how it routes a charge ([routing]): the channels in order, the
+// payment-code prefixes and the amount limits; a FAIL when nothing can be charged.
+void checkRouting(const AppConfig& config, DoctorReport& report);
+
 // The log directory exists (or can be made) and is writable.
 void checkLogDirectory(const AppConfig& config, DoctorReport& report);
 

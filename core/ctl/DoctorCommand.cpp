@@ -114,6 +114,8 @@ int runDoctorCommand(CtlContext& context, const QStringList& arguments) {
     const ConfigLoadResult& loaded = context.loadConfig();
     checkConfiguration(loaded, report);
     const AppConfig& config = loaded.config;
+    if (loaded.ok())
+        checkRouting(config, report);
     const QList<Channel> usable = checkKeyFiles(config, report);
     checkDatabase(config, report);
     checkLogDirectory(config, report);
@@ -128,7 +130,8 @@ int runDoctorCommand(CtlContext& context, const QStringList& arguments) {
         else
             report.fail(area, QCoreApplication::translate(
                                   "qpos::ctl", "No payment channel is enabled: set [alipay] "
-                                               "enabled = true with its keys (docs/config.md)."));
+                                               "enabled = true or [wechat] enabled = true with "
+                                               "its keys (docs/config.md)."));
     } else if (options.isSet(offlineOption)) {
         report.warn(area, QCoreApplication::translate("qpos::ctl", "Not checked (--offline)."));
     } else if (!loaded.ok()) {

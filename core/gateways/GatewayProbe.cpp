@@ -113,9 +113,11 @@ ProbeResult classifyProbe(Channel channel, const GatewayResult<TradeSnapshot>& r
     case OutcomeKind::Refused: {
         const Refused& r = result.refused();
         const QString detail = QStringLiteral("%1 %2 %3").arg(r.code, r.subCode, r.providerMessage);
-        if (r.subCode == u"isv.invalid-signature")
+        // Alipay names these in sub_code, WeChat Pay in code.
+        if (r.subCode == u"isv.invalid-signature" || r.code == u"SIGN_ERROR")
             return ourKeyRefused(detail);
-        if (r.subCode == u"isv.invalid-app-id")
+        if (r.subCode == u"isv.invalid-app-id" || r.code == u"MCH_NOT_EXISTS" ||
+            r.code == u"APPID_MCHID_NOT_MATCH")
             return appUnknown(detail);
         return make(ProbeVerdict::Refused,
                     QCoreApplication::translate("qpos::gateway::GatewayProbe",
@@ -136,6 +138,9 @@ ProbeResult classifyProbe(Channel channel, const GatewayResult<TradeSnapshot>& r
                                                 "proxy and firewall, and the gateway URL.")
                         .arg(provider, reason.message),
                     reason.code);
+    // A refusal of our signature that came unsigned still says whose key is wrong.
+    if (mentions(reason.message, "SIGN_ERROR"))
+        return ourKeyRefused(detail);
     if (reason.code == u"alipay.bad_signature" || reason.code == u"alipay.cert_sn_mismatch" ||
         reason.code.endsWith(u".bad_signature"))
         return make(ProbeVerdict::TheirKeyWrong,

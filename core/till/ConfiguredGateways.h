@@ -6,7 +6,7 @@
 
 namespace qpos::till {
 
-// The gateways the configuration enables ([alipay] enabled, later [wechat] enabled), with
+// The gateways the configuration enables ([alipay] enabled, [wechat] enabled), with
 // their keys loaded and checked. Call on the thread the gateways will live in. Fails with the
 // first problem (a missing or unreadable key file, a key of the wrong kind), whose message
 // names the setting and what to do.

@@ -64,7 +64,9 @@ public:
                 &TillService::refundFinished, Qt::DirectConnection);
         connect(m_engine.get(), &checkout::CheckoutEngine::recoveryFinished, service,
                 &TillService::recoveryFinished, Qt::DirectConnection);
-        ready.channels = m_gateways->channels();
+        m_routing = routing::ChannelRouting::fromConfig(m_options.config, m_gateways->channels());
+        ready.channels = m_routing.channels();
+        ready.routing = m_routing;
 
         // The till opens only after every open order of an earlier run was looked at.
         auto first = std::make_shared<QMetaObject::Connection>();
@@ -78,6 +80,7 @@ public:
     }
 
     checkout::CheckoutEngine* engine() { return m_engine.get(); }
+    const routing::ChannelRouting& routing() const { return m_routing; }
     OrderStore& store() { return m_store; }
     StaffStore* staff() { return m_staff.get(); }
     TillService* service() { return m_service; }
@@ -116,7 +119,44 @@ private:
     std::unique_ptr<StaffStore> m_staff;
     std::unique_ptr<checkout::GatewayDirectory> m_gateways;
     std::unique_ptr<checkout::CheckoutEngine> m_engine;
+    routing::ChannelRouting m_routing;
 };
+
+namespace {
+
+// Whether the terminal's routing lets this charge start; a refusal goes back as the
+// checkout's one and final update (no order is written).
+bool routingAllows(TillService& service, const routing::ChannelRouting& routing,
+                   const QString& requestId, const NewOrder& order, const QString* authCode) {
+    Status allowed = routing.checkCharge(order.channel, order.amountFen);
+    if (allowed.ok() && authCode) {
+        const Result<Channel> wallet = routing.channelForCode(*authCode);
+        if (!wallet)
+            allowed = wallet.error();
+        else if (*wallet != order.channel)
+            allowed = Error{QStringLiteral("routing.wrong_wallet"),
+                            QCoreApplication::translate(
+                                "qpos::till::TillService",
+                                "This is a %1 payment code, not a %2 one. Scan it again: the "
+                                "till picks the payment app by the code.")
+                                .arg(channelLabel(*wallet), channelLabel(order.channel))};
+    }
+    if (allowed.ok())
+        return true;
+    qCInfo(lcApp).noquote() << "charge refused by routing:" << allowed.error().code
+                            << channelName(order.channel) << money::formatYuan(order.amountFen);
+    checkout::CheckoutUpdate update;
+    update.requestId = requestId;
+    update.channel = order.channel;
+    update.flow = order.flow;
+    update.amountFen = order.amountFen;
+    update.phase = checkout::CheckoutPhase::Failed;
+    update.message = allowed.error().message;
+    emit service.checkoutUpdated(update);
+    return false;
+}
+
+} // namespace
 
 TillService::TillService(TillOptions options, QObject* parent)
     : QObject(parent) {
@@ -160,7 +200,7 @@ void TillService::start() {
 
 void TillService::startQrCheckout(const QString& requestId, const NewOrder& order) {
     post([requestId, order](Worker& w) {
-        if (w.engine())
+        if (w.engine() && routingAllows(*w.service(), w.routing(), requestId, order, nullptr))
             w.engine()->startQr(requestId, order);
     });
 }
@@ -168,7 +208,7 @@ void TillService::startQrCheckout(const QString& requestId, const NewOrder& orde
 void TillService::startCodeCheckout(const QString& requestId, const NewOrder& order,
                                     const QString& authCode) {
     post([requestId, order, authCode](Worker& w) {
-        if (w.engine())
+        if (w.engine() && routingAllows(*w.service(), w.routing(), requestId, order, &authCode))
             w.engine()->startWithCode(requestId, order, authCode);
     });
 }

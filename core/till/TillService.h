@@ -5,6 +5,7 @@
 #include "common/Result.h"
 #include "config/AppConfig.h"
 #include "gateways/PaymentGateway.h"
+#include "routing/ChannelRouting.h"
 #include "staff/Staff.h"
 #include "storage/OrderQuery.h"
 
@@ -33,7 +34,10 @@ struct TillOptions {
 // Replies to the reads. `error` is a translated message; empty on success.
 struct TillReady {
     QString error;
+    // The channels offered for new charges, in the configured order (the first is Enter's):
+    // [routing] channels that have a gateway. Gateways not offered still serve old orders.
     QList<Channel> channels;
+    routing::ChannelRouting routing; // the rules for charges: code prefixes, amount limits
     checkout::RecoveryReport recovery;
     bool hasStaff = false;
 };
@@ -75,6 +79,8 @@ public:
     // Opens the database, builds the gateways, runs recovery; then ready().
     void start();
 
+    // A charge the routing refuses (a channel not offered, an amount over the channel's
+    // limit, a code of another wallet) is not started: one Failed update with the reason.
     void startQrCheckout(const QString& requestId, const NewOrder& order);
     void startCodeCheckout(const QString& requestId, const NewOrder& order,
                            const QString& authCode);

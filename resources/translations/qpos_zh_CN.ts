@@ -24,20 +24,12 @@
         <translation>无法写入日志</translation>
     </message>
     <message>
-        <source>Simulated Alipay (and later WeChat Pay) gateways on loopback HTTP: real wire protocol, signatures, trade rules, a simulated buyer, notifications, bills and faults on request. See docs/sandbox.md.</source>
-        <translation>在本机回环 HTTP 上模拟支付宝（以后还有微信支付）网关：真实的通信协议、签名和交易规则，模拟买家、异步通知、对账单，并可按需注入故障。详见 docs/sandbox.md。</translation>
-    </message>
-    <message>
         <source>Address to listen on (default 127.0.0.1).</source>
         <translation>监听地址（默认 127.0.0.1）。</translation>
     </message>
     <message>
         <source>Port to listen on; 0 picks a free one (default 8765).</source>
         <translation>监听端口；0 表示自动选择空闲端口（默认 8765）。</translation>
-    </message>
-    <message>
-        <source>Keep the sandbox&apos;s provider keys in DIR (alipay_private_key.pem, made on first start, and alipay_public_key.pem for clients). Without it the keys are new on every start.</source>
-        <translation>将沙箱的支付机构密钥保存在 DIR 中（alipay_private_key.pem 在首次启动时生成，alipay_public_key.pem 供客户端使用）。不指定时每次启动都会生成新密钥。</translation>
     </message>
     <message>
         <source>Register an Alipay app: its app_id and the file with its public key (PEM or Alipay&apos;s bare base64). Repeatable.</source>
@@ -50,14 +42,6 @@
     <message>
         <source>How the buyer answers alipay.trade.pay: immediate (default), buyer-confirms (10003 until the control API pays or cancels), confirm-then-pay, confirm-then-close, declined.</source>
         <translation>买家对 alipay.trade.pay 的响应方式：immediate（默认）、buyer-confirms（返回 10003，直到控制接口付款或取消）、confirm-then-pay、confirm-then-close、declined。</translation>
-    </message>
-    <message>
-        <source>Milliseconds before confirm-then-pay / confirm-then-close resolve (3000).</source>
-        <translation>confirm-then-pay / confirm-then-close 得出结果前的毫秒数（3000）。</translation>
-    </message>
-    <message>
-        <source>Multiply Alipay&apos;s notification retry schedule (4m 10m 10m 1h 2h 6h 15h) by FACTOR; 0.001 makes it seconds (default 1).</source>
-        <translation>将支付宝异步通知的重试间隔（4m 10m 10m 1h 2h 6h 15h）乘以 FACTOR；0.001 即变为秒级（默认 1）。</translation>
     </message>
     <message>
         <source>Milliseconds to wait for a notify_url to answer (15000).</source>
@@ -82,10 +66,6 @@
     <message>
         <source>Refuse bills for today and this month, as Alipay does (T+1).</source>
         <translation>与支付宝一样拒绝提供当天和当月的账单（T+1）。</translation>
-    </message>
-    <message>
-        <source>Inject a fault: KIND[:key=value,...] with KIND one of latency, http_error, timeout, drop_after_commit, service_unavailable, system_error, bad_signature, notify_duplicate, notify_out_of_order, notify_bad_signature and keys method, count (-1: always), probability, latency_ms, status, commit. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1. Repeatable.</source>
-        <translation>注入故障：KIND[:key=value,...]，KIND 为 latency、http_error、timeout、drop_after_commit、service_unavailable、system_error、bad_signature、notify_duplicate、notify_out_of_order、notify_bad_signature 之一，键可以是 method、count（-1：始终）、probability、latency_ms、status、commit。示例：latency:latency_ms=800,method=alipay.trade.query,count=-1。可重复使用。</translation>
     </message>
     <message>
         <source>Seed for probabilistic faults (reproducible runs).</source>
@@ -118,6 +98,70 @@
     <message>
         <source>Cannot start the demo shop</source>
         <translation>无法启动演示门店</translation>
+    </message>
+    <message>
+        <source>The key file %1 can be read by other users. Run &quot;chmod 600 %1&quot; and start again.</source>
+        <translation>密钥文件 %1 可被其他用户读取。请运行“chmod 600 %1”后重新启动。</translation>
+    </message>
+    <message>
+        <source>Cannot read the key file %1.</source>
+        <translation>无法读取密钥文件 %1。</translation>
+    </message>
+    <message>
+        <source>The APIv3 key in %1 must be exactly 32 characters.</source>
+        <translation>%1 中的 APIv3 密钥必须恰好为 32 个字符。</translation>
+    </message>
+    <message>
+        <source>Cannot write the key file %1.</source>
+        <translation>无法写入密钥文件 %1。</translation>
+    </message>
+    <message>
+        <source>Simulated Alipay and WeChat Pay (APIv3) on loopback HTTP: real wire protocols, signatures, trade rules, a simulated buyer, notifications, bills and faults on request. See docs/sandbox.md.</source>
+        <translation>在本机回环 HTTP 上模拟支付宝和微信支付（APIv3）：真实的通信协议、签名和交易规则，模拟买家、通知、账单，并可按需注入故障。详见 docs/sandbox.md。</translation>
+    </message>
+    <message>
+        <source>Keep the sandbox&apos;s provider keys in DIR (alipay_private_key.pem and wechatpay_private_key.pem, made on first start, and the *_public_key.pem files for clients). Without it the keys are new on every start.</source>
+        <translation>将沙箱的支付机构密钥保存在 DIR 中（首次启动时生成 alipay_private_key.pem 和 wechatpay_private_key.pem，以及供客户端使用的 *_public_key.pem 文件）。不指定时，每次启动都会生成新密钥。</translation>
+    </message>
+    <message>
+        <source>Register a WeChat Pay merchant whose keys the sandbox keeps in the key directory (wechat_merchant_MCHID_private_key.pem and wechat_merchant_MCHID_apiv3_key.txt for the till). Needs --key-dir. Repeatable.</source>
+        <translation>注册一个微信支付商户，其密钥由沙箱保存在密钥目录中（收银台使用 wechat_merchant_MCHID_private_key.pem 和 wechat_merchant_MCHID_apiv3_key.txt）。需要 --key-dir。可重复使用。</translation>
+    </message>
+    <message>
+        <source>The appid of the --wechat-demo-merchant merchants (wx8888888888888888).</source>
+        <translation>--wechat-demo-merchant 商户的 appid（wx8888888888888888）。</translation>
+    </message>
+    <message>
+        <source>Where the --wechat-demo-merchant merchants&apos; notifications go (none).</source>
+        <translation>--wechat-demo-merchant 商户的通知发送地址（默认无）。</translation>
+    </message>
+    <message>
+        <source>How the buyer answers a WeChat payment code whose last digits do not choose: immediate (default), buyer-confirms, confirm-then-pay, confirm-then-close, declined.</source>
+        <translation>微信付款码的末几位数字未指定响应方式时，买家的响应方式：immediate（默认）、buyer-confirms、confirm-then-pay、confirm-then-close、declined。</translation>
+    </message>
+    <message>
+        <source>Milliseconds a WeChat Pay refund stays PROCESSING (0: SUCCESS at once).</source>
+        <translation>微信支付退款保持 PROCESSING 状态的毫秒数（0：立即 SUCCESS）。</translation>
+    </message>
+    <message>
+        <source>Milliseconds before confirm-then-pay / confirm-then-close resolve, for both providers (3000).</source>
+        <translation>confirm-then-pay / confirm-then-close 得出结果前的毫秒数，两个支付机构通用（3000）。</translation>
+    </message>
+    <message>
+        <source>Multiply the notification retry schedules (Alipay: 4m 10m 10m 1h 2h 6h 15h; WeChat Pay: 15s 15s 30s 3m 10m 20m 30m 30m 30m 1h 3h 3h 3h 6h 6h) by FACTOR; 0.001 makes minutes into tenths of seconds (default 1).</source>
+        <translation>将通知重试间隔（支付宝：4m 10m 10m 1h 2h 6h 15h；微信支付：15s 15s 30s 3m 10m 20m 30m 30m 30m 1h 3h 3h 3h 6h 6h）乘以 FACTOR；0.001 可把分钟缩短到约十分之一秒（默认 1）。</translation>
+    </message>
+    <message>
+        <source>Inject a fault: KIND[:key=value,...] with KIND one of latency, http_error, timeout, drop_after_commit, service_unavailable, system_error, bad_signature, stale_timestamp, notify_duplicate, notify_out_of_order, notify_bad_signature, notify_stale_timestamp and keys provider (alipay, wechat), method, count (-1: always), probability, latency_ms, status, commit. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1 or timeout:provider=wechat,method=query. Repeatable.</source>
+        <translation>注入故障：KIND[:key=value,...]，KIND 为 latency、http_error、timeout、drop_after_commit、service_unavailable、system_error、bad_signature、stale_timestamp、notify_duplicate、notify_out_of_order、notify_bad_signature、notify_stale_timestamp 之一，key 可为 provider（alipay、wechat）、method、count（-1：始终）、probability、latency_ms、status、commit。示例：latency:latency_ms=800,method=alipay.trade.query,count=-1 或 timeout:provider=wechat,method=query。可重复使用。</translation>
+    </message>
+    <message>
+        <source>--wechat-pay-behaviour must be immediate, buyer-confirms, confirm-then-pay, confirm-then-close or declined.</source>
+        <translation>--wechat-pay-behaviour 必须是 immediate、buyer-confirms、confirm-then-pay、confirm-then-close 或 declined。</translation>
+    </message>
+    <message>
+        <source>--wechat-demo-merchant needs --key-dir to keep the merchant&apos;s keys in.</source>
+        <translation>--wechat-demo-merchant 需要 --key-dir 来保存商户的密钥。</translation>
     </message>
 </context>
 <context>
@@ -322,10 +366,6 @@
         <translation>1 到 64 个字母、数字和下划线（PUB_KEY_ID_...）</translation>
     </message>
     <message>
-        <source>Id of the WeChat Pay public key; required when enabled</source>
-        <translation>微信支付公钥 ID；启用时必填</translation>
-    </message>
-    <message>
         <source>Where WeChat Pay posts payment notifications (the store backend); WeChat requires it, so required when enabled</source>
         <translation>微信支付发送支付通知的地址（门店后台）；微信支付要求提供，因此启用时必填</translation>
     </message>
@@ -512,6 +552,78 @@
     <message>
         <source>%1, line %2: [%3] %4 is set again (first set on line %5). Keep only one.</source>
         <translation>%1，第 %2 行：[%3] %4 被重复设置（首次设置在第 %5 行）。请只保留一处。</translation>
+    </message>
+    <message>
+        <source>Id of the WeChat Pay public key; required when enabled, unless wechatpay_public_key is a platform certificate</source>
+        <translation>微信支付公钥 ID；启用时必填，除非 wechatpay_public_key 是平台证书</translation>
+    </message>
+    <message>
+        <source>alipay and/or wechat, comma-separated, each at most once; every channel listed must be enabled in its own section; empty: every enabled channel, Alipay first</source>
+        <translation>alipay 和/或 wechat，用逗号分隔，每个最多出现一次；列出的每个支付渠道都必须在各自的节中启用；留空：所有已启用的支付渠道，支付宝在前</translation>
+    </message>
+    <message>
+        <source>The channels this terminal offers, in order: the first is what Enter charges</source>
+        <translation>本终端提供的支付渠道（按顺序）：按 Enter 键时使用第一个</translation>
+    </message>
+    <message>
+        <source>comma-separated prefixes or ranges of prefixes such as 25-30 or 62 (both ends of a range with the same number of digits, 1 to 6), not overlapping the other channel&apos;s; empty: no payment code goes to this channel</source>
+        <translation>用逗号分隔的前缀或前缀范围，例如 25-30 或 62（范围两端的位数必须相同，为 1 到 6 位），不得与另一支付渠道的前缀重叠；留空：没有付款码归入此支付渠道</translation>
+    </message>
+    <message>
+        <source>A scanned payment code that starts with one of these is an Alipay code</source>
+        <translation>扫描到的付款码以其中任一前缀开头时，即为支付宝付款码</translation>
+    </message>
+    <message>
+        <source>A scanned payment code that starts with one of these is a WeChat Pay code</source>
+        <translation>扫描到的付款码以其中任一前缀开头时，即为微信支付付款码</translation>
+    </message>
+    <message>
+        <source>an amount in yuan greater than zero, at most two decimals (e.g. 5000 or 5000.00); empty: no limit</source>
+        <translation>以元为单位、大于零的金额，最多两位小数（例如 5000 或 5000.00）；留空：不限额</translation>
+    </message>
+    <message>
+        <source>The most one Alipay payment may be at this terminal (QR or payment code); a larger sale is refused with what to do</source>
+        <translation>本终端单笔支付宝收款的最高金额（二维码或付款码）；超出的交易将被拒绝，并提示如何处理</translation>
+    </message>
+    <message>
+        <source>The most one WeChat Pay payment may be at this terminal (QR or payment code); a larger sale is refused with what to do</source>
+        <translation>本终端单笔微信支付收款的最高金额（二维码或付款码）；超出的交易将被拒绝，并提示如何处理</translation>
+    </message>
+    <message>
+        <source>in %1, %2</source>
+        <translation>在 %1 中，%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a usable amount: %2</source>
+        <translation>%1 不是可用的金额：%2</translation>
+    </message>
+    <message>
+        <source>%1 has an empty entry (two commas in a row, or a comma at the start or end)</source>
+        <translation>%1 中有空项（连续两个逗号，或开头/结尾有逗号）</translation>
+    </message>
+    <message>
+        <source>in %1, &quot;%2&quot; is not a payment channel</source>
+        <translation>在 %1 中，“%2”不是支付渠道</translation>
+    </message>
+    <message>
+        <source>%1 names %2 twice</source>
+        <translation>%1 中 %2 出现了两次</translation>
+    </message>
+    <message>
+        <source> (the default)</source>
+        <translation>（默认值）</translation>
+    </message>
+    <message>
+        <source>%1%2: &quot;%3&quot; lists %4, but [%4] enabled is not true. Enable it (with its keys) or remove %4 from the list. Allowed: %5.</source>
+        <translation>%1%2：“%3”列出了 %4，但 [%4] enabled 不为 true。请启用它（并配置其密钥），或从列表中删除 %4。允许的值：%5。</translation>
+    </message>
+    <message>
+        <source>%1%2 &quot;%3&quot; and %4%5 &quot;%6&quot; overlap: a payment code starting with %7 would belong to both Alipay and WeChat Pay. Allowed: %8.</source>
+        <translation>%1%2“%3”与 %4%5“%6”重叠：以 %7 开头的付款码将同时属于支付宝和微信支付。允许的值：%8。</translation>
+    </message>
+    <message>
+        <source>when [wechat] enabled is true and wechatpay_public_key is a public key (not a platform certificate)</source>
+        <translation>[wechat] enabled 为 true 且 wechatpay_public_key 为公钥（而非平台证书）时</translation>
     </message>
 </context>
 <context>
@@ -1387,17 +1499,6 @@
     </message>
 </context>
 <context>
-    <name>qpos::alipay::CsvReader</name>
-    <message>
-        <source>line %1 is not valid CSV (%2)</source>
-        <translation>第 %1 行不是有效的 CSV（%2）</translation>
-    </message>
-    <message>
-        <source>the quoted field that starts on line %1 is never closed: the file is truncated</source>
-        <translation>从第 %1 行开始的引号字段没有结束：文件不完整</translation>
-    </message>
-</context>
-<context>
     <name>qpos::alipay::GbkCodec</name>
     <message>
         <source>This system cannot convert GBK text (glibc&apos;s GB18030 converter is missing). Reinstall the libc6 package.</source>
@@ -1560,6 +1661,10 @@
     <message>
         <source>Order %1 (%2) could not be cancelled (%3); it will be retried.</source>
         <translation>订单 %1（%2 元）撤销失败（%3），稍后将重试。</translation>
+    </message>
+    <message>
+        <source>%1 accepted the refund and is still processing it. It is kept and will be confirmed automatically; do not refund again.</source>
+        <translation>%1已受理退款，仍在处理中。该退款已保留，稍后将自动确认，请勿重复退款。</translation>
     </message>
 </context>
 <context>
@@ -1924,16 +2029,6 @@
         <translation>状态：  %1 - %2</translation>
     </message>
     <message>
-        <source>Charges an amount by QR code: writes the order, prints its number and the QR code&apos;s text at once and, with --wait, waits for the payment. If the wait runs out (or on Ctrl+C), the order is cancelled at the provider and the provider&apos;s answer decides the outcome. Without --wait the order stays open and the till&apos;s next recovery settles it.
-Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired or failed, 1 error, 2 wrong usage.</source>
-        <translation>通过二维码收款：写入订单，立即打印订单号和二维码内容；使用 --wait 时等待付款。等待超时（或按 Ctrl+C）时，在支付机构撤销订单，并以支付机构的应答为最终结果。不使用 --wait 时订单保持未完成，由收银台下次恢复时处理。
-退出码：0 已支付（或未使用 --wait 时已生成二维码），3 已取消、已过期或支付失败，1 出错，2 用法错误。</translation>
-    </message>
-    <message>
-        <source>Payment channel: alipay or wechat.</source>
-        <translation>支付渠道：alipay 或 wechat。</translation>
-    </message>
-    <message>
         <source>Amount in yuan, e.g. 12.34 (at most two decimals).</source>
         <translation>金额（元），例如 12.34（最多两位小数）。</translation>
     </message>
@@ -1954,10 +2049,6 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired or failed
         <translation>多余的参数“%1”。</translation>
     </message>
     <message>
-        <source>--channel is required: alipay or wechat.</source>
-        <translation>必须提供 --channel：alipay 或 wechat。</translation>
-    </message>
-    <message>
         <source>Unknown channel &quot;%1&quot;: use alipay or wechat.</source>
         <translation>未知渠道“%1”：请使用 alipay 或 wechat。</translation>
     </message>
@@ -1976,10 +2067,6 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired or failed
     <message>
         <source>--subject takes 1 to 256 characters.</source>
         <translation>--subject 的值为 1 到 256 个字符。</translation>
-    </message>
-    <message>
-        <source>The demo shop simulates %1 only.</source>
-        <translation>演示门店只模拟%1。</translation>
     </message>
     <message>
         <source>The %1 channel is not enabled in the configuration. Set [%2] enabled = true with its keys (see docs/config.md), then check with &quot;qposctl doctor&quot;.</source>
@@ -2232,10 +2319,6 @@ Exit codes: 0 no failure, 1 at least one FAIL, 2 wrong usage.</source>
     <message>
         <source>Sandbox mode: the till uses its built-in simulated providers; there is nothing to reach.</source>
         <translation>沙箱模式：收银台使用内置的模拟支付机构，无需连接。</translation>
-    </message>
-    <message>
-        <source>No payment channel is enabled: set [alipay] enabled = true with its keys (docs/config.md).</source>
-        <translation>未启用任何支付渠道：请设置 [alipay] enabled = true 并配置其密钥（docs/config.md）。</translation>
     </message>
     <message>
         <source>Not checked (--offline).</source>
@@ -2548,12 +2631,77 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
         <translation>订单数据库 %1 尚不存在（收银台首次启动时会创建）。</translation>
     </message>
     <message>
-        <source>Demo shop: to play the customer who pays, run: curl -X POST %1/sandbox/alipay/trades/%2/pay</source>
-        <translation>演示门店：如要模拟顾客付款，请运行：curl -X POST %1/sandbox/alipay/trades/%2/pay</translation>
-    </message>
-    <message>
         <source>  %1  %2 -&gt; %3  by %4 (%5)</source>
         <translation>  %1  %2 -&gt; %3  来源 %4（%5）</translation>
+    </message>
+    <message>
+        <source>Paid by: the customer&apos;s payment code</source>
+        <translation>付款方式：顾客付款码</translation>
+    </message>
+    <message>
+        <source>Charges an amount by QR code: writes the order, prints its number and the QR code&apos;s text at once and, with --wait, waits for the payment. If the wait runs out (or on Ctrl+C), the order is cancelled at the provider and the provider&apos;s answer decides the outcome. Without --wait the order stays open and the till&apos;s next recovery settles it. With --code, charges the customer&apos;s payment code instead and waits for the outcome; the code&apos;s first digits pick the channel ([routing]).
+Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed or refused by the terminal&apos;s routing, 1 error, 2 wrong usage.</source>
+        <translation>以二维码收款：写入订单，立即输出订单号和二维码文本；使用 --wait 时等待付款。如果等待超时（或按 Ctrl+C），将在支付机构撤销订单，并以支付机构的应答确定结果。不使用 --wait 时，订单保持未完成，由收银台下一次恢复处理。使用 --code 时，改为扣顾客付款码并等待结果；由付款码的前几位数字选择支付渠道（[routing]）。
+退出码：0 已支付（或未使用 --wait 时已生成二维码），3 已取消、已过期、失败或被本终端的路由规则拒绝，1 出错，2 用法错误。</translation>
+    </message>
+    <message>
+        <source>Payment channel: alipay or wechat (default: the first of [routing] channels; with --code: the code&apos;s wallet).</source>
+        <translation>支付渠道：alipay 或 wechat（默认：[routing] channels 中的第一个；使用 --code 时：付款码所属的支付应用）。</translation>
+    </message>
+    <message>
+        <source>Charge the customer&apos;s payment code (16-24 digits) instead of showing a QR code. &quot;-&quot; reads it from the first line of standard input (other users can see command lines).</source>
+        <translation>扣顾客的付款码（16-24 位数字），而不是显示二维码。“-”表示从标准输入的第一行读取（其他用户能看到命令行）。</translation>
+    </message>
+    <message>
+        <source>--code takes the customer&apos;s payment code: 16 to 24 digits (or &quot;-&quot; to read it from standard input).</source>
+        <translation>--code 的值为顾客付款码：16 到 24 位数字（或用“-”从标准输入读取）。</translation>
+    </message>
+    <message>
+        <source>This is a %1 payment code, but --channel says %2. Leave --channel out: the code&apos;s first digits pick the channel.</source>
+        <translation>这是%1付款码，但 --channel 指定的是 %2。请去掉 --channel：由付款码的前几位数字选择支付渠道。</translation>
+    </message>
+    <message>
+        <source>This terminal offers no payment channel: check [alipay] or [wechat] enabled and [routing] channels, then &quot;qposctl doctor&quot;.</source>
+        <translation>本终端没有提供任何支付渠道：请检查 [alipay] 或 [wechat] enabled 以及 [routing] channels，然后运行“qposctl doctor”。</translation>
+    </message>
+    <message>
+        <source>This terminal does not offer %1: it is not in [routing] channels. Add it there (see docs/config.md) or charge with another channel.</source>
+        <translation>本终端不提供%1：它不在 [routing] channels 中。请将其加入（见 docs/config.md），或使用其他支付渠道收款。</translation>
+    </message>
+    <message>
+        <source>Demo shop: to play the customer who pays, run: curl -X POST %1/sandbox/%2/trades/%3/pay</source>
+        <translation>演示门店：如要扮演付款的顾客，请运行：curl -X POST %1/sandbox/%2/trades/%3/pay</translation>
+    </message>
+    <message>
+        <source>This terminal offers no payment channel: enable [alipay] or [wechat] (docs/config.md).</source>
+        <translation>本终端没有提供任何支付渠道：请启用 [alipay] 或 [wechat]（docs/config.md）。</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Offers %1 (Enter charges %2). Payment codes by prefix: %3. Largest payment: %4.</source>
+        <translation>提供的支付渠道：%1（按 Enter 键使用%2）。各渠道付款码前缀：%3。单笔最高金额：%4。</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限额</translation>
+    </message>
+    <message>
+        <source>No payment channel is enabled: set [alipay] enabled = true or [wechat] enabled = true with its keys (docs/config.md).</source>
+        <translation>没有启用任何支付渠道：请设置 [alipay] enabled = true 或 [wechat] enabled = true，并配置其密钥（docs/config.md）。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::gateway::CsvReader</name>
+    <message>
+        <source>line %1 is not valid CSV (%2)</source>
+        <translation>第 %1 行不是有效的 CSV（%2）</translation>
+    </message>
+    <message>
+        <source>the quoted field that starts on line %1 is never closed: the file is truncated</source>
+        <translation>从第 %1 行开始的引号字段没有结束：文件不完整</translation>
     </message>
 </context>
 <context>
@@ -2674,6 +2822,64 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
     </message>
 </context>
 <context>
+    <name>qpos::routing::ChannelRouting</name>
+    <message>
+        <source>This is not a payment code: a payment code has 16 to 24 digits. Ask the customer to open the payment code in the payment app and scan it again.</source>
+        <translation>这不是付款码：付款码为 16 到 24 位数字。请顾客在支付应用中打开付款码，然后重新扫描。</translation>
+    </message>
+    <message>
+        <source>This payment code is not from a payment app this till accepts. Ask the customer to show the Alipay or WeChat Pay payment code.</source>
+        <translation>此付款码不属于本收银台支持的支付应用。请顾客出示支付宝或微信支付的付款码。</translation>
+    </message>
+    <message>
+        <source>This is a %1 payment code, but this till does not take %1. Ask the customer to pay another way.</source>
+        <translation>这是%1付款码，但本收银台不支持%1。请顾客改用其他方式支付。</translation>
+    </message>
+    <message>
+        <source>This till does not take %1. Ask the customer to pay another way.</source>
+        <translation>本收银台不支持%1。请顾客改用其他方式支付。</translation>
+    </message>
+    <message>
+        <source>Split the sale into smaller payments.</source>
+        <translation>请将这笔交易拆分为多笔较小的支付。</translation>
+    </message>
+    <message>
+        <source>Ask the customer to pay with %1, or split the sale into smaller payments.</source>
+        <translation>请顾客使用%1支付，或将这笔交易拆分为多笔较小的支付。</translation>
+    </message>
+    <message>
+        <source>%1 takes at most %2 in one payment at this till, and this sale is %3. %4</source>
+        <translation>在本收银台，%1单笔最多收款 %2，而这笔交易为 %3。%4</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::routing::CodePrefixRange</name>
+    <message>
+        <source>the list has an empty entry (two commas in a row, or a comma at the start or end)</source>
+        <translation>列表中有空项（连续两个逗号，或开头/结尾有逗号）</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a prefix or a range of prefixes</source>
+        <translation>“%1”不是前缀或前缀范围</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: both ends of a range need the same number of digits</source>
+        <translation>“%1”：范围两端的位数必须相同</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: a prefix has at most %2 digits</source>
+        <translation>“%1”：前缀最多 %2 位</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot;: the range ends before it starts</source>
+        <translation>“%1”：范围的结束值小于起始值</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; overlaps &quot;%2&quot;</source>
+        <translation>“%1”与“%2”重叠</translation>
+    </message>
+</context>
+<context>
     <name>qpos::sandbox::AlipaySimulator</name>
     <message>
         <source>An app needs an app_id of at most 32 characters and an RSA public key.</source>
@@ -2744,6 +2950,33 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
     </message>
 </context>
 <context>
+    <name>qpos::sandbox::WechatSimulator</name>
+    <message>
+        <source>A WeChat merchant needs a mchid of 8 to 32 digits, an appid, an RSA public key, its serial number and a 32-character APIv3 key.</source>
+        <translation>微信商户需要 8 到 32 位数字的 mchid、appid、RSA 公钥及其序列号，以及 32 个字符的 APIv3 密钥。</translation>
+    </message>
+    <message>
+        <source>The notify URL is not a valid URL.</source>
+        <translation>通知地址不是有效的网址。</translation>
+    </message>
+    <message>
+        <source>No WeChat merchant %1.</source>
+        <translation>没有微信商户 %1。</translation>
+    </message>
+    <message>
+        <source>No WeChat Pay order %1.</source>
+        <translation>没有微信支付订单 %1。</translation>
+    </message>
+    <message>
+        <source>Several merchants have an order %1; name the mchid.</source>
+        <translation>多个商户都有订单 %1；请指定 mchid。</translation>
+    </message>
+    <message>
+        <source>No WeChat Pay order has that code_url.</source>
+        <translation>没有微信支付订单使用该 code_url。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::sandbox::ZipArchive</name>
     <message>
         <source>The zip archive could not be %1: %2.</source>
@@ -2753,8 +2986,8 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
 <context>
     <name>qpos::till</name>
     <message>
-        <source>No payment channel is enabled. Set [alipay] enabled = true (with its keys) in the configuration, or start the demo shop with --sandbox.</source>
-        <translation>未启用任何支付渠道。请在配置中设置 [alipay] enabled = true（并配置密钥），或用 --sandbox 启动演示门店。</translation>
+        <source>No payment channel is enabled. Set [alipay] enabled = true or [wechat] enabled = true (with its keys) in the configuration, or start the demo shop with --sandbox.</source>
+        <translation>没有启用任何支付渠道。请在配置中设置 [alipay] enabled = true 或 [wechat] enabled = true（并配置其密钥），或使用 --sandbox 启动演示门店。</translation>
     </message>
 </context>
 <context>
@@ -2763,12 +2996,27 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
         <source>The till is not ready: the order database is not open. Restart qpos; if it happens again, run &apos;qposctl doctor&apos;.</source>
         <translation>收银台未就绪：订单数据库未打开。请重启 qpos；如再次出现，请运行“qposctl doctor”。</translation>
     </message>
+    <message>
+        <source>This is a %1 payment code, not a %2 one. Scan it again: the till picks the payment app by the code.</source>
+        <translation>这是%1付款码，不是%2付款码。请重新扫描：收银台会根据付款码选择支付应用。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ui::AmountEntry</name>
     <message>
         <source>&amp;Amount (yuan)</source>
         <translation>金额（元）(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ChannelStyle</name>
+    <message>
+        <source>Customer: open Alipay and tap Scan.</source>
+        <translation>顾客请打开支付宝，点击“扫一扫”。</translation>
+    </message>
+    <message>
+        <source>Customer: open WeChat and tap Scan.</source>
+        <translation>顾客请打开微信，点击“扫一扫”。</translation>
     </message>
 </context>
 <context>
@@ -2959,10 +3207,6 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
         <translation>…… 另有 %1 条（见订单）。</translation>
     </message>
     <message>
-        <source>No payment channel is enabled in the configuration: nothing can be charged. IT: enable [alipay] in qpos.ini.</source>
-        <translation>配置中未启用任何支付渠道，无法收款。IT 人员：请在 qpos.ini 中启用 [alipay]。</translation>
-    </message>
-    <message>
         <source>Ready. Log in with your PIN.</source>
         <translation>已就绪。请输入密码登录。</translation>
     </message>
@@ -3013,6 +3257,10 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
     <message>
         <source>Order %1</source>
         <translation>订单 %1</translation>
+    </message>
+    <message>
+        <source>No payment channel is offered: nothing can be charged. IT: enable [alipay] or [wechat] in qpos.ini, and check [routing] channels.</source>
+        <translation>未提供任何支付渠道：无法收款。IT 人员：请在 qpos.ini 中启用 [alipay] 或 [wechat]，并检查 [routing] channels。</translation>
     </message>
 </context>
 <context>
@@ -3338,21 +3586,6 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
     </message>
 </context>
 <context>
-    <name>qpos::ui::PaymentCode</name>
-    <message>
-        <source>This is not a payment code: a payment code has 16 to 24 digits. Ask the customer to open the payment code in the payment app and scan it again.</source>
-        <translation>这不是付款码：付款码为 16 到 24 位数字。请顾客在支付 App 中打开付款码后重新扫描。</translation>
-    </message>
-    <message>
-        <source>This payment code is not from a payment app this till accepts. Ask the customer to show the Alipay or WeChat Pay payment code.</source>
-        <translation>本收银台不支持此付款码。请顾客出示支付宝或微信付款码。</translation>
-    </message>
-    <message>
-        <source>This is a %1 payment code, but this till does not take %1. Ask the customer to pay another way.</source>
-        <translation>这是%1付款码，但本收银台不支持%1。请顾客换一种方式支付。</translation>
-    </message>
-</context>
-<context>
     <name>qpos::ui::PaymentDialog</name>
     <message>
         <source>Payment — %1</source>
@@ -3524,16 +3757,22 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
         <translation>退款成功。%1</translation>
     </message>
     <message>
-        <source>The refund is being confirmed with the provider; it will settle automatically. You can close this window. %1</source>
-        <translation>正在与支付机构确认退款，完成后将自动更新。您可以关闭此窗口。%1</translation>
-    </message>
-    <message>
         <source>The refund was not made: %1</source>
         <translation>退款未成功：%1</translation>
     </message>
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Being confirmed: %1 has the refund request but has not confirmed the refund yet. The till keeps checking and records it by itself. Do not refund again. You can close this window.
+%2</source>
+        <translation>确认中：%1已收到退款请求，但尚未确认退款。收银台会持续查询并自动记录结果。请勿重复退款。可以关闭此窗口。
+%2</translation>
+    </message>
+    <message>
+        <source>Refund confirmed by %1: %2 yuan went back to the customer.</source>
+        <translation>%1已确认退款：%2 元已退回给顾客。</translation>
     </message>
 </context>
 <context>
@@ -3773,6 +4012,42 @@ Exit codes: 0 refunded, 3 refused, 1 error or outcome not known yet, 2 wrong usa
         <source>This is the demo shop (sandbox): it runs on built-in settings and does not write any file, so these settings are shown read-only. Start qpos without --sandbox to set up a real shop.</source>
         <translation>这是演示门店（沙箱）：使用内置设置运行，不写入任何文件，因此这些设置仅供查看。如要设置真实门店，请不带 --sandbox 启动 qpos。</translation>
     </message>
+    <message>
+        <source>&amp;Routing</source>
+        <translation>路由(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Which channels this terminal offers (the first is what Enter charges), which wallet a scanned payment code belongs to, and the most one payment may be. Leave a field empty for the default.</source>
+        <translation>本终端提供哪些支付渠道（按 Enter 键时使用第一个）、扫描到的付款码属于哪个支付应用，以及单笔最高金额。留空则使用默认值。</translation>
+    </message>
+    <message>
+        <source>&amp;Channels in order:</source>
+        <translation>支付渠道顺序(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>every enabled channel, Alipay first</source>
+        <translation>所有已启用的支付渠道，支付宝在前</translation>
+    </message>
+    <message>
+        <source>&amp;Alipay code prefixes:</source>
+        <translation>支付宝付款码前缀(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>&amp;WeChat Pay code prefixes:</source>
+        <translation>微信支付付款码前缀(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>Largest Alipay &amp;payment (yuan):</source>
+        <translation>支付宝单笔最高金额（元）(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>no limit</source>
+        <translation>不限额</translation>
+    </message>
+    <message>
+        <source>Largest WeChat Pay pa&amp;yment (yuan):</source>
+        <translation>微信支付单笔最高金额（元）(&amp;Y)：</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ui::StartupPanel</name>
@@ -3826,6 +4101,564 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>Today: %1 payments · net ¥ %2</source>
         <translation>今日：%1 笔收款 · 净收 ¥ %2</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::wechat</name>
+    <message>
+        <source>WeChat Pay&apos;s answer is about %1 %2, not %3; it was not used. The till will ask WeChat Pay again.</source>
+        <translation>微信支付的应答针对的是 %1 %2，而不是 %3；已忽略该应答。收银台将再次查询微信支付。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay&apos;s signed answer could not be understood (%1). Nothing was assumed; the till will ask WeChat Pay again.</source>
+        <translation>无法解析微信支付的签名应答（%1）。未做任何假定；收银台将再次查询微信支付。</translation>
+    </message>
+    <message>
+        <source>Waiting for the customer to confirm the payment on the phone.</source>
+        <translation>等待顾客在手机上确认支付。</translation>
+    </message>
+    <message>
+        <source>The payment failed at WeChat Pay. Ask the customer to try again, or to pay another way.</source>
+        <translation>微信支付付款失败。请顾客重试，或改用其他方式支付。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay answered the payment with the state %1. The till will ask WeChat Pay again.</source>
+        <translation>微信支付返回的支付状态为 %1。收银台将再次查询微信支付。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay accepted the refund and is still processing it.</source>
+        <translation>微信支付已受理退款，仍在处理中。</translation>
+    </message>
+    <message>
+        <source>The refund could not reach the customer&apos;s account (the card or account is closed or frozen). The manager must settle it in the WeChat Pay merchant platform.</source>
+        <translation>退款无法退回顾客的账户（银行卡或账户已注销或被冻结）。请店长在微信支付商户平台处理。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay closed this refund; no money was refunded.</source>
+        <translation>微信支付已关闭此退款；未退还任何款项。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay&apos;s compressed bill cannot be unpacked: %1. Download the bill again.</source>
+        <translation>无法解压微信支付的压缩账单：%1。请重新下载账单。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay&apos;s bill cannot be read: %1. Download the bill again; if this stays, keep the file for support.</source>
+        <translation>无法读取微信支付账单：%1。请重新下载账单；如问题仍然存在，请保留该文件以便技术支持排查。</translation>
+    </message>
+    <message>
+        <source>line %1: %2 is empty</source>
+        <translation>第 %1 行：%2 为空</translation>
+    </message>
+    <message>
+        <source>line %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>line %1: %2 &quot;%3&quot; is not a time (yyyy-MM-dd HH:mm:ss)</source>
+        <translation>第 %1 行：%2“%3”不是时间（yyyy-MM-dd HH:mm:ss）</translation>
+    </message>
+    <message>
+        <source>line %1 has %2 columns, its header has %3</source>
+        <translation>第 %1 行有 %2 列，而其标题行有 %3 列</translation>
+    </message>
+    <message>
+        <source>the file is empty</source>
+        <translation>文件为空</translation>
+    </message>
+    <message>
+        <source>zlib cannot start</source>
+        <translation>zlib 无法启动</translation>
+    </message>
+    <message>
+        <source>it unpacks to more than %1 bytes</source>
+        <translation>解压后超过 %1 字节</translation>
+    </message>
+    <message>
+        <source>zlib failed</source>
+        <translation>zlib 解压失败</translation>
+    </message>
+    <message>
+        <source>the compressed data stops before its end: the download was cut short</source>
+        <translation>压缩数据不完整：下载被中断</translation>
+    </message>
+    <message>
+        <source>out of memory</source>
+        <translation>内存不足</translation>
+    </message>
+    <message>
+        <source>the data is not gzip or is damaged (%1)</source>
+        <translation>数据不是 gzip 格式或已损坏（%1）</translation>
+    </message>
+    <message>
+        <source>line %1 is not UTF-8 text</source>
+        <translation>第 %1 行不是 UTF-8 文本</translation>
+    </message>
+    <message>
+        <source>line %1 is not the header of a WeChat Pay trade bill (it must start with 交易时间)</source>
+        <translation>第 %1 行不是微信支付交易账单的标题行（必须以“交易时间”开头）</translation>
+    </message>
+    <message>
+        <source>line %1 is not the header of a WeChat Pay trade bill (the column %2 is missing)</source>
+        <translation>第 %1 行不是微信支付交易账单的标题行（缺少 %2 列）</translation>
+    </message>
+    <message>
+        <source>line %1: 微信订单号 or 商户订单号 is empty</source>
+        <translation>第 %1 行：微信订单号或商户订单号为空</translation>
+    </message>
+    <message>
+        <source>it ends at line %1 without its summary (总交易单数…): the download was cut short</source>
+        <translation>文件在第 %1 行结束，但缺少汇总行（总交易单数…）：下载被中断</translation>
+    </message>
+    <message>
+        <source>line %1 follows the summary</source>
+        <translation>第 %1 行位于汇总行之后</translation>
+    </message>
+    <message>
+        <source>the summary on line %1 gives %2 = %3, but the lines above add up to %4: lines are missing</source>
+        <translation>第 %1 行的汇总显示 %2 = %3，但上方各行合计为 %4：缺少部分行</translation>
+    </message>
+    <message>
+        <source>line %1: 总交易单数 &quot;%2&quot; is not a count</source>
+        <translation>第 %1 行：总交易单数“%2”不是有效的笔数</translation>
+    </message>
+    <message>
+        <source>the summary on line %1 has no column %2</source>
+        <translation>第 %1 行的汇总缺少列 %2</translation>
+    </message>
+    <message>
+        <source>%1: the APIv3 key must be exactly 32 characters (letters and digits, as set in the WeChat Pay merchant platform under API security), but the file holds %2 bytes or other characters. Put only the key in the file, on one line.</source>
+        <translation>%1：APIv3 密钥必须正好是 32 个字符（字母和数字，即在微信支付商户平台“API 安全”中设置的密钥），但该文件为 %2 字节或含有其他字符。文件中只放密钥，写在一行内。</translation>
+    </message>
+    <message>
+        <source>The id of the WeChat Pay public key is missing. Copy it (PUB_KEY_ID_…) from the merchant platform into [wechat] wechatpay_public_key_id.</source>
+        <translation>缺少微信支付公钥的 ID。请从商户平台复制该 ID（PUB_KEY_ID_…）填入 [wechat] wechatpay_public_key_id。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay gateway address is not a valid URL. Check [wechat] gateway_url.</source>
+        <translation>微信支付网关地址不是有效的网址。请检查 [wechat] gateway_url。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay gateway must be reached over https (plain http only to this machine&apos;s sandbox). Check [wechat] gateway_url.</source>
+        <translation>必须通过 https 访问微信支付网关（只有本机沙箱可用明文 http）。请检查 [wechat] gateway_url。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay merchant id is missing. Check [wechat] mch_id.</source>
+        <translation>缺少微信支付商户号。请检查 [wechat] mch_id。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay AppID is missing. Check [wechat] app_id.</source>
+        <translation>缺少微信支付 AppID。请检查 [wechat] app_id。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay merchant private key is not loaded. Check [wechat] merchant_private_key.</source>
+        <translation>未加载微信支付商户私钥。请检查 [wechat] merchant_private_key。</translation>
+    </message>
+    <message>
+        <source>The serial number of the merchant API certificate is missing. Check [wechat] merchant_serial_no.</source>
+        <translation>缺少商户 API 证书序列号。请检查 [wechat] merchant_serial_no。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay APIv3 key must be exactly 32 characters. Check the file named by [wechat] apiv3_key_file.</source>
+        <translation>微信支付 APIv3 密钥必须正好是 32 个字符。请检查 [wechat] apiv3_key_file 所指定的文件。</translation>
+    </message>
+    <message>
+        <source>No WeChat Pay public key or platform certificate is loaded, so answers cannot be verified. Check [wechat] wechatpay_public_key.</source>
+        <translation>未加载微信支付公钥或平台证书，无法验证应答。请检查 [wechat] wechatpay_public_key。</translation>
+    </message>
+    <message>
+        <source>A WeChat Pay public key has no id or is not loaded. Check [wechat] wechatpay_public_key and wechatpay_public_key_id.</source>
+        <translation>有微信支付公钥缺少 ID 或未加载。请检查 [wechat] wechatpay_public_key 和 wechatpay_public_key_id。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay request timeout must be positive. Check [wechat] timeout_ms.</source>
+        <translation>微信支付请求超时时间必须大于 0。请检查 [wechat] timeout_ms。</translation>
+    </message>
+    <message>
+        <source>The allowed clock difference for WeChat Pay answers must be positive.</source>
+        <translation>微信支付应答允许的时钟误差必须大于 0。</translation>
+    </message>
+    <message>
+        <source>This order is already closed at WeChat Pay. Start a new sale to charge again.</source>
+        <translation>该订单在微信支付已关闭。请新建一笔交易重新收款。</translation>
+    </message>
+    <message>
+        <source>This order is already paid at WeChat Pay. The till is checking its state.</source>
+        <translation>该订单在微信支付已支付。收银台正在查询订单状态。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay has no record of this order.</source>
+        <translation>微信支付查无此订单。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay has no record of this order or refund.</source>
+        <translation>微信支付查无此订单或退款。</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s WeChat balance is not enough. Ask the customer to choose another card in WeChat, or to pay another way.</source>
+        <translation>顾客微信余额不足。请顾客在微信中更换银行卡，或改用其他方式支付。</translation>
+    </message>
+    <message>
+        <source>There is not enough left to refund: the refund is more than what can still be refunded on this order, or the shop&apos;s WeChat Pay balance is too low.</source>
+        <translation>可退金额不足：退款金额超过该订单剩余可退金额，或本店微信支付账户余额不足。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay refused the request as invalid. Check the amount and, for a payment code, scan it again; if it happens again, ask IT to check the till&apos;s WeChat Pay settings.</source>
+        <translation>微信支付认为请求无效并拒绝。请核对金额；如为付款码支付，请重新扫描付款码；如再次出现，请 IT 人员检查收银台的微信支付设置。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay refused the request: the order&apos;s state or details do not allow it (for example a refund of an unpaid order, or an order number reused with another amount).</source>
+        <translation>微信支付拒绝了请求：订单状态或订单信息不允许此操作（例如对未支付的订单退款，或同一订单号以不同金额重复使用）。</translation>
+    </message>
+    <message>
+        <source>This shop&apos;s WeChat Pay account is not allowed to do this. The manager must check the products enabled in the merchant platform.</source>
+        <translation>本店微信支付账户无此操作权限。请店长在商户平台检查已开通的产品。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay could not verify the till&apos;s signature. Ask IT to check [wechat] merchant_private_key and merchant_serial_no against the merchant API certificate.</source>
+        <translation>微信支付无法验证收银台的签名。请 IT 人员核对 [wechat] merchant_private_key 和 merchant_serial_no 是否与商户 API 证书匹配。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay does not know this merchant. Ask IT to check [wechat] mch_id.</source>
+        <translation>微信支付无法识别该商户。请 IT 人员检查 [wechat] mch_id。</translation>
+    </message>
+    <message>
+        <source>The AppID is not bound to this merchant at WeChat Pay. Ask IT to check [wechat] app_id and mch_id.</source>
+        <translation>该 AppID 在微信支付未与此商户号绑定。请 IT 人员检查 [wechat] app_id 和 mch_id。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay refused the payment for this customer or order. Ask the customer to pay another way.</source>
+        <translation>微信支付拒绝了该顾客或该订单的支付。请顾客改用其他方式支付。</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s WeChat Pay account cannot pay at the moment. Ask the customer to pay another way.</source>
+        <translation>顾客的微信支付账户暂时无法付款。请顾客改用其他方式支付。</translation>
+    </message>
+    <message>
+        <source>The payment is over a limit of WeChat Pay (amount, count or shop rules). Ask the customer to pay another way.</source>
+        <translation>此笔支付超出微信支付的限制（金额、笔数或商户规则）。请顾客改用其他方式支付。</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s payment code is not valid or has expired. Ask the customer to refresh the payment code, then scan it again.</source>
+        <translation>顾客付款码无效或已过期。请顾客刷新付款码后重新扫描。</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s payment code has expired. Ask the customer to refresh the payment code, then scan it again.</source>
+        <translation>顾客付款码已过期。请顾客刷新付款码后重新扫描。</translation>
+    </message>
+    <message>
+        <source>Another customer has already started paying this order. Start a new sale.</source>
+        <translation>另一位顾客已开始支付该订单。请新建一笔交易。</translation>
+    </message>
+    <message>
+        <source>This order number was already used with other details. Start a new sale.</source>
+        <translation>该订单号已被用于其他交易信息。请新建一笔交易。</translation>
+    </message>
+    <message>
+        <source>The customer&apos;s WeChat Pay account can no longer receive this refund. The manager must refund the customer another way.</source>
+        <translation>顾客的微信支付账户已无法接收此笔退款。请店长通过其他方式给顾客退款。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay has no bill for this date yet. A day&apos;s bill is ready the next day after 10:00; try again later.</source>
+        <translation>微信支付尚未生成该日期的账单。账单于次日 10:00 后提供，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay is still preparing the bill for this date; try again later.</source>
+        <translation>微信支付仍在生成该日期的账单，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay refused the request: %1 (%2).</source>
+        <translation>微信支付拒绝了请求：%1（%2）。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay asked the till to slow down (%1). The till will ask WeChat Pay again.</source>
+        <translation>微信支付要求收银台降低请求频率（%1）。收银台将再次查询微信支付。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay is busy and did not say what happened (%1). The till will ask WeChat Pay again.</source>
+        <translation>微信支付繁忙，未返回处理结果（%1）。收银台将再次查询微信支付。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay says this order is already paid. The till is checking its state.</source>
+        <translation>微信支付返回该订单已支付。收银台正在查询订单状态。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay answered with an unexpected code (%1). The till will ask WeChat Pay again.</source>
+        <translation>微信支付返回了未预期的代码（%1）。收银台将再次查询微信支付。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification is malformed (%1). It was refused; WeChat Pay will send it again, and a query of the order settles it meanwhile.</source>
+        <translation>该微信支付通知格式错误（%1）。已拒绝；微信支付会重新发送该通知，在此期间将通过查询订单确定其状态。</translation>
+    </message>
+    <message>
+        <source>missing</source>
+        <translation>缺失</translation>
+    </message>
+    <message>
+        <source>not a string</source>
+        <translation>不是字符串</translation>
+    </message>
+    <message>
+        <source>empty</source>
+        <translation>为空</translation>
+    </message>
+    <message>
+        <source>not an amount in fen</source>
+        <translation>不是以分为单位的金额</translation>
+    </message>
+    <message>
+        <source>not an RFC 3339 time</source>
+        <translation>不是 RFC 3339 时间</translation>
+    </message>
+    <message>
+        <source>missing or not an object</source>
+        <translation>缺失或不是对象</translation>
+    </message>
+    <message>
+        <source>the body is not a JSON object</source>
+        <translation>消息体不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>resource_type is not encrypt-resource</source>
+        <translation>resource_type 不是 encrypt-resource</translation>
+    </message>
+    <message>
+        <source>resource.algorithm is not AEAD_AES_256_GCM</source>
+        <translation>resource.algorithm 不是 AEAD_AES_256_GCM</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification is of type %1, which this till does not handle. It was refused; the order&apos;s state is settled by a query instead.</source>
+        <translation>该微信支付通知的类型为 %1，收银台不处理此类通知。已拒绝；订单状态改由查询确定。</translation>
+    </message>
+    <message>
+        <source>resource.nonce is not 12 characters</source>
+        <translation>resource.nonce 不是 12 个字符</translation>
+    </message>
+    <message>
+        <source>resource.ciphertext is not base64 of ciphertext and tag</source>
+        <translation>resource.ciphertext 不是由密文和认证标签组成的 base64</translation>
+    </message>
+    <message>
+        <source>unknown state</source>
+        <translation>未知状态</translation>
+    </message>
+    <message>
+        <source>does not match event_type</source>
+        <translation>与 event_type 不符</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification lacks its Wechatpay-Timestamp, -Nonce, -Signature or -Serial header, or one is malformed. It was refused: check that the proxy in front of notify_url passes these headers on.</source>
+        <translation>该微信支付通知缺少 Wechatpay-Timestamp、-Nonce、-Signature 或 -Serial 请求头，或其中某项格式错误。已拒绝：请检查 notify_url 前面的代理是否转发了这些请求头。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification is signed with key %1, which is not among the configured WeChat Pay public keys or platform certificates. It was refused; if WeChat Pay changed its key, set the new one in [wechat] wechatpay_public_key and wechatpay_public_key_id.</source>
+        <translation>该微信支付通知使用密钥 %1 签名，该密钥不在已配置的微信支付公钥或平台证书中。已拒绝；如微信支付已更换密钥，请在 [wechat] wechatpay_public_key 和 wechatpay_public_key_id 中设置新密钥。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification was signed %1 seconds ago (at most %2 are allowed): a replayed notification, or a wrong clock. It was refused; check this computer&apos;s date and time.</source>
+        <translation>该微信支付通知的签名时间在 %1 秒之前（最多允许 %2 秒）：可能是重放的通知，或时钟不准。已拒绝；请检查本机的日期和时间。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification is dated %1 seconds ahead of this computer&apos;s clock (at most %2 are allowed). It was refused; check this computer&apos;s date and time.</source>
+        <translation>该微信支付通知的时间比本机时钟超前 %1 秒（最多允许 %2 秒）。已拒绝；请检查本机的日期和时间。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification&apos;s signature does not verify with key %1: it is forged or was changed on the way. It was refused.</source>
+        <translation>该微信支付通知的签名无法用密钥 %1 验证：通知是伪造的或在传输中被篡改。已拒绝。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification cannot be decrypted: the configured APIv3 key is not 32 characters long. Put the key from the WeChat Pay merchant platform in the file named by [wechat] apiv3_key_file.</source>
+        <translation>无法解密该微信支付通知：配置的 APIv3 密钥长度不是 32 个字符。请将微信支付商户平台中的密钥放入 [wechat] apiv3_key_file 所指定的文件。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification does not decrypt with the APIv3 key: it was changed on the way, or the key in [wechat] apiv3_key_file is not the one set in the WeChat Pay merchant platform. It was refused.</source>
+        <translation>无法用 APIv3 密钥解密该微信支付通知：通知在传输中被篡改，或 [wechat] apiv3_key_file 中的密钥与微信支付商户平台中设置的不一致。已拒绝。</translation>
+    </message>
+    <message>
+        <source>the decrypted resource is not a JSON object</source>
+        <translation>解密后的资源数据不是 JSON 对象</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification is for merchant %1 (app %2), not this shop&apos;s merchant %3 (app %4). It was refused; check [wechat] mch_id, app_id and notify_url.</source>
+        <translation>该微信支付通知属于商户号 %1（应用 %2），而不是本店的商户号 %3（应用 %4）。已拒绝；请检查 [wechat] mch_id、app_id 和 notify_url。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification names order %1, which this shop does not have as a WeChat Pay order. It was refused.</source>
+        <translation>该微信支付通知所指的订单 %1 不是本店的微信支付订单。已拒绝。</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification says order %1 is for %2 yuan, but the order is for %3 yuan. It was refused; check the order with a query.</source>
+        <translation>该微信支付通知称订单 %1 金额为 %2 元，但该订单金额为 %3 元。已拒绝；请查询核对该订单。</translation>
+    </message>
+    <message>
+        <source>A notification resource needs a nonce of 12 printable ASCII characters and associated data that is UTF-8 text.</source>
+        <translation>通知资源需要由 12 个可打印 ASCII 字符组成的 nonce，且附加数据须为 UTF-8 文本。</translation>
+    </message>
+    <message>
+        <source>The Authorization header is not a valid WeChat Pay signature header: %1.</source>
+        <translation>Authorization 请求头不是有效的微信支付签名头：%1。</translation>
+    </message>
+    <message>
+        <source>it does not start with WECHATPAY2-SHA256-RSA2048</source>
+        <translation>未以 WECHATPAY2-SHA256-RSA2048 开头</translation>
+    </message>
+    <message>
+        <source>a field is not name=&quot;value&quot;</source>
+        <translation>有字段不符合 name=&quot;value&quot; 格式</translation>
+    </message>
+    <message>
+        <source>the value of %1 is not quoted</source>
+        <translation>%1 的值没有加引号</translation>
+    </message>
+    <message>
+        <source>the value of %1 is not closed</source>
+        <translation>%1 的值引号未闭合</translation>
+    </message>
+    <message>
+        <source>it has an unknown field</source>
+        <translation>含有未知字段</translation>
+    </message>
+    <message>
+        <source>the field %1 appears twice</source>
+        <translation>字段 %1 出现了两次</translation>
+    </message>
+    <message>
+        <source>the field %1 is empty or has characters not allowed</source>
+        <translation>字段 %1 为空或含有不允许的字符</translation>
+    </message>
+    <message>
+        <source>the fields are not separated by commas</source>
+        <translation>字段之间未用逗号分隔</translation>
+    </message>
+    <message>
+        <source>the field %1 is missing</source>
+        <translation>缺少字段 %1</translation>
+    </message>
+    <message>
+        <source>the timestamp is not a number</source>
+        <translation>时间戳不是数字</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::wechat::WechatClient</name>
+    <message>
+        <source>The request was not sent to WeChat Pay: %1.</source>
+        <translation>请求未发送到微信支付：%1。</translation>
+    </message>
+    <message>
+        <source>the amount must be between 0.01 and %1 yuan</source>
+        <translation>金额必须在 0.01 到 %1 元之间</translation>
+    </message>
+    <message>
+        <source>the order has no number</source>
+        <translation>订单没有订单号</translation>
+    </message>
+    <message>
+        <source>the order number is longer than 32 characters</source>
+        <translation>订单号超过 32 个字符</translation>
+    </message>
+    <message>
+        <source>the order has no description</source>
+        <translation>订单没有商品描述</translation>
+    </message>
+    <message>
+        <source>the order&apos;s description or the payment code is empty</source>
+        <translation>订单的商品描述或付款码为空</translation>
+    </message>
+    <message>
+        <source>the refund has no request number, or one longer than 64 characters</source>
+        <translation>退款没有退款请求号，或退款请求号超过 64 个字符</translation>
+    </message>
+    <message>
+        <source>the order&apos;s total amount is missing</source>
+        <translation>缺少订单总金额</translation>
+    </message>
+    <message>
+        <source>the refund has no request number</source>
+        <translation>退款没有退款请求号</translation>
+    </message>
+    <message>
+        <source>the bill date is not valid</source>
+        <translation>账单日期无效</translation>
+    </message>
+    <message>
+        <source>WeChat Pay has no monthly trade bill. Download the bill of each day instead.</source>
+        <translation>微信支付没有月度交易账单。请改为逐日下载账单。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay is not reachable; payments will be checked again when it is back (next try in about %1 s).</source>
+        <translation>无法连接微信支付；恢复连接后将重新查询支付结果（约 %1 秒后重试）。</translation>
+    </message>
+    <message>
+        <source>the request address is not valid</source>
+        <translation>请求地址无效</translation>
+    </message>
+    <message>
+        <source>The outcome is not known yet; the till will ask WeChat Pay again.</source>
+        <translation>结果暂未知；收银台将再次查询微信支付。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay did not answer in time.</source>
+        <translation>微信支付未及时响应。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay&apos;s answer was too large and was not read.</source>
+        <translation>微信支付的应答过大，未读取。</translation>
+    </message>
+    <message>
+        <source>The secure connection to WeChat Pay failed (%1). Check the till&apos;s clock and network.</source>
+        <translation>与微信支付的安全连接失败（%1）。请检查收银台的时钟和网络。</translation>
+    </message>
+    <message>
+        <source>The connection to WeChat Pay failed (%1).</source>
+        <translation>连接微信支付失败（%1）。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay&apos;s answer could not be verified (%1), so it was not trusted. The order will be checked again.</source>
+        <translation>无法验证微信支付的应答（%1），该应答不予采信。将再次查询该订单。</translation>
+    </message>
+    <message>
+        <source>it carries no WeChat Pay signature</source>
+        <translation>应答没有微信支付签名</translation>
+    </message>
+    <message>
+        <source>it is signed with a key the till does not know, %1; if WeChat Pay changed its key, ask IT to update [wechat] wechatpay_public_key</source>
+        <translation>签名所用的密钥 %1 收银台无法识别；如微信支付已更换密钥，请 IT 人员更新 [wechat] wechatpay_public_key</translation>
+    </message>
+    <message>
+        <source>its timestamp is not a number</source>
+        <translation>时间戳不是数字</translation>
+    </message>
+    <message>
+        <source>WeChat Pay&apos;s answer is dated %1 s away from this till&apos;s clock, so it was not trusted (a replay, or the till&apos;s clock is wrong). The order will be checked again.</source>
+        <translation>微信支付应答的时间与收银台时钟相差 %1 秒，该应答不予采信（可能是重放，或收银台时钟不准）。将再次查询该订单。</translation>
+    </message>
+    <message>
+        <source>the signature does not match</source>
+        <translation>签名不匹配</translation>
+    </message>
+    <message>
+        <source>WeChat Pay&apos;s server answered HTTP %1.</source>
+        <translation>微信支付服务器返回 HTTP %1。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay&apos;s signed answer is not JSON. Nothing was assumed; the till will ask WeChat Pay again.</source>
+        <translation>微信支付的签名应答不是 JSON。未做任何假定；收银台将再次查询微信支付。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay gave a bill address on another host; the bill was not downloaded.</source>
+        <translation>微信支付给出的账单地址位于其他主机；未下载账单。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay gave the bill&apos;s digest as %1, which the till cannot check; the bill was not used.</source>
+        <translation>微信支付给出的账单摘要算法为 %1，收银台无法校验；未使用该账单。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay&apos;s bill download answered HTTP %1.</source>
+        <translation>微信支付账单下载返回 HTTP %1。</translation>
+    </message>
+    <message>
+        <source>The downloaded bill does not match the digest WeChat Pay gave; it was not used.</source>
+        <translation>下载的账单与微信支付给出的摘要不符；未使用该账单。</translation>
     </message>
 </context>
 </TS>

@@ -9,7 +9,7 @@ namespace qpos::sandbox {
 
 namespace {
 
-constexpr std::array<std::pair<FaultKind, const char*>, 10> kNames{{
+constexpr std::array<std::pair<FaultKind, const char*>, 12> kNames{{
     {FaultKind::Latency, "latency"},
     {FaultKind::HttpError, "http_error"},
     {FaultKind::Timeout, "timeout"},
@@ -20,6 +20,8 @@ constexpr std::array<std::pair<FaultKind, const char*>, 10> kNames{{
     {FaultKind::NotifyDuplicate, "notify_duplicate"},
     {FaultKind::NotifyOutOfOrder, "notify_out_of_order"},
     {FaultKind::NotifyBadSignature, "notify_bad_signature"},
+    {FaultKind::StaleTimestamp, "stale_timestamp"},
+    {FaultKind::NotifyStaleTimestamp, "notify_stale_timestamp"},
 }};
 
 Error invalid(const QString& why) {
@@ -93,8 +95,8 @@ Result<FaultRule> FaultRule::fromJson(const QJsonObject& json) {
                            .arg(faultKindNames().join(QStringLiteral(", "))));
     if (json.contains(u"provider"))
         rule.provider = json.value(u"provider").toString();
-    if (rule.provider.isEmpty())
-        return invalid(QStringLiteral("\"provider\" must be a name such as \"alipay\""));
+    if (rule.provider != u"alipay" && rule.provider != u"wechat")
+        return invalid(QStringLiteral("\"provider\" must be \"alipay\" or \"wechat\""));
     rule.method = json.value(u"method").toString();
     if (json.contains(u"probability")) {
         rule.probability = json.value(u"probability").toDouble(-1);

@@ -8,19 +8,27 @@
 
 namespace qpos::sandbox {
 
-// What can go wrong on request. Request faults apply to /gateway.do (and to the bill file
-// download, method "bill.download"); notify_* faults apply to asynchronous notifications.
+// What can go wrong on request. Request faults apply to a provider's API (Alipay's
+// /gateway.do, WeChat Pay's /v3 endpoints) and to the bill file download (method
+// "bill.download"); notify_* faults apply to asynchronous notifications.
 enum class FaultKind {
     Latency,            // answer `latency_ms` later (the request is applied at once)
     HttpError,          // answer HTTP `status` (default 503) with an HTML page; not applied
     Timeout,            // never answer (the connection stays open); not applied
     DropAfterCommit,    // apply the request, then close the connection without an answer
-    ServiceUnavailable, // answer code 20000 isp.unknow-error; not applied unless `commit`
-    SystemError,        // answer 40004 ACQ.SYSTEM_ERROR; not applied unless `commit`
+    ServiceUnavailable, // answer code 20000 isp.unknow-error (WeChat Pay: HTTP 503
+                        // SYSTEM_ERROR); not applied unless `commit`
+    SystemError,        // answer 40004 ACQ.SYSTEM_ERROR (WeChat Pay: HTTP 500 SYSTEM_ERROR);
+                        // not applied unless `commit`
     BadSignature,       // apply and answer, but the answer's signature is wrong
     NotifyDuplicate,    // deliver the notification twice
-    NotifyOutOfOrder,   // after TRADE_SUCCESS, deliver a stale WAIT_BUYER_PAY notification
-    NotifyBadSignature, // sign the notification with a key that is not Alipay's
+    NotifyOutOfOrder,   // after a newer notification, deliver an older one (Alipay: a stale
+                        // WAIT_BUYER_PAY after TRADE_SUCCESS; WeChat Pay: the payment's
+                        // TRANSACTION.SUCCESS after REFUND.SUCCESS)
+    NotifyBadSignature, // sign the notification with a key that is not the provider's
+    // WeChat Pay only: its answers and notifications carry a signed Wechatpay-Timestamp.
+    StaleTimestamp,       // apply and answer, signed correctly, with a timestamp 10 minutes old
+    NotifyStaleTimestamp, // the same for a notification (what a replay looks like)
 };
 
 QString faultKindName(FaultKind kind);
@@ -29,9 +37,11 @@ QStringList faultKindNames();
 struct FaultRule {
     int id = 0;
     FaultKind kind = FaultKind::Latency;
-    QString provider = QStringLiteral("alipay");
-    // Gateway method ("alipay.trade.pay"), "bill.download", or for notify_* faults a
-    // trade_status; empty matches everything.
+    QString provider = QStringLiteral("alipay"); // "alipay" or "wechat"
+    // Alipay: gateway method ("alipay.trade.pay"), "bill.download", or for notify_* faults a
+    // trade_status. WeChat Pay: "native", "codepay", "query", "close", "reverse", "refund",
+    // "refund.query", "tradebill", "bill.download", or for notify_* faults an event_type
+    // ("TRANSACTION.SUCCESS", "REFUND.SUCCESS"). Empty matches everything.
     QString method;
     int remaining = 1;        // matches that still fire; -1: no limit
     double probability = 1.0; // chance that a match fires

@@ -4,6 +4,7 @@
 
 #include "alipay/AlipaySimulator.h"
 #include "checkout/CheckoutEngine.h"
+#include "EngineHarness.h"
 #include "faults/FaultPlan.h"
 #include "faults/FaultRule.h"
 #include "gateways/alipay/AlipayClient.h"
@@ -56,8 +57,7 @@ class TestCheckoutEngine : public QObject {
     std::unique_ptr<OrderStore> m_store;
     std::unique_ptr<GatewayDirectory> m_gateways;
     std::unique_ptr<CheckoutEngine> m_engine;
-    QList<CheckoutUpdate> m_updates;
-    int m_request = 0;
+    test::EngineHarness m_harness;
 
     AlipaySimulator& sim() { return m_server->alipay(); }
 
@@ -76,18 +76,8 @@ class TestCheckoutEngine : public QObject {
         return s;
     }
 
-    CheckoutPolicy policy(int qrTimeoutS = 60) {
-        CheckoutPolicy p;
-        p.qrTimeoutS = qrTimeoutS;
-        p.codeTimeoutS = 20;
-        p.poll.fastInterval = std::chrono::milliseconds(100);
-        p.poll.fastPhase = std::chrono::seconds(30);
-        p.poll.slowInterval = std::chrono::milliseconds(300);
-        p.poll.slowPhase = std::chrono::seconds(60);
-        p.poll.slowestInterval = std::chrono::seconds(1);
-        p.poll.bound = std::chrono::minutes(2);
-        p.settleRetry = std::chrono::milliseconds(100);
-        return p;
+    static CheckoutPolicy policy(int qrTimeoutS = 60) {
+        return test::EngineHarness::policy(qrTimeoutS);
     }
 
     void makeEngine(const CheckoutPolicy& p) {
@@ -98,57 +88,30 @@ class TestCheckoutEngine : public QObject {
         QVERIFY2(client.ok(), qPrintable(client.ok() ? QString() : client.error().message));
         m_gateways->add(std::move(client).value());
         m_engine = std::make_unique<CheckoutEngine>(*m_store, *m_gateways, p);
-        connect(m_engine.get(), &CheckoutEngine::checkoutUpdated, this,
-                [this](const CheckoutUpdate& u) { m_updates << u; });
+        m_harness.watch(*m_engine);
     }
 
     QString start(const NewOrder& order, const QString& authCode = {}) {
-        const QString id = QStringLiteral("req%1").arg(++m_request);
-        if (order.flow == PaymentFlow::QrCode)
-            m_engine->startQr(id, order);
-        else
-            m_engine->startWithCode(id, order, authCode);
-        return id;
+        return m_harness.start(*m_engine, order, authCode);
     }
 
-    std::optional<CheckoutUpdate> latest(const QString& requestId) const {
-        for (qsizetype i = m_updates.size() - 1; i >= 0; --i)
-            if (m_updates.at(i).requestId == requestId)
-                return m_updates.at(i);
-        return std::nullopt;
-    }
-
-    // Waits until the checkout reaches `phase` (or any final phase when empty).
     std::optional<CheckoutUpdate> waitFor(const QString& requestId,
                                           std::optional<CheckoutPhase> phase = std::nullopt,
                                           int timeoutMs = 15000) {
-        QDeadlineTimer deadline(timeoutMs);
-        while (!deadline.hasExpired()) {
-            std::optional<CheckoutUpdate> u = latest(requestId);
-            if (u && (phase ? u->phase == *phase : isFinalPhase(u->phase)))
-                return u;
-            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-        }
-        return latest(requestId);
+        return m_harness.waitFor(requestId, phase, timeoutMs);
     }
 
     OrderWithEvents stored(const QString& outTradeNo) {
-        Result<OrderWithEvents> o = m_store->orderWithEvents(outTradeNo);
-        if (!o)
-            qFatal("%s", qPrintable(o.error().message));
-        return *o;
+        return test::EngineHarness::stored(*m_store, outTradeNo);
     }
 
     static QList<OrderState> statesOf(const OrderWithEvents& o) {
-        QList<OrderState> states;
-        for (const OrderEvent& e : o.events)
-            states << e.newState;
-        return states;
+        return test::EngineHarness::statesOf(o);
     }
 
 private slots:
     void init() {
-        m_updates.clear();
+        m_harness.clear();
         m_dir = std::make_unique<test::TempDir>();
         m_server = std::make_unique<SandboxServer>();
         QVERIFY(m_server->listen().ok());
@@ -480,7 +443,7 @@ private slots:
         NewOrder o = sale(100);
         o.channel = Channel::WeChat;
         const QString id = start(o);
-        std::optional<CheckoutUpdate> u = latest(id);
+        std::optional<CheckoutUpdate> u = m_harness.latest(id);
         QVERIFY(u);
         QCOMPARE(u->phase, CheckoutPhase::Failed);
         QVERIFY(u->outTradeNo.isEmpty());

@@ -14,6 +14,7 @@
 namespace qpos::test {
 
 const QString CtlHarness::kAppId = QStringLiteral("2021000000000001");
+const QString CtlHarness::kMchId = QStringLiteral("1900000109");
 
 QList<QJsonObject> CtlRun::jsonLines() const {
     QList<QJsonObject> lines;
@@ -50,6 +51,27 @@ QString CtlHarness::appPublicKeyPath() const {
 QString CtlHarness::alipayPublicKeyPath() const {
     return keyDir() + QStringLiteral("/alipay_public_key.pem");
 }
+QString CtlHarness::writeWechatConfig(const QString& name, const QString& extra,
+                                      const QString& databaseName) const {
+    const QString path = writeConfig(name, {}, databaseName);
+    const QString wechat =
+        QStringLiteral("\n[wechat]\nenabled = true\ngateway_url = %1\nmch_id = %2\n"
+                       "app_id = wx8888888888888888\nmerchant_private_key = %3\n"
+                       "merchant_serial_no = %4\napiv3_key_file = %5\n"
+                       "wechatpay_public_key = %6\nwechatpay_public_key_id = %7\n"
+                       "notify_url = http://127.0.0.1:9/notify/wechat\ntimeout_ms = 5000\n")
+            .arg(m_baseUrl.toString(), kMchId,
+                 keyDir() + QStringLiteral("/wechat_merchant_%1_private_key.pem").arg(kMchId),
+                 m_wechatSerial,
+                 keyDir() + QStringLiteral("/wechat_merchant_%1_apiv3_key.txt").arg(kMchId),
+                 keyDir() + QStringLiteral("/wechatpay_public_key.pem"), m_wechatPublicKeyId);
+    QFile file(path);
+    if (!file.open(QIODevice::Append))
+        qFatal("cannot write %s", qPrintable(path));
+    file.write((wechat + extra).toUtf8());
+    return path;
+}
+
 QString CtlHarness::databasePath(const QString& databaseName) const {
     return m_workDir + u'/' + databaseName;
 }
@@ -60,9 +82,11 @@ QString CtlHarness::logDir() const {
 bool CtlHarness::startSandbox(const QString& program, const QStringList& arguments) {
     m_sandbox.setProcessChannelMode(QProcess::SeparateChannels);
     m_sandbox.setProcessEnvironment(environment());
-    m_sandbox.start(program, arguments + QStringList{QStringLiteral("--port"), QStringLiteral("0"),
-                                                     QStringLiteral("--key-dir"), keyDir(),
-                                                     QStringLiteral("--alipay-demo-app"), kAppId});
+    m_sandbox.start(program,
+                    arguments + QStringList{QStringLiteral("--port"), QStringLiteral("0"),
+                                            QStringLiteral("--key-dir"), keyDir(),
+                                            QStringLiteral("--alipay-demo-app"), kAppId,
+                                            QStringLiteral("--wechat-demo-merchant"), kMchId});
     if (!m_sandbox.waitForStarted(10000)) {
         m_error = m_sandbox.errorString();
         return false;
@@ -77,6 +101,10 @@ bool CtlHarness::startSandbox(const QString& program, const QStringList& argumen
         const QRegularExpressionMatch m = listening.match(QString::fromUtf8(seen));
         if (m.hasMatch() && seen.contains("control API")) {
             m_baseUrl = QUrl(m.captured(1));
+            static const QRegularExpression keyId(QStringLiteral("key id:\\s+(\\S+)"));
+            static const QRegularExpression serial(QStringLiteral("serial ([0-9A-Fa-f]+)"));
+            m_wechatPublicKeyId = keyId.match(QString::fromUtf8(seen)).captured(1);
+            m_wechatSerial = serial.match(QString::fromUtf8(seen)).captured(1);
             return true;
         }
     }

@@ -35,11 +35,12 @@ struct ControlReply {
 
 // Drives qposctl and a sandbox child process for the command-line tests: a sandbox started
 // as its own program (qpos-sandbox or `qposctl sandbox`) with its keys in `keyDir`, a qpos
-// configuration file that points [alipay] at it, and qposctl runs with a private HOME so that
-// no configuration of the machine's user is read.
+// configuration file that points [alipay] (and, if asked, [wechat]) at it, and qposctl runs with a
+// private HOME so that no configuration of the machine's user is read.
 class CtlHarness {
 public:
     static const QString kAppId;
+    static const QString kMchId; // the sandbox's WeChat Pay demo merchant
 
     // `workDir` holds the keys, the configuration, the database and the logs.
     explicit CtlHarness(QString workDir);
@@ -54,10 +55,17 @@ public:
     QString appPublicKeyPath() const;
     QString alipayPublicKeyPath() const;
     QString error() const { return m_error; }
+    // The demo merchant's keys as the sandbox printed them when it started.
+    QString wechatPublicKeyId() const { return m_wechatPublicKeyId; }
+    QString wechatMerchantSerial() const { return m_wechatSerial; }
 
     // Writes a configuration file; `alipayOverrides` replaces lines of [alipay] ("key = value").
     QString writeConfig(const QString& name, const QStringList& alipayOverrides = {},
                         const QString& databaseName = QStringLiteral("orders.db")) const;
+    // writeConfig() plus an enabled [wechat] for the demo merchant, then `extra` (more sections,
+    // such as [routing]).
+    QString writeWechatConfig(const QString& name, const QString& extra = {},
+                              const QString& databaseName = QStringLiteral("wechat.db")) const;
     QString databasePath(const QString& databaseName = QStringLiteral("orders.db")) const;
     QString logDir() const;
 
@@ -78,6 +86,8 @@ private:
     QProcess m_sandbox;
     QUrl m_baseUrl;
     QString m_error;
+    QString m_wechatPublicKeyId;
+    QString m_wechatSerial;
     std::unique_ptr<QNetworkAccessManager> m_network;
 };
 

@@ -53,6 +53,7 @@ class TestQposctl : public QObject {
     std::unique_ptr<CtlHarness> m_h;
     QString m_config;
     QString m_paidOrder;
+    QString m_wechatPaidOrder;
 
     QJsonObject orderJson(const QString& outTradeNo) {
         const CtlRun run =
@@ -63,13 +64,15 @@ class TestQposctl : public QObject {
     }
 
     // Starts a charge, waits for its QR line, and returns the running process.
-    std::unique_ptr<QProcess> startCharge(const QStringList& extra, QString* outTradeNo) {
+    std::unique_ptr<QProcess> startCharge(const QStringList& extra, QString* outTradeNo,
+                                          const QString& config = {},
+                                          const QString& channel = QStringLiteral("alipay")) {
         auto p = std::make_unique<QProcess>();
         p->setProcessEnvironment(m_h->environment());
         p->setStandardInputFile(QProcess::nullDevice());
         p->start(QStringLiteral(QPOSCTL_PATH),
-                 QStringList{QStringLiteral("--config"), m_config, QStringLiteral("charge"),
-                             QStringLiteral("--channel"), QStringLiteral("alipay"),
+                 QStringList{QStringLiteral("--config"), config.isEmpty() ? m_config : config,
+                             QStringLiteral("charge"), QStringLiteral("--channel"), channel,
                              QStringLiteral("--json")} +
                      extra);
         QByteArray seen;
@@ -297,6 +300,199 @@ private slots:
             allFiles(m_dir.path() + QStringLiteral("/logs")) + allFiles(m_h->databasePath());
         QVERIFY(!written.contains(kManagerPin.toUtf8()));
         QVERIFY(!written.contains(kWrongPin.toUtf8()));
+    }
+
+    // --- WeChat Pay and the terminal's routing
+
+    void chargeWechatQrWaitsUntilTheBuyerPays() {
+        const QString config = m_h->writeWechatConfig(QStringLiteral("wechat.ini"));
+        QString no;
+        std::unique_ptr<QProcess> p =
+            startCharge({QStringLiteral("--amount"), QStringLiteral("8.88"),
+                         QStringLiteral("--wait"), QStringLiteral("20")},
+                        &no, config, QStringLiteral("wechat"));
+        QVERIFY(!no.isEmpty());
+        QCOMPARE(p->state(), QProcess::Running);
+        QCOMPARE(m_h->post(QStringLiteral("/sandbox/wechat/trades/%1/pay").arg(no)).status, 200);
+        QVERIFY(p->waitForFinished(30000));
+        QCOMPARE(p->exitCode(), 0);
+        CtlRun run;
+        run.out = p->readAllStandardOutput();
+        const QList<QJsonObject> lines = run.jsonLines();
+        QVERIFY(!lines.isEmpty());
+        bool sawUrl = false;
+        for (const QJsonObject& line : lines) {
+            QCOMPARE(line.value(u"channel").toString(), QStringLiteral("wechat"));
+            sawUrl = sawUrl || line.value(u"qr_code")
+                                   .toString()
+                                   .startsWith(QStringLiteral("weixin://wxpay/bizpayurl?pr="));
+        }
+        QVERIFY(sawUrl);
+        QCOMPARE(lines.constLast().value(u"phase").toString(), QStringLiteral("paid"));
+
+        const CtlRun detail =
+            m_h->run(config, {QStringLiteral("order"), no, QStringLiteral("--json")});
+        const QJsonObject order = detail.jsonLines().value(0).value(u"order").toObject();
+        QCOMPARE(order.value(u"channel").toString(), QStringLiteral("wechat"));
+        QCOMPARE(order.value(u"state").toString(), QStringLiteral("paid"));
+        QVERIFY(!order.value(u"provider_trade_no").toString().isEmpty());
+        m_wechatPaidOrder = no;
+    }
+
+    void chargeWechatQrTextPrintsTheUrl() {
+        const QString config = m_h->writeWechatConfig(QStringLiteral("wechat.ini"));
+        const CtlRun run = m_h->run(config, {QStringLiteral("charge"), QStringLiteral("--channel"),
+                                             QStringLiteral("wechat"), QStringLiteral("--amount"),
+                                             QStringLiteral("1.50")});
+        QCOMPARE(run.exitCode, 0);
+        QVERIFY2(run.out.contains("QR code: weixin://wxpay/bizpayurl?pr="),
+                 qPrintable(describe(run)));
+        QVERIFY2(run.out.contains("WeChat Pay"), qPrintable(describe(run)));
+    }
+
+    void chargeByCodePicksTheChannelByPrefix_data() {
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QString>("channel");
+        QTest::newRow("wechat 13")
+            << QStringLiteral("134567890123459990") << QStringLiteral("wechat");
+        QTest::newRow("alipay 28")
+            << QStringLiteral("287951669656380000") << QStringLiteral("alipay");
+    }
+
+    void chargeByCodePicksTheChannelByPrefix() {
+        QFETCH(QString, code);
+        QFETCH(QString, channel);
+        const QString config = m_h->writeWechatConfig(QStringLiteral("wechat.ini"));
+        const CtlRun run = m_h->run(config, {QStringLiteral("charge"), QStringLiteral("--code"),
+                                             code, QStringLiteral("--amount"),
+                                             QStringLiteral("2.00"), QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
+        const QJsonObject last = run.jsonLines().constLast();
+        QCOMPARE(last.value(u"phase").toString(), QStringLiteral("paid"));
+        QCOMPARE(last.value(u"channel").toString(), channel);
+        QCOMPARE(last.value(u"flow").toString(), QStringLiteral("code"));
+        // The code is the customer's money: it is never printed or logged.
+        QVERIFY(!run.text().contains(code));
+        QVERIFY(!allFiles(m_h->logDir()).contains(code.toUtf8()));
+    }
+
+    void chargeByCodeFromStandardInput() {
+        const QString config = m_h->writeWechatConfig(QStringLiteral("wechat.ini"));
+        QProcess p;
+        p.setProcessEnvironment(m_h->environment());
+        p.start(QStringLiteral(QPOSCTL_PATH),
+                {QStringLiteral("--config"), config, QStringLiteral("charge"),
+                 QStringLiteral("--code"), QStringLiteral("-"), QStringLiteral("--amount"),
+                 QStringLiteral("1.00")});
+        QVERIFY(p.waitForStarted());
+        p.write("134567890123459990\n");
+        p.closeWriteChannel();
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        const QByteArray out = p.readAllStandardOutput();
+        QVERIFY2(out.contains("WeChat Pay") && out.contains("paid"), out.constData());
+    }
+
+    void badCodesAndMismatchesAreRefused() {
+        const QString config = m_h->writeWechatConfig(QStringLiteral("wechat.ini"));
+        const QStringList charge{QStringLiteral("charge"), QStringLiteral("--amount"),
+                                 QStringLiteral("1.00"), QStringLiteral("--code")};
+        // Not a payment code: a usage error, nothing written.
+        QCOMPARE(m_h->run(config, charge + QStringList{QStringLiteral("12345")}).exitCode, 2);
+        // No wallet has this prefix: refused by the routing.
+        const CtlRun unknown =
+            m_h->run(config, charge + QStringList{QStringLiteral("994567890123456789")});
+        QCOMPARE(unknown.exitCode, 3);
+        QVERIFY2(unknown.err.contains("Alipay or WeChat Pay"), qPrintable(describe(unknown)));
+        // A WeChat code with --channel alipay: the command line contradicts itself.
+        const CtlRun mismatch = m_h->run(
+            config, charge + QStringList{QStringLiteral("134567890123459990"),
+                                         QStringLiteral("--channel"), QStringLiteral("alipay")});
+        QCOMPARE(mismatch.exitCode, 2);
+    }
+
+    void routingLimitAndChannelsAreApplied() {
+        const QString config = m_h->writeWechatConfig(
+            QStringLiteral("limited.ini"),
+            QStringLiteral("\n[routing]\nchannels = wechat, alipay\nwechat_max_amount = 5.00\n"));
+        // Over WeChat's limit: refused before anything is written, saying what to do.
+        const auto orderCount = [&] {
+            return m_h->run(config, {QStringLiteral("orders"), QStringLiteral("--json")})
+                .jsonLines()
+                .value(0)
+                .value(u"count")
+                .toInt();
+        };
+        const int before = orderCount();
+        const CtlRun over = m_h->run(config, {QStringLiteral("charge"), QStringLiteral("--channel"),
+                                              QStringLiteral("wechat"), QStringLiteral("--amount"),
+                                              QStringLiteral("5.01")});
+        QCOMPARE(over.exitCode, 3);
+        QVERIFY2(over.err.contains("5.00") && over.err.contains("WeChat Pay") &&
+                     over.err.contains("Alipay"),
+                 qPrintable(describe(over)));
+        QCOMPARE(orderCount(), before);
+        // No --channel: the first of [routing] channels, WeChat Pay here.
+        const CtlRun first = m_h->run(config, {QStringLiteral("charge"), QStringLiteral("--amount"),
+                                               QStringLiteral("1.00"), QStringLiteral("--json")});
+        QCOMPARE(first.exitCode, 0);
+        QCOMPARE(first.jsonLines().constLast().value(u"channel").toString(),
+                 QStringLiteral("wechat"));
+        // Over the limit with a WeChat payment code too.
+        const CtlRun code = m_h->run(config, {QStringLiteral("charge"), QStringLiteral("--code"),
+                                              QStringLiteral("134567890123459990"),
+                                              QStringLiteral("--amount"), QStringLiteral("9.00")});
+        QCOMPARE(code.exitCode, 3);
+        QVERIFY2(code.err.contains("5.00"), qPrintable(describe(code)));
+    }
+
+    void wechatOrdersListAndRefund() {
+        QVERIFY(!m_wechatPaidOrder.isEmpty());
+        const QString config = m_h->writeWechatConfig(QStringLiteral("wechat.ini"));
+        const CtlRun listed =
+            m_h->run(config, {QStringLiteral("orders"), QStringLiteral("--channel"),
+                              QStringLiteral("wechat"), QStringLiteral("--json")});
+        QCOMPARE(listed.exitCode, 0);
+        const QJsonArray orders = listed.jsonLines().value(0).value(u"orders").toArray();
+        QVERIFY(!orders.isEmpty());
+        bool found = false;
+        for (const QJsonValue& v : orders) {
+            QCOMPARE(v.toObject().value(u"channel").toString(), QStringLiteral("wechat"));
+            found = found || v.toObject().value(u"out_trade_no").toString() == m_wechatPaidOrder;
+        }
+        QVERIFY(found);
+
+        const CtlRun added =
+            m_h->run(config,
+                     {QStringLiteral("staff"), QStringLiteral("add"), QStringLiteral("--id"),
+                      QStringLiteral("M2"), QStringLiteral("--name"), QStringLiteral("Manager Two"),
+                      QStringLiteral("--role"), QStringLiteral("manager")},
+                     env(QStringLiteral("QPOS_STAFF_PIN"), kManagerPin));
+        QCOMPARE(added.exitCode, 0);
+        const CtlRun refund =
+            m_h->run(config,
+                     {QStringLiteral("refund"), m_wechatPaidOrder, QStringLiteral("--amount"),
+                      QStringLiteral("2.00"), QStringLiteral("--json")},
+                     env(QStringLiteral("QPOS_MANAGER_PIN"), kManagerPin));
+        QVERIFY2(refund.exitCode == 0, qPrintable(describe(refund)));
+        QCOMPARE(refund.jsonLines().value(0).value(u"ok").toBool(), true);
+        const CtlRun detail = m_h->run(
+            config, {QStringLiteral("order"), m_wechatPaidOrder, QStringLiteral("--json")});
+        const QJsonObject order = detail.jsonLines().value(0).value(u"order").toObject();
+        QCOMPARE(order.value(u"state").toString(), QStringLiteral("partially_refunded"));
+        QCOMPARE(order.value(u"refunded_fen").toInteger(), 200);
+        const ControlReply trade =
+            m_h->get(QStringLiteral("/sandbox/wechat/trades/%1").arg(m_wechatPaidOrder));
+        QCOMPARE(trade.status, 200);
+    }
+
+    void doctorReachesWechatPay() {
+        const QString config = m_h->writeWechatConfig(QStringLiteral("wechat.ini"));
+        const CtlRun run = m_h->run(config, {QStringLiteral("doctor")});
+        QVERIFY2(run.exitCode == 0, qPrintable(describe(run)));
+        QVERIFY2(run.out.contains("OK    gateway   WeChat Pay"), qPrintable(describe(run)));
+        QVERIFY2(run.out.contains("OK    gateway   Alipay"), qPrintable(describe(run)));
+        QVERIFY2(run.out.contains("routing"), qPrintable(describe(run)));
     }
 
     void doctorPassesAGoodConfiguration() {

@@ -244,7 +244,7 @@ private slots:
         m_fixture.sandbox().faults().clear();
         QVERIFY(dialog.report()->pending);
         QVERIFY(!dialog.report()->ok);
-        QVERIFY2(messageOf(&dialog).contains(QStringLiteral("being confirmed")),
+        QVERIFY2(messageOf(&dialog).contains(QStringLiteral("Being confirmed")),
                  qPrintable(messageOf(&dialog)));
         QVERIFY(!messageOf(&dialog).contains(QStringLiteral("not made")));
     }

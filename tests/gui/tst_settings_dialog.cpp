@@ -300,6 +300,40 @@ private slots:
         QCOMPARE(left, QStringList{QStringLiteral("qpos.ini")});
     }
 
+    void routingIsEditedAndChecked() {
+        const ConfigLoadResult loaded = loadIni();
+        QVERIFY(loaded.ok());
+        ui::SettingsDialog dialog(loaded.config, files());
+        dialog.show();
+        auto* limit = dialog.findChild<QLineEdit*>(QStringLiteral("routing_wechat_max_amount"));
+        auto* prefixes =
+            dialog.findChild<QLineEdit*>(QStringLiteral("routing_wechat_code_prefixes"));
+        QVERIFY(limit && prefixes);
+        QCOMPARE(prefixes->text(), QStringLiteral("10-15"));
+        QTest::keyClicks(limit, QStringLiteral("5000"));
+        // A range that overlaps Alipay's is refused when saving, naming both keys.
+        prefixes->selectAll();
+        QTest::keyClicks(prefixes, QStringLiteral("10-15, 25"));
+        QSignalSpy saved(&dialog, &ui::SettingsDialog::saved);
+        auto* save = dialog.findChild<QPushButton*>(QStringLiteral("saveSettings"));
+        QTest::mouseClick(save, Qt::LeftButton);
+        QCOMPARE(saved.count(), 0);
+        QVERIFY2(message(dialog).contains(QStringLiteral("[routing] alipay_code_prefixes")),
+                 qPrintable(message(dialog)));
+        QCOMPARE(readIni(), kInitialIni);
+
+        prefixes->selectAll();
+        QTest::keyClicks(prefixes, QStringLiteral("10-15, 18"));
+        QTest::mouseClick(save, Qt::LeftButton);
+        QCOMPARE(saved.count(), 1);
+        const ConfigLoadResult after = loadIni();
+        QVERIFY(after.ok());
+        QCOMPARE(after.config.routing.wechatMaxAmountFen, std::optional<money::Fen>(500000));
+        QCOMPARE(routing::formatCodePrefixRanges(after.config.routing.wechatCodePrefixes),
+                 QStringLiteral("10-15, 18"));
+        QVERIFY(readIni().contains("[routing]"));
+    }
+
     void sandboxIsReadOnly() {
         AppConfig config = sandboxDefaults(dataDir());
         ui::SettingsDialog dialog(config, files());

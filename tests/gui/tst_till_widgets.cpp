@@ -6,6 +6,7 @@
 #include "till/PaymentCode.h"
 #include "till/PaymentDialog.h"
 #include "till/QrView.h"
+#include "till/SalePanel.h"
 #include "till/ScannerBurstDetector.h"
 
 #include <QApplication>
@@ -140,33 +141,43 @@ private slots:
 
     // --- payment codes
     void paymentCodeChannelByPrefix() {
-        const QList<Channel> both{Channel::Alipay, Channel::WeChat};
-        for (const char* prefix : {"25", "26", "27", "28", "29", "30"}) {
-            const QString code = QString::fromLatin1(prefix) + QStringLiteral("1234567890123456");
-            const Result<Channel> channel = ui::payment_code::channelFor(code, both);
-            QVERIFY2(channel.ok(), prefix);
-            QCOMPARE(*channel, Channel::Alipay);
-        }
-        for (const char* prefix : {"10", "11", "12", "13", "14", "15"}) {
-            const QString code = QString::fromLatin1(prefix) + QStringLiteral("1234567890123456");
-            const Result<Channel> channel = ui::payment_code::channelFor(code, both);
-            QVERIFY2(channel.ok(), prefix);
-            QCOMPARE(*channel, Channel::WeChat);
-        }
-        const QString wechat = QStringLiteral("134567890123456789");
-        QCOMPARE(ui::payment_code::channelFor(wechat, {Channel::Alipay}).error().code,
+        // The till's routing with the default rules (the boundaries are
+        // tst_channel_routing's).
+        ui::SalePanel panel;
+        panel.setChannels({Channel::Alipay, Channel::WeChat});
+        const routing::ChannelRouting& both = panel.routing();
+        QCOMPARE(*both.channelForCode(QStringLiteral("281234567890123456")), Channel::Alipay);
+        QCOMPARE(*both.channelForCode(QStringLiteral("134567890123456789")), Channel::WeChat);
+        panel.setChannels({Channel::Alipay});
+        QCOMPARE(panel.routing().channelForCode(QStringLiteral("134567890123456789")).error().code,
                  QStringLiteral("payment_code.channel_not_offered"));
-        QCOMPARE(
-            ui::payment_code::channelFor(QStringLiteral("994567890123456789"), both).error().code,
-            QStringLiteral("payment_code.unknown_prefix"));
-        QCOMPARE(ui::payment_code::channelFor(QStringLiteral("28123"), both).error().code,
-                 QStringLiteral("payment_code.malformed"));
-        QCOMPARE(
-            ui::payment_code::channelFor(QStringLiteral("28x4567890123456789"), both).error().code,
-            QStringLiteral("payment_code.malformed"));
         const QString masked = ui::payment_code::masked(kCode);
         QVERIFY(!masked.contains(kCode.left(6)));
         QVERIFY(masked.endsWith(kCode.right(4)));
+    }
+
+    void enterChargesTheFirstRoutedChannel() {
+        // [routing] channels = wechat, alipay: Enter charges WeChat Pay, the buttons follow
+        // the order, and a limit refuses before anything is asked.
+        RoutingConfig rules;
+        rules.alipayMaxAmountFen = 1000;
+        ui::SalePanel panel;
+        panel.setRouting(routing::ChannelRouting({Channel::WeChat, Channel::Alipay}, rules));
+        panel.show();
+        QSignalSpy charged(&panel, &ui::SalePanel::qrChargeRequested);
+        QVERIFY(panel.chargeButton(Channel::WeChat)->text().contains(QStringLiteral("Enter")));
+        QVERIFY(!panel.chargeButton(Channel::Alipay)->text().contains(QStringLiteral("Enter")));
+        QLineEdit* edit = panel.amountEntry()->edit();
+        edit->setFocus();
+        QTest::keyClicks(edit, QStringLiteral("12.00"));
+        QTest::keyClick(edit, Qt::Key_Return);
+        QCOMPARE(charged.size(), 1);
+        QCOMPARE(charged.first().first().value<Channel>(), Channel::WeChat);
+
+        panel.chargeQr(Channel::Alipay); // 12.00 is over Alipay's 10.00 here
+        QCOMPARE(charged.size(), 1);
+        QVERIFY2(panel.message().contains(QStringLiteral("10.00")), qPrintable(panel.message()));
+        QVERIFY(panel.message().contains(channelLabel(Channel::WeChat))); // what to do
     }
 
     // --- the amount

@@ -175,15 +175,6 @@ private slots:
         QVERIFY(!sandboxTrade(QStringLiteral("NO_SUCH_TRADE")).has_value());
     }
 
-    void wechatIsNotSimulatedYet() {
-        QTest::ignoreMessage(QtWarningMsg,
-                             QRegularExpression(QStringLiteral("wechat is not simulated yet")));
-        m_shop->buyer().buyerPays(Channel::WeChat, QStringLiteral("W1"));
-        QTest::ignoreMessage(QtWarningMsg,
-                             QRegularExpression(QStringLiteral("wechat is not simulated yet")));
-        m_shop->buyer().buyerCancels(Channel::WeChat, QStringLiteral("W1"));
-    }
-
     void faultAddedThroughTheShopIsApplied() {
         FaultRule rule;
         rule.kind = FaultKind::SystemError;

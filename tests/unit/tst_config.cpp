@@ -274,6 +274,24 @@ private slots:
         QTest::newRow("tilde path") << u"database"_s << u"path"_s << u"~/orders.db"_s << u"~"_s;
         QTest::newRow("empty path") << u"log"_s << u"dir"_s << QString() << u"empty"_s;
         QTest::newRow("mch id") << u"wechat"_s << u"mch_id"_s << u"12a45"_s << u"form"_s;
+        QTest::newRow("routing unknown channel")
+            << u"routing"_s << u"channels"_s << u"alipay, cash"_s << u"not a payment channel"_s;
+        QTest::newRow("routing channel twice")
+            << u"routing"_s << u"channels"_s << u"alipay, Alipay"_s << u"twice"_s;
+        QTest::newRow("routing empty entry")
+            << u"routing"_s << u"channels"_s << u"alipay,,wechat"_s << u"empty entry"_s;
+        QTest::newRow("prefix range backwards")
+            << u"routing"_s << u"alipay_code_prefixes"_s << u"30-25"_s << u"ends before"_s;
+        QTest::newRow("prefix range lengths")
+            << u"routing"_s << u"wechat_code_prefixes"_s << u"10-150"_s << u"same number"_s;
+        QTest::newRow("prefix not digits")
+            << u"routing"_s << u"wechat_code_prefixes"_s << u"1x"_s << u"not a prefix"_s;
+        QTest::newRow("prefixes overlap in one key")
+            << u"routing"_s << u"alipay_code_prefixes"_s << u"25-30, 28"_s << u"overlaps"_s;
+        QTest::newRow("limit three decimals")
+            << u"routing"_s << u"wechat_max_amount"_s << u"10.005"_s << u"amount"_s;
+        QTest::newRow("limit negative")
+            << u"routing"_s << u"alipay_max_amount"_s << u"-5"_s << u"amount"_s;
     }
 
     void invalidValue() {
@@ -330,6 +348,13 @@ private slots:
         QTest::newRow("64 char name")
             << QByteArray("[store]\nname = ") + QString(64, QChar(0x5E97)).toUtf8() + "\n";
         QTest::newRow("empty name") << QByteArray("[store]\nname =\n");
+        QTest::newRow("routing empty values")
+            << QByteArray("[routing]\nchannels =\nalipay_code_prefixes =\n"
+                          "wechat_max_amount =\n");
+        QTest::newRow("routing prefixes and limits")
+            << QByteArray("[routing]\nalipay_code_prefixes = 25-30, 620-629\n"
+                          "wechat_code_prefixes = 10-15,18\nalipay_max_amount = 0.01\n"
+                          "wechat_max_amount = 5000.00\n");
     }
 
     void validValues() {
@@ -540,7 +565,35 @@ private slots:
 
         writeFile(path, kIds + "[wechat]\nenabled = true\nnotify_url =\n");
         const ConfigLoadResult missing = loadOne(path);
-        QCOMPARE(missing.errors.size(), 8); // every required key, the empty notify_url too
+        // Every required key, the empty notify_url too; the key id is asked for once the key
+        // file is named (it may be a certificate, which needs none).
+        QCOMPARE(missing.errors.size(), 7);
+    }
+
+    void wechatPlatformCertificateNeedsNoKeyId() {
+        qpos::test::TempDir tmp;
+        const QString path = tmp.file(u"qpos.ini"_s);
+        for (const char* f : {"apiclient_key.pem", "apiv3.key"})
+            writeFile(tmp.file(QString::fromLatin1(f)), "x");
+        writeFile(tmp.file(u"wechatpay_cert.pem"_s),
+                  "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+        writeFile(tmp.file(u"pub_key.pem"_s),
+                  "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n");
+        const QByteArray common = kIds + "[wechat]\nenabled = true\nmch_id = 1230000109\n"
+                                         "app_id = wxd678efh567hg6787\n"
+                                         "merchant_private_key = apiclient_key.pem\n"
+                                         "merchant_serial_no = 5157F09EFDC096DE15EBE81A47057A72\n"
+                                         "apiv3_key_file = apiv3.key\n"
+                                         "notify_url = https://shop.example.com/notify/wechat\n";
+        writeFile(path, common + "wechatpay_public_key = wechatpay_cert.pem\n");
+        const ConfigLoadResult cert = loadOne(path);
+        QVERIFY2(cert.ok(), qPrintable(describe(cert.errors)));
+
+        writeFile(path, common + "wechatpay_public_key = pub_key.pem\n");
+        const ConfigLoadResult key = loadOne(path);
+        QCOMPARE(key.errors.size(), 1);
+        QCOMPARE(key.errors.first().key, u"[wechat] wechatpay_public_key_id"_s);
+        QVERIFY(key.errors.first().message.contains(u"platform certificate"_s));
     }
 
     void secretsNotRepeated() {
@@ -575,6 +628,72 @@ private slots:
         QCOMPARE(r.errors.at(0).code, u"config.key_inline"_s);
         // The loader never hides a problem behind "missing": it says what the value is.
         QVERIFY(all.contains(u"looks like the key itself"_s));
+    }
+
+    void routingDefaults() {
+        const AppConfig c = qpos::productionDefaults(m_data);
+        QVERIFY(c.routing.channels.isEmpty());
+        QCOMPARE(qpos::routing::formatCodePrefixRanges(c.routing.alipayCodePrefixes), u"25-30"_s);
+        QCOMPARE(qpos::routing::formatCodePrefixRanges(c.routing.wechatCodePrefixes), u"10-15"_s);
+        QVERIFY(!c.routing.alipayMaxAmountFen);
+        QVERIFY(!c.routing.wechatMaxAmountFen);
+        for (const char* name : {"alipay_code_prefixes", "wechat_code_prefixes"}) {
+            const qpos::ConfigKey* k = qpos::findConfigKey(u"routing"_s, QString::fromLatin1(name));
+            QVERIFY(k);
+            const QList<qpos::routing::CodePrefixRange>& ranges =
+                QByteArray(name).startsWith("alipay") ? c.routing.alipayCodePrefixes
+                                                      : c.routing.wechatCodePrefixes;
+            QCOMPARE(k->defaultValue, qpos::routing::formatCodePrefixRanges(ranges));
+        }
+    }
+
+    void routingChannelsMustBeEnabled() {
+        qpos::test::TempDir tmp;
+        const QString path = tmp.file(u"routing.ini"_s);
+        writeFile(path, "[routing]\nchannels = wechat, alipay\n");
+        const ConfigLoadResult r = loadOverIds(tmp, path);
+        // Neither section is enabled: one error per channel, each naming the key, file, line
+        // and value, and what to set.
+        QCOMPARE(r.errors.size(), 2);
+        for (const ConfigIssue& e : r.errors) {
+            QCOMPARE(e.code, u"config.channel_not_enabled"_s);
+            QCOMPARE(e.key, u"[routing] channels"_s);
+            QCOMPARE(e.file, path);
+            QCOMPARE(e.line, 2);
+            QVERIFY2(e.message.contains(path), qPrintable(e.message));
+            QVERIFY2(e.message.contains(u"\"wechat, alipay\""_s), qPrintable(e.message));
+        }
+        QVERIFY(r.errors.at(0).message.contains(u"[wechat] enabled"_s));
+        QVERIFY(r.errors.at(1).message.contains(u"[alipay] enabled"_s));
+
+        // In the sandbox both simulated channels exist: the order is all it says.
+        const ConfigLoadResult sandbox = loadOne(path, true);
+        QVERIFY2(sandbox.ok(), qPrintable(describe(sandbox.errors)));
+        QCOMPARE(sandbox.config.routing.channels,
+                 (QList<qpos::Channel>{qpos::Channel::WeChat, qpos::Channel::Alipay}));
+    }
+
+    void routingPrefixesMustNotOverlap() {
+        qpos::test::TempDir tmp;
+        const QString path = tmp.file(u"routing.ini"_s);
+        writeFile(path, "[routing]\n# WeChat added a range\nwechat_code_prefixes = 10-15, 26\n");
+        const ConfigLoadResult r = loadOverIds(tmp, path);
+        QCOMPARE(r.errors.size(), 1);
+        const ConfigIssue& e = r.errors.first();
+        QCOMPARE(e.code, u"config.prefixes_overlap"_s);
+        QCOMPARE(e.key, u"[routing] wechat_code_prefixes"_s);
+        QCOMPARE(e.file, path);
+        QCOMPARE(e.line, 3);
+        QVERIFY2(e.message.contains(path), qPrintable(e.message));
+        QVERIFY2(e.message.contains(u"\"26\""_s), qPrintable(e.message));
+        QVERIFY2(e.message.contains(u"[routing] alipay_code_prefixes (the default) \"25-30\""_s),
+                 qPrintable(e.message));
+
+        // Moving Alipay's range out of the way makes it valid.
+        writeFile(path, "[routing]\nwechat_code_prefixes = 10-15, 26\n"
+                        "alipay_code_prefixes = 25, 27-30\n");
+        const ConfigLoadResult fixed = loadOverIds(tmp, path);
+        QVERIFY2(fixed.ok(), qPrintable(describe(fixed.errors)));
     }
 
     void unknownKeysAreWarnings() {
@@ -709,6 +828,9 @@ private slots:
                   "apiv3_key_file = g.key\nwechatpay_public_key = h.pem\n"
                   "wechatpay_public_key_id = PUB_KEY_ID_1\n"
                   "notify_url = https://n.example.com/w\ntimeout_ms = 6000\n"
+                  "[routing]\nchannels = wechat, alipay\nalipay_code_prefixes = 25-29\n"
+                  "wechat_code_prefixes = 10-15, 18\nalipay_max_amount = 20000\n"
+                  "wechat_max_amount = 5000.50\n"
                   "[checkout]\nqr_timeout_s = 60\n");
         const ConfigLoadResult r = loadOne(path);
         QVERIFY2(r.ok(), qPrintable(describe(r.errors)));
@@ -740,6 +862,13 @@ private slots:
         QCOMPARE(c.wechat.notifyUrl, u"https://n.example.com/w"_s);
         QCOMPARE(c.wechat.timeoutMs, 6000);
         QCOMPARE(c.checkout.qrTimeoutS, 60);
+        QCOMPARE(c.routing.channels,
+                 (QList<qpos::Channel>{qpos::Channel::WeChat, qpos::Channel::Alipay}));
+        QCOMPARE(qpos::routing::formatCodePrefixRanges(c.routing.alipayCodePrefixes), u"25-29"_s);
+        QCOMPARE(qpos::routing::formatCodePrefixRanges(c.routing.wechatCodePrefixes),
+                 u"10-15, 18"_s);
+        QCOMPARE(c.routing.alipayMaxAmountFen, std::optional<qpos::money::Fen>(2000000));
+        QCOMPARE(c.routing.wechatMaxAmountFen, std::optional<qpos::money::Fen>(500050));
 
         // And the test above covers every key of the table.
         for (const qpos::ConfigKey& k : qpos::configKeys()) {

@@ -24,6 +24,7 @@ RefundDialog::RefundDialog(till::TillService& till, const Order& order, QWidget*
     , m_till(till)
     , m_order(order) {
     setWindowTitle(tr("Refund order %1").arg(order.outTradeNo));
+    setMinimumWidth(560);
     auto* layout = new QVBoxLayout(this);
 
     m_summary = new QLabel(this);
@@ -100,13 +101,13 @@ void RefundDialog::submit() {
     Result<money::Fen> amount =
         money::parseYuan(m_amount->text().trimmed(), money::Sign::Positive, tr("refund amount"));
     if (!amount) {
-        m_message->setText(amount.error().message);
+        showMessage(amount.error().message);
         m_amount->setFocus();
         return;
     }
     if (*amount > leftFen()) {
-        m_message->setText(tr("At most %1 yuan can be refunded for this order.")
-                               .arg(money::formatYuan(leftFen())));
+        showMessage(tr("At most %1 yuan can be refunded for this order.")
+                        .arg(money::formatYuan(leftFen())));
         m_amount->setFocus();
         return;
     }
@@ -115,7 +116,7 @@ void RefundDialog::submit() {
                             .arg(money::formatYuan(*amount), m_order.outTradeNo);
     const std::optional<StaffMember> manager = ManagerPinDialog::ask(m_till, why, this);
     if (!manager) {
-        m_message->setText(tr("Nothing was refunded: a manager did not approve."));
+        showMessage(tr("Nothing was refunded: a manager did not approve."));
         return;
     }
 
@@ -128,8 +129,8 @@ void RefundDialog::submit() {
     m_requestId = command.requestId;
     m_report.reset();
     setSending(true);
-    m_message->setText(tr("Sending the refund of %1 yuan to %2…")
-                           .arg(money::formatYuan(*amount), channelLabel(m_order.channel)));
+    showMessage(tr("Sending the refund of %1 yuan to %2…")
+                    .arg(money::formatYuan(*amount), channelLabel(m_order.channel)));
     m_till.refund(command);
 }
 
@@ -144,15 +145,19 @@ void RefundDialog::onRefundFinished(const checkout::RefundReport& report) {
     showSummary();
 
     if (report.ok) {
-        m_message->setText(tr("Refund done. %1").arg(report.message));
+        showMessage(tr("Refund done. %1").arg(report.message));
         m_submit->setVisible(false);
     } else if (report.pending) {
-        m_message->setText(tr("The refund is being confirmed with the provider; it will settle "
-                              "automatically. You can close this window. %1")
-                               .arg(report.message));
+        // WeChat Pay takes refunds in and pays them back a little later; a lost answer looks
+        // the same. Either way the till keeps asking: nothing to do but not to refund again.
+        m_pendingRefundedFen = m_order.refundedFen;
+        showMessage(tr("Being confirmed: %1 has the refund request but has not confirmed "
+                       "the refund yet. The till keeps checking and records it by "
+                       "itself. Do not refund again. You can close this window.\n%2")
+                        .arg(channelLabel(m_order.channel), report.message));
         m_submit->setVisible(false);
     } else {
-        m_message->setText(tr("The refund was not made: %1").arg(report.message));
+        showMessage(tr("The refund was not made: %1").arg(report.message));
     }
     if (!m_submit->isVisible())
         m_buttons->button(QDialogButtonBox::Cancel)->setText(tr("Close"));
@@ -164,6 +169,17 @@ void RefundDialog::onOrderChanged(const Order& order) {
         return;
     m_order = order;
     showSummary();
+    // The refund that was being confirmed has settled.
+    if (m_pendingRefundedFen && order.refundedFen > *m_pendingRefundedFen) {
+        m_pendingRefundedFen.reset();
+        showMessage(tr("Refund confirmed by %1: %2 yuan went back to the customer.")
+                        .arg(channelLabel(order.channel), money::formatYuan(order.refundedFen)));
+    }
+}
+
+void RefundDialog::showMessage(const QString& text) {
+    m_message->setText(text);
+    adjustSize(); // a long explanation gets the room it needs, never clipped
 }
 
 void RefundDialog::setSending(bool sending) {

@@ -41,6 +41,7 @@ private:
     void onRefundFinished(const checkout::RefundReport& report);
     void onOrderChanged(const Order& order);
     void setSending(bool sending);
+    void showMessage(const QString& text);
     void showSummary();
     money::Fen leftFen() const { return m_order.amountFen - m_order.refundedFen; }
 
@@ -48,6 +49,8 @@ private:
     Order m_order;
     QString m_requestId; // the refund in flight; empty when none
     std::optional<checkout::RefundReport> m_report;
+    // While a refund is being confirmed: the refunded total before it.
+    std::optional<money::Fen> m_pendingRefundedFen;
 
     QLabel* m_summary = nullptr;
     QLineEdit* m_amount = nullptr;

@@ -3,6 +3,8 @@
 #include "config/ConfigKeys.h"
 #include "config/ConfigWriter.h"
 #include "crypto/KeyImport.h"
+#include "money/Money.h"
+#include "routing/CodePrefixRange.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -102,6 +104,7 @@ SettingsDialog::SettingsDialog(const AppConfig& config, const SettingsFiles& fil
     tabs->addTab(buildShopPage(), tr("&Shop"));
     tabs->addTab(buildAlipayPage(), tr("&Alipay"));
     tabs->addTab(buildWechatPage(), tr("&WeChat Pay"));
+    tabs->addTab(buildRoutingPage(), tr("&Routing"));
     layout->addWidget(tabs, 1);
 
     m_note = new QLabel(this);
@@ -368,6 +371,60 @@ QWidget* SettingsDialog::buildWechatPage() {
               QStringLiteral("wechatpay_public_key"), w.wechatpayPublicKeyPath);
     m_fields.back()->fromConfig = [](const AppConfig& c) {
         return c.wechat.wechatpayPublicKeyPath;
+    };
+    return page;
+}
+
+QWidget* SettingsDialog::buildRoutingPage() {
+    auto* page = new QWidget(this);
+    auto* form = new QFormLayout(page);
+    const QString section = QStringLiteral("routing");
+    const RoutingConfig& r = m_config.routing;
+    const auto channelsText = [](const RoutingConfig& routing) {
+        QStringList names;
+        for (Channel channel : routing.channels)
+            names << channelName(channel);
+        return names.join(QStringLiteral(", "));
+    };
+    const auto amountText = [](const std::optional<money::Fen>& fen) {
+        return fen ? money::formatYuan(*fen) : QString();
+    };
+    auto* intro = new QLabel(tr("Which channels this terminal offers (the first is what Enter "
+                                "charges), which wallet a scanned payment code belongs to, and "
+                                "the most one payment may be. Leave a field empty for the "
+                                "default."),
+                             page);
+    intro->setWordWrap(true);
+    form->addRow(intro);
+    addText(page, form, tr("&Channels in order:"), section, QStringLiteral("channels"),
+            channelsText(r))
+        ->setPlaceholderText(tr("every enabled channel, Alipay first"));
+    m_fields.back()->fromConfig = [channelsText](const AppConfig& c) {
+        return channelsText(c.routing);
+    };
+    addText(page, form, tr("&Alipay code prefixes:"), section,
+            QStringLiteral("alipay_code_prefixes"),
+            routing::formatCodePrefixRanges(r.alipayCodePrefixes));
+    m_fields.back()->fromConfig = [](const AppConfig& c) {
+        return routing::formatCodePrefixRanges(c.routing.alipayCodePrefixes);
+    };
+    addText(page, form, tr("&WeChat Pay code prefixes:"), section,
+            QStringLiteral("wechat_code_prefixes"),
+            routing::formatCodePrefixRanges(r.wechatCodePrefixes));
+    m_fields.back()->fromConfig = [](const AppConfig& c) {
+        return routing::formatCodePrefixRanges(c.routing.wechatCodePrefixes);
+    };
+    addText(page, form, tr("Largest Alipay &payment (yuan):"), section,
+            QStringLiteral("alipay_max_amount"), amountText(r.alipayMaxAmountFen))
+        ->setPlaceholderText(tr("no limit"));
+    m_fields.back()->fromConfig = [amountText](const AppConfig& c) {
+        return amountText(c.routing.alipayMaxAmountFen);
+    };
+    addText(page, form, tr("Largest WeChat Pay pa&yment (yuan):"), section,
+            QStringLiteral("wechat_max_amount"), amountText(r.wechatMaxAmountFen))
+        ->setPlaceholderText(tr("no limit"));
+    m_fields.back()->fromConfig = [amountText](const AppConfig& c) {
+        return amountText(c.routing.wechatMaxAmountFen);
     };
     return page;
 }

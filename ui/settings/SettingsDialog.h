@@ -80,6 +80,7 @@ private:
     QWidget* buildShopPage();
     QWidget* buildAlipayPage();
     QWidget* buildWechatPage();
+    QWidget* buildRoutingPage();
     QLineEdit* addText(QWidget* page, QFormLayout* form, const QString& label,
                        const QString& section, const QString& key, const QString& value,
                        bool emptyAllowed = false);

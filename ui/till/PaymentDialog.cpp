@@ -1,5 +1,6 @@
 #include "till/PaymentDialog.h"
 
+#include "till/ChannelStyle.h"
 #include "till/PaymentStatusText.h"
 #include "till/QrView.h"
 #include "till/SandboxBanner.h"
@@ -85,7 +86,13 @@ QWidget* PaymentDialog::buildProgressPage(bool sandbox, checkout::BuyerSimulator
                                 ? tr("%1 · QR code").arg(channelLabel(m_channel))
                                 : tr("%1 · payment code").arg(channelLabel(m_channel)));
     m_channelLabel->setWordWrap(false);
-    top->addWidget(m_channelLabel, 1);
+    // The wallet's own colour: the customer sees at once which app to open.
+    m_channelLabel->setStyleSheet(
+        QStringLiteral("QLabel{background:%1;color:white;border-radius:6px;padding:4px 14px;}")
+            .arg(channel_style::colour(m_channel)));
+    m_channelLabel->setSizePolicy(QSizePolicy::Maximum, QSizePolicy::Preferred);
+    top->addWidget(m_channelLabel);
+    top->addStretch(1);
     m_amount = makeLabel(page, QStringLiteral("paymentAmount"), till_style::kAmountPt + 8, true);
     m_amount->setWordWrap(false);
     m_amount->setText(yuanText(m_amountFen));
@@ -100,7 +107,16 @@ QWidget* PaymentDialog::buildProgressPage(bool sandbox, checkout::BuyerSimulator
     m_codeNote->setAlignment(Qt::AlignCenter);
     m_codeNote->setMinimumWidth(300);
     if (m_flow == PaymentFlow::QrCode) {
-        middle->addWidget(m_qr, 3);
+        auto* qrColumn = new QVBoxLayout;
+        qrColumn->addWidget(m_qr, 1);
+        m_scanHint =
+            makeLabel(page, QStringLiteral("paymentScanHint"), till_style::kStatusPt, true);
+        m_scanHint->setAlignment(Qt::AlignCenter);
+        m_scanHint->setText(channel_style::scanHint(m_channel));
+        m_scanHint->setStyleSheet(
+            QStringLiteral("QLabel{color:%1;}").arg(channel_style::colour(m_channel)));
+        qrColumn->addWidget(m_scanHint);
+        middle->addLayout(qrColumn, 3);
         m_codeNote->hide();
     } else {
         m_qr->hide();

@@ -97,6 +97,7 @@ private:
     QLabel* m_amount = nullptr;
     QLabel* m_channelLabel = nullptr;
     QrView* m_qr = nullptr;
+    QLabel* m_scanHint = nullptr; // QR flow: which app the customer opens
     QLabel* m_codeNote = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_detail = nullptr;

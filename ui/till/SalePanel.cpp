@@ -1,9 +1,9 @@
 #include "till/SalePanel.h"
 
 #include "till/AmountEntry.h"
+#include "till/ChannelStyle.h"
 #include "till/ItemLinesEditor.h"
 #include "till/Keypad.h"
-#include "till/PaymentCode.h"
 #include "till/ScanCodeDialog.h"
 #include "till/ScannerBurstDetector.h"
 #include "till/TillStyle.h"
@@ -23,10 +23,6 @@ namespace {
 
 QString yuanText(money::Fen fen) {
     return QStringLiteral("¥ ") + money::formatYuan(fen);
-}
-
-QString channelColour(Channel channel) {
-    return channel == Channel::Alipay ? QStringLiteral("#1677ff") : QStringLiteral("#07a35a");
 }
 
 } // namespace
@@ -104,15 +100,19 @@ SalePanel::SalePanel(QWidget* parent)
     setFocusProxy(m_amount->edit());
 }
 
-void SalePanel::setChannels(const QList<Channel>& channels) {
-    m_channels = channels;
+void SalePanel::setRouting(const routing::ChannelRouting& routing) {
+    m_routing = routing;
     rebuildChargeButtons();
     setSalesEnabled(m_salesEnabled);
 }
 
+void SalePanel::setChannels(const QList<Channel>& channels) {
+    setRouting(routing::ChannelRouting(channels, RoutingConfig{}));
+}
+
 void SalePanel::setSalesEnabled(bool enabled) {
     m_salesEnabled = enabled;
-    const bool canCharge = enabled && !m_channels.isEmpty();
+    const bool canCharge = enabled && !m_routing.channels().isEmpty();
     for (QPushButton* button : std::as_const(m_chargeButtons))
         button->setEnabled(canCharge);
     m_scan->setEnabled(canCharge);
@@ -161,33 +161,37 @@ void SalePanel::focusAmount() {
 }
 
 void SalePanel::chargeDefault() {
-    if (m_channels.isEmpty())
-        return;
-    chargeQr(m_channels.first());
+    if (const std::optional<Channel> channel = m_routing.defaultChannel())
+        chargeQr(*channel);
 }
 
 void SalePanel::chargeQr(Channel channel) {
     if (!m_salesEnabled)
         return;
-    if (!m_channels.contains(channel)) {
+    if (!m_routing.offers(channel)) {
         showMessage(tr("This till does not take %1.").arg(channelLabel(channel)), true);
         return;
     }
     const std::optional<SaleDraft> draft = checkedDraft();
     if (!draft)
         return;
+    if (Status allowed = m_routing.checkCharge(channel, draft->amountFen); !allowed.ok()) {
+        showMessage(allowed.error().message, true);
+        focusAmount();
+        return;
+    }
     showMessage({});
     emit qrChargeRequested(channel, *draft);
 }
 
 void SalePanel::scanCustomerCode() {
-    if (!m_salesEnabled || m_channels.isEmpty())
+    if (!m_salesEnabled || m_routing.channels().isEmpty())
         return;
     const std::optional<SaleDraft> draft = checkedDraft();
     if (!draft)
         return;
     showMessage({});
-    auto* dialog = new ScanCodeDialog(draft->amountFen, m_channels, this);
+    auto* dialog = new ScanCodeDialog(draft->amountFen, m_routing, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     const SaleDraft sale = *draft;
     connect(dialog, &QDialog::accepted, this, [this, dialog, sale] {
@@ -201,7 +205,7 @@ void SalePanel::scanCustomerCode() {
 void SalePanel::chargeCode(const QString& code) {
     if (!m_salesEnabled)
         return;
-    const Result<Channel> channel = payment_code::channelFor(code, m_channels);
+    const Result<Channel> channel = m_routing.channelForCode(code);
     if (!channel) {
         showMessage(channel.error().message, true);
         return;
@@ -216,6 +220,11 @@ void SalePanel::chargeCode(const QString& code) {
     const std::optional<SaleDraft> draft = checkedDraft();
     if (!draft)
         return;
+    if (Status allowed = m_routing.checkCharge(*channel, draft->amountFen); !allowed.ok()) {
+        showMessage(allowed.error().message, true);
+        focusAmount();
+        return;
+    }
     showMessage({});
     emit codeChargeRequested(*channel, *draft, code);
 }
@@ -245,8 +254,9 @@ void SalePanel::rebuildChargeButtons() {
     for (QPushButton* button : std::as_const(m_chargeButtons))
         delete button;
     m_chargeButtons.clear();
-    for (int i = 0; i < m_channels.size(); ++i) {
-        const Channel channel = m_channels.at(i);
+    const QList<Channel>& channels = m_routing.channels();
+    for (int i = 0; i < channels.size(); ++i) {
+        const Channel channel = channels.at(i);
         QString label = tr("%1 QR  (%2)").arg(channelLabel(channel), shortcutText(channel));
         if (i == 0)
             label = tr("%1 QR  (%2 / Enter)").arg(channelLabel(channel), shortcutText(channel));
@@ -257,7 +267,7 @@ void SalePanel::rebuildChargeButtons() {
         button->setStyleSheet(
             QStringLiteral("QPushButton{background:%1;color:white;border-radius:6px;padding:6px;}"
                            "QPushButton:disabled{background:#9e9e9e;}")
-                .arg(channelColour(channel)));
+                .arg(channel_style::colour(channel)));
         till_style::setPointSize(button, till_style::kButtonPt + 2, true);
         connect(button, &QPushButton::clicked, this, [this, channel] { chargeQr(channel); });
         m_chargeLayout->addWidget(button);
@@ -266,7 +276,7 @@ void SalePanel::rebuildChargeButtons() {
 }
 
 QString SalePanel::shortcutText(Channel channel) {
-    return channel == Channel::Alipay ? QStringLiteral("F1") : QStringLiteral("F2");
+    return channel_style::qrShortcut(channel);
 }
 
 } // namespace qpos::ui

@@ -3,6 +3,7 @@
 #include "money/Money.h"
 #include "orders/Channel.h"
 #include "orders/Order.h"
+#include "routing/ChannelRouting.h"
 
 #include <QList>
 #include <QMap>
@@ -34,15 +35,21 @@ struct SaleDraft {
 // Keys: Enter charges with the first channel's QR; F1 Alipay QR, F2 WeChat Pay QR; F3 scan the
 // customer's payment code; Esc clears the amount. A barcode scanner's burst (see
 // ScannerBurstDetector) charges the scanned payment code, choosing its channel by prefix.
+// A charge the routing refuses (a channel not offered, an amount over the channel's limit)
+// is not started: the reason stays on the sale screen.
 class SalePanel : public QWidget {
     Q_OBJECT
 
 public:
     explicit SalePanel(QWidget* parent = nullptr);
 
-    // The channels to offer, in the order given (the first is Enter's).
+    // The terminal's routing: the channels to offer in their order (the first is Enter's),
+    // the payment-code prefixes and the amount limits.
+    void setRouting(const routing::ChannelRouting& routing);
+    // The given channels with the default rules.
     void setChannels(const QList<Channel>& channels);
-    QList<Channel> channels() const { return m_channels; }
+    QList<Channel> channels() const { return m_routing.channels(); }
+    const routing::ChannelRouting& routing() const { return m_routing; }
     // Off while the till cannot sell (not ready, not logged in, a payment is open).
     void setSalesEnabled(bool enabled);
     bool salesEnabled() const { return m_salesEnabled; }
@@ -80,7 +87,7 @@ private:
     void rebuildChargeButtons();
     static QString shortcutText(Channel channel);
 
-    QList<Channel> m_channels;
+    routing::ChannelRouting m_routing;
     bool m_salesEnabled = true;
     QLabel* m_total = nullptr;
     AmountEntry* m_amount = nullptr;

@@ -1,6 +1,5 @@
 #include "till/ScanCodeDialog.h"
 
-#include "till/PaymentCode.h"
 #include "till/TillStyle.h"
 
 #include <QDialogButtonBox>
@@ -13,9 +12,11 @@
 
 namespace qpos::ui {
 
-ScanCodeDialog::ScanCodeDialog(money::Fen amountFen, QList<Channel> offered, QWidget* parent)
+ScanCodeDialog::ScanCodeDialog(money::Fen amountFen, routing::ChannelRouting routing,
+                               QWidget* parent)
     : QDialog(parent)
-    , m_offered(std::move(offered)) {
+    , m_amountFen(amountFen)
+    , m_routing(std::move(routing)) {
     setWindowTitle(tr("Scan customer's code"));
     setModal(true);
     setMinimumWidth(560);
@@ -72,7 +73,7 @@ QString ScanCodeDialog::takeCode() {
 void ScanCodeDialog::accept() {
     const QString code = m_code->text();
     m_code->clear();
-    const Result<Channel> channel = payment_code::channelFor(code, m_offered);
+    const Result<Channel> channel = m_routing.routeCode(code, m_amountFen);
     if (!channel) {
         m_message->setText(channel.error().message);
         m_code->setFocus();

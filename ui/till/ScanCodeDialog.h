@@ -2,6 +2,7 @@
 
 #include "money/Money.h"
 #include "orders/Channel.h"
+#include "routing/ChannelRouting.h"
 
 #include <QDialog>
 #include <QList>
@@ -13,13 +14,15 @@ class QLineEdit;
 namespace qpos::ui {
 
 // "Scan customer's code": waits for the scanner (or the cashier typing the digits under the
-// customer's barcode) and accepts a payment code of a channel the till offers. The code is
-// masked on screen and cleared from the field as soon as it is taken.
+// customer's barcode) and accepts a payment code the terminal's routing takes for this amount
+// (its wallet offered, the amount within that channel's limit). The code is masked on screen
+// and cleared from the field as soon as it is taken.
 class ScanCodeDialog : public QDialog {
     Q_OBJECT
 
 public:
-    ScanCodeDialog(money::Fen amountFen, QList<Channel> offered, QWidget* parent = nullptr);
+    ScanCodeDialog(money::Fen amountFen, routing::ChannelRouting routing,
+                   QWidget* parent = nullptr);
     ~ScanCodeDialog() override;
 
     // Valid once accepted: the code and its channel. takeCode() hands the code over once.
@@ -30,7 +33,8 @@ public slots:
     void accept() override;
 
 private:
-    QList<Channel> m_offered;
+    money::Fen m_amountFen = 0;
+    routing::ChannelRouting m_routing;
     QLineEdit* m_code = nullptr;
     QLabel* m_message = nullptr;
     Channel m_channel = Channel::Alipay;

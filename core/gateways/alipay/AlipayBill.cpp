@@ -1,9 +1,9 @@
 #include "gateways/alipay/AlipayBill.h"
 
 #include "gateways/alipay/AlipayTime.h"
-#include "gateways/alipay/CsvReader.h"
 #include "gateways/alipay/GbkCodec.h"
 #include "gateways/alipay/ZipArchiveReader.h"
+#include "gateways/CsvReader.h"
 
 #include <QCoreApplication>
 #include <QStringDecoder>
@@ -15,6 +15,8 @@ namespace qpos::alipay {
 using gateway::BillLineKind;
 using gateway::BillRecord;
 using gateway::BillSummaryRow;
+using gateway::CsvReader;
+using gateway::CsvRecord;
 using gateway::ProviderBill;
 
 namespace {

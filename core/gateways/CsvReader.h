@@ -6,7 +6,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace qpos::alipay {
+namespace qpos::gateway {
 
 // One CSV record and the line it starts on.
 struct CsvRecord {
@@ -18,10 +18,11 @@ struct CsvRecord {
 // quoted with '"' (a quoted field may hold commas, line breaks and doubled quotes), records
 // ended by LF or CRLF; blank lines are skipped; unquoted fields lose leading and trailing
 // spaces and tabs (Alipay pads every value with a tab so spreadsheets keep long numbers as
-// text).
+// text; WeChat Pay prefixes each with a backquote instead, which the caller strips).
 //
 // Lines are fed one at a time so each record knows its line, and so the caller can keep
-// lines that are not CSV (Alipay's '#' header and footer lines) out of the parser.
+// lines that are not CSV (Alipay's '#' header and footer lines) out of the parser. Shared by
+// the providers' bill parsers; error messages are phrases for the caller to put in context.
 class CsvReader {
 public:
     CsvReader();
@@ -52,4 +53,4 @@ private:
     bool m_recordEnded = false;
 };
 
-} // namespace qpos::alipay
+} // namespace qpos::gateway

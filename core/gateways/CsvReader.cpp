@@ -1,10 +1,10 @@
-#include "gateways/alipay/CsvReader.h"
+#include "gateways/CsvReader.h"
 
 #include <QCoreApplication>
 
 #include <csv.h>
 
-namespace qpos::alipay {
+namespace qpos::gateway {
 
 // libcsv's parser state, kept out of the header so users need not include csv.h.
 struct CsvReader::Parser {
@@ -45,8 +45,8 @@ Status CsvReader::feedLine(const QString& line, int lineNumber) {
                   &CsvReader::onField, &CsvReader::onRecordEnd, this);
     if (used != static_cast<size_t>(bytes.size()))
         return Error{
-            QStringLiteral("alipay.csv_malformed"),
-            QCoreApplication::translate("qpos::alipay::CsvReader", "line %1 is not valid CSV (%2)")
+            QStringLiteral("csv.malformed"),
+            QCoreApplication::translate("qpos::gateway::CsvReader", "line %1 is not valid CSV (%2)")
                 .arg(lineNumber)
                 .arg(QString::fromLatin1(csv_strerror(csv_error(&m_parser->state))))};
     if (m_recordEnded)
@@ -59,12 +59,12 @@ Status CsvReader::feedLine(const QString& line, int lineNumber) {
 Status CsvReader::finish() {
     const bool open = m_insideRecord;
     if (csv_fini(&m_parser->state, &CsvReader::onField, &CsvReader::onRecordEnd, this) != 0 || open)
-        return Error{QStringLiteral("alipay.csv_truncated"),
-                     QCoreApplication::translate("qpos::alipay::CsvReader",
+        return Error{QStringLiteral("csv.truncated"),
+                     QCoreApplication::translate("qpos::gateway::CsvReader",
                                                  "the quoted field that starts on line %1 is "
                                                  "never closed: the file is truncated")
                          .arg(m_recordStart)};
     return Status::success();
 }
 
-} // namespace qpos::alipay
+} // namespace qpos::gateway

@@ -1,0 +1,170 @@
+#pragma once
+
+#include "common/Result.h"
+#include "gateways/CircuitBreaker.h"
+#include "gateways/PaymentGateway.h"
+#include "gateways/wechat/WechatClientSettings.h"
+#include "gateways/wechat/WechatNotification.h"
+#include "gateways/wechat/WechatReply.h"
+#include "gateways/wechat/WechatSignature.h"
+
+#include <QByteArray>
+#include <QElapsedTimer>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QPointer>
+#include <QRandomGenerator>
+#include <QSet>
+#include <QString>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace qpos::wechat {
+
+// The WeChat Pay APIv3 client (Native pay, code pay, query, close, reverse, refunds, the
+// trade bill): implements PaymentGateway over HTTPS.
+//
+//  - One QNetworkAccessManager per client (one connection pool); TLS verification always on;
+//    plain http only to loopback (validated settings); redirects are never followed.
+//  - Every request carries a WECHATPAY2-SHA256-RSA2048 Authorization (fresh nonce and
+//    timestamp per attempt). Every answer — 2xx, 204 and 4xx alike — must carry valid
+//    Wechatpay-* headers from a known platform key within the allowed clock skew; otherwise
+//    it is Unknown ("wechat.bad_signature" / "wechat.stale_answer"): a refusal that cannot be
+//    verified is not trusted. 5xx is Unknown whatever it says.
+//  - Explicit per-request timeout (the whole exchange) and an answer size limit.
+//  - Idempotent calls (query, close, reverse, refund with its stable out_refund_no, refund
+//    query, bill) retry transient failures with full-jitter backoff within the policy's
+//    deadline; Native create and code pay are sent once.
+//  - A circuit breaker fails fast with "WeChat Pay is not reachable" after consecutive
+//    transport failures, and half-opens after a cool-down.
+//  - Requests and answers are logged at debug in category qpos.gateway.wechat without
+//    secrets: no Authorization, payment code or key ever reaches the log.
+class WechatClient : public QObject, public gateway::PaymentGateway {
+    Q_OBJECT
+
+public:
+    // Fails when the settings do not validate (WechatClientSettings::validate()).
+    static Result<std::unique_ptr<WechatClient>> create(WechatClientSettings settings,
+                                                        QObject* parent = nullptr);
+    ~WechatClient() override;
+
+    Channel channel() const override { return Channel::WeChat; }
+
+    // Native: the QR encodes code_url. time_expire is set from expiresAfterS (China time).
+    void createQrOrder(const gateway::QrOrderRequest& request, QObject* context,
+                       gateway::Completion<gateway::QrOrder> done) override;
+    // Code pay (付款码): SUCCESS is paid; 202 / USERPAYING is in progress.
+    void payByCode(const gateway::PayByCodeRequest& request, QObject* context,
+                   gateway::Completion<gateway::TradeSnapshot> done) override;
+    void queryTrade(const gateway::TradeRef& trade, QObject* context,
+                    gateway::Completion<gateway::TradeSnapshot> done) override;
+    // Queries first, then: nothing to undo (not created, already closed); a code pay trade is
+    // reversed (closed if unpaid, refunded if paid); an unpaid Native order is closed; a paid
+    // Native order is refunded in full with the stable out_refund_no "<out_trade_no>C", so a
+    // repeated cancel never refunds twice.
+    void cancelTrade(const gateway::TradeRef& trade, QObject* context,
+                     gateway::Completion<gateway::CancelResult> done) override;
+    void closeTrade(const gateway::TradeRef& trade, QObject* context,
+                    gateway::Completion<gateway::CloseResult> done) override;
+    // Needs request.tradeTotalFen (WeChat wants the trade's amount with every refund).
+    void refund(const gateway::RefundRequest& request, QObject* context,
+                gateway::Completion<gateway::RefundResult> done) override;
+    void queryRefund(const gateway::RefundQuery& query, QObject* context,
+                     gateway::Completion<gateway::RefundQueryResult> done) override;
+    // The day's trade bill (WeChat has no monthly trade bill), fetched gzip-compressed and
+    // checked against its SHA1 digest.
+    void downloadBill(const gateway::BillRequest& request, QObject* context,
+                      gateway::Completion<gateway::ProviderBill> done) override;
+
+    Result<gateway::PaymentNotification>
+    verifyNotification(const gateway::IncomingNotification& notification,
+                       const gateway::NotificationOrderLookup& lookup) const override;
+    gateway::NotificationReply notificationReply(bool accepted) const override;
+
+    const gateway::CircuitBreaker& circuitBreaker() const override { return *m_breaker; }
+    const WechatClientSettings& settings() const { return m_settings; }
+
+    // Requests sent but not answered yet (for tests and the doctor command).
+    int requestsInFlight() const { return static_cast<int>(m_inFlight.size()); }
+
+    // The local UTC clock in milliseconds, for request timestamps, time_expire and the answer
+    // and notification time window. Empty: the system clock. (Tests move it.)
+    void setClock(std::function<qint64()> nowMs);
+
+signals:
+    void circuitStateChanged(qpos::gateway::CircuitState state);
+
+private:
+    WechatClient(WechatClientSettings settings, QObject* parent);
+
+    struct CallSpec {
+        QString name;                // for the log: "native", "query", ...
+        QByteArray method;           // GET or POST
+        QByteArray pathQuery;        // "/v3/...?...", percent-encoded
+        QByteArray body;             // JSON; empty for GET
+        QByteArray loggedBody;       // the body as it may be logged (payment code masked)
+        bool retryTransient = false; // idempotent: repeat transient failures
+        // When valid, the deadline runs from here (a bill's link query inside its retries).
+        QElapsedTimer sharedClock;
+    };
+    struct Call;
+    struct Download;
+    struct Cancel;
+    using ReplyHandler = std::function<void(const WechatReply&)>;
+
+    qint64 nowMs() const;
+
+    // Runs one API call (with retries when the spec allows) and hands the reply to `handler`.
+    void run(CallSpec spec, ReplyHandler handler);
+    void startAttempt(const std::shared_ptr<Call>& call);
+    void finishAttempt(const std::shared_ptr<Call>& call, QNetworkReply* reply);
+    bool scheduleRetry(const std::shared_ptr<Call>& call, const QString& why);
+
+    // A signed request for `url` (whose path and query are signed as they are sent).
+    Result<QNetworkRequest> signedRequest(const QUrl& url, const QByteArray& method,
+                                          const QByteArray& body) const;
+    QUrl urlFor(const QByteArray& pathQuery) const;
+    // Checks an answer's Wechatpay-* headers; empty when they verify.
+    std::optional<Error> answerProblem(QNetworkReply* reply, const QByteArray& body) const;
+
+    QNetworkReply* send(QNetworkReply* reply, std::chrono::milliseconds timeout, qint64 maxBytes,
+                        std::function<void(QNetworkReply*)> onFinished);
+    // The reply's failure when no HTTP answer arrived (timeout, size, connection, TLS).
+    // `countOnBreaker`: whether this exchange moves the breaker (the bill file does not).
+    std::optional<WechatReply> transportFailure(QNetworkReply* reply, bool countOnBreaker);
+
+    template <typename T, typename Parse>
+    void runTyped(CallSpec spec, QObject* context, gateway::Completion<T> done, Parse parse);
+    template <typename T>
+    void deliver(QObject* context, gateway::Completion<T> done, gateway::GatewayResult<T> result,
+                 const QString& name);
+
+    CallSpec querySpec(const gateway::TradeRef& trade) const;
+    CallSpec closeSpec(const gateway::TradeRef& trade) const;
+    CallSpec reverseSpec(const gateway::TradeRef& trade) const;
+    CallSpec refundSpec(const gateway::RefundRequest& request) const;
+
+    void cancelStep(const std::shared_ptr<Cancel>& cancel);
+    void finishCancel(const std::shared_ptr<Cancel>& cancel,
+                      gateway::GatewayResult<gateway::CancelResult> result);
+    void billAttempt(const std::shared_ptr<Download>& download);
+
+    std::chrono::milliseconds attemptTimeout(const QElapsedTimer& clock, bool bounded) const;
+    gateway::Unknown unreachable() const;
+
+    WechatClientSettings m_settings;
+    std::function<qint64()> m_clock;
+    WechatNotificationVerifier m_notifications;
+    QNetworkAccessManager* m_network;
+    gateway::CircuitBreaker* m_breaker;
+    QRandomGenerator m_random;
+    QSet<QNetworkReply*> m_inFlight;
+};
+
+} // namespace qpos::wechat

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "common/Result.h"
+#include "config/AppConfig.h"
+#include "crypto/RsaPrivateKey.h"
+#include "crypto/RsaPublicKey.h"
+#include "gateways/CircuitBreaker.h"
+#include "gateways/RetryPolicy.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+#include <QtGlobal>
+#include <QUrl>
+
+#include <chrono>
+
+namespace qpos::wechat {
+
+// A key WeChat Pay signs answers and notifications with, and the id it names it by in the
+// `Wechatpay-Serial` header: the WeChat Pay public key's id ("PUB_KEY_ID_…") or a platform
+// certificate's serial number (hex, compared without regard to case).
+struct WechatPlatformKey {
+    QString id;
+    crypto::RsaPublicKey key;
+};
+
+// Everything a WechatClient needs, with keys already loaded (the composition root loads them
+// from the files named in [wechat]; key bytes never pass through here as text).
+struct WechatClientSettings {
+    QUrl gatewayUrl; // https://api.mch.weixin.qq.com; plain http only to a loopback host
+    QString mchId;
+    QString appId;
+    crypto::RsaPrivateKey merchantPrivateKey; // apiclient_key.pem
+    QString merchantSerialNo;                 // the merchant API certificate's serial (hex)
+    QByteArray apiV3Key;                      // exactly 32 bytes: decrypts notifications
+    QList<WechatPlatformKey> platformKeys;    // verify answers and notifications
+    QString notifyUrl;                        // WeChat requires one for Native orders
+
+    // One HTTP exchange; also the most a create or pay call waits.
+    std::chrono::milliseconds requestTimeout{15000};
+    // Answers and notifications whose Wechatpay-Timestamp is further than this from the local
+    // clock are not trusted (a replay, or a clock to fix).
+    std::chrono::seconds maxClockSkew{300};
+    gateway::RetryPolicy retry;
+    gateway::CircuitBreakerPolicy breaker;
+    qsizetype maxAnswerBytes = qsizetype(1) << 20;
+    qsizetype maxBillBytes = qsizetype(64) << 20;
+
+    // Loads the merchant key, the APIv3 key file (32 characters, private to the service user)
+    // and the WeChat Pay public key or platform certificate named in [wechat]. Fails with the
+    // loader's message, which names the file and what to do.
+    static Result<WechatClientSettings> fromConfig(const WechatConfig& config);
+
+    // Checks the settings hold together: a usable gateway URL (https, or http to loopback),
+    // mchid, appid, merchant key and serial, a 32-byte APIv3 key, at least one platform key.
+    Status validate() const;
+};
+
+} // namespace qpos::wechat

@@ -1,0 +1,31 @@
+#pragma once
+
+#include "common/Result.h"
+#include "http/HttpExchange.h"
+#include "wechat/WechatNotifier.h"
+#include "wechat/WechatOptions.h"
+#include "wechat/WechatTrade.h"
+
+#include <QJsonObject>
+
+namespace qpos::sandbox {
+
+class WechatSimulator;
+
+// The sandbox's own HTTP endpoints for the WeChat Pay side, under /sandbox/wechat: the
+// simulated buyer, merchant registration, behaviour settings and what happened (trades,
+// notifications). JSON in, JSON out; see docs/sandbox.md.
+namespace wechat_control {
+
+QJsonObject tradeJson(const WechatTrade& trade);
+QJsonObject notificationJson(const WechatNotificationAttempt& attempt);
+QJsonObject optionsJson(const WechatOptions& options);
+// Applies the keys present in `json` to `options`; unknown keys and bad values are refused.
+Result<WechatOptions> applyOptions(WechatOptions options, const QJsonObject& json);
+QJsonObject overview(const WechatSimulator& simulator);
+
+// Handles a request whose path starts with /sandbox/wechat.
+void handle(WechatSimulator& simulator, const HttpExchange& exchange);
+
+} // namespace wechat_control
+} // namespace qpos::sandbox

@@ -1,0 +1,496 @@
+#include "wechat/WechatSimulator.h"
+
+#include "bill/WechatBill.h"
+#include "crypto/SecureRandom.h"
+#include "faults/FaultPlan.h"
+#include "gateways/wechat/WechatNotification.h"
+#include "gateways/wechat/WechatSignature.h"
+#include "logging/LogCategories.h"
+#include "wechat/WechatJson.h"
+
+#include <QCoreApplication>
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QUrlQuery>
+#include <QUuid>
+
+namespace qpos::sandbox {
+
+namespace {
+
+const QString kProvider = QStringLiteral("wechat");
+const QString kBillMethod = QStringLiteral("bill.download");
+const QString kTransactionSuccess = QStringLiteral("TRANSACTION.SUCCESS");
+const QString kRefundSuccess = QStringLiteral("REFUND.SUCCESS");
+// How old a stale_timestamp answer claims to be.
+constexpr qint64 kStaleSeconds = 600;
+
+Error controlError(const QString& code, const QString& message) {
+    return Error{code, message};
+}
+
+QString digitsOf(const QByteArray& hex, int count) {
+    QString out;
+    for (char c : hex) {
+        const int v = QByteArray(1, c).toInt(nullptr, 16);
+        out += QChar(u'0' + v % 10);
+        if (out.size() == count)
+            break;
+    }
+    return out;
+}
+
+} // namespace
+
+WechatSimulator::WechatSimulator(crypto::RsaPrivateKey platformKey, FaultPlan& faults,
+                                 QObject* parent)
+    : QObject(parent)
+    , m_key(std::move(platformKey))
+    , m_keyId(publicKeyIdOf(m_key.publicKey()))
+    , m_faults(faults)
+    , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
+    , m_book([this] { return m_clock(); })
+    , m_api(*this)
+    , m_notifier(new WechatNotifier(this)) {
+    qRegisterMetaType<WechatTrade>();
+    qRegisterMetaType<WechatNotificationAttempt>();
+    m_book.setListener([this](const WechatTrade& trade, WechatTradeBook::Event event,
+                              const WechatRefund* refund) { onTradeEvent(trade, event, refund); });
+    connect(m_notifier, &WechatNotifier::attempted, this, &WechatSimulator::notificationAttempted);
+    // Orders close when their time runs out; a coarse sweep is enough for minutes-long limits
+    // (every request also sweeps first).
+    m_expiry.setInterval(1000);
+    connect(&m_expiry, &QTimer::timeout, this, [this] {
+        m_book.expireDue();
+        if (!m_book.hasOpenTrades())
+            m_expiry.stop();
+    });
+    setOptions(m_options);
+}
+
+WechatSimulator::~WechatSimulator() = default;
+
+QString WechatSimulator::publicKeyIdOf(const crypto::RsaPublicKey& key) {
+    const QByteArray hash = QCryptographicHash::hash(key.toDer(), QCryptographicHash::Sha256);
+    return QStringLiteral("PUB_KEY_ID_") + digitsOf(hash.toHex(), 28);
+}
+
+QString WechatSimulator::serialOf(const crypto::RsaPublicKey& key) {
+    return QString::fromLatin1(
+        QCryptographicHash::hash(key.toDer(), QCryptographicHash::Sha1).toHex().toUpper());
+}
+
+Status WechatSimulator::registerMerchant(const WechatMerchant& merchant) {
+    static const QRegularExpression mchShape(QStringLiteral("^[0-9]{8,32}$"));
+    if (!mchShape.match(merchant.mchId).hasMatch() || merchant.appId.isEmpty() ||
+        merchant.appId.size() > 32 || merchant.publicKey.isNull() || merchant.serialNo.isEmpty() ||
+        merchant.apiV3Key.size() != 32)
+        return controlError(QStringLiteral("sandbox.invalid_merchant"),
+                            tr("A WeChat merchant needs a mchid of 8 to 32 digits, an appid, an "
+                               "RSA public key, its serial number and a 32-character APIv3 "
+                               "key."));
+    if (!merchant.notifyUrl.isEmpty() && !QUrl(merchant.notifyUrl).isValid())
+        return controlError(QStringLiteral("sandbox.invalid_merchant"),
+                            tr("The notify URL is not a valid URL."));
+    m_merchants.insert(merchant.mchId, merchant);
+    qCInfo(lcSandbox).noquote() << "wechat merchant registered:" << merchant.mchId << "appid"
+                                << merchant.appId;
+    return Status::success();
+}
+
+Result<WechatMerchantCredentials> WechatSimulator::createMerchant(const QString& mchId,
+                                                                  const QString& appId,
+                                                                  const QString& notifyUrl) {
+    Result<crypto::RsaPrivateKey> key = crypto::RsaPrivateKey::generate();
+    if (!key)
+        return key.error();
+    Result<QString> apiV3Key = crypto::randomAlphanumeric(32);
+    if (!apiV3Key)
+        return apiV3Key.error();
+    WechatMerchant m{
+        mchId,    appId, key->publicKey(), serialOf(key->publicKey()), apiV3Key->toLatin1(),
+        notifyUrl};
+    if (Status s = registerMerchant(m); !s)
+        return s.error();
+    return WechatMerchantCredentials{mchId, appId, *key, m.serialNo, m.apiV3Key};
+}
+
+Status WechatSimulator::setNotifyUrl(const QString& mchId, const QString& notifyUrl) {
+    auto it = m_merchants.find(mchId);
+    if (it == m_merchants.end())
+        return controlError(QStringLiteral("sandbox.not_found"),
+                            tr("No WeChat merchant %1.").arg(mchId));
+    it->notifyUrl = notifyUrl;
+    return Status::success();
+}
+
+std::optional<WechatMerchant> WechatSimulator::merchant(const QString& mchId) const {
+    const WechatMerchant* m = findMerchant(mchId);
+    return m ? std::optional<WechatMerchant>(*m) : std::nullopt;
+}
+
+const WechatMerchant* WechatSimulator::findMerchant(const QString& mchId) const {
+    auto it = m_merchants.find(mchId);
+    return it == m_merchants.end() ? nullptr : &it.value();
+}
+
+void WechatSimulator::setOptions(const WechatOptions& options) {
+    m_options = options;
+    m_notifier->setScale(options.notifyScale);
+    m_notifier->setTimeoutMs(options.notifyTimeoutMs);
+}
+
+void WechatSimulator::setPayBehaviour(WechatPayBehaviour behaviour) {
+    m_options.payBehaviour = behaviour;
+}
+
+void WechatSimulator::setClock(std::function<qint64()> clock) {
+    m_clock = std::move(clock);
+}
+
+QList<WechatTrade> WechatSimulator::trades(const QString& mchId) const {
+    return m_book.trades(mchId);
+}
+
+std::optional<WechatTrade> WechatSimulator::trade(const QString& outTradeNo,
+                                                  const QString& mchId) const {
+    for (const WechatTrade& t : m_book.trades(mchId)) {
+        if (t.outTradeNo == outTradeNo)
+            return t;
+    }
+    return std::nullopt;
+}
+
+std::optional<WechatTrade> WechatSimulator::tradeByCodeUrl(const QString& codeUrl) const {
+    const QString token = codeUrl.section(u'=', -1);
+    for (const WechatTrade& t : m_book.trades()) {
+        if (!t.codeToken.isEmpty() && t.codeToken == token)
+            return t;
+    }
+    return std::nullopt;
+}
+
+Result<WechatTrade*> WechatSimulator::resolve(const QString& outTradeNo, const QString& mchId) {
+    m_book.expireDue();
+    QList<WechatTrade*> found = m_book.findAll(outTradeNo);
+    if (!mchId.isEmpty())
+        found.removeIf([&](const WechatTrade* t) { return t->mchId != mchId; });
+    if (found.isEmpty())
+        return controlError(QStringLiteral("sandbox.not_found"),
+                            tr("No WeChat Pay order %1.").arg(outTradeNo));
+    if (found.size() > 1)
+        return controlError(
+            QStringLiteral("sandbox.ambiguous"),
+            tr("Several merchants have an order %1; name the mchid.").arg(outTradeNo));
+    return found.first();
+}
+
+Result<WechatTrade*> WechatSimulator::resolveCodeUrl(const QString& codeUrl) {
+    m_book.expireDue();
+    WechatTrade* t = m_book.findByCodeToken(codeUrl.section(u'=', -1));
+    if (!t)
+        return controlError(QStringLiteral("sandbox.not_found"),
+                            tr("No WeChat Pay order has that code_url."));
+    return t;
+}
+
+Result<WechatTrade>
+WechatSimulator::buyerAction(Result<WechatTrade*> trade,
+                             Result<WechatTrade*> (WechatTradeBook::*action)(WechatTrade*)) {
+    if (!trade)
+        return trade.error();
+    Result<WechatTrade*> r = (m_book.*action)(*trade);
+    if (!r)
+        return r.error();
+    return **r;
+}
+
+Result<WechatTrade> WechatSimulator::buyerPay(const QString& outTradeNo, const QString& mchId) {
+    return buyerAction(resolve(outTradeNo, mchId), &WechatTradeBook::pay);
+}
+
+Result<WechatTrade> WechatSimulator::buyerCancel(const QString& outTradeNo, const QString& mchId) {
+    return buyerAction(resolve(outTradeNo, mchId), &WechatTradeBook::buyerCancel);
+}
+
+Result<WechatTrade> WechatSimulator::payCodeUrl(const QString& codeUrl) {
+    return buyerAction(resolveCodeUrl(codeUrl), &WechatTradeBook::pay);
+}
+
+Result<WechatTrade> WechatSimulator::cancelCodeUrl(const QString& codeUrl) {
+    return buyerAction(resolveCodeUrl(codeUrl), &WechatTradeBook::buyerCancel);
+}
+
+Result<WechatTrade> WechatSimulator::expire(const QString& outTradeNo, const QString& mchId) {
+    return buyerAction(resolve(outTradeNo, mchId), &WechatTradeBook::expire);
+}
+
+void WechatSimulator::buyerConfirming(const QString& mchId, const QString& outTradeNo,
+                                      WechatPayBehaviour behaviour) {
+    if (behaviour != WechatPayBehaviour::ConfirmThenPay &&
+        behaviour != WechatPayBehaviour::ConfirmThenClose)
+        return;
+    QTimer::singleShot(m_options.confirmDelayMs, this, [this, mchId, outTradeNo, behaviour] {
+        WechatTrade* t = m_book.find(mchId, outTradeNo);
+        if (!t || t->state != WechatTradeState::UserPaying)
+            return;
+        if (behaviour == WechatPayBehaviour::ConfirmThenPay)
+            (void)m_book.pay(t);
+        else
+            (void)m_book.decline(t, QStringLiteral("用户取消支付"));
+    });
+}
+
+void WechatSimulator::refundProcessing(const QString& mchId, const QString& outRefundNo) {
+    QTimer::singleShot(m_options.refundProcessingMs, this,
+                       [this, mchId, outRefundNo] { m_book.completeRefund(mchId, outRefundNo); });
+}
+
+Result<QJsonObject> WechatSimulator::issueBill(const QString& mchId, QDate day,
+                                               const QString& billType, bool gzip) {
+    const wechat_bill::BillType type = billType == u"SUCCESS"  ? wechat_bill::BillType::Success
+                                       : billType == u"REFUND" ? wechat_bill::BillType::Refund
+                                                               : wechat_bill::BillType::All;
+    const wechat_bill::Bill bill = wechat_bill::build(day, type, m_book.trades(mchId));
+    if (bill.rows == 0)
+        return Error{QStringLiteral("NO_STATEMENT_EXIST"), QStringLiteral("该日期无交易账单")};
+    QByteArray data = bill.csv.toUtf8();
+    if (gzip) {
+        Result<QByteArray> packed = wechat_bill::gzip(data);
+        if (!packed)
+            return Error{QStringLiteral("SYSTEM_ERROR"), packed.error().message};
+        data = *packed;
+    }
+    for (auto it = m_billTickets.begin(); it != m_billTickets.end();)
+        it = it->expiresMs < m_clock() ? m_billTickets.erase(it) : std::next(it);
+    Result<QString> token = crypto::randomAlphanumeric(32);
+    if (!token)
+        return Error{QStringLiteral("SYSTEM_ERROR"), token.error().message};
+    m_billTickets.insert(*token, BillTicket{mchId, data, m_clock() + m_options.billUrlTtlMs});
+    QUrl url = m_baseUrl;
+    url.setPath(QStringLiteral("/v3/billdownload/file"));
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("token"), *token);
+    url.setQuery(q);
+    return QJsonObject{
+        {QStringLiteral("download_url"), url.toString()},
+        {QStringLiteral("hash_type"), QStringLiteral("SHA1")},
+        {QStringLiteral("hash_value"),
+         QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha1).toHex())},
+    };
+}
+
+void WechatSimulator::onTradeEvent(const WechatTrade& trade, WechatTradeBook::Event event,
+                                   const WechatRefund* refund) {
+    if (trade.isOpen() && !m_expiry.isActive())
+        m_expiry.start();
+    emit tradeChanged(trade);
+    if (event != WechatTradeBook::Event::Paid && event != WechatTradeBook::Event::RefundSucceeded)
+        return;
+    const QString url = notifyUrlFor(trade, refund);
+    if (url.isEmpty())
+        return;
+    const QString eventType = refund ? kRefundSuccess : kTransactionSuccess;
+    const bool badKey =
+        m_faults.take(FaultKind::NotifyBadSignature, kProvider, eventType).has_value();
+    const bool stale =
+        m_faults.take(FaultKind::NotifyStaleTimestamp, kProvider, eventType).has_value();
+    std::optional<WechatNotifier::Notification> n =
+        makeNotification(trade, refund, url,
+                         badKey  ? QStringLiteral("bad_signature")
+                         : stale ? QStringLiteral("stale_timestamp")
+                                 : QString(),
+                         badKey, stale);
+    if (!n)
+        return;
+    QList<WechatNotifier::Notification> followUps;
+    if (m_faults.take(FaultKind::NotifyDuplicate, kProvider, eventType)) {
+        WechatNotifier::Notification copy = *n;
+        copy.variant = QStringLiteral("duplicate");
+        followUps.append(copy);
+    }
+    if (refund && m_faults.take(FaultKind::NotifyOutOfOrder, kProvider, eventType)) {
+        // The payment's notification, held up somewhere, arriving after the refund's.
+        WechatTrade before = trade;
+        before.state = WechatTradeState::Success;
+        before.stateDesc.clear();
+        before.refunds.clear();
+        before.refunded = 0;
+        if (auto stalePayment =
+                makeNotification(before, nullptr, url, QStringLiteral("stale"), false, false))
+            followUps.append(*stalePayment);
+    }
+    m_notifier->send(*n, followUps);
+}
+
+QString WechatSimulator::notifyUrlFor(const WechatTrade& trade, const WechatRefund* refund) const {
+    const WechatMerchant* m = findMerchant(trade.mchId);
+    if (m && !m->notifyUrl.isEmpty())
+        return m->notifyUrl;
+    if (!m_options.notifyRequestUrl)
+        return {};
+    if (refund && !refund->notifyUrl.isEmpty())
+        return refund->notifyUrl;
+    return trade.notifyUrl;
+}
+
+std::optional<WechatNotifier::Notification>
+WechatSimulator::makeNotification(const WechatTrade& trade, const WechatRefund* refund,
+                                  const QString& url, const QString& variant, bool wrongKey,
+                                  bool stale) {
+    const WechatMerchant* m = findMerchant(trade.mchId);
+    Result<QString> nonce = crypto::randomAlphanumeric(12);
+    if (!m || !nonce)
+        return std::nullopt;
+    const QByteArray associated = refund ? "refund" : "transaction";
+    const QByteArray plaintext = wechat_json::compact(
+        refund ? wechat_json::refundNotification(trade, *refund) : wechat_json::transaction(trade));
+    Result<QJsonObject> resource =
+        wechat::encryptNotificationResource(m->apiV3Key, nonce->toLatin1(), associated, plaintext);
+    if (!resource) {
+        qCWarning(lcSandbox).noquote()
+            << "wechat notification not encrypted:" << resource.error().message;
+        return std::nullopt;
+    }
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QJsonObject envelope{
+        {QStringLiteral("id"), id},
+        {QStringLiteral("create_time"), wechat_json::time(m_clock())},
+        {QStringLiteral("resource_type"), QStringLiteral("encrypt-resource")},
+        {QStringLiteral("event_type"), refund ? kRefundSuccess : kTransactionSuccess},
+        {QStringLiteral("summary"),
+         refund ? QStringLiteral("退款成功") : QStringLiteral("支付成功")},
+        {QStringLiteral("resource"), *resource},
+    };
+    WechatNotifier::Notification n;
+    n.url = url;
+    n.body = wechat_json::compact(envelope);
+    n.id = id;
+    n.mchId = trade.mchId;
+    n.outTradeNo = trade.outTradeNo;
+    n.outRefundNo = refund ? refund->outRefundNo : QString();
+    n.eventType = refund ? kRefundSuccess : kTransactionSuccess;
+    n.variant = variant;
+    n.sign = [this, wrongKey, stale](const QByteArray& body) {
+        return signHeaders(body, wrongKey, stale);
+    };
+    return n;
+}
+
+const crypto::RsaPrivateKey& WechatSimulator::wrongKey() {
+    if (!m_wrongKey) {
+        Result<crypto::RsaPrivateKey> k = crypto::RsaPrivateKey::generate();
+        m_wrongKey = k ? *k : m_key;
+    }
+    return *m_wrongKey;
+}
+
+WechatNotifier::Headers WechatSimulator::signHeaders(const QByteArray& body, bool wrong,
+                                                     bool stale) {
+    const qint64 seconds = QDateTime::currentSecsSinceEpoch() - (stale ? kStaleSeconds : 0);
+    const QByteArray timestamp = QByteArray::number(seconds);
+    Result<QString> nonceText = crypto::randomAlphanumeric(32);
+    const QByteArray nonce = nonceText ? nonceText->toLatin1() : QByteArray("0");
+    const crypto::RsaPrivateKey& key = wrong ? wrongKey() : m_key;
+    Result<QByteArray> signature =
+        key.signBase64(wechat::answerSignMessage(timestamp, nonce, body));
+    return {{"Wechatpay-Timestamp", timestamp},
+            {"Wechatpay-Nonce", nonce},
+            {"Wechatpay-Signature", signature ? *signature : QByteArray()},
+            {"Wechatpay-Serial", m_keyId.toLatin1()}};
+}
+
+void WechatSimulator::handleApi(const HttpExchange& exchange) {
+    const HttpExchange::Request& req = exchange.request();
+    const QString method = WechatApi::methodName(req.method, req.url.path());
+
+    // Faults of the network and the front end come before WeChat looks at the request.
+    if (const auto f = m_faults.take(FaultKind::HttpError, kProvider, method)) {
+        exchange.reply(f->httpStatus, "text/html;charset=utf-8",
+                       "<html><body><h1>" + QByteArray::number(f->httpStatus) +
+                           "</h1>sandbox fault</body></html>");
+        return;
+    }
+    if (m_faults.take(FaultKind::Timeout, kProvider, method)) {
+        m_hung.removeIf([](const HttpExchange& e) { return !e.isOpen(); });
+        m_hung.append(exchange);
+        return;
+    }
+    const auto latency = m_faults.take(FaultKind::Latency, kProvider, method);
+    const int latencyMs = latency ? latency->latencyMs : 0;
+
+    if (method.isEmpty())
+        return answer(exchange, method,
+                      WechatApi::error(QStringLiteral("NOT_FOUND"),
+                                       QStringLiteral("请求的接口 %1 %2 不存在")
+                                           .arg(QString::fromLatin1(req.method), req.url.path())),
+                      latencyMs);
+    QString mchId;
+    if (std::optional<WechatAnswer> refused = m_api.authenticate(req, &mchId))
+        return answer(exchange, method, *refused, latencyMs);
+
+    const auto unavailable = m_faults.take(FaultKind::ServiceUnavailable, kProvider, method);
+    const auto systemError =
+        unavailable ? std::nullopt : m_faults.take(FaultKind::SystemError, kProvider, method);
+    const bool run = (!unavailable || unavailable->commit) && (!systemError || systemError->commit);
+    if (method == kBillMethod && run && !unavailable && !systemError)
+        return serveBill(exchange, mchId, latencyMs);
+    WechatAnswer result;
+    if (run && method != kBillMethod)
+        result = m_api.execute(method, mchId, req);
+    if (unavailable)
+        result = WechatAnswer{503, wechat_json::error(QStringLiteral("SYSTEM_ERROR"),
+                                                      QStringLiteral("系统繁忙，请稍后重试"))};
+    else if (systemError)
+        result = WechatAnswer{
+            500, wechat_json::error(QStringLiteral("SYSTEM_ERROR"), QStringLiteral("系统错误"))};
+    answer(exchange, method, result, latencyMs);
+}
+
+void WechatSimulator::answer(const HttpExchange& exchange, const QString& method,
+                             const WechatAnswer& result, int latencyMs) {
+    const bool badSignature = m_faults.take(FaultKind::BadSignature, kProvider, method).has_value();
+    const bool stale = m_faults.take(FaultKind::StaleTimestamp, kProvider, method).has_value();
+    const bool drop = m_faults.take(FaultKind::DropAfterCommit, kProvider, method).has_value();
+    WechatNotifier::Headers headers = signHeaders(result.body, badSignature, stale);
+    Result<QString> requestId = crypto::randomAlphanumeric(24);
+    headers.append({"Request-ID", requestId ? requestId->toLatin1() : QByteArray()});
+    auto send = [exchange, result, headers, drop] {
+        if (drop)
+            exchange.drop();
+        else
+            exchange.reply(result.status, "application/json", result.body, headers);
+    };
+    if (latencyMs <= 0)
+        send();
+    else
+        QTimer::singleShot(latencyMs, this, send);
+}
+
+void WechatSimulator::serveBill(const HttpExchange& exchange, const QString& mchId, int latencyMs) {
+    const QString token = QUrlQuery(exchange.request().url).queryItemValue(QStringLiteral("token"));
+    auto it = m_billTickets.find(token);
+    if (it == m_billTickets.end() || it->expiresMs < m_clock() || it->mchId != mchId)
+        return answer(exchange, kBillMethod,
+                      WechatApi::error(QStringLiteral("RESOURCE_NOT_EXISTS"),
+                                       QStringLiteral("账单下载链接无效或已过期，请重新申请")),
+                      latencyMs);
+    QByteArray data = it->data;
+    // The file is not signed (hash_value proves it): a "bad signature" here is a changed file.
+    if (m_faults.take(FaultKind::BadSignature, kProvider, kBillMethod))
+        data.append(data.isEmpty() ? 'x' : data.back());
+    const bool drop = m_faults.take(FaultKind::DropAfterCommit, kProvider, kBillMethod).has_value();
+    auto send = [exchange, data, drop] {
+        if (drop)
+            exchange.drop();
+        else
+            exchange.reply(200, "application/octet-stream", data);
+    };
+    if (latencyMs <= 0)
+        send();
+    else
+        QTimer::singleShot(latencyMs, this, send);
+}
+
+} // namespace qpos::sandbox

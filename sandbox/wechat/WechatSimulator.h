@@ -1,0 +1,145 @@
+#pragma once
+
+#include "common/Result.h"
+#include "crypto/RsaPrivateKey.h"
+#include "http/HttpExchange.h"
+#include "wechat/WechatApi.h"
+#include "wechat/WechatMerchant.h"
+#include "wechat/WechatNotifier.h"
+#include "wechat/WechatOptions.h"
+#include "wechat/WechatTrade.h"
+#include "wechat/WechatTradeBook.h"
+
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+
+#include <functional>
+#include <optional>
+
+namespace qpos::sandbox {
+
+class FaultPlan;
+
+// The simulated WeChat Pay (APIv3): the merchant endpoints under /v3 with WeChat's
+// Authorization check, signed answers and trade rules, the simulated buyer, encrypted and
+// signed notifications with WeChat's retries, trade bills, and the faults asked for in the
+// FaultPlan (provider "wechat"). Lives on one thread and never blocks it. Trades are named by
+// out_trade_no; when two merchants use the same number, pass the mchid.
+class WechatSimulator : public QObject, private WechatApiHost {
+    Q_OBJECT
+
+public:
+    WechatSimulator(crypto::RsaPrivateKey platformKey, FaultPlan& faults,
+                    QObject* parent = nullptr);
+    ~WechatSimulator() override;
+
+    // --- keys and merchants
+    // The WeChat Pay public key clients verify answers and notifications with, and its id
+    // ("PUB_KEY_ID_" + 28 digits, derived from the key so it stays with a kept key).
+    const crypto::RsaPublicKey& platformPublicKey() const { return m_key.publicKey(); }
+    QString platformKeyId() const { return m_keyId; }
+    static QString publicKeyIdOf(const crypto::RsaPublicKey& key);
+    // A certificate-serial-like id of a merchant key (40 hex digits, derived from the key).
+    static QString serialOf(const crypto::RsaPublicKey& key);
+
+    // Registers (or replaces) a merchant. Needs mchid, appid, public key, serial and a
+    // 32-byte APIv3 key.
+    Status registerMerchant(const WechatMerchant& merchant);
+    // Makes a key pair and an APIv3 key for a new merchant and registers it.
+    Result<WechatMerchantCredentials> createMerchant(const QString& mchId, const QString& appId,
+                                                     const QString& notifyUrl = {});
+    Status setNotifyUrl(const QString& mchId, const QString& notifyUrl);
+    QList<WechatMerchant> merchants() const { return m_merchants.values(); }
+    std::optional<WechatMerchant> merchant(const QString& mchId) const;
+
+    // --- behaviour
+    WechatOptions options() const { return m_options; }
+    void setOptions(const WechatOptions& options);
+    void setPayBehaviour(WechatPayBehaviour behaviour);
+    // The business clock (UTC ms) of trades, expiry and bills; tests may pin it. Signatures
+    // always use the real clock, as clients do.
+    void setClock(std::function<qint64()> clock);
+    void setBaseUrl(const QUrl& baseUrl) { m_baseUrl = baseUrl; }
+    QUrl baseUrl() const { return m_baseUrl; }
+
+    // --- trades
+    QList<WechatTrade> trades(const QString& mchId = {}) const;
+    std::optional<WechatTrade> trade(const QString& outTradeNo, const QString& mchId = {}) const;
+    // A code_url as answered by the Native call, or just its pr token.
+    std::optional<WechatTrade> tradeByCodeUrl(const QString& codeUrl) const;
+
+    // --- the simulated buyer (the GUI's buttons, the control API)
+    // Pays a Native order, or confirms a code payment waiting for the password (USERPAYING).
+    Result<WechatTrade> buyerPay(const QString& outTradeNo, const QString& mchId = {});
+    // Gives up: a Native order closes (as when its time runs out), a code payment fails.
+    Result<WechatTrade> buyerCancel(const QString& outTradeNo, const QString& mchId = {});
+    Result<WechatTrade> payCodeUrl(const QString& codeUrl);
+    Result<WechatTrade> cancelCodeUrl(const QString& codeUrl);
+    // Runs the order's time_expire now.
+    Result<WechatTrade> expire(const QString& outTradeNo, const QString& mchId = {});
+
+    QList<WechatNotificationAttempt> notifications() const { return m_notifier->history(); }
+    int pendingNotifications() const { return m_notifier->pendingCount(); }
+
+    // --- HTTP entry point: every path under /v3 (SandboxServer routes them here)
+    void handleApi(const HttpExchange& exchange);
+
+signals:
+    // After every change of a trade (created, paid, closed, refunded).
+    void tradeChanged(const qpos::sandbox::WechatTrade& trade);
+    void notificationAttempted(const qpos::sandbox::WechatNotificationAttempt& attempt);
+
+private:
+    struct BillTicket {
+        QString mchId;
+        QByteArray data;
+        qint64 expiresMs = 0;
+    };
+
+    // WechatApiHost
+    const WechatOptions& wechatOptions() const override { return m_options; }
+    qint64 now() const override { return m_clock(); }
+    const WechatMerchant* findMerchant(const QString& mchId) const override;
+    WechatTradeBook& book() override { return m_book; }
+    Result<QJsonObject> issueBill(const QString& mchId, QDate day, const QString& billType,
+                                  bool gzip) override;
+    void buyerConfirming(const QString& mchId, const QString& outTradeNo,
+                         WechatPayBehaviour behaviour) override;
+    void refundProcessing(const QString& mchId, const QString& outRefundNo) override;
+
+    Result<WechatTrade*> resolve(const QString& outTradeNo, const QString& mchId);
+    Result<WechatTrade*> resolveCodeUrl(const QString& codeUrl);
+    Result<WechatTrade> buyerAction(Result<WechatTrade*> trade,
+                                    Result<WechatTrade*> (WechatTradeBook::*action)(WechatTrade*));
+    void onTradeEvent(const WechatTrade& trade, WechatTradeBook::Event event,
+                      const WechatRefund* refund);
+    QString notifyUrlFor(const WechatTrade& trade, const WechatRefund* refund) const;
+    std::optional<WechatNotifier::Notification>
+    makeNotification(const WechatTrade& trade, const WechatRefund* refund, const QString& url,
+                     const QString& variant, bool wrongKey, bool stale);
+    // The Wechatpay-* headers of `body`.
+    WechatNotifier::Headers signHeaders(const QByteArray& body, bool wrongKey, bool stale);
+    const crypto::RsaPrivateKey& wrongKey();
+    void answer(const HttpExchange& exchange, const QString& method, const WechatAnswer& answer,
+                int latencyMs);
+    void serveBill(const HttpExchange& exchange, const QString& mchId, int latencyMs);
+
+    crypto::RsaPrivateKey m_key;
+    QString m_keyId;
+    std::optional<crypto::RsaPrivateKey> m_wrongKey;
+    FaultPlan& m_faults;
+    WechatOptions m_options;
+    std::function<qint64()> m_clock;
+    QHash<QString, WechatMerchant> m_merchants;
+    WechatTradeBook m_book;
+    WechatApi m_api;
+    WechatNotifier* m_notifier;
+    QTimer m_expiry;
+    QUrl m_baseUrl;
+    QHash<QString, BillTicket> m_billTickets;
+    QList<HttpExchange> m_hung; // "timeout" faults: never answered
+};
+
+} // namespace qpos::sandbox

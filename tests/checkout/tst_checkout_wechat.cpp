@@ -1,0 +1,383 @@
+// The checkout engine over the real WeChat Pay client against the sandbox's WeChat side, over
+// loopback HTTP: the same flows as Alipay (QR paid, cancelled, expired, paid during the cancel,
+// payment code confirmed or not, refunds WeChat finishes later, push, recovery), which proves
+// the engine is not Alipay-shaped.
+
+#include "checkout/CheckoutEngine.h"
+#include "EngineHarness.h"
+#include "faults/FaultPlan.h"
+#include "faults/FaultRule.h"
+#include "gateways/wechat/WechatClient.h"
+#include "SandboxServer.h"
+#include "storage/OrderStore.h"
+#include "TempDir.h"
+#include "wechat/WechatSimulator.h"
+
+#include <QDeadlineTimer>
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <memory>
+#include <optional>
+
+using namespace qpos;
+using namespace qpos::checkout;
+using namespace qpos::sandbox;
+
+namespace {
+
+const QString kMchId = QStringLiteral("1900000109");
+const QString kAppId = QStringLiteral("wx8888888888888888");
+const QString kCodePaysAtOnce = QStringLiteral("134567890123450001");
+const QString kCodeBuyerConfirms = QStringLiteral("134567890123459991");
+
+NewOrder sale(money::Fen fen, PaymentFlow flow = PaymentFlow::QrCode) {
+    NewOrder o;
+    o.channel = Channel::WeChat;
+    o.flow = flow;
+    o.amountFen = fen;
+    o.subject = QStringLiteral("Tea");
+    o.cashierId = QStringLiteral("1001");
+    return o;
+}
+
+} // namespace
+
+class TestCheckoutWechat : public QObject {
+    Q_OBJECT
+
+    std::unique_ptr<test::TempDir> m_dir;
+    std::unique_ptr<SandboxServer> m_server;
+    std::optional<WechatMerchantCredentials> m_merchant;
+    std::unique_ptr<OrderStore> m_store;
+    std::unique_ptr<GatewayDirectory> m_gateways;
+    wechat::WechatClient* m_client = nullptr;
+    std::unique_ptr<CheckoutEngine> m_engine;
+    test::EngineHarness m_harness;
+    QList<gateway::IncomingNotification> m_notifications;
+
+    WechatSimulator& sim() { return m_server->wechat(); }
+
+    wechat::WechatClientSettings settings() {
+        wechat::WechatClientSettings s;
+        s.gatewayUrl = m_server->baseUrl();
+        s.mchId = m_merchant->mchId;
+        s.appId = m_merchant->appId;
+        s.merchantPrivateKey = m_merchant->privateKey;
+        s.merchantSerialNo = m_merchant->serialNo;
+        s.apiV3Key = m_merchant->apiV3Key;
+        s.platformKeys = {
+            wechat::WechatPlatformKey{sim().platformKeyId(), sim().platformPublicKey()}};
+        s.notifyUrl = QStringLiteral("https://backend.example.com/wechat/notify");
+        s.requestTimeout = std::chrono::milliseconds(1500);
+        s.retry.maxAttempts = 3;
+        s.retry.initialBackoff = std::chrono::milliseconds(20);
+        s.retry.maxBackoff = std::chrono::milliseconds(80);
+        s.retry.deadline = std::chrono::milliseconds(4000);
+        s.breaker.failureThreshold = 100;
+        return s;
+    }
+
+    static CheckoutPolicy policy(int qrTimeoutS = 60) {
+        return test::EngineHarness::policy(qrTimeoutS);
+    }
+
+    void makeEngine(const CheckoutPolicy& p) {
+        m_engine.reset();
+        m_gateways = std::make_unique<GatewayDirectory>();
+        Result<std::unique_ptr<wechat::WechatClient>> client =
+            wechat::WechatClient::create(settings());
+        QVERIFY2(client.ok(), qPrintable(client.ok() ? QString() : client.error().message));
+        m_client = client->get();
+        m_gateways->add(std::move(client).value());
+        m_engine = std::make_unique<CheckoutEngine>(*m_store, *m_gateways, p);
+        m_harness.watch(*m_engine);
+    }
+
+    QString start(const NewOrder& order, const QString& authCode = {}) {
+        return m_harness.start(*m_engine, order, authCode);
+    }
+
+    std::optional<CheckoutUpdate> waitFor(const QString& requestId,
+                                          std::optional<CheckoutPhase> phase = std::nullopt,
+                                          int timeoutMs = 15000) {
+        return m_harness.waitFor(requestId, phase, timeoutMs);
+    }
+
+    OrderWithEvents stored(const QString& outTradeNo) {
+        return test::EngineHarness::stored(*m_store, outTradeNo);
+    }
+
+    static QList<OrderState> statesOf(const OrderWithEvents& o) {
+        return test::EngineHarness::statesOf(o);
+    }
+
+    RefundReport refund(const QString& outTradeNo, money::Fen fen, const QString& requestId) {
+        QSignalSpy reports(m_engine.get(), &CheckoutEngine::refundFinished);
+        m_engine->refund(RefundCommand{requestId, outTradeNo, fen, QStringLiteral("returned"),
+                                       QStringLiteral("9001")});
+        if (!reports.wait(10000))
+            return {};
+        return reports.takeFirst().at(0).value<RefundReport>();
+    }
+
+private slots:
+    void init() {
+        m_harness.clear();
+        m_notifications.clear();
+        m_dir = std::make_unique<test::TempDir>();
+        m_server = std::make_unique<SandboxServer>();
+        QVERIFY(m_server->listen().ok());
+        Result<WechatMerchantCredentials> merchant = sim().createMerchant(kMchId, kAppId);
+        QVERIFY2(merchant.ok(), qPrintable(merchant.ok() ? QString() : merchant.error().message));
+        m_merchant = *merchant;
+        m_store = std::make_unique<OrderStore>(
+            OrderStoreOptions{QStringLiteral("S01"), QStringLiteral("T01"), {}});
+        QVERIFY(m_store->open(m_dir->file(QStringLiteral("orders.db"))).ok());
+        makeEngine(policy());
+    }
+
+    void cleanup() {
+        m_engine.reset();
+        m_gateways.reset();
+        m_client = nullptr;
+        m_store.reset();
+        m_server.reset();
+        m_merchant.reset();
+        m_dir.reset();
+    }
+
+    void qrPaidByPolling() {
+        const QString id = start(sale(1234));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY2(waiting->qrCode.startsWith(QStringLiteral("weixin://wxpay/bizpayurl?pr=")),
+                 qPrintable(waiting->qrCode));
+        QCOMPARE(sim().trade(waiting->outTradeNo)->total, money::Fen(1234));
+        QVERIFY(sim().buyerPay(waiting->outTradeNo).ok());
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Paid);
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::Paid);
+        QCOMPARE(o.order.providerTradeNo, sim().trade(done->outTradeNo)->transactionId);
+        QVERIFY(o.order.paidAtMs.has_value());
+        QCOMPARE(statesOf(o),
+                 (QList<OrderState>{OrderState::Created, OrderState::Pending, OrderState::Paid}));
+    }
+
+    void cashierCancelsUnpaidQr() {
+        const QString id = start(sale(500));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        m_engine->cancel(waiting->outTradeNo, QStringLiteral("1001"));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Cancelled);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Cancelled);
+        QCOMPARE(sim().trade(done->outTradeNo)->state, WechatTradeState::Closed);
+        QVERIFY(!sim().buyerPay(done->outTradeNo).ok());
+    }
+
+    void qrExpiresAndIsClosed() {
+        makeEngine(policy(1));
+        const QString id = start(sale(502));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Expired);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Cancelled);
+        QCOMPARE(sim().trade(done->outTradeNo)->state, WechatTradeState::Closed);
+    }
+
+    void paidDuringCancelIsRefunded() {
+        CheckoutPolicy p = policy();
+        p.poll.fastInterval = std::chrono::seconds(30); // the payment is not seen by a poll
+        makeEngine(p);
+        const QString id = start(sale(777));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY(sim().buyerPay(waiting->outTradeNo).ok());
+        m_engine->cancel(waiting->outTradeNo, QStringLiteral("1001"));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Reversed);
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::Refunded);
+        QCOMPARE(o.order.refundedFen, money::Fen(777));
+        QCOMPARE(statesOf(o), (QList<OrderState>{OrderState::Created, OrderState::Pending,
+                                                 OrderState::Paid, OrderState::Refunded}));
+        // WeChat has no cancel for a paid Native order: the client refunded it in full.
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(777));
+    }
+
+    void codePaysAtOnce() {
+        const QString id = start(sale(880, PaymentFlow::PayByCode), kCodePaysAtOnce);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Paid);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+        QCOMPARE(sim().trade(done->outTradeNo)->kind, WechatTrade::Kind::CodePay);
+    }
+
+    void codeConfirmedByTheBuyer() {
+        const QString id = start(sale(881, PaymentFlow::PayByCode), kCodeBuyerConfirms);
+        std::optional<CheckoutUpdate> confirming = waitFor(id, CheckoutPhase::Confirming);
+        QVERIFY(confirming);
+        QCOMPARE(sim().trade(confirming->outTradeNo)->state, WechatTradeState::UserPaying);
+        QVERIFY(sim().buyerPay(confirming->outTradeNo).ok());
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Paid);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+    }
+
+    void codeNotConfirmedIsReversed() {
+        CheckoutPolicy p = policy();
+        p.codeTimeoutS = 1;
+        makeEngine(p);
+        const QString id = start(sale(882, PaymentFlow::PayByCode), kCodeBuyerConfirms);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QVERIFY2(done->phase == CheckoutPhase::Expired || done->phase == CheckoutPhase::Cancelled,
+                 qPrintable(checkoutPhaseName(done->phase)));
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Cancelled);
+        QCOMPARE(sim().trade(done->outTradeNo)->state, WechatTradeState::Revoked);
+    }
+
+    void refundsFinishedLaterAreConfirmed() {
+        WechatOptions options = sim().options();
+        options.refundProcessingMs = 400;
+        sim().setOptions(options);
+        const QString id = start(sale(1000, PaymentFlow::PayByCode), kCodePaysAtOnce);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+
+        // WeChat accepts the refund and finishes it later: kept open, never repeated.
+        RefundReport report = refund(done->outTradeNo, 300, QStringLiteral("r1"));
+        QVERIFY(!report.ok);
+        QVERIFY2(report.pending, qPrintable(report.message));
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+        QTRY_COMPARE_WITH_TIMEOUT(stored(done->outTradeNo).order.state,
+                                  OrderState::PartiallyRefunded, 15000);
+        QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(300));
+        QCOMPARE(sim().trade(done->outTradeNo)->refunds.size(), 1);
+        QCOMPARE(m_store->openRefunds()->size(), 0);
+
+        // Immediate again: the rest is refunded and confirmed in the answer.
+        options.refundProcessingMs = 0;
+        sim().setOptions(options);
+        report = refund(done->outTradeNo, 700, QStringLiteral("r2"));
+        QVERIFY2(report.ok, qPrintable(report.message));
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Refunded);
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(1000));
+    }
+
+    void refundOverTheRestIsRefusedLocally() {
+        const QString id = start(sale(600, PaymentFlow::PayByCode), kCodePaysAtOnce);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+        const RefundReport report = refund(done->outTradeNo, 601, QStringLiteral("r1"));
+        QVERIFY(!report.ok);
+        QVERIFY(!report.pending);
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(0));
+    }
+
+    void pushNotificationSettlesThePayment() {
+        // The store backend's receiver, as far as the till is concerned: what arrived.
+        QHttpServer receiver;
+        receiver.route(QStringLiteral("/wechat/notify"), QHttpServerRequest::Method::Post,
+                       [this](const QHttpServerRequest& request) {
+                           gateway::IncomingNotification n;
+                           n.body = request.body();
+                           for (const auto& [name, value] : request.headers())
+                               n.headers.insert(name.toLower(), value);
+                           m_notifications << n;
+                           return QHttpServerResponse(QHttpServerResponse::StatusCode::NoContent);
+                       });
+        const quint16 port = receiver.listen(QHostAddress::LocalHost, 0);
+        QVERIFY(port != 0);
+        QVERIFY(
+            sim()
+                .setNotifyUrl(kMchId, QStringLiteral("http://127.0.0.1:%1/wechat/notify").arg(port))
+                .ok());
+        CheckoutPolicy p = policy();
+        p.poll.fastInterval = std::chrono::seconds(30); // only the push can tell
+        makeEngine(p);
+        const QString id = start(sale(990));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY(sim().buyerPay(waiting->outTradeNo).ok());
+
+        // The notification as the sandbox posted it to the merchant's notify_url.
+        QTRY_VERIFY_WITH_TIMEOUT(!m_notifications.isEmpty(), 5000);
+        const gateway::IncomingNotification incoming = m_notifications.constLast();
+        Result<gateway::PaymentNotification> verified = m_client->verifyNotification(
+            incoming, [this](const QString& outTradeNo) -> std::optional<Order> {
+                Result<Order> o = m_store->order(outTradeNo);
+                return o ? std::optional<Order>(*o) : std::nullopt;
+            });
+        QVERIFY2(verified.ok(), qPrintable(verified.ok() ? QString() : verified.error().message));
+        m_engine->acceptNotification(*verified);
+        std::optional<CheckoutUpdate> done = waitFor(id, std::nullopt, 3000);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Paid);
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::Paid);
+        QCOMPARE(o.events.last().source, TransitionSource::Push);
+        // A duplicate changes nothing.
+        const qsizetype events = o.events.size();
+        m_engine->acceptNotification(*verified);
+        QCOMPARE(stored(done->outTradeNo).events.size(), events);
+    }
+
+    void unknownCreateThenPaidIsFound() {
+        // The Native answer is lost after WeChat made the order: the engine cannot show a QR,
+        // so it cancels; the order the buyer never saw ends cancelled at WeChat too.
+        FaultRule drop;
+        drop.kind = FaultKind::DropAfterCommit;
+        drop.provider = QStringLiteral("wechat");
+        drop.method = QStringLiteral("native");
+        drop.remaining = 3;
+        m_server->faults().add(drop);
+        const QString id = start(sale(333));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QVERIFY2(isFinalPhase(done->phase), qPrintable(checkoutPhaseName(done->phase)));
+        const Order o = stored(done->outTradeNo).order;
+        QCOMPARE(o.state, OrderState::Cancelled);
+        const std::optional<WechatTrade> trade = sim().trade(done->outTradeNo);
+        QVERIFY(trade);
+        QCOMPARE(trade->state, WechatTradeState::Closed);
+    }
+
+    void recoverySettlesWhatAnEarlierRunLeftOpen() {
+        const QString paid = start(sale(1201));
+        const QString abandoned = start(sale(1202));
+        std::optional<CheckoutUpdate> a = waitFor(paid, CheckoutPhase::Waiting);
+        std::optional<CheckoutUpdate> b = waitFor(abandoned, CheckoutPhase::Waiting);
+        QVERIFY(a && b);
+        m_engine.reset(); // the till stops
+        QVERIFY(sim().buyerPay(a->outTradeNo).ok());
+        Result<Order> created = m_store->createOrder(sale(1203)); // its request never left
+        QVERIFY(created.ok());
+
+        makeEngine(policy());
+        QSignalSpy finished(m_engine.get(), &CheckoutEngine::recoveryFinished);
+        m_engine->recover();
+        QVERIFY(finished.wait(20000));
+        const auto report = finished.takeFirst().at(0).value<RecoveryReport>();
+        QCOMPARE(report.examined, 3);
+        QCOMPARE(report.unresolved, 0);
+        QCOMPARE(stored(a->outTradeNo).order.state, OrderState::Paid);
+        QCOMPARE(stored(b->outTradeNo).order.state, OrderState::Cancelled);
+        QCOMPARE(sim().trade(b->outTradeNo)->state, WechatTradeState::Closed);
+        QCOMPARE(stored(created->outTradeNo).order.state, OrderState::Cancelled);
+        QCOMPARE(m_store->openOrders()->size(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCheckoutWechat)
+#include "tst_checkout_wechat.moc"
