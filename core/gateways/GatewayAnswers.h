@@ -65,9 +65,9 @@ struct RefundResult {
 };
 
 enum class RefundState {
-    Refunded, // the refund was made
-    NotFound, // the provider has no such refund (not received, or it failed): repeat the
-              // refund with the same outRequestNo
+    Refunded,   // the refund was made
+    NotFound,   // the provider has no such refund (not received, or it failed): repeat the
+                // refund with the same outRequestNo
     Processing, // the provider accepted it and is still working (WeChat Pay): query again later
 };
 
