@@ -3,6 +3,8 @@
 #include "gateways/GatewayOutcome.h"
 
 #include <QJsonObject>
+#include <QMetaObject>
+#include <QObject>
 
 #include <functional>
 #include <utility>
@@ -97,5 +99,14 @@ private:
 // How a gateway hands a result back. See PaymentGateway for the delivery rules.
 template <typename T>
 using Completion = std::function<void(GatewayResult<T>)>;
+
+// Hands `result` to `done` later from the event loop, in the context's thread, and only while
+// the context lives (PaymentGateway's delivery rules).
+template <typename T>
+void deliverLater(QObject* context, Completion<T> done, GatewayResult<T> result) {
+    QMetaObject::invokeMethod(
+        context, [done = std::move(done), result = std::move(result)]() { done(result); },
+        Qt::QueuedConnection);
+}
 
 } // namespace qpos::gateway

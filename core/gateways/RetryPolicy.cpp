@@ -1,5 +1,6 @@
 #include "gateways/RetryPolicy.h"
 
+#include <QElapsedTimer>
 #include <QRandomGenerator>
 
 #include <algorithm>
@@ -18,6 +19,15 @@ std::chrono::milliseconds RetryPolicy::backoffBefore(int attempt, QRandomGenerat
     if (ceiling <= 0)
         return std::chrono::milliseconds(0);
     return std::chrono::milliseconds(random.bounded(ceiling + 1));
+}
+
+std::chrono::milliseconds RetryPolicy::attemptTimeout(std::chrono::milliseconds requestTimeout,
+                                                      const QElapsedTimer& clock,
+                                                      bool bounded) const {
+    if (!bounded)
+        return requestTimeout;
+    const qint64 left = deadline.count() - clock.elapsed();
+    return std::chrono::milliseconds(std::clamp<qint64>(left, 1, requestTimeout.count()));
 }
 
 } // namespace qpos::gateway

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+class QElapsedTimer;
 class QRandomGenerator;
 
 namespace qpos::gateway {
@@ -22,6 +23,11 @@ struct RetryPolicy {
     // [0, min(maxBackoff, initialBackoff * 2^(attempt - 2))] ("full jitter", so many tills
     // retrying after one outage do not hit the provider in step).
     std::chrono::milliseconds backoffBefore(int attempt, QRandomGenerator& random) const;
+
+    // The timeout of the next attempt of a call started at `clock`: the whole request timeout
+    // for a call sent once, otherwise what is left of the deadline (at least 1 ms).
+    std::chrono::milliseconds attemptTimeout(std::chrono::milliseconds requestTimeout,
+                                             const QElapsedTimer& clock, bool bounded) const;
 };
 
 } // namespace qpos::gateway

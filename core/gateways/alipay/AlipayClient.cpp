@@ -81,14 +81,6 @@ std::optional<QString> checkTrade(const TradeRef& trade) {
     return std::nullopt;
 }
 
-// Delivers a result on the event loop, in the context's thread, only while it lives.
-template <typename T>
-void post(QObject* context, Completion<T> done, GatewayResult<T> result) {
-    QMetaObject::invokeMethod(
-        context, [done = std::move(done), result = std::move(result)]() { done(result); },
-        Qt::QueuedConnection);
-}
-
 } // namespace
 
 struct AlipayClient::Call {
@@ -148,8 +140,8 @@ void AlipayClient::createQrOrder(const QrOrderRequest& request, QObject* context
         problem = QCoreApplication::translate("qpos::alipay::AlipayClient",
                                               "the order number or subject is empty");
     if (problem) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<QrOrder>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<QrOrder>::refused(notSent(*problem)));
         return;
     }
     QJsonObject biz{{QStringLiteral("out_trade_no"), request.outTradeNo},
@@ -179,8 +171,8 @@ void AlipayClient::payByCode(const PayByCodeRequest& request, QObject* context,
                                               "the order number, subject or payment code is "
                                               "empty");
     if (problem) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
         return;
     }
     QJsonObject biz{{QStringLiteral("out_trade_no"), request.outTradeNo},
@@ -201,8 +193,8 @@ void AlipayClient::payByCode(const PayByCodeRequest& request, QObject* context,
 void AlipayClient::queryTrade(const TradeRef& trade, QObject* context,
                               Completion<TradeSnapshot> done) {
     if (std::optional<QString> problem = checkTrade(trade)) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
         return;
     }
     runTyped<TradeSnapshot>(
@@ -213,8 +205,8 @@ void AlipayClient::queryTrade(const TradeRef& trade, QObject* context,
 void AlipayClient::cancelTrade(const TradeRef& trade, QObject* context,
                                Completion<CancelResult> done) {
     if (std::optional<QString> problem = checkTrade(trade)) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<CancelResult>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<CancelResult>::refused(notSent(*problem)));
         return;
     }
     // retry_flag=Y makes the answer transient, so run() calls again within the deadline.
@@ -226,8 +218,8 @@ void AlipayClient::cancelTrade(const TradeRef& trade, QObject* context,
 void AlipayClient::closeTrade(const TradeRef& trade, QObject* context,
                               Completion<CloseResult> done) {
     if (std::optional<QString> problem = checkTrade(trade)) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<CloseResult>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<CloseResult>::refused(notSent(*problem)));
         return;
     }
     runTyped<CloseResult>(
@@ -244,8 +236,8 @@ void AlipayClient::refund(const RefundRequest& request, QObject* context,
         problem = QCoreApplication::translate("qpos::alipay::AlipayClient",
                                               "the refund has no request number");
     if (problem) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<RefundResult>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<RefundResult>::refused(notSent(*problem)));
         return;
     }
     QJsonObject biz = tradeBiz(TradeRef{request.outTradeNo, request.providerTradeNo});
@@ -269,8 +261,8 @@ void AlipayClient::queryRefund(const RefundQuery& query, QObject* context,
         problem = QCoreApplication::translate("qpos::alipay::AlipayClient",
                                               "the refund has no request number");
     if (problem) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<RefundQueryResult>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<RefundQueryResult>::refused(notSent(*problem)));
         return;
     }
     QJsonObject biz = tradeBiz(TradeRef{query.outTradeNo, query.providerTradeNo});
@@ -284,9 +276,9 @@ void AlipayClient::queryRefund(const RefundQuery& query, QObject* context,
 void AlipayClient::downloadBill(const BillRequest& request, QObject* context,
                                 Completion<ProviderBill> done) {
     if (!request.date.isValid()) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<ProviderBill>::refused(notSent(QCoreApplication::translate(
-                 "qpos::alipay::AlipayClient", "the bill date is not valid"))));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<ProviderBill>::refused(notSent(QCoreApplication::translate(
+                         "qpos::alipay::AlipayClient", "the bill date is not valid"))));
         return;
     }
     auto download = std::make_shared<Download>();
@@ -351,7 +343,7 @@ void AlipayClient::deliver(QObject* context, Completion<T> done, GatewayResult<T
                         Redactor::redact(result.unknown().reason.message));
         break;
     }
-    post(context, std::move(done), std::move(result));
+    deliverLater(context, std::move(done), std::move(result));
 }
 
 void AlipayClient::run(CallSpec spec, ReplyHandler handler) {
@@ -363,13 +355,6 @@ void AlipayClient::run(CallSpec spec, ReplyHandler handler) {
     else
         call->clock.start();
     startAttempt(call);
-}
-
-milliseconds AlipayClient::attemptTimeout(const QElapsedTimer& clock, bool bounded) const {
-    if (!bounded)
-        return m_settings.requestTimeout;
-    const qint64 left = m_settings.retry.deadline.count() - clock.elapsed();
-    return milliseconds(std::clamp<qint64>(left, 1, m_settings.requestTimeout.count()));
 }
 
 Unknown AlipayClient::unreachable() const {
@@ -409,7 +394,8 @@ void AlipayClient::startAttempt(const std::shared_ptr<Call>& call) {
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
     const bool bounded = call->spec.retryTransient || call->spec.sharedClock.isValid();
-    send(m_network->post(request, formBody(*params)), attemptTimeout(call->clock, bounded),
+    send(m_network->post(request, formBody(*params)),
+         m_settings.retry.attemptTimeout(m_settings.requestTimeout, call->clock, bounded),
          m_settings.maxAnswerBytes,
          [this, call](QNetworkReply* reply) { finishAttempt(call, reply); });
 }
@@ -584,7 +570,8 @@ void AlipayClient::billAttempt(const std::shared_ptr<Download>& download) {
         request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                              QNetworkRequest::NoLessSafeRedirectPolicy);
         qCDebug(lcAlipay).noquote() << "-> bill download" << address.host();
-        send(m_network->get(request), attemptTimeout(download->clock, true),
+        send(m_network->get(request),
+             m_settings.retry.attemptTimeout(m_settings.requestTimeout, download->clock, true),
              m_settings.maxBillBytes, [this, retryOrDeliver](QNetworkReply* fileReply) {
                  if (std::optional<AlipayReply> failure = transportFailure(fileReply, false)) {
                      retryOrDeliver(*failure,

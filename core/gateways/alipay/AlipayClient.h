@@ -119,7 +119,6 @@ private:
 
     void billAttempt(const std::shared_ptr<Download>& download);
 
-    std::chrono::milliseconds attemptTimeout(const QElapsedTimer& clock, bool bounded) const;
     gateway::Unknown unreachable() const;
 
     AlipayClientSettings m_settings;

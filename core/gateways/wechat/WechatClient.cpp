@@ -105,14 +105,6 @@ std::optional<QString> checkOutTradeNo(const QString& outTradeNo) {
     return std::nullopt;
 }
 
-// Delivers a result on the event loop, in the context's thread, only while it lives.
-template <typename T>
-void post(QObject* context, Completion<T> done, GatewayResult<T> result) {
-    QMetaObject::invokeMethod(
-        context, [done = std::move(done), result = std::move(result)]() { done(result); },
-        Qt::QueuedConnection);
-}
-
 QJsonObject amountObject(money::Fen total) {
     return QJsonObject{{QStringLiteral("total"), double(total)},
                        {QStringLiteral("currency"), QStringLiteral("CNY")}};
@@ -257,8 +249,8 @@ void WechatClient::createQrOrder(const QrOrderRequest& request, QObject* context
     if (!problem && request.subject.trimmed().isEmpty())
         problem = tr("the order has no description");
     if (problem) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<QrOrder>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<QrOrder>::refused(notSent(*problem)));
         return;
     }
     QJsonObject body{
@@ -305,8 +297,8 @@ void WechatClient::payByCode(const PayByCodeRequest& request, QObject* context,
     if (!problem && (request.subject.trimmed().isEmpty() || request.authCode.isEmpty()))
         problem = tr("the order's description or the payment code is empty");
     if (problem) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
         return;
     }
     QJsonObject scene;
@@ -344,8 +336,8 @@ void WechatClient::payByCode(const PayByCodeRequest& request, QObject* context,
 void WechatClient::queryTrade(const TradeRef& trade, QObject* context,
                               Completion<TradeSnapshot> done) {
     if (trade.outTradeNo.isEmpty() && trade.providerTradeNo.isEmpty()) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<TradeSnapshot>::refused(notSent(tr("the order has no number"))));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<TradeSnapshot>::refused(notSent(tr("the order has no number"))));
         return;
     }
     runTyped<TradeSnapshot>(
@@ -356,8 +348,8 @@ void WechatClient::queryTrade(const TradeRef& trade, QObject* context,
 void WechatClient::closeTrade(const TradeRef& trade, QObject* context,
                               Completion<CloseResult> done) {
     if (std::optional<QString> problem = checkOutTradeNo(trade.outTradeNo)) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<CloseResult>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<CloseResult>::refused(notSent(*problem)));
         return;
     }
     runTyped<CloseResult>(
@@ -373,16 +365,17 @@ void WechatClient::refund(const RefundRequest& request, QObject* context,
     if (!problem && (request.outRequestNo.isEmpty() || request.outRequestNo.size() > 64))
         problem = tr("the refund has no request number, or one longer than 64 characters");
     if (problem) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<RefundResult>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<RefundResult>::refused(notSent(*problem)));
         return;
     }
     if (request.tradeTotalFen <= 0 || request.tradeTotalFen < request.amountFen) {
         // WeChat needs the trade's whole amount with every refund; a caller that does not
         // give it (or gives less than the refund) is a programming error, not a refusal.
-        post(context ? context : this, std::move(done),
-             GatewayResult<RefundResult>::refused(notSent(tr("the order's total amount is missing"),
-                                                          QStringLiteral("wechat.missing_total"))));
+        deliverLater(
+            context ? context : this, std::move(done),
+            GatewayResult<RefundResult>::refused(notSent(tr("the order's total amount is missing"),
+                                                         QStringLiteral("wechat.missing_total"))));
         return;
     }
     runTyped<RefundResult>(
@@ -393,9 +386,9 @@ void WechatClient::refund(const RefundRequest& request, QObject* context,
 void WechatClient::queryRefund(const RefundQuery& query, QObject* context,
                                Completion<RefundQueryResult> done) {
     if (query.outRequestNo.isEmpty()) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<RefundQueryResult>::refused(
-                 notSent(tr("the refund has no request number"))));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<RefundQueryResult>::refused(
+                         notSent(tr("the refund has no request number"))));
         return;
     }
     CallSpec spec;
@@ -411,16 +404,18 @@ void WechatClient::queryRefund(const RefundQuery& query, QObject* context,
 void WechatClient::downloadBill(const BillRequest& request, QObject* context,
                                 Completion<ProviderBill> done) {
     if (!request.date.isValid()) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<ProviderBill>::refused(notSent(tr("the bill date is not valid"))));
+        deliverLater(
+            context ? context : this, std::move(done),
+            GatewayResult<ProviderBill>::refused(notSent(tr("the bill date is not valid"))));
         return;
     }
     if (request.period == BillRequest::Period::Month) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<ProviderBill>::refused(Refused{
-                 QStringLiteral("local"), QStringLiteral("wechat.no_monthly_bill"), QString(),
-                 tr("WeChat Pay has no monthly trade bill. Download the bill of each "
-                    "day instead.")}));
+        deliverLater(
+            context ? context : this, std::move(done),
+            GatewayResult<ProviderBill>::refused(Refused{
+                QStringLiteral("local"), QStringLiteral("wechat.no_monthly_bill"), QString(),
+                tr("WeChat Pay has no monthly trade bill. Download the bill of each "
+                   "day instead.")}));
         return;
     }
     auto download = std::make_shared<Download>();
@@ -451,8 +446,8 @@ NotificationReply WechatClient::notificationReply(bool accepted) const {
 void WechatClient::cancelTrade(const TradeRef& trade, QObject* context,
                                Completion<CancelResult> done) {
     if (std::optional<QString> problem = checkOutTradeNo(trade.outTradeNo)) {
-        post(context ? context : this, std::move(done),
-             GatewayResult<CancelResult>::refused(notSent(*problem)));
+        deliverLater(context ? context : this, std::move(done),
+                     GatewayResult<CancelResult>::refused(notSent(*problem)));
         return;
     }
     auto cancel = std::make_shared<Cancel>();
@@ -596,7 +591,7 @@ void WechatClient::deliver(QObject* context, Completion<T> done, GatewayResult<T
                         Redactor::redact(result.unknown().reason.message));
         break;
     }
-    post(context, std::move(done), std::move(result));
+    deliverLater(context, std::move(done), std::move(result));
 }
 
 void WechatClient::run(CallSpec spec, ReplyHandler handler) {
@@ -608,13 +603,6 @@ void WechatClient::run(CallSpec spec, ReplyHandler handler) {
     else
         call->clock.start();
     startAttempt(call);
-}
-
-milliseconds WechatClient::attemptTimeout(const QElapsedTimer& clock, bool bounded) const {
-    if (!bounded)
-        return m_settings.requestTimeout;
-    const qint64 left = m_settings.retry.deadline.count() - clock.elapsed();
-    return milliseconds(std::clamp<qint64>(left, 1, m_settings.requestTimeout.count()));
 }
 
 Unknown WechatClient::unreachable() const {
@@ -686,7 +674,8 @@ void WechatClient::startAttempt(const std::shared_ptr<Call>& call) {
     const bool bounded = call->spec.retryTransient || call->spec.sharedClock.isValid();
     QNetworkReply* reply = call->spec.method == "GET" ? m_network->get(*request)
                                                       : m_network->post(*request, call->spec.body);
-    send(reply, attemptTimeout(call->clock, bounded), m_settings.maxAnswerBytes,
+    send(reply, m_settings.retry.attemptTimeout(m_settings.requestTimeout, call->clock, bounded),
+         m_settings.maxAnswerBytes,
          [this, call](QNetworkReply* finished) { finishAttempt(call, finished); });
 }
 
@@ -925,7 +914,8 @@ void WechatClient::billAttempt(const std::shared_ptr<Download>& download) {
         }
         qCDebug(lcWechat).noquote() << "-> bill download" << address.host();
         const QByteArray expectedHash = link.value().hashHex;
-        send(m_network->get(*request), attemptTimeout(download->clock, true),
+        send(m_network->get(*request),
+             m_settings.retry.attemptTimeout(m_settings.requestTimeout, download->clock, true),
              m_settings.maxBillBytes,
              [this, retryOrDeliver, expectedHash](QNetworkReply* fileReply) {
                  if (std::optional<WechatReply> failure = transportFailure(fileReply, false)) {

@@ -155,7 +155,6 @@ private:
                       gateway::GatewayResult<gateway::CancelResult> result);
     void billAttempt(const std::shared_ptr<Download>& download);
 
-    std::chrono::milliseconds attemptTimeout(const QElapsedTimer& clock, bool bounded) const;
     gateway::Unknown unreachable() const;
 
     WechatClientSettings m_settings;
