@@ -183,7 +183,7 @@ private slots:
     }
 
     void qrExpiresAndIsClosed() {
-        makeEngine(policy(1));
+        makeEngine(policy(2));
         const QString id = start(sale(502));
         std::optional<CheckoutUpdate> done = waitFor(id);
         QVERIFY(done);

@@ -264,8 +264,10 @@ void WechatClient::createQrOrder(const QrOrderRequest& request, QObject* context
     if (request.expiresAfterS > 0) {
         // WeChat stops accepting payment at time_expire, so a QR the till gave up on cannot
         // be paid later; the till also closes the order itself at its own expiry.
-        body.insert(QStringLiteral("time_expire"),
-                    chinaRfc3339(nowMs() + qint64(request.expiresAfterS) * 1000));
+        // time_expire has whole seconds: round up, so it is never earlier than the till's own
+        // deadline, nor already past when a short expiry reaches WeChat.
+        const qint64 expiresMs = nowMs() + qint64(request.expiresAfterS) * 1000;
+        body.insert(QStringLiteral("time_expire"), chinaRfc3339((expiresMs + 999) / 1000 * 1000));
     }
     if (!request.storeId.isEmpty() || !request.terminalId.isEmpty()) {
         QJsonObject scene;
