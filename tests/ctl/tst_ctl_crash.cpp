@@ -1,8 +1,9 @@
 // Kills `qposctl charge --wait` with SIGKILL at random moments of many checkouts (before and
-// after the QR, after the buyer paid, while it cancels), lets the buyer pay at random moments
-// through the sandbox's control API, then runs `qposctl recover` and checks that every
-// order's local state equals the provider's: paid <-> TRADE_SUCCESS, cancelled <-> closed or
-// never created, nothing left open, no paid trade recorded as anything but paid.
+// after the QR, after the buyer paid, while it cancels), on Alipay and WeChat Pay at random,
+// lets the buyer pay at random moments through the sandbox's control API, then runs `qposctl
+// recover` and checks that every order's local state equals its provider's: paid <-> paid
+// there (TRADE_SUCCESS / SUCCESS), refunded <-> fully refunded there, cancelled <-> closed,
+// expired or never created, nothing left open, no paid trade recorded as anything but paid.
 //
 // QPOS_CTL_CRASH_SEED repeats a run; QPOS_CTL_CRASH_ROUNDS changes the number of checkouts.
 
@@ -74,6 +75,7 @@ Plan pickPlan(QRandomGenerator& rng) {
 struct Round {
     int number = 0;
     Plan plan = Plan::KillEarly;
+    QString channel;    // "alipay" or "wechat"
     QString outTradeNo; // empty when killed before the order number was printed
     bool killed = false;
     int exitCode = -1;
@@ -82,21 +84,88 @@ struct Round {
     QString fault;          // the sandbox fault active during the round (JSON), if any
 };
 
-// A fault for the sandbox to inject in one round, as control-API JSON; empty for none.
-QString pickFault(QRandomGenerator& rng) {
+// A fault for the sandbox to inject in one round on `channel`'s side, as control-API JSON;
+// empty for none. The methods are the calls a QR checkout and its cancel make.
+QString pickFault(QRandomGenerator& rng, const QString& channel) {
     if (rng.bounded(100) >= 45)
         return {};
-    static const char* const methods[] = {"alipay.trade.precreate", "alipay.trade.query",
-                                          "alipay.trade.cancel", "alipay.trade.close"};
-    const QString method = QString::fromLatin1(methods[rng.bounded(4)]);
+    static const char* const alipayMethods[] = {"alipay.trade.precreate", "alipay.trade.query",
+                                                "alipay.trade.cancel", "alipay.trade.close"};
+    // A cancel queries, then closes an unpaid order or refunds a paid one.
+    static const char* const wechatMethods[] = {"native", "query", "close", "refund"};
+    const bool wechat = channel == u"wechat";
+    const QString method =
+        QString::fromLatin1(wechat ? wechatMethods[rng.bounded(4)] : alipayMethods[rng.bounded(4)]);
     if (rng.bounded(4) == 0) // applied, then the connection closes without an answer
-        return QStringLiteral("{\"kind\":\"drop_after_commit\",\"method\":\"%1\",\"count\":3}")
-            .arg(method);
-    return QStringLiteral("{\"kind\":\"latency\",\"method\":\"%1\",\"latency_ms\":%2,"
-                          "\"count\":%3}")
-        .arg(method)
+        return QStringLiteral("{\"kind\":\"drop_after_commit\",\"provider\":\"%1\","
+                              "\"method\":\"%2\",\"count\":3}")
+            .arg(channel, method);
+    return QStringLiteral("{\"kind\":\"latency\",\"provider\":\"%1\",\"method\":\"%2\","
+                          "\"latency_ms\":%3,\"count\":%4}")
+        .arg(channel, method)
         .arg(100 + rng.bounded(700))
         .arg(1 + rng.bounded(3));
+}
+
+// Whether a local order agrees with its provider's trade `t` (empty: the provider never saw
+// it); otherwise what is wrong. `chinaNow` is the provider's clock, for expiry.
+std::optional<QString> alipayMismatch(const QJsonObject& order, const QJsonObject& t,
+                                      const QString& chinaNow) {
+    const QString state = order.value(u"state").toString();
+    const QString status = t.value(u"status").toString();
+    if (state == u"paid" || state == u"partially_refunded") {
+        if (status != u"TRADE_SUCCESS" ||
+            t.value(u"total_amount").toString() != order.value(u"amount").toString() ||
+            t.value(u"refunded_amount").toString() != order.value(u"refunded").toString())
+            return QStringLiteral("paid here, not there");
+    } else if (state == u"refunded") {
+        if (status != u"TRADE_CLOSED" || t.value(u"gmt_payment").toString().isEmpty() ||
+            t.value(u"refunded_amount").toString() != t.value(u"total_amount").toString())
+            return QStringLiteral("refunded here, not there");
+    } else { // cancelled or failed: never paid, and it cannot be paid any more
+        const bool expired =
+            status == u"NOT_SCANNED" && t.value(u"time_expire").toString() <= chinaNow;
+        const bool closedUnpaid =
+            status == u"TRADE_CLOSED" && t.value(u"gmt_payment").toString().isEmpty();
+        if (!t.isEmpty() && !closedUnpaid && !expired)
+            return QStringLiteral("not paid here, still open or paid there");
+    }
+    return std::nullopt;
+}
+
+std::optional<QString> wechatMismatch(const QJsonObject& order, const QJsonObject& t) {
+    const QString state = order.value(u"state").toString();
+    const QString tradeState = t.value(u"trade_state").toString();
+    const QString total = money::formatYuan(t.value(u"total").toInteger());
+    const QString refunded = money::formatYuan(t.value(u"refunded").toInteger());
+    const bool everPaid = !t.value(u"success_time").toString().isEmpty();
+    if (state == u"paid" || state == u"partially_refunded") {
+        const bool paidThere =
+            tradeState == u"SUCCESS" || (tradeState == u"REFUND" && refunded != total);
+        if (!paidThere || total != order.value(u"amount").toString() ||
+            refunded != order.value(u"refunded").toString())
+            return QStringLiteral("paid here, not there");
+    } else if (state == u"refunded") {
+        if (tradeState != u"REFUND" || !everPaid || refunded != total)
+            return QStringLiteral("refunded here, not there");
+    } else { // cancelled or failed: never paid, and it cannot be paid any more
+        const QDateTime expires =
+            QDateTime::fromString(t.value(u"time_expire").toString(), Qt::ISODate);
+        const bool expired = tradeState == u"NOTPAY" && expires.isValid() &&
+                             expires <= QDateTime::currentDateTimeUtc();
+        const bool closedUnpaid = tradeState == u"CLOSED" && !everPaid;
+        if (!t.isEmpty() && !closedUnpaid && !expired)
+            return QStringLiteral("not paid here, still open or paid there");
+    }
+    return std::nullopt;
+}
+
+// Every trade the sandbox holds on `channel`'s side, by out_trade_no.
+QHash<QString, QJsonObject> tradesOf(const QJsonDocument& listing) {
+    QHash<QString, QJsonObject> trades;
+    for (const QJsonValue& v : listing.object().value(u"trades").toArray())
+        trades.insert(v.toObject().value(u"out_trade_no").toString(), v.toObject());
+    return trades;
 }
 
 bool isLocallyPaid(const QString& state) {
@@ -118,6 +187,7 @@ class TestCtlCrash : public QObject {
         Round round;
         round.number = number;
         round.plan = pickPlan(rng);
+        round.channel = rng.bounded(2) == 0 ? QStringLiteral("alipay") : QStringLiteral("wechat");
         const bool cancels = round.plan == Plan::CancelAndFinish ||
                              round.plan == Plan::KillWhileCancel ||
                              round.plan == Plan::PayDuringCancel;
@@ -126,7 +196,7 @@ class TestCtlCrash : public QObject {
 
         // Often a slow or lost answer widens the window in which the kill lands mid-request
         // (the sandbox applies a request when it arrives, then answers late or never).
-        round.fault = pickFault(rng);
+        round.fault = pickFault(rng, round.channel);
         if (!round.fault.isEmpty())
             m_h->post(QStringLiteral("/sandbox/faults"), round.fault.toUtf8());
 
@@ -135,9 +205,8 @@ class TestCtlCrash : public QObject {
         p.setStandardInputFile(QProcess::nullDevice());
         p.start(QStringLiteral(QPOSCTL_PATH),
                 {QStringLiteral("--config"), m_config, QStringLiteral("charge"),
-                 QStringLiteral("--channel"), QStringLiteral("alipay"), QStringLiteral("--amount"),
-                 amount, QStringLiteral("--wait"), QString::number(waitS),
-                 QStringLiteral("--json")});
+                 QStringLiteral("--channel"), round.channel, QStringLiteral("--amount"), amount,
+                 QStringLiteral("--wait"), QString::number(waitS), QStringLiteral("--json")});
         if (!p.waitForStarted(10000))
             return round;
 
@@ -161,8 +230,8 @@ class TestCtlCrash : public QObject {
         auto pay = [&] {
             if (round.outTradeNo.isEmpty())
                 return;
-            const ControlReply r =
-                m_h->post(QStringLiteral("/sandbox/alipay/trades/%1/pay").arg(round.outTradeNo));
+            const ControlReply r = m_h->post(
+                QStringLiteral("/sandbox/%1/trades/%2/pay").arg(round.channel, round.outTradeNo));
             round.buyerPaid = r.status == 200;
             sincePay.start();
         };
@@ -255,7 +324,8 @@ private slots:
     void initTestCase() {
         m_h = std::make_unique<CtlHarness>(m_dir.path());
         QVERIFY2(m_h->startSandbox(QStringLiteral(QPOS_SANDBOX_PATH)), qPrintable(m_h->error()));
-        m_config = m_h->writeConfig(QStringLiteral("qpos.ini"));
+        m_config =
+            m_h->writeWechatConfig(QStringLiteral("qpos.ini"), {}, QStringLiteral("orders.db"));
     }
 
     void localStateEqualsTheProvidersAfterRandomKills() {
@@ -272,7 +342,8 @@ private slots:
         QList<Round> done;
         for (int i = 0; i < rounds; ++i) {
             const Round r = runRound(i, rng);
-            qInfo("round %2d %-18s %s %s%s %s", i, planName(r.plan), qPrintable(r.outTradeNo),
+            qInfo("round %2d %-6s %-18s %s %s%s %s", i, qPrintable(r.channel), planName(r.plan),
+                  qPrintable(r.outTradeNo),
                   r.killed
                       ? "killed"
                       : qPrintable(QStringLiteral("exit %1 %2").arg(r.exitCode).arg(r.finalPhase)),
@@ -299,46 +370,47 @@ private slots:
         for (const QJsonValue& v : listed.jsonLines().value(0).value(u"orders").toArray())
             local.insert(v.toObject().value(u"out_trade_no").toString(), v.toObject());
 
-        const ControlReply trades = m_h->get(QStringLiteral("/sandbox/alipay/trades"));
-        QCOMPARE(trades.status, 200);
-        QHash<QString, QJsonObject> remote;
-        for (const QJsonValue& v : trades.json.object().value(u"trades").toArray())
-            remote.insert(v.toObject().value(u"out_trade_no").toString(), v.toObject());
+        const ControlReply alipayTrades = m_h->get(QStringLiteral("/sandbox/alipay/trades"));
+        QCOMPARE(alipayTrades.status, 200);
+        const ControlReply wechatTrades = m_h->get(QStringLiteral("/sandbox/wechat/trades"));
+        QCOMPARE(wechatTrades.status, 200);
+        const QHash<QString, QJsonObject> remote[] = {tradesOf(alipayTrades.json),
+                                                      tradesOf(wechatTrades.json)};
+        auto sideOf = [](const QString& channel) {
+            return channel == u"wechat" ? 1 : 0;
+        };
 
-        const QString now = QDateTime::currentDateTimeUtc().addSecs(8 * 3600).toString(
+        const QString chinaNow = QDateTime::currentDateTimeUtc().addSecs(8 * 3600).toString(
             QStringLiteral("yyyy-MM-dd HH:mm:ss"));
         QStringList problems;
+        int wechatOrders = 0;
         for (auto it = local.cbegin(); it != local.cend(); ++it) {
-            const QString state = it->value(u"state").toString();
-            const QJsonObject t = remote.value(it.key());
-            const QString status = t.value(u"status").toString();
-            const QString line =
-                QStringLiteral("%1: local %2, sandbox %3")
-                    .arg(it.key(), state, status.isEmpty() ? QStringLiteral("(none)") : status);
+            const QString channel = it->value(u"channel").toString();
+            const int side = sideOf(channel);
+            wechatOrders += side;
+            const QJsonObject t = remote[side].value(it.key());
+            const QString status = t.value(side ? u"trade_state" : u"status").toString();
+            const QString line = QStringLiteral("%1 (%2): local %3, sandbox %4")
+                                     .arg(it.key(), channel, it->value(u"state").toString(),
+                                          status.isEmpty() ? QStringLiteral("(none)") : status);
             if (!it->value(u"final").toBool()) {
                 problems << line + QStringLiteral(" - left open");
-            } else if (state == u"paid" || state == u"partially_refunded") {
-                if (status != u"TRADE_SUCCESS" ||
-                    t.value(u"total_amount").toString() != it->value(u"amount").toString() ||
-                    t.value(u"refunded_amount").toString() != it->value(u"refunded").toString())
-                    problems << line + QStringLiteral(" - paid here, not there");
-            } else if (state == u"refunded") {
-                if (status != u"TRADE_CLOSED" || t.value(u"gmt_payment").toString().isEmpty() ||
-                    t.value(u"refunded_amount").toString() != t.value(u"total_amount").toString())
-                    problems << line + QStringLiteral(" - refunded here, not there");
-            } else { // cancelled or failed: never paid, and it cannot be paid any more
-                const bool expired =
-                    status == u"NOT_SCANNED" && t.value(u"time_expire").toString() <= now;
-                const bool closedUnpaid =
-                    status == u"TRADE_CLOSED" && t.value(u"gmt_payment").toString().isEmpty();
-                if (!t.isEmpty() && !closedUnpaid && !expired)
-                    problems << line + QStringLiteral(" - not paid here, still open or paid there");
+                continue;
             }
+            const std::optional<QString> wrong =
+                side ? wechatMismatch(*it, t) : alipayMismatch(*it, t, chinaNow);
+            if (wrong)
+                problems << line + QStringLiteral(" - ") + *wrong;
+            if (remote[1 - side].contains(it.key()))
+                problems << line + QStringLiteral(" - also known to the other provider");
         }
-        for (auto it = remote.cbegin(); it != remote.cend(); ++it) {
-            if (!local.contains(it.key()))
-                problems << QStringLiteral("%1: sandbox %2, unknown here")
-                                .arg(it.key(), it->value(u"status").toString());
+        for (int side = 0; side < 2; ++side) {
+            for (auto it = remote[side].cbegin(); it != remote[side].cend(); ++it) {
+                if (!local.contains(it.key()))
+                    problems << QStringLiteral("%1: sandbox %2, unknown here")
+                                    .arg(it.key(),
+                                         it->value(side ? u"trade_state" : u"status").toString());
+            }
         }
         for (const Round& r : done) {
             if (r.outTradeNo.isEmpty())
@@ -359,6 +431,10 @@ private slots:
         }
         QVERIFY2(problems.isEmpty(), repeat + problems.join(u'\n').toUtf8());
         QVERIFY2(local.size() >= rounds / 2, repeat + "too few orders were written");
+        // Both providers took part (a run of 30 picks each about half the time).
+        if (rounds >= 10)
+            QVERIFY2(wechatOrders > 0 && wechatOrders < local.size(),
+                     repeat + "one provider took no part");
     }
 };
 
