@@ -61,6 +61,28 @@ private slots:
         QCOMPARE(scanned.first().first().toString(), kCode);
     }
 
+    // Scanners set up to end a code with line feed (its key may be unknown to Qt, only the
+    // text says it) or Tab are recognised too; a person's Tab stays a Tab.
+    void scannerSuffixesLineFeedAndTab() {
+        QWidget scope;
+        ui::ScannerBurstDetector detector(&scope);
+        QSignalSpy scanned(&detector, &ui::ScannerBurstDetector::codeScanned);
+        const auto burst = [&](qint64 start) {
+            qint64 t = start;
+            for (QChar c : kCode) {
+                detector.feedKey(c.unicode(), QString(c), t);
+                t += 6;
+            }
+            return t;
+        };
+        QVERIFY(detector.feedKey(0, QStringLiteral("\n"), burst(0)));
+        QVERIFY(detector.feedKey(Qt::Key_Tab, QStringLiteral("\t"), burst(10000)));
+        QCOMPARE(scanned.size(), 2);
+        QCOMPARE(scanned.at(1).first().toString(), kCode);
+        QVERIFY(!detector.feedKey(Qt::Key_Tab, QStringLiteral("\t"), burst(20000) + 400));
+        QCOMPARE(scanned.size(), 2);
+    }
+
     void personTypingIsNotACode() {
         QWidget scope;
         ui::ScannerBurstDetector detector(&scope);

@@ -16,6 +16,13 @@ bool isDigitKey(const QString& text) {
     return text.size() == 1 && text[0].unicode() >= '0' && text[0].unicode() <= '9';
 }
 
+// Scanners end a code with the suffix they are set up for: carriage return (Enter), line
+// feed, or Tab. A line feed may arrive with no Qt key of its own, only its text.
+bool isBurstEnd(int key, const QString& text) {
+    return key == Qt::Key_Return || key == Qt::Key_Enter || key == Qt::Key_Tab || text == u"\n" ||
+           text == u"\r";
+}
+
 } // namespace
 
 ScannerBurstDetector::ScannerBurstDetector(QWidget* scope, QObject* parent)
@@ -57,8 +64,7 @@ bool ScannerBurstDetector::feedKey(int key, const QString& text, qint64 atMs, QO
         m_lastMs = atMs;
         return false;
     }
-    if ((key == Qt::Key_Return || key == Qt::Key_Enter) && inTime &&
-        m_digits.size() >= m_minDigits) {
+    if (isBurstEnd(key, text) && inTime && m_digits.size() >= m_minDigits) {
         const QString code = m_digits;
         if (m_edit)
             m_edit->setText(m_editBefore);

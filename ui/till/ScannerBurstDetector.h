@@ -12,11 +12,12 @@ class QWidget;
 namespace qpos::ui {
 
 // Tells a barcode scanner from a person. A scanner acting as a keyboard "types" a payment
-// code as a burst of digits, far faster than anyone types, and ends it with Enter. Installed
-// as an application event filter, it watches the keys that reach the focused widget inside
-// `scope` (while no modal dialog is up). When a run of at least minDigits() digits, each
-// following the previous one within maxGapMs(), ends in Enter within the same gap, it:
-//  - swallows that Enter (it must not also press the default button),
+// code as a burst of digits, far faster than anyone types, and ends it with Enter (or line
+// feed, or Tab, as the scanner is set up). Installed as an application event filter, it
+// watches the keys that reach the focused widget inside `scope` (while no modal dialog is
+// up). When a run of at least minDigits() digits, each following the previous one within
+// maxGapMs(), ends in such a key within the same gap, it:
+//  - swallows that key (it must not also press the default button or move the focus),
 //  - puts back the text the focused line edit had before the burst (the digits landed in it
 //    too: they could not be told from typing until the Enter),
 //  - and emits codeScanned() with the digits.
