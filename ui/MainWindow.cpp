@@ -151,10 +151,11 @@ void MainWindow::buildActions() {
     m_settingsAction = managerMenu->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
     m_settingsAction->setObjectName(QStringLiteral("settingsAction"));
 
-    m_ordersAction->setText(tr("Orders  (F5)"));
+    // The header's buttons show the icon text; the menus keep their own text and shortcut.
+    m_ordersAction->setIconText(tr("Orders  (F5)"));
     m_header->addActionButton(m_ordersAction);
     m_header->addActionButton(m_logOutAction);
-    m_logOutAction->setText(tr("Log out"));
+    m_logOutAction->setIconText(tr("Log out"));
     updateActions();
 }
 

@@ -15,12 +15,14 @@
 #include "till/TillHeader.h"
 #include "TillWindowHarness.h"
 
+#include <QAction>
 #include <QApplication>
 #include <QDeadlineTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QTest>
+#include <QToolButton>
 
 using namespace qpos;
 using qpos::test::TillWindowHarness;
@@ -215,6 +217,20 @@ private slots:
         QTest::keyClick(focus, Qt::Key_Escape);
         QCOMPARE(window().screen(), Screen::Sale);
         QVERIFY(window().salePanel()->salesEnabled());
+    }
+
+    // The header's button names its key; the menu entry shows the key once, as a shortcut.
+    void headerButtonAndMenuEachShowTheOrdersKeyOnce() {
+        QVERIFY(m_h->openAndLogIn());
+        auto* action = window().findChild<QAction*>(QStringLiteral("ordersAction"));
+        QVERIFY(action);
+        QVERIFY(!action->text().contains(QStringLiteral("F5")));
+        QCOMPARE(action->shortcut(), QKeySequence(Qt::Key_F5));
+        bool inHeader = false;
+        for (QToolButton* button : window().header()->findChildren<QToolButton*>())
+            inHeader = inHeader || (button->defaultAction() == action &&
+                                    button->text() == QStringLiteral("Orders  (F5)"));
+        QVERIFY(inHeader);
     }
 
     void screensFitIn1024x768AndReadAtArmsLength() {
