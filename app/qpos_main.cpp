@@ -1,15 +1,13 @@
 // qpos: the cashier's till. Wiring only: flags, configuration, log, the till's worker, the
 // window, and in sandbox mode the in-process demo shop.
 #include "config/ConfigLoader.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "gateways/wechat/WechatClient.h"
+#include "config/Translations.h"
 #include "logging/FileLog.h"
 #include "logging/LogCategories.h"
 #include "MainWindow.h"
 #include "SandboxShop.h"
 #include "till/ConfiguredGateways.h"
 #include "till/TillService.h"
-#include "Translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -33,18 +31,7 @@ std::function<Result<till::GatewayList>()>
 sandboxGateways(const alipay::AlipayClientSettings& alipaySettings,
                 const wechat::WechatClientSettings& wechatSettings) {
     return [alipaySettings, wechatSettings]() -> Result<till::GatewayList> {
-        Result<std::unique_ptr<alipay::AlipayClient>> alipayClient =
-            alipay::AlipayClient::create(alipaySettings);
-        if (!alipayClient)
-            return alipayClient.error();
-        Result<std::unique_ptr<wechat::WechatClient>> wechatClient =
-            wechat::WechatClient::create(wechatSettings);
-        if (!wechatClient)
-            return wechatClient.error();
-        till::GatewayList gateways;
-        gateways.push_back(std::move(alipayClient).value());
-        gateways.push_back(std::move(wechatClient).value());
-        return gateways;
+        return till::makeGateways(alipaySettings, wechatSettings);
     };
 }
 
@@ -80,7 +67,7 @@ int main(int argc, char** argv) {
                                     : QList<ConfigSource>{})
             : ConfigLoader::standardSources(parser.value(config));
     const ConfigLoadResult loaded = ConfigLoader::load(sources, loadOptions);
-    ui::installTranslations(app, ui::interfaceLocale(loaded.config.ui.language));
+    installTranslations(app, interfaceLocale(loaded.config.ui.language));
     if (!loaded.ok())
         return refuseToStart(QCoreApplication::translate("main", "The configuration is not valid"),
                              loaded.error().message);

@@ -1,13 +1,13 @@
 // qposctl: the command-line companion of the till, for IT and scripts. Wiring only: the
 // commands live in core/ctl, the sandbox command and the demo shop in the sandbox library.
+#include "config/Translations.h"
 #include "ctl/CtlCommands.h"
 #include "ctl/CtlExit.h"
 #include "ctl/CtlInvocation.h"
 #include "ctl/CtlOutput.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "gateways/wechat/WechatClient.h"
 #include "SandboxCommand.h"
 #include "SandboxShop.h"
+#include "till/ConfiguredGateways.h"
 
 #include <QCoreApplication>
 
@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
     // The till's name: qposctl reads the till's user configuration and data directory.
     QCoreApplication::setApplicationName(QStringLiteral("qpos"));
     QCoreApplication::setApplicationVersion(QStringLiteral(QPOS_VERSION));
+    // A command-line tool speaks the language of the terminal it runs in (LC_ALL, LANG).
+    installTranslations(app, interfaceLocale(UiLanguage::System));
 
     ctl::CtlOutput out;
     const Result<ctl::CtlInvocation> invocation =
@@ -47,18 +49,7 @@ int main(int argc, char** argv) {
         ctl::DemoProviders demo;
         demo.controlUrl = shop->baseUrl();
         demo.makeGateways = [alipaySettings, wechatSettings]() -> Result<till::GatewayList> {
-            Result<std::unique_ptr<alipay::AlipayClient>> alipayClient =
-                alipay::AlipayClient::create(alipaySettings);
-            if (!alipayClient)
-                return alipayClient.error();
-            Result<std::unique_ptr<wechat::WechatClient>> wechatClient =
-                wechat::WechatClient::create(wechatSettings);
-            if (!wechatClient)
-                return wechatClient.error();
-            till::GatewayList gateways;
-            gateways.push_back(std::move(alipayClient).value());
-            gateways.push_back(std::move(wechatClient).value());
-            return gateways;
+            return till::makeGateways(alipaySettings, wechatSettings);
         };
         return demo;
     };

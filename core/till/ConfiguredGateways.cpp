@@ -8,36 +8,49 @@
 namespace qpos::till {
 
 Result<GatewayList> makeConfiguredGateways(const AppConfig& config) {
-    GatewayList gateways;
+    std::optional<alipay::AlipayClientSettings> alipaySettings;
     if (config.alipay.enabled) {
         Result<alipay::AlipayClientSettings> settings =
             alipay::AlipayClientSettings::fromConfig(config.alipay);
         if (!settings)
             return settings.error();
-        Result<std::unique_ptr<alipay::AlipayClient>> client =
-            alipay::AlipayClient::create(std::move(settings).value());
-        if (!client)
-            return client.error();
-        gateways.push_back(std::move(client).value());
+        alipaySettings = std::move(settings).value();
     }
+    std::optional<wechat::WechatClientSettings> wechatSettings;
     if (config.wechat.enabled) {
         Result<wechat::WechatClientSettings> settings =
             wechat::WechatClientSettings::fromConfig(config.wechat);
         if (!settings)
             return settings.error();
-        Result<std::unique_ptr<wechat::WechatClient>> client =
-            wechat::WechatClient::create(std::move(settings).value());
-        if (!client)
-            return client.error();
-        gateways.push_back(std::move(client).value());
+        wechatSettings = std::move(settings).value();
     }
-    if (gateways.empty())
+    if (!alipaySettings && !wechatSettings)
         return Error{QStringLiteral("till.no_channel"),
                      QCoreApplication::translate(
                          "qpos::till",
                          "No payment channel is enabled. Set [alipay] enabled = true or [wechat] "
                          "enabled = true (with its keys) in the configuration, or start the demo "
                          "shop with --sandbox.")};
+    return makeGateways(alipaySettings, wechatSettings);
+}
+
+Result<GatewayList> makeGateways(const std::optional<alipay::AlipayClientSettings>& alipay,
+                                 const std::optional<wechat::WechatClientSettings>& wechat) {
+    GatewayList gateways;
+    if (alipay) {
+        Result<std::unique_ptr<alipay::AlipayClient>> client =
+            alipay::AlipayClient::create(*alipay);
+        if (!client)
+            return client.error();
+        gateways.push_back(std::move(client).value());
+    }
+    if (wechat) {
+        Result<std::unique_ptr<wechat::WechatClient>> client =
+            wechat::WechatClient::create(*wechat);
+        if (!client)
+            return client.error();
+        gateways.push_back(std::move(client).value());
+    }
     return gateways;
 }
 

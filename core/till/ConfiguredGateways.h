@@ -2,7 +2,11 @@
 
 #include "common/Result.h"
 #include "config/AppConfig.h"
+#include "gateways/alipay/AlipayClientSettings.h"
+#include "gateways/wechat/WechatClientSettings.h"
 #include "till/TillService.h"
+
+#include <optional>
 
 namespace qpos::till {
 
@@ -11,5 +15,10 @@ namespace qpos::till {
 // first problem (a missing or unreadable key file, a key of the wrong kind), whose message
 // names the setting and what to do.
 Result<GatewayList> makeConfiguredGateways(const AppConfig& config);
+
+// A client for each channel given settings (validated by the clients), in the order Alipay,
+// WeChat Pay. Call on the thread the gateways will live in.
+Result<GatewayList> makeGateways(const std::optional<alipay::AlipayClientSettings>& alipay,
+                                 const std::optional<wechat::WechatClientSettings>& wechat);
 
 } // namespace qpos::till

@@ -153,8 +153,10 @@ QProcessEnvironment CtlHarness::environment(const QProcessEnvironment& extra) co
     env.insert(QStringLiteral("HOME"), home);
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), home + QStringLiteral("/.config"));
     env.insert(QStringLiteral("XDG_DATA_HOME"), home + QStringLiteral("/.local/share"));
-    for (const char* name : {"QPOS_MANAGER_PIN", "QPOS_STAFF_PIN"})
+    for (const char* name : {"QPOS_MANAGER_PIN", "QPOS_STAFF_PIN", "LC_ALL", "LC_MESSAGES"})
         env.remove(QString::fromLatin1(name));
+    // qposctl speaks the terminal's language: English unless a test asks for another.
+    env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
     for (const QString& key : extra.keys())
         env.insert(key, extra.value(key));
     return env;

@@ -113,6 +113,18 @@ private slots:
         QVERIFY(help.out.contains("--amount"));
     }
 
+    // qposctl speaks the terminal's language; English when it is not Chinese.
+    void messagesFollowTheTerminalsLanguage() {
+        QProcessEnvironment chinese;
+        chinese.insert(QStringLiteral("LANG"), QStringLiteral("zh_CN.UTF-8"));
+        const CtlRun zh = m_h->run(m_config, {QStringLiteral("frobnicate")}, chinese);
+        QCOMPARE(zh.exitCode, 2);
+        QVERIFY2(zh.text().contains(QStringLiteral("未知命令“frobnicate”")), zh.err.constData());
+        const CtlRun en = m_h->run(m_config, {QStringLiteral("frobnicate")});
+        QVERIFY2(en.text().contains(QStringLiteral("Unknown command \"frobnicate\"")),
+                 en.err.constData());
+    }
+
     void badAmountIsRefusedBeforeAnythingIsWritten_data() {
         QTest::addColumn<QString>("amount");
         QTest::newRow("three decimals") << QStringLiteral("12.345");

@@ -1,10 +1,10 @@
-#include "Translations.h"
+#include "config/Translations.h"
 
 #include <QCoreApplication>
 #include <QLibraryInfo>
 #include <QTranslator>
 
-namespace qpos::ui {
+namespace qpos {
 
 QLocale interfaceLocale(UiLanguage language) {
     switch (language) {
@@ -36,4 +36,4 @@ void installTranslations(QCoreApplication& app, const QLocale& locale) {
         QCoreApplication::installTranslator(qt);
 }
 
-} // namespace qpos::ui
+} // namespace qpos
