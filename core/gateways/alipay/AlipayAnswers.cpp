@@ -1,8 +1,10 @@
 #include "gateways/alipay/AlipayAnswers.h"
 
 #include "gateways/alipay/AlipayTime.h"
+#include "gateways/AnswerFieldReader.h"
 
 #include <QCoreApplication>
+#include <QJsonValue>
 
 #include <optional>
 
@@ -12,24 +14,35 @@ using namespace qpos::gateway;
 
 namespace {
 
-// Collects the first problem met while reading a signed answer.
-class FieldReader {
+Error malformedAnswer(const QString& detail) {
+    return Error{QStringLiteral("alipay.malformed_answer"),
+                 QCoreApplication::translate("qpos::alipay::AlipayAnswers",
+                                             "Alipay's signed answer could not be understood "
+                                             "(%1). Nothing was assumed; the till will ask "
+                                             "Alipay again.")
+                     .arg(detail)};
+}
+
+// Alipay's answers only ever name the order (out_trade_no), so the key is not worded.
+Error answerMismatch(QStringView, const QString& got, const QString& expected) {
+    return Error{
+        QStringLiteral("alipay.answer_mismatch"),
+        QCoreApplication::translate("qpos::alipay::AlipayAnswers",
+                                    "Alipay's answer is about order %1, not %2; it was not "
+                                    "used. The till will ask Alipay again.")
+            .arg(got, expected)};
+}
+
+constexpr AnswerReaderRules kAnswerRules{&malformedAnswer, &answerMismatch, &parseChinaTime};
+
+// The shared reader plus Alipay's amounts: yuan written as strings ("88.00").
+class FieldReader : public AnswerFieldReader {
 public:
     explicit FieldReader(const QJsonObject& fields)
-        : m_fields(fields) {}
-
-    bool has(QStringView key) const { return !text(key).isEmpty(); }
-    QString text(QStringView key) const { return m_fields.value(key).toString(); }
-
-    QString required(QStringView key) {
-        const QString value = text(key);
-        if (value.isEmpty())
-            fail(QStringLiteral("%1 is missing").arg(key));
-        return value;
-    }
+        : AnswerFieldReader(fields, kAnswerRules) {}
 
     money::Fen amount(QStringView key, money::Sign sign) {
-        const QJsonValue value = m_fields.value(key);
+        const QJsonValue value = fields().value(key);
         if (!value.isString()) {
             fail(QStringLiteral("%1 is missing or not a string").arg(key));
             return 0;
@@ -43,60 +56,10 @@ public:
     }
 
     std::optional<money::Fen> optionalAmount(QStringView key, money::Sign sign) {
-        if (!m_fields.contains(key))
+        if (!fields().contains(key))
             return std::nullopt;
         return amount(key, sign);
     }
-
-    std::optional<qint64> optionalTime(QStringView key) {
-        const QString value = text(key);
-        if (value.isEmpty())
-            return std::nullopt;
-        std::optional<qint64> ms = parseChinaTime(value);
-        if (!ms)
-            fail(QStringLiteral("%1 is not a time: %2").arg(key, value));
-        return ms;
-    }
-
-    // An answer for another order must never be applied to this one.
-    void expectOutTradeNo(const QString& expected) {
-        const QString got = text(u"out_trade_no");
-        if (!expected.isEmpty() && !got.isEmpty() && got != expected && !m_mismatch) {
-            m_mismatch = Error{
-                QStringLiteral("alipay.answer_mismatch"),
-                QCoreApplication::translate("qpos::alipay::AlipayAnswers",
-                                            "Alipay's answer is about order %1, not %2; it was not "
-                                            "used. The till will ask Alipay again.")
-                    .arg(got, expected)};
-        }
-    }
-
-    void fail(const QString& detail) {
-        if (!m_problem)
-            m_problem = detail;
-    }
-
-    // The Unknown to return when anything was wrong, else empty.
-    template <typename T>
-    std::optional<GatewayResult<T>> problem() const {
-        if (m_mismatch)
-            return GatewayResult<T>::unknown(*m_mismatch, m_fields);
-        if (!m_problem)
-            return std::nullopt;
-        return GatewayResult<T>::unknown(
-            Error{QStringLiteral("alipay.malformed_answer"),
-                  QCoreApplication::translate("qpos::alipay::AlipayAnswers",
-                                              "Alipay's signed answer could not be understood "
-                                              "(%1). Nothing was assumed; the till will ask "
-                                              "Alipay again.")
-                      .arg(*m_problem)},
-            m_fields);
-    }
-
-private:
-    const QJsonObject& m_fields;
-    std::optional<QString> m_problem;
-    std::optional<Error> m_mismatch;
 };
 
 bool isSuccess(const AlipayReply& reply) {
@@ -107,6 +70,8 @@ bool isTradeNotExist(const AlipayReply& reply) {
     return reply.ok() && reply.verdict.verdict == AlipayVerdict::Refused &&
            reply.verdict.subCode == u"ACQ.TRADE_NOT_EXIST";
 }
+
+} // namespace
 
 std::optional<TradeState> tradeStateOf(const QString& status) {
     if (status == u"WAIT_BUYER_PAY")
@@ -120,13 +85,11 @@ std::optional<TradeState> tradeStateOf(const QString& status) {
     return std::nullopt;
 }
 
-} // namespace
-
 GatewayResult<QrOrder> precreate(const AlipayReply& reply, const QString& outTradeNo) {
     if (!isSuccess(reply))
         return notSuccess<QrOrder>(reply);
     FieldReader r(reply.fields);
-    r.expectOutTradeNo(outTradeNo);
+    r.expect(u"out_trade_no", outTradeNo);
     QrOrder order{outTradeNo, r.required(u"qr_code")};
     if (auto bad = r.problem<QrOrder>())
         return *bad;
@@ -137,7 +100,7 @@ GatewayResult<TradeSnapshot> pay(const AlipayReply& reply, const QString& outTra
     if (!isSuccess(reply))
         return notSuccess<TradeSnapshot>(reply);
     FieldReader r(reply.fields);
-    r.expectOutTradeNo(outTradeNo);
+    r.expect(u"out_trade_no", outTradeNo);
     TradeSnapshot s;
     s.outTradeNo = outTradeNo;
     s.providerTradeNo = r.required(u"trade_no");
@@ -166,7 +129,7 @@ GatewayResult<TradeSnapshot> query(const AlipayReply& reply, const TradeRef& tra
     if (!isSuccess(reply))
         return notSuccess<TradeSnapshot>(reply);
     FieldReader r(reply.fields);
-    r.expectOutTradeNo(trade.outTradeNo);
+    r.expect(u"out_trade_no", trade.outTradeNo);
     TradeSnapshot s;
     s.outTradeNo = trade.outTradeNo;
     s.providerTradeNo = r.text(u"trade_no");
@@ -197,7 +160,7 @@ GatewayResult<CancelResult> cancel(const AlipayReply& reply, const TradeRef& tra
     if (!isSuccess(reply))
         return notSuccess<CancelResult>(reply);
     FieldReader r(reply.fields);
-    r.expectOutTradeNo(trade.outTradeNo);
+    r.expect(u"out_trade_no", trade.outTradeNo);
     CancelResult c;
     c.outTradeNo = trade.outTradeNo;
     c.providerTradeNo = r.has(u"trade_no") ? r.text(u"trade_no") : trade.providerTradeNo;
@@ -222,7 +185,7 @@ GatewayResult<CloseResult> close(const AlipayReply& reply, const TradeRef& trade
     if (!isSuccess(reply))
         return notSuccess<CloseResult>(reply);
     FieldReader r(reply.fields);
-    r.expectOutTradeNo(trade.outTradeNo);
+    r.expect(u"out_trade_no", trade.outTradeNo);
     CloseResult c{trade.outTradeNo,
                   r.has(u"trade_no") ? r.text(u"trade_no") : trade.providerTradeNo, true};
     if (auto bad = r.problem<CloseResult>())
@@ -234,7 +197,7 @@ GatewayResult<RefundResult> refund(const AlipayReply& reply, const RefundRequest
     if (!isSuccess(reply))
         return notSuccess<RefundResult>(reply);
     FieldReader r(reply.fields);
-    r.expectOutTradeNo(request.outTradeNo);
+    r.expect(u"out_trade_no", request.outTradeNo);
     RefundResult out;
     out.outTradeNo = request.outTradeNo;
     out.providerTradeNo = r.has(u"trade_no") ? r.text(u"trade_no") : request.providerTradeNo;
@@ -263,7 +226,7 @@ GatewayResult<RefundQueryResult> refundQuery(const AlipayReply& reply, const Ref
     if (!isSuccess(reply))
         return notSuccess<RefundQueryResult>(reply);
     FieldReader r(reply.fields);
-    r.expectOutTradeNo(query.outTradeNo);
+    r.expect(u"out_trade_no", query.outTradeNo);
     // 10000 only says the query worked: the refund exists when its data is there.
     const QString status = r.text(u"refund_status");
     const bool hasData = r.has(u"refund_amount") && r.has(u"out_request_no");

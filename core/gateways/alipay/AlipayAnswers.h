@@ -8,6 +8,8 @@
 #include <QString>
 #include <QUrl>
 
+#include <optional>
+
 namespace qpos::alipay {
 
 // Reads each API's verified answer into the gateway's typed result. Pure functions: no
@@ -15,6 +17,10 @@ namespace qpos::alipay {
 // amount, time or state in a signed answer is an Unknown ("alipay.malformed_answer"), never
 // a guess. An answer naming another out_trade_no is an Unknown ("alipay.answer_mismatch").
 namespace answers {
+
+// trade_status → TradeState: WAIT_BUYER_PAY waiting, TRADE_SUCCESS paid, TRADE_CLOSED closed,
+// TRADE_FINISHED finished (no longer refundable). Shared with the notification verifier.
+std::optional<gateway::TradeState> tradeStateOf(const QString& status);
 
 // alipay.trade.precreate -> the QR text.
 gateway::GatewayResult<gateway::QrOrder> precreate(const AlipayReply& reply,

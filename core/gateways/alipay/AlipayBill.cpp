@@ -1,8 +1,8 @@
 #include "gateways/alipay/AlipayBill.h"
 
-#include "gateways/alipay/AlipayTime.h"
 #include "gateways/alipay/GbkCodec.h"
 #include "gateways/alipay/ZipArchiveReader.h"
+#include "gateways/BillRowReader.h"
 #include "gateways/CsvReader.h"
 
 #include <QCoreApplication>
@@ -119,76 +119,32 @@ Result<BillTable> readTable(const QString& fileName, const QString& text) {
     return table;
 }
 
-// Reads typed values of one detail row; remembers the first problem.
-class RowReader {
-public:
-    RowReader(const QString& fileName, const QStringList& columns, const CsvRecord& row)
-        : m_file(fileName)
-        , m_columns(columns)
-        , m_row(row) {}
+// Values are padded with a tab (removed by the CSV reader) and sometimes blanks.
+QString trimmedValue(const QString& field) {
+    return field.trimmed();
+}
 
-    // The value of a column, trimmed; empty when the bill has no such column.
-    QString text(const QString& column) const {
-        for (qsizetype i = 0; i < m_columns.size(); ++i) {
-            if (canonicalColumn(m_columns[i]) == column)
-                return m_row.fields[i].trimmed();
-        }
-        return {};
-    }
+QString emptyValue(int line, const QString& column) {
+    return QCoreApplication::translate("qpos::alipay::AlipayBill", "line %1: %2 is empty")
+        .arg(line)
+        .arg(column);
+}
 
-    // Signed yuan ("-12.30") in fen; empty is 0 unless `required`.
-    money::Fen amount(const QString& column, bool required = false) {
-        QString value = text(column);
-        if (value.isEmpty()) {
-            if (required)
-                fail(QCoreApplication::translate("qpos::alipay::AlipayBill", "line %1: %2 is empty")
-                         .arg(m_row.lineNumber)
-                         .arg(column));
-            return 0;
-        }
-        const bool negative = value.startsWith(u'-');
-        if (negative)
-            value.remove(0, 1);
-        Result<money::Fen> fen = money::parseYuan(value, money::Sign::NonNegative, column);
-        if (!fen) {
-            fail(QCoreApplication::translate("qpos::alipay::AlipayBill", "line %1: %2")
-                     .arg(m_row.lineNumber)
-                     .arg(fen.error().message));
-            return 0;
-        }
-        return negative ? -*fen : *fen;
-    }
+QString badValue(int line, const QString& reason) {
+    return QCoreApplication::translate("qpos::alipay::AlipayBill", "line %1: %2")
+        .arg(line)
+        .arg(reason);
+}
 
-    std::optional<qint64> time(const QString& column) {
-        const QString value = text(column);
-        if (value.isEmpty())
-            return std::nullopt;
-        std::optional<qint64> ms = parseChinaTime(value);
-        if (!ms)
-            fail(QCoreApplication::translate("qpos::alipay::AlipayBill",
-                                             "line %1: %2 \"%3\" is not a time "
-                                             "(yyyy-MM-dd HH:mm:ss)")
-                     .arg(m_row.lineNumber)
-                     .arg(column, value));
-        return ms;
-    }
+QString badTime(int line, const QString& column, const QString& value) {
+    return QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                       "line %1: %2 \"%3\" is not a time "
+                                       "(yyyy-MM-dd HH:mm:ss)")
+        .arg(line)
+        .arg(column, value);
+}
 
-    void fail(const QString& detail) {
-        if (!m_problem)
-            m_problem = detail;
-    }
-    std::optional<Error> problem() const {
-        if (!m_problem)
-            return std::nullopt;
-        return billError(m_file, *m_problem);
-    }
-
-private:
-    const QString& m_file;
-    const QStringList& m_columns;
-    const CsvRecord& m_row;
-    std::optional<QString> m_problem;
-};
+constexpr gateway::BillRowWording kRowWording{&emptyValue, &badValue, &badTime};
 
 // A column name as canonicalColumn() spells it.
 QString col(const char16_t* name) {
@@ -210,7 +166,7 @@ Result<QList<BillRecord>> readDetailRecords(const QString& fileName, const BillT
     QList<BillRecord> records;
     records.reserve(table.rows.size());
     for (const CsvRecord& row : table.rows) {
-        RowReader r(fileName, table.columns, row);
+        gateway::BillRowReader r(canonical, row, &trimmedValue, kRowWording);
         BillRecord rec;
         rec.lineNumber = row.lineNumber;
         rec.providerTradeNo = r.text(col(u"支付宝交易号"));
@@ -223,16 +179,16 @@ Result<QList<BillRecord>> readDetailRecords(const QString& fileName, const BillT
         else
             rec.kind = BillLineKind::Other;
         rec.subject = r.text(col(u"商品名称"));
-        rec.createdAtMs = r.time(col(u"创建时间"));
-        rec.finishedAtMs = r.time(col(u"完成时间"));
+        rec.createdAtMs = r.time(col(u"创建时间"), false);
+        rec.finishedAtMs = r.time(col(u"完成时间"), false);
         rec.storeId = r.text(col(u"门店编号"));
         rec.storeName = r.text(col(u"门店名称"));
         rec.operatorId = r.text(col(u"操作员"));
         rec.terminalId = r.text(col(u"终端号"));
         rec.buyerAccount = r.text(col(u"对方账户"));
         rec.amountFen = r.amount(col(u"订单金额（元）"), true);
-        rec.receivedFen = r.amount(col(u"商家实收（元）"));
-        rec.feeFen = r.amount(col(u"服务费（元）"));
+        rec.receivedFen = r.amount(col(u"商家实收（元）"), false);
+        rec.feeFen = r.amount(col(u"服务费（元）"), false);
         rec.outRequestNo = r.text(col(u"退款批次号/请求号"));
         rec.remark = r.text(col(u"备注"));
         // On a refund line 商家实收 is the merchant's money given back, printed negative.
@@ -244,8 +200,8 @@ Result<QList<BillRecord>> readDetailRecords(const QString& fileName, const BillT
                        .arg(row.lineNumber));
         for (qsizetype i = 0; i < table.columns.size(); ++i)
             rec.columns.insert(table.columns[i], row.fields[i].trimmed());
-        if (std::optional<Error> bad = r.problem())
-            return *bad;
+        if (const std::optional<QString>& bad = r.problem())
+            return billError(fileName, *bad);
         records << rec;
     }
     return records;

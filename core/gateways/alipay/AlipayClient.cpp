@@ -11,11 +11,8 @@
 #include <QDateTime>
 #include <QJsonArray>
 #include <QLoggingCategory>
-#include <QMetaObject>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QNetworkRequest>
-#include <QTimer>
 
 #include <algorithm>
 #include <utility>
@@ -23,15 +20,8 @@
 namespace qpos::alipay {
 
 using namespace qpos::gateway;
-using std::chrono::milliseconds;
 
 namespace {
-
-constexpr char kTimedOut[] = "qpos_timed_out";
-constexpr char kTooLarge[] = "qpos_too_large";
-// A retry with less time than this left before the deadline is not worth starting.
-constexpr qint64 kShortestAttemptMs = 50;
-constexpr qsizetype kLoggedBodyChars = 4000;
 
 const QString kPrecreate = QStringLiteral("alipay.trade.precreate");
 const QString kPay = QStringLiteral("alipay.trade.pay");
@@ -41,10 +31,6 @@ const QString kClose = QStringLiteral("alipay.trade.close");
 const QString kRefund = QStringLiteral("alipay.trade.refund");
 const QString kRefundQuery = QStringLiteral("alipay.trade.fastpay.refund.query");
 const QString kBillUrl = QStringLiteral("alipay.data.dataservice.bill.downloadurl.query");
-
-QString clipped(const QString& text) {
-    return text.size() <= kLoggedBodyChars ? text : text.left(kLoggedBodyChars) + u'…';
-}
 
 void putIfSet(QJsonObject& biz, const char* key, const QString& value) {
     if (!value.isEmpty())
@@ -81,22 +67,33 @@ std::optional<QString> checkTrade(const TradeRef& trade) {
     return std::nullopt;
 }
 
+// Alipay's words for what the shared runner finds, in this client's translation context.
+HttpProvider alipayProvider(const AlipayClientSettings& settings) {
+    HttpCallTexts texts{
+        QCoreApplication::translate("qpos::alipay::AlipayClient",
+                                    "Alipay is not reachable; payments will be "
+                                    "checked again when it is back (next try "
+                                    "in about %1 s)."),
+        QCoreApplication::translate("qpos::alipay::AlipayClient", "Alipay did not answer in time."),
+        QCoreApplication::translate("qpos::alipay::AlipayClient",
+                                    "Alipay's answer was too large and was not "
+                                    "read."),
+        QCoreApplication::translate("qpos::alipay::AlipayClient",
+                                    "The secure connection to Alipay failed (%1). "
+                                    "Check the till's clock and network."),
+        QCoreApplication::translate("qpos::alipay::AlipayClient",
+                                    "The connection to Alipay failed (%1)."),
+        QCoreApplication::translate("qpos::alipay::AlipayClient",
+                                    "Alipay's server answered HTTP %1."),
+        QCoreApplication::translate(
+            "qpos::alipay::AlipayClient",
+            "The outcome is not known yet; the till will ask Alipay again.")};
+    return HttpProvider{QStringLiteral("Alipay"), &lcAlipay,      std::move(texts),
+                        settings.requestTimeout,  settings.retry, settings.breaker,
+                        settings.maxAnswerBytes};
+}
+
 } // namespace
-
-struct AlipayClient::Call {
-    CallSpec spec;
-    ReplyHandler handler;
-    int attempt = 0;
-    QElapsedTimer clock;
-};
-
-struct AlipayClient::Download {
-    BillRequest request;
-    QPointer<QObject> context;
-    Completion<ProviderBill> done;
-    int attempt = 0;
-    QElapsedTimer clock;
-};
 
 Result<std::unique_ptr<AlipayClient>> AlipayClient::create(AlipayClientSettings settings,
                                                            QObject* parent) {
@@ -113,23 +110,13 @@ AlipayClient::AlipayClient(AlipayClientSettings settings, QObject* parent)
                                                m_settings.alipayRootCertSn})
     , m_reader(m_settings.alipayPublicKey, m_settings.alipayCertSn)
     , m_notifications(m_settings.appId, m_settings.alipayPublicKey)
-    , m_network(new QNetworkAccessManager(this))
-    , m_breaker(new CircuitBreaker(QStringLiteral("Alipay"), &lcAlipay, m_settings.breaker, this))
-    , m_random(QRandomGenerator::global()->generate()) {
-    // A payment API never redirects; following one could send a signed request elsewhere.
-    m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    connect(m_breaker, &CircuitBreaker::stateChanged, this, &AlipayClient::circuitStateChanged);
+    , m_calls(new HttpCallRunner(alipayProvider(m_settings), this)) {
+    connect(&m_calls->breaker(), &CircuitBreaker::stateChanged, this,
+            &AlipayClient::circuitStateChanged);
 }
 
-AlipayClient::~AlipayClient() {
-    // Abort what is still in flight without calling anyone back: this object is going away.
-    const QSet<QNetworkReply*> replies = std::exchange(m_inFlight, {});
-    for (QNetworkReply* reply : replies) {
-        disconnect(reply, nullptr, this, nullptr);
-        reply->abort();
-        delete reply;
-    }
-}
+// The runner, a child, aborts what is still in flight without calling anyone back.
+AlipayClient::~AlipayClient() = default;
 
 // ---- the public calls
 
@@ -157,10 +144,11 @@ void AlipayClient::createQrOrder(const QrOrderRequest& request, QObject* context
     putIfSet(biz, "store_id", request.storeId);
     putIfSet(biz, "terminal_id", request.terminalId);
     putIfSet(biz, "operator_id", request.operatorId);
-    runTyped<QrOrder>(CallSpec{kPrecreate, biz, false, true, {}}, context, std::move(done),
-                      [outTradeNo = request.outTradeNo](const AlipayReply& reply) {
-                          return answers::precreate(reply, outTradeNo);
-                      });
+    m_calls->runTyped<QrOrder>(call(CallSpec{kPrecreate, biz, false, true, {}}), context,
+                               std::move(done),
+                               [outTradeNo = request.outTradeNo](const AlipayReply& reply) {
+                                   return answers::precreate(reply, outTradeNo);
+                               });
 }
 
 void AlipayClient::payByCode(const PayByCodeRequest& request, QObject* context,
@@ -184,10 +172,11 @@ void AlipayClient::payByCode(const PayByCodeRequest& request, QObject* context,
     putIfSet(biz, "store_id", request.storeId);
     putIfSet(biz, "terminal_id", request.terminalId);
     putIfSet(biz, "operator_id", request.operatorId);
-    runTyped<TradeSnapshot>(CallSpec{kPay, biz, false, true, {}}, context, std::move(done),
-                            [outTradeNo = request.outTradeNo](const AlipayReply& reply) {
-                                return answers::pay(reply, outTradeNo);
-                            });
+    m_calls->runTyped<TradeSnapshot>(call(CallSpec{kPay, biz, false, true, {}}), context,
+                                     std::move(done),
+                                     [outTradeNo = request.outTradeNo](const AlipayReply& reply) {
+                                         return answers::pay(reply, outTradeNo);
+                                     });
 }
 
 void AlipayClient::queryTrade(const TradeRef& trade, QObject* context,
@@ -197,8 +186,8 @@ void AlipayClient::queryTrade(const TradeRef& trade, QObject* context,
                      GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
         return;
     }
-    runTyped<TradeSnapshot>(
-        CallSpec{kQuery, tradeBiz(trade), true, false, {}}, context, std::move(done),
+    m_calls->runTyped<TradeSnapshot>(
+        call(CallSpec{kQuery, tradeBiz(trade), true, false, {}}), context, std::move(done),
         [trade](const AlipayReply& reply) { return answers::query(reply, trade); });
 }
 
@@ -210,8 +199,8 @@ void AlipayClient::cancelTrade(const TradeRef& trade, QObject* context,
         return;
     }
     // retry_flag=Y makes the answer transient, so run() calls again within the deadline.
-    runTyped<CancelResult>(
-        CallSpec{kCancel, tradeBiz(trade), true, false, {}}, context, std::move(done),
+    m_calls->runTyped<CancelResult>(
+        call(CallSpec{kCancel, tradeBiz(trade), true, false, {}}), context, std::move(done),
         [trade](const AlipayReply& reply) { return answers::cancel(reply, trade); });
 }
 
@@ -222,8 +211,8 @@ void AlipayClient::closeTrade(const TradeRef& trade, QObject* context,
                      GatewayResult<CloseResult>::refused(notSent(*problem)));
         return;
     }
-    runTyped<CloseResult>(
-        CallSpec{kClose, tradeBiz(trade), true, false, {}}, context, std::move(done),
+    m_calls->runTyped<CloseResult>(
+        call(CallSpec{kClose, tradeBiz(trade), true, false, {}}), context, std::move(done),
         [trade](const AlipayReply& reply) { return answers::close(reply, trade); });
 }
 
@@ -249,8 +238,8 @@ void AlipayClient::refund(const RefundRequest& request, QObject* context,
     putIfSet(biz, "store_id", request.storeId);
     putIfSet(biz, "terminal_id", request.terminalId);
     putIfSet(biz, "operator_id", request.operatorId);
-    runTyped<RefundResult>(
-        CallSpec{kRefund, biz, true, false, {}}, context, std::move(done),
+    m_calls->runTyped<RefundResult>(
+        call(CallSpec{kRefund, biz, true, false, {}}), context, std::move(done),
         [request](const AlipayReply& reply) { return answers::refund(reply, request); });
 }
 
@@ -268,8 +257,8 @@ void AlipayClient::queryRefund(const RefundQuery& query, QObject* context,
     QJsonObject biz = tradeBiz(TradeRef{query.outTradeNo, query.providerTradeNo});
     biz.insert(QStringLiteral("out_request_no"), query.outRequestNo);
     biz.insert(QStringLiteral("query_options"), QJsonArray{QStringLiteral("gmt_refund_pay")});
-    runTyped<RefundQueryResult>(
-        CallSpec{kRefundQuery, biz, true, false, {}}, context, std::move(done),
+    m_calls->runTyped<RefundQueryResult>(
+        call(CallSpec{kRefundQuery, biz, true, false, {}}), context, std::move(done),
         [query](const AlipayReply& reply) { return answers::refundQuery(reply, query); });
 }
 
@@ -281,12 +270,7 @@ void AlipayClient::downloadBill(const BillRequest& request, QObject* context,
                          "qpos::alipay::AlipayClient", "the bill date is not valid"))));
         return;
     }
-    auto download = std::make_shared<Download>();
-    download->request = request;
-    download->context = context ? context : this;
-    download->done = std::move(done);
-    download->clock.start();
-    billAttempt(download);
+    billAttempt(std::make_shared<Download>(request, context ? context : this, std::move(done)));
 }
 
 Result<PaymentNotification>
@@ -306,221 +290,36 @@ NotificationReply AlipayClient::notificationReply(bool accepted) const {
                                       : AlipayNotificationVerifier::failureReply()};
 }
 
-// ---- the call machinery
+// ---- Alipay's side of a call
 
-template <typename T, typename Parse>
-void AlipayClient::runTyped(CallSpec spec, QObject* context, Completion<T> done, Parse parse) {
-    QPointer<QObject> target(context ? context : this);
-    const QString method = spec.method;
-    run(std::move(spec), [this, target, done = std::move(done), parse = std::move(parse),
-                          method](const AlipayReply& reply) {
-        if (!target)
-            return; // the caller went away: nobody to tell
-        deliver<T>(target.data(), done, parse(reply), method);
-    });
-}
-
-template <typename T>
-void AlipayClient::deliver(QObject* context, Completion<T> done, GatewayResult<T> result,
-                           const QString& method) {
-    switch (result.kind()) {
-    case OutcomeKind::Success:
-        qCDebug(lcAlipay).noquote() << method << "succeeded";
-        break;
-    case OutcomeKind::InProgress:
-        qCInfo(lcAlipay).noquote() << method << "is in progress at Alipay";
-        break;
-    case OutcomeKind::Refused:
-        qCInfo(lcAlipay).noquote()
-            << QStringLiteral("%1 refused: %2 %3 %4")
-                   .arg(method, result.refused().code, result.refused().subCode,
-                        result.refused().providerMessage);
-        break;
-    case OutcomeKind::Unknown:
-        qCWarning(lcAlipay).noquote()
-            << QStringLiteral("%1 outcome unknown: %2 %3")
-                   .arg(method, result.unknown().reason.code,
-                        Redactor::redact(result.unknown().reason.message));
-        break;
-    }
-    deliverLater(context, std::move(done), std::move(result));
-}
-
-void AlipayClient::run(CallSpec spec, ReplyHandler handler) {
-    auto call = std::make_shared<Call>();
-    call->spec = std::move(spec);
-    call->handler = std::move(handler);
-    if (call->spec.sharedClock.isValid())
-        call->clock = call->spec.sharedClock;
-    else
-        call->clock.start();
-    startAttempt(call);
-}
-
-Unknown AlipayClient::unreachable() const {
-    return Unknown{Error{QString::fromLatin1(errc::unreachable),
-                         QCoreApplication::translate("qpos::alipay::AlipayClient",
-                                                     "Alipay is not reachable; payments will be "
-                                                     "checked again when it is back (next try "
-                                                     "in about %1 s).")
-                             .arg((m_settings.breaker.coolDown.count() + 999) / 1000)}};
-}
-
-void AlipayClient::startAttempt(const std::shared_ptr<Call>& call) {
-    ++call->attempt;
-    // Sign before asking the breaker, so a half-open probe slot is never taken by a request
-    // that then is not sent.
-    Result<Params> params =
-        m_builder.build(call->spec.method, call->spec.biz, QDateTime::currentDateTimeUtc(),
-                        call->spec.withNotifyUrl);
-    if (!params) {
-        call->handler(AlipayResponseReader::failed(
-            Error{QString::fromLatin1(errc::notSent), params.error().message}, false));
-        return;
-    }
-    if (!m_breaker->tryAcquire()) {
-        AlipayReply reply;
-        reply.failure = unreachable();
-        call->handler(reply);
-        return;
-    }
-    qCDebug(lcAlipay).noquote() << QStringLiteral("-> attempt %1: %2")
-                                       .arg(call->attempt)
-                                       .arg(Redactor::redact(
-                                           AlipayRequestBuilder::describe(*params)));
-    QNetworkRequest request(m_settings.gatewayUrl);
-    request.setHeader(QNetworkRequest::ContentTypeHeader,
-                      QByteArrayLiteral("application/x-www-form-urlencoded;charset=utf-8"));
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-    const bool bounded = call->spec.retryTransient || call->spec.sharedClock.isValid();
-    send(m_network->post(request, formBody(*params)),
-         m_settings.retry.attemptTimeout(m_settings.requestTimeout, call->clock, bounded),
-         m_settings.maxAnswerBytes,
-         [this, call](QNetworkReply* reply) { finishAttempt(call, reply); });
-}
-
-QNetworkReply* AlipayClient::send(QNetworkReply* reply, milliseconds timeout, qint64 maxBytes,
-                                  std::function<void(QNetworkReply*)> onFinished) {
-    m_inFlight.insert(reply);
-    auto* timer = new QTimer(reply);
-    timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, this, [reply] {
-        reply->setProperty(kTimedOut, true);
-        reply->abort();
-    });
-    connect(reply, &QNetworkReply::downloadProgress, this,
-            [reply, maxBytes](qint64 received, qint64 total) {
-                if (received > maxBytes || total > maxBytes) {
-                    reply->setProperty(kTooLarge, true);
-                    reply->abort();
-                }
-            });
-    connect(reply, &QNetworkReply::finished, this,
-            [this, reply, timer, onFinished = std::move(onFinished)] {
-                timer->stop();
-                m_inFlight.remove(reply);
-                reply->deleteLater();
-                onFinished(reply);
-            });
-    timer->start(timeout);
-    return reply;
-}
-
-std::optional<AlipayReply> AlipayClient::transportFailure(QNetworkReply* reply,
-                                                          bool countOnBreaker) {
-    auto fail = [this, countOnBreaker](const char* code, const QString& message, bool transient,
-                                       bool isTransportFailure) {
-        if (countOnBreaker && isTransportFailure)
-            m_breaker->recordFailure();
-        else if (countOnBreaker)
-            m_breaker->recordSuccess();
-        return std::optional<AlipayReply>(
-            AlipayResponseReader::failed(Error{QString::fromLatin1(code), message}, transient));
+HttpCall<AlipayReply> AlipayClient::call(CallSpec spec) const {
+    auto prepare = [this, spec]() -> Result<HttpRequest> {
+        Result<Params> params = m_builder.build(
+            spec.method, spec.biz, QDateTime::currentDateTimeUtc(), spec.withNotifyUrl);
+        if (!params)
+            return params.error();
+        QNetworkRequest request(m_settings.gatewayUrl);
+        request.setHeader(QNetworkRequest::ContentTypeHeader,
+                          QByteArrayLiteral("application/x-www-form-urlencoded;charset=utf-8"));
+        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                             QNetworkRequest::ManualRedirectPolicy);
+        return HttpRequest{request, QByteArrayLiteral("POST"), formBody(*params),
+                           Redactor::redact(AlipayRequestBuilder::describe(*params))};
     };
-    const QString later = QCoreApplication::translate(
-        "qpos::alipay::AlipayClient",
-        "The outcome is not known yet; the till will ask Alipay again.");
-
-    if (reply->property(kTimedOut).toBool())
-        return fail(errc::timeout,
-                    QCoreApplication::translate("qpos::alipay::AlipayClient",
-                                                "Alipay did not answer in time.") +
-                        u' ' + later,
-                    true, true);
-    if (reply->property(kTooLarge).toBool())
-        return fail(errc::answerTooLarge,
-                    QCoreApplication::translate("qpos::alipay::AlipayClient",
-                                                "Alipay's answer was too large and was not "
-                                                "read.") +
-                        u' ' + later,
-                    false, false);
-    const QNetworkReply::NetworkError error = reply->error();
-    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-    // Codes below ContentAccessDenied are network and proxy failures: no complete answer.
-    if (error == QNetworkReply::SslHandshakeFailedError)
-        return fail(errc::tlsFailed,
-                    QCoreApplication::translate("qpos::alipay::AlipayClient",
-                                                "The secure connection to Alipay failed (%1). "
-                                                "Check the till's clock and network.")
-                            .arg(reply->errorString()) +
-                        u' ' + later,
-                    false, true);
-    if ((error != QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied) ||
-        !status.isValid())
-        return fail(errc::connectionFailed,
-                    QCoreApplication::translate("qpos::alipay::AlipayClient",
-                                                "The connection to Alipay failed (%1).")
-                            .arg(reply->errorString()) +
-                        u' ' + later,
-                    true, true);
-    const int code = status.toInt();
-    if (code >= 200 && code < 300)
-        return std::nullopt;
-    const QString httpMessage = QCoreApplication::translate("qpos::alipay::AlipayClient",
-                                                            "Alipay's server answered HTTP %1.")
-                                    .arg(code) +
-                                u' ' + later;
-    if (code >= 500)
-        return fail(errc::httpStatus, httpMessage, true, true);
-    return fail(errc::httpStatus, httpMessage, code == 408 || code == 429, false);
-}
-
-void AlipayClient::finishAttempt(const std::shared_ptr<Call>& call, QNetworkReply* reply) {
-    AlipayReply result;
-    if (std::optional<AlipayReply> failure = transportFailure(reply, true)) {
-        result = std::move(*failure);
-    } else {
-        m_breaker->recordSuccess();
-        const QByteArray body = reply->readAll();
-        qCDebug(lcAlipay).noquote()
-            << QStringLiteral("<- %1: %2")
-                   .arg(call->spec.method, clipped(Redactor::redact(QString::fromUtf8(body))));
-        result = m_reader.read(call->spec.method, body);
-    }
-    if (result.transient && call->spec.retryTransient) {
-        const QString why =
-            result.failure ? result.failure->reason.code : result.verdict.unknownReason.code;
-        if (scheduleRetry(call, why))
-            return;
-    }
-    call->handler(result);
-}
-
-bool AlipayClient::scheduleRetry(const std::shared_ptr<Call>& call, const QString& why) {
-    if (call->attempt >= m_settings.retry.maxAttempts || m_breaker->state() == CircuitState::Open)
-        return false;
-    const milliseconds delay = m_settings.retry.backoffBefore(call->attempt + 1, m_random);
-    const qint64 left = m_settings.retry.deadline.count() - call->clock.elapsed();
-    if (delay.count() + kShortestAttemptMs > left)
-        return false;
-    qCInfo(lcAlipay).noquote() << QStringLiteral("%1 attempt %2 failed (%3); retrying in %4 ms")
-                                      .arg(call->spec.method)
-                                      .arg(call->attempt)
-                                      .arg(why)
-                                      .arg(delay.count());
-    QTimer::singleShot(delay, this, [this, call] { startAttempt(call); });
-    return true;
+    auto read = [this, method = spec.method](QNetworkReply* answer, int status) {
+        if (status < 200 || status >= 300) {
+            const HttpFailure failure = m_calls->statusFailure(status);
+            return AlipayResponseReader::failed(failure.reason, failure.transient);
+        }
+        const QByteArray body = answer->readAll();
+        m_calls->logAnswer(method, body);
+        return m_reader.read(method, body);
+    };
+    auto answerCode = [](const AlipayReply& reply) {
+        return reply.verdict.unknownReason.code;
+    };
+    return HttpCall<AlipayReply>{spec.method,        spec.retryTransient, spec.sharedClock,
+                                 std::move(prepare), std::move(read),     std::move(answerCode)};
 }
 
 // ---- the bill: URL query, then download, retried as a whole (the URL lives 30 s)
@@ -531,66 +330,55 @@ void AlipayClient::billAttempt(const std::shared_ptr<Download>& download) {
                     {QStringLiteral("bill_date"),
                      chinaBillDate(download->request.date,
                                    download->request.period == BillRequest::Period::Month)}};
-    auto retryOrDeliver = [this, download](const AlipayReply& reply,
-                                           GatewayResult<ProviderBill> result) {
-        if (reply.transient && download->attempt < m_settings.retry.maxAttempts &&
-            m_breaker->state() != CircuitState::Open) {
-            const milliseconds delay =
-                m_settings.retry.backoffBefore(download->attempt + 1, m_random);
-            const qint64 left = m_settings.retry.deadline.count() - download->clock.elapsed();
-            if (delay.count() + kShortestAttemptMs <= left) {
-                QTimer::singleShot(delay, this, [this, download] { billAttempt(download); });
-                return;
-            }
-        }
-        if (download->context)
-            deliver<ProviderBill>(download->context.data(), download->done, std::move(result),
-                                  kBillUrl);
+    auto retryOrDeliver = [this, download](bool transient, GatewayResult<ProviderBill> result) {
+        m_calls->retryOrDeliver(download, transient, std::move(result), kBillUrl,
+                                [this, download] { billAttempt(download); });
     };
     CallSpec spec{kBillUrl, biz, false, false, download->clock};
-    run(spec, [this, download, retryOrDeliver](const AlipayReply& reply) {
+    m_calls->run<AlipayReply>(call(spec), [this, download,
+                                           retryOrDeliver](const AlipayReply& reply) {
         GatewayResult<QUrl> url = answers::billDownloadUrl(reply);
         if (!url.isSuccess()) {
-            retryOrDeliver(reply, GatewayResult<ProviderBill>::from(url));
+            retryOrDeliver(reply.transient, GatewayResult<ProviderBill>::from(url));
             return;
         }
         const QUrl& address = url.value();
         if (address.scheme() != u"https" && !isLoopbackHost(address.host())) {
-            retryOrDeliver(AlipayReply{},
-                           GatewayResult<ProviderBill>::unknown(
-                               Error{QStringLiteral("alipay.bill_url_insecure"),
-                                     QCoreApplication::translate(
-                                         "qpos::alipay::AlipayClient",
-                                         "Alipay gave a bill address that is not https; the "
-                                         "bill was not downloaded.")},
-                               url.providerFields()));
+            retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(
+                                      Error{QStringLiteral("alipay.bill_url_insecure"),
+                                            QCoreApplication::translate(
+                                                "qpos::alipay::AlipayClient",
+                                                "Alipay gave a bill address that is not https; "
+                                                "the bill was not downloaded.")},
+                                      url.providerFields()));
             return;
         }
         QNetworkRequest request(address);
         request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                              QNetworkRequest::NoLessSafeRedirectPolicy);
-        qCDebug(lcAlipay).noquote() << "-> bill download" << address.host();
-        send(m_network->get(request),
-             m_settings.retry.attemptTimeout(m_settings.requestTimeout, download->clock, true),
-             m_settings.maxBillBytes, [this, retryOrDeliver](QNetworkReply* fileReply) {
-                 if (std::optional<AlipayReply> failure = transportFailure(fileReply, false)) {
-                     retryOrDeliver(*failure,
-                                    GatewayResult<ProviderBill>::unknown(*failure->failure));
-                     return;
-                 }
-                 const QByteArray zip = fileReply->readAll();
-                 Result<ProviderBill> bill = parseAlipayBillZip(zip, m_settings.maxBillBytes);
-                 if (!bill) {
-                     retryOrDeliver(AlipayReply{},
-                                    GatewayResult<ProviderBill>::unknown(bill.error()));
-                     return;
-                 }
-                 qCInfo(lcAlipay).noquote() << QStringLiteral("bill %1: %2 lines")
-                                                   .arg(bill->detailFileName)
-                                                   .arg(bill->records.size());
-                 retryOrDeliver(AlipayReply{},
-                                GatewayResult<ProviderBill>::success(std::move(*bill)));
-             });
+        m_calls->fetch(
+            request, QStringLiteral("bill download"), download->clock, m_settings.maxBillBytes,
+            [this, retryOrDeliver](std::optional<HttpFailure> failure, QNetworkReply* fileReply) {
+                const int status =
+                    fileReply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                if (!failure && (status < 200 || status >= 300))
+                    failure = m_calls->statusFailure(status);
+                if (failure) {
+                    retryOrDeliver(failure->transient,
+                                   GatewayResult<ProviderBill>::unknown(failure->reason));
+                    return;
+                }
+                const QByteArray zip = fileReply->readAll();
+                Result<ProviderBill> bill = parseAlipayBillZip(zip, m_settings.maxBillBytes);
+                if (!bill) {
+                    retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(bill.error()));
+                    return;
+                }
+                qCInfo(lcAlipay).noquote() << QStringLiteral("bill %1: %2 lines")
+                                                  .arg(bill->detailFileName)
+                                                  .arg(bill->records.size());
+                retryOrDeliver(false, GatewayResult<ProviderBill>::success(std::move(*bill)));
+            });
     });
 }
 

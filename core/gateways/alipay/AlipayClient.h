@@ -6,21 +6,15 @@
 #include "gateways/alipay/AlipayRequestBuilder.h"
 #include "gateways/alipay/AlipayResponseReader.h"
 #include "gateways/CircuitBreaker.h"
+#include "gateways/HttpCallRunner.h"
 #include "gateways/PaymentGateway.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
-#include <QPointer>
-#include <QRandomGenerator>
-#include <QSet>
 #include <QUrl>
 
-#include <functional>
 #include <memory>
-
-class QNetworkAccessManager;
-class QNetworkReply;
 
 namespace qpos::alipay {
 
@@ -72,11 +66,11 @@ public:
                        const gateway::NotificationOrderLookup& lookup) const override;
     gateway::NotificationReply notificationReply(bool accepted) const override;
 
-    const gateway::CircuitBreaker& circuitBreaker() const override { return *m_breaker; }
+    const gateway::CircuitBreaker& circuitBreaker() const override { return m_calls->breaker(); }
     const AlipayClientSettings& settings() const { return m_settings; }
 
     // Requests sent but not answered yet (for tests and the doctor command).
-    int requestsInFlight() const { return static_cast<int>(m_inFlight.size()); }
+    int requestsInFlight() const { return m_calls->inFlight(); }
 
 signals:
     void circuitStateChanged(qpos::gateway::CircuitState state);
@@ -92,43 +86,19 @@ private:
         // When valid, the deadline runs from here (a bill's URL query inside its retries).
         QElapsedTimer sharedClock;
     };
-    struct Call;
-    struct Download;
-    using ReplyHandler = std::function<void(const AlipayReply&)>;
+    using Download = gateway::RetriedOperation<gateway::BillRequest, gateway::ProviderBill>;
 
-    // Runs one API call (with retries when the spec allows) and hands the reply to `handler`.
-    void run(CallSpec spec, ReplyHandler handler);
-    void startAttempt(const std::shared_ptr<Call>& call);
-    void finishAttempt(const std::shared_ptr<Call>& call, QNetworkReply* reply);
-    bool scheduleRetry(const std::shared_ptr<Call>& call, const QString& why);
-
-    // Sends a request with the timeout and size limit; `onFinished` gets the reply (which it
-    // must not delete) after the timer and bookkeeping are done.
-    QNetworkReply* send(QNetworkReply* reply, std::chrono::milliseconds timeout, qint64 maxBytes,
-                        std::function<void(QNetworkReply*)> onFinished);
-    // Classifies a finished reply's transport outcome; empty when an HTTP 2xx body arrived.
-    // `countOnBreaker`: whether this exchange was with the OpenAPI gateway (the bill file
-    // server is another host and does not move the breaker).
-    std::optional<AlipayReply> transportFailure(QNetworkReply* reply, bool countOnBreaker);
-
-    template <typename T, typename Parse>
-    void runTyped(CallSpec spec, QObject* context, gateway::Completion<T> done, Parse parse);
-    template <typename T>
-    void deliver(QObject* context, gateway::Completion<T> done, gateway::GatewayResult<T> result,
-                 const QString& method);
+    // Alipay's side of one call: the signed form, and the answer verified over the raw
+    // `*_response` text (a non-2xx status is an Unknown without reading it).
+    gateway::HttpCall<AlipayReply> call(CallSpec spec) const;
 
     void billAttempt(const std::shared_ptr<Download>& download);
-
-    gateway::Unknown unreachable() const;
 
     AlipayClientSettings m_settings;
     AlipayRequestBuilder m_builder;
     AlipayResponseReader m_reader;
     AlipayNotificationVerifier m_notifications;
-    QNetworkAccessManager* m_network;
-    gateway::CircuitBreaker* m_breaker;
-    QRandomGenerator m_random;
-    QSet<QNetworkReply*> m_inFlight;
+    gateway::HttpCallRunner* m_calls;
 };
 
 } // namespace qpos::alipay

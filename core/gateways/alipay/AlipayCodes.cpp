@@ -1,5 +1,7 @@
 #include "gateways/alipay/AlipayCodes.h"
 
+#include "gateways/CodeTextTable.h"
+
 #include <QCoreApplication>
 
 #include <array>
@@ -8,10 +10,7 @@ namespace qpos::alipay {
 
 namespace {
 
-struct CodeText {
-    const char16_t* subCode;
-    const char* text;
-};
+using gateway::CodeText;
 
 // Refusals a cashier meets, in plain words that say what to do. Translated at run time.
 constexpr std::array kRefusalTexts{
@@ -183,15 +182,6 @@ constexpr std::array kCodeTexts{
                                "must check the app's permissions with Alipay.")},
 };
 
-template <std::size_t N>
-const char* lookUp(const std::array<CodeText, N>& table, const QString& key) {
-    for (const CodeText& entry : table) {
-        if (key == QStringView(entry.subCode))
-            return entry.text;
-    }
-    return nullptr;
-}
-
 bool isSystemError(const QString& subCode) {
     // ACQ.SYSTEM_ERROR and its relatives, and isp.* (Alipay's own service errors) leave the
     // outcome open; isp.bill_not_exist is a plain answer ("no bill yet").
@@ -203,9 +193,9 @@ bool isSystemError(const QString& subCode) {
 } // namespace
 
 QString alipayCashierMessage(const QString& code, const QString& subCode, const QString& subMsg) {
-    if (const char* text = lookUp(kRefusalTexts, subCode))
+    if (const char* text = gateway::lookUpCodeText(kRefusalTexts, subCode))
         return QCoreApplication::translate("qpos::alipay::AlipayCodes", text);
-    if (const char* text = lookUp(kCodeTexts, code))
+    if (const char* text = gateway::lookUpCodeText(kCodeTexts, code))
         return QCoreApplication::translate("qpos::alipay::AlipayCodes", text);
     const QString detail = subMsg.isEmpty() ? subCode : subMsg;
     return QCoreApplication::translate("qpos::alipay::AlipayCodes",

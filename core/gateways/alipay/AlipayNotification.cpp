@@ -1,5 +1,6 @@
 #include "gateways/alipay/AlipayNotification.h"
 
+#include "gateways/alipay/AlipayAnswers.h"
 #include "gateways/alipay/AlipaySignature.h"
 #include "gateways/alipay/AlipayTime.h"
 
@@ -16,18 +17,6 @@ namespace {
 
 Error refuse(const char* code, const QString& message) {
     return Error{QString::fromLatin1(code), message};
-}
-
-std::optional<TradeState> stateOf(const QString& status) {
-    if (status == u"WAIT_BUYER_PAY")
-        return TradeState::WaitingForBuyer;
-    if (status == u"TRADE_SUCCESS")
-        return TradeState::Paid;
-    if (status == u"TRADE_CLOSED")
-        return TradeState::Closed;
-    if (status == u"TRADE_FINISHED")
-        return TradeState::Finished;
-    return std::nullopt;
 }
 
 } // namespace
@@ -95,7 +84,7 @@ AlipayNotificationVerifier::verify(QByteArrayView formBody,
     n.outTradeNo = params.value(QStringLiteral("out_trade_no"));
     n.providerTradeNo = params.value(QStringLiteral("trade_no"));
     n.providerState = params.value(QStringLiteral("trade_status"));
-    const std::optional<TradeState> state = stateOf(n.providerState);
+    const std::optional<TradeState> state = answers::tradeStateOf(n.providerState);
     if (!state)
         return refuse(notification_errc::unknownTradeStatus,
                       QCoreApplication::translate("qpos::alipay::AlipayNotification",

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "gateways/ChinaTime.h"
+
 #include <QDate>
 #include <QDateTime>
 #include <QString>
@@ -13,14 +15,13 @@ namespace qpos::alipay {
 // Alipay writes every time as "yyyy-MM-dd HH:mm:ss" in China time (UTC+8, no daylight
 // saving) whatever the machine's time zone; the till stores UTC milliseconds.
 
-inline constexpr int kChinaUtcOffsetS = 8 * 3600;
+using gateway::kChinaUtcOffsetS;
 
 // The request `timestamp` for a UTC instant: "2026-11-22 10:20:30".
 QString chinaTimestamp(const QDateTime& instant);
 
-// Parses "yyyy-MM-dd HH:mm:ss" (China time) strictly into UTC milliseconds: exactly that
-// shape, a real calendar date and time; anything else is empty.
-std::optional<qint64> parseChinaTime(QStringView text);
+// Parses "yyyy-MM-dd HH:mm:ss" (China time) into UTC milliseconds; shared with WeChat's bill.
+using gateway::parseChinaTime;
 
 // "yyyy-MM-dd" (day) or "yyyy-MM" (month) as bill_date expects.
 QString chinaBillDate(QDate date, bool month);

@@ -1,5 +1,6 @@
 #include "gateways/wechat/WechatAnswers.h"
 
+#include "gateways/AnswerFieldReader.h"
 #include "gateways/wechat/WechatTime.h"
 
 #include <QCoreApplication>
@@ -13,25 +14,31 @@ using namespace qpos::gateway;
 
 namespace {
 
-// Collects the first problem met while reading a signed answer.
-class FieldReader {
+Error malformedAnswer(const QString& detail) {
+    return Error{QStringLiteral("wechat.malformed_answer"),
+                 QCoreApplication::translate("qpos::wechat",
+                                             "WeChat Pay's signed answer could not be "
+                                             "understood (%1). Nothing was assumed; the till "
+                                             "will ask WeChat Pay again.")
+                     .arg(detail)};
+}
+
+Error answerMismatch(QStringView key, const QString& got, const QString& expected) {
+    return Error{QStringLiteral("wechat.answer_mismatch"),
+                 QCoreApplication::translate("qpos::wechat",
+                                             "WeChat Pay's answer is about %1 %2, not %3; it was "
+                                             "not used. The till will ask WeChat Pay again.")
+                     .arg(key.toString(), got, expected)};
+}
+
+constexpr AnswerReaderRules kAnswerRules{&malformedAnswer, &answerMismatch, &parseRfc3339};
+
+// The shared reader plus WeChat's amounts: integer fen inside an object (amount:{total, ...}).
+class FieldReader : public AnswerFieldReader {
 public:
     explicit FieldReader(const QJsonObject& fields)
-        : m_fields(fields) {}
+        : AnswerFieldReader(fields, kAnswerRules) {}
 
-    const QJsonObject& fields() const { return m_fields; }
-    bool has(QStringView key) const { return !text(key).isEmpty(); }
-    QString text(QStringView key) const { return m_fields.value(key).toString(); }
-    QJsonObject object(QStringView key) const { return m_fields.value(key).toObject(); }
-
-    QString required(QStringView key) {
-        const QString value = text(key);
-        if (value.isEmpty())
-            fail(QStringLiteral("%1 is missing").arg(key));
-        return value;
-    }
-
-    // An integer amount in fen inside `object` (WeChat's amount:{total, refund, ...}).
     std::optional<money::Fen> amount(const QJsonObject& object, QStringView key, bool required,
                                      money::Sign sign) {
         const QJsonValue value = object.value(key);
@@ -49,56 +56,6 @@ public:
         }
         return money::Fen(number);
     }
-
-    std::optional<qint64> optionalTime(QStringView key) {
-        const QString value = text(key);
-        if (value.isEmpty())
-            return std::nullopt;
-        std::optional<qint64> ms = parseRfc3339(value);
-        if (!ms)
-            fail(QStringLiteral("%1 is not a time: %2").arg(key, value));
-        return ms;
-    }
-
-    // An answer for another order (or refund) must never be applied to this one.
-    void expect(QStringView key, const QString& expected) {
-        const QString got = text(key);
-        if (!expected.isEmpty() && !got.isEmpty() && got != expected && !m_mismatch) {
-            m_mismatch =
-                Error{QStringLiteral("wechat.answer_mismatch"),
-                      QCoreApplication::translate(
-                          "qpos::wechat", "WeChat Pay's answer is about %1 %2, not %3; it was "
-                                          "not used. The till will ask WeChat Pay again.")
-                          .arg(key.toString(), got, expected)};
-        }
-    }
-
-    void fail(const QString& detail) {
-        if (!m_problem)
-            m_problem = detail;
-    }
-
-    // The Unknown to return when anything was wrong, else empty.
-    template <typename T>
-    std::optional<GatewayResult<T>> problem() const {
-        if (m_mismatch)
-            return GatewayResult<T>::unknown(*m_mismatch, m_fields);
-        if (!m_problem)
-            return std::nullopt;
-        return GatewayResult<T>::unknown(
-            Error{QStringLiteral("wechat.malformed_answer"),
-                  QCoreApplication::translate("qpos::wechat",
-                                              "WeChat Pay's signed answer could not be "
-                                              "understood (%1). Nothing was assumed; the till "
-                                              "will ask WeChat Pay again.")
-                      .arg(*m_problem)},
-            m_fields);
-    }
-
-private:
-    const QJsonObject& m_fields;
-    std::optional<QString> m_problem;
-    std::optional<Error> m_mismatch;
 };
 
 bool isNotExist(const WechatReply& reply) {
@@ -315,13 +272,7 @@ GatewayResult<RefundResult> refund(const WechatReply& reply, const RefundRequest
                                                 "refunded.")},
             reply.fields);
     return GatewayResult<RefundResult>::unknown(
-        Error{QStringLiteral("wechat.malformed_answer"),
-              QCoreApplication::translate("qpos::wechat",
-                                          "WeChat Pay's signed answer could not be understood "
-                                          "(%1). Nothing was assumed; the till will ask WeChat "
-                                          "Pay again.")
-                  .arg(QStringLiteral("unknown refund status %1").arg(status))},
-        reply.fields);
+        malformedAnswer(QStringLiteral("unknown refund status %1").arg(status)), reply.fields);
 }
 
 GatewayResult<RefundQueryResult> refundQuery(const WechatReply& reply, const RefundQuery& query) {

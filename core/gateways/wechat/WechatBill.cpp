@@ -1,13 +1,10 @@
 #include "gateways/wechat/WechatBill.h"
 
+#include "gateways/BillRowReader.h"
 #include "gateways/CsvReader.h"
 
 #include <QCoreApplication>
-#include <QDate>
-#include <QDateTime>
 #include <QStringDecoder>
-#include <QTime>
-#include <QTimeZone>
 
 #include <zlib.h>
 
@@ -107,90 +104,24 @@ const std::array<SummaryTotal, 6>& summaryTotals() {
     return totals;
 }
 
-// "yyyy-MM-dd HH:mm:ss" in China time (UTC+8, no daylight saving), strictly.
-std::optional<qint64> parseChinaTime(QStringView text) {
-    if (text.size() != 19 || text[4] != u'-' || text[7] != u'-' || text[10] != u' ' ||
-        text[13] != u':' || text[16] != u':')
-        return std::nullopt;
-    for (qsizetype i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
-        if (text[i] < u'0' || text[i] > u'9')
-            return std::nullopt;
-    }
-    const QDate date = QDate::fromString(text.left(10).toString(), QStringLiteral("yyyy-MM-dd"));
-    const QTime time = QTime::fromString(text.mid(11).toString(), QStringLiteral("HH:mm:ss"));
-    if (!date.isValid() || !time.isValid())
-        return std::nullopt;
-    return QDateTime(date, time, Qt::UTC).toMSecsSinceEpoch() - qint64(8) * 3600 * 1000;
+QString emptyValue(int line, const QString& column) {
+    return QCoreApplication::translate("qpos::wechat", "line %1: %2 is empty")
+        .arg(line)
+        .arg(column);
 }
 
-// Signed yuan ("-0.01") in fen, or the reason it is not one.
-Result<money::Fen> signedYuan(QString value, const QString& column) {
-    const bool negative = value.startsWith(u'-');
-    if (negative)
-        value.remove(0, 1);
-    Result<money::Fen> fen = money::parseYuan(value, money::Sign::NonNegative, column);
-    if (!fen)
-        return fen.error();
-    return negative ? -*fen : *fen;
+QString badValue(int line, const QString& reason) {
+    return QCoreApplication::translate("qpos::wechat", "line %1: %2").arg(line).arg(reason);
 }
 
-// One row's values by column name; remembers the first problem.
-class RowReader {
-public:
-    RowReader(const QStringList& columns, const CsvRecord& row)
-        : m_columns(columns)
-        , m_row(row) {}
+QString badTime(int line, const QString& column, const QString& value) {
+    return QCoreApplication::translate("qpos::wechat", "line %1: %2 \"%3\" is not a time "
+                                                       "(yyyy-MM-dd HH:mm:ss)")
+        .arg(line)
+        .arg(column, value);
+}
 
-    QString text(const QString& column) const {
-        const qsizetype i = m_columns.indexOf(column);
-        return i < 0 ? QString() : valueOf(m_row.fields[i]);
-    }
-
-    money::Fen amount(const QString& column, bool required) {
-        const QString value = text(column);
-        if (value.isEmpty()) {
-            if (required)
-                fail(QCoreApplication::translate("qpos::wechat", "line %1: %2 is empty")
-                         .arg(m_row.lineNumber)
-                         .arg(column));
-            return 0;
-        }
-        Result<money::Fen> fen = signedYuan(value, column);
-        if (!fen) {
-            fail(QCoreApplication::translate("qpos::wechat", "line %1: %2")
-                     .arg(m_row.lineNumber)
-                     .arg(fen.error().message));
-            return 0;
-        }
-        return *fen;
-    }
-
-    std::optional<qint64> time(const QString& column) {
-        const QString value = text(column);
-        const std::optional<qint64> ms = parseChinaTime(value);
-        if (!ms)
-            fail(QCoreApplication::translate("qpos::wechat", "line %1: %2 \"%3\" is not a time "
-                                                             "(yyyy-MM-dd HH:mm:ss)")
-                     .arg(m_row.lineNumber)
-                     .arg(column, value));
-        return ms;
-    }
-
-    void fail(const QString& detail) {
-        if (!m_problem)
-            m_problem = detail;
-    }
-    std::optional<Error> problem() const {
-        if (!m_problem)
-            return std::nullopt;
-        return billError(bill_errc::malformed, *m_problem);
-    }
-
-private:
-    const QStringList& m_columns;
-    const CsvRecord& m_row;
-    std::optional<QString> m_problem;
-};
+constexpr gateway::BillRowWording kRowWording{&emptyValue, &badValue, &badTime};
 
 Error columnCountError(const CsvRecord& row, qsizetype expected) {
     return billError(
@@ -333,14 +264,14 @@ Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
             break;
         if (row.fields.size() != bill.columnNames.size())
             return columnCountError(row, bill.columnNames.size());
-        RowReader r(bill.columnNames, row);
+        gateway::BillRowReader r(bill.columnNames, row, &valueOf, kRowWording);
         BillRecord rec;
         rec.lineNumber = row.lineNumber;
         rec.kindText = r.text(kState);
         rec.kind = rec.kindText == u"SUCCESS"  ? BillLineKind::Payment
                    : rec.kindText == u"REFUND" ? BillLineKind::Refund
                                                : BillLineKind::Other;
-        rec.finishedAtMs = r.time(kTime);
+        rec.finishedAtMs = r.time(kTime, true);
         rec.terminalId = r.text(kDevice);
         rec.providerTradeNo = r.text(kTransactionId);
         rec.outTradeNo = r.text(kOutTradeNo);
@@ -363,8 +294,8 @@ Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
                        .arg(row.lineNumber));
         for (const SummaryTotal& total : summaryTotals())
             columnSums[total.detailColumn] += r.amount(total.detailColumn, false);
-        if (std::optional<Error> bad = r.problem())
-            return *bad;
+        if (const std::optional<QString>& bad = r.problem())
+            return billError(bill_errc::malformed, *bad);
         for (qsizetype i = 0; i < bill.columnNames.size(); ++i)
             rec.columns.insert(bill.columnNames[i], valueOf(row.fields[i]));
         bill.records << rec;
@@ -427,7 +358,7 @@ Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
                                  .arg(summary.lineNumber)
                                  .arg(total.summaryColumn));
         const QString printed = summary.columns.value(total.summaryColumn);
-        Result<money::Fen> fen = signedYuan(printed, total.summaryColumn);
+        Result<money::Fen> fen = gateway::parseBillYuan(printed, total.summaryColumn);
         if (!fen)
             return billError(bill_errc::malformed,
                              QCoreApplication::translate("qpos::wechat", "line %1: %2")

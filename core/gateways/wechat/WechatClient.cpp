@@ -15,10 +15,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QMetaObject>
-#include <QNetworkAccessManager>
 #include <QNetworkReply>
-#include <QTimer>
+#include <QPointer>
 
 #include <algorithm>
 #include <utility>
@@ -26,15 +24,9 @@
 namespace qpos::wechat {
 
 using namespace qpos::gateway;
-using std::chrono::milliseconds;
 
 namespace {
 
-constexpr char kTimedOut[] = "qpos_timed_out";
-constexpr char kTooLarge[] = "qpos_too_large";
-// A retry with less time than this left before the deadline is not worth starting.
-constexpr qint64 kShortestAttemptMs = 50;
-constexpr qsizetype kLoggedBodyChars = 4000;
 constexpr qsizetype kNonceLength = 32;
 // WeChat's limits: description 127 bytes, refund reason 80 characters.
 constexpr qsizetype kMaxDescriptionBytes = 127;
@@ -49,10 +41,6 @@ const QString kCancel = QStringLiteral("cancel");
 const QString kRefund = QStringLiteral("refund");
 const QString kRefundQuery = QStringLiteral("refund query");
 const QString kBill = QStringLiteral("trade bill");
-
-QString clipped(const QString& text) {
-    return text.size() <= kLoggedBodyChars ? text : text.left(kLoggedBodyChars) + u'…';
-}
 
 QByteArray compact(const QJsonObject& object) {
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
@@ -110,22 +98,24 @@ QJsonObject amountObject(money::Fen total) {
                        {QStringLiteral("currency"), QStringLiteral("CNY")}};
 }
 
+// WeChat Pay's words for what the shared runner finds, in this client's translation context.
+HttpProvider wechatProvider(const WechatClientSettings& settings) {
+    HttpCallTexts texts{
+        WechatClient::tr("WeChat Pay is not reachable; payments will be checked again when "
+                         "it is back (next try in about %1 s)."),
+        WechatClient::tr("WeChat Pay did not answer in time."),
+        WechatClient::tr("WeChat Pay's answer was too large and was not read."),
+        WechatClient::tr("The secure connection to WeChat Pay failed (%1). Check the till's clock "
+                         "and network."),
+        WechatClient::tr("The connection to WeChat Pay failed (%1)."),
+        WechatClient::tr("WeChat Pay's server answered HTTP %1."),
+        WechatClient::tr("The outcome is not known yet; the till will ask WeChat Pay again.")};
+    return HttpProvider{QStringLiteral("WeChat Pay"), &lcWechat,      std::move(texts),
+                        settings.requestTimeout,      settings.retry, settings.breaker,
+                        settings.maxAnswerBytes};
+}
+
 } // namespace
-
-struct WechatClient::Call {
-    CallSpec spec;
-    ReplyHandler handler;
-    int attempt = 0;
-    QElapsedTimer clock;
-};
-
-struct WechatClient::Download {
-    BillRequest request;
-    QPointer<QObject> context;
-    Completion<ProviderBill> done;
-    int attempt = 0;
-    QElapsedTimer clock;
-};
 
 struct WechatClient::Cancel {
     TradeRef trade;
@@ -147,24 +137,13 @@ WechatClient::WechatClient(WechatClientSettings settings, QObject* parent)
     , m_notifications(
           m_settings.mchId, m_settings.appId, m_settings.apiV3Key, m_settings.platformKeys,
           [this] { return nowMs(); }, m_settings.maxClockSkew)
-    , m_network(new QNetworkAccessManager(this))
-    , m_breaker(
-          new CircuitBreaker(QStringLiteral("WeChat Pay"), &lcWechat, m_settings.breaker, this))
-    , m_random(QRandomGenerator::global()->generate()) {
-    // A payment API never redirects; following one could send a signed request elsewhere.
-    m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    connect(m_breaker, &CircuitBreaker::stateChanged, this, &WechatClient::circuitStateChanged);
+    , m_calls(new HttpCallRunner(wechatProvider(m_settings), this)) {
+    connect(&m_calls->breaker(), &CircuitBreaker::stateChanged, this,
+            &WechatClient::circuitStateChanged);
 }
 
-WechatClient::~WechatClient() {
-    // Abort what is still in flight without calling anyone back: this object is going away.
-    const QSet<QNetworkReply*> replies = std::exchange(m_inFlight, {});
-    for (QNetworkReply* reply : replies) {
-        disconnect(reply, nullptr, this, nullptr);
-        reply->abort();
-        delete reply;
-    }
-}
+// The runner, a child, aborts what is still in flight without calling anyone back.
+WechatClient::~WechatClient() = default;
 
 void WechatClient::setClock(std::function<qint64()> nowMs) {
     m_clock = std::move(nowMs);
@@ -176,40 +155,46 @@ qint64 WechatClient::nowMs() const {
 
 // ---- the requests
 
-WechatClient::CallSpec WechatClient::querySpec(const TradeRef& trade) const {
+WechatClient::CallSpec WechatClient::CallSpec::get(QString name, QByteArray pathQuery,
+                                                   bool retryTransient) {
     CallSpec spec;
-    spec.name = kQuery;
+    spec.name = std::move(name);
     spec.method = "GET";
-    spec.pathQuery = trade.outTradeNo.isEmpty()
-                         ? "/v3/pay/transactions/id/" + pathPart(trade.providerTradeNo)
-                         : "/v3/pay/transactions/out-trade-no/" + pathPart(trade.outTradeNo);
-    spec.pathQuery += "?mchid=" + pathPart(m_settings.mchId);
-    spec.retryTransient = true;
+    spec.pathQuery = std::move(pathQuery);
+    spec.retryTransient = retryTransient;
     return spec;
+}
+
+WechatClient::CallSpec WechatClient::CallSpec::post(QString name, QByteArray pathQuery,
+                                                    const QJsonObject& body, bool retryTransient) {
+    CallSpec spec = get(std::move(name), std::move(pathQuery), retryTransient);
+    spec.method = "POST";
+    spec.body = compact(body);
+    spec.loggedBody = spec.body;
+    return spec;
+}
+
+WechatClient::CallSpec WechatClient::querySpec(const TradeRef& trade) const {
+    QByteArray pathQuery = trade.outTradeNo.isEmpty()
+                               ? "/v3/pay/transactions/id/" + pathPart(trade.providerTradeNo)
+                               : "/v3/pay/transactions/out-trade-no/" + pathPart(trade.outTradeNo);
+    pathQuery += "?mchid=" + pathPart(m_settings.mchId);
+    return CallSpec::get(kQuery, pathQuery, true);
 }
 
 WechatClient::CallSpec WechatClient::closeSpec(const TradeRef& trade) const {
-    CallSpec spec;
-    spec.name = kClose;
-    spec.method = "POST";
-    spec.pathQuery = "/v3/pay/transactions/out-trade-no/" + pathPart(trade.outTradeNo) + "/close";
-    spec.body = compact(QJsonObject{{QStringLiteral("mchid"), m_settings.mchId}});
-    spec.loggedBody = spec.body;
-    spec.retryTransient = true;
-    return spec;
+    return CallSpec::post(
+        kClose, "/v3/pay/transactions/out-trade-no/" + pathPart(trade.outTradeNo) + "/close",
+        QJsonObject{{QStringLiteral("mchid"), m_settings.mchId}}, true);
 }
 
 WechatClient::CallSpec WechatClient::reverseSpec(const TradeRef& trade) const {
-    CallSpec spec;
-    spec.name = kReverse;
-    spec.method = "POST";
-    spec.pathQuery = "/v3/pay/transactions/out-trade-no/" + pathPart(trade.outTradeNo) + "/reverse";
-    spec.body = compact(QJsonObject{{QStringLiteral("appid"), m_settings.appId},
-                                    {QStringLiteral("mchid"), m_settings.mchId}});
-    spec.loggedBody = spec.body;
     // A reverse is idempotent: a second one of a reversed trade changes nothing.
-    spec.retryTransient = true;
-    return spec;
+    return CallSpec::post(
+        kReverse, "/v3/pay/transactions/out-trade-no/" + pathPart(trade.outTradeNo) + "/reverse",
+        QJsonObject{{QStringLiteral("appid"), m_settings.appId},
+                    {QStringLiteral("mchid"), m_settings.mchId}},
+        true);
 }
 
 WechatClient::CallSpec WechatClient::refundSpec(const RefundRequest& request) const {
@@ -229,14 +214,7 @@ WechatClient::CallSpec WechatClient::refundSpec(const RefundRequest& request) co
                 QJsonObject{{QStringLiteral("refund"), double(request.amountFen)},
                             {QStringLiteral("total"), double(request.tradeTotalFen)},
                             {QStringLiteral("currency"), QStringLiteral("CNY")}});
-    CallSpec spec;
-    spec.name = kRefund;
-    spec.method = "POST";
-    spec.pathQuery = "/v3/refund/domestic/refunds";
-    spec.body = compact(body);
-    spec.loggedBody = spec.body;
-    spec.retryTransient = true;
-    return spec;
+    return CallSpec::post(kRefund, "/v3/refund/domestic/refunds", body, true);
 }
 
 // ---- the public calls
@@ -278,17 +256,12 @@ void WechatClient::createQrOrder(const QrOrderRequest& request, QObject* context
                          QJsonObject{{QStringLiteral("id"), request.storeId}});
         body.insert(QStringLiteral("scene_info"), scene);
     }
-    CallSpec spec;
-    spec.name = kNative;
-    spec.method = "POST";
-    spec.pathQuery = "/v3/pay/transactions/native";
-    spec.body = compact(body);
-    spec.loggedBody = spec.body;
-    spec.retryTransient = false; // a lost answer is Unknown: the engine queries
-    runTyped<QrOrder>(std::move(spec), context, std::move(done),
-                      [outTradeNo = request.outTradeNo](const WechatReply& reply) {
-                          return answers::nativeOrder(reply, outTradeNo);
-                      });
+    // Sent once: a lost answer is Unknown, which the engine resolves by querying.
+    m_calls->runTyped<QrOrder>(
+        call(CallSpec::post(kNative, "/v3/pay/transactions/native", body, false)), context,
+        std::move(done), [outTradeNo = request.outTradeNo](const WechatReply& reply) {
+            return answers::nativeOrder(reply, outTradeNo);
+        });
 }
 
 void WechatClient::payByCode(const PayByCodeRequest& request, QObject* context,
@@ -322,17 +295,13 @@ void WechatClient::payByCode(const PayByCodeRequest& request, QObject* context,
                   QJsonObject{{QStringLiteral("auth_code"), Redactor::mask()}});
     body.insert(QStringLiteral("payer"),
                 QJsonObject{{QStringLiteral("auth_code"), request.authCode}});
-    CallSpec spec;
-    spec.name = kCodePay;
-    spec.method = "POST";
-    spec.pathQuery = "/v3/pay/transactions/codepay";
-    spec.body = compact(body);
+    // Sent once: it may charge the buyer, so a lost answer is Unknown.
+    CallSpec spec = CallSpec::post(kCodePay, "/v3/pay/transactions/codepay", body, false);
     spec.loggedBody = compact(logged);
-    spec.retryTransient = false; // may charge the buyer: a lost answer is Unknown
-    runTyped<TradeSnapshot>(std::move(spec), context, std::move(done),
-                            [outTradeNo = request.outTradeNo](const WechatReply& reply) {
-                                return answers::codePay(reply, outTradeNo);
-                            });
+    m_calls->runTyped<TradeSnapshot>(call(std::move(spec)), context, std::move(done),
+                                     [outTradeNo = request.outTradeNo](const WechatReply& reply) {
+                                         return answers::codePay(reply, outTradeNo);
+                                     });
 }
 
 void WechatClient::queryTrade(const TradeRef& trade, QObject* context,
@@ -342,8 +311,8 @@ void WechatClient::queryTrade(const TradeRef& trade, QObject* context,
                      GatewayResult<TradeSnapshot>::refused(notSent(tr("the order has no number"))));
         return;
     }
-    runTyped<TradeSnapshot>(
-        querySpec(trade), context, std::move(done),
+    m_calls->runTyped<TradeSnapshot>(
+        call(querySpec(trade)), context, std::move(done),
         [trade](const WechatReply& reply) { return answers::transaction(reply, trade); });
 }
 
@@ -354,8 +323,8 @@ void WechatClient::closeTrade(const TradeRef& trade, QObject* context,
                      GatewayResult<CloseResult>::refused(notSent(*problem)));
         return;
     }
-    runTyped<CloseResult>(
-        closeSpec(trade), context, std::move(done),
+    m_calls->runTyped<CloseResult>(
+        call(closeSpec(trade)), context, std::move(done),
         [trade](const WechatReply& reply) { return answers::close(reply, trade); });
 }
 
@@ -380,8 +349,8 @@ void WechatClient::refund(const RefundRequest& request, QObject* context,
                                                          QStringLiteral("wechat.missing_total"))));
         return;
     }
-    runTyped<RefundResult>(
-        refundSpec(request), context, std::move(done),
+    m_calls->runTyped<RefundResult>(
+        call(refundSpec(request)), context, std::move(done),
         [request](const WechatReply& reply) { return answers::refund(reply, request); });
 }
 
@@ -393,13 +362,10 @@ void WechatClient::queryRefund(const RefundQuery& query, QObject* context,
                          notSent(tr("the refund has no request number"))));
         return;
     }
-    CallSpec spec;
-    spec.name = kRefundQuery;
-    spec.method = "GET";
-    spec.pathQuery = "/v3/refund/domestic/refunds/" + pathPart(query.outRequestNo);
-    spec.retryTransient = true;
-    runTyped<RefundQueryResult>(
-        std::move(spec), context, std::move(done),
+    m_calls->runTyped<RefundQueryResult>(
+        call(CallSpec::get(kRefundQuery,
+                           "/v3/refund/domestic/refunds/" + pathPart(query.outRequestNo), true)),
+        context, std::move(done),
         [query](const WechatReply& reply) { return answers::refundQuery(reply, query); });
 }
 
@@ -420,12 +386,7 @@ void WechatClient::downloadBill(const BillRequest& request, QObject* context,
                    "day instead.")}));
         return;
     }
-    auto download = std::make_shared<Download>();
-    download->request = request;
-    download->context = context ? context : this;
-    download->done = std::move(done);
-    download->clock.start();
-    billAttempt(download);
+    billAttempt(std::make_shared<Download>(request, context ? context : this, std::move(done)));
 }
 
 Result<PaymentNotification>
@@ -462,7 +423,8 @@ void WechatClient::cancelTrade(const TradeRef& trade, QObject* context,
 void WechatClient::finishCancel(const std::shared_ptr<Cancel>& cancel,
                                 GatewayResult<CancelResult> result) {
     if (cancel->context)
-        deliver<CancelResult>(cancel->context.data(), cancel->done, std::move(result), kCancel);
+        m_calls->deliver<CancelResult>(cancel->context.data(), cancel->done, std::move(result),
+                                       kCancel);
 }
 
 void WechatClient::cancelStep(const std::shared_ptr<Cancel>& cancel) {
@@ -556,62 +518,35 @@ void WechatClient::cancelStep(const std::shared_ptr<Cancel>& cancel) {
     });
 }
 
-// ---- the call machinery
+// ---- WeChat's side of a call
 
-template <typename T, typename Parse>
-void WechatClient::runTyped(CallSpec spec, QObject* context, Completion<T> done, Parse parse) {
-    QPointer<QObject> target(context ? context : this);
-    const QString name = spec.name;
-    run(std::move(spec), [this, target, done = std::move(done), parse = std::move(parse),
-                          name](const WechatReply& reply) {
-        if (!target)
-            return; // the caller went away: nobody to tell
-        deliver<T>(target.data(), done, parse(reply), name);
-    });
+void WechatClient::run(CallSpec spec, std::function<void(const WechatReply&)> handler) {
+    m_calls->run<WechatReply>(call(std::move(spec)), std::move(handler));
 }
 
-template <typename T>
-void WechatClient::deliver(QObject* context, Completion<T> done, GatewayResult<T> result,
-                           const QString& name) {
-    switch (result.kind()) {
-    case OutcomeKind::Success:
-        qCDebug(lcWechat).noquote() << name << "succeeded";
-        break;
-    case OutcomeKind::InProgress:
-        qCInfo(lcWechat).noquote() << name << "is in progress at WeChat Pay";
-        break;
-    case OutcomeKind::Refused:
-        qCInfo(lcWechat).noquote()
-            << QStringLiteral("%1 refused: %2 %3 %4")
-                   .arg(name, result.refused().code, result.refused().subCode,
-                        result.refused().providerMessage);
-        break;
-    case OutcomeKind::Unknown:
-        qCWarning(lcWechat).noquote()
-            << QStringLiteral("%1 outcome unknown: %2 %3")
-                   .arg(name, result.unknown().reason.code,
-                        Redactor::redact(result.unknown().reason.message));
-        break;
-    }
-    deliverLater(context, std::move(done), std::move(result));
-}
-
-void WechatClient::run(CallSpec spec, ReplyHandler handler) {
-    auto call = std::make_shared<Call>();
-    call->spec = std::move(spec);
-    call->handler = std::move(handler);
-    if (call->spec.sharedClock.isValid())
-        call->clock = call->spec.sharedClock;
-    else
-        call->clock.start();
-    startAttempt(call);
-}
-
-Unknown WechatClient::unreachable() const {
-    return Unknown{Error{QString::fromLatin1(errc::unreachable),
-                         tr("WeChat Pay is not reachable; payments will be checked again when "
-                            "it is back (next try in about %1 s).")
-                             .arg((m_settings.breaker.coolDown.count() + 999) / 1000)}};
+HttpCall<WechatReply> WechatClient::call(CallSpec spec) const {
+    auto prepare = [this, spec]() -> Result<HttpRequest> {
+        const QUrl url = urlFor(spec.pathQuery);
+        if (!url.isValid())
+            return Error{QString::fromLatin1(errc::notSent),
+                         tr("the request address is not valid")};
+        Result<QNetworkRequest> request = signedRequest(url, spec.method, spec.body);
+        if (!request)
+            return request.error();
+        return HttpRequest{*request, spec.method, spec.body,
+                           QStringLiteral("%1 %2 %3")
+                               .arg(QString::fromLatin1(spec.method),
+                                    QString::fromUtf8(spec.pathQuery),
+                                    HttpCallRunner::forLog(spec.loggedBody))};
+    };
+    auto read = [this, name = spec.name](QNetworkReply* answer, int status) {
+        return readAnswer(name, answer, status);
+    };
+    auto answerCode = [](const WechatReply& reply) {
+        return reply.errorCode();
+    };
+    return HttpCall<WechatReply>{spec.name,          spec.retryTransient, spec.sharedClock,
+                                 std::move(prepare), std::move(read),     std::move(answerCode)};
 }
 
 QUrl WechatClient::urlFor(const QByteArray& pathQuery) const {
@@ -645,106 +580,6 @@ Result<QNetworkRequest> WechatClient::signedRequest(const QUrl& url, const QByte
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
     return request;
-}
-
-void WechatClient::startAttempt(const std::shared_ptr<Call>& call) {
-    ++call->attempt;
-    // Sign before asking the breaker, so a half-open probe slot is never taken by a request
-    // that then is not sent.
-    const QUrl url = urlFor(call->spec.pathQuery);
-    Result<QNetworkRequest> request =
-        url.isValid() ? signedRequest(url, call->spec.method, call->spec.body)
-                      : Result<QNetworkRequest>(Error{QString::fromLatin1(errc::notSent),
-                                                      tr("the request address is not valid")});
-    if (!request) {
-        call->handler(WechatReply::failed(
-            Error{QString::fromLatin1(errc::notSent), request.error().message}, false));
-        return;
-    }
-    if (!m_breaker->tryAcquire()) {
-        WechatReply reply;
-        reply.failure = unreachable();
-        call->handler(reply);
-        return;
-    }
-    qCDebug(lcWechat).noquote() << QStringLiteral("-> attempt %1: %2 %3 %4")
-                                       .arg(call->attempt)
-                                       .arg(QString::fromLatin1(call->spec.method),
-                                            QString::fromUtf8(call->spec.pathQuery),
-                                            clipped(Redactor::redact(
-                                                QString::fromUtf8(call->spec.loggedBody))));
-    const bool bounded = call->spec.retryTransient || call->spec.sharedClock.isValid();
-    QNetworkReply* reply = call->spec.method == "GET" ? m_network->get(*request)
-                                                      : m_network->post(*request, call->spec.body);
-    send(reply, m_settings.retry.attemptTimeout(m_settings.requestTimeout, call->clock, bounded),
-         m_settings.maxAnswerBytes,
-         [this, call](QNetworkReply* finished) { finishAttempt(call, finished); });
-}
-
-QNetworkReply* WechatClient::send(QNetworkReply* reply, milliseconds timeout, qint64 maxBytes,
-                                  std::function<void(QNetworkReply*)> onFinished) {
-    m_inFlight.insert(reply);
-    auto* timer = new QTimer(reply);
-    timer->setSingleShot(true);
-    connect(timer, &QTimer::timeout, this, [reply] {
-        reply->setProperty(kTimedOut, true);
-        reply->abort();
-    });
-    connect(reply, &QNetworkReply::downloadProgress, this,
-            [reply, maxBytes](qint64 received, qint64 total) {
-                if (received > maxBytes || total > maxBytes) {
-                    reply->setProperty(kTooLarge, true);
-                    reply->abort();
-                }
-            });
-    connect(reply, &QNetworkReply::finished, this,
-            [this, reply, timer, onFinished = std::move(onFinished)] {
-                timer->stop();
-                m_inFlight.remove(reply);
-                reply->deleteLater();
-                onFinished(reply);
-            });
-    timer->start(timeout);
-    return reply;
-}
-
-std::optional<WechatReply> WechatClient::transportFailure(QNetworkReply* reply,
-                                                          bool countOnBreaker) {
-    auto fail = [this, countOnBreaker](const char* code, const QString& message, bool transient,
-                                       bool isTransportFailure) {
-        if (countOnBreaker && isTransportFailure)
-            m_breaker->recordFailure();
-        else if (countOnBreaker)
-            m_breaker->recordSuccess();
-        return std::optional<WechatReply>(
-            WechatReply::failed(Error{QString::fromLatin1(code), message}, transient));
-    };
-    const QString later = tr("The outcome is not known yet; the till will ask WeChat Pay again.");
-
-    if (reply->property(kTimedOut).toBool())
-        return fail(errc::timeout, tr("WeChat Pay did not answer in time.") + u' ' + later, true,
-                    true);
-    if (reply->property(kTooLarge).toBool())
-        return fail(errc::answerTooLarge,
-                    tr("WeChat Pay's answer was too large and was not read.") + u' ' + later, false,
-                    false);
-    const QNetworkReply::NetworkError error = reply->error();
-    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-    if (error == QNetworkReply::SslHandshakeFailedError)
-        return fail(errc::tlsFailed,
-                    tr("The secure connection to WeChat Pay failed (%1). Check the till's clock "
-                       "and network.")
-                            .arg(reply->errorString()) +
-                        u' ' + later,
-                    false, true);
-    // Codes below ContentAccessDenied are network and proxy failures: no complete answer.
-    if ((error != QNetworkReply::NoError && error < QNetworkReply::ContentAccessDenied) ||
-        !status.isValid())
-        return fail(errc::connectionFailed,
-                    tr("The connection to WeChat Pay failed (%1).").arg(reply->errorString()) +
-                        u' ' + later,
-                    true, true);
-    return std::nullopt;
 }
 
 std::optional<Error> WechatClient::answerProblem(QNetworkReply* reply,
@@ -788,72 +623,29 @@ std::optional<Error> WechatClient::answerProblem(QNetworkReply* reply,
     return std::nullopt;
 }
 
-void WechatClient::finishAttempt(const std::shared_ptr<Call>& call, QNetworkReply* reply) {
-    WechatReply result;
-    if (std::optional<WechatReply> failure = transportFailure(reply, true)) {
-        result = std::move(*failure);
-    } else {
-        const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        const QByteArray body = reply->readAll();
-        qCDebug(lcWechat).noquote() << QStringLiteral("<- %1 HTTP %2: %3")
-                                           .arg(call->spec.name)
-                                           .arg(status)
-                                           .arg(clipped(Redactor::redact(QString::fromUtf8(body))));
-        if (status >= 500) {
-            // WeChat failed: nothing is known whatever the body says.
-            m_breaker->recordFailure();
-            result = WechatReply::failed(
-                Error{QString::fromLatin1(errc::httpStatus),
-                      tr("WeChat Pay's server answered HTTP %1.").arg(status) + u' ' +
-                          tr("The outcome is not known yet; the till will ask WeChat Pay "
-                             "again.")},
-                true);
-        } else {
-            m_breaker->recordSuccess(); // an answer arrived: the network works
-            if (std::optional<Error> problem = answerProblem(reply, body)) {
-                result = WechatReply::failed(*problem, false);
-            } else {
-                QJsonParseError parseError{};
-                const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-                if (!body.trimmed().isEmpty() && !document.isObject()) {
-                    result = WechatReply::failed(
-                        Error{QStringLiteral("wechat.malformed_answer"),
-                              tr("WeChat Pay's signed answer is not JSON. Nothing was assumed; "
-                                 "the till will ask WeChat Pay again.")},
-                        false);
-                } else {
-                    result = WechatReply::answer(status, document.object());
-                    if (!result.isSuccessStatus())
-                        result.transient =
-                            classifyWechatError(status, result.errorCode(),
-                                                result.fields.value(u"message").toString())
-                                .transient;
-                }
-            }
-        }
+WechatReply WechatClient::readAnswer(const QString& name, QNetworkReply* reply, int status) const {
+    const QByteArray body = reply->readAll();
+    m_calls->logAnswer(QStringLiteral("%1 HTTP %2").arg(name).arg(status), body);
+    if (status >= 500) {
+        // WeChat failed: nothing is known whatever the body says.
+        return WechatReply::failed(m_calls->statusFailure(status).reason, true);
     }
-    if (result.transient && call->spec.retryTransient) {
-        const QString why = result.failure ? result.failure->reason.code : result.errorCode();
-        if (scheduleRetry(call, why))
-            return;
-    }
-    call->handler(result);
-}
-
-bool WechatClient::scheduleRetry(const std::shared_ptr<Call>& call, const QString& why) {
-    if (call->attempt >= m_settings.retry.maxAttempts || m_breaker->state() == CircuitState::Open)
-        return false;
-    const milliseconds delay = m_settings.retry.backoffBefore(call->attempt + 1, m_random);
-    const qint64 left = m_settings.retry.deadline.count() - call->clock.elapsed();
-    if (delay.count() + kShortestAttemptMs > left)
-        return false;
-    qCInfo(lcWechat).noquote() << QStringLiteral("%1 attempt %2 failed (%3); retrying in %4 ms")
-                                      .arg(call->spec.name)
-                                      .arg(call->attempt)
-                                      .arg(why)
-                                      .arg(delay.count());
-    QTimer::singleShot(delay, this, [this, call] { startAttempt(call); });
-    return true;
+    if (std::optional<Error> problem = answerProblem(reply, body))
+        return WechatReply::failed(*problem, false);
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (!body.trimmed().isEmpty() && !document.isObject())
+        return WechatReply::failed(
+            Error{QStringLiteral("wechat.malformed_answer"),
+                  tr("WeChat Pay's signed answer is not JSON. Nothing was assumed; "
+                     "the till will ask WeChat Pay again.")},
+            false);
+    WechatReply result = WechatReply::answer(status, document.object());
+    if (!result.isSuccessStatus())
+        result.transient = classifyWechatError(status, result.errorCode(),
+                                               result.fields.value(u"message").toString())
+                               .transient;
+    return result;
 }
 
 // ---- the bill: the link, then the file, retried as a whole
@@ -861,25 +653,14 @@ bool WechatClient::scheduleRetry(const std::shared_ptr<Call>& call, const QStrin
 void WechatClient::billAttempt(const std::shared_ptr<Download>& download) {
     ++download->attempt;
     auto retryOrDeliver = [this, download](bool transient, GatewayResult<ProviderBill> result) {
-        if (transient && download->attempt < m_settings.retry.maxAttempts &&
-            m_breaker->state() != CircuitState::Open) {
-            const milliseconds delay =
-                m_settings.retry.backoffBefore(download->attempt + 1, m_random);
-            const qint64 left = m_settings.retry.deadline.count() - download->clock.elapsed();
-            if (delay.count() + kShortestAttemptMs <= left) {
-                QTimer::singleShot(delay, this, [this, download] { billAttempt(download); });
-                return;
-            }
-        }
-        if (download->context)
-            deliver<ProviderBill>(download->context.data(), download->done, std::move(result),
-                                  kBill);
+        m_calls->retryOrDeliver(download, transient, std::move(result), kBill,
+                                [this, download] { billAttempt(download); });
     };
-    CallSpec spec;
-    spec.name = kBill;
-    spec.method = "GET";
-    spec.pathQuery = "/v3/bill/tradebill?bill_date=" + billDate(download->request.date).toLatin1() +
-                     "&bill_type=ALL&tar_type=GZIP";
+    CallSpec spec = CallSpec::get(
+        kBill,
+        "/v3/bill/tradebill?bill_date=" + billDate(download->request.date).toLatin1() +
+            "&bill_type=ALL&tar_type=GZIP",
+        false);
     spec.sharedClock = download->clock;
     run(spec, [this, download, retryOrDeliver](const WechatReply& reply) {
         GatewayResult<answers::BillLink> link = answers::tradeBill(reply);
@@ -914,52 +695,51 @@ void WechatClient::billAttempt(const std::shared_ptr<Download>& download) {
             retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(request.error()));
             return;
         }
-        qCDebug(lcWechat).noquote() << "-> bill download" << address.host();
         const QByteArray expectedHash = link.value().hashHex;
-        send(m_network->get(*request),
-             m_settings.retry.attemptTimeout(m_settings.requestTimeout, download->clock, true),
-             m_settings.maxBillBytes,
-             [this, retryOrDeliver, expectedHash](QNetworkReply* fileReply) {
-                 if (std::optional<WechatReply> failure = transportFailure(fileReply, false)) {
-                     retryOrDeliver(failure->transient,
-                                    GatewayResult<ProviderBill>::unknown(*failure->failure));
-                     return;
-                 }
-                 const int status =
-                     fileReply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                 if (status < 200 || status >= 300) {
-                     retryOrDeliver(
-                         status >= 500 || status == 429,
-                         GatewayResult<ProviderBill>::unknown(Error{
-                             QString::fromLatin1(errc::httpStatus),
-                             tr("WeChat Pay's bill download answered HTTP %1.").arg(status)}));
-                     return;
-                 }
-                 // The file is not signed: its SHA1, given in the signed link answer, proves it.
-                 const QByteArray file = fileReply->readAll();
-                 if (QCryptographicHash::hash(file, QCryptographicHash::Sha1).toHex() !=
-                     expectedHash) {
-                     retryOrDeliver(true, GatewayResult<ProviderBill>::unknown(
-                                              Error{QStringLiteral("wechat.bill_hash_mismatch"),
-                                                    tr("The downloaded bill does not match the "
-                                                       "digest WeChat Pay gave; it was not "
-                                                       "used.")}));
-                     return;
-                 }
-                 Result<QByteArray> csv = gunzip(file, m_settings.maxBillBytes);
-                 if (!csv) {
-                     retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(csv.error()));
-                     return;
-                 }
-                 Result<ProviderBill> bill = parseWechatBill(*csv);
-                 if (!bill) {
-                     retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(bill.error()));
-                     return;
-                 }
-                 qCInfo(lcWechat).noquote()
-                     << QStringLiteral("trade bill: %1 lines").arg(bill->records.size());
-                 retryOrDeliver(false, GatewayResult<ProviderBill>::success(std::move(*bill)));
-             });
+        m_calls->fetch(
+            *request, QStringLiteral("bill download"), download->clock, m_settings.maxBillBytes,
+            [this, retryOrDeliver, expectedHash](std::optional<HttpFailure> failure,
+                                                 QNetworkReply* fileReply) {
+                if (failure) {
+                    retryOrDeliver(failure->transient,
+                                   GatewayResult<ProviderBill>::unknown(failure->reason));
+                    return;
+                }
+                const int status =
+                    fileReply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+                if (status < 200 || status >= 300) {
+                    retryOrDeliver(
+                        status >= 500 || status == 429,
+                        GatewayResult<ProviderBill>::unknown(
+                            Error{QString::fromLatin1(errc::httpStatus),
+                                  tr("WeChat Pay's bill download answered HTTP %1.").arg(status)}));
+                    return;
+                }
+                // The file is not signed: its SHA1, given in the signed link answer, proves it.
+                const QByteArray file = fileReply->readAll();
+                if (QCryptographicHash::hash(file, QCryptographicHash::Sha1).toHex() !=
+                    expectedHash) {
+                    retryOrDeliver(true, GatewayResult<ProviderBill>::unknown(
+                                             Error{QStringLiteral("wechat.bill_hash_mismatch"),
+                                                   tr("The downloaded bill does not match the "
+                                                      "digest WeChat Pay gave; it was not "
+                                                      "used.")}));
+                    return;
+                }
+                Result<QByteArray> csv = gunzip(file, m_settings.maxBillBytes);
+                if (!csv) {
+                    retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(csv.error()));
+                    return;
+                }
+                Result<ProviderBill> bill = parseWechatBill(*csv);
+                if (!bill) {
+                    retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(bill.error()));
+                    return;
+                }
+                qCInfo(lcWechat).noquote()
+                    << QStringLiteral("trade bill: %1 lines").arg(bill->records.size());
+                retryOrDeliver(false, GatewayResult<ProviderBill>::success(std::move(*bill)));
+            });
     });
 }
 

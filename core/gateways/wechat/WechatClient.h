@@ -2,6 +2,7 @@
 
 #include "common/Result.h"
 #include "gateways/CircuitBreaker.h"
+#include "gateways/HttpCallRunner.h"
 #include "gateways/PaymentGateway.h"
 #include "gateways/wechat/WechatClientSettings.h"
 #include "gateways/wechat/WechatNotification.h"
@@ -12,9 +13,6 @@
 #include <QElapsedTimer>
 #include <QNetworkRequest>
 #include <QObject>
-#include <QPointer>
-#include <QRandomGenerator>
-#include <QSet>
 #include <QString>
 #include <QUrl>
 
@@ -22,7 +20,7 @@
 #include <memory>
 #include <optional>
 
-class QNetworkAccessManager;
+class QJsonObject;
 class QNetworkReply;
 
 namespace qpos::wechat {
@@ -87,11 +85,11 @@ public:
                        const gateway::NotificationOrderLookup& lookup) const override;
     gateway::NotificationReply notificationReply(bool accepted) const override;
 
-    const gateway::CircuitBreaker& circuitBreaker() const override { return *m_breaker; }
+    const gateway::CircuitBreaker& circuitBreaker() const override { return m_calls->breaker(); }
     const WechatClientSettings& settings() const { return m_settings; }
 
     // Requests sent but not answered yet (for tests and the doctor command).
-    int requestsInFlight() const { return static_cast<int>(m_inFlight.size()); }
+    int requestsInFlight() const { return m_calls->inFlight(); }
 
     // The local UTC clock in milliseconds, for request timestamps, time_expire and the answer
     // and notification time window. Empty: the system clock. (Tests move it.)
@@ -112,19 +110,22 @@ private:
         bool retryTransient = false; // idempotent: repeat transient failures
         // When valid, the deadline runs from here (a bill's link query inside its retries).
         QElapsedTimer sharedClock;
+
+        static CallSpec get(QString name, QByteArray pathQuery, bool retryTransient);
+        // Logged as sent; a body with a secret sets loggedBody afterwards.
+        static CallSpec post(QString name, QByteArray pathQuery, const QJsonObject& body,
+                             bool retryTransient);
     };
-    struct Call;
-    struct Download;
     struct Cancel;
-    using ReplyHandler = std::function<void(const WechatReply&)>;
+    using Download = gateway::RetriedOperation<gateway::BillRequest, gateway::ProviderBill>;
 
     qint64 nowMs() const;
 
-    // Runs one API call (with retries when the spec allows) and hands the reply to `handler`.
-    void run(CallSpec spec, ReplyHandler handler);
-    void startAttempt(const std::shared_ptr<Call>& call);
-    void finishAttempt(const std::shared_ptr<Call>& call, QNetworkReply* reply);
-    bool scheduleRetry(const std::shared_ptr<Call>& call, const QString& why);
+    // WeChat's side of one call: the signed request, and every answer (2xx, 204, 4xx)
+    // verified before it is read.
+    gateway::HttpCall<WechatReply> call(CallSpec spec) const;
+    void run(CallSpec spec, std::function<void(const WechatReply&)> handler);
+    WechatReply readAnswer(const QString& name, QNetworkReply* reply, int status) const;
 
     // A signed request for `url` (whose path and query are signed as they are sent).
     Result<QNetworkRequest> signedRequest(const QUrl& url, const QByteArray& method,
@@ -132,18 +133,6 @@ private:
     QUrl urlFor(const QByteArray& pathQuery) const;
     // Checks an answer's Wechatpay-* headers; empty when they verify.
     std::optional<Error> answerProblem(QNetworkReply* reply, const QByteArray& body) const;
-
-    QNetworkReply* send(QNetworkReply* reply, std::chrono::milliseconds timeout, qint64 maxBytes,
-                        std::function<void(QNetworkReply*)> onFinished);
-    // The reply's failure when no HTTP answer arrived (timeout, size, connection, TLS).
-    // `countOnBreaker`: whether this exchange moves the breaker (the bill file does not).
-    std::optional<WechatReply> transportFailure(QNetworkReply* reply, bool countOnBreaker);
-
-    template <typename T, typename Parse>
-    void runTyped(CallSpec spec, QObject* context, gateway::Completion<T> done, Parse parse);
-    template <typename T>
-    void deliver(QObject* context, gateway::Completion<T> done, gateway::GatewayResult<T> result,
-                 const QString& name);
 
     CallSpec querySpec(const gateway::TradeRef& trade) const;
     CallSpec closeSpec(const gateway::TradeRef& trade) const;
@@ -155,15 +144,10 @@ private:
                       gateway::GatewayResult<gateway::CancelResult> result);
     void billAttempt(const std::shared_ptr<Download>& download);
 
-    gateway::Unknown unreachable() const;
-
     WechatClientSettings m_settings;
     std::function<qint64()> m_clock;
     WechatNotificationVerifier m_notifications;
-    QNetworkAccessManager* m_network;
-    gateway::CircuitBreaker* m_breaker;
-    QRandomGenerator m_random;
-    QSet<QNetworkReply*> m_inFlight;
+    gateway::HttpCallRunner* m_calls;
 };
 
 } // namespace qpos::wechat

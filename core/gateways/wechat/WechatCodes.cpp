@@ -1,5 +1,7 @@
 #include "gateways/wechat/WechatCodes.h"
 
+#include "gateways/CodeTextTable.h"
+
 #include <QCoreApplication>
 
 #include <array>
@@ -8,10 +10,7 @@ namespace qpos::wechat {
 
 namespace {
 
-struct CodeText {
-    const char16_t* code;
-    const char* text;
-};
+using gateway::CodeText;
 
 // Refusals in plain words that say what to do. Translated at run time.
 constexpr std::array kRefusalTexts{
@@ -109,14 +108,6 @@ constexpr std::array kRefusalTexts{
                                "later.")},
 };
 
-const char* lookUp(const QString& code) {
-    for (const CodeText& entry : kRefusalTexts) {
-        if (code == QStringView(entry.code))
-            return entry.text;
-    }
-    return nullptr;
-}
-
 bool isBusyCode(const QString& code) {
     return code == u"SYSTEM_ERROR" || code == u"SYSTEMERROR" || code == u"BANKERROR" ||
            code == u"BANK_ERROR" || code == u"FREQUENCY_LIMITED";
@@ -129,7 +120,7 @@ bool isNotExistCode(const QString& code) {
 }
 
 QString wechatCashierMessage(const QString& code, const QString& providerMessage) {
-    if (const char* text = lookUp(code))
+    if (const char* text = gateway::lookUpCodeText(kRefusalTexts, code))
         return QCoreApplication::translate("qpos::wechat", text);
     return QCoreApplication::translate("qpos::wechat", "WeChat Pay refused the request: %1 (%2).")
         .arg(providerMessage.isEmpty() ? code : providerMessage,
@@ -179,7 +170,7 @@ WechatErrorVerdict classifyWechatError(int httpStatus, const QString& code,
                                                    "The till is checking its state."),
                        false);
     }
-    if (httpStatus >= 400 && lookUp(code)) {
+    if (httpStatus >= 400 && gateway::lookUpCodeText(kRefusalTexts, code)) {
         v.verdict = WechatVerdict::Refused;
         v.refusal = gateway::Refused{code, QString(), message, wechatCashierMessage(code, message)};
         return v;

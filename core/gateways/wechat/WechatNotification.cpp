@@ -1,6 +1,7 @@
 #include "gateways/wechat/WechatNotification.h"
 
 #include "crypto/Aes256Gcm.h"
+#include "gateways/wechat/WechatAnswers.h"
 #include "gateways/wechat/WechatSignature.h"
 #include "gateways/wechat/WechatTime.h"
 
@@ -62,21 +63,6 @@ std::optional<qint64> parseUnixSeconds(QByteArrayView text) {
         value = value * 10 + (c - '0');
     }
     return value;
-}
-
-// A transaction's trade_state, read as a query answer reads it.
-std::optional<TradeState> tradeStateOf(const QString& state) {
-    if (state == u"SUCCESS")
-        return TradeState::Paid;
-    if (state == u"REFUND")
-        return TradeState::Refunded;
-    if (state == u"NOTPAY" || state == u"USERPAYING")
-        return TradeState::WaitingForBuyer;
-    if (state == u"CLOSED" || state == u"REVOKED")
-        return TradeState::Closed;
-    if (state == u"PAYERROR")
-        return TradeState::Failed;
-    return std::nullopt;
 }
 
 enum class Event { Transaction, Refund };
@@ -261,7 +247,7 @@ Result<Resource> readResource(const QJsonObject& object, const Envelope& envelop
         n.providerState = fields.text("trade_state", true);
         n.paidAtMs = fields.time("success_time", false);
         n.buyerPaidFen = amount.fen("payer_total", false, false);
-        const std::optional<TradeState> state = tradeStateOf(n.providerState);
+        const std::optional<TradeState> state = answers::tradeStateOf(n.providerState);
         if (!state && !n.providerState.isEmpty())
             fields.fail("trade_state", phrase(QT_TRANSLATE_NOOP("qpos::wechat", "unknown state")));
         n.state = state.value_or(TradeState::WaitingForBuyer);

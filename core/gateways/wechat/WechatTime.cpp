@@ -1,13 +1,13 @@
 #include "gateways/wechat/WechatTime.h"
 
+#include "gateways/ChinaTime.h"
+
 #include <QDateTime>
 #include <QTime>
 
 namespace qpos::wechat {
 
 namespace {
-
-constexpr int kChinaOffsetS = 8 * 3600;
 
 // The number written by `count` ASCII digits at `from`, or -1.
 int digits(QStringView text, qsizetype from, qsizetype count) {
@@ -79,7 +79,8 @@ std::optional<qint64> parseRfc3339(QStringView text) {
 
 QString chinaRfc3339(qint64 utcMs) {
     const qint64 seconds = utcMs >= 0 ? utcMs / 1000 : -((-utcMs + 999) / 1000);
-    const QDateTime china = QDateTime::fromSecsSinceEpoch(seconds + kChinaOffsetS, Qt::UTC);
+    const QDateTime china =
+        QDateTime::fromSecsSinceEpoch(seconds + gateway::kChinaUtcOffsetS, Qt::UTC);
     return china.toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss")) + QStringLiteral("+08:00");
 }
 

@@ -1,0 +1,33 @@
+#include "gateways/AnswerFieldReader.h"
+
+namespace qpos::gateway {
+
+QString AnswerFieldReader::required(QStringView key) {
+    const QString value = text(key);
+    if (value.isEmpty())
+        fail(QStringLiteral("%1 is missing").arg(key));
+    return value;
+}
+
+std::optional<qint64> AnswerFieldReader::optionalTime(QStringView key) {
+    const QString value = text(key);
+    if (value.isEmpty())
+        return std::nullopt;
+    std::optional<qint64> ms = m_rules.parseTime(value);
+    if (!ms)
+        fail(QStringLiteral("%1 is not a time: %2").arg(key, value));
+    return ms;
+}
+
+void AnswerFieldReader::expect(QStringView key, const QString& expected) {
+    const QString got = text(key);
+    if (!expected.isEmpty() && !got.isEmpty() && got != expected && !m_mismatch)
+        m_mismatch = m_rules.mismatch(key, got, expected);
+}
+
+void AnswerFieldReader::fail(const QString& detail) {
+    if (!m_problem)
+        m_problem = detail;
+}
+
+} // namespace qpos::gateway

@@ -1,0 +1,52 @@
+#include "gateways/BillRowReader.h"
+
+#include "gateways/ChinaTime.h"
+
+namespace qpos::gateway {
+
+Result<money::Fen> parseBillYuan(QString value, const QString& column) {
+    const bool negative = value.startsWith(u'-');
+    if (negative)
+        value.remove(0, 1);
+    Result<money::Fen> fen = money::parseYuan(value, money::Sign::NonNegative, column);
+    if (!fen)
+        return fen.error();
+    return negative ? -*fen : *fen;
+}
+
+QString BillRowReader::text(const QString& column) const {
+    const qsizetype i = m_columns.indexOf(column);
+    return i < 0 ? QString() : m_valueOf(m_row.fields[i]);
+}
+
+money::Fen BillRowReader::amount(const QString& column, bool required) {
+    const QString value = text(column);
+    if (value.isEmpty()) {
+        if (required)
+            fail(m_wording.empty(m_row.lineNumber, column));
+        return 0;
+    }
+    Result<money::Fen> fen = parseBillYuan(value, column);
+    if (!fen) {
+        fail(m_wording.notAmount(m_row.lineNumber, fen.error().message));
+        return 0;
+    }
+    return *fen;
+}
+
+std::optional<qint64> BillRowReader::time(const QString& column, bool required) {
+    const QString value = text(column);
+    if (value.isEmpty() && !required)
+        return std::nullopt;
+    const std::optional<qint64> ms = parseChinaTime(value);
+    if (!ms)
+        fail(m_wording.notTime(m_row.lineNumber, column, value));
+    return ms;
+}
+
+void BillRowReader::fail(const QString& detail) {
+    if (!m_problem)
+        m_problem = detail;
+}
+
+} // namespace qpos::gateway

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "common/Result.h"
+#include "gateways/CsvReader.h"
+#include "money/Money.h"
+
+#include <QString>
+#include <QStringList>
+#include <QtGlobal>
+
+#include <optional>
+
+namespace qpos::gateway {
+
+// Signed yuan as the providers' bills print them ("-12.30") in fen, or why it is not one
+// (the message names `column`).
+Result<money::Fen> parseBillYuan(QString value, const QString& column);
+
+// How a provider words a bill line's problems, each in the provider's own translation
+// context. `line` is the line number in the bill file.
+struct BillRowWording {
+    QString (*empty)(int line, const QString& column);     // a required value is empty
+    QString (*notAmount)(int line, const QString& reason); // parseBillYuan's reason
+    QString (*notTime)(int line, const QString& column, const QString& value);
+};
+
+// Reads typed values of one detail line of a bill by column name, keeping the first problem:
+// a provider's bill parser reads every value it needs, then asks problem() once.
+class BillRowReader {
+public:
+    // `columns` are the header names as the caller asks for them (one per field of `row`);
+    // `valueOf` turns a printed field into its value (trimming, the provider's prefix).
+    BillRowReader(const QStringList& columns, const CsvRecord& row,
+                  QString (*valueOf)(const QString& field), const BillRowWording& wording)
+        : m_columns(columns)
+        , m_row(row)
+        , m_valueOf(valueOf)
+        , m_wording(wording) {}
+
+    // The value of a column; empty when the bill has no such column.
+    QString text(const QString& column) const;
+
+    // Signed yuan in fen; an empty value is 0, and a problem when `required`.
+    money::Fen amount(const QString& column, bool required);
+
+    // "yyyy-MM-dd HH:mm:ss" China time in UTC ms; an empty value is empty, and a problem when
+    // `required`.
+    std::optional<qint64> time(const QString& column, bool required);
+
+    void fail(const QString& detail);
+    const std::optional<QString>& problem() const { return m_problem; }
+
+private:
+    const QStringList& m_columns;
+    const CsvRecord& m_row;
+    QString (*m_valueOf)(const QString& field);
+    BillRowWording m_wording;
+    std::optional<QString> m_problem;
+};
+
+} // namespace qpos::gateway
