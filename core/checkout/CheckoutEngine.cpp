@@ -11,6 +11,8 @@
 #include <QSet>
 #include <QTimer>
 
+#include <algorithm>
+
 namespace qpos::checkout {
 
 // How a running checkout is being wound up at the provider.
@@ -72,7 +74,8 @@ CheckoutEngine::CheckoutEngine(OrderStore& store, GatewayDirectory& gateways, Ch
     : QObject(parent)
     , m_store(store)
     , m_gateways(gateways)
-    , m_policy(std::move(policy)) {
+    , m_policy(std::move(policy))
+    , m_nextRecoveryRetry(m_policy.recoveryRetry) {
     qRegisterMetaType<CheckoutUpdate>();
     qRegisterMetaType<RefundReport>();
     qRegisterMetaType<RecoveryReport>();
@@ -900,8 +903,10 @@ void CheckoutEngine::settleRefund(const RefundRecord& record, RefundRecordState 
 // when the provider has no such refund.
 void CheckoutEngine::scheduleRefundCheck(const RefundRecord& record, const QString& requestId,
                                          int attempt) {
-    if (attempt > 5)
-        return; // left to the next recovery
+    if (attempt > 5) {
+        scheduleRecovery(); // the recovery passes go on asking, less and less often
+        return;
+    }
     QTimer::singleShot(m_policy.settleRetry * attempt, this, [this, record, requestId, attempt] {
         checkRefund(record, requestId, attempt, TransitionSource::Poll,
                     [this, record, requestId, attempt](bool settled) {
@@ -1137,10 +1142,21 @@ void CheckoutEngine::recoveredOrder(const Order& order, bool settled, const QStr
 
 void CheckoutEngine::finishRecovery() {
     std::unique_ptr<Recovery> done = std::move(m_recovery);
-    if (done->report.unresolved > 0)
-        m_recoveryRetry->start(std::chrono::seconds(30));
+    if (done->report.unresolved > 0) {
+        scheduleRecovery();
+        m_nextRecoveryRetry = std::min(m_nextRecoveryRetry * 2, m_policy.recoveryRetryMax);
+    } else {
+        m_nextRecoveryRetry = m_policy.recoveryRetry;
+    }
     emit recoveryFinished(done->report);
     done->context.release()->deleteLater();
+}
+
+// Another recovery pass after the current wait, unless one runs or is already due.
+void CheckoutEngine::scheduleRecovery() {
+    if (m_recovery || m_recoveryRetry->isActive())
+        return;
+    m_recoveryRetry->start(m_nextRecoveryRetry);
 }
 
 } // namespace qpos::checkout

@@ -14,6 +14,7 @@
 
 class QTimer;
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -32,6 +33,11 @@ struct CheckoutPolicy {
     // How long to wait before asking again when the provider could not be reached while
     // settling (closing, cancelling, resolving Unknown).
     std::chrono::milliseconds settleRetry{3000};
+    // A recovery pass that leaves something unsettled (the provider unreachable, a refund it
+    // is still processing, which for a bank card can take days) runs again after this wait,
+    // doubled after each pass that still leaves something, up to recoveryRetryMax.
+    std::chrono::milliseconds recoveryRetry{30000};
+    std::chrono::milliseconds recoveryRetryMax{std::chrono::minutes(30)};
     std::function<qint64()> clock; // UTC ms; the system clock when empty
 };
 
@@ -44,7 +50,8 @@ struct CheckoutPolicy {
 //  - Expiry closes the trade at the provider; a cashier's cancel cancels it (which refunds a
 //    payment that raced the cancel). Only the provider's answer sets the final state.
 //  - An Unknown outcome is always resolved by querying, never by guessing.
-//  - recover() settles every open order and refund left by an earlier run.
+//  - recover() settles every open order and refund left by an earlier run, and runs again
+//    while something stays unsettled, including a refund the provider is still processing.
 class CheckoutEngine : public QObject {
     Q_OBJECT
 
@@ -118,6 +125,7 @@ private:
     void settleForRecovery(const Order& order, gateway::PaymentGateway* gateway, bool close);
     void recoveredOrder(const Order& order, bool settled, const QString& line);
     void finishRecovery();
+    void scheduleRecovery();
 
     OrderStore& m_store;
     GatewayDirectory& m_gateways;
@@ -125,6 +133,7 @@ private:
     QHash<QString, std::shared_ptr<Run>> m_runs; // by out_trade_no
     std::unique_ptr<Recovery> m_recovery;
     QTimer* m_recoveryRetry = nullptr;
+    std::chrono::milliseconds m_nextRecoveryRetry;
 };
 
 } // namespace qpos::checkout

@@ -2,6 +2,7 @@
 
 #include "logging/LogCategories.h"
 #include "staff/StaffStore.h"
+#include "storage/DatabaseLock.h"
 #include "storage/OrderStore.h"
 
 #include <QCoreApplication>
@@ -26,10 +27,19 @@ public:
         m_gateways.reset();
         m_staff.reset();
         m_store.close();
+        m_lock.reset(); // after the database is closed
     }
 
     void open() {
         TillReady ready;
+        Result<std::unique_ptr<DatabaseLock>> lock =
+            DatabaseLock::acquire(m_options.config.database.path);
+        if (!lock) {
+            ready.error = lock.error().message;
+            emit m_service->ready(ready);
+            return;
+        }
+        m_lock = std::move(lock).value();
         if (Status s = m_store.open(m_options.config.database.path); !s.ok()) {
             ready.error = s.error().message;
             emit m_service->ready(ready);
@@ -115,6 +125,7 @@ private:
 
     TillService* m_service;
     TillOptions m_options;
+    std::unique_ptr<DatabaseLock> m_lock;
     OrderStore m_store;
     std::unique_ptr<StaffStore> m_staff;
     std::unique_ptr<checkout::GatewayDirectory> m_gateways;

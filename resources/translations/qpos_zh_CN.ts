@@ -689,6 +689,17 @@
     </message>
 </context>
 <context>
+    <name>qpos::DatabaseLock</name>
+    <message>
+        <source>The order database %1 is in use by another qpos till or qposctl (process %2 on %3). Only one may work on it at a time: close that program first, or give this one its own [database] path. Listing orders with qposctl works at any time.</source>
+        <translation>订单数据库 %1 正被另一个 qpos 收银台或 qposctl 使用（%3 上的进程 %2）。同一时间只能有一个程序使用它：请先关闭那个程序，或在 [database] path 中为本程序指定单独的数据库。用 qposctl 查看订单不受影响，随时可用。</translation>
+    </message>
+    <message>
+        <source>Could not create the lock file %1 beside the order database. Check that the directory exists and that this user may write to it.</source>
+        <translation>无法在订单数据库旁创建锁文件 %1。请检查该目录是否存在，以及当前用户是否有写入权限。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::FileLog</name>
     <message>
         <source>A log file is already being written (%1); close it first.</source>

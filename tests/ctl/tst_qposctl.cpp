@@ -4,12 +4,15 @@
 #include "crypto/RsaPrivateKey.h"
 #include "CtlHarness.h"
 #include "money/Money.h"
+#include "storage/DatabaseLock.h"
 #include "TempDir.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
+#include <QLockFile>
+#include <QSysInfo>
 #include <QTest>
 
 using namespace qpos;
@@ -577,6 +580,62 @@ private slots:
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.out.contains("FAIL  gateway") && run.out.contains("cannot be reached"),
                  qPrintable(describe(run)));
+    }
+
+    // A till working on the database keeps qposctl's charge and recover off it (they would
+    // close its running checkouts); listing orders still works. A dead holder's lock is taken.
+    void aDatabaseInUseIsRefusedAndADeadHoldersLockIsTaken() {
+        // Its own database and terminal: its order numbers are new to the sandbox.
+        const QString config =
+            m_h->writeConfig(QStringLiteral("locked.ini"), {}, QStringLiteral("locked.db"));
+        QFile ini(config);
+        QVERIFY(ini.open(QIODevice::ReadWrite));
+        const QByteArray text = ini.readAll().replace("[terminal]\nid = T1", "[terminal]\nid = T9");
+        QVERIFY(text.contains("id = T9"));
+        ini.resize(0);
+        ini.seek(0);
+        ini.write(text);
+        ini.close();
+        const QString db = m_h->databasePath(QStringLiteral("locked.db"));
+        const QStringList charge{QStringLiteral("charge"), QStringLiteral("--channel"),
+                                 QStringLiteral("alipay"), QStringLiteral("--amount"),
+                                 QStringLiteral("1.00")};
+        const CtlRun first = m_h->run(config, charge); // no --wait: the order stays open
+        QCOMPARE(first.exitCode, 0);
+        QVERIFY(!QFile::exists(DatabaseLock::lockPathFor(db))); // released at exit
+        {
+            Result<std::unique_ptr<DatabaseLock>> held = DatabaseLock::acquire(db);
+            QVERIFY(held);
+            for (const QStringList& arguments : {charge, QStringList{QStringLiteral("recover")}}) {
+                const CtlRun refused = m_h->run(config, arguments);
+                QCOMPARE(refused.exitCode, 1);
+                QVERIFY2(refused.err.contains("in use by another qpos till or qposctl"),
+                         qPrintable(describe(refused)));
+                QVERIFY2(
+                    refused.err.contains(QByteArray::number(QCoreApplication::applicationPid())),
+                    qPrintable(describe(refused)));
+            }
+            const CtlRun listed =
+                m_h->run(config, {QStringLiteral("orders"), QStringLiteral("--json")});
+            QCOMPARE(listed.exitCode, 0);
+            QCOMPARE(listed.jsonLines().value(0).value(u"orders").toArray().size(), 1);
+        }
+        // A holder killed before it could unlock leaves its file behind, naming a process
+        // that no longer runs: the next till takes the lock over.
+        QProcess gone;
+        gone.start(QStringLiteral("true"));
+        QVERIFY(gone.waitForStarted());
+        const qint64 deadPid = gone.processId();
+        QVERIFY(gone.waitForFinished());
+        QFile stale(DatabaseLock::lockPathFor(db));
+        QVERIFY(stale.open(QIODevice::WriteOnly));
+        stale.write(QByteArray::number(deadPid) + "\nqpos\n" +
+                    QSysInfo::machineHostName().toUtf8() + "\n" + QSysInfo::machineUniqueId() +
+                    "\n");
+        stale.close();
+        const CtlRun recovered = m_h->run(config, {QStringLiteral("recover")});
+        QVERIFY2(recovered.exitCode == 0, qPrintable(describe(recovered)));
+        QVERIFY(!QFile::exists(DatabaseLock::lockPathFor(db)));
     }
 };
 
