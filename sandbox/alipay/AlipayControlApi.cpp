@@ -2,10 +2,9 @@
 
 #include "alipay/AlipaySimulator.h"
 #include "common/ChinaTime.h"
+#include "control/ControlApiSupport.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
-#include <QUrlQuery>
 
 namespace qpos::sandbox::alipay_control {
 
@@ -15,39 +14,19 @@ QString time(qint64 ms) {
     return ms > 0 ? china_time::format(ms) : QString();
 }
 
-void replyError(const HttpExchange& ex, int status, const QString& code, const QString& message) {
-    ex.replyJson(status,
-                 QJsonDocument(QJsonObject{{QStringLiteral("error"),
-                                            QJsonObject{{QStringLiteral("code"), code},
-                                                        {QStringLiteral("message"), message}}}}));
-}
-
 void replyError(const HttpExchange& ex, const Error& e) {
     // Refusals by Alipay's rules (ACQ.*) are conflicts; unknown orders are not found.
     const int status = e.code == u"sandbox.not_found"                                 ? 404
                        : e.code.startsWith(u"ACQ.") || e.code == u"sandbox.ambiguous" ? 409
                                                                                       : 400;
-    replyError(ex, status, e.code, e.message);
+    control_api::replyError(ex, status, e.code, e.message);
 }
 
 void replyTrade(const HttpExchange& ex, const Result<AlipayTrade>& r) {
     if (!r)
         replyError(ex, r.error());
     else
-        ex.replyJson(200, QJsonDocument(tradeJson(*r)));
-}
-
-std::optional<QJsonObject> bodyObject(const HttpExchange& ex) {
-    if (ex.request().body.trimmed().isEmpty())
-        return QJsonObject{};
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(ex.request().body, &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        replyError(ex, 400, QStringLiteral("sandbox.bad_json"),
-                   QStringLiteral("The body must be a JSON object."));
-        return std::nullopt;
-    }
-    return doc.object();
+        control_api::replyObject(ex, 200, tradeJson(*r));
 }
 
 } // namespace
@@ -84,92 +63,38 @@ QJsonObject tradeJson(const AlipayTrade& t) {
 }
 
 QJsonObject notificationJson(const AlipayNotificationAttempt& a) {
-    return QJsonObject{{QStringLiteral("notify_id"), a.notifyId},
-                       {QStringLiteral("app_id"), a.appId},
-                       {QStringLiteral("out_trade_no"), a.outTradeNo},
-                       {QStringLiteral("trade_status"), a.tradeStatus},
-                       {QStringLiteral("url"), a.url},
-                       {QStringLiteral("variant"), a.variant},
-                       {QStringLiteral("attempt"), a.attempt},
-                       {QStringLiteral("http_status"), a.httpStatus},
-                       {QStringLiteral("answer"), QString::fromUtf8(a.answer)},
-                       {QStringLiteral("error"), a.error},
-                       {QStringLiteral("delivered"), a.delivered},
-                       {QStringLiteral("gave_up"), a.gaveUp},
-                       {QStringLiteral("at"), time(a.atMs)}};
+    QJsonObject json = control_api::attemptJson(a, time(a.atMs));
+    json.insert(QStringLiteral("notify_id"), a.notifyId);
+    json.insert(QStringLiteral("app_id"), a.appId);
+    json.insert(QStringLiteral("out_trade_no"), a.outTradeNo);
+    json.insert(QStringLiteral("trade_status"), a.tradeStatus);
+    return json;
 }
 
 QJsonObject optionsJson(const AlipayOptions& o) {
-    return QJsonObject{
-        {QStringLiteral("pay_behaviour"), alipayPayBehaviourName(o.payBehaviour)},
-        {QStringLiteral("confirm_delay_ms"), o.confirmDelayMs},
-        {QStringLiteral("notify_scale"), o.notifyScale},
-        {QStringLiteral("notify_timeout_ms"), o.notifyTimeoutMs},
-        {QStringLiteral("notify_wait_buyer_pay"), o.notifyWaitBuyerPay},
-        {QStringLiteral("timestamp_tolerance_secs"), o.timestampToleranceSecs},
-        {QStringLiteral("qr_base_url"), o.qrBaseUrl},
-        {QStringLiteral("bill_url_ttl_ms"), o.billUrlTtlMs},
-        {QStringLiteral("strict_bill_dates"), o.strictBillDates},
-        {QStringLiteral("default_timeout_minutes"), o.defaultTimeoutMinutes},
-    };
+    QJsonObject json = control_api::sharedSettingsJson(o, alipayPayBehaviourName);
+    json.insert(QStringLiteral("notify_wait_buyer_pay"), o.notifyWaitBuyerPay);
+    json.insert(QStringLiteral("qr_base_url"), o.qrBaseUrl);
+    return json;
 }
 
-Result<AlipayOptions> applyOptions(AlipayOptions o, const QJsonObject& json) {
-    auto bad = [](const QString& key, const QString& want) {
-        return Error{QStringLiteral("sandbox.bad_setting"),
-                     QStringLiteral("\"%1\" must be %2.").arg(key, want)};
-    };
-    auto count = [](const QJsonValue& v, int min, int max, int* out) {
-        const double d = v.toDouble(-1);
-        if (!v.isDouble() || d < min || d > max || d != static_cast<double>(static_cast<int>(d)))
-            return false;
-        *out = static_cast<int>(d);
-        return true;
-    };
-    for (auto it = json.begin(); it != json.end(); ++it) {
-        const QString& k = it.key();
-        const QJsonValue v = it.value();
-        if (k == u"pay_behaviour") {
-            if (!parseAlipayPayBehaviour(v.toString(), &o.payBehaviour))
-                return bad(k, QStringLiteral("immediate, buyer-confirms, confirm-then-pay, "
-                                             "confirm-then-close or declined"));
-        } else if (k == u"confirm_delay_ms") {
-            if (!count(v, 0, 86400000, &o.confirmDelayMs))
-                return bad(k, QStringLiteral("0..86400000"));
-        } else if (k == u"notify_scale") {
-            if (!v.isDouble() || v.toDouble() < 0 || v.toDouble() > 10)
-                return bad(k, QStringLiteral("a number 0..10"));
-            o.notifyScale = v.toDouble();
-        } else if (k == u"notify_timeout_ms") {
-            if (!count(v, 1, 600000, &o.notifyTimeoutMs))
-                return bad(k, QStringLiteral("1..600000"));
-        } else if (k == u"notify_wait_buyer_pay") {
-            if (!v.isBool())
-                return bad(k, QStringLiteral("true or false"));
-            o.notifyWaitBuyerPay = v.toBool();
-        } else if (k == u"timestamp_tolerance_secs") {
-            if (!count(v, 0, 86400 * 366, &o.timestampToleranceSecs))
-                return bad(k, QStringLiteral("0..31622400"));
+Result<AlipayOptions> applyOptions(AlipayOptions options, const QJsonObject& json) {
+    using control_api::badSetting;
+    auto applyOwn = [](AlipayOptions& o, const QString& k,
+                       const QJsonValue& v) -> std::optional<Status> {
+        if (k == u"notify_wait_buyer_pay") {
+            if (!control_api::readFlag(v, &o.notifyWaitBuyerPay))
+                return badSetting(k, QStringLiteral("true or false"));
         } else if (k == u"qr_base_url") {
             if (!v.isString() || v.toString().isEmpty())
-                return bad(k, QStringLiteral("a URL prefix"));
+                return badSetting(k, QStringLiteral("a URL prefix"));
             o.qrBaseUrl = v.toString();
-        } else if (k == u"bill_url_ttl_ms") {
-            if (!count(v, 1, 86400000, &o.billUrlTtlMs))
-                return bad(k, QStringLiteral("1..86400000"));
-        } else if (k == u"strict_bill_dates") {
-            if (!v.isBool())
-                return bad(k, QStringLiteral("true or false"));
-            o.strictBillDates = v.toBool();
-        } else if (k == u"default_timeout_minutes") {
-            if (!count(v, 1, 15 * 24 * 60, &o.defaultTimeoutMinutes))
-                return bad(k, QStringLiteral("1..21600"));
         } else {
-            return Error{QStringLiteral("sandbox.bad_setting"),
-                         QStringLiteral("Unknown setting \"%1\".").arg(k)};
+            return std::nullopt;
         }
-    }
-    return o;
+        return Status::success();
+    };
+    return control_api::applySettings(options, json, parseAlipayPayBehaviour, applyOwn);
 }
 
 QJsonObject overview(const AlipaySimulator& simulator) {
@@ -190,118 +115,76 @@ QJsonObject overview(const AlipaySimulator& simulator) {
 }
 
 void handle(AlipaySimulator& sim, const HttpExchange& ex) {
-    const QStringList parts =
-        ex.path().mid(QStringLiteral("/sandbox/alipay").size()).split(u'/', Qt::SkipEmptyParts);
-    const QString appId = QUrlQuery(ex.request().url).queryItemValue(QStringLiteral("app_id"));
-    const QByteArray method = ex.method();
-    const bool get = method == "GET";
-    const bool post = method == "POST";
+    using control_api::bodyObject;
+    using control_api::replyList;
+    using control_api::replyObject;
+    const control_api::ControlRequest r =
+        control_api::readRequest(ex, QStringLiteral("/sandbox/alipay"), QStringLiteral("app_id"));
+    const QStringList& parts = r.parts;
 
-    if (parts.isEmpty() && get) {
-        ex.replyJson(200, QJsonDocument(overview(sim)));
-        return;
-    }
-    const QString area = parts.value(0);
-    if (area == u"apps" && parts.size() == 1) {
-        if (get) {
-            ex.replyJson(200, QJsonDocument(QJsonObject{
-                                  {QStringLiteral("apps"), overview(sim).value(u"apps")}}));
-            return;
-        }
-        if (post) {
+    if (parts.isEmpty() && r.get)
+        return replyObject(ex, 200, overview(sim));
+    if (r.area == u"apps" && parts.size() == 1) {
+        if (r.get)
+            return replyObject(ex, 200,
+                               QJsonObject{{QStringLiteral("apps"), overview(sim).value(u"apps")}});
+        if (r.post) {
             const std::optional<QJsonObject> body = bodyObject(ex);
             if (!body)
                 return;
             Result<crypto::RsaPublicKey> key =
                 crypto::RsaPublicKey::fromText(body->value(u"public_key").toString().toUtf8());
-            if (!key) {
-                replyError(ex, 400, key.error().code, key.error().message);
-                return;
-            }
+            if (!key)
+                return control_api::replyError(ex, 400, key.error().code, key.error().message);
             const QString id = body->value(u"app_id").toString();
-            if (Status s = sim.registerApp(id, *key, body->value(u"pid").toString()); !s) {
-                replyError(ex, s.error());
-                return;
-            }
-            ex.replyJson(201, QJsonDocument(QJsonObject{{QStringLiteral("app_id"), id}}));
-            return;
+            if (Status s = sim.registerApp(id, *key, body->value(u"pid").toString()); !s)
+                return replyError(ex, s.error());
+            return replyObject(ex, 201, QJsonObject{{QStringLiteral("app_id"), id}});
         }
     }
-    if (area == u"settings" && parts.size() == 1) {
-        if (post) {
-            const std::optional<QJsonObject> body = bodyObject(ex);
-            if (!body)
-                return;
-            Result<AlipayOptions> o = applyOptions(sim.options(), *body);
-            if (!o) {
-                replyError(ex, o.error());
-                return;
-            }
-            sim.setOptions(*o);
-        }
-        if (get || post) {
-            ex.replyJson(200, QJsonDocument(optionsJson(sim.options())));
-            return;
-        }
-    }
-    if (area == u"notifications" && parts.size() == 1 && get) {
-        QJsonArray list;
-        for (const AlipayNotificationAttempt& a : sim.notifications())
-            list.append(notificationJson(a));
-        ex.replyJson(200, QJsonDocument(QJsonObject{{QStringLiteral("notifications"), list}}));
-        return;
-    }
-    if (area == u"trades") {
-        if (parts.size() == 1 && get) {
-            QJsonArray list;
-            for (const AlipayTrade& t : sim.trades(appId))
-                list.append(tradeJson(t));
-            ex.replyJson(200, QJsonDocument(QJsonObject{{QStringLiteral("trades"), list}}));
-            return;
-        }
+    if (r.area == u"settings" && parts.size() == 1 && (r.get || r.post))
+        return control_api::handleSettings(
+            sim, ex, applyOptions, optionsJson,
+            [](const HttpExchange& e, const Error& error) { replyError(e, error); });
+    if (r.area == u"notifications" && parts.size() == 1 && r.get)
+        return replyList(ex, QStringLiteral("notifications"), sim.notifications(),
+                         notificationJson);
+    if (r.area == u"trades") {
+        if (parts.size() == 1 && r.get)
+            return replyList(ex, QStringLiteral("trades"), sim.trades(r.owner), tradeJson);
         const QString no = parts.value(1);
-        if (parts.size() == 2 && get) {
-            const QList<AlipayTrade> all = sim.trades(appId);
-            for (const AlipayTrade& t : all) {
-                if (t.outTradeNo == no) {
-                    ex.replyJson(200, QJsonDocument(tradeJson(t)));
-                    return;
-                }
-            }
-            replyError(ex, 404, QStringLiteral("sandbox.not_found"),
-                       QStringLiteral("No Alipay order %1.").arg(no));
-            return;
+        if (parts.size() == 2 && r.get) {
+            if (const std::optional<AlipayTrade> t = sim.trade(no, r.owner))
+                return replyObject(ex, 200, tradeJson(*t));
+            return control_api::replyError(ex, 404, QStringLiteral("sandbox.not_found"),
+                                           QStringLiteral("No Alipay order %1.").arg(no));
         }
-        if (parts.size() == 3 && post) {
+        if (parts.size() == 3 && r.post) {
             const QString action = parts.value(2);
             if (action == u"scan")
-                return replyTrade(ex, sim.buyerScan(no, appId));
+                return replyTrade(ex, sim.buyerScan(no, r.owner));
             if (action == u"pay")
-                return replyTrade(ex, sim.buyerPay(no, appId));
+                return replyTrade(ex, sim.buyerPay(no, r.owner));
             if (action == u"cancel")
-                return replyTrade(ex, sim.buyerCancel(no, appId));
+                return replyTrade(ex, sim.buyerCancel(no, r.owner));
             if (action == u"expire")
-                return replyTrade(ex, sim.expire(no, appId));
+                return replyTrade(ex, sim.expire(no, r.owner));
         }
     }
-    if (area == u"qr" && parts.size() >= 2) {
+    if (r.area == u"qr" && parts.size() >= 2) {
         const QString token = parts.value(1);
-        if (parts.size() == 2 && get) {
+        if (parts.size() == 2 && r.get) {
             if (const std::optional<AlipayTrade> t = sim.tradeByQrCode(token))
-                ex.replyJson(200, QJsonDocument(tradeJson(*t)));
-            else
-                replyError(ex, 404, QStringLiteral("sandbox.not_found"),
-                           QStringLiteral("No Alipay order has that QR code."));
-            return;
+                return replyObject(ex, 200, tradeJson(*t));
+            return control_api::replyError(ex, 404, QStringLiteral("sandbox.not_found"),
+                                           QStringLiteral("No Alipay order has that QR code."));
         }
-        if (parts.size() == 3 && post && parts.value(2) == u"scan")
+        if (parts.size() == 3 && r.post && parts.value(2) == u"scan")
             return replyTrade(ex, sim.scanQrCode(token));
-        if (parts.size() == 3 && post && parts.value(2) == u"pay")
+        if (parts.size() == 3 && r.post && parts.value(2) == u"pay")
             return replyTrade(ex, sim.payQrCode(token));
     }
-    replyError(ex, 404, QStringLiteral("sandbox.no_endpoint"),
-               QStringLiteral("No endpoint %1 %2; see docs/sandbox.md.")
-                   .arg(QString::fromLatin1(method), ex.path()));
+    control_api::replyNoEndpoint(ex);
 }
 
 } // namespace qpos::sandbox::alipay_control

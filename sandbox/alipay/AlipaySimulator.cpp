@@ -16,7 +16,6 @@ namespace qpos::sandbox {
 
 namespace {
 
-const QString kProvider = QStringLiteral("alipay");
 const QString kBillMethod = QStringLiteral("bill.download");
 
 Error controlError(const QString& code, const QString& message) {
@@ -36,23 +35,20 @@ AlipaySimulator::AlipaySimulator(crypto::RsaPrivateKey alipayKey, FaultPlan& fau
                                  QObject* parent)
     : QObject(parent)
     , m_key(std::move(alipayKey))
-    , m_faults(faults)
+    , m_faults(faults, QStringLiteral("alipay"))
     , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
     , m_book([this] { return m_clock(); })
     , m_gateway(*this)
-    , m_notifier(new AlipayNotifier(this)) {
+    , m_notifier(new AlipayNotifier(this))
+    , m_expiry([this] {
+        m_book.expireDue();
+        return m_book.hasOpenTrades();
+    }) {
     qRegisterMetaType<AlipayTrade>();
     qRegisterMetaType<AlipayNotificationAttempt>();
     m_book.setListener([this](const AlipayTrade& trade, AlipayTradeBook::Event event,
                               const AlipayRefund* refund) { onTradeEvent(trade, event, refund); });
     connect(m_notifier, &AlipayNotifier::attempted, this, &AlipaySimulator::notificationAttempted);
-    // Trades close when their time runs out; a coarse sweep is enough for minutes-long limits.
-    m_expiry.setInterval(1000);
-    connect(&m_expiry, &QTimer::timeout, this, [this] {
-        m_book.expireDue();
-        if (!m_book.hasOpenTrades())
-            m_expiry.stop();
-    });
     setOptions(m_options);
 }
 
@@ -251,8 +247,7 @@ QString AlipaySimulator::issueBillUrl(const QString& appId, const QString& billD
 
 void AlipaySimulator::onTradeEvent(const AlipayTrade& trade, AlipayTradeBook::Event event,
                                    const AlipayRefund* refund) {
-    if (trade.isOpen() && !m_expiry.isActive())
-        m_expiry.start();
+    m_expiry.tradeChanged(trade.isOpen());
     emit tradeChanged(trade);
     if (event == AlipayTradeBook::Event::Created || !trade.exists() || trade.notifyUrl.isEmpty())
         return;
@@ -275,18 +270,18 @@ void AlipaySimulator::onTradeEvent(const AlipayTrade& trade, AlipayTradeBook::Ev
     case AlipayTradeBook::Event::Created:
         return;
     }
-    const bool badKey = m_faults.take(FaultKind::NotifyBadSignature, kProvider, status).has_value();
+    const bool badKey = m_faults.fires(FaultKind::NotifyBadSignature, status);
     AlipayNotifier::Notification n{
         trade.notifyUrl, signNotification(notificationParams(trade, status, refund), badKey),
         badKey ? QStringLiteral("bad_signature") : QString()};
     QList<AlipayNotifier::Notification> followUps;
-    if (m_faults.take(FaultKind::NotifyDuplicate, kProvider, status)) {
+    if (m_faults.take(FaultKind::NotifyDuplicate, status)) {
         AlipayNotifier::Notification copy = n;
         copy.variant = QStringLiteral("duplicate");
         followUps.append(copy);
     }
     if (event == AlipayTradeBook::Event::Paid &&
-        m_faults.take(FaultKind::NotifyOutOfOrder, kProvider, status)) {
+        m_faults.take(FaultKind::NotifyOutOfOrder, status)) {
         // The WAIT_BUYER_PAY notification of before the payment, arriving after it.
         AlipayTrade before = trade;
         before.status = AlipayTradeStatus::WaitBuyerPay;
@@ -351,20 +346,12 @@ alipay::Params AlipaySimulator::notificationParams(const AlipayTrade& trade, con
 }
 
 alipay::Params AlipaySimulator::signNotification(alipay::Params params, bool wrong) {
-    const crypto::RsaPrivateKey& key = wrong ? wrongKey() : m_key;
+    const crypto::RsaPrivateKey& key = wrong ? m_wrongKey.get(m_key) : m_key;
     Result<QByteArray> sign =
         key.signBase64(alipay::signContent(params, alipay::SignScope::Notification));
     if (sign)
         params.insert(QStringLiteral("sign"), QString::fromLatin1(*sign));
     return params;
-}
-
-const crypto::RsaPrivateKey& AlipaySimulator::wrongKey() {
-    if (!m_wrongKey) {
-        Result<crypto::RsaPrivateKey> k = crypto::RsaPrivateKey::generate();
-        m_wrongKey = k ? *k : m_key;
-    }
-    return *m_wrongKey;
 }
 
 void AlipaySimulator::handleGateway(const HttpExchange& exchange) {
@@ -378,18 +365,9 @@ void AlipaySimulator::handleGateway(const HttpExchange& exchange) {
     const QString method = params ? params->value(QStringLiteral("method")) : QString();
 
     // Faults of the network and the front end come before Alipay looks at the request.
-    if (const auto f = m_faults.take(FaultKind::HttpError, kProvider, method)) {
-        exchange.reply(f->httpStatus, "text/html;charset=utf-8",
-                       "<html><body><h1>" + QByteArray::number(f->httpStatus) +
-                           "</h1>sandbox fault</body></html>");
+    const std::optional<int> latencyMs = m_faults.admit(exchange, method);
+    if (!latencyMs)
         return;
-    }
-    if (m_faults.take(FaultKind::Timeout, kProvider, method)) {
-        m_hung.removeIf([](const HttpExchange& e) { return !e.isOpen(); });
-        m_hung.append(exchange);
-        return;
-    }
-    const auto latency = m_faults.take(FaultKind::Latency, kProvider, method);
 
     AlipayAnswer answer;
     if (!params) {
@@ -399,25 +377,20 @@ void AlipaySimulator::handleGateway(const HttpExchange& exchange) {
     } else if (std::optional<AlipayAnswer> refused = m_gateway.verify(*params)) {
         answer = *refused;
     } else {
-        const auto unavailable = m_faults.take(FaultKind::ServiceUnavailable, kProvider, method);
-        const auto systemError =
-            unavailable ? std::nullopt : m_faults.take(FaultKind::SystemError, kProvider, method);
-        const bool run =
-            (!unavailable || unavailable->commit) && (!systemError || systemError->commit);
-        if (run)
+        const ProviderFaults::ServerError serverError = m_faults.serverError(method);
+        if (serverError.run())
             answer = m_gateway.execute(*params);
-        if (unavailable)
+        if (serverError.unavailable)
             answer = AlipayGateway::serviceUnavailable(method);
-        else if (systemError)
+        else if (serverError.systemError)
             answer = AlipayGateway::systemError(method, *params);
     }
 
     QByteArray body;
     if (answer.signedAnswer) {
-        const bool badSignature =
-            m_faults.take(FaultKind::BadSignature, kProvider, method).has_value();
-        Result<QByteArray> built = alipay::buildSignedResponse(answer.responseKey, answer.object,
-                                                               badSignature ? wrongKey() : m_key);
+        const bool badSignature = m_faults.fires(FaultKind::BadSignature, method);
+        Result<QByteArray> built = alipay::buildSignedResponse(
+            answer.responseKey, answer.object, badSignature ? m_wrongKey.get(m_key) : m_key);
         if (!built) {
             exchange.reply(500, "text/plain;charset=utf-8", built.error().message.toUtf8());
             return;
@@ -426,35 +399,23 @@ void AlipaySimulator::handleGateway(const HttpExchange& exchange) {
     } else {
         body = "{\"" + answer.responseKey.toUtf8() + "\":" + answer.object + '}';
     }
-    const bool drop = m_faults.take(FaultKind::DropAfterCommit, kProvider, method).has_value();
-    finishGateway(exchange, body, latency ? latency->latencyMs : 0, drop);
-}
-
-void AlipaySimulator::finishGateway(const HttpExchange& exchange, const QByteArray& body,
-                                    int latencyMs, bool drop) {
-    auto send = [exchange, body, drop] {
-        if (drop)
-            exchange.drop();
-        else
-            exchange.reply(200, "text/html;charset=utf-8", body);
-    };
-    if (latencyMs <= 0)
-        send();
-    else
-        QTimer::singleShot(latencyMs, this, send);
+    const bool drop = m_faults.fires(FaultKind::DropAfterCommit, method);
+    ProviderFaults::answer(this, exchange, *latencyMs, drop, [exchange, body] {
+        exchange.reply(200, "text/html;charset=utf-8", body);
+    });
 }
 
 void AlipaySimulator::handleBillDownload(const HttpExchange& exchange) {
-    if (m_faults.take(FaultKind::HttpError, kProvider, kBillMethod)) {
+    if (m_faults.take(FaultKind::HttpError, kBillMethod)) {
         exchange.reply(503, "text/html;charset=utf-8", "<html><body>503</body></html>");
         return;
     }
-    if (m_faults.take(FaultKind::Timeout, kProvider, kBillMethod)) {
-        m_hung.append(exchange);
+    if (m_faults.take(FaultKind::Timeout, kBillMethod)) {
+        m_faults.hang(exchange);
         return;
     }
-    const auto latency = m_faults.take(FaultKind::Latency, kProvider, kBillMethod);
-    const bool drop = m_faults.take(FaultKind::DropAfterCommit, kProvider, kBillMethod).has_value();
+    const auto latency = m_faults.take(FaultKind::Latency, kBillMethod);
+    const bool drop = m_faults.fires(FaultKind::DropAfterCommit, kBillMethod);
 
     const QUrlQuery query(exchange.request().url);
     const QString token = query.queryItemValue(QStringLiteral("bigFileId"));
@@ -481,17 +442,11 @@ void AlipaySimulator::handleBillDownload(const HttpExchange& exchange) {
     }
     const QByteArray disposition =
         "attachment; filename=\"" + QUrl::toPercentEncoding(bill.zipName) + '"';
-    auto send = [exchange, data = *zip, disposition, drop] {
-        if (drop)
-            exchange.drop();
-        else
-            exchange.reply(200, "application/oct-stream", data,
-                           {{"Content-Disposition", disposition}});
-    };
-    if (latency)
-        QTimer::singleShot(latency->latencyMs, this, send);
-    else
-        send();
+    ProviderFaults::answer(this, exchange, latency ? latency->latencyMs : 0, drop,
+                           [exchange, data = *zip, disposition] {
+                               exchange.reply(200, "application/oct-stream", data,
+                                              {{"Content-Disposition", disposition}});
+                           });
 }
 
 } // namespace qpos::sandbox

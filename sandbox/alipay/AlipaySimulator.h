@@ -6,13 +6,15 @@
 #include "alipay/AlipayOptions.h"
 #include "alipay/AlipayTrade.h"
 #include "alipay/AlipayTradeBook.h"
+#include "common/ExpirySweep.h"
 #include "common/Result.h"
+#include "common/WrongKey.h"
 #include "crypto/RsaPrivateKey.h"
+#include "faults/ProviderFaults.h"
 #include "http/HttpExchange.h"
 
 #include <QHash>
 #include <QObject>
-#include <QTimer>
 #include <QUrl>
 
 #include <functional>
@@ -105,23 +107,19 @@ private:
     alipay::Params notificationParams(const AlipayTrade& trade, const QString& status,
                                       const AlipayRefund* refund) const;
     alipay::Params signNotification(alipay::Params params, bool wrongKey);
-    const crypto::RsaPrivateKey& wrongKey();
-    void finishGateway(const HttpExchange& exchange, const QByteArray& body, int latencyMs,
-                       bool drop);
 
     crypto::RsaPrivateKey m_key;
-    std::optional<crypto::RsaPrivateKey> m_wrongKey;
-    FaultPlan& m_faults;
+    WrongKey m_wrongKey;
+    ProviderFaults m_faults;
     AlipayOptions m_options;
     std::function<qint64()> m_clock;
     QHash<QString, AlipayApp> m_apps;
     AlipayTradeBook m_book;
     AlipayGateway m_gateway;
     AlipayNotifier* m_notifier;
-    QTimer m_expiry;
+    ExpirySweep m_expiry;
     QUrl m_baseUrl;
     QHash<QString, BillTicket> m_billTickets;
-    QList<HttpExchange> m_hung; // "timeout" faults: never answered
 };
 
 } // namespace qpos::sandbox

@@ -19,7 +19,6 @@ namespace qpos::sandbox {
 
 namespace {
 
-const QString kProvider = QStringLiteral("wechat");
 const QString kBillMethod = QStringLiteral("bill.download");
 const QString kTransactionSuccess = QStringLiteral("TRANSACTION.SUCCESS");
 const QString kRefundSuccess = QStringLiteral("REFUND.SUCCESS");
@@ -48,24 +47,20 @@ WechatSimulator::WechatSimulator(crypto::RsaPrivateKey platformKey, FaultPlan& f
     : QObject(parent)
     , m_key(std::move(platformKey))
     , m_keyId(publicKeyIdOf(m_key.publicKey()))
-    , m_faults(faults)
+    , m_faults(faults, QStringLiteral("wechat"))
     , m_clock([] { return QDateTime::currentMSecsSinceEpoch(); })
     , m_book([this] { return m_clock(); })
     , m_api(*this)
-    , m_notifier(new WechatNotifier(this)) {
+    , m_notifier(new WechatNotifier(this))
+    , m_expiry([this] {
+        m_book.expireDue();
+        return m_book.hasOpenTrades();
+    }) {
     qRegisterMetaType<WechatTrade>();
     qRegisterMetaType<WechatNotificationAttempt>();
     m_book.setListener([this](const WechatTrade& trade, WechatTradeBook::Event event,
                               const WechatRefund* refund) { onTradeEvent(trade, event, refund); });
     connect(m_notifier, &WechatNotifier::attempted, this, &WechatSimulator::notificationAttempted);
-    // Orders close when their time runs out; a coarse sweep is enough for minutes-long limits
-    // (every request also sweeps first).
-    m_expiry.setInterval(1000);
-    connect(&m_expiry, &QTimer::timeout, this, [this] {
-        m_book.expireDue();
-        if (!m_book.hasOpenTrades())
-            m_expiry.stop();
-    });
     setOptions(m_options);
 }
 
@@ -283,8 +278,7 @@ Result<QJsonObject> WechatSimulator::issueBill(const QString& mchId, QDate day,
 
 void WechatSimulator::onTradeEvent(const WechatTrade& trade, WechatTradeBook::Event event,
                                    const WechatRefund* refund) {
-    if (trade.isOpen() && !m_expiry.isActive())
-        m_expiry.start();
+    m_expiry.tradeChanged(trade.isOpen());
     emit tradeChanged(trade);
     if (event != WechatTradeBook::Event::Paid && event != WechatTradeBook::Event::RefundSucceeded)
         return;
@@ -292,10 +286,8 @@ void WechatSimulator::onTradeEvent(const WechatTrade& trade, WechatTradeBook::Ev
     if (url.isEmpty())
         return;
     const QString eventType = refund ? kRefundSuccess : kTransactionSuccess;
-    const bool badKey =
-        m_faults.take(FaultKind::NotifyBadSignature, kProvider, eventType).has_value();
-    const bool stale =
-        m_faults.take(FaultKind::NotifyStaleTimestamp, kProvider, eventType).has_value();
+    const bool badKey = m_faults.fires(FaultKind::NotifyBadSignature, eventType);
+    const bool stale = m_faults.fires(FaultKind::NotifyStaleTimestamp, eventType);
     std::optional<WechatNotifier::Notification> n =
         makeNotification(trade, refund, url,
                          badKey  ? QStringLiteral("bad_signature")
@@ -305,12 +297,12 @@ void WechatSimulator::onTradeEvent(const WechatTrade& trade, WechatTradeBook::Ev
     if (!n)
         return;
     QList<WechatNotifier::Notification> followUps;
-    if (m_faults.take(FaultKind::NotifyDuplicate, kProvider, eventType)) {
+    if (m_faults.take(FaultKind::NotifyDuplicate, eventType)) {
         WechatNotifier::Notification copy = *n;
         copy.variant = QStringLiteral("duplicate");
         followUps.append(copy);
     }
-    if (refund && m_faults.take(FaultKind::NotifyOutOfOrder, kProvider, eventType)) {
+    if (refund && m_faults.take(FaultKind::NotifyOutOfOrder, eventType)) {
         // The payment's notification, held up somewhere, arriving after the refund's.
         WechatTrade before = trade;
         before.state = WechatTradeState::Success;
@@ -378,21 +370,13 @@ WechatSimulator::makeNotification(const WechatTrade& trade, const WechatRefund* 
     return n;
 }
 
-const crypto::RsaPrivateKey& WechatSimulator::wrongKey() {
-    if (!m_wrongKey) {
-        Result<crypto::RsaPrivateKey> k = crypto::RsaPrivateKey::generate();
-        m_wrongKey = k ? *k : m_key;
-    }
-    return *m_wrongKey;
-}
-
 WechatNotifier::Headers WechatSimulator::signHeaders(const QByteArray& body, bool wrong,
                                                      bool stale) {
     const qint64 seconds = QDateTime::currentSecsSinceEpoch() - (stale ? kStaleSeconds : 0);
     const QByteArray timestamp = QByteArray::number(seconds);
     Result<QString> nonceText = crypto::randomAlphanumeric(32);
     const QByteArray nonce = nonceText ? nonceText->toLatin1() : QByteArray("0");
-    const crypto::RsaPrivateKey& key = wrong ? wrongKey() : m_key;
+    const crypto::RsaPrivateKey& key = wrong ? m_wrongKey.get(m_key) : m_key;
     Result<QByteArray> signature =
         key.signBase64(wechat::answerSignMessage(timestamp, nonce, body));
     return {{"Wechatpay-Timestamp", timestamp},
@@ -406,19 +390,10 @@ void WechatSimulator::handleApi(const HttpExchange& exchange) {
     const QString method = WechatApi::methodName(req.method, req.url.path());
 
     // Faults of the network and the front end come before WeChat looks at the request.
-    if (const auto f = m_faults.take(FaultKind::HttpError, kProvider, method)) {
-        exchange.reply(f->httpStatus, "text/html;charset=utf-8",
-                       "<html><body><h1>" + QByteArray::number(f->httpStatus) +
-                           "</h1>sandbox fault</body></html>");
+    const std::optional<int> admitted = m_faults.admit(exchange, method);
+    if (!admitted)
         return;
-    }
-    if (m_faults.take(FaultKind::Timeout, kProvider, method)) {
-        m_hung.removeIf([](const HttpExchange& e) { return !e.isOpen(); });
-        m_hung.append(exchange);
-        return;
-    }
-    const auto latency = m_faults.take(FaultKind::Latency, kProvider, method);
-    const int latencyMs = latency ? latency->latencyMs : 0;
+    const int latencyMs = *admitted;
 
     if (method.isEmpty())
         return answer(exchange, method,
@@ -430,19 +405,16 @@ void WechatSimulator::handleApi(const HttpExchange& exchange) {
     if (std::optional<WechatAnswer> refused = m_api.authenticate(req, &mchId))
         return answer(exchange, method, *refused, latencyMs);
 
-    const auto unavailable = m_faults.take(FaultKind::ServiceUnavailable, kProvider, method);
-    const auto systemError =
-        unavailable ? std::nullopt : m_faults.take(FaultKind::SystemError, kProvider, method);
-    const bool run = (!unavailable || unavailable->commit) && (!systemError || systemError->commit);
-    if (method == kBillMethod && run && !unavailable && !systemError)
+    const ProviderFaults::ServerError serverError = m_faults.serverError(method);
+    if (method == kBillMethod && !serverError.unavailable && !serverError.systemError)
         return serveBill(exchange, mchId, latencyMs);
     WechatAnswer result;
-    if (run && method != kBillMethod)
+    if (serverError.run() && method != kBillMethod)
         result = m_api.execute(method, mchId, req);
-    if (unavailable)
+    if (serverError.unavailable)
         result = WechatAnswer{503, wechat_json::error(QStringLiteral("SYSTEM_ERROR"),
                                                       QStringLiteral("系统繁忙，请稍后重试"))};
-    else if (systemError)
+    else if (serverError.systemError)
         result = WechatAnswer{
             500, wechat_json::error(QStringLiteral("SYSTEM_ERROR"), QStringLiteral("系统错误"))};
     answer(exchange, method, result, latencyMs);
@@ -450,22 +422,15 @@ void WechatSimulator::handleApi(const HttpExchange& exchange) {
 
 void WechatSimulator::answer(const HttpExchange& exchange, const QString& method,
                              const WechatAnswer& result, int latencyMs) {
-    const bool badSignature = m_faults.take(FaultKind::BadSignature, kProvider, method).has_value();
-    const bool stale = m_faults.take(FaultKind::StaleTimestamp, kProvider, method).has_value();
-    const bool drop = m_faults.take(FaultKind::DropAfterCommit, kProvider, method).has_value();
+    const bool badSignature = m_faults.fires(FaultKind::BadSignature, method);
+    const bool stale = m_faults.fires(FaultKind::StaleTimestamp, method);
+    const bool drop = m_faults.fires(FaultKind::DropAfterCommit, method);
     WechatNotifier::Headers headers = signHeaders(result.body, badSignature, stale);
     Result<QString> requestId = crypto::randomAlphanumeric(24);
     headers.append({"Request-ID", requestId ? requestId->toLatin1() : QByteArray()});
-    auto send = [exchange, result, headers, drop] {
-        if (drop)
-            exchange.drop();
-        else
-            exchange.reply(result.status, "application/json", result.body, headers);
-    };
-    if (latencyMs <= 0)
-        send();
-    else
-        QTimer::singleShot(latencyMs, this, send);
+    ProviderFaults::answer(this, exchange, latencyMs, drop, [exchange, result, headers] {
+        exchange.reply(result.status, "application/json", result.body, headers);
+    });
 }
 
 void WechatSimulator::serveBill(const HttpExchange& exchange, const QString& mchId, int latencyMs) {
@@ -478,19 +443,12 @@ void WechatSimulator::serveBill(const HttpExchange& exchange, const QString& mch
                       latencyMs);
     QByteArray data = it->data;
     // The file is not signed (hash_value proves it): a "bad signature" here is a changed file.
-    if (m_faults.take(FaultKind::BadSignature, kProvider, kBillMethod))
+    if (m_faults.take(FaultKind::BadSignature, kBillMethod))
         data.append(data.isEmpty() ? 'x' : data.back());
-    const bool drop = m_faults.take(FaultKind::DropAfterCommit, kProvider, kBillMethod).has_value();
-    auto send = [exchange, data, drop] {
-        if (drop)
-            exchange.drop();
-        else
-            exchange.reply(200, "application/octet-stream", data);
-    };
-    if (latencyMs <= 0)
-        send();
-    else
-        QTimer::singleShot(latencyMs, this, send);
+    const bool drop = m_faults.fires(FaultKind::DropAfterCommit, kBillMethod);
+    ProviderFaults::answer(this, exchange, latencyMs, drop, [exchange, data] {
+        exchange.reply(200, "application/octet-stream", data);
+    });
 }
 
 } // namespace qpos::sandbox

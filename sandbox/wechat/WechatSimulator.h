@@ -1,7 +1,10 @@
 #pragma once
 
+#include "common/ExpirySweep.h"
 #include "common/Result.h"
+#include "common/WrongKey.h"
 #include "crypto/RsaPrivateKey.h"
+#include "faults/ProviderFaults.h"
 #include "http/HttpExchange.h"
 #include "wechat/WechatApi.h"
 #include "wechat/WechatMerchant.h"
@@ -12,7 +15,6 @@
 
 #include <QHash>
 #include <QObject>
-#include <QTimer>
 #include <QUrl>
 
 #include <functional>
@@ -121,25 +123,23 @@ private:
                      const QString& variant, bool wrongKey, bool stale);
     // The Wechatpay-* headers of `body`.
     WechatNotifier::Headers signHeaders(const QByteArray& body, bool wrongKey, bool stale);
-    const crypto::RsaPrivateKey& wrongKey();
     void answer(const HttpExchange& exchange, const QString& method, const WechatAnswer& answer,
                 int latencyMs);
     void serveBill(const HttpExchange& exchange, const QString& mchId, int latencyMs);
 
     crypto::RsaPrivateKey m_key;
     QString m_keyId;
-    std::optional<crypto::RsaPrivateKey> m_wrongKey;
-    FaultPlan& m_faults;
+    WrongKey m_wrongKey;
+    ProviderFaults m_faults;
     WechatOptions m_options;
     std::function<qint64()> m_clock;
     QHash<QString, WechatMerchant> m_merchants;
     WechatTradeBook m_book;
     WechatApi m_api;
     WechatNotifier* m_notifier;
-    QTimer m_expiry;
+    ExpirySweep m_expiry;
     QUrl m_baseUrl;
     QHash<QString, BillTicket> m_billTickets;
-    QList<HttpExchange> m_hung; // "timeout" faults: never answered
 };
 
 } // namespace qpos::sandbox
