@@ -4,12 +4,16 @@
 #include "crypto/AlipayCertSn.h"
 #include "crypto/RsaPrivateKey.h"
 #include "crypto/RsaPublicKey.h"
+#include "DebugLogCapture.h"
+#include "GatewayAwait.h"
 #include "gateways/alipay/AlipayClient.h"
 #include "gateways/alipay/AlipaySignature.h"
 #include "gateways/alipay/AlipayTime.h"
 #include "gateways/GatewayErrors.h"
 #include "ScriptedHttpServer.h"
 #include "TempDir.h"
+#include "TestGatewayClient.h"
+#include "TestVectors.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -18,7 +22,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QProcess>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -31,47 +34,14 @@
 using namespace qpos;
 using namespace qpos::alipay;
 using namespace qpos::gateway;
+using qpos::test::await;
 using qpos::test::ScriptedAction;
 using qpos::test::ScriptedHttpServer;
 
 namespace {
 
 const QString kAppId = QStringLiteral("2021000117600000");
-
-QStringList g_logged;
-void captureLog(QtMsgType, const QMessageLogContext&, const QString& message) {
-    g_logged << message;
-}
-
-// Turns the Alipay debug output on whatever QT_LOGGING_RULES says (ctest turns debug off).
-QLoggingCategory::CategoryFilter g_previousFilter = nullptr;
-void alipayDebugOn(QLoggingCategory* category) {
-    if (g_previousFilter)
-        g_previousFilter(category);
-    if (qstrcmp(category->categoryName(), "qpos.gateway.alipay") == 0)
-        category->setEnabled(QtDebugMsg, true);
-}
 const QString kOutTradeNo = QStringLiteral("S01T0120261122000001");
-
-QJsonObject vectors() {
-    QFile f(QStringLiteral(QPOS_TEST_DATA_DIR "/vectors.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("vectors.json missing");
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
-
-// Runs one gateway call and waits (processing events) for its result.
-template <typename T>
-std::optional<GatewayResult<T>> await(const std::function<void(QObject*, Completion<T>)>& start,
-                                      int timeoutMs = 15000) {
-    std::optional<GatewayResult<T>> out;
-    QObject context;
-    start(&context, [&out](GatewayResult<T> result) { out = std::move(result); });
-    QDeadlineTimer deadline(timeoutMs);
-    while (!out && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    return out;
-}
 
 } // namespace
 
@@ -90,21 +60,12 @@ class TestAlipayClient : public QObject {
         s.appPrivateKey = m_appKey;
         s.alipayPublicKey = m_alipayKey.publicKey();
         s.notifyUrl = QStringLiteral("https://shop.example.com/notify/alipay");
-        s.requestTimeout = std::chrono::milliseconds(800);
-        s.retry.maxAttempts = 3;
-        s.retry.initialBackoff = std::chrono::milliseconds(20);
-        s.retry.maxBackoff = std::chrono::milliseconds(80);
-        s.retry.deadline = std::chrono::milliseconds(5000);
-        s.breaker.failureThreshold = 100;
-        s.breaker.coolDown = std::chrono::milliseconds(300);
+        qpos::test::useLoopbackTiming(s, qpos::test::LoopbackTiming::scripted());
         return s;
     }
 
     std::unique_ptr<AlipayClient> client(const AlipayClientSettings& s) {
-        Result<std::unique_ptr<AlipayClient>> made = AlipayClient::create(s);
-        if (!made)
-            qFatal("%s", qPrintable(made.error().message));
-        return std::move(made).value();
+        return qpos::test::createClient<AlipayClient>(s);
     }
     std::unique_ptr<AlipayClient> client() { return client(settings()); }
 
@@ -170,7 +131,7 @@ class TestAlipayClient : public QObject {
 
 private slots:
     void initTestCase() {
-        const QJsonObject keys = vectors().value(u"keys").toObject();
+        const QJsonObject keys = test::testVectors().value(u"keys").toObject();
         Result<crypto::RsaPrivateKey> app =
             crypto::RsaPrivateKey::fromText(keys.value(u"app_private_b64").toString().toUtf8());
         QVERIFY(app.ok());
@@ -204,7 +165,7 @@ private slots:
     }
 
     void settingsFromConfig() {
-        const QJsonObject keys = vectors().value(u"keys").toObject();
+        const QJsonObject keys = test::testVectors().value(u"keys").toObject();
         qpos::test::TempDir dir;
         auto write = [&dir](const QString& name, const QByteArray& bytes,
                             QFile::Permissions permissions) {
@@ -376,9 +337,7 @@ private slots:
         m_server->enqueue(ScriptedAction::respond(200, body));
         const QByteArray answerSign =
             QJsonDocument::fromJson(body).object().value(u"sign").toString().toLatin1();
-        g_previousFilter = QLoggingCategory::installFilter(alipayDebugOn);
-        g_logged.clear();
-        const QtMessageHandler previous = qInstallMessageHandler(captureLog);
+        test::DebugLogCapture log("qpos.gateway.alipay");
         auto r = await<TradeSnapshot>([&](QObject* ctx, Completion<TradeSnapshot> done) {
             c->payByCode(PayByCodeRequest{kOutTradeNo,
                                           100,
@@ -389,10 +348,9 @@ private slots:
                                           {}},
                          ctx, std::move(done));
         });
-        qInstallMessageHandler(previous);
-        QLoggingCategory::installFilter(g_previousFilter);
+        log.stop();
         QVERIFY(r.has_value());
-        const QString all = g_logged.join(u'\n');
+        const QString all = log.text();
         QVERIFY2(all.contains(u"alipay.trade.pay"), qPrintable(all)); // the request was logged
         QVERIFY2(all.contains(u"10003"), qPrintable(all));            // and the answer
         QVERIFY(!all.contains(u"286148817284848401"));                // never the payment code
@@ -890,11 +848,7 @@ private slots:
 
     void retriesStopAtTheDeadline() {
         AlipayClientSettings s = settings();
-        s.requestTimeout = std::chrono::milliseconds(150);
-        s.retry.maxAttempts = 1000;
-        s.retry.initialBackoff = std::chrono::milliseconds(10);
-        s.retry.maxBackoff = std::chrono::milliseconds(40);
-        s.retry.deadline = std::chrono::milliseconds(700);
+        test::retryUntilShortDeadline(s);
         auto c = client(s);
         m_server->setFallback(ScriptedAction::hang());
         QElapsedTimer clock;
@@ -908,15 +862,14 @@ private slots:
         QCOMPARE(r->unknown().reason.code, QString::fromLatin1(errc::timeout));
         QVERIFY2(m_server->requestCount() >= 2,
                  qPrintable(QString::number(m_server->requestCount())));
-        QVERIFY2(elapsed < 700 + 400, qPrintable(QString::number(elapsed)));
+        QVERIFY2(elapsed < test::kShortRetryDeadline.count() + 400,
+                 qPrintable(QString::number(elapsed)));
         QCOMPARE(c->requestsInFlight(), 0);
     }
 
     void circuitBreakerOpensFailsFastAndRecovers() {
         AlipayClientSettings s = settings();
-        s.retry.maxAttempts = 1;
-        s.breaker.failureThreshold = 3;
-        s.breaker.coolDown = std::chrono::milliseconds(300);
+        test::useQuickBreaker(s);
         auto c = client(s);
         QSignalSpy spy(c.get(), &AlipayClient::circuitStateChanged);
         QSignalSpy breakerSpy(&c->circuitBreaker(), &CircuitBreaker::stateChanged);

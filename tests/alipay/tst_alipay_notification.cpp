@@ -5,9 +5,10 @@
 #include "crypto/RsaPublicKey.h"
 #include "gateways/alipay/AlipayNotification.h"
 #include "gateways/alipay/AlipaySignature.h"
+#include "NotificationOrders.h"
+#include "TestVectors.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -16,33 +17,15 @@
 using namespace qpos;
 using namespace qpos::alipay;
 using namespace qpos::gateway;
+using qpos::test::lookupOf;
 
 namespace {
 
 const QString kAppId = QStringLiteral("2021000117600000");
 const QString kOutTradeNo = QStringLiteral("S01T0120261122000001");
 
-QJsonObject vectors() {
-    QFile f(QStringLiteral(QPOS_TEST_DATA_DIR "/vectors.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("vectors.json missing");
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
-
 Order order(money::Fen amount, Channel channel = Channel::Alipay) {
-    Order o;
-    o.outTradeNo = kOutTradeNo;
-    o.amountFen = amount;
-    o.channel = channel;
-    return o;
-}
-
-NotificationOrderLookup lookupOf(std::optional<Order> order) {
-    return [order](const QString& outTradeNo) -> std::optional<Order> {
-        if (order && order->outTradeNo == outTradeNo)
-            return order;
-        return std::nullopt;
-    };
+    return test::orderAwaitingPayment(kOutTradeNo, amount, channel);
 }
 
 // Replaces one field's value in a form body, keeping everything else byte for byte.
@@ -101,7 +84,7 @@ class TestAlipayNotification : public QObject {
 
 private slots:
     void initTestCase() {
-        const QJsonObject v = vectors();
+        const QJsonObject v = test::testVectors();
         m_body = v.value(u"notification").toObject().value(u"form_body").toString().toUtf8();
         Result<crypto::RsaPublicKey> key = crypto::RsaPublicKey::fromText(
             v.value(u"keys").toObject().value(u"alipay_public_b64").toString().toUtf8());

@@ -2,8 +2,12 @@
 // (create, pay, query, cancel, close, refund, refund query, bill, notifications) and every
 // sandbox fault ends in the typed outcome the checkout relies on.
 
+#include "../sandbox/FaultRules.h"
 #include "../sandbox/NotifyReceiver.h"
+#include "../sandbox/SandboxClientSettings.h"
 #include "alipay/AlipaySimulator.h"
+#include "AwaitedGatewayCalls.h"
+#include "ChinaDate.h"
 #include "crypto/RsaPrivateKey.h"
 #include "faults/FaultPlan.h"
 #include "faults/FaultRule.h"
@@ -28,6 +32,7 @@ using namespace qpos::alipay;
 using namespace qpos::gateway;
 using namespace qpos::sandbox;
 using qpos::money::Fen;
+using qpos::test::chinaToday;
 
 namespace {
 
@@ -37,34 +42,9 @@ const QString kPrecreate = QStringLiteral("alipay.trade.precreate");
 const QString kPay = QStringLiteral("alipay.trade.pay");
 const QString kQuery = QStringLiteral("alipay.trade.query");
 
-// Runs one gateway call and waits (processing events) for its result.
-template <typename T>
-std::optional<GatewayResult<T>> await(const std::function<void(QObject*, Completion<T>)>& start,
-                                      int timeoutMs = 15000) {
-    std::optional<GatewayResult<T>> out;
-    QObject context;
-    start(&context, [&out](GatewayResult<T> result) { out = std::move(result); });
-    QDeadlineTimer deadline(timeoutMs);
-    while (!out && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    return out;
-}
-
-FaultRule rule(FaultKind kind, const QString& method, int remaining = 1) {
-    FaultRule r;
-    r.kind = kind;
-    r.method = method;
-    r.remaining = remaining;
-    return r;
-}
-
-QDate chinaToday() {
-    return QDateTime::currentDateTimeUtc().addSecs(8 * 3600).date();
-}
-
 } // namespace
 
-class TestAlipayRoundtrip : public QObject {
+class TestAlipayRoundtrip : public QObject, private test::AwaitedGatewayCalls {
     Q_OBJECT
 
     QTemporaryDir m_keyDir;
@@ -74,6 +54,7 @@ class TestAlipayRoundtrip : public QObject {
     int m_sequence = 0;
 
     AlipaySimulator& sim() { return m_server->alipay(); }
+    gateway::PaymentGateway& calledGateway() override { return *m_client; }
     FaultPlan& faults() { return m_server->faults(); }
 
     QString nextNo() {
@@ -81,26 +62,12 @@ class TestAlipayRoundtrip : public QObject {
     }
 
     AlipayClientSettings settings() {
-        AlipayClientSettings s;
-        s.gatewayUrl = sim().gatewayUrl();
-        s.appId = kAppId;
-        s.appPrivateKey = m_appKey;
-        s.alipayPublicKey = sim().alipayPublicKey();
-        s.requestTimeout = std::chrono::milliseconds(1500);
-        s.retry.maxAttempts = 3;
-        s.retry.initialBackoff = std::chrono::milliseconds(20);
-        s.retry.maxBackoff = std::chrono::milliseconds(80);
-        s.retry.deadline = std::chrono::milliseconds(5000);
-        s.breaker.failureThreshold = 100;
-        s.breaker.coolDown = std::chrono::milliseconds(300);
-        return s;
+        return test::alipaySandboxSettings(*m_server, kAppId, m_appKey,
+                                           test::LoopbackTiming::sandbox());
     }
 
     static std::unique_ptr<AlipayClient> makeClient(const AlipayClientSettings& s) {
-        Result<std::unique_ptr<AlipayClient>> made = AlipayClient::create(s);
-        if (!made)
-            qFatal("%s", qPrintable(made.error().message));
-        return std::move(made).value();
+        return test::createClient<AlipayClient>(s);
     }
 
     // --- the calls, awaited
@@ -113,8 +80,7 @@ class TestAlipayRoundtrip : public QObject {
                                      QStringLiteral("S01"),
                                      QStringLiteral("T01"),
                                      QStringLiteral("C01")};
-        return await<QrOrder>(
-            [&](QObject* ctx, Completion<QrOrder> done) { c.createQrOrder(request, ctx, done); });
+        return test::createQrOrder(c, request);
     }
     std::optional<GatewayResult<TradeSnapshot>> pay(AlipayClient& c, const QString& no,
                                                     Fen amountFen) {
@@ -125,40 +91,10 @@ class TestAlipayRoundtrip : public QObject {
                                        QStringLiteral("S01"),
                                        QStringLiteral("T01"),
                                        QStringLiteral("C01")};
-        return await<TradeSnapshot>(
-            [&](QObject* ctx, Completion<TradeSnapshot> done) { c.payByCode(request, ctx, done); });
+        return test::payByCode(c, request);
     }
     std::optional<GatewayResult<TradeSnapshot>> query(AlipayClient& c, const QString& no) {
-        return await<TradeSnapshot>([&](QObject* ctx, Completion<TradeSnapshot> done) {
-            c.queryTrade(TradeRef{no, {}}, ctx, done);
-        });
-    }
-    std::optional<GatewayResult<RefundResult>> refund(const QString& no, const QString& requestNo,
-                                                      Fen amountFen) {
-        RefundRequest request;
-        request.outTradeNo = no;
-        request.outRequestNo = requestNo;
-        request.amountFen = amountFen;
-        request.reason = QStringLiteral("returned");
-        return await<RefundResult>([&](QObject* ctx, Completion<RefundResult> done) {
-            m_client->refund(request, ctx, done);
-        });
-    }
-    std::optional<GatewayResult<RefundQueryResult>> queryRefund(const QString& no,
-                                                                const QString& requestNo) {
-        return await<RefundQueryResult>([&](QObject* ctx, Completion<RefundQueryResult> done) {
-            m_client->queryRefund(RefundQuery{no, {}, requestNo}, ctx, done);
-        });
-    }
-    std::optional<GatewayResult<CancelResult>> cancel(const QString& no) {
-        return await<CancelResult>([&](QObject* ctx, Completion<CancelResult> done) {
-            m_client->cancelTrade(TradeRef{no, {}}, ctx, done);
-        });
-    }
-    std::optional<GatewayResult<CloseResult>> close(const QString& no) {
-        return await<CloseResult>([&](QObject* ctx, Completion<CloseResult> done) {
-            m_client->closeTrade(TradeRef{no, {}}, ctx, done);
-        });
+        return test::queryTrade(c, no);
     }
 
     // A paid trade of `amountFen`, paid by code (the sandbox pays at once by default).
@@ -345,11 +281,7 @@ private slots:
         const QString b = paidTrade(2222);
         QVERIFY(refund(b, b + QStringLiteral("R1"), 222)->isSuccess());
 
-        BillRequest request;
-        request.date = chinaToday();
-        const auto bill = await<ProviderBill>([&](QObject* ctx, Completion<ProviderBill> done) {
-            m_client->downloadBill(request, ctx, done);
-        });
+        const auto bill = dayBill(chinaToday());
         QVERIFY(bill);
         QVERIFY2(bill->isSuccess(), qPrintable(bill->cashierMessage()));
         const QList<BillRecord>& records = bill->value().records;
@@ -417,7 +349,7 @@ private slots:
 
     // 7.
     void latencyBelowAndAboveTheTimeout() {
-        FaultRule slow = rule(FaultKind::Latency, kPrecreate);
+        FaultRule slow = test::faultRule(FaultKind::Latency, kPrecreate);
         slow.latencyMs = 300;
         faults().add(slow);
         QString no = nextNo();
@@ -439,7 +371,7 @@ private slots:
     }
 
     void httpErrorIsUnknown() {
-        FaultRule r5 = rule(FaultKind::HttpError, kPay);
+        FaultRule r5 = test::faultRule(FaultKind::HttpError, kPay);
         r5.httpStatus = 502;
         faults().add(r5);
         const QString no = nextNo();
@@ -453,18 +385,18 @@ private slots:
     }
 
     void busyProviderIsUnknown() {
-        faults().add(rule(FaultKind::SystemError, kPay));
+        faults().add(test::faultRule(FaultKind::SystemError, kPay));
         auto r = pay(*m_client, nextNo(), 100);
         QVERIFY(r);
         QVERIFY2(r->isUnknown(), qPrintable(outcomeKindName(r->kind())));
 
-        faults().add(rule(FaultKind::ServiceUnavailable, kPay));
+        faults().add(test::faultRule(FaultKind::ServiceUnavailable, kPay));
         r = pay(*m_client, nextNo(), 100);
         QVERIFY(r);
         QVERIFY2(r->isUnknown(), qPrintable(outcomeKindName(r->kind())));
 
         // On an idempotent query the client retries and gets through.
-        faults().add(rule(FaultKind::SystemError, kQuery));
+        faults().add(test::faultRule(FaultKind::SystemError, kQuery));
         const QString no = paidTrade(100);
         auto q = query(*m_client, no);
         QVERIFY(q && q->isSuccess());
@@ -473,7 +405,7 @@ private slots:
     }
 
     void badSignatureIsUnknown() {
-        faults().add(rule(FaultKind::BadSignature, kPay));
+        faults().add(test::faultRule(FaultKind::BadSignature, kPay));
         const QString no = nextNo();
         auto r = pay(*m_client, no, 100);
         QVERIFY(r);
@@ -487,7 +419,7 @@ private slots:
 
     void dropAfterCommitIsUnknownThenQueryFindsIt() {
         // Qt resends a POST once when the connection closes without an answer: no limit here.
-        faults().add(rule(FaultKind::DropAfterCommit, kPay, -1));
+        faults().add(test::faultRule(FaultKind::DropAfterCommit, kPay, -1));
         QString no = nextNo();
         auto r = pay(*m_client, no, 345);
         QVERIFY(r && r->isUnknown());
@@ -497,7 +429,7 @@ private slots:
         QCOMPARE(q->value().state, TradeState::Paid);
         QCOMPARE(q->value().totalFen, Fen(345));
 
-        faults().add(rule(FaultKind::DropAfterCommit, kPrecreate, -1));
+        faults().add(test::faultRule(FaultKind::DropAfterCommit, kPrecreate, -1));
         no = nextNo();
         auto c = precreate(*m_client, no, 678);
         QVERIFY(c && c->isUnknown());
@@ -518,7 +450,7 @@ private slots:
         m_client = makeClient(s);
         QSignalSpy spy(m_client.get(), &AlipayClient::circuitStateChanged);
 
-        FaultRule r5 = rule(FaultKind::HttpError, kQuery, 3);
+        FaultRule r5 = test::faultRule(FaultKind::HttpError, kQuery, 3);
         r5.httpStatus = 503;
         faults().add(r5);
         const QString no = paidTrade(100);

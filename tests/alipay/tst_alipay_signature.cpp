@@ -1,8 +1,9 @@
+
 #include "crypto/RsaPrivateKey.h"
 #include "crypto/RsaPublicKey.h"
 #include "gateways/alipay/AlipaySignature.h"
+#include "TestVectors.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -11,13 +12,6 @@ using namespace qpos;
 using namespace qpos::alipay;
 
 namespace {
-
-QJsonObject vectors() {
-    QFile f(QStringLiteral(QPOS_TEST_DATA_DIR "/vectors.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("vectors.json missing");
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
 
 QByteArray utf8(const QJsonValue& v) {
     return v.toString().toUtf8();
@@ -34,7 +28,7 @@ class TestAlipaySignature : public QObject {
 
 private slots:
     void initTestCase() {
-        m_v = vectors();
+        m_v = test::testVectors();
         const QJsonObject keys = m_v.value(u"keys").toObject();
         Result<crypto::RsaPrivateKey> app =
             crypto::RsaPrivateKey::fromText(utf8(keys.value(u"app_private_b64")));

@@ -2,9 +2,11 @@
 // paid during the cancel, unknown then paid, duplicate and late results, refunds, and
 // start-up recovery of what an earlier run left open.
 
+#include "../sandbox/FaultRules.h"
+#include "../sandbox/SandboxClientSettings.h"
 #include "alipay/AlipaySimulator.h"
 #include "checkout/CheckoutEngine.h"
-#include "EngineHarness.h"
+#include "EngineFixture.h"
 #include "faults/FaultPlan.h"
 #include "faults/FaultRule.h"
 #include "gateways/alipay/AlipayClient.h"
@@ -28,109 +30,43 @@ namespace {
 const QString kAppId = QStringLiteral("2021000000000888");
 const QString kAuthCode = QStringLiteral("287951669656380001");
 
-FaultRule rule(FaultKind kind, const QString& method, int remaining = 1) {
-    FaultRule r;
-    r.kind = kind;
-    r.method = method;
-    r.remaining = remaining;
-    return r;
-}
-
-NewOrder sale(money::Fen fen, PaymentFlow flow = PaymentFlow::QrCode) {
-    NewOrder o;
-    o.channel = Channel::Alipay;
-    o.flow = flow;
-    o.amountFen = fen;
-    o.subject = QStringLiteral("Coffee");
-    o.cashierId = QStringLiteral("1001");
-    return o;
-}
-
 } // namespace
 
-class TestCheckoutEngine : public QObject {
+class TestCheckoutEngine : public QObject, private test::EngineFixture {
     Q_OBJECT
 
-    std::unique_ptr<test::TempDir> m_dir;
-    std::unique_ptr<SandboxServer> m_server;
     crypto::RsaPrivateKey m_appKey;
-    std::unique_ptr<OrderStore> m_store;
-    std::unique_ptr<GatewayDirectory> m_gateways;
-    std::unique_ptr<CheckoutEngine> m_engine;
-    test::EngineHarness m_harness;
 
     AlipaySimulator& sim() { return m_server->alipay(); }
 
     alipay::AlipayClientSettings settings() {
-        alipay::AlipayClientSettings s;
-        s.gatewayUrl = sim().gatewayUrl();
-        s.appId = kAppId;
-        s.appPrivateKey = m_appKey;
-        s.alipayPublicKey = sim().alipayPublicKey();
-        s.requestTimeout = std::chrono::milliseconds(1500);
-        s.retry.maxAttempts = 3;
-        s.retry.initialBackoff = std::chrono::milliseconds(20);
-        s.retry.maxBackoff = std::chrono::milliseconds(80);
-        s.retry.deadline = std::chrono::milliseconds(4000);
-        s.breaker.failureThreshold = 100;
-        return s;
+        return test::alipaySandboxSettings(*m_server, kAppId, m_appKey,
+                                           test::LoopbackTiming::engine());
     }
 
-    static CheckoutPolicy policy(int qrTimeoutS = 60) {
-        return test::EngineHarness::policy(qrTimeoutS);
+    static NewOrder sale(money::Fen fen, PaymentFlow flow = PaymentFlow::QrCode) {
+        return newSale(Channel::Alipay, QStringLiteral("Coffee"), fen, flow);
     }
 
     void makeEngine(const CheckoutPolicy& p) {
-        m_engine.reset();
-        m_gateways = std::make_unique<GatewayDirectory>();
         Result<std::unique_ptr<alipay::AlipayClient>> client =
             alipay::AlipayClient::create(settings());
         QVERIFY2(client.ok(), qPrintable(client.ok() ? QString() : client.error().message));
-        m_gateways->add(std::move(client).value());
-        m_engine = std::make_unique<CheckoutEngine>(*m_store, *m_gateways, p);
-        m_harness.watch(*m_engine);
-    }
-
-    QString start(const NewOrder& order, const QString& authCode = {}) {
-        return m_harness.start(*m_engine, order, authCode);
-    }
-
-    std::optional<CheckoutUpdate> waitFor(const QString& requestId,
-                                          std::optional<CheckoutPhase> phase = std::nullopt,
-                                          int timeoutMs = 15000) {
-        return m_harness.waitFor(requestId, phase, timeoutMs);
-    }
-
-    OrderWithEvents stored(const QString& outTradeNo) {
-        return test::EngineHarness::stored(*m_store, outTradeNo);
-    }
-
-    static QList<OrderState> statesOf(const OrderWithEvents& o) {
-        return test::EngineHarness::statesOf(o);
+        installEngine(std::move(client).value(), p);
     }
 
 private slots:
     void init() {
-        m_harness.clear();
-        m_dir = std::make_unique<test::TempDir>();
-        m_server = std::make_unique<SandboxServer>();
-        QVERIFY(m_server->listen().ok());
+        startSandboxAndStore();
+        if (QTest::currentTestFailed())
+            return;
         Result<crypto::RsaPrivateKey> key = sim().createApp(kAppId);
         QVERIFY(key.ok());
         m_appKey = *key;
-        m_store = std::make_unique<OrderStore>(
-            OrderStoreOptions{QStringLiteral("S01"), QStringLiteral("T01"), {}});
-        QVERIFY(m_store->open(m_dir->file(QStringLiteral("orders.db"))).ok());
         makeEngine(policy());
     }
 
-    void cleanup() {
-        m_engine.reset();
-        m_gateways.reset();
-        m_store.reset();
-        m_server.reset();
-        m_dir.reset();
-    }
+    void cleanup() { tearDown(); }
 
     void qrPaidByPolling() {
         const QString id = start(sale(1234));
@@ -274,7 +210,7 @@ private slots:
     void unknownThenPaid() {
         // The pay is applied but its answer is lost (Qt resends a POST once, so drop both).
         m_server->faults().add(
-            rule(FaultKind::DropAfterCommit, QStringLiteral("alipay.trade.pay"), 3));
+            test::faultRule(FaultKind::DropAfterCommit, QStringLiteral("alipay.trade.pay"), 3));
         const QString id = start(sale(891, PaymentFlow::PayByCode), kAuthCode);
         std::optional<CheckoutUpdate> done = waitFor(id);
         QVERIFY(done);
@@ -289,8 +225,8 @@ private slots:
     void unknownQrIsCancelledNotGuessed() {
         // The precreate's answer is lost: no QR can be shown, so nobody can pay it; the
         // engine cancels it at the provider and a query decides.
-        m_server->faults().add(
-            rule(FaultKind::DropAfterCommit, QStringLiteral("alipay.trade.precreate"), 3));
+        m_server->faults().add(test::faultRule(FaultKind::DropAfterCommit,
+                                               QStringLiteral("alipay.trade.precreate"), 3));
         const QString id = start(sale(892));
         std::optional<CheckoutUpdate> done = waitFor(id);
         QVERIFY(done);
@@ -372,7 +308,8 @@ private slots:
         const QString id = start(sale(1100, PaymentFlow::PayByCode), kAuthCode);
         std::optional<CheckoutUpdate> done = waitFor(id);
         QVERIFY(done && done->phase == CheckoutPhase::Paid);
-        m_server->faults().add(rule(FaultKind::Timeout, QStringLiteral("alipay.trade.refund"), 3));
+        m_server->faults().add(
+            test::faultRule(FaultKind::Timeout, QStringLiteral("alipay.trade.refund"), 3));
         QSignalSpy reports(m_engine.get(), &CheckoutEngine::refundFinished);
         m_engine->refund(RefundCommand{
             QStringLiteral("r1"), done->outTradeNo, 1100, {}, QStringLiteral("9001")});
@@ -429,7 +366,7 @@ private slots:
         std::optional<CheckoutUpdate> w = waitFor(id, CheckoutPhase::Waiting);
         QVERIFY(w);
         m_engine.reset();
-        m_server->faults().add(rule(FaultKind::HttpError, QString(), -1));
+        m_server->faults().add(test::faultRule(FaultKind::HttpError, QString(), -1));
         makeEngine(policy());
         QSignalSpy finished(m_engine.get(), &CheckoutEngine::recoveryFinished);
         m_engine->recover();

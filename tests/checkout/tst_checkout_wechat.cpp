@@ -3,8 +3,9 @@
 // payment code confirmed or not, refunds WeChat finishes later, push, recovery), which proves
 // the engine is not Alipay-shaped.
 
+#include "../sandbox/SandboxClientSettings.h"
 #include "checkout/CheckoutEngine.h"
-#include "EngineHarness.h"
+#include "EngineFixture.h"
 #include "faults/FaultPlan.h"
 #include "faults/FaultRule.h"
 #include "gateways/wechat/WechatClient.h"
@@ -34,85 +35,33 @@ const QString kAppId = QStringLiteral("wx8888888888888888");
 const QString kCodePaysAtOnce = QStringLiteral("134567890123450001");
 const QString kCodeBuyerConfirms = QStringLiteral("134567890123459991");
 
-NewOrder sale(money::Fen fen, PaymentFlow flow = PaymentFlow::QrCode) {
-    NewOrder o;
-    o.channel = Channel::WeChat;
-    o.flow = flow;
-    o.amountFen = fen;
-    o.subject = QStringLiteral("Tea");
-    o.cashierId = QStringLiteral("1001");
-    return o;
-}
-
 } // namespace
 
-class TestCheckoutWechat : public QObject {
+class TestCheckoutWechat : public QObject, private test::EngineFixture {
     Q_OBJECT
 
-    std::unique_ptr<test::TempDir> m_dir;
-    std::unique_ptr<SandboxServer> m_server;
     std::optional<WechatMerchantCredentials> m_merchant;
-    std::unique_ptr<OrderStore> m_store;
-    std::unique_ptr<GatewayDirectory> m_gateways;
     wechat::WechatClient* m_client = nullptr;
-    std::unique_ptr<CheckoutEngine> m_engine;
-    test::EngineHarness m_harness;
     QList<gateway::IncomingNotification> m_notifications;
 
     WechatSimulator& sim() { return m_server->wechat(); }
 
     wechat::WechatClientSettings settings() {
-        wechat::WechatClientSettings s;
-        s.gatewayUrl = m_server->baseUrl();
-        s.mchId = m_merchant->mchId;
-        s.appId = m_merchant->appId;
-        s.merchantPrivateKey = m_merchant->privateKey;
-        s.merchantSerialNo = m_merchant->serialNo;
-        s.apiV3Key = m_merchant->apiV3Key;
-        s.platformKeys = {
-            wechat::WechatPlatformKey{sim().platformKeyId(), sim().platformPublicKey()}};
-        s.notifyUrl = QStringLiteral("https://backend.example.com/wechat/notify");
-        s.requestTimeout = std::chrono::milliseconds(1500);
-        s.retry.maxAttempts = 3;
-        s.retry.initialBackoff = std::chrono::milliseconds(20);
-        s.retry.maxBackoff = std::chrono::milliseconds(80);
-        s.retry.deadline = std::chrono::milliseconds(4000);
-        s.breaker.failureThreshold = 100;
-        return s;
+        return test::wechatSandboxSettings(
+            *m_server, *m_merchant, QStringLiteral("https://backend.example.com/wechat/notify"),
+            test::LoopbackTiming::engine());
     }
 
-    static CheckoutPolicy policy(int qrTimeoutS = 60) {
-        return test::EngineHarness::policy(qrTimeoutS);
+    static NewOrder sale(money::Fen fen, PaymentFlow flow = PaymentFlow::QrCode) {
+        return newSale(Channel::WeChat, QStringLiteral("Tea"), fen, flow);
     }
 
     void makeEngine(const CheckoutPolicy& p) {
-        m_engine.reset();
-        m_gateways = std::make_unique<GatewayDirectory>();
         Result<std::unique_ptr<wechat::WechatClient>> client =
             wechat::WechatClient::create(settings());
         QVERIFY2(client.ok(), qPrintable(client.ok() ? QString() : client.error().message));
         m_client = client->get();
-        m_gateways->add(std::move(client).value());
-        m_engine = std::make_unique<CheckoutEngine>(*m_store, *m_gateways, p);
-        m_harness.watch(*m_engine);
-    }
-
-    QString start(const NewOrder& order, const QString& authCode = {}) {
-        return m_harness.start(*m_engine, order, authCode);
-    }
-
-    std::optional<CheckoutUpdate> waitFor(const QString& requestId,
-                                          std::optional<CheckoutPhase> phase = std::nullopt,
-                                          int timeoutMs = 15000) {
-        return m_harness.waitFor(requestId, phase, timeoutMs);
-    }
-
-    OrderWithEvents stored(const QString& outTradeNo) {
-        return test::EngineHarness::stored(*m_store, outTradeNo);
-    }
-
-    static QList<OrderState> statesOf(const OrderWithEvents& o) {
-        return test::EngineHarness::statesOf(o);
+        installEngine(std::move(client).value(), p);
     }
 
     RefundReport refund(const QString& outTradeNo, money::Fen fen, const QString& requestId) {
@@ -126,28 +75,20 @@ class TestCheckoutWechat : public QObject {
 
 private slots:
     void init() {
-        m_harness.clear();
         m_notifications.clear();
-        m_dir = std::make_unique<test::TempDir>();
-        m_server = std::make_unique<SandboxServer>();
-        QVERIFY(m_server->listen().ok());
+        startSandboxAndStore();
+        if (QTest::currentTestFailed())
+            return;
         Result<WechatMerchantCredentials> merchant = sim().createMerchant(kMchId, kAppId);
         QVERIFY2(merchant.ok(), qPrintable(merchant.ok() ? QString() : merchant.error().message));
         m_merchant = *merchant;
-        m_store = std::make_unique<OrderStore>(
-            OrderStoreOptions{QStringLiteral("S01"), QStringLiteral("T01"), {}});
-        QVERIFY(m_store->open(m_dir->file(QStringLiteral("orders.db"))).ok());
         makeEngine(policy());
     }
 
     void cleanup() {
-        m_engine.reset();
-        m_gateways.reset();
         m_client = nullptr;
-        m_store.reset();
-        m_server.reset();
+        tearDown();
         m_merchant.reset();
-        m_dir.reset();
     }
 
     void qrPaidByPolling() {
@@ -273,6 +214,33 @@ private slots:
         QVERIFY2(report.ok, qPrintable(report.message));
         QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Refunded);
         QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(1000));
+    }
+
+    // A refund WeChat is still processing after the engine's own checks is not left for the
+    // next start: the recovery passes go on asking, less and less often, until it is done.
+    void refundsStillProcessingAfterTheChecksAreSweptLater() {
+        CheckoutPolicy p = policy();
+        p.settleRetry = std::chrono::milliseconds(20); // the five checks are over in 0.3 s
+        p.recoveryRetry = std::chrono::milliseconds(300);
+        p.recoveryRetryMax = std::chrono::milliseconds(600);
+        makeEngine(p);
+        WechatOptions options = sim().options();
+        options.refundProcessingMs = 2500;
+        sim().setOptions(options);
+        const QString id = start(sale(1000, PaymentFlow::PayByCode), kCodePaysAtOnce);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+
+        const RefundReport report = refund(done->outTradeNo, 400, QStringLiteral("r1"));
+        QVERIFY2(report.pending, qPrintable(report.message));
+        QTest::qWait(1000); // the checks have given up; WeChat is still processing
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+        QCOMPARE(m_store->openRefunds()->size(), 1);
+        QTRY_COMPARE_WITH_TIMEOUT(stored(done->outTradeNo).order.state,
+                                  OrderState::PartiallyRefunded, 15000);
+        QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(400));
+        QCOMPARE(sim().trade(done->outTradeNo)->refunds.size(), 1); // never repeated
+        QCOMPARE(m_store->openRefunds()->size(), 0);
     }
 
     void refundOverTheRestIsRefusedLocally() {

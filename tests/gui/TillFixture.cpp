@@ -3,9 +3,9 @@
 #include "alipay/AlipaySimulator.h"
 #include "config/AppConfig.h"
 #include "gateways/alipay/AlipayClient.h"
+#include "WaitUntil.h"
 
 #include <QCoreApplication>
-#include <QDeadlineTimer>
 #include <QSignalSpy>
 #include <QTest>
 #include <QUuid>
@@ -15,22 +15,9 @@ namespace qpos::test {
 namespace {
 
 const QString kAppId = QStringLiteral("2021000000000888");
-constexpr int kWaitMs = 20000;
 
 QString newId() {
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
-}
-
-// Processes events until `done` or the deadline.
-template <typename Predicate>
-bool waitUntil(Predicate done, int timeoutMs = kWaitMs) {
-    QDeadlineTimer deadline(timeoutMs);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(10); // processes events, as the QTRY_ macros do
-    }
-    return true;
 }
 
 } // namespace
@@ -90,7 +77,7 @@ bool TillFixture::start() {
     m_till = std::make_unique<till::TillService>(std::move(options));
     QSignalSpy ready(m_till.get(), &till::TillService::ready);
     m_till->start();
-    if (!ready.wait(kWaitMs)) {
+    if (!ready.wait(kUiWaitMs)) {
         qWarning("the till did not become ready");
         return false;
     }

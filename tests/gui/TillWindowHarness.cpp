@@ -4,10 +4,11 @@
 #include "config/AppConfig.h"
 #include "gateways/alipay/AlipayClient.h"
 #include "till/LoginPanel.h"
+#include "TillOrderLoader.h"
+#include "WaitUntil.h"
 
 #include <QAbstractButton>
 #include <QApplication>
-#include <QDeadlineTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -19,21 +20,9 @@ namespace qpos::test {
 namespace {
 
 const QString kAppId = QStringLiteral("2021000000000999");
-constexpr int kWaitMs = 20000;
 
 QString newId() {
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
-}
-
-template <typename Predicate>
-bool waitUntil(Predicate done, int timeoutMs = kWaitMs) {
-    QDeadlineTimer deadline(timeoutMs);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(10);
-    }
-    return true;
 }
 
 } // namespace
@@ -231,22 +220,7 @@ bool TillWindowHarness::openAndLogIn(const Options& options) {
 }
 
 std::optional<OrderWithEvents> TillWindowHarness::loadOrder(const QString& outTradeNo) {
-    QSignalSpy loaded(m_till.get(), &till::TillService::orderLoaded);
-    const QString id = newId();
-    m_till->loadOrder(id, outTradeNo);
-    std::optional<OrderWithEvents> order;
-    waitUntil([&] {
-        for (const QList<QVariant>& args : loaded) {
-            if (args.at(0).toString() != id)
-                continue;
-            const auto reply = args.at(1).value<till::OrderReply>();
-            if (reply.error.isEmpty())
-                order = reply.order;
-            return true;
-        }
-        return false;
-    });
-    return order;
+    return loadOrderThrough(*m_till, outTradeNo);
 }
 
 int TillWindowHarness::sandboxTradeCount() {

@@ -7,6 +7,7 @@
 #include "common/ManagerPinDialog.h"
 #include "faults/FaultPlan.h"
 #include "faults/FaultRule.h"
+#include "ManagerPinPrompt.h"
 #include "orders/OrderDetailDialog.h"
 #include "refund/RefundDialog.h"
 #include "TillFixture.h"
@@ -20,35 +21,11 @@
 #include <QTest>
 #include <QTimer>
 
-#include <functional>
-
 using namespace qpos;
+using qpos::test::onPinPrompt;
 using qpos::test::TillFixture;
 
 namespace {
-
-// Runs `step` on the manager PIN prompt once it is on screen (it is modal: the test's click
-// that opened it returns only when it closes). Gives up, closing any prompt, after 15 s.
-void onPinPrompt(std::function<void(ui::ManagerPinDialog*)> step) {
-    auto* poll = new QTimer;
-    auto started = std::make_shared<QElapsedTimer>();
-    started->start();
-    QObject::connect(poll, &QTimer::timeout, poll, [poll, started, step] {
-        auto* prompt = qobject_cast<ui::ManagerPinDialog*>(QApplication::activeModalWidget());
-        if (prompt && prompt->isVisible()) {
-            poll->deleteLater();
-            poll->stop();
-            step(prompt);
-            return;
-        }
-        if (started->elapsed() > 15000) {
-            poll->deleteLater();
-            poll->stop();
-            qWarning("no manager PIN prompt appeared");
-        }
-    });
-    poll->start(10);
-}
 
 // Types `pin` and presses Enter in the prompt.
 void enterPin(ui::ManagerPinDialog* prompt, const QString& pin) {

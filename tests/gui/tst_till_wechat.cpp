@@ -9,6 +9,7 @@
 #include "gateways/alipay/AlipayClient.h"
 #include "gateways/wechat/WechatClient.h"
 #include "MainWindow.h"
+#include "ManagerPinPrompt.h"
 #include "orders/OrderDetailDialog.h"
 #include "orders/OrdersModel.h"
 #include "orders/OrdersView.h"
@@ -21,12 +22,12 @@
 #include "till/QrView.h"
 #include "till/SalePanel.h"
 #include "till/TillService.h"
+#include "TillOrderLoader.h"
+#include "WaitUntil.h"
 #include "wechat/WechatOptions.h"
 
 #include <QApplication>
 #include <QComboBox>
-#include <QDeadlineTimer>
-#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -34,18 +35,16 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QTimer>
-#include <QUuid>
 
-#include <functional>
 #include <memory>
 
 using namespace qpos;
 using qpos::checkout::CheckoutPhase;
+using qpos::test::onPinPrompt;
+using qpos::test::waitUntil;
 
 namespace {
 
-constexpr int kWaitMs = 20000;
 // The demo shop's staff (seeded in sandbox mode).
 const QString kCashierId = QStringLiteral("1001");
 const QString kCashierPin = QStringLiteral("1234");
@@ -54,42 +53,9 @@ const QString kManagerPin = QStringLiteral("9999");
 const QString kWechatCode = QStringLiteral("134567890123459990");
 constexpr money::Fen kWechatLimitFen = 500000; // 5000.00
 
-template <typename Predicate>
-bool waitUntil(Predicate done, int timeoutMs = kWaitMs) {
-    QDeadlineTimer deadline(timeoutMs);
-    while (!done()) {
-        if (deadline.hasExpired())
-            return false;
-        QTest::qWait(10);
-    }
-    return true;
-}
-
 QString labelText(QWidget* root, const QString& name) {
     auto* label = root->findChild<QLabel*>(name);
     return label ? label->text() : QStringLiteral("<no label %1>").arg(name);
-}
-
-// Runs `step` on the manager PIN prompt once it is on screen (it is modal).
-void onPinPrompt(std::function<void(ui::ManagerPinDialog*)> step) {
-    auto* poll = new QTimer;
-    auto started = std::make_shared<QElapsedTimer>();
-    started->start();
-    QObject::connect(poll, &QTimer::timeout, poll, [poll, started, step] {
-        auto* prompt = qobject_cast<ui::ManagerPinDialog*>(QApplication::activeModalWidget());
-        if (prompt && prompt->isVisible()) {
-            poll->deleteLater();
-            poll->stop();
-            step(prompt);
-            return;
-        }
-        if (started->elapsed() > 15000) {
-            poll->deleteLater();
-            poll->stop();
-            qWarning("no manager PIN prompt appeared");
-        }
-    });
-    poll->start(10);
 }
 
 } // namespace
@@ -121,22 +87,7 @@ class TestTillWechat : public QObject {
     }
 
     std::optional<OrderWithEvents> loadOrder(const QString& outTradeNo) {
-        QSignalSpy loaded(m_till.get(), &till::TillService::orderLoaded);
-        const QString id = QUuid::createUuid().toString();
-        m_till->loadOrder(id, outTradeNo);
-        std::optional<OrderWithEvents> order;
-        waitUntil([&] {
-            for (const QList<QVariant>& args : loaded) {
-                if (args.at(0).toString() != id)
-                    continue;
-                const auto reply = args.at(1).value<till::OrderReply>();
-                if (reply.error.isEmpty())
-                    order = reply.order;
-                return true;
-            }
-            return false;
-        });
-        return order;
+        return test::loadOrderThrough(*m_till, outTradeNo);
     }
 
     // A WeChat QR charge paid by the SANDBOX buyer; returns its order number.

@@ -3,6 +3,7 @@
 
 #include "alipay/AlipaySimulator.h"
 #include "faults/FaultRule.h"
+#include "GatewayAwait.h"
 #include "gateways/alipay/AlipayClient.h"
 #include "SandboxServer.h"
 #include "SandboxShop.h"
@@ -23,20 +24,9 @@
 using namespace qpos;
 using namespace qpos::gateway;
 using namespace qpos::sandbox;
+using qpos::test::await;
 
 namespace {
-
-// Runs one gateway call and waits (processing events) for its result.
-template <typename T>
-std::optional<GatewayResult<T>> await(const std::function<void(QObject*, Completion<T>)>& start) {
-    std::optional<GatewayResult<T>> out;
-    QObject context;
-    start(&context, [&out](GatewayResult<T> result) { out = std::move(result); });
-    QDeadlineTimer deadline(15000);
-    while (!out && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    return out;
-}
 
 std::unique_ptr<SandboxShop> startShop(SandboxShopOptions options = {}) {
     Result<std::unique_ptr<SandboxShop>> shop = SandboxShop::start(std::move(options));

@@ -1,6 +1,7 @@
 // The in-process demo shop's WeChat Pay side: the demo merchant's client settings work with
 // the real WechatClient, and the SANDBOX banner's simulated buyer pays and cancels WeChat
 // orders.
+#include "GatewayAwait.h"
 #include "gateways/wechat/WechatClient.h"
 #include "SandboxServer.h"
 #include "SandboxShop.h"
@@ -16,22 +17,7 @@
 using namespace qpos;
 using namespace qpos::gateway;
 using namespace qpos::sandbox;
-
-namespace {
-
-template <typename T>
-std::optional<GatewayResult<T>> await(const std::function<void(QObject*, Completion<T>)>& start,
-                                      int timeoutMs = 15000) {
-    std::optional<GatewayResult<T>> out;
-    QObject context;
-    start(&context, [&out](GatewayResult<T> result) { out = std::move(result); });
-    QDeadlineTimer deadline(timeoutMs);
-    while (!out && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    return out;
-}
-
-} // namespace
+using qpos::test::await;
 
 class TestSandboxWechatShop : public QObject {
     Q_OBJECT

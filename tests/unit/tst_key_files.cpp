@@ -2,9 +2,10 @@
 
 #include "crypto/KeyFiles.h"
 #include "TempDir.h"
+#include "TestFiles.h"
+#include "TestVectors.h"
 
 #include <QFile>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
 
@@ -18,30 +19,12 @@ using namespace qpos::crypto;
 namespace {
 
 QByteArray vec(const char* section, const char* field) {
-    static const QJsonObject root = [] {
-        QFile file(QStringLiteral(QPOS_TEST_DATA_DIR "/vectors.json"));
-        if (!file.open(QIODevice::ReadOnly))
-            qFatal("cannot open vectors.json");
-        return QJsonDocument::fromJson(file.readAll()).object();
-    }();
+    static const QJsonObject root = test::testVectors();
     return root.value(QLatin1String(section))
         .toObject()
         .value(QLatin1String(field))
         .toString()
         .toUtf8();
-}
-
-QString writeFile(const test::TempDir& dir, const QString& name, const QByteArray& contents,
-                  mode_t mode) {
-    const QString path = dir.file(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write test file");
-    file.write(contents);
-    file.close();
-    if (::chmod(QFile::encodeName(path).constData(), mode) != 0)
-        qFatal("chmod failed");
-    return path;
 }
 
 bool quotesKey(const QString& message, const QByteArray& keyText) {
@@ -64,7 +47,7 @@ private slots:
     void privateFileAccepted() {
         test::TempDir dir;
         const QByteArray pem = vec("keys", "app_private_pkcs8_pem");
-        const QString path = writeFile(dir, QStringLiteral("app.key"), pem, 0600);
+        const QString path = test::writeFileWithMode(dir, QStringLiteral("app.key"), pem, 0600);
         const auto contents = readSecretFile(path);
         QVERIFY2(contents.ok(), contents.ok() ? "" : qPrintable(contents.error().message));
         QCOMPARE(contents.value(), pem);
@@ -74,11 +57,13 @@ private slots:
         QCOMPARE(key->publicKey().toBase64(), vec("keys", "app_public_b64"));
 
         // Owner-only execute/write bits are fine too; only group and others matter.
-        QVERIFY(readSecretFile(writeFile(dir, QStringLiteral("b.key"), pem, 0400)).ok());
-        QVERIFY(readSecretFile(writeFile(dir, QStringLiteral("c.key"), pem, 0700)).ok());
+        QVERIFY(
+            readSecretFile(test::writeFileWithMode(dir, QStringLiteral("b.key"), pem, 0400)).ok());
+        QVERIFY(
+            readSecretFile(test::writeFileWithMode(dir, QStringLiteral("c.key"), pem, 0700)).ok());
         // Bare base64 in a file.
-        const QString bare =
-            writeFile(dir, QStringLiteral("bare.key"), vec("keys", "app_private_b64") + '\n', 0600);
+        const QString bare = test::writeFileWithMode(dir, QStringLiteral("bare.key"),
+                                                     vec("keys", "app_private_b64") + '\n', 0600);
         QVERIFY(loadPrivateKeyFile(bare).ok());
     }
 
@@ -99,7 +84,7 @@ private slots:
         test::TempDir dir;
         const QByteArray pem = vec("keys", "app_private_pkcs8_pem");
         const QString path =
-            writeFile(dir, QStringLiteral("app.key"), pem, static_cast<mode_t>(mode));
+            test::writeFileWithMode(dir, QStringLiteral("app.key"), pem, static_cast<mode_t>(mode));
         for (const Error& error :
              {readSecretFile(path).error(), loadPrivateKeyFile(path).error()}) {
             QCOMPARE(error.code, QStringLiteral("crypto.file_permissions"));
@@ -127,7 +112,8 @@ private slots:
         QCOMPARE(loadPublicKeyFile(dir.path()).error().code,
                  QStringLiteral("crypto.file_not_regular"));
 
-        const QString empty = writeFile(dir, QStringLiteral("empty.key"), QByteArray(), 0600);
+        const QString empty =
+            test::writeFileWithMode(dir, QStringLiteral("empty.key"), QByteArray(), 0600);
         const auto emptyFile = readSecretFile(empty);
         QCOMPARE(emptyFile.error().code, QStringLiteral("crypto.file_empty"));
         QVERIFY(emptyFile.error().message.contains(empty));
@@ -136,15 +122,15 @@ private slots:
         QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
         QCOMPARE(readSecretFile(fifo).error().code, QStringLiteral("crypto.file_not_regular"));
 
-        const QString big =
-            writeFile(dir, QStringLiteral("big.key"), QByteArray(kMaxKeyFileSize + 1, 'A'), 0600);
+        const QString big = test::writeFileWithMode(dir, QStringLiteral("big.key"),
+                                                    QByteArray(kMaxKeyFileSize + 1, 'A'), 0600);
         QCOMPARE(readSecretFile(big).error().code, QStringLiteral("crypto.file_too_large"));
     }
 
     void symlinkToPrivateFileFollowed() {
         test::TempDir dir;
-        const QString target =
-            writeFile(dir, QStringLiteral("real.key"), vec("keys", "app_private_pkcs8_pem"), 0600);
+        const QString target = test::writeFileWithMode(dir, QStringLiteral("real.key"),
+                                                       vec("keys", "app_private_pkcs8_pem"), 0600);
         const QString link = dir.file(QStringLiteral("link.key"));
         QVERIFY(QFile::link(target, link));
         QVERIFY(loadPrivateKeyFile(link).ok());
@@ -154,8 +140,8 @@ private slots:
         if (::geteuid() == 0)
             QSKIP("root reads any file");
         test::TempDir dir;
-        const QString path = writeFile(dir, QStringLiteral("locked.key"),
-                                       vec("keys", "app_private_pkcs8_pem"), 0000);
+        const QString path = test::writeFileWithMode(dir, QStringLiteral("locked.key"),
+                                                     vec("keys", "app_private_pkcs8_pem"), 0000);
         const auto result = readSecretFile(path);
         QCOMPARE(result.error().code, QStringLiteral("crypto.file_unreadable"));
         QVERIFY(result.error().message.contains(QLatin1String("chmod 600")));
@@ -165,8 +151,8 @@ private slots:
         if (::geteuid() != 0)
             QSKIP("only root can give a file to another user");
         test::TempDir dir;
-        const QString path =
-            writeFile(dir, QStringLiteral("other.key"), vec("keys", "app_private_pkcs8_pem"), 0600);
+        const QString path = test::writeFileWithMode(dir, QStringLiteral("other.key"),
+                                                     vec("keys", "app_private_pkcs8_pem"), 0600);
         QCOMPARE(::chown(QFile::encodeName(path).constData(), 65534, 65534), 0);
         const auto result = readSecretFile(path);
         QCOMPARE(result.error().code, QStringLiteral("crypto.file_owner"));
@@ -180,39 +166,40 @@ private slots:
         const QByteArray garbage =
             "-----BEGIN PRIVATE KEY-----\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n"
             "-----END PRIVATE KEY-----\n";
-        const QString path = writeFile(dir, QStringLiteral("bad.key"), garbage, 0600);
+        const QString path = test::writeFileWithMode(dir, QStringLiteral("bad.key"), garbage, 0600);
         const auto key = loadPrivateKeyFile(path);
         QVERIFY(!key.ok());
         QCOMPARE(key.error().code, QStringLiteral("crypto.key_invalid"));
         QVERIFY(key.error().message.startsWith(path));
         QVERIFY(!key.error().message.contains(QLatin1String("QUJDREVGR0hJSktM")));
 
-        const QString wrongKind =
-            writeFile(dir, QStringLiteral("public.key"), vec("keys", "alipay_public_pem"), 0600);
+        const QString wrongKind = test::writeFileWithMode(dir, QStringLiteral("public.key"),
+                                                          vec("keys", "alipay_public_pem"), 0600);
         QCOMPARE(loadPrivateKeyFile(wrongKind).error().code,
                  QStringLiteral("crypto.key_wrong_kind"));
     }
 
     void publicFilesNeedNoPermissionCheck() {
         test::TempDir dir;
-        const QString pem =
-            writeFile(dir, QStringLiteral("alipay.pub"), vec("keys", "alipay_public_pem"), 0644);
-        const QString bare =
-            writeFile(dir, QStringLiteral("alipay.b64"), vec("keys", "alipay_public_b64"), 0644);
+        const QString pem = test::writeFileWithMode(dir, QStringLiteral("alipay.pub"),
+                                                    vec("keys", "alipay_public_pem"), 0644);
+        const QString bare = test::writeFileWithMode(dir, QStringLiteral("alipay.b64"),
+                                                     vec("keys", "alipay_public_b64"), 0644);
         const auto fromPem = loadPublicKeyFile(pem);
         const auto fromBare = loadPublicKeyFile(bare);
         QVERIFY(fromPem.ok());
         QVERIFY(fromBare.ok());
         QVERIFY(fromPem.value() == fromBare.value());
 
-        const QString secret =
-            writeFile(dir, QStringLiteral("oops.pem"), vec("keys", "app_private_pkcs8_pem"), 0644);
+        const QString secret = test::writeFileWithMode(dir, QStringLiteral("oops.pem"),
+                                                       vec("keys", "app_private_pkcs8_pem"), 0644);
         const auto refused = loadPublicKeyFile(secret);
         QCOMPARE(refused.error().code, QStringLiteral("crypto.key_wrong_kind"));
         QVERIFY(refused.error().message.startsWith(secret));
         QVERIFY(!quotesKey(refused.error().message, vec("keys", "app_private_pkcs8_pem")));
 
-        const QString notCert = writeFile(dir, QStringLiteral("x.crt"), "hello", 0644);
+        const QString notCert =
+            test::writeFileWithMode(dir, QStringLiteral("x.crt"), "hello", 0644);
         QCOMPARE(loadCertificateFile(notCert).error().code, QStringLiteral("crypto.cert_empty"));
     }
 };

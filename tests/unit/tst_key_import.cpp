@@ -4,18 +4,13 @@
 
 #include "crypto/KeyImport.h"
 #include "crypto/RsaPrivateKey.h"
+#include "TestCertificates.h"
 
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
-
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
-#include <memory>
 
 using namespace qpos;
 using crypto::KeyFileKind;
@@ -34,31 +29,6 @@ QByteArray pemBody(const QByteArray& pem) {
     return body;
 }
 
-// A self-signed certificate for a fresh 2048-bit key, as PEM.
-QByteArray selfSignedCertificate() {
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-        EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(2048)), EVP_PKEY_free);
-    std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
-    if (!key || !cert)
-        return {};
-    X509_set_version(cert.get(), 2);
-    ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 7);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600L * 24 * 30);
-    X509_set_pubkey(cert.get(), key.get());
-    X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char*>("qpos test"), -1, -1, 0);
-    X509_set_issuer_name(cert.get(), name);
-    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
-        return {};
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-    PEM_write_bio_X509(bio.get(), cert.get());
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio.get(), &data);
-    return QByteArray(data, int(size));
-}
-
 } // namespace
 
 class TestKeyImport : public QObject {
@@ -72,7 +42,7 @@ private slots:
         auto key = crypto::RsaPrivateKey::generate(2048);
         QVERIFY(key.ok());
         m_key = *key;
-        m_certificate = selfSignedCertificate();
+        m_certificate = test::selfSignedCertificate("07", "qpos test");
         QVERIFY(m_certificate.startsWith("-----BEGIN CERTIFICATE-----"));
     }
 

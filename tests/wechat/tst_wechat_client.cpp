@@ -4,11 +4,14 @@
 
 #include "crypto/RsaPrivateKey.h"
 #include "crypto/RsaPublicKey.h"
+#include "DebugLogCapture.h"
+#include "GatewayAwait.h"
 #include "gateways/GatewayErrors.h"
 #include "gateways/wechat/WechatClient.h"
 #include "gateways/wechat/WechatSignature.h"
 #include "gateways/wechat/WechatTime.h"
 #include "ScriptedHttpServer.h"
+#include "TestGatewayClient.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -16,7 +19,6 @@
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QLoggingCategory>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -29,6 +31,7 @@
 using namespace qpos;
 using namespace qpos::gateway;
 using namespace qpos::wechat;
+using qpos::test::await;
 using qpos::test::ScriptedAction;
 using qpos::test::ScriptedHttpServer;
 
@@ -41,30 +44,6 @@ const QByteArray kPlatformSerial = "PUB_KEY_ID_0114232134912410000000000000";
 const QString kNo = QStringLiteral("S01T0120261122000002");
 // The test's clock: 2026-11-22 10:20:30 China time.
 const qint64 kNowMs = 1795314030000;
-
-QStringList g_logged;
-void captureLog(QtMsgType, const QMessageLogContext&, const QString& message) {
-    g_logged << message;
-}
-QLoggingCategory::CategoryFilter g_previousFilter = nullptr;
-void wechatDebugOn(QLoggingCategory* category) {
-    if (g_previousFilter)
-        g_previousFilter(category);
-    if (qstrcmp(category->categoryName(), "qpos.gateway.wechat") == 0)
-        category->setEnabled(QtDebugMsg, true);
-}
-
-template <typename T>
-std::optional<GatewayResult<T>> await(const std::function<void(QObject*, Completion<T>)>& start,
-                                      int timeoutMs = 15000) {
-    std::optional<GatewayResult<T>> out;
-    QObject context;
-    start(&context, [&out](GatewayResult<T> result) { out = std::move(result); });
-    QDeadlineTimer deadline(timeoutMs);
-    while (!out && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    return out;
-}
 
 QByteArray gzip(const QByteArray& data) {
     z_stream stream{};
@@ -131,21 +110,12 @@ class TestWechatClient : public QObject {
         s.platformKeys = {
             WechatPlatformKey{QString::fromLatin1(kPlatformSerial), m_platformKey.publicKey()}};
         s.notifyUrl = QStringLiteral("https://shop.example.com/notify/wechat");
-        s.requestTimeout = std::chrono::milliseconds(800);
-        s.retry.maxAttempts = 3;
-        s.retry.initialBackoff = std::chrono::milliseconds(20);
-        s.retry.maxBackoff = std::chrono::milliseconds(80);
-        s.retry.deadline = std::chrono::milliseconds(5000);
-        s.breaker.failureThreshold = 100;
-        s.breaker.coolDown = std::chrono::milliseconds(300);
+        test::useLoopbackTiming(s, test::LoopbackTiming::scripted());
         return s;
     }
 
     std::unique_ptr<WechatClient> client(const WechatClientSettings& s) {
-        Result<std::unique_ptr<WechatClient>> made = WechatClient::create(s);
-        if (!made)
-            qFatal("%s", qPrintable(made.error().message));
-        std::unique_ptr<WechatClient> c = std::move(made).value();
+        std::unique_ptr<WechatClient> c = test::createClient<WechatClient>(s);
         c->setClock([] { return kNowMs; });
         return c;
     }
@@ -384,14 +354,11 @@ private slots:
     void debugLogHasNoSecrets() {
         auto c = client();
         answer(202, "{\"trade_state\":\"USERPAYING\"}");
-        g_previousFilter = QLoggingCategory::installFilter(wechatDebugOn);
-        g_logged.clear();
-        const QtMessageHandler previous = qInstallMessageHandler(captureLog);
+        test::DebugLogCapture log("qpos.gateway.wechat");
         auto r = payCode(*c);
-        qInstallMessageHandler(previous);
-        QLoggingCategory::installFilter(g_previousFilter);
+        log.stop();
         QVERIFY(r.has_value());
-        const QString all = g_logged.join(u'\n');
+        const QString all = log.text();
         QVERIFY2(all.contains(u"codepay"), qPrintable(all));             // the request was logged
         QVERIFY2(all.contains(u"USERPAYING"), qPrintable(all));          // and the answer
         QVERIFY2(!all.contains(u"134567890123456789"), qPrintable(all)); // never the code
@@ -729,11 +696,7 @@ private slots:
 
     void retriesStopAtTheDeadline() {
         WechatClientSettings s = settings();
-        s.requestTimeout = std::chrono::milliseconds(150);
-        s.retry.maxAttempts = 1000;
-        s.retry.initialBackoff = std::chrono::milliseconds(10);
-        s.retry.maxBackoff = std::chrono::milliseconds(40);
-        s.retry.deadline = std::chrono::milliseconds(700);
+        test::retryUntilShortDeadline(s);
         auto c = client(s);
         m_server->setFallback(ScriptedAction::hang());
         QElapsedTimer clock;
@@ -744,7 +707,8 @@ private slots:
         QCOMPARE(r->unknown().reason.code, QString::fromLatin1(errc::timeout));
         QVERIFY2(m_server->requestCount() >= 2,
                  qPrintable(QString::number(m_server->requestCount())));
-        QVERIFY2(elapsed < 700 + 400, qPrintable(QString::number(elapsed)));
+        QVERIFY2(elapsed < test::kShortRetryDeadline.count() + 400,
+                 qPrintable(QString::number(elapsed)));
         QCOMPARE(c->requestsInFlight(), 0);
     }
 
@@ -794,9 +758,7 @@ private slots:
 
     void circuitBreakerOpensAndFailsFast() {
         WechatClientSettings s = settings();
-        s.retry.maxAttempts = 1;
-        s.breaker.failureThreshold = 3;
-        s.breaker.coolDown = std::chrono::milliseconds(300);
+        test::useQuickBreaker(s);
         auto c = client(s);
         QSignalSpy spy(c.get(), &WechatClient::circuitStateChanged);
         m_server->setFallback(ScriptedAction::respond(502, "down", "text/plain"));

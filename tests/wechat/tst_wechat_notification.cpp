@@ -6,9 +6,10 @@
 #include "crypto/RsaPrivateKey.h"
 #include "gateways/wechat/WechatNotification.h"
 #include "gateways/wechat/WechatSignature.h"
+#include "NotificationOrders.h"
+#include "TestVectors.h"
 
 #include <QDateTime>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -18,6 +19,7 @@
 using namespace qpos;
 using namespace qpos::wechat;
 using namespace qpos::gateway;
+using qpos::test::lookupOf;
 
 namespace {
 
@@ -31,13 +33,7 @@ const QByteArray kNonce("fdasflkja484");
 const qint64 kNowMs = QDateTime(QDate(2026, 11, 22), QTime(2, 21, 6), Qt::UTC).toMSecsSinceEpoch();
 
 QJsonObject vector() {
-    QFile f(QStringLiteral(QPOS_TEST_DATA_DIR "/vectors.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("vectors.json missing");
-    return QJsonDocument::fromJson(f.readAll())
-        .object()
-        .value(u"wechat_notification_decrypt")
-        .toObject();
+    return test::testVectors().value(u"wechat_notification_decrypt").toObject();
 }
 
 QByteArray compact(const QJsonObject& object) {
@@ -45,19 +41,7 @@ QByteArray compact(const QJsonObject& object) {
 }
 
 Order wechatOrder(money::Fen amount, Channel channel = Channel::WeChat) {
-    Order o;
-    o.outTradeNo = kOutTradeNo;
-    o.amountFen = amount;
-    o.channel = channel;
-    return o;
-}
-
-NotificationOrderLookup lookupOf(std::optional<Order> order) {
-    return [order](const QString& outTradeNo) -> std::optional<Order> {
-        if (order && order->outTradeNo == outTradeNo)
-            return order;
-        return std::nullopt;
-    };
+    return test::orderAwaitingPayment(kOutTradeNo, amount, channel);
 }
 
 // The transaction a TRANSACTION.SUCCESS notification carries (the vector's plaintext).

@@ -2,7 +2,10 @@
 // (Native, code pay, query, close, cancel, refund, refund query, bill, notifications) and
 // every sandbox fault ends in the typed outcome the checkout relies on.
 
+#include "../sandbox/SandboxClientSettings.h"
 #include "../sandbox/WechatTestClient.h"
+#include "AwaitedGatewayCalls.h"
+#include "ChinaDate.h"
 #include "faults/FaultPlan.h"
 #include "faults/FaultRule.h"
 #include "gateways/wechat/WechatClient.h"
@@ -21,6 +24,7 @@ using namespace qpos;
 using namespace qpos::gateway;
 using namespace qpos::sandbox;
 using qpos::money::Fen;
+using qpos::test::chinaToday;
 using qpos::wechat::WechatClient;
 using qpos::wechat::WechatClientSettings;
 
@@ -31,25 +35,9 @@ const QString kAppId = QStringLiteral("wx8888888888888888");
 const QString kPaidCode = QStringLiteral("134567890123450001");
 const QString kConfirmCode = QStringLiteral("134567890123459991");
 
-template <typename T>
-std::optional<GatewayResult<T>> await(const std::function<void(QObject*, Completion<T>)>& start,
-                                      int timeoutMs = 15000) {
-    std::optional<GatewayResult<T>> out;
-    QObject context;
-    start(&context, [&out](GatewayResult<T> result) { out = std::move(result); });
-    QDeadlineTimer deadline(timeoutMs);
-    while (!out && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
-    return out;
-}
-
-QDate chinaToday() {
-    return QDateTime::currentDateTimeUtc().addSecs(8 * 3600).date();
-}
-
 } // namespace
 
-class TestWechatRoundtrip : public QObject {
+class TestWechatRoundtrip : public QObject, private test::AwaitedGatewayCalls {
     Q_OBJECT
 
     std::unique_ptr<SandboxServer> m_server;
@@ -59,6 +47,7 @@ class TestWechatRoundtrip : public QObject {
     int m_sequence = 0;
 
     WechatSimulator& sim() { return m_server->wechat(); }
+    gateway::PaymentGateway& calledGateway() override { return *m_client; }
     QString nextNo() {
         return QStringLiteral("WR%1_%2").arg(QDateTime::currentMSecsSinceEpoch()).arg(++m_sequence);
     }
@@ -69,24 +58,9 @@ class TestWechatRoundtrip : public QObject {
     }
 
     WechatClientSettings settings() {
-        WechatClientSettings s;
-        s.gatewayUrl = m_server->baseUrl();
-        s.mchId = m_merchant.mchId;
-        s.appId = m_merchant.appId;
-        s.merchantPrivateKey = m_merchant.privateKey;
-        s.merchantSerialNo = m_merchant.serialNo;
-        s.apiV3Key = m_merchant.apiV3Key;
-        s.platformKeys = {
-            wechat::WechatPlatformKey{sim().platformKeyId(), sim().platformPublicKey()}};
-        s.notifyUrl = QStringLiteral("https://shop.example.com/wechat/notify");
-        s.requestTimeout = std::chrono::milliseconds(1500);
-        s.retry.maxAttempts = 3;
-        s.retry.initialBackoff = std::chrono::milliseconds(20);
-        s.retry.maxBackoff = std::chrono::milliseconds(80);
-        s.retry.deadline = std::chrono::milliseconds(5000);
-        s.breaker.failureThreshold = 100;
-        s.breaker.coolDown = std::chrono::milliseconds(300);
-        return s;
+        return test::wechatSandboxSettings(*m_server, m_merchant,
+                                           QStringLiteral("https://shop.example.com/wechat/notify"),
+                                           test::LoopbackTiming::sandbox());
     }
 
     std::optional<GatewayResult<QrOrder>> native(const QString& no, Fen amountFen) {
@@ -97,9 +71,7 @@ class TestWechatRoundtrip : public QObject {
                                      QStringLiteral("S01"),
                                      QStringLiteral("T01"),
                                      QStringLiteral("C01")};
-        return await<QrOrder>([&](QObject* ctx, Completion<QrOrder> done) {
-            m_client->createQrOrder(request, ctx, done);
-        });
+        return test::createQrOrder(*m_client, request);
     }
     std::optional<GatewayResult<TradeSnapshot>> pay(const QString& no, Fen amountFen,
                                                     const QString& code = kPaidCode) {
@@ -110,42 +82,7 @@ class TestWechatRoundtrip : public QObject {
                                        QStringLiteral("S01"),
                                        QStringLiteral("T01"),
                                        QStringLiteral("C01")};
-        return await<TradeSnapshot>([&](QObject* ctx, Completion<TradeSnapshot> done) {
-            m_client->payByCode(request, ctx, done);
-        });
-    }
-    std::optional<GatewayResult<TradeSnapshot>> query(const QString& no) {
-        return await<TradeSnapshot>([&](QObject* ctx, Completion<TradeSnapshot> done) {
-            m_client->queryTrade(TradeRef{no, {}}, ctx, done);
-        });
-    }
-    std::optional<GatewayResult<RefundResult>> refund(const QString& no, const QString& requestNo,
-                                                      Fen amountFen, Fen totalFen) {
-        RefundRequest request;
-        request.outTradeNo = no;
-        request.outRequestNo = requestNo;
-        request.amountFen = amountFen;
-        request.tradeTotalFen = totalFen;
-        request.reason = QStringLiteral("returned");
-        return await<RefundResult>([&](QObject* ctx, Completion<RefundResult> done) {
-            m_client->refund(request, ctx, done);
-        });
-    }
-    std::optional<GatewayResult<RefundQueryResult>> queryRefund(const QString& no,
-                                                                const QString& requestNo) {
-        return await<RefundQueryResult>([&](QObject* ctx, Completion<RefundQueryResult> done) {
-            m_client->queryRefund(RefundQuery{no, {}, requestNo}, ctx, done);
-        });
-    }
-    std::optional<GatewayResult<CancelResult>> cancel(const QString& no) {
-        return await<CancelResult>([&](QObject* ctx, Completion<CancelResult> done) {
-            m_client->cancelTrade(TradeRef{no, {}}, ctx, done);
-        });
-    }
-    std::optional<GatewayResult<CloseResult>> close(const QString& no) {
-        return await<CloseResult>([&](QObject* ctx, Completion<CloseResult> done) {
-            m_client->closeTrade(TradeRef{no, {}}, ctx, done);
-        });
+        return test::payByCode(*m_client, request);
     }
     QString paidNative(Fen amountFen) {
         const QString no = nextNo();
@@ -334,11 +271,7 @@ private slots:
         const QString no = paidNative(4321);
         QVERIFY(!no.isEmpty());
         QVERIFY(refund(no, no + QStringLiteral("R"), 321, 4321)->isSuccess());
-        BillRequest request;
-        request.date = chinaToday();
-        const auto bill = await<ProviderBill>([&](QObject* ctx, Completion<ProviderBill> done) {
-            m_client->downloadBill(request, ctx, done);
-        });
+        const auto bill = dayBill(chinaToday());
         QVERIFY(bill);
         QVERIFY2(bill->isSuccess(), qPrintable(bill->cashierMessage()));
         bool payment = false;
@@ -359,10 +292,7 @@ private slots:
         QVERIFY(payment);
         QVERIFY(refunded);
         // A day without trades has no bill: not an unknown outcome.
-        request.date = QDate(2020, 1, 1);
-        const auto none = await<ProviderBill>([&](QObject* ctx, Completion<ProviderBill> done) {
-            m_client->downloadBill(request, ctx, done);
-        });
+        const auto none = dayBill(QDate(2020, 1, 1));
         QVERIFY(none);
         QVERIFY2(!none->isUnknown(), qPrintable(none->cashierMessage()));
     }

@@ -1,66 +1,15 @@
 #include "crypto/RsaPrivateKey.h"
 #include "gateways/wechat/WechatClientSettings.h"
 #include "TempDir.h"
+#include "TestCertificates.h"
+#include "TestFiles.h"
 
-#include <QFile>
 #include <QTest>
-
-#include <openssl/bn.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-
-#include <memory>
-
-#include <sys/stat.h>
 
 using namespace qpos;
 using namespace qpos::wechat;
 
 namespace {
-
-QString writeFile(const test::TempDir& dir, const QString& name, const QByteArray& contents,
-                  mode_t mode) {
-    const QString path = dir.file(name);
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate))
-        qFatal("cannot write test file");
-    file.write(contents);
-    file.close();
-    if (::chmod(QFile::encodeName(path).constData(), mode) != 0)
-        qFatal("chmod failed");
-    return path;
-}
-
-// A self-signed certificate with the given serial (hex), as a WeChat Pay platform
-// certificate would be.
-QByteArray certificateWithSerial(const char* serialHex) {
-    std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-        EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", size_t(2048)), EVP_PKEY_free);
-    std::unique_ptr<X509, decltype(&X509_free)> cert(X509_new(), X509_free);
-    if (!key || !cert)
-        return {};
-    X509_set_version(cert.get(), 2);
-    BIGNUM* serial = nullptr;
-    BN_hex2bn(&serial, serialHex);
-    BN_to_ASN1_INTEGER(serial, X509_get_serialNumber(cert.get()));
-    BN_free(serial);
-    X509_gmtime_adj(X509_getm_notBefore(cert.get()), 0);
-    X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600L * 24 * 30);
-    X509_set_pubkey(cert.get(), key.get());
-    X509_NAME* name = X509_get_subject_name(cert.get());
-    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
-                               reinterpret_cast<const unsigned char*>("Tenpay.com Root CA"), -1, -1,
-                               0);
-    X509_set_issuer_name(cert.get(), name);
-    if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0)
-        return {};
-    std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), BIO_free);
-    PEM_write_bio_X509(bio.get(), cert.get());
-    char* data = nullptr;
-    const long size = BIO_get_mem_data(bio.get(), &data);
-    return QByteArray(data, int(size));
-}
 
 const QByteArray kApiV3Key = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
 
@@ -79,12 +28,13 @@ class TestWechatSettings : public QObject {
         c.gatewayUrl = QStringLiteral("https://api.mch.weixin.qq.com");
         c.mchId = QStringLiteral("1230000109");
         c.appId = QStringLiteral("wxd678efh567hg6787");
-        c.merchantPrivateKeyPath =
-            writeFile(m_dir, QStringLiteral("apiclient_key.pem"), m_merchant.toPkcs8Pem(), 0600);
+        c.merchantPrivateKeyPath = test::writeFileWithMode(
+            m_dir, QStringLiteral("apiclient_key.pem"), m_merchant.toPkcs8Pem(), 0600);
         c.merchantSerialNo = QStringLiteral("5157F09EFDC096DE15EBE81A47057A7232F1B8E1");
-        c.apiV3KeyPath = writeFile(m_dir, QStringLiteral("apiv3.key"), kApiV3Key + '\n', 0600);
-        c.wechatpayPublicKeyPath =
-            writeFile(m_dir, QStringLiteral("pub_key.pem"), m_platform.publicKey().toPem(), 0644);
+        c.apiV3KeyPath =
+            test::writeFileWithMode(m_dir, QStringLiteral("apiv3.key"), kApiV3Key + '\n', 0600);
+        c.wechatpayPublicKeyPath = test::writeFileWithMode(m_dir, QStringLiteral("pub_key.pem"),
+                                                           m_platform.publicKey().toPem(), 0644);
         c.wechatpayPublicKeyId = QStringLiteral("PUB_KEY_ID_0114232134912410000000000000");
         c.notifyUrl = QStringLiteral("https://shop.example.com/notify/wechat");
         c.timeoutMs = 5000;
@@ -115,9 +65,11 @@ private slots:
 
     void aPlatformCertificateIsNamedByItsSerial() {
         WechatConfig c = config();
-        const QByteArray pem = certificateWithSerial("0a5157f09efdc096de15ebe81a47057a7232f1b8e1");
+        const QByteArray pem = test::selfSignedCertificate(
+            "0a5157f09efdc096de15ebe81a47057a7232f1b8e1", "Tenpay.com Root CA");
         QVERIFY(!pem.isEmpty());
-        c.wechatpayPublicKeyPath = writeFile(m_dir, QStringLiteral("platform.pem"), pem, 0644);
+        c.wechatpayPublicKeyPath =
+            test::writeFileWithMode(m_dir, QStringLiteral("platform.pem"), pem, 0644);
         c.wechatpayPublicKeyId.clear(); // the certificate names itself
         Result<WechatClientSettings> s = WechatClientSettings::fromConfig(c);
         QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error().message));
@@ -136,7 +88,7 @@ private slots:
     void apiV3KeyMustBe32Characters() {
         QFETCH(QByteArray, contents);
         WechatConfig c = config();
-        c.apiV3KeyPath = writeFile(m_dir, QStringLiteral("bad.key"), contents, 0600);
+        c.apiV3KeyPath = test::writeFileWithMode(m_dir, QStringLiteral("bad.key"), contents, 0600);
         Result<WechatClientSettings> s = WechatClientSettings::fromConfig(c);
         QVERIFY(!s.ok());
         QCOMPARE(s.error().code, QStringLiteral("wechat.apiv3_key_invalid"));
@@ -147,22 +99,25 @@ private slots:
 
     void apiV3KeyWithoutNewlineOrWithCrLf() {
         WechatConfig c = config();
-        c.apiV3KeyPath = writeFile(m_dir, QStringLiteral("plain.key"), kApiV3Key, 0600);
+        c.apiV3KeyPath =
+            test::writeFileWithMode(m_dir, QStringLiteral("plain.key"), kApiV3Key, 0600);
         QVERIFY(WechatClientSettings::fromConfig(c).ok());
-        c.apiV3KeyPath = writeFile(m_dir, QStringLiteral("crlf.key"), kApiV3Key + "\r\n", 0600);
+        c.apiV3KeyPath =
+            test::writeFileWithMode(m_dir, QStringLiteral("crlf.key"), kApiV3Key + "\r\n", 0600);
         QVERIFY(WechatClientSettings::fromConfig(c).ok());
     }
 
     void secretFilesMustBePrivate() {
         WechatConfig c = config();
-        c.apiV3KeyPath = writeFile(m_dir, QStringLiteral("open.key"), kApiV3Key, 0644);
+        c.apiV3KeyPath =
+            test::writeFileWithMode(m_dir, QStringLiteral("open.key"), kApiV3Key, 0644);
         Result<WechatClientSettings> s = WechatClientSettings::fromConfig(c);
         QVERIFY(!s.ok());
         QVERIFY(s.error().message.contains(QStringLiteral("chmod 600")));
 
         c = config();
-        c.merchantPrivateKeyPath =
-            writeFile(m_dir, QStringLiteral("open.pem"), m_merchant.toPkcs8Pem(), 0640);
+        c.merchantPrivateKeyPath = test::writeFileWithMode(m_dir, QStringLiteral("open.pem"),
+                                                           m_merchant.toPkcs8Pem(), 0640);
         s = WechatClientSettings::fromConfig(c);
         QVERIFY(!s.ok());
         QVERIFY(s.error().message.contains(QStringLiteral("chmod 600")));

@@ -1,8 +1,9 @@
+
 #include "crypto/RsaPrivateKey.h"
 #include "crypto/RsaPublicKey.h"
 #include "gateways/wechat/WechatSignature.h"
+#include "TestVectors.h"
 
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTest>
@@ -11,13 +12,6 @@ using namespace qpos;
 using namespace qpos::wechat;
 
 namespace {
-
-QJsonObject vectors() {
-    QFile f(QStringLiteral(QPOS_TEST_DATA_DIR "/vectors.json"));
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("vectors.json missing");
-    return QJsonDocument::fromJson(f.readAll()).object();
-}
 
 QByteArray utf8(const QJsonValue& v) {
     return v.toString().toUtf8();
@@ -34,7 +28,7 @@ class TestWechatSignature : public QObject {
 
 private slots:
     void initTestCase() {
-        m_v = vectors();
+        m_v = test::testVectors();
         Result<crypto::RsaPrivateKey> merchant = crypto::RsaPrivateKey::fromText(utf8(
             m_v.value(u"wechat_request_sign").toObject().value(u"merchant_private_pkcs8_pem")));
         QVERIFY(merchant.ok());

@@ -1,0 +1,47 @@
+#pragma once
+
+// Settings for a real gateway client that talks to a sandbox listening on loopback, one per
+// provider: the sandbox's URL and keys plus the merchant the test registered.
+
+#include "alipay/AlipaySimulator.h"
+#include "gateways/alipay/AlipayClientSettings.h"
+#include "gateways/wechat/WechatClientSettings.h"
+#include "SandboxServer.h"
+#include "TestGatewayClient.h"
+#include "wechat/WechatMerchant.h"
+#include "wechat/WechatSimulator.h"
+
+namespace qpos::test {
+
+inline alipay::AlipayClientSettings alipaySandboxSettings(sandbox::SandboxServer& server,
+                                                          const QString& appId,
+                                                          const crypto::RsaPrivateKey& appKey,
+                                                          const LoopbackTiming& timing) {
+    alipay::AlipayClientSettings s;
+    s.gatewayUrl = server.alipay().gatewayUrl();
+    s.appId = appId;
+    s.appPrivateKey = appKey;
+    s.alipayPublicKey = server.alipay().alipayPublicKey();
+    useLoopbackTiming(s, timing);
+    return s;
+}
+
+inline wechat::WechatClientSettings
+wechatSandboxSettings(sandbox::SandboxServer& server,
+                      const sandbox::WechatMerchantCredentials& merchant, const QString& notifyUrl,
+                      const LoopbackTiming& timing) {
+    wechat::WechatClientSettings s;
+    s.gatewayUrl = server.baseUrl();
+    s.mchId = merchant.mchId;
+    s.appId = merchant.appId;
+    s.merchantPrivateKey = merchant.privateKey;
+    s.merchantSerialNo = merchant.serialNo;
+    s.apiV3Key = merchant.apiV3Key;
+    s.platformKeys = {wechat::WechatPlatformKey{server.wechat().platformKeyId(),
+                                                server.wechat().platformPublicKey()}};
+    s.notifyUrl = notifyUrl;
+    useLoopbackTiming(s, timing);
+    return s;
+}
+
+} // namespace qpos::test
