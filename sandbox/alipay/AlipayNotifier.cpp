@@ -33,10 +33,7 @@ void AlipayNotifier::send(const Notification& notification, const QList<Notifica
                 record(n, outcome);
             }};
     };
-    QList<NotificationDelivery::Message> next;
-    for (const Notification& n : followUps)
-        next.append(message(n));
-    NotificationDelivery::send(message(notification), next);
+    sendEach(notification, followUps, message);
 }
 
 void AlipayNotifier::record(const Notification& notification, const NotificationAttempt& outcome) {

@@ -58,6 +58,16 @@ public:
     int pendingCount() const { return static_cast<int>(m_jobs.size()); }
 
 protected:
+    // send() for a provider's own notifications, each turned into a message by `toMessage`.
+    template <typename Notification, typename ToMessage>
+    void sendEach(const Notification& first, const QList<Notification>& followUps,
+                  ToMessage toMessage) {
+        QList<Message> next;
+        for (const Notification& n : followUps)
+            next.append(toMessage(n));
+        send(toMessage(first), next);
+    }
+
     // Adds a provider's record of an attempt to its history, which keeps the last 500 for the
     // control API and tests.
     template <typename Attempt>

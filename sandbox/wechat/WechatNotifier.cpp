@@ -42,10 +42,7 @@ void WechatNotifier::send(const Notification& notification, const QList<Notifica
                                                  record(n, outcome);
                                              }};
     };
-    QList<NotificationDelivery::Message> next;
-    for (const Notification& n : followUps)
-        next.append(message(n));
-    NotificationDelivery::send(message(notification), next);
+    sendEach(notification, followUps, message);
 }
 
 void WechatNotifier::record(const Notification& n, const NotificationAttempt& outcome) {
