@@ -1,13 +1,13 @@
 // qpos: the cashier's till. Wiring only: flags, configuration, log, the till's worker, the
 // window, and in sandbox mode the in-process demo shop.
-#include "config/ConfigLoader.h"
-#include "config/Translations.h"
-#include "logging/FileLog.h"
-#include "logging/LogCategories.h"
-#include "MainWindow.h"
-#include "SandboxShop.h"
-#include "till/ConfiguredGateways.h"
-#include "till/TillService.h"
+#include "core/config/ConfigLoader.h"
+#include "core/config/Translations.h"
+#include "core/gateways/GatewayFactory.h"
+#include "core/logging/FileLog.h"
+#include "core/logging/LogCategories.h"
+#include "core/service/PosService.h"
+#include "sandbox/SandboxShop.h"
+#include "ui/MainWindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -27,11 +27,11 @@ int refuseToStart(const QString& title, const QString& message) {
 }
 
 // The demo shop's gateways: an AlipayClient and a WechatClient on the in-process sandbox.
-std::function<Result<till::GatewayList>()>
+std::function<Result<service::GatewayList>()>
 sandboxGateways(const alipay::AlipayClientSettings& alipaySettings,
                 const wechat::WechatClientSettings& wechatSettings) {
-    return [alipaySettings, wechatSettings]() -> Result<till::GatewayList> {
-        return till::makeGateways(alipaySettings, wechatSettings);
+    return [alipaySettings, wechatSettings]() -> Result<service::GatewayList> {
+        return service::makeGateways(alipaySettings, wechatSettings);
     };
 }
 
@@ -85,7 +85,7 @@ int main(int argc, char** argv) {
 
     // Declared before the till: it is destroyed after the till's gateways stopped using it.
     std::unique_ptr<sandbox::SandboxShop> shop;
-    till::TillOptions tillOptions;
+    service::PosOptions tillOptions;
     tillOptions.config = cfg;
     if (cfg.sandbox) {
         Result<std::unique_ptr<sandbox::SandboxShop>> started = sandbox::SandboxShop::start();
@@ -98,10 +98,10 @@ int main(int argc, char** argv) {
         tillOptions.makeGateways = sandboxGateways(shop->alipaySettings(), shop->wechatSettings());
     } else {
         tillOptions.makeGateways = [cfg] {
-            return till::makeConfiguredGateways(cfg);
+            return service::makeConfiguredGateways(cfg);
         };
     }
-    till::TillService till(std::move(tillOptions));
+    service::PosService till(std::move(tillOptions));
 
     ui::TillWindowOptions windowOptions;
     windowOptions.config = cfg;

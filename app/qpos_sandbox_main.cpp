@@ -1,6 +1,6 @@
 // qpos-sandbox: the simulated payment providers as a program. Wiring only: the flags, keys,
 // apps and faults are the sandbox library's command (shared with `qposctl sandbox`).
-#include "SandboxCommand.h"
+#include "ctl/SandboxCommand.h"
 
 #include <QCoreApplication>
 
@@ -10,5 +10,5 @@ int main(int argc, char** argv) {
     QCoreApplication::setApplicationVersion(QStringLiteral(QPOS_VERSION));
     QStringList arguments = QCoreApplication::arguments();
     arguments[0] = QStringLiteral("qpos-sandbox"); // names the program in messages
-    return qpos::sandbox::runSandboxCommand(arguments);
+    return qpos::ctl::runSandboxCommand(arguments);
 }

@@ -1,13 +1,13 @@
 // qposctl: the command-line companion of the till, for IT and scripts. Wiring only: the
 // commands live in core/ctl, the sandbox command and the demo shop in the sandbox library.
-#include "config/Translations.h"
+#include "core/config/Translations.h"
+#include "core/gateways/GatewayFactory.h"
 #include "ctl/CtlCommands.h"
 #include "ctl/CtlExit.h"
 #include "ctl/CtlInvocation.h"
 #include "ctl/CtlOutput.h"
-#include "SandboxCommand.h"
-#include "SandboxShop.h"
-#include "till/ConfiguredGateways.h"
+#include "ctl/SandboxCommand.h"
+#include "sandbox/SandboxShop.h"
 
 #include <QCoreApplication>
 
@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
         if (invocation->help)
             arguments.prepend(QStringLiteral("--help"));
         arguments.prepend(QStringLiteral("qposctl sandbox"));
-        return sandbox::runSandboxCommand(arguments);
+        return ctl::runSandboxCommand(arguments);
     }
 
     // --sandbox without a configured channel: the demo shop's simulated providers in this
@@ -48,8 +48,8 @@ int main(int argc, char** argv) {
         const wechat::WechatClientSettings wechatSettings = shop->wechatSettings();
         ctl::DemoProviders demo;
         demo.controlUrl = shop->baseUrl();
-        demo.makeGateways = [alipaySettings, wechatSettings]() -> Result<till::GatewayList> {
-            return till::makeGateways(alipaySettings, wechatSettings);
+        demo.makeGateways = [alipaySettings, wechatSettings]() -> Result<service::GatewayList> {
+            return service::makeGateways(alipaySettings, wechatSettings);
         };
         return demo;
     };

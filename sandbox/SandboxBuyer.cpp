@@ -1,8 +1,8 @@
-#include "SandboxBuyer.h"
+#include "sandbox/SandboxBuyer.h"
 
-#include "alipay/AlipaySimulator.h"
-#include "logging/LogCategories.h"
-#include "wechat/WechatSimulator.h"
+#include "core/logging/LogCategories.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/wechat/WechatSimulator.h"
 
 #include <QMetaObject>
 

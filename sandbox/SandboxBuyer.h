@@ -1,6 +1,6 @@
 #pragma once
 
-#include "checkout/BuyerSimulator.h"
+#include "core/checkout/BuyerSimulator.h"
 
 namespace qpos::sandbox {
 

@@ -1,12 +1,12 @@
-#include "SandboxServer.h"
+#include "sandbox/SandboxServer.h"
 
-#include "alipay/AlipayControlApi.h"
-#include "alipay/AlipaySimulator.h"
-#include "common/KeyFile.h"
-#include "http/SandboxHttpServer.h"
-#include "logging/LogCategories.h"
-#include "wechat/WechatControlApi.h"
-#include "wechat/WechatSimulator.h"
+#include "core/logging/LogCategories.h"
+#include "sandbox/alipay/AlipayControlApi.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/http/SandboxHttpServer.h"
+#include "sandbox/support/KeyFile.h"
+#include "sandbox/wechat/WechatControlApi.h"
+#include "sandbox/wechat/WechatSimulator.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "alipay/AlipayOptions.h"
-#include "common/Result.h"
-#include "faults/FaultPlan.h"
-#include "wechat/WechatOptions.h"
+#include "core/common/Result.h"
+#include "sandbox/alipay/AlipayOptions.h"
+#include "sandbox/faults/FaultPlan.h"
+#include "sandbox/wechat/WechatOptions.h"
 
 #include <QHostAddress>
 #include <QObject>

@@ -1,10 +1,10 @@
-#include "SandboxShop.h"
+#include "sandbox/SandboxShop.h"
 
-#include "alipay/AlipaySimulator.h"
-#include "logging/LogCategories.h"
-#include "SandboxBuyer.h"
-#include "SandboxServer.h"
-#include "wechat/WechatSimulator.h"
+#include "core/logging/LogCategories.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/SandboxBuyer.h"
+#include "sandbox/SandboxServer.h"
+#include "sandbox/wechat/WechatSimulator.h"
 
 #include <QCoreApplication>
 #include <QEvent>

@@ -1,14 +1,14 @@
 #pragma once
 
-#include "alipay/AlipayOptions.h"
-#include "checkout/BuyerSimulator.h"
-#include "common/Result.h"
-#include "crypto/RsaPrivateKey.h"
-#include "faults/FaultRule.h"
-#include "gateways/alipay/AlipayClientSettings.h"
-#include "gateways/wechat/WechatClientSettings.h"
-#include "wechat/WechatMerchant.h"
-#include "wechat/WechatOptions.h"
+#include "core/checkout/BuyerSimulator.h"
+#include "core/common/Result.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/gateways/alipay/AlipayClientSettings.h"
+#include "core/gateways/wechat/WechatClientSettings.h"
+#include "sandbox/alipay/AlipayOptions.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/wechat/WechatMerchant.h"
+#include "sandbox/wechat/WechatOptions.h"
 
 #include <QSemaphore>
 #include <QString>

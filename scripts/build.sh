@@ -17,6 +17,8 @@ while [ $# -gt 0 ]; do
     shift
 done
 jobs=$(nproc 2>/dev/null || echo 2)
+# ccache keys on paths relative to the source root, so another clone reuses the same cache.
+export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
 cmake -S "$root" -B "$build" -G Ninja -DQPOS_SANITIZE="$sanitize" "${extra[@]}" >/dev/null
 cmake --build "$build" -j "$jobs"
 echo "$build"

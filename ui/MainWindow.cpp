@@ -1,23 +1,23 @@
-#include "MainWindow.h"
+#include "ui/MainWindow.h"
 
-#include "common/ManagerPinDialog.h"
-#include "common/RequestIds.h"
-#include "logging/LogCategories.h"
-#include "money/Money.h"
-#include "orders/OrdersView.h"
-#include "orders/OutTradeNo.h"
-#include "settings/SettingsDialog.h"
-#include "till/AmountEntry.h"
-#include "till/CheckoutController.h"
-#include "till/LoginPanel.h"
-#include "till/NoticeBar.h"
-#include "till/PaymentDialog.h"
-#include "till/PaymentStatusText.h"
-#include "till/SalePanel.h"
-#include "till/SandboxBanner.h"
-#include "till/StartupPanel.h"
-#include "till/TillHeader.h"
-#include "till/TillStyle.h"
+#include "core/logging/LogCategories.h"
+#include "core/money/Money.h"
+#include "core/orders/OutTradeNo.h"
+#include "ui/orders/OrdersView.h"
+#include "ui/settings/SettingsDialog.h"
+#include "ui/support/ManagerPinDialog.h"
+#include "ui/support/RequestIds.h"
+#include "ui/till/AmountEntry.h"
+#include "ui/till/CheckoutController.h"
+#include "ui/till/LoginPanel.h"
+#include "ui/till/NoticeBar.h"
+#include "ui/till/PaymentDialog.h"
+#include "ui/till/PaymentStatusText.h"
+#include "ui/till/SalePanel.h"
+#include "ui/till/SandboxBanner.h"
+#include "ui/till/StartupPanel.h"
+#include "ui/till/TillHeader.h"
+#include "ui/till/TillStyle.h"
 
 #include <QAction>
 #include <QApplication>
@@ -45,7 +45,7 @@ QString yuanText(money::Fen fen) {
 
 } // namespace
 
-MainWindow::MainWindow(till::TillService& till, TillWindowOptions options, QWidget* parent)
+MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWidget* parent)
     : QMainWindow(parent)
     , m_till(till)
     , m_options(std::move(options)) {
@@ -103,15 +103,15 @@ MainWindow::MainWindow(till::TillService& till, TillWindowOptions options, QWidg
 
     buildActions();
 
-    connect(&m_till, &till::TillService::ready, this, &MainWindow::onReady);
-    connect(&m_till, &till::TillService::staffListed, this, &MainWindow::onStaffListed);
-    connect(&m_till, &till::TillService::staffVerified, this, &MainWindow::onStaffVerified);
-    connect(&m_till, &till::TillService::staffSaved, this, [this] {
+    connect(&m_till, &service::PosService::ready, this, &MainWindow::onReady);
+    connect(&m_till, &service::PosService::staffListed, this, &MainWindow::onStaffListed);
+    connect(&m_till, &service::PosService::staffVerified, this, &MainWindow::onStaffVerified);
+    connect(&m_till, &service::PosService::staffSaved, this, [this] {
         if (m_ready)
             requestStaff(); // someone changed the staff: the login list follows
     });
-    connect(&m_till, &till::TillService::dailyTotalsLoaded, this, &MainWindow::onDailyTotals);
-    connect(&m_till, &till::TillService::orderChanged, this, [this] {
+    connect(&m_till, &service::PosService::dailyTotalsLoaded, this, &MainWindow::onDailyTotals);
+    connect(&m_till, &service::PosService::orderChanged, this, [this] {
         if (m_ready)
             m_totalsDelay->start();
     });
@@ -197,7 +197,7 @@ void MainWindow::updateActions() {
     m_settingsAction->setEnabled(!paying);
 }
 
-void MainWindow::onReady(const till::TillReady& ready) {
+void MainWindow::onReady(const service::PosReady& ready) {
     if (!ready.error.isEmpty()) {
         qCWarning(lcUi).noquote() << "the till cannot open:" << ready.error;
         m_ready = false;
@@ -256,7 +256,7 @@ void MainWindow::requestTotals() {
     m_till.loadDailyTotals(m_totalsRequestId, today, today);
 }
 
-void MainWindow::onStaffListed(const QString& requestId, const till::StaffListReply& reply) {
+void MainWindow::onStaffListed(const QString& requestId, const service::StaffListReply& reply) {
     if (requestId != m_staffRequestId)
         return;
     m_staffRequestId.clear();
@@ -277,7 +277,7 @@ void MainWindow::onLoginRequested(const QString& staffId, const QString& pin) {
     m_till.verifyStaff(m_loginRequestId, staffId, pin);
 }
 
-void MainWindow::onStaffVerified(const QString& requestId, const till::StaffReply& reply) {
+void MainWindow::onStaffVerified(const QString& requestId, const service::StaffReply& reply) {
     if (m_loginRequestId.isEmpty() || requestId != m_loginRequestId)
         return;
     m_loginRequestId.clear();
@@ -298,7 +298,7 @@ void MainWindow::onStaffVerified(const QString& requestId, const till::StaffRepl
     setScreen(Screen::Sale);
 }
 
-void MainWindow::onDailyTotals(const QString& requestId, const till::TotalsReply& reply) {
+void MainWindow::onDailyTotals(const QString& requestId, const service::TotalsReply& reply) {
     if (requestId != m_totalsRequestId)
         return;
     m_totalsRequestId.clear();

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "checkout/CheckoutTypes.h"
-#include "config/AppConfig.h"
-#include "orders/Channel.h"
-#include "settings/SettingsDialog.h"
-#include "staff/Staff.h"
-#include "till/TillService.h"
+#include "core/checkout/CheckoutTypes.h"
+#include "core/config/AppConfig.h"
+#include "core/orders/Channel.h"
+#include "core/service/PosService.h"
+#include "core/staff/Staff.h"
+#include "ui/settings/SettingsDialog.h"
 
 #include <QList>
 #include <QMainWindow>
@@ -42,23 +42,23 @@ struct TillWindowOptions {
     int paidScreenMs = 4000; // how long the PAID screen stays
 };
 
-// The cashier's till. Everything it asks goes through TillService and comes back as its
+// The cashier's till. Everything it asks goes through PosService and comes back as its
 // signals, so the window never waits on the network or the database.
 //
-// Screens: "Recovering open orders…" until TillService::ready() (or why the till cannot
+// Screens: "Recovering open orders…" until PosService::ready() (or why the till cannot
 // open), then the PIN login, then the sale screen (amount, item lines, Charge per channel,
 // scanner), with the payment dialog over it while a payment runs, and the orders view (F5).
 // The header shows the shop, the cashier, a status line and today's takings; sandbox mode
 // adds the SANDBOX banner.
 //
-// Create the window before calling TillService::start(): it must see ready().
+// Create the window before calling PosService::start(): it must see ready().
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
     enum class Screen { Starting, Login, Sale, Orders };
 
-    MainWindow(till::TillService& till, TillWindowOptions options, QWidget* parent = nullptr);
+    MainWindow(service::PosService& till, TillWindowOptions options, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     Screen screen() const { return m_screen; }
@@ -91,10 +91,10 @@ private:
     void setScreen(Screen screen);
     void updateActions();
 
-    void onReady(const till::TillReady& ready);
-    void onStaffListed(const QString& requestId, const till::StaffListReply& reply);
-    void onStaffVerified(const QString& requestId, const till::StaffReply& reply);
-    void onDailyTotals(const QString& requestId, const till::TotalsReply& reply);
+    void onReady(const service::PosReady& ready);
+    void onStaffListed(const QString& requestId, const service::StaffListReply& reply);
+    void onStaffVerified(const QString& requestId, const service::StaffReply& reply);
+    void onDailyTotals(const QString& requestId, const service::TotalsReply& reply);
     void onLoginRequested(const QString& staffId, const QString& pin);
     void onQrCharge(Channel channel, const SaleDraft& draft);
     void onCodeCharge(Channel channel, const SaleDraft& draft, const QString& code);
@@ -104,7 +104,7 @@ private:
     void requestStaff();
     void requestTotals();
 
-    till::TillService& m_till;
+    service::PosService& m_till;
     TillWindowOptions m_options;
     Screen m_screen = Screen::Starting;
     bool m_ready = false;

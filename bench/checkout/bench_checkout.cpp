@@ -16,17 +16,17 @@
 // the rest and hides the local overhead. On a shared machine run it as `chrt -f 10
 // bench_checkout` (real-time scheduling for this short run) to see the till's own figures.
 
-#include "alipay/AlipaySimulator.h"
-#include "checkout/CheckoutEngine.h"
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "http/SandboxHttpServer.h"
-#include "qr/QrCode.h"
-#include "qr/QrImage.h"
-#include "SandboxServer.h"
-#include "storage/Database.h"
-#include "storage/OrderStore.h"
+#include "core/checkout/CheckoutEngine.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "core/qr/QrCode.h"
+#include "core/storage/Database.h"
+#include "core/storage/OrderStore.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/http/SandboxHttpServer.h"
+#include "sandbox/SandboxServer.h"
+#include "ui/till/QrImage.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

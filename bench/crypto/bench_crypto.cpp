@@ -1,8 +1,8 @@
 // RSA-2048 SHA256withRSA throughput of qpos's crypto module next to `openssl speed rsa2048`
 // on the same machine, in the same run. Prints figures; never fails on time.
 
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

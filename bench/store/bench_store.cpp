@@ -5,8 +5,8 @@
 //  (b) the daily-totals report over the whole range and one order-list page (targets
 //      <= 20 ms and <= 5 ms).
 // It prints figures and never fails on time.
-#include "orders/OutTradeNo.h"
-#include "storage/OrderStore.h"
+#include "core/orders/OutTradeNo.h"
+#include "core/storage/OrderStore.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

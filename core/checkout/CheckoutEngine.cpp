@@ -1,9 +1,9 @@
-#include "checkout/CheckoutEngine.h"
+#include "core/checkout/CheckoutEngine.h"
 
-#include "logging/LogCategories.h"
-#include "money/Money.h"
-#include "orders/OrderStateMachine.h"
-#include "storage/OrderStore.h"
+#include "core/logging/LogCategories.h"
+#include "core/money/Money.h"
+#include "core/orders/OrderStateMachine.h"
+#include "core/storage/OrderStore.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -1,12 +1,12 @@
 #pragma once
 
-#include "checkout/CheckoutTypes.h"
-#include "checkout/GatewayDirectory.h"
-#include "checkout/PollSchedule.h"
-#include "gateways/PaymentNotification.h"
-#include "orders/Order.h"
-#include "orders/OrderTransition.h"
-#include "storage/OrderQuery.h"
+#include "core/checkout/CheckoutTypes.h"
+#include "core/checkout/GatewayDirectory.h"
+#include "core/checkout/PollSchedule.h"
+#include "core/gateways/PaymentNotification.h"
+#include "core/orders/Order.h"
+#include "core/orders/OrderTransition.h"
+#include "core/storage/OrderQuery.h"
 
 #include <QHash>
 #include <QObject>

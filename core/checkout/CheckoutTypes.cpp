@@ -1,4 +1,4 @@
-#include "checkout/CheckoutTypes.h"
+#include "core/checkout/CheckoutTypes.h"
 
 namespace qpos::checkout {
 

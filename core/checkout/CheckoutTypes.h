@@ -1,8 +1,8 @@
 #pragma once
 
-#include "money/Money.h"
-#include "orders/Channel.h"
-#include "orders/Order.h"
+#include "core/money/Money.h"
+#include "core/orders/Channel.h"
+#include "core/orders/Order.h"
 
 #include <QList>
 #include <QMetaType>

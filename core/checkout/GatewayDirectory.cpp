@@ -1,4 +1,4 @@
-#include "checkout/GatewayDirectory.h"
+#include "core/checkout/GatewayDirectory.h"
 
 namespace qpos::checkout {
 

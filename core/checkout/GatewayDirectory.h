@@ -1,7 +1,7 @@
 #pragma once
 
-#include "gateways/PaymentGateway.h"
-#include "orders/Channel.h"
+#include "core/gateways/PaymentGateway.h"
+#include "core/orders/Channel.h"
 
 #include <QList>
 

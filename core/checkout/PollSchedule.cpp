@@ -1,4 +1,4 @@
-#include "checkout/PollSchedule.h"
+#include "core/checkout/PollSchedule.h"
 
 #include <algorithm>
 

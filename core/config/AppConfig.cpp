@@ -1,4 +1,4 @@
-#include "config/AppConfig.h"
+#include "core/config/AppConfig.h"
 
 #include <QDir>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "money/Money.h"
-#include "orders/Channel.h"
-#include "routing/CodePrefixRange.h"
+#include "core/money/Money.h"
+#include "core/orders/Channel.h"
+#include "core/routing/CodePrefixRange.h"
 
 #include <QList>
 #include <QString>

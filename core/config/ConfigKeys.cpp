@@ -1,4 +1,4 @@
-#include "config/ConfigKeys.h"
+#include "core/config/ConfigKeys.h"
 
 #include <QCoreApplication>
 

@@ -1,9 +1,9 @@
-#include "config/ConfigLoader.h"
+#include "core/config/ConfigLoader.h"
 
-#include "config/ConfigKeys.h"
-#include "config/IniFile.h"
-#include "money/Money.h"
-#include "routing/CodePrefixRange.h"
+#include "core/config/ConfigKeys.h"
+#include "core/config/IniFile.h"
+#include "core/money/Money.h"
+#include "core/routing/CodePrefixRange.h"
 
 #include <QCoreApplication>
 #include <QDir>

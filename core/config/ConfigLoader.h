@@ -1,8 +1,8 @@
 #pragma once
 
-#include "common/Result.h"
-#include "config/AppConfig.h"
-#include "config/ConfigIssue.h"
+#include "core/common/Result.h"
+#include "core/config/AppConfig.h"
+#include "core/config/ConfigIssue.h"
 
 #include <QList>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "config/ConfigWriter.h"
+#include "core/config/ConfigWriter.h"
 
 #include <QCoreApplication>
 #include <QDir>

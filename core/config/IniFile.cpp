@@ -1,6 +1,6 @@
-#include "config/IniFile.h"
+#include "core/config/IniFile.h"
 
-#include "config/ConfigKeys.h"
+#include "core/config/ConfigKeys.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "config/ConfigIssue.h"
+#include "core/config/ConfigIssue.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "config/Translations.h"
+#include "core/config/Translations.h"
 
 #include <QCoreApplication>
 #include <QLibraryInfo>

@@ -1,8 +1,8 @@
-#include "Aes256Gcm.h"
+#include "core/crypto/Aes256Gcm.h"
 
 #include <QCoreApplication>
 
-#include "OpenSslSupport.h"
+#include "core/crypto/OpenSslSupport.h"
 
 #include <openssl/err.h>
 

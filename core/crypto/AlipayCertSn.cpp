@@ -1,8 +1,8 @@
-#include "AlipayCertSn.h"
+#include "core/crypto/AlipayCertSn.h"
 
 #include <QCoreApplication>
 
-#include "OpenSslSupport.h"
+#include "core/crypto/OpenSslSupport.h"
 
 #include <QCryptographicHash>
 #include <QStringList>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "X509Certificate.h"
+#include "core/common/Result.h"
+#include "core/crypto/X509Certificate.h"
 
 #include <QByteArrayView>
 #include <QList>

@@ -1,8 +1,8 @@
-#include "KeyFiles.h"
+#include "core/crypto/KeyFiles.h"
 
 #include <QCoreApplication>
 
-#include "OpenSslSupport.h"
+#include "core/crypto/OpenSslSupport.h"
 
 #include <QDir>
 #include <QFile>

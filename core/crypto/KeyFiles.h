@@ -1,9 +1,9 @@
 #pragma once
 
-#include "common/Result.h"
-#include "RsaPrivateKey.h"
-#include "RsaPublicKey.h"
-#include "X509Certificate.h"
+#include "core/common/Result.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/crypto/X509Certificate.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,10 +1,10 @@
-#include "KeyImport.h"
+#include "core/crypto/KeyImport.h"
 
-#include "KeyFiles.h"
-#include "OpenSslSupport.h"
-#include "RsaPrivateKey.h"
-#include "RsaPublicKey.h"
-#include "X509Certificate.h"
+#include "core/crypto/KeyFiles.h"
+#include "core/crypto/OpenSslSupport.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/crypto/X509Certificate.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

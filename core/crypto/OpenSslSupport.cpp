@@ -1,4 +1,4 @@
-#include "OpenSslSupport.h"
+#include "core/crypto/OpenSslSupport.h"
 
 #include <QCoreApplication>
 #include <QStringList>

@@ -4,7 +4,7 @@
 // shares (error text, strict base64, PEM block reading, wiping secrets). Other modules use the
 // public classes (RsaPrivateKey, RsaPublicKey, X509Certificate, ...) and never this header.
 
-#include "common/Result.h"
+#include "core/common/Result.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

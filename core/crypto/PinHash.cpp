@@ -1,9 +1,9 @@
-#include "PinHash.h"
+#include "core/crypto/PinHash.h"
 
 #include <QCoreApplication>
 
-#include "OpenSslSupport.h"
-#include "SecureRandom.h"
+#include "core/crypto/OpenSslSupport.h"
+#include "core/crypto/SecureRandom.h"
 
 #include <QList>
 

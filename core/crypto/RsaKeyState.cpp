@@ -1,9 +1,9 @@
-#include "RsaKeyState.h"
+#include "core/crypto/RsaKeyState.h"
 
 #include <QCoreApplication>
 
-#include "RsaPrivateKey.h"
-#include "RsaPublicKey.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
 
 #include <openssl/err.h>
 #include <openssl/rsa.h>

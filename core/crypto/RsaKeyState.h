@@ -4,7 +4,7 @@
 // small pools of prepared signing and verifying contexts so a signature costs one RSA
 // operation and a SHA-256, not a context set-up.
 
-#include "OpenSslSupport.h"
+#include "core/crypto/OpenSslSupport.h"
 
 #include <memory>
 #include <mutex>

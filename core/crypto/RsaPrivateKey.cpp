@@ -1,9 +1,9 @@
-#include "RsaPrivateKey.h"
+#include "core/crypto/RsaPrivateKey.h"
 
 #include <QCoreApplication>
 
-#include "OpenSslSupport.h"
-#include "RsaKeyState.h"
+#include "core/crypto/OpenSslSupport.h"
+#include "core/crypto/RsaKeyState.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>

@@ -1,9 +1,9 @@
-#include "RsaPublicKey.h"
+#include "core/crypto/RsaPublicKey.h"
 
 #include <QCoreApplication>
 
-#include "OpenSslSupport.h"
-#include "RsaKeyState.h"
+#include "core/crypto/OpenSslSupport.h"
+#include "core/crypto/RsaKeyState.h"
 
 #include <openssl/core_names.h>
 #include <openssl/err.h>

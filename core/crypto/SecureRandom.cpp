@@ -1,8 +1,8 @@
-#include "SecureRandom.h"
+#include "core/crypto/SecureRandom.h"
 
 #include <QCoreApplication>
 
-#include "OpenSslSupport.h"
+#include "core/crypto/OpenSslSupport.h"
 
 #include <openssl/rand.h>
 

@@ -1,9 +1,9 @@
-#include "X509Certificate.h"
+#include "core/crypto/X509Certificate.h"
 
 #include <QCoreApplication>
 
-#include "OpenSslSupport.h"
-#include "RsaKeyState.h"
+#include "core/crypto/OpenSslSupport.h"
+#include "core/crypto/RsaKeyState.h"
 
 #include <QStringList>
 #include <QTimeZone>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "RsaPublicKey.h"
+#include "core/common/Result.h"
+#include "core/crypto/RsaPublicKey.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

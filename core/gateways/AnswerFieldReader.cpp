@@ -1,4 +1,4 @@
-#include "gateways/AnswerFieldReader.h"
+#include "core/gateways/AnswerFieldReader.h"
 
 namespace qpos::gateway {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "gateways/GatewayResult.h"
+#include "core/common/Result.h"
+#include "core/gateways/GatewayResult.h"
 
 #include <QJsonObject>
 #include <QString>

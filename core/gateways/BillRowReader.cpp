@@ -1,6 +1,6 @@
-#include "gateways/BillRowReader.h"
+#include "core/gateways/BillRowReader.h"
 
-#include "gateways/ChinaTime.h"
+#include "core/gateways/ChinaTime.h"
 
 namespace qpos::gateway {
 

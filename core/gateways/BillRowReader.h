@@ -1,8 +1,8 @@
 #pragma once
 
-#include "common/Result.h"
-#include "gateways/CsvReader.h"
-#include "money/Money.h"
+#include "core/common/Result.h"
+#include "core/gateways/CsvReader.h"
+#include "core/money/Money.h"
 
 #include <QString>
 #include <QStringList>

@@ -1,4 +1,4 @@
-#include "gateways/ChinaTime.h"
+#include "core/gateways/ChinaTime.h"
 
 #include <QDate>
 #include <QDateTime>

@@ -1,4 +1,4 @@
-#include "gateways/CircuitBreaker.h"
+#include "core/gateways/CircuitBreaker.h"
 
 #include <utility>
 

@@ -1,4 +1,4 @@
-#include "gateways/CsvReader.h"
+#include "core/gateways/CsvReader.h"
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "gateways/TradeState.h"
-#include "money/Money.h"
+#include "core/gateways/TradeState.h"
+#include "core/money/Money.h"
 
 #include <QString>
 #include <QtGlobal>

@@ -1,4 +1,4 @@
-#include "gateways/GatewayOutcome.h"
+#include "core/gateways/GatewayOutcome.h"
 
 namespace qpos::gateway {
 

@@ -1,7 +1,7 @@
-#include "gateways/GatewayProbe.h"
+#include "core/gateways/GatewayProbe.h"
 
-#include "gateways/GatewayErrors.h"
-#include "gateways/PaymentGateway.h"
+#include "core/gateways/GatewayErrors.h"
+#include "core/gateways/PaymentGateway.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "gateways/GatewayAnswers.h"
-#include "gateways/GatewayResult.h"
-#include "orders/Channel.h"
+#include "core/gateways/GatewayAnswers.h"
+#include "core/gateways/GatewayResult.h"
+#include "core/orders/Channel.h"
 
 #include <QString>
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "gateways/GatewayOutcome.h"
+#include "core/gateways/GatewayOutcome.h"
 
 #include <QJsonObject>
 #include <QMetaObject>

@@ -1,7 +1,7 @@
-#include "gateways/HttpCallRunner.h"
+#include "core/gateways/HttpCallRunner.h"
 
-#include "gateways/GatewayErrors.h"
-#include "logging/Redactor.h"
+#include "core/gateways/GatewayErrors.h"
+#include "core/logging/Redactor.h"
 
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>

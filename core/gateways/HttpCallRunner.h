@@ -1,9 +1,9 @@
 #pragma once
 
-#include "common/Result.h"
-#include "gateways/CircuitBreaker.h"
-#include "gateways/GatewayResult.h"
-#include "gateways/RetryPolicy.h"
+#include "core/common/Result.h"
+#include "core/gateways/CircuitBreaker.h"
+#include "core/gateways/GatewayResult.h"
+#include "core/gateways/RetryPolicy.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>

@@ -1,4 +1,4 @@
-#include "gateways/PaymentGateway.h"
+#include "core/gateways/PaymentGateway.h"
 
 namespace qpos::gateway {
 

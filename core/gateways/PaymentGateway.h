@@ -1,13 +1,13 @@
 #pragma once
 
-#include "common/Result.h"
-#include "gateways/CircuitBreaker.h"
-#include "gateways/GatewayAnswers.h"
-#include "gateways/GatewayRequests.h"
-#include "gateways/GatewayResult.h"
-#include "gateways/PaymentNotification.h"
-#include "gateways/ProviderBill.h"
-#include "orders/Channel.h"
+#include "core/common/Result.h"
+#include "core/gateways/CircuitBreaker.h"
+#include "core/gateways/GatewayAnswers.h"
+#include "core/gateways/GatewayRequests.h"
+#include "core/gateways/GatewayResult.h"
+#include "core/gateways/PaymentNotification.h"
+#include "core/gateways/ProviderBill.h"
+#include "core/orders/Channel.h"
 
 class QObject;
 

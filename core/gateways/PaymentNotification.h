@@ -1,9 +1,9 @@
 #pragma once
 
-#include "gateways/TradeState.h"
-#include "money/Money.h"
-#include "orders/Channel.h"
-#include "orders/Order.h"
+#include "core/gateways/TradeState.h"
+#include "core/money/Money.h"
+#include "core/orders/Channel.h"
+#include "core/orders/Order.h"
 
 #include <QByteArray>
 #include <QJsonObject>

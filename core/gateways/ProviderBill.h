@@ -1,6 +1,6 @@
 #pragma once
 
-#include "money/Money.h"
+#include "core/money/Money.h"
 
 #include <QList>
 #include <QMap>

@@ -1,4 +1,4 @@
-#include "gateways/RetryPolicy.h"
+#include "core/gateways/RetryPolicy.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>

@@ -1,4 +1,4 @@
-#include "gateways/TradeState.h"
+#include "core/gateways/TradeState.h"
 
 #include <array>
 #include <utility>

@@ -1,6 +1,6 @@
-#include "logging/FileLog.h"
+#include "core/logging/FileLog.h"
 
-#include "logging/Redactor.h"
+#include "core/logging/Redactor.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "config/AppConfig.h"
+#include "core/common/Result.h"
+#include "core/config/AppConfig.h"
 
 #include <QFile>
 #include <QString>

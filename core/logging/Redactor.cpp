@@ -1,4 +1,4 @@
-#include "logging/Redactor.h"
+#include "core/logging/Redactor.h"
 
 #include <QRegularExpression>
 

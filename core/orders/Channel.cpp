@@ -1,4 +1,4 @@
-#include "orders/Channel.h"
+#include "core/orders/Channel.h"
 
 #include <QCoreApplication>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "money/Money.h"
-#include "orders/Channel.h"
-#include "orders/OrderState.h"
+#include "core/money/Money.h"
+#include "core/orders/Channel.h"
+#include "core/orders/OrderState.h"
 
 #include <QJsonObject>
 #include <QList>

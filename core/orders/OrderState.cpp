@@ -1,4 +1,4 @@
-#include "orders/OrderState.h"
+#include "core/orders/OrderState.h"
 
 #include <QCoreApplication>
 

@@ -1,4 +1,4 @@
-#include "orders/OrderStateMachine.h"
+#include "core/orders/OrderStateMachine.h"
 
 #include <QCoreApplication>
 

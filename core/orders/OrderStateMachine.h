@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "orders/OrderState.h"
+#include "core/common/Result.h"
+#include "core/orders/OrderState.h"
 
 namespace qpos {
 

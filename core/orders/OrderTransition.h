@@ -1,7 +1,7 @@
 #pragma once
 
-#include "money/Money.h"
-#include "orders/OrderState.h"
+#include "core/money/Money.h"
+#include "core/orders/OrderState.h"
 
 #include <QJsonObject>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "orders/OutTradeNo.h"
+#include "core/orders/OutTradeNo.h"
 
 #include <QDateTime>
 

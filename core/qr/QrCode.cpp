@@ -1,4 +1,4 @@
-#include "qr/QrCode.h"
+#include "core/qr/QrCode.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
-#include "routing/ChannelRouting.h"
+#include "core/routing/ChannelRouting.h"
 
-#include "routing/PaymentCode.h"
+#include "core/routing/PaymentCode.h"
 
 #include <QCoreApplication>
 #include <QStringList>

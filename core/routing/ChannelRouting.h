@@ -1,10 +1,10 @@
 #pragma once
 
-#include "common/Result.h"
-#include "config/AppConfig.h"
-#include "money/Money.h"
-#include "orders/Channel.h"
-#include "routing/CodePrefixRange.h"
+#include "core/common/Result.h"
+#include "core/config/AppConfig.h"
+#include "core/money/Money.h"
+#include "core/orders/Channel.h"
+#include "core/routing/CodePrefixRange.h"
 
 #include <QList>
 #include <QMetaType>

@@ -1,4 +1,4 @@
-#include "routing/CodePrefixRange.h"
+#include "core/routing/CodePrefixRange.h"
 
 #include <QCoreApplication>
 #include <QStringList>

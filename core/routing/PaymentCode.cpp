@@ -1,4 +1,4 @@
-#include "routing/PaymentCode.h"
+#include "core/routing/PaymentCode.h"
 
 namespace qpos::routing::payment_code {
 

@@ -1,4 +1,4 @@
-#include "staff/Staff.h"
+#include "core/staff/Staff.h"
 
 #include <QCoreApplication>
 

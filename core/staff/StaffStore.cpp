@@ -1,9 +1,9 @@
-#include "staff/StaffStore.h"
+#include "core/staff/StaffStore.h"
 
-#include "crypto/PinHash.h"
-#include "logging/LogCategories.h"
-#include "orders/OutTradeNo.h"
-#include "storage/Database.h"
+#include "core/crypto/PinHash.h"
+#include "core/logging/LogCategories.h"
+#include "core/orders/OutTradeNo.h"
+#include "core/storage/Database.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

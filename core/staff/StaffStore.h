@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "staff/Staff.h"
+#include "core/common/Result.h"
+#include "core/staff/Staff.h"
 
 #include <QHash>
 #include <QList>

@@ -1,6 +1,6 @@
-#include "storage/Database.h"
+#include "core/storage/Database.h"
 
-#include "logging/LogCategories.h"
+#include "core/logging/LogCategories.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>

@@ -1,4 +1,4 @@
-#include "storage/DatabaseLock.h"
+#include "core/storage/DatabaseLock.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,7 +1,7 @@
-#include "storage/OrderSchema.h"
+#include "core/storage/OrderSchema.h"
 
-#include "logging/LogCategories.h"
-#include "storage/Database.h"
+#include "core/logging/LogCategories.h"
+#include "core/storage/Database.h"
 
 #include <QCoreApplication>
 #include <QSqlError>

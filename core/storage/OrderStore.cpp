@@ -1,9 +1,9 @@
-#include "storage/OrderStore.h"
+#include "core/storage/OrderStore.h"
 
-#include "logging/LogCategories.h"
-#include "orders/OrderStateMachine.h"
-#include "orders/OutTradeNo.h"
-#include "storage/OrderSchema.h"
+#include "core/logging/LogCategories.h"
+#include "core/orders/OrderStateMachine.h"
+#include "core/orders/OutTradeNo.h"
+#include "core/storage/OrderSchema.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

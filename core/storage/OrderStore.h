@@ -1,10 +1,10 @@
 #pragma once
 
-#include "common/Result.h"
-#include "orders/Order.h"
-#include "orders/OrderTransition.h"
-#include "storage/Database.h"
-#include "storage/OrderQuery.h"
+#include "core/common/Result.h"
+#include "core/orders/Order.h"
+#include "core/orders/OrderTransition.h"
+#include "core/storage/Database.h"
+#include "core/storage/OrderQuery.h"
 
 #include <QList>
 #include <QString>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "crypto/RsaPublicKey.h"
+#include "core/crypto/RsaPublicKey.h"
 
 #include <QString>
 

@@ -1,8 +1,8 @@
-#include "alipay/AlipayControlApi.h"
+#include "sandbox/alipay/AlipayControlApi.h"
 
-#include "alipay/AlipaySimulator.h"
-#include "common/ChinaTime.h"
-#include "control/ControlApiSupport.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/control/ControlApiSupport.h"
+#include "sandbox/support/ChinaTime.h"
 
 #include <QJsonArray>
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "alipay/AlipayNotifier.h"
-#include "alipay/AlipayOptions.h"
-#include "alipay/AlipayTrade.h"
-#include "common/Result.h"
-#include "http/HttpExchange.h"
+#include "core/common/Result.h"
+#include "sandbox/alipay/AlipayNotifier.h"
+#include "sandbox/alipay/AlipayOptions.h"
+#include "sandbox/alipay/AlipayTrade.h"
+#include "sandbox/http/HttpExchange.h"
 
 #include <QJsonObject>
 

@@ -1,9 +1,9 @@
-#include "alipay/AlipayGateway.h"
+#include "sandbox/alipay/AlipayGateway.h"
 
-#include "alipay/AlipayJson.h"
-#include "bill/AlipayBill.h"
-#include "common/ChinaTime.h"
-#include "crypto/RsaPublicKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "sandbox/alipay/AlipayJson.h"
+#include "sandbox/bill/AlipayBill.h"
+#include "sandbox/support/ChinaTime.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "alipay/AlipayApp.h"
-#include "alipay/AlipayOptions.h"
-#include "alipay/AlipayTradeBook.h"
-#include "gateways/alipay/AlipaySignature.h"
+#include "core/gateways/alipay/AlipaySignature.h"
+#include "sandbox/alipay/AlipayApp.h"
+#include "sandbox/alipay/AlipayOptions.h"
+#include "sandbox/alipay/AlipayTradeBook.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "alipay/AlipayJson.h"
+#include "sandbox/alipay/AlipayJson.h"
 
 namespace qpos::sandbox {
 

@@ -1,6 +1,6 @@
-#include "alipay/AlipayNotifier.h"
+#include "sandbox/alipay/AlipayNotifier.h"
 
-#include "logging/LogCategories.h"
+#include "core/logging/LogCategories.h"
 
 namespace qpos::sandbox {
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "gateways/alipay/AlipaySignature.h"
-#include "notify/NotificationAttempt.h"
-#include "notify/NotificationDelivery.h"
+#include "core/gateways/alipay/AlipaySignature.h"
+#include "sandbox/notify/NotificationAttempt.h"
+#include "sandbox/notify/NotificationDelivery.h"
 
 #include <QList>
 #include <QMetaType>

@@ -1,4 +1,4 @@
-#include "alipay/AlipayOptions.h"
+#include "sandbox/alipay/AlipayOptions.h"
 
 #include <array>
 #include <utility>

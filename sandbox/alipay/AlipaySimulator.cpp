@@ -1,10 +1,10 @@
-#include "alipay/AlipaySimulator.h"
+#include "sandbox/alipay/AlipaySimulator.h"
 
-#include "alipay/AlipayJson.h"
-#include "bill/AlipayBill.h"
-#include "common/ChinaTime.h"
-#include "faults/FaultPlan.h"
-#include "logging/LogCategories.h"
+#include "core/logging/LogCategories.h"
+#include "sandbox/alipay/AlipayJson.h"
+#include "sandbox/bill/AlipayBill.h"
+#include "sandbox/faults/FaultPlan.h"
+#include "sandbox/support/ChinaTime.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

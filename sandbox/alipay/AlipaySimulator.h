@@ -1,17 +1,17 @@
 #pragma once
 
-#include "alipay/AlipayApp.h"
-#include "alipay/AlipayGateway.h"
-#include "alipay/AlipayNotifier.h"
-#include "alipay/AlipayOptions.h"
-#include "alipay/AlipayTrade.h"
-#include "alipay/AlipayTradeBook.h"
-#include "common/ExpirySweep.h"
-#include "common/Result.h"
-#include "common/WrongKey.h"
-#include "crypto/RsaPrivateKey.h"
-#include "faults/ProviderFaults.h"
-#include "http/HttpExchange.h"
+#include "core/common/Result.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "sandbox/alipay/AlipayApp.h"
+#include "sandbox/alipay/AlipayGateway.h"
+#include "sandbox/alipay/AlipayNotifier.h"
+#include "sandbox/alipay/AlipayOptions.h"
+#include "sandbox/alipay/AlipayTrade.h"
+#include "sandbox/alipay/AlipayTradeBook.h"
+#include "sandbox/faults/ProviderFaults.h"
+#include "sandbox/http/HttpExchange.h"
+#include "sandbox/support/ExpirySweep.h"
+#include "sandbox/support/WrongKey.h"
 
 #include <QHash>
 #include <QObject>

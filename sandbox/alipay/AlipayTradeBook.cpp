@@ -1,6 +1,6 @@
-#include "alipay/AlipayTradeBook.h"
+#include "sandbox/alipay/AlipayTradeBook.h"
 
-#include "common/ChinaTime.h"
+#include "sandbox/support/ChinaTime.h"
 
 #include <QRandomGenerator>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "alipay/AlipayTrade.h"
-#include "common/Result.h"
+#include "core/common/Result.h"
+#include "sandbox/alipay/AlipayTrade.h"
 
 #include <QHash>
 #include <QList>

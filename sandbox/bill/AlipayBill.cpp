@@ -1,7 +1,7 @@
-#include "bill/AlipayBill.h"
+#include "sandbox/bill/AlipayBill.h"
 
-#include "bill/GbkCodec.h"
-#include "common/ChinaTime.h"
+#include "sandbox/bill/GbkCodec.h"
+#include "sandbox/support/ChinaTime.h"
 
 #include <QMap>
 #include <QRegularExpression>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "alipay/AlipayTrade.h"
-#include "bill/ZipArchive.h"
-#include "common/Result.h"
+#include "core/common/Result.h"
+#include "sandbox/alipay/AlipayTrade.h"
+#include "sandbox/bill/ZipArchive.h"
 
 #include <QDate>
 #include <QList>

@@ -1,4 +1,4 @@
-#include "bill/GbkCodec.h"
+#include "sandbox/bill/GbkCodec.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
-#include "bill/WechatBill.h"
+#include "sandbox/bill/WechatBill.h"
 
-#include "common/ChinaTime.h"
+#include "sandbox/support/ChinaTime.h"
 
 #include <QStringList>
 

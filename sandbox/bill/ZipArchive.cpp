@@ -1,4 +1,4 @@
-#include "bill/ZipArchive.h"
+#include "sandbox/bill/ZipArchive.h"
 
 #include <QCoreApplication>
 

@@ -1,4 +1,4 @@
-#include "control/ControlApiSupport.h"
+#include "sandbox/control/ControlApiSupport.h"
 
 #include <QJsonDocument>
 #include <QUrlQuery>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "common/Result.h"
-#include "http/HttpExchange.h"
-#include "notify/NotificationAttempt.h"
+#include "core/common/Result.h"
+#include "sandbox/http/HttpExchange.h"
+#include "sandbox/notify/NotificationAttempt.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,4 +1,4 @@
-#include "faults/FaultPlan.h"
+#include "sandbox/faults/FaultPlan.h"
 
 namespace qpos::sandbox {
 

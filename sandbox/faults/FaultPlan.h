@@ -1,6 +1,6 @@
 #pragma once
 
-#include "faults/FaultRule.h"
+#include "sandbox/faults/FaultRule.h"
 
 #include <QList>
 #include <QRandomGenerator>

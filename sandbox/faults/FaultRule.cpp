@@ -1,4 +1,4 @@
-#include "faults/FaultRule.h"
+#include "sandbox/faults/FaultRule.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
-#include "faults/ProviderFaults.h"
+#include "sandbox/faults/ProviderFaults.h"
 
-#include "faults/FaultPlan.h"
+#include "sandbox/faults/FaultPlan.h"
 
 #include <QTimer>
 

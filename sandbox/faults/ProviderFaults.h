@@ -1,7 +1,7 @@
 #pragma once
 
-#include "faults/FaultRule.h"
-#include "http/HttpExchange.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/http/HttpExchange.h"
 
 #include <QList>
 #include <QString>

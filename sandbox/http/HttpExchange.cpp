@@ -1,4 +1,4 @@
-#include "http/HttpExchange.h"
+#include "sandbox/http/HttpExchange.h"
 
 #include <QHttpServerResponder>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "http/SandboxHttpServer.h"
+#include "sandbox/http/SandboxHttpServer.h"
 
 #include <QHttpServerRequest>
 #include <QHttpServerResponder>

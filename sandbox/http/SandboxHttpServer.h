@@ -1,6 +1,6 @@
 #pragma once
 
-#include "http/HttpExchange.h"
+#include "sandbox/http/HttpExchange.h"
 
 #include <QAbstractHttpServer>
 

@@ -1,4 +1,4 @@
-#include "notify/NotificationDelivery.h"
+#include "sandbox/notify/NotificationDelivery.h"
 
 #include <QDateTime>
 #include <QNetworkAccessManager>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "notify/NotificationAttempt.h"
+#include "sandbox/notify/NotificationAttempt.h"
 
 #include <QByteArray>
 #include <QHash>

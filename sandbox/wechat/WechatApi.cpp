@@ -1,8 +1,8 @@
-#include "wechat/WechatApi.h"
+#include "sandbox/wechat/WechatApi.h"
 
-#include "common/ChinaTime.h"
-#include "gateways/wechat/WechatSignature.h"
-#include "wechat/WechatJson.h"
+#include "core/gateways/wechat/WechatSignature.h"
+#include "sandbox/support/ChinaTime.h"
+#include "sandbox/wechat/WechatJson.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "common/Result.h"
-#include "http/HttpExchange.h"
-#include "wechat/WechatMerchant.h"
-#include "wechat/WechatOptions.h"
-#include "wechat/WechatTradeBook.h"
+#include "core/common/Result.h"
+#include "sandbox/http/HttpExchange.h"
+#include "sandbox/wechat/WechatMerchant.h"
+#include "sandbox/wechat/WechatOptions.h"
+#include "sandbox/wechat/WechatTradeBook.h"
 
 #include <QByteArray>
 #include <QDate>

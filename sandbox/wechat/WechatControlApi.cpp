@@ -1,8 +1,8 @@
-#include "wechat/WechatControlApi.h"
+#include "sandbox/wechat/WechatControlApi.h"
 
-#include "control/ControlApiSupport.h"
-#include "wechat/WechatJson.h"
-#include "wechat/WechatSimulator.h"
+#include "sandbox/control/ControlApiSupport.h"
+#include "sandbox/wechat/WechatJson.h"
+#include "sandbox/wechat/WechatSimulator.h"
 
 #include <QJsonArray>
 

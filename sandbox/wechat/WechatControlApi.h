@@ -1,10 +1,10 @@
 #pragma once
 
-#include "common/Result.h"
-#include "http/HttpExchange.h"
-#include "wechat/WechatNotifier.h"
-#include "wechat/WechatOptions.h"
-#include "wechat/WechatTrade.h"
+#include "core/common/Result.h"
+#include "sandbox/http/HttpExchange.h"
+#include "sandbox/wechat/WechatNotifier.h"
+#include "sandbox/wechat/WechatOptions.h"
+#include "sandbox/wechat/WechatTrade.h"
 
 #include <QJsonObject>
 

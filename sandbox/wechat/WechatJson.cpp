@@ -1,6 +1,6 @@
-#include "wechat/WechatJson.h"
+#include "sandbox/wechat/WechatJson.h"
 
-#include "common/ChinaTime.h"
+#include "sandbox/support/ChinaTime.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

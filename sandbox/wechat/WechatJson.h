@@ -1,6 +1,6 @@
 #pragma once
 
-#include "wechat/WechatTrade.h"
+#include "sandbox/wechat/WechatTrade.h"
 
 #include <QByteArray>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
 
 #include <QByteArray>
 #include <QString>

@@ -1,6 +1,6 @@
-#include "wechat/WechatNotifier.h"
+#include "sandbox/wechat/WechatNotifier.h"
 
-#include "logging/LogCategories.h"
+#include "core/logging/LogCategories.h"
 
 namespace qpos::sandbox {
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "notify/NotificationAttempt.h"
-#include "notify/NotificationDelivery.h"
+#include "sandbox/notify/NotificationAttempt.h"
+#include "sandbox/notify/NotificationDelivery.h"
 
 #include <QByteArray>
 #include <QList>

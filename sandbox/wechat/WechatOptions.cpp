@@ -1,4 +1,4 @@
-#include "wechat/WechatOptions.h"
+#include "sandbox/wechat/WechatOptions.h"
 
 #include <array>
 #include <utility>

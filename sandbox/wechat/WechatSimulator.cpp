@@ -1,12 +1,12 @@
-#include "wechat/WechatSimulator.h"
+#include "sandbox/wechat/WechatSimulator.h"
 
-#include "bill/WechatBill.h"
-#include "crypto/SecureRandom.h"
-#include "faults/FaultPlan.h"
-#include "gateways/wechat/WechatNotification.h"
-#include "gateways/wechat/WechatSignature.h"
-#include "logging/LogCategories.h"
-#include "wechat/WechatJson.h"
+#include "core/crypto/SecureRandom.h"
+#include "core/gateways/wechat/WechatNotification.h"
+#include "core/gateways/wechat/WechatSignature.h"
+#include "core/logging/LogCategories.h"
+#include "sandbox/bill/WechatBill.h"
+#include "sandbox/faults/FaultPlan.h"
+#include "sandbox/wechat/WechatJson.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

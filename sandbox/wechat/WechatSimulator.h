@@ -1,17 +1,17 @@
 #pragma once
 
-#include "common/ExpirySweep.h"
-#include "common/Result.h"
-#include "common/WrongKey.h"
-#include "crypto/RsaPrivateKey.h"
-#include "faults/ProviderFaults.h"
-#include "http/HttpExchange.h"
-#include "wechat/WechatApi.h"
-#include "wechat/WechatMerchant.h"
-#include "wechat/WechatNotifier.h"
-#include "wechat/WechatOptions.h"
-#include "wechat/WechatTrade.h"
-#include "wechat/WechatTradeBook.h"
+#include "core/common/Result.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "sandbox/faults/ProviderFaults.h"
+#include "sandbox/http/HttpExchange.h"
+#include "sandbox/support/ExpirySweep.h"
+#include "sandbox/support/WrongKey.h"
+#include "sandbox/wechat/WechatApi.h"
+#include "sandbox/wechat/WechatMerchant.h"
+#include "sandbox/wechat/WechatNotifier.h"
+#include "sandbox/wechat/WechatOptions.h"
+#include "sandbox/wechat/WechatTrade.h"
+#include "sandbox/wechat/WechatTradeBook.h"
 
 #include <QHash>
 #include <QObject>

@@ -1,6 +1,6 @@
-#include "wechat/WechatTradeBook.h"
+#include "sandbox/wechat/WechatTradeBook.h"
 
-#include "common/ChinaTime.h"
+#include "sandbox/support/ChinaTime.h"
 
 #include <QRandomGenerator>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "wechat/WechatTrade.h"
+#include "core/common/Result.h"
+#include "sandbox/wechat/WechatTrade.h"
 
 #include <QHash>
 #include <QList>

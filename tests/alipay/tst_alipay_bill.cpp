@@ -2,13 +2,13 @@
 // records; damaged archives and truncated or malformed files give errors naming the line;
 // the client's URL query + download, with a retry.
 
-#include "crypto/RsaPrivateKey.h"
-#include "gateways/alipay/AlipayBill.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "gateways/alipay/AlipaySignature.h"
-#include "gateways/alipay/GbkCodec.h"
-#include "ScriptedHttpServer.h"
-#include "TempDir.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/gateways/alipay/AlipayBill.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "core/gateways/alipay/AlipaySignature.h"
+#include "core/gateways/alipay/GbkCodec.h"
+#include "tests/support/ScriptedHttpServer.h"
+#include "tests/support/TempDir.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>

@@ -1,19 +1,19 @@
 // AlipayClient against a scripted loopback HTTP server: every API's request shape and answer
 // parsing, every outcome class, retries, deadlines and the circuit breaker.
 
-#include "crypto/AlipayCertSn.h"
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
-#include "DebugLogCapture.h"
-#include "GatewayAwait.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "gateways/alipay/AlipaySignature.h"
-#include "gateways/alipay/AlipayTime.h"
-#include "gateways/GatewayErrors.h"
-#include "ScriptedHttpServer.h"
-#include "TempDir.h"
-#include "TestGatewayClient.h"
-#include "TestVectors.h"
+#include "core/crypto/AlipayCertSn.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "core/gateways/alipay/AlipaySignature.h"
+#include "core/gateways/alipay/AlipayTime.h"
+#include "core/gateways/GatewayErrors.h"
+#include "tests/support/DebugLogCapture.h"
+#include "tests/support/GatewayAwait.h"
+#include "tests/support/ScriptedHttpServer.h"
+#include "tests/support/TempDir.h"
+#include "tests/support/TestGatewayClient.h"
+#include "tests/support/TestVectors.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>

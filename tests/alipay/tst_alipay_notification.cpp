@@ -1,12 +1,12 @@
 // Alipay's asynchronous notification: verified fields, and every way a notification is
 // refused, each with its own error code.
 
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
-#include "gateways/alipay/AlipayNotification.h"
-#include "gateways/alipay/AlipaySignature.h"
-#include "NotificationOrders.h"
-#include "TestVectors.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/alipay/AlipayNotification.h"
+#include "core/gateways/alipay/AlipaySignature.h"
+#include "tests/support/NotificationOrders.h"
+#include "tests/support/TestVectors.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -2,19 +2,19 @@
 // (create, pay, query, cancel, close, refund, refund query, bill, notifications) and every
 // sandbox fault ends in the typed outcome the checkout relies on.
 
-#include "../sandbox/FaultRules.h"
-#include "../sandbox/NotifyReceiver.h"
-#include "../sandbox/SandboxClientSettings.h"
-#include "alipay/AlipaySimulator.h"
-#include "AwaitedGatewayCalls.h"
-#include "ChinaDate.h"
-#include "crypto/RsaPrivateKey.h"
-#include "faults/FaultPlan.h"
-#include "faults/FaultRule.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "gateways/alipay/AlipayNotification.h"
-#include "gateways/GatewayErrors.h"
-#include "SandboxServer.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "core/gateways/alipay/AlipayNotification.h"
+#include "core/gateways/GatewayErrors.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/faults/FaultPlan.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/SandboxServer.h"
+#include "tests/sandbox/FaultRules.h"
+#include "tests/sandbox/NotifyReceiver.h"
+#include "tests/sandbox/SandboxClientSettings.h"
+#include "tests/support/AwaitedGatewayCalls.h"
+#include "tests/support/ChinaDate.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>

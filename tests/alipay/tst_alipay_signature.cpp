@@ -1,8 +1,8 @@
 
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
-#include "gateways/alipay/AlipaySignature.h"
-#include "TestVectors.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/alipay/AlipaySignature.h"
+#include "tests/support/TestVectors.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

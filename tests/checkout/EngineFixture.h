@@ -4,12 +4,12 @@
 // sandbox on loopback, the order store, the engine over one real client, and the harness that
 // watches it. A suite derives from it next to QObject and adds its provider's client.
 
-#include "checkout/CheckoutEngine.h"
-#include "checkout/GatewayDirectory.h"
-#include "EngineHarness.h"
-#include "SandboxServer.h"
-#include "storage/OrderStore.h"
-#include "TempDir.h"
+#include "core/checkout/CheckoutEngine.h"
+#include "core/checkout/GatewayDirectory.h"
+#include "core/storage/OrderStore.h"
+#include "sandbox/SandboxServer.h"
+#include "tests/checkout/EngineHarness.h"
+#include "tests/support/TempDir.h"
 
 #include <QTest>
 

@@ -3,8 +3,8 @@
 // What the checkout engine suites share, whatever the provider: a fast test policy, starting
 // checkouts, waiting for their phases, and reading back what the store recorded.
 
-#include "checkout/CheckoutEngine.h"
-#include "storage/OrderStore.h"
+#include "core/checkout/CheckoutEngine.h"
+#include "core/storage/OrderStore.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

@@ -2,17 +2,17 @@
 // paid during the cancel, unknown then paid, duplicate and late results, refunds, and
 // start-up recovery of what an earlier run left open.
 
-#include "../sandbox/FaultRules.h"
-#include "../sandbox/SandboxClientSettings.h"
-#include "alipay/AlipaySimulator.h"
-#include "checkout/CheckoutEngine.h"
-#include "EngineFixture.h"
-#include "faults/FaultPlan.h"
-#include "faults/FaultRule.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "SandboxServer.h"
-#include "storage/OrderStore.h"
-#include "TempDir.h"
+#include "core/checkout/CheckoutEngine.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "core/storage/OrderStore.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/faults/FaultPlan.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/SandboxServer.h"
+#include "tests/checkout/EngineFixture.h"
+#include "tests/sandbox/FaultRules.h"
+#include "tests/sandbox/SandboxClientSettings.h"
+#include "tests/support/TempDir.h"
 
 #include <QDeadlineTimer>
 #include <QSignalSpy>

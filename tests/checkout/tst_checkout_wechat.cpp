@@ -3,16 +3,16 @@
 // payment code confirmed or not, refunds WeChat finishes later, push, recovery), which proves
 // the engine is not Alipay-shaped.
 
-#include "../sandbox/SandboxClientSettings.h"
-#include "checkout/CheckoutEngine.h"
-#include "EngineFixture.h"
-#include "faults/FaultPlan.h"
-#include "faults/FaultRule.h"
-#include "gateways/wechat/WechatClient.h"
-#include "SandboxServer.h"
-#include "storage/OrderStore.h"
-#include "TempDir.h"
-#include "wechat/WechatSimulator.h"
+#include "core/checkout/CheckoutEngine.h"
+#include "core/gateways/wechat/WechatClient.h"
+#include "core/storage/OrderStore.h"
+#include "sandbox/faults/FaultPlan.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/SandboxServer.h"
+#include "sandbox/wechat/WechatSimulator.h"
+#include "tests/checkout/EngineFixture.h"
+#include "tests/sandbox/SandboxClientSettings.h"
+#include "tests/support/TempDir.h"
 
 #include <QDeadlineTimer>
 #include <QHttpServer>

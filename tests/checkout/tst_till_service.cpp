@@ -2,16 +2,16 @@
 // their own, answering the caller's thread through signals; and the staff table and refund
 // ledger it relies on.
 
-#include "alipay/AlipaySimulator.h"
-#include "faults/FaultPlan.h"
-#include "faults/FaultRule.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "orders/OutTradeNo.h"
-#include "SandboxServer.h"
-#include "staff/StaffStore.h"
-#include "storage/OrderStore.h"
-#include "TempDir.h"
-#include "till/TillService.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "core/orders/OutTradeNo.h"
+#include "core/service/PosService.h"
+#include "core/staff/StaffStore.h"
+#include "core/storage/OrderStore.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/faults/FaultPlan.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/SandboxServer.h"
+#include "tests/support/TempDir.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
@@ -24,7 +24,7 @@
 
 using namespace qpos;
 using namespace qpos::checkout;
-using namespace qpos::till;
+using namespace qpos::service;
 using namespace qpos::sandbox;
 
 namespace {
@@ -47,10 +47,10 @@ class TestTillService : public QObject {
 
     std::unique_ptr<test::TempDir> m_dir;
     std::unique_ptr<SandboxServer> m_server;
-    std::unique_ptr<TillService> m_till;
+    std::unique_ptr<PosService> m_till;
 
-    TillOptions options() {
-        TillOptions o;
+    PosOptions options() {
+        PosOptions o;
         o.config.store.id = QStringLiteral("S01");
         o.config.terminal.id = QStringLiteral("T01");
         o.config.database.path = m_dir->file(QStringLiteral("orders.db"));
@@ -73,9 +73,9 @@ class TestTillService : public QObject {
         return o;
     }
 
-    TillReady startTill(TillOptions o) {
-        m_till = std::make_unique<TillService>(std::move(o));
-        QSignalSpy ready(m_till.get(), &TillService::ready);
+    PosReady startTill(PosOptions o) {
+        m_till = std::make_unique<PosService>(std::move(o));
+        QSignalSpy ready(m_till.get(), &PosService::ready);
         m_till->start();
         // The spy records in the worker's thread: the signal may come before wait() starts.
         QDeadlineTimer deadline(20000);
@@ -83,7 +83,7 @@ class TestTillService : public QObject {
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
         if (ready.isEmpty())
             qFatal("the till did not become ready");
-        return ready.takeFirst().at(0).value<TillReady>();
+        return ready.takeFirst().at(0).value<PosReady>();
     }
 
 private slots:
@@ -100,12 +100,12 @@ private slots:
     }
 
     void checkoutThroughTheWorker() {
-        const TillReady ready = startTill(options());
+        const PosReady ready = startTill(options());
         QVERIFY2(ready.error.isEmpty(), qPrintable(ready.error));
         QCOMPARE(ready.channels, QList<Channel>{Channel::Alipay});
         QVERIFY(!ready.hasStaff);
 
-        QSignalSpy updates(m_till.get(), &TillService::checkoutUpdated);
+        QSignalSpy updates(m_till.get(), &PosService::checkoutUpdated);
         QElapsedTimer call;
         call.start();
         m_till->startQrCheckout(QStringLiteral("r1"), sale(1500));
@@ -124,7 +124,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(
             updates.last().at(0).value<CheckoutUpdate>().phase == CheckoutPhase::Paid, 10000);
 
-        QSignalSpy listed(m_till.get(), &TillService::ordersListed);
+        QSignalSpy listed(m_till.get(), &PosService::ordersListed);
         OrderFilter f;
         f.toMs = QDateTime::currentMSecsSinceEpoch() + 1000;
         m_till->listOrders(QStringLiteral("l1"), f);
@@ -135,12 +135,12 @@ private slots:
         QCOMPARE(page.page.orders.size(), 1);
         QCOMPARE(page.page.orders.first().state, OrderState::Paid);
 
-        QSignalSpy loaded(m_till.get(), &TillService::orderLoaded);
+        QSignalSpy loaded(m_till.get(), &PosService::orderLoaded);
         m_till->loadOrder(QStringLiteral("o1"), last.outTradeNo);
         QTRY_VERIFY_WITH_TIMEOUT(loaded.count() > 0, 5000);
         QCOMPARE(loaded.first().at(1).value<OrderReply>().order.events.size(), 3);
 
-        QSignalSpy totals(m_till.get(), &TillService::dailyTotalsLoaded);
+        QSignalSpy totals(m_till.get(), &PosService::dailyTotalsLoaded);
         const int today = out_trade_no::chinaDay(QDateTime::currentMSecsSinceEpoch());
         m_till->loadDailyTotals(QStringLiteral("t1"), today, today);
         QTRY_VERIFY_WITH_TIMEOUT(totals.count() > 0, 5000);
@@ -151,7 +151,7 @@ private slots:
 
     void staffAndManagerPins() {
         startTill(options());
-        QSignalSpy saved(m_till.get(), &TillService::staffSaved);
+        QSignalSpy saved(m_till.get(), &PosService::staffSaved);
         m_till->saveStaff(
             QStringLiteral("s1"),
             StaffMember{QStringLiteral("1001"), QStringLiteral("Li"), StaffRole::Cashier},
@@ -169,7 +169,7 @@ private slots:
         QVERIFY(saved.at(1).at(1).toString().isEmpty());
         QVERIFY(!saved.at(2).at(1).toString().isEmpty()); // not digits
 
-        QSignalSpy verified(m_till.get(), &TillService::staffVerified);
+        QSignalSpy verified(m_till.get(), &PosService::staffVerified);
         m_till->verifyStaff(QStringLiteral("v1"), QStringLiteral("1001"), QStringLiteral("1234"));
         m_till->verifyStaff(QStringLiteral("v2"), QStringLiteral("1001"), QStringLiteral("0000"));
         m_till->verifyManagerPin(QStringLiteral("v3"), QStringLiteral("1234")); // a cashier's
@@ -181,41 +181,41 @@ private slots:
         QVERIFY(!verified.at(2).at(1).value<StaffReply>().error.isEmpty());
         QCOMPARE(verified.at(3).at(1).value<StaffReply>().member.id, QStringLiteral("9001"));
 
-        QSignalSpy listed(m_till.get(), &TillService::staffListed);
+        QSignalSpy listed(m_till.get(), &PosService::staffListed);
         m_till->listStaff(QStringLiteral("ls"));
         QTRY_VERIFY_WITH_TIMEOUT(listed.count() > 0, 5000);
         QCOMPARE(listed.first().at(1).value<StaffListReply>().staff.size(), 2);
     }
 
     void sandboxShopSeedsDemoStaff() {
-        TillOptions o = options();
+        PosOptions o = options();
         o.config.sandbox = true;
         QVERIFY(startTill(o).hasStaff);
     }
 
     void brokenGatewaySetupIsReportedAndReadsStillWork() {
-        TillOptions o = options();
+        PosOptions o = options();
         o.makeGateways = []() -> Result<GatewayList> {
             return Error{QStringLiteral("key.missing"), QStringLiteral("the key file is missing")};
         };
-        const TillReady ready = startTill(o);
+        const PosReady ready = startTill(o);
         QCOMPARE(ready.error, QStringLiteral("the key file is missing"));
         QVERIFY(ready.channels.isEmpty());
-        QSignalSpy listed(m_till.get(), &TillService::ordersListed);
+        QSignalSpy listed(m_till.get(), &PosService::ordersListed);
         m_till->listOrders(QStringLiteral("l"), OrderFilter{});
         QTRY_VERIFY_WITH_TIMEOUT(listed.count() > 0, 5000);
         QVERIFY(listed.first().at(1).value<OrderListReply>().error.isEmpty());
     }
 
     void unopenableDatabaseIsReported() {
-        TillOptions o = options();
+        PosOptions o = options();
         o.config.database.path = m_dir->file(QStringLiteral("no/such/dir/orders.db"));
         QFile blocker(m_dir->file(QStringLiteral("no")));
         QVERIFY(blocker.open(QIODevice::WriteOnly)); // a file where the directory should be
         blocker.close();
-        const TillReady ready = startTill(o);
+        const PosReady ready = startTill(o);
         QVERIFY(!ready.error.isEmpty());
-        QSignalSpy refunded(m_till.get(), &TillService::refundFinished);
+        QSignalSpy refunded(m_till.get(), &PosService::refundFinished);
         m_till->refund(
             RefundCommand{QStringLiteral("r"), QStringLiteral("X"), 1, {}, QStringLiteral("9001")});
         QTRY_VERIFY_WITH_TIMEOUT(refunded.count() > 0, 5000);

@@ -1,4 +1,4 @@
-#include "CtlHarness.h"
+#include "tests/ctl/CtlHarness.h"
 
 #include <QDeadlineTimer>
 #include <QDir>

@@ -7,9 +7,9 @@
 //
 // QPOS_CTL_CRASH_SEED repeats a run; QPOS_CTL_CRASH_ROUNDS changes the number of checkouts.
 
-#include "CtlHarness.h"
-#include "money/Money.h"
-#include "TempDir.h"
+#include "core/money/Money.h"
+#include "tests/ctl/CtlHarness.h"
+#include "tests/support/TempDir.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,14 +1,14 @@
 // GatewayProbe (the doctor's gateway check) against the real AlipayClient and WechatClient and
 // the in-process sandbox: each way a configuration can be wrong gets its own verdict.
 
-#include "alipay/AlipaySimulator.h"
-#include "crypto/RsaPrivateKey.h"
-#include "faults/FaultRule.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "gateways/GatewayProbe.h"
-#include "gateways/wechat/WechatClient.h"
-#include "SandboxServer.h"
-#include "SandboxShop.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "core/gateways/GatewayProbe.h"
+#include "core/gateways/wechat/WechatClient.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/SandboxServer.h"
+#include "sandbox/SandboxShop.h"
 
 #include <QDeadlineTimer>
 #include <QTcpServer>

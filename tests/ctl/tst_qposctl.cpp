@@ -1,11 +1,11 @@
 // qposctl as a user runs it: a separate process against a sandbox started with
 // `qposctl sandbox`, with a configuration file, checked by exit code, output and database.
 
-#include "crypto/RsaPrivateKey.h"
-#include "CtlHarness.h"
-#include "money/Money.h"
-#include "storage/DatabaseLock.h"
-#include "TempDir.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/money/Money.h"
+#include "core/storage/DatabaseLock.h"
+#include "tests/ctl/CtlHarness.h"
+#include "tests/support/TempDir.h"
 
 #include <QDir>
 #include <QDirIterator>

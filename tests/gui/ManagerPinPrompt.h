@@ -3,7 +3,7 @@
 // Driving the modal manager PIN prompt from a test: the click that opens it returns only when
 // it closes, so the test arranges beforehand what to do once it is on screen.
 
-#include "common/ManagerPinDialog.h"
+#include "ui/support/ManagerPinDialog.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

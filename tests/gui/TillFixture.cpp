@@ -1,9 +1,9 @@
-#include "TillFixture.h"
+#include "tests/gui/TillFixture.h"
 
-#include "alipay/AlipaySimulator.h"
-#include "config/AppConfig.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "WaitUntil.h"
+#include "core/config/AppConfig.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "tests/support/WaitUntil.h"
 
 #include <QCoreApplication>
 #include <QSignalSpy>
@@ -47,7 +47,7 @@ bool TillFixture::start() {
     }
     m_appKey = *key;
 
-    till::TillOptions options;
+    service::PosOptions options;
     options.config = productionDefaults(m_dir.path());
     options.config.store.id = QStringLiteral("S01");
     options.config.terminal.id = QStringLiteral("T01");
@@ -65,23 +65,23 @@ bool TillFixture::start() {
     settings.retry.maxBackoff = std::chrono::milliseconds(50);
     settings.retry.deadline = std::chrono::milliseconds(3000);
     settings.breaker.failureThreshold = 1000;
-    options.makeGateways = [settings]() -> Result<till::GatewayList> {
+    options.makeGateways = [settings]() -> Result<service::GatewayList> {
         Result<std::unique_ptr<alipay::AlipayClient>> client =
             alipay::AlipayClient::create(settings);
         if (!client)
             return client.error();
-        till::GatewayList list;
+        service::GatewayList list;
         list.push_back(std::move(client).value());
         return list;
     };
-    m_till = std::make_unique<till::TillService>(std::move(options));
-    QSignalSpy ready(m_till.get(), &till::TillService::ready);
+    m_till = std::make_unique<service::PosService>(std::move(options));
+    QSignalSpy ready(m_till.get(), &service::PosService::ready);
     m_till->start();
     if (!ready.wait(kUiWaitMs)) {
         qWarning("the till did not become ready");
         return false;
     }
-    const auto reply = ready.first().first().value<till::TillReady>();
+    const auto reply = ready.first().first().value<service::PosReady>();
     if (!reply.error.isEmpty()) {
         qWarning("till: %s", qPrintable(reply.error));
         return false;
@@ -97,7 +97,7 @@ bool TillFixture::saveStaff(const StaffMember& member, const QString& pin) {
     QObject context;
     const QString id = newId();
     std::optional<QString> error;
-    QObject::connect(m_till.get(), &till::TillService::staffSaved, &context,
+    QObject::connect(m_till.get(), &service::PosService::staffSaved, &context,
                      [&](const QString& requestId, const QString& message) {
                          if (requestId == id)
                              error = message;
@@ -118,7 +118,7 @@ std::optional<Order> TillFixture::waitingOrder(money::Fen amountFen) {
     QObject context;
     const QString id = newId();
     QString outTradeNo;
-    QObject::connect(m_till.get(), &till::TillService::checkoutUpdated, &context,
+    QObject::connect(m_till.get(), &service::PosService::checkoutUpdated, &context,
                      [&](const checkout::CheckoutUpdate& update) {
                          if (update.requestId == id &&
                              update.phase == checkout::CheckoutPhase::Waiting)
@@ -182,8 +182,8 @@ std::optional<Order> TillFixture::load(const QString& outTradeNo) {
     const QString id = newId();
     bool answered = false;
     std::optional<Order> found;
-    QObject::connect(m_till.get(), &till::TillService::orderLoaded, &context,
-                     [&](const QString& requestId, const till::OrderReply& reply) {
+    QObject::connect(m_till.get(), &service::PosService::orderLoaded, &context,
+                     [&](const QString& requestId, const service::OrderReply& reply) {
                          if (requestId != id)
                              return;
                          answered = true;

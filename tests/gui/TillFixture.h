@@ -1,10 +1,10 @@
 #pragma once
 
-#include "crypto/RsaPrivateKey.h"
-#include "orders/Order.h"
-#include "SandboxServer.h"
-#include "staff/Staff.h"
-#include "till/TillService.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/orders/Order.h"
+#include "core/service/PosService.h"
+#include "core/staff/Staff.h"
+#include "sandbox/SandboxServer.h"
 
 #include <QString>
 #include <QTemporaryDir>
@@ -14,7 +14,7 @@
 
 namespace qpos::test {
 
-// A real till for GUI tests: the Alipay sandbox on loopback, and a TillService over a
+// A real till for GUI tests: the Alipay sandbox on loopback, and a PosService over a
 // database in a temporary directory whose gateway is a real AlipayClient talking to it.
 // Staff: a manager and a cashier with known PINs.
 class TillFixture {
@@ -30,7 +30,7 @@ public:
     // Starts the sandbox and the till and saves the staff; false (with a warning) on failure.
     bool start();
 
-    till::TillService& till() { return *m_till; }
+    service::PosService& till() { return *m_till; }
     sandbox::SandboxServer& sandbox() { return *m_server; }
 
     // A QR checkout the buyer pays in the sandbox; the order once the till has it Paid.
@@ -51,7 +51,7 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<sandbox::SandboxServer> m_server;
     crypto::RsaPrivateKey m_appKey;
-    std::unique_ptr<till::TillService> m_till;
+    std::unique_ptr<service::PosService> m_till;
     int m_sequence = 0;
 };
 

@@ -2,8 +2,8 @@
 
 // Reading one order back through the till's worker, as the orders view does.
 
-#include "till/TillService.h"
-#include "WaitUntil.h"
+#include "core/service/PosService.h"
+#include "tests/support/WaitUntil.h"
 
 #include <QSignalSpy>
 #include <QUuid>
@@ -13,9 +13,9 @@
 namespace qpos::test {
 
 // The order and its events; empty if the worker reported an error or did not answer in time.
-inline std::optional<OrderWithEvents> loadOrderThrough(till::TillService& till,
+inline std::optional<OrderWithEvents> loadOrderThrough(service::PosService& till,
                                                        const QString& outTradeNo) {
-    QSignalSpy loaded(&till, &till::TillService::orderLoaded);
+    QSignalSpy loaded(&till, &service::PosService::orderLoaded);
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     till.loadOrder(id, outTradeNo);
     std::optional<OrderWithEvents> order;
@@ -23,7 +23,7 @@ inline std::optional<OrderWithEvents> loadOrderThrough(till::TillService& till,
         for (const QList<QVariant>& args : loaded) {
             if (args.at(0).toString() != id)
                 continue;
-            const auto reply = args.at(1).value<till::OrderReply>();
+            const auto reply = args.at(1).value<service::OrderReply>();
             if (reply.error.isEmpty())
                 order = reply.order;
             return true;

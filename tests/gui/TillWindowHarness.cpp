@@ -1,11 +1,11 @@
-#include "TillWindowHarness.h"
+#include "tests/gui/TillWindowHarness.h"
 
-#include "alipay/AlipaySimulator.h"
-#include "config/AppConfig.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "till/LoginPanel.h"
-#include "TillOrderLoader.h"
-#include "WaitUntil.h"
+#include "core/config/AppConfig.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "tests/gui/TillOrderLoader.h"
+#include "tests/support/WaitUntil.h"
+#include "ui/till/LoginPanel.h"
 
 #include <QAbstractButton>
 #include <QApplication>
@@ -109,7 +109,7 @@ TillWindowHarness::~TillWindowHarness() {
 
 bool TillWindowHarness::makeTill(const Options& options) {
     closeTill();
-    till::TillOptions tillOptions;
+    service::PosOptions tillOptions;
     tillOptions.config =
         options.sandboxMode ? sandboxDefaults(m_dir.path()) : productionDefaults(m_dir.path());
     tillOptions.config.store.id = QStringLiteral("S01");
@@ -131,7 +131,7 @@ bool TillWindowHarness::makeTill(const Options& options) {
     settings.retry.deadline = std::chrono::milliseconds(options.clientTimeoutMs + 1000);
     settings.breaker.failureThreshold = 1000;
     const bool failing = options.failingGateways;
-    tillOptions.makeGateways = [settings, failing]() -> Result<till::GatewayList> {
+    tillOptions.makeGateways = [settings, failing]() -> Result<service::GatewayList> {
         if (failing)
             return Error{QStringLiteral("test.no_key"),
                          QStringLiteral("The Alipay app private key cannot be read: import it "
@@ -140,12 +140,12 @@ bool TillWindowHarness::makeTill(const Options& options) {
             alipay::AlipayClient::create(settings);
         if (!client)
             return client.error();
-        till::GatewayList list;
+        service::GatewayList list;
         list.push_back(std::move(client).value());
         return list;
     };
     const AppConfig config = tillOptions.config;
-    m_till = std::make_unique<till::TillService>(std::move(tillOptions));
+    m_till = std::make_unique<service::PosService>(std::move(tillOptions));
 
     ui::TillWindowOptions windowOptions;
     windowOptions.config = config;
@@ -178,7 +178,7 @@ void TillWindowHarness::closeTill() {
 }
 
 bool TillWindowHarness::saveStaff(const StaffMember& member, const QString& pin) {
-    QSignalSpy saved(m_till.get(), &till::TillService::staffSaved);
+    QSignalSpy saved(m_till.get(), &service::PosService::staffSaved);
     const QString id = newId();
     m_till->saveStaff(id, member, pin);
     QString error;

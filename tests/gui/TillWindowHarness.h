@@ -1,12 +1,12 @@
 #pragma once
 
-#include "checkout/BuyerSimulator.h"
-#include "crypto/RsaPrivateKey.h"
-#include "MainWindow.h"
-#include "orders/Order.h"
-#include "SandboxServer.h"
-#include "staff/Staff.h"
-#include "till/TillService.h"
+#include "core/checkout/BuyerSimulator.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/orders/Order.h"
+#include "core/service/PosService.h"
+#include "core/staff/Staff.h"
+#include "sandbox/SandboxServer.h"
+#include "ui/MainWindow.h"
 
 #include <QString>
 #include <QStringList>
@@ -68,7 +68,7 @@ private:
     std::unique_ptr<TestBuyer> m_buyer;
 };
 
-// A whole till for the window's tests: a real TillService (database in a temporary
+// A whole till for the window's tests: a real PosService (database in a temporary
 // directory, a real AlipayClient talking to the TestSandbox as its gateway) and the
 // MainWindow, made before the till starts, as qpos does.
 class TillWindowHarness {
@@ -83,7 +83,7 @@ public:
     ~TillWindowHarness();
     // Makes the till and the window and shows the window, without starting the till.
     bool makeTill(const Options& options = HarnessOptions());
-    // makeTill() + TillService::start(), then waits for the login screen.
+    // makeTill() + PosService::start(), then waits for the login screen.
     bool open(const Options& options = HarnessOptions());
     // Destroys the window and the till (the database and the sandbox stay).
     void closeTill();
@@ -98,7 +98,7 @@ public:
     bool openAndLogIn(const Options& options = HarnessOptions());
 
     sandbox::SandboxServer& sandbox() { return m_sandbox.server(); }
-    till::TillService& till() { return *m_till; }
+    service::PosService& till() { return *m_till; }
     ui::MainWindow& window() { return *m_window; }
     TestBuyer& buyer() { return m_sandbox.buyer(); }
     QString terminalId() const { return m_terminalId; }
@@ -112,7 +112,7 @@ private:
     TestSandbox& m_sandbox;
     QTemporaryDir m_dir;
     QString m_terminalId;
-    std::unique_ptr<till::TillService> m_till;
+    std::unique_ptr<service::PosService> m_till;
     std::unique_ptr<ui::MainWindow> m_window;
 };
 

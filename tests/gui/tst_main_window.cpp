@@ -2,18 +2,18 @@
 // cannot open), PIN login and logout, the header, the SANDBOX banner and the orders screen —
 // on a real till against the Alipay sandbox.
 
-#include "alipay/AlipaySimulator.h"
-#include "orders/OrdersView.h"
-#include "till/AmountEntry.h"
-#include "till/CheckoutController.h"
-#include "till/LoginPanel.h"
-#include "till/NoticeBar.h"
-#include "till/PaymentDialog.h"
-#include "till/SalePanel.h"
-#include "till/SandboxBanner.h"
-#include "till/StartupPanel.h"
-#include "till/TillHeader.h"
-#include "TillWindowHarness.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "tests/gui/TillWindowHarness.h"
+#include "ui/orders/OrdersView.h"
+#include "ui/till/AmountEntry.h"
+#include "ui/till/CheckoutController.h"
+#include "ui/till/LoginPanel.h"
+#include "ui/till/NoticeBar.h"
+#include "ui/till/PaymentDialog.h"
+#include "ui/till/SalePanel.h"
+#include "ui/till/SandboxBanner.h"
+#include "ui/till/StartupPanel.h"
+#include "ui/till/TillHeader.h"
 
 #include <QAction>
 #include <QApplication>

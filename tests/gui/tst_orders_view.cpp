@@ -2,10 +2,10 @@
 // today's orders by default, filters by state, channel and dates, search by order number,
 // paging, live updates, and Enter opening an order's details.
 
-#include "orders/OrderDetailDialog.h"
-#include "orders/OrdersModel.h"
-#include "orders/OrdersView.h"
-#include "TillFixture.h"
+#include "tests/gui/TillFixture.h"
+#include "ui/orders/OrderDetailDialog.h"
+#include "ui/orders/OrdersModel.h"
+#include "ui/orders/OrdersView.h"
 
 #include <QApplication>
 #include <QComboBox>

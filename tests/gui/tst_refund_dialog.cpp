@@ -3,14 +3,14 @@
 // rest, an amount above what is left is refused before any PIN is asked, and a refund whose
 // answer is lost is shown as being confirmed, never as failed.
 
-#include "alipay/AlipaySimulator.h"
-#include "common/ManagerPinDialog.h"
-#include "faults/FaultPlan.h"
-#include "faults/FaultRule.h"
-#include "ManagerPinPrompt.h"
-#include "orders/OrderDetailDialog.h"
-#include "refund/RefundDialog.h"
-#include "TillFixture.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/faults/FaultPlan.h"
+#include "sandbox/faults/FaultRule.h"
+#include "tests/gui/ManagerPinPrompt.h"
+#include "tests/gui/TillFixture.h"
+#include "ui/orders/OrderDetailDialog.h"
+#include "ui/refund/RefundDialog.h"
+#include "ui/support/ManagerPinDialog.h"
 
 #include <QApplication>
 #include <QDialogButtonBox>
@@ -89,7 +89,7 @@ class TestRefundDialog : public QObject {
         ui::RefundDialog* dialog = nullptr;
         openRefund(detail, &dialog);
         QVERIFY(dialog);
-        QSignalSpy finished(&m_fixture.till(), &till::TillService::refundFinished);
+        QSignalSpy finished(&m_fixture.till(), &service::PosService::refundFinished);
 
         QString refusal;
         onPinPrompt([&](ui::ManagerPinDialog* prompt) {

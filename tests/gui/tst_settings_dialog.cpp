@@ -4,9 +4,9 @@
 // keeping comments and other keys, only after ConfigLoader accepted it; a refused save leaves
 // the file untouched; the sandbox shows the settings read-only.
 
-#include "config/ConfigLoader.h"
-#include "crypto/RsaPrivateKey.h"
-#include "settings/SettingsDialog.h"
+#include "core/config/ConfigLoader.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "ui/settings/SettingsDialog.h"
 
 #include <QCheckBox>
 #include <QComboBox>

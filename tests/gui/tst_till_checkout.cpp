@@ -3,16 +3,16 @@
 // scanner's burst charges the customer's payment code; a bad amount charges nothing; the
 // window stays responsive while the gateway is slow.
 
-#include "alipay/AlipaySimulator.h"
-#include "faults/FaultRule.h"
-#include "till/AmountEntry.h"
-#include "till/CheckoutController.h"
-#include "till/ItemLinesEditor.h"
-#include "till/PaymentDialog.h"
-#include "till/QrView.h"
-#include "till/SalePanel.h"
-#include "till/TillHeader.h"
-#include "TillWindowHarness.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/faults/FaultRule.h"
+#include "tests/gui/TillWindowHarness.h"
+#include "ui/till/AmountEntry.h"
+#include "ui/till/CheckoutController.h"
+#include "ui/till/ItemLinesEditor.h"
+#include "ui/till/PaymentDialog.h"
+#include "ui/till/QrView.h"
+#include "ui/till/SalePanel.h"
+#include "ui/till/TillHeader.h"
 
 #include <QApplication>
 #include <QDeadlineTimer>

@@ -5,26 +5,26 @@
 // terminal's WeChat limit is refused on the sale screen and by the till's worker; a WeChat
 // order is refunded with the manager's PIN, also while WeChat is still processing the refund.
 
-#include "common/ManagerPinDialog.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "gateways/wechat/WechatClient.h"
-#include "MainWindow.h"
-#include "ManagerPinPrompt.h"
-#include "orders/OrderDetailDialog.h"
-#include "orders/OrdersModel.h"
-#include "orders/OrdersView.h"
-#include "refund/RefundDialog.h"
-#include "SandboxShop.h"
-#include "till/AmountEntry.h"
-#include "till/CheckoutController.h"
-#include "till/LoginPanel.h"
-#include "till/PaymentDialog.h"
-#include "till/QrView.h"
-#include "till/SalePanel.h"
-#include "till/TillService.h"
-#include "TillOrderLoader.h"
-#include "WaitUntil.h"
-#include "wechat/WechatOptions.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "core/gateways/wechat/WechatClient.h"
+#include "core/service/PosService.h"
+#include "sandbox/SandboxShop.h"
+#include "sandbox/wechat/WechatOptions.h"
+#include "tests/gui/ManagerPinPrompt.h"
+#include "tests/gui/TillOrderLoader.h"
+#include "tests/support/WaitUntil.h"
+#include "ui/MainWindow.h"
+#include "ui/orders/OrderDetailDialog.h"
+#include "ui/orders/OrdersModel.h"
+#include "ui/orders/OrdersView.h"
+#include "ui/refund/RefundDialog.h"
+#include "ui/support/ManagerPinDialog.h"
+#include "ui/till/AmountEntry.h"
+#include "ui/till/CheckoutController.h"
+#include "ui/till/LoginPanel.h"
+#include "ui/till/PaymentDialog.h"
+#include "ui/till/QrView.h"
+#include "ui/till/SalePanel.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -65,7 +65,7 @@ class TestTillWechat : public QObject {
 
     QTemporaryDir m_dir;
     std::unique_ptr<sandbox::SandboxShop> m_shop;
-    std::unique_ptr<till::TillService> m_till;
+    std::unique_ptr<service::PosService> m_till;
     std::unique_ptr<ui::MainWindow> m_window;
 
     ui::SalePanel* sale() { return m_window->salePanel(); }
@@ -116,27 +116,27 @@ private slots:
         QVERIFY2(shop.ok(), shop.ok() ? "" : qPrintable(shop.error().message));
         m_shop = std::move(shop).value();
 
-        till::TillOptions options;
+        service::PosOptions options;
         options.config = sandboxDefaults(m_dir.path());
         options.config.routing.wechatMaxAmountFen = kWechatLimitFen;
         options.policy.poll.fastInterval = std::chrono::milliseconds(100);
         options.policy.settleRetry = std::chrono::milliseconds(200);
         const alipay::AlipayClientSettings alipaySettings = m_shop->alipaySettings();
         const wechat::WechatClientSettings wechatSettings = m_shop->wechatSettings();
-        options.makeGateways = [alipaySettings, wechatSettings]() -> Result<till::GatewayList> {
+        options.makeGateways = [alipaySettings, wechatSettings]() -> Result<service::GatewayList> {
             auto alipayClient = alipay::AlipayClient::create(alipaySettings);
             if (!alipayClient)
                 return alipayClient.error();
             auto wechatClient = wechat::WechatClient::create(wechatSettings);
             if (!wechatClient)
                 return wechatClient.error();
-            till::GatewayList list;
+            service::GatewayList list;
             list.push_back(std::move(alipayClient).value());
             list.push_back(std::move(wechatClient).value());
             return list;
         };
         const AppConfig config = options.config;
-        m_till = std::make_unique<till::TillService>(std::move(options));
+        m_till = std::make_unique<service::PosService>(std::move(options));
 
         ui::TillWindowOptions windowOptions;
         windowOptions.config = config;
@@ -343,7 +343,7 @@ private slots:
     void theTillsWorkerAppliesTheRoutingToo() {
         // Whoever calls the till (the window checks first; a script might not), the worker
         // refuses what the routing refuses: one final update with the reason, nothing written.
-        QSignalSpy updates(m_till.get(), &till::TillService::checkoutUpdated);
+        QSignalSpy updates(m_till.get(), &service::PosService::checkoutUpdated);
         NewOrder order;
         order.channel = Channel::WeChat;
         order.amountFen = kWechatLimitFen + 1;

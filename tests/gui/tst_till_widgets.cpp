@@ -2,12 +2,12 @@
 // prefixes, the amount field, and the payment dialog's rules (cancel only through the
 // provider's answer, late updates ignored, countdown).
 
-#include "till/AmountEntry.h"
-#include "till/PaymentCode.h"
-#include "till/PaymentDialog.h"
-#include "till/QrView.h"
-#include "till/SalePanel.h"
-#include "till/ScannerBurstDetector.h"
+#include "ui/till/AmountEntry.h"
+#include "ui/till/PaymentCode.h"
+#include "ui/till/PaymentDialog.h"
+#include "ui/till/QrView.h"
+#include "ui/till/SalePanel.h"
+#include "ui/till/ScannerBurstDetector.h"
 
 #include <QApplication>
 #include <QLabel>

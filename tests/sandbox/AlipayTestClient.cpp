@@ -1,4 +1,4 @@
-#include "AlipayTestClient.h"
+#include "tests/sandbox/AlipayTestClient.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "crypto/RsaPrivateKey.h"
-#include "gateways/alipay/AlipaySignature.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/gateways/alipay/AlipaySignature.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>

@@ -2,7 +2,7 @@
 
 // A sandbox fault for a test: one kind on one method, for a number of matching requests.
 
-#include "faults/FaultRule.h"
+#include "sandbox/faults/FaultRule.h"
 
 namespace qpos::test {
 

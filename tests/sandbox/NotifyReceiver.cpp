@@ -1,4 +1,4 @@
-#include "NotifyReceiver.h"
+#include "tests/sandbox/NotifyReceiver.h"
 
 #include <QHttpServerRequest>
 #include <QHttpServerResponse>

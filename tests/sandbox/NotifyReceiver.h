@@ -1,6 +1,6 @@
 #pragma once
 
-#include "gateways/alipay/AlipaySignature.h"
+#include "core/gateways/alipay/AlipaySignature.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>

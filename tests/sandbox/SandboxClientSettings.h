@@ -3,13 +3,13 @@
 // Settings for a real gateway client that talks to a sandbox listening on loopback, one per
 // provider: the sandbox's URL and keys plus the merchant the test registered.
 
-#include "alipay/AlipaySimulator.h"
-#include "gateways/alipay/AlipayClientSettings.h"
-#include "gateways/wechat/WechatClientSettings.h"
-#include "SandboxServer.h"
-#include "TestGatewayClient.h"
-#include "wechat/WechatMerchant.h"
-#include "wechat/WechatSimulator.h"
+#include "core/gateways/alipay/AlipayClientSettings.h"
+#include "core/gateways/wechat/WechatClientSettings.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/SandboxServer.h"
+#include "sandbox/wechat/WechatMerchant.h"
+#include "sandbox/wechat/WechatSimulator.h"
+#include "tests/support/TestGatewayClient.h"
 
 namespace qpos::test {
 

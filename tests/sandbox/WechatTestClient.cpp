@@ -1,7 +1,7 @@
-#include "WechatTestClient.h"
+#include "tests/sandbox/WechatTestClient.h"
 
-#include "crypto/SecureRandom.h"
-#include "gateways/wechat/WechatSignature.h"
+#include "core/crypto/SecureRandom.h"
+#include "core/gateways/wechat/WechatSignature.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
-#include "wechat/WechatMerchant.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "sandbox/wechat/WechatMerchant.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>

@@ -1,10 +1,10 @@
 // The bill file: alipay.data.dataservice.bill.downloadurl.query answers a URL back into the
 // sandbox, which serves a zip of GBK CSV files in Alipay's 业务明细 format.
-#include "alipay/AlipaySimulator.h"
-#include "AlipayTestClient.h"
-#include "bill/GbkCodec.h"
-#include "bill/ZipArchive.h"
-#include "SandboxServer.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/bill/GbkCodec.h"
+#include "sandbox/bill/ZipArchive.h"
+#include "sandbox/SandboxServer.h"
+#include "tests/sandbox/AlipayTestClient.h"
 
 #include <QJsonDocument>
 #include <QTest>

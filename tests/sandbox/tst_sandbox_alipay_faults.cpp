@@ -1,8 +1,8 @@
 // Every fault the sandbox can inject, observed as a client observes it over HTTP: set by the
 // control endpoint, the C++ API or a command-line spec.
-#include "alipay/AlipaySimulator.h"
-#include "AlipayTestClient.h"
-#include "SandboxServer.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/SandboxServer.h"
+#include "tests/sandbox/AlipayTestClient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

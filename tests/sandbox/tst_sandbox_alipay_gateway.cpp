@@ -1,9 +1,9 @@
 // The simulated Alipay gateway over real loopback HTTP: the wire protocol, signatures and
 // the trade rules, played from the merchant's side with the AlipaySignature primitives.
-#include "alipay/AlipaySimulator.h"
-#include "AlipayTestClient.h"
-#include "SandboxServer.h"
-#include "TempDir.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/SandboxServer.h"
+#include "tests/sandbox/AlipayTestClient.h"
+#include "tests/support/TempDir.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

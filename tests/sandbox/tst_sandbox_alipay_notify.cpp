@@ -1,10 +1,10 @@
 // Asynchronous notifications from the simulated Alipay: signed as Alipay signs them, retried
 // on Alipay's (scaled) schedule until the receiver answers "success", and the notification
 // faults: duplicates, out of order, wrong key.
-#include "alipay/AlipaySimulator.h"
-#include "AlipayTestClient.h"
-#include "NotifyReceiver.h"
-#include "SandboxServer.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/SandboxServer.h"
+#include "tests/sandbox/AlipayTestClient.h"
+#include "tests/sandbox/NotifyReceiver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

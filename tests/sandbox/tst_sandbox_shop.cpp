@@ -1,13 +1,13 @@
 // The demo shop of `qpos --sandbox`: the sandbox on a thread of its own, a client built from
 // alipaySettings() alone, the simulated buyer, faults set through the shop, clean shutdown.
 
-#include "alipay/AlipaySimulator.h"
-#include "faults/FaultRule.h"
-#include "GatewayAwait.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "SandboxServer.h"
-#include "SandboxShop.h"
-#include "TempDir.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/SandboxServer.h"
+#include "sandbox/SandboxShop.h"
+#include "tests/support/GatewayAwait.h"
+#include "tests/support/TempDir.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>

@@ -1,12 +1,12 @@
 // The WeChat Pay side of the sandbox over raw HTTP: every /v3 endpoint's success and refusal
 // paths, the Authorization check, signed answers, expiry, refunds, reversal, bills,
 // notifications and every fault, observed as a client observes them.
-#include "crypto/Aes256Gcm.h"
-#include "faults/FaultRule.h"
-#include "gateways/wechat/WechatSignature.h"
-#include "SandboxServer.h"
-#include "wechat/WechatSimulator.h"
-#include "WechatTestClient.h"
+#include "core/crypto/Aes256Gcm.h"
+#include "core/gateways/wechat/WechatSignature.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/SandboxServer.h"
+#include "sandbox/wechat/WechatSimulator.h"
+#include "tests/sandbox/WechatTestClient.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

@@ -1,11 +1,11 @@
 // The in-process demo shop's WeChat Pay side: the demo merchant's client settings work with
 // the real WechatClient, and the SANDBOX banner's simulated buyer pays and cancels WeChat
 // orders.
-#include "GatewayAwait.h"
-#include "gateways/wechat/WechatClient.h"
-#include "SandboxServer.h"
-#include "SandboxShop.h"
-#include "wechat/WechatSimulator.h"
+#include "core/gateways/wechat/WechatClient.h"
+#include "sandbox/SandboxServer.h"
+#include "sandbox/SandboxShop.h"
+#include "sandbox/wechat/WechatSimulator.h"
+#include "tests/support/GatewayAwait.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>

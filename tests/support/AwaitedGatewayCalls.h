@@ -3,8 +3,8 @@
 // The PaymentGateway calls a suite makes, each awaited: what the round-trip suites of both
 // providers send the same way (only the order requests differ, and those the suites build).
 
-#include "GatewayAwait.h"
-#include "gateways/PaymentGateway.h"
+#include "core/gateways/PaymentGateway.h"
+#include "tests/support/GatewayAwait.h"
 
 #include <QDate>
 

@@ -1,4 +1,4 @@
-#include "DebugLogCapture.h"
+#include "tests/support/DebugLogCapture.h"
 
 namespace qpos::test {
 

@@ -3,7 +3,7 @@
 // Runs one asynchronous gateway call and waits for its result, processing events: the suites
 // drive real clients (Alipay or WeChat Pay) over loopback HTTP in the test's own thread.
 
-#include "gateways/GatewayResult.h"
+#include "core/gateways/GatewayResult.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

@@ -3,7 +3,7 @@
 // The till's side of a notification check: the order a notification is matched against, and
 // the lookup that finds it (or not) by its out_trade_no.
 
-#include "gateways/PaymentNotification.h"
+#include "core/gateways/PaymentNotification.h"
 
 #include <optional>
 

@@ -3,7 +3,7 @@
 // Making a real gateway client (Alipay or WeChat Pay) for a test against a loopback server:
 // timing that keeps the suites fast, and creation that fails the run loudly.
 
-#include "common/Result.h"
+#include "core/common/Result.h"
 
 #include <QtGlobal>
 

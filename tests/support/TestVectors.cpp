@@ -1,4 +1,4 @@
-#include "TestVectors.h"
+#include "tests/support/TestVectors.h"
 
 #include <QFile>
 #include <QJsonDocument>

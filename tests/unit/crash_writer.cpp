@@ -1,7 +1,7 @@
 // Child process of tst_store_crash: applies order transitions in a loop on the database it is
 // given and reports each one on stdout only after the call that applied it has returned. The
 // test kills it with SIGKILL at random moments.
-#include "storage/OrderStore.h"
+#include "core/storage/OrderStore.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>

@@ -1,10 +1,10 @@
-#include "config/AppConfig.h"
-#include "config/ConfigLoader.h"
-#include "routing/ChannelRouting.h"
-#include "routing/CodePrefixRange.h"
-#include "routing/PaymentCode.h"
+#include "core/config/AppConfig.h"
+#include "core/config/ConfigLoader.h"
+#include "core/routing/ChannelRouting.h"
+#include "core/routing/CodePrefixRange.h"
+#include "core/routing/PaymentCode.h"
 
-#include "TempDir.h"
+#include "tests/support/TempDir.h"
 
 #include <QFile>
 #include <QTest>

@@ -1,9 +1,9 @@
-#include "config/AppConfig.h"
-#include "config/ConfigKeys.h"
-#include "config/ConfigLoader.h"
-#include "config/IniFile.h"
+#include "core/config/AppConfig.h"
+#include "core/config/ConfigKeys.h"
+#include "core/config/ConfigLoader.h"
+#include "core/config/IniFile.h"
 
-#include "TempDir.h"
+#include "tests/support/TempDir.h"
 
 #include <QDir>
 #include <QFile>

@@ -2,8 +2,8 @@
 // what it writes reads back exactly through IniFile; the file is replaced only after the
 // validator accepted the candidate.
 
-#include "config/ConfigWriter.h"
-#include "config/IniFile.h"
+#include "core/config/ConfigWriter.h"
+#include "core/config/IniFile.h"
 
 #include <QDir>
 #include <QFile>

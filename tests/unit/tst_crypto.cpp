@@ -1,12 +1,12 @@
 // Crypto module against the shared protocol vectors (tests/data/vectors.json, produced by an
 // independent implementation) and against keys and certificates made here with OpenSSL.
 
-#include "crypto/Aes256Gcm.h"
-#include "crypto/AlipayCertSn.h"
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
-#include "crypto/SecureRandom.h"
-#include "crypto/X509Certificate.h"
+#include "core/crypto/Aes256Gcm.h"
+#include "core/crypto/AlipayCertSn.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/crypto/SecureRandom.h"
+#include "core/crypto/X509Certificate.h"
 
 #include <QCryptographicHash>
 #include <QFile>

@@ -1,9 +1,9 @@
 // Key files: the ssh-like permission checks on secrets and the loaders' messages.
 
-#include "crypto/KeyFiles.h"
-#include "TempDir.h"
-#include "TestFiles.h"
-#include "TestVectors.h"
+#include "core/crypto/KeyFiles.h"
+#include "tests/support/TempDir.h"
+#include "tests/support/TestFiles.h"
+#include "tests/support/TestVectors.h"
 
 #include <QFile>
 #include <QJsonObject>

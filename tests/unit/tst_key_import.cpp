@@ -2,9 +2,9 @@
 // out (PEM or bare base64; certificates), refuses the wrong kind of key with a message that
 // says so, and stores a private copy (0600 in a 0700 directory) named by its contents.
 
-#include "crypto/KeyImport.h"
-#include "crypto/RsaPrivateKey.h"
-#include "TestCertificates.h"
+#include "core/crypto/KeyImport.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "tests/support/TestCertificates.h"
 
 #include <QDir>
 #include <QFile>

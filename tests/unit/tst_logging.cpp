@@ -1,9 +1,9 @@
-#include "config/AppConfig.h"
-#include "logging/FileLog.h"
-#include "logging/LogCategories.h"
-#include "logging/Redactor.h"
+#include "core/config/AppConfig.h"
+#include "core/logging/FileLog.h"
+#include "core/logging/LogCategories.h"
+#include "core/logging/Redactor.h"
 
-#include "TempDir.h"
+#include "tests/support/TempDir.h"
 
 #include <QDir>
 #include <QFile>

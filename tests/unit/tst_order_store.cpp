@@ -1,7 +1,7 @@
-#include "orders/OutTradeNo.h"
-#include "storage/OrderSchema.h"
-#include "storage/OrderStore.h"
-#include "TempDir.h"
+#include "core/orders/OutTradeNo.h"
+#include "core/storage/OrderSchema.h"
+#include "core/storage/OrderStore.h"
+#include "tests/support/TempDir.h"
 
 #include <QJsonDocument>
 #include <QRegularExpression>

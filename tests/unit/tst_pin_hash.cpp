@@ -1,6 +1,6 @@
 // Manager / cashier PIN hashing (scrypt).
 
-#include "crypto/PinHash.h"
+#include "core/crypto/PinHash.h"
 
 #include <QTest>
 

@@ -1,12 +1,12 @@
 // The QR the buyer scans: libqrencode's modules rendered with a white quiet zone and whole
 // pixels per module, and a real precreate answer's URL read back by zbar exactly.
 
-#include "alipay/AlipaySimulator.h"
-#include "gateways/alipay/AlipayClient.h"
-#include "qr/QrCode.h"
-#include "qr/QrImage.h"
-#include "SandboxServer.h"
-#include "TempDir.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "core/qr/QrCode.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/SandboxServer.h"
+#include "tests/support/TempDir.h"
+#include "ui/till/QrImage.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>

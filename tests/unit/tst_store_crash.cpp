@@ -1,6 +1,6 @@
-#include "orders/OrderState.h"
-#include "storage/Database.h"
-#include "TempDir.h"
+#include "core/orders/OrderState.h"
+#include "core/storage/Database.h"
+#include "tests/support/TempDir.h"
 
 #include <QElapsedTimer>
 #include <QHash>

@@ -1,6 +1,6 @@
-#include "storage/OrderSchema.h"
-#include "storage/OrderStore.h"
-#include "TempDir.h"
+#include "core/storage/OrderSchema.h"
+#include "core/storage/OrderStore.h"
+#include "tests/support/TempDir.h"
 
 #include <QFile>
 #include <QSqlDatabase>

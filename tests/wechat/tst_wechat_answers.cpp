@@ -1,9 +1,9 @@
 // The pure mapping from WeChat Pay answers (status, error code, JSON) to the gateway's typed
 // results: codes, trade states, amounts, times, refunds and the bill link.
 
-#include "gateways/wechat/WechatAnswers.h"
-#include "gateways/wechat/WechatCodes.h"
-#include "gateways/wechat/WechatTime.h"
+#include "core/gateways/wechat/WechatAnswers.h"
+#include "core/gateways/wechat/WechatCodes.h"
+#include "core/gateways/wechat/WechatTime.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

@@ -1,7 +1,7 @@
 // WeChat Pay's trade bill: gzip (zlib) with its failure modes, and the backquoted CSV parsed
 // into typed records and the summary, whose totals must add up.
 
-#include "gateways/wechat/WechatBill.h"
+#include "core/gateways/wechat/WechatBill.h"
 
 #include <QDateTime>
 #include <QTest>

@@ -2,16 +2,16 @@
 // every API's request shape (method, path, query, Authorization, body), every outcome kind,
 // unverifiable answers, retries only for idempotent calls, the circuit breaker, the bill.
 
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
-#include "DebugLogCapture.h"
-#include "GatewayAwait.h"
-#include "gateways/GatewayErrors.h"
-#include "gateways/wechat/WechatClient.h"
-#include "gateways/wechat/WechatSignature.h"
-#include "gateways/wechat/WechatTime.h"
-#include "ScriptedHttpServer.h"
-#include "TestGatewayClient.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/GatewayErrors.h"
+#include "core/gateways/wechat/WechatClient.h"
+#include "core/gateways/wechat/WechatSignature.h"
+#include "core/gateways/wechat/WechatTime.h"
+#include "tests/support/DebugLogCapture.h"
+#include "tests/support/GatewayAwait.h"
+#include "tests/support/ScriptedHttpServer.h"
+#include "tests/support/TestGatewayClient.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

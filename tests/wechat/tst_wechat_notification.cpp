@@ -2,12 +2,12 @@
 // (signed with a generated platform key, encrypted with encryptNotificationResource) that verifies,
 // and every way one is refused, each with its own error code.
 
-#include "crypto/Aes256Gcm.h"
-#include "crypto/RsaPrivateKey.h"
-#include "gateways/wechat/WechatNotification.h"
-#include "gateways/wechat/WechatSignature.h"
-#include "NotificationOrders.h"
-#include "TestVectors.h"
+#include "core/crypto/Aes256Gcm.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/gateways/wechat/WechatNotification.h"
+#include "core/gateways/wechat/WechatSignature.h"
+#include "tests/support/NotificationOrders.h"
+#include "tests/support/TestVectors.h"
 
 #include <QDateTime>
 #include <QJsonDocument>

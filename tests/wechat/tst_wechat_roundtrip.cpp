@@ -2,15 +2,15 @@
 // (Native, code pay, query, close, cancel, refund, refund query, bill, notifications) and
 // every sandbox fault ends in the typed outcome the checkout relies on.
 
-#include "../sandbox/SandboxClientSettings.h"
-#include "../sandbox/WechatTestClient.h"
-#include "AwaitedGatewayCalls.h"
-#include "ChinaDate.h"
-#include "faults/FaultPlan.h"
-#include "faults/FaultRule.h"
-#include "gateways/wechat/WechatClient.h"
-#include "SandboxServer.h"
-#include "wechat/WechatSimulator.h"
+#include "core/gateways/wechat/WechatClient.h"
+#include "sandbox/faults/FaultPlan.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/SandboxServer.h"
+#include "sandbox/wechat/WechatSimulator.h"
+#include "tests/sandbox/SandboxClientSettings.h"
+#include "tests/sandbox/WechatTestClient.h"
+#include "tests/support/AwaitedGatewayCalls.h"
+#include "tests/support/ChinaDate.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>

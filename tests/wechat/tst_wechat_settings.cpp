@@ -1,8 +1,8 @@
-#include "crypto/RsaPrivateKey.h"
-#include "gateways/wechat/WechatClientSettings.h"
-#include "TempDir.h"
-#include "TestCertificates.h"
-#include "TestFiles.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/gateways/wechat/WechatClientSettings.h"
+#include "tests/support/TempDir.h"
+#include "tests/support/TestCertificates.h"
+#include "tests/support/TestFiles.h"
 
 #include <QTest>
 

@@ -1,9 +1,9 @@
-#include "orders/OrderDetailDialog.h"
+#include "ui/orders/OrderDetailDialog.h"
 
-#include "common/ChinaDay.h"
-#include "common/RequestIds.h"
-#include "orders/OrderLabels.h"
-#include "refund/RefundDialog.h"
+#include "ui/orders/OrderLabels.h"
+#include "ui/refund/RefundDialog.h"
+#include "ui/support/ChinaDay.h"
+#include "ui/support/RequestIds.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -55,7 +55,7 @@ bool canRefund(OrderState state) {
 
 } // namespace
 
-OrderDetailDialog::OrderDetailDialog(till::TillService& till, const QString& outTradeNo,
+OrderDetailDialog::OrderDetailDialog(service::PosService& till, const QString& outTradeNo,
                                      QWidget* parent)
     : QDialog(parent)
     , m_till(till)
@@ -132,8 +132,8 @@ OrderDetailDialog::OrderDetailDialog(till::TillService& till, const QString& out
     connect(m_events, &QTableWidget::itemSelectionChanged, this,
             &OrderDetailDialog::showProviderFields);
 
-    connect(&m_till, &till::TillService::orderLoaded, this, &OrderDetailDialog::onOrderLoaded);
-    connect(&m_till, &till::TillService::orderChanged, this, [this](const Order& order) {
+    connect(&m_till, &service::PosService::orderLoaded, this, &OrderDetailDialog::onOrderLoaded);
+    connect(&m_till, &service::PosService::orderChanged, this, [this](const Order& order) {
         if (order.outTradeNo == m_outTradeNo)
             reload();
     });
@@ -145,7 +145,7 @@ void OrderDetailDialog::reload() {
     m_till.loadOrder(m_requestId, m_outTradeNo);
 }
 
-void OrderDetailDialog::onOrderLoaded(const QString& requestId, const till::OrderReply& reply) {
+void OrderDetailDialog::onOrderLoaded(const QString& requestId, const service::OrderReply& reply) {
     if (m_requestId.isEmpty() || requestId != m_requestId)
         return;
     m_requestId.clear();

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "orders/Order.h"
-#include "till/TillService.h"
+#include "core/orders/Order.h"
+#include "core/service/PosService.h"
 
 #include <QDialog>
 #include <QString>
@@ -23,7 +23,7 @@ class OrderDetailDialog : public QDialog {
     Q_OBJECT
 
 public:
-    OrderDetailDialog(till::TillService& till, const QString& outTradeNo,
+    OrderDetailDialog(service::PosService& till, const QString& outTradeNo,
                       QWidget* parent = nullptr);
 
     QString outTradeNo() const { return m_outTradeNo; }
@@ -40,11 +40,11 @@ signals:
     void orderShown(const qpos::Order& order);
 
 private:
-    void onOrderLoaded(const QString& requestId, const till::OrderReply& reply);
+    void onOrderLoaded(const QString& requestId, const service::OrderReply& reply);
     void showOrder(const OrderWithEvents& order);
     void showProviderFields();
 
-    till::TillService& m_till;
+    service::PosService& m_till;
     QString m_outTradeNo;
     QString m_requestId;
     std::optional<OrderWithEvents> m_order;

@@ -1,4 +1,4 @@
-#include "orders/OrderLabels.h"
+#include "ui/orders/OrderLabels.h"
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "orders/Channel.h"
-#include "orders/OrderState.h"
+#include "core/orders/Channel.h"
+#include "core/orders/OrderState.h"
 
 #include <QString>
 

@@ -1,6 +1,6 @@
-#include "orders/OrdersModel.h"
+#include "ui/orders/OrdersModel.h"
 
-#include "common/ChinaDay.h"
+#include "ui/support/ChinaDay.h"
 
 namespace qpos::ui {
 

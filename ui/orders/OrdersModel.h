@@ -1,6 +1,6 @@
 #pragma once
 
-#include "orders/Order.h"
+#include "core/orders/Order.h"
 
 #include <QAbstractTableModel>
 #include <QList>

@@ -1,10 +1,10 @@
-#include "orders/OrdersView.h"
+#include "ui/orders/OrdersView.h"
 
-#include "common/ChinaDay.h"
-#include "common/RequestIds.h"
-#include "orders/OrderDetailDialog.h"
-#include "orders/OrdersModel.h"
-#include "orders/OutTradeNo.h"
+#include "core/orders/OutTradeNo.h"
+#include "ui/orders/OrderDetailDialog.h"
+#include "ui/orders/OrdersModel.h"
+#include "ui/support/ChinaDay.h"
+#include "ui/support/RequestIds.h"
 
 #include <QComboBox>
 #include <QDateEdit>
@@ -37,7 +37,7 @@ QDate today() {
 
 } // namespace
 
-OrdersView::OrdersView(till::TillService& till, QWidget* parent)
+OrdersView::OrdersView(service::PosService& till, QWidget* parent)
     : QWidget(parent)
     , m_till(till) {
     auto* layout = new QVBoxLayout(this);
@@ -160,10 +160,10 @@ OrdersView::OrdersView(till::TillService& till, QWidget* parent)
             loadMore();
     });
 
-    connect(&m_till, &till::TillService::ordersListed, this, &OrdersView::onOrdersListed);
-    connect(&m_till, &till::TillService::orderChanged, this, &OrdersView::onOrderChanged);
+    connect(&m_till, &service::PosService::ordersListed, this, &OrdersView::onOrdersListed);
+    connect(&m_till, &service::PosService::orderChanged, this, &OrdersView::onOrderChanged);
     // Shown before the till finished opening: list again once it is open.
-    connect(&m_till, &till::TillService::ready, this, [this] {
+    connect(&m_till, &service::PosService::ready, this, [this] {
         if (m_loadedOnce)
             refresh();
     });
@@ -266,7 +266,7 @@ void OrdersView::loadMore() {
     updateStatus();
 }
 
-void OrdersView::onOrdersListed(const QString& requestId, const till::OrderListReply& reply) {
+void OrdersView::onOrdersListed(const QString& requestId, const service::OrderListReply& reply) {
     if (m_requestId.isEmpty() || requestId != m_requestId)
         return; // another screen's request, or one the filters have overtaken
     m_requestId.clear();

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "orders/Order.h"
-#include "storage/OrderQuery.h"
-#include "till/TillService.h"
+#include "core/orders/Order.h"
+#include "core/service/PosService.h"
+#include "core/storage/OrderQuery.h"
 
 #include <QString>
 #include <QWidget>
@@ -24,13 +24,13 @@ class OrdersModel;
 // The orders of the till for the manager and the cashier: today's (China calendar day) by
 // default, filtered by date range, state and channel, searched by order number. Pages are
 // loaded through the till's worker as the list is scrolled or "Load more" is pressed, and
-// rows follow every change of an order (TillService::orderChanged). Enter or a double click
+// rows follow every change of an order (PosService::orderChanged). Enter or a double click
 // opens the order's details, from where a manager can refund it.
 class OrdersView : public QWidget {
     Q_OBJECT
 
 public:
-    explicit OrdersView(till::TillService& till, QWidget* parent = nullptr);
+    explicit OrdersView(service::PosService& till, QWidget* parent = nullptr);
 
     // Rows asked for per page (default 50).
     void setPageSize(int rows);
@@ -50,7 +50,7 @@ private:
     OrderFilter currentFilter() const;
     bool matches(const Order& order) const;
     void loadMore();
-    void onOrdersListed(const QString& requestId, const till::OrderListReply& reply);
+    void onOrdersListed(const QString& requestId, const service::OrderListReply& reply);
     void onOrderChanged(const Order& order);
     void openCurrent();
     void updateStatus();
@@ -58,7 +58,7 @@ private:
     void setDateRange(const QDate& from, const QDate& to);
     void onDatesChanged();
 
-    till::TillService& m_till;
+    service::PosService& m_till;
     OrdersModel* m_model = nullptr;
     QDateEdit* m_from = nullptr;
     QDateEdit* m_to = nullptr;

@@ -1,7 +1,7 @@
-#include "refund/RefundDialog.h"
+#include "ui/refund/RefundDialog.h"
 
-#include "common/ManagerPinDialog.h"
-#include "common/RequestIds.h"
+#include "ui/support/ManagerPinDialog.h"
+#include "ui/support/RequestIds.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -19,7 +19,7 @@ namespace {
 constexpr int kMaxReasonLength = 80;
 } // namespace
 
-RefundDialog::RefundDialog(till::TillService& till, const Order& order, QWidget* parent)
+RefundDialog::RefundDialog(service::PosService& till, const Order& order, QWidget* parent)
     : QDialog(parent)
     , m_till(till)
     , m_order(order) {
@@ -78,8 +78,8 @@ RefundDialog::RefundDialog(till::TillService& till, const Order& order, QWidget*
         m_amount->setText(money::formatYuan(leftFen()));
         m_amount->setFocus();
     });
-    connect(&m_till, &till::TillService::refundFinished, this, &RefundDialog::onRefundFinished);
-    connect(&m_till, &till::TillService::orderChanged, this, &RefundDialog::onOrderChanged);
+    connect(&m_till, &service::PosService::refundFinished, this, &RefundDialog::onRefundFinished);
+    connect(&m_till, &service::PosService::orderChanged, this, &RefundDialog::onOrderChanged);
 
     m_amount->setText(money::formatYuan(leftFen()));
     m_amount->selectAll();

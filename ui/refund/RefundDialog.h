@@ -1,8 +1,8 @@
 #pragma once
 
-#include "checkout/CheckoutTypes.h"
-#include "orders/Order.h"
-#include "till/TillService.h"
+#include "core/checkout/CheckoutTypes.h"
+#include "core/orders/Order.h"
+#include "core/service/PosService.h"
 
 #include <QDialog>
 #include <QString>
@@ -25,7 +25,7 @@ class RefundDialog : public QDialog {
     Q_OBJECT
 
 public:
-    RefundDialog(till::TillService& till, const Order& order, QWidget* parent = nullptr);
+    RefundDialog(service::PosService& till, const Order& order, QWidget* parent = nullptr);
 
     // The provider's answer, once it arrived.
     const std::optional<checkout::RefundReport>& report() const { return m_report; }
@@ -45,7 +45,7 @@ private:
     void showSummary();
     money::Fen leftFen() const { return m_order.amountFen - m_order.refundedFen; }
 
-    till::TillService& m_till;
+    service::PosService& m_till;
     Order m_order;
     QString m_requestId; // the refund in flight; empty when none
     std::optional<checkout::RefundReport> m_report;

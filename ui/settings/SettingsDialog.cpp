@@ -1,10 +1,10 @@
-#include "settings/SettingsDialog.h"
+#include "ui/settings/SettingsDialog.h"
 
-#include "config/ConfigKeys.h"
-#include "config/ConfigWriter.h"
-#include "crypto/KeyImport.h"
-#include "money/Money.h"
-#include "routing/CodePrefixRange.h"
+#include "core/config/ConfigKeys.h"
+#include "core/config/ConfigWriter.h"
+#include "core/crypto/KeyImport.h"
+#include "core/money/Money.h"
+#include "core/routing/CodePrefixRange.h"
 
 #include <QCheckBox>
 #include <QComboBox>

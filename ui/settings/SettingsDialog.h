@@ -1,7 +1,7 @@
 #pragma once
 
-#include "config/AppConfig.h"
-#include "config/ConfigLoader.h"
+#include "core/config/AppConfig.h"
+#include "core/config/ConfigLoader.h"
 
 #include <QDialog>
 #include <QList>

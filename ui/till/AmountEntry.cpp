@@ -1,6 +1,6 @@
-#include "till/AmountEntry.h"
+#include "ui/till/AmountEntry.h"
 
-#include "till/TillStyle.h"
+#include "ui/till/TillStyle.h"
 
 #include <QEvent>
 #include <QKeyEvent>

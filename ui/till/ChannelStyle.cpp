@@ -1,4 +1,4 @@
-#include "till/ChannelStyle.h"
+#include "ui/till/ChannelStyle.h"
 
 #include <QCoreApplication>
 

@@ -1,21 +1,21 @@
-#include "till/CheckoutController.h"
+#include "ui/till/CheckoutController.h"
 
-#include "common/RequestIds.h"
-#include "logging/LogCategories.h"
-#include "till/PaymentDialog.h"
+#include "core/logging/LogCategories.h"
+#include "ui/support/RequestIds.h"
+#include "ui/till/PaymentDialog.h"
 
 #include <QWidget>
 
 namespace qpos::ui {
 
-CheckoutController::CheckoutController(till::TillService& till, checkout::BuyerSimulator* buyer,
+CheckoutController::CheckoutController(service::PosService& till, checkout::BuyerSimulator* buyer,
                                        bool sandbox, QWidget* dialogParent)
     : QObject(dialogParent)
     , m_till(till)
     , m_buyer(buyer)
     , m_sandbox(sandbox)
     , m_dialogParent(dialogParent) {
-    connect(&m_till, &till::TillService::checkoutUpdated, this, &CheckoutController::onUpdate);
+    connect(&m_till, &service::PosService::checkoutUpdated, this, &CheckoutController::onUpdate);
 }
 
 CheckoutController::~CheckoutController() = default;

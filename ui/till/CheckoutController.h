@@ -1,9 +1,9 @@
 #pragma once
 
-#include "checkout/CheckoutTypes.h"
-#include "orders/Order.h"
-#include "till/PaymentDialog.h"
-#include "till/TillService.h"
+#include "core/checkout/CheckoutTypes.h"
+#include "core/orders/Order.h"
+#include "core/service/PosService.h"
+#include "ui/till/PaymentDialog.h"
 
 #include <QObject>
 #include <QPointer>
@@ -21,12 +21,12 @@ namespace qpos::ui {
 
 // Runs one payment at a time between the till's worker and the payment dialog: starts the
 // checkout, routes its updates to the dialog, turns the dialog's cancel into
-// TillService::cancelCheckout, and reports the outcome once the dialog was closed.
+// PosService::cancelCheckout, and reports the outcome once the dialog was closed.
 class CheckoutController : public QObject {
     Q_OBJECT
 
 public:
-    CheckoutController(till::TillService& till, checkout::BuyerSimulator* buyer, bool sandbox,
+    CheckoutController(service::PosService& till, checkout::BuyerSimulator* buyer, bool sandbox,
                        QWidget* dialogParent);
     ~CheckoutController() override;
 
@@ -49,7 +49,7 @@ private:
     void onUpdate(const checkout::CheckoutUpdate& update);
     void onDialogFinished();
 
-    till::TillService& m_till;
+    service::PosService& m_till;
     checkout::BuyerSimulator* m_buyer = nullptr;
     bool m_sandbox = false;
     QPointer<QWidget> m_dialogParent;

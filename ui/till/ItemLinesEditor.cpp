@@ -1,6 +1,6 @@
-#include "till/ItemLinesEditor.h"
+#include "ui/till/ItemLinesEditor.h"
 
-#include "till/TillStyle.h"
+#include "ui/till/TillStyle.h"
 
 #include <QGridLayout>
 #include <QHeaderView>

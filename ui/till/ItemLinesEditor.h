@@ -1,7 +1,7 @@
 #pragma once
 
-#include "money/Money.h"
-#include "orders/Order.h"
+#include "core/money/Money.h"
+#include "core/orders/Order.h"
 
 #include <QList>
 #include <QWidget>

@@ -1,6 +1,6 @@
-#include "till/Keypad.h"
+#include "ui/till/Keypad.h"
 
-#include "till/TillStyle.h"
+#include "ui/till/TillStyle.h"
 
 #include <QGridLayout>
 #include <QPushButton>

@@ -1,6 +1,6 @@
-#include "till/LoginPanel.h"
+#include "ui/till/LoginPanel.h"
 
-#include "till/TillStyle.h"
+#include "ui/till/TillStyle.h"
 
 #include <QHBoxLayout>
 #include <QKeyEvent>

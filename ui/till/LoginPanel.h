@@ -1,6 +1,6 @@
 #pragma once
 
-#include "staff/Staff.h"
+#include "core/staff/Staff.h"
 
 #include <QList>
 #include <QString>

@@ -1,6 +1,6 @@
-#include "till/NoticeBar.h"
+#include "ui/till/NoticeBar.h"
 
-#include "till/TillStyle.h"
+#include "ui/till/TillStyle.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

@@ -1,4 +1,4 @@
-#include "till/PaymentCode.h"
+#include "ui/till/PaymentCode.h"
 
 namespace qpos::ui::payment_code {
 

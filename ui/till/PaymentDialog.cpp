@@ -1,10 +1,10 @@
-#include "till/PaymentDialog.h"
+#include "ui/till/PaymentDialog.h"
 
-#include "till/ChannelStyle.h"
-#include "till/PaymentStatusText.h"
-#include "till/QrView.h"
-#include "till/SandboxBanner.h"
-#include "till/TillStyle.h"
+#include "ui/till/ChannelStyle.h"
+#include "ui/till/PaymentStatusText.h"
+#include "ui/till/QrView.h"
+#include "ui/till/SandboxBanner.h"
+#include "ui/till/TillStyle.h"
 
 #include <QCloseEvent>
 #include <QDateTime>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "checkout/CheckoutTypes.h"
-#include "money/Money.h"
-#include "orders/Channel.h"
+#include "core/checkout/CheckoutTypes.h"
+#include "core/money/Money.h"
+#include "core/orders/Channel.h"
 
 #include <QDialog>
 #include <QString>

@@ -1,4 +1,4 @@
-#include "till/PaymentStatusText.h"
+#include "ui/till/PaymentStatusText.h"
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "checkout/CheckoutTypes.h"
-#include "orders/Order.h"
+#include "core/checkout/CheckoutTypes.h"
+#include "core/orders/Order.h"
 
 #include <QString>
 

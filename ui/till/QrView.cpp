@@ -1,6 +1,6 @@
-#include "till/QrView.h"
+#include "ui/till/QrView.h"
 
-#include "qr/QrImage.h"
+#include "ui/till/QrImage.h"
 
 #include <QPainter>
 

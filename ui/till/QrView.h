@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "qr/QrCode.h"
+#include "core/common/Result.h"
+#include "core/qr/QrCode.h"
 
 #include <QImage>
 #include <QString>

@@ -1,12 +1,12 @@
-#include "till/SalePanel.h"
+#include "ui/till/SalePanel.h"
 
-#include "till/AmountEntry.h"
-#include "till/ChannelStyle.h"
-#include "till/ItemLinesEditor.h"
-#include "till/Keypad.h"
-#include "till/ScanCodeDialog.h"
-#include "till/ScannerBurstDetector.h"
-#include "till/TillStyle.h"
+#include "ui/till/AmountEntry.h"
+#include "ui/till/ChannelStyle.h"
+#include "ui/till/ItemLinesEditor.h"
+#include "ui/till/Keypad.h"
+#include "ui/till/ScanCodeDialog.h"
+#include "ui/till/ScannerBurstDetector.h"
+#include "ui/till/TillStyle.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "money/Money.h"
-#include "orders/Channel.h"
-#include "orders/Order.h"
-#include "routing/ChannelRouting.h"
+#include "core/money/Money.h"
+#include "core/orders/Channel.h"
+#include "core/orders/Order.h"
+#include "core/routing/ChannelRouting.h"
 
 #include <QList>
 #include <QMap>

@@ -1,7 +1,7 @@
-#include "till/SandboxBanner.h"
+#include "ui/till/SandboxBanner.h"
 
-#include "checkout/BuyerSimulator.h"
-#include "till/TillStyle.h"
+#include "core/checkout/BuyerSimulator.h"
+#include "ui/till/TillStyle.h"
 
 #include <QHBoxLayout>
 #include <QLabel>

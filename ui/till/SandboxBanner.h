@@ -1,6 +1,6 @@
 #pragma once
 
-#include "orders/Channel.h"
+#include "core/orders/Channel.h"
 
 #include <QFrame>
 #include <QString>

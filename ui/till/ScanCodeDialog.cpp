@@ -1,6 +1,6 @@
-#include "till/ScanCodeDialog.h"
+#include "ui/till/ScanCodeDialog.h"
 
-#include "till/TillStyle.h"
+#include "ui/till/TillStyle.h"
 
 #include <QDialogButtonBox>
 #include <QLabel>

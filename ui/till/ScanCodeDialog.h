@@ -1,8 +1,8 @@
 #pragma once
 
-#include "money/Money.h"
-#include "orders/Channel.h"
-#include "routing/ChannelRouting.h"
+#include "core/money/Money.h"
+#include "core/orders/Channel.h"
+#include "core/routing/ChannelRouting.h"
 
 #include <QDialog>
 #include <QList>

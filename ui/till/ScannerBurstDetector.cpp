@@ -1,4 +1,4 @@
-#include "till/ScannerBurstDetector.h"
+#include "ui/till/ScannerBurstDetector.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

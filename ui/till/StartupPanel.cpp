@@ -1,6 +1,6 @@
-#include "till/StartupPanel.h"
+#include "ui/till/StartupPanel.h"
 
-#include "till/TillStyle.h"
+#include "ui/till/TillStyle.h"
 
 #include <QLabel>
 #include <QProgressBar>

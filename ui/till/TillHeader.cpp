@@ -1,7 +1,7 @@
-#include "till/TillHeader.h"
+#include "ui/till/TillHeader.h"
 
-#include "money/Money.h"
-#include "till/TillStyle.h"
+#include "core/money/Money.h"
+#include "ui/till/TillStyle.h"
 
 #include <QAction>
 #include <QGridLayout>

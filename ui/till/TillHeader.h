@@ -1,7 +1,7 @@
 #pragma once
 
-#include "staff/Staff.h"
-#include "storage/OrderQuery.h"
+#include "core/staff/Staff.h"
+#include "core/storage/OrderQuery.h"
 
 #include <QFrame>
 #include <QList>

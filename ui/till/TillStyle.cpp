@@ -1,4 +1,4 @@
-#include "till/TillStyle.h"
+#include "ui/till/TillStyle.h"
 
 #include <QFont>
 #include <QWidget>

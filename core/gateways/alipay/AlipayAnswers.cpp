@@ -1,7 +1,7 @@
-#include "gateways/alipay/AlipayAnswers.h"
+#include "core/gateways/alipay/AlipayAnswers.h"
 
-#include "gateways/alipay/AlipayTime.h"
-#include "gateways/AnswerFieldReader.h"
+#include "core/gateways/alipay/AlipayTime.h"
+#include "core/gateways/AnswerFieldReader.h"
 
 #include <QCoreApplication>
 #include <QJsonValue>

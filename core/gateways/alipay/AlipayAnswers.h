@@ -1,9 +1,9 @@
 #pragma once
 
-#include "gateways/alipay/AlipayResponseReader.h"
-#include "gateways/GatewayAnswers.h"
-#include "gateways/GatewayRequests.h"
-#include "gateways/GatewayResult.h"
+#include "core/gateways/alipay/AlipayResponseReader.h"
+#include "core/gateways/GatewayAnswers.h"
+#include "core/gateways/GatewayRequests.h"
+#include "core/gateways/GatewayResult.h"
 
 #include <QString>
 #include <QUrl>

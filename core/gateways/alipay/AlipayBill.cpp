@@ -1,9 +1,9 @@
-#include "gateways/alipay/AlipayBill.h"
+#include "core/gateways/alipay/AlipayBill.h"
 
-#include "gateways/alipay/GbkCodec.h"
-#include "gateways/alipay/ZipArchiveReader.h"
-#include "gateways/BillRowReader.h"
-#include "gateways/CsvReader.h"
+#include "core/gateways/alipay/GbkCodec.h"
+#include "core/gateways/alipay/ZipArchiveReader.h"
+#include "core/gateways/BillRowReader.h"
+#include "core/gateways/CsvReader.h"
 
 #include <QCoreApplication>
 #include <QStringDecoder>

@@ -1,11 +1,11 @@
-#include "gateways/alipay/AlipayClient.h"
+#include "core/gateways/alipay/AlipayClient.h"
 
-#include "gateways/alipay/AlipayAnswers.h"
-#include "gateways/alipay/AlipayBill.h"
-#include "gateways/alipay/AlipayTime.h"
-#include "gateways/GatewayErrors.h"
-#include "logging/LogCategories.h"
-#include "logging/Redactor.h"
+#include "core/gateways/alipay/AlipayAnswers.h"
+#include "core/gateways/alipay/AlipayBill.h"
+#include "core/gateways/alipay/AlipayTime.h"
+#include "core/gateways/GatewayErrors.h"
+#include "core/logging/LogCategories.h"
+#include "core/logging/Redactor.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

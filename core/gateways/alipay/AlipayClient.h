@@ -1,13 +1,13 @@
 #pragma once
 
-#include "common/Result.h"
-#include "gateways/alipay/AlipayClientSettings.h"
-#include "gateways/alipay/AlipayNotification.h"
-#include "gateways/alipay/AlipayRequestBuilder.h"
-#include "gateways/alipay/AlipayResponseReader.h"
-#include "gateways/CircuitBreaker.h"
-#include "gateways/HttpCallRunner.h"
-#include "gateways/PaymentGateway.h"
+#include "core/common/Result.h"
+#include "core/gateways/alipay/AlipayClientSettings.h"
+#include "core/gateways/alipay/AlipayNotification.h"
+#include "core/gateways/alipay/AlipayRequestBuilder.h"
+#include "core/gateways/alipay/AlipayResponseReader.h"
+#include "core/gateways/CircuitBreaker.h"
+#include "core/gateways/HttpCallRunner.h"
+#include "core/gateways/PaymentGateway.h"
 
 #include <QElapsedTimer>
 #include <QJsonObject>

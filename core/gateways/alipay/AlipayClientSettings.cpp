@@ -1,7 +1,7 @@
-#include "gateways/alipay/AlipayClientSettings.h"
+#include "core/gateways/alipay/AlipayClientSettings.h"
 
-#include "crypto/AlipayCertSn.h"
-#include "crypto/KeyFiles.h"
+#include "core/crypto/AlipayCertSn.h"
+#include "core/crypto/KeyFiles.h"
 
 #include <QCoreApplication>
 #include <QHostAddress>

@@ -1,6 +1,6 @@
-#include "gateways/alipay/AlipayCodes.h"
+#include "core/gateways/alipay/AlipayCodes.h"
 
-#include "gateways/CodeTextTable.h"
+#include "core/gateways/CodeTextTable.h"
 
 #include <QCoreApplication>
 

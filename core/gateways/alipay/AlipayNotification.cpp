@@ -1,8 +1,8 @@
-#include "gateways/alipay/AlipayNotification.h"
+#include "core/gateways/alipay/AlipayNotification.h"
 
-#include "gateways/alipay/AlipayAnswers.h"
-#include "gateways/alipay/AlipaySignature.h"
-#include "gateways/alipay/AlipayTime.h"
+#include "core/gateways/alipay/AlipayAnswers.h"
+#include "core/gateways/alipay/AlipaySignature.h"
+#include "core/gateways/alipay/AlipayTime.h"
 
 #include <QCoreApplication>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "common/Result.h"
-#include "crypto/RsaPublicKey.h"
-#include "gateways/PaymentNotification.h"
+#include "core/common/Result.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/PaymentNotification.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

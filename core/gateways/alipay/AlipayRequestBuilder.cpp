@@ -1,6 +1,6 @@
-#include "gateways/alipay/AlipayRequestBuilder.h"
+#include "core/gateways/alipay/AlipayRequestBuilder.h"
 
-#include "gateways/alipay/AlipayTime.h"
+#include "core/gateways/alipay/AlipayTime.h"
 
 #include <QJsonDocument>
 

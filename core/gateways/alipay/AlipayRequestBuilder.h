@@ -1,8 +1,8 @@
 #pragma once
 
-#include "common/Result.h"
-#include "crypto/RsaPrivateKey.h"
-#include "gateways/alipay/AlipaySignature.h"
+#include "core/common/Result.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/gateways/alipay/AlipaySignature.h"
 
 #include <QDateTime>
 #include <QJsonObject>

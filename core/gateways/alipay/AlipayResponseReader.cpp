@@ -1,6 +1,6 @@
-#include "gateways/alipay/AlipayResponseReader.h"
+#include "core/gateways/alipay/AlipayResponseReader.h"
 
-#include "gateways/alipay/AlipaySignature.h"
+#include "core/gateways/alipay/AlipaySignature.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "crypto/RsaPublicKey.h"
-#include "gateways/alipay/AlipayCodes.h"
-#include "gateways/GatewayOutcome.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/alipay/AlipayCodes.h"
+#include "core/gateways/GatewayOutcome.h"
 
 #include <QByteArrayView>
 #include <QJsonObject>

@@ -1,7 +1,7 @@
-#include "gateways/alipay/AlipaySignature.h"
+#include "core/gateways/alipay/AlipaySignature.h"
 
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

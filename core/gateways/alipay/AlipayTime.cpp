@@ -1,4 +1,4 @@
-#include "gateways/alipay/AlipayTime.h"
+#include "core/gateways/alipay/AlipayTime.h"
 
 #include <QTimeZone>
 

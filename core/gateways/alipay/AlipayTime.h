@@ -1,6 +1,6 @@
 #pragma once
 
-#include "gateways/ChinaTime.h"
+#include "core/gateways/ChinaTime.h"
 
 #include <QDate>
 #include <QDateTime>

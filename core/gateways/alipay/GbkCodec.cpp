@@ -1,4 +1,4 @@
-#include "gateways/alipay/GbkCodec.h"
+#include "core/gateways/alipay/GbkCodec.h"
 
 #include <QCoreApplication>
 

@@ -1,4 +1,4 @@
-#include "gateways/alipay/ZipArchiveReader.h"
+#include "core/gateways/alipay/ZipArchiveReader.h"
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
-#include "gateways/wechat/WechatAnswers.h"
+#include "core/gateways/wechat/WechatAnswers.h"
 
-#include "gateways/AnswerFieldReader.h"
-#include "gateways/wechat/WechatTime.h"
+#include "core/gateways/AnswerFieldReader.h"
+#include "core/gateways/wechat/WechatTime.h"
 
 #include <QCoreApplication>
 #include <QJsonValue>

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "gateways/GatewayAnswers.h"
-#include "gateways/GatewayRequests.h"
-#include "gateways/GatewayResult.h"
-#include "gateways/wechat/WechatCodes.h"
-#include "gateways/wechat/WechatReply.h"
+#include "core/gateways/GatewayAnswers.h"
+#include "core/gateways/GatewayRequests.h"
+#include "core/gateways/GatewayResult.h"
+#include "core/gateways/wechat/WechatCodes.h"
+#include "core/gateways/wechat/WechatReply.h"
 
 #include <QByteArray>
 #include <QJsonObject>

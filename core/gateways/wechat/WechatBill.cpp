@@ -1,7 +1,7 @@
-#include "gateways/wechat/WechatBill.h"
+#include "core/gateways/wechat/WechatBill.h"
 
-#include "gateways/BillRowReader.h"
-#include "gateways/CsvReader.h"
+#include "core/gateways/BillRowReader.h"
+#include "core/gateways/CsvReader.h"
 
 #include <QCoreApplication>
 #include <QStringDecoder>

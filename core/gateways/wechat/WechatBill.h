@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "gateways/ProviderBill.h"
+#include "core/common/Result.h"
+#include "core/gateways/ProviderBill.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

@@ -1,13 +1,13 @@
-#include "gateways/wechat/WechatClient.h"
+#include "core/gateways/wechat/WechatClient.h"
 
-#include "crypto/SecureRandom.h"
-#include "gateways/GatewayErrors.h"
-#include "gateways/wechat/WechatAnswers.h"
-#include "gateways/wechat/WechatBill.h"
-#include "gateways/wechat/WechatCodes.h"
-#include "gateways/wechat/WechatTime.h"
-#include "logging/LogCategories.h"
-#include "logging/Redactor.h"
+#include "core/crypto/SecureRandom.h"
+#include "core/gateways/GatewayErrors.h"
+#include "core/gateways/wechat/WechatAnswers.h"
+#include "core/gateways/wechat/WechatBill.h"
+#include "core/gateways/wechat/WechatCodes.h"
+#include "core/gateways/wechat/WechatTime.h"
+#include "core/logging/LogCategories.h"
+#include "core/logging/Redactor.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>

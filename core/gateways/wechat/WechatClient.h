@@ -1,13 +1,13 @@
 #pragma once
 
-#include "common/Result.h"
-#include "gateways/CircuitBreaker.h"
-#include "gateways/HttpCallRunner.h"
-#include "gateways/PaymentGateway.h"
-#include "gateways/wechat/WechatClientSettings.h"
-#include "gateways/wechat/WechatNotification.h"
-#include "gateways/wechat/WechatReply.h"
-#include "gateways/wechat/WechatSignature.h"
+#include "core/common/Result.h"
+#include "core/gateways/CircuitBreaker.h"
+#include "core/gateways/HttpCallRunner.h"
+#include "core/gateways/PaymentGateway.h"
+#include "core/gateways/wechat/WechatClientSettings.h"
+#include "core/gateways/wechat/WechatNotification.h"
+#include "core/gateways/wechat/WechatReply.h"
+#include "core/gateways/wechat/WechatSignature.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>

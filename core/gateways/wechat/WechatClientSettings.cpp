@@ -1,7 +1,7 @@
-#include "gateways/wechat/WechatClientSettings.h"
+#include "core/gateways/wechat/WechatClientSettings.h"
 
-#include "crypto/KeyFiles.h"
-#include "gateways/alipay/AlipayClientSettings.h" // isLoopbackHost
+#include "core/crypto/KeyFiles.h"
+#include "core/gateways/alipay/AlipayClientSettings.h" // isLoopbackHost
 
 #include <QCoreApplication>
 #include <QDir>

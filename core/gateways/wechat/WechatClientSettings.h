@@ -1,11 +1,11 @@
 #pragma once
 
-#include "common/Result.h"
-#include "config/AppConfig.h"
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
-#include "gateways/CircuitBreaker.h"
-#include "gateways/RetryPolicy.h"
+#include "core/common/Result.h"
+#include "core/config/AppConfig.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/CircuitBreaker.h"
+#include "core/gateways/RetryPolicy.h"
 
 #include <QByteArray>
 #include <QList>

@@ -1,6 +1,6 @@
-#include "gateways/wechat/WechatCodes.h"
+#include "core/gateways/wechat/WechatCodes.h"
 
-#include "gateways/CodeTextTable.h"
+#include "core/gateways/CodeTextTable.h"
 
 #include <QCoreApplication>
 

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "common/Result.h"
-#include "gateways/GatewayOutcome.h"
+#include "core/common/Result.h"
+#include "core/gateways/GatewayOutcome.h"
 
 #include <QString>
 

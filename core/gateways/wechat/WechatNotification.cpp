@@ -1,9 +1,9 @@
-#include "gateways/wechat/WechatNotification.h"
+#include "core/gateways/wechat/WechatNotification.h"
 
-#include "crypto/Aes256Gcm.h"
-#include "gateways/wechat/WechatAnswers.h"
-#include "gateways/wechat/WechatSignature.h"
-#include "gateways/wechat/WechatTime.h"
+#include "core/crypto/Aes256Gcm.h"
+#include "core/gateways/wechat/WechatAnswers.h"
+#include "core/gateways/wechat/WechatSignature.h"
+#include "core/gateways/wechat/WechatTime.h"
 
 #include <QCoreApplication>
 #include <QDateTime>

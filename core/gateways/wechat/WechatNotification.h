@@ -1,8 +1,8 @@
 #pragma once
 
-#include "common/Result.h"
-#include "gateways/PaymentNotification.h"
-#include "gateways/wechat/WechatClientSettings.h"
+#include "core/common/Result.h"
+#include "core/gateways/PaymentNotification.h"
+#include "core/gateways/wechat/WechatClientSettings.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

@@ -1,4 +1,4 @@
-#include "gateways/wechat/WechatSignature.h"
+#include "core/gateways/wechat/WechatSignature.h"
 
 #include <QCoreApplication>
 

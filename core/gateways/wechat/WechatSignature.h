@@ -1,8 +1,8 @@
 #pragma once
 
-#include "common/Result.h"
-#include "crypto/RsaPrivateKey.h"
-#include "crypto/RsaPublicKey.h"
+#include "core/common/Result.h"
+#include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/RsaPublicKey.h"
 
 #include <QByteArray>
 #include <QByteArrayView>

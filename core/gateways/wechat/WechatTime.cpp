@@ -1,6 +1,6 @@
-#include "gateways/wechat/WechatTime.h"
+#include "core/gateways/wechat/WechatTime.h"
 
-#include "gateways/ChinaTime.h"
+#include "core/gateways/ChinaTime.h"
 
 #include <QDateTime>
 #include <QTime>

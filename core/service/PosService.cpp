@@ -1,0 +1,367 @@
+#include "core/service/PosService.h"
+
+#include "core/logging/LogCategories.h"
+#include "core/staff/StaffStore.h"
+#include "core/storage/DatabaseLock.h"
+#include "core/storage/OrderStore.h"
+
+#include <QCoreApplication>
+#include <QThread>
+
+#include <openssl/crypto.h>
+
+namespace qpos::service {
+
+// Everything that waits: the database, the PIN hashes, the gateways and the engine. Made
+// and destroyed on the worker thread.
+class PosService::Worker : public QObject {
+public:
+    Worker(PosService* service, PosOptions options)
+        : m_service(service)
+        , m_options(std::move(options))
+        , m_store(OrderStoreOptions{m_options.config.store.id, m_options.config.terminal.id,
+                                    m_options.clock}) {}
+
+    ~Worker() override {
+        m_engine.reset(); // before the gateways it uses
+        m_gateways.reset();
+        m_staff.reset();
+        m_store.close();
+        m_lock.reset(); // after the database is closed
+    }
+
+    void open() {
+        PosReady ready;
+        Result<std::unique_ptr<DatabaseLock>> lock =
+            DatabaseLock::acquire(m_options.config.database.path);
+        if (!lock) {
+            ready.error = lock.error().message;
+            emit m_service->ready(ready);
+            return;
+        }
+        m_lock = std::move(lock).value();
+        if (Status s = m_store.open(m_options.config.database.path); !s.ok()) {
+            ready.error = s.error().message;
+            emit m_service->ready(ready);
+            return;
+        }
+        m_staff = std::make_unique<StaffStore>(m_store.database(), m_options.clock);
+        if (m_options.config.sandbox && m_staff->isEmpty())
+            seedDemoStaff();
+        ready.hasStaff = !m_staff->isEmpty();
+
+        m_gateways = std::make_unique<checkout::GatewayDirectory>();
+        if (m_options.makeGateways) {
+            Result<GatewayList> made = m_options.makeGateways();
+            if (made) {
+                for (auto& gateway : made.value())
+                    m_gateways->add(std::move(gateway));
+            } else {
+                ready.error = made.error().message;
+            }
+        }
+        checkout::CheckoutPolicy policy = m_options.policy;
+        policy.qrTimeoutS = m_options.config.checkout.qrTimeoutS;
+        if (!policy.clock)
+            policy.clock = m_options.clock;
+        m_engine = std::make_unique<checkout::CheckoutEngine>(m_store, *m_gateways, policy);
+        PosService* service = m_service;
+        connect(m_engine.get(), &checkout::CheckoutEngine::checkoutUpdated, service,
+                &PosService::checkoutUpdated, Qt::DirectConnection);
+        connect(m_engine.get(), &checkout::CheckoutEngine::orderChanged, service,
+                &PosService::orderChanged, Qt::DirectConnection);
+        connect(m_engine.get(), &checkout::CheckoutEngine::refundFinished, service,
+                &PosService::refundFinished, Qt::DirectConnection);
+        connect(m_engine.get(), &checkout::CheckoutEngine::recoveryFinished, service,
+                &PosService::recoveryFinished, Qt::DirectConnection);
+        m_routing = routing::ChannelRouting::fromConfig(m_options.config, m_gateways->channels());
+        ready.channels = m_routing.channels();
+        ready.routing = m_routing;
+
+        // The till opens only after every open order of an earlier run was looked at.
+        auto first = std::make_shared<QMetaObject::Connection>();
+        *first = connect(m_engine.get(), &checkout::CheckoutEngine::recoveryFinished, this,
+                         [service, ready, first](const checkout::RecoveryReport& report) mutable {
+                             QObject::disconnect(*first);
+                             ready.recovery = report;
+                             emit service->ready(ready);
+                         });
+        m_engine->recover();
+    }
+
+    checkout::CheckoutEngine* engine() { return m_engine.get(); }
+    const routing::ChannelRouting& routing() const { return m_routing; }
+    OrderStore& store() { return m_store; }
+    StaffStore* staff() { return m_staff.get(); }
+    PosService* service() { return m_service; }
+
+    QString notOpen() const {
+        return QCoreApplication::translate("qpos::service::PosService",
+                                           "The till is not ready: the order database is not "
+                                           "open. Restart qpos; if it happens again, run "
+                                           "'qposctl doctor'.");
+    }
+
+private:
+    void seedDemoStaff() {
+        // The demo shop's staff; the login screen shows these PINs in sandbox mode only.
+        const struct {
+            const char* id;
+            const char* name;
+            StaffRole role;
+            const char* pin;
+        } demo[] = {
+            {"1001", "收银员 Cashier", StaffRole::Cashier, "1234"},
+            {"9001", "店长 Manager", StaffRole::Manager, "9999"},
+        };
+        for (const auto& d : demo) {
+            const Status s = m_staff->save(
+                StaffMember{QString::fromUtf8(d.id), QString::fromUtf8(d.name), d.role},
+                QString::fromUtf8(d.pin));
+            if (!s.ok())
+                qCWarning(lcApp).noquote() << "demo staff not added:" << s.error().message;
+        }
+    }
+
+    PosService* m_service;
+    PosOptions m_options;
+    std::unique_ptr<DatabaseLock> m_lock;
+    OrderStore m_store;
+    std::unique_ptr<StaffStore> m_staff;
+    std::unique_ptr<checkout::GatewayDirectory> m_gateways;
+    std::unique_ptr<checkout::CheckoutEngine> m_engine;
+    routing::ChannelRouting m_routing;
+};
+
+namespace {
+
+// Whether the terminal's routing lets this charge start; a refusal goes back as the
+// checkout's one and final update (no order is written).
+bool routingAllows(PosService& service, const routing::ChannelRouting& routing,
+                   const QString& requestId, const NewOrder& order, const QString* authCode) {
+    Status allowed = routing.checkCharge(order.channel, order.amountFen);
+    if (allowed.ok() && authCode) {
+        const Result<Channel> wallet = routing.channelForCode(*authCode);
+        if (!wallet)
+            allowed = wallet.error();
+        else if (*wallet != order.channel)
+            allowed = Error{QStringLiteral("routing.wrong_wallet"),
+                            QCoreApplication::translate(
+                                "qpos::service::PosService",
+                                "This is a %1 payment code, not a %2 one. Scan it again: the "
+                                "till picks the payment app by the code.")
+                                .arg(channelLabel(*wallet), channelLabel(order.channel))};
+    }
+    if (allowed.ok())
+        return true;
+    qCInfo(lcApp).noquote() << "charge refused by routing:" << allowed.error().code
+                            << channelName(order.channel) << money::formatYuan(order.amountFen);
+    checkout::CheckoutUpdate update;
+    update.requestId = requestId;
+    update.channel = order.channel;
+    update.flow = order.flow;
+    update.amountFen = order.amountFen;
+    update.phase = checkout::CheckoutPhase::Failed;
+    update.message = allowed.error().message;
+    emit service.checkoutUpdated(update);
+    return false;
+}
+
+} // namespace
+
+PosService::PosService(PosOptions options, QObject* parent)
+    : QObject(parent) {
+    qRegisterMetaType<PosReady>();
+    qRegisterMetaType<OrderListReply>();
+    qRegisterMetaType<OrderReply>();
+    qRegisterMetaType<TotalsReply>();
+    qRegisterMetaType<StaffReply>();
+    qRegisterMetaType<StaffListReply>();
+    qRegisterMetaType<checkout::CheckoutUpdate>();
+    qRegisterMetaType<checkout::RefundReport>();
+    qRegisterMetaType<checkout::RecoveryReport>();
+    qRegisterMetaType<Order>();
+    m_thread = new QThread(this);
+    m_thread->setObjectName(QStringLiteral("till-worker"));
+    m_worker = new Worker(this, std::move(options));
+    m_worker->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    // OpenSSL frees a thread's own state (its random generator) when told, on that thread;
+    // otherwise a process that exits right after the till stops races the clean-up.
+    connect(
+        m_thread, &QThread::finished, m_thread, [] { OPENSSL_thread_stop(); },
+        Qt::DirectConnection);
+    m_thread->start();
+}
+
+PosService::~PosService() {
+    m_thread->quit();
+    m_thread->wait();
+}
+
+void PosService::post(std::function<void(Worker&)> job) {
+    Worker* worker = m_worker;
+    QMetaObject::invokeMethod(
+        worker, [worker, job = std::move(job)] { job(*worker); }, Qt::QueuedConnection);
+}
+
+void PosService::start() {
+    post([](Worker& w) { w.open(); });
+}
+
+void PosService::startQrCheckout(const QString& requestId, const NewOrder& order) {
+    post([requestId, order](Worker& w) {
+        if (w.engine() && routingAllows(*w.service(), w.routing(), requestId, order, nullptr))
+            w.engine()->startQr(requestId, order);
+    });
+}
+
+void PosService::startCodeCheckout(const QString& requestId, const NewOrder& order,
+                                   const QString& authCode) {
+    post([requestId, order, authCode](Worker& w) {
+        if (w.engine() && routingAllows(*w.service(), w.routing(), requestId, order, &authCode))
+            w.engine()->startWithCode(requestId, order, authCode);
+    });
+}
+
+void PosService::cancelCheckout(const QString& outTradeNo, const QString& actor) {
+    post([outTradeNo, actor](Worker& w) {
+        if (w.engine())
+            w.engine()->cancel(outTradeNo, actor);
+    });
+}
+
+void PosService::refund(const checkout::RefundCommand& command) {
+    post([command](Worker& w) {
+        if (w.engine()) {
+            w.engine()->refund(command);
+            return;
+        }
+        checkout::RefundReport report;
+        report.requestId = command.requestId;
+        report.outTradeNo = command.outTradeNo;
+        report.message = w.notOpen();
+        emit w.service()->refundFinished(report);
+    });
+}
+
+void PosService::acceptNotification(const gateway::PaymentNotification& notification) {
+    post([notification](Worker& w) {
+        if (w.engine())
+            w.engine()->acceptNotification(notification);
+    });
+}
+
+void PosService::recover() {
+    post([](Worker& w) {
+        if (w.engine())
+            w.engine()->recover();
+    });
+}
+
+void PosService::listOrders(const QString& requestId, const OrderFilter& filter) {
+    post([requestId, filter](Worker& w) {
+        OrderListReply reply;
+        if (!w.staff()) {
+            reply.error = w.notOpen();
+        } else if (Result<OrderPage> page = w.store().listOrders(filter)) {
+            reply.page = *page;
+        } else {
+            reply.error = page.error().message;
+        }
+        emit w.service()->ordersListed(requestId, reply);
+    });
+}
+
+void PosService::loadOrder(const QString& requestId, const QString& outTradeNo) {
+    post([requestId, outTradeNo](Worker& w) {
+        OrderReply reply;
+        if (!w.staff()) {
+            reply.error = w.notOpen();
+        } else if (Result<OrderWithEvents> order = w.store().orderWithEvents(outTradeNo)) {
+            reply.order = *order;
+        } else {
+            reply.error = order.error().message;
+        }
+        emit w.service()->orderLoaded(requestId, reply);
+    });
+}
+
+void PosService::loadDailyTotals(const QString& requestId, int fromDay, int toDay) {
+    post([requestId, fromDay, toDay](Worker& w) {
+        TotalsReply reply;
+        if (!w.staff()) {
+            reply.error = w.notOpen();
+        } else if (Result<QList<DailyTotal>> totals = w.store().dailyTotals(fromDay, toDay)) {
+            reply.totals = *totals;
+        } else {
+            reply.error = totals.error().message;
+        }
+        emit w.service()->dailyTotalsLoaded(requestId, reply);
+    });
+}
+
+namespace {
+
+StaffReply staffReply(const Result<StaffMember>& member) {
+    StaffReply reply;
+    if (member) {
+        reply.member = *member;
+    } else {
+        reply.error = member.error().message;
+        reply.errorCode = member.error().code;
+    }
+    return reply;
+}
+
+} // namespace
+
+void PosService::verifyStaff(const QString& requestId, const QString& staffId, const QString& pin) {
+    post([requestId, staffId, pin](Worker& w) {
+        StaffReply reply;
+        if (!w.staff())
+            reply.error = w.notOpen();
+        else
+            reply = staffReply(w.staff()->verify(staffId, pin));
+        emit w.service()->staffVerified(requestId, reply);
+    });
+}
+
+void PosService::verifyManagerPin(const QString& requestId, const QString& pin) {
+    post([requestId, pin](Worker& w) {
+        StaffReply reply;
+        if (!w.staff())
+            reply.error = w.notOpen();
+        else
+            reply = staffReply(w.staff()->findManagerByPin(pin));
+        emit w.service()->staffVerified(requestId, reply);
+    });
+}
+
+void PosService::listStaff(const QString& requestId) {
+    post([requestId](Worker& w) {
+        StaffListReply reply;
+        if (!w.staff()) {
+            reply.error = w.notOpen();
+        } else if (Result<QList<StaffMember>> all = w.staff()->list()) {
+            reply.staff = *all;
+        } else {
+            reply.error = all.error().message;
+        }
+        emit w.service()->staffListed(requestId, reply);
+    });
+}
+
+void PosService::saveStaff(const QString& requestId, const StaffMember& member,
+                           const QString& pin) {
+    post([requestId, member, pin](Worker& w) {
+        QString error;
+        if (!w.staff())
+            error = w.notOpen();
+        else if (Status s = w.staff()->save(member, pin); !s.ok())
+            error = s.error().message;
+        emit w.service()->staffSaved(requestId, error);
+    });
+}
+
+} // namespace qpos::service

@@ -1,0 +1,131 @@
+#pragma once
+
+#include "core/checkout/CheckoutEngine.h"
+#include "core/checkout/CheckoutTypes.h"
+#include "core/common/Result.h"
+#include "core/config/AppConfig.h"
+#include "core/gateways/PaymentGateway.h"
+#include "core/routing/ChannelRouting.h"
+#include "core/staff/Staff.h"
+#include "core/storage/OrderQuery.h"
+
+#include <QList>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <vector>
+
+class QThread;
+
+namespace qpos::service {
+
+using GatewayList = std::vector<std::unique_ptr<gateway::PaymentGateway>>;
+
+struct PosOptions {
+    AppConfig config;
+    // Builds the terminal's gateways. Runs on the till's worker thread, where they live.
+    std::function<Result<GatewayList>()> makeGateways;
+    checkout::CheckoutPolicy policy; // qrTimeoutS is taken from config.checkout
+    std::function<qint64()> clock;   // UTC ms; the system clock when empty
+};
+
+// Replies to the reads. `error` is a translated message; empty on success.
+struct PosReady {
+    QString error;
+    // The channels offered for new charges, in the configured order (the first is Enter's):
+    // [routing] channels that have a gateway. Gateways not offered still serve old orders.
+    QList<Channel> channels;
+    routing::ChannelRouting routing; // the rules for charges: code prefixes, amount limits
+    checkout::RecoveryReport recovery;
+    bool hasStaff = false;
+};
+struct OrderListReply {
+    QString error;
+    OrderPage page;
+};
+struct OrderReply {
+    QString error;
+    OrderWithEvents order;
+};
+struct TotalsReply {
+    QString error;
+    QList<DailyTotal> totals;
+};
+struct StaffReply {
+    QString error;
+    QString errorCode; // "staff.wrong_pin", "staff.locked", ...
+    StaffMember member;
+};
+struct StaffListReply {
+    QString error;
+    QList<StaffMember> staff;
+};
+
+// The till's worker: owns the order database, the staff table, the gateways and the
+// checkout engine on a thread of its own, so the GUI thread never waits on the network or a
+// query. Every method returns at once and is called from the thread that made the service;
+// answers arrive as signals in that thread, tagged with the caller's requestId.
+class PosService : public QObject {
+    Q_OBJECT
+
+public:
+    explicit PosService(PosOptions options, QObject* parent = nullptr);
+    // Stops the worker: running checkouts stay open in the database and the next start's
+    // recovery settles them.
+    ~PosService() override;
+
+    // Opens the database, builds the gateways, runs recovery; then ready().
+    void start();
+
+    // A charge the routing refuses (a channel not offered, an amount over the channel's
+    // limit, a code of another wallet) is not started: one Failed update with the reason.
+    void startQrCheckout(const QString& requestId, const NewOrder& order);
+    void startCodeCheckout(const QString& requestId, const NewOrder& order,
+                           const QString& authCode);
+    void cancelCheckout(const QString& outTradeNo, const QString& actor);
+    void refund(const checkout::RefundCommand& command);
+    void acceptNotification(const gateway::PaymentNotification& notification);
+    void recover();
+
+    void listOrders(const QString& requestId, const OrderFilter& filter);
+    void loadOrder(const QString& requestId, const QString& outTradeNo);
+    void loadDailyTotals(const QString& requestId, int fromDay, int toDay);
+
+    // PIN checks (slow on purpose; done on the worker).
+    void verifyStaff(const QString& requestId, const QString& staffId, const QString& pin);
+    void verifyManagerPin(const QString& requestId, const QString& pin);
+    void listStaff(const QString& requestId);
+    void saveStaff(const QString& requestId, const StaffMember& member, const QString& pin);
+
+signals:
+    void ready(const qpos::service::PosReady& ready);
+    void checkoutUpdated(const qpos::checkout::CheckoutUpdate& update);
+    void orderChanged(const qpos::Order& order);
+    void refundFinished(const qpos::checkout::RefundReport& report);
+    void recoveryFinished(const qpos::checkout::RecoveryReport& report);
+    void ordersListed(const QString& requestId, const qpos::service::OrderListReply& reply);
+    void orderLoaded(const QString& requestId, const qpos::service::OrderReply& reply);
+    void dailyTotalsLoaded(const QString& requestId, const qpos::service::TotalsReply& reply);
+    void staffVerified(const QString& requestId, const qpos::service::StaffReply& reply);
+    void staffListed(const QString& requestId, const qpos::service::StaffListReply& reply);
+    void staffSaved(const QString& requestId, const QString& error);
+
+private:
+    class Worker;
+    // Runs `job` on the worker thread with the worker.
+    void post(std::function<void(Worker&)> job);
+
+    QThread* m_thread = nullptr;
+    Worker* m_worker = nullptr; // lives in m_thread
+};
+
+} // namespace qpos::service
+
+Q_DECLARE_METATYPE(qpos::service::PosReady)
+Q_DECLARE_METATYPE(qpos::service::OrderListReply)
+Q_DECLARE_METATYPE(qpos::service::OrderReply)
+Q_DECLARE_METATYPE(qpos::service::TotalsReply)
+Q_DECLARE_METATYPE(qpos::service::StaffReply)
+Q_DECLARE_METATYPE(qpos::service::StaffListReply)

@@ -1,0 +1,90 @@
+#include "ctl/CtlContext.h"
+
+#include "core/gateways/GatewayFactory.h"
+#include "core/logging/FileLog.h"
+#include "core/logging/LogCategories.h"
+
+#include <QCoreApplication>
+
+namespace qpos::ctl {
+
+CtlContext::CtlContext(CtlInvocation invocation, CtlOutput& out)
+    : m_invocation(std::move(invocation))
+    , m_out(out) {}
+
+CtlContext::~CtlContext() = default;
+
+const ConfigLoadResult& CtlContext::loadConfig() {
+    if (m_loaded)
+        return *m_loaded;
+    ConfigLoadOptions options;
+    options.sandbox = m_invocation.sandbox;
+    // As the till: the demo shop reads no system or user file, only an explicit one.
+    QList<ConfigSource> sources;
+    if (options.sandbox) {
+        if (!m_invocation.configPath.isEmpty())
+            sources.append(ConfigSource{m_invocation.configPath, true});
+    } else {
+        sources = ConfigLoader::standardSources(m_invocation.configPath);
+    }
+    m_loaded = ConfigLoader::load(sources, options);
+    return *m_loaded;
+}
+
+const AppConfig* CtlContext::config() {
+    const ConfigLoadResult& loaded = loadConfig();
+    if (loaded.ok())
+        return &loaded.config;
+    m_out.error(QCoreApplication::translate("qpos::ctl", "The configuration is not valid:"));
+    for (const ConfigIssue& issue : loaded.errors)
+        m_out.note(QStringLiteral("  ") + issue.message);
+    m_out.note(
+        QCoreApplication::translate("qpos::ctl", "Run \"qposctl doctor\" for a full check."));
+    return nullptr;
+}
+
+bool CtlContext::installLog() {
+    const AppConfig* cfg = config();
+    if (!cfg)
+        return false;
+    if (m_log)
+        return true;
+    m_log = std::make_unique<FileLog>(FileLogOptions::fromConfig(cfg->log, m_invocation.verbose));
+    if (Status s = m_log->install(); !s.ok()) {
+        m_out.error(QCoreApplication::translate("qpos::ctl", "Cannot write the log: %1")
+                        .arg(s.error().message));
+        m_log.reset();
+        return false;
+    }
+    for (const ConfigIssue& warning : loadConfig().warnings)
+        qCWarning(lcConfig).noquote() << warning.message;
+    qCInfo(lcApp).noquote() << "qposctl" << QCoreApplication::applicationVersion()
+                            << m_invocation.command << (cfg->sandbox ? "in sandbox mode" : "")
+                            << "config files:" << loadConfig().filesRead.join(QStringLiteral(", "));
+    return true;
+}
+
+bool CtlContext::usesDemoProviders(const AppConfig& config) const {
+    return config.sandbox && !config.alipay.enabled && !config.wechat.enabled && m_demoStarter;
+}
+
+std::optional<GatewayFactory> CtlContext::gatewayFactory(const AppConfig& config) {
+    if (!usesDemoProviders(config))
+        return GatewayFactory([config] { return service::makeConfiguredGateways(config); });
+    if (!m_demo) {
+        Result<DemoProviders> started = m_demoStarter();
+        if (!started) {
+            m_out.error(QCoreApplication::translate("qpos::ctl",
+                                                    "Cannot start the demo shop's simulated "
+                                                    "providers: %1")
+                            .arg(started.error().message));
+            return std::nullopt;
+        }
+        m_demo = std::move(started).value();
+        qCInfo(lcApp).noquote() << "demo shop's simulated providers at"
+                                << m_demo->controlUrl.toString();
+    }
+    return m_demo->makeGateways;
+}
+
+} // namespace qpos::ctl

@@ -1,0 +1,405 @@
+#include "ctl/DoctorChecks.h"
+
+#include "core/crypto/KeyFiles.h"
+#include "core/money/Money.h"
+#include "core/routing/ChannelRouting.h"
+#include "core/staff/StaffStore.h"
+#include "core/storage/Database.h"
+#include "core/storage/OrderSchema.h"
+#include "ctl/DoctorReport.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QSqlQuery>
+
+#include <sys/stat.h>
+
+namespace qpos::ctl {
+
+namespace {
+
+const QString kKeys = QStringLiteral("keys");
+
+QString modeText(const QString& path) {
+    struct stat st {};
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return QStringLiteral("?");
+    return QString::number(st.st_mode & 07777, 8).rightJustified(4, u'0');
+}
+
+bool othersMayAccess(const QString& path) {
+    struct stat st {};
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 && (st.st_mode & 077) != 0;
+}
+
+bool fileExists(const QString& setting, const QString& path, bool secret, DoctorReport& report) {
+    if (path.isEmpty())
+        return false; // the configuration check reported the missing setting
+    if (QFileInfo::exists(path))
+        return true;
+    report.fail(kKeys, secret ? QCoreApplication::translate(
+                                    "qpos::ctl", "%1: %2 does not exist. Install the file there "
+                                                 "(owned by the service user, chmod 600) or "
+                                                 "correct the path.")
+                                    .arg(setting, path)
+                              : QCoreApplication::translate(
+                                    "qpos::ctl", "%1: %2 does not exist. Install the file there "
+                                                 "or correct the path.")
+                                    .arg(setting, path));
+    return false;
+}
+
+// A private key or other secret: nobody but its owner may read it, as ssh insists.
+bool isPrivateEnough(const QString& setting, const QString& path, DoctorReport& report) {
+    if (!othersMayAccess(path))
+        return true;
+    report.fail(kKeys, QCoreApplication::translate(
+                           "qpos::ctl", "%1: %2 has mode %3, so other users may read it and the "
+                                        "till refuses it. Run: chmod 600 %2")
+                           .arg(setting, path, modeText(path)));
+    return false;
+}
+
+bool checkPrivateKey(const QString& setting, const QString& path, DoctorReport& report,
+                     crypto::RsaPrivateKey* loaded) {
+    if (!fileExists(setting, path, true, report) || !isPrivateEnough(setting, path, report))
+        return false;
+    Result<crypto::RsaPrivateKey> key = crypto::loadPrivateKeyFile(path);
+    if (!key) {
+        report.fail(kKeys, setting + QStringLiteral(": ") + key.error().message);
+        return false;
+    }
+    report.ok(kKeys, QCoreApplication::translate("qpos::ctl",
+                                                 "%1: %2 holds a %3-bit RSA private key, mode %4.")
+                         .arg(setting, path)
+                         .arg(key->bits())
+                         .arg(modeText(path)));
+    if (loaded)
+        *loaded = *key;
+    return true;
+}
+
+bool checkPublicKey(const QString& setting, const QString& path, DoctorReport& report,
+                    crypto::RsaPublicKey* loaded) {
+    if (!fileExists(setting, path, false, report))
+        return false;
+    Result<crypto::RsaPublicKey> key = crypto::loadPublicKeyFile(path);
+    if (!key) {
+        report.fail(kKeys, setting + QStringLiteral(": ") + key.error().message);
+        return false;
+    }
+    report.ok(kKeys, QCoreApplication::translate("qpos::ctl", "%1: %2 holds a %3-bit RSA public "
+                                                              "key.")
+                         .arg(setting, path)
+                         .arg(key->bits()));
+    if (loaded)
+        *loaded = *key;
+    return true;
+}
+
+bool checkCertificate(const QString& setting, const QString& path, DoctorReport& report) {
+    if (!fileExists(setting, path, false, report))
+        return false;
+    Result<QList<crypto::X509Certificate>> certs = crypto::loadCertificateFile(path);
+    if (!certs) {
+        report.fail(kKeys, setting + QStringLiteral(": ") + certs.error().message);
+        return false;
+    }
+    report.ok(kKeys, QCoreApplication::translate("qpos::ctl", "%1: %2 holds %3 certificate(s).")
+                         .arg(setting, path)
+                         .arg(certs->size()));
+    return true;
+}
+
+bool checkAlipayKeys(const AlipayConfig& c, DoctorReport& report) {
+    crypto::RsaPrivateKey appKey;
+    bool ok = checkPrivateKey(QStringLiteral("[alipay] app_private_key"), c.appPrivateKeyPath,
+                              report, &appKey);
+    if (c.certMode) {
+        ok = checkCertificate(QStringLiteral("[alipay] app_cert"), c.appCertPath, report) && ok;
+        ok = checkCertificate(QStringLiteral("[alipay] alipay_cert"), c.alipayCertPath, report) &&
+             ok;
+        ok = checkCertificate(QStringLiteral("[alipay] alipay_root_cert"), c.alipayRootCertPath,
+                              report) &&
+             ok;
+        return ok;
+    }
+    crypto::RsaPublicKey alipayKey;
+    if (!checkPublicKey(QStringLiteral("[alipay] alipay_public_key"), c.alipayPublicKeyPath, report,
+                        &alipayKey))
+        return false;
+    if (!appKey.isNull() && appKey.publicKey() == alipayKey) {
+        // The most common mix-up: Alipay's console shows both keys side by side.
+        report.fail(kKeys, QCoreApplication::translate(
+                               "qpos::ctl",
+                               "[alipay] alipay_public_key is the public key of the app's own "
+                               "private key, not Alipay's. Copy the \"Alipay public key\" "
+                               "(支付宝公钥) from Alipay's console into %1.")
+                               .arg(c.alipayPublicKeyPath));
+        return false;
+    }
+    return ok;
+}
+
+bool checkWechatKeys(const WechatConfig& c, DoctorReport& report) {
+    bool ok = checkPrivateKey(QStringLiteral("[wechat] merchant_private_key"),
+                              c.merchantPrivateKeyPath, report, nullptr);
+    const QString apiV3 = QStringLiteral("[wechat] apiv3_key_file");
+    if (fileExists(apiV3, c.apiV3KeyPath, true, report) &&
+        isPrivateEnough(apiV3, c.apiV3KeyPath, report)) {
+        Result<QByteArray> secret = crypto::readSecretFile(c.apiV3KeyPath);
+        if (!secret) {
+            report.fail(kKeys, apiV3 + QStringLiteral(": ") + secret.error().message);
+            ok = false;
+        } else {
+            const qsizetype length = secret->trimmed().size();
+            secret->fill('\0');
+            if (length != 32) {
+                report.fail(kKeys, QCoreApplication::translate(
+                                       "qpos::ctl", "%1: %2 holds %3 characters; the APIv3 key "
+                                                    "has exactly 32. Copy it again from the "
+                                                    "merchant platform.")
+                                       .arg(apiV3, c.apiV3KeyPath)
+                                       .arg(length));
+                ok = false;
+            } else {
+                report.ok(kKeys, QCoreApplication::translate("qpos::ctl",
+                                                             "%1: %2 holds a 32-character key, "
+                                                             "mode %3.")
+                                     .arg(apiV3, c.apiV3KeyPath, modeText(c.apiV3KeyPath)));
+            }
+        }
+    } else {
+        ok = false;
+    }
+    ok = checkPublicKey(QStringLiteral("[wechat] wechatpay_public_key"), c.wechatpayPublicKeyPath,
+                        report, nullptr) &&
+         ok;
+    return ok;
+}
+
+// The nearest directory that exists on the way up from `path`.
+QString existingAncestor(const QString& path) {
+    QString dir = QFileInfo(path).absoluteFilePath();
+    while (!QFileInfo::exists(dir)) {
+        const QString parent = QFileInfo(dir).absolutePath();
+        if (parent == dir)
+            break;
+        dir = parent;
+    }
+    return dir;
+}
+
+bool canCreateIn(const QString& dir) {
+    const QFileInfo info(existingAncestor(dir));
+    return info.isDir() && info.isWritable();
+}
+
+void checkStaff(Database& db, DoctorReport& report) {
+    const QString area = QStringLiteral("staff");
+    StaffStore staff(db);
+    Result<QList<StaffMember>> members = staff.list();
+    if (!members) {
+        report.fail(area, members.error().message);
+        return;
+    }
+    qsizetype managers = 0;
+    for (const StaffMember& m : *members)
+        managers += m.canApprove() ? 1 : 0;
+    if (members->isEmpty()) {
+        report.warn(area, QCoreApplication::translate(
+                              "qpos::ctl", "No staff is set up: nobody can sign in at the till "
+                                           "and no refund can be approved. Add a manager: "
+                                           "qposctl staff add --id ID --name NAME --role "
+                                           "manager"));
+    } else if (managers == 0) {
+        report.warn(area, QCoreApplication::translate(
+                              "qpos::ctl", "%1 staff but no manager: no refund can be approved. "
+                                           "Add one with qposctl staff add ... --role manager")
+                              .arg(members->size()));
+    } else {
+        report.ok(area, QCoreApplication::translate("qpos::ctl", "%1 staff, %2 of them managers.")
+                            .arg(members->size())
+                            .arg(managers));
+    }
+}
+
+} // namespace
+
+void checkConfiguration(const ConfigLoadResult& loaded, DoctorReport& report) {
+    const QString area = QStringLiteral("config");
+    if (loaded.filesRead.isEmpty() && loaded.filesSearched.isEmpty())
+        report.ok(area, QCoreApplication::translate("qpos::ctl",
+                                                    "No configuration file: the defaults apply."));
+    else if (loaded.filesRead.isEmpty())
+        report.ok(area, QCoreApplication::translate("qpos::ctl",
+                                                    "No configuration file was read (searched: "
+                                                    "%1).")
+                            .arg(loaded.filesSearched.join(QStringLiteral(", "))));
+    else
+        report.ok(area, QCoreApplication::translate("qpos::ctl", "Read %1.")
+                            .arg(loaded.filesRead.join(QStringLiteral(", "))));
+    for (const ConfigIssue& issue : loaded.errors)
+        report.fail(area, issue.message);
+    for (const ConfigIssue& issue : loaded.warnings)
+        report.warn(area, issue.message);
+    if (loaded.ok())
+        report.ok(area,
+                  loaded.config.sandbox
+                      ? QCoreApplication::translate("qpos::ctl",
+                                                    "The configuration is valid (sandbox "
+                                                    "mode: the demo shop).")
+                      : QCoreApplication::translate("qpos::ctl", "The configuration is valid."));
+}
+
+QList<Channel> checkKeyFiles(const AppConfig& config, DoctorReport& report) {
+    QList<Channel> usable;
+    if (config.alipay.enabled && checkAlipayKeys(config.alipay, report))
+        usable.append(Channel::Alipay);
+    if (config.wechat.enabled && checkWechatKeys(config.wechat, report))
+        usable.append(Channel::WeChat);
+    return usable;
+}
+
+void checkDatabase(const AppConfig& config, DoctorReport& report) {
+    const QString area = QStringLiteral("database");
+    const QString path = config.database.path;
+    if (path.isEmpty())
+        return;
+    const QFileInfo info(path);
+    if (!info.exists()) {
+        if (canCreateIn(info.absolutePath()))
+            report.warn(area, QCoreApplication::translate(
+                                  "qpos::ctl", "%1 does not exist yet; the till creates it at its "
+                                               "first start (\"qposctl staff add\" does too).")
+                                  .arg(path));
+        else
+            report.fail(area, QCoreApplication::translate(
+                                  "qpos::ctl", "%1 does not exist and this user cannot create it: "
+                                               "make %2 writable for the service user, or set "
+                                               "[database] path.")
+                                  .arg(path, info.absolutePath()));
+        return;
+    }
+    Database db;
+    if (Status s = db.open(path); !s.ok()) {
+        report.fail(area, s.error().message);
+        return;
+    }
+    Result<int> version = order_schema::version(db);
+    if (!version) {
+        report.fail(area, version.error().message);
+        return;
+    }
+    if (*version > order_schema::kCurrentVersion) {
+        report.fail(area, QCoreApplication::translate(
+                              "qpos::ctl", "%1 has schema version %2, made by a newer qpos (this "
+                                           "one knows up to %3). Install the newer qpos.")
+                              .arg(path)
+                              .arg(*version)
+                              .arg(order_schema::kCurrentVersion));
+        return;
+    }
+    QSqlQuery check(db.handle());
+    if (!check.exec(QStringLiteral("PRAGMA quick_check")) || !check.next()) {
+        report.fail(area, QCoreApplication::translate("qpos::ctl",
+                                                      "%1: the integrity check could not run. "
+                                                      "Keep the file (it may hold orders) and "
+                                                      "contact support.")
+                              .arg(path));
+        return;
+    }
+    const QString verdict = check.value(0).toString();
+    check = QSqlQuery();
+    if (verdict != u"ok") {
+        report.fail(area, QCoreApplication::translate(
+                              "qpos::ctl", "%1 is damaged (integrity check: %2). Stop the till, "
+                                           "keep a copy of the file and contact support.")
+                              .arg(path, verdict));
+        return;
+    }
+    if (Status s = db.begin(); !s.ok()) {
+        report.fail(area, QCoreApplication::translate(
+                              "qpos::ctl", "%1 cannot be written: %2. Check the permissions of "
+                                           "the file and its directory (and free disk space).")
+                              .arg(path, s.error().message));
+        return;
+    }
+    db.rollback();
+    if (*version < order_schema::kCurrentVersion)
+        report.warn(area, QCoreApplication::translate(
+                              "qpos::ctl", "%1 has schema version %2; the till upgrades it to %3 "
+                                           "at its next start.")
+                              .arg(path)
+                              .arg(*version)
+                              .arg(order_schema::kCurrentVersion));
+    else
+        report.ok(area, QCoreApplication::translate("qpos::ctl", "%1: schema version %2, "
+                                                                 "integrity check passed, "
+                                                                 "writable.")
+                            .arg(path)
+                            .arg(*version));
+    if (*version >= order_schema::kCurrentVersion)
+        checkStaff(db, report);
+}
+
+void checkLogDirectory(const AppConfig& config, DoctorReport& report) {
+    const QString area = QStringLiteral("log");
+    const QString dir = config.log.dir;
+    if (dir.isEmpty())
+        return;
+    const QFileInfo info(dir);
+    if (info.exists()) {
+        if (info.isDir() && info.isWritable())
+            report.ok(area, QCoreApplication::translate("qpos::ctl", "%1 is writable.").arg(dir));
+        else
+            report.fail(area, QCoreApplication::translate(
+                                  "qpos::ctl", "%1 is not a directory this user can write: fix "
+                                               "its permissions or set [log] dir.")
+                                  .arg(dir));
+        return;
+    }
+    if (canCreateIn(dir))
+        report.ok(area,
+                  QCoreApplication::translate("qpos::ctl", "%1 will be created at the first start.")
+                      .arg(dir));
+    else
+        report.fail(area, QCoreApplication::translate(
+                              "qpos::ctl", "%1 does not exist and this user cannot create it: "
+                                           "create it for the service user or set [log] dir.")
+                              .arg(dir));
+}
+
+void checkRouting(const AppConfig& config, DoctorReport& report) {
+    const QString area = QStringLiteral("routing");
+    const QList<Channel> channels = routing::ChannelRouting::configuredChannels(config);
+    if (channels.isEmpty()) {
+        report.fail(area, QCoreApplication::translate(
+                              "qpos::ctl", "This terminal offers no payment channel: enable "
+                                           "[alipay] or [wechat] (docs/config.md)."));
+        return;
+    }
+    const routing::ChannelRouting rules(channels, config.routing);
+    QStringList offered;
+    QStringList codes;
+    QStringList limits;
+    for (Channel channel : channels) {
+        offered << channelLabel(channel);
+        const QString prefixes = routing::formatCodePrefixRanges(rules.codePrefixes(channel));
+        codes << QStringLiteral("%1 %2").arg(
+            channelLabel(channel),
+            prefixes.isEmpty() ? QCoreApplication::translate("qpos::ctl", "none") : prefixes);
+        if (const std::optional<money::Fen> limit = rules.maxAmountFen(channel))
+            limits << QStringLiteral("%1 %2").arg(channelLabel(channel), money::formatYuan(*limit));
+    }
+    report.ok(area, QCoreApplication::translate("qpos::ctl",
+                                                "Offers %1 (Enter charges %2). Payment codes by "
+                                                "prefix: %3. Largest payment: %4.")
+                        .arg(offered.join(QStringLiteral(", ")), channelLabel(channels.first()),
+                             codes.join(QStringLiteral("; ")),
+                             limits.isEmpty() ? QCoreApplication::translate("qpos::ctl", "no limit")
+                                              : limits.join(QStringLiteral("; "))));
+}
+
+} // namespace qpos::ctl

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "core/config/ConfigLoader.h"
+#include "core/orders/Channel.h"
+
+#include <QList>
+
+namespace qpos::ctl {
+
+class DoctorReport;
+
+// The local checks of `qposctl doctor`. Each adds its findings to the report; none changes
+// anything (the database is opened, checked and its write lock taken and given back).
+
+// Every configuration error and warning, and which files were read.
+void checkConfiguration(const ConfigLoadResult& loaded, DoctorReport& report);
+
+// The key files of every enabled provider: present, private ones 0600 or stricter, parse as the
+// right kind of key. Returns the channels whose keys are all usable.
+QList<Channel> checkKeyFiles(const AppConfig& config, DoctorReport& report);
+
+// The order database (opens, schema version, quick integrity check, writable) and its staff.
+void checkDatabase(const AppConfig& config, DoctorReport& report);
+
+// What the terminal offers and how it routes a charge ([routing]): the channels in order, the
+// payment-code prefixes and the amount limits; a FAIL when nothing can be charged.
+void checkRouting(const AppConfig& config, DoctorReport& report);
+
+// The log directory exists (or can be made) and is writable.
+void checkLogDirectory(const AppConfig& config, DoctorReport& report);
+
+} // namespace qpos::ctl
