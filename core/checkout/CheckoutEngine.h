@@ -41,8 +41,8 @@ struct CheckoutPolicy {
     std::function<qint64()> clock; // UTC ms; the system clock when empty
 };
 
-// The checkout flow of design §1, for every channel alike. Lives in one thread with the
-// order store and the gateways, never blocks it, and reports through signals.
+// The checkout flow (docs/architecture.md, "Checkout"), for every channel alike. Lives in one
+// thread with the order store and the gateways, never blocks it, and reports through signals.
 //
 //  - The order row is committed before any request leaves.
 //  - Results arrive by polling (PollSchedule) and by push (acceptNotification); whichever

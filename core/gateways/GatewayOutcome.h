@@ -7,7 +7,7 @@
 namespace qpos::gateway {
 
 // How a provider call ended. Every gateway call ends in exactly one of these; the checkout
-// engine decides the order's state from it (design §4):
+// engine decides the order's state from it (docs/architecture.md, "Order state machine"):
 //  - Success: the provider answered and the answer was verified and understood;
 //  - InProgress: the provider accepted the request and is still working on it (the buyer is
 //    confirming on the phone): keep querying;

@@ -15,7 +15,7 @@ namespace qpos::gateway {
 // The typed result of one gateway call: a value on success, otherwise InProgress, Refused or
 // Unknown (see OutcomeKind). Whatever the outcome, `providerFields()` holds the provider's
 // raw answer fields that decided it (empty when there was no verified answer), for the
-// order event (design §4).
+// order event (docs/architecture.md, "Order state machine").
 template <typename T>
 class [[nodiscard]] GatewayResult {
 public:

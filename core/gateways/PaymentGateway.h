@@ -14,7 +14,8 @@ class QObject;
 namespace qpos::gateway {
 
 // One payment provider, as the checkout engine, recovery, refunds and reconciliation see it
-// (design §6). Alipay and WeChat Pay implement it (core/gateways/alipay, core/gateways/wechat).
+// (docs/architecture.md, "Gateways"). Alipay and WeChat Pay implement it (core/gateways/alipay,
+// core/gateways/wechat).
 //
 // Every network call is asynchronous and returns at once; the result arrives through the
 // `done` callback, which is:

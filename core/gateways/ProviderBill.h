@@ -12,9 +12,9 @@
 
 namespace qpos::gateway {
 
-// A provider's daily (or monthly) trade bill, parsed: the input of reconciliation (design §1,
-// flow 5). Amounts are fen as printed in the bill (refund lines are negative where the
-// provider prints them so); times are UTC milliseconds.
+// A provider's daily (or monthly) trade bill, parsed: the input of reconciliation
+// (docs/architecture.md, "Reconciliation"). Amounts are fen as printed in the bill (refund lines
+// are negative where the provider prints them so); times are UTC milliseconds.
 
 enum class BillLineKind {
     Payment, // a payment (Alipay 业务类型 "交易")

@@ -8,8 +8,8 @@
 
 namespace qpos {
 
-// The order lifecycle of design §4. The numeric values are stored in the database: never
-// renumber, only append.
+// The order lifecycle (docs/architecture.md, "Order state machine"). The numeric values are stored
+// in the database: never renumber, only append.
 enum class OrderState : int {
     Created = 0,           // written locally, no request known to have left
     Pending = 1,           // QR issued / payment code submitted, waiting for the buyer

@@ -25,8 +25,8 @@ constexpr unsigned sources(std::initializer_list<Src> list) {
 // Answers that come from the provider's own records.
 constexpr unsigned kProviderSays =
     sources({Src::Request, Src::Poll, Src::Push, Src::Recovery, Src::Reconcile});
-// Answers to a query: the only way out of Unknown (design §4). A push about an Unknown order
-// makes the engine query; it does not move the order by itself.
+// Answers to a query: the only way out of Unknown (docs/architecture.md, "Order state machine"). A
+// push about an Unknown order makes the engine query; it does not move the order by itself.
 constexpr unsigned kQueryAnswer = sources({Src::Poll, Src::Recovery});
 
 struct Rule {

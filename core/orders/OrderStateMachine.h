@@ -5,8 +5,8 @@
 
 namespace qpos {
 
-// The one table of legal transitions (design §4). Everything that changes an order's state
-// asks here first; a refused transition is logged and never applied.
+// The one table of legal transitions (docs/architecture.md, "Order state machine"). Everything that
+// changes an order's state asks here first; a refused transition is logged and never applied.
 class OrderStateMachine {
 public:
     static bool isAllowed(OrderState from, OrderState to, TransitionSource source);

@@ -21,9 +21,9 @@ struct OrderStoreOptions {
     std::function<qint64()> clock; // UTC ms; the system clock when empty
 };
 
-// The terminal's order ledger (design §4-§5). Every state change is checked against the
-// transition table and written with its event and outbox rows in one durable transaction,
-// or not at all. Use from the thread that called open().
+// The terminal's order ledger (docs/architecture.md, "Storage"). Every state change is checked
+// against the transition table and written with its event and outbox rows in one durable
+// transaction, or not at all. Use from the thread that called open().
 class OrderStore {
 public:
     explicit OrderStore(OrderStoreOptions options);
