@@ -19,8 +19,6 @@
 
 namespace qpos::ctl {
 
-using namespace qpos::sandbox;
-
 namespace {
 
 int fail(const QString& program, const QString& message) {
@@ -217,7 +215,7 @@ int runSandboxCommand(const QStringList& arguments) {
     if (parser.isSet(verbose))
         QLoggingCategory::setFilterRules(QStringLiteral("qpos.sandbox.debug=true"));
 
-    SandboxOptions options;
+    sandbox::SandboxOptions options;
     options.keyDir = parser.value(keyDir);
     bool ok = true;
     auto number = [&](const QCommandLineOption& o, double min, double max) {
@@ -233,8 +231,8 @@ int runSandboxCommand(const QStringList& arguments) {
         }
         return v;
     };
-    AlipayOptions& a = options.alipay;
-    if (!parseAlipayPayBehaviour(parser.value(payBehaviour), &a.payBehaviour))
+    sandbox::AlipayOptions& a = options.alipay;
+    if (!sandbox::parseAlipayPayBehaviour(parser.value(payBehaviour), &a.payBehaviour))
         return fail(program,
                     QCoreApplication::translate(
                         "main",
@@ -248,8 +246,8 @@ int runSandboxCommand(const QStringList& arguments) {
     a.qrBaseUrl = parser.value(qrBase);
     a.billUrlTtlMs = static_cast<int>(number(billTtl, 1, 86400000));
     a.strictBillDates = parser.isSet(strictBills);
-    WechatOptions& w = options.wechat;
-    if (!parseWechatPayBehaviour(parser.value(wechatPayBehaviour), &w.payBehaviour))
+    sandbox::WechatOptions& w = options.wechat;
+    if (!sandbox::parseWechatPayBehaviour(parser.value(wechatPayBehaviour), &w.payBehaviour))
         return fail(program,
                     QCoreApplication::translate(
                         "main", "--wechat-pay-behaviour must be immediate, buyer-confirms, "
@@ -278,16 +276,16 @@ int runSandboxCommand(const QStringList& arguments) {
                     QCoreApplication::translate(
                         "main", "--alipay-demo-app needs --key-dir to keep the app's key in."));
 
-    SandboxServer server(options);
+    sandbox::SandboxServer server(options);
     if (Status s = server.initialize(); !s)
         return fail(program, s.error().message);
     for (const QString& spec : parser.values(fault)) {
-        Result<FaultRule> rule = FaultRule::fromSpec(spec);
+        Result<sandbox::FaultRule> rule = sandbox::FaultRule::fromSpec(spec);
         if (!rule)
             return fail(program, rule.error().message);
         server.faults().add(*rule);
     }
-    AlipaySimulator& alipay = server.alipay();
+    sandbox::AlipaySimulator& alipay = server.alipay();
     for (const QString& entry : parser.values(alipayApp)) {
         const qsizetype eq = entry.indexOf(u'=');
         if (eq <= 0)
@@ -295,7 +293,7 @@ int runSandboxCommand(const QStringList& arguments) {
                         QCoreApplication::translate(
                             "main", "--alipay-app takes APP_ID=PUBLIC_KEY_FILE, not \"%1\".")
                             .arg(entry));
-        Result<crypto::RsaPublicKey> key = readPublicKeyFile(entry.mid(eq + 1));
+        Result<crypto::RsaPublicKey> key = sandbox::readPublicKeyFile(entry.mid(eq + 1));
         if (!key)
             return fail(program, key.error().message);
         if (Status s = alipay.registerApp(entry.left(eq), *key); !s)
@@ -303,27 +301,27 @@ int runSandboxCommand(const QStringList& arguments) {
     }
     for (const QString& appId : parser.values(demoApp)) {
         Result<crypto::RsaPrivateKey> key =
-            loadOrCreateKey(options.keyDir, QStringLiteral("app_") + appId);
+            sandbox::loadOrCreateKey(options.keyDir, QStringLiteral("app_") + appId);
         if (!key)
             return fail(program, key.error().message);
         if (Status s = alipay.registerApp(appId, key->publicKey()); !s)
             return fail(program, s.error().message);
     }
-    WechatSimulator& wechat = server.wechat();
+    sandbox::WechatSimulator& wechat = server.wechat();
     for (const QString& mchId : parser.values(wechatDemo)) {
         Result<crypto::RsaPrivateKey> key =
-            loadOrCreateKey(options.keyDir, QStringLiteral("wechat_merchant_") + mchId);
+            sandbox::loadOrCreateKey(options.keyDir, QStringLiteral("wechat_merchant_") + mchId);
         if (!key)
             return fail(program, key.error().message);
         Result<QByteArray> apiV3Key = loadOrCreateApiV3Key(options.keyDir, mchId);
         if (!apiV3Key)
             return fail(program, apiV3Key.error().message);
-        const WechatMerchant merchant{mchId,
-                                      parser.value(wechatAppId),
-                                      key->publicKey(),
-                                      WechatSimulator::serialOf(key->publicKey()),
-                                      *apiV3Key,
-                                      parser.value(wechatNotifyUrl)};
+        const sandbox::WechatMerchant merchant{mchId,
+                                               parser.value(wechatAppId),
+                                               key->publicKey(),
+                                               sandbox::WechatSimulator::serialOf(key->publicKey()),
+                                               *apiV3Key,
+                                               parser.value(wechatNotifyUrl)};
         if (Status s = wechat.registerMerchant(merchant); !s)
             return fail(program, s.error().message);
     }
@@ -337,7 +335,7 @@ int runSandboxCommand(const QStringList& arguments) {
     if (!options.keyDir.isEmpty())
         std::printf("  keys in:            %s\n",
                     qPrintable(QDir::toNativeSeparators(QDir(options.keyDir).absolutePath())));
-    for (const AlipayApp& registered : alipay.apps())
+    for (const sandbox::AlipayApp& registered : alipay.apps())
         std::printf("  Alipay app:         %s (seller %s)\n", qPrintable(registered.appId),
                     qPrintable(registered.pid));
     std::printf("  WeChat Pay gateway: %s (APIv3, /v3/...)\n",
@@ -350,7 +348,7 @@ int runSandboxCommand(const QStringList& arguments) {
                     qPrintable(QDir::toNativeSeparators(
                         QDir(options.keyDir)
                             .absoluteFilePath(QStringLiteral("wechatpay_public_key.pem")))));
-    for (const WechatMerchant& m : wechat.merchants()) {
+    for (const sandbox::WechatMerchant& m : wechat.merchants()) {
         std::printf("  WeChat merchant:    %s (appid %s, serial %s)\n", qPrintable(m.mchId),
                     qPrintable(m.appId), qPrintable(m.serialNo));
         if (!options.keyDir.isEmpty())
