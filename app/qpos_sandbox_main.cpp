@@ -1,5 +1,5 @@
 // qpos-sandbox: the simulated payment providers as a program. Wiring only: the flags, keys,
-// apps and faults are the sandbox library's command (shared with `qposctl sandbox`).
+// apps and faults are ctl's sandbox command (shared with `qposctl sandbox`).
 #include "ctl/SandboxCommand.h"
 
 #include <QCoreApplication>

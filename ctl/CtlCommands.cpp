@@ -9,6 +9,7 @@
 #include "ctl/OrdersCommand.h"
 #include "ctl/RecoverCommand.h"
 #include "ctl/RefundCommand.h"
+#include "ctl/SandboxCommand.h"
 #include "ctl/StaffCommand.h"
 
 #include <QCoreApplication>
@@ -24,10 +25,17 @@ struct Command {
     Runner run;
 };
 
+// The sandbox takes qpos-sandbox's flags and none of the till's set-up: it only needs its name.
+int runSandbox(CtlContext&, const QStringList& arguments) {
+    QStringList withProgram = arguments;
+    withProgram.prepend(QStringLiteral("qposctl sandbox"));
+    return runSandboxCommand(withProgram);
+}
+
 constexpr Command kCommands[] = {
     {u"charge", runChargeCommand}, {u"orders", runOrdersCommand},   {u"order", runOrderCommand},
     {u"refund", runRefundCommand}, {u"recover", runRecoverCommand}, {u"doctor", runDoctorCommand},
-    {u"staff", runStaffCommand},
+    {u"staff", runStaffCommand},   {u"sandbox", runSandbox},
 };
 
 Runner find(const QString& name) {
@@ -40,7 +48,7 @@ Runner find(const QString& name) {
 
 } // namespace
 
-int runCommand(const CtlInvocation& invocation, CtlOutput& out, DemoProvidersStarter demo) {
+int runCommand(const CtlInvocation& invocation, CtlOutput& out) {
     if (invocation.version && invocation.command.isEmpty()) {
         out.line(QStringLiteral("qposctl ") + QCoreApplication::applicationVersion());
         return kExitOk;
@@ -60,7 +68,6 @@ int runCommand(const CtlInvocation& invocation, CtlOutput& out, DemoProvidersSta
     if (invocation.help)
         arguments.prepend(QStringLiteral("--help"));
     CtlContext context(invocation, out);
-    context.setDemoProviders(std::move(demo));
     return run(context, arguments);
 }
 

@@ -3,6 +3,7 @@
 #include "core/gateways/GatewayFactory.h"
 #include "core/logging/FileLog.h"
 #include "core/logging/LogCategories.h"
+#include "ctl/DemoProviders.h"
 
 #include <QCoreApplication>
 
@@ -64,15 +65,15 @@ bool CtlContext::installLog() {
     return true;
 }
 
-bool CtlContext::usesDemoProviders(const AppConfig& config) const {
-    return config.sandbox && !config.alipay.enabled && !config.wechat.enabled && m_demoStarter;
+bool CtlContext::usesDemoProviders(const AppConfig& config) {
+    return config.sandbox && !config.alipay.enabled && !config.wechat.enabled;
 }
 
 std::optional<GatewayFactory> CtlContext::gatewayFactory(const AppConfig& config) {
     if (!usesDemoProviders(config))
         return GatewayFactory([config] { return service::makeConfiguredGateways(config); });
     if (!m_demo) {
-        Result<DemoProviders> started = m_demoStarter();
+        Result<std::unique_ptr<DemoProviders>> started = DemoProviders::start();
         if (!started) {
             m_out.error(QCoreApplication::translate("qpos::ctl",
                                                     "Cannot start the demo shop's simulated "
@@ -82,9 +83,13 @@ std::optional<GatewayFactory> CtlContext::gatewayFactory(const AppConfig& config
         }
         m_demo = std::move(started).value();
         qCInfo(lcApp).noquote() << "demo shop's simulated providers at"
-                                << m_demo->controlUrl.toString();
+                                << m_demo->controlUrl().toString();
     }
-    return m_demo->makeGateways;
+    return m_demo->gatewayFactory();
+}
+
+QUrl CtlContext::demoControlUrl() const {
+    return m_demo ? m_demo->controlUrl() : QUrl();
 }
 
 } // namespace qpos::ctl

@@ -5,6 +5,7 @@
 #include "core/service/PosService.h"
 #include "ctl/CtlInvocation.h"
 #include "ctl/CtlOutput.h"
+#include "ctl/TillDriver.h"
 
 #include <QUrl>
 
@@ -18,16 +19,7 @@ class FileLog;
 
 namespace qpos::ctl {
 
-// Makes the till's gateways, on the till's worker thread (PosOptions::makeGateways).
-using GatewayFactory = std::function<Result<service::GatewayList>()>;
-
-// The demo shop's simulated providers, started in this process on request: how to reach them
-// and the gateways that talk to them. The program wires them (core does not link the sandbox).
-struct DemoProviders {
-    GatewayFactory makeGateways;
-    QUrl controlUrl; // the sandbox's base URL; its control API is under /sandbox
-};
-using DemoProvidersStarter = std::function<Result<DemoProviders>()>;
+class DemoProviders;
 
 // What every command shares: the global options, the output, the configuration (loaded on
 // first use, layered exactly as the till layers it) and the log.
@@ -51,21 +43,20 @@ public:
 
     // With --sandbox and no channel enabled in a file, the commands that talk to providers
     // use the demo shop's in-process simulated providers, as `qpos --sandbox` does.
-    void setDemoProviders(DemoProvidersStarter starter) { m_demoStarter = std::move(starter); }
-    bool usesDemoProviders(const AppConfig& config) const;
+    static bool usesDemoProviders(const AppConfig& config);
     // The gateways for `config`: the configured ones, or the demo shop's (started on first
     // use). Prints the problem and returns nothing when the demo providers cannot start.
     std::optional<GatewayFactory> gatewayFactory(const AppConfig& config);
     // The demo shop's base URL once started; empty otherwise.
-    QUrl demoControlUrl() const { return m_demo ? m_demo->controlUrl : QUrl(); }
+    QUrl demoControlUrl() const;
 
 private:
     CtlInvocation m_invocation;
     CtlOutput& m_out;
+    // Declared first: the demo providers outlive the log and the till's gateways.
+    std::unique_ptr<DemoProviders> m_demo;
     std::optional<ConfigLoadResult> m_loaded;
     std::unique_ptr<FileLog> m_log;
-    DemoProvidersStarter m_demoStarter;
-    std::optional<DemoProviders> m_demo;
 };
 
 } // namespace qpos::ctl

@@ -10,8 +10,7 @@
 
 namespace qpos::ctl {
 
-TillDriver::TillDriver(const AppConfig& config,
-                       std::function<Result<service::GatewayList>()> makeGateways, QObject* parent)
+TillDriver::TillDriver(const AppConfig& config, GatewayFactory makeGateways, QObject* parent)
     : QObject(parent) {
     service::PosOptions options;
     options.config = config;

@@ -14,6 +14,9 @@ class QEventLoop;
 
 namespace qpos::ctl {
 
+// Makes the till's gateways, on the till's worker thread (PosOptions::makeGateways).
+using GatewayFactory = std::function<Result<service::GatewayList>()>;
+
 // A PosService driven from a command line: the service works on its own thread as in the
 // till, and the command waits for its answers by running the event loop until a condition
 // holds. Destroying the driver stops the till; anything still running stays open in the
@@ -22,9 +25,7 @@ class TillDriver : public QObject {
     Q_OBJECT
 
 public:
-    // `makeGateways` runs on the till's worker thread (CtlContext::gatewayFactory()).
-    TillDriver(const AppConfig& config, std::function<Result<service::GatewayList>()> makeGateways,
-               QObject* parent = nullptr);
+    TillDriver(const AppConfig& config, GatewayFactory makeGateways, QObject* parent = nullptr);
     ~TillDriver() override;
 
     service::PosService& service() { return *m_service; }
