@@ -193,17 +193,12 @@ int runChargeCommand(CtlContext& context, const QStringList& arguments) {
     options.add(subjectOption);
     options.add(cashierOption);
     options.add(waitOption);
-    const QCommandLineOption& jsonOption = options.addJson();
+    options.addJson();
+    options.refuseArguments();
     CtlOutput& out = context.out();
+    // Everything the command line can get wrong is refused before anything is opened.
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
-    out.setJson(options.isSet(jsonOption));
-
-    // Everything the command line can get wrong is refused before anything is opened.
-    if (!options.positional().isEmpty())
-        return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl", "Unexpected argument \"%1\".")
-                     .arg(options.positional().constFirst()));
     std::optional<Channel> channel;
     if (options.isSet(channelOption)) {
         channel = channelFromName(options.value(channelOption));
@@ -274,18 +269,12 @@ int runChargeCommand(CtlContext& context, const QStringList& arguments) {
     }
     if (subject.isEmpty())
         subject = config->store.name.isEmpty() ? QStringLiteral("qpos") : config->store.name;
-    if (!context.installLog())
-        return kExitError;
 
-    const std::optional<GatewayFactory> gateways = context.gatewayFactory(*config);
-    if (!gateways)
+    const std::unique_ptr<TillDriver> till = context.startTill();
+    if (!till)
         return kExitError;
-    TillDriver driver(*config, *gateways);
-    const service::PosReady ready = driver.start();
-    if (!ready.error.isEmpty()) {
-        out.error(ready.error);
-        return kExitError;
-    }
+    TillDriver& driver = *till;
+    const service::PosReady& ready = driver.ready();
     if (ready.recovery.examined > 0)
         out.note(QCoreApplication::translate(
                      "qpos::ctl",

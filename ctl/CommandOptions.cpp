@@ -44,9 +44,9 @@ CommandOptions::CommandOptions(QString command, QString synopsis, QString descri
     m_parser.addOption(m_help);
 }
 
-const QCommandLineOption& CommandOptions::addJson() {
+void CommandOptions::addJson() {
     m_parser.addOption(m_json);
-    return m_json;
+    m_takesJson = true;
 }
 
 QString CommandOptions::help() const {
@@ -69,7 +69,7 @@ int CommandOptions::usageError(const CtlOutput& out, const QString& message) con
     return kExitUsage;
 }
 
-std::optional<int> CommandOptions::parse(const QStringList& arguments, const CtlOutput& out) {
+std::optional<int> CommandOptions::parse(const QStringList& arguments, CtlOutput& out) {
     QStringList withProgram = arguments;
     withProgram.prepend(QStringLiteral("qposctl"));
     if (!m_parser.parse(withProgram))
@@ -78,6 +78,12 @@ std::optional<int> CommandOptions::parse(const QStringList& arguments, const Ctl
         out.line(help().trimmed());
         return kExitOk;
     }
+    if (m_takesJson)
+        out.setJson(m_parser.isSet(m_json));
+    if (m_refuseArguments && !positional().isEmpty())
+        return usageError(out,
+                          QCoreApplication::translate("qpos::ctl", "Unexpected argument \"%1\".")
+                              .arg(positional().constFirst()));
     return std::nullopt;
 }
 

@@ -19,12 +19,14 @@ public:
     CommandOptions(QString command, QString synopsis, QString description);
 
     void add(const QCommandLineOption& option) { m_parser.addOption(option); }
-    // --json, which most commands take.
-    const QCommandLineOption& addJson();
+    // --json, which most commands take: parse() switches `out` to JSON when it is given.
+    void addJson();
+    // The command takes options only: parse() refuses any other argument.
+    void refuseArguments() { m_refuseArguments = true; }
 
     // Parses the command's arguments. Empty: go on. Otherwise the command is over with this
     // exit code: 0 after --help (printed), 2 after a usage error (printed).
-    std::optional<int> parse(const QStringList& arguments, const CtlOutput& out);
+    std::optional<int> parse(const QStringList& arguments, CtlOutput& out);
 
     const QCommandLineParser& parser() const { return m_parser; }
     bool isSet(const QCommandLineOption& option) const { return m_parser.isSet(option); }
@@ -43,6 +45,8 @@ private:
     QCommandLineParser m_parser;
     QCommandLineOption m_help;
     QCommandLineOption m_json;
+    bool m_takesJson = false;
+    bool m_refuseArguments = false;
 };
 
 } // namespace qpos::ctl

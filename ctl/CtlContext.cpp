@@ -4,6 +4,7 @@
 #include "core/logging/FileLog.h"
 #include "core/logging/LogCategories.h"
 #include "ctl/DemoProviders.h"
+#include "ctl/StoreAccess.h"
 
 #include <QCoreApplication>
 
@@ -90,6 +91,30 @@ std::optional<GatewayFactory> CtlContext::gatewayFactory(const AppConfig& config
 
 QUrl CtlContext::demoControlUrl() const {
     return m_demo ? m_demo->controlUrl() : QUrl();
+}
+
+std::unique_ptr<OrderStore> CtlContext::openStore(StoreUse use) {
+    const AppConfig* cfg = config();
+    if (!cfg)
+        return nullptr;
+    if (use != StoreUse::Read && !installLog())
+        return nullptr;
+    return openOrderStore(*cfg, m_out, use == StoreUse::Create);
+}
+
+std::unique_ptr<TillDriver> CtlContext::startTill() {
+    const AppConfig* cfg = config();
+    if (!cfg || !installLog())
+        return nullptr;
+    const std::optional<GatewayFactory> gateways = gatewayFactory(*cfg);
+    if (!gateways)
+        return nullptr;
+    auto driver = std::make_unique<TillDriver>(*cfg, *gateways);
+    if (const service::PosReady& ready = driver->start(); !ready.error.isEmpty()) {
+        m_out.error(ready.error);
+        return nullptr;
+    }
+    return driver;
 }
 
 } // namespace qpos::ctl

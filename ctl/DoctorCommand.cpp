@@ -98,15 +98,11 @@ int runDoctorCommand(CtlContext& context, const QStringList& arguments) {
         QStringLiteral("offline"),
         QCoreApplication::translate("qpos::ctl", "Do not contact the payment providers."));
     options.add(offlineOption);
-    const QCommandLineOption& jsonOption = options.addJson();
+    options.addJson();
+    options.refuseArguments();
     CtlOutput& out = context.out();
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
-    out.setJson(options.isSet(jsonOption));
-    if (!options.positional().isEmpty())
-        return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl", "Unexpected argument \"%1\".")
-                     .arg(options.positional().constFirst()));
 
     const QtMessageHandler previous =
         context.invocation().verbose ? nullptr : qInstallMessageHandler(dropMessage);

@@ -1,12 +1,12 @@
 #include "ctl/OrderCommand.h"
 
 #include "core/orders/OutTradeNo.h"
+#include "core/storage/OrderStore.h"
 #include "ctl/ChinaDate.h"
 #include "ctl/CommandOptions.h"
 #include "ctl/CtlContext.h"
 #include "ctl/CtlExit.h"
 #include "ctl/CtlJson.h"
-#include "ctl/StoreAccess.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -79,11 +79,10 @@ int runOrderCommand(CtlContext& context, const QStringList& arguments) {
                                     "Shows one order with its history (every state change, who "
                                     "or what made it, and the provider's fields) and its "
                                     "refunds."));
-    const QCommandLineOption& jsonOption = options.addJson();
+    options.addJson();
     CtlOutput& out = context.out();
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
-    out.setJson(options.isSet(jsonOption));
     const QStringList positional = options.positional();
     if (positional.size() != 1)
         return options.usageError(
@@ -96,10 +95,7 @@ int runOrderCommand(CtlContext& context, const QStringList& arguments) {
                                              "digits and underscores).")
                      .arg(outTradeNo));
 
-    const AppConfig* config = context.config();
-    if (!config)
-        return kExitError;
-    std::unique_ptr<OrderStore> store = openOrderStore(*config, out);
+    const std::unique_ptr<OrderStore> store = context.openStore(StoreUse::Read);
     if (!store)
         return kExitError;
     Result<OrderWithEvents> found = store->orderWithEvents(outTradeNo);

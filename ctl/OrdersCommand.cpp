@@ -100,15 +100,11 @@ int runOrdersCommand(CtlContext& context, const QStringList& arguments) {
     for (const QCommandLineOption* o :
          {&fromOption, &toOption, &statusOption, &channelOption, &searchOption, &limitOption})
         options.add(*o);
-    const QCommandLineOption& jsonOption = options.addJson();
+    options.addJson();
+    options.refuseArguments();
     CtlOutput& out = context.out();
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
-    out.setJson(options.isSet(jsonOption));
-    if (!options.positional().isEmpty())
-        return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl", "Unexpected argument \"%1\".")
-                     .arg(options.positional().constFirst()));
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     std::optional<QDate> to = chinaToday(now);
@@ -169,7 +165,7 @@ int runOrdersCommand(CtlContext& context, const QStringList& arguments) {
         return kExitError;
     QList<Order> orders;
     if (databaseExists(*config)) {
-        std::unique_ptr<OrderStore> store = openOrderStore(*config, out);
+        const std::unique_ptr<OrderStore> store = context.openStore(StoreUse::Read);
         if (!store)
             return kExitError;
         for (;;) {

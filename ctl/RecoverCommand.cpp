@@ -21,29 +21,16 @@ int runRecoverCommand(CtlContext& context, const QStringList& arguments) {
             "till's own open payments would be settled under it.\n"
             "Exit codes: 0 nothing left open, 1 some orders are still open (the provider could "
             "not be asked; run it again later) or an error."));
-    const QCommandLineOption& jsonOption = options.addJson();
+    options.addJson();
+    options.refuseArguments();
     CtlOutput& out = context.out();
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
-    out.setJson(options.isSet(jsonOption));
-    if (!options.positional().isEmpty())
-        return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl", "Unexpected argument \"%1\".")
-                     .arg(options.positional().constFirst()));
 
-    const AppConfig* config = context.config();
-    if (!config || !context.installLog())
+    const std::unique_ptr<TillDriver> till = context.startTill();
+    if (!till)
         return kExitError;
-    const std::optional<GatewayFactory> gateways = context.gatewayFactory(*config);
-    if (!gateways)
-        return kExitError;
-    TillDriver driver(*config, *gateways);
-    const service::PosReady ready = driver.start();
-    if (!ready.error.isEmpty()) {
-        out.error(ready.error);
-        return kExitError;
-    }
-    const checkout::RecoveryReport& report = ready.recovery;
+    const checkout::RecoveryReport& report = till->ready().recovery;
     if (out.json()) {
         out.object(recoveryReportJson(report));
     } else {

@@ -39,11 +39,10 @@ int runRefundCommand(CtlContext& context, const QStringList& arguments) {
     options.add(amountOption);
     options.add(reasonOption);
     options.add(pinOption);
-    const QCommandLineOption& jsonOption = options.addJson();
+    options.addJson();
     CtlOutput& out = context.out();
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
-    out.setJson(options.isSet(jsonOption));
 
     const QStringList positional = options.positional();
     if (positional.size() != 1)
@@ -68,8 +67,8 @@ int runRefundCommand(CtlContext& context, const QStringList& arguments) {
         return options.usageError(out, QCoreApplication::translate(
                                            "qpos::ctl", "--reason takes at most 256 characters."));
 
-    const AppConfig* config = context.config();
-    if (!config)
+    // A configuration that is not valid is reported before anyone is asked for a PIN.
+    if (!context.config())
         return kExitError;
     const std::optional<QString> pin = readPin(
         options.isSet(pinOption) ? std::optional<QString>(options.value(pinOption)) : std::nullopt,
@@ -79,19 +78,12 @@ int runRefundCommand(CtlContext& context, const QStringList& arguments) {
             out, QCoreApplication::translate(
                      "qpos::ctl", "A manager PIN is needed: --pin, QPOS_MANAGER_PIN or standard "
                                   "input."));
-    if (!context.installLog())
-        return kExitError;
 
-    const std::optional<GatewayFactory> gateways = context.gatewayFactory(*config);
-    if (!gateways)
+    const std::unique_ptr<TillDriver> till = context.startTill();
+    if (!till)
         return kExitError;
-    TillDriver driver(*config, *gateways);
-    const service::PosReady ready = driver.start();
-    if (!ready.error.isEmpty()) {
-        out.error(ready.error);
-        return kExitError;
-    }
-    if (!ready.hasStaff) {
+    TillDriver& driver = *till;
+    if (!driver.ready().hasStaff) {
         out.error(QCoreApplication::translate(
             "qpos::ctl", "No staff is set up, so no manager can approve a refund. Add one with "
                          "\"qposctl staff add --role manager ...\"."));

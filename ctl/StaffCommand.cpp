@@ -50,13 +50,10 @@ int add(CtlContext& context, const QStringList& arguments) {
     options.add(nameOption);
     options.add(roleOption);
     options.add(pinOption);
+    options.refuseArguments();
     CtlOutput& out = context.out();
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
-    if (!options.positional().isEmpty())
-        return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl", "Unexpected argument \"%1\".")
-                     .arg(options.positional().constFirst()));
     if (!options.isSet(idOption) || !options.isSet(nameOption) || !options.isSet(roleOption))
         return options.usageError(
             out, QCoreApplication::translate("qpos::ctl", "--id, --name and --role are required."));
@@ -69,10 +66,7 @@ int add(CtlContext& context, const QStringList& arguments) {
             out, QCoreApplication::translate("qpos::ctl", "--role is cashier or manager."));
     member.role = *role;
 
-    const AppConfig* config = context.config();
-    if (!config || !context.installLog())
-        return kExitError;
-    std::unique_ptr<OrderStore> store = openOrderStore(*config, out, true);
+    const std::unique_ptr<OrderStore> store = context.openStore(StoreUse::Create);
     if (!store)
         return kExitError;
     StaffStore staff(store->database());
@@ -104,17 +98,16 @@ int add(CtlContext& context, const QStringList& arguments) {
 int list(CtlContext& context, const QStringList& arguments) {
     CommandOptions options(QStringLiteral("staff list"), QStringLiteral("[--json]"),
                            staffSummary());
-    const QCommandLineOption& jsonOption = options.addJson();
+    options.addJson();
     CtlOutput& out = context.out();
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
-    out.setJson(options.isSet(jsonOption));
     const AppConfig* config = context.config();
     if (!config)
         return kExitError;
     QList<StaffMember> members;
     if (databaseExists(*config)) {
-        std::unique_ptr<OrderStore> store = openOrderStore(*config, out);
+        const std::unique_ptr<OrderStore> store = context.openStore(StoreUse::Read);
         if (!store)
             return kExitError;
         StaffStore staff(store->database());
@@ -150,10 +143,7 @@ int remove(CtlContext& context, const QStringList& arguments) {
         return options.usageError(
             out, QCoreApplication::translate("qpos::ctl", "Give exactly one staff id."));
     const QString id = options.positional().constFirst();
-    const AppConfig* config = context.config();
-    if (!config || !context.installLog())
-        return kExitError;
-    std::unique_ptr<OrderStore> store = openOrderStore(*config, out);
+    const std::unique_ptr<OrderStore> store = context.openStore(StoreUse::Change);
     if (!store)
         return kExitError;
     StaffStore staff(store->database());

@@ -59,7 +59,7 @@ void TillDriver::wake() {
         m_loop->quit();
 }
 
-service::PosReady TillDriver::start() {
+const service::PosReady& TillDriver::start() {
     std::optional<service::PosReady> ready;
     const QMetaObject::Connection c = connect(m_service.get(), &service::PosService::ready, this,
                                               [&](const service::PosReady& r) {
@@ -69,7 +69,8 @@ service::PosReady TillDriver::start() {
     m_service->start();
     waitUntil([&] { return ready.has_value(); });
     disconnect(c);
-    return *ready;
+    m_ready = *ready;
+    return m_ready;
 }
 
 service::StaffReply TillDriver::verifyManagerPin(const QString& pin) {

@@ -30,8 +30,10 @@ public:
 
     service::PosService& service() { return *m_service; }
 
-    // Opens the database, builds the gateways and runs recovery; waits for ready().
-    service::PosReady start();
+    // Opens the database, builds the gateways and runs recovery; waits for the service's
+    // answer, which ready() keeps.
+    const service::PosReady& start();
+    const service::PosReady& ready() const { return m_ready; }
 
     // Runs the event loop until `done()` is true (then true) or `timeout` passed (then false).
     // Whoever changes what `done` looks at calls wake(). No timeout: wait as long as it takes.
@@ -49,6 +51,7 @@ public:
 
 private:
     std::unique_ptr<service::PosService> m_service;
+    service::PosReady m_ready;
     QEventLoop* m_loop = nullptr;
 };
 
