@@ -405,6 +405,7 @@ void MainWindow::onCodeCharge(Channel channel, const SaleDraft& draft, const QSt
 }
 
 void MainWindow::onCheckoutFinished(const checkout::CheckoutUpdate& last) {
+    m_sale->paymentScreenClosed();
     if (last.phase == checkout::CheckoutPhase::Paid) {
         m_header->setStatus(tr("Last sale: %1 paid with %2.")
                                 .arg(yuanText(last.amountFen), channelLabel(last.channel)));

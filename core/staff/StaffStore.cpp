@@ -116,7 +116,8 @@ Status StaffStore::save(const StaffMember& member, const QString& pin) {
     if (!q.exec())
         return queryFailed(
             QCoreApplication::translate("qpos::StaffStore", "saving the staff member"), q);
-    m_failures.remove(member.id);
+    if (Status cleared = clearFailures(member.id); !cleared.ok())
+        return cleared;
     qCInfo(lcStore).noquote() << "staff member" << member.id << (existing ? "updated" : "added")
                               << "as" << staffRoleName(member.role);
     return Status::success();
@@ -163,11 +164,28 @@ bool StaffStore::isEmpty() {
     return !all || all->isEmpty();
 }
 
-Status StaffStore::checkLock(const QString& id) const {
-    const auto it = m_failures.constFind(id);
-    if (it == m_failures.cend() || it->lockedUntilMs <= now())
+Result<StaffStore::Failures> StaffStore::failures(const QString& key) const {
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("SELECT count, locked_until_ms FROM pin_failures WHERE key = ?"));
+    q.bindValue(0, key);
+    if (!q.exec())
+        return queryFailed(
+            QCoreApplication::translate("qpos::StaffStore", "reading wrong-PIN counts"), q);
+    Failures f;
+    if (q.next()) {
+        f.count = q.value(0).toInt();
+        f.lockedUntilMs = q.value(1).toLongLong();
+    }
+    return f;
+}
+
+Status StaffStore::checkLock(const QString& key) const {
+    Result<Failures> f = failures(key);
+    if (!f)
+        return f.error();
+    if (f->lockedUntilMs <= now())
         return Status::success();
-    const qint64 seconds = (it->lockedUntilMs - now() + 999) / 1000;
+    const qint64 seconds = (f->lockedUntilMs - now() + 999) / 1000;
     return Error{QStringLiteral("staff.locked"),
                  QCoreApplication::translate("qpos::StaffStore",
                                              "Too many wrong PINs. Wait %1 seconds and try "
@@ -175,16 +193,40 @@ Status StaffStore::checkLock(const QString& id) const {
                      .arg(seconds)};
 }
 
-void StaffStore::recordFailure(const QString& id) {
-    Failures& f = m_failures[id];
+Status StaffStore::recordFailure(const QString& key) {
+    Result<Failures> read = failures(key);
+    if (!read)
+        return read.error();
+    Failures f = *read;
     if (f.lockedUntilMs != 0 && f.lockedUntilMs <= now())
         f = Failures{};
     if (++f.count >= kMaxFailures) {
         f.lockedUntilMs = now() + kLockMs;
         f.count = 0;
         qCWarning(lcStore).noquote()
-            << "staff member" << id << "locked for 60 s after" << kMaxFailures << "wrong PINs";
+            << "staff member" << key << "locked for 60 s after" << kMaxFailures << "wrong PINs";
     }
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("INSERT INTO pin_failures (key, count, locked_until_ms) "
+                             "VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                             "count = excluded.count, locked_until_ms = excluded.locked_until_ms"));
+    q.bindValue(0, key);
+    q.bindValue(1, f.count);
+    q.bindValue(2, f.lockedUntilMs);
+    if (!q.exec())
+        return queryFailed(QCoreApplication::translate("qpos::StaffStore", "recording a wrong PIN"),
+                           q);
+    return Status::success();
+}
+
+Status StaffStore::clearFailures(const QString& key) {
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("DELETE FROM pin_failures WHERE key = ?"));
+    q.bindValue(0, key);
+    if (!q.exec())
+        return queryFailed(
+            QCoreApplication::translate("qpos::StaffStore", "clearing wrong-PIN counts"), q);
+    return Status::success();
 }
 
 Result<StaffMember> StaffStore::verify(const QString& id, const QString& pin) {
@@ -204,12 +246,14 @@ Result<StaffMember> StaffStore::verify(const QString& id, const QString& pin) {
     if (Status s = crypto::verifyPin(pin, stored); !s.ok()) {
         if (s.error().code != QLatin1String("crypto.pin_mismatch"))
             return s.error();
-        recordFailure(id);
+        if (Status recorded = recordFailure(id); !recorded.ok())
+            return recorded.error();
         if (Status locked = checkLock(id); !locked.ok())
             return locked.error();
         return wrongPin();
     }
-    m_failures.remove(id);
+    if (Status cleared = clearFailures(id); !cleared.ok())
+        return cleared.error();
     return member;
 }
 
@@ -245,11 +289,13 @@ Result<StaffMember> StaffStore::findManagerByPin(const QString& pin) {
                                                  "add one (qposctl staff add --role manager).")};
     for (const auto& [member, stored] : managers) {
         if (crypto::verifyPin(pin, stored).ok()) {
-            m_failures.remove(promptKey);
+            if (Status cleared = clearFailures(promptKey); !cleared.ok())
+                return cleared.error();
             return member;
         }
     }
-    recordFailure(promptKey);
+    if (Status recorded = recordFailure(promptKey); !recorded.ok())
+        return recorded.error();
     if (Status locked = checkLock(promptKey); !locked.ok())
         return locked.error();
     return Error{QStringLiteral("staff.wrong_pin"),

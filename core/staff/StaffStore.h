@@ -3,7 +3,6 @@
 #include "core/common/Result.h"
 #include "core/staff/Staff.h"
 
-#include <QHash>
 #include <QList>
 #include <QString>
 
@@ -15,7 +14,8 @@ class Database;
 
 // The till's staff and their PINs, in the order database (table `staff`). Only scrypt hashes
 // of PINs are stored (crypto/PinHash.h); checking a PIN takes ~0.1 s on purpose, so call it
-// off the GUI thread. After 5 wrong PINs in a row a staff id is locked for 60 s.
+// off the GUI thread. After 5 wrong PINs in a row a staff id is locked for 60 s; the count and
+// the lockout are kept in the database (table `pin_failures`), so a restart does not lift them.
 class StaffStore {
 public:
     explicit StaffStore(Database& db, std::function<qint64()> clock = {});
@@ -40,16 +40,17 @@ public:
 
 private:
     qint64 now() const;
-    Status checkLock(const QString& id) const;
-    void recordFailure(const QString& id);
-
-    Database& m_db;
-    std::function<qint64()> m_clock;
     struct Failures {
         int count = 0;
         qint64 lockedUntilMs = 0;
     };
-    QHash<QString, Failures> m_failures;
+    Result<Failures> failures(const QString& key) const;
+    Status checkLock(const QString& key) const;
+    Status recordFailure(const QString& key);
+    Status clearFailures(const QString& key);
+
+    Database& m_db;
+    std::function<qint64()> m_clock;
 };
 
 } // namespace qpos

@@ -121,6 +121,16 @@ const char* const kVersion3[] = {
     ) WITHOUT ROWID)",
 };
 
+// Version 4: wrong-PIN counts and lockouts, so restarting the till does not lift a lockout.
+// `key` is a staff id, or the shared manager-PIN prompt's key.
+const char* const kVersion4[] = {
+    R"(CREATE TABLE pin_failures (
+        key             TEXT    PRIMARY KEY,
+        count           INTEGER NOT NULL CHECK (count >= 0),
+        locked_until_ms INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID)",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
@@ -130,6 +140,7 @@ const Migration kMigrations[] = {
     {kVersion1, std::size(kVersion1)},
     {kVersion2, std::size(kVersion2)},
     {kVersion3, std::size(kVersion3)},
+    {kVersion4, std::size(kVersion4)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

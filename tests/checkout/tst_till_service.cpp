@@ -258,6 +258,63 @@ private slots:
         QVERIFY(!q.value(0).toString().contains(QStringLiteral("2468")));
     }
 
+    // A restart (closing and reopening the database) does not lift a lockout or reset the
+    // count of wrong PINs; a right PIN after the lock resets it.
+    void staffLockoutSurvivesRestart() {
+        const QString path = m_dir->file(QStringLiteral("lockout.db"));
+        qint64 now = 1'800'000'000'000;
+        const auto reopen = [&path](std::unique_ptr<OrderStore>& store) {
+            store.reset();
+            store = std::make_unique<OrderStore>(
+                OrderStoreOptions{QStringLiteral("S01"), QStringLiteral("T01"), {}});
+            QVERIFY(store->open(path).ok());
+        };
+        std::unique_ptr<OrderStore> store;
+        reopen(store);
+        {
+            StaffStore staff(store->database(), [&now] { return now; });
+            QVERIFY(staff
+                        .save(StaffMember{QStringLiteral("1001"), QStringLiteral("Li"),
+                                          StaffRole::Manager},
+                              QStringLiteral("2468"))
+                        .ok());
+            for (int i = 0; i < 3; ++i)
+                QCOMPARE(staff.verify(QStringLiteral("1001"), QStringLiteral("1111")).error().code,
+                         QStringLiteral("staff.wrong_pin"));
+        }
+        reopen(store);
+        {
+            // Two more after the restart make five: the count was kept.
+            StaffStore staff(store->database(), [&now] { return now; });
+            QCOMPARE(staff.verify(QStringLiteral("1001"), QStringLiteral("1111")).error().code,
+                     QStringLiteral("staff.wrong_pin"));
+            QCOMPARE(staff.verify(QStringLiteral("1001"), QStringLiteral("1111")).error().code,
+                     QStringLiteral("staff.locked"));
+            for (int i = 0; i < 5; ++i)
+                (void)staff.findManagerByPin(QStringLiteral("9999"));
+        }
+        reopen(store);
+        {
+            StaffStore staff(store->database(), [&now] { return now; });
+            QCOMPARE(staff.verify(QStringLiteral("1001"), QStringLiteral("2468")).error().code,
+                     QStringLiteral("staff.locked"));
+            QCOMPARE(staff.findManagerByPin(QStringLiteral("2468")).error().code,
+                     QStringLiteral("staff.locked"));
+            now += 61'000;
+            QVERIFY(staff.verify(QStringLiteral("1001"), QStringLiteral("2468")).ok());
+            QVERIFY(staff.findManagerByPin(QStringLiteral("2468")).ok());
+        }
+        reopen(store);
+        {
+            // The right PIN reset the count: four wrong ones do not lock.
+            StaffStore staff(store->database(), [&now] { return now; });
+            for (int i = 0; i < 4; ++i)
+                QCOMPARE(staff.verify(QStringLiteral("1001"), QStringLiteral("1111")).error().code,
+                         QStringLiteral("staff.wrong_pin"));
+            QVERIFY(staff.verify(QStringLiteral("1001"), QStringLiteral("2468")).ok());
+        }
+    }
+
     void refundLedgerKeepsNumbersAndLimits() {
         OrderStore store(OrderStoreOptions{QStringLiteral("S01"), QStringLiteral("T01"), {}});
         QVERIFY(store.open(m_dir->file(QStringLiteral("ledger.db"))).ok());

@@ -17,6 +17,7 @@
 #include <QApplication>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -180,6 +181,45 @@ private slots:
         QVERIFY(m_h->sandbox().alipay().buyerPay(dialog->outTradeNo()).ok());
         QTRY_VERIFY_WITH_TIMEOUT(!window().checkout()->isOpen(), kWaitMs);
         QCOMPARE(amountEdit()->text(), QString());
+    }
+
+    // The PAID screen closed by itself just before the cashier pressed Enter to dismiss it,
+    // or Enter was held: that Enter lands in the empty amount field and must do nothing there.
+    void enterMeantForThePaidScreenChargesNothing() {
+        TillWindowHarness::Options options;
+        options.paidScreenMs = 300;
+        QVERIFY(m_h->openAndLogIn(options));
+        typeAmount(QStringLiteral("3"));
+        QTest::keyClick(amountEdit(), Qt::Key_Return);
+        ui::PaymentDialog* dialog = waitForDialog();
+        QVERIFY(dialog);
+        QVERIFY(waitForPhase(dialog, CheckoutPhase::Waiting));
+        QVERIFY(m_h->sandbox().alipay().buyerPay(dialog->outTradeNo()).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(!window().checkout()->isOpen(), kWaitMs);
+
+        QTRY_COMPARE(window().focusWidget(), static_cast<QWidget*>(amountEdit()));
+        QTest::keyClick(amountEdit(), Qt::Key_Return);
+        QKeyEvent held(QEvent::KeyPress, Qt::Key_Return, Qt::NoModifier, QStringLiteral("\r"),
+                       true);
+        QApplication::sendEvent(amountEdit(), &held);
+        QTest::qWait(50);
+        QCOMPARE(amountEdit()->text(), QString());
+        QCOMPARE(window().focusWidget(), static_cast<QWidget*>(amountEdit()));
+        QCOMPARE(sale()->amountEntry()->errorText(), QString());
+        QCOMPARE(sale()->message(), QString());
+        QVERIFY(!window().checkout()->isOpen());
+
+        // The next sale works at once.
+        QTest::keyClicks(amountEdit(), QStringLiteral("4.50"));
+        QTest::keyClick(amountEdit(), Qt::Key_Return);
+        dialog = waitForDialog();
+        QVERIFY(dialog);
+        QVERIFY(waitForPhase(dialog, CheckoutPhase::Waiting));
+        QCOMPARE(labelText(dialog, QStringLiteral("paymentAmount")), QStringLiteral("¥ 4.50"));
+        QTest::keyClick(dialog, Qt::Key_Escape);
+        QVERIFY(waitForPhase(dialog, CheckoutPhase::Cancelled));
+        QTest::keyClick(dialog, Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(!window().checkout()->isOpen(), kWaitMs);
     }
 
     void escCancelsThePayment() {

@@ -107,7 +107,24 @@ void AmountEntry::backspace() {
     m_edit->backspace();
 }
 
+void AmountEntry::ignoreStrayEnter() {
+    m_sinceScreenClosed.start();
+}
+
+bool AmountEntry::isStrayEnter(const QKeyEvent& key) const {
+    if (key.key() != Qt::Key_Return && key.key() != Qt::Key_Enter)
+        return false;
+    // A held Enter is never a deliberate charge.
+    if (key.isAutoRepeat())
+        return true;
+    return m_edit->text().isEmpty() && m_sinceScreenClosed.isValid() &&
+           m_sinceScreenClosed.elapsed() < kStrayEnterMs;
+}
+
 bool AmountEntry::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == m_edit && event->type() == QEvent::KeyPress &&
+        isStrayEnter(*static_cast<QKeyEvent*>(event)))
+        return true;
     if (watched == m_edit && event->type() == QEvent::KeyPress &&
         static_cast<QKeyEvent*>(event)->key() == Qt::Key_Escape && !m_fixed &&
         !m_edit->text().isEmpty()) {

@@ -2,11 +2,13 @@
 
 #include "core/money/Money.h"
 
+#include <QElapsedTimer>
 #include <QString>
 #include <QWidget>
 
 #include <optional>
 
+class QKeyEvent;
 class QLabel;
 class QLineEdit;
 
@@ -32,6 +34,10 @@ public:
     std::optional<money::Fen> check();
     QString errorText() const;
 
+    // A payment screen just closed: an Enter meant for it (the screen closed by itself a moment
+    // before, or the key repeats) must not charge an empty amount or show an error.
+    void ignoreStrayEnter();
+
     // Item lines set the amount: the field shows their total and cannot be typed in.
     void setFixedAmount(std::optional<money::Fen> fen);
     bool isFixed() const { return m_fixed; }
@@ -50,12 +56,17 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    // How long after a payment screen closes an Enter on an empty field is taken as meant for
+    // that screen: a cashier's reaction to the screen closing by itself.
+    static constexpr qint64 kStrayEnterMs = 1500;
+    bool isStrayEnter(const QKeyEvent& key) const;
     void showError(const QString& text);
     void refreshError();
 
     QLineEdit* m_edit = nullptr;
     QLabel* m_error = nullptr;
     bool m_fixed = false;
+    QElapsedTimer m_sinceScreenClosed; // invalid until ignoreStrayEnter()
 };
 
 } // namespace qpos::ui

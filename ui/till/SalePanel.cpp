@@ -128,6 +128,10 @@ void SalePanel::clearSale() {
     focusAmount();
 }
 
+void SalePanel::paymentScreenClosed() {
+    m_amount->ignoreStrayEnter();
+}
+
 std::optional<SaleDraft> SalePanel::checkedDraft() {
     if (!m_items->isEmpty()) {
         const money::Fen total = m_items->totalFen();

@@ -56,6 +56,8 @@ public:
 
     // For the next customer: no amount, no lines, no message.
     void clearSale();
+    // A payment screen just closed (by a key or by itself): Enter meant for it is not a charge.
+    void paymentScreenClosed();
     // The keyed sale, or nothing with the reason shown.
     std::optional<SaleDraft> checkedDraft();
     void showMessage(const QString& text, bool error = false);
