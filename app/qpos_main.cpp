@@ -31,7 +31,7 @@ std::function<Result<service::GatewayList>()>
 sandboxGateways(const alipay::AlipayClientSettings& alipaySettings,
                 const wechat::WechatClientSettings& wechatSettings) {
     return [alipaySettings, wechatSettings]() -> Result<service::GatewayList> {
-        return service::makeGateways(alipaySettings, wechatSettings);
+        return gateway::makeGateways(alipaySettings, wechatSettings);
     };
 }
 
@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
         tillOptions.makeGateways = sandboxGateways(shop->alipaySettings(), shop->wechatSettings());
     } else {
         tillOptions.makeGateways = [cfg] {
-            return service::makeConfiguredGateways(cfg);
+            return gateway::makeConfiguredGateways(cfg);
         };
     }
     service::PosService till(std::move(tillOptions));

@@ -72,7 +72,7 @@ bool CtlContext::usesDemoProviders(const AppConfig& config) {
 
 std::optional<GatewayFactory> CtlContext::gatewayFactory(const AppConfig& config) {
     if (!usesDemoProviders(config))
-        return GatewayFactory([config] { return service::makeConfiguredGateways(config); });
+        return GatewayFactory([config] { return gateway::makeConfiguredGateways(config); });
     if (!m_demo) {
         Result<std::unique_ptr<DemoProviders>> started = DemoProviders::start();
         if (!started) {

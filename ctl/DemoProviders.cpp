@@ -20,7 +20,7 @@ Result<std::unique_ptr<DemoProviders>> DemoProviders::start() {
 GatewayFactory DemoProviders::gatewayFactory() const {
     // Copies: the factory runs on the till's worker thread.
     return [alipaySettings = m_shop->alipaySettings(), wechatSettings = m_shop->wechatSettings()] {
-        return service::makeGateways(alipaySettings, wechatSettings);
+        return gateway::makeGateways(alipaySettings, wechatSettings);
     };
 }
 

@@ -32,7 +32,7 @@ void dropMessage(QtMsgType, const QMessageLogContext&, const QString&) {}
 
 void probeGateways(const AppConfig& config, const QList<Channel>& usable, DoctorReport& report) {
     const QString area = QStringLiteral("gateway");
-    Result<service::GatewayList> gateways = service::makeConfiguredGateways(config);
+    Result<service::GatewayList> gateways = gateway::makeConfiguredGateways(config);
     if (!gateways) {
         report.fail(area, gateways.error().message);
         return;

@@ -5,7 +5,7 @@
 
 #include <QCoreApplication>
 
-namespace qpos::service {
+namespace qpos::gateway {
 
 Result<GatewayList> makeConfiguredGateways(const AppConfig& config) {
     std::optional<alipay::AlipayClientSettings> alipaySettings;
@@ -54,4 +54,4 @@ Result<GatewayList> makeGateways(const std::optional<alipay::AlipayClientSetting
     return gateways;
 }
 
-} // namespace qpos::service
+} // namespace qpos::gateway

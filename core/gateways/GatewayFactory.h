@@ -3,12 +3,12 @@
 #include "core/common/Result.h"
 #include "core/config/AppConfig.h"
 #include "core/gateways/alipay/AlipayClientSettings.h"
+#include "core/gateways/PaymentGateway.h"
 #include "core/gateways/wechat/WechatClientSettings.h"
-#include "core/service/PosService.h"
 
 #include <optional>
 
-namespace qpos::service {
+namespace qpos::gateway {
 
 // The gateways the configuration enables ([alipay] enabled, [wechat] enabled), with
 // their keys loaded and checked. Call on the thread the gateways will live in. Fails with the
@@ -21,4 +21,4 @@ Result<GatewayList> makeConfiguredGateways(const AppConfig& config);
 Result<GatewayList> makeGateways(const std::optional<alipay::AlipayClientSettings>& alipay,
                                  const std::optional<wechat::WechatClientSettings>& wechat);
 
-} // namespace qpos::service
+} // namespace qpos::gateway

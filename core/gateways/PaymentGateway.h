@@ -9,6 +9,9 @@
 #include "core/gateways/ProviderBill.h"
 #include "core/orders/Channel.h"
 
+#include <memory>
+#include <vector>
+
 class QObject;
 
 namespace qpos::gateway {
@@ -81,5 +84,8 @@ public:
     virtual const CircuitBreaker& circuitBreaker() const = 0;
     CircuitState circuitState() const { return circuitBreaker().state(); }
 };
+
+// The terminal's gateways, one per configured provider.
+using GatewayList = std::vector<std::unique_ptr<PaymentGateway>>;
 
 } // namespace qpos::gateway

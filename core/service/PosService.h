@@ -21,7 +21,7 @@ class QThread;
 
 namespace qpos::service {
 
-using GatewayList = std::vector<std::unique_ptr<gateway::PaymentGateway>>;
+using GatewayList = gateway::GatewayList;
 
 struct PosOptions {
     AppConfig config;
