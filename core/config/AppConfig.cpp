@@ -1,5 +1,8 @@
 #include "core/config/AppConfig.h"
 
+#include "core/config/ConfigKeys.h"
+#include "core/config/ConfigValueParser.h"
+
 #include <QDir>
 
 using namespace Qt::StringLiterals;
@@ -7,13 +10,20 @@ using namespace Qt::StringLiterals;
 namespace qpos {
 
 AppConfig productionDefaults(const QString& dataDir) {
+    // The key table's defaults, parsed and applied like a file's values.
     const QDir data(dataDir);
     AppConfig config;
-    config.database.path = QDir::cleanPath(data.absoluteFilePath(u"orders.db"_s));
-    config.log.dir = QDir::cleanPath(data.absoluteFilePath(u"logs"_s));
-    config.alipay.gatewayUrl = u"https://openapi.alipay.com/gateway.do"_s;
-    config.alipay.signType = u"RSA2"_s;
-    config.wechat.gatewayUrl = u"https://api.mch.weixin.qq.com"_s;
+    for (const ConfigKey& key : configKeys()) {
+        if (key.defaultValue.isEmpty())
+            continue;
+        QString text = key.defaultValue;
+        if (text.startsWith(kDataDirPlaceholder))
+            text = text.sliced(kDataDirPlaceholder.size());
+        const Result<ConfigValue> value = parseConfigValue(key, text, data);
+        Q_ASSERT_X(value.ok(), "productionDefaults", qPrintable(key.qualifiedName()));
+        if (value)
+            key.apply(config, *value);
+    }
     return config;
 }
 

@@ -16,6 +16,10 @@ namespace qpos {
 // INI files on top of productionDefaults() or sandboxDefaults(); every field holds a value
 // that passed validation. Paths are absolute (relative ones in a file are resolved against
 // the directory of the file that set them). See docs/config.md for every key.
+//
+// The defaults come from the key table (ConfigKeys.cpp) through productionDefaults(). The
+// initializers below serve a struct built on its own (a test, a widget without a loaded
+// configuration); tst_config checks that they agree with the table.
 
 enum class LogLevel { Debug, Info, Warning, Critical };
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/config/AppConfig.h"
+
 #include <QList>
 #include <QString>
 #include <QStringList>
@@ -25,8 +27,17 @@ enum class ConfigValueType {
     Amount,       // yuan with at most two decimals (money::parseYuan); empty: none
 };
 
-// One known key: what the loader accepts and what the documentation says. The table is the
-// single source for unknown-key detection, validation bounds, `doctor` output and docs.
+// A value that passed validation, in the form the key's setter needs: the canonical text, the
+// Bool flag (Amount: set), the Integer or Amount (fen) number.
+struct ConfigValue {
+    QString text;
+    bool flag = false;
+    qint64 number = 0;
+};
+
+// One known key: what the loader accepts, what the documentation says and where the value
+// lands in AppConfig. The table is the single source for unknown-key detection, validation
+// bounds, defaults, `doctor` output and docs.
 struct ConfigKey {
     QString section;
     QString name;
@@ -39,6 +50,10 @@ struct ConfigKey {
     QStringList choices;      // Choice: canonical spellings
     QString pattern;          // Pattern: regular expression the whole value must match
     bool secret = false;      // the value is never repeated in a message
+    // Stores a parsed value in its AppConfig field.
+    void (*apply)(AppConfig& config, const ConfigValue& value) = nullptr;
+    // The field's value as a file would write it ("" for an unset optional value).
+    QString (*valueText)(const AppConfig& config) = nullptr;
 
     // "[section] name", the way every message and document names a key.
     QString qualifiedName() const;
@@ -46,6 +61,9 @@ struct ConfigKey {
     QString allowedText() const;
     QString docText() const;
 };
+
+// A default under the data directory (database, logs) starts with this.
+inline constexpr QStringView kDataDirPlaceholder = u"<AppDataLocation>/";
 
 // Every key the loader knows, in documentation order.
 const QList<ConfigKey>& configKeys();

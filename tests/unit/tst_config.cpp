@@ -184,6 +184,26 @@ private slots:
         QCOMPARE(def("wechat", "enabled"), u"false"_s);
     }
 
+    void everyKeyIsCompleteAndItsDefaultIsApplied() {
+        // Loading no file at all gives every key the table's default, and an initializer in
+        // AppConfig.h never disagrees with the table.
+        const ConfigLoadResult r = ConfigLoader::load({}, ConfigLoadOptions{false, m_data});
+        const AppConfig initialized;
+        for (const qpos::ConfigKey& k : qpos::configKeys()) {
+            const QByteArray name = k.qualifiedName().toUtf8();
+            QVERIFY2(qstrlen(k.doc) > 0 && qstrlen(k.allowed) > 0, name.constData());
+            QVERIFY2(k.apply && k.valueText, name.constData());
+            QString expected = k.defaultValue;
+            if (expected.startsWith(qpos::kDataDirPlaceholder))
+                expected = m_data + u'/' + expected.sliced(qpos::kDataDirPlaceholder.size());
+            QVERIFY2(k.valueText(r.config) == expected,
+                     qPrintable(k.qualifiedName() + u": "_s + k.valueText(r.config)));
+            const QString initial = k.valueText(initialized);
+            QVERIFY2(initial.isEmpty() || initial == k.defaultValue,
+                     qPrintable(k.qualifiedName() + u": "_s + initial));
+        }
+    }
+
     void sandboxDefaults() {
         const AppConfig c = qpos::sandboxDefaults(m_data);
         QVERIFY(c.sandbox);
