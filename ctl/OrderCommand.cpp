@@ -1,7 +1,7 @@
 #include "ctl/OrderCommand.h"
 
+#include "core/calendar/LocalTimeText.h"
 #include "core/orders/OutTradeNo.h"
-#include "ctl/ChinaDate.h"
 #include "ctl/CommandOptions.h"
 #include "ctl/CtlContext.h"
 #include "ctl/CtlExit.h"

@@ -1,5 +1,6 @@
 // The bill file: alipay.data.dataservice.bill.downloadurl.query answers a URL back into the
 // sandbox, which serves a zip of GBK CSV files in Alipay's 业务明细 format.
+#include "core/calendar/ChinaCalendar.h"
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "sandbox/bill/GbkCodec.h"
 #include "sandbox/bill/ZipArchive.h"
@@ -8,7 +9,6 @@
 
 #include <QJsonDocument>
 #include <QTest>
-#include <QTimeZone>
 #include <QUrlQuery>
 
 using namespace qpos;
@@ -21,9 +21,7 @@ const QString kApp = QStringLiteral("2021000000000004");
 const QString kBill = QStringLiteral("alipay.data.dataservice.bill.downloadurl.query");
 
 QString chinaToday(int addDays = 0) {
-    return QDateTime::currentDateTime()
-        .toTimeZone(QTimeZone(8 * 3600))
-        .date()
+    return china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch())
         .addDays(addDays)
         .toString(QStringLiteral("yyyy-MM-dd"));
 }
