@@ -2917,13 +2917,6 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     </message>
 </context>
 <context>
-    <name>qpos::sandbox::GbkCodec</name>
-    <message>
-        <source>The text is not valid GBK.</source>
-        <translation>文本不是有效的 GBK。</translation>
-    </message>
-</context>
-<context>
     <name>qpos::sandbox::KeyFile</name>
     <message>
         <source>Cannot write the key file %1: %2.</source>

@@ -1,7 +1,7 @@
 #include "sandbox/bill/AlipayBill.h"
 
 #include "core/calendar/ChinaCalendar.h"
-#include "sandbox/bill/GbkCodec.h"
+#include "core/text/GbkCodec.h"
 
 #include <QMap>
 #include <QRegularExpression>
@@ -16,6 +16,17 @@ const QString kTab = QStringLiteral("\t");
 
 QString yuan(money::Fen fen) {
     return money::formatYuan(fen);
+}
+
+// Alipay writes both the file's name and its text in GBK, the name without the UTF-8 flag.
+Result<zip_archive::Entry> gbkEntry(const QString& name, const QString& text) {
+    Result<QByteArray> nameBytes = gbk::encodeReplacing(name);
+    if (!nameBytes)
+        return nameBytes.error();
+    Result<QByteArray> textBytes = gbk::encodeReplacing(text);
+    if (!textBytes)
+        return textBytes.error();
+    return zip_archive::Entry{*nameBytes, *textBytes, false};
 }
 
 // Text fields are written bare, as Alipay does; a comma, quote or line break in merchant text
@@ -203,10 +214,13 @@ Bill build(const QString& pid, const Period& period, const QList<AlipayTrade>& t
 }
 
 Result<QByteArray> toZip(const Bill& bill) {
-    return zip_archive::build({
-        zip_archive::Entry{gbk::encode(bill.detailName), gbk::encode(bill.detailCsv), false},
-        zip_archive::Entry{gbk::encode(bill.summaryName), gbk::encode(bill.summaryCsv), false},
-    });
+    Result<zip_archive::Entry> detail = gbkEntry(bill.detailName, bill.detailCsv);
+    if (!detail)
+        return detail.error();
+    Result<zip_archive::Entry> summary = gbkEntry(bill.summaryName, bill.summaryCsv);
+    if (!summary)
+        return summary.error();
+    return zip_archive::build({*detail, *summary});
 }
 
 } // namespace qpos::sandbox::alipay_bill
