@@ -1,8 +1,8 @@
 #include "ctl/OrderCommand.h"
 
+#include "core/calendar/LocalTimeText.h"
 #include "core/orders/OutTradeNo.h"
 #include "core/storage/OrderStore.h"
-#include "ctl/ChinaDate.h"
 #include "ctl/CommandOptions.h"
 #include "ctl/CtlContext.h"
 #include "ctl/CtlExit.h"

@@ -1,6 +1,7 @@
 #include "ctl/OrdersCommand.h"
 
-#include "ctl/ChinaDate.h"
+#include "core/calendar/ChinaCalendar.h"
+#include "core/calendar/LocalTimeText.h"
 #include "ctl/CommandOptions.h"
 #include "ctl/CtlContext.h"
 #include "ctl/CtlExit.h"
@@ -107,12 +108,12 @@ int runOrdersCommand(CtlContext& context, const QStringList& arguments) {
         return *done;
 
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    std::optional<QDate> to = chinaToday(now);
+    std::optional<QDate> to = china_calendar::dateOf(now);
     if (options.isSet(toOption))
-        to = parseChinaDate(options.value(toOption), now);
+        to = china_calendar::parseDate(options.value(toOption), now);
     std::optional<QDate> from = to;
     if (options.isSet(fromOption))
-        from = parseChinaDate(options.value(fromOption), now);
+        from = china_calendar::parseDate(options.value(fromOption), now);
     if (!from || !to)
         return options.usageError(
             out, QCoreApplication::translate(
@@ -122,8 +123,8 @@ int runOrdersCommand(CtlContext& context, const QStringList& arguments) {
             out, QCoreApplication::translate("qpos::ctl", "--from is after --to."));
 
     OrderFilter filter;
-    filter.fromMs = chinaDayStartMs(*from);
-    filter.toMs = chinaDayStartMs(to->addDays(1));
+    filter.fromMs = china_calendar::dayStartMs(*from);
+    filter.toMs = china_calendar::dayEndMs(*to);
     for (const QString& value : options.values(statusOption)) {
         for (const QString& name : value.split(u',', Qt::SkipEmptyParts)) {
             if (name == u"open") {

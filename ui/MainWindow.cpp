@@ -1,8 +1,8 @@
 #include "ui/MainWindow.h"
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/logging/LogCategories.h"
 #include "core/money/Money.h"
-#include "core/orders/OutTradeNo.h"
 #include "ui/orders/OrdersView.h"
 #include "ui/settings/SettingsDialog.h"
 #include "ui/support/ManagerPinDialog.h"
@@ -252,7 +252,7 @@ void MainWindow::requestStaff() {
 
 void MainWindow::requestTotals() {
     m_totalsRequestId = newRequestId();
-    const int today = out_trade_no::chinaDay(QDateTime::currentMSecsSinceEpoch());
+    const int today = china_calendar::dayNumberOf(QDateTime::currentMSecsSinceEpoch());
     m_till.loadDailyTotals(m_totalsRequestId, today, today);
 }
 

@@ -5,6 +5,7 @@
 //  (b) the daily-totals report over the whole range and one order-list page (targets
 //      <= 20 ms and <= 5 ms).
 // It prints figures and never fails on time.
+#include "core/calendar/ChinaCalendar.h"
 #include "core/orders/OutTradeNo.h"
 #include "core/storage/OrderStore.h"
 
@@ -270,8 +271,8 @@ int main(int argc, char** argv) {
     OrderStore store(OrderStoreOptions{QStringLiteral("BENCH"), QStringLiteral("T1"), {}});
     if (Status s = store.open(path); !s.ok())
         die(s.error().message);
-    const int firstDay = out_trade_no::chinaDay(endMs - kDays * kDayMs);
-    const int lastDay = out_trade_no::chinaDay(endMs);
+    const int firstDay = china_calendar::dayNumberOf(endMs - kDays * kDayMs);
+    const int lastDay = china_calendar::dayNumberOf(endMs);
     qsizetype rows = 0;
     const double totalsMs =
         medianMs(50, [&] { rows = store.dailyTotals(firstDay, lastDay)->size(); });

@@ -1,6 +1,6 @@
 #include "core/gateways/BillRowReader.h"
 
-#include "core/gateways/ChinaTime.h"
+#include "core/calendar/ChinaCalendar.h"
 
 namespace qpos::gateway {
 
@@ -38,7 +38,7 @@ std::optional<qint64> BillRowReader::time(const QString& column, bool required) 
     const QString value = text(column);
     if (value.isEmpty() && !required)
         return std::nullopt;
-    const std::optional<qint64> ms = parseChinaTime(value);
+    const std::optional<qint64> ms = china_calendar::parseTimestamp(value);
     if (!ms)
         fail(m_wording.notTime(m_row.lineNumber, column, value));
     return ms;

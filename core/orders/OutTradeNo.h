@@ -19,8 +19,5 @@ QString make(const QString& storeId, const QString& terminalId, qint64 utcMs, qi
 // Shape check for numbers that arrive from outside (push, bill, command line).
 bool isWellFormed(QStringView outTradeNo);
 
-// yyyyMMdd of the China calendar date of a UTC instant, as a number (20261123).
-int chinaDay(qint64 utcMs);
-
 } // namespace out_trade_no
 } // namespace qpos

@@ -1,5 +1,6 @@
 #include "core/storage/OrderStore.h"
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/logging/LogCategories.h"
 #include "core/orders/OrderStateMachine.h"
 #include "core/orders/OutTradeNo.h"
@@ -467,7 +468,7 @@ Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& 
     const money::Fen refundDelta = refundedAfter - refundedBefore;
     if (newSale || refundDelta != 0) {
         QSqlQuery& tot = m_sql->addTotals;
-        tot.bindValue(0, out_trade_no::chinaDay(createdAt));
+        tot.bindValue(0, china_calendar::dayNumberOf(createdAt));
         tot.bindValue(1, channel);
         tot.bindValue(2, newSale ? 1 : 0);
         tot.bindValue(3, newSale ? amount : 0);

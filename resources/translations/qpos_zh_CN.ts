@@ -2917,13 +2917,6 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     </message>
 </context>
 <context>
-    <name>qpos::sandbox::GbkCodec</name>
-    <message>
-        <source>The text is not valid GBK.</source>
-        <translation>文本不是有效的 GBK。</translation>
-    </message>
-</context>
-<context>
     <name>qpos::sandbox::KeyFile</name>
     <message>
         <source>Cannot write the key file %1: %2.</source>
@@ -3002,7 +2995,7 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     </message>
 </context>
 <context>
-    <name>qpos::till::TillService</name>
+    <name>qpos::service::PosService</name>
     <message>
         <source>The till is not ready: the order database is not open. Restart qpos; if it happens again, run &apos;qposctl doctor&apos;.</source>
         <translation>收银台未就绪：订单数据库未打开。请重启 qpos；如再次出现，请运行“qposctl doctor”。</translation>

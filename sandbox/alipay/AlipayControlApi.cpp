@@ -1,8 +1,8 @@
 #include "sandbox/alipay/AlipayControlApi.h"
 
+#include "core/calendar/ChinaCalendar.h"
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "sandbox/control/ControlApiSupport.h"
-#include "sandbox/support/ChinaTime.h"
 
 #include <QJsonArray>
 
@@ -11,7 +11,7 @@ namespace qpos::sandbox::alipay_control {
 namespace {
 
 QString time(qint64 ms) {
-    return ms > 0 ? china_time::format(ms) : QString();
+    return ms > 0 ? china_calendar::formatTimestamp(ms) : QString();
 }
 
 void replyError(const HttpExchange& ex, const Error& e) {

@@ -1,9 +1,9 @@
 #include "sandbox/alipay/AlipayGateway.h"
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/crypto/RsaPublicKey.h"
 #include "sandbox/alipay/AlipayJson.h"
 #include "sandbox/bill/AlipayBill.h"
-#include "sandbox/support/ChinaTime.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -82,7 +82,7 @@ std::optional<qint64> timeoutEnd(const QString& express, qint64 now) {
     if (unit == u'c') {
         if (n != 1)
             return std::nullopt;
-        return china_time::startOfDay(china_time::date(now).addDays(1));
+        return china_calendar::dayEndMs(china_calendar::dateOf(now));
     }
     const qint64 minutes = unit == u'm' ? n : unit == u'h' ? n * 60 : n * 24 * 60;
     if (minutes > 15 * 24 * 60)
@@ -211,7 +211,8 @@ std::optional<AlipayAnswer> AlipayGateway::verify(const Params& params) const {
                                       "网关生成的验签字符串为：") +
                            QString::fromUtf8(content));
 
-    const std::optional<qint64> sent = china_time::parse(params.value(QStringLiteral("timestamp")));
+    const std::optional<qint64> sent =
+        china_calendar::parseTimestamp(params.value(QStringLiteral("timestamp")));
     const qint64 tolerance = qint64(m_host.alipayOptions().timestampToleranceSecs) * 1000;
     if (!sent || std::abs(*sent - m_host.now()) > tolerance)
         return invalid("isv.invalid-timestamp", QStringLiteral("非法的时间戳参数"));
@@ -356,7 +357,7 @@ AlipayAnswer AlipayGateway::pay(const QString& appId, const Params& params,
         .add("point_amount", zero)
         .add("invoice_amount", paid ? money::formatYuan(trade->total) : zero);
     if (paid)
-        j.add("gmt_payment", china_time::format(trade->paidMs))
+        j.add("gmt_payment", china_calendar::formatTimestamp(trade->paidMs))
             .addRaw("fund_bill_list", fundBillList(trade->total));
     j.add("buyer_user_id", trade->buyerUserId);
     return answer(m_method, j);
@@ -393,7 +394,7 @@ AlipayAnswer AlipayGateway::query(const QString& appId, const QJsonObject& biz) 
         .add("point_amount", zero)
         .add("invoice_amount", paid ? total : zero);
     if (paid)
-        j.add("send_pay_date", china_time::format(trade->paidMs));
+        j.add("send_pay_date", china_calendar::formatTimestamp(trade->paidMs));
     j.add("receipt_amount", paid ? total : zero);
     if (!trade->storeId.isEmpty())
         j.add("store_id", trade->storeId);
@@ -428,7 +429,7 @@ AlipayAnswer AlipayGateway::cancel(const QString& appId, const QJsonObject& biz)
         .add("retry_flag", QStringLiteral("N"))
         .add("action", r->action);
     if (r->action == u"refund" && !trade->refunds.isEmpty())
-        j.add("gmt_refund_pay", china_time::format(trade->refunds.last().atMs));
+        j.add("gmt_refund_pay", china_calendar::formatTimestamp(trade->refunds.last().atMs));
     return answer(m_method, j);
 }
 
@@ -482,7 +483,7 @@ AlipayAnswer AlipayGateway::refund(const QString& appId, const QJsonObject& biz)
         .add("buyer_logon_id", trade->buyerLogonId)
         .add("fund_change", r->fundChange ? QStringLiteral("Y") : QStringLiteral("N"))
         .add("refund_fee", money::formatYuan(r->refund.refundedAfter))
-        .add("gmt_refund_pay", china_time::format(r->refund.atMs))
+        .add("gmt_refund_pay", china_calendar::formatTimestamp(r->refund.atMs))
         .add("buyer_user_id", trade->buyerUserId)
         .add("send_back_fee", money::formatYuan(r->refund.amount));
     return answer(m_method, j);
@@ -517,7 +518,7 @@ AlipayAnswer AlipayGateway::refundQuery(const QString& appId, const QJsonObject&
             .add("refund_amount", money::formatYuan(r.amount))
             .add("refund_status", QStringLiteral("REFUND_SUCCESS"));
         if (wantsDate)
-            j.add("gmt_refund_pay", china_time::format(r.atMs));
+            j.add("gmt_refund_pay", china_calendar::formatTimestamp(r.atMs));
         return answer(m_method, j);
     }
     // No such refund: Alipay answers success with no refund in it.
@@ -536,7 +537,7 @@ AlipayAnswer AlipayGateway::billUrl(const QString& appId, const QJsonObject& biz
     const std::optional<alipay_bill::Period> period = alipay_bill::Period::parse(date);
     if (!period)
         return refused();
-    const QDate today = china_time::date(m_host.now());
+    const QDate today = china_calendar::dateOf(m_host.now());
     // A bill for a period that has not begun does not exist; Alipay also refuses today's
     // and this month's bills (they are made the next day), which strictBillDates mimics.
     if (period->first > today)

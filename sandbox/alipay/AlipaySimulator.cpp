@@ -1,10 +1,10 @@
 #include "sandbox/alipay/AlipaySimulator.h"
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/logging/LogCategories.h"
 #include "sandbox/alipay/AlipayJson.h"
 #include "sandbox/bill/AlipayBill.h"
 #include "sandbox/faults/FaultPlan.h"
-#include "sandbox/support/ChinaTime.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -305,7 +305,7 @@ alipay::Params AlipaySimulator::notificationParams(const AlipayTrade& trade, con
         if (!value.isEmpty())
             p.insert(QString::fromLatin1(key), value);
     };
-    set("notify_time", china_time::format(m_clock()));
+    set("notify_time", china_calendar::formatTimestamp(m_clock()));
     set("notify_type", QStringLiteral("trade_status_sync"));
     set("notify_id", QStringLiteral("2024") + randomHex(15));
     set("app_id", trade.appId);
@@ -322,13 +322,13 @@ alipay::Params AlipaySimulator::notificationParams(const AlipayTrade& trade, con
     set("total_amount", total);
     set("subject", trade.subject);
     set("body", trade.body);
-    set("gmt_create", china_time::format(trade.createdMs));
+    set("gmt_create", china_calendar::formatTimestamp(trade.createdMs));
     if (paid) {
         set("receipt_amount", total);
         set("invoice_amount", total);
         set("buyer_pay_amount", total);
         set("point_amount", QStringLiteral("0.00"));
-        set("gmt_payment", china_time::format(trade.paidMs));
+        set("gmt_payment", china_calendar::formatTimestamp(trade.paidMs));
         // Notifications spell the fund channel key in camel case, unlike query answers.
         AlipayJson fund;
         fund.add("amount", total).add("fundChannel", QStringLiteral("ALIPAYACCOUNT"));
@@ -337,11 +337,11 @@ alipay::Params AlipaySimulator::notificationParams(const AlipayTrade& trade, con
     if (refund) {
         set("out_biz_no", refund->outRequestNo);
         set("refund_fee", money::formatYuan(refund->refundedAfter));
-        set("gmt_refund",
-            china_time::at(refund->atMs).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")));
+        set("gmt_refund", china_calendar::dateTimeOf(refund->atMs)
+                              .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss.zzz")));
     }
     if (status == u"TRADE_CLOSED" && trade.closedMs > 0)
-        set("gmt_close", china_time::format(trade.closedMs));
+        set("gmt_close", china_calendar::formatTimestamp(trade.closedMs));
     return p;
 }
 

@@ -1,6 +1,6 @@
 #include "sandbox/alipay/AlipayTradeBook.h"
 
-#include "sandbox/support/ChinaTime.h"
+#include "core/calendar/ChinaCalendar.h"
 
 #include <QRandomGenerator>
 
@@ -115,7 +115,7 @@ QList<AlipayTrade> AlipayTradeBook::trades(const QString& appId) const {
 
 QString AlipayTradeBook::nextTradeNo() {
     // Alipay's shape: 28 digits, the China date first.
-    const QString date = china_time::date(m_clock()).toString(QStringLiteral("yyyyMMdd"));
+    const QString date = china_calendar::dateOf(m_clock()).toString(QStringLiteral("yyyyMMdd"));
     return date + QStringLiteral("22001") + m_tradeNoStem +
            QString::number(++m_sequence).rightJustified(10, u'0');
 }

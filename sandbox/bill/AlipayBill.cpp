@@ -1,7 +1,7 @@
 #include "sandbox/bill/AlipayBill.h"
 
-#include "sandbox/bill/GbkCodec.h"
-#include "sandbox/support/ChinaTime.h"
+#include "core/calendar/ChinaCalendar.h"
+#include "core/text/GbkCodec.h"
 
 #include <QMap>
 #include <QRegularExpression>
@@ -18,6 +18,17 @@ QString yuan(money::Fen fen) {
     return money::formatYuan(fen);
 }
 
+// Alipay writes both the file's name and its text in GBK, the name without the UTF-8 flag.
+Result<zip_archive::Entry> gbkEntry(const QString& name, const QString& text) {
+    Result<QByteArray> nameBytes = gbk::encodeReplacing(name);
+    if (!nameBytes)
+        return nameBytes.error();
+    Result<QByteArray> textBytes = gbk::encodeReplacing(text);
+    if (!textBytes)
+        return textBytes.error();
+    return zip_archive::Entry{*nameBytes, *textBytes, false};
+}
+
 // Text fields are written bare, as Alipay does; a comma, quote or line break in merchant text
 // (a subject) would break the columns, so such a field is quoted as CSV does.
 QString field(const QString& text) {
@@ -30,13 +41,13 @@ QString field(const QString& text) {
 }
 
 QString chineseDateTime(qint64 ms) {
-    return china_time::at(ms).toString(QStringLiteral("yyyy年MM月dd日 HH:mm:ss"));
+    return china_calendar::dateTimeOf(ms).toString(QStringLiteral("yyyy年MM月dd日 HH:mm:ss"));
 }
 
 QString header(const QString& title, const QString& pid, const Period& period,
                const QString& listName) {
-    const qint64 from = china_time::startOfDay(period.first);
-    const qint64 to = china_time::startOfDay(period.afterLast);
+    const qint64 from = china_calendar::dayStartMs(period.first);
+    const qint64 to = china_calendar::dayStartMs(period.afterLast);
     return QStringLiteral("#%1").arg(title) + kEol + QStringLiteral("#账号：[%1]").arg(pid) + kEol +
            QStringLiteral("#起始日期：[%1]   终止日期：[%2]")
                .arg(chineseDateTime(from), chineseDateTime(to)) +
@@ -90,8 +101,8 @@ std::optional<Period> Period::parse(const QString& billDate) {
 Bill build(const QString& pid, const Period& period, const QList<AlipayTrade>& trades,
            qint64 exportMs) {
     const QString account = pid + QStringLiteral("0156");
-    const qint64 from = china_time::startOfDay(period.first);
-    const qint64 to = china_time::startOfDay(period.afterLast);
+    const qint64 from = china_calendar::dayStartMs(period.first);
+    const qint64 to = china_calendar::dayStartMs(period.afterLast);
     auto inPeriod = [&](qint64 ms) {
         return ms >= from && ms < to;
     };
@@ -125,8 +136,9 @@ Bill build(const QString& pid, const Period& period, const QList<AlipayTrade>& t
                               kTab + u',';
         if (t.paidMs > 0 && inPeriod(t.paidMs)) {
             rows.append({t.paidMs, common + QStringLiteral("交易") + kTab + u',' +
-                                       field(t.subject) + u',' + china_time::format(t.createdMs) +
-                                       u',' + china_time::format(t.paidMs) + u',' + place +
+                                       field(t.subject) + u',' +
+                                       china_calendar::formatTimestamp(t.createdMs) + u',' +
+                                       china_calendar::formatTimestamp(t.paidMs) + u',' + place +
                                        yuan(t.total) + u',' + yuan(t.total) +
                                        QStringLiteral(",0.00,0.00,0.00,0.00,0.00,,0.00") + kTab +
                                        QStringLiteral(",0.00,") + kTab +
@@ -142,9 +154,9 @@ Bill build(const QString& pid, const Period& period, const QList<AlipayTrade>& t
             if (!inPeriod(r.atMs))
                 continue;
             rows.append({r.atMs, common + QStringLiteral("退款") + kTab + u',' + field(t.subject) +
-                                     u',' + china_time::format(t.createdMs) + u',' +
-                                     china_time::format(r.atMs) + u',' + place + yuan(-r.amount) +
-                                     u',' + yuan(-r.amount) +
+                                     u',' + china_calendar::formatTimestamp(t.createdMs) + u',' +
+                                     china_calendar::formatTimestamp(r.atMs) + u',' + place +
+                                     yuan(-r.amount) + u',' + yuan(-r.amount) +
                                      QStringLiteral(",0.00,0.00,0.00,0.00,0.00,,0.00") + kTab +
                                      QStringLiteral(",0.00,") + field(r.outRequestNo) + kTab +
                                      QStringLiteral(",0.00,0.00,") + field(r.reason)});
@@ -202,10 +214,13 @@ Bill build(const QString& pid, const Period& period, const QList<AlipayTrade>& t
 }
 
 Result<QByteArray> toZip(const Bill& bill) {
-    return zip_archive::build({
-        zip_archive::Entry{gbk::encode(bill.detailName), gbk::encode(bill.detailCsv), false},
-        zip_archive::Entry{gbk::encode(bill.summaryName), gbk::encode(bill.summaryCsv), false},
-    });
+    Result<zip_archive::Entry> detail = gbkEntry(bill.detailName, bill.detailCsv);
+    if (!detail)
+        return detail.error();
+    Result<zip_archive::Entry> summary = gbkEntry(bill.summaryName, bill.summaryCsv);
+    if (!summary)
+        return summary.error();
+    return zip_archive::build({*detail, *summary});
 }
 
 } // namespace qpos::sandbox::alipay_bill

@@ -1,6 +1,6 @@
 #include "sandbox/bill/WechatBill.h"
 
-#include "sandbox/support/ChinaTime.h"
+#include "core/calendar/ChinaCalendar.h"
 
 #include <QStringList>
 
@@ -31,14 +31,14 @@ QString yuan(money::Fen fen) {
 }
 
 QString when(qint64 ms) {
-    return china_time::format(ms);
+    return china_calendar::formatTimestamp(ms);
 }
 
 } // namespace
 
 Bill build(const QDate& day, BillType type, const QList<WechatTrade>& trades) {
-    const qint64 from = china_time::startOfDay(day);
-    const qint64 to = china_time::startOfDay(day.addDays(1));
+    const qint64 from = china_calendar::dayStartMs(day);
+    const qint64 to = china_calendar::dayEndMs(day);
     auto inDay = [&](qint64 ms) {
         return ms >= from && ms < to;
     };

@@ -1,7 +1,7 @@
 #include "sandbox/wechat/WechatApi.h"
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/gateways/wechat/WechatSignature.h"
-#include "sandbox/support/ChinaTime.h"
 #include "sandbox/wechat/WechatJson.h"
 
 #include <QDateTime>
@@ -489,7 +489,7 @@ WechatAnswer WechatApi::tradeBill(const QString& mchId, const QUrlQuery& query) 
     const QString tar = query.queryItemValue(QStringLiteral("tar_type"));
     if (!tar.isEmpty() && tar != u"GZIP")
         return error(paramError(QStringLiteral("参数 tar_type 只支持 GZIP")));
-    const QDate today = china_time::date(m_host.now());
+    const QDate today = china_calendar::dateOf(m_host.now());
     if (day > today || (m_host.wechatOptions().strictBillDates && day == today))
         return error(QStringLiteral("NO_STATEMENT_EXIST"),
                      QStringLiteral("账单尚未生成（当日账单次日生成）"));

@@ -1,6 +1,6 @@
 #include "sandbox/wechat/WechatJson.h"
 
-#include "sandbox/support/ChinaTime.h"
+#include "core/gateways/wechat/WechatTime.h"
 
 #include <QDateTime>
 #include <QJsonDocument>
@@ -36,8 +36,7 @@ QString stateDescription(const WechatTrade& t) {
 } // namespace
 
 QString time(qint64 utcMs) {
-    return china_time::at(utcMs).toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss")) +
-           QStringLiteral("+08:00");
+    return wechat::chinaRfc3339(utcMs);
 }
 
 std::optional<qint64> parseTime(const QString& text) {

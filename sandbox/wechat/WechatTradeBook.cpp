@@ -1,6 +1,6 @@
 #include "sandbox/wechat/WechatTradeBook.h"
 
-#include "sandbox/support/ChinaTime.h"
+#include "core/calendar/ChinaCalendar.h"
 
 #include <QRandomGenerator>
 
@@ -139,7 +139,7 @@ std::pair<WechatTrade*, qsizetype> WechatTradeBook::findRefund(const QString& mc
 
 QString WechatTradeBook::nextId(const char* prefix, int digitsAfterDate) {
     // WeChat's shapes: a prefix, the China date, then digits (28 for transaction_id).
-    const QString date = china_time::date(m_clock()).toString(QStringLiteral("yyyyMMdd"));
+    const QString date = china_calendar::dateOf(m_clock()).toString(QStringLiteral("yyyyMMdd"));
     const QString tail =
         m_stem + QString::number(++m_sequence)
                      .rightJustified(digitsAfterDate - static_cast<int>(m_stem.size()), u'0');

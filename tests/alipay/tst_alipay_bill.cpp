@@ -6,7 +6,7 @@
 #include "core/gateways/alipay/AlipayBill.h"
 #include "core/gateways/alipay/AlipayClient.h"
 #include "core/gateways/alipay/AlipaySignature.h"
-#include "core/gateways/alipay/GbkCodec.h"
+#include "core/text/GbkCodec.h"
 #include "tests/support/ScriptedHttpServer.h"
 #include "tests/support/TempDir.h"
 
@@ -75,8 +75,8 @@ QString summaryText() {
         "#导出时间：[2026年11月23日 09:00:00]\r\n");
 }
 
-QByteArray gbk(const QString& text) {
-    Result<QByteArray> bytes = encodeGbk(text);
+QByteArray gbkBytes(const QString& text) {
+    Result<QByteArray> bytes = gbk::encode(text);
     if (!bytes)
         qFatal("%s", qPrintable(bytes.error().message));
     return *bytes;
@@ -112,8 +112,8 @@ QByteArray makeZip(const QList<QPair<QByteArray, QByteArray>>& files) {
 }
 
 QByteArray billZip(const QString& detail = detailText(), const QString& summary = summaryText()) {
-    return makeZip({{gbk(QString::fromUtf8(kDetailName)), gbk(detail)},
-                    {gbk(QString::fromUtf8(kSummaryName)), gbk(summary)}});
+    return makeZip({{gbkBytes(QString::fromUtf8(kDetailName)), gbkBytes(detail)},
+                    {gbkBytes(QString::fromUtf8(kSummaryName)), gbkBytes(summary)}});
 }
 
 qint64 utcMs(int h, int m, int s) {
@@ -135,16 +135,16 @@ class TestAlipayBill : public QObject {
 private slots:
     void gbkCodec() {
         const QByteArray known("\xd6\xa7\xb8\xb6\xb1\xa6"); // 支付宝 in GBK
-        Result<QString> text = decodeGbk(known);
+        Result<QString> text = gbk::decode(known);
         QVERIFY(text.ok());
         QCOMPARE(*text, QString::fromUtf8("支付宝"));
-        QCOMPARE(gbk(QString::fromUtf8("支付宝")), known);
+        QCOMPARE(gbkBytes(QString::fromUtf8("支付宝")), known);
         // Invalid and truncated sequences are errors naming the line, never replaced.
-        Result<QString> bad = decodeGbk(QByteArray("ok\nline two \xff\xff"));
+        Result<QString> bad = gbk::decode(QByteArray("ok\nline two \xff\xff"));
         QVERIFY(!bad.ok());
         QCOMPARE(bad.error().code, QStringLiteral("alipay.gbk_invalid"));
         QVERIFY2(bad.error().message.contains(u"line 2"), qPrintable(bad.error().message));
-        Result<QString> cut = decodeGbk(QByteArray("\xd6\xa7\xb8"));
+        Result<QString> cut = gbk::decode(QByteArray("\xd6\xa7\xb8"));
         QVERIFY(!cut.ok());
         QVERIFY(cut.error().message.contains(u"truncated"));
     }
@@ -205,7 +205,7 @@ private slots:
         QString lf = detailText();
         lf.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
         const QByteArray zip =
-            makeZip({{QByteArray("bill/") + kDetailName, gbk(lf)}}); // UTF-8 name, in a folder
+            makeZip({{QByteArray("bill/") + kDetailName, gbkBytes(lf)}}); // UTF-8 name, in a folder
         Result<ProviderBill> r = parseAlipayBillZip(zip, 1 << 20);
         QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
         QCOMPARE(r->records.size(), 2);
@@ -222,7 +222,7 @@ private slots:
         expectBillError(parseAlipayBillZip(zip.left(zip.size() - 30), 1 << 20),
                         QStringLiteral("alipay.bill_zip_corrupt"), QStringLiteral("damaged"));
         // A flipped byte inside the first file's data: the CRC check (or inflate) catches it.
-        QByteArray flipped = makeZip({{QByteArray(kDetailName), gbk(detailText())}});
+        QByteArray flipped = makeZip({{QByteArray(kDetailName), gbkBytes(detailText())}});
         QVERIFY(flipped.startsWith("PK\x03\x04"));
         const int nameLength = quint8(flipped[26]) | (quint8(flipped[27]) << 8);
         const int extraLength = quint8(flipped[28]) | (quint8(flipped[29]) << 8);
@@ -249,19 +249,19 @@ private slots:
                                        .append(QString::fromUtf8("业务明细列表结束"))));
         QVERIFY(cut.size() < full.size());
         Result<ProviderBill> r =
-            parseAlipayBillFiles(QStringLiteral("detail.csv"), gbk(cut), {}, {});
+            parseAlipayBillFiles(QStringLiteral("detail.csv"), gbkBytes(cut), {}, {});
         expectBillError(r, QStringLiteral("alipay.bill_malformed"), QStringLiteral("truncated"));
         QVERIFY(r.error().message.contains(u"line 7"));
         QVERIFY(r.error().message.contains(u"detail.csv"));
 
         // Cut in the middle of a data line: too few columns, named by line.
         const QString midLine = full.left(full.indexOf(QStringLiteral("S01T0120261122000001R1")));
-        r = parseAlipayBillFiles(QStringLiteral("detail.csv"), gbk(midLine), {}, {});
+        r = parseAlipayBillFiles(QStringLiteral("detail.csv"), gbkBytes(midLine), {}, {});
         expectBillError(r, QStringLiteral("alipay.bill_malformed"), QStringLiteral("line 7"));
 
         // Cut inside a quoted field.
         const QString inQuote = full.left(full.indexOf(QStringLiteral(", 黑色")));
-        r = parseAlipayBillFiles(QStringLiteral("detail.csv"), gbk(inQuote), {}, {});
+        r = parseAlipayBillFiles(QStringLiteral("detail.csv"), gbkBytes(inQuote), {}, {});
         expectBillError(r, QStringLiteral("alipay.bill_malformed"), QStringLiteral("line 6"));
         QVERIFY(r.error().message.contains(u"truncated"));
     }
@@ -269,27 +269,27 @@ private slots:
     void malformedLinesNameTheirLine() {
         QString text = detailText();
         text.replace(QStringLiteral("\t,88.88\t,88.88\t,"), QStringLiteral("\t,88.8.8\t,88.88\t,"));
-        expectBillError(parseAlipayBillFiles(QStringLiteral("d.csv"), gbk(text), {}, {}),
+        expectBillError(parseAlipayBillFiles(QStringLiteral("d.csv"), gbkBytes(text), {}, {}),
                         QStringLiteral("alipay.bill_malformed"), QStringLiteral("line 6"));
 
         text = detailText();
         text.replace(QStringLiteral("2026-11-22 11:00:00"), QStringLiteral("2026/11/22 11:00"));
-        expectBillError(parseAlipayBillFiles(QStringLiteral("d.csv"), gbk(text), {}, {}),
+        expectBillError(parseAlipayBillFiles(QStringLiteral("d.csv"), gbkBytes(text), {}, {}),
                         QStringLiteral("alipay.bill_malformed"), QStringLiteral("line 7"));
 
         text = detailText();
         text.replace(QStringLiteral("cashier7\t,T01\t,159****5620\t,88.88\t,-10.00"),
                      QStringLiteral("cashier\"7\t,T01\t,159****5620\t,88.88\t,-10.00"));
-        expectBillError(parseAlipayBillFiles(QStringLiteral("d.csv"), gbk(text), {}, {}),
+        expectBillError(parseAlipayBillFiles(QStringLiteral("d.csv"), gbkBytes(text), {}, {}),
                         QStringLiteral("alipay.bill_malformed"), QStringLiteral("line 7"));
 
         text = detailText();
         text.replace(QString::fromUtf8("支付宝交易号,"), QString::fromUtf8("交易号,"));
-        expectBillError(parseAlipayBillFiles(QStringLiteral("d.csv"), gbk(text), {}, {}),
+        expectBillError(parseAlipayBillFiles(QStringLiteral("d.csv"), gbkBytes(text), {}, {}),
                         QStringLiteral("alipay.bill_malformed"), QString::fromUtf8("支付宝交易号"));
 
         text = detailText() + QStringLiteral("stray,line\r\n");
-        expectBillError(parseAlipayBillFiles(QStringLiteral("d.csv"), gbk(text), {}, {}),
+        expectBillError(parseAlipayBillFiles(QStringLiteral("d.csv"), gbkBytes(text), {}, {}),
                         QStringLiteral("alipay.bill_malformed"), QStringLiteral("line 12"));
 
         // Not GBK at all.

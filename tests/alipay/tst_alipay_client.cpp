@@ -1,12 +1,12 @@
 // AlipayClient against a scripted loopback HTTP server: every API's request shape and answer
 // parsing, every outcome class, retries, deadlines and the circuit breaker.
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/crypto/AlipayCertSn.h"
 #include "core/crypto/RsaPrivateKey.h"
 #include "core/crypto/RsaPublicKey.h"
 #include "core/gateways/alipay/AlipayClient.h"
 #include "core/gateways/alipay/AlipaySignature.h"
-#include "core/gateways/alipay/AlipayTime.h"
 #include "core/gateways/GatewayErrors.h"
 #include "tests/support/DebugLogCapture.h"
 #include "tests/support/GatewayAwait.h"
@@ -109,11 +109,12 @@ class TestAlipayClient : public QObject {
             QCOMPARE(p.value(QStringLiteral("sign_type")), QStringLiteral("RSA2"));
             QCOMPARE(p.value(QStringLiteral("version")), QStringLiteral("1.0"));
             // The timestamp is China time whatever the machine's zone.
-            const std::optional<qint64> ts = parseChinaTime(p.value(QStringLiteral("timestamp")));
+            const std::optional<qint64> ts =
+                china_calendar::parseTimestamp(p.value(QStringLiteral("timestamp")));
             QVERIFY(ts.has_value());
             QVERIFY(qAbs(*ts - QDateTime::currentMSecsSinceEpoch()) < 10000);
-            const QString expected = QDateTime::currentDateTimeUtc().addSecs(8 * 3600).toString(
-                QStringLiteral("yyyy-MM-dd HH"));
+            const QString expected =
+                china_calendar::formatTimestamp(QDateTime::currentMSecsSinceEpoch());
             QVERIFY2(p.value(QStringLiteral("timestamp")).startsWith(expected.left(10)),
                      qPrintable(p.value(QStringLiteral("timestamp"))));
             // The signature verifies with the app's public key over the request's sign content.

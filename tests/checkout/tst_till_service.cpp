@@ -2,8 +2,8 @@
 // their own, answering the caller's thread through signals; and the staff table and refund
 // ledger it relies on.
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/gateways/alipay/AlipayClient.h"
-#include "core/orders/OutTradeNo.h"
 #include "core/service/PosService.h"
 #include "core/staff/StaffStore.h"
 #include "core/storage/OrderStore.h"
@@ -141,7 +141,7 @@ private slots:
         QCOMPARE(loaded.first().at(1).value<OrderReply>().order.events.size(), 3);
 
         QSignalSpy totals(m_till.get(), &PosService::dailyTotalsLoaded);
-        const int today = out_trade_no::chinaDay(QDateTime::currentMSecsSinceEpoch());
+        const int today = china_calendar::dayNumberOf(QDateTime::currentMSecsSinceEpoch());
         m_till->loadDailyTotals(QStringLiteral("t1"), today, today);
         QTRY_VERIFY_WITH_TIMEOUT(totals.count() > 0, 5000);
         const auto t = totals.first().at(1).value<TotalsReply>();

@@ -7,6 +7,7 @@
 //
 // QPOS_CTL_CRASH_SEED repeats a run; QPOS_CTL_CRASH_ROUNDS changes the number of checkouts.
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/money/Money.h"
 #include "tests/ctl/CtlHarness.h"
 #include "tests/support/TempDir.h"
@@ -380,8 +381,8 @@ private slots:
             return channel == u"wechat" ? 1 : 0;
         };
 
-        const QString chinaNow = QDateTime::currentDateTimeUtc().addSecs(8 * 3600).toString(
-            QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        const QString chinaNow =
+            china_calendar::formatTimestamp(QDateTime::currentMSecsSinceEpoch());
         QStringList problems;
         int wechatOrders = 0;
         for (auto it = local.cbegin(); it != local.cend(); ++it) {

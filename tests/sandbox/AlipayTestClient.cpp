@@ -1,10 +1,11 @@
 #include "tests/sandbox/AlipayTestClient.h"
 
+#include "core/calendar/ChinaCalendar.h"
+
 #include <QDateTime>
 #include <QJsonDocument>
 #include <QNetworkRequest>
 #include <QTest>
-#include <QTimeZone>
 
 namespace qpos::test {
 
@@ -16,9 +17,7 @@ AlipayTestClient::AlipayTestClient(QUrl baseUrl, QString appId, crypto::RsaPriva
     , m_alipayKey(std::move(alipayKey)) {}
 
 alipay::Params AlipayTestClient::params(const QString& method, const QJsonObject& biz) const {
-    const QString timestamp = QDateTime::currentDateTime()
-                                  .toTimeZone(QTimeZone(8 * 3600))
-                                  .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+    const QString timestamp = china_calendar::formatTimestamp(QDateTime::currentMSecsSinceEpoch());
     alipay::Params p{{QStringLiteral("app_id"), m_appId},
                      {QStringLiteral("method"), method},
                      {QStringLiteral("format"), QStringLiteral("JSON")},

@@ -1,6 +1,7 @@
 // The WeChat Pay side of the sandbox over raw HTTP: every /v3 endpoint's success and refusal
 // paths, the Authorization check, signed answers, expiry, refunds, reversal, bills,
 // notifications and every fault, observed as a client observes them.
+#include "core/calendar/ChinaCalendar.h"
 #include "core/crypto/Aes256Gcm.h"
 #include "core/gateways/wechat/WechatSignature.h"
 #include "sandbox/faults/FaultRule.h"
@@ -310,8 +311,8 @@ private slots:
         wechat().setClock([&offset] { return QDateTime::currentMSecsSinceEpoch() + offset; });
         const QString no = nextNo();
         const QString expire =
-            QDateTime::currentDateTimeUtc().addSecs(120).toOffsetFromUtc(8 * 3600).toString(
-                Qt::ISODate);
+            china_calendar::dateTimeOf(QDateTime::currentMSecsSinceEpoch() + 120 * 1000)
+                .toString(Qt::ISODate);
         QVERIFY(expire.endsWith(u"+08:00"));
         QCOMPARE(m_client->native(no, 100, {{QStringLiteral("time_expire"), expire}}).status, 200);
         QCOMPARE(m_client->query(no).field("trade_state"), QStringLiteral("NOTPAY"));
@@ -515,7 +516,7 @@ private slots:
         QVERIFY(!no.isEmpty());
         QCOMPARE(m_client->refund(no, no + QStringLiteral("R"), 234, 1234).status, 200);
         const QString today =
-            QDateTime::currentDateTimeUtc().toOffsetFromUtc(8 * 3600).date().toString(Qt::ISODate);
+            china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch()).toString(Qt::ISODate);
         WechatResult r = m_client->get(
             QStringLiteral("/v3/bill/tradebill?bill_date=%1&bill_type=ALL").arg(today));
         QCOMPARE(r.status, 200);
@@ -785,7 +786,7 @@ private slots:
 
         // The bill file: not signed, so a "bad signature" is a changed file.
         const QString today =
-            QDateTime::currentDateTimeUtc().toOffsetFromUtc(8 * 3600).date().toString(Qt::ISODate);
+            china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch()).toString(Qt::ISODate);
         r = m_client->get(QStringLiteral("/v3/bill/tradebill?bill_date=%1").arg(today));
         addFault("bad_signature:provider=wechat,method=bill.download");
         WechatResult file = m_client->getUrl(QUrl(r.field("download_url")));

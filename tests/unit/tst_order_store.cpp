@@ -1,3 +1,4 @@
+#include "core/calendar/ChinaCalendar.h"
 #include "core/orders/OutTradeNo.h"
 #include "core/storage/OrderSchema.h"
 #include "core/storage/OrderStore.h"
@@ -185,8 +186,8 @@ private slots:
 
     void outTradeNoDateIsChinaTime() {
         // 2026-11-22 16:30 UTC is already 2026-11-23 00:30 in China.
-        QCOMPARE(out_trade_no::chinaDay(1795365000000), 20261123);
-        QCOMPARE(out_trade_no::chinaDay(1795365000000 - 3600 * 1000), 20261122);
+        QCOMPARE(china_calendar::dayNumberOf(1795365000000), 20261123);
+        QCOMPARE(china_calendar::dayNumberOf(1795365000000 - 3600 * 1000), 20261122);
         const QString longest = out_trade_no::make(QString(16, u'S'), QString(16, u'T'), kMorning,
                                                    std::numeric_limits<qint64>::max());
         QVERIFY(longest.size() <= 64);

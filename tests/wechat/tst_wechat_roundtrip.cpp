@@ -2,6 +2,7 @@
 // (Native, code pay, query, close, cancel, refund, refund query, bill, notifications) and
 // every sandbox fault ends in the typed outcome the checkout relies on.
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/gateways/wechat/WechatClient.h"
 #include "sandbox/faults/FaultPlan.h"
 #include "sandbox/faults/FaultRule.h"
@@ -10,7 +11,6 @@
 #include "tests/sandbox/SandboxClientSettings.h"
 #include "tests/sandbox/WechatTestClient.h"
 #include "tests/support/AwaitedGatewayCalls.h"
-#include "tests/support/ChinaDate.h"
 
 #include <QDateTime>
 #include <QDeadlineTimer>
@@ -24,7 +24,6 @@ using namespace qpos;
 using namespace qpos::gateway;
 using namespace qpos::sandbox;
 using qpos::money::Fen;
-using qpos::test::chinaToday;
 using qpos::wechat::WechatClient;
 using qpos::wechat::WechatClientSettings;
 
@@ -271,7 +270,7 @@ private slots:
         const QString no = paidNative(4321);
         QVERIFY(!no.isEmpty());
         QVERIFY(refund(no, no + QStringLiteral("R"), 321, 4321)->isSuccess());
-        const auto bill = dayBill(chinaToday());
+        const auto bill = dayBill(china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch()));
         QVERIFY(bill);
         QVERIFY2(bill->isSuccess(), qPrintable(bill->cashierMessage()));
         bool payment = false;

@@ -1,8 +1,8 @@
 #include "ui/orders/OrderDetailDialog.h"
 
+#include "core/calendar/LocalTimeText.h"
 #include "ui/orders/OrderLabels.h"
 #include "ui/refund/RefundDialog.h"
-#include "ui/support/ChinaDay.h"
 #include "ui/support/RequestIds.h"
 
 #include <QDialogButtonBox>

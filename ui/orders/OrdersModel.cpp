@@ -1,6 +1,6 @@
 #include "ui/orders/OrdersModel.h"
 
-#include "ui/support/ChinaDay.h"
+#include "core/calendar/LocalTimeText.h"
 
 namespace qpos::ui {
 

@@ -1,9 +1,9 @@
 #include "ui/orders/OrdersView.h"
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/orders/OutTradeNo.h"
 #include "ui/orders/OrderDetailDialog.h"
 #include "ui/orders/OrdersModel.h"
-#include "ui/support/ChinaDay.h"
 #include "ui/support/RequestIds.h"
 
 #include <QComboBox>
@@ -32,7 +32,7 @@ bool isWholeOrderNumber(const QString& text) {
 }
 
 QDate today() {
-    return chinaDate(QDateTime::currentMSecsSinceEpoch());
+    return china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch());
 }
 
 } // namespace
@@ -215,8 +215,8 @@ OrderFilter OrdersView::currentFilter() const {
         filter.fromMs = 0;
         filter.toMs = std::numeric_limits<qint64>::max();
     } else {
-        filter.fromMs = chinaDayStartMs(m_from->date());
-        filter.toMs = chinaDayStartMs(m_to->date().addDays(1));
+        filter.fromMs = china_calendar::dayStartMs(m_from->date());
+        filter.toMs = china_calendar::dayEndMs(m_to->date());
     }
     const int state = m_state->currentData().toInt();
     if (state >= 0)

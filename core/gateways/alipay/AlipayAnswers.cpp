@@ -1,6 +1,6 @@
 #include "core/gateways/alipay/AlipayAnswers.h"
 
-#include "core/gateways/alipay/AlipayTime.h"
+#include "core/calendar/ChinaCalendar.h"
 #include "core/gateways/AnswerFieldReader.h"
 
 #include <QCoreApplication>
@@ -33,7 +33,8 @@ Error answerMismatch(QStringView, const QString& got, const QString& expected) {
             .arg(got, expected)};
 }
 
-constexpr AnswerReaderRules kAnswerRules{&malformedAnswer, &answerMismatch, &parseChinaTime};
+constexpr AnswerReaderRules kAnswerRules{&malformedAnswer, &answerMismatch,
+                                         &china_calendar::parseTimestamp};
 
 // The shared reader plus Alipay's amounts: yuan written as strings ("88.00").
 class FieldReader : public AnswerFieldReader {

@@ -1,9 +1,9 @@
 #include "core/gateways/alipay/AlipayBill.h"
 
-#include "core/gateways/alipay/GbkCodec.h"
 #include "core/gateways/alipay/ZipArchiveReader.h"
 #include "core/gateways/BillRowReader.h"
 #include "core/gateways/CsvReader.h"
+#include "core/text/GbkCodec.h"
 
 #include <QCoreApplication>
 #include <QStringDecoder>
@@ -213,8 +213,8 @@ QString entryName(const QByteArray& raw) {
     QString name = utf8.decode(raw);
     if (!utf8.hasError())
         return name;
-    Result<QString> gbk = decodeGbk(raw);
-    return gbk ? *gbk : QString::fromLatin1(raw);
+    Result<QString> decoded = gbk::decode(raw);
+    return decoded ? *decoded : QString::fromLatin1(raw);
 }
 
 QString baseName(const QString& path) {
@@ -229,7 +229,7 @@ Result<ProviderBill> parseAlipayBillFiles(const QString& detailName, QByteArrayV
     bill.detailFileName = detailName;
     bill.summaryFileName = summaryName;
 
-    Result<QString> detailText = decodeGbk(detailGbk);
+    Result<QString> detailText = gbk::decode(detailGbk);
     if (!detailText)
         return billError(detailName, detailText.error().message);
     Result<BillTable> detail = readTable(detailName, *detailText);
@@ -244,7 +244,7 @@ Result<ProviderBill> parseAlipayBillFiles(const QString& detailName, QByteArrayV
     bill.records = std::move(*records);
 
     if (!summaryGbk.isEmpty()) {
-        Result<QString> summaryText = decodeGbk(summaryGbk);
+        Result<QString> summaryText = gbk::decode(summaryGbk);
         if (!summaryText)
             return billError(summaryName, summaryText.error().message);
         Result<BillTable> summary = readTable(summaryName, *summaryText);

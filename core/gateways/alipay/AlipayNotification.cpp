@@ -1,8 +1,8 @@
 #include "core/gateways/alipay/AlipayNotification.h"
 
+#include "core/calendar/ChinaCalendar.h"
 #include "core/gateways/alipay/AlipayAnswers.h"
 #include "core/gateways/alipay/AlipaySignature.h"
-#include "core/gateways/alipay/AlipayTime.h"
 
 #include <QCoreApplication>
 
@@ -137,7 +137,8 @@ AlipayNotificationVerifier::verify(QByteArrayView formBody,
         if (value.isEmpty())
             continue;
         // gmt_refund carries milliseconds ("2026-11-22 10:30:00.123"); the second is enough.
-        const std::optional<qint64> ms = parseChinaTime(QStringView(value).left(19));
+        const std::optional<qint64> ms =
+            china_calendar::parseTimestamp(QStringView(value).left(19));
         if (!ms || (value.size() > 19 && value[19] != u'.'))
             return refuse(notification_errc::malformedTime,
                           QCoreApplication::translate("qpos::alipay::AlipayNotification",

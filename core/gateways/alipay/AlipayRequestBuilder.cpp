@@ -1,6 +1,6 @@
 #include "core/gateways/alipay/AlipayRequestBuilder.h"
 
-#include "core/gateways/alipay/AlipayTime.h"
+#include "core/calendar/ChinaCalendar.h"
 
 #include <QJsonDocument>
 
@@ -19,7 +19,8 @@ Result<Params> AlipayRequestBuilder::build(const QString& method, const QJsonObj
     params.insert(QStringLiteral("format"), QStringLiteral("JSON"));
     params.insert(QStringLiteral("charset"), QStringLiteral("utf-8"));
     params.insert(QStringLiteral("sign_type"), QStringLiteral("RSA2"));
-    params.insert(QStringLiteral("timestamp"), chinaTimestamp(nowUtc));
+    params.insert(QStringLiteral("timestamp"),
+                  china_calendar::formatTimestamp(nowUtc.toMSecsSinceEpoch()));
     params.insert(QStringLiteral("version"), QStringLiteral("1.0"));
     if (withNotifyUrl && !m_identity.notifyUrl.isEmpty())
         params.insert(QStringLiteral("notify_url"), m_identity.notifyUrl);

@@ -1,6 +1,6 @@
 #include "core/gateways/wechat/WechatTime.h"
 
-#include "core/gateways/ChinaTime.h"
+#include "core/calendar/ChinaCalendar.h"
 
 #include <QDateTime>
 #include <QTime>
@@ -80,7 +80,7 @@ std::optional<qint64> parseRfc3339(QStringView text) {
 QString chinaRfc3339(qint64 utcMs) {
     const qint64 seconds = utcMs >= 0 ? utcMs / 1000 : -((-utcMs + 999) / 1000);
     const QDateTime china =
-        QDateTime::fromSecsSinceEpoch(seconds + gateway::kChinaUtcOffsetS, Qt::UTC);
+        QDateTime::fromSecsSinceEpoch(seconds + china_calendar::kUtcOffsetS, Qt::UTC);
     return china.toString(QStringLiteral("yyyy-MM-dd'T'HH:mm:ss")) + QStringLiteral("+08:00");
 }
 

@@ -1,13 +1,20 @@
-#include "core/gateways/alipay/GbkCodec.h"
+#include "core/text/GbkCodec.h"
 
 #include <QCoreApplication>
 
+#include <algorithm>
 #include <cerrno>
 #include <iconv.h>
 
-namespace qpos::alipay {
+namespace qpos::gbk {
 
 namespace {
+
+// Where a conversion stopped: errno (EILSEQ or EINVAL) and the input offset, or no error.
+struct Stop {
+    int error = 0;
+    qsizetype at = 0;
+};
 
 // Owns one iconv conversion descriptor.
 class Iconv {
@@ -23,10 +30,9 @@ public:
 
     bool isOpen() const { return m_cd != reinterpret_cast<iconv_t>(-1); }
 
-    // Converts all of `in`; on failure returns the errno and the input offset reached.
-    int convert(QByteArrayView in, QByteArray& out, qsizetype& failedAt) {
-        out.clear();
-        out.reserve(in.size() * 2 + 16);
+    // Appends the conversion of `in` to `out`, up to the first sequence it cannot convert.
+    Stop convert(QByteArrayView in, QByteArray& out) {
+        out.reserve(out.size() + in.size() * 2 + 16);
         // iconv's interface takes a non-const input pointer but never writes through it.
         char* inPtr = const_cast<char*>(in.data());
         size_t inLeft = static_cast<size_t>(in.size());
@@ -36,23 +42,34 @@ public:
             size_t outLeft = static_cast<size_t>(buffer.size());
             const size_t rc = iconv(m_cd, &inPtr, &inLeft, &outPtr, &outLeft);
             out.append(buffer.constData(), buffer.size() - static_cast<qsizetype>(outLeft));
-            if (rc == static_cast<size_t>(-1) && errno != E2BIG) {
-                failedAt = in.size() - static_cast<qsizetype>(inLeft);
-                return errno;
-            }
+            if (rc == static_cast<size_t>(-1) && errno != E2BIG)
+                return Stop{errno, in.size() - static_cast<qsizetype>(inLeft)};
         }
-        // Flush any shift state (none for GB18030, but harmless).
+        // Flush any shift state (none for these encodings, but harmless).
         char* outPtr = buffer.data();
         size_t outLeft = static_cast<size_t>(buffer.size());
         iconv(m_cd, nullptr, nullptr, &outPtr, &outLeft);
         out.append(buffer.constData(), buffer.size() - static_cast<qsizetype>(outLeft));
-        return 0;
+        return Stop{};
     }
 
 private:
     iconv_t m_cd;
 };
 
+// Length of the UTF-8 sequence that starts with `lead` (1 for a stray byte).
+qsizetype utf8Length(char lead) {
+    const auto byte = static_cast<unsigned char>(lead);
+    if (byte >= 0xF0)
+        return 4;
+    if (byte >= 0xE0)
+        return 3;
+    if (byte >= 0xC0)
+        return 2;
+    return 1;
+}
+
+// Every string keeps the Alipay gateway's translation context, so the shipped translations apply.
 Error unavailable() {
     return Error{QStringLiteral("alipay.gbk_unavailable"),
                  QCoreApplication::translate("qpos::alipay::GbkCodec",
@@ -63,16 +80,15 @@ Error unavailable() {
 
 } // namespace
 
-Result<QString> decodeGbk(QByteArrayView bytes) {
+Result<QString> decode(QByteArrayView bytes) {
     Iconv cd("UTF-8", "GB18030");
     if (!cd.isOpen())
         return unavailable();
     QByteArray utf8;
-    qsizetype failedAt = 0;
-    if (const int err = cd.convert(bytes, utf8, failedAt); err != 0) {
-        const qsizetype line = bytes.first(failedAt).count('\n') + 1;
+    if (const Stop stop = cd.convert(bytes, utf8); stop.error != 0) {
+        const qsizetype line = bytes.first(stop.at).count('\n') + 1;
         const QString what =
-            err == EINVAL
+            stop.error == EINVAL
                 ? QCoreApplication::translate("qpos::alipay::GbkCodec",
                                               "the text ends in the middle of a character "
                                               "(line %1): the file is truncated")
@@ -80,26 +96,38 @@ Result<QString> decodeGbk(QByteArrayView bytes) {
                 : QCoreApplication::translate("qpos::alipay::GbkCodec",
                                               "line %1, byte %2 is not valid GBK text")
                       .arg(line)
-                      .arg(failedAt);
+                      .arg(stop.at);
         return Error{QStringLiteral("alipay.gbk_invalid"), what};
     }
     return QString::fromUtf8(utf8);
 }
 
-Result<QByteArray> encodeGbk(const QString& text) {
+Result<QByteArray> encode(const QString& text) {
     Iconv cd("GBK", "UTF-8");
     if (!cd.isOpen())
         return unavailable();
-    QByteArray gbk;
-    qsizetype failedAt = 0;
-    const QByteArray utf8 = text.toUtf8();
-    if (cd.convert(utf8, gbk, failedAt) != 0)
+    QByteArray out;
+    if (const Stop stop = cd.convert(text.toUtf8(), out); stop.error != 0)
         return Error{QStringLiteral("alipay.gbk_unencodable"),
                      QCoreApplication::translate("qpos::alipay::GbkCodec",
-                                                 "The text has a character GBK cannot hold "
-                                                 "(byte %1).")
-                         .arg(failedAt)};
-    return gbk;
+                                                 "The text has a character GBK cannot "
+                                                 "hold (byte %1).")
+                         .arg(stop.at)};
+    return out;
 }
 
-} // namespace qpos::alipay
+Result<QByteArray> encodeReplacing(const QString& text) {
+    Iconv cd("GBK", "UTF-8");
+    if (!cd.isOpen())
+        return unavailable();
+    const QByteArray utf8 = text.toUtf8();
+    QByteArrayView rest = utf8;
+    QByteArray out;
+    for (Stop stop = cd.convert(rest, out); stop.error != 0; stop = cd.convert(rest, out)) {
+        out += '?';
+        rest = rest.sliced(stop.at + std::min(utf8Length(rest[stop.at]), rest.size() - stop.at));
+    }
+    return out;
+}
+
+} // namespace qpos::gbk
