@@ -1,5 +1,7 @@
 #include "core/checkout/CheckoutEngine.h"
 
+#include "core/checkout/TransitionBuilder.h"
+
 #include "core/logging/LogCategories.h"
 #include "core/money/Money.h"
 #include "core/orders/OrderStateMachine.h"
@@ -25,19 +27,6 @@ enum class Settle {
 using gateway::GatewayResult;
 using gateway::TradeSnapshot;
 using gateway::TradeState;
-
-namespace {
-
-bool hasPaidEvidence(const TradeSnapshot& s) {
-    return gateway::isPaidState(s.state) || (s.state == TradeState::Closed && s.paidAtMs);
-}
-
-// Alipay's TRADE_CLOSED after a payment means fully refunded.
-bool isClosedAfterPayment(const TradeSnapshot& s) {
-    return s.state == TradeState::Closed && s.paidAtMs.has_value();
-}
-
-} // namespace
 
 // One checkout the engine is driving. Its `context` receives the gateways' callbacks:
 // deleting it when the run ends drops answers nobody waits for any more.
@@ -219,41 +208,33 @@ void CheckoutEngine::onQrCreated(const QString& outTradeNo,
     if (!run)
         return;
     run->requestAnswered = true;
-    OrderTransition t;
-    t.outTradeNo = outTradeNo;
-    t.source = TransitionSource::Request;
-    t.actor = QStringLiteral("engine");
-    t.providerFields = result.providerFields();
+    const QJsonObject fields = result.providerFields();
     switch (result.kind()) {
     case gateway::OutcomeKind::Success:
         run->qrCode = result.value().qrCode;
         startWaiting(*run);
         if (run->cancelRequested) {
-            t.to = OrderState::Pending;
-            apply(t);
+            apply(TransitionBuilder::forRequestAnswer(outTradeNo, OrderState::Pending, fields));
             startSettle(*run, Settle::Cancel);
             return;
         }
         // The QR goes on screen first: the order is already durable, and a crash before
         // Pending is written leaves it Created, which recovery settles the same way.
         publish(*run, CheckoutPhase::Waiting, tr("Waiting for the customer to scan and pay."));
-        t.to = OrderState::Pending;
-        apply(t);
+        apply(TransitionBuilder::forRequestAnswer(outTradeNo, OrderState::Pending, fields));
         schedulePoll(*run);
         return;
     case gateway::OutcomeKind::Refused:
-        t.to = OrderState::Failed;
-        t.note = result.refused().code + QLatin1Char(' ') + result.refused().subCode;
-        apply(t);
+        apply(TransitionBuilder::forRefusal(outTradeNo, result.refused(), fields));
         finish(outTradeNo, CheckoutPhase::Failed, result.refused().cashierMessage);
         return;
     case gateway::OutcomeKind::InProgress:
     case gateway::OutcomeKind::Unknown:
         break;
     }
-    t.to = OrderState::Unknown;
-    t.note = result.isUnknown() ? result.unknown().reason.code : QStringLiteral("in_progress");
-    apply(t);
+    apply(TransitionBuilder::forRequestAnswer(outTradeNo, OrderState::Unknown, fields,
+                                              result.isUnknown() ? result.unknown().reason.code
+                                                                 : QStringLiteral("in_progress")));
     startWaiting(*run);
     // No QR to show: nobody can pay this order, so it is cancelled at the provider and the
     // query that follows decides its state.
@@ -274,13 +255,8 @@ void CheckoutEngine::onCodeCharged(const QString& outTradeNo, GatewayResult<Trad
         handleSnapshot(*run, result.value(), TransitionSource::Request, result.providerFields());
         return;
     case gateway::OutcomeKind::InProgress: {
-        OrderTransition t;
-        t.outTradeNo = outTradeNo;
-        t.to = OrderState::Pending;
-        t.source = TransitionSource::Request;
-        t.actor = QStringLiteral("engine");
-        t.providerFields = result.providerFields();
-        apply(t);
+        apply(TransitionBuilder::forRequestAnswer(outTradeNo, OrderState::Pending,
+                                                  result.providerFields()));
         if (run->cancelRequested) {
             startSettle(*run, Settle::Cancel);
             return;
@@ -292,29 +268,15 @@ void CheckoutEngine::onCodeCharged(const QString& outTradeNo, GatewayResult<Trad
         schedulePoll(*run);
         return;
     }
-    case gateway::OutcomeKind::Refused: {
-        OrderTransition t;
-        t.outTradeNo = outTradeNo;
-        t.to = OrderState::Failed;
-        t.source = TransitionSource::Request;
-        t.actor = QStringLiteral("engine");
-        t.providerFields = result.providerFields();
-        t.note = result.refused().code + QLatin1Char(' ') + result.refused().subCode;
-        apply(t);
+    case gateway::OutcomeKind::Refused:
+        apply(TransitionBuilder::forRefusal(outTradeNo, result.refused(), result.providerFields()));
         finish(outTradeNo, CheckoutPhase::Failed, result.refused().cashierMessage);
         return;
-    }
     case gateway::OutcomeKind::Unknown:
         break;
     }
-    OrderTransition t;
-    t.outTradeNo = outTradeNo;
-    t.to = OrderState::Unknown;
-    t.source = TransitionSource::Request;
-    t.actor = QStringLiteral("engine");
-    t.providerFields = result.providerFields();
-    t.note = result.unknown().reason.code;
-    apply(t);
+    apply(TransitionBuilder::forRequestAnswer(
+        outTradeNo, OrderState::Unknown, result.providerFields(), result.unknown().reason.code));
     if (run->cancelRequested) {
         startSettle(*run, Settle::Cancel);
         return;
@@ -441,14 +403,7 @@ void CheckoutEngine::handleSnapshot(Run& run, const TradeSnapshot& snapshot,
     if (run.settle != Settle::None) {
         if (run.settleSent && snapshot.state == TradeState::NotCreated) {
             // Cancelled before it ever existed: the provider keeps it closed.
-            OrderTransition t;
-            t.outTradeNo = outTradeNo;
-            t.to = OrderState::Cancelled;
-            t.source = source;
-            t.actor = QStringLiteral("engine");
-            t.providerFields = fields;
-            t.note = QStringLiteral("closed at the provider before it was created");
-            if (apply(t)) {
+            if (apply(TransitionBuilder::forNeverCreated(outTradeNo, source, fields))) {
                 run.order.state = OrderState::Cancelled;
                 handleSnapshot(run, snapshot, source, fields);
                 return;
@@ -476,48 +431,9 @@ void CheckoutEngine::handleSnapshot(Run& run, const TradeSnapshot& snapshot,
 // cancel answer said the payment was refunded.
 void CheckoutEngine::applySnapshot(Order& order, const TradeSnapshot& s, TransitionSource source,
                                    const QJsonObject& fields, bool cancelRefunded) {
-    OrderTransition t;
-    t.outTradeNo = order.outTradeNo;
-    t.source = source;
-    t.actor = source == TransitionSource::Recovery ? QStringLiteral("recovery")
-                                                   : QStringLiteral("engine");
-    t.providerTradeNo = s.providerTradeNo;
-    t.providerFields = fields;
-    // After a cancel that refunded, Alipay reports the trade closed, WeChat Pay "REFUND".
-    const bool refundedByCancel =
-        cancelRefunded && (s.state == TradeState::Closed || s.state == TradeState::Refunded);
-    if (hasPaidEvidence(s) || refundedByCancel) {
-        // A payment the provider took is recorded, even after a cancel: it can then be
-        // refunded instead of being lost.
-        if (s.totalFen != 0 && s.totalFen != order.amountFen) {
-            qCCritical(lcCheckout).noquote()
-                << "order" << order.outTradeNo << "was paid" << money::formatYuan(s.totalFen)
-                << "at the provider but is for" << money::formatYuan(order.amountFen)
-                << "- recorded as paid; reconcile it";
-            t.note = QStringLiteral("amount at provider %1").arg(money::formatYuan(s.totalFen));
-        }
-        t.to = OrderState::Paid;
-        t.paidAtMs = s.paidAtMs;
+    for (const OrderTransition& t :
+         TransitionBuilder::forSnapshot(order, s, source, fields, cancelRefunded))
         apply(t);
-        if (isClosedAfterPayment(s) || refundedByCancel) {
-            OrderTransition r = t;
-            r.to = OrderState::Refunded;
-            r.note = cancelRefunded ? QStringLiteral("refunded by the cancel")
-                                    : QStringLiteral("closed after a full refund");
-            apply(r);
-        }
-    } else if (s.state == TradeState::WaitingForBuyer) {
-        if (order.state == OrderState::Created || order.state == OrderState::Unknown) {
-            t.to = OrderState::Pending;
-            apply(t);
-        }
-    } else if (s.state == TradeState::Closed) {
-        t.to = OrderState::Cancelled;
-        apply(t);
-    } else if (s.state == TradeState::Failed) {
-        t.to = OrderState::Failed;
-        apply(t);
-    }
     if (Result<Order> fresh = m_store.order(order.outTradeNo))
         order = *fresh;
 }
@@ -670,29 +586,11 @@ void CheckoutEngine::acceptNotification(const gateway::PaymentNotification& n) {
             << "but the order is" << money::formatYuan(order.amountFen) << "- ignored";
         return;
     }
-    OrderTransition t;
-    t.outTradeNo = n.outTradeNo;
-    t.source = TransitionSource::Push;
-    t.actor = QStringLiteral("push");
-    t.providerTradeNo = n.providerTradeNo;
-    t.providerFields = n.providerFields;
-    t.paidAtMs = n.paidAtMs;
-    if (n.refundedTotalFen && *n.refundedTotalFen > 0) {
-        t.to = OrderState::Paid;
-        apply(t);
-        t.to = *n.refundedTotalFen >= order.amountFen ? OrderState::Refunded
-                                                      : OrderState::PartiallyRefunded;
-        t.refundedFen = *n.refundedTotalFen;
-        apply(t);
-    } else if (gateway::isPaidState(n.state)) {
-        t.to = OrderState::Paid;
-        apply(t);
-    } else if (n.state == TradeState::Closed) {
-        t.to = OrderState::Cancelled;
-        apply(t);
-    } else {
+    const QList<OrderTransition> transitions = TransitionBuilder::forNotification(order, n);
+    if (transitions.isEmpty())
         return; // waiting: nothing to record
-    }
+    for (const OrderTransition& t : transitions)
+        apply(t);
 
     std::shared_ptr<Run> run = m_runs.value(n.outTradeNo);
     if (!run)
@@ -769,26 +667,6 @@ void CheckoutEngine::finish(const QString& outTradeNo, CheckoutPhase phase,
 
 namespace {
 
-// The order after `record` succeeded: its refunded total, capped at the amount.
-OrderTransition refundTransition(const Order& order, const RefundRecord& record,
-                                 std::optional<money::Fen> providerTotal, TransitionSource source,
-                                 const QJsonObject& fields) {
-    money::Fen total = order.refundedFen + record.amountFen;
-    if (providerTotal && *providerTotal > 0)
-        total = qMax(total, *providerTotal);
-    total = qMin(total, order.amountFen);
-    OrderTransition t;
-    t.outTradeNo = order.outTradeNo;
-    t.to = total >= order.amountFen ? OrderState::Refunded : OrderState::PartiallyRefunded;
-    t.refundedFen = total;
-    t.source = source;
-    t.actor = record.actor;
-    t.providerFields = fields;
-    t.note = QStringLiteral("refund %1 of %2")
-                 .arg(record.outRequestNo, money::formatYuan(record.amountFen));
-    return t;
-}
-
 // The provider request for a refund in the ledger: the same number and amount every time.
 gateway::RefundRequest refundRequestFor(const Order& order, const RefundRecord& record) {
     gateway::RefundRequest req;
@@ -857,8 +735,9 @@ void CheckoutEngine::sendRefund(const RefundRecord& record, const QString& reque
             Result<Order> current = m_store.order(record.outTradeNo);
             if (r.isSuccess() && current) {
                 settleRefund(record, RefundRecordState::Succeeded,
-                             refundTransition(*current, record, r.value().refundedTotalFen, source,
-                                              r.providerFields()));
+                             TransitionBuilder::forRefund(*current, record,
+                                                          r.value().refundedTotalFen, source,
+                                                          r.providerFields()));
                 report.ok = true;
                 report.message =
                     tr("Refunded %1 to the customer.").arg(money::formatYuan(record.amountFen));
@@ -934,8 +813,8 @@ void CheckoutEngine::checkRefund(const RefundRecord& record, const QString& requ
                 Result<Order> current = m_store.order(record.outTradeNo);
                 if (current)
                     settleRefund(record, RefundRecordState::Succeeded,
-                                 refundTransition(*current, record, std::nullopt, source,
-                                                  r.providerFields()));
+                                 TransitionBuilder::forRefund(*current, record, std::nullopt,
+                                                              source, r.providerFields()));
                 done(true);
                 return;
             }
@@ -950,8 +829,9 @@ void CheckoutEngine::checkRefund(const RefundRecord& record, const QString& requ
                     Result<Order> current = m_store.order(record.outTradeNo);
                     if (rr.isSuccess() && current) {
                         settleRefund(record, RefundRecordState::Succeeded,
-                                     refundTransition(*current, record, rr.value().refundedTotalFen,
-                                                      source, rr.providerFields()));
+                                     TransitionBuilder::forRefund(*current, record,
+                                                                  rr.value().refundedTotalFen,
+                                                                  source, rr.providerFields()));
                         done(true);
                     } else if (rr.isRefused()) {
                         settleRefund(record, RefundRecordState::Failed, std::nullopt);
@@ -1062,14 +942,8 @@ void CheckoutEngine::recoverOrder(const Order& order, gateway::PaymentGateway* g
             }
             if (step != Settle::None && r.value().state == TradeState::NotCreated) {
                 // Cancelled before it existed: it can never be paid now.
-                OrderTransition t;
-                t.outTradeNo = current.outTradeNo;
-                t.to = OrderState::Cancelled;
-                t.source = TransitionSource::Recovery;
-                t.actor = QStringLiteral("recovery");
-                t.providerFields = r.providerFields();
-                t.note = QStringLiteral("closed at the provider before it was created");
-                const bool ok = apply(t);
+                const bool ok = apply(TransitionBuilder::forNeverCreated(
+                    current.outTradeNo, TransitionSource::Recovery, r.providerFields()));
                 recoveredOrder(current, ok,
                                tr("Order %1 (%2): %3.")
                                    .arg(current.outTradeNo, money::formatYuan(current.amountFen),
