@@ -1,21 +1,14 @@
 #pragma once
 
+#include "core/checkout/CheckoutPolicy.h"
 #include "core/checkout/CheckoutTypes.h"
 #include "core/checkout/GatewayDirectory.h"
-#include "core/checkout/PollSchedule.h"
 #include "core/gateways/PaymentNotification.h"
 #include "core/orders/Order.h"
-#include "core/orders/OrderTransition.h"
-#include "core/storage/OrderQuery.h"
 
-#include <QHash>
 #include <QObject>
 #include <QString>
 
-class QTimer;
-
-#include <chrono>
-#include <functional>
 #include <memory>
 
 namespace qpos {
@@ -24,22 +17,10 @@ class OrderStore;
 
 namespace qpos::checkout {
 
-enum class Settle;
-
-struct CheckoutPolicy {
-    int qrTimeoutS = 120;  // a QR not paid in this time is closed at the provider
-    int codeTimeoutS = 60; // a payment code not confirmed in this time is cancelled
-    PollSchedule poll;
-    // How long to wait before asking again when the provider could not be reached while
-    // settling (closing, cancelling, resolving Unknown).
-    std::chrono::milliseconds settleRetry{3000};
-    // A recovery pass that leaves something unsettled (the provider unreachable, a refund it
-    // is still processing, which for a bank card can take days) runs again after this wait,
-    // doubled after each pass that still leaves something, up to recoveryRetryMax.
-    std::chrono::milliseconds recoveryRetry{30000};
-    std::chrono::milliseconds recoveryRetryMax{std::chrono::minutes(30)};
-    std::function<qint64()> clock; // UTC ms; the system clock when empty
-};
+class CheckoutRuns;
+class EngineContext;
+class RecoveryPass;
+class RefundRuns;
 
 // The checkout flow (docs/architecture.md, "Checkout"), for every channel alike. Lives in one
 // thread with the order store and the gateways, never blocks it, and reports through signals.
@@ -52,6 +33,9 @@ struct CheckoutPolicy {
 //  - An Unknown outcome is always resolved by querying, never by guessing.
 //  - recover() settles every open order and refund left by an earlier run, and runs again
 //    while something stays unsettled, including a refund the provider is still processing.
+//
+// The work is done by its parts (CheckoutRuns, RefundRuns, RecoveryPass) over what they share
+// (EngineContext); every order change they write is made by TransitionBuilder.
 class CheckoutEngine : public QObject {
     Q_OBJECT
 
@@ -75,7 +59,7 @@ public:
 
     bool isRunning(const QString& outTradeNo) const;
     int runningCount() const;
-    const CheckoutPolicy& policy() const { return m_policy; }
+    const CheckoutPolicy& policy() const;
 
 signals:
     void checkoutUpdated(const qpos::checkout::CheckoutUpdate& update);
@@ -85,55 +69,10 @@ signals:
     void recoveryFinished(const qpos::checkout::RecoveryReport& report);
 
 private:
-    struct Run;
-    struct Recovery;
-
-    qint64 now() const;
-    std::shared_ptr<Run> begin(const QString& requestId, const NewOrder& request);
-    void onQrCreated(const QString& outTradeNo, gateway::GatewayResult<gateway::QrOrder> result);
-    void onCodeCharged(const QString& outTradeNo,
-                       gateway::GatewayResult<gateway::TradeSnapshot> result);
-    void startWaiting(Run& run);
-    void schedulePoll(Run& run);
-    void pollNow(const QString& outTradeNo);
-    void onQueried(const QString& outTradeNo,
-                   gateway::GatewayResult<gateway::TradeSnapshot> result);
-    void handleSnapshot(Run& run, const gateway::TradeSnapshot& snapshot, TransitionSource source,
-                        const QJsonObject& fields);
-    void applySnapshot(Order& order, const gateway::TradeSnapshot& snapshot,
-                       TransitionSource source, const QJsonObject& fields, bool cancelRefunded);
-    void deadlineReached(const QString& outTradeNo);
-    void startSettle(Run& run, Settle mode);
-    void sendSettle(Run& run);
-    void onClosed(const QString& outTradeNo, gateway::GatewayResult<gateway::CloseResult> result);
-    void onCancelled(const QString& outTradeNo,
-                     gateway::GatewayResult<gateway::CancelResult> result);
-    void confirmSettled(Run& run);
-    bool apply(const OrderTransition& transition);
-    void publish(Run& run, CheckoutPhase phase, const QString& message);
-    void finish(const QString& outTradeNo, CheckoutPhase phase, const QString& message);
-
-    void sendRefund(const RefundRecord& record, const QString& requestId, TransitionSource source);
-    void settleRefund(const RefundRecord& record, RefundRecordState state,
-                      const std::optional<OrderTransition>& transition);
-    void scheduleRefundCheck(const RefundRecord& record, const QString& requestId, int attempt);
-    void checkRefund(const RefundRecord& record, const QString& requestId, int attempt,
-                     TransitionSource source, std::function<void(bool)> done);
-
-    void recoverNext();
-    void recoverOrder(const Order& order, gateway::PaymentGateway* gateway, int step);
-    void settleForRecovery(const Order& order, gateway::PaymentGateway* gateway, bool close);
-    void recoveredOrder(const Order& order, bool settled, const QString& line);
-    void finishRecovery();
-    void scheduleRecovery();
-
-    OrderStore& m_store;
-    GatewayDirectory& m_gateways;
-    CheckoutPolicy m_policy;
-    QHash<QString, std::shared_ptr<Run>> m_runs; // by out_trade_no
-    std::unique_ptr<Recovery> m_recovery;
-    QTimer* m_recoveryRetry = nullptr;
-    std::chrono::milliseconds m_nextRecoveryRetry;
+    std::unique_ptr<EngineContext> m_context;
+    std::unique_ptr<CheckoutRuns> m_checkouts;
+    std::unique_ptr<RefundRuns> m_refunds;
+    std::unique_ptr<RecoveryPass> m_recovery;
 };
 
 } // namespace qpos::checkout

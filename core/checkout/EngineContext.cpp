@@ -1,0 +1,77 @@
+#include "core/checkout/EngineContext.h"
+
+#include "core/checkout/CheckoutEngine.h"
+#include "core/checkout/TransitionBuilder.h"
+#include "core/logging/LogCategories.h"
+#include "core/storage/OrderStore.h"
+
+#include <QDateTime>
+
+namespace qpos::checkout {
+
+EngineContext::EngineContext(CheckoutEngine& engine, OrderStore& store, GatewayDirectory& gateways,
+                             CheckoutPolicy policy, std::function<void(const Order&)> applied)
+    : m_engine(engine)
+    , m_store(store)
+    , m_gateways(gateways)
+    , m_policy(std::move(policy))
+    , m_applied(std::move(applied)) {}
+
+qint64 EngineContext::now() const {
+    return m_policy.clock ? m_policy.clock() : QDateTime::currentMSecsSinceEpoch();
+}
+
+QObject* EngineContext::receiver() const {
+    return &m_engine;
+}
+
+bool EngineContext::apply(const OrderTransition& transition) {
+    Result<TransitionOutcome> outcome = m_store.apply(transition);
+    if (!outcome) {
+        qCWarning(lcCheckout).noquote()
+            << "order" << transition.outTradeNo << "not moved to" << orderStateName(transition.to)
+            << ":" << outcome.error().message;
+        return false;
+    }
+    if (*outcome != TransitionOutcome::Applied)
+        return true;
+    if (Result<Order> fresh = m_store.order(transition.outTradeNo)) {
+        if (m_applied)
+            m_applied(*fresh);
+        emitOrderChanged(*fresh);
+    }
+    return true;
+}
+
+void EngineContext::applySnapshot(Order& order, const gateway::TradeSnapshot& snapshot,
+                                  TransitionSource source, const QJsonObject& fields,
+                                  bool cancelRefunded) {
+    for (const OrderTransition& t :
+         TransitionBuilder::forSnapshot(order, snapshot, source, fields, cancelRefunded))
+        apply(t);
+    if (Result<Order> fresh = m_store.order(order.outTradeNo))
+        order = *fresh;
+}
+
+void EngineContext::announce(const QString& outTradeNo) {
+    if (Result<Order> fresh = m_store.order(outTradeNo))
+        emitOrderChanged(*fresh);
+}
+
+void EngineContext::emitCheckoutUpdated(const CheckoutUpdate& update) {
+    emit m_engine.checkoutUpdated(update);
+}
+
+void EngineContext::emitOrderChanged(const Order& order) {
+    emit m_engine.orderChanged(order);
+}
+
+void EngineContext::emitRefundFinished(const RefundReport& report) {
+    emit m_engine.refundFinished(report);
+}
+
+void EngineContext::emitRecoveryFinished(const RecoveryReport& report) {
+    emit m_engine.recoveryFinished(report);
+}
+
+} // namespace qpos::checkout

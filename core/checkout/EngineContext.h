@@ -1,0 +1,66 @@
+#pragma once
+
+#include "core/checkout/CheckoutPolicy.h"
+#include "core/checkout/CheckoutTypes.h"
+#include "core/checkout/GatewayDirectory.h"
+#include "core/gateways/GatewayAnswers.h"
+#include "core/orders/Order.h"
+#include "core/orders/OrderTransition.h"
+
+#include <QJsonObject>
+#include <QString>
+
+#include <functional>
+
+class QObject;
+
+namespace qpos {
+class OrderStore;
+}
+
+namespace qpos::checkout {
+
+class CheckoutEngine;
+
+// What the parts of CheckoutEngine share: the order store and gateways they drive, the
+// policy and its clock, the one way an order's state is written, and the engine's signals.
+class EngineContext {
+public:
+    // `applied` sees each order a transition changed, before orderChanged is emitted.
+    EngineContext(CheckoutEngine& engine, OrderStore& store, GatewayDirectory& gateways,
+                  CheckoutPolicy policy, std::function<void(const Order&)> applied);
+    EngineContext(const EngineContext&) = delete;
+    EngineContext& operator=(const EngineContext&) = delete;
+
+    OrderStore& store() const { return m_store; }
+    GatewayDirectory& gateways() const { return m_gateways; }
+    const CheckoutPolicy& policy() const { return m_policy; }
+    qint64 now() const;
+    // The engine, as the receiver of timers and of gateway answers not tied to one checkout:
+    // they are dropped with it.
+    QObject* receiver() const;
+
+    // Writes one transition. False when the store refused it (logged); a duplicate or late
+    // answer is not a failure.
+    bool apply(const OrderTransition& transition);
+    // What a trade snapshot says about `order` (TransitionBuilder::forSnapshot), written;
+    // `order` is reloaded.
+    void applySnapshot(Order& order, const gateway::TradeSnapshot& snapshot,
+                       TransitionSource source, const QJsonObject& fields, bool cancelRefunded);
+    // After a change written by other means than apply(): lists and totals reload the order.
+    void announce(const QString& outTradeNo);
+
+    void emitCheckoutUpdated(const CheckoutUpdate& update);
+    void emitOrderChanged(const Order& order);
+    void emitRefundFinished(const RefundReport& report);
+    void emitRecoveryFinished(const RecoveryReport& report);
+
+private:
+    CheckoutEngine& m_engine;
+    OrderStore& m_store;
+    GatewayDirectory& m_gateways;
+    CheckoutPolicy m_policy;
+    std::function<void(const Order&)> m_applied;
+};
+
+} // namespace qpos::checkout
