@@ -307,10 +307,8 @@ HttpCall<AlipayReply> AlipayClient::call(CallSpec spec) const {
                            Redactor::redact(AlipayRequestBuilder::describe(*params))};
     };
     auto read = [this, method = spec.method](QNetworkReply* answer, int status) {
-        if (status < 200 || status >= 300) {
-            const HttpFailure failure = m_calls->statusFailure(status);
-            return AlipayResponseReader::failed(failure.reason, failure.transient);
-        }
+        if (status < 200 || status >= 300)
+            return failedReply<AlipayReply>(m_calls->statusFailure(status));
         const QByteArray body = answer->readAll();
         m_calls->logAnswer(method, body);
         return m_reader.read(method, body);

@@ -628,23 +628,21 @@ WechatReply WechatClient::readAnswer(const QString& name, QNetworkReply* reply, 
     m_calls->logAnswer(QStringLiteral("%1 HTTP %2").arg(name).arg(status), body);
     if (status >= 500) {
         // WeChat failed: nothing is known whatever the body says.
-        return WechatReply::failed(m_calls->statusFailure(status).reason, true);
+        return failedReply<WechatReply>(m_calls->statusFailure(status));
     }
     if (std::optional<Error> problem = answerProblem(reply, body))
-        return WechatReply::failed(*problem, false);
+        return failedReply<WechatReply>(*problem, false);
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (!body.trimmed().isEmpty() && !document.isObject())
-        return WechatReply::failed(
+        return failedReply<WechatReply>(
             Error{QStringLiteral("wechat.malformed_answer"),
                   tr("WeChat Pay's signed answer is not JSON. Nothing was assumed; "
                      "the till will ask WeChat Pay again.")},
             false);
     WechatReply result = WechatReply::answer(status, document.object());
     if (!result.isSuccessStatus())
-        result.transient = classifyWechatError(status, result.errorCode(),
-                                               result.fields.value(u"message").toString())
-                               .transient;
+        result.transient = result.errorVerdict().transient;
     return result;
 }
 
