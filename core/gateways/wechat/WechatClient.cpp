@@ -1,10 +1,8 @@
 #include "core/gateways/wechat/WechatClient.h"
 
-#include "core/crypto/SecureRandom.h"
 #include "core/gateways/GatewayErrors.h"
 #include "core/gateways/wechat/WechatAnswers.h"
 #include "core/gateways/wechat/WechatBill.h"
-#include "core/gateways/wechat/WechatCodes.h"
 #include "core/gateways/wechat/WechatTime.h"
 #include "core/logging/LogCategories.h"
 #include "core/logging/Redactor.h"
@@ -27,7 +25,6 @@ using namespace qpos::gateway;
 
 namespace {
 
-constexpr qsizetype kNonceLength = 32;
 // WeChat's limits: description 127 bytes, refund reason 80 characters.
 constexpr qsizetype kMaxDescriptionBytes = 127;
 constexpr qsizetype kMaxReasonChars = 80;
@@ -134,6 +131,10 @@ Result<std::unique_ptr<WechatClient>> WechatClient::create(WechatClientSettings 
 WechatClient::WechatClient(WechatClientSettings settings, QObject* parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_builder(WechatRequestBuilder::Identity{m_settings.gatewayUrl, m_settings.mchId,
+                                               m_settings.merchantPrivateKey,
+                                               m_settings.merchantSerialNo})
+    , m_reader(m_settings.platformKeys, m_settings.maxClockSkew)
     , m_notifications(
           m_settings.mchId, m_settings.appId, m_settings.apiV3Key, m_settings.platformKeys,
           [this] { return nowMs(); }, m_settings.maxClockSkew)
@@ -526,124 +527,27 @@ void WechatClient::run(CallSpec spec, std::function<void(const WechatReply&)> ha
 
 HttpCall<WechatReply> WechatClient::call(CallSpec spec) const {
     auto prepare = [this, spec]() -> Result<HttpRequest> {
-        const QUrl url = urlFor(spec.pathQuery);
-        if (!url.isValid())
-            return Error{QString::fromLatin1(errc::notSent),
-                         tr("the request address is not valid")};
-        Result<QNetworkRequest> request = signedRequest(url, spec.method, spec.body);
+        Result<QNetworkRequest> request =
+            m_builder.build(spec.method, spec.pathQuery, spec.body, nowMs());
         if (!request)
             return request.error();
-        return HttpRequest{*request, spec.method, spec.body,
-                           QStringLiteral("%1 %2 %3")
-                               .arg(QString::fromLatin1(spec.method),
-                                    QString::fromUtf8(spec.pathQuery),
-                                    HttpCallRunner::forLog(spec.loggedBody))};
+        return HttpRequest{
+            *request, spec.method, spec.body,
+            WechatRequestBuilder::describe(spec.method, spec.pathQuery, spec.loggedBody)};
     };
     auto read = [this, name = spec.name](QNetworkReply* answer, int status) {
-        return readAnswer(name, answer, status);
+        const QByteArray body = answer->readAll();
+        m_calls->logAnswer(QStringLiteral("%1 HTTP %2").arg(name).arg(status), body);
+        // WeChat failed: nothing is known whatever the body says.
+        if (status >= 500)
+            return failedReply<WechatReply>(m_calls->statusFailure(status));
+        return m_reader.read(status, WechatResponseReader::headersOf(*answer), body, nowMs());
     };
     auto answerCode = [](const WechatReply& reply) {
         return reply.errorCode();
     };
     return HttpCall<WechatReply>{spec.name,          spec.retryTransient, spec.sharedClock,
                                  std::move(prepare), std::move(read),     std::move(answerCode)};
-}
-
-QUrl WechatClient::urlFor(const QByteArray& pathQuery) const {
-    QByteArray base = m_settings.gatewayUrl.toEncoded(
-        QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
-    while (base.endsWith('/'))
-        base.chop(1);
-    return QUrl::fromEncoded(base + pathQuery, QUrl::StrictMode);
-}
-
-Result<QNetworkRequest> WechatClient::signedRequest(const QUrl& url, const QByteArray& method,
-                                                    const QByteArray& body) const {
-    // The signed path and query are exactly those on the request line.
-    const QByteArray pathQuery =
-        url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
-    Result<QString> nonce = crypto::randomAlphanumeric(kNonceLength);
-    if (!nonce)
-        return nonce.error();
-    Result<QByteArray> authorization =
-        signRequest(m_settings.merchantPrivateKey, m_settings.mchId, m_settings.merchantSerialNo,
-                    method, pathQuery, nowMs() / 1000, nonce->toLatin1(), body);
-    if (!authorization)
-        return authorization.error();
-    QNetworkRequest request(url);
-    request.setRawHeader("Authorization", *authorization);
-    request.setRawHeader("Accept", "application/json");
-    request.setRawHeader("User-Agent", "qpos WeChat Pay APIv3 client");
-    if (!body.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/json"));
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-    return request;
-}
-
-std::optional<Error> WechatClient::answerProblem(QNetworkReply* reply,
-                                                 const QByteArray& body) const {
-    const WechatpayHeaders headers{
-        reply->rawHeader("Wechatpay-Timestamp"), reply->rawHeader("Wechatpay-Nonce"),
-        reply->rawHeader("Wechatpay-Signature"), reply->rawHeader("Wechatpay-Serial")};
-    auto badSignature = [](const QString& why) {
-        return Error{QStringLiteral("wechat.bad_signature"),
-                     tr("WeChat Pay's answer could not be verified (%1), so it was not "
-                        "trusted. The order will be checked again.")
-                         .arg(why)};
-    };
-    if (headers.timestamp.isEmpty() || headers.nonce.isEmpty() || headers.signature.isEmpty() ||
-        headers.serial.isEmpty())
-        return badSignature(tr("it carries no WeChat Pay signature"));
-    const QString serial = QString::fromLatin1(headers.serial);
-    const WechatPlatformKey* key = nullptr;
-    for (const WechatPlatformKey& candidate : m_settings.platformKeys) {
-        if (candidate.id.compare(serial, Qt::CaseInsensitive) == 0)
-            key = &candidate;
-    }
-    if (!key)
-        return badSignature(
-            tr("it is signed with a key the till does not know, %1; if WeChat Pay changed its "
-               "key, ask IT to update [wechat] wechatpay_public_key")
-                .arg(Redactor::redact(serial.left(64))));
-    bool numeric = false;
-    const qint64 timestampS = headers.timestamp.toLongLong(&numeric);
-    if (!numeric)
-        return badSignature(tr("its timestamp is not a number"));
-    const qint64 skewS = qAbs(nowMs() / 1000 - timestampS);
-    if (skewS > m_settings.maxClockSkew.count())
-        return Error{QStringLiteral("wechat.stale_answer"),
-                     tr("WeChat Pay's answer is dated %1 s away from this till's clock, so it "
-                        "was not trusted (a replay, or the till's clock is wrong). The order "
-                        "will be checked again.")
-                         .arg(skewS)};
-    if (!verifyAnswerSignature(key->key, headers, body))
-        return badSignature(tr("the signature does not match"));
-    return std::nullopt;
-}
-
-WechatReply WechatClient::readAnswer(const QString& name, QNetworkReply* reply, int status) const {
-    const QByteArray body = reply->readAll();
-    m_calls->logAnswer(QStringLiteral("%1 HTTP %2").arg(name).arg(status), body);
-    if (status >= 500) {
-        // WeChat failed: nothing is known whatever the body says.
-        return failedReply<WechatReply>(m_calls->statusFailure(status));
-    }
-    if (std::optional<Error> problem = answerProblem(reply, body))
-        return failedReply<WechatReply>(*problem, false);
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (!body.trimmed().isEmpty() && !document.isObject())
-        return failedReply<WechatReply>(
-            Error{QStringLiteral("wechat.malformed_answer"),
-                  tr("WeChat Pay's signed answer is not JSON. Nothing was assumed; "
-                     "the till will ask WeChat Pay again.")},
-            false);
-    WechatReply result = WechatReply::answer(status, document.object());
-    if (!result.isSuccessStatus())
-        result.transient = result.errorVerdict().transient;
-    return result;
 }
 
 // ---- the bill: the link, then the file, retried as a whole
@@ -688,7 +592,7 @@ void WechatClient::billAttempt(const std::shared_ptr<Download>& download) {
                                       link.providerFields()));
             return;
         }
-        Result<QNetworkRequest> request = signedRequest(address, "GET", QByteArray());
+        Result<QNetworkRequest> request = m_builder.build(address, "GET", QByteArray(), nowMs());
         if (!request) {
             retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(request.error()));
             return;

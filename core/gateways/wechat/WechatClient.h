@@ -7,21 +7,18 @@
 #include "core/gateways/wechat/WechatClientSettings.h"
 #include "core/gateways/wechat/WechatNotification.h"
 #include "core/gateways/wechat/WechatReply.h"
-#include "core/gateways/wechat/WechatSignature.h"
+#include "core/gateways/wechat/WechatRequestBuilder.h"
+#include "core/gateways/wechat/WechatResponseReader.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
-#include <QNetworkRequest>
 #include <QObject>
 #include <QString>
-#include <QUrl>
 
 #include <functional>
 #include <memory>
-#include <optional>
 
 class QJsonObject;
-class QNetworkReply;
 
 namespace qpos::wechat {
 
@@ -122,17 +119,9 @@ private:
     qint64 nowMs() const;
 
     // WeChat's side of one call: the signed request, and every answer (2xx, 204, 4xx)
-    // verified before it is read.
+    // verified before it is read (a 5xx is an Unknown whatever it says).
     gateway::HttpCall<WechatReply> call(CallSpec spec) const;
     void run(CallSpec spec, std::function<void(const WechatReply&)> handler);
-    WechatReply readAnswer(const QString& name, QNetworkReply* reply, int status) const;
-
-    // A signed request for `url` (whose path and query are signed as they are sent).
-    Result<QNetworkRequest> signedRequest(const QUrl& url, const QByteArray& method,
-                                          const QByteArray& body) const;
-    QUrl urlFor(const QByteArray& pathQuery) const;
-    // Checks an answer's Wechatpay-* headers; empty when they verify.
-    std::optional<Error> answerProblem(QNetworkReply* reply, const QByteArray& body) const;
 
     CallSpec querySpec(const gateway::TradeRef& trade) const;
     CallSpec closeSpec(const gateway::TradeRef& trade) const;
@@ -146,6 +135,8 @@ private:
 
     WechatClientSettings m_settings;
     std::function<qint64()> m_clock;
+    WechatRequestBuilder m_builder;
+    WechatResponseReader m_reader;
     WechatNotificationVerifier m_notifications;
     gateway::HttpCallRunner* m_calls;
 };
