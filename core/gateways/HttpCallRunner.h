@@ -70,6 +70,17 @@ struct HttpProvider {
     qint64 maxAnswerBytes = 0;
 };
 
+// A client's provider: its name, log and words, and the limits its settings give
+// (requestTimeout, retry, breaker, maxAnswerBytes).
+template <typename Settings>
+HttpProvider httpProvider(QString name, CircuitBreaker::LogCategory log, HttpCallTexts texts,
+                          const Settings& settings) {
+    return HttpProvider{std::move(name),        log,
+                        std::move(texts),       settings.requestTimeout,
+                        settings.retry,         settings.breaker,
+                        settings.maxAnswerBytes};
+}
+
 // One API call, its provider-specific side. `Reply` is the provider's reading of an answer, a
 // ProviderReply.
 template <typename Reply>
@@ -135,6 +146,11 @@ public:
     template <typename T>
     void deliver(QObject* context, Completion<T> done, GatewayResult<T> result,
                  const QString& name);
+
+    // Delivers a refusal of a request that was not sent, later, to `context` (no context: the
+    // runner). Not logged as an outcome: nothing happened at the provider.
+    template <typename T>
+    void refuse(QObject* context, Completion<T> done, Refused refusal);
 
     // Ends an attempt of `operation`: when `transient` and the policy allows another, runs
     // `again` after a backoff; otherwise delivers `result` (if the caller still lives).
@@ -242,6 +258,12 @@ void HttpCallRunner::deliver(QObject* context, Completion<T> done, GatewayResult
     logOutcome(name, result.kind(), result.isRefused() ? &result.refused() : nullptr,
                result.isUnknown() ? &result.unknown() : nullptr);
     deliverLater(context, std::move(done), std::move(result));
+}
+
+template <typename T>
+void HttpCallRunner::refuse(QObject* context, Completion<T> done, Refused refusal) {
+    deliverLater(context ? context : this, std::move(done),
+                 GatewayResult<T>::refused(std::move(refusal)));
 }
 
 template <typename Request, typename T>

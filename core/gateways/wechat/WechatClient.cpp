@@ -1,6 +1,9 @@
 #include "core/gateways/wechat/WechatClient.h"
 
+#include "core/gateways/BillDownload.h"
 #include "core/gateways/GatewayErrors.h"
+#include "core/gateways/NotificationLog.h"
+#include "core/gateways/RequestChecks.h"
 #include "core/gateways/wechat/WechatAnswers.h"
 #include "core/gateways/wechat/WechatBill.h"
 #include "core/gateways/wechat/WechatTime.h"
@@ -64,26 +67,17 @@ QString utf8Prefix(const QString& text, qsizetype maxBytes) {
     return out;
 }
 
-// A request the till cannot send (no order number, an impossible amount): nothing reaches
-// WeChat Pay, so nothing happened there.
-Refused notSent(const QString& why, const QString& code = QString::fromLatin1(errc::notSent)) {
-    return Refused{QStringLiteral("local"), code, why,
-                   QCoreApplication::translate("qpos::wechat::WechatClient",
-                                               "The request was not sent to WeChat Pay: %1.")
-                       .arg(why)};
-}
+constexpr RequestChecks kChecks(RequestCheckTexts{
+    "qpos::wechat::WechatClient",
+    QT_TRANSLATE_NOOP("qpos::wechat::WechatClient", "The request was not sent to WeChat Pay: %1."),
+    QT_TRANSLATE_NOOP("qpos::wechat::WechatClient", "the amount must be between 0.01 and %1 yuan"),
+    QT_TRANSLATE_NOOP("qpos::wechat::WechatClient", "the order has no number"),
+    QT_TRANSLATE_NOOP("qpos::wechat::WechatClient", "the bill date is not valid")});
 
-std::optional<QString> checkAmount(money::Fen fen) {
-    if (fen <= 0 || fen > money::kMaxFen)
-        return QCoreApplication::translate("qpos::wechat::WechatClient",
-                                           "the amount must be between 0.01 and %1 yuan")
-            .arg(money::formatYuan(money::kMaxFen));
-    return std::nullopt;
-}
-
-std::optional<QString> checkOutTradeNo(const QString& outTradeNo) {
-    if (outTradeNo.isEmpty())
-        return QCoreApplication::translate("qpos::wechat::WechatClient", "the order has no number");
+// Every call but a query names the trade by the till's number, which WeChat limits to 32.
+std::optional<QString> outTradeNoProblem(const QString& outTradeNo) {
+    if (std::optional<QString> missing = kChecks.tradeProblem(TradeRef{outTradeNo, QString()}))
+        return missing;
     if (outTradeNo.size() > 32)
         return QCoreApplication::translate("qpos::wechat::WechatClient",
                                            "the order number is longer than 32 characters");
@@ -107,9 +101,7 @@ HttpProvider wechatProvider(const WechatClientSettings& settings) {
         WechatClient::tr("The connection to WeChat Pay failed (%1)."),
         WechatClient::tr("WeChat Pay's server answered HTTP %1."),
         WechatClient::tr("The outcome is not known yet; the till will ask WeChat Pay again.")};
-    return HttpProvider{QStringLiteral("WeChat Pay"), &lcWechat,      std::move(texts),
-                        settings.requestTimeout,      settings.retry, settings.breaker,
-                        settings.maxAnswerBytes};
+    return httpProvider(QStringLiteral("WeChat Pay"), &lcWechat, std::move(texts), settings);
 }
 
 } // namespace
@@ -222,14 +214,13 @@ WechatClient::CallSpec WechatClient::refundSpec(const RefundRequest& request) co
 
 void WechatClient::createQrOrder(const QrOrderRequest& request, QObject* context,
                                  Completion<QrOrder> done) {
-    std::optional<QString> problem = checkAmount(request.amountFen);
+    std::optional<QString> problem = kChecks.amountProblem(request.amountFen);
     if (!problem)
-        problem = checkOutTradeNo(request.outTradeNo);
+        problem = outTradeNoProblem(request.outTradeNo);
     if (!problem && request.subject.trimmed().isEmpty())
         problem = tr("the order has no description");
     if (problem) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<QrOrder>::refused(notSent(*problem)));
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     QJsonObject body{
@@ -267,14 +258,13 @@ void WechatClient::createQrOrder(const QrOrderRequest& request, QObject* context
 
 void WechatClient::payByCode(const PayByCodeRequest& request, QObject* context,
                              Completion<TradeSnapshot> done) {
-    std::optional<QString> problem = checkAmount(request.amountFen);
+    std::optional<QString> problem = kChecks.amountProblem(request.amountFen);
     if (!problem)
-        problem = checkOutTradeNo(request.outTradeNo);
+        problem = outTradeNoProblem(request.outTradeNo);
     if (!problem && (request.subject.trimmed().isEmpty() || request.authCode.isEmpty()))
         problem = tr("the order's description or the payment code is empty");
     if (problem) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     QJsonObject scene;
@@ -307,9 +297,8 @@ void WechatClient::payByCode(const PayByCodeRequest& request, QObject* context,
 
 void WechatClient::queryTrade(const TradeRef& trade, QObject* context,
                               Completion<TradeSnapshot> done) {
-    if (trade.outTradeNo.isEmpty() && trade.providerTradeNo.isEmpty()) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<TradeSnapshot>::refused(notSent(tr("the order has no number"))));
+    if (std::optional<QString> problem = kChecks.tradeProblem(trade)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     m_calls->runTyped<TradeSnapshot>(
@@ -319,9 +308,8 @@ void WechatClient::queryTrade(const TradeRef& trade, QObject* context,
 
 void WechatClient::closeTrade(const TradeRef& trade, QObject* context,
                               Completion<CloseResult> done) {
-    if (std::optional<QString> problem = checkOutTradeNo(trade.outTradeNo)) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<CloseResult>::refused(notSent(*problem)));
+    if (std::optional<QString> problem = outTradeNoProblem(trade.outTradeNo)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     m_calls->runTyped<CloseResult>(
@@ -331,23 +319,21 @@ void WechatClient::closeTrade(const TradeRef& trade, QObject* context,
 
 void WechatClient::refund(const RefundRequest& request, QObject* context,
                           Completion<RefundResult> done) {
-    std::optional<QString> problem = checkAmount(request.amountFen);
-    if (!problem && request.outTradeNo.isEmpty() && request.providerTradeNo.isEmpty())
-        problem = tr("the order has no number");
+    std::optional<QString> problem = kChecks.amountProblem(request.amountFen);
+    if (!problem)
+        problem = kChecks.tradeProblem(TradeRef{request.outTradeNo, request.providerTradeNo});
     if (!problem && (request.outRequestNo.isEmpty() || request.outRequestNo.size() > 64))
         problem = tr("the refund has no request number, or one longer than 64 characters");
     if (problem) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<RefundResult>::refused(notSent(*problem)));
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     if (request.tradeTotalFen <= 0 || request.tradeTotalFen < request.amountFen) {
         // WeChat needs the trade's whole amount with every refund; a caller that does not
         // give it (or gives less than the refund) is a programming error, not a refusal.
-        deliverLater(
-            context ? context : this, std::move(done),
-            GatewayResult<RefundResult>::refused(notSent(tr("the order's total amount is missing"),
-                                                         QStringLiteral("wechat.missing_total"))));
+        m_calls->refuse(context, std::move(done),
+                        kChecks.notSent(tr("the order's total amount is missing"),
+                                        QStringLiteral("wechat.missing_total")));
         return;
     }
     m_calls->runTyped<RefundResult>(
@@ -358,9 +344,8 @@ void WechatClient::refund(const RefundRequest& request, QObject* context,
 void WechatClient::queryRefund(const RefundQuery& query, QObject* context,
                                Completion<RefundQueryResult> done) {
     if (query.outRequestNo.isEmpty()) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<RefundQueryResult>::refused(
-                         notSent(tr("the refund has no request number"))));
+        m_calls->refuse(context, std::move(done),
+                        kChecks.notSent(tr("the refund has no request number")));
         return;
     }
     m_calls->runTyped<RefundQueryResult>(
@@ -372,33 +357,83 @@ void WechatClient::queryRefund(const RefundQuery& query, QObject* context,
 
 void WechatClient::downloadBill(const BillRequest& request, QObject* context,
                                 Completion<ProviderBill> done) {
-    if (!request.date.isValid()) {
-        deliverLater(
-            context ? context : this, std::move(done),
-            GatewayResult<ProviderBill>::refused(notSent(tr("the bill date is not valid"))));
+    if (std::optional<QString> problem = kChecks.billDateProblem(request)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     if (request.period == BillRequest::Period::Month) {
-        deliverLater(
-            context ? context : this, std::move(done),
-            GatewayResult<ProviderBill>::refused(Refused{
-                QStringLiteral("local"), QStringLiteral("wechat.no_monthly_bill"), QString(),
-                tr("WeChat Pay has no monthly trade bill. Download the bill of each "
-                   "day instead.")}));
+        m_calls->refuse(context, std::move(done),
+                        Refused{QStringLiteral("local"), QStringLiteral("wechat.no_monthly_bill"),
+                                QString(),
+                                tr("WeChat Pay has no monthly trade bill. Download the bill of "
+                                   "each day instead.")});
         return;
     }
-    billAttempt(std::make_shared<Download>(request, context ? context : this, std::move(done)));
+    const CallSpec linkQuery =
+        CallSpec::get(kBill,
+                      "/v3/bill/tradebill?bill_date=" + billDate(request.date).toLatin1() +
+                          "&bill_type=ALL&tar_type=GZIP",
+                      false);
+    auto fileOf = [this](const GatewayResult<answers::BillLink>& link) -> GatewayResult<BillFile> {
+        const QUrl address = link.value().downloadUrl;
+        const QUrl& gateway = m_settings.gatewayUrl;
+        // The download is signed like any request: it goes only to the gateway's own host.
+        if (address.scheme() != gateway.scheme() ||
+            address.host().compare(gateway.host(), Qt::CaseInsensitive) != 0 ||
+            address.port(address.scheme() == u"https" ? 443 : 80) !=
+                gateway.port(gateway.scheme() == u"https" ? 443 : 80))
+            return GatewayResult<BillFile>::unknown(
+                Error{QStringLiteral("wechat.bill_url_foreign"),
+                      tr("WeChat Pay gave a bill address on another host; the bill was not "
+                         "downloaded.")},
+                link.providerFields());
+        if (link.value().hashType.compare(u"SHA1", Qt::CaseInsensitive) != 0)
+            return GatewayResult<BillFile>::unknown(
+                Error{QStringLiteral("wechat.bill_hash_unsupported"),
+                      tr("WeChat Pay gave the bill's digest as %1, which the till cannot check; "
+                         "the bill was not used.")
+                          .arg(link.value().hashType)},
+                link.providerFields());
+        Result<QNetworkRequest> file = m_builder.build(address, "GET", QByteArray(), nowMs());
+        if (!file)
+            return GatewayResult<BillFile>::unknown(file.error());
+        // The file is not signed: its SHA1, given in the signed link answer, proves it.
+        auto check = [expectedHash =
+                          link.value().hashHex](const QByteArray& bytes) -> std::optional<Error> {
+            if (QCryptographicHash::hash(bytes, QCryptographicHash::Sha1).toHex() == expectedHash)
+                return std::nullopt;
+            return Error{QStringLiteral("wechat.bill_hash_mismatch"),
+                         tr("The downloaded bill does not match the digest WeChat Pay gave; it "
+                            "was not used.")};
+        };
+        auto parse =
+            [maxBytes = m_settings.maxBillBytes](const QByteArray& bytes) -> Result<ProviderBill> {
+            Result<QByteArray> csv = gunzip(bytes, maxBytes);
+            if (!csv)
+                return csv.error();
+            Result<ProviderBill> bill = parseWechatBill(*csv);
+            if (bill)
+                qCInfo(lcWechat).noquote()
+                    << QStringLiteral("trade bill: %1 lines").arg(bill->records.size());
+            return bill;
+        };
+        return GatewayResult<BillFile>::success(BillFile{*file, check, parse});
+    };
+    auto fileStatusFailure = [](int status) {
+        return HttpFailure{Error{QString::fromLatin1(errc::httpStatus),
+                                 tr("WeChat Pay's bill download answered HTTP %1.").arg(status)},
+                           status >= 500 || status == 429};
+    };
+    runBillDownload(*m_calls, request, context, std::move(done),
+                    BillSteps<WechatReply, answers::BillLink>{call(linkQuery), answers::tradeBill,
+                                                              fileOf, fileStatusFailure,
+                                                              m_settings.maxBillBytes});
 }
 
 Result<PaymentNotification>
 WechatClient::verifyNotification(const IncomingNotification& notification,
                                  const NotificationOrderLookup& lookup) const {
-    Result<PaymentNotification> verified = m_notifications.verify(notification, lookup);
-    if (!verified)
-        qCWarning(lcWechat).noquote()
-            << QStringLiteral("notification refused: %1 (%2)")
-                   .arg(verified.error().code, Redactor::redact(verified.error().message));
-    return verified;
+    return loggedNotificationVerdict(lcWechat, m_notifications.verify(notification, lookup));
 }
 
 NotificationReply WechatClient::notificationReply(bool accepted) const {
@@ -409,9 +444,8 @@ NotificationReply WechatClient::notificationReply(bool accepted) const {
 
 void WechatClient::cancelTrade(const TradeRef& trade, QObject* context,
                                Completion<CancelResult> done) {
-    if (std::optional<QString> problem = checkOutTradeNo(trade.outTradeNo)) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<CancelResult>::refused(notSent(*problem)));
+    if (std::optional<QString> problem = outTradeNoProblem(trade.outTradeNo)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     auto cancel = std::make_shared<Cancel>();
@@ -546,103 +580,8 @@ HttpCall<WechatReply> WechatClient::call(CallSpec spec) const {
     auto answerCode = [](const WechatReply& reply) {
         return reply.errorCode();
     };
-    return HttpCall<WechatReply>{spec.name,          spec.retryTransient, spec.sharedClock,
+    return HttpCall<WechatReply>{spec.name,          spec.retryTransient, {},
                                  std::move(prepare), std::move(read),     std::move(answerCode)};
-}
-
-// ---- the bill: the link, then the file, retried as a whole
-
-void WechatClient::billAttempt(const std::shared_ptr<Download>& download) {
-    ++download->attempt;
-    auto retryOrDeliver = [this, download](bool transient, GatewayResult<ProviderBill> result) {
-        m_calls->retryOrDeliver(download, transient, std::move(result), kBill,
-                                [this, download] { billAttempt(download); });
-    };
-    CallSpec spec = CallSpec::get(
-        kBill,
-        "/v3/bill/tradebill?bill_date=" + billDate(download->request.date).toLatin1() +
-            "&bill_type=ALL&tar_type=GZIP",
-        false);
-    spec.sharedClock = download->clock;
-    run(spec, [this, download, retryOrDeliver](const WechatReply& reply) {
-        GatewayResult<answers::BillLink> link = answers::tradeBill(reply);
-        if (!link.isSuccess()) {
-            retryOrDeliver(reply.transient, GatewayResult<ProviderBill>::from(link));
-            return;
-        }
-        const QUrl address = link.value().downloadUrl;
-        // The download is signed like any request: it goes only to the gateway's own host.
-        if (address.scheme() != m_settings.gatewayUrl.scheme() ||
-            address.host().compare(m_settings.gatewayUrl.host(), Qt::CaseInsensitive) != 0 ||
-            address.port(address.scheme() == u"https" ? 443 : 80) !=
-                m_settings.gatewayUrl.port(m_settings.gatewayUrl.scheme() == u"https" ? 443 : 80)) {
-            retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(
-                                      Error{QStringLiteral("wechat.bill_url_foreign"),
-                                            tr("WeChat Pay gave a bill address on another host; "
-                                               "the bill was not downloaded.")},
-                                      link.providerFields()));
-            return;
-        }
-        if (link.value().hashType.compare(u"SHA1", Qt::CaseInsensitive) != 0) {
-            retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(
-                                      Error{QStringLiteral("wechat.bill_hash_unsupported"),
-                                            tr("WeChat Pay gave the bill's digest as %1, which "
-                                               "the till cannot check; the bill was not used.")
-                                                .arg(link.value().hashType)},
-                                      link.providerFields()));
-            return;
-        }
-        Result<QNetworkRequest> request = m_builder.build(address, "GET", QByteArray(), nowMs());
-        if (!request) {
-            retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(request.error()));
-            return;
-        }
-        const QByteArray expectedHash = link.value().hashHex;
-        m_calls->fetch(
-            *request, QStringLiteral("bill download"), download->clock, m_settings.maxBillBytes,
-            [this, retryOrDeliver, expectedHash](std::optional<HttpFailure> failure,
-                                                 QNetworkReply* fileReply) {
-                if (failure) {
-                    retryOrDeliver(failure->transient,
-                                   GatewayResult<ProviderBill>::unknown(failure->reason));
-                    return;
-                }
-                const int status =
-                    fileReply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                if (status < 200 || status >= 300) {
-                    retryOrDeliver(
-                        status >= 500 || status == 429,
-                        GatewayResult<ProviderBill>::unknown(
-                            Error{QString::fromLatin1(errc::httpStatus),
-                                  tr("WeChat Pay's bill download answered HTTP %1.").arg(status)}));
-                    return;
-                }
-                // The file is not signed: its SHA1, given in the signed link answer, proves it.
-                const QByteArray file = fileReply->readAll();
-                if (QCryptographicHash::hash(file, QCryptographicHash::Sha1).toHex() !=
-                    expectedHash) {
-                    retryOrDeliver(true, GatewayResult<ProviderBill>::unknown(
-                                             Error{QStringLiteral("wechat.bill_hash_mismatch"),
-                                                   tr("The downloaded bill does not match the "
-                                                      "digest WeChat Pay gave; it was not "
-                                                      "used.")}));
-                    return;
-                }
-                Result<QByteArray> csv = gunzip(file, m_settings.maxBillBytes);
-                if (!csv) {
-                    retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(csv.error()));
-                    return;
-                }
-                Result<ProviderBill> bill = parseWechatBill(*csv);
-                if (!bill) {
-                    retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(bill.error()));
-                    return;
-                }
-                qCInfo(lcWechat).noquote()
-                    << QStringLiteral("trade bill: %1 lines").arg(bill->records.size());
-                retryOrDeliver(false, GatewayResult<ProviderBill>::success(std::move(*bill)));
-            });
-    });
 }
 
 } // namespace qpos::wechat

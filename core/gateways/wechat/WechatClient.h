@@ -11,7 +11,6 @@
 #include "core/gateways/wechat/WechatResponseReader.h"
 
 #include <QByteArray>
-#include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 
@@ -105,8 +104,6 @@ private:
         QByteArray body;             // JSON; empty for GET
         QByteArray loggedBody;       // the body as it may be logged (payment code masked)
         bool retryTransient = false; // idempotent: repeat transient failures
-        // When valid, the deadline runs from here (a bill's link query inside its retries).
-        QElapsedTimer sharedClock;
 
         static CallSpec get(QString name, QByteArray pathQuery, bool retryTransient);
         // Logged as sent; a body with a secret sets loggedBody afterwards.
@@ -114,7 +111,6 @@ private:
                              bool retryTransient);
     };
     struct Cancel;
-    using Download = gateway::RetriedOperation<gateway::BillRequest, gateway::ProviderBill>;
 
     qint64 nowMs() const;
 
@@ -131,7 +127,6 @@ private:
     void cancelStep(const std::shared_ptr<Cancel>& cancel);
     void finishCancel(const std::shared_ptr<Cancel>& cancel,
                       gateway::GatewayResult<gateway::CancelResult> result);
-    void billAttempt(const std::shared_ptr<Download>& download);
 
     WechatClientSettings m_settings;
     std::function<qint64()> m_clock;
