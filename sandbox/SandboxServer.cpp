@@ -3,14 +3,14 @@
 #include "core/logging/LogCategories.h"
 #include "sandbox/alipay/AlipayControlApi.h"
 #include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/control/ControlApiSupport.h"
+#include "sandbox/control/FaultControlApi.h"
 #include "sandbox/http/SandboxHttpServer.h"
 #include "sandbox/support/KeyFile.h"
 #include "sandbox/wechat/WechatControlApi.h"
 #include "sandbox/wechat/WechatSimulator.h"
 
 #include <QCoreApplication>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace qpos::sandbox {
@@ -110,88 +110,20 @@ void SandboxServer::route(const HttpExchange& ex) {
     if (path.startsWith(u"/v3/"))
         return m_wechat->handleApi(ex);
     if (path == u"/sandbox/faults" || path.startsWith(u"/sandbox/faults/"))
-        return handleFaults(ex);
+        return fault_control::handle(m_faults, ex);
     if (path == u"/sandbox/alipay" || path.startsWith(u"/sandbox/alipay/"))
         return alipay_control::handle(*m_alipay, ex);
     if (path == u"/sandbox/wechat" || path.startsWith(u"/sandbox/wechat/"))
         return wechat_control::handle(*m_wechat, ex);
-    if ((path == u"/" || path == u"/sandbox") && ex.method() == "GET") {
-        QJsonArray faults;
-        for (const FaultRule& r : m_faults.rules())
-            faults.append(r.toJson());
-        ex.replyJson(200, QJsonDocument(QJsonObject{
-                              {QStringLiteral("base_url"), baseUrl().toString()},
-                              {QStringLiteral("alipay"), alipay_control::overview(*m_alipay)},
-                              {QStringLiteral("wechat"), wechat_control::overview(*m_wechat)},
-                              {QStringLiteral("faults"), faults}}));
-        return;
-    }
-    ex.replyJson(
-        404,
-        QJsonDocument(QJsonObject{
-            {QStringLiteral("error"),
-             QJsonObject{{QStringLiteral("code"), QStringLiteral("sandbox.no_endpoint")},
-                         {QStringLiteral("message"),
-                          QStringLiteral("No endpoint %1; see docs/sandbox.md.").arg(path)}}}}));
-}
-
-void SandboxServer::handleFaults(const HttpExchange& ex) {
-    auto list = [this] {
-        QJsonArray faults;
-        for (const FaultRule& r : m_faults.rules())
-            faults.append(r.toJson());
-        return QJsonObject{{QStringLiteral("faults"), faults},
-                           {QStringLiteral("kinds"), QJsonArray::fromStringList(faultKindNames())}};
-    };
-    auto refuse = [&ex](int status, const QString& message) {
-        ex.replyJson(
-            status,
-            QJsonDocument(QJsonObject{
-                {QStringLiteral("error"),
-                 QJsonObject{{QStringLiteral("code"), QStringLiteral("sandbox.invalid_fault")},
-                             {QStringLiteral("message"), message}}}}));
-    };
-    const QString rest = ex.path().mid(QStringLiteral("/sandbox/faults").size());
-    if (!rest.isEmpty() && rest != u"/") {
-        bool ok = false;
-        const int id = rest.mid(1).toInt(&ok);
-        if (ex.method() == "DELETE" && ok && m_faults.remove(id))
-            return ex.replyJson(200, QJsonDocument(list()));
-        return refuse(404, QStringLiteral("No fault %1.").arg(rest.mid(1)));
-    }
-    if (ex.method() == "GET")
-        return ex.replyJson(200, QJsonDocument(list()));
-    if (ex.method() == "DELETE") {
-        m_faults.clear();
-        return ex.replyJson(200, QJsonDocument(list()));
-    }
-    if (ex.method() != "POST")
-        return refuse(405, QStringLiteral("Use GET, POST or DELETE."));
-    // One fault object, an array of them, or {"faults": [...]}.
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(ex.request().body, &error);
-    QJsonArray items;
-    if (doc.isArray())
-        items = doc.array();
-    else if (doc.isObject() && doc.object().contains(u"faults"))
-        items = doc.object().value(u"faults").toArray();
-    else if (doc.isObject())
-        items.append(doc.object());
-    else
-        return refuse(400, QStringLiteral("The body must be a JSON fault object or an array."));
-    QList<FaultRule> rules;
-    for (const QJsonValue& v : items) {
-        Result<FaultRule> rule = FaultRule::fromJson(v.toObject());
-        if (!rule)
-            return refuse(400, rule.error().message);
-        rules.append(*rule);
-    }
-    QJsonArray added;
-    for (FaultRule& rule : rules) {
-        rule.id = m_faults.add(rule);
-        added.append(rule.toJson());
-    }
-    ex.replyJson(201, QJsonDocument(QJsonObject{{QStringLiteral("faults"), added}}));
+    if ((path == u"/" || path == u"/sandbox") && ex.method() == "GET")
+        return control_api::replyObject(
+            ex, 200,
+            QJsonObject{{QStringLiteral("base_url"), baseUrl().toString()},
+                        {QStringLiteral("alipay"), alipay_control::overview(*m_alipay)},
+                        {QStringLiteral("wechat"), wechat_control::overview(*m_wechat)},
+                        {QStringLiteral("faults"), fault_control::rulesJson(m_faults)}});
+    control_api::replyError(ex, 404, QStringLiteral("sandbox.no_endpoint"),
+                            QStringLiteral("No endpoint %1; see docs/sandbox.md.").arg(path));
 }
 
 } // namespace qpos::sandbox

@@ -55,7 +55,6 @@ public:
 
 private:
     void route(const HttpExchange& exchange);
-    void handleFaults(const HttpExchange& exchange);
 
     SandboxOptions m_options;
     FaultPlan m_faults;

@@ -19,6 +19,29 @@ std::optional<qint64> AnswerFieldReader::optionalTime(QStringView key) {
     return ms;
 }
 
+std::optional<money::Fen> AnswerFieldReader::amount(const QJsonObject& object, QStringView key,
+                                                    bool required, money::Sign sign) {
+    const QJsonValue value = object.value(key);
+    const bool missing = value.isUndefined() || (m_rules.nullAmountIsMissing && value.isNull());
+    if (missing && !required)
+        return std::nullopt;
+    Result<money::Fen> fen = m_rules.parseAmount(value, key, sign);
+    if (!fen) {
+        fail(fen.error().message);
+        return std::nullopt;
+    }
+    return *fen;
+}
+
+QUrl AnswerFieldReader::webAddress(QStringView key) {
+    const QString text = required(key);
+    const QUrl url(text, QUrl::StrictMode);
+    if (!text.isEmpty() && (!url.isValid() || url.host().isEmpty() ||
+                            (url.scheme() != u"https" && url.scheme() != u"http")))
+        fail(QStringLiteral("%1 is not a web address").arg(key));
+    return url;
+}
+
 void AnswerFieldReader::expect(QStringView key, const QString& expected) {
     const QString got = text(key);
     if (!expected.isEmpty() && !got.isEmpty() && got != expected && !m_mismatch)

@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 #include "core/gateways/CircuitBreaker.h"
 #include "core/gateways/GatewayResult.h"
+#include "core/gateways/ProviderReply.h"
 #include "core/gateways/RetryPolicy.h"
 
 #include <QByteArray>
@@ -40,6 +41,12 @@ struct HttpFailure {
     bool transient = false; // worth repeating an idempotent call
 };
 
+// A provider's reply that is only `failure`.
+template <typename Reply>
+Reply failedReply(const HttpFailure& failure) {
+    return failedReply<Reply>(failure.reason, failure.transient);
+}
+
 // The provider's own words for the failures the runner finds, translated in the provider's
 // context (so each provider keeps its translations). `later` is appended: what happens next.
 struct HttpCallTexts {
@@ -63,8 +70,19 @@ struct HttpProvider {
     qint64 maxAnswerBytes = 0;
 };
 
-// One API call, its provider-specific side. `Reply` is the provider's reading of an answer:
-// it has `std::optional<Unknown> failure` and `bool transient`.
+// A client's provider: its name, log and words, and the limits its settings give
+// (requestTimeout, retry, breaker, maxAnswerBytes).
+template <typename Settings>
+HttpProvider httpProvider(QString name, CircuitBreaker::LogCategory log, HttpCallTexts texts,
+                          const Settings& settings) {
+    return HttpProvider{std::move(name),        log,
+                        std::move(texts),       settings.requestTimeout,
+                        settings.retry,         settings.breaker,
+                        settings.maxAnswerBytes};
+}
+
+// One API call, its provider-specific side. `Reply` is the provider's reading of an answer, a
+// ProviderReply.
 template <typename Reply>
 struct HttpCall {
     QString name;                // for the log: "alipay.trade.query", "query", ...
@@ -129,6 +147,11 @@ public:
     void deliver(QObject* context, Completion<T> done, GatewayResult<T> result,
                  const QString& name);
 
+    // Delivers a refusal of a request that was not sent, later, to `context` (no context: the
+    // runner). Not logged as an outcome: nothing happened at the provider.
+    template <typename T>
+    void refuse(QObject* context, Completion<T> done, Refused refusal);
+
     // Ends an attempt of `operation`: when `transient` and the policy allows another, runs
     // `again` after a backoff; otherwise delivers `result` (if the caller still lives).
     template <typename Request, typename T>
@@ -165,9 +188,6 @@ private:
         std::function<void()> handOver; // the last reply to the caller
     };
 
-    template <typename Reply>
-    static Reply failedReply(const HttpFailure& failure);
-
     void startAttempt(const std::shared_ptr<Attempts>& attempts);
     void finishAttempt(const std::shared_ptr<Attempts>& attempts, QNetworkReply* reply);
     void endAttempt(const std::shared_ptr<Attempts>& attempts, const HttpFailure* failure,
@@ -192,14 +212,6 @@ private:
     QRandomGenerator m_random;
     QSet<QNetworkReply*> m_inFlight;
 };
-
-template <typename Reply>
-Reply HttpCallRunner::failedReply(const HttpFailure& failure) {
-    Reply reply;
-    reply.failure = Unknown{failure.reason};
-    reply.transient = failure.transient;
-    return reply;
-}
 
 template <typename Reply>
 void HttpCallRunner::run(HttpCall<Reply> call, std::function<void(const Reply&)> handler) {
@@ -246,6 +258,12 @@ void HttpCallRunner::deliver(QObject* context, Completion<T> done, GatewayResult
     logOutcome(name, result.kind(), result.isRefused() ? &result.refused() : nullptr,
                result.isUnknown() ? &result.unknown() : nullptr);
     deliverLater(context, std::move(done), std::move(result));
+}
+
+template <typename T>
+void HttpCallRunner::refuse(QObject* context, Completion<T> done, Refused refusal) {
+    deliverLater(context ? context : this, std::move(done),
+                 GatewayResult<T>::refused(std::move(refusal)));
 }
 
 template <typename Request, typename T>

@@ -3,6 +3,7 @@
 #include "core/calendar/ChinaCalendar.h"
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "sandbox/control/ControlApiSupport.h"
+#include "sandbox/control/ProviderControlApi.h"
 
 #include <QJsonArray>
 
@@ -11,22 +12,22 @@ namespace qpos::sandbox::alipay_control {
 namespace {
 
 QString time(qint64 ms) {
-    return ms > 0 ? china_calendar::formatTimestamp(ms) : QString();
+    return control_api::timeOrEmpty(ms, china_calendar::formatTimestamp);
 }
 
-void replyError(const HttpExchange& ex, const Error& e) {
-    // Refusals by Alipay's rules (ACQ.*) are conflicts; unknown orders are not found.
-    const int status = e.code == u"sandbox.not_found"                                 ? 404
-                       : e.code.startsWith(u"ACQ.") || e.code == u"sandbox.ambiguous" ? 409
-                                                                                      : 400;
-    control_api::replyError(ex, status, e.code, e.message);
+// Refusals by Alipay's rules (ACQ.*) are conflicts.
+bool isAlipayRule(const QString& code) {
+    return code.startsWith(u"ACQ.");
 }
 
-void replyTrade(const HttpExchange& ex, const Result<AlipayTrade>& r) {
-    if (!r)
-        replyError(ex, r.error());
-    else
-        control_api::replyObject(ex, 200, tradeJson(*r));
+void registerApp(AlipaySimulator& sim, const HttpExchange& ex, const QJsonObject& body) {
+    const std::optional<crypto::RsaPublicKey> key = control_api::registeredKey(ex, body);
+    if (!key)
+        return;
+    const QString id = body.value(u"app_id").toString();
+    if (Status s = sim.registerApp(id, *key, body.value(u"pid").toString()); !s)
+        return control_api::replyRefusal(ex, s.error(), isAlipayRule(s.error().code));
+    control_api::replyObject(ex, 201, QJsonObject{{QStringLiteral("app_id"), id}});
 }
 
 } // namespace
@@ -114,77 +115,32 @@ QJsonObject overview(const AlipaySimulator& simulator) {
     };
 }
 
-void handle(AlipaySimulator& sim, const HttpExchange& ex) {
-    using control_api::bodyObject;
-    using control_api::replyList;
-    using control_api::replyObject;
-    const control_api::ControlRequest r =
-        control_api::readRequest(ex, QStringLiteral("/sandbox/alipay"), QStringLiteral("app_id"));
-    const QStringList& parts = r.parts;
-
-    if (parts.isEmpty() && r.get)
-        return replyObject(ex, 200, overview(sim));
-    if (r.area == u"apps" && parts.size() == 1) {
-        if (r.get)
-            return replyObject(ex, 200,
-                               QJsonObject{{QStringLiteral("apps"), overview(sim).value(u"apps")}});
-        if (r.post) {
-            const std::optional<QJsonObject> body = bodyObject(ex);
-            if (!body)
-                return;
-            Result<crypto::RsaPublicKey> key =
-                crypto::RsaPublicKey::fromText(body->value(u"public_key").toString().toUtf8());
-            if (!key)
-                return control_api::replyError(ex, 400, key.error().code, key.error().message);
-            const QString id = body->value(u"app_id").toString();
-            if (Status s = sim.registerApp(id, *key, body->value(u"pid").toString()); !s)
-                return replyError(ex, s.error());
-            return replyObject(ex, 201, QJsonObject{{QStringLiteral("app_id"), id}});
-        }
-    }
-    if (r.area == u"settings" && parts.size() == 1 && (r.get || r.post))
-        return control_api::handleSettings(
-            sim, ex, applyOptions, optionsJson,
-            [](const HttpExchange& e, const Error& error) { replyError(e, error); });
-    if (r.area == u"notifications" && parts.size() == 1 && r.get)
-        return replyList(ex, QStringLiteral("notifications"), sim.notifications(),
-                         notificationJson);
-    if (r.area == u"trades") {
-        if (parts.size() == 1 && r.get)
-            return replyList(ex, QStringLiteral("trades"), sim.trades(r.owner), tradeJson);
-        const QString no = parts.value(1);
-        if (parts.size() == 2 && r.get) {
-            if (const std::optional<AlipayTrade> t = sim.trade(no, r.owner))
-                return replyObject(ex, 200, tradeJson(*t));
-            return control_api::replyError(ex, 404, QStringLiteral("sandbox.not_found"),
-                                           QStringLiteral("No Alipay order %1.").arg(no));
-        }
-        if (parts.size() == 3 && r.post) {
-            const QString action = parts.value(2);
-            if (action == u"scan")
-                return replyTrade(ex, sim.buyerScan(no, r.owner));
-            if (action == u"pay")
-                return replyTrade(ex, sim.buyerPay(no, r.owner));
-            if (action == u"cancel")
-                return replyTrade(ex, sim.buyerCancel(no, r.owner));
-            if (action == u"expire")
-                return replyTrade(ex, sim.expire(no, r.owner));
-        }
-    }
-    if (r.area == u"qr" && parts.size() >= 2) {
-        const QString token = parts.value(1);
-        if (parts.size() == 2 && r.get) {
-            if (const std::optional<AlipayTrade> t = sim.tradeByQrCode(token))
-                return replyObject(ex, 200, tradeJson(*t));
-            return control_api::replyError(ex, 404, QStringLiteral("sandbox.not_found"),
-                                           QStringLiteral("No Alipay order has that QR code."));
-        }
-        if (parts.size() == 3 && r.post && parts.value(2) == u"scan")
-            return replyTrade(ex, sim.scanQrCode(token));
-        if (parts.size() == 3 && r.post && parts.value(2) == u"pay")
-            return replyTrade(ex, sim.payQrCode(token));
-    }
-    control_api::replyNoEndpoint(ex);
+void handle(AlipaySimulator& simulator, const HttpExchange& exchange) {
+    const control_api::ProviderControl<AlipaySimulator, AlipayTrade, AlipayOptions,
+                                       AlipayNotificationAttempt>
+        control{
+            QStringLiteral("/sandbox/alipay"),
+            QStringLiteral("app_id"),
+            isAlipayRule,
+            overview,
+            QStringLiteral("apps"),
+            registerApp,
+            applyOptions,
+            optionsJson,
+            notificationJson,
+            tradeJson,
+            QStringLiteral("No Alipay order %1."),
+            {{QStringLiteral("scan"), &AlipaySimulator::buyerScan},
+             {QStringLiteral("pay"), &AlipaySimulator::buyerPay},
+             {QStringLiteral("cancel"), &AlipaySimulator::buyerCancel},
+             {QStringLiteral("expire"), &AlipaySimulator::expire}},
+            QStringLiteral("qr"),
+            &AlipaySimulator::tradeByQrCode,
+            QStringLiteral("No Alipay order has that QR code."),
+            {{QStringLiteral("scan"), &AlipaySimulator::scanQrCode},
+             {QStringLiteral("pay"), &AlipaySimulator::payQrCode}},
+        };
+    control_api::handleProviderRequest(simulator, exchange, control);
 }
 
 } // namespace qpos::sandbox::alipay_control

@@ -23,6 +23,13 @@ void replyError(const HttpExchange& ex, int status, const QString& code, const Q
                                                           {QStringLiteral("message"), message}}}});
 }
 
+void replyRefusal(const HttpExchange& ex, const Error& e, bool byProviderRules) {
+    const int status = e.code == u"sandbox.not_found"                      ? 404
+                       : byProviderRules || e.code == u"sandbox.ambiguous" ? 409
+                                                                           : 400;
+    replyError(ex, status, e.code, e.message);
+}
+
 void replyObject(const HttpExchange& ex, int status, const QJsonObject& object) {
     ex.replyJson(status, QJsonDocument(object));
 }
@@ -48,6 +55,20 @@ std::optional<QJsonObject> bodyObject(const HttpExchange& ex) {
         return std::nullopt;
     }
     return doc.object();
+}
+
+std::optional<crypto::RsaPublicKey> registeredKey(const HttpExchange& ex, const QJsonObject& body) {
+    Result<crypto::RsaPublicKey> key =
+        crypto::RsaPublicKey::fromText(body.value(u"public_key").toString().toUtf8());
+    if (!key) {
+        replyError(ex, 400, key.error().code, key.error().message);
+        return std::nullopt;
+    }
+    return *key;
+}
+
+QString timeOrEmpty(qint64 utcMs, QString (*format)(qint64)) {
+    return utcMs > 0 ? format(utcMs) : QString();
 }
 
 QJsonObject attemptJson(const NotificationAttempt& a, const QString& at) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/Result.h"
+#include "core/crypto/RsaPublicKey.h"
 #include "sandbox/http/HttpExchange.h"
 #include "sandbox/notify/NotificationAttempt.h"
 
@@ -30,6 +31,9 @@ ControlRequest readRequest(const HttpExchange& exchange, const QString& prefix,
 // {"error": {"code": ..., "message": ...}}
 void replyError(const HttpExchange& exchange, int status, const QString& code,
                 const QString& message);
+// A simulator's refusal: an unknown order is not found (404); a refusal by the provider's own
+// rules, and a name that fits several orders, are conflicts (409); the rest is bad input (400).
+void replyRefusal(const HttpExchange& exchange, const Error& error, bool byProviderRules);
 void replyObject(const HttpExchange& exchange, int status, const QJsonObject& object);
 // {"<key>": [...]}
 void replyList(const HttpExchange& exchange, const QString& key, const QJsonArray& list);
@@ -37,6 +41,14 @@ void replyNoEndpoint(const HttpExchange& exchange);
 // The body as a JSON object (empty body: empty object); otherwise answers 400 itself and
 // returns nothing.
 std::optional<QJsonObject> bodyObject(const HttpExchange& exchange);
+
+// The public key in a registration's "public_key"; otherwise answers 400 itself and returns
+// nothing.
+std::optional<crypto::RsaPublicKey> registeredKey(const HttpExchange& exchange,
+                                                  const QJsonObject& body);
+
+// A time in the provider's `format`, or empty when there is none (0).
+QString timeOrEmpty(qint64 utcMs, QString (*format)(qint64 utcMs));
 
 // {"<key>": [toJson(item), ...]}
 template <typename Item, typename ToJson>

@@ -1,6 +1,7 @@
 #include "sandbox/wechat/WechatControlApi.h"
 
 #include "sandbox/control/ControlApiSupport.h"
+#include "sandbox/control/ProviderControlApi.h"
 #include "sandbox/wechat/WechatJson.h"
 #include "sandbox/wechat/WechatSimulator.h"
 
@@ -11,23 +12,13 @@ namespace qpos::sandbox::wechat_control {
 namespace {
 
 QString time(qint64 ms) {
-    return ms > 0 ? wechat_json::time(ms) : QString();
+    return control_api::timeOrEmpty(ms, wechat_json::time);
 }
 
-void replyError(const HttpExchange& ex, const Error& e) {
-    // Refusals by WeChat's rules (ORDERPAID, ORDER_CLOSED...) are conflicts; unknown orders
-    // are not found; the rest is bad input.
-    const int status = e.code == u"sandbox.not_found"                                     ? 404
-                       : e.code.startsWith(u"sandbox.") && e.code != u"sandbox.ambiguous" ? 400
-                                                                                          : 409;
-    control_api::replyError(ex, status, e.code, e.message);
-}
-
-void replyTrade(const HttpExchange& ex, const Result<WechatTrade>& r) {
-    if (!r)
-        replyError(ex, r.error());
-    else
-        control_api::replyObject(ex, 200, tradeJson(*r));
+// Refusals by WeChat's rules (ORDERPAID, ORDER_CLOSED...) are conflicts; the sandbox's own
+// refusals are bad input.
+bool isWechatRule(const QString& code) {
+    return !code.startsWith(u"sandbox.");
 }
 
 QJsonObject merchantJson(const WechatMerchant& m) {
@@ -35,6 +26,31 @@ QJsonObject merchantJson(const WechatMerchant& m) {
                        {QStringLiteral("appid"), m.appId},
                        {QStringLiteral("serial_no"), m.serialNo},
                        {QStringLiteral("notify_url"), m.notifyUrl}};
+}
+
+void registerMerchant(WechatSimulator& sim, const HttpExchange& ex, const QJsonObject& body) {
+    auto refuse = [&ex](const Error& e) {
+        control_api::replyRefusal(ex, e, isWechatRule(e.code));
+    };
+    const QString id = body.value(u"mchid").toString();
+    // Only the notify_url of a known merchant may change without its keys.
+    if (!body.contains(u"public_key") && sim.merchant(id)) {
+        if (Status s = sim.setNotifyUrl(id, body.value(u"notify_url").toString()); !s)
+            return refuse(s.error());
+        return control_api::replyObject(ex, 200, merchantJson(*sim.merchant(id)));
+    }
+    const std::optional<crypto::RsaPublicKey> key = control_api::registeredKey(ex, body);
+    if (!key)
+        return;
+    WechatMerchant m{id,
+                     body.value(u"appid").toString(),
+                     *key,
+                     body.value(u"serial_no").toString(),
+                     body.value(u"api_v3_key").toString().toUtf8(),
+                     body.value(u"notify_url").toString()};
+    if (Status s = sim.registerMerchant(m); !s)
+        return refuse(s.error());
+    control_api::replyObject(ex, 201, merchantJson(m));
 }
 
 } // namespace
@@ -128,89 +144,31 @@ QJsonObject overview(const WechatSimulator& simulator) {
     };
 }
 
-void handle(WechatSimulator& sim, const HttpExchange& ex) {
-    using control_api::bodyObject;
-    using control_api::replyList;
-    using control_api::replyObject;
-    const control_api::ControlRequest r =
-        control_api::readRequest(ex, QStringLiteral("/sandbox/wechat"), QStringLiteral("mchid"));
-    const QStringList& parts = r.parts;
-
-    if (parts.isEmpty() && r.get)
-        return replyObject(ex, 200, overview(sim));
-    if (r.area == u"merchants" && parts.size() == 1) {
-        if (r.get)
-            return replyObject(
-                ex, 200,
-                QJsonObject{{QStringLiteral("merchants"), overview(sim).value(u"merchants")}});
-        if (r.post) {
-            const std::optional<QJsonObject> body = bodyObject(ex);
-            if (!body)
-                return;
-            const QString id = body->value(u"mchid").toString();
-            // Only the notify_url of a known merchant may change without its keys.
-            if (!body->contains(u"public_key") && sim.merchant(id)) {
-                if (Status s = sim.setNotifyUrl(id, body->value(u"notify_url").toString()); !s)
-                    return replyError(ex, s.error());
-                return replyObject(ex, 200, merchantJson(*sim.merchant(id)));
-            }
-            Result<crypto::RsaPublicKey> key =
-                crypto::RsaPublicKey::fromText(body->value(u"public_key").toString().toUtf8());
-            if (!key)
-                return control_api::replyError(ex, 400, key.error().code, key.error().message);
-            WechatMerchant m{id,
-                             body->value(u"appid").toString(),
-                             *key,
-                             body->value(u"serial_no").toString(),
-                             body->value(u"api_v3_key").toString().toUtf8(),
-                             body->value(u"notify_url").toString()};
-            if (Status s = sim.registerMerchant(m); !s)
-                return replyError(ex, s.error());
-            return replyObject(ex, 201, merchantJson(m));
-        }
-    }
-    if (r.area == u"settings" && parts.size() == 1 && (r.get || r.post))
-        return control_api::handleSettings(
-            sim, ex, applyOptions, optionsJson,
-            [](const HttpExchange& e, const Error& error) { replyError(e, error); });
-    if (r.area == u"notifications" && parts.size() == 1 && r.get)
-        return replyList(ex, QStringLiteral("notifications"), sim.notifications(),
-                         notificationJson);
-    if (r.area == u"trades") {
-        if (parts.size() == 1 && r.get)
-            return replyList(ex, QStringLiteral("trades"), sim.trades(r.owner), tradeJson);
-        const QString no = parts.value(1);
-        if (parts.size() == 2 && r.get) {
-            if (const std::optional<WechatTrade> t = sim.trade(no, r.owner))
-                return replyObject(ex, 200, tradeJson(*t));
-            return control_api::replyError(ex, 404, QStringLiteral("sandbox.not_found"),
-                                           QStringLiteral("No WeChat Pay order %1.").arg(no));
-        }
-        if (parts.size() == 3 && r.post) {
-            const QString action = parts.value(2);
-            if (action == u"pay")
-                return replyTrade(ex, sim.buyerPay(no, r.owner));
-            if (action == u"cancel")
-                return replyTrade(ex, sim.buyerCancel(no, r.owner));
-            if (action == u"expire")
-                return replyTrade(ex, sim.expire(no, r.owner));
-        }
-    }
-    if (r.area == u"code" && parts.size() >= 2) {
-        const QString token = parts.value(1);
-        if (parts.size() == 2 && r.get) {
-            if (const std::optional<WechatTrade> t = sim.tradeByCodeUrl(token))
-                return replyObject(ex, 200, tradeJson(*t));
-            return control_api::replyError(
-                ex, 404, QStringLiteral("sandbox.not_found"),
-                QStringLiteral("No WeChat Pay order has that code_url."));
-        }
-        if (parts.size() == 3 && r.post && parts.value(2) == u"pay")
-            return replyTrade(ex, sim.payCodeUrl(token));
-        if (parts.size() == 3 && r.post && parts.value(2) == u"cancel")
-            return replyTrade(ex, sim.cancelCodeUrl(token));
-    }
-    control_api::replyNoEndpoint(ex);
+void handle(WechatSimulator& simulator, const HttpExchange& exchange) {
+    const control_api::ProviderControl<WechatSimulator, WechatTrade, WechatOptions,
+                                       WechatNotificationAttempt>
+        control{
+            QStringLiteral("/sandbox/wechat"),
+            QStringLiteral("mchid"),
+            isWechatRule,
+            overview,
+            QStringLiteral("merchants"),
+            registerMerchant,
+            applyOptions,
+            optionsJson,
+            notificationJson,
+            tradeJson,
+            QStringLiteral("No WeChat Pay order %1."),
+            {{QStringLiteral("pay"), &WechatSimulator::buyerPay},
+             {QStringLiteral("cancel"), &WechatSimulator::buyerCancel},
+             {QStringLiteral("expire"), &WechatSimulator::expire}},
+            QStringLiteral("code"),
+            &WechatSimulator::tradeByCodeUrl,
+            QStringLiteral("No WeChat Pay order has that code_url."),
+            {{QStringLiteral("pay"), &WechatSimulator::payCodeUrl},
+             {QStringLiteral("cancel"), &WechatSimulator::cancelCodeUrl}},
+        };
+    control_api::handleProviderRequest(simulator, exchange, control);
 }
 
 } // namespace qpos::sandbox::wechat_control

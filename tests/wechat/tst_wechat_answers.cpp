@@ -50,9 +50,9 @@ private slots:
         QTest::addColumn<QString>("code");
         QTest::addColumn<int>("verdict");
         QTest::addColumn<bool>("transient");
-        const int refused = int(WechatVerdict::Refused);
-        const int unknown = int(WechatVerdict::Unknown);
-        const int progress = int(WechatVerdict::InProgress);
+        const int refused = int(OutcomeKind::Refused);
+        const int unknown = int(OutcomeKind::Unknown);
+        const int progress = int(OutcomeKind::InProgress);
         QTest::newRow("SYSTEM_ERROR") << 500 << "SYSTEM_ERROR" << unknown << true;
         QTest::newRow("SYSTEM_ERROR 4xx") << 400 << "SYSTEM_ERROR" << unknown << true;
         QTest::newRow("BANKERROR") << 500 << "BANKERROR" << unknown << true;
@@ -76,12 +76,12 @@ private slots:
         const WechatErrorVerdict v = classifyWechatError(status, code, QStringLiteral("m"));
         QCOMPARE(int(v.verdict), verdict);
         QCOMPARE(v.transient, transient);
-        if (v.verdict == WechatVerdict::Refused) {
+        if (v.verdict == OutcomeKind::Refused) {
             QCOMPARE(v.refusal.code, code);
             QCOMPARE(v.refusal.providerMessage, QStringLiteral("m"));
             QVERIFY(!v.refusal.cashierMessage.isEmpty());
             QVERIFY(!v.refusal.cashierMessage.contains(u"refused the request: m")); // own words
-        } else if (v.verdict == WechatVerdict::Unknown) {
+        } else if (v.verdict == OutcomeKind::Unknown) {
             QVERIFY(v.unknownReason.code.startsWith(u"wechat."));
             QVERIFY(!v.unknownReason.message.isEmpty());
         } else {
@@ -339,7 +339,7 @@ private slots:
         QVERIFY(none.isRefused());
         QVERIFY(none.refused().cashierMessage.contains(u"10:00"));
         // No verified answer at all.
-        auto lost = answers::tradeBill(WechatReply::failed(
+        auto lost = answers::tradeBill(failedReply<WechatReply>(
             Error{QStringLiteral("gateway.timeout"), QStringLiteral("t")}, true));
         QCOMPARE(lost.unknown().reason.code, QStringLiteral("gateway.timeout"));
     }

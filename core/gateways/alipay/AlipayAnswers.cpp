@@ -33,42 +33,27 @@ Error answerMismatch(QStringView, const QString& got, const QString& expected) {
             .arg(got, expected)};
 }
 
+// Alipay writes amounts as yuan in strings ("88.00").
+Result<money::Fen> parseAmount(const QJsonValue& value, QStringView key, money::Sign sign) {
+    if (!value.isString())
+        return Error{QString(), QStringLiteral("%1 is missing or not a string").arg(key)};
+    return money::parseYuan(value.toString(), sign, key.toString());
+}
+
 constexpr AnswerReaderRules kAnswerRules{&malformedAnswer, &answerMismatch,
-                                         &china_calendar::parseTimestamp};
+                                         &china_calendar::parseTimestamp, &parseAmount, false};
 
-// The shared reader plus Alipay's amounts: yuan written as strings ("88.00").
-class FieldReader : public AnswerFieldReader {
-public:
-    explicit FieldReader(const QJsonObject& fields)
-        : AnswerFieldReader(fields, kAnswerRules) {}
-
-    money::Fen amount(QStringView key, money::Sign sign) {
-        const QJsonValue value = fields().value(key);
-        if (!value.isString()) {
-            fail(QStringLiteral("%1 is missing or not a string").arg(key));
-            return 0;
-        }
-        Result<money::Fen> fen = money::parseYuan(value.toString(), sign, key.toString());
-        if (!fen) {
-            fail(fen.error().message);
-            return 0;
-        }
-        return *fen;
-    }
-
-    std::optional<money::Fen> optionalAmount(QStringView key, money::Sign sign) {
-        if (!fields().contains(key))
-            return std::nullopt;
-        return amount(key, sign);
-    }
-};
+template <typename T>
+GatewayResult<T> notSuccess(const AlipayReply& reply) {
+    return gateway::notSuccess<T>(reply, reply.verdict, reply.fields);
+}
 
 bool isSuccess(const AlipayReply& reply) {
-    return reply.ok() && reply.verdict.verdict == AlipayVerdict::Success;
+    return reply.verified() && reply.verdict.verdict == OutcomeKind::Success;
 }
 
 bool isTradeNotExist(const AlipayReply& reply) {
-    return reply.ok() && reply.verdict.verdict == AlipayVerdict::Refused &&
+    return reply.verified() && reply.verdict.verdict == OutcomeKind::Refused &&
            reply.verdict.subCode == u"ACQ.TRADE_NOT_EXIST";
 }
 
@@ -89,7 +74,7 @@ std::optional<TradeState> tradeStateOf(const QString& status) {
 GatewayResult<QrOrder> precreate(const AlipayReply& reply, const QString& outTradeNo) {
     if (!isSuccess(reply))
         return notSuccess<QrOrder>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     r.expect(u"out_trade_no", outTradeNo);
     QrOrder order{outTradeNo, r.required(u"qr_code")};
     if (auto bad = r.problem<QrOrder>())
@@ -100,16 +85,16 @@ GatewayResult<QrOrder> precreate(const AlipayReply& reply, const QString& outTra
 GatewayResult<TradeSnapshot> pay(const AlipayReply& reply, const QString& outTradeNo) {
     if (!isSuccess(reply))
         return notSuccess<TradeSnapshot>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     r.expect(u"out_trade_no", outTradeNo);
     TradeSnapshot s;
     s.outTradeNo = outTradeNo;
     s.providerTradeNo = r.required(u"trade_no");
     s.state = TradeState::Paid; // 10000 on pay means the payment succeeded
     s.providerState = QStringLiteral("TRADE_SUCCESS");
-    s.totalFen = r.amount(u"total_amount", money::Sign::Positive);
-    s.receivedFen = r.optionalAmount(u"receipt_amount", money::Sign::NonNegative);
-    s.buyerPaidFen = r.optionalAmount(u"buyer_pay_amount", money::Sign::NonNegative);
+    s.totalFen = r.amount(u"total_amount", true, money::Sign::Positive).value_or(0);
+    s.receivedFen = r.amount(u"receipt_amount", false, money::Sign::NonNegative);
+    s.buyerPaidFen = r.amount(u"buyer_pay_amount", false, money::Sign::NonNegative);
     s.paidAtMs = r.optionalTime(u"gmt_payment");
     s.buyerAccount = r.text(u"buyer_logon_id");
     if (auto bad = r.problem<TradeSnapshot>())
@@ -129,7 +114,7 @@ GatewayResult<TradeSnapshot> query(const AlipayReply& reply, const TradeRef& tra
     }
     if (!isSuccess(reply))
         return notSuccess<TradeSnapshot>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     r.expect(u"out_trade_no", trade.outTradeNo);
     TradeSnapshot s;
     s.outTradeNo = trade.outTradeNo;
@@ -141,9 +126,9 @@ GatewayResult<TradeSnapshot> query(const AlipayReply& reply, const TradeRef& tra
         else
             r.fail(QStringLiteral("unknown trade_status %1").arg(s.providerState));
     }
-    s.totalFen = r.amount(u"total_amount", money::Sign::Positive);
-    s.receivedFen = r.optionalAmount(u"receipt_amount", money::Sign::NonNegative);
-    s.buyerPaidFen = r.optionalAmount(u"buyer_pay_amount", money::Sign::NonNegative);
+    s.totalFen = r.amount(u"total_amount", true, money::Sign::Positive).value_or(0);
+    s.receivedFen = r.amount(u"receipt_amount", false, money::Sign::NonNegative);
+    s.buyerPaidFen = r.amount(u"buyer_pay_amount", false, money::Sign::NonNegative);
     s.paidAtMs = r.optionalTime(u"send_pay_date");
     s.buyerAccount = r.text(u"buyer_logon_id");
     if (auto bad = r.problem<TradeSnapshot>())
@@ -160,7 +145,7 @@ GatewayResult<CancelResult> cancel(const AlipayReply& reply, const TradeRef& tra
     }
     if (!isSuccess(reply))
         return notSuccess<CancelResult>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     r.expect(u"out_trade_no", trade.outTradeNo);
     CancelResult c;
     c.outTradeNo = trade.outTradeNo;
@@ -185,7 +170,7 @@ GatewayResult<CloseResult> close(const AlipayReply& reply, const TradeRef& trade
     }
     if (!isSuccess(reply))
         return notSuccess<CloseResult>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     r.expect(u"out_trade_no", trade.outTradeNo);
     CloseResult c{trade.outTradeNo,
                   r.has(u"trade_no") ? r.text(u"trade_no") : trade.providerTradeNo, true};
@@ -197,13 +182,13 @@ GatewayResult<CloseResult> close(const AlipayReply& reply, const TradeRef& trade
 GatewayResult<RefundResult> refund(const AlipayReply& reply, const RefundRequest& request) {
     if (!isSuccess(reply))
         return notSuccess<RefundResult>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     r.expect(u"out_trade_no", request.outTradeNo);
     RefundResult out;
     out.outTradeNo = request.outTradeNo;
     out.providerTradeNo = r.has(u"trade_no") ? r.text(u"trade_no") : request.providerTradeNo;
     out.outRequestNo = request.outRequestNo;
-    out.refundedTotalFen = r.amount(u"refund_fee", money::Sign::Positive);
+    out.refundedTotalFen = r.amount(u"refund_fee", true, money::Sign::Positive).value_or(0);
     const QString fundChange = r.required(u"fund_change");
     if (fundChange == u"Y")
         out.fundChanged = true;
@@ -226,7 +211,7 @@ GatewayResult<RefundQueryResult> refundQuery(const AlipayReply& reply, const Ref
         return GatewayResult<RefundQueryResult>::success(std::move(out), reply.fields);
     if (!isSuccess(reply))
         return notSuccess<RefundQueryResult>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     r.expect(u"out_trade_no", query.outTradeNo);
     // 10000 only says the query worked: the refund exists when its data is there.
     const QString status = r.text(u"refund_status");
@@ -238,8 +223,8 @@ GatewayResult<RefundQueryResult> refundQuery(const AlipayReply& reply, const Ref
         out.state = RefundState::Refunded;
         if (r.has(u"trade_no"))
             out.providerTradeNo = r.text(u"trade_no");
-        out.refundFen = r.amount(u"refund_amount", money::Sign::Positive);
-        out.tradeTotalFen = r.optionalAmount(u"total_amount", money::Sign::Positive);
+        out.refundFen = r.amount(u"refund_amount", true, money::Sign::Positive).value_or(0);
+        out.tradeTotalFen = r.amount(u"total_amount", false, money::Sign::Positive);
         out.refundedAtMs = r.optionalTime(u"gmt_refund_pay");
     }
     if (auto bad = r.problem<RefundQueryResult>())
@@ -250,12 +235,8 @@ GatewayResult<RefundQueryResult> refundQuery(const AlipayReply& reply, const Ref
 GatewayResult<QUrl> billDownloadUrl(const AlipayReply& reply) {
     if (!isSuccess(reply))
         return notSuccess<QUrl>(reply);
-    FieldReader r(reply.fields);
-    const QString text = r.required(u"bill_download_url");
-    const QUrl url(text, QUrl::StrictMode);
-    if (!text.isEmpty() && (!url.isValid() || url.host().isEmpty() ||
-                            (url.scheme() != u"https" && url.scheme() != u"http")))
-        r.fail(QStringLiteral("bill_download_url is not a web address"));
+    AnswerFieldReader r(reply.fields, kAnswerRules);
+    const QUrl url = r.webAddress(u"bill_download_url");
     if (auto bad = r.problem<QUrl>())
         return *bad;
     return GatewayResult<QUrl>::success(url, reply.fields);

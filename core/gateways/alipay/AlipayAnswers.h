@@ -48,23 +48,5 @@ gateway::GatewayResult<gateway::RefundQueryResult> refundQuery(const AlipayReply
 // alipay.data.dataservice.bill.downloadurl.query -> bill_download_url.
 gateway::GatewayResult<QUrl> billDownloadUrl(const AlipayReply& reply);
 
-// The non-success outcomes every API shares.
-template <typename T>
-gateway::GatewayResult<T> notSuccess(const AlipayReply& reply) {
-    using Result = gateway::GatewayResult<T>;
-    if (reply.failure)
-        return Result::unknown(*reply.failure);
-    switch (reply.verdict.verdict) {
-    case AlipayVerdict::InProgress:
-        return Result::inProgress(reply.verdict.progress, reply.fields);
-    case AlipayVerdict::Refused:
-        return Result::refused(reply.verdict.refusal, reply.fields);
-    case AlipayVerdict::Unknown:
-    case AlipayVerdict::Success:
-        break;
-    }
-    return Result::unknown(reply.verdict.unknownReason, reply.fields);
-}
-
 } // namespace answers
 } // namespace qpos::alipay

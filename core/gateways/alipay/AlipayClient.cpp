@@ -3,7 +3,9 @@
 #include "core/gateways/alipay/AlipayAnswers.h"
 #include "core/gateways/alipay/AlipayBill.h"
 #include "core/gateways/alipay/AlipayTime.h"
-#include "core/gateways/GatewayErrors.h"
+#include "core/gateways/BillDownload.h"
+#include "core/gateways/NotificationLog.h"
+#include "core/gateways/RequestChecks.h"
 #include "core/logging/LogCategories.h"
 #include "core/logging/Redactor.h"
 
@@ -44,28 +46,12 @@ QJsonObject tradeBiz(const TradeRef& trade) {
     return biz;
 }
 
-// A request the till cannot send (no order number, an impossible amount): nothing reaches
-// Alipay, so nothing happened there.
-Refused notSent(const QString& why) {
-    return Refused{QStringLiteral("local"), QString::fromLatin1(errc::notSent), why,
-                   QCoreApplication::translate("qpos::alipay::AlipayClient",
-                                               "The request was not sent to Alipay: %1.")
-                       .arg(why)};
-}
-
-std::optional<QString> checkAmount(money::Fen fen) {
-    if (fen <= 0 || fen > money::kMaxFen)
-        return QCoreApplication::translate("qpos::alipay::AlipayClient",
-                                           "the amount must be between 0.01 and %1 yuan")
-            .arg(money::formatYuan(money::kMaxFen));
-    return std::nullopt;
-}
-
-std::optional<QString> checkTrade(const TradeRef& trade) {
-    if (trade.outTradeNo.isEmpty() && trade.providerTradeNo.isEmpty())
-        return QCoreApplication::translate("qpos::alipay::AlipayClient", "the order has no number");
-    return std::nullopt;
-}
+constexpr RequestChecks kChecks(RequestCheckTexts{
+    "qpos::alipay::AlipayClient",
+    QT_TRANSLATE_NOOP("qpos::alipay::AlipayClient", "The request was not sent to Alipay: %1."),
+    QT_TRANSLATE_NOOP("qpos::alipay::AlipayClient", "the amount must be between 0.01 and %1 yuan"),
+    QT_TRANSLATE_NOOP("qpos::alipay::AlipayClient", "the order has no number"),
+    QT_TRANSLATE_NOOP("qpos::alipay::AlipayClient", "the bill date is not valid")});
 
 // Alipay's words for what the shared runner finds, in this client's translation context.
 HttpProvider alipayProvider(const AlipayClientSettings& settings) {
@@ -88,9 +74,7 @@ HttpProvider alipayProvider(const AlipayClientSettings& settings) {
         QCoreApplication::translate(
             "qpos::alipay::AlipayClient",
             "The outcome is not known yet; the till will ask Alipay again.")};
-    return HttpProvider{QStringLiteral("Alipay"), &lcAlipay,      std::move(texts),
-                        settings.requestTimeout,  settings.retry, settings.breaker,
-                        settings.maxAnswerBytes};
+    return httpProvider(QStringLiteral("Alipay"), &lcAlipay, std::move(texts), settings);
 }
 
 } // namespace
@@ -122,13 +106,12 @@ AlipayClient::~AlipayClient() = default;
 
 void AlipayClient::createQrOrder(const QrOrderRequest& request, QObject* context,
                                  Completion<QrOrder> done) {
-    std::optional<QString> problem = checkAmount(request.amountFen);
+    std::optional<QString> problem = kChecks.amountProblem(request.amountFen);
     if (request.outTradeNo.isEmpty() || request.subject.isEmpty())
         problem = QCoreApplication::translate("qpos::alipay::AlipayClient",
                                               "the order number or subject is empty");
     if (problem) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<QrOrder>::refused(notSent(*problem)));
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     QJsonObject biz{{QStringLiteral("out_trade_no"), request.outTradeNo},
@@ -144,7 +127,7 @@ void AlipayClient::createQrOrder(const QrOrderRequest& request, QObject* context
     putIfSet(biz, "store_id", request.storeId);
     putIfSet(biz, "terminal_id", request.terminalId);
     putIfSet(biz, "operator_id", request.operatorId);
-    m_calls->runTyped<QrOrder>(call(CallSpec{kPrecreate, biz, false, true, {}}), context,
+    m_calls->runTyped<QrOrder>(call(CallSpec{kPrecreate, biz, false, true}), context,
                                std::move(done),
                                [outTradeNo = request.outTradeNo](const AlipayReply& reply) {
                                    return answers::precreate(reply, outTradeNo);
@@ -153,14 +136,13 @@ void AlipayClient::createQrOrder(const QrOrderRequest& request, QObject* context
 
 void AlipayClient::payByCode(const PayByCodeRequest& request, QObject* context,
                              Completion<TradeSnapshot> done) {
-    std::optional<QString> problem = checkAmount(request.amountFen);
+    std::optional<QString> problem = kChecks.amountProblem(request.amountFen);
     if (request.outTradeNo.isEmpty() || request.subject.isEmpty() || request.authCode.isEmpty())
         problem = QCoreApplication::translate("qpos::alipay::AlipayClient",
                                               "the order number, subject or payment code is "
                                               "empty");
     if (problem) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     QJsonObject biz{{QStringLiteral("out_trade_no"), request.outTradeNo},
@@ -172,7 +154,7 @@ void AlipayClient::payByCode(const PayByCodeRequest& request, QObject* context,
     putIfSet(biz, "store_id", request.storeId);
     putIfSet(biz, "terminal_id", request.terminalId);
     putIfSet(biz, "operator_id", request.operatorId);
-    m_calls->runTyped<TradeSnapshot>(call(CallSpec{kPay, biz, false, true, {}}), context,
+    m_calls->runTyped<TradeSnapshot>(call(CallSpec{kPay, biz, false, true}), context,
                                      std::move(done),
                                      [outTradeNo = request.outTradeNo](const AlipayReply& reply) {
                                          return answers::pay(reply, outTradeNo);
@@ -181,52 +163,48 @@ void AlipayClient::payByCode(const PayByCodeRequest& request, QObject* context,
 
 void AlipayClient::queryTrade(const TradeRef& trade, QObject* context,
                               Completion<TradeSnapshot> done) {
-    if (std::optional<QString> problem = checkTrade(trade)) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
+    if (std::optional<QString> problem = kChecks.tradeProblem(trade)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     m_calls->runTyped<TradeSnapshot>(
-        call(CallSpec{kQuery, tradeBiz(trade), true, false, {}}), context, std::move(done),
+        call(CallSpec{kQuery, tradeBiz(trade), true, false}), context, std::move(done),
         [trade](const AlipayReply& reply) { return answers::query(reply, trade); });
 }
 
 void AlipayClient::cancelTrade(const TradeRef& trade, QObject* context,
                                Completion<CancelResult> done) {
-    if (std::optional<QString> problem = checkTrade(trade)) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<CancelResult>::refused(notSent(*problem)));
+    if (std::optional<QString> problem = kChecks.tradeProblem(trade)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     // retry_flag=Y makes the answer transient, so run() calls again within the deadline.
     m_calls->runTyped<CancelResult>(
-        call(CallSpec{kCancel, tradeBiz(trade), true, false, {}}), context, std::move(done),
+        call(CallSpec{kCancel, tradeBiz(trade), true, false}), context, std::move(done),
         [trade](const AlipayReply& reply) { return answers::cancel(reply, trade); });
 }
 
 void AlipayClient::closeTrade(const TradeRef& trade, QObject* context,
                               Completion<CloseResult> done) {
-    if (std::optional<QString> problem = checkTrade(trade)) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<CloseResult>::refused(notSent(*problem)));
+    if (std::optional<QString> problem = kChecks.tradeProblem(trade)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     m_calls->runTyped<CloseResult>(
-        call(CallSpec{kClose, tradeBiz(trade), true, false, {}}), context, std::move(done),
+        call(CallSpec{kClose, tradeBiz(trade), true, false}), context, std::move(done),
         [trade](const AlipayReply& reply) { return answers::close(reply, trade); });
 }
 
 void AlipayClient::refund(const RefundRequest& request, QObject* context,
                           Completion<RefundResult> done) {
-    std::optional<QString> problem = checkAmount(request.amountFen);
+    std::optional<QString> problem = kChecks.amountProblem(request.amountFen);
     if (!problem)
-        problem = checkTrade(TradeRef{request.outTradeNo, request.providerTradeNo});
+        problem = kChecks.tradeProblem(TradeRef{request.outTradeNo, request.providerTradeNo});
     if (request.outRequestNo.isEmpty())
         problem = QCoreApplication::translate("qpos::alipay::AlipayClient",
                                               "the refund has no request number");
     if (problem) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<RefundResult>::refused(notSent(*problem)));
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     QJsonObject biz = tradeBiz(TradeRef{request.outTradeNo, request.providerTradeNo});
@@ -239,49 +217,75 @@ void AlipayClient::refund(const RefundRequest& request, QObject* context,
     putIfSet(biz, "terminal_id", request.terminalId);
     putIfSet(biz, "operator_id", request.operatorId);
     m_calls->runTyped<RefundResult>(
-        call(CallSpec{kRefund, biz, true, false, {}}), context, std::move(done),
+        call(CallSpec{kRefund, biz, true, false}), context, std::move(done),
         [request](const AlipayReply& reply) { return answers::refund(reply, request); });
 }
 
 void AlipayClient::queryRefund(const RefundQuery& query, QObject* context,
                                Completion<RefundQueryResult> done) {
-    std::optional<QString> problem = checkTrade(TradeRef{query.outTradeNo, query.providerTradeNo});
+    std::optional<QString> problem =
+        kChecks.tradeProblem(TradeRef{query.outTradeNo, query.providerTradeNo});
     if (query.outRequestNo.isEmpty())
         problem = QCoreApplication::translate("qpos::alipay::AlipayClient",
                                               "the refund has no request number");
     if (problem) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<RefundQueryResult>::refused(notSent(*problem)));
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     QJsonObject biz = tradeBiz(TradeRef{query.outTradeNo, query.providerTradeNo});
     biz.insert(QStringLiteral("out_request_no"), query.outRequestNo);
     biz.insert(QStringLiteral("query_options"), QJsonArray{QStringLiteral("gmt_refund_pay")});
     m_calls->runTyped<RefundQueryResult>(
-        call(CallSpec{kRefundQuery, biz, true, false, {}}), context, std::move(done),
+        call(CallSpec{kRefundQuery, biz, true, false}), context, std::move(done),
         [query](const AlipayReply& reply) { return answers::refundQuery(reply, query); });
 }
 
 void AlipayClient::downloadBill(const BillRequest& request, QObject* context,
                                 Completion<ProviderBill> done) {
-    if (!request.date.isValid()) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<ProviderBill>::refused(notSent(QCoreApplication::translate(
-                         "qpos::alipay::AlipayClient", "the bill date is not valid"))));
+    if (std::optional<QString> problem = kChecks.billDateProblem(request)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
-    billAttempt(std::make_shared<Download>(request, context ? context : this, std::move(done)));
+    // The URL lives 30 s: it is asked for again with every attempt at the file.
+    const QJsonObject biz{
+        {QStringLiteral("bill_type"), QStringLiteral("trade")},
+        {QStringLiteral("bill_date"),
+         chinaBillDate(request.date, request.period == BillRequest::Period::Month)}};
+    auto fileOf = [maxBytes = m_settings.maxBillBytes](
+                      const GatewayResult<QUrl>& url) -> GatewayResult<BillFile> {
+        const QUrl& address = url.value();
+        if (address.scheme() != u"https" && !isLoopbackHost(address.host()))
+            return GatewayResult<BillFile>::unknown(
+                Error{QStringLiteral("alipay.bill_url_insecure"),
+                      QCoreApplication::translate("qpos::alipay::AlipayClient",
+                                                  "Alipay gave a bill address that is not https; "
+                                                  "the bill was not downloaded.")},
+                url.providerFields());
+        QNetworkRequest file(address);
+        file.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                          QNetworkRequest::NoLessSafeRedirectPolicy);
+        auto parse = [maxBytes](const QByteArray& zip) {
+            Result<ProviderBill> bill = parseAlipayBillZip(zip, maxBytes);
+            if (bill)
+                qCInfo(lcAlipay).noquote() << QStringLiteral("bill %1: %2 lines")
+                                                  .arg(bill->detailFileName)
+                                                  .arg(bill->records.size());
+            return bill;
+        };
+        return GatewayResult<BillFile>::success(BillFile{file, {}, parse});
+    };
+    runBillDownload(*m_calls, request, context, std::move(done),
+                    BillSteps<AlipayReply, QUrl>{call(CallSpec{kBillUrl, biz, false, false}),
+                                                 answers::billDownloadUrl,
+                                                 fileOf,
+                                                 {},
+                                                 m_settings.maxBillBytes});
 }
 
 Result<PaymentNotification>
 AlipayClient::verifyNotification(const IncomingNotification& notification,
                                  const NotificationOrderLookup& lookup) const {
-    Result<PaymentNotification> verified = m_notifications.verify(notification.body, lookup);
-    if (!verified)
-        qCWarning(lcAlipay).noquote()
-            << QStringLiteral("notification refused: %1 (%2)")
-                   .arg(verified.error().code, Redactor::redact(verified.error().message));
-    return verified;
+    return loggedNotificationVerdict(lcAlipay, m_notifications.verify(notification.body, lookup));
 }
 
 NotificationReply AlipayClient::notificationReply(bool accepted) const {
@@ -307,10 +311,8 @@ HttpCall<AlipayReply> AlipayClient::call(CallSpec spec) const {
                            Redactor::redact(AlipayRequestBuilder::describe(*params))};
     };
     auto read = [this, method = spec.method](QNetworkReply* answer, int status) {
-        if (status < 200 || status >= 300) {
-            const HttpFailure failure = m_calls->statusFailure(status);
-            return AlipayResponseReader::failed(failure.reason, failure.transient);
-        }
+        if (status < 200 || status >= 300)
+            return failedReply<AlipayReply>(m_calls->statusFailure(status));
         const QByteArray body = answer->readAll();
         m_calls->logAnswer(method, body);
         return m_reader.read(method, body);
@@ -318,68 +320,8 @@ HttpCall<AlipayReply> AlipayClient::call(CallSpec spec) const {
     auto answerCode = [](const AlipayReply& reply) {
         return reply.verdict.unknownReason.code;
     };
-    return HttpCall<AlipayReply>{spec.method,        spec.retryTransient, spec.sharedClock,
+    return HttpCall<AlipayReply>{spec.method,        spec.retryTransient, {},
                                  std::move(prepare), std::move(read),     std::move(answerCode)};
-}
-
-// ---- the bill: URL query, then download, retried as a whole (the URL lives 30 s)
-
-void AlipayClient::billAttempt(const std::shared_ptr<Download>& download) {
-    ++download->attempt;
-    QJsonObject biz{{QStringLiteral("bill_type"), QStringLiteral("trade")},
-                    {QStringLiteral("bill_date"),
-                     chinaBillDate(download->request.date,
-                                   download->request.period == BillRequest::Period::Month)}};
-    auto retryOrDeliver = [this, download](bool transient, GatewayResult<ProviderBill> result) {
-        m_calls->retryOrDeliver(download, transient, std::move(result), kBillUrl,
-                                [this, download] { billAttempt(download); });
-    };
-    CallSpec spec{kBillUrl, biz, false, false, download->clock};
-    m_calls->run<AlipayReply>(call(spec), [this, download,
-                                           retryOrDeliver](const AlipayReply& reply) {
-        GatewayResult<QUrl> url = answers::billDownloadUrl(reply);
-        if (!url.isSuccess()) {
-            retryOrDeliver(reply.transient, GatewayResult<ProviderBill>::from(url));
-            return;
-        }
-        const QUrl& address = url.value();
-        if (address.scheme() != u"https" && !isLoopbackHost(address.host())) {
-            retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(
-                                      Error{QStringLiteral("alipay.bill_url_insecure"),
-                                            QCoreApplication::translate(
-                                                "qpos::alipay::AlipayClient",
-                                                "Alipay gave a bill address that is not https; "
-                                                "the bill was not downloaded.")},
-                                      url.providerFields()));
-            return;
-        }
-        QNetworkRequest request(address);
-        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                             QNetworkRequest::NoLessSafeRedirectPolicy);
-        m_calls->fetch(
-            request, QStringLiteral("bill download"), download->clock, m_settings.maxBillBytes,
-            [this, retryOrDeliver](std::optional<HttpFailure> failure, QNetworkReply* fileReply) {
-                const int status =
-                    fileReply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                if (!failure && (status < 200 || status >= 300))
-                    failure = m_calls->statusFailure(status);
-                if (failure) {
-                    retryOrDeliver(failure->transient,
-                                   GatewayResult<ProviderBill>::unknown(failure->reason));
-                    return;
-                }
-                const QByteArray zip = fileReply->readAll();
-                Result<ProviderBill> bill = parseAlipayBillZip(zip, m_settings.maxBillBytes);
-                if (!bill) {
-                    retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(bill.error()));
-                    return;
-                }
-                qCInfo(lcAlipay).noquote() << QStringLiteral("bill %1: %2 lines")
-                                                  .arg(bill->detailFileName)
-                                                  .arg(bill->records.size());
-                retryOrDeliver(false, GatewayResult<ProviderBill>::success(std::move(*bill)));
-            });
-    });
 }
 
 } // namespace qpos::alipay

@@ -9,7 +9,6 @@
 #include "core/gateways/HttpCallRunner.h"
 #include "core/gateways/PaymentGateway.h"
 
-#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 #include <QUrl>
@@ -83,16 +82,11 @@ private:
         QJsonObject biz;
         bool retryTransient = false; // idempotent: repeat transient failures
         bool withNotifyUrl = false;
-        // When valid, the deadline runs from here (a bill's URL query inside its retries).
-        QElapsedTimer sharedClock;
     };
-    using Download = gateway::RetriedOperation<gateway::BillRequest, gateway::ProviderBill>;
 
     // Alipay's side of one call: the signed form, and the answer verified over the raw
     // `*_response` text (a non-2xx status is an Unknown without reading it).
     gateway::HttpCall<AlipayReply> call(CallSpec spec) const;
-
-    void billAttempt(const std::shared_ptr<Download>& download);
 
     AlipayClientSettings m_settings;
     AlipayRequestBuilder m_builder;

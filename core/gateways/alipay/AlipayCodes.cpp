@@ -212,9 +212,7 @@ AlipayCodeVerdict classifyAlipayAnswer(const QJsonObject& fields) {
     const bool retryRequested = fields.value(u"retry_flag").toString() == u"Y";
 
     auto unknown = [&v](const char* errorCode, const QString& message, bool transient) {
-        v.verdict = AlipayVerdict::Unknown;
-        v.transient = transient;
-        v.unknownReason = Error{QString::fromLatin1(errorCode), message};
+        v.setUnknown(errorCode, message, transient);
         return v;
     };
     const QString busy = QCoreApplication::translate(
@@ -232,11 +230,11 @@ AlipayCodeVerdict classifyAlipayAnswer(const QJsonObject& fields) {
                        true);
     }
     if (v.code == u"10000") {
-        v.verdict = AlipayVerdict::Success;
+        v.verdict = gateway::OutcomeKind::Success;
         return v;
     }
     if (v.code == u"10003") {
-        v.verdict = AlipayVerdict::InProgress;
+        v.verdict = gateway::OutcomeKind::InProgress;
         v.progress = gateway::InProgress{
             v.subMsg.isEmpty() ? v.msg : v.subMsg,
             QCoreApplication::translate("qpos::alipay::AlipayCodes",
@@ -258,7 +256,7 @@ AlipayCodeVerdict classifyAlipayAnswer(const QJsonObject& fields) {
     }
     if (v.code == u"20001" || v.code == u"40001" || v.code == u"40002" || v.code == u"40004" ||
         v.code == u"40006") {
-        v.verdict = AlipayVerdict::Refused;
+        v.verdict = gateway::OutcomeKind::Refused;
         v.refusal = gateway::Refused{v.code, v.subCode, v.subMsg.isEmpty() ? v.msg : v.subMsg,
                                      alipayCashierMessage(v.code, v.subCode, v.subMsg)};
         return v;

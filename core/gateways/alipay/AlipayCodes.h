@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/common/Result.h"
-#include "core/gateways/GatewayOutcome.h"
+#include "core/gateways/ProviderReply.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -11,26 +11,13 @@ namespace qpos::alipay {
 // What an Alipay `code` / `sub_code` pair means for the till. Alipay's public codes:
 // 10000 success · 10003 in progress (pay: the buyer is confirming) · 20000 service
 // unavailable · 20001 authorisation invalid · 40001 missing argument · 40002 invalid argument
-// · 40004 business failed (see sub_code) · 40006 insufficient permissions.
-enum class AlipayVerdict {
-    Success,
-    InProgress,
-    Refused,
-    Unknown,
-};
-
-struct AlipayCodeVerdict {
-    AlipayVerdict verdict = AlipayVerdict::Unknown;
-    // Worth repeating an idempotent call: Alipay was busy (20000, ACQ.SYSTEM_ERROR, isp.*) or
-    // asked for a retry (retry_flag=Y).
-    bool transient = false;
+// · 40004 business failed (see sub_code) · 40006 insufficient permissions. `transient`: Alipay
+// was busy (20000, ACQ.SYSTEM_ERROR, isp.*) or asked for a retry (retry_flag=Y).
+struct AlipayCodeVerdict : gateway::CodeVerdict {
     QString code;
     QString msg;
     QString subCode;
     QString subMsg;
-    gateway::Refused refusal;     // for Refused
-    gateway::InProgress progress; // for InProgress
-    Error unknownReason;          // for Unknown
 };
 
 // Classifies a verified `*_response` object (or error_response) by its code, sub_code and

@@ -13,12 +13,13 @@ AlipayResponseReader::AlipayResponseReader(crypto::RsaPublicKey alipayKey, QStri
     : m_alipayKey(std::move(alipayKey))
     , m_expectedCertSn(std::move(expectedCertSn)) {}
 
-AlipayReply AlipayResponseReader::failed(Error reason, bool transient) {
-    AlipayReply reply;
-    reply.failure = gateway::Unknown{std::move(reason)};
-    reply.transient = transient;
-    return reply;
+namespace {
+
+AlipayReply failed(Error reason, bool transient) {
+    return gateway::failedReply<AlipayReply>(std::move(reason), transient);
 }
+
+} // namespace
 
 AlipayReply AlipayResponseReader::read(const QString& method, QByteArrayView body) const {
     Result<SignedResponse> extracted = extractSignedResponse(body, method);
@@ -60,7 +61,8 @@ AlipayReply AlipayResponseReader::read(const QString& method, QByteArrayView bod
     AlipayReply reply;
     reply.fields = object;
     reply.verdict = classifyAlipayAnswer(object);
-    reply.transient = reply.verdict.verdict == AlipayVerdict::Unknown && reply.verdict.transient;
+    reply.transient =
+        reply.verdict.verdict == gateway::OutcomeKind::Unknown && reply.verdict.transient;
     return reply;
 }
 

@@ -31,32 +31,22 @@ Error answerMismatch(QStringView key, const QString& got, const QString& expecte
                      .arg(key.toString(), got, expected)};
 }
 
-constexpr AnswerReaderRules kAnswerRules{&malformedAnswer, &answerMismatch, &parseRfc3339};
+// WeChat writes amounts as whole fen inside an object (amount:{total, ...}).
+Result<money::Fen> parseAmount(const QJsonValue& value, QStringView key, money::Sign sign) {
+    if (value.isUndefined() || value.isNull())
+        return Error{QString(), QStringLiteral("amount.%1 is missing").arg(key)};
+    if (std::optional<money::Fen> fen = fenAmount(value, sign))
+        return *fen;
+    return Error{QString(), QStringLiteral("amount.%1 is not a valid amount in fen").arg(key)};
+}
 
-// The shared reader plus WeChat's amounts: integer fen inside an object (amount:{total, ...}).
-class FieldReader : public AnswerFieldReader {
-public:
-    explicit FieldReader(const QJsonObject& fields)
-        : AnswerFieldReader(fields, kAnswerRules) {}
+constexpr AnswerReaderRules kAnswerRules{&malformedAnswer, &answerMismatch, &parseRfc3339,
+                                         &parseAmount, true};
 
-    std::optional<money::Fen> amount(const QJsonObject& object, QStringView key, bool required,
-                                     money::Sign sign) {
-        const QJsonValue value = object.value(key);
-        if (value.isUndefined() || value.isNull()) {
-            if (required)
-                fail(QStringLiteral("amount.%1 is missing").arg(key));
-            return std::nullopt;
-        }
-        const double number = value.toDouble(-1);
-        const double minimum = sign == money::Sign::Positive ? 1 : 0;
-        if (!value.isDouble() || std::floor(number) != number || number < minimum ||
-            number > double(money::kMaxFen)) {
-            fail(QStringLiteral("amount.%1 is not a valid amount in fen").arg(key));
-            return std::nullopt;
-        }
-        return money::Fen(number);
-    }
-};
+template <typename T>
+GatewayResult<T> notSuccess(const WechatReply& reply) {
+    return gateway::notSuccess<T>(reply, reply.errorVerdict(), reply.fields);
+}
 
 bool isNotExist(const WechatReply& reply) {
     return reply.verified() && reply.httpStatus >= 400 && reply.httpStatus < 500 &&
@@ -64,7 +54,7 @@ bool isNotExist(const WechatReply& reply) {
 }
 
 // The transaction JSON of a query or a code pay answer.
-TradeSnapshot readTransaction(FieldReader& r, const QString& outTradeNo) {
+TradeSnapshot readTransaction(AnswerFieldReader& r, const QString& outTradeNo) {
     r.expect(u"out_trade_no", outTradeNo);
     TradeSnapshot s;
     s.outTradeNo = outTradeNo.isEmpty() ? r.text(u"out_trade_no") : outTradeNo;
@@ -97,6 +87,15 @@ InProgress buyerConfirming(const QString& providerMessage) {
 
 } // namespace
 
+std::optional<money::Fen> fenAmount(const QJsonValue& value, money::Sign sign) {
+    const double number = value.toDouble(-1);
+    const double minimum = sign == money::Sign::Positive ? 1 : 0;
+    if (!value.isDouble() || std::floor(number) != number || number < minimum ||
+        number > double(money::kMaxFen))
+        return std::nullopt;
+    return money::Fen(number);
+}
+
 std::optional<TradeState> tradeStateOf(const QString& tradeState) {
     if (tradeState == u"SUCCESS")
         return TradeState::Paid;
@@ -114,7 +113,7 @@ std::optional<TradeState> tradeStateOf(const QString& tradeState) {
 GatewayResult<QrOrder> nativeOrder(const WechatReply& reply, const QString& outTradeNo) {
     if (!reply.isSuccessStatus())
         return notSuccess<QrOrder>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     QrOrder order{outTradeNo, r.required(u"code_url")};
     if (auto bad = r.problem<QrOrder>())
         return *bad;
@@ -124,7 +123,7 @@ GatewayResult<QrOrder> nativeOrder(const WechatReply& reply, const QString& outT
 GatewayResult<TradeSnapshot> codePay(const WechatReply& reply, const QString& outTradeNo) {
     if (!reply.isSuccessStatus())
         return notSuccess<TradeSnapshot>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     const QString state = r.text(u"trade_state");
     if (reply.httpStatus == 202 || state == u"USERPAYING" || state == u"NOTPAY") {
         // Accepted; the buyer confirms on the phone (a password, a large amount).
@@ -174,7 +173,7 @@ GatewayResult<TradeSnapshot> transaction(const WechatReply& reply, const TradeRe
     }
     if (!reply.isSuccessStatus())
         return notSuccess<TradeSnapshot>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     TradeSnapshot s = readTransaction(r, trade.outTradeNo);
     if (auto bad = r.problem<TradeSnapshot>())
         return *bad;
@@ -210,7 +209,7 @@ GatewayResult<CancelResult> reverse(const WechatReply& reply, const TradeRef& tr
             reply.fields);
     if (!reply.isSuccessStatus())
         return notSuccess<CancelResult>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     r.expect(u"out_trade_no", trade.outTradeNo);
     CancelResult c;
     c.outTradeNo = trade.outTradeNo;
@@ -225,7 +224,7 @@ GatewayResult<CancelResult> reverse(const WechatReply& reply, const TradeRef& tr
 GatewayResult<RefundResult> refund(const WechatReply& reply, const RefundRequest& request) {
     if (!reply.isSuccessStatus())
         return notSuccess<RefundResult>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     r.expect(u"out_trade_no", request.outTradeNo);
     r.expect(u"out_refund_no", request.outRequestNo);
     const QString status = r.required(u"status");
@@ -284,7 +283,7 @@ GatewayResult<RefundQueryResult> refundQuery(const WechatReply& reply, const Ref
         return GatewayResult<RefundQueryResult>::success(std::move(out), reply.fields);
     if (!reply.isSuccessStatus())
         return notSuccess<RefundQueryResult>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     r.expect(u"out_trade_no", query.outTradeNo);
     r.expect(u"out_refund_no", query.outRequestNo);
     const QString status = r.required(u"status");
@@ -310,14 +309,9 @@ GatewayResult<RefundQueryResult> refundQuery(const WechatReply& reply, const Ref
 GatewayResult<BillLink> tradeBill(const WechatReply& reply) {
     if (!reply.isSuccessStatus())
         return notSuccess<BillLink>(reply);
-    FieldReader r(reply.fields);
+    AnswerFieldReader r(reply.fields, kAnswerRules);
     BillLink link;
-    const QString url = r.required(u"download_url");
-    link.downloadUrl = QUrl(url, QUrl::StrictMode);
-    if (!url.isEmpty() &&
-        (!link.downloadUrl.isValid() || link.downloadUrl.host().isEmpty() ||
-         (link.downloadUrl.scheme() != u"https" && link.downloadUrl.scheme() != u"http")))
-        r.fail(QStringLiteral("download_url is not a web address"));
+    link.downloadUrl = r.webAddress(u"download_url");
     link.hashType = r.required(u"hash_type");
     link.hashHex = r.required(u"hash_value").toLatin1().toLower();
     if (!link.hashHex.isEmpty() && QByteArray::fromHex(link.hashHex).toHex() != link.hashHex)

@@ -3,11 +3,12 @@
 #include "core/gateways/GatewayAnswers.h"
 #include "core/gateways/GatewayRequests.h"
 #include "core/gateways/GatewayResult.h"
-#include "core/gateways/wechat/WechatCodes.h"
 #include "core/gateways/wechat/WechatReply.h"
+#include "core/money/Money.h"
 
 #include <QByteArray>
 #include <QJsonObject>
+#include <QJsonValue>
 #include <QString>
 #include <QUrl>
 
@@ -21,6 +22,10 @@ namespace qpos::wechat {
 // ("wechat.malformed_answer"), never a guess. An answer naming another out_trade_no or
 // out_refund_no is an Unknown ("wechat.answer_mismatch").
 namespace answers {
+
+// An amount as WeChat writes it: whole fen as a JSON number, at most money::kMaxFen (zero only
+// with Sign::NonNegative); empty when `value` is not one. Shared with the notification verifier.
+std::optional<money::Fen> fenAmount(const QJsonValue& value, money::Sign sign);
 
 // trade_state → TradeState: SUCCESS paid, REFUND refunded (paid, with refunds), NOTPAY and
 // USERPAYING waiting, CLOSED and REVOKED closed, PAYERROR failed.
@@ -70,27 +75,6 @@ struct BillLink {
     QByteArray hashHex; // lower-case hex
 };
 gateway::GatewayResult<BillLink> tradeBill(const WechatReply& reply);
-
-// The non-success outcomes every API shares: no verified answer, or an error answer
-// classified by classifyWechatError().
-template <typename T>
-gateway::GatewayResult<T> notSuccess(const WechatReply& reply) {
-    using Result = gateway::GatewayResult<T>;
-    if (reply.failure)
-        return Result::unknown(*reply.failure);
-    const WechatErrorVerdict v =
-        classifyWechatError(reply.httpStatus, reply.errorCode(),
-                            reply.fields.value(QLatin1String("message")).toString());
-    switch (v.verdict) {
-    case WechatVerdict::InProgress:
-        return Result::inProgress(v.progress, reply.fields);
-    case WechatVerdict::Refused:
-        return Result::refused(v.refusal, reply.fields);
-    case WechatVerdict::Unknown:
-        break;
-    }
-    return Result::unknown(v.unknownReason, reply.fields);
-}
 
 } // namespace answers
 } // namespace qpos::wechat

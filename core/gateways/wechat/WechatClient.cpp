@@ -1,10 +1,11 @@
 #include "core/gateways/wechat/WechatClient.h"
 
-#include "core/crypto/SecureRandom.h"
+#include "core/gateways/BillDownload.h"
 #include "core/gateways/GatewayErrors.h"
+#include "core/gateways/NotificationLog.h"
+#include "core/gateways/RequestChecks.h"
 #include "core/gateways/wechat/WechatAnswers.h"
 #include "core/gateways/wechat/WechatBill.h"
-#include "core/gateways/wechat/WechatCodes.h"
 #include "core/gateways/wechat/WechatTime.h"
 #include "core/logging/LogCategories.h"
 #include "core/logging/Redactor.h"
@@ -27,7 +28,6 @@ using namespace qpos::gateway;
 
 namespace {
 
-constexpr qsizetype kNonceLength = 32;
 // WeChat's limits: description 127 bytes, refund reason 80 characters.
 constexpr qsizetype kMaxDescriptionBytes = 127;
 constexpr qsizetype kMaxReasonChars = 80;
@@ -67,26 +67,17 @@ QString utf8Prefix(const QString& text, qsizetype maxBytes) {
     return out;
 }
 
-// A request the till cannot send (no order number, an impossible amount): nothing reaches
-// WeChat Pay, so nothing happened there.
-Refused notSent(const QString& why, const QString& code = QString::fromLatin1(errc::notSent)) {
-    return Refused{QStringLiteral("local"), code, why,
-                   QCoreApplication::translate("qpos::wechat::WechatClient",
-                                               "The request was not sent to WeChat Pay: %1.")
-                       .arg(why)};
-}
+constexpr RequestChecks kChecks(RequestCheckTexts{
+    "qpos::wechat::WechatClient",
+    QT_TRANSLATE_NOOP("qpos::wechat::WechatClient", "The request was not sent to WeChat Pay: %1."),
+    QT_TRANSLATE_NOOP("qpos::wechat::WechatClient", "the amount must be between 0.01 and %1 yuan"),
+    QT_TRANSLATE_NOOP("qpos::wechat::WechatClient", "the order has no number"),
+    QT_TRANSLATE_NOOP("qpos::wechat::WechatClient", "the bill date is not valid")});
 
-std::optional<QString> checkAmount(money::Fen fen) {
-    if (fen <= 0 || fen > money::kMaxFen)
-        return QCoreApplication::translate("qpos::wechat::WechatClient",
-                                           "the amount must be between 0.01 and %1 yuan")
-            .arg(money::formatYuan(money::kMaxFen));
-    return std::nullopt;
-}
-
-std::optional<QString> checkOutTradeNo(const QString& outTradeNo) {
-    if (outTradeNo.isEmpty())
-        return QCoreApplication::translate("qpos::wechat::WechatClient", "the order has no number");
+// Every call but a query names the trade by the till's number, which WeChat limits to 32.
+std::optional<QString> outTradeNoProblem(const QString& outTradeNo) {
+    if (std::optional<QString> missing = kChecks.tradeProblem(TradeRef{outTradeNo, QString()}))
+        return missing;
     if (outTradeNo.size() > 32)
         return QCoreApplication::translate("qpos::wechat::WechatClient",
                                            "the order number is longer than 32 characters");
@@ -110,9 +101,7 @@ HttpProvider wechatProvider(const WechatClientSettings& settings) {
         WechatClient::tr("The connection to WeChat Pay failed (%1)."),
         WechatClient::tr("WeChat Pay's server answered HTTP %1."),
         WechatClient::tr("The outcome is not known yet; the till will ask WeChat Pay again.")};
-    return HttpProvider{QStringLiteral("WeChat Pay"), &lcWechat,      std::move(texts),
-                        settings.requestTimeout,      settings.retry, settings.breaker,
-                        settings.maxAnswerBytes};
+    return httpProvider(QStringLiteral("WeChat Pay"), &lcWechat, std::move(texts), settings);
 }
 
 } // namespace
@@ -134,6 +123,10 @@ Result<std::unique_ptr<WechatClient>> WechatClient::create(WechatClientSettings 
 WechatClient::WechatClient(WechatClientSettings settings, QObject* parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_builder(WechatRequestBuilder::Identity{m_settings.gatewayUrl, m_settings.mchId,
+                                               m_settings.merchantPrivateKey,
+                                               m_settings.merchantSerialNo})
+    , m_reader(m_settings.platformKeys, m_settings.maxClockSkew)
     , m_notifications(
           m_settings.mchId, m_settings.appId, m_settings.apiV3Key, m_settings.platformKeys,
           [this] { return nowMs(); }, m_settings.maxClockSkew)
@@ -221,14 +214,13 @@ WechatClient::CallSpec WechatClient::refundSpec(const RefundRequest& request) co
 
 void WechatClient::createQrOrder(const QrOrderRequest& request, QObject* context,
                                  Completion<QrOrder> done) {
-    std::optional<QString> problem = checkAmount(request.amountFen);
+    std::optional<QString> problem = kChecks.amountProblem(request.amountFen);
     if (!problem)
-        problem = checkOutTradeNo(request.outTradeNo);
+        problem = outTradeNoProblem(request.outTradeNo);
     if (!problem && request.subject.trimmed().isEmpty())
         problem = tr("the order has no description");
     if (problem) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<QrOrder>::refused(notSent(*problem)));
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     QJsonObject body{
@@ -266,14 +258,13 @@ void WechatClient::createQrOrder(const QrOrderRequest& request, QObject* context
 
 void WechatClient::payByCode(const PayByCodeRequest& request, QObject* context,
                              Completion<TradeSnapshot> done) {
-    std::optional<QString> problem = checkAmount(request.amountFen);
+    std::optional<QString> problem = kChecks.amountProblem(request.amountFen);
     if (!problem)
-        problem = checkOutTradeNo(request.outTradeNo);
+        problem = outTradeNoProblem(request.outTradeNo);
     if (!problem && (request.subject.trimmed().isEmpty() || request.authCode.isEmpty()))
         problem = tr("the order's description or the payment code is empty");
     if (problem) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<TradeSnapshot>::refused(notSent(*problem)));
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     QJsonObject scene;
@@ -306,9 +297,8 @@ void WechatClient::payByCode(const PayByCodeRequest& request, QObject* context,
 
 void WechatClient::queryTrade(const TradeRef& trade, QObject* context,
                               Completion<TradeSnapshot> done) {
-    if (trade.outTradeNo.isEmpty() && trade.providerTradeNo.isEmpty()) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<TradeSnapshot>::refused(notSent(tr("the order has no number"))));
+    if (std::optional<QString> problem = kChecks.tradeProblem(trade)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     m_calls->runTyped<TradeSnapshot>(
@@ -318,9 +308,8 @@ void WechatClient::queryTrade(const TradeRef& trade, QObject* context,
 
 void WechatClient::closeTrade(const TradeRef& trade, QObject* context,
                               Completion<CloseResult> done) {
-    if (std::optional<QString> problem = checkOutTradeNo(trade.outTradeNo)) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<CloseResult>::refused(notSent(*problem)));
+    if (std::optional<QString> problem = outTradeNoProblem(trade.outTradeNo)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     m_calls->runTyped<CloseResult>(
@@ -330,23 +319,21 @@ void WechatClient::closeTrade(const TradeRef& trade, QObject* context,
 
 void WechatClient::refund(const RefundRequest& request, QObject* context,
                           Completion<RefundResult> done) {
-    std::optional<QString> problem = checkAmount(request.amountFen);
-    if (!problem && request.outTradeNo.isEmpty() && request.providerTradeNo.isEmpty())
-        problem = tr("the order has no number");
+    std::optional<QString> problem = kChecks.amountProblem(request.amountFen);
+    if (!problem)
+        problem = kChecks.tradeProblem(TradeRef{request.outTradeNo, request.providerTradeNo});
     if (!problem && (request.outRequestNo.isEmpty() || request.outRequestNo.size() > 64))
         problem = tr("the refund has no request number, or one longer than 64 characters");
     if (problem) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<RefundResult>::refused(notSent(*problem)));
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     if (request.tradeTotalFen <= 0 || request.tradeTotalFen < request.amountFen) {
         // WeChat needs the trade's whole amount with every refund; a caller that does not
         // give it (or gives less than the refund) is a programming error, not a refusal.
-        deliverLater(
-            context ? context : this, std::move(done),
-            GatewayResult<RefundResult>::refused(notSent(tr("the order's total amount is missing"),
-                                                         QStringLiteral("wechat.missing_total"))));
+        m_calls->refuse(context, std::move(done),
+                        kChecks.notSent(tr("the order's total amount is missing"),
+                                        QStringLiteral("wechat.missing_total")));
         return;
     }
     m_calls->runTyped<RefundResult>(
@@ -357,9 +344,8 @@ void WechatClient::refund(const RefundRequest& request, QObject* context,
 void WechatClient::queryRefund(const RefundQuery& query, QObject* context,
                                Completion<RefundQueryResult> done) {
     if (query.outRequestNo.isEmpty()) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<RefundQueryResult>::refused(
-                         notSent(tr("the refund has no request number"))));
+        m_calls->refuse(context, std::move(done),
+                        kChecks.notSent(tr("the refund has no request number")));
         return;
     }
     m_calls->runTyped<RefundQueryResult>(
@@ -371,33 +357,83 @@ void WechatClient::queryRefund(const RefundQuery& query, QObject* context,
 
 void WechatClient::downloadBill(const BillRequest& request, QObject* context,
                                 Completion<ProviderBill> done) {
-    if (!request.date.isValid()) {
-        deliverLater(
-            context ? context : this, std::move(done),
-            GatewayResult<ProviderBill>::refused(notSent(tr("the bill date is not valid"))));
+    if (std::optional<QString> problem = kChecks.billDateProblem(request)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     if (request.period == BillRequest::Period::Month) {
-        deliverLater(
-            context ? context : this, std::move(done),
-            GatewayResult<ProviderBill>::refused(Refused{
-                QStringLiteral("local"), QStringLiteral("wechat.no_monthly_bill"), QString(),
-                tr("WeChat Pay has no monthly trade bill. Download the bill of each "
-                   "day instead.")}));
+        m_calls->refuse(context, std::move(done),
+                        Refused{QStringLiteral("local"), QStringLiteral("wechat.no_monthly_bill"),
+                                QString(),
+                                tr("WeChat Pay has no monthly trade bill. Download the bill of "
+                                   "each day instead.")});
         return;
     }
-    billAttempt(std::make_shared<Download>(request, context ? context : this, std::move(done)));
+    const CallSpec linkQuery =
+        CallSpec::get(kBill,
+                      "/v3/bill/tradebill?bill_date=" + billDate(request.date).toLatin1() +
+                          "&bill_type=ALL&tar_type=GZIP",
+                      false);
+    auto fileOf = [this](const GatewayResult<answers::BillLink>& link) -> GatewayResult<BillFile> {
+        const QUrl address = link.value().downloadUrl;
+        const QUrl& gateway = m_settings.gatewayUrl;
+        // The download is signed like any request: it goes only to the gateway's own host.
+        if (address.scheme() != gateway.scheme() ||
+            address.host().compare(gateway.host(), Qt::CaseInsensitive) != 0 ||
+            address.port(address.scheme() == u"https" ? 443 : 80) !=
+                gateway.port(gateway.scheme() == u"https" ? 443 : 80))
+            return GatewayResult<BillFile>::unknown(
+                Error{QStringLiteral("wechat.bill_url_foreign"),
+                      tr("WeChat Pay gave a bill address on another host; the bill was not "
+                         "downloaded.")},
+                link.providerFields());
+        if (link.value().hashType.compare(u"SHA1", Qt::CaseInsensitive) != 0)
+            return GatewayResult<BillFile>::unknown(
+                Error{QStringLiteral("wechat.bill_hash_unsupported"),
+                      tr("WeChat Pay gave the bill's digest as %1, which the till cannot check; "
+                         "the bill was not used.")
+                          .arg(link.value().hashType)},
+                link.providerFields());
+        Result<QNetworkRequest> file = m_builder.build(address, "GET", QByteArray(), nowMs());
+        if (!file)
+            return GatewayResult<BillFile>::unknown(file.error());
+        // The file is not signed: its SHA1, given in the signed link answer, proves it.
+        auto check = [expectedHash =
+                          link.value().hashHex](const QByteArray& bytes) -> std::optional<Error> {
+            if (QCryptographicHash::hash(bytes, QCryptographicHash::Sha1).toHex() == expectedHash)
+                return std::nullopt;
+            return Error{QStringLiteral("wechat.bill_hash_mismatch"),
+                         tr("The downloaded bill does not match the digest WeChat Pay gave; it "
+                            "was not used.")};
+        };
+        auto parse =
+            [maxBytes = m_settings.maxBillBytes](const QByteArray& bytes) -> Result<ProviderBill> {
+            Result<QByteArray> csv = gunzip(bytes, maxBytes);
+            if (!csv)
+                return csv.error();
+            Result<ProviderBill> bill = parseWechatBill(*csv);
+            if (bill)
+                qCInfo(lcWechat).noquote()
+                    << QStringLiteral("trade bill: %1 lines").arg(bill->records.size());
+            return bill;
+        };
+        return GatewayResult<BillFile>::success(BillFile{*file, check, parse});
+    };
+    auto fileStatusFailure = [](int status) {
+        return HttpFailure{Error{QString::fromLatin1(errc::httpStatus),
+                                 tr("WeChat Pay's bill download answered HTTP %1.").arg(status)},
+                           status >= 500 || status == 429};
+    };
+    runBillDownload(*m_calls, request, context, std::move(done),
+                    BillSteps<WechatReply, answers::BillLink>{call(linkQuery), answers::tradeBill,
+                                                              fileOf, fileStatusFailure,
+                                                              m_settings.maxBillBytes});
 }
 
 Result<PaymentNotification>
 WechatClient::verifyNotification(const IncomingNotification& notification,
                                  const NotificationOrderLookup& lookup) const {
-    Result<PaymentNotification> verified = m_notifications.verify(notification, lookup);
-    if (!verified)
-        qCWarning(lcWechat).noquote()
-            << QStringLiteral("notification refused: %1 (%2)")
-                   .arg(verified.error().code, Redactor::redact(verified.error().message));
-    return verified;
+    return loggedNotificationVerdict(lcWechat, m_notifications.verify(notification, lookup));
 }
 
 NotificationReply WechatClient::notificationReply(bool accepted) const {
@@ -408,9 +444,8 @@ NotificationReply WechatClient::notificationReply(bool accepted) const {
 
 void WechatClient::cancelTrade(const TradeRef& trade, QObject* context,
                                Completion<CancelResult> done) {
-    if (std::optional<QString> problem = checkOutTradeNo(trade.outTradeNo)) {
-        deliverLater(context ? context : this, std::move(done),
-                     GatewayResult<CancelResult>::refused(notSent(*problem)));
+    if (std::optional<QString> problem = outTradeNoProblem(trade.outTradeNo)) {
+        m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
     auto cancel = std::make_shared<Cancel>();
@@ -526,221 +561,27 @@ void WechatClient::run(CallSpec spec, std::function<void(const WechatReply&)> ha
 
 HttpCall<WechatReply> WechatClient::call(CallSpec spec) const {
     auto prepare = [this, spec]() -> Result<HttpRequest> {
-        const QUrl url = urlFor(spec.pathQuery);
-        if (!url.isValid())
-            return Error{QString::fromLatin1(errc::notSent),
-                         tr("the request address is not valid")};
-        Result<QNetworkRequest> request = signedRequest(url, spec.method, spec.body);
+        Result<QNetworkRequest> request =
+            m_builder.build(spec.method, spec.pathQuery, spec.body, nowMs());
         if (!request)
             return request.error();
-        return HttpRequest{*request, spec.method, spec.body,
-                           QStringLiteral("%1 %2 %3")
-                               .arg(QString::fromLatin1(spec.method),
-                                    QString::fromUtf8(spec.pathQuery),
-                                    HttpCallRunner::forLog(spec.loggedBody))};
+        return HttpRequest{
+            *request, spec.method, spec.body,
+            WechatRequestBuilder::describe(spec.method, spec.pathQuery, spec.loggedBody)};
     };
     auto read = [this, name = spec.name](QNetworkReply* answer, int status) {
-        return readAnswer(name, answer, status);
+        const QByteArray body = answer->readAll();
+        m_calls->logAnswer(QStringLiteral("%1 HTTP %2").arg(name).arg(status), body);
+        // WeChat failed: nothing is known whatever the body says.
+        if (status >= 500)
+            return failedReply<WechatReply>(m_calls->statusFailure(status));
+        return m_reader.read(status, WechatResponseReader::headersOf(*answer), body, nowMs());
     };
     auto answerCode = [](const WechatReply& reply) {
         return reply.errorCode();
     };
-    return HttpCall<WechatReply>{spec.name,          spec.retryTransient, spec.sharedClock,
+    return HttpCall<WechatReply>{spec.name,          spec.retryTransient, {},
                                  std::move(prepare), std::move(read),     std::move(answerCode)};
-}
-
-QUrl WechatClient::urlFor(const QByteArray& pathQuery) const {
-    QByteArray base = m_settings.gatewayUrl.toEncoded(
-        QUrl::RemoveQuery | QUrl::RemoveFragment | QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
-    while (base.endsWith('/'))
-        base.chop(1);
-    return QUrl::fromEncoded(base + pathQuery, QUrl::StrictMode);
-}
-
-Result<QNetworkRequest> WechatClient::signedRequest(const QUrl& url, const QByteArray& method,
-                                                    const QByteArray& body) const {
-    // The signed path and query are exactly those on the request line.
-    const QByteArray pathQuery =
-        url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
-    Result<QString> nonce = crypto::randomAlphanumeric(kNonceLength);
-    if (!nonce)
-        return nonce.error();
-    Result<QByteArray> authorization =
-        signRequest(m_settings.merchantPrivateKey, m_settings.mchId, m_settings.merchantSerialNo,
-                    method, pathQuery, nowMs() / 1000, nonce->toLatin1(), body);
-    if (!authorization)
-        return authorization.error();
-    QNetworkRequest request(url);
-    request.setRawHeader("Authorization", *authorization);
-    request.setRawHeader("Accept", "application/json");
-    request.setRawHeader("User-Agent", "qpos WeChat Pay APIv3 client");
-    if (!body.isEmpty())
-        request.setHeader(QNetworkRequest::ContentTypeHeader,
-                          QByteArrayLiteral("application/json"));
-    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                         QNetworkRequest::ManualRedirectPolicy);
-    return request;
-}
-
-std::optional<Error> WechatClient::answerProblem(QNetworkReply* reply,
-                                                 const QByteArray& body) const {
-    const WechatpayHeaders headers{
-        reply->rawHeader("Wechatpay-Timestamp"), reply->rawHeader("Wechatpay-Nonce"),
-        reply->rawHeader("Wechatpay-Signature"), reply->rawHeader("Wechatpay-Serial")};
-    auto badSignature = [](const QString& why) {
-        return Error{QStringLiteral("wechat.bad_signature"),
-                     tr("WeChat Pay's answer could not be verified (%1), so it was not "
-                        "trusted. The order will be checked again.")
-                         .arg(why)};
-    };
-    if (headers.timestamp.isEmpty() || headers.nonce.isEmpty() || headers.signature.isEmpty() ||
-        headers.serial.isEmpty())
-        return badSignature(tr("it carries no WeChat Pay signature"));
-    const QString serial = QString::fromLatin1(headers.serial);
-    const WechatPlatformKey* key = nullptr;
-    for (const WechatPlatformKey& candidate : m_settings.platformKeys) {
-        if (candidate.id.compare(serial, Qt::CaseInsensitive) == 0)
-            key = &candidate;
-    }
-    if (!key)
-        return badSignature(
-            tr("it is signed with a key the till does not know, %1; if WeChat Pay changed its "
-               "key, ask IT to update [wechat] wechatpay_public_key")
-                .arg(Redactor::redact(serial.left(64))));
-    bool numeric = false;
-    const qint64 timestampS = headers.timestamp.toLongLong(&numeric);
-    if (!numeric)
-        return badSignature(tr("its timestamp is not a number"));
-    const qint64 skewS = qAbs(nowMs() / 1000 - timestampS);
-    if (skewS > m_settings.maxClockSkew.count())
-        return Error{QStringLiteral("wechat.stale_answer"),
-                     tr("WeChat Pay's answer is dated %1 s away from this till's clock, so it "
-                        "was not trusted (a replay, or the till's clock is wrong). The order "
-                        "will be checked again.")
-                         .arg(skewS)};
-    if (!verifyAnswerSignature(key->key, headers, body))
-        return badSignature(tr("the signature does not match"));
-    return std::nullopt;
-}
-
-WechatReply WechatClient::readAnswer(const QString& name, QNetworkReply* reply, int status) const {
-    const QByteArray body = reply->readAll();
-    m_calls->logAnswer(QStringLiteral("%1 HTTP %2").arg(name).arg(status), body);
-    if (status >= 500) {
-        // WeChat failed: nothing is known whatever the body says.
-        return WechatReply::failed(m_calls->statusFailure(status).reason, true);
-    }
-    if (std::optional<Error> problem = answerProblem(reply, body))
-        return WechatReply::failed(*problem, false);
-    QJsonParseError parseError{};
-    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
-    if (!body.trimmed().isEmpty() && !document.isObject())
-        return WechatReply::failed(
-            Error{QStringLiteral("wechat.malformed_answer"),
-                  tr("WeChat Pay's signed answer is not JSON. Nothing was assumed; "
-                     "the till will ask WeChat Pay again.")},
-            false);
-    WechatReply result = WechatReply::answer(status, document.object());
-    if (!result.isSuccessStatus())
-        result.transient = classifyWechatError(status, result.errorCode(),
-                                               result.fields.value(u"message").toString())
-                               .transient;
-    return result;
-}
-
-// ---- the bill: the link, then the file, retried as a whole
-
-void WechatClient::billAttempt(const std::shared_ptr<Download>& download) {
-    ++download->attempt;
-    auto retryOrDeliver = [this, download](bool transient, GatewayResult<ProviderBill> result) {
-        m_calls->retryOrDeliver(download, transient, std::move(result), kBill,
-                                [this, download] { billAttempt(download); });
-    };
-    CallSpec spec = CallSpec::get(
-        kBill,
-        "/v3/bill/tradebill?bill_date=" + billDate(download->request.date).toLatin1() +
-            "&bill_type=ALL&tar_type=GZIP",
-        false);
-    spec.sharedClock = download->clock;
-    run(spec, [this, download, retryOrDeliver](const WechatReply& reply) {
-        GatewayResult<answers::BillLink> link = answers::tradeBill(reply);
-        if (!link.isSuccess()) {
-            retryOrDeliver(reply.transient, GatewayResult<ProviderBill>::from(link));
-            return;
-        }
-        const QUrl address = link.value().downloadUrl;
-        // The download is signed like any request: it goes only to the gateway's own host.
-        if (address.scheme() != m_settings.gatewayUrl.scheme() ||
-            address.host().compare(m_settings.gatewayUrl.host(), Qt::CaseInsensitive) != 0 ||
-            address.port(address.scheme() == u"https" ? 443 : 80) !=
-                m_settings.gatewayUrl.port(m_settings.gatewayUrl.scheme() == u"https" ? 443 : 80)) {
-            retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(
-                                      Error{QStringLiteral("wechat.bill_url_foreign"),
-                                            tr("WeChat Pay gave a bill address on another host; "
-                                               "the bill was not downloaded.")},
-                                      link.providerFields()));
-            return;
-        }
-        if (link.value().hashType.compare(u"SHA1", Qt::CaseInsensitive) != 0) {
-            retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(
-                                      Error{QStringLiteral("wechat.bill_hash_unsupported"),
-                                            tr("WeChat Pay gave the bill's digest as %1, which "
-                                               "the till cannot check; the bill was not used.")
-                                                .arg(link.value().hashType)},
-                                      link.providerFields()));
-            return;
-        }
-        Result<QNetworkRequest> request = signedRequest(address, "GET", QByteArray());
-        if (!request) {
-            retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(request.error()));
-            return;
-        }
-        const QByteArray expectedHash = link.value().hashHex;
-        m_calls->fetch(
-            *request, QStringLiteral("bill download"), download->clock, m_settings.maxBillBytes,
-            [this, retryOrDeliver, expectedHash](std::optional<HttpFailure> failure,
-                                                 QNetworkReply* fileReply) {
-                if (failure) {
-                    retryOrDeliver(failure->transient,
-                                   GatewayResult<ProviderBill>::unknown(failure->reason));
-                    return;
-                }
-                const int status =
-                    fileReply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-                if (status < 200 || status >= 300) {
-                    retryOrDeliver(
-                        status >= 500 || status == 429,
-                        GatewayResult<ProviderBill>::unknown(
-                            Error{QString::fromLatin1(errc::httpStatus),
-                                  tr("WeChat Pay's bill download answered HTTP %1.").arg(status)}));
-                    return;
-                }
-                // The file is not signed: its SHA1, given in the signed link answer, proves it.
-                const QByteArray file = fileReply->readAll();
-                if (QCryptographicHash::hash(file, QCryptographicHash::Sha1).toHex() !=
-                    expectedHash) {
-                    retryOrDeliver(true, GatewayResult<ProviderBill>::unknown(
-                                             Error{QStringLiteral("wechat.bill_hash_mismatch"),
-                                                   tr("The downloaded bill does not match the "
-                                                      "digest WeChat Pay gave; it was not "
-                                                      "used.")}));
-                    return;
-                }
-                Result<QByteArray> csv = gunzip(file, m_settings.maxBillBytes);
-                if (!csv) {
-                    retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(csv.error()));
-                    return;
-                }
-                Result<ProviderBill> bill = parseWechatBill(*csv);
-                if (!bill) {
-                    retryOrDeliver(false, GatewayResult<ProviderBill>::unknown(bill.error()));
-                    return;
-                }
-                qCInfo(lcWechat).noquote()
-                    << QStringLiteral("trade bill: %1 lines").arg(bill->records.size());
-                retryOrDeliver(false, GatewayResult<ProviderBill>::success(std::move(*bill)));
-            });
-    });
 }
 
 } // namespace qpos::wechat

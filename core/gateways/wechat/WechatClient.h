@@ -7,21 +7,17 @@
 #include "core/gateways/wechat/WechatClientSettings.h"
 #include "core/gateways/wechat/WechatNotification.h"
 #include "core/gateways/wechat/WechatReply.h"
-#include "core/gateways/wechat/WechatSignature.h"
+#include "core/gateways/wechat/WechatRequestBuilder.h"
+#include "core/gateways/wechat/WechatResponseReader.h"
 
 #include <QByteArray>
-#include <QElapsedTimer>
-#include <QNetworkRequest>
 #include <QObject>
 #include <QString>
-#include <QUrl>
 
 #include <functional>
 #include <memory>
-#include <optional>
 
 class QJsonObject;
-class QNetworkReply;
 
 namespace qpos::wechat {
 
@@ -108,8 +104,6 @@ private:
         QByteArray body;             // JSON; empty for GET
         QByteArray loggedBody;       // the body as it may be logged (payment code masked)
         bool retryTransient = false; // idempotent: repeat transient failures
-        // When valid, the deadline runs from here (a bill's link query inside its retries).
-        QElapsedTimer sharedClock;
 
         static CallSpec get(QString name, QByteArray pathQuery, bool retryTransient);
         // Logged as sent; a body with a secret sets loggedBody afterwards.
@@ -117,22 +111,13 @@ private:
                              bool retryTransient);
     };
     struct Cancel;
-    using Download = gateway::RetriedOperation<gateway::BillRequest, gateway::ProviderBill>;
 
     qint64 nowMs() const;
 
     // WeChat's side of one call: the signed request, and every answer (2xx, 204, 4xx)
-    // verified before it is read.
+    // verified before it is read (a 5xx is an Unknown whatever it says).
     gateway::HttpCall<WechatReply> call(CallSpec spec) const;
     void run(CallSpec spec, std::function<void(const WechatReply&)> handler);
-    WechatReply readAnswer(const QString& name, QNetworkReply* reply, int status) const;
-
-    // A signed request for `url` (whose path and query are signed as they are sent).
-    Result<QNetworkRequest> signedRequest(const QUrl& url, const QByteArray& method,
-                                          const QByteArray& body) const;
-    QUrl urlFor(const QByteArray& pathQuery) const;
-    // Checks an answer's Wechatpay-* headers; empty when they verify.
-    std::optional<Error> answerProblem(QNetworkReply* reply, const QByteArray& body) const;
 
     CallSpec querySpec(const gateway::TradeRef& trade) const;
     CallSpec closeSpec(const gateway::TradeRef& trade) const;
@@ -142,10 +127,11 @@ private:
     void cancelStep(const std::shared_ptr<Cancel>& cancel);
     void finishCancel(const std::shared_ptr<Cancel>& cancel,
                       gateway::GatewayResult<gateway::CancelResult> result);
-    void billAttempt(const std::shared_ptr<Download>& download);
 
     WechatClientSettings m_settings;
     std::function<qint64()> m_clock;
+    WechatRequestBuilder m_builder;
+    WechatResponseReader m_reader;
     WechatNotificationVerifier m_notifications;
     gateway::HttpCallRunner* m_calls;
 };

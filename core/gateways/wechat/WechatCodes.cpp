@@ -134,9 +134,7 @@ WechatErrorVerdict classifyWechatError(int httpStatus, const QString& code,
     v.message = message;
     const QString codeText = code.isEmpty() ? QStringLiteral("HTTP %1").arg(httpStatus) : code;
     auto unknown = [&v](const char* errorCode, const QString& text, bool transient) {
-        v.verdict = WechatVerdict::Unknown;
-        v.transient = transient;
-        v.unknownReason = Error{QString::fromLatin1(errorCode), text};
+        v.setUnknown(errorCode, text, transient);
         return v;
     };
 
@@ -155,7 +153,7 @@ WechatErrorVerdict classifyWechatError(int httpStatus, const QString& code,
             true);
     }
     if (code == u"USERPAYING") {
-        v.verdict = WechatVerdict::InProgress;
+        v.verdict = gateway::OutcomeKind::InProgress;
         v.progress = gateway::InProgress{
             message,
             QCoreApplication::translate("qpos::wechat", "Waiting for the customer to confirm the "
@@ -171,7 +169,7 @@ WechatErrorVerdict classifyWechatError(int httpStatus, const QString& code,
                        false);
     }
     if (httpStatus >= 400 && gateway::lookUpCodeText(kRefusalTexts, code)) {
-        v.verdict = WechatVerdict::Refused;
+        v.verdict = gateway::OutcomeKind::Refused;
         v.refusal = gateway::Refused{code, QString(), message, wechatCashierMessage(code, message)};
         return v;
     }

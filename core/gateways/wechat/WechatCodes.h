@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/common/Result.h"
-#include "core/gateways/GatewayOutcome.h"
+#include "core/gateways/ProviderReply.h"
 
 #include <QString>
 
@@ -17,20 +17,9 @@ namespace qpos::wechat {
 //  - Refused: every other known code: WeChat refused and nothing happened.
 // Call-specific meanings (ORDER_NOT_EXIST on a query is "not created", ORDERPAID on a close
 // is a refusal the engine answers with a query) are the answer reader's business.
-enum class WechatVerdict {
-    Refused,
-    InProgress,
-    Unknown,
-};
-
-struct WechatErrorVerdict {
-    WechatVerdict verdict = WechatVerdict::Unknown;
-    bool transient = false;       // worth repeating an idempotent call
-    QString code;                 // WeChat's code ("ORDER_NOT_EXIST"), empty when there was none
-    QString message;              // WeChat's message
-    gateway::Refused refusal;     // for Refused
-    gateway::InProgress progress; // for InProgress
-    Error unknownReason;          // for Unknown
+struct WechatErrorVerdict : gateway::CodeVerdict {
+    QString code;    // WeChat's code ("ORDER_NOT_EXIST"), empty when there was none
+    QString message; // WeChat's message
 };
 
 // Classifies an error answer. `code` and `message` come from the verified body (empty when

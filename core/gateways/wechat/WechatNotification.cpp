@@ -106,11 +106,10 @@ public:
             return std::nullopt;
         }
         // Integer fen: 88.5 or "8850" is not an amount.
-        const qint64 value = v.isDouble() ? v.toInteger(-1) : -1;
-        if (value < (positive ? 1 : 0) || value > money::kMaxFen) {
+        const std::optional<money::Fen> value =
+            answers::fenAmount(v, positive ? money::Sign::Positive : money::Sign::NonNegative);
+        if (!value)
             fail(key, phrase(QT_TRANSLATE_NOOP("qpos::wechat", "not an amount in fen")));
-            return std::nullopt;
-        }
         return value;
     }
 

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "core/common/Result.h"
+#include "core/gateways/GatewayRequests.h"
+#include "core/gateways/GatewayResult.h"
+#include "core/gateways/HttpCallRunner.h"
+#include "core/gateways/ProviderBill.h"
+
+#include <QByteArray>
+#include <QNetworkRequest>
+#include <QObject>
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+
+namespace qpos::gateway {
+
+// Where a bill's file is, and how the provider reads it.
+struct BillFile {
+    QNetworkRequest request;
+    // Whether the file arrived whole (WeChat Pay gives its digest); a problem is worth
+    // fetching the file again. Empty: nothing to check.
+    std::function<std::optional<Error>(const QByteArray& file)> check;
+    // The bill in a checked file; a problem is final.
+    std::function<Result<ProviderBill>(const QByteArray& file)> parse;
+};
+
+// A provider's two steps to a bill: an API call that answers where the file is, then the
+// file.
+template <typename Reply, typename Link>
+struct BillSteps {
+    HttpCall<Reply> linkCall; // runs within the download's deadline
+    std::function<GatewayResult<Link>(const Reply& reply)> readLink;
+    // The file a successful link answer points at, or why the till does not follow the link
+    // (an Unknown, not repeated).
+    std::function<GatewayResult<BillFile>(const GatewayResult<Link>& link)> fileOf;
+    // What an HTTP status of the file other than 2xx means; empty: the runner's
+    // statusFailure().
+    std::function<HttpFailure(int status)> fileStatusFailure;
+    qint64 maxFileBytes = 0;
+};
+
+using BillDownload = RetriedOperation<BillRequest, ProviderBill>;
+
+// Fetches `file` and ends the attempt of `download` named `name` with the bill or why not;
+// `again` is the next attempt, for a transient failure the policy leaves time for.
+void fetchBillFile(HttpCallRunner& calls, const std::shared_ptr<BillDownload>& download,
+                   const BillFile& file, const std::function<HttpFailure(int)>& statusFailure,
+                   qint64 maxBytes, const QString& name, std::function<void()> again);
+
+namespace bill_download {
+
+template <typename Reply, typename Link>
+void attempt(HttpCallRunner& calls, const std::shared_ptr<BillDownload>& download,
+             const std::shared_ptr<const BillSteps<Reply, Link>>& steps) {
+    ++download->attempt;
+    const QString name = steps->linkCall.name;
+    std::function<void()> again = [&calls, download, steps] {
+        attempt(calls, download, steps);
+    };
+    calls.run<Reply>(steps->linkCall, [&calls, download, steps, name, again](const Reply& reply) {
+        const GatewayResult<Link> link = steps->readLink(reply);
+        if (!link.isSuccess()) {
+            calls.retryOrDeliver(download, reply.transient, GatewayResult<ProviderBill>::from(link),
+                                 name, again);
+            return;
+        }
+        const GatewayResult<BillFile> file = steps->fileOf(link);
+        if (!file.isSuccess()) {
+            calls.retryOrDeliver(download, false, GatewayResult<ProviderBill>::from(file), name,
+                                 again);
+            return;
+        }
+        fetchBillFile(calls, download, file.value(), steps->fileStatusFailure, steps->maxFileBytes,
+                      name, again);
+    });
+}
+
+} // namespace bill_download
+
+// Downloads a bill: the link, then the file, retried as a whole within one deadline (a link
+// lives only briefly), and delivered once to `context` (no context: the runner).
+template <typename Reply, typename Link>
+void runBillDownload(HttpCallRunner& calls, const BillRequest& request, QObject* context,
+                     Completion<ProviderBill> done, BillSteps<Reply, Link> steps) {
+    auto download =
+        std::make_shared<BillDownload>(request, context ? context : &calls, std::move(done));
+    steps.linkCall.sharedClock = download->clock;
+    bill_download::attempt<Reply, Link>(
+        calls, download, std::make_shared<const BillSteps<Reply, Link>>(std::move(steps)));
+}
+
+} // namespace qpos::gateway

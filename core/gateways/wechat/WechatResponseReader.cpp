@@ -1,0 +1,103 @@
+#include "core/gateways/wechat/WechatResponseReader.h"
+
+#include "core/logging/Redactor.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonParseError>
+#include <QNetworkReply>
+
+#include <utility>
+
+namespace qpos::wechat {
+
+// The words keep the client's translation context, where they were first translated.
+
+namespace {
+
+WechatReply failed(Error reason) {
+    // A signed answer that cannot be used says the same when asked again.
+    return gateway::failedReply<WechatReply>(std::move(reason), false);
+}
+
+Error badSignature(const QString& why) {
+    return Error{QStringLiteral("wechat.bad_signature"),
+                 QCoreApplication::translate("qpos::wechat::WechatClient",
+                                             "WeChat Pay's answer could not be verified (%1), so "
+                                             "it was not trusted. The order will be checked "
+                                             "again.")
+                     .arg(why)};
+}
+
+} // namespace
+
+WechatResponseReader::WechatResponseReader(QList<WechatPlatformKey> platformKeys,
+                                           std::chrono::seconds maxClockSkew)
+    : m_platformKeys(std::move(platformKeys))
+    , m_maxClockSkew(maxClockSkew) {}
+
+WechatpayHeaders WechatResponseReader::headersOf(const QNetworkReply& answer) {
+    return WechatpayHeaders{
+        answer.rawHeader("Wechatpay-Timestamp"), answer.rawHeader("Wechatpay-Nonce"),
+        answer.rawHeader("Wechatpay-Signature"), answer.rawHeader("Wechatpay-Serial")};
+}
+
+WechatReply WechatResponseReader::read(int httpStatus, const WechatpayHeaders& headers,
+                                       const QByteArray& body, qint64 nowMs) const {
+    if (std::optional<Error> problem = signatureProblem(headers, body, nowMs))
+        return failed(*problem);
+    QJsonParseError parseError{};
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (!body.trimmed().isEmpty() && !document.isObject())
+        return failed(Error{QStringLiteral("wechat.malformed_answer"),
+                            QCoreApplication::translate("qpos::wechat::WechatClient",
+                                                        "WeChat Pay's signed answer is not JSON. "
+                                                        "Nothing was assumed; the till will ask "
+                                                        "WeChat Pay again.")});
+    WechatReply reply = WechatReply::answer(httpStatus, document.object());
+    if (!reply.isSuccessStatus())
+        reply.transient = reply.errorVerdict().transient;
+    return reply;
+}
+
+std::optional<Error> WechatResponseReader::signatureProblem(const WechatpayHeaders& headers,
+                                                            const QByteArray& body,
+                                                            qint64 nowMs) const {
+    if (headers.timestamp.isEmpty() || headers.nonce.isEmpty() || headers.signature.isEmpty() ||
+        headers.serial.isEmpty())
+        return badSignature(QCoreApplication::translate("qpos::wechat::WechatClient",
+                                                        "it carries no WeChat Pay signature"));
+    const QString serial = QString::fromLatin1(headers.serial);
+    const WechatPlatformKey* key = nullptr;
+    for (const WechatPlatformKey& candidate : m_platformKeys) {
+        if (candidate.id.compare(serial, Qt::CaseInsensitive) == 0)
+            key = &candidate;
+    }
+    if (!key)
+        return badSignature(
+            QCoreApplication::translate("qpos::wechat::WechatClient",
+                                        "it is signed with a key the till does not know, %1; if "
+                                        "WeChat Pay changed its key, ask IT to update [wechat] "
+                                        "wechatpay_public_key")
+                .arg(Redactor::redact(serial.left(64))));
+    bool numeric = false;
+    const qint64 timestampS = headers.timestamp.toLongLong(&numeric);
+    if (!numeric)
+        return badSignature(QCoreApplication::translate("qpos::wechat::WechatClient",
+                                                        "its timestamp is not a number"));
+    const qint64 skewS = qAbs(nowMs / 1000 - timestampS);
+    if (skewS > m_maxClockSkew.count())
+        return Error{QStringLiteral("wechat.stale_answer"),
+                     QCoreApplication::translate("qpos::wechat::WechatClient",
+                                                 "WeChat Pay's answer is dated %1 s away from this "
+                                                 "till's clock, so it was not trusted (a replay, "
+                                                 "or the till's clock is wrong). The order will "
+                                                 "be checked again.")
+                         .arg(skewS)};
+    if (!verifyAnswerSignature(key->key, headers, body))
+        return badSignature(QCoreApplication::translate("qpos::wechat::WechatClient",
+                                                        "the signature does not match"));
+    return std::nullopt;
+}
+
+} // namespace qpos::wechat
