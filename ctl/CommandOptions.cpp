@@ -1,5 +1,6 @@
 #include "ctl/CommandOptions.h"
 
+#include "core/orders/OutTradeNo.h"
 #include "ctl/CtlExit.h"
 
 #include <QCoreApplication>
@@ -67,6 +68,23 @@ int CommandOptions::usageError(const CtlOutput& out, const QString& message) con
     out.error(message);
     out.note(QCoreApplication::translate("qpos::ctl", "Try \"qposctl %1 --help\".").arg(m_command));
     return kExitUsage;
+}
+
+std::optional<QString> CommandOptions::orderNumber(const CtlOutput& out) const {
+    const QStringList arguments = positional();
+    if (arguments.size() != 1) {
+        usageError(out, QCoreApplication::translate("qpos::ctl", "Give exactly one order number."));
+        return std::nullopt;
+    }
+    const QString outTradeNo = arguments.constFirst();
+    if (!out_trade_no::isWellFormed(outTradeNo)) {
+        usageError(out, QCoreApplication::translate("qpos::ctl",
+                                                    "\"%1\" is not an order number (at most 64 "
+                                                    "letters, digits and underscores).")
+                            .arg(outTradeNo));
+        return std::nullopt;
+    }
+    return outTradeNo;
 }
 
 std::optional<int> CommandOptions::parse(const QStringList& arguments, CtlOutput& out) {

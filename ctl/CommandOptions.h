@@ -34,6 +34,10 @@ public:
     QStringList values(const QCommandLineOption& option) const { return m_parser.values(option); }
     QStringList positional() const { return m_parser.positionalArguments(); }
 
+    // The command's one positional argument, an order number. Empty after printing the usage
+    // error: none, more than one, or not an order number.
+    std::optional<QString> orderNumber(const CtlOutput& out) const;
+
     // Prints a usage problem found after parsing and returns 2.
     int usageError(const CtlOutput& out, const QString& message) const;
     QString help() const;

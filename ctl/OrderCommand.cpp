@@ -1,7 +1,6 @@
 #include "ctl/OrderCommand.h"
 
 #include "core/calendar/LocalTimeText.h"
-#include "core/orders/OutTradeNo.h"
 #include "core/storage/OrderStore.h"
 #include "ctl/CommandOptions.h"
 #include "ctl/CtlContext.h"
@@ -83,17 +82,10 @@ int runOrderCommand(CtlContext& context, const QStringList& arguments) {
     CtlOutput& out = context.out();
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
-    const QStringList positional = options.positional();
-    if (positional.size() != 1)
-        return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl", "Give exactly one order number."));
-    const QString outTradeNo = positional.constFirst();
-    if (!out_trade_no::isWellFormed(outTradeNo))
-        return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl",
-                                             "\"%1\" is not an order number (at most 64 letters, "
-                                             "digits and underscores).")
-                     .arg(outTradeNo));
+    const std::optional<QString> orderNumber = options.orderNumber(out);
+    if (!orderNumber)
+        return kExitUsage;
+    const QString& outTradeNo = *orderNumber;
 
     const std::unique_ptr<OrderStore> store = context.openStore(StoreUse::Read);
     if (!store)

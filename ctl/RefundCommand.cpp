@@ -1,7 +1,6 @@
 #include "ctl/RefundCommand.h"
 
 #include "core/money/Money.h"
-#include "core/orders/OutTradeNo.h"
 #include "ctl/CommandOptions.h"
 #include "ctl/CtlContext.h"
 #include "ctl/CtlExit.h"
@@ -44,17 +43,10 @@ int runRefundCommand(CtlContext& context, const QStringList& arguments) {
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
 
-    const QStringList positional = options.positional();
-    if (positional.size() != 1)
-        return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl", "Give exactly one order number."));
-    const QString outTradeNo = positional.constFirst();
-    if (!out_trade_no::isWellFormed(outTradeNo))
-        return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl",
-                                             "\"%1\" is not an order number (at most 64 letters, "
-                                             "digits and underscores).")
-                     .arg(outTradeNo));
+    const std::optional<QString> orderNumber = options.orderNumber(out);
+    if (!orderNumber)
+        return kExitUsage;
+    const QString& outTradeNo = *orderNumber;
     if (!options.isSet(amountOption))
         return options.usageError(
             out, QCoreApplication::translate("qpos::ctl", "--amount is required, in yuan."));

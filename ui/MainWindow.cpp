@@ -7,6 +7,7 @@
 #include "ui/settings/SettingsDialog.h"
 #include "ui/support/ManagerPinDialog.h"
 #include "ui/support/RequestIds.h"
+#include "ui/support/YuanText.h"
 #include "ui/till/AmountEntry.h"
 #include "ui/till/CheckoutController.h"
 #include "ui/till/LoginPanel.h"
@@ -38,10 +39,6 @@ namespace {
 
 constexpr int kMaxRecoveryLinesShown = 8;
 constexpr int kMaxSubjectLength = 128;
-
-QString yuanText(money::Fen fen) {
-    return QStringLiteral("¥ ") + money::formatYuan(fen);
-}
 
 } // namespace
 

@@ -1,5 +1,6 @@
 #include "ui/till/PaymentDialog.h"
 
+#include "ui/support/YuanText.h"
 #include "ui/till/ChannelStyle.h"
 #include "ui/till/PaymentStatusText.h"
 #include "ui/till/QrView.h"
@@ -23,10 +24,6 @@ namespace qpos::ui {
 using checkout::CheckoutPhase;
 
 namespace {
-
-QString yuanText(money::Fen fen) {
-    return QStringLiteral("¥ ") + money::formatYuan(fen);
-}
 
 QLabel* makeLabel(QWidget* parent, const QString& name, int pointSize, bool bold = false) {
     auto* label = new QLabel(parent);

@@ -1,5 +1,6 @@
 #include "ui/till/SalePanel.h"
 
+#include "ui/support/YuanText.h"
 #include "ui/till/AmountEntry.h"
 #include "ui/till/ChannelStyle.h"
 #include "ui/till/ItemLinesEditor.h"
@@ -18,14 +19,6 @@
 #include <QVBoxLayout>
 
 namespace qpos::ui {
-
-namespace {
-
-QString yuanText(money::Fen fen) {
-    return QStringLiteral("¥ ") + money::formatYuan(fen);
-}
-
-} // namespace
 
 SalePanel::SalePanel(QWidget* parent)
     : QWidget(parent) {
