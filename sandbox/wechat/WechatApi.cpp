@@ -2,6 +2,7 @@
 
 #include "core/calendar/ChinaCalendar.h"
 #include "core/gateways/wechat/WechatSignature.h"
+#include "core/gateways/wechat/WechatTime.h"
 #include "sandbox/wechat/WechatJson.h"
 
 #include <QDateTime>
@@ -314,7 +315,7 @@ WechatAnswer WechatApi::native(const QString& mchId, const QJsonObject& body) {
     const qint64 now = m_host.now();
     request.expiresMs = now + qint64(m_host.wechatOptions().defaultTimeoutMinutes) * 60 * 1000;
     if (!timeExpire.isEmpty()) {
-        const std::optional<qint64> end = wechat_json::parseTime(timeExpire);
+        const std::optional<qint64> end = wechat::parseRfc3339(timeExpire);
         if (!end)
             return error(paramError(
                 QStringLiteral("参数 time_expire 应为 yyyy-MM-DDTHH:mm:ss+TIMEZONE 格式")));

@@ -2,10 +2,7 @@
 
 #include "core/gateways/wechat/WechatTime.h"
 
-#include <QDateTime>
 #include <QJsonDocument>
-#include <QRegularExpression>
-#include <QTimeZone>
 
 namespace qpos::sandbox::wechat_json {
 
@@ -37,28 +34,6 @@ QString stateDescription(const WechatTrade& t) {
 
 QString time(qint64 utcMs) {
     return wechat::chinaRfc3339(utcMs);
-}
-
-std::optional<qint64> parseTime(const QString& text) {
-    static const QRegularExpression shape(QStringLiteral(
-        "^(\\d{4}-\\d{2}-\\d{2})T(\\d{2}:\\d{2}:\\d{2})(?:\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})$"));
-    const QRegularExpressionMatch m = shape.match(text);
-    if (!m.hasMatch())
-        return std::nullopt;
-    const QDate d = QDate::fromString(m.captured(1), QStringLiteral("yyyy-MM-dd"));
-    const QTime t = QTime::fromString(m.captured(2), QStringLiteral("HH:mm:ss"));
-    if (!d.isValid() || !t.isValid())
-        return std::nullopt;
-    int offset = 0;
-    const QString zone = m.captured(3);
-    if (zone != u"Z") {
-        const int hours = zone.mid(1, 2).toInt();
-        const int minutes = zone.mid(4, 2).toInt();
-        if (hours > 14 || minutes > 59)
-            return std::nullopt;
-        offset = (hours * 3600 + minutes * 60) * (zone.startsWith(u'-') ? -1 : 1);
-    }
-    return QDateTime(d, t, QTimeZone(offset)).toMSecsSinceEpoch();
 }
 
 QJsonObject transaction(const WechatTrade& t) {

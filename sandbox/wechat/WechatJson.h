@@ -6,14 +6,11 @@
 #include <QJsonObject>
 #include <QString>
 
-#include <optional>
 
 namespace qpos::sandbox::wechat_json {
 
 // RFC 3339 in China time, as WeChat writes times: "2026-12-01T10:00:00+08:00".
 QString time(qint64 utcMs);
-// Parses an RFC 3339 time with seconds and an offset ("…+08:00", "…Z"); nullopt otherwise.
-std::optional<qint64> parseTime(const QString& text);
 
 // The transaction JSON of query, codepay and TRANSACTION.SUCCESS notifications.
 QJsonObject transaction(const WechatTrade& trade);
