@@ -4174,10 +4174,6 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <translation>微信支付已受理退款，仍在处理中。</translation>
     </message>
     <message>
-        <source>The refund could not reach the customer&apos;s account (the card or account is closed or frozen). The manager must settle it in the WeChat Pay merchant platform.</source>
-        <translation>退款无法退回顾客的账户（银行卡或账户已注销或被冻结）。请店长在微信支付商户平台处理。</translation>
-    </message>
-    <message>
         <source>WeChat Pay closed this refund; no money was refunded.</source>
         <translation>微信支付已关闭此退款；未退还任何款项。</translation>
     </message>
