@@ -29,6 +29,8 @@ QString refundRecordStateName(RefundRecordState state) {
         return QStringLiteral("succeeded");
     case RefundRecordState::Failed:
         return QStringLiteral("failed");
+    case RefundRecordState::HeldByProvider:
+        return QStringLiteral("held_by_provider");
     }
     return QStringLiteral("unknown");
 }
@@ -122,6 +124,7 @@ QJsonObject refundReportJson(const checkout::RefundReport& report) {
         {QStringLiteral("out_request_no"), report.outRequestNo},
         {QStringLiteral("ok"), report.ok},
         {QStringLiteral("pending"), report.pending},
+        {QStringLiteral("held_by_provider"), report.heldByProvider},
         {QStringLiteral("message"), report.message},
         {QStringLiteral("order"),
          report.order ? QJsonValue(orderJson(*report.order)) : QJsonValue::Null},

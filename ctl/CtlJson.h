@@ -29,6 +29,7 @@ QJsonObject checkoutUpdateJson(const checkout::CheckoutUpdate& update);
 QJsonObject refundReportJson(const checkout::RefundReport& report);
 QJsonObject recoveryReportJson(const checkout::RecoveryReport& report);
 
-QString refundRecordStateName(RefundRecordState state); // "requested", "succeeded", "failed"
+// "requested", "succeeded", "failed", "held_by_provider"
+QString refundRecordStateName(RefundRecordState state);
 
 } // namespace qpos::ctl

@@ -1,6 +1,7 @@
 #include "ctl/OrderCommand.h"
 
 #include "core/calendar/LocalTimeText.h"
+#include "core/checkout/RefundRuns.h"
 #include "core/storage/OrderStore.h"
 #include "ctl/CommandOptions.h"
 #include "ctl/CtlContext.h"
@@ -67,6 +68,10 @@ void printOrder(const CtlOutput& out, const OrderWithEvents& found,
                      .arg(r.outRequestNo, localTimeText(r.createdAtMs),
                           money::formatYuan(r.amountFen).rightJustified(12),
                           refundRecordStateName(r.state), r.reason));
+    for (const RefundRecord& r : refunds)
+        if (r.state == RefundRecordState::HeldByProvider)
+            out.line(checkout::heldRefundMessage(r.outRequestNo, r.amountFen,
+                                                 channelLabel(found.order.channel)));
 }
 
 } // namespace

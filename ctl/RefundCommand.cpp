@@ -116,6 +116,8 @@ int runRefundCommand(CtlContext& context, const QStringList& arguments) {
     }
     if (report.ok)
         return kExitOk;
+    if (report.heldByProvider)
+        return kExitError; // the message says what the manager must do
     if (report.pending) {
         if (!out.json())
             out.note(QCoreApplication::translate(

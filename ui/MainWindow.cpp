@@ -108,6 +108,12 @@ MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWi
             requestStaff(); // someone changed the staff: the login list follows
     });
     connect(&m_till, &service::PosService::dailyTotalsLoaded, this, &MainWindow::onDailyTotals);
+    // A refund that ended after its own report (closed, refused, held by the provider).
+    connect(&m_till, &service::PosService::refundFinished, this,
+            [this](const checkout::RefundReport& report) {
+                if (report.requestId.isEmpty() && !report.message.isEmpty())
+                    m_notice->showNotice(report.message);
+            });
     connect(&m_till, &service::PosService::orderChanged, this, [this] {
         if (m_ready)
             m_totalsDelay->start();

@@ -20,6 +20,7 @@ CheckoutEngine::CheckoutEngine(OrderStore& store, GatewayDirectory& gateways, Ch
     m_checkouts = std::make_unique<CheckoutRuns>(*m_context);
     m_refunds = std::make_unique<RefundRuns>(*m_context, [this] { m_recovery->schedule(); });
     m_recovery = std::make_unique<RecoveryPass>(*m_context, *m_checkouts, *m_refunds);
+    m_context->setRefundFollower([this](const RefundRecord& r) { m_refunds->follow(r); });
 }
 
 // Out of line: the parts are complete types only here. They go before the context they share.

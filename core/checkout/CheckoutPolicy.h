@@ -17,6 +17,9 @@ struct CheckoutPolicy {
     // How long to wait before asking again when the provider could not be reached while
     // settling (closing, cancelling, resolving Unknown).
     std::chrono::milliseconds settleRetry{3000};
+    // The least time between two sends of a refund on the same trade: Alipay asks for at least
+    // 3 s between repeats of a refund request.
+    std::chrono::milliseconds refundRepeatGap{3000};
     // A recovery pass that leaves something unsettled (the provider unreachable, a refund it
     // is still processing, which for a bank card can take days) runs again after this wait,
     // doubled after each pass that still leaves something, up to recoveryRetryMax.

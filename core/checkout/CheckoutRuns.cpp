@@ -33,6 +33,7 @@ struct CheckoutRuns::Run {
     Settle settle = Settle::None;
     bool settleSent = false;     // a close or cancel answer was a success
     bool cancelRefunded = false; // the provider's cancel refunded a payment
+    QString cancelRefundPending; // the number of that refund while the provider finishes it
     bool queryInFlight = false;
     bool settleInFlight = false;
     bool settleFailed = false; // the last close / cancel could not reach the provider
@@ -325,13 +326,22 @@ void CheckoutRuns::onQueried(const QString& outTradeNo, GatewayResult<TradeSnaps
 void CheckoutRuns::handleSnapshot(Run& run, const TradeSnapshot& snapshot, TransitionSource source,
                                   const QJsonObject& fields) {
     const QString outTradeNo = run.order.outTradeNo;
-    m_context.applySnapshot(run.order, snapshot, source, fields, run.cancelRefunded);
+    m_context.applySnapshot(run.order, snapshot, source, fields, run.cancelRefunded,
+                            run.cancelRefundPending);
     const OrderState state = run.order.state;
 
     if (state == OrderState::Paid && run.cancelRequested && run.settle == Settle::Cancel &&
         !run.settleSent) {
         // Paid while the cashier's cancel is on its way: its refund decides.
         schedulePoll(run);
+        return;
+    }
+    if (state == OrderState::Paid && run.cancelRefunded && !run.cancelRefundPending.isEmpty()) {
+        finish(outTradeNo, CheckoutPhase::Reversed,
+               tr("The customer had already paid when the payment was cancelled. %1 is "
+                  "refunding the money; the refund is being confirmed and the order shows it "
+                  "once %1 has made it.")
+                   .arg(channelLabel(run.order.channel)));
         return;
     }
     if (state == OrderState::Paid || state == OrderState::PartiallyRefunded) {
@@ -514,6 +524,7 @@ void CheckoutRuns::onCancelled(const QString& outTradeNo,
     if (result.isSuccess()) {
         run->settleSent = true;
         run->cancelRefunded = result.value().action == gateway::CancelAction::Refunded;
+        run->cancelRefundPending = run->cancelRefunded ? result.value().pendingRefundNo : QString();
         if (run->cancelRefunded)
             qCWarning(lcCheckout).noquote()
                 << "checkout" << outTradeNo

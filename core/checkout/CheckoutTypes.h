@@ -24,7 +24,8 @@ enum class CheckoutPhase {
     Cancelled,  // final: closed at the provider before payment (cashier cancelled)
     Expired,    // final: nobody paid in time; closed at the provider
     Failed,     // final: the provider refused (the message says why)
-    Reversed,   // final: paid in the race with the cashier's cancel, and refunded at once
+    Reversed,   // final: paid in the race with the cashier's cancel, and refunded by it (or
+                // its refund is being confirmed: the order is paid until the provider ends it)
 };
 
 QString checkoutPhaseName(CheckoutPhase phase); // "waiting", "paid", ...
@@ -60,7 +61,12 @@ struct RefundReport {
     QString outRequestNo;
     bool ok = false;      // the provider confirmed the refund
     bool pending = false; // the outcome is not known yet: recovery will settle it
-    QString message;      // translated, for the manager
+    // The provider holds the money (WeChat Pay ABNORMAL): a manager must handle it on the
+    // provider's merchant platform. Also pending.
+    bool heldByProvider = false;
+    // Translated, for the manager. A report with no requestId tells of a refund that ended
+    // after its own report (closed, refused or held by the provider).
+    QString message;
     std::optional<Order> order;
 };
 

@@ -45,12 +45,37 @@ bool EngineContext::apply(const OrderTransition& transition) {
 
 void EngineContext::applySnapshot(Order& order, const gateway::TradeSnapshot& snapshot,
                                   TransitionSource source, const QJsonObject& fields,
-                                  bool cancelRefunded) {
-    for (const OrderTransition& t :
-         TransitionBuilder::forSnapshot(order, snapshot, source, fields, cancelRefunded))
-        apply(t);
+                                  bool cancelRefunded, const QString& pendingRefundNo) {
+    QList<OrderTransition> transitions =
+        TransitionBuilder::forSnapshot(order, snapshot, source, fields, cancelRefunded);
+    if (cancelRefunded && !pendingRefundNo.isEmpty() && transitions.size() == 2 &&
+        transitions.last().to == OrderState::Refunded) {
+        // The trade says refunded, but the cancel's refund is not finished and may still be
+        // closed: paid, with the refund open until the provider confirms it.
+        transitions.removeLast();
+        Result<RefundRecord> refund = m_store.beginCancelRefund(
+            transitions.first(), pendingRefundNo, order.amountFen, transitions.first().actor);
+        if (!refund) {
+            qCWarning(lcCheckout).noquote()
+                << "order" << order.outTradeNo
+                << "cancel refund not recorded:" << refund.error().message;
+        } else if (Result<Order> fresh = m_store.order(order.outTradeNo)) {
+            if (m_applied)
+                m_applied(*fresh);
+            emitOrderChanged(*fresh);
+            if (m_followRefund && refund->state == RefundRecordState::Requested)
+                m_followRefund(*refund);
+        }
+    } else {
+        for (const OrderTransition& t : transitions)
+            apply(t);
+    }
     if (Result<Order> fresh = m_store.order(order.outTradeNo))
         order = *fresh;
+}
+
+void EngineContext::setRefundFollower(std::function<void(const RefundRecord&)> follow) {
+    m_followRefund = std::move(follow);
 }
 
 void EngineContext::announce(const QString& outTradeNo) {

@@ -6,6 +6,7 @@
 #include "core/gateways/GatewayAnswers.h"
 #include "core/orders/Order.h"
 #include "core/orders/OrderTransition.h"
+#include "core/storage/OrderQuery.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -44,9 +45,13 @@ public:
     // answer is not a failure.
     bool apply(const OrderTransition& transition);
     // What a trade snapshot says about `order` (TransitionBuilder::forSnapshot), written;
-    // `order` is reloaded.
+    // `order` is reloaded. `pendingRefundNo`: the refund our cancel made is not finished, so
+    // the order is paid with that refund open in the ledger (and followed) until it ends.
     void applySnapshot(Order& order, const gateway::TradeSnapshot& snapshot,
-                       TransitionSource source, const QJsonObject& fields, bool cancelRefunded);
+                       TransitionSource source, const QJsonObject& fields, bool cancelRefunded,
+                       const QString& pendingRefundNo = {});
+    // Who follows a refund the engine learned of without sending it (RefundRuns::follow).
+    void setRefundFollower(std::function<void(const RefundRecord&)> follow);
     // After a change written by other means than apply(): lists and totals reload the order.
     void announce(const QString& outTradeNo);
 
@@ -61,6 +66,7 @@ private:
     GatewayDirectory& m_gateways;
     CheckoutPolicy m_policy;
     std::function<void(const Order&)> m_applied;
+    std::function<void(const RefundRecord&)> m_followRefund;
 };
 
 } // namespace qpos::checkout

@@ -7,6 +7,7 @@
 #include "core/money/Money.h"
 #include "core/storage/OrderStore.h"
 
+#include <QHash>
 #include <QObject>
 #include <QSet>
 #include <QTimer>
@@ -25,6 +26,8 @@ struct RecoveryPass::Pass {
     QList<Order> orders;
     QList<RefundRecord> refunds;
     QSet<QString> cancelRefunded; // orders whose cancel refunded a payment
+    // Orders whose cancel made a refund the provider has not finished: its number.
+    QHash<QString, QString> cancelRefundPending;
     std::unique_ptr<QObject> context = std::make_unique<QObject>();
 };
 
@@ -64,6 +67,11 @@ void RecoveryPass::run() {
     recoverNext();
 }
 
+QString RecoveryPass::channelOfRefund(const RefundRecord& record) const {
+    Result<Order> order = m_context.store().order(record.outTradeNo);
+    return order ? channelLabel(order->channel) : QString();
+}
+
 void RecoveryPass::recoverNext() {
     Pass& rec = *m_pass;
     if (!rec.orders.isEmpty()) {
@@ -81,22 +89,39 @@ void RecoveryPass::recoverNext() {
     }
     if (!rec.refunds.isEmpty()) {
         const RefundRecord record = rec.refunds.takeFirst();
-        m_refunds.checkRefund(record, TransitionSource::Recovery, [this, record](bool settled) {
-            if (!m_pass)
-                return;
-            if (settled) {
-                ++m_pass->report.settled;
-                m_pass->report.lines
-                    << tr("Refund %1 of %2 settled.")
-                           .arg(record.outRequestNo, money::formatYuan(record.amountFen));
-            } else {
-                ++m_pass->report.unresolved;
-                m_pass->report.lines
-                    << tr("Refund %1 of %2 could not be confirmed yet; it will be retried.")
-                           .arg(record.outRequestNo, money::formatYuan(record.amountFen));
-            }
-            recoverNext();
-        });
+        m_refunds.checkRefund(
+            record, TransitionSource::Recovery, [this, record](RefundCheck check) {
+                if (!m_pass)
+                    return;
+                const QString amount = money::formatYuan(record.amountFen);
+                switch (check) {
+                case RefundCheck::Refunded:
+                    ++m_pass->report.settled;
+                    m_pass->report.lines
+                        << tr("Refund %1 of %2 settled.").arg(record.outRequestNo, amount);
+                    break;
+                case RefundCheck::Failed:
+                    ++m_pass->report.settled;
+                    m_pass->report.lines
+                        << tr("Refund %1 of %2 failed: no money went back to the customer. "
+                              "Refund again if the customer is still owed the money.")
+                               .arg(record.outRequestNo, amount);
+                    break;
+                case RefundCheck::HeldByProvider:
+                    // Not settled: the passes go on checking it until it ends.
+                    ++m_pass->report.unresolved;
+                    m_pass->report.lines << heldRefundMessage(record.outRequestNo, record.amountFen,
+                                                              channelOfRefund(record));
+                    break;
+                case RefundCheck::Open:
+                    ++m_pass->report.unresolved;
+                    m_pass->report.lines
+                        << tr("Refund %1 of %2 could not be confirmed yet; it will be retried.")
+                               .arg(record.outRequestNo, amount);
+                    break;
+                }
+                recoverNext();
+            });
         return;
     }
     finishRecovery();
@@ -119,7 +144,8 @@ void RecoveryPass::recoverOrder(const Order& order, gateway::PaymentGateway* gw,
             Order current = order;
             m_context.applySnapshot(current, r.value(), TransitionSource::Recovery,
                                     r.providerFields(),
-                                    m_pass->cancelRefunded.contains(order.outTradeNo));
+                                    m_pass->cancelRefunded.contains(order.outTradeNo),
+                                    m_pass->cancelRefundPending.value(order.outTradeNo));
             if (!needsRecovery(current.state)) {
                 recoveredOrder(current, true,
                                tr("Order %1 (%2): %3.")
@@ -178,8 +204,11 @@ void RecoveryPass::settleForRecovery(const Order& order, gateway::PaymentGateway
                     .arg(order.outTradeNo, money::formatYuan(order.amountFen), r.cashierMessage()));
             return;
         }
-        if (r.isSuccess() && r.value().action == gateway::CancelAction::Refunded)
+        if (r.isSuccess() && r.value().action == gateway::CancelAction::Refunded) {
             m_pass->cancelRefunded.insert(order.outTradeNo);
+            if (!r.value().pendingRefundNo.isEmpty())
+                m_pass->cancelRefundPending.insert(order.outTradeNo, r.value().pendingRefundNo);
+        }
         recoverOrder(order, gw, Settle::Cancel);
     });
 }

@@ -3,6 +3,7 @@
 #include "core/checkout/CheckoutRuns.h"
 #include "core/gateways/PaymentGateway.h"
 #include "core/orders/Order.h"
+#include "core/storage/OrderQuery.h"
 
 #include <QCoreApplication>
 #include <QString>
@@ -44,6 +45,7 @@ private:
     void settleForRecovery(const Order& order, gateway::PaymentGateway* gateway, bool close);
     void recoveredOrder(const Order& order, bool settled, const QString& line);
     void finishRecovery();
+    QString channelOfRefund(const RefundRecord& record) const;
 
     EngineContext& m_context;
     const CheckoutRuns& m_checkouts;

@@ -43,6 +43,10 @@ struct CancelResult {
     QString providerTradeNo;
     CancelAction action = CancelAction::Unspecified;
     std::optional<qint64> refundedAtMs;
+    // A Refunded cancel made by a refund the provider has not finished (WeChat Pay answered
+    // PROCESSING or ABNORMAL): the refund's number, to follow it with refund queries until it
+    // succeeds or is closed. Empty when the cancel itself proved the money went back.
+    QString pendingRefundNo;
 };
 
 struct CloseResult {
@@ -53,22 +57,30 @@ struct CloseResult {
     bool existedAtProvider = true;
 };
 
+enum class RefundState {
+    Refunded,   // the refund was made
+    NotFound,   // the provider has no such refund (not received): repeat the refund with the
+                // same outRequestNo
+    Processing, // the provider accepted it and is still working (WeChat Pay): query again later
+    // WeChat Pay ABNORMAL: the provider holds the money (the buyer's card was closed, say) until
+    // the merchant resolves it on the provider's merchant platform. Never repeat it; it may
+    // still end Refunded or Closed.
+    HeldByProvider,
+    Closed, // WeChat Pay CLOSED: the refund failed and no money moved; never repeat it
+};
+
 struct RefundResult {
     QString outTradeNo;
     QString providerTradeNo;
     QString outRequestNo;
     money::Fen refundedTotalFen = 0; // all refunds of the trade so far
-    // False when this call moved no money: a repeat of a refund already made (same
-    // outRequestNo). When in doubt, confirm with a refund query.
+    // False when this answer does not prove the money moved (Alipay fund_change N or absent):
+    // a repeat of a refund already made, or one not made at all. Confirm with a refund query.
     bool fundChanged = true;
+    // Refunded, or HeldByProvider (WeChat Pay ABNORMAL). WeChat Pay's PROCESSING is an
+    // InProgress outcome and CLOSED a refusal.
+    RefundState state = RefundState::Refunded;
     std::optional<qint64> refundedAtMs;
-};
-
-enum class RefundState {
-    Refunded,   // the refund was made
-    NotFound,   // the provider has no such refund (not received, or it failed): repeat the
-                // refund with the same outRequestNo
-    Processing, // the provider accepted it and is still working (WeChat Pay): query again later
 };
 
 struct RefundQueryResult {

@@ -280,6 +280,10 @@ void PosService::loadOrder(const QString& requestId, const QString& outTradeNo) 
             reply.error = w.notOpen();
         } else if (Result<OrderWithEvents> order = w.store().orderWithEvents(outTradeNo)) {
             reply.order = *order;
+            if (Result<QList<RefundRecord>> refunds = w.store().refunds(outTradeNo))
+                reply.refunds = *refunds;
+            else
+                reply.error = refunds.error().message;
         } else {
             reply.error = order.error().message;
         }

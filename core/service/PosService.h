@@ -48,6 +48,7 @@ struct OrderListReply {
 struct OrderReply {
     QString error;
     OrderWithEvents order;
+    QList<RefundRecord> refunds;
 };
 struct TotalsReply {
     QString error;

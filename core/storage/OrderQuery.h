@@ -60,8 +60,17 @@ struct OutboxEntry {
 enum class RefundRecordState : int {
     Requested = 0, // written before the request left; the outcome is not known yet
     Succeeded = 1, // the provider confirmed it
-    Failed = 2,    // the provider refused it; no money moved
+    Failed = 2,    // the provider refused or closed it; no money moved
+    // The provider holds the money (WeChat Pay ABNORMAL: the buyer's card was closed, say)
+    // until the merchant resolves it on the provider's merchant platform. Still open: never
+    // repeated, its amount is not refundable again, and it is checked until it ends.
+    HeldByProvider = 3,
 };
+
+// The refund's outcome is still open: checked by recovery, and its amount is not refundable.
+inline bool isOpenRefund(RefundRecordState state) {
+    return state == RefundRecordState::Requested || state == RefundRecordState::HeldByProvider;
+}
 
 struct RefundRecord {
     qint64 id = 0;

@@ -131,16 +131,41 @@ const char* const kVersion4[] = {
     ) WITHOUT ROWID)",
 };
 
+// Version 5: a refund may be held by the provider (RefundRecordState::HeldByProvider, 3),
+// still open like a requested one. SQLite cannot change a CHECK constraint, so the table is
+// rebuilt with its rows and ids.
+const char* const kVersion5[] = {
+    R"(CREATE TABLE refunds_v5 (
+        id              INTEGER PRIMARY KEY,
+        order_id        INTEGER NOT NULL REFERENCES orders(id),
+        out_request_no  TEXT    NOT NULL UNIQUE,
+        amount_fen      INTEGER NOT NULL CHECK (amount_fen > 0),
+        reason          TEXT    NOT NULL DEFAULT '',
+        actor           TEXT    NOT NULL DEFAULT '',
+        state           INTEGER NOT NULL CHECK (state BETWEEN 0 AND 3),
+        created_at_ms   INTEGER NOT NULL,
+        updated_at_ms   INTEGER NOT NULL
+    ))",
+    R"(INSERT INTO refunds_v5 (id, order_id, out_request_no, amount_fen, reason, actor, state,
+                              created_at_ms, updated_at_ms)
+       SELECT id, order_id, out_request_no, amount_fen, reason, actor, state, created_at_ms,
+              updated_at_ms
+       FROM refunds)",
+    "DROP TABLE refunds",
+    "ALTER TABLE refunds_v5 RENAME TO refunds",
+    "CREATE INDEX refunds_by_order ON refunds(order_id, id)",
+    "CREATE INDEX refunds_open ON refunds(created_at_ms) WHERE state IN (0, 3)",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
 };
 
 const Migration kMigrations[] = {
-    {kVersion1, std::size(kVersion1)},
-    {kVersion2, std::size(kVersion2)},
-    {kVersion3, std::size(kVersion3)},
-    {kVersion4, std::size(kVersion4)},
+    {kVersion1, std::size(kVersion1)}, {kVersion2, std::size(kVersion2)},
+    {kVersion3, std::size(kVersion3)}, {kVersion4, std::size(kVersion4)},
+    {kVersion5, std::size(kVersion5)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

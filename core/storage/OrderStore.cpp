@@ -725,7 +725,8 @@ Result<RefundRecord> OrderStore::beginRefund(const QString& outTradeNo, money::F
     q.prepare(QStringLiteral(
         "SELECT o.id, o.state, o.amount_fen, o.refunded_fen, "
         "COALESCE((SELECT SUM(amount_fen) FROM refunds WHERE order_id = o.id AND state = 0), 0), "
-        "(SELECT COUNT(*) FROM refunds WHERE order_id = o.id) "
+        "(SELECT COUNT(*) FROM refunds WHERE order_id = o.id), "
+        "COALESCE((SELECT SUM(amount_fen) FROM refunds WHERE order_id = o.id AND state = 3), 0) "
         "FROM orders o WHERE o.out_trade_no = ?"));
     q.bindValue(0, outTradeNo);
     if (!q.exec())
@@ -738,6 +739,7 @@ Result<RefundRecord> OrderStore::beginRefund(const QString& outTradeNo, money::F
     const money::Fen refunded = q.value(3).toLongLong();
     const money::Fen open = q.value(4).toLongLong();
     const qint64 earlier = q.value(5).toLongLong();
+    const money::Fen held = q.value(6).toLongLong();
     q.finish();
 
     if (state != OrderState::Paid && state != OrderState::PartiallyRefunded)
@@ -746,7 +748,17 @@ Result<RefundRecord> OrderStore::beginRefund(const QString& outTradeNo, money::F
                                                  "Order %1 is %2: only a paid order can be "
                                                  "refunded.")
                          .arg(outTradeNo, orderStateLabel(state))};
-    const money::Fen left = amount - refunded - open;
+    const money::Fen left = amount - refunded - open - held;
+    if (held > 0 && (amountFen <= 0 || amountFen > left))
+        return Error{QStringLiteral("refund.held"),
+                     QCoreApplication::translate(
+                         "qpos::OrderStore",
+                         "At most %1 can be refunded on order %2: %3 of an earlier refund is held "
+                         "by the payment provider (for example, the customer's card was closed). "
+                         "A manager must handle it on the provider's merchant platform; do not "
+                         "refund it again here.")
+                         .arg(money::formatYuan(qMax<money::Fen>(left, 0)), outTradeNo,
+                              money::formatYuan(held))};
     if (amountFen <= 0 || amountFen > left)
         return Error{QStringLiteral("refund.amount"),
                      open > 0 ? QCoreApplication::translate(
@@ -802,11 +814,13 @@ OrderStore::settleRefund(const QString& outRequestNo, RefundRecordState state,
     if (Status s = tx.begin(); !s.ok())
         return s.error();
     QSqlQuery up(m_db.handle());
-    up.prepare(QStringLiteral(
-        "UPDATE refunds SET state = ?, updated_at_ms = ? WHERE out_request_no = ? AND state = 0"));
+    // Only an open refund moves, and only to another state: a held refund can still end.
+    up.prepare(QStringLiteral("UPDATE refunds SET state = ?, updated_at_ms = ? "
+                              "WHERE out_request_no = ? AND state IN (0, 3) AND state <> ?"));
     up.bindValue(0, int(state));
     up.bindValue(1, now());
     up.bindValue(2, outRequestNo);
+    up.bindValue(3, int(state));
     if (!up.exec())
         return queryError(QCoreApplication::translate("qpos::OrderStore", "settling the refund"),
                           up);
@@ -824,9 +838,60 @@ OrderStore::settleRefund(const QString& outRequestNo, RefundRecordState state,
         return s.error();
     if (changed)
         qCInfo(lcStore).noquote() << "refund" << outRequestNo
-                                  << (state == RefundRecordState::Succeeded ? "succeeded"
-                                                                            : "failed");
+                                  << (state == RefundRecordState::Succeeded        ? "succeeded"
+                                      : state == RefundRecordState::HeldByProvider ? "held"
+                                                                                   : "failed");
     return outcome;
+}
+
+Result<RefundRecord> OrderStore::beginCancelRefund(const OrderTransition& paid,
+                                                   const QString& outRequestNo,
+                                                   money::Fen amountFen, const QString& actor) {
+    if (!m_sql)
+        return Error{
+            QStringLiteral("db.closed"),
+            QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s.error();
+    Result<TransitionOutcome> applied = applyInTransaction(paid);
+    if (!applied)
+        return applied.error();
+    const qint64 at = now();
+    QSqlQuery ins(m_db.handle());
+    ins.prepare(QStringLiteral(
+        "INSERT INTO refunds (order_id, out_request_no, amount_fen, reason, actor, state, "
+        "created_at_ms, updated_at_ms) "
+        "SELECT id, ?, ?, 'cancel', ?, 0, ?, ? FROM orders WHERE out_trade_no = ? "
+        "ON CONFLICT (out_request_no) DO NOTHING"));
+    ins.bindValue(0, outRequestNo);
+    ins.bindValue(1, amountFen);
+    ins.bindValue(2, notNull(actor));
+    ins.bindValue(3, at);
+    ins.bindValue(4, at);
+    ins.bindValue(5, paid.outTradeNo);
+    if (!ins.exec())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "saving the refund"),
+                          ins);
+    const bool added = ins.numRowsAffected() > 0;
+    ins.finish();
+    QSqlQuery sel(m_db.handle());
+    sel.prepare(QStringLiteral("SELECT %1 FROM refunds r JOIN orders o ON o.id = r.order_id "
+                               "WHERE r.out_request_no = ?")
+                    .arg(kRefundColumns));
+    sel.bindValue(0, outRequestNo);
+    if (!sel.exec())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading refunds"), sel);
+    if (!sel.next())
+        return notFound(paid.outTradeNo);
+    const RefundRecord record = refundFromQuery(sel);
+    sel.finish();
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    if (added)
+        qCInfo(lcStore).noquote() << "refund" << outRequestNo << "of"
+                                  << money::formatYuan(amountFen) << "made by a cancel, open";
+    return record;
 }
 
 Result<QList<RefundRecord>> OrderStore::refunds(const QString& outTradeNo) {
@@ -834,7 +899,7 @@ Result<QList<RefundRecord>> OrderStore::refunds(const QString& outTradeNo) {
 }
 
 Result<QList<RefundRecord>> OrderStore::openRefunds() {
-    return selectRefunds(QStringLiteral("r.state = 0 ORDER BY r.created_at_ms, r.id"), {});
+    return selectRefunds(QStringLiteral("r.state IN (0, 3) ORDER BY r.created_at_ms, r.id"), {});
 }
 
 Result<QList<RefundRecord>> OrderStore::selectRefunds(const QString& where,

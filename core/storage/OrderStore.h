@@ -61,6 +61,12 @@ public:
                                      const QString& reason, const QString& actor);
     Result<TransitionOutcome> settleRefund(const QString& outRequestNo, RefundRecordState state,
                                            const std::optional<OrderTransition>& transition);
+    // A refund a cancel made at the provider that the provider has not finished (WeChat Pay
+    // refunds a paid Native order it is asked to cancel): `paid` is applied and the refund
+    // written open under the provider's `outRequestNo`, in one transaction, so it is followed
+    // like a refund the till asked for. A repeat returns the refund already written.
+    Result<RefundRecord> beginCancelRefund(const OrderTransition& paid, const QString& outRequestNo,
+                                           money::Fen amountFen, const QString& actor);
     Result<QList<RefundRecord>> refunds(const QString& outTradeNo);
     // Refunds whose outcome is still open, oldest first.
     Result<QList<RefundRecord>> openRefunds();

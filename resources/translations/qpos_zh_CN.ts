@@ -1022,6 +1022,10 @@
         <source>reading refunds</source>
         <translation>读取退款记录</translation>
     </message>
+    <message>
+        <source>At most %1 can be refunded on order %2: %3 of an earlier refund is held by the payment provider (for example, the customer&apos;s card was closed). A manager must handle it on the provider&apos;s merchant platform; do not refund it again here.</source>
+        <translation>订单 %2 最多还可退款 %1：之前一笔退款中有 %3 被支付机构暂挂（例如顾客银行卡已注销）。请经理在支付机构的商户平台处理，不要在此再次退款。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::StaffRole</name>
@@ -1676,6 +1680,34 @@
     <message>
         <source>%1 accepted the refund and is still processing it. It is kept and will be confirmed automatically; do not refund again.</source>
         <translation>%1已受理退款，仍在处理中。该退款已保留，稍后将自动确认，请勿重复退款。</translation>
+    </message>
+    <message>
+        <source>Refund %1 of %2 is held by %3: the money could not go back to the customer&apos;s account (for example, the card was closed). A manager must handle it on %3&apos;s merchant platform. Do not refund it again; the till keeps checking it.</source>
+        <translation>退款 %1（%2 元）被%3暂挂：款项未能退回顾客账户（例如银行卡已注销）。请经理在%3商户平台处理此笔退款。请勿再次退款，收银机会继续查询。</translation>
+    </message>
+    <message>
+        <source>The refund&apos;s order or payment channel is not available.</source>
+        <translation>找不到该退款的订单或支付渠道。</translation>
+    </message>
+    <message>
+        <source>%1 answered the refund without confirming that the money moved. The till is checking it and will settle it automatically; do not refund again.</source>
+        <translation>%1已应答退款，但未确认资金已退出。收银机正在查询，稍后将自动确认，请勿重复退款。</translation>
+    </message>
+    <message>
+        <source>Refund %1 of %2 failed: %3 closed it and no money went back to the customer. Refund again if the customer is still owed the money.</source>
+        <translation>退款 %1（%2 元）失败：%3已关闭该退款，款项未退回顾客。如仍需退款，请重新发起退款。</translation>
+    </message>
+    <message>
+        <source>Refund %1 of %2 was refused: %3</source>
+        <translation>退款 %1（%2 元）被拒绝：%3</translation>
+    </message>
+    <message>
+        <source>Refund %1 of %2 failed: no money went back to the customer. Refund again if the customer is still owed the money.</source>
+        <translation>退款 %1（%2 元）失败：款项未退回顾客。如仍需退款，请重新发起退款。</translation>
+    </message>
+    <message>
+        <source>The customer had already paid when the payment was cancelled. %1 is refunding the money; the refund is being confirmed and the order shows it once %1 has made it.</source>
+        <translation>撤销时顾客已付款。%1正在退款，退款确认中；%1完成退款后订单会显示已退款。</translation>
     </message>
 </context>
 <context>
@@ -3455,6 +3487,14 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
         <source>No provider fields for this change.</source>
         <translation>此变更没有支付机构字段。</translation>
     </message>
+    <message>
+        <source>Refund %1 of %2 yuan is being confirmed with %3.</source>
+        <translation>退款 %1（%2 元）正在向%3确认中。</translation>
+    </message>
+    <message>
+        <source>Refund %1 of %2 yuan failed; no money went back to the customer.</source>
+        <translation>退款 %1（%2 元）失败，款项未退回顾客。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ui::OrderLabels</name>
@@ -4132,10 +4172,6 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>WeChat Pay accepted the refund and is still processing it.</source>
         <translation>微信支付已受理退款，仍在处理中。</translation>
-    </message>
-    <message>
-        <source>The refund could not reach the customer&apos;s account (the card or account is closed or frozen). The manager must settle it in the WeChat Pay merchant platform.</source>
-        <translation>退款无法退回顾客的账户（银行卡或账户已注销或被冻结）。请店长在微信支付商户平台处理。</translation>
     </message>
     <message>
         <source>WeChat Pay closed this refund; no money was refunded.</source>

@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 
+#include <algorithm>
+
 namespace qpos::sandbox {
 
 namespace {
@@ -473,10 +475,30 @@ AlipayAnswer AlipayGateway::refund(const QString& appId, const QJsonObject& biz)
     // Without out_request_no Alipay takes the order number: one full refund.
     if (outRequestNo.isEmpty())
         outRequestNo = trade->outTradeNo;
+    const bool repeat =
+        std::any_of(trade->refunds.cbegin(), trade->refunds.cend(),
+                    [&](const AlipayRefund& r) { return r.outRequestNo == outRequestNo; });
+    const std::optional<FaultRule> unconfirmed =
+        repeat || !trade->exists() || trade->paidMs <= 0 || *fen > trade->total - trade->refunded
+            ? std::nullopt
+            : m_host.takeFault(FaultKind::RefundUnconfirmed, m_method);
+    if (unconfirmed && !unconfirmed->commit) {
+        // Answered without the refund being made: fund_change=N, nothing moved.
+        AlipayJson j = success();
+        j.add("trade_no", trade->tradeNo)
+            .add("out_trade_no", trade->outTradeNo)
+            .add("buyer_logon_id", trade->buyerLogonId)
+            .add("fund_change", QStringLiteral("N"))
+            .add("refund_fee", money::formatYuan(trade->refunded))
+            .add("buyer_user_id", trade->buyerUserId);
+        return answer(m_method, j);
+    }
     Result<AlipayTradeBook::RefundOutcome> r =
         m_host.book().refund(trade, *fen, outRequestNo, reason);
     if (!r)
         return answer(m_method, failure(r.error()));
+    if (unconfirmed)
+        r->fundChange = false;
     AlipayJson j = success();
     j.add("trade_no", trade->tradeNo)
         .add("out_trade_no", trade->outTradeNo)

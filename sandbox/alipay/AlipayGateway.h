@@ -4,10 +4,13 @@
 #include "sandbox/alipay/AlipayApp.h"
 #include "sandbox/alipay/AlipayOptions.h"
 #include "sandbox/alipay/AlipayTradeBook.h"
+#include "sandbox/faults/FaultRule.h"
 
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace qpos::sandbox {
 
@@ -23,6 +26,8 @@ public:
     virtual QString issueBillUrl(const QString& appId, const QString& billDate) = 0;
     // A payment code was accepted and the buyer is confirming (10003).
     virtual void buyerConfirming(const QString& appId, const QString& outTradeNo) = 0;
+    // The fault of `kind` that fires for `method`, if any (the refund_unconfirmed fault).
+    virtual std::optional<FaultRule> takeFault(FaultKind kind, const QString& method) = 0;
 };
 
 // One answer of /gateway.do before signing: the response key and the object's exact text.

@@ -9,6 +9,8 @@
 #include <QCoreApplication>
 #include <QCryptographicHash>
 #include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QUrlQuery>
 
@@ -363,6 +365,11 @@ void AlipaySimulator::handleGateway(const HttpExchange& exchange) {
     Result<alipay::Params> params = AlipayGateway::readParams(
         req.url.query(QUrl::FullyEncoded).toUtf8(), exchange.header("Content-Type"), req.body);
     const QString method = params ? params->value(QStringLiteral("method")) : QString();
+    if (method == u"alipay.trade.refund") {
+        const QJsonObject biz =
+            QJsonDocument::fromJson(params->value(QStringLiteral("biz_content")).toUtf8()).object();
+        m_refundRequests[biz.value(u"out_trade_no").toString()].append(m_clock());
+    }
 
     // Faults of the network and the front end come before Alipay looks at the request.
     const std::optional<int> latencyMs = m_faults.admit(exchange, method);

@@ -60,6 +60,11 @@ public:
     std::optional<AlipayTrade> trade(const QString& outTradeNo, const QString& appId = {}) const;
     // A qr_code URL as answered by precreate, or just its token.
     std::optional<AlipayTrade> tradeByQrCode(const QString& qrCode) const;
+    // When each alipay.trade.refund naming `outTradeNo` arrived (sandbox clock, UTC ms), faults
+    // included: Alipay asks for repeats on a trade at least 3 s apart.
+    QList<qint64> refundRequestTimes(const QString& outTradeNo) const {
+        return m_refundRequests.value(outTradeNo);
+    }
 
     // --- the simulated buyer (the GUI's buttons, the control API)
     Result<AlipayTrade> buyerScan(const QString& outTradeNo, const QString& appId = {});
@@ -98,6 +103,9 @@ private:
     AlipayTradeBook& book() override { return m_book; }
     QString issueBillUrl(const QString& appId, const QString& billDate) override;
     void buyerConfirming(const QString& appId, const QString& outTradeNo) override;
+    std::optional<FaultRule> takeFault(FaultKind kind, const QString& method) override {
+        return m_faults.take(kind, method);
+    }
 
     Result<AlipayTrade*> resolve(const QString& outTradeNo, const QString& appId);
     Result<AlipayTrade> buyerAction(AlipayTrade* trade,
@@ -120,6 +128,7 @@ private:
     ExpirySweep m_expiry;
     QUrl m_baseUrl;
     QHash<QString, BillTicket> m_billTickets;
+    QHash<QString, QList<qint64>> m_refundRequests; // by out_trade_no
 };
 
 } // namespace qpos::sandbox

@@ -9,7 +9,7 @@ namespace qpos::sandbox {
 
 namespace {
 
-constexpr std::array<std::pair<FaultKind, const char*>, 12> kNames{{
+constexpr std::array<std::pair<FaultKind, const char*>, 13> kNames{{
     {FaultKind::Latency, "latency"},
     {FaultKind::HttpError, "http_error"},
     {FaultKind::Timeout, "timeout"},
@@ -22,6 +22,7 @@ constexpr std::array<std::pair<FaultKind, const char*>, 12> kNames{{
     {FaultKind::NotifyBadSignature, "notify_bad_signature"},
     {FaultKind::StaleTimestamp, "stale_timestamp"},
     {FaultKind::NotifyStaleTimestamp, "notify_stale_timestamp"},
+    {FaultKind::RefundUnconfirmed, "refund_unconfirmed"},
 }};
 
 Error invalid(const QString& why) {
@@ -66,7 +67,8 @@ QJsonObject FaultRule::toJson() const {
         o.insert(QStringLiteral("latency_ms"), latencyMs);
     if (kind == FaultKind::HttpError)
         o.insert(QStringLiteral("status"), httpStatus);
-    if (kind == FaultKind::ServiceUnavailable || kind == FaultKind::SystemError)
+    if (kind == FaultKind::ServiceUnavailable || kind == FaultKind::SystemError ||
+        kind == FaultKind::RefundUnconfirmed)
         o.insert(QStringLiteral("commit"), commit);
     return o;
 }

@@ -29,6 +29,10 @@ enum class FaultKind {
     // WeChat Pay only: its answers and notifications carry a signed Wechatpay-Timestamp.
     StaleTimestamp,       // apply and answer, signed correctly, with a timestamp 10 minutes old
     NotifyStaleTimestamp, // the same for a notification (what a replay looks like)
+    // Alipay only: alipay.trade.refund answers a new refund with fund_change=N, as Alipay may.
+    // With `commit` the refund is made (a refund query finds it); without, it is not (the
+    // query finds nothing, and a repeat with the same out_request_no makes it).
+    RefundUnconfirmed,
 };
 
 QString faultKindName(FaultKind kind);
@@ -47,7 +51,7 @@ struct FaultRule {
     double probability = 1.0; // chance that a match fires
     int latencyMs = 0;        // Latency
     int httpStatus = 503;     // HttpError
-    bool commit = false;      // ServiceUnavailable, SystemError: apply the request first
+    bool commit = false;      // ServiceUnavailable, SystemError, RefundUnconfirmed: apply it first
 
     bool matches(const QString& providerName, const QString& methodName) const;
 

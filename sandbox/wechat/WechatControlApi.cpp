@@ -103,6 +103,7 @@ QJsonObject optionsJson(const WechatOptions& o) {
     QJsonObject json = control_api::sharedSettingsJson(o, wechatPayBehaviourName);
     json.insert(QStringLiteral("notify_request_url"), o.notifyRequestUrl);
     json.insert(QStringLiteral("refund_processing_ms"), o.refundProcessingMs);
+    json.insert(QStringLiteral("refund_outcome"), o.refundOutcome);
     json.insert(QStringLiteral("code_url_base"), o.codeUrlBase);
     return json;
 }
@@ -117,6 +118,11 @@ Result<WechatOptions> applyOptions(WechatOptions options, const QJsonObject& jso
         } else if (k == u"refund_processing_ms") {
             if (!control_api::readWhole(v, 0, 86400000, &o.refundProcessingMs))
                 return badSetting(k, QStringLiteral("0..86400000"));
+        } else if (k == u"refund_outcome") {
+            const std::optional<WechatRefundStatus> end = wechatRefundStatusFromName(v.toString());
+            if (!end || *end == WechatRefundStatus::Processing)
+                return badSetting(k, QStringLiteral("SUCCESS, ABNORMAL or CLOSED"));
+            o.refundOutcome = v.toString();
         } else if (k == u"code_url_base") {
             if (!v.isString() || v.toString().isEmpty())
                 return badSetting(k, QStringLiteral("a URL prefix"));

@@ -31,6 +31,9 @@ struct WechatOptions {
     int timestampToleranceSecs = 300;
     // 0: refunds succeed at once; otherwise they are PROCESSING for this long.
     int refundProcessingMs = 0;
+    // How a PROCESSING refund ends: "SUCCESS", "ABNORMAL" (WeChat holds the money until the
+    // merchant resolves it) or "CLOSED" (it failed).
+    QString refundOutcome = QStringLiteral("SUCCESS");
     QString codeUrlBase = QStringLiteral("weixin://wxpay/bizpayurl?pr=");
     // How long a bill download_url stays valid.
     int billUrlTtlMs = 30000;

@@ -237,9 +237,19 @@ void WechatSimulator::buyerConfirming(const QString& mchId, const QString& outTr
     });
 }
 
+bool WechatSimulator::resolveRefund(const QString& mchId, const QString& outRefundNo,
+                                    WechatRefundStatus to) {
+    if (to != WechatRefundStatus::Success && to != WechatRefundStatus::Closed)
+        return false;
+    return m_book.finishRefund(mchId, outRefundNo, to);
+}
+
 void WechatSimulator::refundProcessing(const QString& mchId, const QString& outRefundNo) {
-    QTimer::singleShot(m_options.refundProcessingMs, this,
-                       [this, mchId, outRefundNo] { m_book.completeRefund(mchId, outRefundNo); });
+    const WechatRefundStatus end =
+        wechatRefundStatusFromName(m_options.refundOutcome).value_or(WechatRefundStatus::Success);
+    QTimer::singleShot(m_options.refundProcessingMs, this, [this, mchId, outRefundNo, end] {
+        m_book.finishRefund(mchId, outRefundNo, end);
+    });
 }
 
 Result<QJsonObject> WechatSimulator::issueBill(const QString& mchId, QDate day,

@@ -81,6 +81,8 @@ public:
     Result<WechatTrade> cancelCodeUrl(const QString& codeUrl);
     // Runs the order's time_expire now.
     Result<WechatTrade> expire(const QString& outTradeNo, const QString& mchId = {});
+    // The merchant resolves an ABNORMAL refund on the merchant platform: SUCCESS or CLOSED.
+    bool resolveRefund(const QString& mchId, const QString& outRefundNo, WechatRefundStatus to);
 
     QList<WechatNotificationAttempt> notifications() const { return m_notifier->history(); }
     int pendingNotifications() const { return m_notifier->pendingCount(); }

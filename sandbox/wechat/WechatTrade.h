@@ -6,6 +6,8 @@
 #include <QMetaType>
 #include <QString>
 
+#include <optional>
+
 namespace qpos::sandbox {
 
 // WeChat Pay's trade_state values.
@@ -25,10 +27,15 @@ QString wechatTradeStateName(WechatTradeState state);
 enum class WechatRefundStatus {
     Processing,
     Success,
+    // WeChat holds the money (the buyer's card was closed, say) until the merchant resolves it
+    // on the merchant platform, when it becomes SUCCESS or CLOSED.
+    Abnormal,
+    Closed, // the refund failed; its amount is the merchant's again
 };
 
-// "PROCESSING", "SUCCESS".
+// "PROCESSING", "SUCCESS", "ABNORMAL", "CLOSED".
 QString wechatRefundStatusName(WechatRefundStatus status);
+std::optional<WechatRefundStatus> wechatRefundStatusFromName(const QString& name);
 
 struct WechatRefund {
     QString outRefundNo;

@@ -60,8 +60,25 @@ QString wechatTradeStateName(WechatTradeState state) {
 }
 
 QString wechatRefundStatusName(WechatRefundStatus status) {
-    return status == WechatRefundStatus::Success ? QStringLiteral("SUCCESS")
-                                                 : QStringLiteral("PROCESSING");
+    switch (status) {
+    case WechatRefundStatus::Processing:
+        return QStringLiteral("PROCESSING");
+    case WechatRefundStatus::Success:
+        return QStringLiteral("SUCCESS");
+    case WechatRefundStatus::Abnormal:
+        return QStringLiteral("ABNORMAL");
+    case WechatRefundStatus::Closed:
+        return QStringLiteral("CLOSED");
+    }
+    return {};
+}
+
+std::optional<WechatRefundStatus> wechatRefundStatusFromName(const QString& name) {
+    for (WechatRefundStatus s : {WechatRefundStatus::Processing, WechatRefundStatus::Success,
+                                 WechatRefundStatus::Abnormal, WechatRefundStatus::Closed})
+        if (wechatRefundStatusName(s) == name)
+            return s;
+    return std::nullopt;
 }
 
 int wechatHttpStatus(const QString& code) {
@@ -338,14 +355,27 @@ Result<WechatTradeBook::RefundOutcome> WechatTradeBook::refund(WechatTrade* trad
     return RefundOutcome{trade, r, false};
 }
 
-bool WechatTradeBook::completeRefund(const QString& mchId, const QString& outRefundNo) {
+bool WechatTradeBook::finishRefund(const QString& mchId, const QString& outRefundNo,
+                                   WechatRefundStatus to) {
     const auto [trade, index] = findRefund(mchId, outRefundNo);
-    if (!trade || trade->refunds[index].status != WechatRefundStatus::Processing)
+    if (!trade || to == WechatRefundStatus::Processing)
         return false;
     WechatRefund& r = trade->refunds[index];
-    r.status = WechatRefundStatus::Success;
-    r.successMs = m_clock();
-    emitEvent(*trade, Event::RefundSucceeded, &r);
+    // PROCESSING ends any way; ABNORMAL only by the merchant's hand, as SUCCESS or CLOSED.
+    const bool open = r.status == WechatRefundStatus::Processing ||
+                      (r.status == WechatRefundStatus::Abnormal && to != r.status);
+    if (!open)
+        return false;
+    r.status = to;
+    if (to == WechatRefundStatus::Success) {
+        r.successMs = m_clock();
+        emitEvent(*trade, Event::RefundSucceeded, &r);
+    } else if (to == WechatRefundStatus::Closed) {
+        trade->refunded -= r.amount;
+        emitEvent(*trade, Event::RefundClosed, &r);
+    } else {
+        emitEvent(*trade, Event::RefundAbnormal, &r);
+    }
     return true;
 }
 

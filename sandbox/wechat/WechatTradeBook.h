@@ -25,6 +25,8 @@ public:
         Reversed,        // a paid trade was reversed: REVOKED, its money back
         RefundCreated,   // a refund was accepted (PROCESSING or already SUCCESS)
         RefundSucceeded, // a refund reached SUCCESS
+        RefundAbnormal,  // WeChat holds a refund's money (ABNORMAL)
+        RefundClosed,    // a refund failed (CLOSED)
     };
     using Listener =
         std::function<void(const WechatTrade& trade, Event event, const WechatRefund* refund)>;
@@ -81,8 +83,9 @@ public:
     Result<WechatTrade*> close(WechatTrade* trade);
     Result<WechatTrade*> reverse(WechatTrade* trade);
     Result<RefundOutcome> refund(WechatTrade* trade, const RefundRequest& request);
-    // A PROCESSING refund reaches SUCCESS; false when there is no such processing refund.
-    bool completeRefund(const QString& mchId, const QString& outRefundNo);
+    // A PROCESSING refund ends SUCCESS, ABNORMAL or CLOSED; an ABNORMAL one (resolved by the
+    // merchant on the merchant platform) SUCCESS or CLOSED. False when it cannot move so.
+    bool finishRefund(const QString& mchId, const QString& outRefundNo, WechatRefundStatus to);
 
     // Closes open trades whose time ran out; returns how many.
     int expireDue();

@@ -325,6 +325,85 @@ private slots:
         QCOMPARE(m_store->openRefunds()->size(), 0);
     }
 
+    RefundReport refundAndWait(const QString& outTradeNo, money::Fen fen, const QString& id) {
+        QSignalSpy reports(m_engine.get(), &CheckoutEngine::refundFinished);
+        m_engine->refund(RefundCommand{id, outTradeNo, fen, {}, QStringLiteral("9001")});
+        if (reports.isEmpty() && !reports.wait(15000))
+            return {};
+        return reports.takeFirst().at(0).value<RefundReport>();
+    }
+
+    // fund_change=N does not prove the money moved: the refund stays open until the refund
+    // query finds it, and is not sent again when it is there.
+    void refundWithoutFundChangeIsConfirmedByQuery() {
+        const QString id = start(sale(1000, PaymentFlow::PayByCode), kAuthCode);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+        FaultRule unconfirmed =
+            test::faultRule(FaultKind::RefundUnconfirmed, QStringLiteral("alipay.trade.refund"));
+        unconfirmed.commit = true; // made, but answered N
+        m_server->faults().add(unconfirmed);
+
+        const RefundReport report = refundAndWait(done->outTradeNo, 300, QStringLiteral("r1"));
+        QVERIFY2(!report.ok, qPrintable(report.message));
+        QVERIFY(report.pending);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+        QTRY_COMPARE_WITH_TIMEOUT(stored(done->outTradeNo).order.state,
+                                  OrderState::PartiallyRefunded, 15000);
+        QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(300));
+        QCOMPARE(m_store->refunds(done->outTradeNo)->at(0).state, RefundRecordState::Succeeded);
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(300));
+        QCOMPARE(sim().refundRequestTimes(done->outTradeNo).size(), 1); // never repeated
+    }
+
+    // fund_change=N for a refund Alipay did not make: the query finds no refund data, and the
+    // refund is sent again with the same out_request_no, at least 3 s after the first.
+    void refundNotMadeIsRepeatedWithTheSameNumber() {
+        const QString id = start(sale(1000, PaymentFlow::PayByCode), kAuthCode);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+        m_server->faults().add(
+            test::faultRule(FaultKind::RefundUnconfirmed, QStringLiteral("alipay.trade.refund")));
+
+        const RefundReport report = refundAndWait(done->outTradeNo, 400, QStringLiteral("r1"));
+        QVERIFY2(!report.ok, qPrintable(report.message));
+        QVERIFY(report.pending);
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(0));
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+        QTRY_COMPARE_WITH_TIMEOUT(stored(done->outTradeNo).order.state,
+                                  OrderState::PartiallyRefunded, 15000);
+        const AlipayTrade trade = *sim().trade(done->outTradeNo);
+        QCOMPARE(trade.refunded, money::Fen(400));
+        QCOMPARE(trade.refunds.size(), 1);
+        QCOMPARE(trade.refunds.at(0).outRequestNo, report.outRequestNo);
+        const QList<qint64> sent = sim().refundRequestTimes(done->outTradeNo);
+        QCOMPARE(sent.size(), 2);
+        QVERIFY2(sent.at(1) - sent.at(0) >= 3000,
+                 qPrintable(QString::number(sent.at(1) - sent.at(0))));
+    }
+
+    // Alipay asks for repeats of a refund on a trade to be at least 3 s apart.
+    void refundRepeatsAreThreeSecondsApart() {
+        QCOMPARE(CheckoutPolicy{}.refundRepeatGap, std::chrono::milliseconds(3000));
+        QCOMPARE(policy().refundRepeatGap, std::chrono::milliseconds(3000));
+        const QString id = start(sale(1000, PaymentFlow::PayByCode), kAuthCode);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+        // Not made, and its outcome not known: the refund is repeated.
+        m_server->faults().add(
+            test::faultRule(FaultKind::SystemError, QStringLiteral("alipay.trade.refund")));
+
+        const RefundReport report = refundAndWait(done->outTradeNo, 500, QStringLiteral("r1"));
+        QVERIFY(report.pending);
+        QTRY_COMPARE_WITH_TIMEOUT(stored(done->outTradeNo).order.state,
+                                  OrderState::PartiallyRefunded, 15000);
+        const QList<qint64> sent = sim().refundRequestTimes(done->outTradeNo);
+        QCOMPARE(sent.size(), 2);
+        QVERIFY2(sent.at(1) - sent.at(0) >= 3000,
+                 qPrintable(QString::number(sent.at(1) - sent.at(0))));
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(500));
+    }
+
     void recoverySettlesWhatAnEarlierRunLeftOpen() {
         // Three checkouts are left open by a till that went away: one the buyer paid, one
         // scanned and abandoned, one never scanned.

@@ -68,7 +68,8 @@ class TestCheckoutWechat : public QObject, private test::EngineFixture {
         QSignalSpy reports(m_engine.get(), &CheckoutEngine::refundFinished);
         m_engine->refund(RefundCommand{requestId, outTradeNo, fen, QStringLiteral("returned"),
                                        QStringLiteral("9001")});
-        if (!reports.wait(10000))
+        // A refusal before anything is sent is reported at once, inside refund().
+        if (reports.isEmpty() && !reports.wait(10000))
             return {};
         return reports.takeFirst().at(0).value<RefundReport>();
     }
@@ -240,6 +241,148 @@ private slots:
                                   OrderState::PartiallyRefunded, 15000);
         QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(400));
         QCOMPARE(sim().trade(done->outTradeNo)->refunds.size(), 1); // never repeated
+        QCOMPARE(m_store->openRefunds()->size(), 0);
+    }
+
+    // Refund reports that tell of a refund after its own report (no request id).
+    QList<RefundReport> laterReports(QSignalSpy& spy) {
+        QList<RefundReport> out;
+        for (const QList<QVariant>& args : spy) {
+            const auto r = args.at(0).value<RefundReport>();
+            if (r.requestId.isEmpty())
+                out << r;
+        }
+        return out;
+    }
+
+    void setRefundEnd(int processingMs, const QString& outcome) {
+        WechatOptions options = sim().options();
+        options.refundProcessingMs = processingMs;
+        options.refundOutcome = outcome;
+        sim().setOptions(options);
+    }
+
+    // ABNORMAL: WeChat holds the money. Not a failure (the amount stays spoken for), not sent
+    // again, the manager is told, and it is checked until it ends.
+    void abnormalRefundIsHeldAndNeverRepeated() {
+        CheckoutPolicy p = policy();
+        p.settleRetry = std::chrono::milliseconds(50);
+        p.recoveryRetry = std::chrono::milliseconds(300);
+        p.recoveryRetryMax = std::chrono::milliseconds(600);
+        makeEngine(p);
+        setRefundEnd(300, QStringLiteral("ABNORMAL"));
+        const QString id = start(sale(1000, PaymentFlow::PayByCode), kCodePaysAtOnce);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+        QSignalSpy all(m_engine.get(), &CheckoutEngine::refundFinished);
+
+        const RefundReport report = refund(done->outTradeNo, 400, QStringLiteral("r1"));
+        QVERIFY2(report.pending, qPrintable(report.message));
+        QTRY_COMPARE_WITH_TIMEOUT(m_store->refunds(done->outTradeNo)->at(0).state,
+                                  RefundRecordState::HeldByProvider, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!laterReports(all).isEmpty(), 5000);
+        QVERIFY2(laterReports(all).first().message.contains(QStringLiteral("merchant platform")),
+                 qPrintable(laterReports(all).first().message));
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+        QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(0));
+        QCOMPARE(m_store->openRefunds()->size(), 1);
+
+        // The held amount is not refundable again; the rest is.
+        const RefundReport again = refund(done->outTradeNo, 601, QStringLiteral("r2"));
+        QVERIFY(!again.ok && !again.pending);
+        QVERIFY2(again.message.contains(QStringLiteral("merchant platform")),
+                 qPrintable(again.message));
+        QTest::qWait(1500); // recovery passes check it several times
+        QCOMPARE(sim().trade(done->outTradeNo)->refunds.size(), 1); // never sent again
+        QCOMPARE(m_store->refunds(done->outTradeNo)->at(0).state,
+                 RefundRecordState::HeldByProvider);
+
+        // The manager resolves it on the merchant platform: the till sees it made.
+        QVERIFY(sim().resolveRefund(kMchId, report.outRequestNo, WechatRefundStatus::Success));
+        QTRY_COMPARE_WITH_TIMEOUT(stored(done->outTradeNo).order.state,
+                                  OrderState::PartiallyRefunded, 15000);
+        QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(400));
+        QCOMPARE(m_store->openRefunds()->size(), 0);
+    }
+
+    // PROCESSING that ends CLOSED: a failed refund (no money moved) the manager is told about,
+    // not repeated.
+    void processingRefundClosedIsAFailureTheManagerIsTold() {
+        CheckoutPolicy p = policy();
+        p.settleRetry = std::chrono::milliseconds(50);
+        makeEngine(p);
+        setRefundEnd(300, QStringLiteral("CLOSED"));
+        const QString id = start(sale(1000, PaymentFlow::PayByCode), kCodePaysAtOnce);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+        QSignalSpy all(m_engine.get(), &CheckoutEngine::refundFinished);
+
+        const RefundReport report = refund(done->outTradeNo, 400, QStringLiteral("r1"));
+        QVERIFY2(report.pending, qPrintable(report.message));
+        QTRY_COMPARE_WITH_TIMEOUT(m_store->refunds(done->outTradeNo)->at(0).state,
+                                  RefundRecordState::Failed, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!laterReports(all).isEmpty(), 5000);
+        const RefundReport told = laterReports(all).first();
+        QCOMPARE(told.outRequestNo, report.outRequestNo);
+        QVERIFY2(told.message.contains(QStringLiteral("closed")), qPrintable(told.message));
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+        QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(0));
+        QCOMPARE(sim().trade(done->outTradeNo)->refunds.size(), 1);
+        QCOMPARE(m_store->openRefunds()->size(), 0);
+    }
+
+    // A cancel that refunded a paid Native order: PROCESSING is not refunded yet. The order
+    // is paid with the refund being confirmed until WeChat says SUCCESS.
+    void cancelRefundIsConfirmedBeforeTheOrderIsRefunded() {
+        CheckoutPolicy p = policy();
+        p.poll.fastInterval = std::chrono::seconds(30); // the payment is not seen by a poll
+        p.settleRetry = std::chrono::milliseconds(250); // the checks outlast the processing
+        makeEngine(p);
+        setRefundEnd(1500, QStringLiteral("SUCCESS"));
+        const QString id = start(sale(777));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY(sim().buyerPay(waiting->outTradeNo).ok());
+        m_engine->cancel(waiting->outTradeNo, QStringLiteral("1001"));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Reversed);
+        QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
+        QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(0));
+        QCOMPARE(m_store->openRefunds()->size(), 1);
+        QCOMPARE(m_store->openRefunds()->at(0).outRequestNo, done->outTradeNo + u'C');
+        QCOMPARE(m_store->openRefunds()->at(0).amountFen, money::Fen(777));
+
+        QTRY_COMPARE_WITH_TIMEOUT(stored(done->outTradeNo).order.state, OrderState::Refunded,
+                                  15000);
+        QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(777));
+        QCOMPARE(m_store->openRefunds()->size(), 0);
+        QCOMPARE(sim().trade(done->outTradeNo)->refunds.size(), 1);
+    }
+
+    // The cancel's refund CLOSED: the payment stays with the shop, and the manager is told.
+    void cancelRefundClosedLeavesThePaymentAndTellsTheManager() {
+        CheckoutPolicy p = policy();
+        p.poll.fastInterval = std::chrono::seconds(30);
+        p.settleRetry = std::chrono::milliseconds(50);
+        makeEngine(p);
+        setRefundEnd(300, QStringLiteral("CLOSED"));
+        QSignalSpy all(m_engine.get(), &CheckoutEngine::refundFinished);
+        const QString id = start(sale(778));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QVERIFY(sim().buyerPay(waiting->outTradeNo).ok());
+        m_engine->cancel(waiting->outTradeNo, QStringLiteral("1001"));
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done);
+        QCOMPARE(done->phase, CheckoutPhase::Reversed);
+        QTRY_VERIFY_WITH_TIMEOUT(!laterReports(all).isEmpty(), 10000);
+        QVERIFY2(laterReports(all).first().message.contains(QStringLiteral("closed")),
+                 qPrintable(laterReports(all).first().message));
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::Paid);
+        QCOMPARE(o.order.refundedFen, money::Fen(0));
+        QCOMPARE(m_store->refunds(done->outTradeNo)->at(0).state, RefundRecordState::Failed);
         QCOMPARE(m_store->openRefunds()->size(), 0);
     }
 

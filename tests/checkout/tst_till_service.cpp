@@ -357,6 +357,74 @@ private slots:
         QCOMPARE(store.refunds(o->outTradeNo)->size(), 2);
         QCOMPARE(store.refunds(o->outTradeNo)->at(1).state, RefundRecordState::Failed);
     }
+
+    // A refund the provider holds stays open: its amount is not refundable again, recovery
+    // sees it, and it can still end succeeded.
+    void heldRefundStaysOpenUntilItEnds() {
+        OrderStore store(OrderStoreOptions{QStringLiteral("S01"), QStringLiteral("T01"), {}});
+        QVERIFY(store.open(m_dir->file(QStringLiteral("held.db"))).ok());
+        Result<Order> o = store.createOrder(sale(1000));
+        QVERIFY(o.ok());
+        OrderTransition paid;
+        paid.outTradeNo = o->outTradeNo;
+        paid.to = OrderState::Paid;
+        paid.source = TransitionSource::Poll;
+        QVERIFY(store.apply(paid).ok());
+        Result<RefundRecord> held =
+            store.beginRefund(o->outTradeNo, 700, {}, QStringLiteral("9001"));
+        QVERIFY(held.ok());
+        QCOMPARE(*store.settleRefund(held->outRequestNo, RefundRecordState::HeldByProvider,
+                                     std::nullopt),
+                 TransitionOutcome::Applied);
+        QCOMPARE(*store.settleRefund(held->outRequestNo, RefundRecordState::HeldByProvider,
+                                     std::nullopt),
+                 TransitionOutcome::Duplicate);
+        QCOMPARE(store.openRefunds()->size(), 1);
+        const Error refused =
+            store.beginRefund(o->outTradeNo, 301, {}, QStringLiteral("9001")).error();
+        QCOMPARE(refused.code, QStringLiteral("refund.held"));
+        QVERIFY2(refused.message.contains(QStringLiteral("merchant platform")),
+                 qPrintable(refused.message));
+        QVERIFY(store.beginRefund(o->outTradeNo, 300, {}, QStringLiteral("9001")).ok());
+
+        OrderTransition part;
+        part.outTradeNo = o->outTradeNo;
+        part.to = OrderState::PartiallyRefunded;
+        part.refundedFen = 700;
+        part.source = TransitionSource::Recovery;
+        QCOMPARE(*store.settleRefund(held->outRequestNo, RefundRecordState::Succeeded, part),
+                 TransitionOutcome::Applied);
+        QCOMPARE(store.order(o->outTradeNo)->refundedFen, money::Fen(700));
+        QCOMPARE(store.openRefunds()->size(), 1); // the 3.00 one, still requested
+    }
+
+    // A cancel's refund the provider has not finished: paid and the refund open, together.
+    void cancelRefundIsWrittenWithThePayment() {
+        OrderStore store(OrderStoreOptions{QStringLiteral("S01"), QStringLiteral("T01"), {}});
+        QVERIFY(store.open(m_dir->file(QStringLiteral("cancel.db"))).ok());
+        Result<Order> o = store.createOrder(sale(500));
+        QVERIFY(o.ok());
+        OrderTransition paid;
+        paid.outTradeNo = o->outTradeNo;
+        paid.to = OrderState::Paid;
+        paid.source = TransitionSource::Poll;
+        paid.actor = QStringLiteral("engine");
+        Result<RefundRecord> r =
+            store.beginCancelRefund(paid, o->outTradeNo + u'C', 500, QStringLiteral("engine"));
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        QCOMPARE(r->state, RefundRecordState::Requested);
+        QCOMPARE(store.order(o->outTradeNo)->state, OrderState::Paid);
+        QCOMPARE(store.openRefunds()->size(), 1);
+        // Again: the same refund, nothing new.
+        Result<RefundRecord> again =
+            store.beginCancelRefund(paid, o->outTradeNo + u'C', 500, QStringLiteral("engine"));
+        QVERIFY(again.ok());
+        QCOMPARE(again->id, r->id);
+        QCOMPARE(store.refunds(o->outTradeNo)->size(), 1);
+        // The refund ledger's own numbers go on after it.
+        QCOMPARE(store.beginRefund(o->outTradeNo, 1, {}, QStringLiteral("9001")).error().code,
+                 QStringLiteral("refund.amount"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTillService)

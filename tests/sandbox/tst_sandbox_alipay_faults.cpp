@@ -182,6 +182,51 @@ private slots:
         QCOMPARE(alipay().trade(paid)->status, AlipayTradeStatus::Closed);
     }
 
+    // Alipay may answer a refund with fund_change=N: made (commit) or not made.
+    void refundUnconfirmed() {
+        const QString kRefund = QStringLiteral("alipay.trade.refund");
+        const QString kRefundQuery = QStringLiteral("alipay.trade.fastpay.refund.query");
+        const QString no = nextNo();
+        QVERIFY(m_client->precreate(no, QStringLiteral("10.00")).code() == u"10000");
+        QVERIFY(alipay().buyerPay(no).ok());
+        auto refund = [&](const QString& requestNo) {
+            return m_client->call(
+                kRefund, QJsonObject{{QStringLiteral("out_trade_no"), no},
+                                     {QStringLiteral("refund_amount"), QStringLiteral("1.00")},
+                                     {QStringLiteral("out_request_no"), requestNo}});
+        };
+        auto queried = [&](const QString& requestNo) {
+            return m_client->call(kRefundQuery,
+                                  QJsonObject{{QStringLiteral("out_trade_no"), no},
+                                              {QStringLiteral("out_request_no"), requestNo}});
+        };
+
+        // Not made: N, nothing moved, the query has no refund data; a repeat makes it.
+        addFault(fault("refund_unconfirmed", {{QStringLiteral("method"), kRefund}}));
+        GatewayResult r = refund(QStringLiteral("R1"));
+        QVERIFY(r.signatureOk);
+        QCOMPARE(r.code(), QStringLiteral("10000"));
+        QCOMPARE(r.field("fund_change"), QStringLiteral("N"));
+        QCOMPARE(alipay().trade(no)->refunded, money::Fen(0));
+        QVERIFY(queried(QStringLiteral("R1")).field("refund_amount").isEmpty());
+        r = refund(QStringLiteral("R1"));
+        QCOMPARE(r.field("fund_change"), QStringLiteral("Y"));
+        QCOMPARE(alipay().trade(no)->refunded, money::Fen(100));
+        // A repeat of a made refund: N, as Alipay answers.
+        QCOMPARE(refund(QStringLiteral("R1")).field("fund_change"), QStringLiteral("N"));
+        QCOMPARE(alipay().trade(no)->refunded, money::Fen(100));
+
+        // Made, answered N: the query finds it.
+        addFault(fault("refund_unconfirmed",
+                       {{QStringLiteral("method"), kRefund}, {QStringLiteral("commit"), true}}));
+        r = refund(QStringLiteral("R2"));
+        QCOMPARE(r.field("fund_change"), QStringLiteral("N"));
+        QCOMPARE(alipay().trade(no)->refunded, money::Fen(200));
+        QCOMPARE(queried(QStringLiteral("R2")).field("refund_status"),
+                 QStringLiteral("REFUND_SUCCESS"));
+        QCOMPARE(alipay().refundRequestTimes(no).size(), 4);
+    }
+
     void badSignatureOnAnswers() {
         faults().add(
             *FaultRule::fromSpec(QStringLiteral("bad_signature:method=alipay.trade.precreate")));

@@ -511,6 +511,53 @@ private slots:
             QStringLiteral("SUCCESS"));
     }
 
+    // A PROCESSING refund may end ABNORMAL (WeChat holds the money until the merchant
+    // resolves it) or CLOSED (failed, its amount refundable again).
+    void refundsEndingAbnormalOrClosed() {
+        const QString no = paidOrder(1000);
+        QVERIFY(!no.isEmpty());
+        const QString query = QStringLiteral("/v3/refund/domestic/refunds/");
+        int status = 0;
+        m_client->control(
+            "POST", QStringLiteral("/sandbox/wechat/settings"),
+            QJsonObject{{QStringLiteral("refund_processing_ms"), 100},
+                        {QStringLiteral("refund_outcome"), QStringLiteral("ABNORMAL")}},
+            &status);
+        QCOMPARE(status, 200);
+        m_client->control("POST", QStringLiteral("/sandbox/wechat/settings"),
+                          QJsonObject{{QStringLiteral("refund_outcome"), QStringLiteral("LATER")}},
+                          &status);
+        QCOMPARE(status, 400);
+        QCOMPARE(m_client->refund(no, no + QStringLiteral("A"), 300, 1000).field("status"),
+                 QStringLiteral("PROCESSING"));
+        QTRY_COMPARE(m_client->get(query + no + QStringLiteral("A")).field("status"),
+                     QStringLiteral("ABNORMAL"));
+        // Held, not refundable again; the same number answers the same held refund.
+        QCOMPARE(m_client->refund(no, no + QStringLiteral("A"), 300, 1000).field("status"),
+                 QStringLiteral("ABNORMAL"));
+        QCOMPARE(m_client->refund(no, no + QStringLiteral("B"), 701, 1000).code(),
+                 QStringLiteral("NOT_ENOUGH"));
+        // The merchant resolves it on the merchant platform.
+        QVERIFY(
+            wechat().resolveRefund(kMchId, no + QStringLiteral("A"), WechatRefundStatus::Success));
+        QCOMPARE(m_client->get(query + no + QStringLiteral("A")).field("status"),
+                 QStringLiteral("SUCCESS"));
+        QVERIFY(
+            !wechat().resolveRefund(kMchId, no + QStringLiteral("A"), WechatRefundStatus::Closed));
+
+        WechatOptions o = wechat().options();
+        o.refundOutcome = QStringLiteral("CLOSED");
+        wechat().setOptions(o);
+        QCOMPARE(m_client->refund(no, no + QStringLiteral("C"), 700, 1000).field("status"),
+                 QStringLiteral("PROCESSING"));
+        QTRY_COMPARE(m_client->get(query + no + QStringLiteral("C")).field("status"),
+                     QStringLiteral("CLOSED"));
+        QCOMPARE(wechat().trade(no)->refunded, 300); // the closed amount is the merchant's again
+        o.refundProcessingMs = 0;
+        o.refundOutcome = QStringLiteral("SUCCESS");
+        wechat().setOptions(o);
+    }
+
     void tradeBills() {
         const QString no = paidOrder(1234);
         QVERIFY(!no.isEmpty());

@@ -110,6 +110,27 @@ private slots:
         n.subject = QStringLiteral("after upgrade");
         QCOMPARE(store.createOrder(n)->outTradeNo, QStringLiteral("S001_T01_20261124_00000004"));
 
+        // The refund ledger keeps its rows, and takes a refund held by the provider.
+        if (version >= 3) {
+            Result<QList<RefundRecord>> refunds =
+                store.refunds(QStringLiteral("S001_T01_20261123_00000002"));
+            QVERIFY(refunds.ok());
+            QCOMPARE(refunds->size(), 1);
+            QCOMPARE(refunds->at(0).outRequestNo, QStringLiteral("S001_T01_20261123_00000002_R1"));
+            QCOMPARE(refunds->at(0).state, RefundRecordState::Succeeded);
+        }
+        {
+            Result<RefundRecord> held =
+                store.beginRefund(QStringLiteral("S001_T01_20261123_00000001"), 300,
+                                  QStringLiteral("returned"), QStringLiteral("manager"));
+            QVERIFY2(held.ok(), qPrintable(held.ok() ? QString() : held.error().message));
+            QCOMPARE(*store.settleRefund(held->outRequestNo, RefundRecordState::HeldByProvider,
+                                         std::nullopt),
+                     TransitionOutcome::Applied);
+            QCOMPARE(store.openRefunds()->size(), 1);
+            QCOMPARE(store.openRefunds()->at(0).state, RefundRecordState::HeldByProvider);
+        }
+
         // And the migrated database keeps working for new changes.
         OrderTransition t;
         t.outTradeNo = QStringLiteral("S001_T01_20261124_00000003");

@@ -290,8 +290,11 @@ private slots:
         req.amountFen = 8888;
         QCOMPARE(answers::refund(body("SUCCESS", 8888, 8888), req).value().refundedTotalFen, 8888);
         QVERIFY(answers::refund(body("PROCESSING", 8888, 8888), req).isInProgress());
-        QCOMPARE(answers::refund(body("ABNORMAL", 8888, 8888), req).refused().code,
-                 QStringLiteral("ABNORMAL"));
+        // ABNORMAL: WeChat holds the money; neither refunded nor failed.
+        const auto held = answers::refund(body("ABNORMAL", 8888, 8888), req);
+        QVERIFY(held.isSuccess());
+        QCOMPARE(held.value().state, RefundState::HeldByProvider);
+        QVERIFY(!held.value().fundChanged);
         QCOMPARE(answers::refund(body("CLOSED", 8888, 8888), req).refused().code,
                  QStringLiteral("CLOSED"));
         QVERIFY(answers::refund(body("WHAT", 8888, 8888), req).isUnknown());
@@ -313,9 +316,9 @@ private slots:
         QCOMPARE(answers::refundQuery(body("PROCESSING", 1000, 8888), q).value().state,
                  RefundState::Processing);
         QCOMPARE(answers::refundQuery(body("CLOSED", 1000, 8888), q).value().state,
-                 RefundState::NotFound);
+                 RefundState::Closed);
         QCOMPARE(answers::refundQuery(body("ABNORMAL", 1000, 8888), q).value().state,
-                 RefundState::NotFound);
+                 RefundState::HeldByProvider);
         QCOMPARE(answers::refundQuery(error(404, "RESOURCE_NOT_EXISTS"), q).value().state,
                  RefundState::NotFound);
         QVERIFY(answers::refundQuery(error(500, "SYSTEM_ERROR"), q).isUnknown());

@@ -1,6 +1,7 @@
 #include "ui/orders/OrderDetailDialog.h"
 
 #include "core/calendar/LocalTimeText.h"
+#include "core/checkout/RefundRuns.h"
 #include "ui/orders/OrderLabels.h"
 #include "ui/refund/RefundDialog.h"
 #include "ui/support/RequestIds.h"
@@ -89,6 +90,11 @@ OrderDetailDialog::OrderDetailDialog(service::PosService& till, const QString& o
     form->addRow(tr("Channel:"), m_channel);
     form->addRow(tr("Amount:"), m_amount);
     form->addRow(tr("Refunded:"), m_refunded);
+    m_refundNotice = new QLabel(this);
+    m_refundNotice->setObjectName(QStringLiteral("detailRefundNotice"));
+    m_refundNotice->setWordWrap(true);
+    m_refundNotice->setVisible(false);
+    form->addRow(m_refundNotice);
     form->addRow(tr("Subject:"), m_subject);
     form->addRow(tr("Provider's trade number:"), m_providerTradeNo);
     form->addRow(tr("Store / terminal:"), m_shop);
@@ -155,6 +161,41 @@ void OrderDetailDialog::onOrderLoaded(const QString& requestId, const service::O
         return;
     }
     showOrder(reply.order);
+    showRefunds(reply.order.order, reply.refunds);
+}
+
+void OrderDetailDialog::showRefunds(const Order& order, const QList<RefundRecord>& refunds) {
+    QStringList lines;
+    for (const RefundRecord& r : refunds) {
+        const QString amount = money::formatYuan(r.amountFen);
+        switch (r.state) {
+        case RefundRecordState::HeldByProvider:
+            lines << checkout::heldRefundMessage(r.outRequestNo, r.amountFen,
+                                                 channelLabel(order.channel));
+            break;
+        case RefundRecordState::Requested:
+            lines << tr("Refund %1 of %2 yuan is being confirmed with %3.")
+                         .arg(r.outRequestNo, amount, channelLabel(order.channel));
+            break;
+        case RefundRecordState::Failed:
+            lines << tr("Refund %1 of %2 yuan failed; no money went back to the customer.")
+                         .arg(r.outRequestNo, amount);
+            break;
+        case RefundRecordState::Succeeded:
+            break;
+        }
+    }
+    m_refundNotice->setText(lines.join(u'\n'));
+    m_refundNotice->setVisible(!lines.isEmpty());
+    // An open refund's amount is not refundable again while it is open.
+    money::Fen open = 0;
+    for (const RefundRecord& r : refunds)
+        if (isOpenRefund(r.state))
+            open += r.amountFen;
+    if (order.refundedFen + open >= order.amountFen) {
+        m_refund->setVisible(false);
+        m_refund->setEnabled(false);
+    }
 }
 
 void OrderDetailDialog::showOrder(const OrderWithEvents& loaded) {

@@ -42,6 +42,8 @@ signals:
 private:
     void onOrderLoaded(const QString& requestId, const service::OrderReply& reply);
     void showOrder(const OrderWithEvents& order);
+    // What the manager must know of refunds not settled as made: held, being confirmed, failed.
+    void showRefunds(const Order& order, const QList<RefundRecord>& refunds);
     void showProviderFields();
 
     service::PosService& m_till;
@@ -55,6 +57,7 @@ private:
     QLabel* m_channel = nullptr;
     QLabel* m_amount = nullptr;
     QLabel* m_refunded = nullptr;
+    QLabel* m_refundNotice = nullptr;
     QLabel* m_subject = nullptr;
     QLabel* m_providerTradeNo = nullptr;
     QLabel* m_shop = nullptr;

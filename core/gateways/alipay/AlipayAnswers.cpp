@@ -140,7 +140,7 @@ GatewayResult<CancelResult> cancel(const AlipayReply& reply, const TradeRef& tra
     if (isTradeNotExist(reply)) {
         return GatewayResult<CancelResult>::success(
             CancelResult{trade.outTradeNo, trade.providerTradeNo,
-                         CancelAction::NotCreatedAtProvider, std::nullopt},
+                         CancelAction::NotCreatedAtProvider, std::nullopt, QString()},
             reply.fields);
     }
     if (!isSuccess(reply))
@@ -189,12 +189,10 @@ GatewayResult<RefundResult> refund(const AlipayReply& reply, const RefundRequest
     out.providerTradeNo = r.has(u"trade_no") ? r.text(u"trade_no") : request.providerTradeNo;
     out.outRequestNo = request.outRequestNo;
     out.refundedTotalFen = r.amount(u"refund_fee", true, money::Sign::Positive).value_or(0);
-    const QString fundChange = r.required(u"fund_change");
-    if (fundChange == u"Y")
-        out.fundChanged = true;
-    else if (fundChange == u"N")
-        out.fundChanged = false;
-    else if (!fundChange.isEmpty())
+    // Only Y proves this call moved the money; N or no field is confirmed by a refund query.
+    const QString fundChange = r.text(u"fund_change");
+    out.fundChanged = fundChange == u"Y";
+    if (!fundChange.isEmpty() && fundChange != u"Y" && fundChange != u"N")
         r.fail(QStringLiteral("fund_change is %1, not Y or N").arg(fundChange));
     out.refundedAtMs = r.optionalTime(u"gmt_refund_pay");
     if (auto bad = r.problem<RefundResult>())

@@ -38,7 +38,7 @@ gateway::GatewayResult<gateway::CancelResult> cancel(const AlipayReply& reply,
 // alipay.trade.close; a trade Alipay does not know is existedAtProvider = false.
 gateway::GatewayResult<gateway::CloseResult> close(const AlipayReply& reply,
                                                    const gateway::TradeRef& trade);
-// alipay.trade.refund (fund_change, refund_fee).
+// alipay.trade.refund (fund_change, refund_fee): fundChanged only with fund_change Y.
 gateway::GatewayResult<gateway::RefundResult> refund(const AlipayReply& reply,
                                                      const gateway::RefundRequest& request);
 // alipay.trade.fastpay.refund.query: data with refund_status empty or REFUND_SUCCESS is a

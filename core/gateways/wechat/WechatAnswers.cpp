@@ -205,7 +205,7 @@ GatewayResult<CancelResult> reverse(const WechatReply& reply, const TradeRef& tr
     if (isNotExist(reply))
         return GatewayResult<CancelResult>::success(
             CancelResult{trade.outTradeNo, trade.providerTradeNo,
-                         CancelAction::NotCreatedAtProvider, std::nullopt},
+                         CancelAction::NotCreatedAtProvider, std::nullopt, QString()},
             reply.fields);
     if (!reply.isSuccessStatus())
         return notSuccess<CancelResult>(reply);
@@ -254,15 +254,14 @@ GatewayResult<RefundResult> refund(const WechatReply& reply, const RefundRequest
                                    "qpos::wechat",
                                    "WeChat Pay accepted the refund and is still processing it.")},
             reply.fields);
-    if (status == u"ABNORMAL")
-        return GatewayResult<RefundResult>::refused(
-            Refused{status, QString(), QString(),
-                    QCoreApplication::translate("qpos::wechat",
-                                                "The refund could not reach the customer's "
-                                                "account (the card or account is closed or "
-                                                "frozen). The manager must settle it in the "
-                                                "WeChat Pay merchant platform.")},
-            reply.fields);
+    if (status == u"ABNORMAL") {
+        // WeChat holds the money until the merchant resolves it on its merchant platform: not
+        // a failure (the amount must not be refunded again) and not a success.
+        out.state = RefundState::HeldByProvider;
+        out.fundChanged = false;
+        out.refundedTotalFen = 0;
+        return GatewayResult<RefundResult>::success(std::move(out), reply.fields);
+    }
     if (status == u"CLOSED")
         return GatewayResult<RefundResult>::refused(
             Refused{status, QString(), QString(),
@@ -297,8 +296,10 @@ GatewayResult<RefundQueryResult> refundQuery(const WechatReply& reply, const Ref
         out.state = RefundState::Refunded;
     else if (status == u"PROCESSING")
         out.state = RefundState::Processing;
-    else if (status == u"ABNORMAL" || status == u"CLOSED")
-        out.state = RefundState::NotFound; // see the header: repeating it settles the ledger
+    else if (status == u"ABNORMAL")
+        out.state = RefundState::HeldByProvider;
+    else if (status == u"CLOSED")
+        out.state = RefundState::Closed;
     else if (!status.isEmpty())
         r.fail(QStringLiteral("unknown refund status %1").arg(status));
     if (auto bad = r.problem<RefundQueryResult>())

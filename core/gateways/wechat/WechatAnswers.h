@@ -52,19 +52,19 @@ gateway::GatewayResult<gateway::CloseResult> close(const WechatReply& reply,
 gateway::GatewayResult<gateway::CancelResult> reverse(const WechatReply& reply,
                                                       const gateway::TradeRef& trade, bool wasPaid);
 // POST /v3/refund/domestic/refunds: SUCCESS a success, PROCESSING in progress (accepted;
-// confirm with a refund query), ABNORMAL and CLOSED refusals.
+// confirm with a refund query), ABNORMAL a success with RefundState::HeldByProvider (WeChat
+// holds the money; never repeat it), CLOSED a refusal.
 //
 // WeChat does not return the trade's refunded total, only this refund's amount, so
 // `refundedTotalFen` is set only when it is certain (this refund is of the whole trade
 // amount) and is 0 otherwise: the refund ledger then counts its own refunds. `fundChanged`
-// stays true: WeChat answers a repeat (same out_refund_no) with the same refund and does not
-// say whether this call moved money.
+// stays true on SUCCESS: WeChat answers a repeat (same out_refund_no) with the same refund and
+// does not say whether this call moved money.
 gateway::GatewayResult<gateway::RefundResult> refund(const WechatReply& reply,
                                                      const gateway::RefundRequest& request);
 // GET /v3/refund/domestic/refunds/{out_refund_no}: SUCCESS refunded, PROCESSING processing,
-// RESOURCE_NOT_EXISTS not found. ABNORMAL and CLOSED are NotFound too: the refund did not
-// reach the buyer, and repeating it with the same out_refund_no gets WeChat's answer about
-// it (a refusal), which settles the ledger.
+// ABNORMAL held by WeChat, CLOSED closed (failed), RESOURCE_NOT_EXISTS not found. Only a refund
+// not found may be repeated: WeChat makes one out_refund_no at most once.
 gateway::GatewayResult<gateway::RefundQueryResult> refundQuery(const WechatReply& reply,
                                                                const gateway::RefundQuery& query);
 

@@ -476,9 +476,10 @@ void WechatClient::cancelStep(const std::shared_ptr<Cancel>& cancel) {
             trade.providerTradeNo = s.providerTradeNo;
         auto result = [&trade](CancelAction action, std::optional<qint64> refundedAtMs,
                                const QJsonObject& fields) {
-            return GatewayResult<CancelResult>::success(
-                CancelResult{trade.outTradeNo, trade.providerTradeNo, action, refundedAtMs},
-                fields);
+            return GatewayResult<CancelResult>::success(CancelResult{trade.outTradeNo,
+                                                                     trade.providerTradeNo, action,
+                                                                     refundedAtMs, QString()},
+                                                        fields);
         };
         if (s.state == TradeState::NotCreated) {
             finishCancel(cancel, result(CancelAction::NotCreatedAtProvider, std::nullopt,
@@ -520,7 +521,7 @@ void WechatClient::cancelStep(const std::shared_ptr<Cancel>& cancel) {
                                                       closed.value().existedAtProvider
                                                           ? CancelAction::Closed
                                                           : CancelAction::NotCreatedAtProvider,
-                                                      std::nullopt},
+                                                      std::nullopt, QString()},
                                          closed.providerFields()));
             });
             return;
@@ -536,16 +537,17 @@ void WechatClient::cancelStep(const std::shared_ptr<Cancel>& cancel) {
         full.reason = QStringLiteral("cancel");
         run(refundSpec(full), [this, cancel, trade, full](const WechatReply& reply) {
             GatewayResult<RefundResult> refunded = answers::refund(reply, full);
-            // PROCESSING counts as refunded: WeChat accepted the refund and the money is on
-            // its way back to the buyer; only its arrival is still pending.
+            // Only SUCCESS proves the money went back. PROCESSING (it may still end CLOSED)
+            // and ABNORMAL (WeChat holds it) name the refund to follow with refund queries.
+            const bool done =
+                refunded.isSuccess() && refunded.value().state == RefundState::Refunded;
             if (refunded.isSuccess() || (refunded.isInProgress() && reply.isSuccessStatus())) {
-                finishCancel(cancel,
-                             GatewayResult<CancelResult>::success(
-                                 CancelResult{trade.outTradeNo, trade.providerTradeNo,
-                                              CancelAction::Refunded,
-                                              refunded.isSuccess() ? refunded.value().refundedAtMs
-                                                                   : std::nullopt},
-                                 refunded.providerFields()));
+                CancelResult c{trade.outTradeNo, trade.providerTradeNo, CancelAction::Refunded,
+                               done ? refunded.value().refundedAtMs : std::nullopt, QString()};
+                if (!done)
+                    c.pendingRefundNo = full.outRequestNo;
+                finishCancel(cancel, GatewayResult<CancelResult>::success(
+                                         std::move(c), refunded.providerFields()));
                 return;
             }
             finishCancel(cancel, GatewayResult<CancelResult>::from(refunded));
