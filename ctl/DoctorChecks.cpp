@@ -113,6 +113,12 @@ bool checkCertificate(const QString& setting, const QString& path, DoctorReport&
 }
 
 bool checkAlipayKeys(const AlipayConfig& c, DoctorReport& report) {
+    if (c.sellerId.isEmpty())
+        report.warn(kKeys, QCoreApplication::translate(
+                               "qpos::ctl",
+                               "[alipay] seller_id is not set, so a notification is not checked "
+                               "for this shop's Alipay account. Set it to the shop's PID (2088 "
+                               "and 12 digits, shown in Alipay's merchant console)."));
     crypto::RsaPrivateKey appKey;
     bool ok = checkPrivateKey(QStringLiteral("[alipay] app_private_key"), c.appPrivateKeyPath,
                               report, &appKey);

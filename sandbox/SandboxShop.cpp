@@ -73,6 +73,10 @@ Status SandboxShop::startOnThread(const SandboxShopOptions& options) {
     m_baseUrl = m_server->baseUrl();
     m_gatewayUrl = m_server->alipay().gatewayUrl();
     m_appId = options.alipayAppId;
+    for (const AlipayApp& app : m_server->alipay().apps()) {
+        if (app.appId == m_appId)
+            m_alipaySellerId = app.pid;
+    }
     m_appKey = *appKey;
     m_alipayPublicKey = m_server->alipay().alipayPublicKey();
     Result<WechatMerchantCredentials> merchant =
@@ -110,6 +114,9 @@ alipay::AlipayClientSettings SandboxShop::alipaySettings() const {
     s.appId = m_appId;
     s.appPrivateKey = m_appKey;
     s.alipayPublicKey = m_alipayPublicKey;
+    s.sellerId = m_alipaySellerId;
+    // The simulated bill host serves plain http on loopback, as Alipay's bill host does.
+    s.billHttpHosts = {m_gatewayUrl.host()};
     return s;
 }
 
@@ -122,6 +129,9 @@ wechat::WechatClientSettings SandboxShop::wechatSettings() const {
     s.merchantSerialNo = m_wechat.serialNo;
     s.apiV3Key = m_wechat.apiV3Key;
     s.platformKeys = {wechat::WechatPlatformKey{m_wechatKeyId, m_wechatPublicKey}};
+    // WeChat requires a notify_url with every Native order. The demo shop settles by querying:
+    // the sandbox notifies its registered merchants only, and the demo merchant has none.
+    s.notifyUrl = m_baseUrl.resolved(QUrl(QStringLiteral("/demo-shop/notify/wechat"))).toString();
     return s;
 }
 

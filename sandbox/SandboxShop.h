@@ -114,6 +114,7 @@ private:
     QUrl m_baseUrl;
     QUrl m_gatewayUrl;
     QString m_appId;
+    QString m_alipaySellerId;
     crypto::RsaPrivateKey m_appKey;
     crypto::RsaPublicKey m_alipayPublicKey;
     WechatMerchantCredentials m_wechat;

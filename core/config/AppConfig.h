@@ -57,6 +57,7 @@ struct AlipayConfig {
     QString appPrivateKeyPath;
     QString alipayPublicKeyPath; // required unless certMode
     QString notifyUrl;           // optional; empty: no asynchronous notification
+    QString sellerId;            // the merchant's PID (2088...); empty: not checked
     QString signType;            // always "RSA2"
     bool certMode = false;       // public-key certificate mode
     QString appCertPath;         // the three certificates are required when certMode

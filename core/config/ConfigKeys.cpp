@@ -260,6 +260,13 @@ QList<ConfigKey> buildTable() {
             QT_TRANSLATE_NOOP("qpos::Config", "an http:// or https:// URL, or empty"),
             QT_TRANSLATE_NOOP("qpos::Config", "Where Alipay posts payment notifications (the store "
                                               "backend); empty: rely on polling")));
+    t << into<&AppConfig::alipay, &AlipayConfig::sellerId>(pattern(
+        alipay, u"seller_id"_s, u"2088[0-9]{12}"_s,
+        QT_TRANSLATE_NOOP("qpos::Config", "2088 followed by 12 digits (the PID), or empty"),
+        QT_TRANSLATE_NOOP("qpos::Config",
+                          "The shop's Alipay account (合作伙伴身份 PID, shown in Alipay's merchant "
+                          "console); a notification for any other seller is refused. Empty: "
+                          "not checked, and qposctl doctor warns")));
     t << into<&AppConfig::alipay, &AlipayConfig::signType>(
         choice(alipay, u"sign_type"_s, {u"RSA2"_s}, u"RSA2"_s,
                QT_TRANSLATE_NOOP("qpos::Config", "RSA2 (SHA256withRSA) only"),

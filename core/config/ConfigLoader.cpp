@@ -11,6 +11,7 @@
 #include <QFileInfo>
 #include <QHash>
 #include <QStandardPaths>
+#include <QUrl>
 
 #include <algorithm>
 #include <optional>
@@ -386,6 +387,25 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
                                                 "when [wechat] enabled is true and "
                                                 "wechatpay_public_key is a public key (not a "
                                                 "platform certificate)"));
+        // WeChat refuses a notify_url with parameters ("不能携带参数").
+        if (QUrl(c.wechat.notifyUrl).hasQuery()) {
+            const QString qualified = keyName("wechat", "notify_url");
+            const std::optional<Setting> from = validator.sourceOf(qualified);
+            const ConfigKey* key = keyNamed(qualified);
+            result.errors << ConfigIssue{
+                u"config.invalid_value"_s, qualified, from ? from->file : QString(),
+                from ? from->line : 0,
+                QCoreApplication::translate(
+                    "qpos::Config",
+                    "%1%2: WeChat Pay does not accept a notification address with parameters "
+                    "(the part after '?'). Remove them, or give the store backend a path of its "
+                    "own for WeChat Pay. Allowed: %3.")
+                    .arg(qualified,
+                         from ? QCoreApplication::translate("qpos::Config", " (%1, line %2)")
+                                    .arg(from->file, QString::number(from->line))
+                              : QString(),
+                         key ? key->allowedText() : QString())};
+        }
         checkFile(keyName("wechat", "merchant_private_key"), c.wechat.merchantPrivateKeyPath, true);
         checkFile(keyName("wechat", "apiv3_key_file"), c.wechat.apiV3KeyPath, true);
         checkFile(keyName("wechat", "wechatpay_public_key"), c.wechat.wechatpayPublicKeyPath,

@@ -22,12 +22,14 @@ void fetchBillFile(HttpCallRunner& calls, const std::shared_ptr<BillDownload>& d
                 end(failure->transient, GatewayResult<ProviderBill>::unknown(failure->reason));
                 return;
             }
-            const QByteArray bytes = reply->readAll();
-            if (file.check) {
-                if (std::optional<Error> damaged = file.check(bytes)) {
-                    end(true, GatewayResult<ProviderBill>::unknown(*damaged));
+            QByteArray bytes = reply->readAll();
+            if (file.unpack) {
+                Result<QByteArray> content = file.unpack(bytes);
+                if (!content) {
+                    end(true, GatewayResult<ProviderBill>::unknown(content.error()));
                     return;
                 }
+                bytes = std::move(*content);
             }
             Result<ProviderBill> bill = file.parse(bytes);
             if (!bill) {

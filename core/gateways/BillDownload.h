@@ -21,11 +21,12 @@ namespace qpos::gateway {
 // Where a bill's file is, and how the provider reads it.
 struct BillFile {
     QNetworkRequest request;
-    // Whether the file arrived whole (WeChat Pay gives its digest); a problem is worth
-    // fetching the file again. Empty: nothing to check.
-    std::function<std::optional<Error>(const QByteArray& file)> check;
-    // The bill in a checked file; a problem is final.
-    std::function<Result<ProviderBill>(const QByteArray& file)> parse;
+    // The file's content, unpacked and checked whole (WeChat Pay: gunzip, then the digest
+    // of the unpacked bill); a problem is worth fetching the file again. Empty: the file as
+    // it came.
+    std::function<Result<QByteArray>(const QByteArray& file)> unpack;
+    // The bill in the checked content; a problem is final.
+    std::function<Result<ProviderBill>(const QByteArray& content)> parse;
 };
 
 // A provider's two steps to a bill: an API call that answers where the file is, then the

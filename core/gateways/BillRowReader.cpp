@@ -34,6 +34,21 @@ money::Fen BillRowReader::amount(const QString& column, bool required) {
     return *fen;
 }
 
+money::SubFen BillRowReader::subFenAmount(const QString& column, bool required) {
+    const QString value = text(column);
+    if (value.isEmpty()) {
+        if (required)
+            fail(m_wording.empty(m_row.lineNumber, column));
+        return {};
+    }
+    Result<money::SubFen> amount = money::parseSubFenYuan(value, column);
+    if (!amount) {
+        fail(m_wording.notAmount(m_row.lineNumber, amount.error().message));
+        return {};
+    }
+    return *amount;
+}
+
 std::optional<qint64> BillRowReader::time(const QString& column, bool required) {
     const QString value = text(column);
     if (value.isEmpty() && !required)

@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 #include "core/gateways/CsvReader.h"
 #include "core/money/Money.h"
+#include "core/money/SubFen.h"
 
 #include <QString>
 #include <QStringList>
@@ -42,6 +43,9 @@ public:
 
     // Signed yuan in fen; an empty value is 0, and a problem when `required`.
     money::Fen amount(const QString& column, bool required);
+    // Signed yuan with up to five decimals (WeChat Pay's fees), exactly; empty is 0, and a
+    // problem when `required`.
+    money::SubFen subFenAmount(const QString& column, bool required);
 
     // "yyyy-MM-dd HH:mm:ss" China time in UTC ms; an empty value is empty, and a problem when
     // `required`.

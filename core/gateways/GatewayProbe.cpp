@@ -77,6 +77,16 @@ ProbeResult classifyProbe(Channel channel, const GatewayResult<TradeSnapshot>& r
         alipay ? QStringLiteral("[alipay] app_id") : QStringLiteral("[wechat] mch_id");
 
     auto ourKeyRefused = [&](const QString& detail) {
+        if (!alipay)
+            // WeChat Pay checks the merchant id and the certificate serial with the signature.
+            return make(ProbeVerdict::OurKeyRefused,
+                        QCoreApplication::translate(
+                            "qpos::gateway::GatewayProbe",
+                            "WeChat Pay refused the till's request signature. Check [wechat] "
+                            "mch_id, merchant_serial_no (the serial of the merchant API "
+                            "certificate) and %1 (the key of that certificate).")
+                            .arg(privateKeySetting),
+                        detail);
         return make(ProbeVerdict::OurKeyRefused,
                     QCoreApplication::translate(
                         "qpos::gateway::GatewayProbe",
@@ -139,7 +149,8 @@ ProbeResult classifyProbe(Channel channel, const GatewayResult<TradeSnapshot>& r
                         .arg(provider, reason.message),
                     reason.code);
     // A refusal of our signature that came unsigned still says whose key is wrong.
-    if (mentions(reason.message, "SIGN_ERROR"))
+    if (reason.code == u"wechat.request_signature_refused" ||
+        mentions(reason.message, "SIGN_ERROR"))
         return ourKeyRefused(detail);
     if (reason.code == u"alipay.bad_signature" || reason.code == u"alipay.cert_sn_mismatch" ||
         reason.code.endsWith(u".bad_signature"))

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/money/Money.h"
+#include "core/money/SubFen.h"
 
 #include <QList>
 #include <QMap>
@@ -40,7 +41,7 @@ struct BillRecord {
     money::Fen amountFen = 0;   // order amount
     money::Fen receivedFen = 0; // what the merchant received (negative on refund lines)
     money::Fen refundFen = 0;   // refund lines: the amount given back (positive); else 0
-    money::Fen feeFen = 0;      // the provider's service fee
+    money::SubFen fee;          // the provider's service fee (WeChat Pay prints it to 10^-5 yuan)
     QString remark;
     QMap<QString, QString> columns; // every column by its header, as printed (trimmed)
 };

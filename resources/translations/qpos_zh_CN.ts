@@ -625,6 +625,18 @@
         <source>when [wechat] enabled is true and wechatpay_public_key is a public key (not a platform certificate)</source>
         <translation>[wechat] enabled 为 true 且 wechatpay_public_key 为公钥（而非平台证书）时</translation>
     </message>
+    <message>
+        <source>2088 followed by 12 digits (the PID), or empty</source>
+        <translation>2088 加 12 位数字（合作伙伴身份 PID），或留空</translation>
+    </message>
+    <message>
+        <source>The shop&apos;s Alipay account (合作伙伴身份 PID, shown in Alipay&apos;s merchant console); a notification for any other seller is refused. Empty: not checked, and qposctl doctor warns</source>
+        <translation>本店的支付宝账号（合作伙伴身份 PID，见支付宝商家平台）；其他卖家的通知一律拒绝。留空：不校验，qposctl doctor 会给出警告</translation>
+    </message>
+    <message>
+        <source>%1%2: WeChat Pay does not accept a notification address with parameters (the part after &apos;?&apos;). Remove them, or give the store backend a path of its own for WeChat Pay. Allowed: %3.</source>
+        <translation>%1%2：微信支付不接受带参数（“?”之后的部分）的通知地址。请去掉参数，或为门店后台的微信支付通知单独设一个路径。允许的值：%3。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ConfigWriter</name>
@@ -1158,6 +1170,18 @@
         <source>Alipay&apos;s bill archive has no detail file (…_业务明细.csv). Download the bill again.</source>
         <translation>支付宝账单压缩包中没有明细文件（…_业务明细.csv）。请重新下载账单。</translation>
     </message>
+    <message>
+        <source>it has no 合计 (total) line</source>
+        <translation>缺少“合计”行</translation>
+    </message>
+    <message>
+        <source>line %1 gives %2 = %3, but the detail adds up to %4: lines are missing or damaged</source>
+        <translation>第 %1 行给出 %2 = %3，但明细合计为 %4：有行缺失或损坏</translation>
+    </message>
+    <message>
+        <source>line %1: %2 &quot;%3&quot; is not a count</source>
+        <translation>第 %1 行：%2“%3”不是笔数</translation>
+    </message>
 </context>
 <context>
     <name>qpos::alipay::AlipayClient</name>
@@ -1218,8 +1242,8 @@
         <translation>支付宝服务器返回 HTTP %1。</translation>
     </message>
     <message>
-        <source>Alipay gave a bill address that is not https; the bill was not downloaded.</source>
-        <translation>支付宝给出的账单地址不是 https；未下载账单。</translation>
+        <source>Alipay gave a bill address (%1) that is neither https nor one of Alipay&apos;s bill hosts; the bill was not downloaded. Ask IT whether Alipay has a new bill host.</source>
+        <translation>支付宝给出的账单地址（%1）既不是 https，也不是支付宝的账单主机；未下载账单。请 IT 确认支付宝是否启用了新的账单主机。</translation>
     </message>
 </context>
 <context>
@@ -1473,6 +1497,10 @@
     <message>
         <source>The notification says order %1 is for %2 yuan, but the order is for %3 yuan. It was refused.</source>
         <translation>该通知称订单 %1 金额为 %2 元，但该订单金额为 %3 元。已拒绝。</translation>
+    </message>
+    <message>
+        <source>The notification is for the Alipay seller %1, not this shop&apos;s account %2. It was refused; check [alipay] seller_id.</source>
+        <translation>该通知属于支付宝卖家 %1，而不是本店账号 %2，已拒绝；请检查 [alipay] seller_id。</translation>
     </message>
 </context>
 <context>
@@ -2735,6 +2763,10 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
         <source>No payment channel is enabled: set [alipay] enabled = true or [wechat] enabled = true with its keys (docs/config.md).</source>
         <translation>没有启用任何支付渠道：请设置 [alipay] enabled = true 或 [wechat] enabled = true，并配置其密钥（docs/config.md）。</translation>
     </message>
+    <message>
+        <source>[alipay] seller_id is not set, so a notification is not checked for this shop&apos;s Alipay account. Set it to the shop&apos;s PID (2088 and 12 digits, shown in Alipay&apos;s merchant console).</source>
+        <translation>未设置 [alipay] seller_id，因此不会校验通知是否属于本店的支付宝账号。请将其设为本店的 PID（2088 加 12 位数字，见支付宝商家平台）。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::gateway::CsvReader</name>
@@ -2784,6 +2816,10 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     <message>
         <source>%1 answered, but the answer says nothing about the keys: %2 Try again later.</source>
         <translation>%1已应答，但应答无法说明密钥是否正确：%2 请稍后再试。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay refused the till&apos;s request signature. Check [wechat] mch_id, merchant_serial_no (the serial of the merchant API certificate) and %1 (the key of that certificate).</source>
+        <translation>微信支付拒绝了收银台的请求签名。请检查 [wechat] mch_id、merchant_serial_no（商户 API 证书的序列号）和 %1（该证书的私钥）。</translation>
     </message>
 </context>
 <context>
@@ -2851,6 +2887,10 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     <message>
         <source>the amount must be at least 0.01</source>
         <translation>金额至少为 0.01</translation>
+    </message>
+    <message>
+        <source>at most five decimals (a thousandth of a fen) are allowed</source>
+        <translation>最多五位小数（千分之一分）</translation>
     </message>
 </context>
 <context>
@@ -4577,6 +4617,10 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <source>the timestamp is not a number</source>
         <translation>时间戳不是数字</translation>
     </message>
+    <message>
+        <source>WeChat Pay says this shop&apos;s merchant account has no permission for this payment (NO_AUTH). The manager must check in the WeChat Pay merchant platform that the product (付款码支付 or Native支付) is enabled and the account is not restricted. Meanwhile take the payment another way.</source>
+        <translation>微信支付提示本店商户号无权进行此支付（NO_AUTH）。请店长在微信支付商户平台确认已开通相应产品（付款码支付或 Native支付）且账户未受限。在此之前请使用其他方式收款。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::wechat::WechatClient</name>
@@ -4699,6 +4743,18 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>The downloaded bill does not match the digest WeChat Pay gave; it was not used.</source>
         <translation>下载的账单与微信支付给出的摘要不符；未使用该账单。</translation>
+    </message>
+    <message>
+        <source>the store id is missing; set [store] id</source>
+        <translation>缺少门店编号；请设置 [store] id</translation>
+    </message>
+    <message>
+        <source>no notification address is set; set [wechat] notify_url</source>
+        <translation>未设置通知地址；请设置 [wechat] notify_url</translation>
+    </message>
+    <message>
+        <source>WeChat Pay refused the till&apos;s request signature (HTTP 401 %1, unsigned). Ask IT to check [wechat] mch_id, merchant_serial_no and merchant_private_key against the merchant API certificate. The order will be checked again.</source>
+        <translation>微信支付拒绝了收银台的请求签名（HTTP 401 %1，应答未签名）。请 IT 对照商户 API 证书检查 [wechat] mch_id、merchant_serial_no 和 merchant_private_key。系统会再次查询该订单。</translation>
     </message>
 </context>
 </TS>

@@ -30,6 +30,15 @@ QString yuan(money::Fen fen) {
     return money::formatYuan(fen);
 }
 
+// WeChat Pay prints fees to 10^-5 yuan ("0.01000"). The sandbox charges the common 0.60 %
+// rate exactly: 6 thousandths of a fen per fen; a refund gives its share back.
+constexpr qint64 kFeeThousandthsPerFen = 6;
+const QString kFeeRate = QStringLiteral("0.60%");
+
+money::SubFen feeOf(money::Fen fen) {
+    return money::SubFen::fromThousandthsOfFen(fen * kFeeThousandthsPerFen);
+}
+
 QString when(qint64 ms) {
     return china_calendar::formatTimestamp(ms);
 }
@@ -53,6 +62,7 @@ Bill build(const QDate& day, BillType type, const QList<WechatTrade>& trades) {
     money::Fen settled = 0;
     money::Fen ordered = 0;
     money::Fen refunded = 0;
+    money::SubFen fees;
     const QString zero = QStringLiteral("0.00");
     for (const WechatTrade& t : trades) {
         const QString tradeType = t.kind == WechatTrade::Kind::Native ? QStringLiteral("NATIVE")
@@ -80,14 +90,15 @@ Bill build(const QDate& day, BillType type, const QList<WechatTrade>& trades) {
                              QString(),
                              t.description,
                              QString(),
-                             zero,
-                             QStringLiteral("0.00%"),
+                             money::formatSubFenYuan(feeOf(t.total)),
+                             kFeeRate,
                              yuan(t.total),
                              zero,
                              QString()});
             ++bill.rows;
             settled += t.total;
             ordered += t.total;
+            fees += feeOf(t.total);
         }
         if (type == BillType::Success)
             continue;
@@ -116,20 +127,21 @@ Bill build(const QDate& day, BillType type, const QList<WechatTrade>& trades) {
                              QStringLiteral("SUCCESS"),
                              t.description,
                              QString(),
-                             zero,
-                             QStringLiteral("0.00%"),
+                             money::formatSubFenYuan(-feeOf(r.amount)),
+                             kFeeRate,
                              zero,
                              yuan(r.amount),
                              QString()});
             ++bill.rows;
             refunded += r.amount;
+            fees += -feeOf(r.amount);
         }
     }
     bill.csv += QStringLiteral("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,"
                                "订单总金额,申请退款总金额") +
                 kEol;
-    bill.csv += row({QString::number(bill.rows), yuan(settled), yuan(refunded), zero, zero,
-                     yuan(ordered), yuan(refunded)});
+    bill.csv += row({QString::number(bill.rows), yuan(settled), yuan(refunded), zero,
+                     money::formatSubFenYuan(fees), yuan(ordered), yuan(refunded)});
     return bill;
 }
 

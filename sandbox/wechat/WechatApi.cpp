@@ -151,6 +151,8 @@ std::optional<Error> readNewTrade(const QJsonObject& body, const WechatMerchant&
         if (!url.isValid() || (url.scheme() != u"https" && url.scheme() != u"http") ||
             url.host().isEmpty())
             return paramError(QStringLiteral("参数 notify_url 应为 http(s) 地址"));
+        if (url.hasQuery())
+            return paramError(QStringLiteral("参数 notify_url 不能携带参数"));
     }
     out->notifyUrl = notifyUrl;
     return std::nullopt;
@@ -308,6 +310,9 @@ WechatAnswer WechatApi::native(const QString& mchId, const QJsonObject& body) {
     WechatTradeBook::NewTrade request;
     if (auto e = readNewTrade(body, *merchant, &request))
         return error(*e);
+    // Native orders must name where the payment result goes.
+    if (request.notifyUrl.isEmpty())
+        return error(paramError(QStringLiteral("缺少必填参数 notify_url")));
     QString timeExpire;
     if (auto e =
             readText(body, "time_expire", QStringLiteral("time_expire"), false, 64, &timeExpire))
@@ -335,6 +340,12 @@ WechatAnswer WechatApi::codepay(const QString& mchId, const QJsonObject& body) {
     WechatTradeBook::NewTrade request;
     if (auto e = readNewTrade(body, *merchant, &request))
         return error(*e);
+    // Code pay requires the scene: the merchant's store (out_id) at least.
+    const QJsonObject scene = body.value(u"scene_info").toObject();
+    if (scene.isEmpty())
+        return error(paramError(QStringLiteral("缺少必填参数 scene_info")));
+    if (scene.value(u"store_info").toObject().value(u"out_id").toString().isEmpty())
+        return error(paramError(QStringLiteral("缺少必填参数 scene_info.store_info.out_id")));
     QJsonObject payer;
     if (auto e = readObject(body, "payer", QStringLiteral("payer"), true, &payer))
         return error(*e);
@@ -361,7 +372,7 @@ WechatAnswer WechatApi::codepay(const QString& mchId, const QJsonObject& body) {
             break;
         case WechatPayBehaviour::Declined:
             (void)book.decline(trade, QStringLiteral("支付失败，用户余额不足"));
-            return error(QStringLiteral("NOTENOUGH"), QStringLiteral("用户余额不足"));
+            return error(QStringLiteral("NOT_ENOUGH"), QStringLiteral("用户余额不足"));
         case WechatPayBehaviour::BuyerConfirms:
         case WechatPayBehaviour::ConfirmThenPay:
         case WechatPayBehaviour::ConfirmThenClose:

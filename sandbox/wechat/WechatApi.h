@@ -53,7 +53,8 @@ public:
     static QString methodName(const QByteArray& httpMethod, const QString& path);
 
     // Checks the Authorization header against the registered merchant: nullopt and the
-    // merchant's mchid when it verifies, otherwise the 401 SIGN_ERROR answer.
+    // merchant's mchid when it verifies, otherwise the 401 SIGN_ERROR answer (sent unsigned, as
+    // WeChat signs only answers to requests it could verify).
     std::optional<WechatAnswer> authenticate(const HttpExchange::Request& request,
                                              QString* mchId) const;
 

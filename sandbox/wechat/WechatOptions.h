@@ -11,7 +11,7 @@ enum class WechatPayBehaviour {
     BuyerConfirms,  // 202 USERPAYING until the buyer pays / cancels (control API) or time runs out
     ConfirmThenPay, // 202 USERPAYING, then SUCCESS after confirmDelayMs
     ConfirmThenClose, // 202 USERPAYING, then the buyer declines after confirmDelayMs: PAYERROR
-    Declined,         // 403 NOTENOUGH (the trade is PAYERROR)
+    Declined,         // 403 NOT_ENOUGH (the trade is PAYERROR)
 };
 
 QString wechatPayBehaviourName(WechatPayBehaviour behaviour);

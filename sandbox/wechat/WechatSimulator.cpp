@@ -260,29 +260,26 @@ Result<QJsonObject> WechatSimulator::issueBill(const QString& mchId, QDate day,
     const wechat_bill::Bill bill = wechat_bill::build(day, type, m_book.trades(mchId));
     if (bill.rows == 0)
         return Error{QStringLiteral("NO_STATEMENT_EXIST"), QStringLiteral("该日期无交易账单")};
-    QByteArray data = bill.csv.toUtf8();
-    if (gzip) {
-        Result<QByteArray> packed = wechat_bill::gzip(data);
-        if (!packed)
-            return Error{QStringLiteral("SYSTEM_ERROR"), packed.error().message};
-        data = *packed;
-    }
+    const QByteArray content = bill.csv.toUtf8();
     for (auto it = m_billTickets.begin(); it != m_billTickets.end();)
         it = it->expiresMs < m_clock() ? m_billTickets.erase(it) : std::next(it);
     Result<QString> token = crypto::randomAlphanumeric(32);
     if (!token)
         return Error{QStringLiteral("SYSTEM_ERROR"), token.error().message};
-    m_billTickets.insert(*token, BillTicket{mchId, data, m_clock() + m_options.billUrlTtlMs});
+    m_billTickets.insert(*token,
+                         BillTicket{mchId, content, gzip, m_clock() + m_options.billUrlTtlMs});
     QUrl url = m_baseUrl;
     url.setPath(QStringLiteral("/v3/billdownload/file"));
     QUrlQuery q;
     q.addQueryItem(QStringLiteral("token"), *token);
     url.setQuery(q);
+    // The digest is of the bill itself, never of its gzip form (wechatpay-java
+    // QueryBillEntity: "原始账单（gzip需要解压缩）的摘要值").
     return QJsonObject{
         {QStringLiteral("download_url"), url.toString()},
         {QStringLiteral("hash_type"), QStringLiteral("SHA1")},
         {QStringLiteral("hash_value"),
-         QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha1).toHex())},
+         QString::fromLatin1(QCryptographicHash::hash(content, QCryptographicHash::Sha1).toHex())},
     };
 }
 
@@ -412,8 +409,17 @@ void WechatSimulator::handleApi(const HttpExchange& exchange) {
                                            .arg(QString::fromLatin1(req.method), req.url.path())),
                       latencyMs);
     QString mchId;
-    if (std::optional<WechatAnswer> refused = m_api.authenticate(req, &mchId))
-        return answer(exchange, method, *refused, latencyMs);
+    if (std::optional<WechatAnswer> refused = m_api.authenticate(req, &mchId)) {
+        // WeChat signs only answers to requests it could verify: this refusal goes unsigned.
+        Result<QString> requestId = crypto::randomAlphanumeric(24);
+        const WechatAnswer unsignedAnswer = *refused;
+        return ProviderFaults::answer(
+            this, exchange, latencyMs, false,
+            [exchange, unsignedAnswer, id = requestId ? requestId->toLatin1() : QByteArray()] {
+                exchange.reply(unsignedAnswer.status, "application/json", unsignedAnswer.body,
+                               {{"Request-ID", id}});
+            });
+    }
 
     const ProviderFaults::ServerError serverError = m_faults.serverError(method);
     if (method == kBillMethod && !serverError.unavailable && !serverError.systemError)
@@ -451,10 +457,19 @@ void WechatSimulator::serveBill(const HttpExchange& exchange, const QString& mch
                       WechatApi::error(QStringLiteral("RESOURCE_NOT_EXISTS"),
                                        QStringLiteral("账单下载链接无效或已过期，请重新申请")),
                       latencyMs);
-    QByteArray data = it->data;
-    // The file is not signed (hash_value proves it): a "bad signature" here is a changed file.
+    QByteArray data = it->content;
+    // The file is not signed (hash_value proves it): a "bad signature" here is a changed bill,
+    // still well-formed (gzip included), that only its digest gives away.
     if (m_faults.take(FaultKind::BadSignature, kBillMethod))
         data.append(data.isEmpty() ? 'x' : data.back());
+    if (it->gzip) {
+        Result<QByteArray> packed = wechat_bill::gzip(data);
+        if (!packed)
+            return answer(exchange, kBillMethod,
+                          WechatApi::error(QStringLiteral("SYSTEM_ERROR"), packed.error().message),
+                          latencyMs);
+        data = *packed;
+    }
     const bool drop = m_faults.fires(FaultKind::DropAfterCommit, kBillMethod);
     ProviderFaults::answer(this, exchange, latencyMs, drop, [exchange, data] {
         exchange.reply(200, "application/octet-stream", data);

@@ -98,7 +98,8 @@ signals:
 private:
     struct BillTicket {
         QString mchId;
-        QByteArray data;
+        QByteArray content; // the bill itself, which hash_value digests
+        bool gzip = false;  // served gzip-compressed (tar_type=GZIP)
         qint64 expiresMs = 0;
     };
 

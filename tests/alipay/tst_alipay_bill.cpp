@@ -4,6 +4,7 @@
 
 #include "core/crypto/RsaPrivateKey.h"
 #include "core/gateways/alipay/AlipayBill.h"
+#include "core/gateways/alipay/AlipayBillUrl.h"
 #include "core/gateways/alipay/AlipayClient.h"
 #include "core/gateways/alipay/AlipaySignature.h"
 #include "core/text/GbkCodec.h"
@@ -179,7 +180,7 @@ private slots:
         QCOMPARE(pay.amountFen, money::Fen(8888));
         QCOMPARE(pay.receivedFen, money::Fen(8888));
         QCOMPARE(pay.refundFen, money::Fen(0));
-        QCOMPARE(pay.feeFen, money::Fen(-53));
+        QCOMPARE(pay.fee, money::SubFen::fromFen(-53));
         QVERIFY(pay.outRequestNo.isEmpty());
         QCOMPARE(pay.columns.value(QString::fromUtf8("支付宝红包（元）")), QStringLiteral("0.00"));
 
@@ -199,6 +200,57 @@ private slots:
         QCOMPARE(bill.summaryRows.at(0).columns.value(QString::fromUtf8("实收净额（元）")),
                  QStringLiteral("78.41"));
         QVERIFY(bill.summaryNoteLines.first().contains(QString::fromUtf8("汇总")));
+    }
+
+    void summaryTotalsGuardTheBill() {
+        // A refund line lost in transit: the 合计 line's counts no longer match.
+        QString detail = detailText();
+        const qsizetype refund = detail.indexOf(QString::fromUtf8("\t,退款\t,"));
+        QVERIFY(refund > 0);
+        const qsizetype start = detail.lastIndexOf(u'\n', refund) + 1;
+        detail.remove(start, detail.indexOf(u'\n', refund) + 1 - start);
+        expectBillError(parseAlipayBillZip(billZip(detail), 1 << 20),
+                        QStringLiteral("alipay.bill_malformed"),
+                        QString::fromUtf8("退款订单总笔数 = 1"));
+        // An amount changed: the merchant's receipts, then the fees.
+        QString summary = summaryText();
+        summary.replace(QStringLiteral("1\t,1\t,88.88\t,78.88"),
+                        QStringLiteral("1\t,1\t,88.88\t,79.88"));
+        expectBillError(parseAlipayBillZip(billZip(detailText(), summary), 1 << 20),
+                        QStringLiteral("alipay.bill_malformed"), QString::fromUtf8("商家实收"));
+        summary = summaryText();
+        summary.replace(QStringLiteral("0.00\t,-0.47\t,0.00\t,78.41\t\r\n#"),
+                        QStringLiteral("0.00\t,-0.48\t,0.00\t,78.41\t\r\n#"));
+        expectBillError(parseAlipayBillZip(billZip(detailText(), summary), 1 << 20),
+                        QStringLiteral("alipay.bill_malformed"), QString::fromUtf8("服务费"));
+        // A summary without its 合计 line proves nothing.
+        summary = summaryText();
+        summary.remove(summary.indexOf(QString::fromUtf8("合计")),
+                       summary.indexOf(u'\n', summary.indexOf(QString::fromUtf8("合计"))) + 1 -
+                           summary.indexOf(QString::fromUtf8("合计")));
+        expectBillError(parseAlipayBillZip(billZip(detailText(), summary), 1 << 20),
+                        QStringLiteral("alipay.bill_malformed"), QString::fromUtf8("合计"));
+    }
+
+    void billUrlsAreHttpsOrAlipaysBillHost() {
+        const QStringList none;
+        QVERIFY(isAllowedBillUrl(
+            QUrl(QStringLiteral("http://dwbillcenter.alipay.com/downloadBillFile.resource?"
+                                "bizType=trade&userId=20881234567890120156")),
+            none));
+        QVERIFY(isAllowedBillUrl(QUrl(QStringLiteral("HTTP://DWBILLCENTER.ALIPAY.COM/x")), none));
+        QVERIFY(isAllowedBillUrl(QUrl(QStringLiteral("https://bills.example.com/x.zip")), none));
+        // Plain http anywhere else is refused, loopback included unless configured.
+        QVERIFY(!isAllowedBillUrl(QUrl(QStringLiteral("http://openapi.alipay.com/x")), none));
+        QVERIFY(!isAllowedBillUrl(
+            QUrl(QStringLiteral("http://dwbillcenter.alipay.com.evil.example/x")), none));
+        QVERIFY(!isAllowedBillUrl(QUrl(QStringLiteral("http://127.0.0.1:8080/x")), none));
+        QVERIFY(isAllowedBillUrl(QUrl(QStringLiteral("http://127.0.0.1:8080/x")),
+                                 {QStringLiteral("127.0.0.1")}));
+        QVERIFY(!isAllowedBillUrl(QUrl(QStringLiteral("ftp://dwbillcenter.alipay.com/x")), none));
+        QVERIFY(
+            !isAllowedBillUrl(QUrl(QStringLiteral("http://u:p@dwbillcenter.alipay.com/x")), none));
+        QVERIFY(!isAllowedBillUrl(QUrl(), none));
     }
 
     void utf8NamesAndBareNewlinesAlsoWork() {
@@ -315,6 +367,8 @@ private slots:
         s.retry.initialBackoff = std::chrono::milliseconds(10);
         s.retry.maxBackoff = std::chrono::milliseconds(40);
         s.retry.deadline = std::chrono::milliseconds(8000);
+        // The file comes over plain http from this host, as from Alipay's bill host.
+        s.billHttpHosts = {server.url().host()};
         Result<std::unique_ptr<AlipayClient>> made = AlipayClient::create(s);
         QVERIFY(made.ok());
         AlipayClient& client = **made;
@@ -386,6 +440,21 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
         QVERIFY(result->isUnknown());
         QCOMPARE(result->unknown().reason.code, QStringLiteral("alipay.bill_zip_corrupt"));
+
+        // A client not told that host may use plain http never fetches from it.
+        s.billHttpHosts.clear();
+        Result<std::unique_ptr<AlipayClient>> strict = AlipayClient::create(s);
+        QVERIFY(strict.ok());
+        server.clearRequests();
+        server.enqueue(ScriptedAction::respond(200, signedUrl));
+        result.reset();
+        (*strict)->downloadBill(
+            BillRequest{QDate(2026, 11, 22), BillRequest::Period::Day}, &context,
+            [&result](GatewayResult<ProviderBill> r) { result = std::move(r); });
+        QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
+        QVERIFY(result->isUnknown());
+        QCOMPARE(result->unknown().reason.code, QStringLiteral("alipay.bill_url_insecure"));
+        QCOMPARE(server.requestCount(), 1);
     }
 };
 

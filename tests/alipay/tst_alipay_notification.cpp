@@ -99,7 +99,7 @@ private slots:
     }
 
     void validNotificationGivesTypedFields() {
-        AlipayNotificationVerifier verifier(kAppId, m_alipayKey);
+        AlipayNotificationVerifier verifier(kAppId, QString(), m_alipayKey);
         Result<PaymentNotification> r = verifier.verify(m_body, lookupOf(order(8888)));
         QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
         const PaymentNotification& n = *r;
@@ -126,7 +126,7 @@ private slots:
     }
 
     void forgedAndTampered() {
-        AlipayNotificationVerifier verifier(kAppId, m_alipayKey);
+        AlipayNotificationVerifier verifier(kAppId, QString(), m_alipayKey);
         const auto lookup = lookupOf(order(8888));
         // Forged: a lower amount, signature unchanged.
         expectRefused(verifier, withField(m_body, "total_amount", "0.01"), lookupOf(order(1)),
@@ -154,11 +154,12 @@ private slots:
     }
 
     void wrongAppUnknownOrderAndAmountMismatch() {
-        AlipayNotificationVerifier other(QStringLiteral("2021000000000099"), m_alipayKey);
+        AlipayNotificationVerifier other(QStringLiteral("2021000000000099"), QString(),
+                                         m_alipayKey);
         expectRefused(other, m_body, lookupOf(order(8888)),
                       QString::fromLatin1(notification_errc::wrongAppId));
 
-        AlipayNotificationVerifier verifier(kAppId, m_alipayKey);
+        AlipayNotificationVerifier verifier(kAppId, QString(), m_alipayKey);
         expectRefused(verifier, m_body, lookupOf(std::nullopt),
                       QString::fromLatin1(notification_errc::unknownOrder));
         expectRefused(verifier, m_body, lookupOf(order(8888, Channel::WeChat)),
@@ -169,8 +170,29 @@ private slots:
                       QString::fromLatin1(notification_errc::amountMismatch));
     }
 
+    void sellerIdMustBeTheShops() {
+        const QString pid = QStringLiteral("2088102177649450");
+        AlipayNotificationVerifier verifier(kAppId, pid, m_ourAlipay.publicKey());
+        const auto lookup = lookupOf(order(8888));
+        Params p = synthetic();
+        p.insert(QStringLiteral("seller_id"), pid);
+        QVERIFY(verifier.verify(signedBody(p, m_ourAlipay), lookup).ok());
+        // Signed by Alipay for this app, but the money went to another seller.
+        p.insert(QStringLiteral("seller_id"), QStringLiteral("2088000000000001"));
+        expectRefused(verifier, signedBody(p, m_ourAlipay), lookup,
+                      QString::fromLatin1(notification_errc::wrongSeller));
+        Result<PaymentNotification> r = verifier.verify(signedBody(p, m_ourAlipay), lookup);
+        QVERIFY(r.error().message.contains(u"[alipay] seller_id"));
+        // Alipay always names the seller: a notification without one is not this shop's.
+        expectRefused(verifier, signedBody(synthetic(), m_ourAlipay), lookup,
+                      QString::fromLatin1(notification_errc::wrongSeller));
+        // Not configured: not checked.
+        AlipayNotificationVerifier unchecked(kAppId, QString(), m_ourAlipay.publicKey());
+        QVERIFY(unchecked.verify(signedBody(p, m_ourAlipay), lookup).ok());
+    }
+
     void signedButMalformedFields() {
-        AlipayNotificationVerifier verifier(kAppId, m_ourAlipay.publicKey());
+        AlipayNotificationVerifier verifier(kAppId, QString(), m_ourAlipay.publicKey());
         const auto lookup = lookupOf(order(8888));
         QVERIFY(verifier.verify(signedBody(synthetic(), m_ourAlipay), lookup).ok());
 
@@ -205,7 +227,7 @@ private slots:
     }
 
     void refundNotification() {
-        AlipayNotificationVerifier verifier(kAppId, m_ourAlipay.publicKey());
+        AlipayNotificationVerifier verifier(kAppId, QString(), m_ourAlipay.publicKey());
         Params p = synthetic();
         p.insert(QStringLiteral("trade_status"), QStringLiteral("TRADE_CLOSED"));
         p.insert(QStringLiteral("refund_fee"), QStringLiteral("88.88"));

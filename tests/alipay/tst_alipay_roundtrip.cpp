@@ -302,6 +302,14 @@ private slots:
         QCOMPARE(rb->refundFen, Fen(222));
         QCOMPARE(rb->outRequestNo, b + QStringLiteral("R1"));
         QVERIFY(!find(a, BillLineKind::Refund));
+
+        // The sandbox's plain-http bill host is allowed by the sandbox's settings only.
+        AlipayClientSettings strict = settings();
+        strict.billHttpHosts.clear();
+        m_client = makeClient(strict);
+        const auto refused = dayBill(china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch()));
+        QVERIFY(refused && refused->isUnknown());
+        QCOMPARE(refused->unknown().reason.code, QStringLiteral("alipay.bill_url_insecure"));
     }
 
     // 6.
@@ -319,7 +327,9 @@ private slots:
         const NotificationOrderLookup lookup = [no](const QString& outTradeNo) {
             return outTradeNo == no ? std::optional<Order>(order(no, 4321)) : std::nullopt;
         };
-        const AlipayNotificationVerifier verifier(kAppId, sim().alipayPublicKey());
+        // The sandbox names its seller (the app's PID) as Alipay does.
+        QVERIFY(!s.sellerId.isEmpty());
+        const AlipayNotificationVerifier verifier(kAppId, s.sellerId, sim().alipayPublicKey());
         Result<PaymentNotification> n = verifier.verify(body, lookup);
         QVERIFY2(n.ok(), n.ok() ? "" : qPrintable(n.error().code));
         QCOMPARE(n->outTradeNo, no);
@@ -344,6 +354,12 @@ private slots:
         bad = verifier.verify(body, [](const QString&) { return std::optional<Order>(); });
         QVERIFY(!bad.ok());
         QCOMPARE(bad.error().code, QLatin1String(notification_errc::unknownOrder));
+        // Genuine, but for another seller than this shop.
+        const AlipayNotificationVerifier otherSeller(kAppId, QStringLiteral("2088000000000001"),
+                                                     sim().alipayPublicKey());
+        bad = otherSeller.verify(body, lookup);
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().code, QLatin1String(notification_errc::wrongSeller));
     }
 
     // 7.

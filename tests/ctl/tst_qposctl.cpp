@@ -520,6 +520,17 @@ private slots:
         QCOMPARE(json.jsonLines().value(0).value(u"ok").toBool(), true);
     }
 
+    void doctorWarnsWhileTheSellerIdIsUnset() {
+        const CtlRun unset = m_h->run(m_config, {QStringLiteral("doctor")});
+        QVERIFY2(unset.exitCode == 0, qPrintable(describe(unset)));
+        QVERIFY2(unset.out.contains("WARN  keys") && unset.out.contains("[alipay] seller_id"),
+                 qPrintable(describe(unset)));
+        const QString config = m_h->writeConfig(QStringLiteral("seller.ini"),
+                                                {QStringLiteral("seller_id = 2088102177649450")});
+        const CtlRun set = m_h->run(config, {QStringLiteral("doctor")});
+        QVERIFY2(!set.out.contains("seller_id"), qPrintable(describe(set)));
+    }
+
     void doctorFailsAKeyOthersCanRead() {
         const QString loose = m_dir.file(QStringLiteral("loose_private_key.pem"));
         QFile::remove(loose);

@@ -22,6 +22,11 @@ inline alipay::AlipayClientSettings alipaySandboxSettings(sandbox::SandboxServer
     s.appId = appId;
     s.appPrivateKey = appKey;
     s.alipayPublicKey = server.alipay().alipayPublicKey();
+    for (const sandbox::AlipayApp& app : server.alipay().apps()) {
+        if (app.appId == appId)
+            s.sellerId = app.pid;
+    }
+    s.billHttpHosts = {s.gatewayUrl.host()};
     useLoopbackTiming(s, timing);
     return s;
 }

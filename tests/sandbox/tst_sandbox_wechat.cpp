@@ -134,7 +134,10 @@ private slots:
         WechatResult r = m_client->call("GET", path, {}, none);
         QCOMPARE(r.status, 401);
         QCOMPARE(r.code(), QStringLiteral("SIGN_ERROR"));
-        QVERIFY(r.signatureOk); // errors are signed too
+        // WeChat signs only answers to requests it could verify: this one is not signed.
+        QVERIFY(!r.signatureOk);
+        QVERIFY(r.header("Wechatpay-Signature").isEmpty());
+        QVERIFY(r.header("Wechatpay-Serial").isEmpty());
         WechatAuthTweak serial;
         serial.serialNo = QStringLiteral("0123456789ABCDEF");
         QCOMPARE(m_client->call("GET", path, {}, serial).code(), QStringLiteral("SIGN_ERROR"));
@@ -279,6 +282,10 @@ private slots:
             << "time_expire";
         QTest::newRow("notify url")
             << "notify_url" << QJsonValue(QStringLiteral("not a url")) << "notify_url";
+        QTest::newRow("no notify url") << "notify_url" << QJsonValue() << "notify_url";
+        QTest::newRow("notify url with parameters")
+            << "notify_url" << QJsonValue(QStringLiteral("https://shop.example.com/n?a=1"))
+            << "notify_url";
     }
 
     void requestsAreValidated() {
@@ -291,6 +298,7 @@ private slots:
             {QStringLiteral("description"), QStringLiteral("x")},
             {QStringLiteral("out_trade_no"), nextNo()},
             {QStringLiteral("amount"), QJsonObject{{QStringLiteral("total"), 100}}},
+            {QStringLiteral("notify_url"), QStringLiteral("https://shop.example.com/notify")},
         };
         if (value.isNull())
             body.remove(key);
@@ -391,7 +399,27 @@ private slots:
         no = nextNo();
         r = m_client->codepay(no, 500, kPoorCode);
         QCOMPARE(r.status, 403);
-        QCOMPARE(r.code(), QStringLiteral("NOTENOUGH"));
+        // Code pay requires scene_info.store_info.out_id.
+        QJsonObject noScene{
+            {QStringLiteral("appid"), kAppId},
+            {QStringLiteral("mchid"), kMchId},
+            {QStringLiteral("description"), QStringLiteral("x")},
+            {QStringLiteral("out_trade_no"), nextNo()},
+            {QStringLiteral("payer"), QJsonObject{{QStringLiteral("auth_code"), kPaidCode}}},
+            {QStringLiteral("amount"), QJsonObject{{QStringLiteral("total"), 100}}},
+        };
+        WechatResult sceneless =
+            m_client->post(QStringLiteral("/v3/pay/transactions/codepay"), noScene);
+        QCOMPARE(sceneless.status, 400);
+        QCOMPARE(sceneless.code(), QStringLiteral("PARAM_ERROR"));
+        QVERIFY(sceneless.field("message").contains(u"scene_info"));
+        noScene.insert(QStringLiteral("scene_info"),
+                       QJsonObject{{QStringLiteral("device_id"), QStringLiteral("T01")}});
+        sceneless = m_client->post(QStringLiteral("/v3/pay/transactions/codepay"), noScene);
+        QVERIFY(sceneless.field("message").contains(u"store_info.out_id"));
+        QVERIFY(!wechat().trade(noScene.value(u"out_trade_no").toString()));
+        QCOMPARE(r.status, 403);
+        QCOMPARE(r.code(), QStringLiteral("NOT_ENOUGH"));
         QCOMPARE(m_client->query(no).field("trade_state"), QStringLiteral("PAYERROR"));
         // The buyer confirms by himself a moment later.
         WechatOptions o = wechat().options();
@@ -403,7 +431,7 @@ private slots:
         // The default behaviour applies to other codes.
         o.payBehaviour = WechatPayBehaviour::Declined;
         wechat().setOptions(o);
-        QCOMPARE(m_client->codepay(nextNo(), 500, kPaidCode).code(), QStringLiteral("NOTENOUGH"));
+        QCOMPARE(m_client->codepay(nextNo(), 500, kPaidCode).code(), QStringLiteral("NOT_ENOUGH"));
         // Not a WeChat code (an Alipay one, a short one).
         for (const QString& bad :
              {QStringLiteral("284567890123456789"), QStringLiteral("1345678901234567"),
@@ -583,8 +611,13 @@ private slots:
         QVERIFY2(!payment.isEmpty(), qPrintable(lines.join(u'\n')));
         QCOMPARE(payment.split(u',').size(), 27);
         QCOMPARE(payment.split(u',').value(12), QStringLiteral("`12.34"));
+        // 手续费 has five decimals (0.60 % of 12.34 yuan); a refund gives its share back.
+        QCOMPARE(payment.split(u',').value(22), QStringLiteral("`0.07404"));
         const QString refund = lines.filter(no).filter(QStringLiteral("`REFUND")).value(0);
         QCOMPARE(refund.split(u',').value(16), QStringLiteral("`2.34"));
+        QCOMPARE(refund.split(u',').value(22), QStringLiteral("`-0.01404"));
+        QVERIFY(lines.last().split(u',').value(4).contains(u'.'));
+        QCOMPARE(lines.last().split(u',').value(4).section(u'.', 1).size(), 5);
         QCOMPARE(
             lines.at(lines.size() - 2),
             QStringLiteral("总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,"
@@ -596,13 +629,14 @@ private slots:
         unknown.setQuery(QStringLiteral("token=nothing"));
         QCOMPARE(m_client->getUrl(unknown).code(), QStringLiteral("RESOURCE_NOT_EXISTS"));
 
-        // gzip: the hash is that of the compressed bytes.
+        // gzip: the hash is that of the bill itself, unpacked (wechatpay-java QueryBillEntity).
         r = m_client->get(
             QStringLiteral("/v3/bill/tradebill?bill_date=%1&bill_type=ALL&tar_type=GZIP")
                 .arg(today));
         QCOMPARE(r.status, 200);
         file = m_client->getUrl(QUrl(r.field("download_url")));
-        QCOMPARE(sha1(file.body), r.field("hash_value"));
+        QCOMPARE(sha1(gunzip(file.body)), r.field("hash_value"));
+        QVERIFY(sha1(file.body) != r.field("hash_value"));
         QVERIFY(file.body.startsWith("\x1f\x8b"));
         QVERIFY(QString::fromUtf8(gunzip(file.body)).contains(no));
 

@@ -291,6 +291,10 @@ private slots:
             << u"alipay"_s << u"app_id"_s << u"20210001abc"_s << u"form"_s;
         QTest::newRow("app id short") << u"alipay"_s << u"app_id"_s << u"123456789"_s << u"form"_s;
         QTest::newRow("sign type") << u"alipay"_s << u"sign_type"_s << u"RSA"_s << u"choices"_s;
+        QTest::newRow("seller id not a pid")
+            << u"alipay"_s << u"seller_id"_s << u"2021000117600000"_s << u"form"_s;
+        QTest::newRow("seller id short")
+            << u"alipay"_s << u"seller_id"_s << u"20881021776494"_s << u"form"_s;
         QTest::newRow("tilde path") << u"database"_s << u"path"_s << u"~/orders.db"_s << u"~"_s;
         QTest::newRow("empty path") << u"log"_s << u"dir"_s << QString() << u"empty"_s;
         QTest::newRow("mch id") << u"wechat"_s << u"mch_id"_s << u"12a45"_s << u"form"_s;
@@ -358,6 +362,7 @@ private slots:
         QTest::newRow("notify http public")
             << QByteArray("[alipay]\nnotify_url = http://shop.example.com/n\n");
         QTest::newRow("notify empty") << QByteArray("[alipay]\nnotify_url =\n");
+        QTest::newRow("seller id") << QByteArray("[alipay]\nseller_id = 2088102177649450\n");
         QTest::newRow("bools") << QByteArray(
             "[alipay]\nenabled = No\ncert_mode = OFF\n[wechat]\nenabled = 0\n");
         QTest::newRow("bounds") << QByteArray(
@@ -582,6 +587,21 @@ private slots:
         QCOMPARE(r.config.wechat.mchId, u"1230000109"_s);
         QCOMPARE(r.config.wechat.apiV3KeyPath, tmp.file(u"apiv3.key"_s));
         QCOMPARE(r.config.wechat.timeoutMs, 20000);
+
+        // WeChat refuses a notify_url that carries parameters.
+        writeFile(path, kIds + "[wechat]\nenabled = true\nmch_id = 1230000109\n"
+                               "app_id = wxd678efh567hg6787\n"
+                               "merchant_private_key = apiclient_key.pem\n"
+                               "merchant_serial_no = 5157F09EFDC096DE15EBE81A47057A7232F1B8E1\n"
+                               "apiv3_key_file = apiv3.key\nwechatpay_public_key = pub_key.pem\n"
+                               "wechatpay_public_key_id = PUB_KEY_ID_0114232134912410000000000000\n"
+                               "notify_url = https://shop.example.com/notify?channel=wechat\n");
+        const ConfigLoadResult query = loadOne(path);
+        QCOMPARE(query.errors.size(), 1);
+        QCOMPARE(query.errors.front().key, u"[wechat] notify_url"_s);
+        QVERIFY2(query.errors.front().message.contains(u"qpos.ini"_s) &&
+                     query.errors.front().message.contains(u"parameters"_s),
+                 qPrintable(query.errors.front().message));
 
         writeFile(path, kIds + "[wechat]\nenabled = true\nnotify_url =\n");
         const ConfigLoadResult missing = loadOne(path);
@@ -840,6 +860,7 @@ private slots:
                   "[alipay]\nenabled = true\ngateway_url = https://gw.example.com/gateway.do\n"
                   "app_id = 1234567890123456\napp_private_key = a.pem\n"
                   "alipay_public_key = b.pem\nnotify_url = https://n.example.com/a\n"
+                  "seller_id = 2088102177649450\n"
                   "sign_type = RSA2\ncert_mode = true\napp_cert = c.crt\n"
                   "alipay_cert = d.crt\nalipay_root_cert = e.crt\ntimeout_ms = 5000\n"
                   "[wechat]\nenabled = true\ngateway_url = https://wx.example.com\n"
@@ -869,6 +890,7 @@ private slots:
         QCOMPARE(c.alipay.appPrivateKeyPath, tmp.file(u"a.pem"_s));
         QCOMPARE(c.alipay.alipayPublicKeyPath, tmp.file(u"b.pem"_s));
         QCOMPARE(c.alipay.notifyUrl, u"https://n.example.com/a"_s);
+        QCOMPARE(c.alipay.sellerId, u"2088102177649450"_s);
         QVERIFY(c.alipay.certMode);
         QCOMPARE(c.alipay.appCertPath, tmp.file(u"c.crt"_s));
         QCOMPARE(c.alipay.alipayCertPath, tmp.file(u"d.crt"_s));

@@ -1,9 +1,11 @@
 #include "core/money/Money.h"
+#include "core/money/SubFen.h"
 
 #include <QTest>
 
 using namespace qpos;
 using namespace qpos::money;
+using namespace Qt::StringLiterals;
 
 class TestMoney : public QObject {
     Q_OBJECT
@@ -107,6 +109,67 @@ private slots:
         QCOMPARE(formatYuan(-5), QStringLiteral("-0.05"));
         QCOMPARE(formatYuan(std::numeric_limits<qint64>::min()),
                  QStringLiteral("-92233720368547758.08"));
+    }
+
+    // WeChat Pay prints fees to 10^-5 yuan: thousandths of a fen, kept exactly.
+    void subFenParsesExactly_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qint64>("thousandths");
+        QTest::addColumn<QString>("printed");
+        QTest::newRow("fee") << u"0.01000"_s << qint64(1000) << u"0.01000"_s;
+        QTest::newRow("sub-fen") << u"0.00001"_s << qint64(1) << u"0.00001"_s;
+        QTest::newRow("refund fee") << u"-0.53328"_s << qint64(-53328) << u"-0.53328"_s;
+        QTest::newRow("two decimals") << u"12.34"_s << qint64(1234000) << u"12.34000"_s;
+        QTest::newRow("three decimals") << u"0.072"_s << qint64(7200) << u"0.07200"_s;
+        QTest::newRow("whole") << u"5"_s << qint64(500000) << u"5.00000"_s;
+        QTest::newRow("zero") << u"0.00000"_s << qint64(0) << u"0.00000"_s;
+        QTest::newRow("largest") << u"100000000.00000"_s << qint64(10'000'000'000'000)
+                                 << u"100000000.00000"_s;
+    }
+
+    void subFenParsesExactly() {
+        QFETCH(QString, text);
+        QFETCH(qint64, thousandths);
+        QFETCH(QString, printed);
+        const Result<SubFen> r = parseSubFenYuan(text);
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+        QCOMPARE(r->thousandthsOfFen(), thousandths);
+        QCOMPARE(formatSubFenYuan(*r), printed);
+    }
+
+    void subFenRefuses_data() {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("six decimals") << u"0.010001"_s << u"money.precision"_s;
+        QTest::newRow("letter in decimals") << u"0.01x00"_s << u"money.character"_s;
+        QTest::newRow("exponent") << u"1e-5"_s << u"money.exponent"_s;
+        QTest::newRow("plus") << u"+0.01000"_s << u"money.sign"_s;
+        QTest::newRow("double minus") << u"--0.01"_s << u"money.negative"_s;
+        QTest::newRow("empty") << QString() << u"money.empty"_s;
+        QTest::newRow("space") << u"0.01 00"_s << u"money.character"_s;
+        QTest::newRow("too large") << u"100000000.00001"_s << u"money.too_large"_s;
+        QTest::newRow("leading zeros") << u"00.01000"_s << u"money.format"_s;
+    }
+
+    void subFenRefuses() {
+        QFETCH(QString, text);
+        QFETCH(QString, code);
+        const Result<SubFen> r = parseSubFenYuan(text, u"手续费"_s);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.error().code, code);
+        QVERIFY(r.error().message.contains(u"手续费"_s));
+    }
+
+    void subFenSumsExactly() {
+        // 100000 fees of 0.00001 yuan are exactly one fen; a double would drift.
+        SubFen sum;
+        for (int i = 0; i < 100000; ++i)
+            sum += *parseSubFenYuan(u"0.00001"_s);
+        QCOMPARE(sum.exactFen(), std::optional<Fen>(100));
+        QCOMPARE(sum - SubFen::fromFen(100), SubFen());
+        QCOMPARE(-SubFen::fromFen(2), SubFen::fromThousandthsOfFen(-2000));
+        QVERIFY(SubFen::fromThousandthsOfFen(1) > SubFen());
+        QCOMPARE(SubFen::fromThousandthsOfFen(1500).exactFen(), std::nullopt);
     }
 
     void roundTripsEveryFenUpToTenYuan() {

@@ -84,7 +84,7 @@ QString refundLine() {
                  QStringLiteral("SUCCESS"),
                  QString::fromUtf8("可乐 500ml"),
                  QString(),
-                 QStringLiteral("-0.06"),
+                 QStringLiteral("-0.06000"),
                  QStringLiteral("0.60%"),
                  QStringLiteral("0.00"),
                  QStringLiteral("10.00"),
@@ -95,18 +95,18 @@ QStringList detailLines() {
     return {payment(QStringLiteral("2026-12-01 10:00:00"),
                     QStringLiteral("4200000000202612010000000001"),
                     QStringLiteral("S01T0120261201000001"), QStringLiteral("88.88"),
-                    QStringLiteral("0.53")),
+                    QStringLiteral("0.53328")),
             payment(QStringLiteral("2026-12-01 10:30:00"),
                     QStringLiteral("4200000000202612010000000002"),
                     QStringLiteral("S01T0120261201000002"), QStringLiteral("12.00"),
-                    QStringLiteral("0.07")),
+                    QStringLiteral("0.07200")),
             refundLine()};
 }
 
 QString summaryLine(const QString& count = QStringLiteral("3"),
                     const QString& settled = QStringLiteral("100.88")) {
     return line({count, settled, QStringLiteral("10.00"), QStringLiteral("0.00"),
-                 QStringLiteral("0.54"), QStringLiteral("100.88"), QStringLiteral("10.00")});
+                 QStringLiteral("0.54528"), QStringLiteral("100.88"), QStringLiteral("10.00")});
 }
 
 // The whole file; WeChat ends it with line breaks to spare.
@@ -177,7 +177,9 @@ private slots:
         QCOMPARE(pay.amountFen, money::Fen(8888));
         QCOMPARE(pay.receivedFen, money::Fen(8888));
         QCOMPARE(pay.refundFen, money::Fen(0));
-        QCOMPARE(pay.feeFen, money::Fen(53));
+        // Fees have five decimals, kept exactly: 0.53328 yuan is 53.328 fen.
+        QCOMPARE(pay.fee, money::SubFen::fromThousandthsOfFen(53328));
+        QCOMPARE(pay.fee.exactFen(), std::nullopt);
         QVERIFY(pay.outRequestNo.isEmpty());
         // Every column, without its backquote.
         QCOMPARE(pay.columns.size(), 27);
@@ -190,7 +192,7 @@ private slots:
         QCOMPARE(refund.kindText, QStringLiteral("REFUND"));
         QCOMPARE(refund.refundFen, money::Fen(1000));
         QCOMPARE(refund.receivedFen, money::Fen(-1000));
-        QCOMPARE(refund.feeFen, money::Fen(-6));
+        QCOMPARE(refund.fee, money::SubFen::fromFen(-6));
         QCOMPARE(refund.outRequestNo, QStringLiteral("S01T0120261201000001R1"));
         QCOMPARE(refund.finishedAtMs, std::optional<qint64>(utcMs(3, 0, 0)));
 
@@ -200,7 +202,25 @@ private slots:
         QCOMPARE(b.summaryRows.front().columns.value(QString::fromUtf8("总交易单数")),
                  QStringLiteral("3"));
         QCOMPARE(b.summaryRows.front().columns.value(QString::fromUtf8("手续费总金额")),
-                 QStringLiteral("0.54"));
+                 QStringLiteral("0.54528"));
+    }
+
+    void feesAreExactToFiveDecimals() {
+        // Six decimals are more than WeChat prints: refused, never rounded.
+        QStringList details = detailLines();
+        details[0].replace(QStringLiteral("`0.53328"), QStringLiteral("`0.533281"));
+        expectError(parseWechatBill(bill(details)), bill_errc::malformed, QStringLiteral("line 2"));
+        // The fee total must match to the last thousandth of a fen.
+        QString summary = summaryLine();
+        summary.replace(QStringLiteral("`0.54528"), QStringLiteral("`0.54527"));
+        expectError(parseWechatBill(bill(detailLines(), summary)), bill_errc::totalsMismatch,
+                    QString::fromUtf8("手续费总金额"));
+        // Fewer decimals mean the same amount.
+        details = detailLines();
+        details[1].replace(QStringLiteral("`0.07200"), QStringLiteral("`0.072"));
+        Result<ProviderBill> r = parseWechatBill(bill(details));
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+        QCOMPARE(r->records.at(1).fee, money::SubFen::fromThousandthsOfFen(7200));
     }
 
     void otherStatesAndPlainLineBreaks() {

@@ -351,6 +351,93 @@ private slots:
         QCOMPARE(m_server->requestCount(), 5);
     }
 
+    void codePayErrorsSayWhatToDo() {
+        auto c = client();
+        // NOT_ENOUGH on a payment: the buyer's balance, not the shop's.
+        answerError(403, "NOT_ENOUGH");
+        auto poor = payCode(*c);
+        QVERIFY(poor->isRefused());
+        QCOMPARE(poor->refused().code, QStringLiteral("NOT_ENOUGH"));
+        QVERIFY2(poor->refused().cashierMessage.contains(u"customer's WeChat balance"),
+                 qPrintable(poor->refused().cashierMessage));
+        QVERIFY(!poor->refused().cashierMessage.contains(u"refund"));
+        // On a refund it is the shop's balance.
+        answerError(403, "NOT_ENOUGH");
+        auto refund = this->refund(*c, partRefund());
+        QVERIFY(refund->isRefused());
+        QVERIFY(refund->refused().cashierMessage.contains(u"refund"));
+        // NO_AUTH is a known refusal with what to do.
+        answerError(403, "NO_AUTH");
+        auto noAuth = payCode(*c);
+        QVERIFY2(noAuth->isRefused(), qPrintable(noAuth->cashierMessage()));
+        QCOMPARE(noAuth->refused().code, QStringLiteral("NO_AUTH"));
+        QVERIFY(noAuth->refused().cashierMessage.contains(u"merchant platform"));
+    }
+
+    void codePayAlwaysNamesTheStore() {
+        auto c = client();
+        PayByCodeRequest req;
+        req.outTradeNo = kNo;
+        req.amountFen = 8888;
+        req.subject = QStringLiteral("Tea");
+        req.authCode = QStringLiteral("134567890123456789");
+        req.storeId = QStringLiteral("S01");
+        answer(200, transaction("SUCCESS", "MICROPAY"));
+        auto paid = await<TradeSnapshot>([&](QObject* ctx, Completion<TradeSnapshot> done) {
+            c->payByCode(req, ctx, std::move(done));
+        });
+        QVERIFY(paid->isSuccess());
+        // No terminal: scene_info still goes, with the store.
+        const QJsonObject scene =
+            checkRequest(0, "POST", "/v3/pay/transactions/codepay").value(u"scene_info").toObject();
+        QCOMPARE(scene.value(u"store_info").toObject().value(u"out_id").toString(),
+                 QStringLiteral("S01"));
+        QVERIFY(!scene.contains(u"device_id"));
+        // Without a store id WeChat would refuse it: not sent.
+        req.storeId.clear();
+        auto refused = await<TradeSnapshot>([&](QObject* ctx, Completion<TradeSnapshot> done) {
+            c->payByCode(req, ctx, std::move(done));
+        });
+        QVERIFY(refused->isRefused());
+        QVERIFY(refused->refused().cashierMessage.contains(u"[store] id"));
+        QCOMPARE(m_server->requestCount(), 1);
+    }
+
+    void nativeNeedsANotifyUrl() {
+        WechatClientSettings s = settings();
+        s.notifyUrl.clear();
+        auto c = client(s);
+        auto r = createQr(*c);
+        QVERIFY(r->isRefused());
+        QVERIFY2(r->refused().cashierMessage.contains(u"[wechat] notify_url"),
+                 qPrintable(r->refused().cashierMessage));
+        QCOMPARE(m_server->requestCount(), 0);
+    }
+
+    void unsignedSignErrorSaysOurSignatureWasRefused() {
+        auto c = client();
+        // WeChat could not verify our request, so it did not sign its answer either.
+        m_server->enqueue(ScriptedAction::respond(
+            401, "{\"code\":\"SIGN_ERROR\",\"message\":\"签名错误\"}", "application/json"));
+        auto r = payCode(*c);
+        QVERIFY(r.has_value());
+        QVERIFY(r->isUnknown()); // never a payment result: the engine queries
+        QCOMPARE(r->unknown().reason.code, QStringLiteral("wechat.request_signature_refused"));
+        const QString message = r->unknown().reason.message;
+        QVERIFY2(message.contains(u"[wechat] mch_id") && message.contains(u"merchant_serial_no") &&
+                     message.contains(u"merchant_private_key") && message.contains(u"SIGN_ERROR"),
+                 qPrintable(message));
+        // Whatever an unsigned 401 body says, only a code-shaped code is repeated.
+        m_server->enqueue(
+            ScriptedAction::respond(401, "{\"code\":\"<b>SUCCESS</b>\"}", "application/json"));
+        QVERIFY(!query(*c)->unknown().reason.message.contains(u"<b>"));
+        // An unsigned answer of any other status is still just unverifiable.
+        m_server->enqueue(ScriptedAction::respond(200, transaction("SUCCESS"), "application/json"));
+        auto forged = query(*c);
+        QVERIFY(forged->isUnknown());
+        QCOMPARE(forged->unknown().reason.code, QStringLiteral("wechat.bad_signature"));
+    }
+
     void debugLogHasNoSecrets() {
         auto c = client();
         answer(202, "{\"trade_state\":\"USERPAYING\"}");
@@ -818,7 +905,11 @@ private slots:
     void billIsFetchedCheckedAndParsed() {
         auto c = client();
         const QByteArray file = gzip(billCsv());
-        const QByteArray sha1 = QCryptographicHash::hash(file, QCryptographicHash::Sha1).toHex();
+        // hash_value digests the unpacked bill, not the gzip it comes in (wechatpay-java
+        // QueryBillEntity).
+        const QByteArray sha1 =
+            QCryptographicHash::hash(billCsv(), QCryptographicHash::Sha1).toHex();
+        QVERIFY(QCryptographicHash::hash(file, QCryptographicHash::Sha1).toHex() != sha1);
         const QByteArray link =
             "{\"download_url\":\"http://127.0.0.1:" + QByteArray::number(m_server->port()) +
             "/v3/billdownload/file?token=T1\",\"hash_type\":\"SHA1\","
@@ -841,12 +932,14 @@ private slots:
                      "/v3/bill/tradebill?bill_date=2026-12-01&bill_type=ALL&tar_type=GZIP");
         checkRequest(1, "GET", "/v3/billdownload/file?token=T1"); // the file request is signed too
 
-        // A file that does not match the digest is never used (retried, then Unknown).
+        // A bill that does not match the digest is never used (retried, then Unknown), even
+        // when its gzip is sound.
+        const QByteArray changed = gzip(billCsv() + "\r\n");
         m_server->clearRequests();
-        m_server->setFallback(ScriptedAction::respond(200, file + "x", "application/octet-stream"));
+        m_server->setFallback(ScriptedAction::respond(200, changed, "application/octet-stream"));
         for (int i = 0; i < 3; ++i) {
             answer(200, link);
-            m_server->enqueue(ScriptedAction::respond(200, file + "x", "application/octet-stream"));
+            m_server->enqueue(ScriptedAction::respond(200, changed, "application/octet-stream"));
         }
         auto mismatch = download();
         QCOMPARE(mismatch->unknown().reason.code, QStringLiteral("wechat.bill_hash_mismatch"));

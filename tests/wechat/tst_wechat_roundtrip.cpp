@@ -282,14 +282,23 @@ private slots:
                 payment = true;
                 QCOMPARE(record.amountFen, Fen(4321));
                 QCOMPARE(record.providerTradeNo, sim().trade(no)->transactionId);
+                // 0.60 % of 43.21 yuan, to 10^-5 yuan: 0.25926.
+                QCOMPARE(record.fee, money::SubFen::fromThousandthsOfFen(25926));
             } else if (record.kind == BillLineKind::Refund) {
                 refunded = true;
                 QCOMPARE(record.refundFen, Fen(321));
                 QCOMPARE(record.outRequestNo, no + QStringLiteral("R"));
+                QCOMPARE(record.fee, money::SubFen::fromThousandthsOfFen(-1926));
             }
         }
         QVERIFY(payment);
         QVERIFY(refunded);
+        // A bill changed in transit (its gzip still sound) is fetched again, then given up.
+        addFault("bad_signature:provider=wechat,method=bill.download,count=-1");
+        const auto changed = dayBill(china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch()));
+        m_server->faults().clear();
+        QVERIFY(changed && changed->isUnknown());
+        QCOMPARE(changed->unknown().reason.code, QStringLiteral("wechat.bill_hash_mismatch"));
         // A day without trades has no bill: not an unknown outcome.
         const auto none = dayBill(QDate(2020, 1, 1));
         QVERIFY(none);
@@ -359,6 +368,34 @@ private slots:
         addFault("latency:provider=wechat,method=native,latency_ms=300");
         const auto r = native(nextNo(), 100);
         QVERIFY(r && r->isSuccess());
+    }
+
+    void refusedSignatureIsToldPlainly() {
+        // A merchant key WeChat does not know: WeChat cannot verify the request, so its 401
+        // comes unsigned. Never a payment result: the order is settled by querying.
+        WechatClientSettings s = settings();
+        Result<crypto::RsaPrivateKey> other = crypto::RsaPrivateKey::generate();
+        QVERIFY(other.ok());
+        s.merchantPrivateKey = *other;
+        Result<std::unique_ptr<WechatClient>> made = WechatClient::create(s);
+        QVERIFY(made.ok());
+        m_client = std::move(made).value();
+        const QString no = nextNo();
+        const auto r = pay(no, 100);
+        QVERIFY(r);
+        QVERIFY2(r->isUnknown(), qPrintable(outcomeKindName(r->kind())));
+        QCOMPARE(r->unknown().reason.code, QStringLiteral("wechat.request_signature_refused"));
+        QVERIFY(r->unknown().reason.message.contains(u"merchant_serial_no"));
+        QVERIFY(!sim().trade(no));
+    }
+
+    void notEnoughBalanceIsTheBuyers() {
+        const auto r = pay(nextNo(), 100, QStringLiteral("134567890123459992"));
+        QVERIFY(r);
+        QVERIFY2(r->isRefused(), qPrintable(outcomeKindName(r->kind())));
+        QCOMPARE(r->refused().code, QStringLiteral("NOT_ENOUGH"));
+        QVERIFY2(r->refused().cashierMessage.contains(u"customer's WeChat balance"),
+                 qPrintable(r->refused().cashierMessage));
     }
 
     void faultsGiveUnknown_data() {

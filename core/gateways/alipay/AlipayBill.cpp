@@ -188,7 +188,7 @@ Result<QList<BillRecord>> readDetailRecords(const QString& fileName, const BillT
         rec.buyerAccount = r.text(col(u"对方账户"));
         rec.amountFen = r.amount(col(u"订单金额（元）"), true);
         rec.receivedFen = r.amount(col(u"商家实收（元）"), false);
-        rec.feeFen = r.amount(col(u"服务费（元）"), false);
+        rec.fee = money::SubFen::fromFen(r.amount(col(u"服务费（元）"), false));
         rec.outRequestNo = r.text(col(u"退款批次号/请求号"));
         rec.remark = r.text(col(u"备注"));
         // On a refund line 商家实收 is the merchant's money given back, printed negative.
@@ -215,6 +215,73 @@ QString entryName(const QByteArray& raw) {
         return name;
     Result<QString> decoded = gbk::decode(raw);
     return decoded ? *decoded : QString::fromLatin1(raw);
+}
+
+// The summary's 合计 line is Alipay's own count of the detail: a bill damaged or cut short in
+// transit (its address may be plain http) must not pass for a complete one, so the counts, the
+// merchant's receipts and the fees must add up. 订单金额 is not compared: refund lines repeat
+// the order's amount, which the summary counts once.
+Status checkSummaryTotals(const QString& summaryName, const BillTable& summary,
+                          const QList<BillRecord>& records) {
+    QStringList canonical;
+    for (const QString& name : summary.columns)
+        canonical << canonicalColumn(name);
+    const CsvRecord* total = nullptr;
+    for (const CsvRecord& row : summary.rows) {
+        if (row.fields.value(0).trimmed() == u"合计")
+            total = &row;
+    }
+    if (total == nullptr)
+        return billError(summaryName, QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                                                  "it has no 合计 (total) line"));
+    qint64 payments = 0;
+    qint64 refunds = 0;
+    money::Fen received = 0;
+    money::SubFen fees;
+    for (const BillRecord& rec : records) {
+        payments += rec.kind == BillLineKind::Payment ? 1 : 0;
+        refunds += rec.kind == BillLineKind::Refund ? 1 : 0;
+        received += rec.receivedFen;
+        fees += rec.fee;
+    }
+    gateway::BillRowReader r(canonical, *total, &trimmedValue, kRowWording);
+    auto mismatch = [&](const char16_t* column, const QString& printed, const QString& counted) {
+        return billError(summaryName,
+                         QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                                     "line %1 gives %2 = %3, but the detail adds "
+                                                     "up to %4: lines are missing or damaged")
+                             .arg(total->lineNumber)
+                             .arg(QString::fromUtf16(column), printed, counted));
+    };
+    struct Count {
+        const char16_t* column;
+        qint64 counted;
+    };
+    for (const Count& count :
+         {Count{u"交易订单总笔数", payments}, Count{u"退款订单总笔数", refunds}}) {
+        const QString printed = r.text(col(count.column));
+        bool numeric = false;
+        const qint64 value = printed.toLongLong(&numeric);
+        if (!numeric || value < 0)
+            return billError(summaryName, QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                                                      "line %1: %2 \"%3\" is not "
+                                                                      "a count")
+                                              .arg(total->lineNumber)
+                                              .arg(QString::fromUtf16(count.column), printed));
+        if (value != count.counted)
+            return mismatch(count.column, printed, QString::number(count.counted));
+    }
+    const money::Fen printedReceived = r.amount(col(u"商家实收（元）"), true);
+    const money::SubFen printedFees = r.subFenAmount(col(u"服务费（元）"), true);
+    if (const std::optional<QString>& bad = r.problem())
+        return billError(summaryName, *bad);
+    if (printedReceived != received)
+        return mismatch(u"商家实收（元）", money::formatYuan(printedReceived),
+                        money::formatYuan(received));
+    if (printedFees != fees)
+        return mismatch(u"服务费（元）", money::formatSubFenYuan(printedFees),
+                        money::formatSubFenYuan(fees));
+    return Status::success();
 }
 
 QString baseName(const QString& path) {
@@ -259,6 +326,8 @@ Result<ProviderBill> parseAlipayBillFiles(const QString& detailName, QByteArrayV
                 out.columns.insert(summary->columns[i], row.fields[i].trimmed());
             bill.summaryRows << out;
         }
+        if (Status totals = checkSummaryTotals(summaryName, *summary, bill.records); !totals)
+            return totals.error();
     }
     return bill;
 }

@@ -2,6 +2,7 @@
 
 #include "core/gateways/alipay/AlipayAnswers.h"
 #include "core/gateways/alipay/AlipayBill.h"
+#include "core/gateways/alipay/AlipayBillUrl.h"
 #include "core/gateways/alipay/AlipayTime.h"
 #include "core/gateways/BillDownload.h"
 #include "core/gateways/NotificationLog.h"
@@ -93,7 +94,7 @@ AlipayClient::AlipayClient(AlipayClientSettings settings, QObject* parent)
                                                m_settings.notifyUrl, m_settings.appCertSn,
                                                m_settings.alipayRootCertSn})
     , m_reader(m_settings.alipayPublicKey, m_settings.alipayCertSn)
-    , m_notifications(m_settings.appId, m_settings.alipayPublicKey)
+    , m_notifications(m_settings.appId, m_settings.sellerId, m_settings.alipayPublicKey)
     , m_calls(new HttpCallRunner(alipayProvider(m_settings), this)) {
     connect(&m_calls->breaker(), &CircuitBreaker::stateChanged, this,
             &AlipayClient::circuitStateChanged);
@@ -253,19 +254,24 @@ void AlipayClient::downloadBill(const BillRequest& request, QObject* context,
         {QStringLiteral("bill_type"), QStringLiteral("trade")},
         {QStringLiteral("bill_date"),
          chinaBillDate(request.date, request.period == BillRequest::Period::Month)}};
-    auto fileOf = [maxBytes = m_settings.maxBillBytes](
+    auto fileOf = [maxBytes = m_settings.maxBillBytes, httpHosts = m_settings.billHttpHosts](
                       const GatewayResult<QUrl>& url) -> GatewayResult<BillFile> {
         const QUrl& address = url.value();
-        if (address.scheme() != u"https" && !isLoopbackHost(address.host()))
+        if (!isAllowedBillUrl(address, httpHosts))
             return GatewayResult<BillFile>::unknown(
                 Error{QStringLiteral("alipay.bill_url_insecure"),
                       QCoreApplication::translate("qpos::alipay::AlipayClient",
-                                                  "Alipay gave a bill address that is not https; "
-                                                  "the bill was not downloaded.")},
+                                                  "Alipay gave a bill address (%1) that is "
+                                                  "neither https nor one of Alipay's bill "
+                                                  "hosts; the bill was not downloaded. Ask IT "
+                                                  "whether Alipay has a new bill host.")
+                          .arg(address.host().isEmpty() ? QStringLiteral("-") : address.host())},
                 url.providerFields());
         QNetworkRequest file(address);
+        // A plain-http bill host may not send the till on to any other host.
         file.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
-                          QNetworkRequest::NoLessSafeRedirectPolicy);
+                          address.scheme() == u"https" ? QNetworkRequest::NoLessSafeRedirectPolicy
+                                                       : QNetworkRequest::SameOriginRedirectPolicy);
         auto parse = [maxBytes](const QByteArray& zip) {
             Result<ProviderBill> bill = parseAlipayBillZip(zip, maxBytes);
             if (bill)

@@ -20,6 +20,7 @@ Result<AlipayClientSettings> AlipayClientSettings::fromConfig(const AlipayConfig
     s.gatewayUrl = QUrl(config.gatewayUrl);
     s.appId = config.appId;
     s.notifyUrl = config.notifyUrl;
+    s.sellerId = config.sellerId;
     s.requestTimeout = std::chrono::milliseconds(config.timeoutMs);
 
     Result<crypto::RsaPrivateKey> appKey = crypto::loadPrivateKeyFile(config.appPrivateKeyPath);

@@ -8,6 +8,7 @@
 #include "core/gateways/RetryPolicy.h"
 
 #include <QString>
+#include <QStringList>
 #include <QtGlobal>
 #include <QUrl>
 
@@ -25,6 +26,12 @@ struct AlipayClientSettings {
     // public key of the Alipay public-key certificate.
     crypto::RsaPublicKey alipayPublicKey;
     QString notifyUrl; // empty: no asynchronous notification
+    // The merchant's Alipay account (PID, 2088 and 12 digits) that every notification must
+    // name as seller_id; empty: not checked (`qposctl doctor` warns).
+    QString sellerId;
+    // Hosts besides Alipay's own bill hosts (alipayBillHttpHosts()) from which a bill may be
+    // fetched over plain http. Only the sandbox names its own host here.
+    QStringList billHttpHosts;
 
     // Public-key certificate mode (see crypto/AlipayCertSn.h): sent with every request, and
     // the SN Alipay's answers must carry. All empty in public-key mode.

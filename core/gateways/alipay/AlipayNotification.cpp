@@ -21,9 +21,10 @@ Error refuse(const char* code, const QString& message) {
 
 } // namespace
 
-AlipayNotificationVerifier::AlipayNotificationVerifier(QString appId,
+AlipayNotificationVerifier::AlipayNotificationVerifier(QString appId, QString sellerId,
                                                        crypto::RsaPublicKey alipayKey)
     : m_appId(std::move(appId))
+    , m_sellerId(std::move(sellerId))
     , m_alipayKey(std::move(alipayKey)) {}
 
 QByteArray AlipayNotificationVerifier::successReply() {
@@ -67,6 +68,17 @@ AlipayNotificationVerifier::verify(QByteArrayView formBody,
                                                   "this shop's app %2. It was refused; check "
                                                   "[alipay] app_id and notify_url.")
                           .arg(appId.isEmpty() ? QStringLiteral("-") : appId, m_appId));
+
+    // Alipay's notification rules: the money must go to this shop's account, not merely come
+    // through its app (an app can serve several sellers).
+    const QString sellerId = params.value(QStringLiteral("seller_id"));
+    if (!m_sellerId.isEmpty() && sellerId != m_sellerId)
+        return refuse(notification_errc::wrongSeller,
+                      QCoreApplication::translate("qpos::alipay::AlipayNotification",
+                                                  "The notification is for the Alipay seller %1, "
+                                                  "not this shop's account %2. It was refused; "
+                                                  "check [alipay] seller_id.")
+                          .arg(sellerId.isEmpty() ? QStringLiteral("-") : sellerId, m_sellerId));
 
     for (const char16_t* field :
          {u"notify_id", u"out_trade_no", u"trade_status", u"total_amount"}) {

@@ -17,6 +17,7 @@ namespace notification_errc {
 inline constexpr char unsupportedSignType[] = "alipay.notification.unsupported_sign_type";
 inline constexpr char unsupportedCharset[] = "alipay.notification.unsupported_charset";
 inline constexpr char wrongAppId[] = "alipay.notification.wrong_app_id";
+inline constexpr char wrongSeller[] = "alipay.notification.wrong_seller";
 inline constexpr char missingField[] = "alipay.notification.missing_field";
 inline constexpr char unknownTradeStatus[] = "alipay.notification.unknown_trade_status";
 inline constexpr char malformedAmount[] = "alipay.notification.malformed_amount";
@@ -28,12 +29,15 @@ inline constexpr char amountMismatch[] = "alipay.notification.amount_mismatch";
 // Verifies Alipay's asynchronous notifications (POST to notify_url, form-encoded). In order:
 // the form parses (no field twice), sign_type is RSA2 and charset utf-8 when given, the
 // signature verifies with Alipay's public key over every field but `sign` and `sign_type`,
-// app_id is ours, the required fields are there and well-formed, out_trade_no names a local
-// Alipay order, and total_amount equals that order's amount. The signature is checked
-// before anything about orders, so a forger learns nothing about them.
+// app_id is ours, seller_id is ours (when the shop's PID is configured), the required fields are
+// there and well-formed, out_trade_no names a local Alipay order, and total_amount equals that
+// order's amount. The signature is checked before anything about orders, so a forger learns nothing
+// about them.
 class AlipayNotificationVerifier {
 public:
-    AlipayNotificationVerifier(QString appId, crypto::RsaPublicKey alipayKey);
+    // `sellerId`: the shop's PID every notification must name as seller_id; empty: not
+    // checked.
+    AlipayNotificationVerifier(QString appId, QString sellerId, crypto::RsaPublicKey alipayKey);
 
     Result<gateway::PaymentNotification>
     verify(QByteArrayView formBody, const gateway::NotificationOrderLookup& lookup) const;
@@ -45,6 +49,7 @@ public:
 
 private:
     QString m_appId;
+    QString m_sellerId;
     crypto::RsaPublicKey m_alipayKey;
 };
 

@@ -121,6 +121,14 @@ GatewayResult<QrOrder> nativeOrder(const WechatReply& reply, const QString& outT
 }
 
 GatewayResult<TradeSnapshot> codePay(const WechatReply& reply, const QString& outTradeNo) {
+    if (reply.verified() && reply.httpStatus >= 400 && reply.httpStatus < 500 &&
+        isNotEnoughCode(reply.errorCode())) {
+        // On a payment it is the buyer's balance (on a refund, the shop's).
+        const QString message = reply.fields.value(u"message").toString();
+        return GatewayResult<TradeSnapshot>::refused(
+            Refused{reply.errorCode(), QString(), message, wechatBuyerBalanceMessage()},
+            reply.fields);
+    }
     if (!reply.isSuccessStatus())
         return notSuccess<TradeSnapshot>(reply);
     AnswerFieldReader r(reply.fields, kAnswerRules);

@@ -92,12 +92,14 @@ struct SummaryTotal {
     QString detailColumn;
 };
 
-const std::array<SummaryTotal, 6>& summaryTotals() {
-    static const std::array<SummaryTotal, 6> totals{{
+// The fee total is kept apart: fees have five decimals (SubFen), the rest whole fen.
+const QString kSummaryFee = QStringLiteral("手续费总金额");
+
+const std::array<SummaryTotal, 5>& summaryTotals() {
+    static const std::array<SummaryTotal, 5> totals{{
         {QStringLiteral("应结订单总金额"), kSettlement},
         {QStringLiteral("退款总金额"), kRefund},
         {QStringLiteral("充值券退款总金额"), kCouponRefund},
-        {QStringLiteral("手续费总金额"), kFee},
         {QStringLiteral("订单总金额"), kOrderAmount},
         {QStringLiteral("申请退款总金额"), kRefundRequested},
     }};
@@ -258,6 +260,7 @@ Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
     // The detail lines, up to the summary's header.
     qsizetype index = 1;
     QMap<QString, money::Fen> columnSums;
+    money::SubFen feeSum;
     for (; index < records.size(); ++index) {
         const CsvRecord& row = records[index];
         if (valueOf(headerName(row.fields.value(0))) == kSummaryCount)
@@ -278,7 +281,8 @@ Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
         rec.buyerAccount = r.text(kBuyer);
         rec.subject = r.text(kSubject);
         rec.amountFen = r.amount(kOrderAmount, true);
-        rec.feeFen = r.amount(kFee, false);
+        rec.fee = r.subFenAmount(kFee, false);
+        feeSum += rec.fee;
         const money::Fen settlement = r.amount(kSettlement, true);
         const money::Fen refund = r.amount(kRefund, false);
         if (rec.kind == BillLineKind::Refund) {
@@ -368,6 +372,21 @@ Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
         if (*fen != counted)
             return mismatch(total.summaryColumn, printed, money::formatYuan(counted));
     }
+    if (!bill.summaryColumnNames.contains(kSummaryFee))
+        return billError(
+            bill_errc::malformed,
+            QCoreApplication::translate("qpos::wechat", "the summary on line %1 has no column %2")
+                .arg(summary.lineNumber)
+                .arg(kSummaryFee));
+    const QString printedFee = summary.columns.value(kSummaryFee);
+    Result<money::SubFen> fee = money::parseSubFenYuan(printedFee, kSummaryFee);
+    if (!fee)
+        return billError(bill_errc::malformed,
+                         QCoreApplication::translate("qpos::wechat", "line %1: %2")
+                             .arg(summary.lineNumber)
+                             .arg(fee.error().message));
+    if (*fee != feeSum)
+        return mismatch(kSummaryFee, printedFee, money::formatSubFenYuan(feeSum));
     return bill;
 }
 

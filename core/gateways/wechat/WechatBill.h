@@ -36,12 +36,13 @@ Result<QByteArray> gunzip(QByteArrayView gz, qsizetype maxBytes);
 // prefixed with a backquote so spreadsheets keep long numbers as text; then the summary
 // header 总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,
 // 申请退款总金额 and one backquoted summary row; blank lines at the end are ignored.
-// Columns are found by name; amounts are yuan with two decimals (手续费 may be negative on
-// refund lines), 交易时间 China time.
+// Columns are found by name; amounts are yuan with two decimals, except 手续费 and
+// 手续费总金额 with up to five (money::SubFen, kept exactly; negative on refund lines);
+// 交易时间 China time.
 //
 // Records: Payment (SUCCESS): receivedFen = 应结订单金额; Refund (REFUND): refundFen =
 // 退款金额, receivedFen = −退款金额, outRequestNo = 商户退款单号; Other: receivedFen =
-// 应结订单金额. amountFen = 订单金额, feeFen = 手续费, finishedAtMs = 交易时间,
+// 应结订单金额. amountFen = 订单金额, fee = 手续费, finishedAtMs = 交易时间,
 // terminalId = 设备号, buyerAccount = 用户标识; every column is kept in `columns`.
 //
 // Each summary total must equal the sum of its detail column (总交易单数 = the number of

@@ -219,6 +219,9 @@ void WechatClient::createQrOrder(const QrOrderRequest& request, QObject* context
         problem = outTradeNoProblem(request.outTradeNo);
     if (!problem && request.subject.trimmed().isEmpty())
         problem = tr("the order has no description");
+    // WeChat requires notify_url with every Native order.
+    if (!problem && m_settings.notifyUrl.isEmpty())
+        problem = tr("no notification address is set; set [wechat] notify_url");
     if (problem) {
         m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
@@ -228,9 +231,8 @@ void WechatClient::createQrOrder(const QrOrderRequest& request, QObject* context
         {QStringLiteral("mchid"), m_settings.mchId},
         {QStringLiteral("description"), utf8Prefix(request.subject, kMaxDescriptionBytes)},
         {QStringLiteral("out_trade_no"), request.outTradeNo},
-        {QStringLiteral("amount"), amountObject(request.amountFen)}};
-    if (!m_settings.notifyUrl.isEmpty())
-        body.insert(QStringLiteral("notify_url"), m_settings.notifyUrl);
+        {QStringLiteral("amount"), amountObject(request.amountFen)},
+        {QStringLiteral("notify_url"), m_settings.notifyUrl}};
     if (request.expiresAfterS > 0) {
         // WeChat stops accepting payment at time_expire, so a QR the till gave up on cannot
         // be paid later; the till also closes the order itself at its own expiry.
@@ -263,24 +265,24 @@ void WechatClient::payByCode(const PayByCodeRequest& request, QObject* context,
         problem = outTradeNoProblem(request.outTradeNo);
     if (!problem && (request.subject.trimmed().isEmpty() || request.authCode.isEmpty()))
         problem = tr("the order's description or the payment code is empty");
+    // WeChat requires scene_info.store_info.out_id with every code pay.
+    if (!problem && request.storeId.isEmpty())
+        problem = tr("the store id is missing; set [store] id");
     if (problem) {
         m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
-    QJsonObject scene;
+    QJsonObject scene{
+        {QStringLiteral("store_info"), QJsonObject{{QStringLiteral("out_id"), request.storeId}}}};
     if (!request.terminalId.isEmpty())
         scene.insert(QStringLiteral("device_id"), request.terminalId);
-    if (!request.storeId.isEmpty())
-        scene.insert(QStringLiteral("store_info"),
-                     QJsonObject{{QStringLiteral("out_id"), request.storeId}});
     QJsonObject body{
         {QStringLiteral("appid"), m_settings.appId},
         {QStringLiteral("mchid"), m_settings.mchId},
         {QStringLiteral("description"), utf8Prefix(request.subject, kMaxDescriptionBytes)},
         {QStringLiteral("out_trade_no"), request.outTradeNo},
-        {QStringLiteral("amount"), amountObject(request.amountFen)}};
-    if (!scene.isEmpty())
-        body.insert(QStringLiteral("scene_info"), scene);
+        {QStringLiteral("amount"), amountObject(request.amountFen)},
+        {QStringLiteral("scene_info"), scene}};
     QJsonObject logged = body;
     logged.insert(QStringLiteral("payer"),
                   QJsonObject{{QStringLiteral("auth_code"), Redactor::mask()}});
@@ -397,27 +399,28 @@ void WechatClient::downloadBill(const BillRequest& request, QObject* context,
         Result<QNetworkRequest> file = m_builder.build(address, "GET", QByteArray(), nowMs());
         if (!file)
             return GatewayResult<BillFile>::unknown(file.error());
-        // The file is not signed: its SHA1, given in the signed link answer, proves it.
-        auto check = [expectedHash =
-                          link.value().hashHex](const QByteArray& bytes) -> std::optional<Error> {
-            if (QCryptographicHash::hash(bytes, QCryptographicHash::Sha1).toHex() == expectedHash)
-                return std::nullopt;
-            return Error{QStringLiteral("wechat.bill_hash_mismatch"),
-                         tr("The downloaded bill does not match the digest WeChat Pay gave; it "
-                            "was not used.")};
-        };
-        auto parse =
-            [maxBytes = m_settings.maxBillBytes](const QByteArray& bytes) -> Result<ProviderBill> {
+        // The file is not signed: its SHA1, given in the signed link answer, proves it. WeChat
+        // digests the bill itself, not the gzip it is sent in (wechatpay-java QueryBillEntity:
+        // "原始账单（gzip需要解压缩）的摘要值").
+        auto unpack = [expectedHash = link.value().hashHex, maxBytes = m_settings.maxBillBytes](
+                          const QByteArray& bytes) -> Result<QByteArray> {
             Result<QByteArray> csv = gunzip(bytes, maxBytes);
             if (!csv)
                 return csv.error();
-            Result<ProviderBill> bill = parseWechatBill(*csv);
+            if (QCryptographicHash::hash(*csv, QCryptographicHash::Sha1).toHex() != expectedHash)
+                return Error{QStringLiteral("wechat.bill_hash_mismatch"),
+                             tr("The downloaded bill does not match the digest WeChat Pay gave; "
+                                "it was not used.")};
+            return csv;
+        };
+        auto parse = [](const QByteArray& csv) -> Result<ProviderBill> {
+            Result<ProviderBill> bill = parseWechatBill(csv);
             if (bill)
                 qCInfo(lcWechat).noquote()
                     << QStringLiteral("trade bill: %1 lines").arg(bill->records.size());
             return bill;
         };
-        return GatewayResult<BillFile>::success(BillFile{*file, check, parse});
+        return GatewayResult<BillFile>::success(BillFile{*file, unpack, parse});
     };
     auto fileStatusFailure = [](int status) {
         return HttpFailure{Error{QString::fromLatin1(errc::httpStatus),

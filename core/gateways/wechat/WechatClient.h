@@ -30,7 +30,8 @@ namespace qpos::wechat {
 //    timestamp per attempt). Every answer — 2xx, 204 and 4xx alike — must carry valid
 //    Wechatpay-* headers from a known platform key within the allowed clock skew; otherwise
 //    it is Unknown ("wechat.bad_signature" / "wechat.stale_answer"): a refusal that cannot be
-//    verified is not trusted. 5xx is Unknown whatever it says.
+//    verified is not trusted. An unsigned 401 is WeChat refusing the till's own signature
+//    ("wechat.request_signature_refused", still Unknown). 5xx is Unknown whatever it says.
 //  - Explicit per-request timeout (the whole exchange) and an answer size limit.
 //  - Idempotent calls (query, close, reverse, refund with its stable out_refund_no, refund
 //    query, bill) retry transient failures with full-jitter backoff within the policy's
@@ -72,7 +73,7 @@ public:
     void queryRefund(const gateway::RefundQuery& query, QObject* context,
                      gateway::Completion<gateway::RefundQueryResult> done) override;
     // The day's trade bill (WeChat has no monthly trade bill), fetched gzip-compressed and
-    // checked against its SHA1 digest.
+    // checked against the SHA1 digest of the unpacked bill.
     void downloadBill(const gateway::BillRequest& request, QObject* context,
                       gateway::Completion<gateway::ProviderBill> done) override;
 

@@ -48,6 +48,13 @@ constexpr std::array kRefusalTexts{
                                "WeChat Pay refused the request: the order's state or details do "
                                "not allow it (for example a refund of an unpaid order, or an "
                                "order number reused with another amount).")},
+    CodeText{u"NO_AUTH",
+             QT_TRANSLATE_NOOP("qpos::wechat",
+                               "WeChat Pay says this shop's merchant account has no permission "
+                               "for this payment (NO_AUTH). The manager must check in the WeChat "
+                               "Pay merchant platform that the product (付款码支付 or Native支付) "
+                               "is enabled and the account is not restricted. Meanwhile take "
+                               "the payment another way.")},
     CodeText{u"NOAUTH",
              QT_TRANSLATE_NOOP("qpos::wechat",
                                "This shop's WeChat Pay account is not allowed to do this. The "
@@ -114,6 +121,17 @@ bool isBusyCode(const QString& code) {
 }
 
 } // namespace
+
+QString wechatBuyerBalanceMessage() {
+    return QCoreApplication::translate("qpos::wechat",
+                                       "The customer's WeChat balance is not enough. Ask the "
+                                       "customer to choose another card in WeChat, or to pay "
+                                       "another way.");
+}
+
+bool isNotEnoughCode(const QString& code) {
+    return code == u"NOT_ENOUGH" || code == u"NOTENOUGH";
+}
 
 bool isNotExistCode(const QString& code) {
     return code == u"ORDER_NOT_EXIST" || code == u"ORDERNOTEXIST" || code == u"RESOURCE_NOT_EXISTS";

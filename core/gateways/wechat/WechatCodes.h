@@ -27,7 +27,13 @@ struct WechatErrorVerdict : gateway::CodeVerdict {
 WechatErrorVerdict classifyWechatError(int httpStatus, const QString& code, const QString& message);
 
 // Translated words a cashier can act on for a refusal code; falls back to WeChat's message.
+// NOT_ENOUGH is worded for a refund (the shop's balance); a payment's is
+// wechatBuyerBalanceMessage().
 QString wechatCashierMessage(const QString& code, const QString& providerMessage);
+
+// NOT_ENOUGH (or NOTENOUGH) on a payment: the buyer's balance is too low.
+QString wechatBuyerBalanceMessage();
+bool isNotEnoughCode(const QString& code);
 
 // The code names "the trade (or refund) does not exist" (ORDER_NOT_EXIST, ORDERNOTEXIST,
 // RESOURCE_NOT_EXISTS).

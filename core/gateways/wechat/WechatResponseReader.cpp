@@ -4,8 +4,11 @@
 
 #include <QCoreApplication>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QJsonParseError>
 #include <QNetworkReply>
+
+#include <algorithm>
 
 #include <utility>
 
@@ -29,6 +32,31 @@ Error badSignature(const QString& why) {
                      .arg(why)};
 }
 
+// WeChat signs an answer only when it could verify the request, so an unsigned 401 is WeChat
+// refusing the till's own signature. Its body is not trusted: only a code-shaped `code` is
+// repeated, for IT. It settles nothing: the order is still settled by querying.
+Error requestSignatureRefused(const QByteArray& body) {
+    const QString code =
+        QJsonDocument::fromJson(body).object().value(QLatin1String("code")).toString();
+    const bool codeShaped = !code.isEmpty() && code.size() <= 64 &&
+                            std::all_of(code.cbegin(), code.cend(), [](QChar c) {
+                                return (c >= u'A' && c <= u'Z') || c == u'_';
+                            });
+    return Error{QStringLiteral("wechat.request_signature_refused"),
+                 QCoreApplication::translate("qpos::wechat::WechatClient",
+                                             "WeChat Pay refused the till's request signature "
+                                             "(HTTP 401 %1, unsigned). Ask IT to check [wechat] "
+                                             "mch_id, merchant_serial_no and "
+                                             "merchant_private_key against the merchant API "
+                                             "certificate. The order will be checked again.")
+                     .arg(codeShaped ? code : QStringLiteral("-"))};
+}
+
+bool isUnsigned(const WechatpayHeaders& headers) {
+    return headers.signature.isEmpty() && headers.serial.isEmpty() && headers.nonce.isEmpty() &&
+           headers.timestamp.isEmpty();
+}
+
 } // namespace
 
 WechatResponseReader::WechatResponseReader(QList<WechatPlatformKey> platformKeys,
@@ -44,6 +72,8 @@ WechatpayHeaders WechatResponseReader::headersOf(const QNetworkReply& answer) {
 
 WechatReply WechatResponseReader::read(int httpStatus, const WechatpayHeaders& headers,
                                        const QByteArray& body, qint64 nowMs) const {
+    if (httpStatus == 401 && isUnsigned(headers))
+        return failed(requestSignatureRefused(body));
     if (std::optional<Error> problem = signatureProblem(headers, body, nowMs))
         return failed(*problem);
     QJsonParseError parseError{};

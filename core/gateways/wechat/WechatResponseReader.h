@@ -21,8 +21,9 @@ namespace qpos::wechat {
 // known platform key, their timestamp must be within the allowed clock skew, and the
 // signature must verify over the raw body; otherwise the answer is Unknown
 // ("wechat.bad_signature", "wechat.stale_answer"), since a refusal that cannot be verified is
-// not trusted either. Then the body must be JSON ("wechat.malformed_answer"), and an error
-// answer's code says whether repeating an idempotent call may help.
+// not trusted either; an unsigned 401 is WeChat refusing the till's request signature
+// ("wechat.request_signature_refused"). Then the body must be JSON ("wechat.malformed_answer"), and
+// an error answer's code says whether repeating an idempotent call may help.
 class WechatResponseReader {
 public:
     WechatResponseReader(QList<WechatPlatformKey> platformKeys, std::chrono::seconds maxClockSkew);
