@@ -141,7 +141,7 @@ ProbeResult classifyProbe(Channel channel, const GatewayResult<TradeSnapshot>& r
     // A refusal of our signature that came unsigned still says whose key is wrong.
     if (mentions(reason.message, "SIGN_ERROR"))
         return ourKeyRefused(detail);
-    if (reason.code == u"alipay.bad_signature" || reason.code == u"alipay.cert_sn_mismatch" ||
+    if (reason.code == u"alipay.bad_signature" || reason.code == u"alipay.cert_sn_unknown" ||
         reason.code.endsWith(u".bad_signature"))
         return make(ProbeVerdict::TheirKeyWrong,
                     QCoreApplication::translate(

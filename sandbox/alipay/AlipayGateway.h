@@ -9,6 +9,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <optional>
+
 namespace qpos::sandbox {
 
 // What the gateway needs from the rest of the simulator.
@@ -23,6 +25,8 @@ public:
     virtual QString issueBillUrl(const QString& appId, const QString& billDate) = 0;
     // A payment code was accepted and the buyer is confirming (10003).
     virtual void buyerConfirming(const QString& appId, const QString& outTradeNo) = 0;
+    // Certificate mode: the PEM text of an Alipay certificate issued so far, by its SN.
+    virtual std::optional<QByteArray> alipayCertificatePem(const QString& certSn) const = 0;
 };
 
 // One answer of /gateway.do before signing: the response key and the object's exact text.
@@ -67,6 +71,7 @@ private:
     AlipayAnswer refund(const QString& appId, const QJsonObject& biz);
     AlipayAnswer refundQuery(const QString& appId, const QJsonObject& biz);
     AlipayAnswer billUrl(const QString& appId, const QJsonObject& biz);
+    AlipayAnswer certificateDownload(const QJsonObject& biz);
 
     AlipayGatewayHost& m_host;
     QString m_method;
