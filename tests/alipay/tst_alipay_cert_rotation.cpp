@@ -10,6 +10,7 @@
 #include "sandbox/faults/FaultPlan.h"
 #include "sandbox/faults/FaultRule.h"
 #include "sandbox/SandboxServer.h"
+#include "tests/sandbox/NotifyReceiver.h"
 #include "tests/support/AwaitedGatewayCalls.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestGatewayClient.h"
@@ -47,6 +48,7 @@ class TestAlipayCertRotation : public QObject {
     std::unique_ptr<SandboxServer> m_server;
     crypto::RsaPrivateKey m_appKey;
     std::unique_ptr<test::TempDir> m_keys;
+    QString m_notifyUrl;
     int m_sequence = 0;
 
     AlipaySimulator& sim() { return m_server->alipay(); }
@@ -68,6 +70,7 @@ class TestAlipayCertRotation : public QObject {
         c.alipayCertPath = m_keys->file(QStringLiteral("alipayCertPublicKey_RSA2.crt"));
         c.alipayRootCertPath = m_keys->file(QStringLiteral("alipayRootCert.crt"));
         c.signType = QStringLiteral("RSA2");
+        c.notifyUrl = m_notifyUrl;
         c.timeoutMs = 5000;
         return c;
     }
@@ -92,7 +95,10 @@ class TestAlipayCertRotation : public QObject {
 
 private slots:
     void init() {
-        m_server = std::make_unique<SandboxServer>();
+        SandboxOptions options;
+        options.alipay.notifyScale = 0.0001;
+        m_server = std::make_unique<SandboxServer>(options);
+        m_notifyUrl.clear();
         QVERIFY(m_server->listen(QHostAddress::LocalHost, 0).ok());
         QVERIFY(sim().enableCertificateMode().ok());
         sim().setPayBehaviour(AlipayPayBehaviour::Immediate);
@@ -146,6 +152,31 @@ private slots:
         const auto again = test::queryTrade(*c, no);
         QVERIFY(again.has_value() && again->isSuccess());
         QCOMPARE(again->value().state, TradeState::Paid);
+    }
+
+    // Notifications name no certificate: once the renewed one is trusted, they verify with it.
+    void notificationUnderRenewedCertificateVerifies() {
+        test::NotifyReceiver receiver;
+        m_notifyUrl = receiver.url().toString();
+        auto c = client();
+        QVERIFY(sim().rotateCertificate().ok());
+        const QString no = nextNo();
+        const auto paid = pay(*c, no);
+        QVERIFY(paid.has_value() && paid->isSuccess());
+        QVERIFY(receiver.waitFor(1, 10000));
+        const NotificationOrderLookup lookup = [no](const QString& outTradeNo) {
+            if (outTradeNo != no)
+                return std::optional<Order>();
+            Order o;
+            o.outTradeNo = no;
+            o.amountFen = 1234;
+            o.channel = Channel::Alipay;
+            return std::optional<Order>(o);
+        };
+        Result<PaymentNotification> n = c->verifyNotification(
+            IncomingNotification{receiver.received().constFirst().body, {}}, lookup);
+        QVERIFY2(n.ok(), n.ok() ? "" : qPrintable(n.error().code));
+        QCOMPARE(n->state, TradeState::Paid);
     }
 
     // A restarted till verifies with the certificate it fetched before, without asking.

@@ -110,7 +110,7 @@ AlipayClient::AlipayClient(AlipayClientSettings settings, QObject* parent)
                                                m_settings.notifyUrl, m_settings.appCertSn,
                                                m_settings.alipayRootCertSn})
     , m_reader(m_settings.alipayPublicKey, m_certificates)
-    , m_notifications(m_settings.appId, m_settings.alipayPublicKey)
+    , m_notifications(m_settings.appId, m_settings.alipayPublicKey, m_certificates)
     , m_calls(new HttpCallRunner(alipayProvider(m_settings), this)) {
     connect(&m_calls->breaker(), &CircuitBreaker::stateChanged, this,
             &AlipayClient::circuitStateChanged);

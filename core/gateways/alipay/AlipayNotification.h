@@ -2,11 +2,14 @@
 
 #include "core/common/Result.h"
 #include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/alipay/AlipayCertificates.h"
 #include "core/gateways/PaymentNotification.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
+
+#include <memory>
 
 namespace qpos::alipay {
 
@@ -33,7 +36,10 @@ inline constexpr char amountMismatch[] = "alipay.notification.amount_mismatch";
 // before anything about orders, so a forger learns nothing about them.
 class AlipayNotificationVerifier {
 public:
-    AlipayNotificationVerifier(QString appId, crypto::RsaPublicKey alipayKey);
+    // `certificates` (certificate mode): notifications name no certificate, so one that does
+    // not verify with `alipayKey` is tried with each renewed Alipay certificate the till trusts.
+    AlipayNotificationVerifier(QString appId, crypto::RsaPublicKey alipayKey,
+                               std::shared_ptr<const AlipayCertificates> certificates = nullptr);
 
     Result<gateway::PaymentNotification>
     verify(QByteArrayView formBody, const gateway::NotificationOrderLookup& lookup) const;
@@ -46,6 +52,7 @@ public:
 private:
     QString m_appId;
     crypto::RsaPublicKey m_alipayKey;
+    std::shared_ptr<const AlipayCertificates> m_certificates;
 };
 
 } // namespace qpos::alipay
