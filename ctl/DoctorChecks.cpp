@@ -1,6 +1,8 @@
 #include "ctl/DoctorChecks.h"
 
+#include "core/crypto/AlipayCertSn.h"
 #include "core/crypto/KeyFiles.h"
+#include "core/gateways/alipay/AlipayCertificates.h"
 #include "core/money/Money.h"
 #include "core/routing/ChannelRouting.h"
 #include "core/staff/StaffStore.h"
@@ -9,6 +11,7 @@
 #include "ctl/DoctorReport.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
 #include <QSqlQuery>
@@ -98,7 +101,29 @@ bool checkPublicKey(const QString& setting, const QString& path, DoctorReport& r
     return true;
 }
 
-bool checkCertificate(const QString& setting, const QString& path, DoctorReport& report) {
+// Each certificate by the id a provider names it by, and how long it is valid.
+void reportCertificate(const QString& setting, const QString& id,
+                       const crypto::X509Certificate& certificate, DoctorReport& report) {
+    const QDateTime until = certificate.notAfter();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QString text = QCoreApplication::translate("qpos::ctl", "%1: certificate %2, valid "
+                                                                  "until %3 UTC.")
+                             .arg(setting, id, until.toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+    if (until < now)
+        report.fail(kKeys, text + QLatin1Char(' ') +
+                               QCoreApplication::translate(
+                                   "qpos::ctl", "It has expired: download the current one."));
+    else if (until < now.addDays(30))
+        report.warn(kKeys, text + QLatin1Char(' ') +
+                               QCoreApplication::translate(
+                                   "qpos::ctl", "It expires within 30 days: renew it soon."));
+    else
+        report.ok(kKeys, text);
+}
+
+// `idOf` names each certificate as its provider does (null: only count them).
+bool checkCertificate(const QString& setting, const QString& path, DoctorReport& report,
+                      QString (*idOf)(const crypto::X509Certificate&) = nullptr) {
     if (!fileExists(setting, path, false, report))
         return false;
     Result<QList<crypto::X509Certificate>> certs = crypto::loadCertificateFile(path);
@@ -109,7 +134,33 @@ bool checkCertificate(const QString& setting, const QString& path, DoctorReport&
     report.ok(kKeys, QCoreApplication::translate("qpos::ctl", "%1: %2 holds %3 certificate(s).")
                          .arg(setting, path)
                          .arg(certs->size()));
+    if (idOf) {
+        for (const crypto::X509Certificate& certificate : *certs)
+            reportCertificate(setting, idOf(certificate), certificate, report);
+    }
     return true;
+}
+
+QString wechatSerialOf(const crypto::X509Certificate& certificate) {
+    return certificate.serialHex();
+}
+
+// The Alipay certificates renewed since the configured one, kept beside it.
+void reportRenewedAlipayCertificates(const AlipayConfig& c, DoctorReport& report) {
+    Result<QList<crypto::X509Certificate>> configured =
+        crypto::loadCertificateFile(c.alipayCertPath);
+    Result<QList<crypto::X509Certificate>> roots =
+        crypto::loadCertificateFile(c.alipayRootCertPath);
+    if (!configured || !roots)
+        return;
+    Result<alipay::AlipayCertificates> certificates = alipay::AlipayCertificates::load(
+        *configured, *roots, QFileInfo(c.alipayCertPath).absolutePath());
+    if (!certificates)
+        return;
+    for (const alipay::RenewedAlipayCertificate& renewed : certificates->renewed())
+        reportCertificate(
+            QCoreApplication::translate("qpos::ctl", "renewed Alipay certificate (downloaded)"),
+            renewed.certSn, renewed.chain.constFirst(), report);
 }
 
 bool checkAlipayKeys(const AlipayConfig& c, DoctorReport& report) {
@@ -124,11 +175,14 @@ bool checkAlipayKeys(const AlipayConfig& c, DoctorReport& report) {
                               report, &appKey);
     if (c.certMode) {
         ok = checkCertificate(QStringLiteral("[alipay] app_cert"), c.appCertPath, report) && ok;
-        ok = checkCertificate(QStringLiteral("[alipay] alipay_cert"), c.alipayCertPath, report) &&
+        ok = checkCertificate(QStringLiteral("[alipay] alipay_cert"), c.alipayCertPath, report,
+                              crypto::alipayCertSn) &&
              ok;
         ok = checkCertificate(QStringLiteral("[alipay] alipay_root_cert"), c.alipayRootCertPath,
                               report) &&
              ok;
+        if (ok)
+            reportRenewedAlipayCertificates(c, report);
         return ok;
     }
     crypto::RsaPublicKey alipayKey;
@@ -179,9 +233,29 @@ bool checkWechatKeys(const WechatConfig& c, DoctorReport& report) {
     } else {
         ok = false;
     }
-    ok = checkPublicKey(QStringLiteral("[wechat] wechatpay_public_key"), c.wechatpayPublicKeyPath,
-                        report, nullptr) &&
-         ok;
+    // The WeChat Pay public key, the platform certificates, or both while moving between them.
+    if (!c.wechatpayPublicKeyPath.isEmpty()) {
+        ok = checkPublicKey(QStringLiteral("[wechat] wechatpay_public_key"),
+                            c.wechatpayPublicKeyPath, report, nullptr) &&
+             ok;
+        if (!c.wechatpayPublicKeyId.isEmpty())
+            report.ok(kKeys, QCoreApplication::translate("qpos::ctl",
+                                                         "[wechat] wechatpay_public_key_id: "
+                                                         "answers under the public key name %1.")
+                                 .arg(c.wechatpayPublicKeyId));
+    }
+    if (!c.platformCertPath.isEmpty())
+        ok = checkCertificate(QStringLiteral("[wechat] platform_certificate"), c.platformCertPath,
+                              report, wechatSerialOf) &&
+             ok;
+    if (c.wechatpayPublicKeyPath.isEmpty() && c.platformCertPath.isEmpty()) {
+        report.fail(kKeys, QCoreApplication::translate(
+                               "qpos::ctl", "Neither [wechat] wechatpay_public_key nor "
+                                            "platform_certificate is set, so WeChat Pay's "
+                                            "answers cannot be verified. Set the WeChat Pay "
+                                            "public key (and its id) from the merchant platform."));
+        ok = false;
+    }
     return ok;
 }
 

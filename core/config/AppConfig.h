@@ -76,6 +76,7 @@ struct WechatConfig {
     QString apiV3KeyPath;           // file holding the 32-character APIv3 key
     QString wechatpayPublicKeyPath; // WeChat Pay public key (verifies responses)
     QString wechatpayPublicKeyId;   // its id, "PUB_KEY_ID_..."
+    QString platformCertPath;       // platform certificate(s), PEM; optional beside the key
     QString notifyUrl;              // required by WeChat for Native orders
     int timeoutMs = 15000;
 };

@@ -326,7 +326,8 @@ QList<ConfigKey> buildTable() {
     t << into<&AppConfig::wechat, &WechatConfig::wechatpayPublicKeyPath>(key(
         wechat, u"wechatpay_public_key"_s, T::KeyFile, QString(), kKeyFileAllowed,
         QT_TRANSLATE_NOOP("qpos::Config", "File with the WeChat Pay public key (pub_key.pem) that "
-                                          "verifies responses; required when enabled")));
+                                          "verifies responses; required when enabled, unless "
+                                          "platform_certificate is set")));
     t << into<&AppConfig::wechat, &WechatConfig::wechatpayPublicKeyId>(
         pattern(wechat, u"wechatpay_public_key_id"_s, u"[A-Za-z0-9_]{1,64}"_s,
                 QT_TRANSLATE_NOOP("qpos::Config", "1 to 64 letters, digits and underscores "
@@ -334,6 +335,13 @@ QList<ConfigKey> buildTable() {
                 QT_TRANSLATE_NOOP("qpos::Config",
                                   "Id of the WeChat Pay public key; required when enabled, "
                                   "unless wechatpay_public_key is a platform certificate")));
+    t << into<&AppConfig::wechat, &WechatConfig::platformCertPath>(
+        key(wechat, u"platform_certificate"_s, T::KeyFile, QString(), kKeyFileAllowed,
+            QT_TRANSLATE_NOOP("qpos::Config",
+                              "File with the WeChat Pay platform certificate(s), PEM, one or more: "
+                              "answers and notifications naming their serial are verified with "
+                              "them. Set it beside wechatpay_public_key while the merchant moves "
+                              "from platform certificates to the public key")));
     t << into<&AppConfig::wechat, &WechatConfig::notifyUrl>(
         key(wechat, u"notify_url"_s, T::SecureUrl, QString(), kSecureUrlAllowed,
             QT_TRANSLATE_NOOP("qpos::Config",

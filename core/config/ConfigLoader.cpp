@@ -373,12 +373,25 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
                         {"merchant_private_key", c.wechat.merchantPrivateKeyPath},
                         {"merchant_serial_no", c.wechat.merchantSerialNo},
                         {"apiv3_key_file", c.wechat.apiV3KeyPath},
-                        {"wechatpay_public_key", c.wechat.wechatpayPublicKeyPath},
                         {"notify_url", c.wechat.notifyUrl}};
         for (const auto& r : required) {
             if (r.value.isEmpty())
                 missing(keyName("wechat", r.name), when);
         }
+        if (c.wechat.wechatpayPublicKeyPath.isEmpty() && c.wechat.platformCertPath.isEmpty())
+            missing(keyName("wechat", "wechatpay_public_key"),
+                    QCoreApplication::translate("qpos::Config",
+                                                "when [wechat] enabled is true and no "
+                                                "platform_certificate is set"));
+        if (!c.wechat.platformCertPath.isEmpty() && !isCertificateFile(c.wechat.platformCertPath))
+            result.errors << ConfigIssue{
+                u"config.not_a_certificate"_s, keyName("wechat", "platform_certificate"), QString(),
+                0,
+                QCoreApplication::translate(
+                    "qpos::Config", "%1 holds no certificate (-----BEGIN CERTIFICATE-----). "
+                                    "Download the platform certificate again, or leave "
+                                    "the key out and use wechatpay_public_key.")
+                    .arg(c.wechat.platformCertPath)};
         // A platform certificate names itself (its serial); a bare public key needs its id.
         if (c.wechat.wechatpayPublicKeyId.isEmpty() && !c.wechat.wechatpayPublicKeyPath.isEmpty() &&
             !isCertificateFile(c.wechat.wechatpayPublicKeyPath))
@@ -410,6 +423,7 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
         checkFile(keyName("wechat", "apiv3_key_file"), c.wechat.apiV3KeyPath, true);
         checkFile(keyName("wechat", "wechatpay_public_key"), c.wechat.wechatpayPublicKeyPath,
                   false);
+        checkFile(keyName("wechat", "platform_certificate"), c.wechat.platformCertPath, false);
     }
     checkRouting(result, validator);
     return result;

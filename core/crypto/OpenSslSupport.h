@@ -59,6 +59,7 @@ inline constexpr char keyWrongKind[] = "crypto.key_wrong_kind";
 inline constexpr char keyNull[] = "crypto.key_null";
 inline constexpr char certInvalid[] = "crypto.cert_invalid";
 inline constexpr char certEmpty[] = "crypto.cert_empty";
+inline constexpr char certUntrusted[] = "crypto.cert_untrusted";
 inline constexpr char signFailed[] = "crypto.sign_failed";
 inline constexpr char signatureMalformed[] = "crypto.signature_malformed";
 inline constexpr char signatureMismatch[] = "crypto.signature_mismatch";

@@ -69,6 +69,9 @@ inline constexpr int kMinimumRsaBits = 2048;
 struct RsaKeyAccess {
     static RsaPublicKey makePublic(std::shared_ptr<const RsaKeyState> state);
     static Result<RsaPrivateKey> makePrivate(std::shared_ptr<const RsaKeyState> state);
+    // The loaded OpenSSL key, for code that hands it to another OpenSSL call (null: none).
+    static EVP_PKEY* pkey(const RsaPublicKey& key);
+    static EVP_PKEY* pkey(const RsaPrivateKey& key);
 };
 
 // A public-key object from any loaded key (public only: private parts are never copied).

@@ -217,6 +217,10 @@ Result<RsaPrivateKey> RsaKeyAccess::makePrivate(std::shared_ptr<const RsaKeyStat
     return RsaPrivateKey(std::move(state), std::move(publicKey).value());
 }
 
+EVP_PKEY* RsaKeyAccess::pkey(const RsaPrivateKey& key) {
+    return key.m_state ? key.m_state->pkey() : nullptr;
+}
+
 } // namespace detail
 
 } // namespace qpos::crypto

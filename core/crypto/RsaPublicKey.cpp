@@ -228,6 +228,10 @@ RsaPublicKey RsaKeyAccess::makePublic(std::shared_ptr<const RsaKeyState> state) 
     return RsaPublicKey(std::move(state));
 }
 
+EVP_PKEY* RsaKeyAccess::pkey(const RsaPublicKey& key) {
+    return key.m_state ? key.m_state->pkey() : nullptr;
+}
+
 } // namespace detail
 
 } // namespace qpos::crypto

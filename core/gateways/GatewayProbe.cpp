@@ -152,7 +152,7 @@ ProbeResult classifyProbe(Channel channel, const GatewayResult<TradeSnapshot>& r
     if (reason.code == u"wechat.request_signature_refused" ||
         mentions(reason.message, "SIGN_ERROR"))
         return ourKeyRefused(detail);
-    if (reason.code == u"alipay.bad_signature" || reason.code == u"alipay.cert_sn_mismatch" ||
+    if (reason.code == u"alipay.bad_signature" || reason.code == u"alipay.cert_sn_unknown" ||
         reason.code.endsWith(u".bad_signature"))
         return make(ProbeVerdict::TheirKeyWrong,
                     QCoreApplication::translate(

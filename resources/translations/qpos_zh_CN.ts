@@ -358,10 +358,6 @@
         <translation>存放 32 位 APIv3 密钥的文件（用于解密通知）；启用时必填</translation>
     </message>
     <message>
-        <source>File with the WeChat Pay public key (pub_key.pem) that verifies responses; required when enabled</source>
-        <translation>用于验证应答的微信支付公钥文件（pub_key.pem）；启用时必填</translation>
-    </message>
-    <message>
         <source>1 to 64 letters, digits and underscores (PUB_KEY_ID_...)</source>
         <translation>1 到 64 个字母、数字和下划线（PUB_KEY_ID_...）</translation>
     </message>
@@ -636,6 +632,22 @@
     <message>
         <source>%1%2: WeChat Pay does not accept a notification address with parameters (the part after &apos;?&apos;). Remove them, or give the store backend a path of its own for WeChat Pay. Allowed: %3.</source>
         <translation>%1%2：微信支付不接受带参数（“?”之后的部分）的通知地址。请去掉参数，或为门店后台的微信支付通知单独设一个路径。允许的值：%3。</translation>
+    </message>
+    <message>
+        <source>File with the WeChat Pay public key (pub_key.pem) that verifies responses; required when enabled, unless platform_certificate is set</source>
+        <translation>存放用于验证应答的微信支付公钥（pub_key.pem）的文件；启用时必填，除非设置了 platform_certificate</translation>
+    </message>
+    <message>
+        <source>File with the WeChat Pay platform certificate(s), PEM, one or more: answers and notifications naming their serial are verified with them. Set it beside wechatpay_public_key while the merchant moves from platform certificates to the public key</source>
+        <translation>存放微信支付平台证书（PEM，一个或多个）的文件：注明其序列号的应答和通知用它们验签。商户从平台证书切换到微信支付公钥期间，与 wechatpay_public_key 一起设置</translation>
+    </message>
+    <message>
+        <source>when [wechat] enabled is true and no platform_certificate is set</source>
+        <translation>当 [wechat] enabled 为 true 且未设置 platform_certificate 时</translation>
+    </message>
+    <message>
+        <source>%1 holds no certificate (-----BEGIN CERTIFICATE-----). Download the platform certificate again, or leave the key out and use wechatpay_public_key.</source>
+        <translation>%1 中没有证书（-----BEGIN CERTIFICATE-----）。请重新下载平台证书，或去掉此项并使用 wechatpay_public_key。</translation>
     </message>
 </context>
 <context>
@@ -1184,6 +1196,33 @@
     </message>
 </context>
 <context>
+    <name>qpos::alipay::AlipayCertificates</name>
+    <message>
+        <source>The certificate Alipay sent was not accepted: %1.</source>
+        <translation>支付宝发来的证书未被接受：%1。</translation>
+    </message>
+    <message>
+        <source>Certificate mode needs the Alipay and Alipay root certificates. Check [alipay] alipay_cert and alipay_root_cert.</source>
+        <translation>证书模式需要支付宝公钥证书和支付宝根证书。请检查 [alipay] alipay_cert 和 alipay_root_cert。</translation>
+    </message>
+    <message>
+        <source>the answer holds no certificate</source>
+        <translation>应答中没有证书</translation>
+    </message>
+    <message>
+        <source>the certificate is not valid base64</source>
+        <translation>证书不是有效的 base64</translation>
+    </message>
+    <message>
+        <source>it is not the certificate that was asked for (SN %1 instead of %2)</source>
+        <translation>不是所请求的证书（SN 为 %1，而不是 %2）</translation>
+    </message>
+    <message>
+        <source>Alipay&apos;s renewed certificate is used but could not be saved in %1 (%2); it will be downloaded again after a restart. Let the till&apos;s user write to that folder.</source>
+        <translation>已使用支付宝更新后的证书，但无法保存到 %1（%2）；重启后将再次下载。请让收银台的运行用户可以写入该目录。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::alipay::AlipayClient</name>
     <message>
         <source>The request was not sent to Alipay: %1.</source>
@@ -1244,6 +1283,14 @@
     <message>
         <source>Alipay gave a bill address (%1) that is neither https nor one of Alipay&apos;s bill hosts; the bill was not downloaded. Ask IT whether Alipay has a new bill host.</source>
         <translation>支付宝给出的账单地址（%1）既不是 https，也不是支付宝的账单主机；未下载账单。请 IT 确认支付宝是否启用了新的账单主机。</translation>
+    </message>
+    <message>
+        <source>Alipay did not give the certificate (code %1 %2).</source>
+        <translation>支付宝没有返回证书（代码 %1 %2）。</translation>
+    </message>
+    <message>
+        <source>The till is not in certificate mode.</source>
+        <translation>收银台未使用证书模式。</translation>
     </message>
 </context>
 <context>
@@ -1510,8 +1557,12 @@
         <translation>支付宝的应答没有签名，不可信（支付宝返回码 %1 %2）。%3 收银台将再次查询支付宝。</translation>
     </message>
     <message>
-        <source>Alipay signed its answer with a certificate the till does not have (Alipay may have renewed it). Download the current Alipay public-key certificate and update [alipay] alipay_cert_path.</source>
-        <translation>支付宝使用了收银台没有的证书签名应答（支付宝可能已更换证书）。请下载最新的支付宝公钥证书并更新 [alipay] alipay_cert_path。</translation>
+        <source>Alipay&apos;s certificate download was signed under yet another certificate; it was not trusted.</source>
+        <translation>支付宝证书下载的应答由另一个未知证书签名，未被信任。</translation>
+    </message>
+    <message>
+        <source>Alipay signed its answer with a certificate the till does not have (Alipay renewed it). The till fetches it from Alipay and checks it against the Alipay root certificate before trusting the answer.</source>
+        <translation>支付宝使用收银台没有的证书对应答签名（支付宝已更新证书）。收银台会从支付宝下载该证书，并用支付宝根证书校验后才信任该应答。</translation>
     </message>
 </context>
 <context>
@@ -2035,6 +2086,26 @@
     <message>
         <source>The certificate&apos;s public key</source>
         <translation>证书中的公钥</translation>
+    </message>
+    <message>
+        <source>The certificate was not issued by a trusted root certificate (%1).</source>
+        <translation>该证书不是由受信任的根证书签发的（%1）。</translation>
+    </message>
+    <message>
+        <source>no root certificate</source>
+        <translation>没有根证书</translation>
+    </message>
+    <message>
+        <source>The certificate check failed.</source>
+        <translation>证书校验失败。</translation>
+    </message>
+    <message>
+        <source>A root certificate could not be used.</source>
+        <translation>有一个根证书无法使用。</translation>
+    </message>
+    <message>
+        <source>The certificate was not issued.</source>
+        <translation>证书未能签发。</translation>
     </message>
 </context>
 <context>
@@ -2766,6 +2837,30 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     <message>
         <source>[alipay] seller_id is not set, so a notification is not checked for this shop&apos;s Alipay account. Set it to the shop&apos;s PID (2088 and 12 digits, shown in Alipay&apos;s merchant console).</source>
         <translation>未设置 [alipay] seller_id，因此不会校验通知是否属于本店的支付宝账号。请将其设为本店的 PID（2088 加 12 位数字，见支付宝商家平台）。</translation>
+    </message>
+    <message>
+        <source>%1: certificate %2, valid until %3 UTC.</source>
+        <translation>%1：证书 %2，有效期至 UTC %3。</translation>
+    </message>
+    <message>
+        <source>It has expired: download the current one.</source>
+        <translation>它已过期：请下载当前的证书。</translation>
+    </message>
+    <message>
+        <source>It expires within 30 days: renew it soon.</source>
+        <translation>它将在 30 天内过期：请尽快更新。</translation>
+    </message>
+    <message>
+        <source>renewed Alipay certificate (downloaded)</source>
+        <translation>更新后的支付宝证书（已下载）</translation>
+    </message>
+    <message>
+        <source>[wechat] wechatpay_public_key_id: answers under the public key name %1.</source>
+        <translation>[wechat] wechatpay_public_key_id：使用该公钥签名的应答标明 %1。</translation>
+    </message>
+    <message>
+        <source>Neither [wechat] wechatpay_public_key nor platform_certificate is set, so WeChat Pay&apos;s answers cannot be verified. Set the WeChat Pay public key (and its id) from the merchant platform.</source>
+        <translation>[wechat] wechatpay_public_key 和 platform_certificate 都未设置，无法验证微信支付的应答。请从商户平台设置微信支付公钥（及其 ID）。</translation>
     </message>
 </context>
 <context>
@@ -4342,10 +4437,6 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <translation>微信支付 APIv3 密钥必须正好是 32 个字符。请检查 [wechat] apiv3_key_file 所指定的文件。</translation>
     </message>
     <message>
-        <source>No WeChat Pay public key or platform certificate is loaded, so answers cannot be verified. Check [wechat] wechatpay_public_key.</source>
-        <translation>未加载微信支付公钥或平台证书，无法验证应答。请检查 [wechat] wechatpay_public_key。</translation>
-    </message>
-    <message>
         <source>A WeChat Pay public key has no id or is not loaded. Check [wechat] wechatpay_public_key and wechatpay_public_key_id.</source>
         <translation>有微信支付公钥缺少 ID 或未加载。请检查 [wechat] wechatpay_public_key 和 wechatpay_public_key_id。</translation>
     </message>
@@ -4620,6 +4711,10 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>WeChat Pay says this shop&apos;s merchant account has no permission for this payment (NO_AUTH). The manager must check in the WeChat Pay merchant platform that the product (付款码支付 or Native支付) is enabled and the account is not restricted. Meanwhile take the payment another way.</source>
         <translation>微信支付提示本店商户号无权进行此支付（NO_AUTH）。请店长在微信支付商户平台确认已开通相应产品（付款码支付或 Native支付）且账户未受限。在此之前请使用其他方式收款。</translation>
+    </message>
+    <message>
+        <source>No WeChat Pay public key or platform certificate is loaded, so answers cannot be verified. Check [wechat] wechatpay_public_key and platform_certificate.</source>
+        <translation>未加载微信支付公钥或平台证书，无法验证应答。请检查 [wechat] wechatpay_public_key 和 platform_certificate。</translation>
     </message>
 </context>
 <context>

@@ -1,6 +1,7 @@
 #include "sandbox/alipay/AlipayControlApi.h"
 
 #include "core/calendar/ChinaCalendar.h"
+#include "core/crypto/AlipayCertSn.h"
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "sandbox/control/ControlApiSupport.h"
 #include "sandbox/control/ProviderControlApi.h"
@@ -28,6 +29,49 @@ void registerApp(AlipaySimulator& sim, const HttpExchange& ex, const QJsonObject
     if (Status s = sim.registerApp(id, *key, body.value(u"pid").toString()); !s)
         return control_api::replyRefusal(ex, s.error(), isAlipayRule(s.error().code));
     control_api::replyObject(ex, 201, QJsonObject{{QStringLiteral("app_id"), id}});
+}
+
+QJsonObject certificatesJson(const AlipaySimulator& sim) {
+    const crypto::X509Certificate current = sim.alipayCertificate();
+    return QJsonObject{
+        {QStringLiteral("certificate_mode"), sim.certificateMode()},
+        {QStringLiteral("alipay_cert_sn"),
+         current.isNull() ? QString() : crypto::alipayCertSn(current)},
+        {QStringLiteral("alipay_cert_pem"), QString::fromLatin1(current.toPem())},
+        {QStringLiteral("alipay_root_cert_pem"),
+         QString::fromLatin1(sim.rootCertificate().toPem())},
+    };
+}
+
+// /sandbox/alipay/certificates: GET shows them, POST turns certificate mode on,
+// POST .../rotate renews the Alipay certificate ({"foreign_issuer": true}: a forged one).
+void handleCertificates(AlipaySimulator& sim, const HttpExchange& ex,
+                        const control_api::ControlRequest& r) {
+    if (r.parts.size() == 1 && r.get)
+        return control_api::replyObject(ex, 200, certificatesJson(sim));
+    if (r.parts.size() == 1 && r.post) {
+        if (Status s = sim.enableCertificateMode(); !s)
+            return control_api::replyRefusal(ex, s.error(), false);
+        return control_api::replyObject(ex, 200, certificatesJson(sim));
+    }
+    if (r.parts.size() == 2 && r.parts.at(1) == u"rotate" && r.post) {
+        const std::optional<QJsonObject> body = control_api::bodyObject(ex);
+        if (!body)
+            return;
+        bool foreign = false;
+        if (body->contains(u"foreign_issuer") &&
+            !control_api::readFlag(body->value(u"foreign_issuer"), &foreign))
+            return control_api::replyRefusal(
+                ex,
+                control_api::badSetting(QStringLiteral("foreign_issuer"),
+                                        QStringLiteral("true or false")),
+                false);
+        Result<QString> rotated = sim.rotateCertificate(foreign);
+        if (!rotated)
+            return control_api::replyRefusal(ex, rotated.error(), false);
+        return control_api::replyObject(ex, 200, certificatesJson(sim));
+    }
+    control_api::replyNoEndpoint(ex);
 }
 
 } // namespace
@@ -116,6 +160,10 @@ QJsonObject overview(const AlipaySimulator& simulator) {
 }
 
 void handle(AlipaySimulator& simulator, const HttpExchange& exchange) {
+    const control_api::ControlRequest request =
+        control_api::readRequest(exchange, QStringLiteral("/sandbox/alipay"), QString());
+    if (request.area == u"certificates")
+        return handleCertificates(simulator, exchange, request);
     const control_api::ProviderControl<AlipaySimulator, AlipayTrade, AlipayOptions,
                                        AlipayNotificationAttempt>
         control{

@@ -25,6 +25,7 @@ const QString kClose = QStringLiteral("alipay.trade.close");
 const QString kRefund = QStringLiteral("alipay.trade.refund");
 const QString kRefundQuery = QStringLiteral("alipay.trade.fastpay.refund.query");
 const QString kBill = QStringLiteral("alipay.data.dataservice.bill.downloadurl.query");
+const QString kCertDownload = QStringLiteral("alipay.open.app.alipaycert.download");
 
 AlipayJson success() {
     AlipayJson j;
@@ -109,7 +110,7 @@ AlipayGateway::AlipayGateway(AlipayGatewayHost& host)
     : m_host(host) {}
 
 QStringList AlipayGateway::supportedMethods() {
-    return {kPrecreate, kPay, kQuery, kCancel, kClose, kRefund, kRefundQuery, kBill};
+    return {kPrecreate, kPay, kQuery, kCancel, kClose, kRefund, kRefundQuery, kBill, kCertDownload};
 }
 
 Result<Params> AlipayGateway::readParams(const QByteArray& query, const QByteArray& contentType,
@@ -246,6 +247,8 @@ AlipayAnswer AlipayGateway::execute(const Params& params) {
         return refund(appId, biz);
     if (m_method == kRefundQuery)
         return refundQuery(appId, biz);
+    if (m_method == kCertDownload)
+        return certificateDownload(biz);
     return billUrl(appId, biz);
 }
 
@@ -568,6 +571,20 @@ AlipayAnswer AlipayGateway::billUrl(const QString& appId, const QJsonObject& biz
         return refused();
     AlipayJson j = success();
     j.add("bill_download_url", m_host.issueBillUrl(appId, date));
+    return answer(m_method, j);
+}
+
+// The certificate Alipay signed with under that SN, as base64 of its PEM text.
+AlipayAnswer AlipayGateway::certificateDownload(const QJsonObject& biz) {
+    QString certSn;
+    if (!text(biz, "alipay_cert_sn", &certSn) || certSn.isEmpty())
+        return answer(m_method, invalidParameter(QStringLiteral("alipay_cert_sn不能为空")));
+    const std::optional<QByteArray> pem = m_host.alipayCertificatePem(certSn);
+    if (!pem)
+        return answer(m_method,
+                      failure(QStringLiteral("isv.cert-not-exist"), QStringLiteral("证书不存在")));
+    AlipayJson j = success();
+    j.add("alipay_cert_content", QString::fromLatin1(pem->toBase64()));
     return answer(m_method, j);
 }
 

@@ -28,6 +28,8 @@ public:
     virtual void buyerConfirming(const QString& appId, const QString& outTradeNo) = 0;
     // The fault of `kind` that fires for `method`, if any (the refund_unconfirmed fault).
     virtual std::optional<FaultRule> takeFault(FaultKind kind, const QString& method) = 0;
+    // Certificate mode: the PEM text of an Alipay certificate issued so far, by its SN.
+    virtual std::optional<QByteArray> alipayCertificatePem(const QString& certSn) const = 0;
 };
 
 // One answer of /gateway.do before signing: the response key and the object's exact text.
@@ -72,6 +74,7 @@ private:
     AlipayAnswer refund(const QString& appId, const QJsonObject& biz);
     AlipayAnswer refundQuery(const QString& appId, const QJsonObject& biz);
     AlipayAnswer billUrl(const QString& appId, const QJsonObject& biz);
+    AlipayAnswer certificateDownload(const QJsonObject& biz);
 
     AlipayGatewayHost& m_host;
     QString m_method;

@@ -56,6 +56,46 @@ AlipaySimulator::AlipaySimulator(crypto::RsaPrivateKey alipayKey, FaultPlan& fau
 
 AlipaySimulator::~AlipaySimulator() = default;
 
+Status AlipaySimulator::enableCertificateMode() {
+    if (m_authority)
+        return Status::success();
+    Result<AlipayCertificateAuthority> authority =
+        AlipayCertificateAuthority::create(m_key, m_clock());
+    if (!authority)
+        return authority.error();
+    m_authority = std::move(authority).value();
+    return Status::success();
+}
+
+crypto::X509Certificate AlipaySimulator::rootCertificate() const {
+    return m_authority ? m_authority->root() : crypto::X509Certificate();
+}
+
+crypto::X509Certificate AlipaySimulator::alipayCertificate() const {
+    return m_authority ? m_authority->current() : crypto::X509Certificate();
+}
+
+Result<QString> AlipaySimulator::rotateCertificate(bool foreignIssuer) {
+    if (!m_authority)
+        return controlError(QStringLiteral("sandbox.not_certificate_mode"),
+                            QStringLiteral("The simulated Alipay is not in certificate mode: "
+                                           "enable it first."));
+    return m_authority->rotate(m_clock(), foreignIssuer);
+}
+
+std::optional<QByteArray> AlipaySimulator::alipayCertificatePem(const QString& certSn) const {
+    if (!m_authority)
+        return std::nullopt;
+    std::optional<crypto::X509Certificate> found = m_authority->certificate(certSn);
+    if (!found)
+        return std::nullopt;
+    return found->toPem();
+}
+
+const crypto::RsaPrivateKey& AlipaySimulator::signingKey() const {
+    return m_authority ? m_authority->currentKey() : m_key;
+}
+
 Status AlipaySimulator::registerApp(const QString& appId, const crypto::RsaPublicKey& publicKey,
                                     const QString& pid) {
     if (appId.isEmpty() || appId.size() > 32 || publicKey.isNull())
@@ -348,7 +388,7 @@ alipay::Params AlipaySimulator::notificationParams(const AlipayTrade& trade, con
 }
 
 alipay::Params AlipaySimulator::signNotification(alipay::Params params, bool wrong) {
-    const crypto::RsaPrivateKey& key = wrong ? m_wrongKey.get(m_key) : m_key;
+    const crypto::RsaPrivateKey& key = wrong ? m_wrongKey.get(signingKey()) : signingKey();
     Result<QByteArray> sign =
         key.signBase64(alipay::signContent(params, alipay::SignScope::Notification));
     if (sign)
@@ -397,7 +437,9 @@ void AlipaySimulator::handleGateway(const HttpExchange& exchange) {
     if (answer.signedAnswer) {
         const bool badSignature = m_faults.fires(FaultKind::BadSignature, method);
         Result<QByteArray> built = alipay::buildSignedResponse(
-            answer.responseKey, answer.object, badSignature ? m_wrongKey.get(m_key) : m_key);
+            answer.responseKey, answer.object,
+            badSignature ? m_wrongKey.get(signingKey()) : signingKey(),
+            m_authority ? m_authority->currentSn().toLatin1() : QByteArray());
         if (!built) {
             exchange.reply(500, "text/plain;charset=utf-8", built.error().message.toUtf8());
             return;

@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 #include "core/crypto/RsaPrivateKey.h"
 #include "sandbox/alipay/AlipayApp.h"
+#include "sandbox/alipay/AlipayCertificateAuthority.h"
 #include "sandbox/alipay/AlipayGateway.h"
 #include "sandbox/alipay/AlipayNotifier.h"
 #include "sandbox/alipay/AlipayOptions.h"
@@ -44,6 +45,19 @@ public:
     // Makes a key pair for a new app, registers its public half, returns the private half.
     Result<crypto::RsaPrivateKey> createApp(const QString& appId, const QString& pid = {});
     QList<AlipayApp> apps() const { return m_apps.values(); }
+
+    // --- certificate mode (公钥证书)
+    // From now on answers carry alipay_cert_sn and are signed with the current certificate's
+    // key; alipay.open.app.alipaycert.download serves every certificate issued so far.
+    Status enableCertificateMode();
+    bool certificateMode() const { return m_authority.has_value(); }
+    // The root certificate clients check renewals against, and the current certificate;
+    // null outside certificate mode.
+    crypto::X509Certificate rootCertificate() const;
+    crypto::X509Certificate alipayCertificate() const;
+    // Renews the Alipay certificate (new key, issued by the root, or with `foreignIssuer` by
+    // a root nobody has); answers are signed with it from then on. Returns its SN.
+    Result<QString> rotateCertificate(bool foreignIssuer = false);
 
     // --- behaviour
     AlipayOptions options() const { return m_options; }
@@ -107,6 +121,11 @@ private:
         return m_faults.take(kind, method);
     }
 
+    std::optional<QByteArray> alipayCertificatePem(const QString& certSn) const override;
+
+    // The key answers and notifications are signed with now.
+    const crypto::RsaPrivateKey& signingKey() const;
+
     Result<AlipayTrade*> resolve(const QString& outTradeNo, const QString& appId);
     Result<AlipayTrade> buyerAction(AlipayTrade* trade,
                                     Result<AlipayTrade*> (AlipayTradeBook::*action)(AlipayTrade*));
@@ -117,6 +136,7 @@ private:
     alipay::Params signNotification(alipay::Params params, bool wrongKey);
 
     crypto::RsaPrivateKey m_key;
+    std::optional<AlipayCertificateAuthority> m_authority;
     WrongKey m_wrongKey;
     ProviderFaults m_faults;
     AlipayOptions m_options;

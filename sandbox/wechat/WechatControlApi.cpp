@@ -144,6 +144,11 @@ QJsonObject overview(const WechatSimulator& simulator) {
         {QStringLiteral("wechatpay_public_key_id"), simulator.platformKeyId()},
         {QStringLiteral("wechatpay_public_key_pem"),
          QString::fromLatin1(simulator.platformPublicKey().toPem())},
+        {QStringLiteral("migration_mode"), simulator.migrationMode()},
+        {QStringLiteral("platform_certificate_serial"),
+         simulator.platformCertificate().serialHex()},
+        {QStringLiteral("platform_certificate_pem"),
+         QString::fromLatin1(simulator.platformCertificate().toPem())},
         {QStringLiteral("merchants"), merchants},
         {QStringLiteral("settings"), optionsJson(simulator.options())},
         {QStringLiteral("pending_notifications"), simulator.pendingNotifications()},
@@ -151,6 +156,16 @@ QJsonObject overview(const WechatSimulator& simulator) {
 }
 
 void handle(WechatSimulator& simulator, const HttpExchange& exchange) {
+    // POST /sandbox/wechat/migration: a platform certificate beside the public key.
+    const control_api::ControlRequest request =
+        control_api::readRequest(exchange, QStringLiteral("/sandbox/wechat"), QString());
+    if (request.area == u"migration") {
+        if (request.parts.size() != 1 || !request.post)
+            return control_api::replyNoEndpoint(exchange);
+        if (Status s = simulator.enableMigrationMode(); !s)
+            return control_api::replyRefusal(exchange, s.error(), false);
+        return control_api::replyObject(exchange, 200, overview(simulator));
+    }
     const control_api::ProviderControl<WechatSimulator, WechatTrade, WechatOptions,
                                        WechatNotificationAttempt>
         control{

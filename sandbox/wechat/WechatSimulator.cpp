@@ -1,5 +1,7 @@
 #include "sandbox/wechat/WechatSimulator.h"
 
+#include "core/crypto/CertificateIssuer.h"
+
 #include "core/crypto/SecureRandom.h"
 #include "core/gateways/wechat/WechatNotification.h"
 #include "core/gateways/wechat/WechatSignature.h"
@@ -65,6 +67,28 @@ WechatSimulator::WechatSimulator(crypto::RsaPrivateKey platformKey, FaultPlan& f
 }
 
 WechatSimulator::~WechatSimulator() = default;
+
+Status WechatSimulator::enableMigrationMode() {
+    if (migrationMode())
+        return Status::success();
+    Result<crypto::RsaPrivateKey> key = crypto::RsaPrivateKey::generate();
+    if (!key)
+        return key.error();
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    Result<crypto::X509Certificate> certificate = crypto::issueCertificate(
+        key->publicKey(),
+        crypto::CertificateSubject{QStringLiteral("Tenpay.com sandbox platform"),
+                                   QStringLiteral("Tenpay.com"), QStringLiteral("qpos Sandbox"),
+                                   QStringLiteral("CN")},
+        crypto::CertificateTerms{serialOf(key->publicKey()), now.addDays(-1), now.addYears(5),
+                                 false},
+        crypto::X509Certificate(), *key);
+    if (!certificate)
+        return certificate.error();
+    m_platformCertificate = *certificate;
+    m_platformCertificateKey = *key;
+    return Status::success();
+}
 
 QString WechatSimulator::publicKeyIdOf(const crypto::RsaPublicKey& key) {
     const QByteArray hash = QCryptographicHash::hash(key.toDer(), QCryptographicHash::Sha256);
@@ -377,19 +401,29 @@ WechatSimulator::makeNotification(const WechatTrade& trade, const WechatRefund* 
     return n;
 }
 
-WechatNotifier::Headers WechatSimulator::signHeaders(const QByteArray& body, bool wrong,
-                                                     bool stale) {
+WechatNotifier::Headers WechatSimulator::signHeaders(const QByteArray& body, bool wrong, bool stale,
+                                                     const QByteArray* requestedSerial) {
     const qint64 seconds = QDateTime::currentSecsSinceEpoch() - (stale ? kStaleSeconds : 0);
     const QByteArray timestamp = QByteArray::number(seconds);
     Result<QString> nonceText = crypto::randomAlphanumeric(32);
     const QByteArray nonce = nonceText ? nonceText->toLatin1() : QByteArray("0");
-    const crypto::RsaPrivateKey& key = wrong ? m_wrongKey.get(m_key) : m_key;
+    bool byPublicKey = true;
+    if (migrationMode()) {
+        // Answers: the key the request names, the certificate by default. Notifications:
+        // either key, in turn.
+        byPublicKey = requestedSerial == nullptr ? (m_notificationsSigned++ % 2 == 0)
+                                                 : *requestedSerial == m_keyId.toLatin1();
+    }
+    const crypto::RsaPrivateKey& signer = byPublicKey ? m_key : m_platformCertificateKey;
+    const QByteArray serial =
+        byPublicKey ? m_keyId.toLatin1() : m_platformCertificate.serialHex().toLatin1();
+    const crypto::RsaPrivateKey& key = wrong ? m_wrongKey.get(signer) : signer;
     Result<QByteArray> signature =
         key.signBase64(wechat::answerSignMessage(timestamp, nonce, body));
     return {{"Wechatpay-Timestamp", timestamp},
             {"Wechatpay-Nonce", nonce},
             {"Wechatpay-Signature", signature ? *signature : QByteArray()},
-            {"Wechatpay-Serial", m_keyId.toLatin1()}};
+            {"Wechatpay-Serial", serial}};
 }
 
 void WechatSimulator::handleApi(const HttpExchange& exchange) {
@@ -441,7 +475,9 @@ void WechatSimulator::answer(const HttpExchange& exchange, const QString& method
     const bool badSignature = m_faults.fires(FaultKind::BadSignature, method);
     const bool stale = m_faults.fires(FaultKind::StaleTimestamp, method);
     const bool drop = m_faults.fires(FaultKind::DropAfterCommit, method);
-    WechatNotifier::Headers headers = signHeaders(result.body, badSignature, stale);
+    m_lastRequestedSerial = exchange.header("Wechatpay-Serial");
+    WechatNotifier::Headers headers =
+        signHeaders(result.body, badSignature, stale, &m_lastRequestedSerial);
     Result<QString> requestId = crypto::randomAlphanumeric(24);
     headers.append({"Request-ID", requestId ? requestId->toLatin1() : QByteArray()});
     ProviderFaults::answer(this, exchange, latencyMs, drop, [exchange, result, headers] {

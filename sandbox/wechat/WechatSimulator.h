@@ -2,6 +2,7 @@
 
 #include "core/common/Result.h"
 #include "core/crypto/RsaPrivateKey.h"
+#include "core/crypto/X509Certificate.h"
 #include "sandbox/faults/ProviderFaults.h"
 #include "sandbox/http/HttpExchange.h"
 #include "sandbox/support/ExpirySweep.h"
@@ -45,6 +46,18 @@ public:
     static QString publicKeyIdOf(const crypto::RsaPublicKey& key);
     // A certificate-serial-like id of a merchant key (40 hex digits, derived from the key).
     static QString serialOf(const crypto::RsaPublicKey& key);
+
+    // --- migration from platform certificates to the public key
+    // Gives WeChat Pay a platform certificate beside its public key, as for a merchant in the
+    // middle of the move: each answer is signed with the key its request's Wechatpay-Serial
+    // names (the platform certificate when it names none, or one unknown), notifications
+    // with either key in turn.
+    Status enableMigrationMode();
+    bool migrationMode() const { return !m_platformCertificate.isNull(); }
+    // The platform certificate (null outside migration mode).
+    crypto::X509Certificate platformCertificate() const { return m_platformCertificate; }
+    // The Wechatpay-Serial of the last API request (empty: it sent none).
+    QByteArray lastRequestedSerial() const { return m_lastRequestedSerial; }
 
     // Registers (or replaces) a merchant. Needs mchid, appid, public key, serial and a
     // 32-byte APIv3 key.
@@ -124,14 +137,20 @@ private:
     std::optional<WechatNotifier::Notification>
     makeNotification(const WechatTrade& trade, const WechatRefund* refund, const QString& url,
                      const QString& variant, bool wrongKey, bool stale);
-    // The Wechatpay-* headers of `body`.
-    WechatNotifier::Headers signHeaders(const QByteArray& body, bool wrongKey, bool stale);
+    // The Wechatpay-* headers of `body`, signed with the key `requestedSerial` names (see
+    // enableMigrationMode()); no `requestedSerial`: a notification.
+    WechatNotifier::Headers signHeaders(const QByteArray& body, bool wrongKey, bool stale,
+                                        const QByteArray* requestedSerial = nullptr);
     void answer(const HttpExchange& exchange, const QString& method, const WechatAnswer& answer,
                 int latencyMs);
     void serveBill(const HttpExchange& exchange, const QString& mchId, int latencyMs);
 
     crypto::RsaPrivateKey m_key;
     QString m_keyId;
+    crypto::X509Certificate m_platformCertificate;
+    crypto::RsaPrivateKey m_platformCertificateKey;
+    QByteArray m_lastRequestedSerial;
+    int m_notificationsSigned = 0;
     WrongKey m_wrongKey;
     ProviderFaults m_faults;
     WechatOptions m_options;

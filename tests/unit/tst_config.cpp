@@ -852,6 +852,7 @@ private slots:
         for (const char* f :
              {"a.pem", "b.pem", "c.crt", "d.crt", "e.crt", "f.pem", "g.key", "h.pem"})
             writeFile(tmp.file(QString::fromLatin1(f)), "x");
+        writeFile(tmp.file(u"i.crt"_s), "-----BEGIN CERTIFICATE-----\n");
         const QString path = tmp.file(u"all.ini"_s);
         writeFile(path,
                   "[store]\nid = S9\nname = Nine\n[terminal]\nid = T9\n"
@@ -868,6 +869,7 @@ private slots:
                   "merchant_private_key = f.pem\nmerchant_serial_no = ABCDEF0123456789\n"
                   "apiv3_key_file = g.key\nwechatpay_public_key = h.pem\n"
                   "wechatpay_public_key_id = PUB_KEY_ID_1\n"
+                  "platform_certificate = i.crt\n"
                   "notify_url = https://n.example.com/w\ntimeout_ms = 6000\n"
                   "[routing]\nchannels = wechat, alipay\nalipay_code_prefixes = 25-29\n"
                   "wechat_code_prefixes = 10-15, 18\nalipay_max_amount = 20000\n"
@@ -901,6 +903,7 @@ private slots:
         QCOMPARE(c.wechat.merchantSerialNo, u"ABCDEF0123456789"_s);
         QCOMPARE(c.wechat.wechatpayPublicKeyPath, tmp.file(u"h.pem"_s));
         QCOMPARE(c.wechat.wechatpayPublicKeyId, u"PUB_KEY_ID_1"_s);
+        QCOMPARE(c.wechat.platformCertPath, tmp.file(u"i.crt"_s));
         QCOMPARE(c.wechat.notifyUrl, u"https://n.example.com/w"_s);
         QCOMPARE(c.wechat.timeoutMs, 6000);
         QCOMPARE(c.checkout.qrTimeoutS, 60);

@@ -13,9 +13,11 @@
 #include <QCoreApplication>
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QNetworkReply>
 #include <QNetworkRequest>
+#include <QPointer>
 
 #include <algorithm>
 #include <utility>
@@ -34,6 +36,7 @@ const QString kClose = QStringLiteral("alipay.trade.close");
 const QString kRefund = QStringLiteral("alipay.trade.refund");
 const QString kRefundQuery = QStringLiteral("alipay.trade.fastpay.refund.query");
 const QString kBillUrl = QStringLiteral("alipay.data.dataservice.bill.downloadurl.query");
+const QString kCertDownload = QStringLiteral("alipay.open.app.alipaycert.download");
 
 void putIfSet(QJsonObject& biz, const char* key, const QString& value) {
     if (!value.isEmpty())
@@ -80,21 +83,36 @@ HttpProvider alipayProvider(const AlipayClientSettings& settings) {
 
 } // namespace
 
+namespace {
+
+// Settings built in code name the SN without the files behind it: that SN alone is trusted.
+AlipayClientSettings withCertificates(AlipayClientSettings settings) {
+    if (settings.certMode() && !settings.certificates)
+        settings.certificates = std::make_shared<AlipayCertificates>(
+            AlipayCertificates::fixed(settings.alipayCertSn, settings.alipayPublicKey));
+    return settings;
+}
+
+} // namespace
+
 Result<std::unique_ptr<AlipayClient>> AlipayClient::create(AlipayClientSettings settings,
                                                            QObject* parent) {
     if (Status valid = settings.validate(); !valid)
         return valid.error();
-    return std::unique_ptr<AlipayClient>(new AlipayClient(std::move(settings), parent));
+    return std::unique_ptr<AlipayClient>(
+        new AlipayClient(withCertificates(std::move(settings)), parent));
 }
 
 AlipayClient::AlipayClient(AlipayClientSettings settings, QObject* parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_certificates(m_settings.certificates)
     , m_builder(AlipayRequestBuilder::Identity{m_settings.appId, m_settings.appPrivateKey,
                                                m_settings.notifyUrl, m_settings.appCertSn,
                                                m_settings.alipayRootCertSn})
-    , m_reader(m_settings.alipayPublicKey, m_settings.alipayCertSn)
-    , m_notifications(m_settings.appId, m_settings.sellerId, m_settings.alipayPublicKey)
+    , m_reader(m_settings.alipayPublicKey, m_certificates)
+    , m_notifications(m_settings.appId, m_settings.sellerId, m_settings.alipayPublicKey,
+                      m_certificates)
     , m_calls(new HttpCallRunner(alipayProvider(m_settings), this)) {
     connect(&m_calls->breaker(), &CircuitBreaker::stateChanged, this,
             &AlipayClient::circuitStateChanged);
@@ -102,6 +120,100 @@ AlipayClient::AlipayClient(AlipayClientSettings settings, QObject* parent)
 
 // The runner, a child, aborts what is still in flight without calling anyone back.
 AlipayClient::~AlipayClient() = default;
+
+// ---- certificate renewal
+
+template <typename T, typename Parse>
+void AlipayClient::runCall(CallSpec spec, QObject* context, Completion<T> done, Parse parse) {
+    QPointer<QObject> target(context ? context : m_calls);
+    const QString name = spec.method;
+    m_calls->run<AlipayReply>(call(std::move(spec)), [this, target, done = std::move(done),
+                                                      parse = std::move(parse),
+                                                      name](const AlipayReply& reply) {
+        auto finish = [this, target, done, parse, name](const AlipayReply& last) {
+            if (target)
+                m_calls->deliver<T>(target.data(), done, parse(last), name);
+        };
+        if (reply.unknownCertSn.isEmpty()) {
+            finish(reply);
+            return;
+        }
+        fetchCertificate(reply.unknownCertSn, [this, reply, name, finish](const Status& fetched) {
+            if (!fetched) {
+                Error reason = reply.failure->reason;
+                reason.message += QLatin1Char(' ') + fetched.error().message;
+                finish(failedReply<AlipayReply>(std::move(reason), false));
+                return;
+            }
+            finish(m_reader.read(name, reply.body));
+        });
+    });
+}
+
+void AlipayClient::fetchCertificate(const QString& certSn, std::function<void(Status)> done) {
+    qCInfo(lcAlipay).noquote() << QStringLiteral("answer under Alipay certificate %1, which the "
+                                                 "till does not have: downloading it")
+                                      .arg(certSn);
+    const QJsonObject biz{{QStringLiteral("alipay_cert_sn"), certSn}};
+    m_calls->run<AlipayReply>(call(CallSpec{kCertDownload, biz, true, false}),
+                              [this, certSn, done = std::move(done)](const AlipayReply& reply) {
+                                  Status adopted = adoptDownloaded(certSn, reply);
+                                  if (!adopted)
+                                      qCWarning(lcAlipay).noquote()
+                                          << QStringLiteral("Alipay certificate %1 not adopted: %2")
+                                                 .arg(certSn, adopted.error().message);
+                                  done(adopted);
+                              });
+}
+
+Status AlipayClient::adoptDownloaded(const QString& certSn, const AlipayReply& reply) {
+    const auto notGiven = [](const AlipayReply& answer) {
+        return Error{QStringLiteral("alipay.cert_download_refused"),
+                     QCoreApplication::translate("qpos::alipay::AlipayClient",
+                                                 "Alipay did not give the certificate (code %1 "
+                                                 "%2).")
+                         .arg(answer.fields.value(u"code").toString(),
+                              answer.fields.value(u"sub_code").toString())};
+    };
+    if (!m_certificates)
+        return Error{QStringLiteral("alipay.cert_download_refused"),
+                     QCoreApplication::translate("qpos::alipay::AlipayClient",
+                                                 "The till is not in certificate mode.")};
+    // Signed under a certificate the till does not have, or under none that verifies: the
+    // answer may still be signed by the certificate it carries.
+    const bool signedByCarried =
+        !reply.verified() &&
+        (!reply.unknownCertSn.isEmpty() || reply.failure->reason.code == u"alipay.bad_signature");
+    if (!reply.verified() && !signedByCarried)
+        return reply.failure->reason;
+    if (reply.verified() && reply.verdict.verdict != OutcomeKind::Success)
+        return notGiven(reply);
+    // The certificate is read before its answer is trusted, but trusted only once the root
+    // vouches for it.
+    Result<SignedResponse> response = extractSignedResponse(reply.body, kCertDownload);
+    if (!response)
+        return response.error();
+    const QJsonObject object = QJsonDocument::fromJson(response->signedText).object();
+    Result<RenewedAlipayCertificate> checked =
+        m_certificates->check(object.value(u"alipay_cert_content").toString().toLatin1(), certSn,
+                              QDateTime::currentDateTimeUtc());
+    if (!checked)
+        return checked.error();
+    if (signedByCarried) {
+        const AlipayReply verified =
+            m_reader.readSignedBy(kCertDownload, reply.body, certSn, checked->publicKey);
+        if (!verified.verified())
+            return verified.failure->reason;
+        if (verified.verdict.verdict != OutcomeKind::Success)
+            return notGiven(verified);
+    }
+    if (Status saved = m_certificates->adopt(*checked); !saved)
+        qCWarning(lcAlipay).noquote() << saved.error().message;
+    qCInfo(lcAlipay).noquote() << QStringLiteral("Alipay certificate %1 adopted (valid until %2)")
+                                      .arg(certSn, checked->chain.constFirst().notAfter().toString(
+                                                       Qt::ISODate));
+    return Status::success();
+}
 
 // ---- the public calls
 
@@ -128,11 +240,10 @@ void AlipayClient::createQrOrder(const QrOrderRequest& request, QObject* context
     putIfSet(biz, "store_id", request.storeId);
     putIfSet(biz, "terminal_id", request.terminalId);
     putIfSet(biz, "operator_id", request.operatorId);
-    m_calls->runTyped<QrOrder>(call(CallSpec{kPrecreate, biz, false, true}), context,
-                               std::move(done),
-                               [outTradeNo = request.outTradeNo](const AlipayReply& reply) {
-                                   return answers::precreate(reply, outTradeNo);
-                               });
+    runCall<QrOrder>(CallSpec{kPrecreate, biz, false, true}, context, std::move(done),
+                     [outTradeNo = request.outTradeNo](const AlipayReply& reply) {
+                         return answers::precreate(reply, outTradeNo);
+                     });
 }
 
 void AlipayClient::payByCode(const PayByCodeRequest& request, QObject* context,
@@ -155,11 +266,10 @@ void AlipayClient::payByCode(const PayByCodeRequest& request, QObject* context,
     putIfSet(biz, "store_id", request.storeId);
     putIfSet(biz, "terminal_id", request.terminalId);
     putIfSet(biz, "operator_id", request.operatorId);
-    m_calls->runTyped<TradeSnapshot>(call(CallSpec{kPay, biz, false, true}), context,
-                                     std::move(done),
-                                     [outTradeNo = request.outTradeNo](const AlipayReply& reply) {
-                                         return answers::pay(reply, outTradeNo);
-                                     });
+    runCall<TradeSnapshot>(CallSpec{kPay, biz, false, true}, context, std::move(done),
+                           [outTradeNo = request.outTradeNo](const AlipayReply& reply) {
+                               return answers::pay(reply, outTradeNo);
+                           });
 }
 
 void AlipayClient::queryTrade(const TradeRef& trade, QObject* context,
@@ -168,8 +278,8 @@ void AlipayClient::queryTrade(const TradeRef& trade, QObject* context,
         m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
-    m_calls->runTyped<TradeSnapshot>(
-        call(CallSpec{kQuery, tradeBiz(trade), true, false}), context, std::move(done),
+    runCall<TradeSnapshot>(
+        CallSpec{kQuery, tradeBiz(trade), true, false}, context, std::move(done),
         [trade](const AlipayReply& reply) { return answers::query(reply, trade); });
 }
 
@@ -180,8 +290,8 @@ void AlipayClient::cancelTrade(const TradeRef& trade, QObject* context,
         return;
     }
     // retry_flag=Y makes the answer transient, so run() calls again within the deadline.
-    m_calls->runTyped<CancelResult>(
-        call(CallSpec{kCancel, tradeBiz(trade), true, false}), context, std::move(done),
+    runCall<CancelResult>(
+        CallSpec{kCancel, tradeBiz(trade), true, false}, context, std::move(done),
         [trade](const AlipayReply& reply) { return answers::cancel(reply, trade); });
 }
 
@@ -191,8 +301,8 @@ void AlipayClient::closeTrade(const TradeRef& trade, QObject* context,
         m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
     }
-    m_calls->runTyped<CloseResult>(
-        call(CallSpec{kClose, tradeBiz(trade), true, false}), context, std::move(done),
+    runCall<CloseResult>(
+        CallSpec{kClose, tradeBiz(trade), true, false}, context, std::move(done),
         [trade](const AlipayReply& reply) { return answers::close(reply, trade); });
 }
 
@@ -219,8 +329,8 @@ void AlipayClient::refund(const RefundRequest& request, QObject* context,
     putIfSet(biz, "operator_id", request.operatorId);
     // Sent once: Alipay wants repeats of a refund on a trade at least 3 s apart, so the checkout
     // engine repeats it on its own schedule (CheckoutPolicy::refundRepeatGap).
-    m_calls->runTyped<RefundResult>(
-        call(CallSpec{kRefund, biz, false, false}), context, std::move(done),
+    runCall<RefundResult>(
+        CallSpec{kRefund, biz, false, false}, context, std::move(done),
         [request](const AlipayReply& reply) { return answers::refund(reply, request); });
 }
 
@@ -238,8 +348,8 @@ void AlipayClient::queryRefund(const RefundQuery& query, QObject* context,
     QJsonObject biz = tradeBiz(TradeRef{query.outTradeNo, query.providerTradeNo});
     biz.insert(QStringLiteral("out_request_no"), query.outRequestNo);
     biz.insert(QStringLiteral("query_options"), QJsonArray{QStringLiteral("gmt_refund_pay")});
-    m_calls->runTyped<RefundQueryResult>(
-        call(CallSpec{kRefundQuery, biz, true, false}), context, std::move(done),
+    runCall<RefundQueryResult>(
+        CallSpec{kRefundQuery, biz, true, false}, context, std::move(done),
         [query](const AlipayReply& reply) { return answers::refundQuery(reply, query); });
 }
 
@@ -323,7 +433,10 @@ HttpCall<AlipayReply> AlipayClient::call(CallSpec spec) const {
             return failedReply<AlipayReply>(m_calls->statusFailure(status));
         const QByteArray body = answer->readAll();
         m_calls->logAnswer(method, body);
-        return m_reader.read(method, body);
+        AlipayReply reply = m_reader.read(method, body);
+        if (method == kCertDownload)
+            reply.body = body; // read again once the certificate it carries is checked
+        return reply;
     };
     auto answerCode = [](const AlipayReply& reply) {
         return reply.verdict.unknownReason.code;

@@ -13,6 +13,7 @@
 #include <QObject>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 namespace qpos::alipay {
@@ -23,7 +24,9 @@ namespace qpos::alipay {
 //    (Qt's default is never weakened); plain http only to loopback (validated settings).
 //  - Every request is signed (RSA2) and every answer verified over the raw `*_response` text,
 //    in public-key or certificate mode; unsigned, unverifiable, truncated or foreign answers
-//    are Unknown.
+//    are Unknown. In certificate mode an answer under an alipay_cert_sn the till does not have
+//    waits while that certificate is downloaded (alipay.open.app.alipaycert.download) and
+//    checked against the Alipay root certificate, then is verified with it.
 //  - Explicit per-request timeout (the whole exchange, not just inactivity).
 //  - Idempotent calls (query, refund query, close, cancel incl. retry_flag=Y, refund with
 //    its stable out_request_no, bill) retry transient failures with full-jitter backoff
@@ -88,7 +91,16 @@ private:
     // `*_response` text (a non-2xx status is an Unknown without reading it).
     gateway::HttpCall<AlipayReply> call(CallSpec spec) const;
 
+    // Runs a call and delivers `parse(reply)` to `context`, first fetching the certificate an
+    // answer names when the till does not have it.
+    template <typename T, typename Parse>
+    void runCall(CallSpec spec, QObject* context, gateway::Completion<T> done, Parse parse);
+    // Downloads Alipay's certificate `certSn`, checks it and trusts it; `done` gets the verdict.
+    void fetchCertificate(const QString& certSn, std::function<void(Status)> done);
+    Status adoptDownloaded(const QString& certSn, const AlipayReply& reply);
+
     AlipayClientSettings m_settings;
+    std::shared_ptr<AlipayCertificates> m_certificates; // null in public-key mode
     AlipayRequestBuilder m_builder;
     AlipayResponseReader m_reader;
     AlipayNotificationVerifier m_notifications;

@@ -4,6 +4,7 @@
 #include "core/crypto/KeyFiles.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QHostAddress>
 
 namespace qpos::alipay {
@@ -59,6 +60,12 @@ Result<AlipayClientSettings> AlipayClientSettings::fromConfig(const AlipayConfig
         s.appCertSn = crypto::appCertSn(appCert->constFirst());
         s.alipayCertSn = crypto::alipayCertSn(alipayCert->constFirst());
         s.alipayRootCertSn = *rootSn;
+        // Renewed certificates live beside the configured one.
+        Result<AlipayCertificates> certificates = AlipayCertificates::load(
+            *alipayCert, *roots, QFileInfo(config.alipayCertPath).absolutePath());
+        if (!certificates)
+            return certificates.error();
+        s.certificates = std::make_shared<AlipayCertificates>(std::move(certificates).value());
     }
     if (Status valid = s.validate(); !valid)
         return valid.error();

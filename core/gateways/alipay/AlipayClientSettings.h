@@ -4,6 +4,7 @@
 #include "core/config/AppConfig.h"
 #include "core/crypto/RsaPrivateKey.h"
 #include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/alipay/AlipayCertificates.h"
 #include "core/gateways/CircuitBreaker.h"
 #include "core/gateways/RetryPolicy.h"
 
@@ -13,6 +14,7 @@
 #include <QUrl>
 
 #include <chrono>
+#include <memory>
 
 namespace qpos::alipay {
 
@@ -38,6 +40,10 @@ struct AlipayClientSettings {
     QString appCertSn;
     QString alipayRootCertSn;
     QString alipayCertSn;
+    // Certificate mode: every Alipay certificate answers may be verified with, by SN (the
+    // configured one and those renewed since), shared by the client's reader and downloader.
+    // Null in public-key mode.
+    std::shared_ptr<AlipayCertificates> certificates;
 
     // One HTTP exchange; also the most a create or pay call waits.
     std::chrono::milliseconds requestTimeout{15000};

@@ -21,11 +21,13 @@ Error refuse(const char* code, const QString& message) {
 
 } // namespace
 
-AlipayNotificationVerifier::AlipayNotificationVerifier(QString appId, QString sellerId,
-                                                       crypto::RsaPublicKey alipayKey)
+AlipayNotificationVerifier::AlipayNotificationVerifier(
+    QString appId, QString sellerId, crypto::RsaPublicKey alipayKey,
+    std::shared_ptr<const AlipayCertificates> certificates)
     : m_appId(std::move(appId))
     , m_sellerId(std::move(sellerId))
-    , m_alipayKey(std::move(alipayKey)) {}
+    , m_alipayKey(std::move(alipayKey))
+    , m_certificates(std::move(certificates)) {}
 
 QByteArray AlipayNotificationVerifier::successReply() {
     return QByteArrayLiteral("success");
@@ -57,8 +59,16 @@ AlipayNotificationVerifier::verify(QByteArrayView formBody,
                                                   "The notification uses the character set %1; "
                                                   "only utf-8 is accepted. It was refused.")
                           .arg(charset));
-    if (Status verified = verifyNotification(params, m_alipayKey); !verified)
-        return verified.error();
+    if (Status verified = verifyNotification(params, m_alipayKey); !verified) {
+        bool renewedVerifies = false;
+        if (m_certificates && verified.error().code == u"alipay.bad_signature") {
+            for (const RenewedAlipayCertificate& renewed : m_certificates->renewed())
+                renewedVerifies =
+                    renewedVerifies || verifyNotification(params, renewed.publicKey).ok();
+        }
+        if (!renewedVerifies)
+            return verified.error();
+    }
 
     const QString appId = params.value(QStringLiteral("app_id"));
     if (appId != m_appId)

@@ -2,11 +2,14 @@
 
 #include "core/common/Result.h"
 #include "core/crypto/RsaPublicKey.h"
+#include "core/gateways/alipay/AlipayCertificates.h"
 #include "core/gateways/PaymentNotification.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QString>
+
+#include <memory>
 
 namespace qpos::alipay {
 
@@ -36,8 +39,11 @@ inline constexpr char amountMismatch[] = "alipay.notification.amount_mismatch";
 class AlipayNotificationVerifier {
 public:
     // `sellerId`: the shop's PID every notification must name as seller_id; empty: not
-    // checked.
-    AlipayNotificationVerifier(QString appId, QString sellerId, crypto::RsaPublicKey alipayKey);
+    // checked. `certificates` (certificate mode): notifications name no certificate, so one
+    // that does not verify with `alipayKey` is tried with each renewed Alipay certificate the
+    // till trusts.
+    AlipayNotificationVerifier(QString appId, QString sellerId, crypto::RsaPublicKey alipayKey,
+                               std::shared_ptr<const AlipayCertificates> certificates = nullptr);
 
     Result<gateway::PaymentNotification>
     verify(QByteArrayView formBody, const gateway::NotificationOrderLookup& lookup) const;
@@ -51,6 +57,7 @@ private:
     QString m_appId;
     QString m_sellerId;
     crypto::RsaPublicKey m_alipayKey;
+    std::shared_ptr<const AlipayCertificates> m_certificates;
 };
 
 } // namespace qpos::alipay

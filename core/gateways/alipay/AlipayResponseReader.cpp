@@ -9,9 +9,10 @@
 
 namespace qpos::alipay {
 
-AlipayResponseReader::AlipayResponseReader(crypto::RsaPublicKey alipayKey, QString expectedCertSn)
+AlipayResponseReader::AlipayResponseReader(crypto::RsaPublicKey alipayKey,
+                                           std::shared_ptr<const AlipayCertificates> certificates)
     : m_alipayKey(std::move(alipayKey))
-    , m_expectedCertSn(std::move(expectedCertSn)) {}
+    , m_certificates(std::move(certificates)) {}
 
 namespace {
 
@@ -22,6 +23,17 @@ AlipayReply failed(Error reason, bool transient) {
 } // namespace
 
 AlipayReply AlipayResponseReader::read(const QString& method, QByteArrayView body) const {
+    return readWith(method, body, std::nullopt);
+}
+
+AlipayReply AlipayResponseReader::readSignedBy(const QString& method, QByteArrayView body,
+                                               const QString& certSn,
+                                               const crypto::RsaPublicKey& key) const {
+    return readWith(method, body, Signer{certSn, key});
+}
+
+AlipayReply AlipayResponseReader::readWith(const QString& method, QByteArrayView body,
+                                           const std::optional<Signer>& carried) const {
     Result<SignedResponse> extracted = extractSignedResponse(body, method);
     if (!extracted) {
         // A truncated or garbled body may be a network glitch: repeating a query is harmless.
@@ -45,17 +57,36 @@ AlipayReply AlipayResponseReader::read(const QString& method, QByteArrayView bod
                       .arg(code, subCode, alipayCashierMessage(code, subCode, subMsg))},
             false);
     }
-    if (!m_expectedCertSn.isEmpty() && !response.certSn.isEmpty() &&
-        QString::fromLatin1(response.certSn) != m_expectedCertSn) {
-        return failed(Error{QStringLiteral("alipay.cert_sn_mismatch"),
-                            QCoreApplication::translate(
-                                "qpos::alipay::AlipayResponseReader",
-                                "Alipay signed its answer with a certificate the till does not "
-                                "have (Alipay may have renewed it). Download the current Alipay "
-                                "public-key certificate and update [alipay] alipay_cert_path.")},
-                      false);
+    crypto::RsaPublicKey key = m_alipayKey;
+    const QString certSn = QString::fromLatin1(response.certSn);
+    if (carried) {
+        if (!certSn.isEmpty() && certSn != carried->certSn)
+            return failed(Error{QStringLiteral("alipay.cert_sn_unknown"),
+                                QCoreApplication::translate(
+                                    "qpos::alipay::AlipayResponseReader",
+                                    "Alipay's certificate download was signed under yet another "
+                                    "certificate; it was not trusted.")},
+                          false);
+        key = carried->key;
+    } else if (m_certificates && !certSn.isEmpty()) {
+        // Certificate mode: the answer says which Alipay certificate signed it.
+        if (std::optional<crypto::RsaPublicKey> known = m_certificates->keyFor(certSn)) {
+            key = *known;
+        } else {
+            AlipayReply reply = failed(
+                Error{QStringLiteral("alipay.cert_sn_unknown"),
+                      QCoreApplication::translate(
+                          "qpos::alipay::AlipayResponseReader",
+                          "Alipay signed its answer with a certificate the till does not have "
+                          "(Alipay renewed it). The till fetches it from Alipay and checks it "
+                          "against the Alipay root certificate before trusting the answer.")},
+                false);
+            reply.unknownCertSn = certSn;
+            reply.body = body.toByteArray();
+            return reply;
+        }
     }
-    if (Status verified = verifyResponse(response, m_alipayKey); !verified)
+    if (Status verified = verifyResponse(response, key); !verified)
         return failed(verified.error(), false);
 
     AlipayReply reply;

@@ -123,9 +123,9 @@ Result<std::unique_ptr<WechatClient>> WechatClient::create(WechatClientSettings 
 WechatClient::WechatClient(WechatClientSettings settings, QObject* parent)
     : QObject(parent)
     , m_settings(std::move(settings))
-    , m_builder(WechatRequestBuilder::Identity{m_settings.gatewayUrl, m_settings.mchId,
-                                               m_settings.merchantPrivateKey,
-                                               m_settings.merchantSerialNo})
+    , m_builder(WechatRequestBuilder::Identity{
+          m_settings.gatewayUrl, m_settings.mchId, m_settings.merchantPrivateKey,
+          m_settings.merchantSerialNo, m_settings.wechatpaySerial()})
     , m_reader(m_settings.platformKeys, m_settings.maxClockSkew)
     , m_notifications(
           m_settings.mchId, m_settings.appId, m_settings.apiV3Key, m_settings.platformKeys,

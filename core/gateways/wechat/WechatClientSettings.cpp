@@ -7,6 +7,8 @@
 #include <QDir>
 #include <QFile>
 
+#include <algorithm>
+
 namespace qpos::wechat {
 
 namespace {
@@ -93,7 +95,35 @@ Result<WechatPlatformKey> loadPlatformKey(const QString& path, const QString& pu
     return WechatPlatformKey{publicKeyId, *key};
 }
 
+// Every certificate of a platform certificate file (WeChat Pay may have two while it renews
+// one), each named by its serial, the one valid the longest first.
+Result<QList<WechatPlatformKey>> loadPlatformCertificates(const QString& path) {
+    Result<QList<crypto::X509Certificate>> chain = crypto::loadCertificateFile(path);
+    if (!chain)
+        return chain.error();
+    QList<crypto::X509Certificate> certificates = *chain;
+    std::stable_sort(certificates.begin(), certificates.end(),
+                     [](const crypto::X509Certificate& a, const crypto::X509Certificate& b) {
+                         return a.notAfter() > b.notAfter();
+                     });
+    QList<WechatPlatformKey> keys;
+    for (const crypto::X509Certificate& certificate : certificates) {
+        Result<crypto::RsaPublicKey> key = certificate.publicKey();
+        if (!key)
+            return Error{key.error().code, QDir::toNativeSeparators(path) + QStringLiteral(": ") +
+                                               key.error().message};
+        keys.append(WechatPlatformKey{certificate.serialHex().toUpper(), *key});
+    }
+    return keys;
+}
+
 } // namespace
+
+QString WechatClientSettings::wechatpaySerial() const {
+    if (!requestSerial.isEmpty())
+        return requestSerial;
+    return platformKeys.isEmpty() ? QString() : platformKeys.constFirst().id;
+}
 
 Result<WechatClientSettings> WechatClientSettings::fromConfig(const WechatConfig& config) {
     WechatClientSettings s;
@@ -115,11 +145,31 @@ Result<WechatClientSettings> WechatClientSettings::fromConfig(const WechatConfig
         return apiV3Key.error();
     s.apiV3Key = *apiV3Key;
 
-    Result<WechatPlatformKey> platformKey =
-        loadPlatformKey(config.wechatpayPublicKeyPath, config.wechatpayPublicKeyId.trimmed());
-    if (!platformKey)
-        return platformKey.error();
-    s.platformKeys.append(*platformKey);
+    // The public key and the platform certificates may both be set while the merchant moves
+    // from one to the other: each verifies what names it.
+    if (!config.wechatpayPublicKeyPath.isEmpty()) {
+        Result<WechatPlatformKey> platformKey =
+            loadPlatformKey(config.wechatpayPublicKeyPath, config.wechatpayPublicKeyId.trimmed());
+        if (!platformKey)
+            return platformKey.error();
+        s.platformKeys.append(*platformKey);
+    }
+    if (!config.platformCertPath.isEmpty()) {
+        Result<QList<WechatPlatformKey>> certificates =
+            loadPlatformCertificates(config.platformCertPath);
+        if (!certificates)
+            return certificates.error();
+        for (const WechatPlatformKey& certificate : *certificates) {
+            const bool known =
+                std::any_of(s.platformKeys.cbegin(), s.platformKeys.cend(),
+                            [&](const WechatPlatformKey& k) { return k.id == certificate.id; });
+            if (!known)
+                s.platformKeys.append(certificate);
+        }
+    }
+    // The public key, when there is one, is what the merchant moves to; otherwise the newest
+    // platform certificate.
+    s.requestSerial = s.platformKeys.isEmpty() ? QString() : s.platformKeys.constFirst().id;
 
     if (Status valid = s.validate(); !valid)
         return valid.error();
@@ -163,7 +213,7 @@ Status WechatClientSettings::validate() const {
         return bad(QT_TRANSLATE_NOOP("qpos::wechat",
                                      "No WeChat Pay public key or platform certificate is "
                                      "loaded, so answers cannot be verified. Check [wechat] "
-                                     "wechatpay_public_key."));
+                                     "wechatpay_public_key and platform_certificate."));
     for (const WechatPlatformKey& key : platformKeys) {
         if (key.id.isEmpty() || key.key.isNull())
             return bad(QT_TRANSLATE_NOOP("qpos::wechat",

@@ -35,7 +35,12 @@ struct WechatClientSettings {
     QString merchantSerialNo;                 // the merchant API certificate's serial (hex)
     QByteArray apiV3Key;                      // exactly 32 bytes: decrypts notifications
     QList<WechatPlatformKey> platformKeys;    // verify answers and notifications
-    QString notifyUrl;                        // WeChat requires one for Native orders
+    // Sent as Wechatpay-Serial on every request: the key WeChat Pay is asked to sign the
+    // answer with. fromConfig() sets the WeChat Pay public key's id when one is configured,
+    // else the serial of the platform certificate valid the longest. Empty: the first of
+    // platformKeys.
+    QString requestSerial;
+    QString notifyUrl; // WeChat requires one for Native orders
 
     // One HTTP exchange; also the most a create or pay call waits.
     std::chrono::milliseconds requestTimeout{15000};
@@ -51,6 +56,9 @@ struct WechatClientSettings {
     // and the WeChat Pay public key or platform certificate named in [wechat]. Fails with the
     // loader's message, which names the file and what to do.
     static Result<WechatClientSettings> fromConfig(const WechatConfig& config);
+
+    // The key WeChat Pay should sign answers with: requestSerial, else the first platform key.
+    QString wechatpaySerial() const;
 
     // Checks the settings hold together: a usable gateway URL (https, or http to loopback),
     // mchid, appid, merchant key and serial, a 32-byte APIv3 key, at least one platform key.

@@ -13,8 +13,8 @@ namespace qpos::wechat {
 
 // Builds one signed APIv3 request: the method, the path and query on the gateway, the JSON
 // body, and the Authorization header (WECHATPAY2-SHA256-RSA2048 over method, path and query as
-// sent, timestamp, a fresh nonce and the body), with Accept, User-Agent and, with a body,
-// Content-Type.
+// sent, timestamp, a fresh nonce and the body), with Accept, User-Agent, Wechatpay-Serial (the
+// key the answer is to be signed with) and, with a body, Content-Type.
 class WechatRequestBuilder {
 public:
     struct Identity {
@@ -22,6 +22,8 @@ public:
         QString mchId;
         crypto::RsaPrivateKey merchantPrivateKey;
         QString merchantSerialNo; // the merchant API certificate's serial
+        // Sent as Wechatpay-Serial: the key WeChat Pay signs the answer with.
+        QString wechatpaySerial;
     };
 
     explicit WechatRequestBuilder(Identity identity);
