@@ -64,6 +64,7 @@ Status SandboxShop::startOnThread(const SandboxShopOptions& options) {
     serverOptions.alipay = options.alipay;
     serverOptions.wechat = options.wechat;
     serverOptions.faultSeed = options.faultSeed;
+    serverOptions.connection = options.connection;
     m_server = new SandboxServer(serverOptions);
     if (Status s = m_server->listen(QHostAddress::LocalHost, options.port); !s)
         return s;
@@ -71,6 +72,7 @@ Status SandboxShop::startOnThread(const SandboxShopOptions& options) {
     if (!appKey)
         return appKey.error();
     m_baseUrl = m_server->baseUrl();
+    m_ca = m_server->caCertificate();
     m_gatewayUrl = m_server->alipay().gatewayUrl();
     m_appId = options.alipayAppId;
     m_appKey = *appKey;
@@ -110,6 +112,8 @@ alipay::AlipayClientSettings SandboxShop::alipaySettings() const {
     s.appId = m_appId;
     s.appPrivateKey = m_appKey;
     s.alipayPublicKey = m_alipayPublicKey;
+    if (!m_ca.isNull())
+        s.connection.extraCaCertificates = {m_ca};
     return s;
 }
 
@@ -122,6 +126,8 @@ wechat::WechatClientSettings SandboxShop::wechatSettings() const {
     s.merchantSerialNo = m_wechat.serialNo;
     s.apiV3Key = m_wechat.apiV3Key;
     s.platformKeys = {wechat::WechatPlatformKey{m_wechatKeyId, m_wechatPublicKey}};
+    if (!m_ca.isNull())
+        s.connection.extraCaCertificates = {m_ca};
     return s;
 }
 
@@ -143,6 +149,17 @@ int SandboxShop::addFault(const FaultRule& rule) {
     int id = 0;
     withServer([&](SandboxServer& server) { id = server.faults().add(rule); });
     return id;
+}
+
+ConnectionCounts SandboxShop::connectionCounts() const {
+    ConnectionCounts counts;
+    withServer([&](SandboxServer& server) { counts = server.connectionCounts(); });
+    return counts;
+}
+
+void SandboxShop::setConnectionDelays(int setupDelayMs, int exchangeDelayMs) {
+    withServer(
+        [&](SandboxServer& server) { server.setConnectionDelays(setupDelayMs, exchangeDelayMs); });
 }
 
 void SandboxShop::clearFaults() {
