@@ -169,6 +169,30 @@ private slots:
         QCOMPARE(stored->order.subject, QStringLiteral("Test shop"));
     }
 
+    void firstDigitWarmsTheConnectionBeforeCharge() {
+        test::HarnessOptions options;
+        options.keepAliveS = 1;
+        QVERIFY(m_h->openAndLogIn(options));
+        // Idle past the keep-alive: the till has let its connection to the provider go.
+        QTest::qWait(2500);
+        const sandbox::ConnectionCounts idle = m_h->sandbox().connectionCounts();
+
+        // The first digit opens the connection, before any Charge and without a request.
+        amountEdit()->setFocus();
+        QTest::keyClick(amountEdit(), Qt::Key_1);
+        QTRY_COMPARE_WITH_TIMEOUT(m_h->sandbox().connectionCounts().connections,
+                                  idle.connections + 1, kWaitMs);
+        QCOMPARE(m_h->sandbox().connectionCounts().requests, idle.requests);
+
+        QTest::keyClicks(amountEdit(), QStringLiteral("2.34"));
+        QTest::keyClick(amountEdit(), Qt::Key_Return);
+        ui::PaymentDialog* dialog = waitForDialog();
+        QVERIFY(dialog);
+        QVERIFY(waitForPhase(dialog, CheckoutPhase::Waiting));
+        // Charge used the warmed connection: no new one between Charge and the QR.
+        QCOMPARE(m_h->sandbox().connectionCounts().connections, idle.connections + 1);
+    }
+
     void paidScreenClosesByItself() {
         TillWindowHarness::Options options;
         options.paidScreenMs = 300;
