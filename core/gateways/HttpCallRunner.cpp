@@ -70,9 +70,13 @@ void HttpCallRunner::warmUp(const QUrl& address) {
 }
 
 void HttpCallRunner::applyConnection(QNetworkRequest& request) const {
-    if (request.url().scheme() == u"https")
+    // Qt files HTTP/2-capable and HTTP/1.1 connections apart; a request must ask for what the
+    // warm-up opened: connectToHostEncrypted() without h2 in ALPN is HTTP/1.1, connectToHost()
+    // keeps Qt's default.
+    if (request.url().scheme() == u"https") {
         request.setSslConfiguration(m_tls);
-    request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    }
     request.setAttribute(QNetworkRequest::ConnectionCacheExpiryTimeoutSecondsAttribute,
                          int(m_provider.connection.keepAlive.count()));
 }
