@@ -5,6 +5,7 @@
 #include "sandbox/faults/FaultRule.h"
 #include "sandbox/SandboxServer.h"
 #include "sandbox/support/KeyFile.h"
+#include "sandbox/tls/SandboxCa.h"
 #include "sandbox/wechat/WechatSimulator.h"
 
 #include <QCommandLineParser>
@@ -201,6 +202,24 @@ int runSandboxCommand(const QStringList& arguments) {
         QStringLiteral("fault-seed"),
         QCoreApplication::translate("main", "Seed for probabilistic faults (reproducible runs)."),
         QStringLiteral("N"));
+    const QCommandLineOption https(
+        QStringLiteral("https"),
+        QCoreApplication::translate(
+            "main", "Serve HTTPS with the sandbox's own CA (sandbox-ca.pem in --key-dir; name it "
+                    "in the till's [network] ca_file). Without --key-dir the CA is new on every "
+                    "start and printed."));
+    const QCommandLineOption setupDelay(
+        QStringLiteral("setup-delay-ms"),
+        QCoreApplication::translate("main", "Hold every new connection MS milliseconds before "
+                                            "serving it (default 0), as a distant provider's "
+                                            "connection set-up would."),
+        QStringLiteral("MS"), QStringLiteral("0"));
+    const QCommandLineOption exchangeDelay(
+        QStringLiteral("exchange-delay-ms"),
+        QCoreApplication::translate("main", "Add MS milliseconds to every request before it is "
+                                            "handled (default 0), as a distant provider's round "
+                                            "trip would."),
+        QStringLiteral("MS"), QStringLiteral("0"));
     const QCommandLineOption verbose(
         QStringLiteral("verbose"),
         QCoreApplication::translate("main", "Log every request and notification."));
@@ -209,7 +228,7 @@ int runSandboxCommand(const QStringList& arguments) {
          wechatDemo,   wechatAppId,  wechatNotifyUrl, wechatPayBehaviour, wechatRefundDelay,
          payBehaviour, confirmDelay, notifyScale,     notifyTimeout,      notifyWait,
          tolerance,    qrBase,       billTtl,         strictBills,        fault,
-         faultSeed,    verbose});
+         faultSeed,    https,        setupDelay,      exchangeDelay,      verbose});
     parser.process(arguments);
 
     if (parser.isSet(verbose))
@@ -258,6 +277,9 @@ int runSandboxCommand(const QStringList& arguments) {
     w.refundProcessingMs = static_cast<int>(number(wechatRefundDelay, 0, 86400000));
     w.strictBillDates = a.strictBillDates;
     const double portNumber = number(port, 0, 65535);
+    options.connection.https = parser.isSet(https);
+    options.connection.setupDelayMs = static_cast<int>(number(setupDelay, 0, 60000));
+    options.connection.exchangeDelayMs = static_cast<int>(number(exchangeDelay, 0, 60000));
     if (parser.isSet(faultSeed))
         options.faultSeed = static_cast<quint32>(number(faultSeed, 0, 4294967295.0));
     if (!ok)
@@ -365,6 +387,18 @@ int runSandboxCommand(const QStringList& arguments) {
         if (!m.notifyUrl.isEmpty())
             std::printf("    notify URL:       %s\n", qPrintable(m.notifyUrl));
     }
+    if (options.connection.https) {
+        if (options.keyDir.isEmpty())
+            std::printf("  HTTPS CA (trust it only in a sandbox till, [network] ca_file):\n%s",
+                        server.caCertificate().toPem().constData());
+        else
+            std::printf("  HTTPS CA:           %s ([network] ca_file)\n",
+                        qPrintable(QDir::toNativeSeparators(
+                            QDir(options.keyDir).absoluteFilePath(sandbox::sandboxCaFileName()))));
+    }
+    if (options.connection.setupDelayMs > 0 || options.connection.exchangeDelayMs > 0)
+        std::printf("  delays:             %d ms per new connection, %d ms per request\n",
+                    options.connection.setupDelayMs, options.connection.exchangeDelayMs);
     std::printf("  control API:        %s/sandbox\n", qPrintable(server.baseUrl().toString()));
     std::fflush(stdout);
     return QCoreApplication::exec();

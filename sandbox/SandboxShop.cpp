@@ -64,6 +64,7 @@ Status SandboxShop::startOnThread(const SandboxShopOptions& options) {
     serverOptions.alipay = options.alipay;
     serverOptions.wechat = options.wechat;
     serverOptions.faultSeed = options.faultSeed;
+    serverOptions.connection = options.connection;
     m_server = new SandboxServer(serverOptions);
     if (Status s = m_server->listen(QHostAddress::LocalHost, options.port); !s)
         return s;
@@ -71,6 +72,7 @@ Status SandboxShop::startOnThread(const SandboxShopOptions& options) {
     if (!appKey)
         return appKey.error();
     m_baseUrl = m_server->baseUrl();
+    m_ca = m_server->caCertificate();
     m_gatewayUrl = m_server->alipay().gatewayUrl();
     m_appId = options.alipayAppId;
     for (const AlipayApp& app : m_server->alipay().apps()) {
@@ -117,6 +119,8 @@ alipay::AlipayClientSettings SandboxShop::alipaySettings() const {
     s.sellerId = m_alipaySellerId;
     // The simulated bill host serves plain http on loopback, as Alipay's bill host does.
     s.billHttpHosts = {m_gatewayUrl.host()};
+    if (!m_ca.isNull())
+        s.connection.extraCaCertificates = {m_ca};
     return s;
 }
 
@@ -132,6 +136,8 @@ wechat::WechatClientSettings SandboxShop::wechatSettings() const {
     // WeChat requires a notify_url with every Native order. The demo shop settles by querying:
     // the sandbox notifies its registered merchants only, and the demo merchant has none.
     s.notifyUrl = m_baseUrl.resolved(QUrl(QStringLiteral("/demo-shop/notify/wechat"))).toString();
+    if (!m_ca.isNull())
+        s.connection.extraCaCertificates = {m_ca};
     return s;
 }
 
@@ -153,6 +159,17 @@ int SandboxShop::addFault(const FaultRule& rule) {
     int id = 0;
     withServer([&](SandboxServer& server) { id = server.faults().add(rule); });
     return id;
+}
+
+ConnectionCounts SandboxShop::connectionCounts() const {
+    ConnectionCounts counts;
+    withServer([&](SandboxServer& server) { counts = server.connectionCounts(); });
+    return counts;
+}
+
+void SandboxShop::setConnectionDelays(int setupDelayMs, int exchangeDelayMs) {
+    withServer(
+        [&](SandboxServer& server) { server.setConnectionDelays(setupDelayMs, exchangeDelayMs); });
 }
 
 void SandboxShop::clearFaults() {

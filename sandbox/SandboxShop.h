@@ -7,10 +7,12 @@
 #include "core/gateways/wechat/WechatClientSettings.h"
 #include "sandbox/alipay/AlipayOptions.h"
 #include "sandbox/faults/FaultRule.h"
+#include "sandbox/http/ConnectionOptions.h"
 #include "sandbox/wechat/WechatMerchant.h"
 #include "sandbox/wechat/WechatOptions.h"
 
 #include <QSemaphore>
+#include <QSslCertificate>
 #include <QString>
 #include <QUrl>
 
@@ -42,6 +44,8 @@ struct SandboxShopOptions {
     QString wechatAppId = QStringLiteral("wx8888888888888888");
     // 0: any free port on 127.0.0.1.
     quint16 port = 0;
+    // HTTPS with the sandbox's own CA, and the delays standing in for a provider's distance.
+    ConnectionOptions connection;
     // The longest start() waits for the keys and the listening socket.
     int startTimeoutMs = 20000;
 };
@@ -62,16 +66,23 @@ public:
     SandboxShop(const SandboxShop&) = delete;
     SandboxShop& operator=(const SandboxShop&) = delete;
 
-    // "http://127.0.0.1:PORT": the gateway, the control API under /sandbox.
+    // "http://127.0.0.1:PORT" (https:// when serving HTTPS): the gateway, the control API
+    // under /sandbox.
     QUrl baseUrl() const { return m_baseUrl; }
+    // The CA the HTTPS certificate is signed by; null with plain HTTP. The client settings
+    // below already trust it.
+    QSslCertificate caCertificate() const { return m_ca; }
+    ConnectionCounts connectionCounts() const;
+    void setConnectionDelays(int setupDelayMs, int exchangeDelayMs);
     QString alipayAppId() const { return m_appId; }
     // What the till's AlipayClient needs: loopback gateway, the demo app id and private key,
-    // the sandbox's Alipay public key, no notify URL; other fields keep their defaults.
+    // the sandbox's Alipay public key, the sandbox's CA when serving HTTPS, no notify URL; other
+    // fields keep their defaults.
     alipay::AlipayClientSettings alipaySettings() const;
     QString wechatMchId() const { return m_wechat.mchId; }
     // What the till's WechatClient needs: loopback gateway, the demo merchant's mchid, appid,
     // private key, serial and APIv3 key, the sandbox's WeChat Pay public key and its id, no
-    // notify URL; other fields keep their defaults.
+    // notify URL, the sandbox's CA when serving HTTPS; other fields keep their defaults.
     wechat::WechatClientSettings wechatSettings() const;
 
     // The simulated buyer for the SANDBOX banner; callable from any thread.
@@ -112,6 +123,7 @@ private:
 
     // Fixed once started, then read from any thread.
     QUrl m_baseUrl;
+    QSslCertificate m_ca;
     QUrl m_gatewayUrl;
     QString m_appId;
     QString m_alipaySellerId;

@@ -120,6 +120,7 @@ MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWi
     });
     connect(m_login, &LoginPanel::loginRequested, this, &MainWindow::onLoginRequested);
     connect(m_sale, &SalePanel::qrChargeRequested, this, &MainWindow::onQrCharge);
+    connect(m_sale, &SalePanel::connectionWanted, &m_till, &service::PosService::warmUpGateways);
     connect(m_sale, &SalePanel::codeChargeRequested, this, &MainWindow::onCodeCharge);
     connect(m_checkout, &CheckoutController::opened, this, [this] {
         m_sale->setSalesEnabled(false);

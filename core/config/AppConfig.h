@@ -100,6 +100,13 @@ struct RoutingConfig {
     std::optional<money::Fen> wechatMaxAmountFen;
 };
 
+struct NetworkConfig {
+    // [network] ca_file: extra CA certificates (PEM) trusted for the providers besides the
+    // system's; empty: the system's only. Set for the sandbox's own CA, never for a provider.
+    QString caFile;
+    int keepAliveS = 7; // [network] keep_alive_s: an idle provider connection is kept this long
+};
+
 struct AppConfig {
     bool sandbox = false; // built on sandboxDefaults(): the embedded simulated providers
     StoreConfig store;
@@ -111,6 +118,7 @@ struct AppConfig {
     WechatConfig wechat;
     RoutingConfig routing;
     CheckoutConfig checkout;
+    NetworkConfig network;
 };
 
 // Defaults for a real shop: database and logs under `dataDir` (normally

@@ -188,6 +188,7 @@ QList<ConfigKey> buildTable() {
     const QString wechat = u"wechat"_s;
     const QString checkout = u"checkout"_s;
     const QString routing = u"routing"_s;
+    const QString network = u"network"_s;
 
     QList<ConfigKey> t;
 
@@ -394,6 +395,19 @@ QList<ConfigKey> buildTable() {
         QT_TRANSLATE_NOOP("qpos::Config", "whole seconds from 30 to 900"),
         QT_TRANSLATE_NOOP("qpos::Config", "How long a payment QR stays valid before the order is "
                                           "closed at the provider")));
+
+    t << into<&AppConfig::network, &NetworkConfig::caFile>(key(
+        network, u"ca_file"_s, T::Path, QString(), kPathAllowed,
+        QT_TRANSLATE_NOOP("qpos::Config",
+                          "Extra CA certificates (PEM) trusted for the payment providers' HTTPS "
+                          "besides the system's; only for the sandbox's own CA (sandbox-ca.pem)")));
+    t << into<&AppConfig::network, &NetworkConfig::keepAliveS>(integer(
+        network, u"keep_alive_s"_s, 7, 1, 600,
+        QT_TRANSLATE_NOOP("qpos::Config", "whole seconds from 1 to 600"),
+        QT_TRANSLATE_NOOP("qpos::Config",
+                          "How long an idle connection to a payment provider stays open for the "
+                          "next request; keep it below the provider's own limit (WeChat Pay: "
+                          "8 s)")));
     return t;
 }
 

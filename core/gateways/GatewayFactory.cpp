@@ -8,6 +8,9 @@
 namespace qpos::gateway {
 
 Result<GatewayList> makeConfiguredGateways(const AppConfig& config) {
+    Result<ConnectionSettings> connection = ConnectionSettings::fromConfig(config.network);
+    if (!connection)
+        return connection.error();
     std::optional<alipay::AlipayClientSettings> alipaySettings;
     if (config.alipay.enabled) {
         Result<alipay::AlipayClientSettings> settings =
@@ -15,6 +18,7 @@ Result<GatewayList> makeConfiguredGateways(const AppConfig& config) {
         if (!settings)
             return settings.error();
         alipaySettings = std::move(settings).value();
+        alipaySettings->connection = *connection;
     }
     std::optional<wechat::WechatClientSettings> wechatSettings;
     if (config.wechat.enabled) {
@@ -23,6 +27,7 @@ Result<GatewayList> makeConfiguredGateways(const AppConfig& config) {
         if (!settings)
             return settings.error();
         wechatSettings = std::move(settings).value();
+        wechatSettings->connection = *connection;
     }
     if (!alipaySettings && !wechatSettings)
         return Error{QStringLiteral("till.no_channel"),

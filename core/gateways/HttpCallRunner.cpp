@@ -6,6 +6,7 @@
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSslSocket>
 #include <QTimer>
 
 namespace qpos::gateway {
@@ -29,11 +30,21 @@ QString clipped(const QString& text) {
 HttpCallRunner::HttpCallRunner(HttpProvider provider, QObject* parent)
     : QObject(parent)
     , m_provider(std::move(provider))
+    , m_tls(QSslConfiguration::defaultConfiguration())
     , m_network(new QNetworkAccessManager(this))
     , m_breaker(new CircuitBreaker(m_provider.name, m_provider.log, m_provider.breaker, this))
     , m_random(QRandomGenerator::global()->generate()) {
     // A payment API never redirects; following one could send a signed request elsewhere.
     m_network->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    // Added to the system's CA store, never instead of it; peer verification stays on.
+    if (!m_provider.connection.extraCaCertificates.isEmpty())
+        m_tls.addCaCertificates(m_provider.connection.extraCaCertificates);
+    m_tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    // Qt's default drops the session after the handshake; keeping it lets a fresh connection
+    // (after the keep-alive ran out) resume instead of a full handshake.
+    m_tls.setSslOption(QSsl::SslOptionDisableSessionTickets, false);
+    m_tls.setSslOption(QSsl::SslOptionDisableSessionSharing, false);
+    m_tls.setSslOption(QSsl::SslOptionDisableSessionPersistence, false);
 }
 
 HttpCallRunner::~HttpCallRunner() {
@@ -44,6 +55,38 @@ HttpCallRunner::~HttpCallRunner() {
         reply->abort();
         delete reply;
     }
+}
+
+// ---- the connection
+
+void HttpCallRunner::warmUp(const QUrl& address) {
+    const quint16 defaultPort = address.scheme() == u"https" ? 443 : 80;
+    const quint16 port = quint16(address.port(defaultPort));
+    qCDebug(m_provider.log).noquote() << "warming up the connection to" << address.host() << port;
+    if (address.scheme() == u"https")
+        m_network->connectToHostEncrypted(address.host(), port, m_tls);
+    else
+        m_network->connectToHost(address.host(), port);
+}
+
+void HttpCallRunner::applyConnection(QNetworkRequest& request) const {
+    // Qt files HTTP/2-capable and HTTP/1.1 connections apart; a request must ask for what the
+    // warm-up opened: connectToHostEncrypted() without h2 in ALPN is HTTP/1.1, connectToHost()
+    // keeps Qt's default.
+    if (request.url().scheme() == u"https") {
+        request.setSslConfiguration(m_tls);
+        request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
+    }
+    request.setAttribute(QNetworkRequest::ConnectionCacheExpiryTimeoutSecondsAttribute,
+                         int(m_provider.connection.keepAlive.count()));
+}
+
+void HttpCallRunner::keepSession(QNetworkReply* reply) {
+    if (reply->url().scheme() != u"https" || reply->error() != QNetworkReply::NoError)
+        return;
+    const QByteArray ticket = reply->sslConfiguration().sessionTicket();
+    if (!ticket.isEmpty() && ticket != m_tls.sessionTicket())
+        m_tls.setSessionTicket(ticket);
 }
 
 // ---- one call's attempts
@@ -66,6 +109,7 @@ void HttpCallRunner::startAttempt(const std::shared_ptr<Attempts>& attempts) {
     }
     qCDebug(m_provider.log).noquote()
         << QStringLiteral("-> attempt %1: %2").arg(attempts->attempt).arg(prepared->logged);
+    applyConnection(prepared->request);
     QNetworkReply* reply = prepared->method == "GET"
                                ? m_network->get(prepared->request)
                                : m_network->post(prepared->request, prepared->body);
@@ -139,7 +183,9 @@ void HttpCallRunner::fetch(
     const QNetworkRequest& request, const QString& what, const QElapsedTimer& clock,
     qint64 maxBytes, std::function<void(std::optional<HttpFailure>, QNetworkReply*)> onFinished) {
     qCDebug(m_provider.log).noquote() << "->" << what << request.url().host();
-    send(m_network->get(request),
+    QNetworkRequest connected = request;
+    applyConnection(connected);
+    send(m_network->get(connected),
          m_provider.retry.attemptTimeout(m_provider.requestTimeout, clock, true), maxBytes,
          [this, onFinished = std::move(onFinished)](QNetworkReply* reply) {
              bool transport = false;
@@ -167,6 +213,7 @@ void HttpCallRunner::send(QNetworkReply* reply, milliseconds timeout, qint64 max
             [this, reply, timer, onFinished = std::move(onFinished)] {
                 timer->stop();
                 m_inFlight.remove(reply);
+                keepSession(reply);
                 reply->deleteLater();
                 onFinished(reply);
             });

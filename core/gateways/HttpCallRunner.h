@@ -2,6 +2,7 @@
 
 #include "core/common/Result.h"
 #include "core/gateways/CircuitBreaker.h"
+#include "core/gateways/ConnectionSettings.h"
 #include "core/gateways/GatewayResult.h"
 #include "core/gateways/ProviderReply.h"
 #include "core/gateways/RetryPolicy.h"
@@ -13,7 +14,9 @@
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QSet>
+#include <QSslConfiguration>
 #include <QString>
+#include <QUrl>
 
 #include <chrono>
 #include <functional>
@@ -68,17 +71,18 @@ struct HttpProvider {
     RetryPolicy retry;
     CircuitBreakerPolicy breaker;
     qint64 maxAnswerBytes = 0;
+    ConnectionSettings connection;
 };
 
 // A client's provider: its name, log and words, and the limits its settings give
-// (requestTimeout, retry, breaker, maxAnswerBytes).
+// (requestTimeout, retry, breaker, maxAnswerBytes, connection).
 template <typename Settings>
 HttpProvider httpProvider(QString name, CircuitBreaker::LogCategory log, HttpCallTexts texts,
                           const Settings& settings) {
-    return HttpProvider{std::move(name),        log,
-                        std::move(texts),       settings.requestTimeout,
-                        settings.retry,         settings.breaker,
-                        settings.maxAnswerBytes};
+    return HttpProvider{std::move(name),         log,
+                        std::move(texts),        settings.requestTimeout,
+                        settings.retry,          settings.breaker,
+                        settings.maxAnswerBytes, settings.connection};
 }
 
 // One API call, its provider-specific side. `Reply` is the provider's reading of an answer, a
@@ -115,7 +119,8 @@ struct RetriedOperation {
 };
 
 // The HTTP side every payment client shares: sends a prepared request on its own
-// QNetworkAccessManager (redirects never followed) with a per-attempt timeout and an answer
+// QNetworkAccessManager (redirects never followed; one kept-alive connection per provider
+// host, its TLS session kept for resumption) with a per-attempt timeout and an answer
 // size limit, classifies transport failures into Unknown, retries transient failures of
 // idempotent calls with full-jitter backoff within the policy's deadline, keeps the circuit
 // breaker, aborts what is in flight when destroyed (calling nobody back), and delivers
@@ -132,6 +137,15 @@ public:
     const CircuitBreaker& breaker() const { return *m_breaker; }
     // Requests sent but not answered yet.
     int inFlight() const { return static_cast<int>(m_inFlight.size()); }
+
+    // Opens the connection to `address`'s host, or keeps the open one, so that the next call
+    // finds it ready: TCP and TLS handshakes happen now, not between Charge and the QR. Returns
+    // at once; a failure here is not reported (the next call meets it and reports it).
+    void warmUp(const QUrl& address);
+    // What every request to the provider carries: the TLS configuration (extra CAs, the session
+    // to resume), HTTP/1.1 (the warm-up connection is HTTP/1.1, so a request finds it in the
+    // same connection cache entry) and the keep-alive.
+    void applyConnection(QNetworkRequest& request) const;
 
     // Runs one API call (with retries when it allows) and hands the final reply to `handler`.
     template <typename Reply>
@@ -206,7 +220,11 @@ private:
     void logOutcome(const QString& name, OutcomeKind kind, const Refused* refused,
                     const Unknown* unknown) const;
 
+    // Keeps the TLS session the provider gave, for the next connection to resume.
+    void keepSession(QNetworkReply* reply);
+
     HttpProvider m_provider;
+    QSslConfiguration m_tls;
     QNetworkAccessManager* m_network;
     CircuitBreaker* m_breaker;
     QRandomGenerator m_random;

@@ -79,6 +79,11 @@ public:
     // recorded; otherwise the provider will send it again later.
     virtual NotificationReply notificationReply(bool accepted) const = 0;
 
+    // Opens the kept-alive connection to the provider, or keeps the open one, so that the next
+    // call needs no TCP or TLS handshake (the till calls it when the cashier starts keying an
+    // amount). Returns at once and reports nothing: a failure shows on the next call.
+    virtual void warmUp() = 0;
+
     // Whether the provider is reachable, for the UI and the doctor command; connect to the
     // breaker's stateChanged() to follow it.
     virtual const CircuitBreaker& circuitBreaker() const = 0;

@@ -60,6 +60,7 @@ public:
                 ready.error = made.error().message;
             }
         }
+        warmUpGateways(); // the first sale is likely soon
         checkout::CheckoutPolicy policy = m_options.policy;
         policy.qrTimeoutS = m_options.config.checkout.qrTimeoutS;
         if (!policy.clock)
@@ -87,6 +88,13 @@ public:
                              emit service->ready(ready);
                          });
         m_engine->recover();
+    }
+
+    void warmUpGateways() {
+        if (!m_gateways)
+            return;
+        for (const Channel channel : m_gateways->channels())
+            m_gateways->find(channel)->warmUp();
     }
 
     checkout::CheckoutEngine* engine() { return m_engine.get(); }
@@ -257,6 +265,10 @@ void PosService::recover() {
         if (w.engine())
             w.engine()->recover();
     });
+}
+
+void PosService::warmUpGateways() {
+    post([](Worker& w) { w.warmUpGateways(); });
 }
 
 void PosService::listOrders(const QString& requestId, const OrderFilter& filter) {

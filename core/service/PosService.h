@@ -89,6 +89,10 @@ public:
     void refund(const checkout::RefundCommand& command);
     void acceptNotification(const gateway::PaymentNotification& notification);
     void recover();
+    // Opens (or keeps) each gateway's connection to its provider on the worker, so the next
+    // Charge finds it ready: the till calls it when the cashier starts keying a sale. Never
+    // waits, reports nothing.
+    void warmUpGateways();
 
     void listOrders(const QString& requestId, const OrderFilter& filter);
     void loadOrder(const QString& requestId, const QString& outTradeNo);

@@ -163,6 +163,18 @@
         <source>--wechat-demo-merchant needs --key-dir to keep the merchant&apos;s keys in.</source>
         <translation>--wechat-demo-merchant 需要 --key-dir 来保存商户的密钥。</translation>
     </message>
+    <message>
+        <source>Serve HTTPS with the sandbox&apos;s own CA (sandbox-ca.pem in --key-dir; name it in the till&apos;s [network] ca_file). Without --key-dir the CA is new on every start and printed.</source>
+        <translation>使用沙箱自己的 CA 提供 HTTPS（--key-dir 中的 sandbox-ca.pem；在收银台的 [network] ca_file 中指定）。未指定 --key-dir 时每次启动都会生成新的 CA 并打印出来。</translation>
+    </message>
+    <message>
+        <source>Hold every new connection MS milliseconds before serving it (default 0), as a distant provider&apos;s connection set-up would.</source>
+        <translation>每个新连接在处理前等待 MS 毫秒（默认 0），模拟远端支付机构建立连接的耗时。</translation>
+    </message>
+    <message>
+        <source>Add MS milliseconds to every request before it is handled (default 0), as a distant provider&apos;s round trip would.</source>
+        <translation>每个请求在处理前增加 MS 毫秒（默认 0），模拟远端支付机构的往返时间。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::Channel</name>
@@ -648,6 +660,18 @@
     <message>
         <source>%1 holds no certificate (-----BEGIN CERTIFICATE-----). Download the platform certificate again, or leave the key out and use wechatpay_public_key.</source>
         <translation>%1 中没有证书（-----BEGIN CERTIFICATE-----）。请重新下载平台证书，或去掉此项并使用 wechatpay_public_key。</translation>
+    </message>
+    <message>
+        <source>Extra CA certificates (PEM) trusted for the payment providers&apos; HTTPS besides the system&apos;s; only for the sandbox&apos;s own CA (sandbox-ca.pem)</source>
+        <translation>除系统证书外，支付机构 HTTPS 额外信任的 CA 证书（PEM）；仅用于沙箱自己的 CA（sandbox-ca.pem）</translation>
+    </message>
+    <message>
+        <source>whole seconds from 1 to 600</source>
+        <translation>1 到 600 的整数秒</translation>
+    </message>
+    <message>
+        <source>How long an idle connection to a payment provider stays open for the next request; keep it below the provider&apos;s own limit (WeChat Pay: 8 s)</source>
+        <translation>与支付机构的空闲连接保持多久以供下次请求使用；应低于支付机构自身的限制（微信支付：8 秒）</translation>
     </message>
 </context>
 <context>
@@ -2864,6 +2888,17 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     </message>
 </context>
 <context>
+    <name>qpos::gateway::ConnectionSettings</name>
+    <message>
+        <source>The CA file %1 ([network] ca_file) cannot be read (%2). Point the setting at the sandbox&apos;s sandbox-ca.pem, or remove it.</source>
+        <translation>无法读取 CA 文件 %1（[network] ca_file）（%2）。请将该设置指向沙箱的 sandbox-ca.pem，或删除该设置。</translation>
+    </message>
+    <message>
+        <source>The CA file %1 ([network] ca_file) holds no PEM certificate. Point the setting at the sandbox&apos;s sandbox-ca.pem, or remove it.</source>
+        <translation>CA 文件 %1（[network] ca_file）中没有 PEM 证书。请将该设置指向沙箱的 sandbox-ca.pem，或删除该设置。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::gateway::CsvReader</name>
     <message>
         <source>line %1 is not valid CSV (%2)</source>
@@ -3104,6 +3139,29 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     <message>
         <source>Cannot create the key directory %1.</source>
         <translation>无法创建密钥目录 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::sandbox::SandboxCa</name>
+    <message>
+        <source>The sandbox cannot make its HTTPS certificate (%1).</source>
+        <translation>沙箱无法生成其 HTTPS 证书（%1）。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1; check the key directory.</source>
+        <translation>无法写入 %1；请检查密钥目录。</translation>
+    </message>
+    <message>
+        <source>The key file %1 can be read by other users. Run &quot;chmod 600 %1&quot; and start again.</source>
+        <translation>密钥文件 %1 可被其他用户读取。请执行 &quot;chmod 600 %1&quot; 后重新启动。</translation>
+    </message>
+    <message>
+        <source>Cannot read the sandbox CA %1 or its key; remove both files to make a new CA.</source>
+        <translation>无法读取沙箱 CA %1 或其密钥；删除这两个文件即可生成新的 CA。</translation>
+    </message>
+    <message>
+        <source>The sandbox CA %1 and its key do not belong together or are not PEM; remove both files to make a new CA.</source>
+        <translation>沙箱 CA %1 与其密钥不匹配或不是 PEM 格式；删除这两个文件即可生成新的 CA。</translation>
     </message>
 </context>
 <context>

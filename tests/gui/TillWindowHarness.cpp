@@ -130,6 +130,7 @@ bool TillWindowHarness::makeTill(const Options& options) {
     settings.retry.maxBackoff = std::chrono::milliseconds(50);
     settings.retry.deadline = std::chrono::milliseconds(options.clientTimeoutMs + 1000);
     settings.breaker.failureThreshold = 1000;
+    settings.connection.keepAlive = std::chrono::seconds(options.keepAliveS);
     const bool failing = options.failingGateways;
     tillOptions.makeGateways = [settings, failing]() -> Result<service::GatewayList> {
         if (failing)

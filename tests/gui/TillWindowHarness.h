@@ -41,6 +41,7 @@ struct HarnessOptions {
     bool failingGateways = false; // makeGateways fails (the till cannot open)
     int clientTimeoutMs = 2000;   // the AlipayClient's request timeout
     int paidScreenMs = 0;         // 0: the PAID screen stays until Enter
+    int keepAliveS = 7;           // how long the client keeps an idle connection
 };
 
 // The Alipay sandbox on loopback with the tills' app, shared by the tests of a suite (making

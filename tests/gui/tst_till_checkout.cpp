@@ -169,6 +169,34 @@ private slots:
         QCOMPARE(stored->order.subject, QStringLiteral("Test shop"));
     }
 
+    void firstDigitWarmsTheConnectionBeforeCharge() {
+        test::HarnessOptions options;
+        options.keepAliveS = 1;
+        QVERIFY(m_h->openAndLogIn(options));
+        // Idle: the connection the till opened at start is closed (the sandbox closes one idle
+        // for 8 s, as WeChat Pay does; the client lets one go after its keep-alive).
+        const int closedBefore = m_h->sandbox().connectionCounts().idleClosed;
+        QTRY_VERIFY_WITH_TIMEOUT(m_h->sandbox().connectionCounts().idleClosed > closedBefore,
+                                 kWaitMs);
+        QTest::qWait(200);
+        const sandbox::ConnectionCounts idle = m_h->sandbox().connectionCounts();
+
+        // The first digit opens the connection, before any Charge and without a request.
+        amountEdit()->setFocus();
+        QTest::keyClick(amountEdit(), Qt::Key_1);
+        QTRY_COMPARE_WITH_TIMEOUT(m_h->sandbox().connectionCounts().connections,
+                                  idle.connections + 1, kWaitMs);
+        QCOMPARE(m_h->sandbox().connectionCounts().requests, idle.requests);
+
+        QTest::keyClicks(amountEdit(), QStringLiteral("2.34"));
+        QTest::keyClick(amountEdit(), Qt::Key_Return);
+        ui::PaymentDialog* dialog = waitForDialog();
+        QVERIFY(dialog);
+        QVERIFY(waitForPhase(dialog, CheckoutPhase::Waiting));
+        // Charge used the warmed connection: no new one between Charge and the QR.
+        QCOMPARE(m_h->sandbox().connectionCounts().connections, idle.connections + 1);
+    }
+
     void paidScreenClosesByItself() {
         TillWindowHarness::Options options;
         options.paidScreenMs = 300;

@@ -74,6 +74,7 @@ SalePanel::SalePanel(QWidget* parent)
     connect(m_keypad, &Keypad::backspacePressed, m_amount, &AmountEntry::backspace);
     connect(m_keypad, &Keypad::clearPressed, m_amount, &AmountEntry::clear);
     connect(m_amount, &AmountEntry::amountEdited, this, &SalePanel::showTotal);
+    connect(m_amount, &AmountEntry::amountEdited, this, &SalePanel::noticeKeying);
     connect(m_amount, &AmountEntry::submitted, this, &SalePanel::chargeDefault);
     connect(m_items, &ItemLinesEditor::itemsChanged, this, &SalePanel::onItemsChanged);
     connect(m_items, &ItemLinesEditor::submittedEmpty, this, &SalePanel::chargeDefault);
@@ -116,6 +117,7 @@ void SalePanel::clearSale() {
     m_items->clear();
     m_amount->setFixedAmount(std::nullopt);
     m_amount->clear();
+    m_sinceConnectionWanted.invalidate();
     showMessage({});
     showTotal();
     focusAmount();
@@ -236,6 +238,19 @@ void SalePanel::onItemsChanged() {
         m_amount->setFixedAmount(m_items->totalFen());
     }
     showTotal();
+    noticeKeying();
+}
+
+void SalePanel::noticeKeying() {
+    // Shorter than a provider keeps an idle connection (WeChat Pay closes one after 8 s), so
+    // the connection a key asked for is still open when Charge follows within this time.
+    constexpr qint64 kStillWarmMs = 5000;
+    if (m_items->isEmpty() && m_amount->text().isEmpty())
+        return;
+    if (m_sinceConnectionWanted.isValid() && m_sinceConnectionWanted.elapsed() < kStillWarmMs)
+        return;
+    m_sinceConnectionWanted.start();
+    emit connectionWanted();
 }
 
 void SalePanel::showTotal() {

@@ -5,6 +5,7 @@
 #include "core/orders/Order.h"
 #include "core/routing/ChannelRouting.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QMap>
 #include <QString>
@@ -82,15 +83,22 @@ signals:
     // The code is a secret: receivers pass it on and forget it.
     void codeChargeRequested(qpos::Channel channel, const qpos::ui::SaleDraft& draft,
                              const QString& code);
+    // The cashier is keying a sale: at its first digit or item line, and again at a key after
+    // an idle spell longer than a provider keeps a connection. The moment to get the
+    // connection to the providers ready, so that no handshake sits between Charge and the QR.
+    void connectionWanted();
 
 private:
     void onItemsChanged();
     void showTotal();
+    // Emits connectionWanted() when a key begins a sale or follows an idle spell.
+    void noticeKeying();
     void rebuildChargeButtons();
     static QString shortcutText(Channel channel);
 
     routing::ChannelRouting m_routing;
     bool m_salesEnabled = true;
+    QElapsedTimer m_sinceConnectionWanted; // invalid: not asked during this sale
     QLabel* m_total = nullptr;
     AmountEntry* m_amount = nullptr;
     ItemLinesEditor* m_items = nullptr;

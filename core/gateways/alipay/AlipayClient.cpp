@@ -400,6 +400,10 @@ void AlipayClient::downloadBill(const BillRequest& request, QObject* context,
                                                  m_settings.maxBillBytes});
 }
 
+void AlipayClient::warmUp() {
+    m_calls->warmUp(m_settings.gatewayUrl);
+}
+
 Result<PaymentNotification>
 AlipayClient::verifyNotification(const IncomingNotification& notification,
                                  const NotificationOrderLookup& lookup) const {

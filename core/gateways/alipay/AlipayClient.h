@@ -63,6 +63,8 @@ public:
     void downloadBill(const gateway::BillRequest& request, QObject* context,
                       gateway::Completion<gateway::ProviderBill> done) override;
 
+    void warmUp() override;
+
     Result<gateway::PaymentNotification>
     verifyNotification(const gateway::IncomingNotification& notification,
                        const gateway::NotificationOrderLookup& lookup) const override;

@@ -6,6 +6,7 @@
 #include "core/crypto/RsaPublicKey.h"
 #include "core/gateways/alipay/AlipayCertificates.h"
 #include "core/gateways/CircuitBreaker.h"
+#include "core/gateways/ConnectionSettings.h"
 #include "core/gateways/RetryPolicy.h"
 
 #include <QString>
@@ -50,7 +51,9 @@ struct AlipayClientSettings {
     gateway::RetryPolicy retry;
     gateway::CircuitBreakerPolicy breaker;
     qsizetype maxAnswerBytes = qsizetype(1) << 20; // an API answer is a few KiB
-    qsizetype maxBillBytes = qsizetype(64) << 20;  // a busy shop's monthly bill zip
+    // Trusted CAs besides the system's, keep-alive ([network]; the factory fills it).
+    gateway::ConnectionSettings connection;
+    qsizetype maxBillBytes = qsizetype(64) << 20; // a busy shop's monthly bill zip
 
     bool certMode() const { return !appCertSn.isEmpty(); }
 

@@ -433,6 +433,10 @@ void WechatClient::downloadBill(const BillRequest& request, QObject* context,
                                                               m_settings.maxBillBytes});
 }
 
+void WechatClient::warmUp() {
+    m_calls->warmUp(m_settings.gatewayUrl);
+}
+
 Result<PaymentNotification>
 WechatClient::verifyNotification(const IncomingNotification& notification,
                                  const NotificationOrderLookup& lookup) const {

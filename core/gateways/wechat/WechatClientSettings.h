@@ -5,6 +5,7 @@
 #include "core/crypto/RsaPrivateKey.h"
 #include "core/crypto/RsaPublicKey.h"
 #include "core/gateways/CircuitBreaker.h"
+#include "core/gateways/ConnectionSettings.h"
 #include "core/gateways/RetryPolicy.h"
 
 #include <QByteArray>
@@ -50,6 +51,8 @@ struct WechatClientSettings {
     gateway::RetryPolicy retry;
     gateway::CircuitBreakerPolicy breaker;
     qsizetype maxAnswerBytes = qsizetype(1) << 20;
+    // Trusted CAs besides the system's, keep-alive ([network]; the factory fills it).
+    gateway::ConnectionSettings connection;
     qsizetype maxBillBytes = qsizetype(64) << 20;
 
     // Loads the merchant key, the APIv3 key file (32 characters, private to the service user)
