@@ -33,6 +33,7 @@ fi
 export QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES='*.debug=false'
 # Leaks inside one input are findings too; the process's own caches at exit are not.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/fuzz/lsan.supp}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 mkdir -p "$findings" "$scratch" "$logs"
