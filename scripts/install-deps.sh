@@ -17,6 +17,8 @@ packages=(
     libqt6sql6-sqlite qt6-translations-l10n fonts-noto-cjk
     # tests and benchmarks: the sqlite3 and openssl shells as baselines, zbar to read QR codes
     sqlite3 openssl zbar-tools clang-format
+    # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
+    clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -6,7 +6,10 @@
 #include "core/crypto/RsaKeyState.h"
 
 #include <openssl/err.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
+
+#include <memory>
 
 namespace qpos::crypto {
 
@@ -52,10 +55,26 @@ Error damagedKeyError() {
                             "or not a private key. Copy the whole key again."));
 }
 
+Error inconsistentKeyError() {
+    return openSslError(code::keyInvalid,
+                        QCoreApplication::translate(
+                            "qpos::crypto",
+                            "The private key is damaged: its numbers do not belong together, so "
+                            "nothing it signs would verify with its public key. Copy the whole "
+                            "key again from the file the key tool made."));
+}
+
 Result<RsaPrivateKey> fromPkey(PkeyPtr key) {
+    EVP_PKEY* const pkey = key.get();
     auto state = RsaKeyState::create(std::move(key), RsaKeyState::Kind::Private, privateKeyName());
     if (!state)
         return state.error();
+    // A key with one changed number still decodes, and would sign what no provider can
+    // verify: the modulus, exponents and CRT values must agree before it is used.
+    std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> check(
+        EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr), &EVP_PKEY_CTX_free);
+    if (!check || EVP_PKEY_check(check.get()) != 1)
+        return inconsistentKeyError();
     return RsaKeyAccess::makePrivate(std::move(state).value());
 }
 

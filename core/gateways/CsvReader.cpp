@@ -39,6 +39,7 @@ Status CsvReader::feedLine(const QString& line, int lineNumber) {
         m_recordStart = lineNumber;
     m_line = lineNumber;
     m_recordEnded = false;
+    const qsizetype recordsBefore = m_records.size();
     const QByteArray bytes = line.toUtf8() + '\n';
     const size_t used =
         csv_parse(&m_parser->state, bytes.constData(), static_cast<size_t>(bytes.size()),
@@ -49,6 +50,14 @@ Status CsvReader::feedLine(const QString& line, int lineNumber) {
             QCoreApplication::translate("qpos::gateway::CsvReader", "line %1 is not valid CSV (%2)")
                 .arg(lineNumber)
                 .arg(QString::fromLatin1(csv_strerror(csv_error(&m_parser->state))))};
+    // libcsv also ends a record at a carriage return: one inside a line would split it into
+    // two records that share a line number, and a damaged file would read as a valid one.
+    if (m_records.size() - recordsBefore > 1)
+        return Error{QStringLiteral("csv.malformed"),
+                     QCoreApplication::translate("qpos::gateway::CsvReader",
+                                                 "line %1 holds a carriage return inside it, so "
+                                                 "the file is damaged. Download it again.")
+                         .arg(lineNumber)};
     if (m_recordEnded)
         m_insideRecord = false;
     else if (!line.trimmed().isEmpty())

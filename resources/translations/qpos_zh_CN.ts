@@ -1816,6 +1816,10 @@
 <context>
     <name>qpos::crypto</name>
     <message>
+        <source>The private key is damaged: its numbers do not belong together, so nothing it signs would verify with its public key. Copy the whole key again from the file the key tool made.</source>
+        <translation>私钥已损坏：其中的数值互不匹配，用它签名的内容都无法用其公钥验证。请从密钥工具生成的文件中重新完整复制私钥。</translation>
+    </message>
+    <message>
         <source>The private key</source>
         <translation>私钥</translation>
     </message>
@@ -2900,6 +2904,10 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
 </context>
 <context>
     <name>qpos::gateway::CsvReader</name>
+    <message>
+        <source>line %1 holds a carriage return inside it, so the file is damaged. Download it again.</source>
+        <translation>第 %1 行中间含有回车符，文件已损坏。请重新下载。</translation>
+    </message>
     <message>
         <source>line %1 is not valid CSV (%2)</source>
         <translation>第 %1 行不是有效的 CSV（%2）</translation>

@@ -197,6 +197,23 @@ private slots:
         QCOMPARE(appPublic->toBase64(), vec("keys", "app_public_b64"));
     }
 
+    // Found by fuzzing (tests/fuzz/regressions/key_import): a key whose numbers were changed
+    // still decoded, and signed what its public key never verifies.
+    void inconsistentPrivateKeyIsRefused() {
+        const auto key = RsaPrivateKey::fromText(vec("keys", "app_private_pkcs1_pem"));
+        QVERIFY(key.ok());
+        QByteArray der = QByteArray::fromBase64(vec("keys", "app_private_pkcs1_pem")
+                                                    .replace("-----BEGIN RSA PRIVATE KEY-----", "")
+                                                    .replace("-----END RSA PRIVATE KEY-----", ""));
+        QVERIFY(RsaPrivateKey::fromDer(der).ok());
+        // A byte of the last CRT coefficient (qInv): the DER stays well-formed.
+        der[der.size() - 10] = char(der[der.size() - 10] ^ 0x01);
+        const auto damaged = RsaPrivateKey::fromDer(der);
+        QVERIFY(!damaged.ok());
+        QCOMPARE(damaged.error().code, QStringLiteral("crypto.key_invalid"));
+        QVERIFY(damaged.error().message.contains(QStringLiteral("Copy the whole key again")));
+    }
+
     void bareBase64ToleratesWhitespace() {
         QByteArray wrapped;
         const QByteArray bare = vec("keys", "app_private_b64");

@@ -308,6 +308,15 @@ private slots:
                     bill_errc::malformed, QStringLiteral("line 6"));
     }
 
+    // Found by fuzzing (tests/fuzz/regressions/alipay_bill_csv): a lone carriage return inside
+    // a line split it into two records, and the damaged file read as a valid bill.
+    void carriageReturnInsideALine() {
+        QStringList details = detailLines();
+        details[0] += QStringLiteral("\r") + details[1];
+        details.removeAt(1);
+        expectError(parseWechatBill(bill(details)), bill_errc::malformed, QStringLiteral("line 2"));
+    }
+
     void badValues() {
         QStringList details = detailLines();
         details[0].replace(QStringLiteral("`88.88"), QStringLiteral("`88.888"));

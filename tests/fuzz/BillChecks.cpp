@@ -1,0 +1,34 @@
+#include "tests/fuzz/BillChecks.h"
+
+#include "tests/fuzz/FuzzSupport.h"
+
+namespace qpos::fuzz {
+
+namespace {
+
+bool inRange(money::Fen fen) {
+    return fen >= -money::kMaxFen && fen <= money::kMaxFen;
+}
+
+} // namespace
+
+void checkBill(const gateway::ProviderBill& bill, const QString& paymentWord,
+               const QString& refundWord) {
+    int previousLine = 0;
+    for (const gateway::BillRecord& record : bill.records) {
+        QPOS_FUZZ_CHECK(record.lineNumber > previousLine);
+        previousLine = record.lineNumber;
+        QPOS_FUZZ_CHECK(inRange(record.amountFen) && inRange(record.receivedFen) &&
+                        inRange(record.refundFen) && inRange(record.feeFen));
+        QPOS_FUZZ_CHECK(record.refundFen >= 0);
+        QPOS_FUZZ_CHECK((record.kind == gateway::BillLineKind::Payment) ==
+                        (record.kindText == paymentWord));
+        QPOS_FUZZ_CHECK((record.kind == gateway::BillLineKind::Refund) ==
+                        (record.kindText == refundWord));
+        QPOS_FUZZ_CHECK(record.kind == gateway::BillLineKind::Refund || record.refundFen == 0);
+        for (const QString& name : record.columns.keys())
+            QPOS_FUZZ_CHECK(bill.columnNames.contains(name));
+    }
+}
+
+} // namespace qpos::fuzz
