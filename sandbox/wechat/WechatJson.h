@@ -6,7 +6,6 @@
 #include <QJsonObject>
 #include <QString>
 
-
 namespace qpos::sandbox::wechat_json {
 
 // RFC 3339 in China time, as WeChat writes times: "2026-12-01T10:00:00+08:00".

@@ -10,6 +10,11 @@ bool inRange(money::Fen fen) {
     return fen >= -money::kMaxFen && fen <= money::kMaxFen;
 }
 
+bool inRange(money::SubFen amount) {
+    const qint64 limit = money::kMaxFen * money::SubFen::kPerFen;
+    return amount.thousandthsOfFen() >= -limit && amount.thousandthsOfFen() <= limit;
+}
+
 } // namespace
 
 void checkBill(const gateway::ProviderBill& bill, const QString& paymentWord,
@@ -19,7 +24,7 @@ void checkBill(const gateway::ProviderBill& bill, const QString& paymentWord,
         QPOS_FUZZ_CHECK(record.lineNumber > previousLine);
         previousLine = record.lineNumber;
         QPOS_FUZZ_CHECK(inRange(record.amountFen) && inRange(record.receivedFen) &&
-                        inRange(record.refundFen) && inRange(record.feeFen));
+                        inRange(record.refundFen) && inRange(record.fee));
         QPOS_FUZZ_CHECK(record.refundFen >= 0);
         QPOS_FUZZ_CHECK((record.kind == gateway::BillLineKind::Payment) ==
                         (record.kindText == paymentWord));

@@ -18,7 +18,7 @@ namespace {
 const QString kAppId = QStringLiteral("2021000000000001");
 
 const AlipayNotificationVerifier& verifier() {
-    static const AlipayNotificationVerifier v(kAppId, fuzz::signingKey().publicKey());
+    static const AlipayNotificationVerifier v(kAppId, QString(), fuzz::signingKey().publicKey());
     return v;
 }
 

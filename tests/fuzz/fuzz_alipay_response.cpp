@@ -19,7 +19,7 @@ namespace {
 const QString kMethod = QStringLiteral("alipay.trade.query");
 
 const AlipayResponseReader& reader() {
-    static const AlipayResponseReader r(fuzz::signingKey().publicKey(), QString());
+    static const AlipayResponseReader r(fuzz::signingKey().publicKey(), nullptr);
     return r;
 }
 

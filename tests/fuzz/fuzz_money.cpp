@@ -1,8 +1,9 @@
 // money::parseYuan over any text, and formatYuan over any amount. Properties: a parse that
 // succeeds means exactly the decimal the text spells (checked by an independent reading), and
-// parse -> format -> parse gives the same fen; every amount in range formats to a text that
-// parses back to it.
+// parse -> format -> parse gives the same fen (and the same sub-fen amount, for fees); every
+// amount in range formats to a text that parses back to it.
 #include "core/money/Money.h"
+#include "core/money/SubFen.h"
 #include "tests/fuzz/FuzzSupport.h"
 
 #include <QString>
@@ -56,6 +57,21 @@ void checkText(const QString& text, Sign sign) {
     QPOS_FUZZ_CHECK(again.ok() && again.value() == fen);
 }
 
+// Sub-fen amounts (WeChat Pay's five-decimal fees): an accepted text prints back to a text that
+// parses to the same amount, and one with at most two decimals means the same as parseYuan.
+void checkSubFenText(const QString& text) {
+    const Result<SubFen> parsed = parseSubFenYuan(text);
+    if (!parsed) {
+        QPOS_FUZZ_CHECK(!parsed.error().message.isEmpty());
+        return;
+    }
+    const Result<SubFen> again = parseSubFenYuan(formatSubFenYuan(parsed.value()));
+    QPOS_FUZZ_CHECK(again.ok() && again.value() == parsed.value());
+    const Result<Fen> yuan = parseYuan(text, Sign::NonNegative);
+    if (yuan)
+        QPOS_FUZZ_CHECK(parsed.value() == SubFen::fromFen(yuan.value()));
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -63,6 +79,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const QString text = QString::fromUtf8(fuzz::bytesOf(data, size));
     checkText(text, Sign::Positive);
     checkText(text, Sign::NonNegative);
+    checkSubFenText(text);
 
     // The other direction: the first eight bytes as an amount.
     if (size >= sizeof(quint64)) {
