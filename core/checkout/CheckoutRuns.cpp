@@ -43,6 +43,20 @@ struct CheckoutRuns::Run {
 };
 
 namespace {
+
+// What a create or pay request says about the order itself, the same for both flows.
+template <typename Request>
+Request requestFor(const Order& order) {
+    Request request;
+    request.outTradeNo = order.outTradeNo;
+    request.amountFen = order.amountFen;
+    request.subject = order.subject;
+    request.storeId = order.storeId;
+    request.terminalId = order.terminalId;
+    request.operatorId = order.cashierId;
+    return request;
+}
+
 // A trade the provider closed this close to our own deadline was closed by its expiry.
 constexpr qint64 kExpiryMarginMs = 2000;
 } // namespace
@@ -127,14 +141,8 @@ void CheckoutRuns::startQr(const QString& requestId, const NewOrder& order) {
     std::shared_ptr<Run> run = begin(requestId, request);
     if (!run)
         return;
-    gateway::QrOrderRequest req;
-    req.outTradeNo = run->order.outTradeNo;
-    req.amountFen = run->order.amountFen;
-    req.subject = run->order.subject;
+    auto req = requestFor<gateway::QrOrderRequest>(run->order);
     req.expiresAfterS = m_context.policy().qrTimeoutS;
-    req.storeId = run->order.storeId;
-    req.terminalId = run->order.terminalId;
-    req.operatorId = run->order.cashierId;
     const QString outTradeNo = run->order.outTradeNo;
     qCInfo(lcCheckout).noquote() << "checkout" << outTradeNo << "QR via"
                                  << channelName(run->order.channel) << "for"
@@ -152,14 +160,8 @@ void CheckoutRuns::startWithCode(const QString& requestId, const NewOrder& order
     std::shared_ptr<Run> run = begin(requestId, request);
     if (!run)
         return;
-    gateway::PayByCodeRequest req;
-    req.outTradeNo = run->order.outTradeNo;
-    req.amountFen = run->order.amountFen;
-    req.subject = run->order.subject;
+    auto req = requestFor<gateway::PayByCodeRequest>(run->order);
     req.authCode = authCode;
-    req.storeId = run->order.storeId;
-    req.terminalId = run->order.terminalId;
-    req.operatorId = run->order.cashierId;
     const QString outTradeNo = run->order.outTradeNo;
     qCInfo(lcCheckout).noquote() << "checkout" << outTradeNo << "payment code via"
                                  << channelName(run->order.channel) << "for"

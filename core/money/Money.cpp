@@ -1,53 +1,43 @@
 #include "core/money/Money.h"
 
+#include "core/money/AmountRefusal.h"
+
 #include <QCoreApplication>
 
 namespace qpos::money {
 
-namespace {
-
-Error refuse(const QString& what, const QString& code, const QString& reason) {
-    const QString field =
-        what.isEmpty() ? QCoreApplication::translate("qpos::money", "Amount") : what;
-    return Error{code, QCoreApplication::translate("qpos::money", "%1: %2").arg(field, reason)};
-}
-
-bool isAsciiDigit(QChar c) {
-    return c.unicode() >= '0' && c.unicode() <= '9';
-}
-
-} // namespace
-
 Result<Fen> parseYuan(QStringView text, Sign sign, const QString& what) {
     if (text.isEmpty())
-        return refuse(what, QStringLiteral("money.empty"),
-                      QCoreApplication::translate("qpos::money", "enter an amount such as 12.34"));
+        return amountRefusal(
+            what, QStringLiteral("money.empty"),
+            QCoreApplication::translate("qpos::money", "enter an amount such as 12.34"));
 
     for (QChar c : text) {
         if (c.isSpace())
-            return refuse(
+            return amountRefusal(
                 what, QStringLiteral("money.space"),
                 QCoreApplication::translate("qpos::money", "remove the spaces from the amount"));
         if (c == u'-')
-            return refuse(
+            return amountRefusal(
                 what, QStringLiteral("money.negative"),
                 QCoreApplication::translate("qpos::money", "a negative amount is not allowed"));
         if (c == u'+')
-            return refuse(
+            return amountRefusal(
                 what, QStringLiteral("money.sign"),
                 QCoreApplication::translate("qpos::money", "write the amount without a '+' sign"));
         if (c == u'e' || c == u'E')
-            return refuse(what, QStringLiteral("money.exponent"),
-                          QCoreApplication::translate(
-                              "qpos::money",
-                              "write the amount as plain digits, such as 12.34, not in "
-                              "exponent form"));
+            return amountRefusal(what, QStringLiteral("money.exponent"),
+                                 QCoreApplication::translate(
+                                     "qpos::money",
+                                     "write the amount as plain digits, such as 12.34, not in "
+                                     "exponent form"));
         if (c == u',')
-            return refuse(what, QStringLiteral("money.grouping"),
-                          QCoreApplication::translate(
-                              "qpos::money", "write the amount without thousands separators"));
+            return amountRefusal(
+                what, QStringLiteral("money.grouping"),
+                QCoreApplication::translate("qpos::money",
+                                            "write the amount without thousands separators"));
         if (c != u'.' && !isAsciiDigit(c))
-            return refuse(
+            return amountRefusal(
                 what, QStringLiteral("money.character"),
                 QCoreApplication::translate(
                     "qpos::money", "only the digits 0-9 and one decimal point are allowed"));
@@ -57,31 +47,34 @@ Result<Fen> parseYuan(QStringView text, Sign sign, const QString& what) {
     const QStringView whole = dot < 0 ? text : text.left(dot);
     const QStringView fraction = dot < 0 ? QStringView() : text.mid(dot + 1);
     if (dot >= 0 && fraction.contains(u'.'))
-        return refuse(
+        return amountRefusal(
             what, QStringLiteral("money.character"),
             QCoreApplication::translate("qpos::money", "only one decimal point is allowed"));
     if (whole.isEmpty())
-        return refuse(what, QStringLiteral("money.format"),
-                      QCoreApplication::translate(
-                          "qpos::money", "write a digit before the decimal point, such as 0.50"));
+        return amountRefusal(
+            what, QStringLiteral("money.format"),
+            QCoreApplication::translate("qpos::money",
+                                        "write a digit before the decimal point, such as 0.50"));
     if (dot >= 0 && fraction.isEmpty())
-        return refuse(
+        return amountRefusal(
             what, QStringLiteral("money.format"),
             QCoreApplication::translate(
                 "qpos::money", "write a digit after the decimal point, or leave the point out"));
     if (fraction.size() > 2)
-        return refuse(
+        return amountRefusal(
             what, QStringLiteral("money.precision"),
             QCoreApplication::translate("qpos::money", "at most two decimals (fen) are allowed"));
     if (whole.size() > 1 && whole.front() == u'0')
-        return refuse(what, QStringLiteral("money.format"),
-                      QCoreApplication::translate("qpos::money", "remove the leading zeros"));
+        return amountRefusal(
+            what, QStringLiteral("money.format"),
+            QCoreApplication::translate("qpos::money", "remove the leading zeros"));
     // Anything longer than nine integer digits is over the limit; checking the length first
     // keeps the arithmetic below far from overflow.
     if (whole.size() > 9)
-        return refuse(what, QStringLiteral("money.too_large"),
-                      QCoreApplication::translate("qpos::money", "the largest amount allowed is %1")
-                          .arg(formatYuan(kMaxFen)));
+        return amountRefusal(
+            what, QStringLiteral("money.too_large"),
+            QCoreApplication::translate("qpos::money", "the largest amount allowed is %1")
+                .arg(formatYuan(kMaxFen)));
 
     Fen fen = 0;
     for (QChar c : whole)
@@ -93,11 +86,12 @@ Result<Fen> parseYuan(QStringView text, Sign sign, const QString& what) {
         fen += fraction[1].unicode() - '0';
 
     if (fen > kMaxFen)
-        return refuse(what, QStringLiteral("money.too_large"),
-                      QCoreApplication::translate("qpos::money", "the largest amount allowed is %1")
-                          .arg(formatYuan(kMaxFen)));
+        return amountRefusal(
+            what, QStringLiteral("money.too_large"),
+            QCoreApplication::translate("qpos::money", "the largest amount allowed is %1")
+                .arg(formatYuan(kMaxFen)));
     if (fen == 0 && sign == Sign::Positive)
-        return refuse(
+        return amountRefusal(
             what, QStringLiteral("money.zero"),
             QCoreApplication::translate("qpos::money", "the amount must be at least 0.01"));
     return fen;

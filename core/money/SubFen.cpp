@@ -1,18 +1,10 @@
 #include "core/money/SubFen.h"
 
+#include "core/money/AmountRefusal.h"
+
 #include <QCoreApplication>
 
 namespace qpos::money {
-
-namespace {
-
-Error refuse(const QString& what, const QString& code, const QString& reason) {
-    const QString field =
-        what.isEmpty() ? QCoreApplication::translate("qpos::money", "Amount") : what;
-    return Error{code, QCoreApplication::translate("qpos::money", "%1: %2").arg(field, reason)};
-}
-
-} // namespace
 
 std::optional<Fen> SubFen::exactFen() const {
     if (m_count % kPerFen != 0)
@@ -28,17 +20,17 @@ Result<SubFen> parseSubFenYuan(QStringView text, const QString& what) {
     const qsizetype dot = magnitude.indexOf(u'.');
     const QStringView fraction = dot < 0 ? QStringView() : magnitude.mid(dot + 1);
     if (fraction.size() > SubFen::kDecimals)
-        return refuse(what, QStringLiteral("money.precision"),
-                      QCoreApplication::translate("qpos::money",
-                                                  "at most five decimals (a thousandth of a fen) "
-                                                  "are allowed"));
+        return amountRefusal(what, QStringLiteral("money.precision"),
+                             QCoreApplication::translate(
+                                 "qpos::money", "at most five decimals (a thousandth of a fen) "
+                                                "are allowed"));
     const QStringView extra = fraction.size() > 2 ? fraction.mid(2) : QStringView();
     for (QChar c : extra) {
-        if (c.unicode() < '0' || c.unicode() > '9')
-            return refuse(what, QStringLiteral("money.character"),
-                          QCoreApplication::translate(
-                              "qpos::money", "only the digits 0-9 and one decimal point are "
-                                             "allowed"));
+        if (!isAsciiDigit(c))
+            return amountRefusal(what, QStringLiteral("money.character"),
+                                 QCoreApplication::translate(
+                                     "qpos::money", "only the digits 0-9 and one decimal point are "
+                                                    "allowed"));
     }
     const QStringView fen = extra.isEmpty() ? magnitude : magnitude.left(dot + 3);
     Result<Fen> whole = parseYuan(fen, Sign::NonNegative, what);
@@ -49,9 +41,10 @@ Result<SubFen> parseSubFenYuan(QStringView text, const QString& what) {
         thousandths = thousandths * 10 + (i < extra.size() ? extra[i].unicode() - '0' : 0);
     const qint64 count = *whole * SubFen::kPerFen + thousandths;
     if (count > kMaxFen * SubFen::kPerFen)
-        return refuse(what, QStringLiteral("money.too_large"),
-                      QCoreApplication::translate("qpos::money", "the largest amount allowed is %1")
-                          .arg(formatYuan(kMaxFen)));
+        return amountRefusal(
+            what, QStringLiteral("money.too_large"),
+            QCoreApplication::translate("qpos::money", "the largest amount allowed is %1")
+                .arg(formatYuan(kMaxFen)));
     return SubFen::fromThousandthsOfFen(negative ? -count : count);
 }
 

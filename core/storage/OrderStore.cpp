@@ -75,6 +75,12 @@ Error queryError(const QString& what, const QSqlQuery& query) {
     return databaseError(what, query.lastError().text());
 }
 
+Error notOpen() {
+    return Error{
+        QStringLiteral("db.closed"),
+        QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
+}
+
 Error notFound(const QString& outTradeNo) {
     return Error{QStringLiteral("order.not_found"),
                  QCoreApplication::translate(
@@ -230,9 +236,7 @@ QByteArray outboxPayload(const QString& key, qint64 eventId, const QString& outT
 
 Result<Order> OrderStore::createOrder(const NewOrder& request) {
     if (!m_sql)
-        return Error{
-            QStringLiteral("db.closed"),
-            QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
+        return notOpen();
     if (request.amountFen <= 0 || request.amountFen > money::kMaxFen)
         return Error{QStringLiteral("order.amount"),
                      QCoreApplication::translate("qpos::OrderStore",
@@ -353,9 +357,7 @@ Result<Order> OrderStore::createOrder(const NewOrder& request) {
 
 Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
     if (!m_sql)
-        return Error{
-            QStringLiteral("db.closed"),
-            QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
+        return notOpen();
 
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
@@ -714,9 +716,7 @@ RefundRecord refundFromQuery(const QSqlQuery& q) {
 Result<RefundRecord> OrderStore::beginRefund(const QString& outTradeNo, money::Fen amountFen,
                                              const QString& reason, const QString& actor) {
     if (!m_sql)
-        return Error{
-            QStringLiteral("db.closed"),
-            QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
+        return notOpen();
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
         return s.error();
@@ -807,9 +807,7 @@ Result<TransitionOutcome>
 OrderStore::settleRefund(const QString& outRequestNo, RefundRecordState state,
                          const std::optional<OrderTransition>& transition) {
     if (!m_sql)
-        return Error{
-            QStringLiteral("db.closed"),
-            QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
+        return notOpen();
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
         return s.error();
@@ -848,9 +846,7 @@ Result<RefundRecord> OrderStore::beginCancelRefund(const OrderTransition& paid,
                                                    const QString& outRequestNo,
                                                    money::Fen amountFen, const QString& actor) {
     if (!m_sql)
-        return Error{
-            QStringLiteral("db.closed"),
-            QCoreApplication::translate("qpos::OrderStore", "The order database is not open.")};
+        return notOpen();
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
         return s.error();
