@@ -1148,6 +1148,18 @@
         <source>That is not a manager&apos;s PIN. Ask a manager to enter theirs.</source>
         <translation>这不是店长密码。请店长输入店长密码。</translation>
     </message>
+    <message>
+        <source>reading wrong-PIN counts</source>
+        <translation>读取 PIN 错误次数</translation>
+    </message>
+    <message>
+        <source>recording a wrong PIN</source>
+        <translation>记录一次 PIN 错误</translation>
+    </message>
+    <message>
+        <source>clearing wrong-PIN counts</source>
+        <translation>清除 PIN 错误次数</translation>
+    </message>
 </context>
 <context>
     <name>qpos::alipay::AlipayAnswers</name>
@@ -2961,6 +2973,49 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     </message>
 </context>
 <context>
+    <name>qpos::link</name>
+    <message>
+        <source>This is not a valid enrollment code (%1). Copy the whole code that `qpos-server terminal add` printed, starting with QPOS1-.</source>
+        <translation>这不是有效的注册码（%1）。请完整复制 `qpos-server terminal add` 打印的、以 QPOS1- 开头的注册码。</translation>
+    </message>
+    <message>
+        <source>A push-link message could not be read (%1). The till and the store server may be of different versions.</source>
+        <translation>无法读取推送连接的消息（%1）。收银台与门店服务器的版本可能不一致。</translation>
+    </message>
+    <message>
+        <source>A push-link message is larger than 256 KiB and was refused.</source>
+        <translation>推送连接的消息超过 256 KiB，已拒收。</translation>
+    </message>
+    <message>
+        <source>The request&apos;s time differs from the server&apos;s by more than 5 minutes. Correct the till&apos;s clock (or the server&apos;s) and try again.</source>
+        <translation>请求时间与服务器时间相差超过 5 分钟。请校正收银台（或服务器）的时钟后重试。</translation>
+    </message>
+    <message>
+        <source>The request was already received once (the same nonce); a replayed request is refused.</source>
+        <translation>该请求已收到过一次（相同的随机串）；重放的请求被拒绝。</translation>
+    </message>
+    <message>
+        <source>The request&apos;s Authorization header is malformed (%1). Update the till, or enroll it again.</source>
+        <translation>请求的 Authorization 头格式错误（%1）。请更新收银台，或重新注册。</translation>
+    </message>
+    <message>
+        <source>The request carries no QPOS-HMAC-SHA256 Authorization header. Enroll the till with the store server first.</source>
+        <translation>请求没有 QPOS-HMAC-SHA256 Authorization 头。请先将收银台注册到门店服务器。</translation>
+    </message>
+    <message>
+        <source>An upload batch could not be read (%1); nothing of it was stored. The till and the store server may be of different versions.</source>
+        <translation>无法读取上传批次（%1），其中任何内容都未保存。收银台与门店服务器的版本可能不一致。</translation>
+    </message>
+    <message>
+        <source>An upload batch is larger than 64 KiB and was refused; send fewer entries at a time.</source>
+        <translation>上传批次超过 64 KiB，已拒收；请每次发送更少的条目。</translation>
+    </message>
+    <message>
+        <source>The store server&apos;s answer to an upload could not be read; the upload will be repeated. Check that the till and the server are of the same version.</source>
+        <translation>无法读取门店服务器对上传的应答；将重新上传。请确认收银台与服务器的版本一致。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::money</name>
     <message>
         <source>Amount</source>
@@ -3221,13 +3276,6 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     </message>
 </context>
 <context>
-    <name>qpos::till</name>
-    <message>
-        <source>No payment channel is enabled. Set [alipay] enabled = true or [wechat] enabled = true (with its keys) in the configuration, or start the demo shop with --sandbox.</source>
-        <translation>没有启用任何支付渠道。请在配置中设置 [alipay] enabled = true 或 [wechat] enabled = true（并配置其密钥），或使用 --sandbox 启动演示门店。</translation>
-    </message>
-</context>
-<context>
     <name>qpos::service::PosService</name>
     <message>
         <source>The till is not ready: the order database is not open. Restart qpos; if it happens again, run &apos;qposctl doctor&apos;.</source>
@@ -3236,6 +3284,13 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     <message>
         <source>This is a %1 payment code, not a %2 one. Scan it again: the till picks the payment app by the code.</source>
         <translation>这是%1付款码，不是%2付款码。请重新扫描：收银台会根据付款码选择支付应用。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::till</name>
+    <message>
+        <source>No payment channel is enabled. Set [alipay] enabled = true or [wechat] enabled = true (with its keys) in the configuration, or start the demo shop with --sandbox.</source>
+        <translation>没有启用任何支付渠道。请在配置中设置 [alipay] enabled = true 或 [wechat] enabled = true（并配置其密钥），或使用 --sandbox 启动演示门店。</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "core/common/Result.h"
+
+#include <QByteArray>
+#include <QMap>
+#include <QString>
+
+#include <variant>
+
+namespace qpos::link {
+
+// The messages on the push link between the store backend and a till
+// (docs/server-protocol.md, "Push link"): one JSON object per WebSocket text frame.
+
+inline constexpr qsizetype kMaxLinkMessageBytes = 256 * 1024;
+
+// Sent by the server when a connection opens.
+struct LinkHello {
+    qint64 serverTimeMs = 0;
+};
+
+// A provider's notification, relayed with its original bytes and headers.
+struct RelayedNotification {
+    qint64 id = 0;    // the server's message id; acknowledged by the till
+    QString provider; // "alipay" or "wechat"
+    QString outTradeNo;
+    qint64 receivedAtMs = 0;
+    QMap<QByteArray, QByteArray> headers; // names in lower case
+    QByteArray body;                      // untouched
+};
+
+// The till's acknowledgement, after its durable commit or its refusal.
+struct LinkAck {
+    enum class Result { Applied, Rejected };
+    qint64 id = 0;
+    Result result = Result::Applied;
+    QString code; // the till's error code when rejected
+};
+
+using LinkMessage = std::variant<LinkHello, RelayedNotification, LinkAck>;
+
+QByteArray encodeLinkMessage(const LinkMessage& message);
+// Errors: link.malformed (not JSON, unknown type, a field missing or of the wrong form),
+// link.too_large.
+Result<LinkMessage> decodeLinkMessage(QByteArrayView frame);
+
+} // namespace qpos::link
