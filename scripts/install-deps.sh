@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages qpos needs to build, test and run. Idempotent: packages
 # already present are left alone, and apt is not touched when nothing is missing.
+# Usage: scripts/install-deps.sh [--packaging]   (--packaging: also what scripts/package.sh
+# needs to check the packages)
 set -euo pipefail
 
 packages=(
@@ -20,6 +22,10 @@ packages=(
     # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
     clang-14 libclang-rt-14-dev
 )
+if [ "${1:-}" = "--packaging" ]; then
+    # scripts/package.sh: Debian's package checker and the desktop and AppStream validators
+    packages+=(lintian desktop-file-utils appstream)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,17 +1,12 @@
 #include "core/link/TerminalIdentity.h"
 
+#include "core/orders/OutTradeNo.h"
+
 namespace qpos::link {
 
 bool isValidTerminalCode(const QString& code) {
-    if (code.isEmpty() || code.size() > 16)
-        return false;
-    for (QChar c : code) {
-        const bool allowed = (c >= u'A' && c <= u'Z') || (c >= u'a' && c <= u'z') ||
-                             (c >= u'0' && c <= u'9') || c == u'-';
-        if (!allowed)
-            return false;
-    }
-    return true;
+    // The same rule as the parts of an order number, which these ids become.
+    return out_trade_no::isValidPartId(code);
 }
 
 } // namespace qpos::link

@@ -16,8 +16,8 @@ struct TerminalIdentity {
     bool operator==(const TerminalIdentity&) const = default;
 };
 
-// Store and terminal ids are short codes: letters, digits, '-', at most 16 characters (they
-// are part of every out_trade_no, whose length the providers limit).
+// Store and terminal ids (and key ids) are 1 to 16 letters or digits: they are parts of every
+// out_trade_no (core/orders/OutTradeNo).
 bool isValidTerminalCode(const QString& code);
 
 } // namespace qpos::link

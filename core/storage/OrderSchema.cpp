@@ -2,6 +2,7 @@
 
 #include "core/logging/LogCategories.h"
 #include "core/storage/Database.h"
+#include "core/storage/DatabaseBackup.h"
 
 #include <QCoreApplication>
 #include <QSqlError>
@@ -180,7 +181,7 @@ Result<int> version(Database& db) {
     return query.value(0).toInt();
 }
 
-Status migrate(Database& db, int target) {
+Status migrate(Database& db, int target, qint64 nowMs) {
     Result<int> current = version(db);
     if (!current)
         return current.error();
@@ -194,6 +195,16 @@ Status migrate(Database& db, int target) {
                          .arg(db.path())
                          .arg(*current)
                          .arg(kCurrentVersion)};
+
+    // An existing database is copied before its first change of schema: the copy is what an
+    // IT person restores if the new version has to be rolled back.
+    if (*current > 0 && *current < target) {
+        Result<QString> backup = database_backup::backupBeside(db, *current, nowMs);
+        if (!backup)
+            return backup.error();
+        qCInfo(lcStore) << "order database" << db.path() << "backed up to" << *backup
+                        << "before upgrading it";
+    }
 
     for (int next = *current + 1; next <= target; ++next) {
         const Migration& migration = kMigrations[next - 1];

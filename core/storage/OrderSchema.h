@@ -2,6 +2,8 @@
 
 #include "core/common/Result.h"
 
+#include <QDateTime>
+
 namespace qpos {
 
 class Database;
@@ -17,8 +19,10 @@ Result<int> version(Database& db);
 
 // Applies every migration after the database's version up to `target` (for tests that need
 // an older schema; the store always migrates to kCurrentVersion). A database newer than this
-// program is refused: an older qpos must not write to it.
-Status migrate(Database& db, int target = kCurrentVersion);
+// program is refused: an older qpos must not write to it. An existing database is first
+// copied beside its file (core/storage/DatabaseBackup), stamped with `nowMs`.
+Status migrate(Database& db, int target = kCurrentVersion,
+               qint64 nowMs = QDateTime::currentMSecsSinceEpoch());
 
 } // namespace order_schema
 } // namespace qpos

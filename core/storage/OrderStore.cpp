@@ -147,7 +147,7 @@ Status OrderStore::open(const QString& path) {
                          .arg(m_options.storeId, m_options.terminalId)};
     if (Status s = m_db.open(path); !s.ok())
         return s;
-    if (Status s = order_schema::migrate(m_db); !s.ok()) {
+    if (Status s = order_schema::migrate(m_db, order_schema::kCurrentVersion, now()); !s.ok()) {
         m_db.close();
         return s;
     }

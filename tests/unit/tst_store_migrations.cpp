@@ -1,8 +1,11 @@
+#include "core/storage/DatabaseBackup.h"
 #include "core/storage/OrderSchema.h"
 #include "core/storage/OrderStore.h"
 #include "tests/support/TempDir.h"
 
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
@@ -198,6 +201,73 @@ private slots:
         Database db;
         QVERIFY(db.open(path).ok());
         QCOMPARE(*order_schema::version(db), 1);
+    }
+    // A package upgrade copies the database before changing its schema; the copy is the
+    // old schema with every order, readable by the old version.
+    void backsUpBeforeUpgrading() {
+        test::TempDir dir;
+        const QString path = dir.file(QStringLiteral("orders.db"));
+        buildFromScript(path, QStringLiteral(QPOS_TEST_DATA_DIR "/orders_schema_v4.sql"));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        {
+            OrderStore store = makeStore();
+            QVERIFY(store.open(path).ok());
+        }
+        const QStringList backups = database_backup::backupsOf(path);
+        QCOMPARE(backups.size(), 1);
+        QCOMPARE(QFileInfo(backups[0]).fileName(),
+                 QStringLiteral("orders.db.20261123T185320000Z.schema4.bak"));
+        QCOMPARE(QFile::permissions(backups[0]), QFile::permissions(path));
+        QVERIFY(!(QFile::permissions(backups[0]) & (QFile::ReadOther | QFile::ReadGroup)));
+        {
+            Database copy;
+            QVERIFY(copy.open(backups[0]).ok());
+            QCOMPARE(*order_schema::version(copy), 4);
+            QSqlQuery q(copy.handle());
+            QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM orders")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 3);
+        }
+        // Opening the upgraded database again changes no schema and copies nothing.
+        {
+            OrderStore store = makeStore();
+            QVERIFY(store.open(path).ok());
+        }
+        QCOMPARE(database_backup::backupsOf(path).size(), 1);
+    }
+
+    void keepsTheNewestBackupsOnly() {
+        test::TempDir dir;
+        const QString path = dir.file(QStringLiteral("orders.db"));
+        Database db;
+        QVERIFY(db.open(path).ok());
+        QVERIFY(order_schema::migrate(db, 1, 0).ok());
+        QStringList written;
+        for (int i = 0; i < database_backup::kKeptBackups + 2; ++i) {
+            Result<QString> b =
+                database_backup::backupBeside(db, 1, 1795460000000 + qint64(i) * 86'400'000);
+            QVERIFY2(b.ok(), qPrintable(b.ok() ? QString() : b.error().message));
+            written.prepend(*b);
+        }
+        QCOMPARE(database_backup::backupsOf(path), written.mid(0, database_backup::kKeptBackups));
+        for (const QString& old : written.mid(database_backup::kKeptBackups))
+            QVERIFY(!QFile::exists(old));
+    }
+
+    void aFailedBackupStopsTheUpgrade() {
+        test::TempDir dir;
+        const QString path = dir.file(QStringLiteral("orders.db"));
+        buildFromScript(path, QStringLiteral(QPOS_TEST_DATA_DIR "/orders_schema_v4.sql"));
+        // Something in the way of the copy (as a full disk would be).
+        QVERIFY(
+            QDir(dir.path()).mkdir(QStringLiteral("orders.db.20261123T185320000Z.schema4.bak")));
+        OrderStore store = makeStore();
+        const Status s = store.open(path);
+        QVERIFY(!s.ok());
+        QCOMPARE(s.error().code, QStringLiteral("db.backup_failed"));
+        QVERIFY2(s.error().message.contains(path), qPrintable(s.error().message));
+        Database db;
+        QVERIFY(db.open(path).ok());
+        QCOMPARE(*order_schema::version(db), 4); // not upgraded without its copy
     }
 };
 
