@@ -5,7 +5,9 @@
 # in the build directory, never into the repository; crashes and failed properties are saved
 # under the findings directory. Exits non-zero when any harness found something.
 # Usage: scripts/fuzz.sh [SECONDS] [HARNESS...]   (60 seconds each, every harness by default)
-# Environment: QPOS_FUZZ_BUILD (build directory), QPOS_FUZZ_FINDINGS (findings directory).
+# Environment: QPOS_FUZZ_BUILD (build directory), QPOS_FUZZ_FINDINGS (findings directory),
+# QPOS_FUZZ_TIMEOUT (seconds one input may take before it counts as a hang; default 30 — raise
+# it for long runs on a loaded machine, where a starved process trips it, see docs/fuzzing.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
@@ -15,6 +17,10 @@ case "$seconds" in
 esac
 build=${QPOS_FUZZ_BUILD:-$root/build-fuzz}
 findings=${QPOS_FUZZ_FINDINGS:-$build/findings}
+timeout=${QPOS_FUZZ_TIMEOUT:-30}
+case "$timeout" in
+    ''|*[!0-9]*) echo "fuzz: QPOS_FUZZ_TIMEOUT must be a whole number, not \"$timeout\"" >&2; exit 2 ;;
+esac
 scratch=$build/fuzz-scratch
 logs=$build/fuzz-logs
 
@@ -52,7 +58,7 @@ for h in "${harnesses[@]}"; do
     log=$logs/$h.log
     start=$(date +%s)
     result=ok
-    if ! "$binary" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=2560 \
+    if ! "$binary" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb=2560 \
             -print_final_stats=1 -artifact_prefix="$findings/$h/" "${inputs[@]}" >"$log" 2>&1; then
         result="FOUND SOMETHING: see $log and $findings/$h"
         failed+=("$h")
