@@ -3,6 +3,8 @@
 #include "core/crypto/AlipayCertSn.h"
 #include "core/crypto/KeyFiles.h"
 #include "core/gateways/alipay/AlipayCertificates.h"
+#include "core/gateways/wechat/WechatCertificateFolder.h"
+#include "core/gateways/wechat/WechatKeyring.h"
 #include "core/money/Money.h"
 #include "core/routing/ChannelRouting.h"
 #include "core/staff/StaffStore.h"
@@ -141,8 +143,52 @@ bool checkCertificate(const QString& setting, const QString& path, DoctorReport&
     return true;
 }
 
-QString wechatSerialOf(const crypto::X509Certificate& certificate) {
-    return certificate.serialHex();
+// Every WeChat Pay platform certificate the till holds: the configured ones and those it
+// downloaded (kept beside them), each with its expiry; a warning when even the newest expires
+// within 30 days, since the till then has none to move on to.
+void reportWechatPlatformCertificates(const WechatConfig& c, DoctorReport& report) {
+    Result<QList<crypto::X509Certificate>> configured =
+        crypto::loadCertificateFile(c.platformCertPath);
+    if (!configured)
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const wechat::WechatCertificateFolder folder(
+        wechat::WechatCertificateFolder::besideConfigured(c.platformCertPath));
+    wechat::WechatKeyring held({});
+    held.addCertificates(*configured);
+    const QStringList downloaded = held.addCertificates(folder.loadValid(now.toMSecsSinceEpoch()));
+    const QList<crypto::X509Certificate> newestFirst = held.certificates();
+    for (const crypto::X509Certificate& certificate : newestFirst) {
+        const QString serial = certificate.serialHex();
+        report.ok(kKeys,
+                  QCoreApplication::translate("qpos::ctl",
+                                              "WeChat Pay platform certificate %1 (%2), "
+                                              "valid until %3 UTC.")
+                      .arg(serial,
+                           downloaded.contains(serial)
+                               ? QCoreApplication::translate("qpos::ctl", "downloaded")
+                               : QCoreApplication::translate("qpos::ctl", "configured"),
+                           certificate.notAfter().toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+    }
+    const QDateTime newest = newestFirst.constFirst().notAfter();
+    const QString where = QDir::toNativeSeparators(folder.path());
+    if (newest < now)
+        report.fail(kKeys, QCoreApplication::translate(
+                               "qpos::ctl",
+                               "Every WeChat Pay platform certificate the till holds has "
+                               "expired, so WeChat Pay's answers cannot be verified. Let the till "
+                               "reach WeChat Pay to download the current one into %1, or move "
+                               "to the WeChat Pay public key ([wechat] wechatpay_public_key).")
+                               .arg(where));
+    else if (newest < now.addDays(30))
+        report.warn(kKeys, QCoreApplication::translate(
+                               "qpos::ctl",
+                               "The newest WeChat Pay platform certificate expires on %1 UTC, "
+                               "within 30 days. WeChat Pay issues the next one 10 days before; "
+                               "the till downloads it into %2 every 12 hours. If none arrives, "
+                               "check that the till reaches WeChat Pay, or move to the WeChat "
+                               "Pay public key ([wechat] wechatpay_public_key).")
+                               .arg(newest.toString(QStringLiteral("yyyy-MM-dd HH:mm")), where));
 }
 
 // The Alipay certificates renewed since the configured one, kept beside it.
@@ -244,10 +290,13 @@ bool checkWechatKeys(const WechatConfig& c, DoctorReport& report) {
                                                          "answers under the public key name %1.")
                                  .arg(c.wechatpayPublicKeyId));
     }
-    if (!c.platformCertPath.isEmpty())
-        ok = checkCertificate(QStringLiteral("[wechat] platform_certificate"), c.platformCertPath,
-                              report, wechatSerialOf) &&
-             ok;
+    if (!c.platformCertPath.isEmpty()) {
+        if (checkCertificate(QStringLiteral("[wechat] platform_certificate"), c.platformCertPath,
+                             report))
+            reportWechatPlatformCertificates(c, report);
+        else
+            ok = false;
+    }
     if (c.wechatpayPublicKeyPath.isEmpty() && c.platformCertPath.isEmpty()) {
         report.fail(kKeys, QCoreApplication::translate(
                                "qpos::ctl", "Neither [wechat] wechatpay_public_key nor "

@@ -132,7 +132,7 @@ wechat::WechatClientSettings SandboxShop::wechatSettings() const {
     s.merchantPrivateKey = m_wechat.privateKey;
     s.merchantSerialNo = m_wechat.serialNo;
     s.apiV3Key = m_wechat.apiV3Key;
-    s.platformKeys = {wechat::WechatPlatformKey{m_wechatKeyId, m_wechatPublicKey}};
+    s.platformKeys = {wechat::WechatPlatformKey{m_wechatKeyId, m_wechatPublicKey, {}}};
     // WeChat requires a notify_url with every Native order. The demo shop settles by querying:
     // the sandbox notifies its registered merchants only, and the demo merchant has none.
     s.notifyUrl = m_baseUrl.resolved(QUrl(QStringLiteral("/demo-shop/notify/wechat"))).toString();

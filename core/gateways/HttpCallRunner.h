@@ -99,6 +99,10 @@ struct HttpCall {
     std::function<Reply(QNetworkReply* answer, int status)> read;
     // The code that makes a verified answer transient, for the retry log.
     std::function<QString(const Reply&)> answerCode;
+    // Empty, or a last look at the final reply before the caller gets it, which may wait
+    // (WeChat Pay: an answer signed with a platform certificate the till does not have yet is
+    // verified again once the certificates were downloaded). Calls `next` once.
+    std::function<void(const Reply& reply, std::function<void(const Reply&)> next)> recheck;
 };
 
 // A caller's operation of several exchanges (a bill: its link, then its file), retried as a
@@ -251,8 +255,11 @@ void HttpCallRunner::run(HttpCall<Reply> call, std::function<void(const Reply&)>
             return std::nullopt;
         return last->failure ? last->failure->reason.code : answerCode(*last);
     };
-    attempts->handOver = [last, handler = std::move(handler)] {
-        handler(*last);
+    attempts->handOver = [last, handler = std::move(handler), recheck = std::move(call.recheck)] {
+        if (recheck)
+            recheck(*last, handler);
+        else
+            handler(*last);
     };
     startAttempt(attempts);
 }

@@ -9,6 +9,7 @@
 #include "core/gateways/ProviderBill.h"
 #include "core/orders/Channel.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -75,6 +76,14 @@ public:
     virtual Result<PaymentNotification>
     verifyNotification(const IncomingNotification& notification,
                        const NotificationOrderLookup& lookup) const = 0;
+    // verifyNotification() for a caller that can wait: a provider whose keys can be fetched
+    // anew (WeChat Pay's platform certificates) first fetches them when the notification names
+    // a key it does not have, then verifies once more. `done` is called once, later, in the
+    // thread of `context` (null: the caller's thread) and never after `context` is gone; the
+    // lookup runs in the gateway's thread. By default: verifyNotification() at once.
+    virtual void verifyNotificationLater(const IncomingNotification& notification,
+                                         NotificationOrderLookup lookup, QObject* context,
+                                         std::function<void(Result<PaymentNotification>)> done);
     // What to answer the provider: `accepted` after the notification was verified and
     // recorded; otherwise the provider will send it again later.
     virtual NotificationReply notificationReply(bool accepted) const = 0;
@@ -89,6 +98,11 @@ public:
     virtual const CircuitBreaker& circuitBreaker() const = 0;
     CircuitState circuitState() const { return circuitBreaker().state(); }
 };
+
+// Calls `done` with `verdict` later, as verifyNotificationLater() promises.
+void deliverNotificationVerdict(QObject* context,
+                                std::function<void(Result<PaymentNotification>)> done,
+                                Result<PaymentNotification> verdict);
 
 // The terminal's gateways, one per configured provider.
 using GatewayList = std::vector<std::unique_ptr<PaymentGateway>>;

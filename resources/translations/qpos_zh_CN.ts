@@ -2902,6 +2902,26 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
         <source>Neither [wechat] wechatpay_public_key nor platform_certificate is set, so WeChat Pay&apos;s answers cannot be verified. Set the WeChat Pay public key (and its id) from the merchant platform.</source>
         <translation>[wechat] wechatpay_public_key 和 platform_certificate 都未设置，无法验证微信支付的应答。请从商户平台设置微信支付公钥（及其 ID）。</translation>
     </message>
+    <message>
+        <source>WeChat Pay platform certificate %1 (%2), valid until %3 UTC.</source>
+        <translation>微信支付平台证书 %1（%2），有效期至 %3 UTC。</translation>
+    </message>
+    <message>
+        <source>downloaded</source>
+        <translation>已下载</translation>
+    </message>
+    <message>
+        <source>configured</source>
+        <translation>已配置</translation>
+    </message>
+    <message>
+        <source>Every WeChat Pay platform certificate the till holds has expired, so WeChat Pay&apos;s answers cannot be verified. Let the till reach WeChat Pay to download the current one into %1, or move to the WeChat Pay public key ([wechat] wechatpay_public_key).</source>
+        <translation>收银台持有的微信支付平台证书均已过期，无法验证微信支付的应答。请让收银台能够连接微信支付，以便将当前证书下载到 %1，或改用微信支付公钥（[wechat] wechatpay_public_key）。</translation>
+    </message>
+    <message>
+        <source>The newest WeChat Pay platform certificate expires on %1 UTC, within 30 days. WeChat Pay issues the next one 10 days before; the till downloads it into %2 every 12 hours. If none arrives, check that the till reaches WeChat Pay, or move to the WeChat Pay public key ([wechat] wechatpay_public_key).</source>
+        <translation>最新的微信支付平台证书将于 %1 UTC 过期，已不足 30 天。微信支付会在过期前 10 天签发新证书；收银台每 12 小时将其下载到 %2。如果一直没有新证书，请检查收银台能否连接微信支付，或改用微信支付公钥（[wechat] wechatpay_public_key）。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::gateway::ConnectionSettings</name>
@@ -4742,10 +4762,6 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <translation>该微信支付通知缺少 Wechatpay-Timestamp、-Nonce、-Signature 或 -Serial 请求头，或其中某项格式错误。已拒绝：请检查 notify_url 前面的代理是否转发了这些请求头。</translation>
     </message>
     <message>
-        <source>The WeChat Pay notification is signed with key %1, which is not among the configured WeChat Pay public keys or platform certificates. It was refused; if WeChat Pay changed its key, set the new one in [wechat] wechatpay_public_key and wechatpay_public_key_id.</source>
-        <translation>该微信支付通知使用密钥 %1 签名，该密钥不在已配置的微信支付公钥或平台证书中。已拒绝；如微信支付已更换密钥，请在 [wechat] wechatpay_public_key 和 wechatpay_public_key_id 中设置新密钥。</translation>
-    </message>
-    <message>
         <source>The WeChat Pay notification was signed %1 seconds ago (at most %2 are allowed): a replayed notification, or a wrong clock. It was refused; check this computer&apos;s date and time.</source>
         <translation>该微信支付通知的签名时间在 %1 秒之前（最多允许 %2 秒）：可能是重放的通知，或时钟不准。已拒绝；请检查本机的日期和时间。</translation>
     </message>
@@ -4837,6 +4853,78 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <source>No WeChat Pay public key or platform certificate is loaded, so answers cannot be verified. Check [wechat] wechatpay_public_key and platform_certificate.</source>
         <translation>未加载微信支付公钥或平台证书，无法验证应答。请检查 [wechat] wechatpay_public_key 和 platform_certificate。</translation>
     </message>
+    <message>
+        <source>The WeChat Pay platform certificates downloaded were refused (%1); the till keeps the certificates it has. If this lasts, ask IT to check [wechat] apiv3_key_file against the APIv3 key set in the merchant platform.</source>
+        <translation>下载的微信支付平台证书被拒绝（%1）；收银台继续使用已有的证书。如果持续出现，请 IT 对照商户平台中设置的 APIv3 密钥检查 [wechat] apiv3_key_file。</translation>
+    </message>
+    <message>
+        <source>an entry lacks serial_no, or its encrypt_certificate is not AEAD_AES_256_GCM with a 12-character nonce</source>
+        <translation>有条目缺少 serial_no，或其 encrypt_certificate 不是带 12 个字符 nonce 的 AEAD_AES_256_GCM</translation>
+    </message>
+    <message>
+        <source>an entry&apos;s ciphertext is not base64</source>
+        <translation>有条目的 ciphertext 不是 base64</translation>
+    </message>
+    <message>
+        <source>a certificate does not decrypt with the APIv3 key</source>
+        <translation>有证书无法用 APIv3 密钥解密</translation>
+    </message>
+    <message>
+        <source>a decrypted entry is not a certificate with an RSA key</source>
+        <translation>有解密后的条目不是含 RSA 公钥的证书</translation>
+    </message>
+    <message>
+        <source>certificate %1 is listed as serial_no %2</source>
+        <translation>证书 %1 的 serial_no 却标为 %2</translation>
+    </message>
+    <message>
+        <source>certificate %1 is valid only from %2 to %3</source>
+        <translation>证书 %1 仅在 %2 至 %3 期间有效</translation>
+    </message>
+    <message>
+        <source>the answer is not JSON with a data list</source>
+        <translation>应答不是带 data 列表的 JSON</translation>
+    </message>
+    <message>
+        <source>the list is empty</source>
+        <translation>列表为空</translation>
+    </message>
+    <message>
+        <source>The downloaded WeChat Pay platform certificate could not be kept in %1 (%2). The till uses it until it stops; let the service user write to that folder so that it is kept across a restart.</source>
+        <translation>下载的微信支付平台证书无法保存到 %1（%2）。收银台在本次运行期间仍会使用它；请允许服务用户写入该目录，以便重启后仍保留证书。</translation>
+    </message>
+    <message>
+        <source>the folder cannot be made</source>
+        <translation>无法创建该目录</translation>
+    </message>
+    <message>
+        <source>WeChat Pay&apos;s platform certificate download could not be verified (%1); the till keeps the certificates it has.</source>
+        <translation>无法验证微信支付平台证书的下载应答（%1）；收银台继续使用已有的证书。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay answered HTTP %1</source>
+        <translation>微信支付返回 HTTP %1</translation>
+    </message>
+    <message>
+        <source>it carries no WeChat Pay signature</source>
+        <translation>应答没有微信支付签名</translation>
+    </message>
+    <message>
+        <source>its timestamp is not within 5 minutes of the till&apos;s clock</source>
+        <translation>其时间戳与收银台时钟相差超过 5 分钟</translation>
+    </message>
+    <message>
+        <source>it is signed with %1, a key neither the till nor the download holds</source>
+        <translation>其签名密钥 %1 既不在收银台中，也不在下载的证书中</translation>
+    </message>
+    <message>
+        <source>the signature does not match</source>
+        <translation>签名不匹配</translation>
+    </message>
+    <message>
+        <source>The WeChat Pay notification is signed with key %1, which is not among the WeChat Pay public keys and platform certificates the till has. It was refused, and WeChat Pay will send it again; if WeChat Pay changed its key, ask IT to put the new WeChat Pay public key in [wechat] wechatpay_public_key (with wechatpay_public_key_id) or the new platform certificate in [wechat] platform_certificate.</source>
+        <translation>该微信支付通知的签名密钥为 %1，不在收银台已有的微信支付公钥和平台证书之中。已拒绝，微信支付会再次发送；如微信支付已更换密钥，请 IT 将新的微信支付公钥放入 [wechat] wechatpay_public_key（并设置 wechatpay_public_key_id），或将新的平台证书放入 [wechat] platform_certificate。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::wechat::WechatClient</name>
@@ -4921,10 +5009,6 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <translation>应答没有微信支付签名</translation>
     </message>
     <message>
-        <source>it is signed with a key the till does not know, %1; if WeChat Pay changed its key, ask IT to update [wechat] wechatpay_public_key</source>
-        <translation>签名所用的密钥 %1 收银台无法识别；如微信支付已更换密钥，请 IT 人员更新 [wechat] wechatpay_public_key</translation>
-    </message>
-    <message>
         <source>its timestamp is not a number</source>
         <translation>时间戳不是数字</translation>
     </message>
@@ -4971,6 +5055,10 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>WeChat Pay refused the till&apos;s request signature (HTTP 401 %1, unsigned). Ask IT to check [wechat] mch_id, merchant_serial_no and merchant_private_key against the merchant API certificate. The order will be checked again.</source>
         <translation>微信支付拒绝了收银台的请求签名（HTTP 401 %1，应答未签名）。请 IT 对照商户 API 证书检查 [wechat] mch_id、merchant_serial_no 和 merchant_private_key。系统会再次查询该订单。</translation>
+    </message>
+    <message>
+        <source>it is signed with a key the till does not have, %1, even after fetching WeChat Pay&apos;s platform certificates where it uses them; if WeChat Pay changed its key, ask IT to put the new WeChat Pay public key in [wechat] wechatpay_public_key (with wechatpay_public_key_id) or the new platform certificate in [wechat] platform_certificate</source>
+        <translation>签名所用的密钥 %1 收银台没有（使用平台证书时已重新下载过平台证书）；如微信支付已更换密钥，请 IT 将新的微信支付公钥放入 [wechat] wechatpay_public_key（并设置 wechatpay_public_key_id），或将新的平台证书放入 [wechat] platform_certificate</translation>
     </message>
 </context>
 </TS>

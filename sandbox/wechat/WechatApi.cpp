@@ -1,11 +1,14 @@
 #include "sandbox/wechat/WechatApi.h"
 
 #include "core/calendar/ChinaCalendar.h"
+#include "core/crypto/SecureRandom.h"
+#include "core/gateways/wechat/WechatCertificateDownload.h"
 #include "core/gateways/wechat/WechatSignature.h"
 #include "core/gateways/wechat/WechatTime.h"
 #include "sandbox/wechat/WechatJson.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
 
@@ -196,6 +199,8 @@ QString WechatApi::methodName(const QByteArray& httpMethod, const QString& path)
         return QStringLiteral("tradebill");
     if (get && path == u"/v3/billdownload/file")
         return QStringLiteral("bill.download");
+    if (get && path == u"/v3/certificates")
+        return QStringLiteral("certificates");
     return {};
 }
 
@@ -302,6 +307,8 @@ WechatAnswer WechatApi::execute(const QString& method, const QString& mchId,
         return refundQuery(mchId, path.mid(kRefundsPath.size() + 1));
     if (method == u"tradebill")
         return tradeBill(mchId, query);
+    if (method == u"certificates")
+        return certificates(mchId);
     return error(QStringLiteral("NOT_FOUND"), QStringLiteral("请求的接口不存在"));
 }
 
@@ -509,6 +516,30 @@ WechatAnswer WechatApi::tradeBill(const QString& mchId, const QUrlQuery& query) 
     if (!issued)
         return error(issued.error());
     return ok(*issued);
+}
+
+} // namespace qpos::sandbox
+
+namespace qpos::sandbox {
+
+// Every valid platform certificate, each sealed with the merchant's APIv3 key as WeChat Pay
+// does (AEAD_AES_256_GCM, associated data "certificate"); the answer is signed like any other.
+WechatAnswer WechatApi::certificates(const QString& mchId) {
+    const WechatMerchant* merchant = m_host.findMerchant(mchId);
+    QJsonArray data;
+    for (const crypto::X509Certificate& certificate : m_host.platformCertificates()) {
+        Result<QString> nonce = crypto::randomAlphanumeric(12);
+        if (!nonce)
+            return error(QStringLiteral("SYSTEM_ERROR"), nonce.error().message);
+        Result<QJsonObject> entry =
+            wechat::certificateDownloadEntry(certificate, merchant->apiV3Key, nonce->toLatin1());
+        if (!entry)
+            return error(QStringLiteral("SYSTEM_ERROR"), entry.error().message);
+        data.append(*entry);
+    }
+    return WechatAnswer{
+        200,
+        QJsonDocument(QJsonObject{{QStringLiteral("data"), data}}).toJson(QJsonDocument::Compact)};
 }
 
 } // namespace qpos::sandbox

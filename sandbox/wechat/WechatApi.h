@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/Result.h"
+#include "core/crypto/X509Certificate.h"
 #include "sandbox/http/HttpExchange.h"
 #include "sandbox/wechat/WechatMerchant.h"
 #include "sandbox/wechat/WechatOptions.h"
@@ -32,6 +33,9 @@ public:
     // A payment code was accepted and the buyer confirms (202 USERPAYING).
     virtual void buyerConfirming(const QString& mchId, const QString& outTradeNo,
                                  WechatPayBehaviour behaviour) = 0;
+    // The platform certificates GET /v3/certificates lists (none outside the certificate and
+    // migration modes).
+    virtual QList<crypto::X509Certificate> platformCertificates() const = 0;
     // A refund was accepted PROCESSING: it must succeed later.
     virtual void refundProcessing(const QString& mchId, const QString& outRefundNo) = 0;
 };
@@ -49,7 +53,8 @@ public:
     explicit WechatApi(WechatApiHost& host);
 
     // The fault-matching name of an endpoint ("native", "codepay", "query", "close",
-    // "reverse", "refund", "refund.query", "tradebill", "bill.download"); empty for none.
+    // "reverse", "refund", "refund.query", "tradebill", "bill.download", "certificates"); empty
+    // for none.
     static QString methodName(const QByteArray& httpMethod, const QString& path);
 
     // Checks the Authorization header against the registered merchant: nullopt and the
@@ -79,6 +84,7 @@ private:
     WechatAnswer refund(const QString& mchId, const QJsonObject& body);
     WechatAnswer refundQuery(const QString& mchId, const QString& outRefundNo);
     WechatAnswer tradeBill(const QString& mchId, const QUrlQuery& query);
+    WechatAnswer certificates(const QString& mchId);
 
     WechatApiHost& m_host;
 };

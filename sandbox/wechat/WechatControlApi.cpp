@@ -135,6 +135,18 @@ Result<WechatOptions> applyOptions(WechatOptions options, const QJsonObject& jso
     return control_api::applySettings(options, json, parseWechatPayBehaviour, applyOwn);
 }
 
+// The platform certificates GET /v3/certificates lists, oldest first.
+QJsonArray certificatesJson(const WechatSimulator& simulator) {
+    QJsonArray out;
+    for (const crypto::X509Certificate& c : simulator.platformCertificates())
+        out.append(
+            QJsonObject{{QStringLiteral("serial_no"), c.serialHex()},
+                        {QStringLiteral("effective_time"), time(c.notBefore().toMSecsSinceEpoch())},
+                        {QStringLiteral("expire_time"), time(c.notAfter().toMSecsSinceEpoch())},
+                        {QStringLiteral("pem"), QString::fromLatin1(c.toPem())}});
+    return out;
+}
+
 QJsonObject overview(const WechatSimulator& simulator) {
     QJsonArray merchants;
     for (const WechatMerchant& m : simulator.merchants())
@@ -145,6 +157,8 @@ QJsonObject overview(const WechatSimulator& simulator) {
         {QStringLiteral("wechatpay_public_key_pem"),
          QString::fromLatin1(simulator.platformPublicKey().toPem())},
         {QStringLiteral("migration_mode"), simulator.migrationMode()},
+        {QStringLiteral("certificate_mode"), simulator.certificateMode()},
+        {QStringLiteral("platform_certificates"), certificatesJson(simulator)},
         {QStringLiteral("platform_certificate_serial"),
          simulator.platformCertificate().serialHex()},
         {QStringLiteral("platform_certificate_pem"),
@@ -159,6 +173,22 @@ void handle(WechatSimulator& simulator, const HttpExchange& exchange) {
     // POST /sandbox/wechat/migration: a platform certificate beside the public key.
     const control_api::ControlRequest request =
         control_api::readRequest(exchange, QStringLiteral("/sandbox/wechat"), QString());
+    // GET, POST /sandbox/wechat/certificates: the platform certificates; POST turns on
+    // certificate mode. POST /sandbox/wechat/certificates/rotate: WeChat renews its certificate.
+    if (request.area == u"certificates") {
+        const bool rotate = request.parts.size() == 2 && request.parts.at(1) == u"rotate";
+        if (!((request.parts.size() == 1 && (request.get || request.post)) ||
+              (rotate && request.post)))
+            return control_api::replyNoEndpoint(exchange);
+        if (rotate) {
+            if (Result<crypto::X509Certificate> c = simulator.rotatePlatformCertificate(); !c)
+                return control_api::replyRefusal(exchange, c.error(), false);
+        } else if (request.post) {
+            if (Status s = simulator.enableCertificateMode(); !s)
+                return control_api::replyRefusal(exchange, s.error(), false);
+        }
+        return control_api::replyObject(exchange, 200, overview(simulator));
+    }
     if (request.area == u"migration") {
         if (request.parts.size() != 1 || !request.post)
             return control_api::replyNoEndpoint(exchange);

@@ -68,9 +68,7 @@ WechatSimulator::WechatSimulator(crypto::RsaPrivateKey platformKey, FaultPlan& f
 
 WechatSimulator::~WechatSimulator() = default;
 
-Status WechatSimulator::enableMigrationMode() {
-    if (migrationMode())
-        return Status::success();
+Status WechatSimulator::issuePlatformCertificate() {
     Result<crypto::RsaPrivateKey> key = crypto::RsaPrivateKey::generate();
     if (!key)
         return key.error();
@@ -85,9 +83,45 @@ Status WechatSimulator::enableMigrationMode() {
         crypto::X509Certificate(), *key);
     if (!certificate)
         return certificate.error();
-    m_platformCertificate = *certificate;
-    m_platformCertificateKey = *key;
+    m_certificates.append(PlatformCertificate{*certificate, *key});
     return Status::success();
+}
+
+Status WechatSimulator::enableMigrationMode() {
+    m_certificateMode = false;
+    if (!m_certificates.isEmpty())
+        return Status::success();
+    return issuePlatformCertificate();
+}
+
+Status WechatSimulator::enableCertificateMode() {
+    m_certificateMode = true;
+    if (!m_certificates.isEmpty())
+        return Status::success();
+    return issuePlatformCertificate();
+}
+
+Result<crypto::X509Certificate> WechatSimulator::rotatePlatformCertificate() {
+    if (m_certificates.isEmpty())
+        m_certificateMode = true;
+    if (Status issued = issuePlatformCertificate(); !issued)
+        return issued.error();
+    return m_certificates.constLast().certificate;
+}
+
+crypto::X509Certificate WechatSimulator::platformCertificate() const {
+    return m_certificates.isEmpty() ? crypto::X509Certificate()
+                                    : m_certificates.constLast().certificate;
+}
+
+QList<crypto::X509Certificate> WechatSimulator::platformCertificates() const {
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    QList<crypto::X509Certificate> out;
+    for (const PlatformCertificate& c : m_certificates) {
+        if (c.certificate.notBefore() <= now && now <= c.certificate.notAfter())
+            out.append(c.certificate);
+    }
+    return out;
 }
 
 QString WechatSimulator::publicKeyIdOf(const crypto::RsaPublicKey& key) {
@@ -407,16 +441,19 @@ WechatNotifier::Headers WechatSimulator::signHeaders(const QByteArray& body, boo
     const QByteArray timestamp = QByteArray::number(seconds);
     Result<QString> nonceText = crypto::randomAlphanumeric(32);
     const QByteArray nonce = nonceText ? nonceText->toLatin1() : QByteArray("0");
-    bool byPublicKey = true;
+    bool byPublicKey = !m_certificateMode;
     if (migrationMode()) {
-        // Answers: the key the request names, the certificate by default. Notifications:
-        // either key, in turn.
+        // Answers: the key the request names, the newest certificate by default.
+        // Notifications: either key, in turn.
         byPublicKey = requestedSerial == nullptr ? (m_notificationsSigned++ % 2 == 0)
                                                  : *requestedSerial == m_keyId.toLatin1();
     }
-    const crypto::RsaPrivateKey& signer = byPublicKey ? m_key : m_platformCertificateKey;
+    static const PlatformCertificate kNone;
+    const PlatformCertificate& certificate =
+        m_certificates.isEmpty() ? kNone : m_certificates.constLast();
+    const crypto::RsaPrivateKey& signer = byPublicKey ? m_key : certificate.key;
     const QByteArray serial =
-        byPublicKey ? m_keyId.toLatin1() : m_platformCertificate.serialHex().toLatin1();
+        byPublicKey ? m_keyId.toLatin1() : certificate.certificate.serialHex().toLatin1();
     const crypto::RsaPrivateKey& key = wrong ? m_wrongKey.get(signer) : signer;
     Result<QByteArray> signature =
         key.signBase64(wechat::answerSignMessage(timestamp, nonce, body));

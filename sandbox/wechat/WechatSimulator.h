@@ -47,15 +47,25 @@ public:
     // A certificate-serial-like id of a merchant key (40 hex digits, derived from the key).
     static QString serialOf(const crypto::RsaPublicKey& key);
 
-    // --- migration from platform certificates to the public key
+    // --- platform certificates
     // Gives WeChat Pay a platform certificate beside its public key, as for a merchant in the
     // middle of the move: each answer is signed with the key its request's Wechatpay-Serial
-    // names (the platform certificate when it names none, or one unknown), notifications
-    // with either key in turn.
+    // names (the newest platform certificate when it names none, or one unknown),
+    // notifications with either key in turn.
     Status enableMigrationMode();
-    bool migrationMode() const { return !m_platformCertificate.isNull(); }
-    // The platform certificate (null outside migration mode).
-    crypto::X509Certificate platformCertificate() const { return m_platformCertificate; }
+    bool migrationMode() const { return !m_certificates.isEmpty() && !m_certificateMode; }
+    // A merchant still on platform certificates alone: every answer and notification is signed
+    // with the newest platform certificate, never with the public key.
+    Status enableCertificateMode();
+    bool certificateMode() const { return m_certificateMode; }
+    // WeChat Pay renews its platform certificate: a new key and serial sign every answer and
+    // notification from now on; the old certificate is still listed by GET /v3/certificates
+    // while it is valid. Turns certificate mode on when neither mode is on.
+    Result<crypto::X509Certificate> rotatePlatformCertificate();
+    // The newest platform certificate (null when there is none).
+    crypto::X509Certificate platformCertificate() const;
+    // Every platform certificate still valid, oldest first: what GET /v3/certificates lists.
+    QList<crypto::X509Certificate> platformCertificates() const override;
     // The Wechatpay-Serial of the last API request (empty: it sent none).
     QByteArray lastRequestedSerial() const { return m_lastRequestedSerial; }
 
@@ -147,8 +157,15 @@ private:
 
     crypto::RsaPrivateKey m_key;
     QString m_keyId;
-    crypto::X509Certificate m_platformCertificate;
-    crypto::RsaPrivateKey m_platformCertificateKey;
+    struct PlatformCertificate {
+        crypto::X509Certificate certificate;
+        crypto::RsaPrivateKey key;
+    };
+    // Issues a new platform certificate and makes it the one that signs.
+    Status issuePlatformCertificate();
+
+    QList<PlatformCertificate> m_certificates; // oldest first; the last signs
+    bool m_certificateMode = false;
     QByteArray m_lastRequestedSerial;
     int m_notificationsSigned = 0;
     WrongKey m_wrongKey;

@@ -20,7 +20,8 @@ constexpr qint64 kNowS = 1767225600; // 2026-01-01T00:00:00Z
 
 const WechatResponseReader& reader() {
     static const WechatResponseReader r(
-        {WechatPlatformKey{kSerial, fuzz::signingKey().publicKey()}}, std::chrono::seconds(300));
+        {WechatPlatformKey{kSerial, fuzz::signingKey().publicKey(), {}}},
+        std::chrono::seconds(300));
     return r;
 }
 

@@ -29,7 +29,7 @@ constexpr qint64 kNowS = 1767225600; // 2026-01-01T00:00:00Z
 
 const WechatNotificationVerifier& verifier() {
     static const WechatNotificationVerifier v(
-        kMchId, kAppId, kApiV3Key, {WechatPlatformKey{kSerial, fuzz::signingKey().publicKey()}},
+        kMchId, kAppId, kApiV3Key, {WechatPlatformKey{kSerial, fuzz::signingKey().publicKey(), {}}},
         [] { return kNowS * 1000; });
     return v;
 }

@@ -42,8 +42,8 @@ wechatSandboxSettings(sandbox::SandboxServer& server,
     s.merchantPrivateKey = merchant.privateKey;
     s.merchantSerialNo = merchant.serialNo;
     s.apiV3Key = merchant.apiV3Key;
-    s.platformKeys = {wechat::WechatPlatformKey{server.wechat().platformKeyId(),
-                                                server.wechat().platformPublicKey()}};
+    s.platformKeys = {wechat::WechatPlatformKey{
+        server.wechat().platformKeyId(), server.wechat().platformPublicKey(), {}}};
     s.notifyUrl = notifyUrl;
     useLoopbackTiming(s, timing);
     return s;

@@ -108,7 +108,7 @@ class TestWechatClient : public QObject {
         s.merchantSerialNo = kMerchantSerial;
         s.apiV3Key = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
         s.platformKeys = {
-            WechatPlatformKey{QString::fromLatin1(kPlatformSerial), m_platformKey.publicKey()}};
+            WechatPlatformKey{QString::fromLatin1(kPlatformSerial), m_platformKey.publicKey(), {}}};
         s.notifyUrl = QStringLiteral("https://shop.example.com/notify/wechat");
         test::useLoopbackTiming(s, test::LoopbackTiming::scripted());
         return s;

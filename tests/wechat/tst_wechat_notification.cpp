@@ -100,7 +100,7 @@ class TestWechatNotification : public QObject {
                                         const QString& mchId = kMchId,
                                         const QString& appId = kAppId) const {
         return WechatNotificationVerifier(mchId, appId, apiV3Key,
-                                          {WechatPlatformKey{kSerial, m_platform.publicKey()}},
+                                          {WechatPlatformKey{kSerial, m_platform.publicKey(), {}}},
                                           [] { return kNowMs; });
     }
 

@@ -445,8 +445,8 @@ HttpCall<AlipayReply> AlipayClient::call(CallSpec spec) const {
     auto answerCode = [](const AlipayReply& reply) {
         return reply.verdict.unknownReason.code;
     };
-    return HttpCall<AlipayReply>{spec.method,        spec.retryTransient, {},
-                                 std::move(prepare), std::move(read),     std::move(answerCode)};
+    return HttpCall<AlipayReply>{spec.method,     spec.retryTransient,   {}, std::move(prepare),
+                                 std::move(read), std::move(answerCode), {}};
 }
 
 } // namespace qpos::alipay

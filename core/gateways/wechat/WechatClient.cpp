@@ -123,14 +123,18 @@ Result<std::unique_ptr<WechatClient>> WechatClient::create(WechatClientSettings 
 WechatClient::WechatClient(WechatClientSettings settings, QObject* parent)
     : QObject(parent)
     , m_settings(std::move(settings))
+    , m_keyring(std::make_shared<WechatKeyring>(m_settings.platformKeys))
     , m_builder(WechatRequestBuilder::Identity{
           m_settings.gatewayUrl, m_settings.mchId, m_settings.merchantPrivateKey,
           m_settings.merchantSerialNo, m_settings.wechatpaySerial()})
-    , m_reader(m_settings.platformKeys, m_settings.maxClockSkew)
+    , m_reader(m_keyring, m_settings.maxClockSkew)
     , m_notifications(
-          m_settings.mchId, m_settings.appId, m_settings.apiV3Key, m_settings.platformKeys,
+          m_settings.mchId, m_settings.appId, m_settings.apiV3Key, m_keyring,
           [this] { return nowMs(); }, m_settings.maxClockSkew)
     , m_calls(new HttpCallRunner(wechatProvider(m_settings), this)) {
+    if (!m_settings.certificateDir.isEmpty())
+        m_certificates = new WechatCertificateRefresher(
+            m_settings, m_keyring, m_builder, *m_calls, [this] { return nowMs(); }, this);
     connect(&m_calls->breaker(), &CircuitBreaker::stateChanged, this,
             &WechatClient::circuitStateChanged);
 }
@@ -440,7 +444,33 @@ void WechatClient::warmUp() {
 Result<PaymentNotification>
 WechatClient::verifyNotification(const IncomingNotification& notification,
                                  const NotificationOrderLookup& lookup) const {
-    return loggedNotificationVerdict(lcWechat, m_notifications.verify(notification, lookup));
+    Result<PaymentNotification> verdict = m_notifications.verify(notification, lookup);
+    // Refused now, and sent again by WeChat Pay: the certificate is there by then.
+    if (!verdict && verdict.error().code == QLatin1String(notification_errc::unknownSerial) &&
+        m_certificates)
+        m_certificates->refreshForUnknownSerial({});
+    return loggedNotificationVerdict(lcWechat, std::move(verdict));
+}
+
+void WechatClient::verifyNotificationLater(const IncomingNotification& notification,
+                                           NotificationOrderLookup lookup, QObject* context,
+                                           std::function<void(Result<PaymentNotification>)> done) {
+    Result<PaymentNotification> verdict = m_notifications.verify(notification, lookup);
+    if (verdict || verdict.error().code != QLatin1String(notification_errc::unknownSerial) ||
+        !m_certificates) {
+        deliverNotificationVerdict(context, std::move(done),
+                                   loggedNotificationVerdict(lcWechat, std::move(verdict)));
+        return;
+    }
+    QPointer<QObject> target(context ? context : this);
+    m_certificates->refreshForUnknownSerial(
+        [this, notification, lookup = std::move(lookup), target, done = std::move(done)] {
+            if (!target)
+                return;
+            deliverNotificationVerdict(
+                target.data(), done,
+                loggedNotificationVerdict(lcWechat, m_notifications.verify(notification, lookup)));
+        });
 }
 
 NotificationReply WechatClient::notificationReply(bool accepted) const {
@@ -589,8 +619,22 @@ HttpCall<WechatReply> WechatClient::call(CallSpec spec) const {
     auto answerCode = [](const WechatReply& reply) {
         return reply.errorCode();
     };
+    // An answer signed with a certificate the till does not have: download the certificates,
+    // then verify that same answer once more; still unknown, it stays an Unknown.
+    auto recheck = [this](const WechatReply& reply, std::function<void(const WechatReply&)> next) {
+        if (!reply.unknownKey || !m_certificates) {
+            next(reply);
+            return;
+        }
+        m_certificates->refreshForUnknownSerial(
+            [this, unverified = reply.unknownKey, next = std::move(next)] {
+                next(m_reader.read(unverified->httpStatus, unverified->headers, unverified->body,
+                                   nowMs()));
+            });
+    };
     return HttpCall<WechatReply>{spec.name,          spec.retryTransient, {},
-                                 std::move(prepare), std::move(read),     std::move(answerCode)};
+                                 std::move(prepare), std::move(read),     std::move(answerCode),
+                                 std::move(recheck)};
 }
 
 } // namespace qpos::wechat

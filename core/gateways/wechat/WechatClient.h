@@ -4,7 +4,9 @@
 #include "core/gateways/CircuitBreaker.h"
 #include "core/gateways/HttpCallRunner.h"
 #include "core/gateways/PaymentGateway.h"
+#include "core/gateways/wechat/WechatCertificateRefresher.h"
 #include "core/gateways/wechat/WechatClientSettings.h"
+#include "core/gateways/wechat/WechatKeyring.h"
 #include "core/gateways/wechat/WechatNotification.h"
 #include "core/gateways/wechat/WechatReply.h"
 #include "core/gateways/wechat/WechatRequestBuilder.h"
@@ -38,6 +40,10 @@ namespace qpos::wechat {
 //    deadline; Native create and code pay are sent once.
 //  - A circuit breaker fails fast with "WeChat Pay is not reachable" after consecutive
 //    transport failures, and half-opens after a cool-down.
+//  - A merchant on platform certificates (settings.certificateDir set) has them downloaded
+//    every 12 hours and when an answer or notification names a serial the till does not
+//    have; such an answer is verified once more after the download, and stays Unknown when
+//    the serial is still unknown (WechatCertificateRefresher).
 //  - Requests and answers are logged at debug in category qpos.gateway.wechat without
 //    secrets: no Authorization, payment code or key ever reaches the log.
 class WechatClient : public QObject, public gateway::PaymentGateway {
@@ -82,7 +88,17 @@ public:
     Result<gateway::PaymentNotification>
     verifyNotification(const gateway::IncomingNotification& notification,
                        const gateway::NotificationOrderLookup& lookup) const override;
+    // A notification naming a serial the till does not have waits for a certificate download
+    // and is verified once more.
+    void verifyNotificationLater(
+        const gateway::IncomingNotification& notification, gateway::NotificationOrderLookup lookup,
+        QObject* context, std::function<void(Result<gateway::PaymentNotification>)> done) override;
     gateway::NotificationReply notificationReply(bool accepted) const override;
+
+    // Every key the till trusts now: configured, kept from earlier downloads, downloaded.
+    const WechatKeyring& keyring() const { return *m_keyring; }
+    // The platform certificate downloads; null for a merchant on the public key alone.
+    WechatCertificateRefresher* certificateRefresher() const { return m_certificates; }
 
     const gateway::CircuitBreaker& circuitBreaker() const override { return m_calls->breaker(); }
     const WechatClientSettings& settings() const { return m_settings; }
@@ -132,11 +148,13 @@ private:
                       gateway::GatewayResult<gateway::CancelResult> result);
 
     WechatClientSettings m_settings;
+    std::shared_ptr<WechatKeyring> m_keyring;
     std::function<qint64()> m_clock;
     WechatRequestBuilder m_builder;
     WechatResponseReader m_reader;
     WechatNotificationVerifier m_notifications;
     gateway::HttpCallRunner* m_calls;
+    WechatCertificateRefresher* m_certificates = nullptr;
 };
 
 } // namespace qpos::wechat

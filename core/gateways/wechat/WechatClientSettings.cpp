@@ -2,8 +2,11 @@
 
 #include "core/crypto/KeyFiles.h"
 #include "core/gateways/alipay/AlipayClientSettings.h" // isLoopbackHost
+#include "core/gateways/wechat/WechatCertificateFolder.h"
+#include "core/gateways/wechat/WechatKeyring.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
 
@@ -82,7 +85,7 @@ Result<WechatPlatformKey> loadPlatformKey(const QString& path, const QString& pu
         Result<crypto::RsaPublicKey> key = certificate.publicKey();
         if (!key)
             return key.error();
-        return WechatPlatformKey{certificate.serialHex().toUpper(), *key};
+        return WechatPlatformKey{certificate.serialHex().toUpper(), *key, certificate};
     }
     Result<crypto::RsaPublicKey> key = crypto::loadPublicKeyFile(path);
     if (!key)
@@ -92,7 +95,7 @@ Result<WechatPlatformKey> loadPlatformKey(const QString& path, const QString& pu
             "qpos::wechat",
             "The id of the WeChat Pay public key is missing. Copy it (PUB_KEY_ID_…) from the "
             "merchant platform into [wechat] wechatpay_public_key_id."));
-    return WechatPlatformKey{publicKeyId, *key};
+    return WechatPlatformKey{publicKeyId, *key, {}};
 }
 
 // Every certificate of a platform certificate file (WeChat Pay may have two while it renews
@@ -112,7 +115,7 @@ Result<QList<WechatPlatformKey>> loadPlatformCertificates(const QString& path) {
         if (!key)
             return Error{key.error().code, QDir::toNativeSeparators(path) + QStringLiteral(": ") +
                                                key.error().message};
-        keys.append(WechatPlatformKey{certificate.serialHex().toUpper(), *key});
+        keys.append(WechatPlatformKey{certificate.serialHex().toUpper(), *key, certificate});
     }
     return keys;
 }
@@ -167,9 +170,28 @@ Result<WechatClientSettings> WechatClientSettings::fromConfig(const WechatConfig
                 s.platformKeys.append(certificate);
         }
     }
-    // The public key, when there is one, is what the merchant moves to; otherwise the newest
-    // platform certificate.
+    // A merchant on platform certificates has them downloaded (WechatCertificateRefresher);
+    // those kept from earlier downloads are trusted from the start, while still valid.
+    const QString configuredCertificate =
+        !config.platformCertPath.isEmpty() ? config.platformCertPath
+        : !s.platformKeys.isEmpty() && !s.platformKeys.constFirst().certificate.isNull()
+            ? config.wechatpayPublicKeyPath
+            : QString();
+    if (!configuredCertificate.isEmpty()) {
+        s.certificateDir = WechatCertificateFolder::besideConfigured(configuredCertificate);
+        WechatKeyring keyring(s.platformKeys);
+        keyring.addCertificates(WechatCertificateFolder(s.certificateDir)
+                                    .loadValid(QDateTime::currentMSecsSinceEpoch()));
+        s.platformKeys = keyring.keys();
+    }
+    // The public key, when there is one, is what the merchant moves to; otherwise the platform
+    // certificate valid the longest.
     s.requestSerial = s.platformKeys.isEmpty() ? QString() : s.platformKeys.constFirst().id;
+    if (!s.platformKeys.isEmpty() && !s.platformKeys.constFirst().certificate.isNull()) {
+        const QList<crypto::X509Certificate> newestFirst =
+            WechatKeyring(s.platformKeys).certificates();
+        s.requestSerial = newestFirst.constFirst().serialHex().toUpper();
+    }
 
     if (Status valid = s.validate(); !valid)
         return valid.error();

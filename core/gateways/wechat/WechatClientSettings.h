@@ -4,6 +4,7 @@
 #include "core/config/AppConfig.h"
 #include "core/crypto/RsaPrivateKey.h"
 #include "core/crypto/RsaPublicKey.h"
+#include "core/crypto/X509Certificate.h"
 #include "core/gateways/CircuitBreaker.h"
 #include "core/gateways/ConnectionSettings.h"
 #include "core/gateways/RetryPolicy.h"
@@ -24,6 +25,7 @@ namespace qpos::wechat {
 struct WechatPlatformKey {
     QString id;
     crypto::RsaPublicKey key;
+    crypto::X509Certificate certificate; // a platform certificate's; null for the public key
 };
 
 // Everything a WechatClient needs, with keys already loaded (the composition root loads them
@@ -42,6 +44,19 @@ struct WechatClientSettings {
     // platformKeys.
     QString requestSerial;
     QString notifyUrl; // WeChat requires one for Native orders
+
+    // Platform certificates: where the downloaded ones are kept (beside the configured
+    // platform_certificate). Empty: the merchant is on the WeChat Pay public key alone and
+    // nothing is downloaded.
+    QString certificateDir;
+    // A download is due this long after the last one...
+    std::chrono::milliseconds certificateRefreshEvery{std::chrono::hours(12)};
+    // ...which the client checks this often (the clock may jump; a timer of 12 h would not
+    // notice a suspended till).
+    std::chrono::milliseconds certificateCheckEvery{std::chrono::minutes(10)};
+    // An answer naming a serial the till does not have downloads at once, but not again within
+    // this time: a forged serial cannot make the till hammer WeChat Pay.
+    std::chrono::milliseconds unknownSerialMinGap{std::chrono::seconds(60)};
 
     // One HTTP exchange; also the most a create or pay call waits.
     std::chrono::milliseconds requestTimeout{15000};

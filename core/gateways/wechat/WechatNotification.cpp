@@ -281,10 +281,19 @@ WechatNotificationVerifier::WechatNotificationVerifier(QString mchId, QString ap
                                                        QList<WechatPlatformKey> platformKeys,
                                                        std::function<qint64()> nowMs,
                                                        std::chrono::seconds maxClockSkew)
+    : WechatNotificationVerifier(std::move(mchId), std::move(appId), std::move(apiV3Key),
+                                 std::make_shared<const WechatKeyring>(std::move(platformKeys)),
+                                 std::move(nowMs), maxClockSkew) {}
+
+WechatNotificationVerifier::WechatNotificationVerifier(QString mchId, QString appId,
+                                                       QByteArray apiV3Key,
+                                                       std::shared_ptr<const WechatKeyring> keyring,
+                                                       std::function<qint64()> nowMs,
+                                                       std::chrono::seconds maxClockSkew)
     : m_mchId(std::move(mchId))
     , m_appId(std::move(appId))
     , m_apiV3Key(std::move(apiV3Key))
-    , m_platformKeys(std::move(platformKeys))
+    , m_keyring(std::move(keyring))
     , m_nowMs(nowMs ? std::move(nowMs) : [] { return QDateTime::currentMSecsSinceEpoch(); })
     , m_maxClockSkew(maxClockSkew) {}
 
@@ -319,23 +328,20 @@ WechatNotificationVerifier::verify(const gateway::IncomingNotification& notifica
 
     // 2. A key we know by that serial.
     const QString serial = QString::fromLatin1(headers.serial);
-    const WechatPlatformKey* platformKey = nullptr;
-    for (const WechatPlatformKey& candidate : m_platformKeys) {
-        if (candidate.id.compare(serial, Qt::CaseInsensitive) == 0) {
-            platformKey = &candidate;
-            break;
-        }
-    }
-    if (platformKey == nullptr)
+    const std::optional<WechatPlatformKey> platformKey = m_keyring->find(serial);
+    if (!platformKey)
         return refuse(notification_errc::unknownSerial,
                       QCoreApplication::translate("qpos::wechat",
                                                   "The WeChat Pay notification is signed with key "
-                                                  "%1, which is not among the configured WeChat "
-                                                  "Pay public keys or platform certificates. It "
-                                                  "was refused; if WeChat Pay changed its key, "
-                                                  "set the new one in [wechat] "
-                                                  "wechatpay_public_key and "
-                                                  "wechatpay_public_key_id.")
+                                                  "%1, which is not among the WeChat Pay public "
+                                                  "keys and platform certificates the till has. "
+                                                  "It was refused, and WeChat Pay will send it "
+                                                  "again; if WeChat Pay changed its key, ask IT "
+                                                  "to put the new WeChat Pay public key in "
+                                                  "[wechat] wechatpay_public_key (with "
+                                                  "wechatpay_public_key_id) or the new platform "
+                                                  "certificate in [wechat] "
+                                                  "platform_certificate.")
                           .arg(isPrintableAscii(headers.serial) ? serial : QStringLiteral("?")));
 
     // 3. Fresh: an old notification replayed (or a wrong clock) is not trusted.

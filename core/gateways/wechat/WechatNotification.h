@@ -3,6 +3,7 @@
 #include "core/common/Result.h"
 #include "core/gateways/PaymentNotification.h"
 #include "core/gateways/wechat/WechatClientSettings.h"
+#include "core/gateways/wechat/WechatKeyring.h"
 
 #include <QByteArray>
 #include <QByteArrayView>
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 namespace qpos::wechat {
 
@@ -60,6 +62,10 @@ public:
                                QList<WechatPlatformKey> platformKeys,
                                std::function<qint64()> nowMs = {},
                                std::chrono::seconds maxClockSkew = std::chrono::seconds(300));
+    // Verifies with the keys of `keyring` as they are at each notification.
+    WechatNotificationVerifier(QString mchId, QString appId, QByteArray apiV3Key,
+                               std::shared_ptr<const WechatKeyring> keyring,
+                               std::function<qint64()> nowMs, std::chrono::seconds maxClockSkew);
 
     Result<gateway::PaymentNotification>
     verify(const gateway::IncomingNotification& notification,
@@ -73,7 +79,7 @@ private:
     QString m_mchId;
     QString m_appId;
     QByteArray m_apiV3Key;
-    QList<WechatPlatformKey> m_platformKeys;
+    std::shared_ptr<const WechatKeyring> m_keyring;
     std::function<qint64()> m_nowMs;
     std::chrono::seconds m_maxClockSkew;
 };

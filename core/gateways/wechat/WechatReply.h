@@ -2,10 +2,14 @@
 
 #include "core/gateways/ProviderReply.h"
 #include "core/gateways/wechat/WechatCodes.h"
+#include "core/gateways/wechat/WechatSignature.h"
+
+#include <QByteArray>
 
 #include <QJsonObject>
 #include <QString>
 
+#include <memory>
 #include <utility>
 
 namespace qpos::wechat {
@@ -16,6 +20,16 @@ namespace qpos::wechat {
 struct WechatReply : gateway::ProviderReply {
     int httpStatus = 0;
     QJsonObject fields; // the JSON body; empty for 204 or an empty body
+
+    // An answer signed with a key the till does not have (its Wechatpay-Serial names none):
+    // kept as it came, so that it can be verified once more after the platform certificates
+    // were downloaded. Set only beside `failure`.
+    struct Unverified {
+        int httpStatus = 0;
+        WechatpayHeaders headers;
+        QByteArray body;
+    };
+    std::shared_ptr<const Unverified> unknownKey;
 
     bool isSuccessStatus() const { return verified() && httpStatus >= 200 && httpStatus < 300; }
     // The error answer's code ("ORDER_NOT_EXIST"); empty on success.

@@ -61,7 +61,12 @@ bool isUnsigned(const WechatpayHeaders& headers) {
 
 WechatResponseReader::WechatResponseReader(QList<WechatPlatformKey> platformKeys,
                                            std::chrono::seconds maxClockSkew)
-    : m_platformKeys(std::move(platformKeys))
+    : WechatResponseReader(std::make_shared<const WechatKeyring>(std::move(platformKeys)),
+                           maxClockSkew) {}
+
+WechatResponseReader::WechatResponseReader(std::shared_ptr<const WechatKeyring> keyring,
+                                           std::chrono::seconds maxClockSkew)
+    : m_keyring(std::move(keyring))
     , m_maxClockSkew(maxClockSkew) {}
 
 WechatpayHeaders WechatResponseReader::headersOf(const QNetworkReply& answer) {
@@ -74,8 +79,13 @@ WechatReply WechatResponseReader::read(int httpStatus, const WechatpayHeaders& h
                                        const QByteArray& body, qint64 nowMs) const {
     if (httpStatus == 401 && isUnsigned(headers))
         return failed(requestSignatureRefused(body));
-    if (std::optional<Error> problem = signatureProblem(headers, body, nowMs))
-        return failed(*problem);
+    if (std::optional<Error> problem = signatureProblem(headers, body, nowMs)) {
+        WechatReply reply = failed(*problem);
+        if (!headers.serial.isEmpty() && !m_keyring->find(QString::fromLatin1(headers.serial)))
+            reply.unknownKey = std::make_shared<const WechatReply::Unverified>(
+                WechatReply::Unverified{httpStatus, headers, body});
+        return reply;
+    }
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
     if (!body.trimmed().isEmpty() && !document.isObject())
@@ -98,17 +108,17 @@ std::optional<Error> WechatResponseReader::signatureProblem(const WechatpayHeade
         return badSignature(QCoreApplication::translate("qpos::wechat::WechatClient",
                                                         "it carries no WeChat Pay signature"));
     const QString serial = QString::fromLatin1(headers.serial);
-    const WechatPlatformKey* key = nullptr;
-    for (const WechatPlatformKey& candidate : m_platformKeys) {
-        if (candidate.id.compare(serial, Qt::CaseInsensitive) == 0)
-            key = &candidate;
-    }
+    const std::optional<WechatPlatformKey> key = m_keyring->find(serial);
     if (!key)
         return badSignature(
             QCoreApplication::translate("qpos::wechat::WechatClient",
-                                        "it is signed with a key the till does not know, %1; if "
-                                        "WeChat Pay changed its key, ask IT to update [wechat] "
-                                        "wechatpay_public_key")
+                                        "it is signed with a key the till does not have, %1, "
+                                        "even after fetching WeChat Pay's platform "
+                                        "certificates where it uses them; if WeChat Pay changed "
+                                        "its key, ask IT to put the new WeChat Pay public key in "
+                                        "[wechat] wechatpay_public_key (with "
+                                        "wechatpay_public_key_id) or the new platform "
+                                        "certificate in [wechat] platform_certificate")
                 .arg(Redactor::redact(serial.left(64))));
     bool numeric = false;
     const qint64 timestampS = headers.timestamp.toLongLong(&numeric);

@@ -2,6 +2,7 @@
 
 #include "core/common/Result.h"
 #include "core/gateways/wechat/WechatClientSettings.h"
+#include "core/gateways/wechat/WechatKeyring.h"
 #include "core/gateways/wechat/WechatReply.h"
 #include "core/gateways/wechat/WechatSignature.h"
 
@@ -10,6 +11,7 @@
 #include <QtGlobal>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 class QNetworkReply;
@@ -27,11 +29,16 @@ namespace qpos::wechat {
 class WechatResponseReader {
 public:
     WechatResponseReader(QList<WechatPlatformKey> platformKeys, std::chrono::seconds maxClockSkew);
+    // Verifies with the keys of `keyring` as they are at each answer.
+    WechatResponseReader(std::shared_ptr<const WechatKeyring> keyring,
+                         std::chrono::seconds maxClockSkew);
 
     // The Wechatpay-* headers of an answer.
     static WechatpayHeaders headersOf(const QNetworkReply& answer);
 
     // `nowMs`: the local UTC clock the answer's timestamp is checked against.
+    // An answer whose Wechatpay-Serial names no key the till has is a failure that keeps the
+    // answer (WechatReply::unknownKey), to be read again after a certificate download.
     WechatReply read(int httpStatus, const WechatpayHeaders& headers, const QByteArray& body,
                      qint64 nowMs) const;
 
@@ -40,7 +47,7 @@ private:
     std::optional<Error> signatureProblem(const WechatpayHeaders& headers, const QByteArray& body,
                                           qint64 nowMs) const;
 
-    QList<WechatPlatformKey> m_platformKeys;
+    std::shared_ptr<const WechatKeyring> m_keyring;
     std::chrono::seconds m_maxClockSkew;
 };
 
