@@ -17,6 +17,8 @@
 #include <QUrlQuery>
 #include <QUuid>
 
+#include <algorithm>
+
 namespace qpos::sandbox {
 
 namespace {
@@ -73,13 +75,17 @@ Status WechatSimulator::issuePlatformCertificate() {
     if (!key)
         return key.error();
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    // As with WeChat Pay's own renewals, a new certificate outlives the one it replaces, even
+    // when both are issued within the same second.
+    QDateTime notAfter = now.addYears(5);
+    for (const PlatformCertificate& held : m_certificates)
+        notAfter = std::max(notAfter, held.certificate.notAfter().addDays(1));
     Result<crypto::X509Certificate> certificate = crypto::issueCertificate(
         key->publicKey(),
         crypto::CertificateSubject{QStringLiteral("Tenpay.com sandbox platform"),
                                    QStringLiteral("Tenpay.com"), QStringLiteral("qpos Sandbox"),
                                    QStringLiteral("CN")},
-        crypto::CertificateTerms{serialOf(key->publicKey()), now.addDays(-1), now.addYears(5),
-                                 false},
+        crypto::CertificateTerms{serialOf(key->publicKey()), now.addDays(-1), notAfter, false},
         crypto::X509Certificate(), *key);
     if (!certificate)
         return certificate.error();
