@@ -5155,6 +5155,10 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <source>Nothing sold or refunded in this shift yet.</source>
         <translation>本班次尚无销售或退款。</translation>
     </message>
+    <message>
+        <source>Refunds made</source>
+        <translation>退款明细</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ui::ZReportDialog</name>

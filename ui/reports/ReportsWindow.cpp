@@ -46,10 +46,12 @@ QTableWidget* makeTable(const QStringList& headings, const char* name, QWidget* 
     return table;
 }
 
-void setRow(QTableWidget* table, int row, const QStringList& texts, int firstNumber) {
+// Columns firstNumber to lastNumber hold amounts or counts: aligned right.
+void setRow(QTableWidget* table, int row, const QStringList& texts, int firstNumber,
+            int lastNumber = 99) {
     for (int c = 0; c < texts.size(); ++c) {
         auto* item = new QTableWidgetItem(texts[c]);
-        if (c >= firstNumber)
+        if (c >= firstNumber && c <= lastNumber)
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         table->setItem(row, c, item);
     }
@@ -178,7 +180,7 @@ ReportsWindow::ReportsWindow(service::PosService& till, const QString& shopName,
     tables->addLayout(right);
     body->addLayout(tables);
 
-    body->addWidget(new QLabel(tr("Refunds"), page));
+    body->addWidget(new QLabel(tr("Refunds made"), page));
     m_refundList = makeTable({tr("Refunded at"), tr("Order"), tr("Channel"), tr("Amount"),
                               tr("Approved by"), tr("Reason")},
                              "refundTable", page);
@@ -301,7 +303,7 @@ void ReportsWindow::showReport(const reports::SalesReport& r) {
         setRow(m_refundList, i,
                {china_calendar::formatTimestamp(l.atMs), l.outTradeNo, channelText(l.channel),
                 money::formatYuan(l.amountFen), l.approvedBy, l.reason},
-               3);
+               3, 3);
     }
     for (QPushButton* b : {m_csv, m_pdf, m_print})
         b->setEnabled(true);
