@@ -9,7 +9,7 @@ packages=(
     # build
     cmake ninja-build g++ pkg-config git ccache
     qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-    qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev libgl-dev
+    qt6-charts-dev libqt6opengl6-dev qt6-httpserver-dev qt6-websockets-dev libgl-dev
     libssl-dev libqrencode-dev libsqlite3-dev
     # Alipay bills: zip archives (libzip) of CSV files (libcsv)
     libzip-dev libcsv-dev

@@ -4,6 +4,8 @@
 #include "core/logging/LogCategories.h"
 #include "core/money/Money.h"
 #include "ui/orders/OrdersView.h"
+#include "ui/reports/ReportsWindow.h"
+#include "ui/reports/ZReportDialog.h"
 #include "ui/settings/SettingsDialog.h"
 #include "ui/support/ManagerPinDialog.h"
 #include "ui/support/RequestIds.h"
@@ -108,6 +110,22 @@ MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWi
             requestStaff(); // someone changed the staff: the login list follows
     });
     connect(&m_till, &service::PosService::dailyTotalsLoaded, this, &MainWindow::onDailyTotals);
+    connect(&m_till, &service::PosService::shiftChanged, this,
+            [this](const QString& requestId, const service::ShiftReply& reply) {
+                if (requestId != m_shiftRequestId)
+                    return;
+                m_shiftRequestId.clear();
+                if (!reply.error.isEmpty()) {
+                    m_notice->showNotice(reply.error);
+                } else if (reply.shift.isOpen() && m_cashier &&
+                           reply.shift.cashierId == m_cashier->id) {
+                    m_shiftId = reply.shift.id;
+                } else if (!reply.shift.isOpen()) {
+                    m_shiftId = 0;
+                    m_header->setStatus(tr("Shift %1 ended.").arg(reply.shift.id));
+                }
+                updateActions();
+            });
     // A refund that ended after its own report (closed, refused, held by the provider).
     connect(&m_till, &service::PosService::refundFinished, this,
             [this](const checkout::RefundReport& report) {
@@ -143,6 +161,11 @@ void MainWindow::buildActions() {
     m_logOutAction = tillMenu->addAction(tr("&Log out"), this, &MainWindow::logOut);
     m_logOutAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     m_logOutAction->setObjectName(QStringLiteral("logOutAction"));
+    m_shiftXAction =
+        tillMenu->addAction(tr("&X report of my shift"), this, &MainWindow::openShiftReport);
+    m_shiftXAction->setObjectName(QStringLiteral("shiftXAction"));
+    m_endShiftAction = tillMenu->addAction(tr("&End my shift"), this, &MainWindow::endShift);
+    m_endShiftAction->setObjectName(QStringLiteral("endShiftAction"));
     tillMenu->addSeparator();
     QAction* quit = tillMenu->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
@@ -152,6 +175,11 @@ void MainWindow::buildActions() {
         managerMenu->addAction(tr("&Orders and refunds"), this, &MainWindow::showOrders);
     m_ordersAction->setShortcut(QKeySequence(Qt::Key_F5));
     m_ordersAction->setObjectName(QStringLiteral("ordersAction"));
+    m_reportsAction = managerMenu->addAction(tr("&Reports…"), this, &MainWindow::openReports);
+    m_reportsAction->setShortcut(QKeySequence(Qt::Key_F6));
+    m_reportsAction->setObjectName(QStringLiteral("reportsAction"));
+    m_zReportAction = managerMenu->addAction(tr("&Z report…"), this, &MainWindow::openZReport);
+    m_zReportAction->setObjectName(QStringLiteral("zReportAction"));
     m_settingsAction = managerMenu->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
     m_settingsAction->setObjectName(QStringLiteral("settingsAction"));
 
@@ -197,6 +225,10 @@ void MainWindow::updateActions() {
     m_saleAction->setEnabled(loggedIn && !paying && m_screen != Screen::Sale);
     m_ordersAction->setEnabled(loggedIn && !paying && m_ready);
     m_ordersAction->setVisible(loggedIn);
+    m_reportsAction->setEnabled(!paying && m_ready);
+    m_zReportAction->setEnabled(!paying && m_ready);
+    m_shiftXAction->setEnabled(loggedIn && m_shiftId > 0);
+    m_endShiftAction->setEnabled(loggedIn && !paying && m_shiftId > 0);
     // Settings stay reachable when the till cannot open: a wrong key is fixed there.
     m_settingsAction->setEnabled(!paying);
 }
@@ -299,6 +331,10 @@ void MainWindow::onStaffVerified(const QString& requestId, const service::StaffR
     m_header->setCashier(m_cashier);
     m_header->setStatus(tr("Ready to sell."));
     m_sale->clearSale();
+    // The shift starts at login; the till takes no cash yet, so there is no opening float.
+    m_shiftId = 0;
+    m_shiftRequestId = newRequestId();
+    m_till.openShift(m_shiftRequestId, reply.member.id, std::nullopt);
     setScreen(Screen::Sale);
 }
 
@@ -330,6 +366,7 @@ void MainWindow::logOut() {
         return;
     qCInfo(lcUi).noquote() << "logged out:" << m_cashier->id;
     m_cashier.reset();
+    m_shiftId = 0; // the shift stays open for the next login of the same cashier
     m_header->setCashier(std::nullopt);
     m_header->setStatus(tr("Logged out. Log in with your PIN."));
     m_sale->clearSale();
@@ -366,6 +403,49 @@ void MainWindow::openSettings() {
             m_header->setStatus(tr("Settings saved. They take effect when qpos starts again."));
         });
         settings->open();
+    });
+    approval->open();
+}
+
+void MainWindow::openShiftReport() {
+    if (!m_cashier || m_shiftId <= 0)
+        return;
+    auto* x = new ReportsWindow(m_till, m_options.config.store.name, {}, m_shiftId, this);
+    x->setAttribute(Qt::WA_DeleteOnClose);
+    x->open();
+}
+
+void MainWindow::endShift() {
+    if (!m_cashier || m_shiftId <= 0 || m_checkout->isOpen())
+        return;
+    m_shiftRequestId = newRequestId();
+    m_till.closeShift(m_shiftRequestId, m_shiftId, m_cashier->id);
+    logOut();
+}
+
+void MainWindow::openZReport() {
+    if (m_checkout->isOpen() || !m_ready)
+        return;
+    auto* approval = new ManagerPinDialog(m_till, tr("Close the business day (Z report)."), this);
+    approval->setAttribute(Qt::WA_DeleteOnClose);
+    connect(approval, &QDialog::accepted, this, [this, approval] {
+        const QString manager = approval->approver() ? approval->approver()->id : QString();
+        auto* z = new ZReportDialog(m_till, m_options.config.store.name, manager, this);
+        z->setAttribute(Qt::WA_DeleteOnClose);
+        z->open();
+    });
+    approval->open();
+}
+
+void MainWindow::openReports() {
+    if (m_checkout->isOpen() || !m_ready)
+        return;
+    auto* approval = new ManagerPinDialog(m_till, tr("Open the reports."), this);
+    approval->setAttribute(Qt::WA_DeleteOnClose);
+    connect(approval, &QDialog::accepted, this, [this] {
+        auto* reports = new ReportsWindow(m_till, m_options.config.store.name, {}, 0, this);
+        reports->setAttribute(Qt::WA_DeleteOnClose);
+        reports->open();
     });
     approval->open();
 }

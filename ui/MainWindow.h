@@ -63,6 +63,8 @@ public:
 
     Screen screen() const { return m_screen; }
     const std::optional<StaffMember>& cashier() const { return m_cashier; }
+    // The cashier's open shift (0 until the till confirmed it).
+    qint64 shiftId() const { return m_shiftId; }
     QList<Channel> channels() const { return m_channels; }
 
     // The parts, for tests and for screenshots.
@@ -79,6 +81,14 @@ public slots:
     void showOrders();
     // Asks a manager's PIN, then opens the settings.
     void openSettings();
+    // Asks a manager's PIN, then opens the reports.
+    void openReports();
+    // The X report of the cashier's own shift: no PIN, and no other shift.
+    void openShiftReport();
+    // Ends the cashier's shift and logs out.
+    void endShift();
+    // Asks a manager's PIN, then opens the Z report (closing the business day).
+    void openZReport();
 
 signals:
     void screenChanged(qpos::ui::MainWindow::Screen screen);
@@ -113,6 +123,8 @@ private:
     QString m_staffRequestId;
     QString m_loginRequestId;
     QString m_totalsRequestId;
+    QString m_shiftRequestId;
+    qint64 m_shiftId = 0;
 
     TillHeader* m_header = nullptr;
     SandboxBanner* m_banner = nullptr;
@@ -130,6 +142,10 @@ private:
     QAction* m_saleAction = nullptr;
     QAction* m_ordersAction = nullptr;
     QAction* m_settingsAction = nullptr;
+    QAction* m_reportsAction = nullptr;
+    QAction* m_shiftXAction = nullptr;
+    QAction* m_endShiftAction = nullptr;
+    QAction* m_zReportAction = nullptr;
 };
 
 } // namespace qpos::ui

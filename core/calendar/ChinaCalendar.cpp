@@ -32,8 +32,19 @@ QDate dateOf(qint64 utcMs) {
 }
 
 int dayNumberOf(qint64 utcMs) {
-    const QDate date = dateOf(utcMs);
+    return dayNumber(dateOf(utcMs));
+}
+
+int dayNumber(QDate date) {
     return date.year() * 10000 + date.month() * 100 + date.day();
+}
+
+QDate dateOfDayNumber(int dayNumber) {
+    return QDate(dayNumber / 10000, dayNumber / 100 % 100, dayNumber % 100);
+}
+
+int hourOf(qint64 utcMs) {
+    return dateTimeOf(utcMs).time().hour();
 }
 
 qint64 dayStartMs(QDate date) {

@@ -24,6 +24,12 @@ QDate dateOf(qint64 utcMs);
 // The China calendar date of a UTC instant as the number yyyyMMdd (20261123).
 int dayNumberOf(qint64 utcMs);
 
+// A date as the number yyyyMMdd, and back (an invalid QDate for a number that is no date).
+int dayNumber(QDate date);
+QDate dateOfDayNumber(int dayNumber);
+// The China hour (0-23) of a UTC instant.
+int hourOf(qint64 utcMs);
+
 // The first UTC millisecond of a China calendar date.
 qint64 dayStartMs(QDate date);
 // The end of a China calendar date, exclusive: the first UTC millisecond of the next date.

@@ -102,6 +102,7 @@ public:
     OrderStore& store() { return m_store; }
     StaffStore* staff() { return m_staff.get(); }
     PosService* service() { return m_service; }
+    const std::function<qint64()>& clock() const { return m_options.clock; }
 
     QString notOpen() const {
         return QCoreApplication::translate("qpos::service::PosService",
@@ -183,6 +184,9 @@ PosService::PosService(PosOptions options, QObject* parent)
     qRegisterMetaType<OrderListReply>();
     qRegisterMetaType<OrderReply>();
     qRegisterMetaType<TotalsReply>();
+    qRegisterMetaType<SalesReportReply>();
+    qRegisterMetaType<ShiftReply>();
+    qRegisterMetaType<ZReportsReply>();
     qRegisterMetaType<StaffReply>();
     qRegisterMetaType<StaffListReply>();
     qRegisterMetaType<checkout::CheckoutUpdate>();
@@ -314,6 +318,109 @@ void PosService::loadDailyTotals(const QString& requestId, int fromDay, int toDa
             reply.error = totals.error().message;
         }
         emit w.service()->dailyTotalsLoaded(requestId, reply);
+    });
+}
+
+void PosService::loadSalesReport(const QString& requestId, const reports::ReportScope& scope) {
+    post([requestId, scope](Worker& w) {
+        SalesReportReply reply;
+        if (!w.staff()) {
+            reply.error = w.notOpen();
+        } else if (Result<reports::SalesReport> report =
+                       reports::buildSalesReport(w.store().database(), scope)) {
+            reply.report = *report;
+        } else {
+            reply.error = report.error().message;
+        }
+        emit w.service()->salesReportLoaded(requestId, reply);
+    });
+}
+
+void PosService::openShift(const QString& requestId, const QString& cashierId,
+                           std::optional<money::Fen> openingFloatFen) {
+    post([requestId, cashierId, openingFloatFen](Worker& w) {
+        ShiftReply reply;
+        if (!w.staff()) {
+            reply.error = w.notOpen();
+        } else if (Result<reports::Shift> shift =
+                       reports::ShiftBook(w.store().database(), w.clock())
+                           .openShift(cashierId, openingFloatFen)) {
+            reply.shift = *shift;
+        } else {
+            reply.error = shift.error().message;
+        }
+        emit w.service()->shiftChanged(requestId, reply);
+    });
+}
+
+void PosService::closeShift(const QString& requestId, qint64 shiftId, const QString& closedBy) {
+    post([requestId, shiftId, closedBy](Worker& w) {
+        ShiftReply reply;
+        if (!w.staff()) {
+            reply.error = w.notOpen();
+        } else if (Result<reports::Shift> shift =
+                       reports::ShiftBook(w.store().database(), w.clock())
+                           .closeShift(shiftId, closedBy)) {
+            reply.shift = *shift;
+        } else {
+            reply.error = shift.error().message;
+        }
+        emit w.service()->shiftChanged(requestId, reply);
+    });
+}
+
+namespace {
+
+// The Z reports' state after a read or a Z: the warnings and the business day now.
+void fillZState(reports::ZReportBook& book, ZReportsReply& reply) {
+    if (Result<reports::ZWarnings> warnings = book.warnings())
+        reply.warnings = *warnings;
+    else if (reply.error.isEmpty())
+        reply.error = warnings.error().message;
+    if (Result<int> day = book.currentBusinessDay())
+        reply.businessDay = *day;
+    else if (reply.error.isEmpty())
+        reply.error = day.error().message;
+}
+
+} // namespace
+
+void PosService::loadZReports(const QString& requestId) {
+    post([requestId](Worker& w) {
+        ZReportsReply reply;
+        if (!w.staff()) {
+            reply.error = w.notOpen();
+            emit w.service()->zReportsLoaded(requestId, reply);
+            return;
+        }
+        reports::ZReportBook book(w.store().database(), w.clock());
+        if (Result<QList<reports::ZReport>> all = book.list(100))
+            reply.zReports = *all;
+        else
+            reply.error = all.error().message;
+        fillZState(book, reply);
+        emit w.service()->zReportsLoaded(requestId, reply);
+    });
+}
+
+void PosService::takeZReport(const QString& requestId, const QString& takenBy,
+                             bool despiteWarnings) {
+    post([requestId, takenBy, despiteWarnings](Worker& w) {
+        ZReportsReply reply;
+        if (!w.staff()) {
+            reply.error = w.notOpen();
+            emit w.service()->zReportsLoaded(requestId, reply);
+            return;
+        }
+        reports::ZReportBook book(w.store().database(), w.clock());
+        if (Result<reports::ZReport> z = book.take(takenBy, despiteWarnings)) {
+            reply.zReports = {*z};
+        } else {
+            reply.error = z.error().message;
+            reply.errorCode = z.error().code;
+        }
+        fillZState(book, reply);
+        emit w.service()->zReportsLoaded(requestId, reply);
     });
 }
 

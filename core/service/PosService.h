@@ -5,6 +5,10 @@
 #include "core/common/Result.h"
 #include "core/config/AppConfig.h"
 #include "core/gateways/PaymentGateway.h"
+#include "core/reports/ReportBuilder.h"
+#include "core/reports/SalesReport.h"
+#include "core/reports/ShiftBook.h"
+#include "core/reports/ZReportBook.h"
 #include "core/routing/ChannelRouting.h"
 #include "core/staff/Staff.h"
 #include "core/storage/OrderQuery.h"
@@ -54,6 +58,21 @@ struct TotalsReply {
     QString error;
     QList<DailyTotal> totals;
 };
+struct SalesReportReply {
+    QString error;
+    reports::SalesReport report;
+};
+struct ShiftReply {
+    QString error;
+    reports::Shift shift;
+};
+struct ZReportsReply {
+    QString error;
+    QString errorCode;                // "z.warnings", "z.taken", ...
+    reports::ZWarnings warnings;      // as of the answer
+    int businessDay = 0;              // the business day now
+    QList<reports::ZReport> zReports; // newest first; a taken Z is the only one
+};
 struct StaffReply {
     QString error;
     QString errorCode; // "staff.wrong_pin", "staff.locked", ...
@@ -97,6 +116,14 @@ public:
     void listOrders(const QString& requestId, const OrderFilter& filter);
     void loadOrder(const QString& requestId, const QString& outTradeNo);
     void loadDailyTotals(const QString& requestId, int fromDay, int toDay);
+    // The manager's report (core/reports/ReportBuilder.h), computed on the worker.
+    void loadSalesReport(const QString& requestId, const reports::ReportScope& scope);
+    // Shifts and Z reports (core/reports/ShiftBook.h, ZReportBook.h).
+    void openShift(const QString& requestId, const QString& cashierId,
+                   std::optional<money::Fen> openingFloatFen);
+    void closeShift(const QString& requestId, qint64 shiftId, const QString& closedBy);
+    void loadZReports(const QString& requestId);
+    void takeZReport(const QString& requestId, const QString& takenBy, bool despiteWarnings);
 
     // PIN checks (slow on purpose; done on the worker).
     void verifyStaff(const QString& requestId, const QString& staffId, const QString& pin);
@@ -113,6 +140,9 @@ signals:
     void ordersListed(const QString& requestId, const qpos::service::OrderListReply& reply);
     void orderLoaded(const QString& requestId, const qpos::service::OrderReply& reply);
     void dailyTotalsLoaded(const QString& requestId, const qpos::service::TotalsReply& reply);
+    void salesReportLoaded(const QString& requestId, const qpos::service::SalesReportReply& reply);
+    void shiftChanged(const QString& requestId, const qpos::service::ShiftReply& reply);
+    void zReportsLoaded(const QString& requestId, const qpos::service::ZReportsReply& reply);
     void staffVerified(const QString& requestId, const qpos::service::StaffReply& reply);
     void staffListed(const QString& requestId, const qpos::service::StaffListReply& reply);
     void staffSaved(const QString& requestId, const QString& error);
@@ -132,5 +162,8 @@ Q_DECLARE_METATYPE(qpos::service::PosReady)
 Q_DECLARE_METATYPE(qpos::service::OrderListReply)
 Q_DECLARE_METATYPE(qpos::service::OrderReply)
 Q_DECLARE_METATYPE(qpos::service::TotalsReply)
+Q_DECLARE_METATYPE(qpos::service::SalesReportReply)
+Q_DECLARE_METATYPE(qpos::service::ShiftReply)
+Q_DECLARE_METATYPE(qpos::service::ZReportsReply)
 Q_DECLARE_METATYPE(qpos::service::StaffReply)
 Q_DECLARE_METATYPE(qpos::service::StaffListReply)

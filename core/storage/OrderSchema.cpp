@@ -158,6 +158,99 @@ const char* const kVersion5[] = {
     "CREATE INDEX refunds_open ON refunds(created_at_ms) WHERE state IN (0, 3)",
 };
 
+// Version 6: the manager's reports, shifts and Z reports (docs/reports.md). report_totals
+// keeps sales and refunds per business day, China hour, channel, cashier and shift, and
+// report_refunds one row per refund that moved money; both are written in the same
+// transaction as the order change. Unlike daily_totals (a refund counts on its sale's day)
+// a change counts on the business day it happened, so a day closed by a Z never changes.
+// The backfill replays the ledger's events: a sale at the order's paid time, a refund at its
+// event's time, no shift.
+const char* const kVersion6[] = {
+    R"(CREATE TABLE shifts (
+        id                INTEGER PRIMARY KEY,
+        cashier_id        TEXT    NOT NULL,
+        opened_at_ms      INTEGER NOT NULL,
+        opening_float_fen INTEGER CHECK (opening_float_fen IS NULL OR opening_float_fen >= 0),
+        closed_at_ms      INTEGER,
+        closed_by         TEXT    NOT NULL DEFAULT ''
+    ))",
+    "CREATE UNIQUE INDEX shifts_one_open ON shifts((closed_at_ms IS NULL)) "
+    "WHERE closed_at_ms IS NULL",
+    R"(CREATE TABLE z_reports (
+        seq          INTEGER PRIMARY KEY CHECK (seq > 0),
+        business_day INTEGER NOT NULL UNIQUE,
+        from_day     INTEGER NOT NULL,
+        taken_at_ms  INTEGER NOT NULL,
+        taken_by     TEXT    NOT NULL,
+        snapshot     TEXT    NOT NULL
+    ))",
+    R"(CREATE TRIGGER z_reports_never_change BEFORE UPDATE ON z_reports
+       BEGIN SELECT RAISE(ABORT, 'a Z report is never changed'); END)",
+    R"(CREATE TRIGGER z_reports_never_deleted BEFORE DELETE ON z_reports
+       BEGIN SELECT RAISE(ABORT, 'a Z report is never deleted'); END)",
+    R"(CREATE TABLE report_totals (
+        business_day INTEGER NOT NULL,
+        hour         INTEGER NOT NULL CHECK (hour BETWEEN 0 AND 23),
+        channel      TEXT    NOT NULL,
+        cashier_id   TEXT    NOT NULL,
+        shift_id     INTEGER NOT NULL,
+        sale_count   INTEGER NOT NULL DEFAULT 0,
+        sale_fen     INTEGER NOT NULL DEFAULT 0,
+        refund_count INTEGER NOT NULL DEFAULT 0,
+        refund_fen   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (business_day, hour, channel, cashier_id, shift_id)
+    ) WITHOUT ROWID)",
+    "CREATE INDEX report_totals_by_shift ON report_totals(shift_id)",
+    R"(CREATE TABLE report_refunds (
+        id           INTEGER PRIMARY KEY,
+        business_day INTEGER NOT NULL,
+        at_ms        INTEGER NOT NULL,
+        order_id     INTEGER NOT NULL REFERENCES orders(id),
+        event_id     INTEGER NOT NULL UNIQUE REFERENCES order_events(id),
+        channel      TEXT    NOT NULL,
+        cashier_id   TEXT    NOT NULL,
+        shift_id     INTEGER NOT NULL,
+        amount_fen   INTEGER NOT NULL CHECK (amount_fen > 0),
+        approved_by  TEXT    NOT NULL,
+        reason       TEXT    NOT NULL
+    ))",
+    "CREATE INDEX report_refunds_by_day ON report_refunds(business_day, id)",
+    "CREATE INDEX report_refunds_by_shift ON report_refunds(shift_id, id)",
+    R"(INSERT INTO report_totals (business_day, hour, channel, cashier_id, shift_id, sale_count,
+                                 sale_fen)
+       SELECT CAST(strftime('%Y%m%d', t / 1000, 'unixepoch', '+8 hours') AS INTEGER),
+              CAST(strftime('%H', t / 1000, 'unixepoch', '+8 hours') AS INTEGER),
+              channel, cashier, 0, COUNT(*), SUM(amount_fen)
+       FROM (SELECT COALESCE(paid_at_ms, updated_at_ms) AS t, channel,
+                    COALESCE(cashier_id, '') AS cashier, amount_fen
+             FROM orders WHERE state IN (3, 4, 5))
+       GROUP BY 1, 2, 3, 4)",
+    R"(INSERT INTO report_refunds (business_day, at_ms, order_id, event_id, channel, cashier_id,
+                                  shift_id, amount_fen, approved_by, reason)
+       SELECT CAST(strftime('%Y%m%d', e.at_ms / 1000, 'unixepoch', '+8 hours') AS INTEGER),
+              e.at_ms, e.order_id, e.id, o.channel, COALESCE(o.cashier_id, ''), 0,
+              e.refunded_fen - e.before_fen, e.actor,
+              COALESCE((SELECT r.reason FROM refunds r WHERE r.order_id = e.order_id
+                          AND r.state = 1 AND r.amount_fen = e.refunded_fen - e.before_fen
+                        ORDER BY r.id LIMIT 1), e.note)
+       FROM (SELECT id, order_id, at_ms, actor, note, refunded_fen,
+                    COALESCE(LAG(refunded_fen) OVER (PARTITION BY order_id ORDER BY id), 0)
+                        AS before_fen
+             FROM order_events) e
+       JOIN orders o ON o.id = e.order_id
+       WHERE e.refunded_fen > e.before_fen
+       ORDER BY e.id)",
+    R"(INSERT INTO report_totals (business_day, hour, channel, cashier_id, shift_id,
+                                 refund_count, refund_fen)
+       SELECT business_day,
+              CAST(strftime('%H', at_ms / 1000, 'unixepoch', '+8 hours') AS INTEGER),
+              channel, cashier_id, 0, COUNT(*), SUM(amount_fen)
+       FROM report_refunds WHERE true GROUP BY 1, 2, 3, 4
+       ON CONFLICT (business_day, hour, channel, cashier_id, shift_id) DO UPDATE SET
+           refund_count = refund_count + excluded.refund_count,
+           refund_fen = refund_fen + excluded.refund_fen)",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
@@ -166,7 +259,7 @@ struct Migration {
 const Migration kMigrations[] = {
     {kVersion1, std::size(kVersion1)}, {kVersion2, std::size(kVersion2)},
     {kVersion3, std::size(kVersion3)}, {kVersion4, std::size(kVersion4)},
-    {kVersion5, std::size(kVersion5)},
+    {kVersion5, std::size(kVersion5)}, {kVersion6, std::size(kVersion6)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

@@ -5,6 +5,7 @@
 #include "core/orders/OrderStateMachine.h"
 #include "core/orders/OutTradeNo.h"
 #include "core/storage/OrderSchema.h"
+#include "core/storage/ReportLedger.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -113,7 +114,9 @@ struct OrderStore::Statements {
         , updateOrder(db)
         , insertEvent(db)
         , insertOutbox(db)
-        , addTotals(db) {}
+        , addTotals(db)
+        , refundNote(db)
+        , reports(db) {}
     QSqlQuery nextSequence;
     QSqlQuery insertOrder;
     QSqlQuery insertItem;
@@ -122,6 +125,8 @@ struct OrderStore::Statements {
     QSqlQuery insertEvent;
     QSqlQuery insertOutbox;
     QSqlQuery addTotals;
+    QSqlQuery refundNote;
+    ReportLedger reports;
 };
 
 OrderStore::OrderStore(OrderStoreOptions options)
@@ -179,8 +184,8 @@ Status OrderStore::prepareStatements() {
         {&m_sql->insertItem, "INSERT INTO order_items (order_id, line_no, name, quantity, "
                              "unit_price_fen) VALUES (?, ?, ?, ?, ?)"},
         {&m_sql->selectOrder, "SELECT id, state, amount_fen, refunded_fen, provider_trade_no, "
-                              "channel, created_at_ms, paid_at_ms, store_id, terminal_id "
-                              "FROM orders WHERE out_trade_no = ?"},
+                              "channel, created_at_ms, paid_at_ms, store_id, terminal_id, "
+                              "cashier_id FROM orders WHERE out_trade_no = ?"},
         {&m_sql->updateOrder,
          "UPDATE orders SET state = ?, refunded_fen = ?, provider_trade_no = ?, paid_at_ms = ?, "
          "updated_at_ms = ? WHERE id = ?"},
@@ -195,6 +200,7 @@ Status OrderStore::prepareStatements() {
          "paid_count = paid_count + excluded.paid_count, "
          "paid_fen = paid_fen + excluded.paid_fen, "
          "refunded_fen = refunded_fen + excluded.refunded_fen"},
+        {&m_sql->refundNote, "SELECT reason, actor FROM refunds WHERE out_request_no = ?"},
     };
     for (const auto& statement : all) {
         if (!statement.query->prepare(QString::fromUtf8(statement.sql)))
@@ -202,7 +208,7 @@ Status OrderStore::prepareStatements() {
                 QCoreApplication::translate("qpos::OrderStore", "preparing statements"),
                 *statement.query);
     }
-    return Status::success();
+    return m_sql->reports.prepare();
 }
 
 namespace {
@@ -362,7 +368,7 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
         return s.error();
-    Result<TransitionOutcome> outcome = applyInTransaction(t);
+    Result<TransitionOutcome> outcome = applyInTransaction(t, QString());
     if (!outcome || *outcome != TransitionOutcome::Applied)
         return outcome;
     if (Status s = tx.commit(); !s.ok())
@@ -372,7 +378,8 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
     return outcome;
 }
 
-Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& t) {
+Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& t,
+                                                         const QString& outRequestNo) {
     QSqlQuery& sel = m_sql->selectOrder;
     sel.bindValue(0, t.outTradeNo);
     if (!sel.exec())
@@ -392,6 +399,7 @@ Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& 
     const QVariant paidAtBefore = sel.value(7);
     const QString storeId = sel.value(8).toString();
     const QString terminalId = sel.value(9).toString();
+    const QString cashierId = sel.value(10).toString();
     sel.finish();
 
     money::Fen refundedAfter = refundedBefore;
@@ -478,6 +486,33 @@ Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& 
         if (!tot.exec())
             return queryError(
                 QCoreApplication::translate("qpos::OrderStore", "updating the daily totals"), tot);
+    }
+    if (newSale) {
+        const qint64 paidAtMs = paidAt.isNull() ? at : paidAt.toLongLong();
+        if (Status s = m_sql->reports.recordSale(channel, cashierId, amount, paidAtMs, at); !s.ok())
+            return s.error();
+    }
+    if (refundDelta > 0) {
+        // The refund the till asked for says who approved it and why; a refund learned
+        // another way (the provider's bill, a push) has only the change's own actor and note.
+        QString approvedBy = t.actor;
+        QString reason = t.note;
+        if (!outRequestNo.isEmpty()) {
+            QSqlQuery& note = m_sql->refundNote;
+            note.bindValue(0, outRequestNo);
+            if (!note.exec())
+                return queryError(
+                    QCoreApplication::translate("qpos::OrderStore", "reading the refund"), note);
+            if (note.next()) {
+                reason = note.value(0).toString();
+                approvedBy = note.value(1).toString();
+            }
+            note.finish();
+        }
+        if (Status s = m_sql->reports.recordRefund(orderId, eventId, channel, cashierId,
+                                                   refundDelta, at, approvedBy, reason);
+            !s.ok())
+            return s.error();
     }
 
     return TransitionOutcome::Applied;
@@ -826,7 +861,7 @@ OrderStore::settleRefund(const QString& outRequestNo, RefundRecordState state,
     TransitionOutcome outcome = changed ? TransitionOutcome::Applied : TransitionOutcome::Duplicate;
     // Only the call that settles the refund moves the order: a repeat would count it twice.
     if (transition && changed) {
-        Result<TransitionOutcome> applied = applyInTransaction(*transition);
+        Result<TransitionOutcome> applied = applyInTransaction(*transition, outRequestNo);
         if (!applied)
             return applied.error();
         if (*applied == TransitionOutcome::Applied)
@@ -850,7 +885,7 @@ Result<RefundRecord> OrderStore::beginCancelRefund(const OrderTransition& paid,
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
         return s.error();
-    Result<TransitionOutcome> applied = applyInTransaction(paid);
+    Result<TransitionOutcome> applied = applyInTransaction(paid, QString());
     if (!applied)
         return applied.error();
     const qint64 at = now();

@@ -79,8 +79,10 @@ private:
     struct Statements;
     qint64 now() const;
     Status prepareStatements();
-    // apply() inside a transaction the caller opened and commits.
-    Result<TransitionOutcome> applyInTransaction(const OrderTransition& transition);
+    // apply() inside a transaction the caller opened and commits; `outRequestNo` names the
+    // refund being settled, if any, for the reports' list of refunds.
+    Result<TransitionOutcome> applyInTransaction(const OrderTransition& transition,
+                                                 const QString& outRequestNo);
     // Refunds matching `where` (our own SQL; the only value is bound).
     Result<QList<RefundRecord>> selectRefunds(const QString& where, const QString& outTradeNo);
 

@@ -1074,6 +1074,10 @@
         <source>At most %1 can be refunded on order %2: %3 of an earlier refund is held by the payment provider (for example, the customer&apos;s card was closed). A manager must handle it on the provider&apos;s merchant platform; do not refund it again here.</source>
         <translation>订单 %2 最多还可退款 %1：之前一笔退款中有 %3 被支付机构暂挂（例如顾客银行卡已注销）。请经理在支付机构的商户平台处理，不要在此再次退款。</translation>
     </message>
+    <message>
+        <source>reading the refund</source>
+        <translation>读取退款</translation>
+    </message>
 </context>
 <context>
     <name>qpos::StaffRole</name>
@@ -3574,6 +3578,34 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
         <source>No payment channel is offered: nothing can be charged. IT: enable [alipay] or [wechat] in qpos.ini, and check [routing] channels.</source>
         <translation>未提供任何支付渠道：无法收款。IT 人员：请在 qpos.ini 中启用 [alipay] 或 [wechat]，并检查 [routing] channels。</translation>
     </message>
+    <message>
+        <source>Shift %1 ended.</source>
+        <translation>班次 %1 已结束。</translation>
+    </message>
+    <message>
+        <source>&amp;X report of my shift</source>
+        <translation>本班次 X 报表(&amp;X)</translation>
+    </message>
+    <message>
+        <source>&amp;End my shift</source>
+        <translation>结束本班次(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Reports…</source>
+        <translation>报表(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>&amp;Z report…</source>
+        <translation>Z 报表(&amp;Z)…</translation>
+    </message>
+    <message>
+        <source>Close the business day (Z report).</source>
+        <translation>日结(Z 报表)。</translation>
+    </message>
+    <message>
+        <source>Open the reports.</source>
+        <translation>打开报表。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ui::ManagerPinDialog</name>
@@ -5059,6 +5091,538 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>it is signed with a key the till does not have, %1, even after fetching WeChat Pay&apos;s platform certificates where it uses them; if WeChat Pay changed its key, ask IT to put the new WeChat Pay public key in [wechat] wechatpay_public_key (with wechatpay_public_key_id) or the new platform certificate in [wechat] platform_certificate</source>
         <translation>签名所用的密钥 %1 收银台没有（使用平台证书时已重新下载过平台证书）；如微信支付已更换密钥，请 IT 将新的微信支付公钥放入 [wechat] wechatpay_public_key（并设置 wechatpay_public_key_id），或将新的平台证书放入 [wechat] platform_certificate</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ReportsWindow</name>
+    <message>
+        <source>X report</source>
+        <translation>X 报表</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Show these dates</source>
+        <translation>查看这些日期</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Gross</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>退款额</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>净额</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Average ticket</source>
+        <translation>客单价</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>退款笔数</translation>
+    </message>
+    <message>
+        <source>By channel</source>
+        <translation>按支付渠道</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation>按收银员</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>Refunded at</source>
+        <translation>退款时间</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>Business day %1.</source>
+        <translation>营业日 %1。</translation>
+    </message>
+    <message>
+        <source>Business days %1 to %2.</source>
+        <translation>营业日 %1 至 %2。</translation>
+    </message>
+    <message>
+        <source>(no cashier)</source>
+        <translation>（无收银员）</translation>
+    </message>
+    <message>
+        <source>X report — shift %1 (running totals)</source>
+        <translation>X 报表 — 班次 %1（实时累计）</translation>
+    </message>
+    <message>
+        <source>Sales report</source>
+        <translation>销售报表</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <source>%1 — %2 — made %3 (China time)</source>
+        <translation>%1 — %2 — 生成于 %3（北京时间）</translation>
+    </message>
+    <message>
+        <source>Nothing sold or refunded in this shift yet.</source>
+        <translation>本班次尚无销售或退款。</translation>
+    </message>
+    <message>
+        <source>Refunds made</source>
+        <translation>退款明细</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ZReportDialog</name>
+    <message>
+        <source>Z report — close the business day</source>
+        <translation>Z 报表 — 日结</translation>
+    </message>
+    <message>
+        <source>I have read the warnings: take the Z anyway</source>
+        <translation>我已阅读以上提醒：仍然日结</translation>
+    </message>
+    <message>
+        <source>Take the Z report</source>
+        <translation>日结（生成 Z 报表）</translation>
+    </message>
+    <message>
+        <source>Z reports taken (newest first):</source>
+        <translation>已生成的 Z 报表（最新在前）：</translation>
+    </message>
+    <message>
+        <source>Reprint…</source>
+        <translation>重新打印…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Checking the business day…</source>
+        <translation>正在检查营业日…</translation>
+    </message>
+    <message>
+        <source>Z report No. %1 — business day %2</source>
+        <translation>Z 报表第 %1 号 — 营业日 %2</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <source>%1 — %2 — taken %3 (China time) by %4</source>
+        <translation>%1 — %2 — 由 %4 于 %3（北京时间）生成</translation>
+    </message>
+    <message>
+        <source>Taking the Z report…</source>
+        <translation>正在生成 Z 报表…</translation>
+    </message>
+    <message>
+        <source>Business day %1</source>
+        <translation>营业日 %1</translation>
+    </message>
+    <message>
+        <source>Before closing: %1 payment(s) are still open and %2 change(s) are not uploaded yet. Whatever they bring after the Z counts on the next business day.</source>
+        <translation>日结前请注意：%1 笔支付仍未完成，%2 条变更尚未上传。日结后它们带来的结果计入下一个营业日。</translation>
+    </message>
+    <message>
+        <source>No open payments, everything is uploaded.</source>
+        <translation>没有未完成的支付，所有变更均已上传。</translation>
+    </message>
+    <message>
+        <source>No. %1 — %2 — net %3, %4 sales — by %5</source>
+        <translation>第 %1 号 — %2 — 净额 %3，%4 笔 — %5</translation>
+    </message>
+    <message>
+        <source>Z report No. %1 taken. Sales from now on count on %2.</source>
+        <translation>Z 报表第 %1 号已生成。此后的销售计入 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ReportLedger</name>
+    <message>
+        <source>preparing the reports</source>
+        <translation>准备报表</translation>
+    </message>
+    <message>
+        <source>reading the last Z report</source>
+        <translation>读取上一份 Z 报表</translation>
+    </message>
+    <message>
+        <source>reading the open shift</source>
+        <translation>读取当前班次</translation>
+    </message>
+    <message>
+        <source>updating the report totals</source>
+        <translation>更新报表汇总</translation>
+    </message>
+    <message>
+        <source>listing the refund</source>
+        <translation>记录退款明细</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::ReportBuilder</name>
+    <message>
+        <source>reading the report</source>
+        <translation>读取报表</translation>
+    </message>
+    <message>
+        <source>The order database is not open.</source>
+        <translation>订单数据库未打开。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::ReportCsv</name>
+    <message>
+        <source>Sales</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Gross (yuan)</source>
+        <translation>销售额（元）</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>退款笔数</translation>
+    </message>
+    <message>
+        <source>Refunded (yuan)</source>
+        <translation>退款额（元）</translation>
+    </message>
+    <message>
+        <source>Net (yuan)</source>
+        <translation>净额（元）</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Average ticket (yuan)</source>
+        <translation>客单价（元）</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Refunded at</source>
+        <translation>退款时间</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::ReportPeriod</name>
+    <message>
+        <source>Choose both the first and the last day of the report.</source>
+        <translation>请选择报表的开始日期和结束日期。</translation>
+    </message>
+    <message>
+        <source>The first day (%1) is after the last day (%2): swap them.</source>
+        <translation>开始日期（%1）晚于结束日期（%2）：请对调。</translation>
+    </message>
+    <message>
+        <source>A report covers at most %1 days; %2 to %3 is %4. Choose a shorter range.</source>
+        <translation>报表最多覆盖 %1 天；%2 至 %3 共 %4 天。请选择更短的范围。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::SalesReport</name>
+    <message>
+        <source>A stored report could not be read: its figures are damaged. Keep the order database as it is and call IT.</source>
+        <translation>无法读取已保存的报表：数据已损坏。请保持订单数据库原样并联系 IT。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::ShiftBook</name>
+    <message>
+        <source>recording the shift</source>
+        <translation>记录班次</translation>
+    </message>
+    <message>
+        <source>There is no shift %1 on this till.</source>
+        <translation>本收银台没有班次 %1。</translation>
+    </message>
+    <message>
+        <source>A shift needs the cashier who logged in.</source>
+        <translation>班次需要登录的收银员。</translation>
+    </message>
+    <message>
+        <source>The opening cash float must be between 0.00 and %1. Count the drawer again.</source>
+        <translation>开班备用金必须在 0.00 到 %1 之间。请重新清点钱箱。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::ZReportBook</name>
+    <message>
+        <source>reading the Z reports</source>
+        <translation>读取 Z 报表</translation>
+    </message>
+    <message>
+        <source>A Z report needs the approving manager.</source>
+        <translation>Z 报表需要批准的店长。</translation>
+    </message>
+    <message>
+        <source>%1 payment(s) are still open and %2 change(s) are not uploaded yet. Wait for them, or take the Z anyway: whatever they bring later counts on the next business day.</source>
+        <translation>%1 笔支付仍未完成，%2 条变更尚未上传。请等待它们完成，或仍然日结：之后的结果计入下一个营业日。</translation>
+    </message>
+    <message>
+        <source>The Z report of %1 was already taken; a day is closed once. Reprint it from the list. Sales from now on count on %2.</source>
+        <translation>%1 的 Z 报表已生成；每天只能日结一次。请从列表中重新打印。此后的销售计入 %2。</translation>
+    </message>
+    <message>
+        <source>There is no Z report No. %1 on this till.</source>
+        <translation>本收银台没有第 %1 号 Z 报表。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ReportCharts</name>
+    <message>
+        <source>yuan</source>
+        <translation>元</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <source>Sales by hour</source>
+        <translation>按小时销售额</translation>
+    </message>
+    <message>
+        <source>Net sales</source>
+        <translation>净销售额</translation>
+    </message>
+    <message>
+        <source>Net sales by day</source>
+        <translation>按日净销售额</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ReportDocument</name>
+    <message>
+        <source>Sales</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Gross</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>退款笔数</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>退款额</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>净额</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <source>Average ticket</source>
+        <translation>客单价</translation>
+    </message>
+    <message>
+        <source>By channel</source>
+        <translation>按支付渠道</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation>按收银员</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>By hour</source>
+        <translation>按小时</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>By day</source>
+        <translation>按日</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Refunded at</source>
+        <translation>退款时间</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Choose another folder.</source>
+        <translation>无法写入 %1：%2。请选择其他文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ReportExport</name>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Export the report as CSV</source>
+        <translation>将报表导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Choose another folder.</source>
+        <translation>无法写入 %1：%2。请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>Export the report as PDF</source>
+        <translation>将报表导出为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>已发送到打印机。</translation>
     </message>
 </context>
 </TS>

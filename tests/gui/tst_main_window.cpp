@@ -5,6 +5,9 @@
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "tests/gui/TillWindowHarness.h"
 #include "ui/orders/OrdersView.h"
+#include "ui/reports/ReportsWindow.h"
+#include "ui/reports/ZReportDialog.h"
+#include "ui/support/ManagerPinDialog.h"
 #include "ui/till/AmountEntry.h"
 #include "ui/till/CheckoutController.h"
 #include "ui/till/LoginPanel.h"
@@ -217,6 +220,41 @@ private slots:
         QTest::keyClick(focus, Qt::Key_Escape);
         QCOMPARE(window().screen(), Screen::Sale);
         QVERIFY(window().salePanel()->salesEnabled());
+    }
+
+    // Login opens the cashier's shift; a break keeps it, its X report needs no PIN, the Z
+    // report needs a manager's, and ending the shift logs out and closes it.
+    void loginOpensAShiftItsXNeedsNoPinAndEndingItClosesIt() {
+        QVERIFY(m_h->openAndLogIn());
+        QTRY_VERIFY_WITH_TIMEOUT(window().shiftId() > 0, kWaitMs);
+        const qint64 shift = window().shiftId();
+
+        window().logOut(); // a break
+        QVERIFY(m_h->logIn(TillWindowHarness::kCashierId, TillWindowHarness::kCashierPin));
+        QTRY_COMPARE_WITH_TIMEOUT(window().shiftId(), shift, kWaitMs);
+
+        auto* x = window().findChild<QAction*>(QStringLiteral("shiftXAction"));
+        QVERIFY(x && x->isEnabled());
+        x->trigger();
+        ui::ReportsWindow* report = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((report = window().findChild<ui::ReportsWindow*>()) &&
+                                     report->report().has_value(),
+                                 kWaitMs);
+        QCOMPARE(report->report()->shiftId, shift);
+        QVERIFY(!report->findChild<QWidget*>(QStringLiteral("periodBar"))->isVisible());
+        report->close();
+
+        window().findChild<QAction*>(QStringLiteral("zReportAction"))->trigger();
+        ui::ManagerPinDialog* pin = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (pin = window().findChild<ui::ManagerPinDialog*>()) && pin->isVisible(), kWaitMs);
+        pin->reject();
+        QVERIFY(!window().findChild<ui::ZReportDialog*>());
+
+        window().findChild<QAction*>(QStringLiteral("endShiftAction"))->trigger();
+        QCOMPARE(window().screen(), Screen::Login);
+        QVERIFY(m_h->logIn(TillWindowHarness::kCashierId, TillWindowHarness::kCashierPin));
+        QTRY_VERIFY_WITH_TIMEOUT(window().shiftId() > shift, kWaitMs); // a new shift
     }
 
     // The header's button names its key; the menu entry shows the key once, as a shortcut.

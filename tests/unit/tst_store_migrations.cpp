@@ -1,3 +1,4 @@
+#include "core/reports/ReportBuilder.h"
 #include "core/storage/DatabaseBackup.h"
 #include "core/storage/OrderSchema.h"
 #include "core/storage/OrderStore.h"
@@ -101,6 +102,26 @@ private slots:
         QCOMPARE(totals->at(1).channel, Channel::WeChat);
         QCOMPARE(totals->at(1).paidFen, 2500);
         QCOMPARE(totals->at(1).refundedFen, 500);
+
+        // Version 6's report tables are filled from the ledger: each sale at its paid time,
+        // each refund at its event's time, with who approved it and why.
+        Result<reports::SalesReport> report =
+            reports::buildSalesReport(store.database(), reports::ReportScope{20261123, 20261124});
+        QVERIFY(report.ok());
+        QCOMPARE(report->total.saleCount, 2);
+        QCOMPARE(report->total.saleFen, 3500);
+        QCOMPARE(report->total.refundCount, 1);
+        QCOMPARE(report->total.refundFen, 500);
+        QCOMPARE(report->hours[10].figures.saleFen, 1000);
+        QCOMPARE(report->hours[23].figures.saleFen, 2500);
+        QCOMPARE(report->hours[23].figures.refundFen, 500);
+        QCOMPARE(report->cashiers.size(), 1);
+        QCOMPARE(report->cashiers[0].cashierId, QStringLiteral("alice"));
+        QCOMPARE(report->refunds.size(), 1);
+        QCOMPARE(report->refunds[0].outTradeNo, QStringLiteral("S001_T01_20261123_00000002"));
+        QCOMPARE(report->refunds[0].approvedBy, QStringLiteral("manager"));
+        if (version >= 3)
+            QCOMPARE(report->refunds[0].reason, QStringLiteral("broken cake"));
 
         Result<QList<Order>> open = store.openOrders();
         QCOMPARE(open->size(), 1);

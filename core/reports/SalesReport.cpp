@@ -1,0 +1,159 @@
+#include "core/reports/SalesReport.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+
+namespace qpos::reports {
+
+namespace {
+
+QString number(qint64 value) {
+    return QString::number(value);
+}
+
+QJsonObject figuresJson(const Figures& f) {
+    return QJsonObject{{QStringLiteral("sale_count"), number(f.saleCount)},
+                       {QStringLiteral("sale_fen"), number(f.saleFen)},
+                       {QStringLiteral("refund_count"), number(f.refundCount)},
+                       {QStringLiteral("refund_fen"), number(f.refundFen)}};
+}
+
+// Reads a whole number written by number(); anything else is refused by the caller.
+bool readNumber(const QJsonObject& o, const char* key, qint64& out) {
+    bool ok = false;
+    out = o.value(QLatin1String(key)).toString().toLongLong(&ok);
+    return ok;
+}
+
+bool readFigures(const QJsonObject& o, Figures& f) {
+    return readNumber(o, "sale_count", f.saleCount) && readNumber(o, "sale_fen", f.saleFen) &&
+           readNumber(o, "refund_count", f.refundCount) && readNumber(o, "refund_fen", f.refundFen);
+}
+
+} // namespace
+
+void Figures::add(const Figures& other) {
+    saleCount += other.saleCount;
+    saleFen += other.saleFen;
+    refundCount += other.refundCount;
+    refundFen += other.refundFen;
+}
+
+money::Fen SalesReport::averageTicketFen() const {
+    if (total.saleCount <= 0)
+        return 0;
+    return (total.saleFen * 2 + total.saleCount) / (total.saleCount * 2);
+}
+
+QJsonObject toJson(const SalesReport& r) {
+    QJsonArray channels;
+    for (const ChannelFigures& c : r.channels) {
+        QJsonObject o = figuresJson(c.figures);
+        o.insert(QStringLiteral("channel"), c.channel);
+        channels.append(o);
+    }
+    QJsonArray hours;
+    for (const HourFigures& h : r.hours) {
+        QJsonObject o = figuresJson(h.figures);
+        o.insert(QStringLiteral("hour"), number(h.hour));
+        hours.append(o);
+    }
+    QJsonArray days;
+    for (const DayFigures& d : r.days) {
+        QJsonObject o = figuresJson(d.figures);
+        o.insert(QStringLiteral("day"), number(d.day));
+        days.append(o);
+    }
+    QJsonArray cashiers;
+    for (const CashierFigures& c : r.cashiers) {
+        QJsonObject o = figuresJson(c.figures);
+        o.insert(QStringLiteral("cashier_id"), c.cashierId);
+        o.insert(QStringLiteral("name"), c.name);
+        cashiers.append(o);
+    }
+    QJsonArray refunds;
+    for (const RefundLine& l : r.refunds)
+        refunds.append(QJsonObject{{QStringLiteral("at_ms"), number(l.atMs)},
+                                   {QStringLiteral("business_day"), number(l.businessDay)},
+                                   {QStringLiteral("out_trade_no"), l.outTradeNo},
+                                   {QStringLiteral("channel"), l.channel},
+                                   {QStringLiteral("cashier_id"), l.cashierId},
+                                   {QStringLiteral("amount_fen"), number(l.amountFen)},
+                                   {QStringLiteral("approved_by"), l.approvedBy},
+                                   {QStringLiteral("reason"), l.reason}});
+    return QJsonObject{{QStringLiteral("from_day"), number(r.fromDay)},
+                       {QStringLiteral("to_day"), number(r.toDay)},
+                       {QStringLiteral("shift_id"), number(r.shiftId)},
+                       {QStringLiteral("total"), figuresJson(r.total)},
+                       {QStringLiteral("channels"), channels},
+                       {QStringLiteral("hours"), hours},
+                       {QStringLiteral("days"), days},
+                       {QStringLiteral("cashiers"), cashiers},
+                       {QStringLiteral("refunds"), refunds}};
+}
+
+Result<SalesReport> salesReportFromJson(const QJsonObject& json) {
+    const Error damaged{
+        QStringLiteral("report.snapshot"),
+        QCoreApplication::translate("qpos::reports::SalesReport",
+                                    "A stored report could not be read: its figures are damaged. "
+                                    "Keep the order database as it is and call IT.")};
+    SalesReport r;
+    qint64 from = 0;
+    qint64 to = 0;
+    if (!readNumber(json, "from_day", from) || !readNumber(json, "to_day", to) ||
+        !readNumber(json, "shift_id", r.shiftId) ||
+        !readFigures(json.value(u"total").toObject(), r.total))
+        return damaged;
+    r.fromDay = int(from);
+    r.toDay = int(to);
+    for (const QJsonValue& v : json.value(u"channels").toArray()) {
+        ChannelFigures c;
+        c.channel = v.toObject().value(u"channel").toString();
+        if (!readFigures(v.toObject(), c.figures))
+            return damaged;
+        r.channels.append(c);
+    }
+    for (const QJsonValue& v : json.value(u"hours").toArray()) {
+        HourFigures h;
+        qint64 hour = 0;
+        if (!readNumber(v.toObject(), "hour", hour) || !readFigures(v.toObject(), h.figures))
+            return damaged;
+        h.hour = int(hour);
+        r.hours.append(h);
+    }
+    for (const QJsonValue& v : json.value(u"days").toArray()) {
+        DayFigures d;
+        qint64 day = 0;
+        if (!readNumber(v.toObject(), "day", day) || !readFigures(v.toObject(), d.figures))
+            return damaged;
+        d.day = int(day);
+        r.days.append(d);
+    }
+    for (const QJsonValue& v : json.value(u"cashiers").toArray()) {
+        CashierFigures c;
+        c.cashierId = v.toObject().value(u"cashier_id").toString();
+        c.name = v.toObject().value(u"name").toString();
+        if (!readFigures(v.toObject(), c.figures))
+            return damaged;
+        r.cashiers.append(c);
+    }
+    for (const QJsonValue& v : json.value(u"refunds").toArray()) {
+        const QJsonObject o = v.toObject();
+        RefundLine l;
+        qint64 day = 0;
+        if (!readNumber(o, "at_ms", l.atMs) || !readNumber(o, "business_day", day) ||
+            !readNumber(o, "amount_fen", l.amountFen))
+            return damaged;
+        l.businessDay = int(day);
+        l.outTradeNo = o.value(u"out_trade_no").toString();
+        l.channel = o.value(u"channel").toString();
+        l.cashierId = o.value(u"cashier_id").toString();
+        l.approvedBy = o.value(u"approved_by").toString();
+        l.reason = o.value(u"reason").toString();
+        r.refunds.append(l);
+    }
+    return r;
+}
+
+} // namespace qpos::reports

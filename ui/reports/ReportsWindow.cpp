@@ -1,0 +1,352 @@
+#include "ui/reports/ReportsWindow.h"
+
+#include "core/calendar/ChinaCalendar.h"
+#include "core/orders/Channel.h"
+#include "ui/reports/ReportCharts.h"
+#include "ui/reports/ReportExport.h"
+#include "ui/support/RequestIds.h"
+#include "ui/support/YuanText.h"
+
+#include <QButtonGroup>
+#include <QChartView>
+#include <QDateEdit>
+#include <QDateTime>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPrinter>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace qpos::ui {
+
+namespace {
+
+QString channelText(const QString& name) {
+    const std::optional<Channel> channel = channelFromName(name);
+    return channel ? channelLabel(*channel) : name;
+}
+
+QString dayText(int day) {
+    return china_calendar::dateOfDayNumber(day).toString(Qt::ISODate);
+}
+
+QTableWidget* makeTable(const QStringList& headings, const char* name, QWidget* parent) {
+    auto* table = new QTableWidget(0, int(headings.size()), parent);
+    table->setObjectName(QString::fromLatin1(name));
+    table->setHorizontalHeaderLabels(headings);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->horizontalHeader()->setStretchLastSection(true);
+    return table;
+}
+
+// Columns firstNumber to lastNumber hold amounts or counts: aligned right.
+void setRow(QTableWidget* table, int row, const QStringList& texts, int firstNumber,
+            int lastNumber = 99) {
+    for (int c = 0; c < texts.size(); ++c) {
+        auto* item = new QTableWidgetItem(texts[c]);
+        if (c >= firstNumber && c <= lastNumber)
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        table->setItem(row, c, item);
+    }
+}
+
+QStringList figureTexts(const reports::Figures& f) {
+    return {QString::number(f.saleCount), money::formatYuan(f.saleFen),
+            QString::number(f.refundCount), money::formatYuan(f.refundFen),
+            money::formatYuan(f.netFen())};
+}
+
+QLabel* figure(const QString& caption, const char* name, QGridLayout* grid, int column,
+               QWidget* parent) {
+    auto* title = new QLabel(caption, parent);
+    auto* value = new QLabel(QStringLiteral("—"), parent);
+    value->setObjectName(QString::fromLatin1(name));
+    QFont big = value->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    big.setBold(true);
+    value->setFont(big);
+    grid->addWidget(title, 0, column);
+    grid->addWidget(value, 1, column);
+    return value;
+}
+
+} // namespace
+
+ReportsWindow::ReportsWindow(service::PosService& till, const QString& shopName,
+                             std::function<qint64()> clock, qint64 shiftId, QWidget* parent)
+    : QDialog(parent)
+    , m_till(till)
+    , m_shopName(shopName)
+    , m_clock(std::move(clock))
+    , m_shiftId(shiftId)
+    , m_printer(std::make_unique<QPrinter>(QPrinter::HighResolution)) {
+    setWindowTitle(shiftId > 0 ? tr("X report") : tr("Reports"));
+    setObjectName(QStringLiteral("reportsWindow"));
+    resize(1100, 800);
+
+    auto* outer = new QVBoxLayout(this);
+
+    // The period: one button each, or two dates and Show.
+    auto* periodRow = new QHBoxLayout;
+    m_periods = new QButtonGroup(this);
+    const struct {
+        reports::PeriodKind kind;
+        QString text;
+        const char* name;
+    } periods[] = {
+        {reports::PeriodKind::Today, tr("Today"), "periodToday"},
+        {reports::PeriodKind::Yesterday, tr("Yesterday"), "periodYesterday"},
+        {reports::PeriodKind::ThisWeek, tr("This week"), "periodWeek"},
+        {reports::PeriodKind::ThisMonth, tr("This month"), "periodMonth"},
+    };
+    for (const auto& p : periods) {
+        auto* button = new QPushButton(p.text, this);
+        button->setObjectName(QString::fromLatin1(p.name));
+        button->setCheckable(true);
+        button->setAutoDefault(false);
+        m_periods->addButton(button, int(p.kind));
+        periodRow->addWidget(button);
+    }
+    periodRow->addSpacing(16);
+    const QDate today = china_calendar::dateOf(now());
+    m_from = new QDateEdit(today, this);
+    m_from->setObjectName(QStringLiteral("fromDate"));
+    m_from->setCalendarPopup(true);
+    m_from->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    m_to = new QDateEdit(today, this);
+    m_to->setObjectName(QStringLiteral("toDate"));
+    m_to->setCalendarPopup(true);
+    m_to->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
+    m_custom = new QPushButton(tr("Show these dates"), this);
+    m_custom->setObjectName(QStringLiteral("periodCustom"));
+    m_custom->setCheckable(true);
+    m_custom->setAutoDefault(false);
+    m_periods->addButton(m_custom, int(reports::PeriodKind::Custom));
+    periodRow->addWidget(new QLabel(tr("From"), this));
+    periodRow->addWidget(m_from);
+    periodRow->addWidget(new QLabel(tr("to"), this));
+    periodRow->addWidget(m_to);
+    periodRow->addWidget(m_custom);
+    periodRow->addStretch(1);
+    auto* periodBar = new QWidget(this);
+    periodBar->setObjectName(QStringLiteral("periodBar"));
+    periodRow->setContentsMargins(0, 0, 0, 0);
+    periodBar->setLayout(periodRow);
+    periodBar->setVisible(shiftId == 0); // a shift's X has no period to choose
+    outer->addWidget(periodBar);
+    connect(m_periods, &QButtonGroup::idClicked, this,
+            [this](int id) { showPeriod(reports::PeriodKind(id)); });
+
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("reportStatus"));
+    m_status->setWordWrap(true);
+    outer->addWidget(m_status);
+
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidgetResizable(true);
+    auto* page = new QWidget(scroll);
+    auto* body = new QVBoxLayout(page);
+
+    auto* figures = new QGridLayout;
+    m_gross = figure(tr("Gross"), "grossValue", figures, 0, page);
+    m_refunds = figure(tr("Refunded"), "refundsValue", figures, 1, page);
+    m_net = figure(tr("Net"), "netValue", figures, 2, page);
+    m_count = figure(tr("Sales"), "countValue", figures, 3, page);
+    m_average = figure(tr("Average ticket"), "averageValue", figures, 4, page);
+    body->addLayout(figures);
+
+    m_charts = new QVBoxLayout;
+    body->addLayout(m_charts);
+
+    const QStringList figureHeads{tr("Sales"), tr("Gross"), tr("Refunds"), tr("Refunded"),
+                                  tr("Net")};
+    auto* tables = new QHBoxLayout;
+    auto* left = new QVBoxLayout;
+    left->addWidget(new QLabel(tr("By channel"), page));
+    m_channels = makeTable(QStringList{tr("Channel")} + figureHeads, "channelTable", page);
+    left->addWidget(m_channels);
+    tables->addLayout(left);
+    auto* right = new QVBoxLayout;
+    right->addWidget(new QLabel(tr("By cashier"), page));
+    m_cashiers = makeTable(QStringList{tr("Cashier")} + figureHeads, "cashierTable", page);
+    right->addWidget(m_cashiers);
+    tables->addLayout(right);
+    body->addLayout(tables);
+
+    body->addWidget(new QLabel(tr("Refunds made"), page));
+    m_refundList = makeTable({tr("Refunded at"), tr("Order"), tr("Channel"), tr("Amount"),
+                              tr("Approved by"), tr("Reason")},
+                             "refundTable", page);
+    m_refundList->setMinimumHeight(160);
+    body->addWidget(m_refundList);
+    scroll->setWidget(page);
+    outer->addWidget(scroll, 1);
+
+    auto* actions = new QHBoxLayout;
+    m_csv = new QPushButton(tr("Export CSV…"), this);
+    m_csv->setObjectName(QStringLiteral("exportCsv"));
+    m_pdf = new QPushButton(tr("Export PDF…"), this);
+    m_pdf->setObjectName(QStringLiteral("exportPdf"));
+    m_print = new QPushButton(tr("Print…"), this);
+    m_print->setObjectName(QStringLiteral("printReport"));
+    auto* close = new QPushButton(tr("Close"), this);
+    close->setObjectName(QStringLiteral("closeReports"));
+    for (QPushButton* b : {m_csv, m_pdf, m_print, close}) {
+        b->setAutoDefault(false);
+        actions->addWidget(b);
+    }
+    actions->insertStretch(3, 1);
+    outer->addLayout(actions);
+    connect(m_csv, &QPushButton::clicked, this, &ReportsWindow::chooseCsvFile);
+    connect(m_pdf, &QPushButton::clicked, this, &ReportsWindow::choosePdfFile);
+    connect(m_print, &QPushButton::clicked, this, &ReportsWindow::print);
+    connect(close, &QPushButton::clicked, this, &QDialog::reject);
+
+    connect(&m_till, &service::PosService::salesReportLoaded, this, &ReportsWindow::onLoaded);
+    setBusy(false);
+    for (QPushButton* b : {m_csv, m_pdf, m_print})
+        b->setEnabled(false);
+    if (shiftId > 0) {
+        m_requestId = newRequestId();
+        m_status->setText(tr("Counting…"));
+        m_till.loadSalesReport(m_requestId, reports::ReportScope{0, 0, shiftId});
+    } else {
+        showPeriod(reports::PeriodKind::Today);
+    }
+}
+
+ReportsWindow::~ReportsWindow() = default;
+
+qint64 ReportsWindow::now() const {
+    return m_clock ? m_clock() : QDateTime::currentMSecsSinceEpoch();
+}
+
+void ReportsWindow::showPeriod(reports::PeriodKind kind) {
+    m_periods->button(int(kind))->setChecked(true);
+    const Result<reports::DayRange> range =
+        resolvePeriod(kind, now(), m_from->date(), m_to->date());
+    if (!range) {
+        m_status->setText(range.error().message);
+        return;
+    }
+    m_kind = kind;
+    m_requestId = newRequestId();
+    setBusy(true);
+    m_status->setText(tr("Counting…"));
+    m_till.loadSalesReport(m_requestId, reports::ReportScope{range->fromDay, range->toDay, 0});
+}
+
+void ReportsWindow::setBusy(bool busy) {
+    for (QAbstractButton* b : m_periods->buttons())
+        b->setEnabled(!busy);
+}
+
+void ReportsWindow::onLoaded(const QString& requestId, const service::SalesReportReply& reply) {
+    if (requestId != m_requestId)
+        return;
+    m_requestId.clear();
+    setBusy(false);
+    if (!reply.error.isEmpty()) {
+        m_status->setText(reply.error);
+        emit reportShown();
+        return;
+    }
+    showReport(reply.report);
+    emit reportShown();
+}
+
+void ReportsWindow::showReport(const reports::SalesReport& r) {
+    m_report = r;
+    if (m_shiftId > 0 && r.total == reports::Figures{})
+        m_status->setText(tr("Nothing sold or refunded in this shift yet."));
+    else
+        m_status->setText(
+            r.fromDay == r.toDay
+                ? tr("Business day %1.").arg(dayText(r.fromDay))
+                : tr("Business days %1 to %2.").arg(dayText(r.fromDay), dayText(r.toDay)));
+    m_gross->setText(yuanText(r.total.saleFen));
+    m_refunds->setText(yuanText(r.total.refundFen));
+    m_net->setText(yuanText(r.total.netFen()));
+    m_count->setText(QString::number(r.total.saleCount));
+    m_average->setText(yuanText(r.averageTicketFen()));
+
+    delete m_hourChart;
+    delete m_dayChart;
+    m_hourChart = makeHourChart(r, this);
+    m_dayChart = makeDayChart(r, this);
+    m_charts->addWidget(m_hourChart);
+    m_charts->addWidget(m_dayChart);
+
+    m_channels->setRowCount(int(r.channels.size()));
+    for (int i = 0; i < r.channels.size(); ++i)
+        setRow(m_channels, i,
+               QStringList{channelText(r.channels[i].channel)} + figureTexts(r.channels[i].figures),
+               1);
+    m_cashiers->setRowCount(int(r.cashiers.size()));
+    for (int i = 0; i < r.cashiers.size(); ++i) {
+        const reports::CashierFigures& c = r.cashiers[i];
+        const QString who = c.cashierId.isEmpty()
+                                ? tr("(no cashier)")
+                                : (c.name.isEmpty() ? c.cashierId : c.name + u' ' + c.cashierId);
+        setRow(m_cashiers, i, QStringList{who} + figureTexts(c.figures), 1);
+    }
+    m_refundList->setRowCount(int(r.refunds.size()));
+    for (int i = 0; i < r.refunds.size(); ++i) {
+        const reports::RefundLine& l = r.refunds[i];
+        setRow(m_refundList, i,
+               {china_calendar::formatTimestamp(l.atMs), l.outTradeNo, channelText(l.channel),
+                money::formatYuan(l.amountFen), l.approvedBy, l.reason},
+               3, 3);
+    }
+    for (QPushButton* b : {m_csv, m_pdf, m_print})
+        b->setEnabled(true);
+}
+
+QString ReportsWindow::title() const {
+    return m_shiftId > 0 ? tr("X report — shift %1 (running totals)").arg(m_shiftId)
+                         : tr("Sales report");
+}
+
+QString ReportsWindow::subtitle() const {
+    if (!m_report)
+        return QString();
+    const QString period =
+        m_report->fromDay == m_report->toDay
+            ? dayText(m_report->fromDay)
+            : tr("%1 to %2").arg(dayText(m_report->fromDay), dayText(m_report->toDay));
+    return tr("%1 — %2 — made %3 (China time)")
+        .arg(m_shopName, period, china_calendar::formatTimestamp(now()));
+}
+
+QString ReportsWindow::fileStem() const {
+    return m_shiftId > 0
+               ? QStringLiteral("qpos-x-shift-%1").arg(m_shiftId)
+               : QStringLiteral("qpos-report-%1-%2").arg(m_report->fromDay).arg(m_report->toDay);
+}
+
+void ReportsWindow::chooseCsvFile() {
+    if (m_report)
+        report_export::saveCsv(this, *m_report, title(), subtitle(), fileStem(),
+                               [this](const QString& message) { m_status->setText(message); });
+}
+
+void ReportsWindow::choosePdfFile() {
+    if (m_report)
+        report_export::savePdf(this, *m_report, title(), subtitle(), fileStem(),
+                               [this](const QString& message) { m_status->setText(message); });
+}
+
+void ReportsWindow::print() {
+    if (m_report)
+        report_export::print(this, *m_printer, *m_report, title(), subtitle(),
+                             [this](const QString& message) { m_status->setText(message); });
+}
+
+} // namespace qpos::ui
