@@ -125,6 +125,38 @@ QString WechatClientSettings::wechatpaySerial() const {
     return platformKeys.isEmpty() ? QString() : platformKeys.constFirst().id;
 }
 
+Result<WechatNotificationKeys> WechatNotificationKeys::fromConfig(const WechatConfig& config) {
+    WechatNotificationKeys keys;
+    Result<QByteArray> apiV3Key = loadApiV3Key(config.apiV3KeyPath);
+    if (!apiV3Key)
+        return apiV3Key.error();
+    keys.apiV3Key = *apiV3Key;
+
+    // The public key and the platform certificates may both be set while the merchant moves
+    // from one to the other: each verifies what names it.
+    if (!config.wechatpayPublicKeyPath.isEmpty()) {
+        Result<WechatPlatformKey> platformKey =
+            loadPlatformKey(config.wechatpayPublicKeyPath, config.wechatpayPublicKeyId.trimmed());
+        if (!platformKey)
+            return platformKey.error();
+        keys.platformKeys.append(*platformKey);
+    }
+    if (!config.platformCertPath.isEmpty()) {
+        Result<QList<WechatPlatformKey>> certificates =
+            loadPlatformCertificates(config.platformCertPath);
+        if (!certificates)
+            return certificates.error();
+        for (const WechatPlatformKey& certificate : *certificates) {
+            const bool known =
+                std::any_of(keys.platformKeys.cbegin(), keys.platformKeys.cend(),
+                            [&](const WechatPlatformKey& k) { return k.id == certificate.id; });
+            if (!known)
+                keys.platformKeys.append(certificate);
+        }
+    }
+    return keys;
+}
+
 Result<WechatClientSettings> WechatClientSettings::fromConfig(const WechatConfig& config) {
     WechatClientSettings s;
     s.gatewayUrl = QUrl(config.gatewayUrl);
@@ -140,33 +172,11 @@ Result<WechatClientSettings> WechatClientSettings::fromConfig(const WechatConfig
         return merchantKey.error();
     s.merchantPrivateKey = *merchantKey;
 
-    Result<QByteArray> apiV3Key = loadApiV3Key(config.apiV3KeyPath);
-    if (!apiV3Key)
-        return apiV3Key.error();
-    s.apiV3Key = *apiV3Key;
-
-    // The public key and the platform certificates may both be set while the merchant moves
-    // from one to the other: each verifies what names it.
-    if (!config.wechatpayPublicKeyPath.isEmpty()) {
-        Result<WechatPlatformKey> platformKey =
-            loadPlatformKey(config.wechatpayPublicKeyPath, config.wechatpayPublicKeyId.trimmed());
-        if (!platformKey)
-            return platformKey.error();
-        s.platformKeys.append(*platformKey);
-    }
-    if (!config.platformCertPath.isEmpty()) {
-        Result<QList<WechatPlatformKey>> certificates =
-            loadPlatformCertificates(config.platformCertPath);
-        if (!certificates)
-            return certificates.error();
-        for (const WechatPlatformKey& certificate : *certificates) {
-            const bool known =
-                std::any_of(s.platformKeys.cbegin(), s.platformKeys.cend(),
-                            [&](const WechatPlatformKey& k) { return k.id == certificate.id; });
-            if (!known)
-                s.platformKeys.append(certificate);
-        }
-    }
+    Result<WechatNotificationKeys> keys = WechatNotificationKeys::fromConfig(config);
+    if (!keys)
+        return keys.error();
+    s.apiV3Key = keys->apiV3Key;
+    s.platformKeys = keys->platformKeys;
     // The public key, when there is one, is what the merchant moves to; otherwise the newest
     // platform certificate.
     s.requestSerial = s.platformKeys.isEmpty() ? QString() : s.platformKeys.constFirst().id;

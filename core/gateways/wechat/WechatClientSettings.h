@@ -26,6 +26,16 @@ struct WechatPlatformKey {
     crypto::RsaPublicKey key;
 };
 
+// What verifies a notification: the APIv3 key and the keys WeChat Pay signs with. The store
+// server needs these and nothing else of [wechat].
+struct WechatNotificationKeys {
+    QByteArray apiV3Key; // exactly 32 bytes
+    QList<WechatPlatformKey> platformKeys;
+
+    // Loads [wechat] api_v3_key, wechatpay_public_key (with its id) and platform_cert.
+    static Result<WechatNotificationKeys> fromConfig(const WechatConfig& config);
+};
+
 // Everything a WechatClient needs, with keys already loaded (the composition root loads them
 // from the files named in [wechat]; key bytes never pass through here as text).
 struct WechatClientSettings {
