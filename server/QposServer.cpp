@@ -1,10 +1,13 @@
 #include "server/QposServer.h"
 
 #include "core/logging/LogCategories.h"
+#include "server/auth/RequestAuthenticator.h"
 #include "server/http/GuardedTcpServer.h"
 #include "server/http/ServerHttpServer.h"
+#include "server/link/LinkHub.h"
 #include "server/notify/NotificationIntake.h"
 #include "server/storage/ServerStore.h"
+#include "server/sync/TillRequests.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -21,6 +24,16 @@ QposServer::QposServer(std::unique_ptr<ServerStore> store, ProviderVerifiers ver
     m_http = new ServerHttpServer([this](ServerExchange exchange) { route(exchange); }, this);
     m_intake = new NotificationIntake(
         *m_store, std::move(verifiers), m_metrics, [this] { return now(); }, this);
+    m_authenticator = std::make_unique<RequestAuthenticator>(*m_store, [this] { return now(); });
+    m_tills = new TillRequests(
+        *m_store, *m_authenticator, m_metrics, [this] { return now(); }, this);
+    m_links = new LinkHub(
+        *m_store, m_metrics, m_options.linkIdleMs, [this] { return now(); }, this);
+    connect(m_intake, &NotificationIntake::relayQueued, m_links, &LinkHub::deliverPending);
+    connect(m_http, &ServerHttpServer::newWebSocketConnection, m_links, [this] {
+        while (m_http->hasPendingWebSocketConnections())
+            m_links->adopt(m_http->nextPendingWebSocketConnection());
+    });
 }
 
 QposServer::~QposServer() = default;
@@ -33,6 +46,8 @@ QposServer::Options QposServer::optionsFrom(const ServerConfig& config,
     o.tls = std::move(tls);
     o.limits.requestTimeoutMs = config.requestTimeoutS * 1000;
     o.rotateGraceMs = qint64(config.rotateGraceS) * 1000;
+    o.certificatePath = config.tlsCertPath;
+    o.publicUrl = QUrl(config.publicUrl);
     return o;
 }
 
@@ -81,11 +96,26 @@ void QposServer::installGuard(QTcpSocket* socket) {
 std::optional<GuardRefusal> QposServer::checkUpgrade(const QByteArray& method,
                                                      const QByteArray& target,
                                                      const ConnectionGuard::Headers& headers) {
-    Q_UNUSED(method);
-    Q_UNUSED(target);
-    Q_UNUSED(headers);
-    return GuardRefusal{404, QStringLiteral("http.not_found"),
-                        tr("There is no WebSocket endpoint here.")};
+    // Refused here, the upgrade gets a plain HTTP answer and no WebSocket ever exists.
+    if (QUrl(QString::fromLatin1(target)).path() != u"/v1/link" || method != "GET") {
+        m_metrics.countRefusal(QStringLiteral("http.not_found"));
+        return GuardRefusal{404, QStringLiteral("http.not_found"),
+                            tr("There is no WebSocket endpoint at %1; the push link is GET "
+                               "/v1/link.")
+                                .arg(QString::fromLatin1(target))};
+    }
+    QByteArray authorization;
+    for (const auto& [name, value] : headers) {
+        if (name == "authorization")
+            authorization = value;
+    }
+    auto verdict = m_authenticator->authenticate(authorization, method, target, QByteArray());
+    if (const AuthRefusal* refused = std::get_if<AuthRefusal>(&verdict)) {
+        m_metrics.countRefusal(refused->error.code);
+        qCWarning(lcServer).noquote() << "push link refused:" << refused->error.code;
+        return GuardRefusal{refused->status, refused->error.code, refused->error.message};
+    }
+    return std::nullopt;
 }
 
 void QposServer::route(const ServerExchange& exchange) {
@@ -106,6 +136,18 @@ void QposServer::route(const ServerExchange& exchange) {
     } else if (path == u"/notify/wechat") {
         if (only("POST"))
             m_intake->takeWechat(exchange);
+    } else if (path == u"/v1/link") {
+        // Qt 6.4 hands an upgrade request to this handler before its WebSocket server takes
+        // the socket: it must not be answered here (the guard already checked it).
+        if (exchange.header("upgrade").compare("websocket", Qt::CaseInsensitive) != 0)
+            exchange.replyError(400, QStringLiteral("link.not_websocket"),
+                                tr("/v1/link is the push link: open it as a WebSocket."));
+    } else if (path == u"/v1/enroll") {
+        if (only("POST"))
+            m_tills->enroll(exchange);
+    } else if (path == u"/v1/sync") {
+        if (only("POST"))
+            m_tills->sync(exchange);
     } else if (path == u"/healthz") {
         if (only("GET"))
             health(exchange);

@@ -9,6 +9,7 @@
 
 #include <QObject>
 #include <QSslConfiguration>
+#include <QUrl>
 
 #include <functional>
 #include <memory>
@@ -16,9 +17,12 @@
 
 namespace qpos::server {
 
+class LinkHub;
 class NotificationIntake;
+class RequestAuthenticator;
 class ServerHttpServer;
 class ServerStore;
+class TillRequests;
 
 // The store backend on one port: the providers' notifications, health and metrics, the
 // tills' enrollment and uploads, and their push links. Everything runs on the thread that
@@ -33,6 +37,9 @@ public:
         std::optional<QSslConfiguration> tls;
         ConnectionLimits limits;
         qint64 rotateGraceMs = 86400 * 1000LL;
+        int linkIdleMs = 90 * 1000; // a push link silent this long is closed
+        QString certificatePath;    // [server] tls_cert, for enrollment codes
+        QUrl publicUrl;
         std::function<qint64()> nowMs; // empty: the system clock
     };
 
@@ -62,8 +69,11 @@ private:
     std::unique_ptr<ServerStore> m_store;
     Options m_options;
     ServerMetrics m_metrics;
+    std::unique_ptr<RequestAuthenticator> m_authenticator;
     ServerHttpServer* m_http = nullptr;
     NotificationIntake* m_intake = nullptr;
+    TillRequests* m_tills = nullptr;
+    LinkHub* m_links = nullptr;
     quint16 m_port = 0;
 };
 

@@ -6,9 +6,12 @@
 #include "server/config/ServerTls.h"
 #include "server/QposServer.h"
 #include "server/storage/SqliteServerStore.h"
+#include "server/terminals/TerminalAdmin.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QTextStream>
+#include <QUrl>
 
 #include <cstdio>
 
@@ -62,6 +65,80 @@ int serve(const ServerConfig& config) {
     return QCoreApplication::exec();
 }
 
+QString timeText(const std::optional<qint64>& ms) {
+    return ms ? QDateTime::fromMSecsSinceEpoch(*ms, Qt::UTC).toString(Qt::ISODate)
+              : QStringLiteral("-");
+}
+
+// terminal add|rotate|revoke --store S --terminal T, terminal list.
+int terminalCommand(const ServerConfig& config, const QStringList& args) {
+    const QString action = args.value(1);
+    QString store;
+    QString terminal;
+    for (qsizetype i = 2; i + 1 < args.size(); i += 2) {
+        if (args.at(i) == u"--store")
+            store = args.at(i + 1);
+        else if (args.at(i) == u"--terminal")
+            terminal = args.at(i + 1);
+        else
+            store.clear(), terminal.clear(), i = args.size();
+    }
+    const bool needsIdentity = action != u"list";
+    const bool wellFormed = needsIdentity
+                                ? (args.size() == 6 && !store.isEmpty() && !terminal.isEmpty())
+                                : args.size() == 2;
+    if (!wellFormed || !QStringList{QStringLiteral("add"), QStringLiteral("rotate"),
+                                    QStringLiteral("revoke"), QStringLiteral("list")}
+                            .contains(action)) {
+        printError(usage());
+        return 2;
+    }
+    SqliteServerStore db(config.databasePath);
+    if (Status opened = db.open(); !opened) {
+        printError(opened.error().message);
+        return 1;
+    }
+    TerminalAdmin admin(db, QUrl(config.publicUrl), config.tlsCertPath,
+                        qint64(config.rotateGraceS) * 1000);
+    const link::TerminalIdentity identity{store, terminal};
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QTextStream out(stdout);
+    if (action == u"add" || action == u"rotate") {
+        Result<link::EnrollmentCode> code =
+            action == u"add" ? admin.add(identity, now) : admin.rotate(identity, now);
+        if (!code) {
+            printError(code.error().message);
+            return code.error().code == u"terminal.bad_id" ? 2 : 1;
+        }
+        // The code is the one place the secret is shown: for the till, once.
+        out << code->encode() << '\n';
+        return 0;
+    }
+    if (action == u"revoke") {
+        if (Status revoked = admin.revoke(identity, now); !revoked) {
+            printError(revoked.error().message);
+            return 1;
+        }
+        out << tr("Terminal %1/%2 revoked.").arg(store, terminal) << '\n';
+        return 0;
+    }
+    Result<QList<TerminalRecord>> list = admin.list();
+    if (!list) {
+        printError(list.error().message);
+        return 1;
+    }
+    out << tr("store\tterminal\tkeys\tcreated\tenrolled\trevoked") << '\n';
+    for (const TerminalRecord& t : std::as_const(*list)) {
+        QStringList keys;
+        for (const StoredSecret& s : t.secrets)
+            keys << (s.validUntilMs ? s.keyId + u'<' + timeText(s.validUntilMs) : s.keyId);
+        out << t.identity.storeId << '\t' << t.identity.terminalId << '\t' << keys.join(u',')
+            << '\t' << timeText(t.createdAtMs) << '\t' << timeText(t.enrolledAtMs) << '\t'
+            << timeText(t.revokedAtMs) << '\n';
+    }
+    return 0;
+}
+
 } // namespace
 
 int runServerCommand(const QStringList& arguments) {
@@ -82,8 +159,7 @@ int runServerCommand(const QStringList& arguments) {
     }
     if (args.isEmpty())
         return serve(*config);
-    printError(usage());
-    return 2;
+    return terminalCommand(*config, args);
 }
 
 } // namespace qpos::server
