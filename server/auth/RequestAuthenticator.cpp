@@ -11,10 +11,6 @@ namespace qpos::server {
 
 namespace {
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::server::RequestAuthenticator", text);
-}
-
 AuthRefusal refusal(const char* code, const QString& message, int status = 401) {
     return AuthRefusal{status, Error{QString::fromLatin1(code), message}};
 }
@@ -34,12 +30,17 @@ RequestAuthenticator::authenticate(QByteArrayView authorization, QByteArrayView 
     Result<std::optional<TerminalRecord>> terminal = m_store.terminal(parsed->terminal);
     if (!terminal)
         return refusal("server.unavailable",
-                       tr("The server cannot read its database now; try again shortly."), 503);
+                       QCoreApplication::translate(
+                           "qpos::server::RequestAuthenticator",
+                           "The server cannot read its database now; try again shortly."),
+                       503);
     const auto unknown = [&] {
         return refusal(
             "auth.unknown_terminal",
-            tr("The server has no terminal %1/%2 with key %3. Enroll the till again "
-               "with a new code from \"qpos-server terminal add\".")
+            QCoreApplication::translate(
+                "qpos::server::RequestAuthenticator",
+                "The server has no terminal %1/%2 with key %3. Enroll the till again "
+                "with a new code from \"qpos-server terminal add\".")
                 .arg(parsed->terminal.storeId, parsed->terminal.terminalId, parsed->keyId));
     };
     if (!*terminal)
@@ -52,13 +53,17 @@ RequestAuthenticator::authenticate(QByteArrayView authorization, QByteArrayView 
     const qint64 now = m_nowMs();
     if (t.revokedAtMs || (secret->validUntilMs && *secret->validUntilMs <= now))
         return refusal("auth.revoked",
-                       tr("Terminal %1/%2 was revoked, or this key was replaced and its grace "
-                          "period is over. Enroll the till again with a new code.")
+                       QCoreApplication::translate(
+                           "qpos::server::RequestAuthenticator",
+                           "Terminal %1/%2 was revoked, or this key was replaced and its grace "
+                           "period is over. Enroll the till again with a new code.")
                            .arg(t.identity.storeId, t.identity.terminalId));
     if (!link::signatureMatches(*parsed, secret->secret, method, pathAndQuery, body))
         return refusal("auth.bad_signature",
-                       tr("The request's signature does not match. Check that the till holds "
-                          "the terminal's current secret, or enroll it again."));
+                       QCoreApplication::translate(
+                           "qpos::server::RequestAuthenticator",
+                           "The request's signature does not match. Check that the till holds "
+                           "the terminal's current secret, or enroll it again."));
     if (Status admitted = m_replays.admit(*parsed, now); !admitted)
         return AuthRefusal{401, admitted.error()};
     return t;

@@ -19,21 +19,19 @@ namespace qpos::server {
 
 namespace {
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::server::ServerCommand", text);
-}
-
 void printError(const QString& text) {
     QTextStream(stderr) << text << '\n';
 }
 
 QString usage() {
-    return tr("Usage: qpos-server --config FILE\n"
-              "       qpos-server --config FILE terminal add --store S001 --terminal T07\n"
-              "       qpos-server --config FILE terminal rotate --store S001 --terminal T07\n"
-              "       qpos-server --config FILE terminal revoke --store S001 --terminal T07\n"
-              "       qpos-server --config FILE terminal list\n"
-              "See docs/server.md.");
+    return QCoreApplication::translate(
+        "qpos::server::ServerCommand",
+        "Usage: qpos-server --config FILE\n"
+        "       qpos-server --config FILE terminal add --store S001 --terminal T07\n"
+        "       qpos-server --config FILE terminal rotate --store S001 --terminal T07\n"
+        "       qpos-server --config FILE terminal revoke --store S001 --terminal T07\n"
+        "       qpos-server --config FILE terminal list\n"
+        "See docs/server.md.");
 }
 
 int serve(const ServerConfig& config) {
@@ -119,7 +117,9 @@ int terminalCommand(const ServerConfig& config, const QStringList& args) {
             printError(revoked.error().message);
             return 1;
         }
-        out << tr("Terminal %1/%2 revoked.").arg(store, terminal) << '\n';
+        out << QCoreApplication::translate("qpos::server::ServerCommand", "Terminal %1/%2 revoked.")
+                   .arg(store, terminal)
+            << '\n';
         return 0;
     }
     Result<QList<TerminalRecord>> list = admin.list();
@@ -127,7 +127,9 @@ int terminalCommand(const ServerConfig& config, const QStringList& args) {
         printError(list.error().message);
         return 1;
     }
-    out << tr("store\tterminal\tkeys\tcreated\tenrolled\trevoked") << '\n';
+    out << QCoreApplication::translate("qpos::server::ServerCommand",
+                                       "store\tterminal\tkeys\tcreated\tenrolled\trevoked")
+        << '\n';
     for (const TerminalRecord& t : std::as_const(*list)) {
         QStringList keys;
         for (const StoredSecret& s : t.secrets)

@@ -16,10 +16,6 @@ namespace qpos::server {
 
 namespace {
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::server::ServerConfig", text);
-}
-
 // The till's keys the server reads too: the log, and what verifies a notification.
 const QSet<QString>& sharedKeys() {
     static const QSet<QString> keys{
@@ -51,7 +47,8 @@ struct Reader {
     QDir baseDir;
 
     void problem(const IniEntry& entry, const QString& what) {
-        problems << tr("%1, line %2, [%3] %4: %5")
+        problems << QCoreApplication::translate("qpos::server::ServerConfig",
+                                                "%1, line %2, [%3] %4: %5")
                         .arg(config.file)
                         .arg(entry.line)
                         .arg(entry.section, entry.key, what);
@@ -61,10 +58,12 @@ struct Reader {
         bool ok = false;
         const int value = entry.value.toInt(&ok);
         if (!ok || value < minimum || value > maximum) {
-            problem(entry, tr("\"%1\" is not a whole number from %2 to %3.")
-                               .arg(entry.value)
-                               .arg(minimum)
-                               .arg(maximum));
+            problem(entry,
+                    QCoreApplication::translate("qpos::server::ServerConfig",
+                                                "\"%1\" is not a whole number from %2 to %3.")
+                        .arg(entry.value)
+                        .arg(minimum)
+                        .arg(maximum));
             return std::nullopt;
         }
         return value;
@@ -84,8 +83,10 @@ struct Reader {
         const int port = colon < 0 ? 0 : entry.value.mid(colon + 1).toInt(&portOk);
         const QHostAddress address(host);
         if (colon < 0 || !portOk || port < 1 || port > 65535 || address.isNull()) {
-            problem(entry, tr("\"%1\" is not an address and port such as 0.0.0.0:8443 or "
-                              "[::1]:8443.")
+            problem(entry, QCoreApplication::translate(
+                               "qpos::server::ServerConfig",
+                               "\"%1\" is not an address and port such as 0.0.0.0:8443 or "
+                               "[::1]:8443.")
                                .arg(entry.value));
             return;
         }
@@ -104,8 +105,10 @@ struct Reader {
             const QUrl url(entry.value, QUrl::StrictMode);
             if (!url.isValid() || (url.scheme() != u"https" && url.scheme() != u"http") ||
                 url.host().isEmpty())
-                problem(entry, tr("\"%1\" is not an http or https address such as "
-                                  "https://pos.example.com:8443.")
+                problem(entry, QCoreApplication::translate(
+                                   "qpos::server::ServerConfig",
+                                   "\"%1\" is not an http or https address such as "
+                                   "https://pos.example.com:8443.")
                                    .arg(entry.value));
             else
                 config.publicUrl = entry.value;
@@ -124,7 +127,8 @@ struct Reader {
         if (entry.key == u"path" && !entry.value.isEmpty())
             config.databasePath = path(entry.value);
         else if (entry.key == u"path")
-            problem(entry, tr("the database file may not be empty."));
+            problem(entry, QCoreApplication::translate("qpos::server::ServerConfig",
+                                                       "the database file may not be empty."));
         else
             unknown(entry);
     }
@@ -135,19 +139,24 @@ struct Reader {
             return unknown(entry);
         Result<ConfigValue> value = parseConfigValue(*key, entry.value, baseDir);
         if (!value)
-            return problem(entry,
-                           tr("%1 Allowed: %2.").arg(value.error().message, key->allowedText()));
+            return problem(
+                entry, QCoreApplication::translate("qpos::server::ServerConfig", "%1 Allowed: %2.")
+                           .arg(value.error().message, key->allowedText()));
         key->apply(shared, *value);
     }
 
     void unknown(const IniEntry& entry) {
-        problem(entry, tr("qpos-server has no such key; check its spelling against "
-                          "docs/server.md, or remove it."));
+        problem(entry, QCoreApplication::translate(
+                           "qpos::server::ServerConfig",
+                           "qpos-server has no such key; check its spelling against "
+                           "docs/server.md, or remove it."));
     }
 
     void required(bool missing, const QString& key, const QString& why) {
         if (missing)
-            problems << tr("%1: %2 is required %3.").arg(config.file, key, why);
+            problems << QCoreApplication::translate("qpos::server::ServerConfig",
+                                                    "%1: %2 is required %3.")
+                            .arg(config.file, key, why);
     }
 };
 
@@ -159,8 +168,10 @@ Result<ServerConfig> ServerConfigLoader::load(const QString& path) {
     r.baseDir = QFileInfo(path).absoluteDir();
     if (!QFileInfo(path).isFile())
         return Error{QStringLiteral("server.config_missing"),
-                     tr("The configuration file %1 does not exist. Give the path of the "
-                        "server's configuration with --config (docs/server.md has a sample).")
+                     QCoreApplication::translate(
+                         "qpos::server::ServerConfig",
+                         "The configuration file %1 does not exist. Give the path of the "
+                         "server's configuration with --config (docs/server.md has a sample).")
                          .arg(r.config.file)};
 
     QList<ConfigIssue> iniErrors;
@@ -177,30 +188,38 @@ Result<ServerConfig> ServerConfigLoader::load(const QString& path) {
                  entry.section == u"wechat")
             r.sharedKey(entry);
         else
-            r.problem(entry, tr("qpos-server has no section [%1]; the sections are [server], "
-                                "[database], [log], [alipay] and [wechat].")
+            r.problem(entry, QCoreApplication::translate(
+                                 "qpos::server::ServerConfig",
+                                 "qpos-server has no section [%1]; the sections are [server], "
+                                 "[database], [log], [alipay] and [wechat].")
                                  .arg(entry.section));
     }
 
     ServerConfig& c = r.config;
-    r.required(c.databasePath.isEmpty(), QStringLiteral("[database] path"),
-               tr("(the server's SQLite file)"));
+    r.required(
+        c.databasePath.isEmpty(), QStringLiteral("[database] path"),
+        QCoreApplication::translate("qpos::server::ServerConfig", "(the server's SQLite file)"));
     if (c.tlsCertPath.isEmpty() != c.tlsKeyPath.isEmpty())
-        r.problems << tr("%1: set both [server] tls_cert and tls_key to serve HTTPS, or "
-                         "neither to serve plain HTTP behind a reverse proxy.")
+        r.problems << QCoreApplication::translate(
+                          "qpos::server::ServerConfig",
+                          "%1: set both [server] tls_cert and tls_key to serve HTTPS, or "
+                          "neither to serve plain HTTP behind a reverse proxy.")
                           .arg(c.file);
     const AlipayConfig& a = r.shared.alipay;
     if (a.enabled) {
-        const QString why = tr("when [alipay] enabled is true");
+        const QString why = QCoreApplication::translate("qpos::server::ServerConfig",
+                                                        "when [alipay] enabled is true");
         r.required(a.appId.isEmpty(), QStringLiteral("[alipay] app_id"), why);
         r.required(!a.certMode && a.alipayPublicKeyPath.isEmpty(),
                    QStringLiteral("[alipay] alipay_public_key"), why);
         r.required(a.certMode && a.alipayCertPath.isEmpty(), QStringLiteral("[alipay] alipay_cert"),
-                   tr("when [alipay] cert_mode is true"));
+                   QCoreApplication::translate("qpos::server::ServerConfig",
+                                               "when [alipay] cert_mode is true"));
     }
     const WechatConfig& w = r.shared.wechat;
     if (w.enabled) {
-        const QString why = tr("when [wechat] enabled is true");
+        const QString why = QCoreApplication::translate("qpos::server::ServerConfig",
+                                                        "when [wechat] enabled is true");
         r.required(w.mchId.isEmpty(), QStringLiteral("[wechat] mch_id"), why);
         r.required(w.appId.isEmpty(), QStringLiteral("[wechat] app_id"), why);
         r.required(w.apiV3KeyPath.isEmpty(), QStringLiteral("[wechat] apiv3_key_file"), why);

@@ -8,20 +8,16 @@
 
 namespace qpos::server {
 
-namespace {
-
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::server::ServerTls", text);
-}
-
-} // namespace
+namespace {} // namespace
 
 Result<QSslConfiguration> loadServerTls(const QString& certPath, const QString& keyPath) {
     const QList<QSslCertificate> chain = QSslCertificate::fromPath(certPath, QSsl::Pem);
     if (chain.isEmpty())
         return Error{QStringLiteral("server.tls_cert"),
-                     tr("%1 holds no PEM certificate. Set [server] tls_cert to the server's "
-                        "certificate file (PEM, the server's certificate first).")
+                     QCoreApplication::translate(
+                         "qpos::server::ServerTls",
+                         "%1 holds no PEM certificate. Set [server] tls_cert to the server's "
+                         "certificate file (PEM, the server's certificate first).")
                          .arg(certPath)};
 
     Result<QByteArray> keyText = crypto::readSecretFile(keyPath);
@@ -33,8 +29,10 @@ Result<QSslConfiguration> loadServerTls(const QString& certPath, const QString& 
     keyText.value().fill('\0');
     if (key.isNull())
         return Error{QStringLiteral("server.tls_key"),
-                     tr("%1 holds no unencrypted PEM RSA or EC private key. Set [server] "
-                        "tls_key to the key of the certificate in tls_cert.")
+                     QCoreApplication::translate(
+                         "qpos::server::ServerTls",
+                         "%1 holds no unencrypted PEM RSA or EC private key. Set [server] "
+                         "tls_key to the key of the certificate in tls_cert.")
                          .arg(keyPath)};
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.setLocalCertificateChain(chain);

@@ -15,12 +15,9 @@ namespace qpos::server {
 
 namespace {
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::server::ServerStore", text);
-}
-
 Error queryError(const char* what, const QSqlQuery& query) {
-    return databaseError(tr(what), query.lastError().text());
+    return databaseError(QCoreApplication::translate("qpos::server::ServerStore", what),
+                         query.lastError().text());
 }
 
 // How far along an order is: an upload never moves the server's copy to a lower rank.
@@ -101,7 +98,9 @@ Status SqliteServerStore::open() {
 
 Status SqliteServerStore::ping() {
     if (!m_db.isOpen())
-        return Error{QStringLiteral("db.not_open"), tr("The server database is not open.")};
+        return Error{QStringLiteral("db.not_open"),
+                     QCoreApplication::translate("qpos::server::ServerStore",
+                                                 "The server database is not open.")};
     QSqlQuery q(m_db.handle());
     if (!q.exec(QStringLiteral("SELECT count(*) FROM terminals")) || !q.next())
         return queryError(QT_TRANSLATE_NOOP("qpos::server::ServerStore", "checking the database"),
@@ -279,8 +278,10 @@ Result<TerminalRecord> SqliteServerStore::addTerminal(const link::TerminalIdenti
         return queryError(QT_TRANSLATE_NOOP("qpos::server::ServerStore", "adding a terminal"), q);
     if (q.numRowsAffected() == 0)
         return Error{QStringLiteral("terminal.exists"),
-                     tr("Terminal %1/%2 exists already. Use \"terminal rotate\" for a new "
-                        "secret, or choose another terminal id.")
+                     QCoreApplication::translate(
+                         "qpos::server::ServerStore",
+                         "Terminal %1/%2 exists already. Use \"terminal rotate\" for a new "
+                         "secret, or choose another terminal id.")
                          .arg(identity.storeId, identity.terminalId)};
     const qint64 rowId = q.lastInsertId().toLongLong();
     QSqlQuery s(m_db.handle());
@@ -362,8 +363,10 @@ Status SqliteServerStore::rotateTerminal(const link::TerminalIdentity& identity,
         return existing.error();
     if (!*existing || (*existing)->revokedAtMs)
         return Error{QStringLiteral("terminal.unknown"),
-                     tr("There is no active terminal %1/%2. \"terminal list\" shows them; add it "
-                        "with \"terminal add\".")
+                     QCoreApplication::translate(
+                         "qpos::server::ServerStore",
+                         "There is no active terminal %1/%2. \"terminal list\" shows them; add it "
+                         "with \"terminal add\".")
                          .arg(identity.storeId, identity.terminalId)};
     WriteTransaction tx(m_db);
     if (Status begun = tx.begin(); !begun)
@@ -405,7 +408,9 @@ Status SqliteServerStore::revokeTerminal(const link::TerminalIdentity& identity,
         return queryError(QT_TRANSLATE_NOOP("qpos::server::ServerStore", "revoking a terminal"), q);
     if (q.numRowsAffected() == 0)
         return Error{QStringLiteral("terminal.unknown"),
-                     tr("There is no active terminal %1/%2. \"terminal list\" shows them.")
+                     QCoreApplication::translate(
+                         "qpos::server::ServerStore",
+                         "There is no active terminal %1/%2. \"terminal list\" shows them.")
                          .arg(identity.storeId, identity.terminalId)};
     return tx.commit();
 }

@@ -15,10 +15,6 @@ namespace qpos::server {
 
 namespace {
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::server::TerminalAdmin", text);
-}
-
 Result<link::TerminalSecret> newSecret(const QString& keyId) {
     Result<QByteArray> bytes = crypto::randomBytes(link::kSecretBytes);
     if (!bytes)
@@ -41,8 +37,10 @@ Status TerminalAdmin::checkIdentity(const link::TerminalIdentity& terminal) {
         // terminal that owns no order.
         if (!link::isValidTerminalCode(id) || !out_trade_no::isValidPartId(id))
             return Error{QStringLiteral("terminal.bad_id"),
-                         tr("\"%1\" is not a store or terminal id: use 1 to 16 letters and "
-                            "digits, as in the till's [store] id and [terminal] id.")
+                         QCoreApplication::translate(
+                             "qpos::server::TerminalAdmin",
+                             "\"%1\" is not a store or terminal id: use 1 to 16 letters and "
+                             "digits, as in the till's [store] id and [terminal] id.")
                              .arg(id)};
     }
     return Status::success();
@@ -52,9 +50,11 @@ Result<link::EnrollmentCode> TerminalAdmin::codeFor(const link::TerminalIdentity
                                                     const link::TerminalSecret& secret) const {
     if (!m_publicUrl.isValid() || m_publicUrl.host().isEmpty())
         return Error{QStringLiteral("terminal.no_public_url"),
-                     tr("Set [server] public_url to the address the tills reach this server "
-                        "at (for example https://pos.example.cn:8443); the enrollment code "
-                        "carries it.")};
+                     QCoreApplication::translate(
+                         "qpos::server::TerminalAdmin",
+                         "Set [server] public_url to the address the tills reach this server "
+                         "at (for example https://pos.example.cn:8443); the enrollment code "
+                         "carries it.")};
     link::EnrollmentCode code;
     code.serverUrl = m_publicUrl;
     code.terminal = terminal;
@@ -63,8 +63,10 @@ Result<link::EnrollmentCode> TerminalAdmin::codeFor(const link::TerminalIdentity
         const QList<QSslCertificate> chain = QSslCertificate::fromPath(m_certificatePath);
         if (chain.isEmpty())
             return Error{QStringLiteral("server.tls_cert"),
-                         tr("%1 holds no PEM certificate. Set [server] tls_cert to the "
-                            "server's certificate file.")
+                         QCoreApplication::translate(
+                             "qpos::server::TerminalAdmin",
+                             "%1 holds no PEM certificate. Set [server] tls_cert to the "
+                             "server's certificate file.")
                              .arg(m_certificatePath)};
         if (chain.constFirst().isSelfSigned())
             code.certificateFingerprint = QString::fromLatin1(
