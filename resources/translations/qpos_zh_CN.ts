@@ -3300,6 +3300,349 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     </message>
 </context>
 <context>
+    <name>qpos::server::ConnectionGuard</name>
+    <message>
+        <source>The request body is larger than %1 bytes and was refused; send less.</source>
+        <translation>请求正文超过 %1 字节，已被拒绝；请减少发送的内容。</translation>
+    </message>
+    <message>
+        <source>The request&apos;s headers are larger than %1 bytes and were refused.</source>
+        <translation>请求头超过 %1 字节，已被拒绝。</translation>
+    </message>
+    <message>
+        <source>The request&apos;s Content-Length is not a number.</source>
+        <translation>请求的 Content-Length 不是数字。</translation>
+    </message>
+    <message>
+        <source>This server takes no WebSocket connections here.</source>
+        <translation>此服务器在此处不接受 WebSocket 连接。</translation>
+    </message>
+    <message>
+        <source>The request did not arrive in full within %1 s and was dropped.</source>
+        <translation>请求未能在 %1 秒内完整到达，已被丢弃。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::NotificationIntake</name>
+    <message>
+        <source>Alipay is not enabled on this server; set [alipay] enabled = true and its keys in the server&apos;s configuration.</source>
+        <translation>此服务器未启用支付宝；请在服务器配置中设置 [alipay] enabled = true 及其密钥。</translation>
+    </message>
+    <message>
+        <source>WeChat Pay is not enabled on this server; set [wechat] enabled = true and its keys in the server&apos;s configuration.</source>
+        <translation>此服务器未启用微信支付；请在服务器配置中设置 [wechat] enabled = true 及其密钥。</translation>
+    </message>
+    <message>
+        <source>The notification could not be recorded now; send it again.</source>
+        <translation>暂时无法记录该通知；请重新发送。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::QposServer</name>
+    <message>
+        <source>Cannot listen on %1 port %2: %3. Choose another [server] listen address or stop the program that holds it.</source>
+        <translation>无法监听 %1 的端口 %2：%3。请为 [server] listen 选择其他地址，或停止占用该端口的程序。</translation>
+    </message>
+    <message>
+        <source>There is no WebSocket endpoint at %1; the push link is GET /v1/link.</source>
+        <translation>%1 处没有 WebSocket 端点；推送连接为 GET /v1/link。</translation>
+    </message>
+    <message>
+        <source>%1 takes only %2 requests.</source>
+        <translation>%1 只接受 %2 请求。</translation>
+    </message>
+    <message>
+        <source>/v1/link is the push link: open it as a WebSocket.</source>
+        <translation>/v1/link 是推送连接：请以 WebSocket 方式打开。</translation>
+    </message>
+    <message>
+        <source>There is nothing at %1; see docs/server.md for the endpoints.</source>
+        <translation>%1 处没有任何内容；端点列表见 docs/server.md。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::RequestAuthenticator</name>
+    <message>
+        <source>The server cannot read its database now; try again shortly.</source>
+        <translation>服务器暂时无法读取其数据库；请稍后重试。</translation>
+    </message>
+    <message>
+        <source>The server has no terminal %1/%2 with key %3. Enroll the till again with a new code from &quot;qpos-server terminal add&quot;.</source>
+        <translation>服务器上没有使用密钥 %3 的终端 %1/%2。请用“qpos-server terminal add”生成的新注册码重新注册收银台。</translation>
+    </message>
+    <message>
+        <source>Terminal %1/%2 was revoked, or this key was replaced and its grace period is over. Enroll the till again with a new code.</source>
+        <translation>终端 %1/%2 已被吊销，或此密钥已被替换且宽限期已过。请用新的注册码重新注册收银台。</translation>
+    </message>
+    <message>
+        <source>The request&apos;s signature does not match. Check that the till holds the terminal&apos;s current secret, or enroll it again.</source>
+        <translation>请求签名不匹配。请确认收银台持有该终端当前的密钥，或重新注册。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::ServerCommand</name>
+    <message>
+        <source>Usage: qpos-server --config FILE
+       qpos-server --config FILE terminal add --store S001 --terminal T07
+       qpos-server --config FILE terminal rotate --store S001 --terminal T07
+       qpos-server --config FILE terminal revoke --store S001 --terminal T07
+       qpos-server --config FILE terminal list
+See docs/server.md.</source>
+        <translation>用法：qpos-server --config FILE
+       qpos-server --config FILE terminal add --store S001 --terminal T07
+       qpos-server --config FILE terminal rotate --store S001 --terminal T07
+       qpos-server --config FILE terminal revoke --store S001 --terminal T07
+       qpos-server --config FILE terminal list
+详见 docs/server.md。</translation>
+    </message>
+    <message>
+        <source>Terminal %1/%2 revoked.</source>
+        <translation>终端 %1/%2 已吊销。</translation>
+    </message>
+    <message>
+        <source>store	terminal	keys	created	enrolled	revoked</source>
+        <translation>门店	终端	密钥	创建时间	注册时间	吊销时间</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::ServerConfig</name>
+    <message>
+        <source>%1, line %2, [%3] %4: %5</source>
+        <translation>%1，第 %2 行，[%3] %4：%5</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a whole number from %2 to %3.</source>
+        <translation>“%1”不是 %2 到 %3 之间的整数。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an address and port such as 0.0.0.0:8443 or [::1]:8443.</source>
+        <translation>“%1”不是地址加端口，例如 0.0.0.0:8443 或 [::1]:8443。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not an http or https address such as https://pos.example.com:8443.</source>
+        <translation>“%1”不是 http 或 https 地址，例如 https://pos.example.com:8443。</translation>
+    </message>
+    <message>
+        <source>the database file may not be empty.</source>
+        <translation>数据库文件不能为空。</translation>
+    </message>
+    <message>
+        <source>%1 Allowed: %2.</source>
+        <translation>%1 允许的值：%2。</translation>
+    </message>
+    <message>
+        <source>qpos-server has no such key; check its spelling against docs/server.md, or remove it.</source>
+        <translation>qpos-server 没有此配置项；请对照 docs/server.md 检查拼写，或将其删除。</translation>
+    </message>
+    <message>
+        <source>%1: %2 is required %3.</source>
+        <translation>%1：%3必须设置 %2。</translation>
+    </message>
+    <message>
+        <source>The configuration file %1 does not exist. Give the path of the server&apos;s configuration with --config (docs/server.md has a sample).</source>
+        <translation>配置文件 %1 不存在。请用 --config 指定服务器配置文件的路径（docs/server.md 中有示例）。</translation>
+    </message>
+    <message>
+        <source>qpos-server has no section [%1]; the sections are [server], [database], [log], [alipay] and [wechat].</source>
+        <translation>qpos-server 没有 [%1] 节；可用的节为 [server]、[database]、[log]、[alipay] 和 [wechat]。</translation>
+    </message>
+    <message>
+        <source>(the server&apos;s SQLite file)</source>
+        <translation>（服务器的 SQLite 文件）</translation>
+    </message>
+    <message>
+        <source>%1: set both [server] tls_cert and tls_key to serve HTTPS, or neither to serve plain HTTP behind a reverse proxy.</source>
+        <translation>%1：要提供 HTTPS，请同时设置 [server] tls_cert 和 tls_key；若在反向代理后提供明文 HTTP，则两者都不设置。</translation>
+    </message>
+    <message>
+        <source>when [alipay] enabled is true</source>
+        <translation>在 [alipay] enabled 为 true 时</translation>
+    </message>
+    <message>
+        <source>when [alipay] cert_mode is true</source>
+        <translation>在 [alipay] cert_mode 为 true 时</translation>
+    </message>
+    <message>
+        <source>when [wechat] enabled is true</source>
+        <translation>在 [wechat] enabled 为 true 时</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::ServerSchema</name>
+    <message>
+        <source>reading the schema version</source>
+        <translation>读取数据库结构版本</translation>
+    </message>
+    <message>
+        <source>The server database %1 was written by a newer qpos-server (schema %2; this program knows up to %3). Install the newer qpos-server again; do not delete the file, it holds the notifications and orders.</source>
+        <translation>服务器数据库 %1 由更新版本的 qpos-server 写入（结构版本 %2；本程序最高支持 %3）。请重新安装较新的 qpos-server；不要删除该文件，其中保存着通知和订单。</translation>
+    </message>
+    <message>
+        <source>Upgrading the server database to schema %1 failed: %2</source>
+        <translation>将服务器数据库升级到结构版本 %1 失败：%2</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::ServerStore</name>
+    <message>
+        <source>The server database is not open.</source>
+        <translation>服务器数据库未打开。</translation>
+    </message>
+    <message>
+        <source>checking the database</source>
+        <translation>检查数据库</translation>
+    </message>
+    <message>
+        <source>finding the till that owns an order</source>
+        <translation>查找订单所属的收银台</translation>
+    </message>
+    <message>
+        <source>reading a notification&apos;s order</source>
+        <translation>读取通知对应的订单</translation>
+    </message>
+    <message>
+        <source>recording a notification</source>
+        <translation>记录通知</translation>
+    </message>
+    <message>
+        <source>finding a recorded notification</source>
+        <translation>查找已记录的通知</translation>
+    </message>
+    <message>
+        <source>queueing a notification for its till</source>
+        <translation>将通知排入其收银台的队列</translation>
+    </message>
+    <message>
+        <source>reading a notification</source>
+        <translation>读取通知</translation>
+    </message>
+    <message>
+        <source>reading an order</source>
+        <translation>读取订单</translation>
+    </message>
+    <message>
+        <source>counting orders not uploaded</source>
+        <translation>统计尚未上传的订单</translation>
+    </message>
+    <message>
+        <source>adding a terminal</source>
+        <translation>添加终端</translation>
+    </message>
+    <message>
+        <source>Terminal %1/%2 exists already. Use &quot;terminal rotate&quot; for a new secret, or choose another terminal id.</source>
+        <translation>终端 %1/%2 已存在。如需新密钥请使用“terminal rotate”，或选择其他终端编号。</translation>
+    </message>
+    <message>
+        <source>storing a terminal&apos;s secret</source>
+        <translation>保存终端密钥</translation>
+    </message>
+    <message>
+        <source>reading terminals</source>
+        <translation>读取终端</translation>
+    </message>
+    <message>
+        <source>reading a terminal&apos;s secrets</source>
+        <translation>读取终端密钥</translation>
+    </message>
+    <message>
+        <source>There is no active terminal %1/%2. &quot;terminal list&quot; shows them; add it with &quot;terminal add&quot;.</source>
+        <translation>没有有效的终端 %1/%2。“terminal list”可列出所有终端；请用“terminal add”添加。</translation>
+    </message>
+    <message>
+        <source>ending a terminal&apos;s old secret</source>
+        <translation>停用终端的旧密钥</translation>
+    </message>
+    <message>
+        <source>revoking a terminal</source>
+        <translation>吊销终端</translation>
+    </message>
+    <message>
+        <source>There is no active terminal %1/%2. &quot;terminal list&quot; shows them.</source>
+        <translation>没有有效的终端 %1/%2。“terminal list”可列出所有终端。</translation>
+    </message>
+    <message>
+        <source>recording an enrollment</source>
+        <translation>记录注册</translation>
+    </message>
+    <message>
+        <source>storing an uploaded entry</source>
+        <translation>保存上传的记录</translation>
+    </message>
+    <message>
+        <source>storing an order</source>
+        <translation>保存订单</translation>
+    </message>
+    <message>
+        <source>updating an order</source>
+        <translation>更新订单</translation>
+    </message>
+    <message>
+        <source>matching notifications with an order</source>
+        <translation>将通知与订单匹配</translation>
+    </message>
+    <message>
+        <source>reading the uploaded sequence</source>
+        <translation>读取已上传的序号</translation>
+    </message>
+    <message>
+        <source>reading unacknowledged messages</source>
+        <translation>读取未确认的消息</translation>
+    </message>
+    <message>
+        <source>recording an acknowledgement</source>
+        <translation>记录确认</translation>
+    </message>
+    <message>
+        <source>reading a relay message</source>
+        <translation>读取转发消息</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::ServerTls</name>
+    <message>
+        <source>%1 holds no PEM certificate. Set [server] tls_cert to the server&apos;s certificate file (PEM, the server&apos;s certificate first).</source>
+        <translation>%1 中没有 PEM 证书。请将 [server] tls_cert 设为服务器的证书文件（PEM 格式，服务器证书在前）。</translation>
+    </message>
+    <message>
+        <source>%1 holds no unencrypted PEM RSA or EC private key. Set [server] tls_key to the key of the certificate in tls_cert.</source>
+        <translation>%1 中没有未加密的 PEM 格式 RSA 或 EC 私钥。请将 [server] tls_key 设为 tls_cert 中证书对应的私钥。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::TerminalAdmin</name>
+    <message>
+        <source>&quot;%1&quot; is not a store or terminal id: use 1 to 16 letters and digits, as in the till&apos;s [store] id and [terminal] id.</source>
+        <translation>“%1”不是有效的门店或终端编号：请使用 1 到 16 个字母和数字，与收银台的 [store] id 和 [terminal] id 一致。</translation>
+    </message>
+    <message>
+        <source>Set [server] public_url to the address the tills reach this server at (for example https://pos.example.cn:8443); the enrollment code carries it.</source>
+        <translation>请将 [server] public_url 设为收银台访问此服务器的地址（例如 https://pos.example.cn:8443）；注册码中会包含该地址。</translation>
+    </message>
+    <message>
+        <source>%1 holds no PEM certificate. Set [server] tls_cert to the server&apos;s certificate file.</source>
+        <translation>%1 中没有 PEM 证书。请将 [server] tls_cert 设为服务器的证书文件。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::TillRequests</name>
+    <message>
+        <source>This terminal has enrolled already; an enrollment code works once. Ask for a new code (&quot;qpos-server terminal rotate&quot;).</source>
+        <translation>此终端已经注册；注册码只能使用一次。请申请新的注册码（“qpos-server terminal rotate”）。</translation>
+    </message>
+    <message>
+        <source>Terminal %1/%2 may upload only its own orders; %3 is not one of them. Check the till&apos;s [store] id and [terminal] id against its enrollment.</source>
+        <translation>终端 %1/%2 只能上传自己的订单；%3 不属于它。请核对收银台的 [store] id 和 [terminal] id 是否与其注册信息一致。</translation>
+    </message>
+    <message>
+        <source>Entry %1 of the batch is not an order event (out_trade_no, channel, amount_fen, refunded_fen, new_state, event_id, at_ms). Nothing of the batch was stored.</source>
+        <translation>批次中的第 %1 条不是订单事件（out_trade_no、channel、amount_fen、refunded_fen、new_state、event_id、at_ms）。该批次未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>The server could not store the batch now; nothing was stored. The till sends it again.</source>
+        <translation>服务器暂时无法保存该批次；未保存任何内容。收银台会重新发送。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::service::PosService</name>
     <message>
         <source>The till is not ready: the order database is not open. Restart qpos; if it happens again, run &apos;qposctl doctor&apos;.</source>

@@ -40,6 +40,18 @@ QByteArray AlipayNotificationVerifier::failureReply() {
 Result<PaymentNotification>
 AlipayNotificationVerifier::verify(QByteArrayView formBody,
                                    const gateway::NotificationOrderLookup& lookup) const {
+    Result<PaymentNotification> signedNotification = verifySigned(formBody);
+    if (!signedNotification)
+        return signedNotification;
+    const std::optional<Order> order =
+        lookup ? lookup(signedNotification->outTradeNo) : std::nullopt;
+    if (Status matched = matchOrder(*signedNotification, order); !matched)
+        return matched.error();
+    return signedNotification;
+}
+
+Result<PaymentNotification>
+AlipayNotificationVerifier::verifySigned(QByteArrayView formBody) const {
     Result<Params> parsed = parseForm(formBody);
     if (!parsed)
         return parsed.error();
@@ -171,28 +183,31 @@ AlipayNotificationVerifier::verify(QByteArrayView formBody,
     }
     n.outRequestNo = params.value(QStringLiteral("out_biz_no"));
 
-    const std::optional<Order> order = lookup ? lookup(n.outTradeNo) : std::nullopt;
+    for (auto it = params.cbegin(); it != params.cend(); ++it) {
+        if (it.key() != u"sign") // the signature is no provider "field" and is never stored
+            n.providerFields.insert(it.key(), it.value());
+    }
+    return n;
+}
+
+Status AlipayNotificationVerifier::matchOrder(const PaymentNotification& notification,
+                                              const std::optional<Order>& order) {
     if (!order || order->channel != Channel::Alipay)
         return refuse(notification_errc::unknownOrder,
                       QCoreApplication::translate("qpos::alipay::AlipayNotification",
                                                   "The notification names order %1, which this "
                                                   "shop does not have as an Alipay order. It was "
                                                   "refused.")
-                          .arg(n.outTradeNo));
-    if (order->amountFen != n.totalFen)
+                          .arg(notification.outTradeNo));
+    if (order->amountFen != notification.totalFen)
         return refuse(notification_errc::amountMismatch,
                       QCoreApplication::translate("qpos::alipay::AlipayNotification",
                                                   "The notification says order %1 is for %2 "
                                                   "yuan, but the order is for %3 yuan. It was "
                                                   "refused.")
-                          .arg(n.outTradeNo, money::formatYuan(n.totalFen),
+                          .arg(notification.outTradeNo, money::formatYuan(notification.totalFen),
                                money::formatYuan(order->amountFen)));
-
-    for (auto it = params.cbegin(); it != params.cend(); ++it) {
-        if (it.key() != u"sign") // the signature is no provider "field" and is never stored
-            n.providerFields.insert(it.key(), it.value());
-    }
-    return n;
+    return {};
 }
 
 } // namespace qpos::alipay

@@ -10,6 +10,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace qpos::alipay {
 
@@ -47,6 +48,13 @@ public:
 
     Result<gateway::PaymentNotification>
     verify(QByteArrayView formBody, const gateway::NotificationOrderLookup& lookup) const;
+
+    // Everything verify() checks except the order: for the store server, which keeps a
+    // notification Alipay signed for an order its till has not uploaded yet.
+    Result<gateway::PaymentNotification> verifySigned(QByteArrayView formBody) const;
+    // verify()'s last step: `order` is an Alipay order for the notification's amount.
+    static Status matchOrder(const gateway::PaymentNotification& notification,
+                             const std::optional<Order>& order);
 
     // The body Alipay expects once the notification is recorded: exactly "success". Anything
     // else (failureReply()) makes Alipay send it again later (about 8 times over 25 hours).

@@ -128,6 +128,52 @@ QString WechatClientSettings::wechatpaySerial() const {
     return platformKeys.isEmpty() ? QString() : platformKeys.constFirst().id;
 }
 
+Result<WechatNotificationKeys> WechatNotificationKeys::fromConfig(const WechatConfig& config) {
+    WechatNotificationKeys keys;
+    Result<QByteArray> apiV3Key = loadApiV3Key(config.apiV3KeyPath);
+    if (!apiV3Key)
+        return apiV3Key.error();
+    keys.apiV3Key = *apiV3Key;
+
+    // The public key and the platform certificates may both be set while the merchant moves
+    // from one to the other: each verifies what names it.
+    if (!config.wechatpayPublicKeyPath.isEmpty()) {
+        Result<WechatPlatformKey> platformKey =
+            loadPlatformKey(config.wechatpayPublicKeyPath, config.wechatpayPublicKeyId.trimmed());
+        if (!platformKey)
+            return platformKey.error();
+        keys.platformKeys.append(*platformKey);
+    }
+    if (!config.platformCertPath.isEmpty()) {
+        Result<QList<WechatPlatformKey>> certificates =
+            loadPlatformCertificates(config.platformCertPath);
+        if (!certificates)
+            return certificates.error();
+        for (const WechatPlatformKey& certificate : *certificates) {
+            const bool known =
+                std::any_of(keys.platformKeys.cbegin(), keys.platformKeys.cend(),
+                            [&](const WechatPlatformKey& k) { return k.id == certificate.id; });
+            if (!known)
+                keys.platformKeys.append(certificate);
+        }
+    }
+    // A merchant on platform certificates has them downloaded (WechatCertificateRefresher);
+    // those kept from earlier downloads are trusted from the start, while still valid.
+    const QString configuredCertificate =
+        !config.platformCertPath.isEmpty() ? config.platformCertPath
+        : !keys.platformKeys.isEmpty() && !keys.platformKeys.constFirst().certificate.isNull()
+            ? config.wechatpayPublicKeyPath
+            : QString();
+    if (!configuredCertificate.isEmpty()) {
+        keys.certificateDir = WechatCertificateFolder::besideConfigured(configuredCertificate);
+        WechatKeyring keyring(keys.platformKeys);
+        keyring.addCertificates(WechatCertificateFolder(keys.certificateDir)
+                                    .loadValid(QDateTime::currentMSecsSinceEpoch()));
+        keys.platformKeys = keyring.keys();
+    }
+    return keys;
+}
+
 Result<WechatClientSettings> WechatClientSettings::fromConfig(const WechatConfig& config) {
     WechatClientSettings s;
     s.gatewayUrl = QUrl(config.gatewayUrl);
@@ -143,47 +189,12 @@ Result<WechatClientSettings> WechatClientSettings::fromConfig(const WechatConfig
         return merchantKey.error();
     s.merchantPrivateKey = *merchantKey;
 
-    Result<QByteArray> apiV3Key = loadApiV3Key(config.apiV3KeyPath);
-    if (!apiV3Key)
-        return apiV3Key.error();
-    s.apiV3Key = *apiV3Key;
-
-    // The public key and the platform certificates may both be set while the merchant moves
-    // from one to the other: each verifies what names it.
-    if (!config.wechatpayPublicKeyPath.isEmpty()) {
-        Result<WechatPlatformKey> platformKey =
-            loadPlatformKey(config.wechatpayPublicKeyPath, config.wechatpayPublicKeyId.trimmed());
-        if (!platformKey)
-            return platformKey.error();
-        s.platformKeys.append(*platformKey);
-    }
-    if (!config.platformCertPath.isEmpty()) {
-        Result<QList<WechatPlatformKey>> certificates =
-            loadPlatformCertificates(config.platformCertPath);
-        if (!certificates)
-            return certificates.error();
-        for (const WechatPlatformKey& certificate : *certificates) {
-            const bool known =
-                std::any_of(s.platformKeys.cbegin(), s.platformKeys.cend(),
-                            [&](const WechatPlatformKey& k) { return k.id == certificate.id; });
-            if (!known)
-                s.platformKeys.append(certificate);
-        }
-    }
-    // A merchant on platform certificates has them downloaded (WechatCertificateRefresher);
-    // those kept from earlier downloads are trusted from the start, while still valid.
-    const QString configuredCertificate =
-        !config.platformCertPath.isEmpty() ? config.platformCertPath
-        : !s.platformKeys.isEmpty() && !s.platformKeys.constFirst().certificate.isNull()
-            ? config.wechatpayPublicKeyPath
-            : QString();
-    if (!configuredCertificate.isEmpty()) {
-        s.certificateDir = WechatCertificateFolder::besideConfigured(configuredCertificate);
-        WechatKeyring keyring(s.platformKeys);
-        keyring.addCertificates(WechatCertificateFolder(s.certificateDir)
-                                    .loadValid(QDateTime::currentMSecsSinceEpoch()));
-        s.platformKeys = keyring.keys();
-    }
+    Result<WechatNotificationKeys> keys = WechatNotificationKeys::fromConfig(config);
+    if (!keys)
+        return keys.error();
+    s.apiV3Key = keys->apiV3Key;
+    s.platformKeys = keys->platformKeys;
+    s.certificateDir = keys->certificateDir;
     // The public key, when there is one, is what the merchant moves to; otherwise the platform
     // certificate valid the longest.
     s.requestSerial = s.platformKeys.isEmpty() ? QString() : s.platformKeys.constFirst().id;

@@ -28,6 +28,18 @@ struct WechatPlatformKey {
     crypto::X509Certificate certificate; // a platform certificate's; null for the public key
 };
 
+// What verifies a notification: the APIv3 key and the keys WeChat Pay signs with. The store
+// server needs these and nothing else of [wechat].
+struct WechatNotificationKeys {
+    QByteArray apiV3Key; // exactly 32 bytes
+    QList<WechatPlatformKey> platformKeys;
+    QString certificateDir; // where downloaded platform certificates are kept; empty without one
+
+    // Loads [wechat] api_v3_key, wechatpay_public_key (with its id) and platform_cert, and the
+    // still-valid certificates downloaded beside the configured one.
+    static Result<WechatNotificationKeys> fromConfig(const WechatConfig& config);
+};
+
 // Everything a WechatClient needs, with keys already loaded (the composition root loads them
 // from the files named in [wechat]; key bytes never pass through here as text).
 struct WechatClientSettings {

@@ -309,6 +309,18 @@ gateway::NotificationReply WechatNotificationVerifier::reply(bool accepted) {
 Result<PaymentNotification>
 WechatNotificationVerifier::verify(const gateway::IncomingNotification& notification,
                                    const gateway::NotificationOrderLookup& lookup) const {
+    Result<PaymentNotification> signedNotification = verifySigned(notification);
+    if (!signedNotification)
+        return signedNotification;
+    const std::optional<Order> order =
+        lookup ? lookup(signedNotification->outTradeNo) : std::nullopt;
+    if (Status matched = matchOrder(*signedNotification, order); !matched)
+        return matched.error();
+    return signedNotification;
+}
+
+Result<PaymentNotification>
+WechatNotificationVerifier::verifySigned(const gateway::IncomingNotification& notification) const {
     // 1. The Wechatpay-* headers.
     WechatpayHeaders headers;
     headers.timestamp = headerValue(notification.headers, QByteArrayLiteral("wechatpay-timestamp"));
@@ -423,29 +435,32 @@ WechatNotificationVerifier::verify(const gateway::IncomingNotification& notifica
                                         "app_id and notify_url.")
                 .arg(mchId, appId.isEmpty() ? QStringLiteral("-") : appId, m_mchId, m_appId));
 
-    const std::optional<Order> order = lookup ? lookup(n.outTradeNo) : std::nullopt;
-    if (!order || order->channel != Channel::WeChat)
-        return refuse(notification_errc::unknownOrder,
-                      QCoreApplication::translate("qpos::wechat",
-                                                  "The WeChat Pay notification names order %1, "
-                                                  "which this shop does not have as a WeChat Pay "
-                                                  "order. It was refused.")
-                          .arg(n.outTradeNo));
-    if (order->amountFen != n.totalFen)
-        return refuse(notification_errc::amountMismatch,
-                      QCoreApplication::translate("qpos::wechat",
-                                                  "The WeChat Pay notification says order %1 is "
-                                                  "for %2 yuan, but the order is for %3 yuan. It "
-                                                  "was refused; check the order with a query.")
-                          .arg(n.outTradeNo, money::formatYuan(n.totalFen),
-                               money::formatYuan(order->amountFen)));
-
     // The decrypted fields and the envelope's identity; never the ciphertext.
     n.providerFields = inner.object();
     n.providerFields.insert(QStringLiteral("event_type"), envelope->eventType);
     n.providerFields.insert(QStringLiteral("id"), envelope->id);
     n.providerFields.insert(QStringLiteral("create_time"), envelope->createTime);
     return n;
+}
+
+Status WechatNotificationVerifier::matchOrder(const PaymentNotification& notification,
+                                              const std::optional<Order>& order) {
+    if (!order || order->channel != Channel::WeChat)
+        return refuse(notification_errc::unknownOrder,
+                      QCoreApplication::translate("qpos::wechat",
+                                                  "The WeChat Pay notification names order %1, "
+                                                  "which this shop does not have as a WeChat Pay "
+                                                  "order. It was refused.")
+                          .arg(notification.outTradeNo));
+    if (order->amountFen != notification.totalFen)
+        return refuse(notification_errc::amountMismatch,
+                      QCoreApplication::translate("qpos::wechat",
+                                                  "The WeChat Pay notification says order %1 is "
+                                                  "for %2 yuan, but the order is for %3 yuan. It "
+                                                  "was refused; check the order with a query.")
+                          .arg(notification.outTradeNo, money::formatYuan(notification.totalFen),
+                               money::formatYuan(order->amountFen)));
+    return {};
 }
 
 Result<QJsonObject> encryptNotificationResource(QByteArrayView apiV3Key, QByteArrayView nonce12,

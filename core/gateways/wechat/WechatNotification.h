@@ -15,6 +15,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace qpos::wechat {
 
@@ -70,6 +71,14 @@ public:
     Result<gateway::PaymentNotification>
     verify(const gateway::IncomingNotification& notification,
            const gateway::NotificationOrderLookup& lookup) const;
+
+    // Steps 1 to 7 without the order: for the store server, which keeps a notification WeChat
+    // Pay signed for an order its till has not uploaded yet.
+    Result<gateway::PaymentNotification>
+    verifySigned(const gateway::IncomingNotification& notification) const;
+    // Step 7's order check: `order` is a WeChat Pay order for the notification's amount.
+    static Status matchOrder(const gateway::PaymentNotification& notification,
+                             const std::optional<Order>& order);
 
     // What WeChat Pay expects: 204 without a body once the notification is recorded; anything
     // else (500 {"code":"FAIL","message":…}) makes it send the notification again later.

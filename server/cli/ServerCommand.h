@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QStringList>
+
+namespace qpos::server {
+
+// qpos-server's command line (docs/server.md): `--config FILE` serves; `--config FILE
+// terminal add|rotate|revoke|list ...` manages the tills. Returns the process exit code:
+// 0 done, 1 the work failed, 2 a usage or configuration error.
+int runServerCommand(const QStringList& arguments);
+
+} // namespace qpos::server

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "core/config/AppConfig.h"
+
+#include <QHostAddress>
+#include <QString>
+#include <QtGlobal>
+
+namespace qpos::server {
+
+// The validated configuration of one qpos-server (docs/server.md names every key). Paths are
+// absolute: a relative path in the file is taken against the file's directory. The log and
+// the providers' sections use the till's keys and readers (core/config), so one [alipay] or
+// [wechat] section reads the same in qpos.ini and in the server's file.
+struct ServerConfig {
+    QString file; // the file it was read from
+
+    // [server]
+    QHostAddress listenAddress = QHostAddress::LocalHost;
+    quint16 listenPort = 8443;
+    QString tlsCertPath; // both or neither: empty serves plain HTTP (behind a reverse proxy)
+    QString tlsKeyPath;
+    QString publicUrl;        // what enrollment codes tell the tills to connect to
+    int requestTimeoutS = 10; // a request not complete within this is dropped (slow client)
+    int rotateGraceS = 86400; // a rotated terminal secret stays valid this long
+
+    // [database]
+    QString databasePath;
+
+    // [log]
+    LogConfig log;
+
+    // [alipay], [wechat]: only the keys that verify notifications are read.
+    AlipayConfig alipay;
+    WechatConfig wechat;
+};
+
+} // namespace qpos::server

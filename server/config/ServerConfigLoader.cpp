@@ -1,0 +1,240 @@
+#include "server/config/ServerConfigLoader.h"
+
+#include "core/config/ConfigKeys.h"
+#include "core/config/ConfigValueParser.h"
+#include "core/config/IniFile.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QSet>
+#include <QUrl>
+
+#include <functional>
+
+namespace qpos::server {
+
+namespace {
+
+// The till's keys the server reads too: the log, and what verifies a notification.
+const QSet<QString>& sharedKeys() {
+    static const QSet<QString> keys{
+        QStringLiteral("log/dir"),
+        QStringLiteral("log/level"),
+        QStringLiteral("log/max_file_kb"),
+        QStringLiteral("log/max_files"),
+        QStringLiteral("alipay/enabled"),
+        QStringLiteral("alipay/app_id"),
+        QStringLiteral("alipay/seller_id"),
+        QStringLiteral("alipay/cert_mode"),
+        QStringLiteral("alipay/alipay_public_key"),
+        QStringLiteral("alipay/alipay_cert"),
+        QStringLiteral("wechat/enabled"),
+        QStringLiteral("wechat/mch_id"),
+        QStringLiteral("wechat/app_id"),
+        QStringLiteral("wechat/apiv3_key_file"),
+        QStringLiteral("wechat/wechatpay_public_key"),
+        QStringLiteral("wechat/wechatpay_public_key_id"),
+        QStringLiteral("wechat/platform_certificate"),
+    };
+    return keys;
+}
+
+struct Reader {
+    ServerConfig config;
+    AppConfig shared;
+    QStringList problems;
+    QDir baseDir;
+
+    void problem(const IniEntry& entry, const QString& what) {
+        problems << QCoreApplication::translate("qpos::server::ServerConfig",
+                                                "%1, line %2, [%3] %4: %5")
+                        .arg(config.file)
+                        .arg(entry.line)
+                        .arg(entry.section, entry.key, what);
+    }
+
+    std::optional<int> integer(const IniEntry& entry, int minimum, int maximum) {
+        bool ok = false;
+        const int value = entry.value.toInt(&ok);
+        if (!ok || value < minimum || value > maximum) {
+            problem(entry,
+                    QCoreApplication::translate("qpos::server::ServerConfig",
+                                                "\"%1\" is not a whole number from %2 to %3.")
+                        .arg(entry.value)
+                        .arg(minimum)
+                        .arg(maximum));
+            return std::nullopt;
+        }
+        return value;
+    }
+
+    QString path(const QString& text) const {
+        return QDir::cleanPath(baseDir.absoluteFilePath(text));
+    }
+
+    void listen(const IniEntry& entry) {
+        // host:port, or [v6 address]:port.
+        const qsizetype colon = entry.value.lastIndexOf(u':');
+        QString host = entry.value.left(colon);
+        if (host.startsWith(u'[') && host.endsWith(u']'))
+            host = host.mid(1, host.size() - 2);
+        bool portOk = false;
+        const int port = colon < 0 ? 0 : entry.value.mid(colon + 1).toInt(&portOk);
+        const QHostAddress address(host);
+        if (colon < 0 || !portOk || port < 1 || port > 65535 || address.isNull()) {
+            problem(entry, QCoreApplication::translate(
+                               "qpos::server::ServerConfig",
+                               "\"%1\" is not an address and port such as 0.0.0.0:8443 or "
+                               "[::1]:8443.")
+                               .arg(entry.value));
+            return;
+        }
+        config.listenAddress = address;
+        config.listenPort = static_cast<quint16>(port);
+    }
+
+    void serverKey(const IniEntry& entry) {
+        if (entry.key == u"listen") {
+            listen(entry);
+        } else if (entry.key == u"tls_cert") {
+            config.tlsCertPath = entry.value.isEmpty() ? QString() : path(entry.value);
+        } else if (entry.key == u"tls_key") {
+            config.tlsKeyPath = entry.value.isEmpty() ? QString() : path(entry.value);
+        } else if (entry.key == u"public_url") {
+            const QUrl url(entry.value, QUrl::StrictMode);
+            if (!url.isValid() || (url.scheme() != u"https" && url.scheme() != u"http") ||
+                url.host().isEmpty())
+                problem(entry, QCoreApplication::translate(
+                                   "qpos::server::ServerConfig",
+                                   "\"%1\" is not an http or https address such as "
+                                   "https://pos.example.com:8443.")
+                                   .arg(entry.value));
+            else
+                config.publicUrl = entry.value;
+        } else if (entry.key == u"request_timeout_s") {
+            if (std::optional<int> v = integer(entry, 1, 300))
+                config.requestTimeoutS = *v;
+        } else if (entry.key == u"rotate_grace_s") {
+            if (std::optional<int> v = integer(entry, 0, 30 * 86400))
+                config.rotateGraceS = *v;
+        } else {
+            unknown(entry);
+        }
+    }
+
+    void databaseKey(const IniEntry& entry) {
+        if (entry.key == u"path" && !entry.value.isEmpty())
+            config.databasePath = path(entry.value);
+        else if (entry.key == u"path")
+            problem(entry, QCoreApplication::translate("qpos::server::ServerConfig",
+                                                       "the database file may not be empty."));
+        else
+            unknown(entry);
+    }
+
+    void sharedKey(const IniEntry& entry) {
+        const ConfigKey* key = findConfigKey(entry.section, entry.key);
+        if (!key || !sharedKeys().contains(entry.section + u'/' + entry.key))
+            return unknown(entry);
+        Result<ConfigValue> value = parseConfigValue(*key, entry.value, baseDir);
+        if (!value)
+            return problem(
+                entry, QCoreApplication::translate("qpos::server::ServerConfig", "%1 Allowed: %2.")
+                           .arg(value.error().message, key->allowedText()));
+        key->apply(shared, *value);
+    }
+
+    void unknown(const IniEntry& entry) {
+        problem(entry, QCoreApplication::translate(
+                           "qpos::server::ServerConfig",
+                           "qpos-server has no such key; check its spelling against "
+                           "docs/server.md, or remove it."));
+    }
+
+    void required(bool missing, const QString& key, const QString& why) {
+        if (missing)
+            problems << QCoreApplication::translate("qpos::server::ServerConfig",
+                                                    "%1: %2 is required %3.")
+                            .arg(config.file, key, why);
+    }
+};
+
+} // namespace
+
+Result<ServerConfig> ServerConfigLoader::load(const QString& path) {
+    Reader r;
+    r.config.file = QFileInfo(path).absoluteFilePath();
+    r.baseDir = QFileInfo(path).absoluteDir();
+    if (!QFileInfo(path).isFile())
+        return Error{QStringLiteral("server.config_missing"),
+                     QCoreApplication::translate(
+                         "qpos::server::ServerConfig",
+                         "The configuration file %1 does not exist. Give the path of the "
+                         "server's configuration with --config (docs/server.md has a sample).")
+                         .arg(r.config.file)};
+
+    QList<ConfigIssue> iniErrors;
+    const IniFile ini = IniFile::read(path, iniErrors);
+    for (const ConfigIssue& issue : iniErrors)
+        r.problems << issue.message;
+
+    for (const IniEntry& entry : ini.entries) {
+        if (entry.section == u"server")
+            r.serverKey(entry);
+        else if (entry.section == u"database")
+            r.databaseKey(entry);
+        else if (entry.section == u"log" || entry.section == u"alipay" ||
+                 entry.section == u"wechat")
+            r.sharedKey(entry);
+        else
+            r.problem(entry, QCoreApplication::translate(
+                                 "qpos::server::ServerConfig",
+                                 "qpos-server has no section [%1]; the sections are [server], "
+                                 "[database], [log], [alipay] and [wechat].")
+                                 .arg(entry.section));
+    }
+
+    ServerConfig& c = r.config;
+    r.required(
+        c.databasePath.isEmpty(), QStringLiteral("[database] path"),
+        QCoreApplication::translate("qpos::server::ServerConfig", "(the server's SQLite file)"));
+    if (c.tlsCertPath.isEmpty() != c.tlsKeyPath.isEmpty())
+        r.problems << QCoreApplication::translate(
+                          "qpos::server::ServerConfig",
+                          "%1: set both [server] tls_cert and tls_key to serve HTTPS, or "
+                          "neither to serve plain HTTP behind a reverse proxy.")
+                          .arg(c.file);
+    const AlipayConfig& a = r.shared.alipay;
+    if (a.enabled) {
+        const QString why = QCoreApplication::translate("qpos::server::ServerConfig",
+                                                        "when [alipay] enabled is true");
+        r.required(a.appId.isEmpty(), QStringLiteral("[alipay] app_id"), why);
+        r.required(!a.certMode && a.alipayPublicKeyPath.isEmpty(),
+                   QStringLiteral("[alipay] alipay_public_key"), why);
+        r.required(a.certMode && a.alipayCertPath.isEmpty(), QStringLiteral("[alipay] alipay_cert"),
+                   QCoreApplication::translate("qpos::server::ServerConfig",
+                                               "when [alipay] cert_mode is true"));
+    }
+    const WechatConfig& w = r.shared.wechat;
+    if (w.enabled) {
+        const QString why = QCoreApplication::translate("qpos::server::ServerConfig",
+                                                        "when [wechat] enabled is true");
+        r.required(w.mchId.isEmpty(), QStringLiteral("[wechat] mch_id"), why);
+        r.required(w.appId.isEmpty(), QStringLiteral("[wechat] app_id"), why);
+        r.required(w.apiV3KeyPath.isEmpty(), QStringLiteral("[wechat] apiv3_key_file"), why);
+        r.required(w.wechatpayPublicKeyPath.isEmpty() && w.platformCertPath.isEmpty(),
+                   QStringLiteral("[wechat] wechatpay_public_key or platform_certificate"), why);
+    }
+    if (!r.problems.isEmpty())
+        return Error{QStringLiteral("server.config_invalid"), r.problems.join(u'\n')};
+
+    c.log = r.shared.log;
+    if (c.log.dir.isEmpty() || c.log.dir.startsWith(kDataDirPlaceholder))
+        c.log.dir = QFileInfo(c.databasePath).absoluteDir().filePath(QStringLiteral("logs"));
+    c.alipay = a;
+    c.wechat = w;
+    return c;
+}
+
+} // namespace qpos::server

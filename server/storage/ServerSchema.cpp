@@ -1,0 +1,140 @@
+#include "server/storage/ServerSchema.h"
+
+#include "core/logging/LogCategories.h"
+#include "core/storage/Database.h"
+
+#include <QCoreApplication>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <iterator>
+
+namespace qpos::server::server_schema {
+
+namespace {
+
+// Version 1: notifications, terminals and their secrets, the relay queue, uploaded outbox
+// rows and the server's copy of each order.
+const char* const kVersion1[] = {
+    R"(CREATE TABLE terminals (
+         id INTEGER PRIMARY KEY,
+         store_id TEXT NOT NULL,
+         terminal_id TEXT NOT NULL,
+         created_at_ms INTEGER NOT NULL,
+         enrolled_at_ms INTEGER,
+         revoked_at_ms INTEGER,
+         UNIQUE (store_id, terminal_id)))",
+    // A terminal's secrets; valid_until_ms is set when a newer one replaced it.
+    R"(CREATE TABLE terminal_secrets (
+         terminal INTEGER NOT NULL REFERENCES terminals(id),
+         key_id TEXT NOT NULL,
+         secret BLOB NOT NULL,
+         created_at_ms INTEGER NOT NULL,
+         valid_until_ms INTEGER,
+         PRIMARY KEY (terminal, key_id)))",
+    // verdict: matched, awaiting_order, amount_mismatch. raw_headers: JSON object.
+    R"(CREATE TABLE notifications (
+         id INTEGER PRIMARY KEY,
+         provider TEXT NOT NULL,
+         provider_id TEXT NOT NULL,
+         out_trade_no TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         total_fen INTEGER NOT NULL,
+         raw_headers TEXT NOT NULL,
+         raw_body BLOB NOT NULL,
+         received_at_ms INTEGER NOT NULL,
+         verdict TEXT NOT NULL,
+         UNIQUE (provider, provider_id)))",
+    "CREATE INDEX notifications_by_order ON notifications(out_trade_no)",
+    "CREATE INDEX notifications_awaiting ON notifications(out_trade_no) "
+    "WHERE verdict = 'awaiting_order'",
+    // One row per notification and the till it is relayed to; acked_at_ms once acknowledged.
+    R"(CREATE TABLE relay_queue (
+         notification INTEGER NOT NULL REFERENCES notifications(id),
+         terminal INTEGER NOT NULL REFERENCES terminals(id),
+         enqueued_at_ms INTEGER NOT NULL,
+         acked_at_ms INTEGER,
+         ack_result TEXT,
+         ack_code TEXT,
+         PRIMARY KEY (notification, terminal)))",
+    "CREATE INDEX relay_unacked ON relay_queue(terminal, notification) WHERE acked_at_ms IS NULL",
+    R"(CREATE TABLE synced_entries (
+         terminal INTEGER NOT NULL REFERENCES terminals(id),
+         seq INTEGER NOT NULL,
+         out_trade_no TEXT NOT NULL,
+         payload TEXT NOT NULL,
+         received_at_ms INTEGER NOT NULL,
+         PRIMARY KEY (terminal, seq)))",
+    // state: core's OrderState number; last_event_id: the till's event that set it.
+    R"(CREATE TABLE orders (
+         out_trade_no TEXT PRIMARY KEY,
+         terminal INTEGER NOT NULL REFERENCES terminals(id),
+         channel TEXT NOT NULL,
+         amount_fen INTEGER NOT NULL,
+         refunded_fen INTEGER NOT NULL,
+         state INTEGER NOT NULL,
+         last_event_id INTEGER NOT NULL,
+         updated_at_ms INTEGER NOT NULL))",
+};
+
+struct Migration {
+    const char* const* statements;
+    std::size_t count;
+};
+
+const Migration kMigrations[] = {
+    {kVersion1, std::size(kVersion1)},
+};
+static_assert(std::size(kMigrations) == kCurrentVersion);
+
+} // namespace
+
+Result<int> version(Database& db) {
+    QSqlQuery query(db.handle());
+    if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next())
+        return databaseError(
+            QCoreApplication::translate("qpos::server::ServerSchema", "reading the schema version"),
+            query.lastError().text());
+    return query.value(0).toInt();
+}
+
+Status migrate(Database& db, int target) {
+    Result<int> current = version(db);
+    if (!current)
+        return current.error();
+    if (*current > kCurrentVersion)
+        return Error{QStringLiteral("db.too_new"),
+                     QCoreApplication::translate(
+                         "qpos::server::ServerSchema",
+                         "The server database %1 was written by a newer qpos-server (schema %2; "
+                         "this program knows up to %3). Install the newer qpos-server again; do "
+                         "not delete the file, it holds the notifications and orders.")
+                         .arg(db.path())
+                         .arg(*current)
+                         .arg(kCurrentVersion)};
+
+    for (int next = *current + 1; next <= target; ++next) {
+        const Migration& migration = kMigrations[next - 1];
+        WriteTransaction tx(db);
+        if (Status s = tx.begin(); !s.ok())
+            return s;
+        for (std::size_t i = 0; i < migration.count; ++i) {
+            if (Status s = db.exec(QString::fromUtf8(migration.statements[i])); !s.ok())
+                return Error{QStringLiteral("db.migration"),
+                             QCoreApplication::translate(
+                                 "qpos::server::ServerSchema",
+                                 "Upgrading the server database to schema %1 failed: %2")
+                                 .arg(next)
+                                 .arg(s.error().message)};
+        }
+        // PRAGMA takes no bound parameters; the value is our own integer.
+        if (Status s = db.exec(QStringLiteral("PRAGMA user_version = %1").arg(next)); !s.ok())
+            return s;
+        if (Status s = tx.commit(); !s.ok())
+            return s;
+        qCInfo(lcServer) << "server database" << db.path() << "upgraded to schema" << next;
+    }
+    return Status::success();
+}
+
+} // namespace qpos::server::server_schema

@@ -1,0 +1,165 @@
+// qpos-server's configuration file: every key read, relative paths taken against the file,
+// every mistake reported with its line and what to do, and the HTTPS key refused when others
+// may read it.
+#include "sandbox/tls/SandboxCa.h"
+#include "server/config/ServerConfigLoader.h"
+#include "server/config/ServerTls.h"
+#include "tests/support/TempDir.h"
+#include "tests/support/TestFiles.h"
+
+#include <QTest>
+
+using namespace qpos;
+using namespace qpos::server;
+using namespace qpos::test;
+
+class TestServerConfig : public QObject {
+    Q_OBJECT
+
+    TempDir m_dir;
+
+    QString write(const QByteArray& text) {
+        return writeFileWithMode(m_dir, QStringLiteral("server.ini"), text, 0600);
+    }
+
+private slots:
+    void aCompleteFileIsRead() {
+        writeFileWithMode(m_dir, QStringLiteral("alipay_public.pem"), "x", 0644);
+        writeFileWithMode(m_dir, QStringLiteral("apiv3.key"), "x", 0600);
+        writeFileWithMode(m_dir, QStringLiteral("wechatpay_public.pem"), "x", 0644);
+        const QString path =
+            write("[server]\n"
+                  "listen = 0.0.0.0:9443\n"
+                  "public_url = https://pos.example.cn:9443\n"
+                  "request_timeout_s = 7\n"
+                  "rotate_grace_s = 3600\n"
+                  "[database]\n"
+                  "path = data/server.db\n"
+                  "[log]\n"
+                  "level = debug\n"
+                  "[alipay]\n"
+                  "enabled = true\n"
+                  "app_id = 2021000117600000\n"
+                  "seller_id = 2088102146225135\n"
+                  "alipay_public_key = alipay_public.pem\n"
+                  "[wechat]\n"
+                  "enabled = true\n"
+                  "mch_id = 1900000109\n"
+                  "app_id = wxd678efh567hg6787\n"
+                  "apiv3_key_file = apiv3.key\n"
+                  "wechatpay_public_key = wechatpay_public.pem\n"
+                  "wechatpay_public_key_id = PUB_KEY_ID_0114232134912410000000000000\n");
+        Result<ServerConfig> c = ServerConfigLoader::load(path);
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
+        QCOMPARE(c->listenAddress, QHostAddress(QStringLiteral("0.0.0.0")));
+        QCOMPARE(c->listenPort, quint16(9443));
+        QCOMPARE(c->publicUrl, QStringLiteral("https://pos.example.cn:9443"));
+        QCOMPARE(c->requestTimeoutS, 7);
+        QCOMPARE(c->rotateGraceS, 3600);
+        QCOMPARE(c->databasePath, m_dir.file(QStringLiteral("data/server.db")));
+        QCOMPARE(c->log.level, LogLevel::Debug);
+        QCOMPARE(c->log.dir, m_dir.file(QStringLiteral("data/logs")));
+        QVERIFY(c->alipay.enabled);
+        QCOMPARE(c->alipay.appId, QStringLiteral("2021000117600000"));
+        QCOMPARE(c->alipay.sellerId, QStringLiteral("2088102146225135"));
+        QCOMPARE(c->alipay.alipayPublicKeyPath, m_dir.file(QStringLiteral("alipay_public.pem")));
+        QVERIFY(c->wechat.enabled);
+        QCOMPARE(c->wechat.apiV3KeyPath, m_dir.file(QStringLiteral("apiv3.key")));
+        QVERIFY(c->tlsCertPath.isEmpty());
+    }
+
+    void mistakesAreReportedWithTheirLine_data() {
+        QTest::addColumn<QByteArray>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("unknown key")
+            << QByteArray("[database]\npath = s.db\n[server]\nlisten_on = 1\n")
+            << QStringLiteral("line 4, [server] listen_on");
+        QTest::newRow("unknown section")
+            << QByteArray("[database]\npath = s.db\n[store]\nid = S1\n")
+            << QStringLiteral("no section [store]");
+        QTest::newRow("a till key the server does not read")
+            << QByteArray("[database]\npath = s.db\n[alipay]\napp_private_key = k.pem\n")
+            << QStringLiteral("[alipay] app_private_key");
+        QTest::newRow("no database") << QByteArray("[server]\nlisten = 127.0.0.1:8443\n")
+                                     << QStringLiteral("[database] path is required");
+        QTest::newRow("bad listen")
+            << QByteArray("[database]\npath = s.db\n[server]\nlisten = 8443\n")
+            << QStringLiteral("0.0.0.0:8443");
+        QTest::newRow("port out of range")
+            << QByteArray("[database]\npath = s.db\n[server]\nlisten = 127.0.0.1:70000\n")
+            << QStringLiteral("line 4");
+        QTest::newRow("certificate without key")
+            << QByteArray("[database]\npath = s.db\n[server]\ntls_cert = c.pem\n")
+            << QStringLiteral("set both [server] tls_cert and tls_key");
+        QTest::newRow("timeout out of range")
+            << QByteArray("[database]\npath = s.db\n[server]\nrequest_timeout_s = 0\n")
+            << QStringLiteral("from 1 to 300");
+        QTest::newRow("bad public url")
+            << QByteArray("[database]\npath = s.db\n[server]\npublic_url = ftp://x\n")
+            << QStringLiteral("https://pos.example.com:8443");
+        QTest::newRow("alipay without its key")
+            << QByteArray("[database]\npath = s.db\n[alipay]\nenabled = true\napp_id = "
+                          "2021000117600000\n")
+            << QStringLiteral("[alipay] alipay_public_key is required");
+        QTest::newRow("wechat without keys")
+            << QByteArray("[database]\npath = s.db\n[wechat]\nenabled = true\n")
+            << QStringLiteral("[wechat] apiv3_key_file is required");
+        QTest::newRow("bad app id")
+            << QByteArray("[database]\npath = s.db\n[alipay]\napp_id = abc\n")
+            << QStringLiteral("line 4, [alipay] app_id");
+    }
+
+    void mistakesAreReportedWithTheirLine() {
+        QFETCH(QByteArray, text);
+        QFETCH(QString, expected);
+        Result<ServerConfig> c = ServerConfigLoader::load(write(text));
+        QVERIFY(!c.ok());
+        QCOMPARE(c.error().code, QStringLiteral("server.config_invalid"));
+        QVERIFY2(c.error().message.contains(expected), qPrintable(c.error().message));
+    }
+
+    void aMissingFileSaysWhatToDo() {
+        Result<ServerConfig> c = ServerConfigLoader::load(m_dir.file(QStringLiteral("none.ini")));
+        QVERIFY(!c.ok());
+        QCOMPARE(c.error().code, QStringLiteral("server.config_missing"));
+        QVERIFY(c.error().message.contains(u"--config"));
+    }
+
+    void theHttpsKeyMustBePrivate() {
+        Result<sandbox::SandboxTlsIdentity> identity =
+            sandbox::loadOrCreateTlsIdentity(m_dir.file(QStringLiteral("ca")));
+        QVERIFY(identity.ok());
+        const QString cert =
+            writeFileWithMode(m_dir, QStringLiteral("server.pem"), identity->server.toPem(), 0644);
+        const QByteArray key = identity->serverKey.toPem();
+
+        const QString groupReadable =
+            writeFileWithMode(m_dir, QStringLiteral("group.key"), key, 0640);
+        Result<QSslConfiguration> refused = loadServerTls(cert, groupReadable);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, QStringLiteral("server.tls_key"));
+        QVERIFY2(refused.error().message.contains(u"chmod 600"),
+                 qPrintable(refused.error().message));
+        QVERIFY(!refused.error().message.contains(QString::fromLatin1(key.mid(40, 20))));
+
+        const QString worldReadable =
+            writeFileWithMode(m_dir, QStringLiteral("world.key"), key, 0604);
+        QVERIFY(!loadServerTls(cert, worldReadable).ok());
+
+        const QString privateKey = writeFileWithMode(m_dir, QStringLiteral("ok.key"), key, 0600);
+        Result<QSslConfiguration> tls = loadServerTls(cert, privateKey);
+        QVERIFY2(tls.ok(), qPrintable(tls.ok() ? QString() : tls.error().message));
+        QCOMPARE(tls->localCertificate(), identity->server);
+
+        const QString notACert =
+            writeFileWithMode(m_dir, QStringLiteral("nocert.pem"), "hello", 0644);
+        Result<QSslConfiguration> noCert = loadServerTls(notACert, privateKey);
+        QVERIFY(!noCert.ok());
+        QCOMPARE(noCert.error().code, QStringLiteral("server.tls_cert"));
+        const QString notAKey = writeFileWithMode(m_dir, QStringLiteral("nokey.pem"), "hi", 0600);
+        QCOMPARE(loadServerTls(cert, notAKey).error().code, QStringLiteral("server.tls_key"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerConfig)
+#include "tst_server_config.moc"
