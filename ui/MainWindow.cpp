@@ -108,6 +108,7 @@ MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWi
             requestStaff(); // someone changed the staff: the login list follows
     });
     connect(&m_till, &service::PosService::dailyTotalsLoaded, this, &MainWindow::onDailyTotals);
+    connect(&m_till, &service::PosService::linkStatusChanged, m_header, &TillHeader::setLinkStatus);
     // A refund that ended after its own report (closed, refused, held by the provider).
     connect(&m_till, &service::PosService::refundFinished, this,
             [this](const checkout::RefundReport& report) {
