@@ -365,6 +365,31 @@ private slots:
         QCOMPARE(handled, 0);
     }
 
+    void waitResetsAfterAStableConnection() {
+        const EnrollmentCode code = m_server->addTerminal(m_till);
+        PushLink::Policy policy;
+        policy.backoff = {40, 1000, 0};
+        policy.stableMs = 300;
+        PushLink link({code.serverUrl, code.terminal, code.secret, {}}, policy, nowMs,
+                      [](const RelayedNotification&, PushLink::Ack) {});
+        link.start();
+        auto connectedTimes = [&](int n) {
+            return test::waitUntil(
+                [&] { return link.connections() == n && m_server->linkConnections() == 1; });
+        };
+        QVERIFY(connectedTimes(1));
+        m_server->dropLinks(); // a short connection: the wait grows
+        QVERIFY(connectedTimes(2));
+        QCOMPARE(link.lastWaitMs(), 40);
+        m_server->dropLinks();
+        QVERIFY(connectedTimes(3));
+        QCOMPARE(link.lastWaitMs(), 80);
+        QTest::qWait(400); // a connection that lasted: the wait starts again from the first
+        m_server->dropLinks();
+        QVERIFY(connectedTimes(4));
+        QCOMPARE(link.lastWaitMs(), 40);
+    }
+
     void wrongPinnedCertificateNeverConnects() {
         const Result<sandbox::SandboxTlsIdentity> tls = sandbox::loadOrCreateTlsIdentity({});
         QVERIFY(tls.ok());
