@@ -5,6 +5,7 @@
 #include "ctl/CtlExit.h"
 #include "ctl/CtlOutput.h"
 #include "ctl/DoctorCommand.h"
+#include "ctl/EnrollCommand.h"
 #include "ctl/OrderCommand.h"
 #include "ctl/OrdersCommand.h"
 #include "ctl/RecoverCommand.h"
@@ -35,7 +36,7 @@ int runSandbox(CtlContext&, const QStringList& arguments) {
 constexpr Command kCommands[] = {
     {u"charge", runChargeCommand}, {u"orders", runOrdersCommand},   {u"order", runOrderCommand},
     {u"refund", runRefundCommand}, {u"recover", runRecoverCommand}, {u"doctor", runDoctorCommand},
-    {u"staff", runStaffCommand},   {u"sandbox", runSandbox},
+    {u"staff", runStaffCommand},   {u"sandbox", runSandbox},        {u"enroll", runEnrollCommand},
 };
 
 Runner find(const QString& name) {

@@ -67,6 +67,7 @@ QString globalHelp() {
         "  recover   settle every order left open by an earlier run\n"
         "  doctor    check configuration, keys, database, staff and the providers\n"
         "  staff     add, list or remove staff\n"
+        "  enroll    link the till to its store backend with a one-time code\n"
         "  sandbox   run the simulated payment providers (as qpos-sandbox)\n"
         "\n"
         "Exit codes: 0 done (charge: paid), 1 error, 2 wrong usage,\n"

@@ -5,6 +5,7 @@
 #include "core/gateways/alipay/AlipayCertificates.h"
 #include "core/gateways/wechat/WechatCertificateFolder.h"
 #include "core/gateways/wechat/WechatKeyring.h"
+#include "core/link/TerminalCredentials.h"
 #include "core/money/Money.h"
 #include "core/routing/ChannelRouting.h"
 #include "core/staff/StaffStore.h"
@@ -529,6 +530,45 @@ void checkRouting(const AppConfig& config, DoctorReport& report) {
                              codes.join(QStringLiteral("; ")),
                              limits.isEmpty() ? QCoreApplication::translate("qpos::ctl", "no limit")
                                               : limits.join(QStringLiteral("; "))));
+}
+
+void checkStoreServer(const AppConfig& config, DoctorReport& report) {
+    const QString area = QStringLiteral("link");
+    if (config.storeServer.url.isEmpty()) {
+        report.ok(area, QCoreApplication::translate(
+                            "qpos::ctl", "Not linked to a store server ([store_server] url is "
+                                         "empty): payment results come by polling and the "
+                                         "orders stay on this till. To link it, run qposctl "
+                                         "enroll CODE."));
+        return;
+    }
+    const Result<link::TerminalCredentials> credentials =
+        link::TerminalCredentials::read(config.storeServer.credentialsPath);
+    if (!credentials) {
+        report.fail(area, credentials.error().message);
+        return;
+    }
+    const link::TerminalIdentity configured{config.store.id, config.terminal.id};
+    if (credentials->terminal != configured) {
+        report.fail(area, QCoreApplication::translate(
+                              "qpos::ctl", "The store server credentials in %1 are for store "
+                                           "%2, terminal %3, but this till is store %4, "
+                                           "terminal %5. Enroll again with this till's code.")
+                              .arg(QDir::toNativeSeparators(config.storeServer.credentialsPath),
+                                   credentials->terminal.storeId, credentials->terminal.terminalId,
+                                   configured.storeId, configured.terminalId));
+        return;
+    }
+    const QString trust =
+        credentials->certificateFingerprint.isEmpty()
+            ? QCoreApplication::translate("qpos::ctl", "certificate checked by the CAs")
+            : QCoreApplication::translate("qpos::ctl", "certificate pinned, SHA-256 %1…")
+                  .arg(credentials->certificateFingerprint.left(16));
+    report.ok(area, QCoreApplication::translate("qpos::ctl",
+                                                "Linked to %1 as store %2, terminal %3, key %4; "
+                                                "%5.")
+                        .arg(config.storeServer.url, configured.storeId, configured.terminalId,
+                             credentials->secret.keyId, trust));
 }
 
 } // namespace qpos::ctl

@@ -26,6 +26,10 @@ void checkDatabase(const AppConfig& config, DoctorReport& report);
 // payment-code prefixes and the amount limits; a FAIL when nothing can be charged.
 void checkRouting(const AppConfig& config, DoctorReport& report);
 
+// The link to the store backend ([store_server]): not configured, or the server's address and
+// the credentials file (present, 0600, for this store and terminal). Does not contact the server.
+void checkStoreServer(const AppConfig& config, DoctorReport& report);
+
 // The log directory exists (or can be made) and is writable.
 void checkLogDirectory(const AppConfig& config, DoctorReport& report);
 

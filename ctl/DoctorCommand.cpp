@@ -115,6 +115,7 @@ int runDoctorCommand(CtlContext& context, const QStringList& arguments) {
     const QList<Channel> usable = checkKeyFiles(config, report);
     checkDatabase(config, report);
     checkLogDirectory(config, report);
+    checkStoreServer(config, report);
 
     const QString area = QStringLiteral("gateway");
     const bool anyEnabled = config.alipay.enabled || config.wechat.enabled;

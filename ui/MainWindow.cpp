@@ -126,6 +126,7 @@ MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWi
                 }
                 updateActions();
             });
+    connect(&m_till, &service::PosService::linkStatusChanged, m_header, &TillHeader::setLinkStatus);
     // A refund that ended after its own report (closed, refused, held by the provider).
     connect(&m_till, &service::PosService::refundFinished, this,
             [this](const checkout::RefundReport& report) {

@@ -667,9 +667,11 @@ private:
             m_current.receivedNs = receivedNs;
             m_current.verifiedNs = verifiedNs;
         }
+        // Answered as accepted only once the engine recorded it, as the provider expects.
+        bool recorded = verified.ok();
         if (verified && m_engine)
-            m_engine->acceptNotification(*verified);
-        const gateway::NotificationReply reply = m_gateway->notificationReply(verified.ok());
+            recorded = m_engine->acceptNotification(*verified).ok();
+        const gateway::NotificationReply reply = m_gateway->notificationReply(recorded);
         return QHttpServerResponse(reply.contentType, reply.body,
                                    static_cast<QHttpServerResponse::StatusCode>(reply.httpStatus));
     }

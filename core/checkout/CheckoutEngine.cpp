@@ -39,8 +39,8 @@ void CheckoutEngine::cancel(const QString& outTradeNo, const QString& actor) {
     m_checkouts->cancel(outTradeNo, actor);
 }
 
-void CheckoutEngine::acceptNotification(const gateway::PaymentNotification& notification) {
-    m_checkouts->acceptNotification(notification);
+Status CheckoutEngine::acceptNotification(const gateway::PaymentNotification& notification) {
+    return m_checkouts->acceptNotification(notification);
 }
 
 void CheckoutEngine::refund(const RefundCommand& command) {

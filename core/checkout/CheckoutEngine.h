@@ -50,8 +50,10 @@ public:
     void startWithCode(const QString& requestId, const NewOrder& order, const QString& authCode);
     // The cashier gives up on a running checkout.
     void cancel(const QString& outTradeNo, const QString& actor);
-    // A verified notification relayed by the backend (the push path).
-    void acceptNotification(const gateway::PaymentNotification& notification);
+    // A verified notification relayed by the backend (the push path). Returns once what it
+    // changed is committed: success also when it changed nothing (the order already says
+    // so); the store's error when nothing could be written.
+    Status acceptNotification(const gateway::PaymentNotification& notification);
     // A manager's refund; ends with refundFinished().
     void refund(const RefundCommand& command);
     // Settles every open order and open refund; ends with recoveryFinished().

@@ -554,33 +554,41 @@ void CheckoutRuns::confirmSettled(Run& run) {
 
 // --- push -----------------------------------------------------------------------------------
 
-void CheckoutRuns::acceptNotification(const gateway::PaymentNotification& n) {
+Status CheckoutRuns::acceptNotification(const gateway::PaymentNotification& n) {
     Result<Order> stored = m_context.store().order(n.outTradeNo);
     if (!stored) {
         qCWarning(lcCheckout).noquote()
             << "notification for unknown order" << n.outTradeNo << "ignored";
-        return;
+        return stored.error();
     }
     Order order = *stored;
     if (n.totalFen != order.amountFen) {
         qCCritical(lcCheckout).noquote()
             << "notification for" << n.outTradeNo << "names" << money::formatYuan(n.totalFen)
             << "but the order is" << money::formatYuan(order.amountFen) << "- ignored";
-        return;
+        return Error{QStringLiteral("notification.amount_mismatch"),
+                     QCoreApplication::translate("qpos::checkout",
+                                                 "The notification's amount is not the "
+                                                 "order's; it was ignored.")};
     }
     const QList<OrderTransition> transitions = TransitionBuilder::forNotification(order, n);
     if (transitions.isEmpty())
-        return; // waiting: nothing to record
-    for (const OrderTransition& t : transitions)
-        m_context.apply(t);
+        return Status::success(); // waiting: nothing to record
+    Status recorded;              // the first failure; the other transitions are still tried
+    for (const OrderTransition& t : transitions) {
+        if (Status s = m_context.record(t); !s && recorded)
+            recorded = s;
+    }
+    if (!recorded)
+        return recorded;
 
     std::shared_ptr<Run> run = m_runs.value(n.outTradeNo);
     if (!run)
-        return;
+        return Status::success();
     if (Result<Order> fresh = m_context.store().order(n.outTradeNo))
         run->order = *fresh;
     if (run->cancelRequested && run->settle == Settle::Cancel && !run->settleSent)
-        return; // the cancel on its way decides (it refunds a payment)
+        return Status::success(); // the cancel on its way decides (it refunds a payment)
     if (!needsRecovery(run->order.state)) {
         TradeSnapshot s;
         s.outTradeNo = n.outTradeNo;
@@ -590,6 +598,7 @@ void CheckoutRuns::acceptNotification(const gateway::PaymentNotification& n) {
         run->poll->stop();
         handleSnapshot(*run, s, TransitionSource::Push, n.providerFields);
     }
+    return Status::success();
 }
 
 // --- reporting ------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ public:
     void startQr(const QString& requestId, const NewOrder& order);
     void startWithCode(const QString& requestId, const NewOrder& order, const QString& authCode);
     void cancel(const QString& outTradeNo, const QString& actor);
-    void acceptNotification(const gateway::PaymentNotification& notification);
+    Status acceptNotification(const gateway::PaymentNotification& notification);
 
     bool isRunning(const QString& outTradeNo) const;
     int count() const;

@@ -26,21 +26,25 @@ QObject* EngineContext::receiver() const {
 }
 
 bool EngineContext::apply(const OrderTransition& transition) {
+    return record(transition).ok();
+}
+
+Status EngineContext::record(const OrderTransition& transition) {
     Result<TransitionOutcome> outcome = m_store.apply(transition);
     if (!outcome) {
         qCWarning(lcCheckout).noquote()
             << "order" << transition.outTradeNo << "not moved to" << orderStateName(transition.to)
             << ":" << outcome.error().message;
-        return false;
+        return outcome.error();
     }
     if (*outcome != TransitionOutcome::Applied)
-        return true;
+        return Status::success();
     if (Result<Order> fresh = m_store.order(transition.outTradeNo)) {
         if (m_applied)
             m_applied(*fresh);
         emitOrderChanged(*fresh);
     }
-    return true;
+    return Status::success();
 }
 
 void EngineContext::applySnapshot(Order& order, const gateway::TradeSnapshot& snapshot,

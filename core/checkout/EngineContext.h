@@ -44,6 +44,9 @@ public:
     // Writes one transition. False when the store refused it (logged); a duplicate or late
     // answer is not a failure.
     bool apply(const OrderTransition& transition);
+    // As apply(), with the store's error when nothing was written (db.* when the database
+    // failed, order.* when the order refused the change).
+    Status record(const OrderTransition& transition);
     // What a trade snapshot says about `order` (TransitionBuilder::forSnapshot), written;
     // `order` is reloaded. `pendingRefundNo`: the refund our cancel made is not finished, so
     // the order is paid with that refund open in the ledger (and followed) until it ends.

@@ -107,6 +107,14 @@ struct NetworkConfig {
     int keepAliveS = 7; // [network] keep_alive_s: an idle provider connection is kept this long
 };
 
+// [store_server]: the store backend this till uploads its orders to and takes pushed
+// notifications from (docs/server-protocol.md). The terminal's secret is not here: it lives
+// in the credentials file, readable only by the till's user.
+struct StoreServerConfig {
+    QString url;             // https (http only to a loopback host); empty: not linked
+    QString credentialsPath; // the terminal's key id, secret and pinned certificate (0600)
+};
+
 struct AppConfig {
     bool sandbox = false; // built on sandboxDefaults(): the embedded simulated providers
     StoreConfig store;
@@ -119,6 +127,7 @@ struct AppConfig {
     RoutingConfig routing;
     CheckoutConfig checkout;
     NetworkConfig network;
+    StoreServerConfig storeServer;
 };
 
 // Defaults for a real shop: database and logs under `dataDir` (normally

@@ -189,6 +189,7 @@ QList<ConfigKey> buildTable() {
     const QString checkout = u"checkout"_s;
     const QString routing = u"routing"_s;
     const QString network = u"network"_s;
+    const QString storeServer = u"store_server"_s;
 
     QList<ConfigKey> t;
 
@@ -408,6 +409,20 @@ QList<ConfigKey> buildTable() {
                           "How long an idle connection to a payment provider stays open for the "
                           "next request; keep it below the provider's own limit (WeChat Pay: "
                           "8 s)")));
+
+    t << into<&AppConfig::storeServer, &StoreServerConfig::url>(
+        key(storeServer, u"url"_s, T::SecureUrl, QString(), kSecureUrlAllowed,
+            QT_TRANSLATE_NOOP("qpos::Config",
+                              "The store backend (qpos-server) this till uploads its orders to "
+                              "and takes pushed payment results from; empty: not linked. "
+                              "Written by qposctl enroll or the settings dialog")));
+    t << into<&AppConfig::storeServer, &StoreServerConfig::credentialsPath>(
+        key(storeServer, u"credentials"_s, T::Path,
+            u"<AppDataLocation>/store-server-credentials.json"_s, kPathAllowed,
+            QT_TRANSLATE_NOOP("qpos::Config",
+                              "File with the terminal's key id, secret and the server's pinned "
+                              "certificate, written at enrollment; must be readable only by the "
+                              "till's user (0600)")));
     return t;
 }
 

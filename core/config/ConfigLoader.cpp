@@ -429,4 +429,26 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
     return result;
 }
 
+ConfigLoadResult ConfigLoader::loadReplacing(const QList<ConfigSource>& sources,
+                                             const QString& target, const QString& candidate,
+                                             const ConfigLoadOptions& options) {
+    const QString absoluteTarget = QFileInfo(target).absoluteFilePath();
+    QList<ConfigSource> replaced;
+    bool placed = false;
+    for (const ConfigSource& source : sources) {
+        if (QFileInfo(source.path).absoluteFilePath() == absoluteTarget) {
+            replaced << ConfigSource{candidate, true};
+            placed = true;
+        } else if (!placed && source.required) {
+            replaced << ConfigSource{candidate, true} << source;
+            placed = true;
+        } else {
+            replaced << source;
+        }
+    }
+    if (!placed)
+        replaced << ConfigSource{candidate, true};
+    return load(replaced, options);
+}
+
 } // namespace qpos

@@ -54,6 +54,13 @@ public:
 
     static ConfigLoadResult load(const QList<ConfigSource>& sources,
                                  const ConfigLoadOptions& options = ConfigLoadOptions());
+
+    // Loads `sources` as the till would after `target` was replaced by `candidate`: the
+    // candidate takes the target's place, or goes before the first explicit file, or last.
+    // How an edited file is checked before it replaces the real one.
+    static ConfigLoadResult loadReplacing(const QList<ConfigSource>& sources, const QString& target,
+                                          const QString& candidate,
+                                          const ConfigLoadOptions& options = ConfigLoadOptions());
 };
 
 } // namespace qpos

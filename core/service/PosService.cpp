@@ -6,6 +6,7 @@
 #include "core/storage/OrderStore.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QThread>
 
 #include <openssl/crypto.h>
@@ -23,6 +24,7 @@ public:
                                     m_options.clock}) {}
 
     ~Worker() override {
+        m_link.reset();   // before the engine and the store it uses
         m_engine.reset(); // before the gateways it uses
         m_gateways.reset();
         m_staff.reset();
@@ -75,6 +77,15 @@ public:
                 &PosService::refundFinished, Qt::DirectConnection);
         connect(m_engine.get(), &checkout::CheckoutEngine::recoveryFinished, service,
                 &PosService::recoveryFinished, Qt::DirectConnection);
+        m_link = std::make_unique<StoreLink>(
+            m_options.config, m_store, *m_gateways, *m_engine, m_options.link,
+            m_options.clock ? m_options.clock : [] { return QDateTime::currentMSecsSinceEpoch(); });
+        connect(m_link.get(), &StoreLink::statusChanged, service, &PosService::linkStatusChanged,
+                Qt::DirectConnection);
+        // Every change of an order adds to the outbox: upload it soon.
+        connect(m_engine.get(), &checkout::CheckoutEngine::orderChanged, m_link.get(),
+                &StoreLink::nudge);
+        m_link->start();
         m_routing = routing::ChannelRouting::fromConfig(m_options.config, m_gateways->channels());
         ready.channels = m_routing.channels();
         ready.routing = m_routing;
@@ -98,6 +109,7 @@ public:
     }
 
     checkout::CheckoutEngine* engine() { return m_engine.get(); }
+    StoreLink* link() { return m_link.get(); }
     const routing::ChannelRouting& routing() const { return m_routing; }
     OrderStore& store() { return m_store; }
     StaffStore* staff() { return m_staff.get(); }
@@ -139,6 +151,7 @@ private:
     std::unique_ptr<StaffStore> m_staff;
     std::unique_ptr<checkout::GatewayDirectory> m_gateways;
     std::unique_ptr<checkout::CheckoutEngine> m_engine;
+    std::unique_ptr<StoreLink> m_link;
     routing::ChannelRouting m_routing;
 };
 
@@ -183,6 +196,7 @@ PosService::PosService(PosOptions options, QObject* parent)
     qRegisterMetaType<PosReady>();
     qRegisterMetaType<OrderListReply>();
     qRegisterMetaType<OrderReply>();
+    qRegisterMetaType<link::LinkStatus>();
     qRegisterMetaType<TotalsReply>();
     qRegisterMetaType<SalesReportReply>();
     qRegisterMetaType<ShiftReply>();
@@ -257,10 +271,13 @@ void PosService::refund(const checkout::RefundCommand& command) {
     });
 }
 
-void PosService::acceptNotification(const gateway::PaymentNotification& notification) {
-    post([notification](Worker& w) {
-        if (w.engine())
-            w.engine()->acceptNotification(notification);
+void PosService::acceptNotification(const gateway::PaymentNotification& notification,
+                                    std::function<void(const Status&)> done) {
+    post([notification, done = std::move(done)](Worker& w) {
+        const Status s = w.engine() ? w.engine()->acceptNotification(notification)
+                                    : Status(Error{QStringLiteral("db.closed"), w.notOpen()});
+        if (done)
+            done(s);
     });
 }
 

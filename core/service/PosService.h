@@ -5,11 +5,13 @@
 #include "core/common/Result.h"
 #include "core/config/AppConfig.h"
 #include "core/gateways/PaymentGateway.h"
+#include "core/link/LinkStatus.h"
 #include "core/reports/ReportBuilder.h"
 #include "core/reports/SalesReport.h"
 #include "core/reports/ShiftBook.h"
 #include "core/reports/ZReportBook.h"
 #include "core/routing/ChannelRouting.h"
+#include "core/service/StoreLink.h"
 #include "core/staff/Staff.h"
 #include "core/storage/OrderQuery.h"
 
@@ -33,6 +35,7 @@ struct PosOptions {
     std::function<Result<GatewayList>()> makeGateways;
     checkout::CheckoutPolicy policy; // qrTimeoutS is taken from config.checkout
     std::function<qint64()> clock;   // UTC ms; the system clock when empty
+    StoreLinkPolicy link;            // the store backend link's timings ([store_server])
 };
 
 // Replies to the reads. `error` is a translated message; empty on success.
@@ -106,7 +109,9 @@ public:
                            const QString& authCode);
     void cancelCheckout(const QString& outTradeNo, const QString& actor);
     void refund(const checkout::RefundCommand& command);
-    void acceptNotification(const gateway::PaymentNotification& notification);
+    // `done`, when given, runs on the worker once what the notification changed is committed.
+    void acceptNotification(const gateway::PaymentNotification& notification,
+                            std::function<void(const Status&)> done = {});
     void recover();
     // Opens (or keeps) each gateway's connection to its provider on the worker, so the next
     // Charge finds it ready: the till calls it when the cashier starts keying a sale. Never
@@ -146,6 +151,8 @@ signals:
     void staffVerified(const QString& requestId, const qpos::service::StaffReply& reply);
     void staffListed(const QString& requestId, const qpos::service::StaffListReply& reply);
     void staffSaved(const QString& requestId, const QString& error);
+    // The link to the store backend: state, orders waiting to upload, clock difference.
+    void linkStatusChanged(const qpos::link::LinkStatus& status);
 
 private:
     class Worker;

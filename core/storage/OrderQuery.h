@@ -55,6 +55,12 @@ struct OutboxEntry {
     qint64 createdAtMs = 0;
 };
 
+// What the outbox still holds for the store backend.
+struct OutboxBacklog {
+    qint64 rows = 0;
+    qint64 orders = 0; // distinct orders among those rows
+};
+
 // A refund the till asked for, kept so that its request number stays the same across
 // retries and restarts. Stored by number: never renumber.
 enum class RefundRecordState : int {

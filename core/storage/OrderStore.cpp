@@ -705,6 +705,17 @@ Status OrderStore::markOutboxSent(const QList<qint64>& outboxIds) {
     return tx.commit();
 }
 
+Result<OutboxBacklog> OrderStore::outboxBacklog() {
+    QSqlQuery q(m_db.handle());
+    q.prepare(
+        QStringLiteral("SELECT COUNT(*), COUNT(DISTINCT e.order_id) FROM outbox o "
+                       "JOIN order_events e ON e.id = o.event_id WHERE o.sent_at_ms IS NULL"));
+    if (!q.exec() || !q.next())
+        return queryError(
+            QCoreApplication::translate("qpos::OrderStore", "reading the upload queue"), q);
+    return OutboxBacklog{q.value(0).toLongLong(), q.value(1).toLongLong()};
+}
+
 Status OrderStore::deferOutbox(const QList<qint64>& outboxIds, qint64 nextAttemptAtMs) {
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())

@@ -74,6 +74,8 @@ public:
     Result<QList<OutboxEntry>> pendingOutbox(int limit);
     Status markOutboxSent(const QList<qint64>& outboxIds);
     Status deferOutbox(const QList<qint64>& outboxIds, qint64 nextAttemptAtMs);
+    // How much is waiting to reach the store backend: unsent outbox rows and their orders.
+    Result<OutboxBacklog> outboxBacklog();
 
 private:
     struct Statements;

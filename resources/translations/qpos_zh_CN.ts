@@ -673,6 +673,14 @@
         <source>How long an idle connection to a payment provider stays open for the next request; keep it below the provider&apos;s own limit (WeChat Pay: 8 s)</source>
         <translation>与支付机构的空闲连接保持多久以供下次请求使用；应低于支付机构自身的限制（微信支付：8 秒）</translation>
     </message>
+    <message>
+        <source>The store backend (qpos-server) this till uploads its orders to and takes pushed payment results from; empty: not linked. Written by qposctl enroll or the settings dialog</source>
+        <translation>本收银台上传订单、接收推送支付结果的门店服务器（qpos-server）；为空：未接入。由 qposctl enroll 或设置对话框写入</translation>
+    </message>
+    <message>
+        <source>File with the terminal&apos;s key id, secret and the server&apos;s pinned certificate, written at enrollment; must be readable only by the till&apos;s user (0600)</source>
+        <translation>保存终端密钥编号、密钥和服务器固定证书的文件，注册时写入；只能由收银台的用户读取（0600）</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ConfigWriter</name>
@@ -1663,6 +1671,13 @@
     </message>
 </context>
 <context>
+    <name>qpos::checkout</name>
+    <message>
+        <source>The notification&apos;s amount is not the order&apos;s; it was ignored.</source>
+        <translation>通知中的金额与订单金额不符，已忽略。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::checkout::CheckoutEngine</name>
     <message>
         <source>%1 is not set up on this till. Choose another way to pay.</source>
@@ -2323,56 +2338,6 @@
         <translation>未指定命令。请尝试“qposctl --help”。</translation>
     </message>
     <message>
-        <source>Usage: qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [options]
-
-The command-line companion of the qpos till, for IT and scripts. It works on the same
-configuration and order database as the till. See docs/qposctl.md.
-
-Global options:
-  -c, --config FILE  read FILE after /etc/qpos/qpos.ini and the user&apos;s qpos.ini
-  --sandbox          the demo shop: sandbox defaults, only --config FILE is read
-  --verbose          also copy the log to stderr
-  -h, --help         this help; &quot;qposctl COMMAND --help&quot; for a command&apos;s options
-  --version          the version
-
-Commands:
-  charge    charge an amount by QR code and optionally wait for the payment
-  orders    list orders (today by default)
-  order     one order with its history
-  refund    refund a paid order (needs a manager PIN)
-  recover   settle every order left open by an earlier run
-  doctor    check configuration, keys, database, staff and the providers
-  staff     add, list or remove staff
-  sandbox   run the simulated payment providers (as qpos-sandbox)
-
-Exit codes: 0 done (charge: paid), 1 error, 2 wrong usage,
-3 not paid (cancelled, expired, failed) or refund refused.</source>
-        <translation>用法：qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [选项]
-
-qpos 收银台的命令行工具，供 IT 人员和脚本使用。它与收银台使用相同的
-配置和订单数据库。详见 docs/qposctl.md。
-
-全局选项：
-  -c, --config FILE  在 /etc/qpos/qpos.ini 和用户的 qpos.ini 之后读取 FILE
-  --sandbox          演示门店：使用沙箱默认值，只读取 --config FILE
-  --verbose          同时将日志输出到 stderr
-  -h, --help         此帮助；“qposctl COMMAND --help”显示命令的选项
-  --version          版本号
-
-命令：
-  charge    通过二维码收款，并可等待付款结果
-  orders    列出订单（默认为今天）
-  order     显示一个订单及其历史记录
-  refund    为已支付的订单退款（需要店长密码）
-  recover   处理之前运行遗留的所有未完成订单
-  doctor    检查配置、密钥、数据库、员工和支付机构
-  staff     添加、列出或删除员工
-  sandbox   运行模拟支付机构（同 qpos-sandbox）
-
-退出码：0 完成（charge：已支付），1 出错，2 用法错误，
-3 未支付（已取消、已过期、支付失败）或退款被拒绝。</translation>
-    </message>
-    <message>
         <source>%1: %2 does not exist. Install the file there (owned by the service user, chmod 600) or correct the path.</source>
         <translation>%1：%2 不存在。请将文件安装到该位置（所有者为服务用户，chmod 600），或更正路径。</translation>
     </message>
@@ -2925,6 +2890,94 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     <message>
         <source>The newest WeChat Pay platform certificate expires on %1 UTC, within 30 days. WeChat Pay issues the next one 10 days before; the till downloads it into %2 every 12 hours. If none arrives, check that the till reaches WeChat Pay, or move to the WeChat Pay public key ([wechat] wechatpay_public_key).</source>
         <translation>最新的微信支付平台证书将于 %1 UTC 过期，已不足 30 天。微信支付会在过期前 10 天签发新证书；收银台每 12 小时将其下载到 %2。如果一直没有新证书，请检查收银台能否连接微信支付，或改用微信支付公钥（[wechat] wechatpay_public_key）。</translation>
+        <source>Usage: qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [options]
+
+The command-line companion of the qpos till, for IT and scripts. It works on the same
+configuration and order database as the till. See docs/qposctl.md.
+
+Global options:
+  -c, --config FILE  read FILE after /etc/qpos/qpos.ini and the user&apos;s qpos.ini
+  --sandbox          the demo shop: sandbox defaults, only --config FILE is read
+  --verbose          also copy the log to stderr
+  -h, --help         this help; &quot;qposctl COMMAND --help&quot; for a command&apos;s options
+  --version          the version
+
+Commands:
+  charge    charge an amount by QR code and optionally wait for the payment
+  orders    list orders (today by default)
+  order     one order with its history
+  refund    refund a paid order (needs a manager PIN)
+  recover   settle every order left open by an earlier run
+  doctor    check configuration, keys, database, staff and the providers
+  staff     add, list or remove staff
+  enroll    link the till to its store backend with a one-time code
+  sandbox   run the simulated payment providers (as qpos-sandbox)
+
+Exit codes: 0 done (charge: paid), 1 error, 2 wrong usage,
+3 not paid (cancelled, expired, failed) or refund refused.</source>
+        <translation>用法：qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [选项]
+
+qpos 收银台的命令行工具，供 IT 人员和脚本使用。它与收银台使用相同的
+配置和订单数据库。详见 docs/qposctl.md。
+
+全局选项：
+  -c, --config FILE  在 /etc/qpos/qpos.ini 和用户的 qpos.ini 之后读取 FILE
+  --sandbox          演示门店：使用沙箱默认值，只读取 --config FILE
+  --verbose          同时将日志输出到 stderr
+  -h, --help         此帮助；“qposctl COMMAND --help”显示命令的选项
+  --version          版本号
+
+命令：
+  charge    通过二维码收款，并可等待付款结果
+  orders    列出订单（默认为今天）
+  order     显示一个订单及其历史记录
+  refund    为已支付的订单退款（需要店长密码）
+  recover   处理之前运行遗留的所有未完成订单
+  doctor    检查配置、密钥、数据库、员工和支付机构
+  staff     添加、列出或删除员工
+  enroll    用一次性注册码将收银台接入门店服务器
+  sandbox   运行模拟支付机构（同 qpos-sandbox）
+
+退出码：0 完成（charge：已支付），1 出错，2 用法错误，
+3 未支付（已取消、已过期、支付失败）或退款被拒绝。</translation>
+    </message>
+    <message>
+        <source>Not linked to a store server ([store_server] url is empty): payment results come by polling and the orders stay on this till. To link it, run qposctl enroll CODE.</source>
+        <translation>未接入门店服务器（[store_server] url 为空）：支付结果靠轮询获得，订单只保存在本收银台。如需接入，请运行 qposctl enroll CODE。</translation>
+    </message>
+    <message>
+        <source>The store server credentials in %1 are for store %2, terminal %3, but this till is store %4, terminal %5. Enroll again with this till&apos;s code.</source>
+        <translation>%1 中的门店服务器凭据属于门店 %2、终端 %3，但本收银台是门店 %4、终端 %5。请用本收银台的注册码重新注册。</translation>
+    </message>
+    <message>
+        <source>certificate checked by the CAs</source>
+        <translation>证书由 CA 校验</translation>
+    </message>
+    <message>
+        <source>certificate pinned, SHA-256 %1…</source>
+        <translation>证书已固定，SHA-256 %1…</translation>
+    </message>
+    <message>
+        <source>Linked to %1 as store %2, terminal %3, key %4; %5.</source>
+        <translation>已接入 %1，门店 %2，终端 %3，密钥 %4；%5。</translation>
+    </message>
+    <message>
+        <source>Links this till to its store backend (qpos-server) with the one-time code that `qpos-server terminal add` printed. The code must be for this till&apos;s store and terminal. The server confirms it; only then are the terminal&apos;s credentials written (mode 0600, [store_server] credentials) and [store_server] url set in the configuration file (--config FILE, or the user&apos;s file). The secret is never printed.
+Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usage.</source>
+        <translation>用门店服务器（qpos-server）的 `qpos-server terminal add` 打印的一次性注册码将本收银台接入。注册码必须属于本收银台的门店和终端。服务器确认后，才会写入终端凭据（权限 0600，[store_server] credentials），并在配置文件（--config FILE，或用户的配置文件）中设置 [store_server] url。密钥永远不会打印出来。
+退出码：0 已注册，1 被拒绝或无法连接（未做任何更改），2 用法错误。</translation>
+    </message>
+    <message>
+        <source>Give exactly one enrollment code.</source>
+        <translation>请只给出一个注册码。</translation>
+    </message>
+    <message>
+        <source>The demo shop reads no configuration file to link. Give the file to change with --config FILE, or enroll without --sandbox.</source>
+        <translation>演示门店不读取可写入接入信息的配置文件。请用 --config FILE 指定要修改的文件，或不带 --sandbox 注册。</translation>
+    </message>
+    <message>
+        <source>Enrolled: store %1, terminal %2 is linked to %3. The till uses the link from its next start.</source>
+        <translation>注册成功：门店 %1、终端 %2 已接入 %3。收银台下次启动时开始使用该连接。</translation>
     </message>
 </context>
 <context>
@@ -3037,6 +3090,71 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
     <message>
         <source>The store server&apos;s answer to an upload could not be read; the upload will be repeated. Check that the till and the server are of the same version.</source>
         <translation>无法读取门店服务器对上传的应答；将重新上传。请确认收银台与服务器的版本一致。</translation>
+    </message>
+    <message>
+        <source>The store server at %1 sent an answer the till cannot read. Nothing was changed; check that the address is the store&apos;s qpos-server and that it is up to date.</source>
+        <translation>门店服务器 %1 返回了收银台无法读取的应答。未做任何更改；请确认该地址是本店的 qpos-server，且版本为最新。</translation>
+    </message>
+    <message>
+        <source>The store server at %1 presented a certificate other than the one in the enrollment code, so the till did not talk to it. If the server&apos;s certificate was replaced, enroll again with a new code; otherwise someone may be intercepting the connection.</source>
+        <translation>门店服务器 %1 出示的证书不是注册码中的证书，收银台未与其通信。如果服务器证书已更换，请用新注册码重新注册；否则可能有人在拦截连接。</translation>
+    </message>
+    <message>
+        <source>The store server at %1 cannot be reached (%2). The till keeps working and tries again later; check the network and that qpos-server is running.</source>
+        <translation>无法连接门店服务器 %1（%2）。收银台照常工作，稍后会重试；请检查网络，并确认 qpos-server 正在运行。</translation>
+    </message>
+    <message>
+        <source>The store server credentials in %1 cannot be read. Enroll the till again with a new code (qposctl enroll CODE, or Settings, Store server).</source>
+        <translation>无法读取 %1 中的门店服务器凭据。请用新注册码重新注册收银台（qposctl enroll CODE，或“设置”中的“门店服务器”）。</translation>
+    </message>
+    <message>
+        <source>The store server credentials could not be written to %1 (%2). Check that the directory exists and belongs to the till&apos;s user, then enroll again with a new code.</source>
+        <translation>无法将门店服务器凭据写入 %1（%2）。请确认该目录存在且属于收银台的用户，然后用新注册码重新注册。</translation>
+    </message>
+    <message>
+        <source>This till is not enrolled with the store server (%1 does not exist). Ask the store&apos;s administrator for an enrollment code and run qposctl enroll CODE, or paste it in Settings, Store server.</source>
+        <translation>本收银台尚未在门店服务器注册（%1 不存在）。请向门店管理员索取注册码，然后运行 qposctl enroll CODE，或粘贴到“设置”中的“门店服务器”。</translation>
+    </message>
+    <message>
+        <source>The store server credentials in %1 can be read by other users, so the till does not use them. Run chmod 600 %1 as the till&apos;s user, then restart the till.</source>
+        <translation>%1 中的门店服务器凭据可被其他用户读取，收银台因此不使用它们。请以收银台的用户运行 chmod 600 %1，然后重启收银台。</translation>
+    </message>
+    <message>
+        <source>cannot create the directory</source>
+        <translation>无法创建目录</translation>
+    </message>
+    <message>
+        <source>The store server says this code was already used (%1). A code enrolls one till once: ask the store&apos;s administrator for a new one (qpos-server terminal rotate).</source>
+        <translation>门店服务器表示此注册码已被使用（%1）。一个注册码只能注册一台收银台一次：请向门店管理员索取新的注册码（qpos-server terminal rotate）。</translation>
+    </message>
+    <message>
+        <source>The store server refused this code (%1). It may have been revoked or replaced, or the till&apos;s clock may be more than 5 minutes off: check the clock, then ask the store&apos;s administrator for a new code.</source>
+        <translation>门店服务器拒绝了此注册码（%1）。它可能已被吊销或替换，或者收银台的时钟偏差超过 5 分钟：请检查时钟，然后向门店管理员索取新的注册码。</translation>
+    </message>
+    <message>
+        <source>The store server could not enroll the till (HTTP %1). Nothing was changed; try again later or ask the store&apos;s administrator.</source>
+        <translation>门店服务器无法注册本收银台（HTTP %1）。未做任何更改；请稍后重试或联系门店管理员。</translation>
+    </message>
+    <message>
+        <source>This code is for store %1, terminal %2, but this till is store %3, terminal %4. Use the code made for this till, or correct [store] id and [terminal] id first.</source>
+        <translation>此注册码属于门店 %1、终端 %2，但本收银台是门店 %3、终端 %4。请使用为本收银台生成的注册码，或先更正 [store] id 和 [terminal] id。</translation>
+    </message>
+    <message>
+        <source>The till is enrolled (its credentials are in %1), but %2 could not be changed: %3
+Set [store_server] url = %4 there by hand.</source>
+        <translation>收银台已注册（凭据保存在 %1），但无法修改 %2：%3
+请在该文件中手动设置 [store_server] url = %4。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::link::OutboxUploader</name>
+    <message>
+        <source>An order change is too large to upload to the store server (outbox row %1). Tell the till&apos;s supplier; the other changes wait behind it.</source>
+        <translation>有一条订单变更过大，无法上传到门店服务器（待上传记录 %1）。请告知收银台供应商；其他变更排在它之后等待。</translation>
+    </message>
+    <message>
+        <source>The store server refused the order upload (HTTP %1 %2). The orders stay on this till and are sent again later; if it goes on, run qposctl doctor.</source>
+        <translation>门店服务器拒绝了订单上传（HTTP %1 %2）。订单保留在本收银台，稍后会重新发送；如果持续出现，请运行 qposctl doctor。</translation>
     </message>
 </context>
 <context>
@@ -3654,6 +3772,13 @@ See docs/server.md.</source>
     </message>
 </context>
 <context>
+    <name>qpos::service::StoreLink</name>
+    <message>
+        <source>The store server credentials are for store %1, terminal %2, not this till. Enroll it again with its own code.</source>
+        <translation>门店服务器凭据属于门店 %1、终端 %2，不是本收银台的。请用本收银台自己的注册码重新注册。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::till</name>
     <message>
         <source>No payment channel is enabled. Set [alipay] enabled = true or [wechat] enabled = true (with its keys) in the configuration, or start the demo shop with --sandbox.</source>
@@ -3754,6 +3879,49 @@ See docs/server.md.</source>
     <message>
         <source>Clear the amount (Esc)</source>
         <translation>清除金额（Esc）</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::LinkIndicator</name>
+    <message>
+        <source>Store server: not linked</source>
+        <translation>门店服务器：未接入</translation>
+    </message>
+    <message>
+        <source>Store server: not usable</source>
+        <translation>门店服务器：不可用</translation>
+    </message>
+    <message>
+        <source>Store server: connecting…</source>
+        <translation>门店服务器：正在连接…</translation>
+    </message>
+    <message>
+        <source>Store server: connected</source>
+        <translation>门店服务器：已连接</translation>
+    </message>
+    <message>
+        <source>Store server: offline since %1</source>
+        <translation>门店服务器：自 %1 起离线</translation>
+    </message>
+    <message>
+        <source>All orders uploaded</source>
+        <translation>所有订单已上传</translation>
+    </message>
+    <message>
+        <source>1 order waiting to upload</source>
+        <translation>1 个订单等待上传</translation>
+    </message>
+    <message>
+        <source>%1 orders waiting to upload</source>
+        <translation>%1 个订单等待上传</translation>
+    </message>
+    <message>
+        <source>This till&apos;s clock is %1 s behind the store server&apos;s: have the time set right.</source>
+        <translation>本收银台的时钟比门店服务器慢 %1 秒：请校准时间。</translation>
+    </message>
+    <message>
+        <source>This till&apos;s clock is %1 s ahead of the store server&apos;s: have the time set right.</source>
+        <translation>本收银台的时钟比门店服务器快 %1 秒：请校准时间。</translation>
     </message>
 </context>
 <context>
@@ -4743,6 +4911,10 @@ See docs/server.md.</source>
         <source>Largest WeChat Pay pa&amp;yment (yuan):</source>
         <translation>微信支付单笔最高金额（元）(&amp;Y)：</translation>
     </message>
+    <message>
+        <source>S&amp;tore server</source>
+        <translation>门店服务器(&amp;T)</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ui::StartupPanel</name>
@@ -4765,6 +4937,41 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <translation>%1
 
 问题解决前无法收款。请先处理，然后重新启动 qpos。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::StoreServerPage</name>
+    <message>
+        <source>QPOS1-…, from qpos-server terminal add</source>
+        <translation>QPOS1-…，来自 qpos-server terminal add</translation>
+    </message>
+    <message>
+        <source>Enrollment &amp;code:</source>
+        <translation>注册码(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Enroll</source>
+        <translation>注册(&amp;E)</translation>
+    </message>
+    <message>
+        <source>This till is not linked to a store server. Payment results come by polling the providers, and the orders stay on this till. To link it, paste the enrollment code the store&apos;s administrator gave you.</source>
+        <translation>本收银台未接入门店服务器。支付结果靠轮询支付机构获得，订单只保存在本收银台。如需接入，请粘贴门店管理员提供的注册码。</translation>
+    </message>
+    <message>
+        <source>This till is linked to the store server at %1. A new code enrolls it again (after the server&apos;s secret was rotated).</source>
+        <translation>本收银台已接入门店服务器 %1。输入新的注册码可重新注册（例如服务器密钥轮换之后）。</translation>
+    </message>
+    <message>
+        <source>Paste the enrollment code first.</source>
+        <translation>请先粘贴注册码。</translation>
+    </message>
+    <message>
+        <source>Asking the store server…</source>
+        <translation>正在询问门店服务器…</translation>
+    </message>
+    <message>
+        <source>Enrolled: store %1, terminal %2 is linked to %3. The till uses the link from its next start.</source>
+        <translation>注册成功：门店 %1、终端 %2 已接入 %3。收银台下次启动时开始使用该连接。</translation>
     </message>
 </context>
 <context>

@@ -251,14 +251,14 @@ private slots:
         n.providerTradeNo = sim().trade(waiting->outTradeNo)->tradeNo;
         n.state = gateway::TradeState::Paid;
         n.totalFen = 900;
-        m_engine->acceptNotification(n);
-        m_engine->acceptNotification(n); // the provider repeats itself
+        QVERIFY(m_engine->acceptNotification(n).ok());
+        QVERIFY(m_engine->acceptNotification(n).ok()); // the provider repeats itself
         std::optional<CheckoutUpdate> done = waitFor(id);
         QVERIFY(done);
         QCOMPARE(done->phase, CheckoutPhase::Paid);
         // A late "waiting" and a stale duplicate change nothing.
         n.state = gateway::TradeState::WaitingForBuyer;
-        m_engine->acceptNotification(n);
+        QVERIFY(m_engine->acceptNotification(n).ok()); // handled: it changes nothing
         const OrderWithEvents o = stored(done->outTradeNo);
         QCOMPARE(o.order.state, OrderState::Paid);
         QCOMPARE(statesOf(o).count(OrderState::Paid), 1);
@@ -266,7 +266,8 @@ private slots:
         // A forged amount is refused.
         n.state = gateway::TradeState::Closed;
         n.totalFen = 1;
-        m_engine->acceptNotification(n);
+        QCOMPARE(m_engine->acceptNotification(n).error().code,
+                 QStringLiteral("notification.amount_mismatch"));
         QCOMPARE(stored(done->outTradeNo).order.state, OrderState::Paid);
     }
 

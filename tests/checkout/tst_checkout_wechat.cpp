@@ -431,7 +431,7 @@ private slots:
                 return o ? std::optional<Order>(*o) : std::nullopt;
             });
         QVERIFY2(verified.ok(), qPrintable(verified.ok() ? QString() : verified.error().message));
-        m_engine->acceptNotification(*verified);
+        QVERIFY(m_engine->acceptNotification(*verified).ok());
         std::optional<CheckoutUpdate> done = waitFor(id, std::nullopt, 3000);
         QVERIFY(done);
         QCOMPARE(done->phase, CheckoutPhase::Paid);
@@ -440,7 +440,7 @@ private slots:
         QCOMPARE(o.events.last().source, TransitionSource::Push);
         // A duplicate changes nothing.
         const qsizetype events = o.events.size();
-        m_engine->acceptNotification(*verified);
+        QVERIFY(m_engine->acceptNotification(*verified).ok());
         QCOMPARE(stored(done->outTradeNo).events.size(), events);
     }
 

@@ -6,7 +6,11 @@
 
 #include "core/config/ConfigLoader.h"
 #include "core/crypto/RsaPrivateKey.h"
+#include "core/link/TerminalCredentials.h"
+#include "tests/support/FakeStoreServer.h"
+#include "tests/support/WaitUntil.h"
 #include "ui/settings/SettingsDialog.h"
+#include "ui/settings/StoreServerPage.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -332,6 +336,62 @@ private slots:
         QCOMPARE(routing::formatCodePrefixRanges(after.config.routing.wechatCodePrefixes),
                  QStringLiteral("10-15, 18"));
         QVERIFY(readIni().contains("[routing]"));
+    }
+
+    // The Store server page: a pasted code enrolls the till through the server (off the GUI
+    // thread), and the cashier reads the result; a refused code writes nothing.
+    void storeServerPageEnrollsWithAPastedCode() {
+        test::FakeStoreServer server;
+        QVERIFY(server.start());
+        const link::EnrollmentCode code =
+            server.addTerminal({QStringLiteral("S001"), QStringLiteral("T07")});
+        const ConfigLoadResult loaded = loadIni();
+        QVERIFY(loaded.ok());
+        ui::SettingsDialog dialog(loaded.config, files());
+        dialog.show();
+        auto* page = dialog.findChild<ui::StoreServerPage*>(QStringLiteral("storeServerPage"));
+        QVERIFY(page);
+        auto* field = dialog.findChild<QLineEdit*>(QStringLiteral("enrollmentCode"));
+        auto* button = dialog.findChild<QPushButton*>(QStringLiteral("enrollButton"));
+        auto* result = dialog.findChild<QLabel*>(QStringLiteral("enrollmentResult"));
+        auto* state = dialog.findChild<QLabel*>(QStringLiteral("storeServerState"));
+        QVERIFY(field && button && result && state);
+        QVERIFY(state->text().contains(QStringLiteral("not linked")));
+        QCOMPARE(field->echoMode(), QLineEdit::Password); // the code carries the secret
+
+        // A code for another terminal: refused at once, with what to do.
+        field->setText(
+            server.addTerminal({QStringLiteral("S001"), QStringLiteral("T09")}).encode());
+        button->click();
+        QVERIFY(test::waitUntil([&] { return !page->busy(); }));
+        QVERIFY2(result->text().contains(QStringLiteral("T09")), qPrintable(result->text()));
+        QCOMPARE(server.enrollCalls, 0);
+        QCOMPARE(readIni(), kInitialIni);
+
+        // The server refuses a used code.
+        server.enrollAnswer = std::make_pair(409, QByteArray(R"({"code":"enroll.used"})"));
+        field->setText(code.encode());
+        button->click();
+        QVERIFY(test::waitUntil([&] { return !page->busy(); }));
+        QVERIFY2(result->text().contains(QStringLiteral("already used")),
+                 qPrintable(result->text()));
+        QCOMPARE(readIni(), kInitialIni);
+
+        // Accepted: the page says so, the code is gone from the field, the files are written.
+        server.enrollAnswer.reset();
+        QSignalSpy enrolled(page, &ui::StoreServerPage::enrolled);
+        field->setText(code.encode());
+        button->click();
+        QVERIFY(page->busy());
+        QVERIFY(test::waitUntil([&] { return !page->busy(); }));
+        QVERIFY2(result->text().startsWith(QStringLiteral("Enrolled")), qPrintable(result->text()));
+        QCOMPARE(enrolled.count(), 1);
+        QVERIFY(field->text().isEmpty());
+        QVERIFY(state->text().contains(server.url().toString()));
+        const ConfigLoadResult after = loadIni();
+        QCOMPARE(after.config.storeServer.url, server.url().toString());
+        QVERIFY(link::TerminalCredentials::read(after.config.storeServer.credentialsPath).ok());
+        QVERIFY(readIni().startsWith(kInitialIni.left(30))); // comments kept
     }
 
     void sandboxIsReadOnly() {

@@ -8,13 +8,16 @@
 #include "ui/till/QrView.h"
 #include "ui/till/SalePanel.h"
 #include "ui/till/ScannerBurstDetector.h"
+#include "ui/till/TillHeader.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimeZone>
 #include <QVBoxLayout>
 
 using namespace qpos;
@@ -46,6 +49,59 @@ class TestTillWidgets : public QObject {
     Q_OBJECT
 
 private slots:
+    // What the cashier sees of the store backend link in the header.
+    void headerShowsTheStoreServerLink() {
+        using State = link::LinkStatus::State;
+        ui::TillHeader header(QStringLiteral("Tea"), QStringLiteral("S01"), QStringLiteral("T01"));
+        header.resize(900, 120);
+        header.show();
+        auto* indicator = header.findChild<QWidget*>(QStringLiteral("linkIndicator"));
+        auto* state = header.findChild<QLabel*>(QStringLiteral("linkState"));
+        auto* waiting = header.findChild<QLabel*>(QStringLiteral("linkWaiting"));
+        auto* clock = header.findChild<QLabel*>(QStringLiteral("clockWarning"));
+        QVERIFY(indicator && state && waiting && clock);
+        QVERIFY(!indicator->isVisible()); // not linked: nothing to say
+
+        link::LinkStatus s;
+        s.problem = QStringLiteral("Run chmod 600 on the credentials.");
+        header.setLinkStatus(s);
+        QVERIFY(indicator->isVisible());
+        QCOMPARE(state->text(), QStringLiteral("Store server: not usable"));
+        QCOMPARE(state->toolTip(), s.problem);
+        QVERIFY(!waiting->isVisible());
+
+        s = {};
+        s.state = State::Connecting;
+        header.setLinkStatus(s);
+        QCOMPARE(state->text(), QStringLiteral("Store server: connecting…"));
+
+        s.state = State::Connected;
+        s.waitingOrders = 3;
+        s.clockDifferenceMs = 5'000;
+        header.setLinkStatus(s);
+        QCOMPARE(state->text(), QStringLiteral("Store server: connected"));
+        QVERIFY(waiting->isVisible());
+        QCOMPARE(waiting->text(), QStringLiteral("3 orders waiting to upload"));
+        QVERIFY(!clock->isVisible()); // 5 s is fine
+
+        s.waitingOrders = 1;
+        s.clockDifferenceMs = -75'000;
+        header.setLinkStatus(s);
+        QCOMPARE(waiting->text(), QStringLiteral("1 order waiting to upload"));
+        QVERIFY(clock->isVisible());
+        QVERIFY2(clock->text().contains(QStringLiteral("75 s ahead")), qPrintable(clock->text()));
+
+        s.state = State::Offline;
+        s.offlineSinceMs = QDateTime(QDate(2026, 3, 1), QTime(9, 30), QTimeZone::systemTimeZone())
+                               .toMSecsSinceEpoch();
+        s.waitingOrders = 0;
+        s.clockDifferenceMs = 61'000;
+        header.setLinkStatus(s);
+        QCOMPARE(state->text(), QStringLiteral("Store server: offline since 2026-03-01 09:30:00"));
+        QCOMPARE(waiting->text(), QStringLiteral("All orders uploaded"));
+        QVERIFY(clock->text().contains(QStringLiteral("61 s behind")));
+    }
+
     // --- the scanner, with a pinned clock
     void scannerBurstIsACode() {
         QWidget scope;

@@ -875,7 +875,8 @@ private slots:
                   "wechat_code_prefixes = 10-15, 18\nalipay_max_amount = 20000\n"
                   "wechat_max_amount = 5000.50\n"
                   "[checkout]\nqr_timeout_s = 60\n"
-                  "[network]\nca_file = ca.pem\nkeep_alive_s = 5\n");
+                  "[network]\nca_file = ca.pem\nkeep_alive_s = 5\n"
+                  "[store_server]\nurl = https://pos.example.cn:8443\ncredentials = s.json\n");
         const ConfigLoadResult r = loadOne(path);
         QVERIFY2(r.ok(), qPrintable(describe(r.errors)));
         QVERIFY2(r.warnings.isEmpty(), qPrintable(describe(r.warnings)));
@@ -910,6 +911,8 @@ private slots:
         QCOMPARE(c.checkout.qrTimeoutS, 60);
         QCOMPARE(c.network.caFile, tmp.file(u"ca.pem"_s));
         QCOMPARE(c.network.keepAliveS, 5);
+        QCOMPARE(c.storeServer.url, u"https://pos.example.cn:8443"_s);
+        QCOMPARE(c.storeServer.credentialsPath, tmp.file(u"s.json"_s));
         QCOMPARE(c.routing.channels,
                  (QList<qpos::Channel>{qpos::Channel::WeChat, qpos::Channel::Alipay}));
         QCOMPARE(qpos::routing::formatCodePrefixRanges(c.routing.alipayCodePrefixes), u"25-29"_s);

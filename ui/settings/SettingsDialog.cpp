@@ -3,8 +3,10 @@
 #include "core/config/ConfigKeys.h"
 #include "core/config/ConfigWriter.h"
 #include "core/crypto/KeyImport.h"
+#include "core/gateways/ConnectionSettings.h"
 #include "core/money/Money.h"
 #include "core/routing/CodePrefixRange.h"
+#include "ui/settings/StoreServerPage.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -105,6 +107,7 @@ SettingsDialog::SettingsDialog(const AppConfig& config, const SettingsFiles& fil
     tabs->addTab(buildAlipayPage(), tr("&Alipay"));
     tabs->addTab(buildWechatPage(), tr("&WeChat Pay"));
     tabs->addTab(buildRoutingPage(), tr("&Routing"));
+    tabs->addTab(buildStoreServerPage(), tr("S&tore server"));
     layout->addWidget(tabs, 1);
 
     m_note = new QLabel(this);
@@ -375,6 +378,22 @@ QWidget* SettingsDialog::buildWechatPage() {
     return page;
 }
 
+QWidget* SettingsDialog::buildStoreServerPage() {
+    link::EnrollmentTarget target;
+    target.configured = {m_config.store.id, m_config.terminal.id};
+    target.credentialsPath = m_config.storeServer.credentialsPath;
+    target.configPath = m_files.userConfigPath;
+    target.configSources = m_files.sources;
+    target.loadOptions.dataDir = m_files.dataDir;
+    if (!m_config.network.caFile.isEmpty()) {
+        if (const Result<QList<QSslCertificate>> cas = gateway::loadCaFile(m_config.network.caFile))
+            target.extraCaCertificates = *cas;
+    }
+    m_storeServer = new StoreServerPage(m_config, std::move(target), m_config.sandbox, this);
+    m_storeServer->setObjectName(QStringLiteral("storeServerPage"));
+    return m_storeServer;
+}
+
 QWidget* SettingsDialog::buildRoutingPage() {
     auto* page = new QWidget(this);
     auto* form = new QFormLayout(page);
@@ -506,24 +525,9 @@ bool SettingsDialog::save() {
     // the user's file.
     ConfigLoadResult checked;
     auto validate = [&](const QString& candidate) -> Status {
-        QList<ConfigSource> sources;
-        bool placed = false;
-        for (const ConfigSource& source : m_files.sources) {
-            if (QFileInfo(source.path).absoluteFilePath() == target) {
-                sources << ConfigSource{candidate, true};
-                placed = true;
-            } else if (!placed && source.required) {
-                sources << ConfigSource{candidate, true} << source;
-                placed = true;
-            } else {
-                sources << source;
-            }
-        }
-        if (!placed)
-            sources << ConfigSource{candidate, true};
         ConfigLoadOptions options;
         options.dataDir = m_files.dataDir;
-        checked = ConfigLoader::load(sources, options);
+        checked = ConfigLoader::loadReplacing(m_files.sources, target, candidate, options);
         if (checked.ok())
             return Status::success();
         QStringList lines;

@@ -20,6 +20,10 @@ class QPushButton;
 class QSpinBox;
 
 namespace qpos::ui {
+class StoreServerPage;
+}
+
+namespace qpos::ui {
 
 // Where the settings are read from and written to.
 struct SettingsFiles {
@@ -30,7 +34,8 @@ struct SettingsFiles {
 };
 
 // The terminal's settings for a manager (the caller asks ManagerPinDialog first): store and
-// terminal ids, Alipay and WeChat Pay settings with key import, QR timeout and language.
+// terminal ids, Alipay and WeChat Pay settings with key import, QR timeout and language, and
+// the link to the store backend (enrollment with a one-time code, StoreServerPage).
 //
 // A key file is checked the moment it is chosen (a public key offered as the private key, or
 // a file that is not a key, is refused with a clear message) and copied into the till's key
@@ -81,6 +86,7 @@ private:
     QWidget* buildAlipayPage();
     QWidget* buildWechatPage();
     QWidget* buildRoutingPage();
+    QWidget* buildStoreServerPage();
     QLineEdit* addText(QWidget* page, QFormLayout* form, const QString& label,
                        const QString& section, const QString& key, const QString& value,
                        bool emptyAllowed = false);
@@ -99,6 +105,7 @@ private:
     std::vector<std::unique_ptr<KeyRow>> m_keys;
     QComboBox* m_language = nullptr;
     QSpinBox* m_qrTimeout = nullptr;
+    StoreServerPage* m_storeServer = nullptr;
     QLabel* m_note = nullptr;
     QLabel* m_message = nullptr;
     QDialogButtonBox* m_buttons = nullptr;

@@ -1,6 +1,7 @@
 #include "ui/till/TillHeader.h"
 
 #include "core/money/Money.h"
+#include "ui/till/LinkIndicator.h"
 #include "ui/till/TillStyle.h"
 
 #include <QAction>
@@ -47,9 +48,12 @@ TillHeader::TillHeader(const QString& storeName, const QString& storeId, const Q
     till_style::setPointSize(m_totals, till_style::kBodyPt + 1, true);
     grid->addWidget(m_totals, 0, 1);
 
+    m_link = new LinkIndicator(this);
+    grid->addWidget(m_link, 2, 0, 1, 2);
+
     m_buttons = new QHBoxLayout;
     m_buttons->setSpacing(6);
-    grid->addLayout(m_buttons, 0, 2, 2, 1);
+    grid->addLayout(m_buttons, 0, 2, 3, 1);
     grid->setColumnStretch(0, 1);
     setCashier(std::nullopt);
 }
@@ -101,6 +105,10 @@ void TillHeader::setTotalsError(const QString& error) {
 
 QString TillHeader::totalsText() const {
     return m_totals->text();
+}
+
+void TillHeader::setLinkStatus(const link::LinkStatus& status) {
+    m_link->setStatus(status);
 }
 
 void TillHeader::addActionButton(QAction* action) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/link/LinkStatus.h"
 #include "core/staff/Staff.h"
 #include "core/storage/OrderQuery.h"
 
@@ -14,9 +15,13 @@ class QHBoxLayout;
 class QLabel;
 
 namespace qpos::ui {
+class LinkIndicator;
+}
+
+namespace qpos::ui {
 
 // The till's top line: the shop and terminal, who is logged in, a status line, and today's
-// takings; with buttons for the window's main actions.
+// takings; the link to the store backend; with buttons for the window's main actions.
 class TillHeader : public QFrame {
     Q_OBJECT
 
@@ -33,6 +38,8 @@ public:
     void setTotals(const QList<DailyTotal>& totals);
     void setTotalsError(const QString& error);
     QString totalsText() const;
+    // The link to the store backend (LinkIndicator).
+    void setLinkStatus(const link::LinkStatus& status);
     // A button that triggers `action` (and follows its enabled/visible state).
     void addActionButton(QAction* action);
 
@@ -42,6 +49,7 @@ private:
     QLabel* m_status = nullptr;
     QLabel* m_totals = nullptr;
     QHBoxLayout* m_buttons = nullptr;
+    LinkIndicator* m_link = nullptr;
 };
 
 } // namespace qpos::ui

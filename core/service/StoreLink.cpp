@@ -1,0 +1,149 @@
+#include "core/service/StoreLink.h"
+
+#include "core/checkout/CheckoutEngine.h"
+#include "core/checkout/GatewayDirectory.h"
+#include "core/gateways/ConnectionSettings.h"
+#include "core/link/TerminalCredentials.h"
+#include "core/logging/LogCategories.h"
+#include "core/storage/OrderStore.h"
+
+#include <QCoreApplication>
+
+namespace qpos::service {
+
+namespace {
+
+link::LinkAck rejected(qint64 id, const QString& code) {
+    return {id, link::LinkAck::Result::Rejected, code};
+}
+
+} // namespace
+
+StoreLink::StoreLink(const AppConfig& config, OrderStore& store,
+                     checkout::GatewayDirectory& gateways, checkout::CheckoutEngine& engine,
+                     StoreLinkPolicy policy, Clock clock, QObject* parent)
+    : QObject(parent)
+    , m_store(store)
+    , m_gateways(gateways)
+    , m_engine(engine)
+    , m_clock(std::move(clock)) {
+    if (config.storeServer.url.isEmpty())
+        return;
+    const Result<link::TerminalCredentials> credentials =
+        link::TerminalCredentials::read(config.storeServer.credentialsPath);
+    if (!credentials) {
+        m_status.problem = credentials.error().message;
+        qCWarning(lcSync).noquote() << "store server link not started:" << m_status.problem;
+        return;
+    }
+    const link::TerminalIdentity configured{config.store.id, config.terminal.id};
+    if (credentials->terminal != configured) {
+        m_status.problem =
+            QCoreApplication::translate("qpos::service::StoreLink",
+                                        "The store server credentials are for store %1, "
+                                        "terminal %2, not this till. Enroll it again with its "
+                                        "own code.")
+                .arg(credentials->terminal.storeId, credentials->terminal.terminalId);
+        qCWarning(lcSync).noquote() << "store server link not started:" << m_status.problem;
+        return;
+    }
+    QList<QSslCertificate> extraCas;
+    if (!config.network.caFile.isEmpty()) {
+        if (const Result<QList<QSslCertificate>> cas = gateway::loadCaFile(config.network.caFile))
+            extraCas = *cas;
+    }
+    const link::StoreServerEndpoint endpoint{
+        QUrl(config.storeServer.url), credentials->terminal, credentials->secret,
+        link::CertificatePin(credentials->certificateFingerprint, extraCas)};
+    m_http = std::make_unique<link::StoreServerHttp>(endpoint, m_clock);
+    m_uploader = std::make_unique<link::OutboxUploader>(m_store, *m_http, policy.upload, m_clock);
+    m_push = std::make_unique<link::PushLink>(
+        endpoint, policy.push, m_clock,
+        [this](const link::RelayedNotification& n, link::PushLink::Ack ack) { handle(n, ack); });
+    m_status.state = link::LinkStatus::State::Connecting;
+
+    connect(m_uploader.get(), &link::OutboxUploader::statusChanged, this,
+            [this](const link::UploadStatus& upload) {
+                m_status.waitingRows = upload.waitingRows;
+                m_status.waitingOrders = upload.waitingOrders;
+                if (upload.clockDifferenceMs)
+                    m_status.clockDifferenceMs = upload.clockDifferenceMs;
+                publish();
+            });
+    connect(m_push.get(), &link::PushLink::connectedChanged, this, [this](bool up) {
+        m_status.state = up ? link::LinkStatus::State::Connected : link::LinkStatus::State::Offline;
+        m_status.offlineSinceMs = up ? 0 : m_push->offlineSinceMs();
+        publish();
+    });
+    connect(m_push.get(), &link::PushLink::clockDifferenceChanged, this, [this](qint64 difference) {
+        m_status.clockDifferenceMs = difference;
+        publish();
+    });
+}
+
+StoreLink::~StoreLink() {
+    m_push.reset();
+    m_uploader.reset();
+    m_http.reset();
+}
+
+void StoreLink::publish() {
+    // Offline from the first failed attempt, not only after a connection that was up.
+    if (m_push && !m_push->connected() && m_push->offlineSinceMs() != 0) {
+        m_status.state = link::LinkStatus::State::Offline;
+        m_status.offlineSinceMs = m_push->offlineSinceMs();
+    }
+    emit statusChanged(m_status);
+}
+
+void StoreLink::start() {
+    if (m_uploader)
+        m_uploader->start();
+    if (m_push)
+        m_push->start();
+    publish();
+}
+
+void StoreLink::nudge() {
+    if (m_uploader)
+        m_uploader->nudge();
+}
+
+void StoreLink::handle(const link::RelayedNotification& n, const link::PushLink::Ack& ack) {
+    std::optional<Channel> channel = channelFromName(n.provider);
+    gateway::PaymentGateway* gateway = channel ? m_gateways.find(*channel) : nullptr;
+    if (!gateway) {
+        qCWarning(lcSync).noquote() << "relayed notification" << n.id << "for provider"
+                                    << n.provider << "refused: no such channel at this till";
+        ack(rejected(n.id, QStringLiteral("notification.unknown_provider")));
+        return;
+    }
+    const Result<gateway::PaymentNotification> verified =
+        gateway->verifyNotification(gateway::IncomingNotification{n.body, n.headers},
+                                    [this](const QString& outTradeNo) -> std::optional<Order> {
+                                        Result<Order> order = m_store.order(outTradeNo);
+                                        return order ? std::optional<Order>(*order) : std::nullopt;
+                                    });
+    if (!verified) {
+        qCWarning(lcSync).noquote()
+            << "relayed notification" << n.id << "refused:" << verified.error().code;
+        ack(rejected(n.id, verified.error().code));
+        return;
+    }
+    // Returns after the commit: the acknowledgement never runs ahead of the order.
+    const Status applied = m_engine.acceptNotification(*verified);
+    if (!applied && applied.error().code.startsWith(u"db.")) {
+        qCWarning(lcSync).noquote()
+            << "relayed notification" << n.id
+            << "not recorded; the server will send it again:" << applied.error().code;
+        ack(std::nullopt);
+        return;
+    }
+    qCInfo(lcSync).noquote() << "relayed notification" << n.id << "for" << verified->outTradeNo
+                             << (applied ? "applied" : "refused:")
+                             << (applied ? QString() : applied.error().code);
+    ack(applied ? link::LinkAck{n.id, link::LinkAck::Result::Applied, {}}
+                : rejected(n.id, applied.error().code));
+}
+
+} // namespace qpos::service
