@@ -150,8 +150,9 @@ private slots:
             kApp, QString(), m_sandbox->alipay().alipayPublicKey());
         auto wechatVerifier = std::make_shared<wechat::WechatNotificationVerifier>(
             kMchId, kAppId, merchant->apiV3Key,
-            QList<wechat::WechatPlatformKey>{
-                {m_sandbox->wechat().platformKeyId(), m_sandbox->wechat().platformPublicKey()}});
+            QList<wechat::WechatPlatformKey>{{m_sandbox->wechat().platformKeyId(),
+                                              m_sandbox->wechat().platformPublicKey(),
+                                              {}}});
         auto store = std::make_unique<SqliteServerStore>(m_dir.file(QStringLiteral("server.db")));
         m_store = store.get();
         QposServer::Options o;
