@@ -1,5 +1,7 @@
 #include "core/link/LinkMessages.h"
 
+#include "core/link/JsonFields.h"
+
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -20,19 +22,8 @@ QString number(qint64 n) {
     return QString::number(n);
 }
 
-// Integers travel as decimal strings; a positive id or time.
 std::optional<qint64> readCount(const QJsonObject& o, QLatin1StringView name) {
-    const QJsonValue v = o.value(name);
-    if (!v.isString())
-        return std::nullopt;
-    const QString text = v.toString();
-    if (text.isEmpty() || text.size() > 18)
-        return std::nullopt;
-    for (QChar c : text) {
-        if (c < u'0' || c > u'9')
-            return std::nullopt;
-    }
-    return text.toLongLong();
+    return readDecimal(o.value(name));
 }
 
 struct Encoder {
@@ -108,11 +99,10 @@ Result<LinkMessage> decodeLinkMessage(QByteArrayView frame) {
                          "qpos::link", "A push-link message is larger than 256 KiB and was "
                                        "refused.")};
     }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(frame.toByteArray(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
+    const std::optional<QJsonObject> parsed = parseObject(frame);
+    if (!parsed)
         return malformed(QStringLiteral("not a JSON object"));
-    const QJsonObject o = doc.object();
+    const QJsonObject& o = *parsed;
     const QString type = o.value(QStringLiteral("type")).toString();
     if (type == u"hello") {
         const auto time = readCount(o, QLatin1StringView("server_time_ms"));

@@ -119,6 +119,9 @@ void OutboxUploader::uploadNext() {
                                          .arg(code)});
                         return;
                     }
+                    // The server's clock is compared with ours as the answer arrives, not after
+                    // the durable commit below, which may take a while on a busy disk.
+                    const qint64 now = m_clock();
                     const Result<SyncAnswer> decoded = decodeSyncAnswer(answer->body);
                     if (!decoded) {
                         failed(unreadableAnswer(m_http.endpoint().baseUrl));
@@ -133,7 +136,6 @@ void OutboxUploader::uploadNext() {
                         failed(s.error());
                         return;
                     }
-                    const qint64 now = m_clock();
                     m_status.clockDifferenceMs = decoded->serverTimeMs - now;
                     m_status.lastUploadAtMs = now;
                     m_status.lastError.clear();

@@ -1,5 +1,7 @@
 #include "core/link/SyncBatch.h"
 
+#include "core/link/JsonFields.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,19 +17,6 @@ Error malformed(const QString& what) {
                                         "was stored. The till and the store server may be of "
                                         "different versions.")
                 .arg(what)};
-}
-
-std::optional<qint64> readCount(const QJsonValue& v) {
-    if (!v.isString())
-        return std::nullopt;
-    const QString text = v.toString();
-    if (text.isEmpty() || text.size() > 18)
-        return std::nullopt;
-    for (QChar c : text) {
-        if (c < u'0' || c > u'9')
-            return std::nullopt;
-    }
-    return text.toLongLong();
 }
 
 } // namespace
@@ -51,11 +40,10 @@ Result<SyncBatch> decodeSyncBatch(QByteArrayView body) {
                          "qpos::link", "An upload batch is larger than 64 KiB and was refused; "
                                        "send fewer entries at a time.")};
     }
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(body.toByteArray(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject())
+    const std::optional<QJsonObject> parsed = parseObject(body);
+    if (!parsed)
         return malformed(QStringLiteral("not a JSON object"));
-    const QJsonObject o = doc.object();
+    const QJsonObject& o = *parsed;
     SyncBatch batch;
     batch.terminal = {o.value(QStringLiteral("store")).toString(),
                       o.value(QStringLiteral("terminal")).toString()};
@@ -71,7 +59,7 @@ Result<SyncBatch> decodeSyncBatch(QByteArrayView body) {
     qint64 previous = 0;
     for (const QJsonValue& item : list) {
         const QJsonObject entry = item.toObject();
-        const auto seq = readCount(entry.value(QStringLiteral("seq")));
+        const auto seq = readDecimal(entry.value(QStringLiteral("seq")));
         if (!seq || *seq <= 0)
             return malformed(QStringLiteral("seq"));
         if (*seq <= previous)
@@ -94,12 +82,10 @@ QByteArray encodeSyncAnswer(const SyncAnswer& answer) {
 }
 
 Result<SyncAnswer> decodeSyncAnswer(QByteArrayView body) {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(body.toByteArray(), &parseError);
-    const QJsonObject o = doc.object();
-    const auto stored = readCount(o.value(QStringLiteral("stored_seq")));
-    const auto time = readCount(o.value(QStringLiteral("server_time_ms")));
-    if (parseError.error != QJsonParseError::NoError || !doc.isObject() || !stored || !time) {
+    const QJsonObject o = parseObject(body).value_or(QJsonObject());
+    const auto stored = readDecimal(o.value(QStringLiteral("stored_seq")));
+    const auto time = readDecimal(o.value(QStringLiteral("server_time_ms")));
+    if (!stored || !time) {
         return Error{QStringLiteral("sync.malformed_answer"),
                      QCoreApplication::translate(
                          "qpos::link", "The store server's answer to an upload could not be "

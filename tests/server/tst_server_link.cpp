@@ -371,12 +371,12 @@ private slots:
 
     void aNotificationReachesItsTillWithTheProvidersBytes() {
         auto till = connectLink(kT07, m_t07);
-        QTRY_VERIFY_WITH_TIMEOUT(till->open, 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(!till->frames.isEmpty(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(till->open, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!till->frames.isEmpty(), 15000);
         Result<link::LinkMessage> hello = link::decodeLinkMessage(till->frames.first());
         QVERIFY(hello.ok() && std::holds_alternative<link::LinkHello>(*hello));
         QTRY_COMPARE_WITH_TIMEOUT(
-            m_server->metrics().render({}).contains("qpos_terminals_connected 1"), true, 3000);
+            m_server->metrics().render({}).contains("qpos_terminals_connected 1"), true, 15000);
 
         const QString no = paidOrder();
         QTRY_VERIFY_WITH_TIMEOUT(relayed(*till, no).has_value(), 10000);
@@ -394,24 +394,24 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(std::none_of(m_store->pendingRelays((*t)->rowId)->cbegin(),
                                               m_store->pendingRelays((*t)->rowId)->cend(),
                                               [&](const PendingRelay& p) { return p.id == n.id; }),
-                                 3000);
+                                 15000);
         QVERIFY(m_server->metrics().render({}).contains("qpos_push_latency_seconds_count 1"));
         till->socket->close();
     }
 
     void anotherTerminalsAcknowledgementChangesNothing() {
         auto t07 = connectLink(kT07, m_t07);
-        QTRY_VERIFY_WITH_TIMEOUT(t07->open, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(t07->open, 15000);
         const QString no = paidOrder();
         QTRY_VERIFY_WITH_TIMEOUT(relayed(*t07, no).has_value(), 10000);
         const qint64 id = relayed(*t07, no)->id;
         auto t08 = connectLink(kT08, m_t08);
-        QTRY_VERIFY_WITH_TIMEOUT(t08->open, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(t08->open, 15000);
         QVERIFY(!relayed(*t08, no)); // T08 is never sent T07's notification
         const qint64 before = m_server->metrics().refusals(QStringLiteral("auth.wrong_terminal"));
         ack(*t08, id);
         QTRY_COMPARE_WITH_TIMEOUT(
-            m_server->metrics().refusals(QStringLiteral("auth.wrong_terminal")), before + 1, 3000);
+            m_server->metrics().refusals(QStringLiteral("auth.wrong_terminal")), before + 1, 15000);
         Result<std::optional<TerminalRecord>> t = m_store->terminal(kT07);
         const QList<PendingRelay> pending = *m_store->pendingRelays((*t)->rowId);
         QVERIFY(std::any_of(pending.cbegin(), pending.cend(),
@@ -423,14 +423,14 @@ private slots:
 
     void unacknowledgedMessagesAreResentOnReconnect() {
         auto first = connectLink(kT07, m_t07);
-        QTRY_VERIFY_WITH_TIMEOUT(first->open, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(first->open, 15000);
         const QString no = paidOrder();
         QTRY_VERIFY_WITH_TIMEOUT(relayed(*first, no).has_value(), 10000);
         first->socket->close(); // the till goes away without acknowledging
-        QTRY_VERIFY_WITH_TIMEOUT(!first->open, 3000);
+        QTRY_VERIFY_WITH_TIMEOUT(!first->open, 15000);
 
         auto second = connectLink(kT07, m_t07);
-        QTRY_VERIFY_WITH_TIMEOUT(relayed(*second, no).has_value(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(relayed(*second, no).has_value(), 15000);
         QCOMPARE(relayed(*second, no)->id, relayed(*first, no)->id);
         ack(*second, relayed(*second, no)->id);
         QTest::qWait(200);
@@ -439,10 +439,10 @@ private slots:
 
     void aNewerConnectionReplacesTheOlder() {
         auto older = connectLink(kT07, m_t07);
-        QTRY_VERIFY_WITH_TIMEOUT(older->open, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(older->open, 15000);
         auto newer = connectLink(kT07, m_t07);
-        QTRY_VERIFY_WITH_TIMEOUT(newer->open, 5000);
-        QTRY_VERIFY_WITH_TIMEOUT(!older->open, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(newer->open, 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(!older->open, 15000);
         QCOMPARE(older->closeCode, int(LinkHub::kCloseReplaced));
         QVERIFY(newer->open);
         newer->socket->close();
@@ -450,7 +450,7 @@ private slots:
 
     void aSilentLinkIsClosed() {
         auto till = connectLink(kT07, m_t07);
-        QTRY_VERIFY_WITH_TIMEOUT(till->open, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(till->open, 15000);
         // Qt answers the server's pings by itself: a live till stays connected.
         QTest::qWait(2500);
         QVERIFY(till->open);
@@ -495,7 +495,7 @@ private slots:
 
     void aRestartedServerResendsWhatWasNotAcknowledged() {
         auto till = connectLink(kT07, m_t07);
-        QTRY_VERIFY_WITH_TIMEOUT(till->open, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(till->open, 15000);
         const QString no = paidOrder();
         QTRY_VERIFY_WITH_TIMEOUT(relayed(*till, no).has_value(), 10000);
         const qint64 id = relayed(*till, no)->id;
@@ -506,7 +506,7 @@ private slots:
         m_server.reset(); // the server stops with the message unacknowledged
         startServer();
         auto again = connectLink(kT07, m_t07);
-        QTRY_VERIFY_WITH_TIMEOUT(relayed(*again, no).has_value(), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(relayed(*again, no).has_value(), 15000);
         QCOMPARE(relayed(*again, no)->id, id);
         again->socket->close();
     }
