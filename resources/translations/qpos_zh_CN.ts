@@ -745,6 +745,13 @@
     </message>
 </context>
 <context>
+    <name>qpos::DatabaseBackup</name>
+    <message>
+        <source>Could not back up the order database %1 before upgrading it (%2). Nothing was changed. Free disk space in its folder (or make it writable) and start qpos again.</source>
+        <translation>升级订单数据库 %1 之前无法备份它（%2）。未做任何更改。请释放其所在文件夹的磁盘空间（或使其可写），然后重新启动 qpos。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::DatabaseLock</name>
     <message>
         <source>The order database %1 is in use by another qpos till or qposctl (process %2 on %3). Only one may work on it at a time: close that program first, or give this one its own [database] path. Listing orders with qposctl works at any time.</source>
@@ -1085,6 +1092,29 @@
     <message>
         <source>reading the refund</source>
         <translation>读取退款</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ReportLedger</name>
+    <message>
+        <source>preparing the reports</source>
+        <translation>准备报表</translation>
+    </message>
+    <message>
+        <source>reading the last Z report</source>
+        <translation>读取上一份 Z 报表</translation>
+    </message>
+    <message>
+        <source>reading the open shift</source>
+        <translation>读取当前班次</translation>
+    </message>
+    <message>
+        <source>updating the report totals</source>
+        <translation>更新报表汇总</translation>
+    </message>
+    <message>
+        <source>listing the refund</source>
+        <translation>记录退款明细</translation>
     </message>
 </context>
 <context>
@@ -2888,8 +2918,6 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
         <translation>收银台持有的微信支付平台证书均已过期，无法验证微信支付的应答。请让收银台能够连接微信支付，以便将当前证书下载到 %1，或改用微信支付公钥（[wechat] wechatpay_public_key）。</translation>
     </message>
     <message>
-        <source>The newest WeChat Pay platform certificate expires on %1 UTC, within 30 days. WeChat Pay issues the next one 10 days before; the till downloads it into %2 every 12 hours. If none arrives, check that the till reaches WeChat Pay, or move to the WeChat Pay public key ([wechat] wechatpay_public_key).</source>
-        <translation>最新的微信支付平台证书将于 %1 UTC 过期，已不足 30 天。微信支付会在过期前 10 天签发新证书；收银台每 12 小时将其下载到 %2。如果一直没有新证书，请检查收银台能否连接微信支付，或改用微信支付公钥（[wechat] wechatpay_public_key）。</translation>
         <source>Usage: qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [options]
 
 The command-line companion of the qpos till, for IT and scripts. It works on the same
@@ -2978,6 +3006,10 @@ Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usag
     <message>
         <source>Enrolled: store %1, terminal %2 is linked to %3. The till uses the link from its next start.</source>
         <translation>注册成功：门店 %1、终端 %2 已接入 %3。收银台下次启动时开始使用该连接。</translation>
+    </message>
+    <message>
+        <source>The newest WeChat Pay platform certificate expires on %1 UTC, within 30 days. WeChat Pay issues the next one 10 days before; the till downloads it into %2 every 12 hours. If none arrives, check that the till reaches WeChat Pay, or move to the WeChat Pay public key ([wechat] wechatpay_public_key).</source>
+        <translation>最新的微信支付平台证书将于 %1 UTC 到期，已不足 30 天。微信支付会在到期前 10 天签发下一张证书；收银台每 12 小时将其下载到 %2。如果一直没有下载到，请检查收银台能否访问微信支付，或改用微信支付公钥（[wechat] wechatpay_public_key）。</translation>
     </message>
 </context>
 <context>
@@ -3237,6 +3269,148 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>The QR code could not be made. Cancel and charge again; if it happens again, contact support.</source>
         <translation>无法生成二维码。请取消后重新收款；如再次出现，请联系技术支持。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::ReportBuilder</name>
+    <message>
+        <source>reading the report</source>
+        <translation>读取报表</translation>
+    </message>
+    <message>
+        <source>The order database is not open.</source>
+        <translation>订单数据库未打开。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::ReportCsv</name>
+    <message>
+        <source>Sales</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Gross (yuan)</source>
+        <translation>销售额（元）</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>退款笔数</translation>
+    </message>
+    <message>
+        <source>Refunded (yuan)</source>
+        <translation>退款额（元）</translation>
+    </message>
+    <message>
+        <source>Net (yuan)</source>
+        <translation>净额（元）</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>To</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Average ticket (yuan)</source>
+        <translation>客单价（元）</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Refunded at</source>
+        <translation>退款时间</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::ReportPeriod</name>
+    <message>
+        <source>Choose both the first and the last day of the report.</source>
+        <translation>请选择报表的开始日期和结束日期。</translation>
+    </message>
+    <message>
+        <source>The first day (%1) is after the last day (%2): swap them.</source>
+        <translation>开始日期（%1）晚于结束日期（%2）：请对调。</translation>
+    </message>
+    <message>
+        <source>A report covers at most %1 days; %2 to %3 is %4. Choose a shorter range.</source>
+        <translation>报表最多覆盖 %1 天；%2 至 %3 共 %4 天。请选择更短的范围。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::SalesReport</name>
+    <message>
+        <source>A stored report could not be read: its figures are damaged. Keep the order database as it is and call IT.</source>
+        <translation>无法读取已保存的报表：数据已损坏。请保持订单数据库原样并联系 IT。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::ShiftBook</name>
+    <message>
+        <source>recording the shift</source>
+        <translation>记录班次</translation>
+    </message>
+    <message>
+        <source>There is no shift %1 on this till.</source>
+        <translation>本收银台没有班次 %1。</translation>
+    </message>
+    <message>
+        <source>A shift needs the cashier who logged in.</source>
+        <translation>班次需要登录的收银员。</translation>
+    </message>
+    <message>
+        <source>The opening cash float must be between 0.00 and %1. Count the drawer again.</source>
+        <translation>开班备用金必须在 0.00 到 %1 之间。请重新清点钱箱。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reports::ZReportBook</name>
+    <message>
+        <source>reading the Z reports</source>
+        <translation>读取 Z 报表</translation>
+    </message>
+    <message>
+        <source>A Z report needs the approving manager.</source>
+        <translation>Z 报表需要批准的店长。</translation>
+    </message>
+    <message>
+        <source>%1 payment(s) are still open and %2 change(s) are not uploaded yet. Wait for them, or take the Z anyway: whatever they bring later counts on the next business day.</source>
+        <translation>%1 笔支付仍未完成，%2 条变更尚未上传。请等待它们完成，或仍然日结：之后的结果计入下一个营业日。</translation>
+    </message>
+    <message>
+        <source>The Z report of %1 was already taken; a day is closed once. Reprint it from the list. Sales from now on count on %2.</source>
+        <translation>%1 的 Z 报表已生成；每天只能日结一次。请从列表中重新打印。此后的销售计入 %2。</translation>
+    </message>
+    <message>
+        <source>There is no Z report No. %1 on this till.</source>
+        <translation>本收银台没有第 %1 号 Z 报表。</translation>
     </message>
 </context>
 <context>
@@ -4639,6 +4813,302 @@ See docs/server.md.</source>
     </message>
 </context>
 <context>
+    <name>qpos::ui::ReportCharts</name>
+    <message>
+        <source>yuan</source>
+        <translation>元</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <source>Sales by hour</source>
+        <translation>按小时销售额</translation>
+    </message>
+    <message>
+        <source>Net sales</source>
+        <translation>净销售额</translation>
+    </message>
+    <message>
+        <source>Net sales by day</source>
+        <translation>按日净销售额</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ReportDocument</name>
+    <message>
+        <source>Sales</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Gross</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>退款笔数</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>退款额</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>净额</translation>
+    </message>
+    <message>
+        <source>Summary</source>
+        <translation>汇总</translation>
+    </message>
+    <message>
+        <source>Average ticket</source>
+        <translation>客单价</translation>
+    </message>
+    <message>
+        <source>By channel</source>
+        <translation>按支付渠道</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation>按收银员</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>By hour</source>
+        <translation>按小时</translation>
+    </message>
+    <message>
+        <source>Hour</source>
+        <translation>小时</translation>
+    </message>
+    <message>
+        <source>By day</source>
+        <translation>按日</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Refunded at</source>
+        <translation>退款时间</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Choose another folder.</source>
+        <translation>无法写入 %1：%2。请选择其他文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ReportExport</name>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
+    </message>
+    <message>
+        <source>Export the report as CSV</source>
+        <translation>将报表导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Choose another folder.</source>
+        <translation>无法写入 %1：%2。请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>Export the report as PDF</source>
+        <translation>将报表导出为 PDF</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Sent to the printer.</source>
+        <translation>已发送到打印机。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ReportsWindow</name>
+    <message>
+        <source>X report</source>
+        <translation>X 报表</translation>
+    </message>
+    <message>
+        <source>Reports</source>
+        <translation>报表</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>This week</source>
+        <translation>本周</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <source>Show these dates</source>
+        <translation>查看这些日期</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>从</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Gross</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>退款额</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>净额</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <source>Average ticket</source>
+        <translation>客单价</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>退款笔数</translation>
+    </message>
+    <message>
+        <source>By channel</source>
+        <translation>按支付渠道</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>渠道</translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation>按收银员</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>Refunded at</source>
+        <translation>退款时间</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Print…</source>
+        <translation>打印…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在统计…</translation>
+    </message>
+    <message>
+        <source>Business day %1.</source>
+        <translation>营业日 %1。</translation>
+    </message>
+    <message>
+        <source>Business days %1 to %2.</source>
+        <translation>营业日 %1 至 %2。</translation>
+    </message>
+    <message>
+        <source>(no cashier)</source>
+        <translation>（无收银员）</translation>
+    </message>
+    <message>
+        <source>X report — shift %1 (running totals)</source>
+        <translation>X 报表 — 班次 %1（实时累计）</translation>
+    </message>
+    <message>
+        <source>Sales report</source>
+        <translation>销售报表</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <source>%1 — %2 — made %3 (China time)</source>
+        <translation>%1 — %2 — 生成于 %3（北京时间）</translation>
+    </message>
+    <message>
+        <source>Nothing sold or refunded in this shift yet.</source>
+        <translation>本班次尚无销售或退款。</translation>
+    </message>
+    <message>
+        <source>Refunds made</source>
+        <translation>退款明细</translation>
+    </message>
+</context>
+<context>
     <name>qpos::ui::SalePanel</name>
     <message>
         <source>Items (optional)</source>
@@ -5003,6 +5473,77 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>Today: %1 payments · net ¥ %2</source>
         <translation>今日：%1 笔收款 · 净收 ¥ %2</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ZReportDialog</name>
+    <message>
+        <source>Z report — close the business day</source>
+        <translation>Z 报表 — 日结</translation>
+    </message>
+    <message>
+        <source>I have read the warnings: take the Z anyway</source>
+        <translation>我已阅读以上提醒：仍然日结</translation>
+    </message>
+    <message>
+        <source>Take the Z report</source>
+        <translation>日结（生成 Z 报表）</translation>
+    </message>
+    <message>
+        <source>Z reports taken (newest first):</source>
+        <translation>已生成的 Z 报表（最新在前）：</translation>
+    </message>
+    <message>
+        <source>Reprint…</source>
+        <translation>重新打印…</translation>
+    </message>
+    <message>
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Checking the business day…</source>
+        <translation>正在检查营业日…</translation>
+    </message>
+    <message>
+        <source>Z report No. %1 — business day %2</source>
+        <translation>Z 报表第 %1 号 — 营业日 %2</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 至 %2</translation>
+    </message>
+    <message>
+        <source>%1 — %2 — taken %3 (China time) by %4</source>
+        <translation>%1 — %2 — 由 %4 于 %3（北京时间）生成</translation>
+    </message>
+    <message>
+        <source>Taking the Z report…</source>
+        <translation>正在生成 Z 报表…</translation>
+    </message>
+    <message>
+        <source>Business day %1</source>
+        <translation>营业日 %1</translation>
+    </message>
+    <message>
+        <source>Before closing: %1 payment(s) are still open and %2 change(s) are not uploaded yet. Whatever they bring after the Z counts on the next business day.</source>
+        <translation>日结前请注意：%1 笔支付仍未完成，%2 条变更尚未上传。日结后它们带来的结果计入下一个营业日。</translation>
+    </message>
+    <message>
+        <source>No open payments, everything is uploaded.</source>
+        <translation>没有未完成的支付，所有变更均已上传。</translation>
+    </message>
+    <message>
+        <source>No. %1 — %2 — net %3, %4 sales — by %5</source>
+        <translation>第 %1 号 — %2 — 净额 %3，%4 笔 — %5</translation>
+    </message>
+    <message>
+        <source>Z report No. %1 taken. Sales from now on count on %2.</source>
+        <translation>Z 报表第 %1 号已生成。此后的销售计入 %2。</translation>
     </message>
 </context>
 <context>
@@ -5641,538 +6182,6 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>it is signed with a key the till does not have, %1, even after fetching WeChat Pay&apos;s platform certificates where it uses them; if WeChat Pay changed its key, ask IT to put the new WeChat Pay public key in [wechat] wechatpay_public_key (with wechatpay_public_key_id) or the new platform certificate in [wechat] platform_certificate</source>
         <translation>签名所用的密钥 %1 收银台没有（使用平台证书时已重新下载过平台证书）；如微信支付已更换密钥，请 IT 将新的微信支付公钥放入 [wechat] wechatpay_public_key（并设置 wechatpay_public_key_id），或将新的平台证书放入 [wechat] platform_certificate</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::ui::ReportsWindow</name>
-    <message>
-        <source>X report</source>
-        <translation>X 报表</translation>
-    </message>
-    <message>
-        <source>Reports</source>
-        <translation>报表</translation>
-    </message>
-    <message>
-        <source>Today</source>
-        <translation>今天</translation>
-    </message>
-    <message>
-        <source>Yesterday</source>
-        <translation>昨天</translation>
-    </message>
-    <message>
-        <source>This week</source>
-        <translation>本周</translation>
-    </message>
-    <message>
-        <source>This month</source>
-        <translation>本月</translation>
-    </message>
-    <message>
-        <source>Show these dates</source>
-        <translation>查看这些日期</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>从</translation>
-    </message>
-    <message>
-        <source>to</source>
-        <translation>至</translation>
-    </message>
-    <message>
-        <source>Gross</source>
-        <translation>销售额</translation>
-    </message>
-    <message>
-        <source>Refunded</source>
-        <translation>退款额</translation>
-    </message>
-    <message>
-        <source>Net</source>
-        <translation>净额</translation>
-    </message>
-    <message>
-        <source>Sales</source>
-        <translation>笔数</translation>
-    </message>
-    <message>
-        <source>Average ticket</source>
-        <translation>客单价</translation>
-    </message>
-    <message>
-        <source>Refunds</source>
-        <translation>退款笔数</translation>
-    </message>
-    <message>
-        <source>By channel</source>
-        <translation>按支付渠道</translation>
-    </message>
-    <message>
-        <source>Channel</source>
-        <translation>渠道</translation>
-    </message>
-    <message>
-        <source>By cashier</source>
-        <translation>按收银员</translation>
-    </message>
-    <message>
-        <source>Cashier</source>
-        <translation>收银员</translation>
-    </message>
-    <message>
-        <source>Refunded at</source>
-        <translation>退款时间</translation>
-    </message>
-    <message>
-        <source>Order</source>
-        <translation>订单</translation>
-    </message>
-    <message>
-        <source>Amount</source>
-        <translation>金额</translation>
-    </message>
-    <message>
-        <source>Approved by</source>
-        <translation>批准人</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>Export CSV…</source>
-        <translation>导出 CSV…</translation>
-    </message>
-    <message>
-        <source>Export PDF…</source>
-        <translation>导出 PDF…</translation>
-    </message>
-    <message>
-        <source>Print…</source>
-        <translation>打印…</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <source>Counting…</source>
-        <translation>正在统计…</translation>
-    </message>
-    <message>
-        <source>Business day %1.</source>
-        <translation>营业日 %1。</translation>
-    </message>
-    <message>
-        <source>Business days %1 to %2.</source>
-        <translation>营业日 %1 至 %2。</translation>
-    </message>
-    <message>
-        <source>(no cashier)</source>
-        <translation>（无收银员）</translation>
-    </message>
-    <message>
-        <source>X report — shift %1 (running totals)</source>
-        <translation>X 报表 — 班次 %1（实时累计）</translation>
-    </message>
-    <message>
-        <source>Sales report</source>
-        <translation>销售报表</translation>
-    </message>
-    <message>
-        <source>%1 to %2</source>
-        <translation>%1 至 %2</translation>
-    </message>
-    <message>
-        <source>%1 — %2 — made %3 (China time)</source>
-        <translation>%1 — %2 — 生成于 %3（北京时间）</translation>
-    </message>
-    <message>
-        <source>Nothing sold or refunded in this shift yet.</source>
-        <translation>本班次尚无销售或退款。</translation>
-    </message>
-    <message>
-        <source>Refunds made</source>
-        <translation>退款明细</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::ui::ZReportDialog</name>
-    <message>
-        <source>Z report — close the business day</source>
-        <translation>Z 报表 — 日结</translation>
-    </message>
-    <message>
-        <source>I have read the warnings: take the Z anyway</source>
-        <translation>我已阅读以上提醒：仍然日结</translation>
-    </message>
-    <message>
-        <source>Take the Z report</source>
-        <translation>日结（生成 Z 报表）</translation>
-    </message>
-    <message>
-        <source>Z reports taken (newest first):</source>
-        <translation>已生成的 Z 报表（最新在前）：</translation>
-    </message>
-    <message>
-        <source>Reprint…</source>
-        <translation>重新打印…</translation>
-    </message>
-    <message>
-        <source>Export PDF…</source>
-        <translation>导出 PDF…</translation>
-    </message>
-    <message>
-        <source>Close</source>
-        <translation>关闭</translation>
-    </message>
-    <message>
-        <source>Checking the business day…</source>
-        <translation>正在检查营业日…</translation>
-    </message>
-    <message>
-        <source>Z report No. %1 — business day %2</source>
-        <translation>Z 报表第 %1 号 — 营业日 %2</translation>
-    </message>
-    <message>
-        <source>%1 to %2</source>
-        <translation>%1 至 %2</translation>
-    </message>
-    <message>
-        <source>%1 — %2 — taken %3 (China time) by %4</source>
-        <translation>%1 — %2 — 由 %4 于 %3（北京时间）生成</translation>
-    </message>
-    <message>
-        <source>Taking the Z report…</source>
-        <translation>正在生成 Z 报表…</translation>
-    </message>
-    <message>
-        <source>Business day %1</source>
-        <translation>营业日 %1</translation>
-    </message>
-    <message>
-        <source>Before closing: %1 payment(s) are still open and %2 change(s) are not uploaded yet. Whatever they bring after the Z counts on the next business day.</source>
-        <translation>日结前请注意：%1 笔支付仍未完成，%2 条变更尚未上传。日结后它们带来的结果计入下一个营业日。</translation>
-    </message>
-    <message>
-        <source>No open payments, everything is uploaded.</source>
-        <translation>没有未完成的支付，所有变更均已上传。</translation>
-    </message>
-    <message>
-        <source>No. %1 — %2 — net %3, %4 sales — by %5</source>
-        <translation>第 %1 号 — %2 — 净额 %3，%4 笔 — %5</translation>
-    </message>
-    <message>
-        <source>Z report No. %1 taken. Sales from now on count on %2.</source>
-        <translation>Z 报表第 %1 号已生成。此后的销售计入 %2。</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::ReportLedger</name>
-    <message>
-        <source>preparing the reports</source>
-        <translation>准备报表</translation>
-    </message>
-    <message>
-        <source>reading the last Z report</source>
-        <translation>读取上一份 Z 报表</translation>
-    </message>
-    <message>
-        <source>reading the open shift</source>
-        <translation>读取当前班次</translation>
-    </message>
-    <message>
-        <source>updating the report totals</source>
-        <translation>更新报表汇总</translation>
-    </message>
-    <message>
-        <source>listing the refund</source>
-        <translation>记录退款明细</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::reports::ReportBuilder</name>
-    <message>
-        <source>reading the report</source>
-        <translation>读取报表</translation>
-    </message>
-    <message>
-        <source>The order database is not open.</source>
-        <translation>订单数据库未打开。</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::reports::ReportCsv</name>
-    <message>
-        <source>Sales</source>
-        <translation>笔数</translation>
-    </message>
-    <message>
-        <source>Gross (yuan)</source>
-        <translation>销售额（元）</translation>
-    </message>
-    <message>
-        <source>Refunds</source>
-        <translation>退款笔数</translation>
-    </message>
-    <message>
-        <source>Refunded (yuan)</source>
-        <translation>退款额（元）</translation>
-    </message>
-    <message>
-        <source>Net (yuan)</source>
-        <translation>净额（元）</translation>
-    </message>
-    <message>
-        <source>From</source>
-        <translation>从</translation>
-    </message>
-    <message>
-        <source>To</source>
-        <translation>至</translation>
-    </message>
-    <message>
-        <source>Average ticket (yuan)</source>
-        <translation>客单价（元）</translation>
-    </message>
-    <message>
-        <source>Channel</source>
-        <translation>渠道</translation>
-    </message>
-    <message>
-        <source>Cashier</source>
-        <translation>收银员</translation>
-    </message>
-    <message>
-        <source>Hour</source>
-        <translation>小时</translation>
-    </message>
-    <message>
-        <source>Day</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <source>Refunded at</source>
-        <translation>退款时间</translation>
-    </message>
-    <message>
-        <source>Order</source>
-        <translation>订单</translation>
-    </message>
-    <message>
-        <source>Approved by</source>
-        <translation>批准人</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::reports::ReportPeriod</name>
-    <message>
-        <source>Choose both the first and the last day of the report.</source>
-        <translation>请选择报表的开始日期和结束日期。</translation>
-    </message>
-    <message>
-        <source>The first day (%1) is after the last day (%2): swap them.</source>
-        <translation>开始日期（%1）晚于结束日期（%2）：请对调。</translation>
-    </message>
-    <message>
-        <source>A report covers at most %1 days; %2 to %3 is %4. Choose a shorter range.</source>
-        <translation>报表最多覆盖 %1 天；%2 至 %3 共 %4 天。请选择更短的范围。</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::reports::SalesReport</name>
-    <message>
-        <source>A stored report could not be read: its figures are damaged. Keep the order database as it is and call IT.</source>
-        <translation>无法读取已保存的报表：数据已损坏。请保持订单数据库原样并联系 IT。</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::reports::ShiftBook</name>
-    <message>
-        <source>recording the shift</source>
-        <translation>记录班次</translation>
-    </message>
-    <message>
-        <source>There is no shift %1 on this till.</source>
-        <translation>本收银台没有班次 %1。</translation>
-    </message>
-    <message>
-        <source>A shift needs the cashier who logged in.</source>
-        <translation>班次需要登录的收银员。</translation>
-    </message>
-    <message>
-        <source>The opening cash float must be between 0.00 and %1. Count the drawer again.</source>
-        <translation>开班备用金必须在 0.00 到 %1 之间。请重新清点钱箱。</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::reports::ZReportBook</name>
-    <message>
-        <source>reading the Z reports</source>
-        <translation>读取 Z 报表</translation>
-    </message>
-    <message>
-        <source>A Z report needs the approving manager.</source>
-        <translation>Z 报表需要批准的店长。</translation>
-    </message>
-    <message>
-        <source>%1 payment(s) are still open and %2 change(s) are not uploaded yet. Wait for them, or take the Z anyway: whatever they bring later counts on the next business day.</source>
-        <translation>%1 笔支付仍未完成，%2 条变更尚未上传。请等待它们完成，或仍然日结：之后的结果计入下一个营业日。</translation>
-    </message>
-    <message>
-        <source>The Z report of %1 was already taken; a day is closed once. Reprint it from the list. Sales from now on count on %2.</source>
-        <translation>%1 的 Z 报表已生成；每天只能日结一次。请从列表中重新打印。此后的销售计入 %2。</translation>
-    </message>
-    <message>
-        <source>There is no Z report No. %1 on this till.</source>
-        <translation>本收银台没有第 %1 号 Z 报表。</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::ui::ReportCharts</name>
-    <message>
-        <source>yuan</source>
-        <translation>元</translation>
-    </message>
-    <message>
-        <source>Sales</source>
-        <translation>销售额</translation>
-    </message>
-    <message>
-        <source>Sales by hour</source>
-        <translation>按小时销售额</translation>
-    </message>
-    <message>
-        <source>Net sales</source>
-        <translation>净销售额</translation>
-    </message>
-    <message>
-        <source>Net sales by day</source>
-        <translation>按日净销售额</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::ui::ReportDocument</name>
-    <message>
-        <source>Sales</source>
-        <translation>笔数</translation>
-    </message>
-    <message>
-        <source>Gross</source>
-        <translation>销售额</translation>
-    </message>
-    <message>
-        <source>Refunds</source>
-        <translation>退款笔数</translation>
-    </message>
-    <message>
-        <source>Refunded</source>
-        <translation>退款额</translation>
-    </message>
-    <message>
-        <source>Net</source>
-        <translation>净额</translation>
-    </message>
-    <message>
-        <source>Summary</source>
-        <translation>汇总</translation>
-    </message>
-    <message>
-        <source>Average ticket</source>
-        <translation>客单价</translation>
-    </message>
-    <message>
-        <source>By channel</source>
-        <translation>按支付渠道</translation>
-    </message>
-    <message>
-        <source>Channel</source>
-        <translation>渠道</translation>
-    </message>
-    <message>
-        <source>By cashier</source>
-        <translation>按收银员</translation>
-    </message>
-    <message>
-        <source>Cashier</source>
-        <translation>收银员</translation>
-    </message>
-    <message>
-        <source>By hour</source>
-        <translation>按小时</translation>
-    </message>
-    <message>
-        <source>Hour</source>
-        <translation>小时</translation>
-    </message>
-    <message>
-        <source>By day</source>
-        <translation>按日</translation>
-    </message>
-    <message>
-        <source>Day</source>
-        <translation>日期</translation>
-    </message>
-    <message>
-        <source>Refunded at</source>
-        <translation>退款时间</translation>
-    </message>
-    <message>
-        <source>Order</source>
-        <translation>订单</translation>
-    </message>
-    <message>
-        <source>Amount</source>
-        <translation>金额</translation>
-    </message>
-    <message>
-        <source>Approved by</source>
-        <translation>批准人</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>原因</translation>
-    </message>
-    <message>
-        <source>Cannot write %1: %2. Choose another folder.</source>
-        <translation>无法写入 %1：%2。请选择其他文件夹。</translation>
-    </message>
-</context>
-<context>
-    <name>qpos::ui::ReportExport</name>
-    <message>
-        <source>Saved %1.</source>
-        <translation>已保存 %1。</translation>
-    </message>
-    <message>
-        <source>Export the report as CSV</source>
-        <translation>将报表导出为 CSV</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv)</source>
-        <translation>CSV 文件 (*.csv)</translation>
-    </message>
-    <message>
-        <source>Cannot write %1: %2. Choose another folder.</source>
-        <translation>无法写入 %1：%2。请选择其他文件夹。</translation>
-    </message>
-    <message>
-        <source>Export the report as PDF</source>
-        <translation>将报表导出为 PDF</translation>
-    </message>
-    <message>
-        <source>PDF files (*.pdf)</source>
-        <translation>PDF 文件 (*.pdf)</translation>
-    </message>
-    <message>
-        <source>Sent to the printer.</source>
-        <translation>已发送到打印机。</translation>
     </message>
 </context>
 </TS>
