@@ -41,6 +41,7 @@ LinkHub::~LinkHub() {
         link->socket->disconnect(this);
         delete link;
     }
+    qDeleteAll(m_retired);
 }
 
 void LinkHub::adopt(std::unique_ptr<QWebSocket> socket) {
@@ -53,7 +54,9 @@ void LinkHub::adopt(std::unique_ptr<QWebSocket> socket) {
                       : Result<std::optional<TerminalRecord>>(authorization.error());
     if (!terminal || !*terminal || (*terminal)->revokedAtMs) {
         m_metrics.countRefusal(QStringLiteral("auth.unknown_terminal"));
+        // Parented, so that a socket still closing when the hub goes is deleted with it.
         QWebSocket* raw = socket.release();
+        raw->setParent(this);
         connect(raw, &QWebSocket::disconnected, raw, &QObject::deleteLater);
         raw->close(static_cast<QWebSocketProtocol::CloseCode>(kCloseUnauthorized),
                    QStringLiteral("unauthorized"));
@@ -74,6 +77,7 @@ void LinkHub::adopt(std::unique_ptr<QWebSocket> socket) {
         older->socket->close(static_cast<QWebSocketProtocol::CloseCode>(kCloseReplaced),
                              QStringLiteral("replaced by a newer connection"));
         QWebSocket* oldSocket = older->socket.release();
+        oldSocket->setParent(this);
         connect(oldSocket, &QWebSocket::disconnected, oldSocket, &QObject::deleteLater);
         QTimer::singleShot(5000, oldSocket, &QObject::deleteLater);
         delete older;
@@ -180,8 +184,15 @@ void LinkHub::drop(Link* link) {
     link->ping.stop();
     link->socket->disconnect(this);
     QWebSocket* socket = link->socket.release();
+    socket->setParent(this);
     socket->deleteLater();
-    QTimer::singleShot(0, this, [link] { delete link; });
+    // Not at once: drop() may run inside one of the link's own signals. What is still
+    // retired when the hub goes is deleted by its destructor.
+    m_retired.append(link);
+    QTimer::singleShot(0, this, [this, link] {
+        if (m_retired.removeOne(link))
+            delete link;
+    });
 }
 
 } // namespace qpos::server

@@ -48,6 +48,7 @@ private:
     int m_idleMs;
     std::function<qint64()> m_nowMs;
     QHash<qint64, Link*> m_links; // by terminal row id
+    QList<Link*> m_retired;       // dropped, deleted once their own signals have returned
 };
 
 } // namespace qpos::server
