@@ -174,8 +174,8 @@ const char* const kVersion6[] = {
         closed_at_ms      INTEGER,
         closed_by         TEXT    NOT NULL DEFAULT ''
     ))",
-    "CREATE UNIQUE INDEX shifts_one_open ON shifts((closed_at_ms IS NULL)) "
-    "WHERE closed_at_ms IS NULL",
+    R"(CREATE UNIQUE INDEX shifts_one_open ON shifts((closed_at_ms IS NULL))
+       WHERE closed_at_ms IS NULL)",
     R"(CREATE TABLE z_reports (
         seq          INTEGER PRIMARY KEY CHECK (seq > 0),
         business_day INTEGER NOT NULL UNIQUE,

@@ -391,10 +391,14 @@ private slots:
 
         ack(*till, n.id);
         Result<std::optional<TerminalRecord>> t = m_store->terminal(kT07);
-        QTRY_VERIFY_WITH_TIMEOUT(std::none_of(m_store->pendingRelays((*t)->rowId)->cbegin(),
-                                              m_store->pendingRelays((*t)->rowId)->cend(),
-                                              [&](const PendingRelay& p) { return p.id == n.id; }),
-                                 30000);
+        // One read per check: the relays still waiting for this till, without this one.
+        const auto acknowledged = [&] {
+            const Result<QList<PendingRelay>> pending = m_store->pendingRelays((*t)->rowId);
+            return pending.ok() &&
+                   std::none_of(pending->cbegin(), pending->cend(),
+                                [&](const PendingRelay& p) { return p.id == n.id; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(acknowledged(), 30000);
         // The latency is observed as the acknowledgement is handled, beside its commit.
         QTRY_VERIFY_WITH_TIMEOUT(
             m_server->metrics().render({}).contains("qpos_push_latency_seconds_count 1"), 15000);
