@@ -353,36 +353,39 @@ void PosService::loadSalesReport(const QString& requestId, const reports::Report
     });
 }
 
+namespace {
+
+// Opens or closes a shift on the worker and reports the shift, or why not.
+template <typename TillWorker, typename Change>
+void changeShift(TillWorker& w, const QString& requestId, Change change) {
+    ShiftReply reply;
+    if (!w.staff()) {
+        reply.error = w.notOpen();
+    } else {
+        reports::ShiftBook book(w.store().database(), w.clock());
+        if (Result<reports::Shift> shift = change(book))
+            reply.shift = *shift;
+        else
+            reply.error = shift.error().message;
+    }
+    emit w.service()->shiftChanged(requestId, reply);
+}
+
+} // namespace
+
 void PosService::openShift(const QString& requestId, const QString& cashierId,
                            std::optional<money::Fen> openingFloatFen) {
     post([requestId, cashierId, openingFloatFen](Worker& w) {
-        ShiftReply reply;
-        if (!w.staff()) {
-            reply.error = w.notOpen();
-        } else if (Result<reports::Shift> shift =
-                       reports::ShiftBook(w.store().database(), w.clock())
-                           .openShift(cashierId, openingFloatFen)) {
-            reply.shift = *shift;
-        } else {
-            reply.error = shift.error().message;
-        }
-        emit w.service()->shiftChanged(requestId, reply);
+        changeShift(w, requestId, [&](reports::ShiftBook& book) {
+            return book.openShift(cashierId, openingFloatFen);
+        });
     });
 }
 
 void PosService::closeShift(const QString& requestId, qint64 shiftId, const QString& closedBy) {
     post([requestId, shiftId, closedBy](Worker& w) {
-        ShiftReply reply;
-        if (!w.staff()) {
-            reply.error = w.notOpen();
-        } else if (Result<reports::Shift> shift =
-                       reports::ShiftBook(w.store().database(), w.clock())
-                           .closeShift(shiftId, closedBy)) {
-            reply.shift = *shift;
-        } else {
-            reply.error = shift.error().message;
-        }
-        emit w.service()->shiftChanged(requestId, reply);
+        changeShift(w, requestId,
+                    [&](reports::ShiftBook& book) { return book.closeShift(shiftId, closedBy); });
     });
 }
 
