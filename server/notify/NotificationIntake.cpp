@@ -2,6 +2,7 @@
 
 #include "core/logging/LogCategories.h"
 #include "server/metrics/ServerMetrics.h"
+#include "server/notify/NotificationReading.h"
 #include "server/storage/ServerStore.h"
 
 #include <QCoreApplication>
@@ -22,16 +23,6 @@ QMap<QByteArray, QByteArray> lowerCaseHeaders(const ServerExchange& exchange) {
     for (const auto& [name, value] : exchange.request().headers)
         headers.insert(name.toLower(), value);
     return headers;
-}
-
-// WeChat Pay: a signature or timestamp problem is 401, anything else about the body 400.
-int wechatRefusalStatus(const QString& code) {
-    using namespace wechat::notification_errc;
-    for (const char* unauthorized : {missingHeaders, unknownSerial, badSignature, stale}) {
-        if (code == QLatin1String(unauthorized))
-            return 401;
-    }
-    return 400;
 }
 
 } // namespace
@@ -56,18 +47,11 @@ void NotificationIntake::takeAlipay(const ServerExchange& exchange) {
                       Error{QStringLiteral("notify.provider_disabled"),
                             tr("Alipay is not enabled on this server; set [alipay] enabled = "
                                "true and its keys in the server's configuration.")});
-    Result<gateway::PaymentNotification> verified = verifier->verifySigned(exchange.request().body);
-    if (!verified)
-        return refuse(kAlipay, exchange, 400, verified.error());
-    NotificationRecord record;
-    record.provider = kAlipay;
-    record.notificationId = verified->notificationId;
-    record.outTradeNo = verified->outTradeNo;
-    record.channel = channelName(Channel::Alipay);
-    record.totalFen = verified->totalFen;
-    record.headers = lowerCaseHeaders(exchange);
-    record.body = exchange.request().body;
-    accept(std::move(record), exchange);
+    NotificationReading read =
+        readAlipayNotification(*verifier, exchange.request().body, lowerCaseHeaders(exchange));
+    if (const NotificationRefusal* refused = std::get_if<NotificationRefusal>(&read))
+        return refuse(kAlipay, exchange, refused->status, refused->error);
+    accept(std::get<NotificationRecord>(std::move(read)), exchange);
 }
 
 void NotificationIntake::takeWechat(const ServerExchange& exchange) {
@@ -77,20 +61,11 @@ void NotificationIntake::takeWechat(const ServerExchange& exchange) {
                       Error{QStringLiteral("notify.provider_disabled"),
                             tr("WeChat Pay is not enabled on this server; set [wechat] enabled = "
                                "true and its keys in the server's configuration.")});
-    gateway::IncomingNotification incoming{exchange.request().body, lowerCaseHeaders(exchange)};
-    Result<gateway::PaymentNotification> verified = verifier->verifySigned(incoming);
-    if (!verified)
-        return refuse(kWechat, exchange, wechatRefusalStatus(verified.error().code),
-                      verified.error());
-    NotificationRecord record;
-    record.provider = kWechat;
-    record.notificationId = verified->notificationId;
-    record.outTradeNo = verified->outTradeNo;
-    record.channel = channelName(Channel::WeChat);
-    record.totalFen = verified->totalFen;
-    record.headers = incoming.headers;
-    record.body = incoming.body;
-    accept(std::move(record), exchange);
+    NotificationReading read =
+        readWechatNotification(*verifier, exchange.request().body, lowerCaseHeaders(exchange));
+    if (const NotificationRefusal* refused = std::get_if<NotificationRefusal>(&read))
+        return refuse(kWechat, exchange, refused->status, refused->error);
+    accept(std::get<NotificationRecord>(std::move(read)), exchange);
 }
 
 void NotificationIntake::accept(NotificationRecord record, const ServerExchange& exchange) {

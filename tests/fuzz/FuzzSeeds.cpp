@@ -8,6 +8,10 @@
 #include "core/gateways/alipay/AlipaySignature.h"
 #include "core/gateways/wechat/WechatNotification.h"
 #include "core/gateways/wechat/WechatSignature.h"
+#include "core/link/EnrollmentCode.h"
+#include "core/link/LinkMessages.h"
+#include "core/link/RequestSignature.h"
+#include "core/link/SyncBatch.h"
 #include "core/text/GbkCodec.h"
 #include "sandbox/bill/AlipayBill.h"
 #include "sandbox/bill/WechatBill.h"
@@ -17,7 +21,9 @@
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTimeZone>
+#include <QUrl>
 
 #include <cstdio>
 #include <cstdlib>
@@ -66,7 +72,8 @@ void moneySeeds() {
     write("money", "fen-max", QByteArray::fromHex("00e40b5402000000"));
 }
 
-void alipaySeeds(const crypto::RsaPrivateKey& key) {
+// Returns the signed form of a payment's notification, for the server's seeds.
+QByteArray alipaySeeds(const crypto::RsaPrivateKey& key) {
     const QByteArray query =
         R"({"code":"10000","msg":"Success","trade_no":"2026010122001400000000000001",)"
         R"("out_trade_no":"20260101000100010001","buyer_logon_id":"158****1562",)"
@@ -132,6 +139,7 @@ void alipaySeeds(const crypto::RsaPrivateKey& key) {
     write("alipay_notification", "closed", signedForm(closed));
     write("alipay_notification", "plus-and-escapes",
           "subject=a+b%26c%3D&total_amount=0.01&app_id=2021000000000001&sign=AA%3D%3D");
+    return signedForm(p);
 }
 
 void alipayBillSeeds() {
@@ -170,7 +178,8 @@ void alipayBillSeeds() {
           fields({*gbk::encode(empty.detailCsv), *gbk::encode(empty.summaryCsv)}));
 }
 
-void wechatSeeds(const crypto::RsaPrivateKey& key) {
+// Returns the sealed body of a payment's notification, for the server's seeds.
+QByteArray wechatSeeds(const crypto::RsaPrivateKey& key) {
     const QByteArray serial = "PUB_KEY_ID_0114232020262026010100000000000001";
     const QByteArray ts = "1767225600";
     auto answer = [&](const QByteArray& status, const QByteArray& nonce, const QByteArray& body) {
@@ -237,6 +246,8 @@ void wechatSeeds(const crypto::RsaPrivateKey& key) {
           fields({ts, "n0", "sig", serial, "transaction", transaction}));
     write("wechat_notification", "refund-plaintext",
           fields({ts, "n0", "sig", serial, "refund", refund}));
+    const QByteArray sealed = notification("TRANSACTION.SUCCESS", "transaction", transaction);
+    return sealed.mid(sealed.lastIndexOf('\0') + 1);
 }
 
 void wechatBillSeeds() {
@@ -301,6 +312,73 @@ void scannerSeeds() {
     write("scanner_burst", "typed-slowly", typed + QByteArray("\x0a\xc8", 2));
 }
 
+// The store backend's inputs: an upload of two order events, its answer, the push link's
+// messages, an enrollment code with a signed request, and the providers' notification posts.
+void linkSeeds(const QByteArray& alipayForm, const QByteArray& wechatBody) {
+    const link::TerminalIdentity terminal{QStringLiteral("S1"), QStringLiteral("T1")};
+    auto event = [&terminal](qint64 eventId, const char* oldState, const char* newState,
+                             const char* source, qint64 refunded) {
+        return QJsonObject{
+            {QStringLiteral("idempotency_key"), QStringLiteral("S1_T1_000001-%1").arg(eventId)},
+            {QStringLiteral("event_id"), QString::number(eventId)},
+            {QStringLiteral("out_trade_no"),
+             terminal.outTradeNoPrefix() + QStringLiteral("20260101000001")},
+            {QStringLiteral("store_id"), terminal.storeId},
+            {QStringLiteral("terminal_id"), terminal.terminalId},
+            {QStringLiteral("channel"), QStringLiteral("alipay")},
+            {QStringLiteral("amount_fen"), QStringLiteral("1234")},
+            {QStringLiteral("refunded_fen"), QString::number(refunded)},
+            {QStringLiteral("old_state"), QString::fromLatin1(oldState)},
+            {QStringLiteral("new_state"), QString::fromLatin1(newState)},
+            {QStringLiteral("source"), QString::fromLatin1(source)},
+            {QStringLiteral("at_ms"), QStringLiteral("1767232805000")},
+            {QStringLiteral("provider_trade_no"), QStringLiteral("2026010122001400000000000001")}};
+    };
+    link::SyncBatch batch{terminal,
+                          {{41, event(7, "", "pending", "cashier", 0)},
+                           {42, event(8, "pending", "paid", "poll", 0)},
+                           {43, event(9, "paid", "partially_refunded", "request", 200)}}};
+    write("link_sync_batch", "three-events", link::encodeSyncBatch(batch));
+    write("link_sync_batch", "answer", link::encodeSyncAnswer({43, 1767232806000}));
+
+    write("link_message", "hello", link::encodeLinkMessage(link::LinkHello{1767232806000}));
+    link::RelayedNotification relayed;
+    relayed.id = 17;
+    relayed.provider = QStringLiteral("alipay");
+    relayed.outTradeNo = terminal.outTradeNoPrefix() + QStringLiteral("20260101000001");
+    relayed.receivedAtMs = 1767232806000;
+    relayed.headers.insert("content-type", "application/x-www-form-urlencoded; charset=utf-8");
+    relayed.body = alipayForm;
+    write("link_message", "relayed-alipay", link::encodeLinkMessage(relayed));
+    relayed.provider = QStringLiteral("wechat");
+    relayed.headers = {{"wechatpay-timestamp", "1767232806"},
+                       {"wechatpay-nonce", "5K8264ILTKCH16CQ2502SI8ZNMTM67VS"},
+                       {"wechatpay-serial", "PUB_KEY_ID_0114232020262026010100000000000001"},
+                       {"wechatpay-signature", "c2lnbmF0dXJl"}};
+    relayed.body = wechatBody;
+    write("link_message", "relayed-wechat", link::encodeLinkMessage(relayed));
+    write("link_message", "ack-applied",
+          link::encodeLinkMessage(link::LinkAck{17, link::LinkAck::Result::Applied, {}}));
+    write("link_message", "ack-rejected",
+          link::encodeLinkMessage(link::LinkAck{18, link::LinkAck::Result::Rejected,
+                                                QStringLiteral("wechat.notify_bad_signature")}));
+
+    link::EnrollmentCode code;
+    code.serverUrl = QUrl(QStringLiteral("https://store.example:8443"));
+    code.terminal = terminal;
+    code.secret = {QStringLiteral("K1"), QByteArray(link::kSecretBytes, '\x5a')};
+    code.certificateFingerprint = QString::fromLatin1(QByteArray(32, '\x3c').toHex());
+    const QByteArray body = link::encodeSyncBatch(batch);
+    const QByteArray header =
+        *link::authorizationHeader(terminal, code.secret, "POST", "/v1/sync", body, 1767232806000);
+    write("link_enrollment", "code-and-request", fields({code.encode().toUtf8(), header, body}));
+    code.certificateFingerprint.clear();
+    code.serverUrl = QUrl(QStringLiteral("http://127.0.0.1:8080"));
+    write("link_enrollment", "loopback-code", fields({code.encode().toUtf8(), header, {}}));
+
+    write("server_intake", "alipay-and-wechat", fields({alipayForm, wechatBody}));
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -316,11 +394,12 @@ int main(int argc, char** argv) {
         return 1;
     }
     moneySeeds();
-    alipaySeeds(*key);
+    const QByteArray alipayForm = alipaySeeds(*key);
     alipayBillSeeds();
-    wechatSeeds(*key);
+    const QByteArray wechatBody = wechatSeeds(*key);
     wechatBillSeeds();
     keySeeds(*key);
     scannerSeeds();
+    linkSeeds(alipayForm, wechatBody);
     return 0;
 }

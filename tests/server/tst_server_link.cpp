@@ -313,6 +313,35 @@ private slots:
         QCOMPARE(codeOf(a), QStringLiteral("sync.malformed"));
     }
 
+    // An integer the till did not write (a sign, a space, a leading zero, a JSON number), an
+    // amount of nothing, or more refunded than paid: two texts must never mean one value, and
+    // the server's copy never holds what no till could have recorded.
+    void anEntryOutsideTheTillsFormIsRefused_data() {
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::newRow("plus sign") << "amount_fen" << QJsonValue(QStringLiteral("+1234"));
+        QTest::newRow("space") << "amount_fen" << QJsonValue(QStringLiteral(" 1234"));
+        QTest::newRow("leading zero") << "event_id" << QJsonValue(QStringLiteral("020"));
+        QTest::newRow("json number") << "amount_fen" << QJsonValue(1234);
+        QTest::newRow("zero amount") << "amount_fen" << QJsonValue(QStringLiteral("0"));
+        QTest::newRow("refunded above amount")
+            << "refunded_fen" << QJsonValue(QStringLiteral("1235"));
+        QTest::newRow("beyond money's range")
+            << "amount_fen" << QJsonValue(QStringLiteral("99999999999999"));
+    }
+    void anEntryOutsideTheTillsFormIsRefused() {
+        QFETCH(QString, field);
+        QFETCH(QJsonValue, value);
+        const QString no = nextNo();
+        QJsonObject entry = outboxPayload(kT07, no, 30, QStringLiteral("paid"));
+        QCOMPARE(entry.value(u"amount_fen").toString(), QStringLiteral("1234"));
+        entry.insert(field, value);
+        const ServerAnswer a = upload(kT07, m_t07, {{30, entry}});
+        QCOMPARE(a.httpStatus, 400);
+        QCOMPARE(codeOf(a), QStringLiteral("sync.malformed"));
+        QVERIFY(!serverOrder(no));
+    }
+
     void aRotatedKeyWorksDuringItsGraceOnly() {
         const link::TerminalIdentity t09{QStringLiteral("S001"), QStringLiteral("T09")};
         TerminalAdmin admin(*m_store, url(QStringLiteral("/")), QString(), 3600 * 1000LL);

@@ -1,0 +1,87 @@
+#include "server/sync/SyncEntryReader.h"
+
+#include "core/money/Money.h"
+#include "core/orders/Channel.h"
+#include "core/orders/OrderState.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QJsonValue>
+
+#include <optional>
+
+namespace qpos::server {
+
+namespace {
+
+// A non-negative integer written as the till writes it: decimal digits, no sign, no spaces and
+// no leading zero. Anything looser would let two texts mean one value.
+std::optional<qint64> integerField(const QJsonObject& o, const char* name) {
+    const QJsonValue value = o.value(QLatin1String(name));
+    if (!value.isString())
+        return std::nullopt;
+    const QString text = value.toString();
+    bool ok = false;
+    const qint64 number = text.toLongLong(&ok);
+    if (!ok || number < 0 || text != QString::number(number))
+        return std::nullopt;
+    return number;
+}
+
+QString trSync(const char* text) {
+    return QCoreApplication::translate("qpos::server::TillRequests", text);
+}
+
+} // namespace
+
+std::variant<QList<SyncedEntry>, SyncRefusal>
+readSyncedEntries(const link::SyncBatch& batch, const link::TerminalIdentity& terminal) {
+    const auto wrongTerminal = [&](const QString& what) {
+        return SyncRefusal{
+            403, Error{QStringLiteral("auth.wrong_terminal"),
+                       trSync("Terminal %1/%2 may upload only its own orders; %3 is not one of "
+                              "them. Check the till's [store] id and [terminal] id against its "
+                              "enrollment.")
+                           .arg(terminal.storeId, terminal.terminalId, what)}};
+    };
+    if (!(batch.terminal == terminal))
+        return wrongTerminal(batch.terminal.storeId + u'/' + batch.terminal.terminalId);
+
+    QList<SyncedEntry> entries;
+    entries.reserve(batch.entries.size());
+    for (const link::SyncEntry& e : batch.entries) {
+        const QJsonObject& p = e.payload;
+        SyncedEntry s;
+        s.seq = e.seq;
+        s.payload = p;
+        s.outTradeNo = p.value(u"out_trade_no").toString();
+        s.channel = p.value(u"channel").toString();
+        const std::optional<qint64> amount = integerField(p, "amount_fen");
+        const std::optional<qint64> refunded = integerField(p, "refunded_fen");
+        const std::optional<qint64> eventId = integerField(p, "event_id");
+        const std::optional<qint64> at = integerField(p, "at_ms");
+        const std::optional<OrderState> state =
+            orderStateFromName(p.value(u"new_state").toString());
+        if (s.outTradeNo.isEmpty() || !channelFromName(s.channel) || !amount || !refunded ||
+            !eventId || !at || !state || *amount == 0 || *amount > money::kMaxFen ||
+            *refunded > *amount)
+            return SyncRefusal{
+                400, Error{QStringLiteral("sync.malformed"),
+                           trSync("Entry %1 of the batch is not an order event (out_trade_no, "
+                                  "channel, amount_fen, refunded_fen, new_state, event_id, "
+                                  "at_ms). Nothing of the batch was stored.")
+                               .arg(e.seq)}};
+        if (!terminal.owns(s.outTradeNo) || p.value(u"store_id").toString() != terminal.storeId ||
+            p.value(u"terminal_id").toString() != terminal.terminalId)
+            return wrongTerminal(s.outTradeNo);
+        s.amountFen = *amount;
+        s.refundedFen = *refunded;
+        s.eventId = *eventId;
+        s.atMs = *at;
+        s.newState = *state;
+        entries.append(s);
+    }
+    return entries;
+}
+
+} // namespace qpos::server
