@@ -19,6 +19,11 @@ namespace qpos::gateway {
 struct IncomingNotification {
     QByteArray body;
     QMap<QByteArray, QByteArray> headers; // names in lower case
+    // Set when the store server relays it to a till: when the server says it received it. A
+    // till that was offline gets a notification late; its freshness is judged at the
+    // server's receipt (docs/protocols/wechatpay.md, "Notifications relayed by the store
+    // server").
+    std::optional<qint64> relayedReceivedAtMs = std::nullopt;
 };
 
 // Finds the local order a notification names; empty when there is none. Called once per

@@ -118,32 +118,43 @@ void StoreLink::handle(const link::RelayedNotification& n, const link::PushLink:
         ack(rejected(n.id, QStringLiteral("notification.unknown_provider")));
         return;
     }
-    const Result<gateway::PaymentNotification> verified =
-        gateway->verifyNotification(gateway::IncomingNotification{n.body, n.headers},
-                                    [this](const QString& outTradeNo) -> std::optional<Order> {
-                                        Result<Order> order = m_store.order(outTradeNo);
-                                        return order ? std::optional<Order>(*order) : std::nullopt;
-                                    });
+    gateway::IncomingNotification incoming{n.body, n.headers, n.receivedAtMs};
+    const qint64 id = n.id;
+    // Later, not at once: a WeChat Pay key the till does not have yet is fetched first.
+    gateway->verifyNotificationLater(
+        incoming,
+        [this](const QString& outTradeNo) -> std::optional<Order> {
+            Result<Order> order = m_store.order(outTradeNo);
+            return order ? std::optional<Order>(*order) : std::nullopt;
+        },
+        this,
+        [this, id, ack](Result<gateway::PaymentNotification> verified) {
+            apply(id, verified, ack);
+        });
+}
+
+void StoreLink::apply(qint64 id, const Result<gateway::PaymentNotification>& verified,
+                      const link::PushLink::Ack& ack) {
     if (!verified) {
         qCWarning(lcSync).noquote()
-            << "relayed notification" << n.id << "refused:" << verified.error().code;
-        ack(rejected(n.id, verified.error().code));
+            << "relayed notification" << id << "refused:" << verified.error().code;
+        ack(rejected(id, verified.error().code));
         return;
     }
     // Returns after the commit: the acknowledgement never runs ahead of the order.
     const Status applied = m_engine.acceptNotification(*verified);
     if (!applied && applied.error().code.startsWith(u"db.")) {
         qCWarning(lcSync).noquote()
-            << "relayed notification" << n.id
+            << "relayed notification" << id
             << "not recorded; the server will send it again:" << applied.error().code;
         ack(std::nullopt);
         return;
     }
-    qCInfo(lcSync).noquote() << "relayed notification" << n.id << "for" << verified->outTradeNo
+    qCInfo(lcSync).noquote() << "relayed notification" << id << "for" << verified->outTradeNo
                              << (applied ? "applied" : "refused:")
                              << (applied ? QString() : applied.error().code);
-    ack(applied ? link::LinkAck{n.id, link::LinkAck::Result::Applied, {}}
-                : rejected(n.id, applied.error().code));
+    ack(applied ? link::LinkAck{id, link::LinkAck::Result::Applied, {}}
+                : rejected(id, applied.error().code));
 }
 
 } // namespace qpos::service

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "core/common/Result.h"
 #include "core/config/AppConfig.h"
+#include "core/gateways/PaymentNotification.h"
 #include "core/link/LinkMessages.h"
 #include "core/link/LinkStatus.h"
 #include "core/link/OutboxUploader.h"
@@ -53,6 +55,8 @@ public:
 
     // Handles one relayed notification; `ack` gets the acknowledgement to send, or none.
     void handle(const link::RelayedNotification& notification, const link::PushLink::Ack& ack);
+    void apply(qint64 id, const Result<gateway::PaymentNotification>& verified,
+               const link::PushLink::Ack& ack);
 
 signals:
     void statusChanged(const qpos::link::LinkStatus& status);

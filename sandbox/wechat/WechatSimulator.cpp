@@ -25,9 +25,30 @@ namespace {
 
 const QString kBillMethod = QStringLiteral("bill.download");
 const QString kTransactionSuccess = QStringLiteral("TRANSACTION.SUCCESS");
-const QString kRefundSuccess = QStringLiteral("REFUND.SUCCESS");
 // How old a stale_timestamp answer claims to be.
 constexpr qint64 kStaleSeconds = 600;
+
+// A notification's event_type and summary: a payment, or how a refund ended (WeChat Pay's
+// 退款结果通知 sends REFUND.SUCCESS, REFUND.ABNORMAL and REFUND.CLOSED).
+struct EventText {
+    QString type;
+    QString summary;
+};
+
+EventText eventTextOf(const WechatRefund* refund) {
+    if (!refund)
+        return {kTransactionSuccess, QStringLiteral("支付成功")};
+    switch (refund->status) {
+    case WechatRefundStatus::Abnormal:
+        return {QStringLiteral("REFUND.ABNORMAL"), QStringLiteral("退款异常")};
+    case WechatRefundStatus::Closed:
+        return {QStringLiteral("REFUND.CLOSED"), QStringLiteral("退款关闭")};
+    case WechatRefundStatus::Success:
+    case WechatRefundStatus::Processing:
+        break;
+    }
+    return {QStringLiteral("REFUND.SUCCESS"), QStringLiteral("退款成功")};
+}
 
 Error controlError(const QString& code, const QString& message) {
     return Error{code, message};
@@ -351,12 +372,14 @@ void WechatSimulator::onTradeEvent(const WechatTrade& trade, WechatTradeBook::Ev
                                    const WechatRefund* refund) {
     m_expiry.tradeChanged(trade.isOpen());
     emit tradeChanged(trade);
-    if (event != WechatTradeBook::Event::Paid && event != WechatTradeBook::Event::RefundSucceeded)
+    if (event != WechatTradeBook::Event::Paid && event != WechatTradeBook::Event::RefundSucceeded &&
+        event != WechatTradeBook::Event::RefundAbnormal &&
+        event != WechatTradeBook::Event::RefundClosed)
         return;
     const QString url = notifyUrlFor(trade, refund);
     if (url.isEmpty())
         return;
-    const QString eventType = refund ? kRefundSuccess : kTransactionSuccess;
+    const QString eventType = eventTextOf(refund).type;
     const bool badKey = m_faults.fires(FaultKind::NotifyBadSignature, eventType);
     const bool stale = m_faults.fires(FaultKind::NotifyStaleTimestamp, eventType);
     std::optional<WechatNotifier::Notification> n =
@@ -417,13 +440,13 @@ WechatSimulator::makeNotification(const WechatTrade& trade, const WechatRefund* 
         return std::nullopt;
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const EventText event = eventTextOf(refund);
     const QJsonObject envelope{
         {QStringLiteral("id"), id},
         {QStringLiteral("create_time"), wechat_json::time(m_clock())},
         {QStringLiteral("resource_type"), QStringLiteral("encrypt-resource")},
-        {QStringLiteral("event_type"), refund ? kRefundSuccess : kTransactionSuccess},
-        {QStringLiteral("summary"),
-         refund ? QStringLiteral("退款成功") : QStringLiteral("支付成功")},
+        {QStringLiteral("event_type"), event.type},
+        {QStringLiteral("summary"), event.summary},
         {QStringLiteral("resource"), *resource},
     };
     WechatNotifier::Notification n;
@@ -433,7 +456,7 @@ WechatSimulator::makeNotification(const WechatTrade& trade, const WechatRefund* 
     n.mchId = trade.mchId;
     n.outTradeNo = trade.outTradeNo;
     n.outRefundNo = refund ? refund->outRefundNo : QString();
-    n.eventType = refund ? kRefundSuccess : kTransactionSuccess;
+    n.eventType = event.type;
     n.variant = variant;
     n.sign = [this, wrongKey, stale](const QByteArray& body) {
         return signHeaders(body, wrongKey, stale);

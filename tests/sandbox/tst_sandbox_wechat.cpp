@@ -542,6 +542,7 @@ private slots:
     // A PROCESSING refund may end ABNORMAL (WeChat holds the money until the merchant
     // resolves it) or CLOSED (failed, its amount refundable again).
     void refundsEndingAbnormalOrClosed() {
+        QVERIFY(wechat().setNotifyUrl(kMchId, m_receiver->url().toString()).ok());
         const QString no = paidOrder(1000);
         QVERIFY(!no.isEmpty());
         const QString query = QStringLiteral("/v3/refund/domestic/refunds/");
@@ -581,6 +582,28 @@ private slots:
         QTRY_COMPARE(m_client->get(query + no + QStringLiteral("C")).field("status"),
                      QStringLiteral("CLOSED"));
         QCOMPARE(wechat().trade(no)->refunded, 300); // the closed amount is the merchant's again
+        // Each end of a refund is notified, as WeChat Pay's 退款结果通知 does: the held refund,
+        // its resolution, and the closed one, each with its own event type and summary.
+        const auto notified = [this](const QString& refundNo) {
+            QStringList events;
+            for (const WechatNotifyReceiver::Received& n : m_receiver->received()) {
+                if (!notificationVerifies(n))
+                    continue;
+                const QJsonObject refund = decrypt(n.body, m_client->merchant().apiV3Key);
+                if (refund.value(u"out_refund_no").toString() != refundNo)
+                    continue;
+                const QJsonObject envelope = QJsonDocument::fromJson(n.body).object();
+                events << envelope.value(u"event_type").toString() + u' ' +
+                              envelope.value(u"summary").toString() + u' ' +
+                              refund.value(u"refund_status").toString();
+            }
+            return events;
+        };
+        QTRY_COMPARE(notified(no + QStringLiteral("A")),
+                     QStringList({QStringLiteral("REFUND.ABNORMAL 退款异常 ABNORMAL"),
+                                  QStringLiteral("REFUND.SUCCESS 退款成功 SUCCESS")}));
+        QTRY_COMPARE(notified(no + QStringLiteral("C")),
+                     QStringList({QStringLiteral("REFUND.CLOSED 退款关闭 CLOSED")}));
         o.refundProcessingMs = 0;
         o.refundOutcome = QStringLiteral("SUCCESS");
         wechat().setOptions(o);

@@ -201,6 +201,8 @@ private slots:
         QVERIFY(created.has_value());
         QVERIFY2(created->isSuccess(), qPrintable(created->cashierMessage()));
         QCOMPARE(c->certificateRefresher()->downloadsStarted(), 0);
+        const QByteArray oldSerial = sim().platformCertificate().serialHex().toUpper().toLatin1();
+        QCOMPARE(sim().lastRequestedSerial(), oldSerial);
 
         const QJsonObject rotated = control(QStringLiteral("/sandbox/wechat/certificates/rotate"));
         QCOMPARE(rotated.value(u"platform_certificates").toArray().size(), 2);
@@ -215,9 +217,11 @@ private slots:
         QVERIFY(holds(*c, newSerial));
         QVERIFY(QFile::exists(QDir(folder()).filePath(newSerial + QStringLiteral(".pem"))));
 
-        // Known now: the next answer needs no download.
+        // Known now: the next answer needs no download, and the request names the new
+        // certificate, as wechatpay-go names the newest it holds.
         QVERIFY(test::queryTrade(*c, no)->isSuccess());
         QCOMPARE(c->certificateRefresher()->downloadsStarted(), 1);
+        QCOMPARE(sim().lastRequestedSerial(), newSerial.toUpper().toLatin1());
     }
 
     // A notification signed with the new certificate waits for the download, then verifies.

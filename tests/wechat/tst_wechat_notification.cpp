@@ -314,6 +314,27 @@ private slots:
                       lookup, notification_errc::stale);
     }
 
+    // Relayed by the store server to a till that was offline for an hour: fresh when the
+    // server received it, so applied; a receipt the server dates long after the signature, or
+    // in the till's future, is refused all the same.
+    void relayedIsJudgedAtTheServersReceipt() {
+        const auto lookup = lookupOf(wechatOrder(8888));
+        IncomingNotification late =
+            signedNotification(paidBody(), kNowMs / 1000 - 3600, m_platform);
+        expectRefused(verifier(), late, lookup, notification_errc::stale);
+        late.relayedReceivedAtMs = kNowMs - 3600 * 1000 + 2000;
+        const Result<PaymentNotification> applied = verifier().verify(late, lookup);
+        QVERIFY2(applied.ok(), qPrintable(applied ? QString() : applied.error().message));
+        late.relayedReceivedAtMs = kNowMs;
+        expectRefused(verifier(), late, lookup, notification_errc::stale);
+
+        IncomingNotification fresh = signedNotification(paidBody(), kNowMs / 1000, m_platform);
+        fresh.relayedReceivedAtMs = kNowMs + 3600 * 1000;
+        expectRefused(verifier(), fresh, lookup, notification_errc::stale);
+        fresh.relayedReceivedAtMs = kNowMs - 1000;
+        QVERIFY(verifier().verify(fresh, lookup).ok());
+    }
+
     void malformedEnvelope() {
         const auto lookup = lookupOf(wechatOrder(8888));
         const QByteArray body = paidBody();

@@ -126,7 +126,11 @@ WechatClient::WechatClient(WechatClientSettings settings, QObject* parent)
     , m_keyring(std::make_shared<WechatKeyring>(m_settings.platformKeys))
     , m_builder(WechatRequestBuilder::Identity{
           m_settings.gatewayUrl, m_settings.mchId, m_settings.merchantPrivateKey,
-          m_settings.merchantSerialNo, m_settings.wechatpaySerial()})
+          m_settings.merchantSerialNo,
+          [keyring = m_keyring, configured = m_settings.wechatpaySerial()] {
+              const QString preferred = keyring->preferredSerial();
+              return preferred.isEmpty() ? configured : preferred;
+          }})
     , m_reader(m_keyring, m_settings.maxClockSkew)
     , m_notifications(
           m_settings.mchId, m_settings.appId, m_settings.apiV3Key, m_keyring,

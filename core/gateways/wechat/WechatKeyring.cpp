@@ -38,6 +38,18 @@ QList<crypto::X509Certificate> WechatKeyring::certificates() const {
     return out;
 }
 
+QString WechatKeyring::preferredSerial() const {
+    {
+        QReadLocker lock(&m_lock);
+        for (const WechatPlatformKey& key : m_keys) {
+            if (key.certificate.isNull())
+                return key.id;
+        }
+    }
+    const QList<crypto::X509Certificate> newestFirst = certificates();
+    return newestFirst.isEmpty() ? QString() : newestFirst.constFirst().serialHex().toUpper();
+}
+
 QStringList WechatKeyring::addCertificates(const QList<crypto::X509Certificate>& certificates) {
     QStringList added;
     QWriteLocker lock(&m_lock);

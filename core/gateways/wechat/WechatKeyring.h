@@ -25,6 +25,11 @@ public:
     QList<WechatPlatformKey> keys() const;
     // The platform certificates held, the one valid the longest first.
     QList<crypto::X509Certificate> certificates() const;
+    // The key WeChat Pay is asked to sign its answers with, sent as Wechatpay-Serial on every
+    // request: the WeChat Pay public key when the till has one (what a merchant moves to),
+    // otherwise the platform certificate valid the longest, downloaded ones included. Empty
+    // when the keyring holds nothing.
+    QString preferredSerial() const;
 
     // Adds the certificates whose serial is not held yet; returns the serials added.
     QStringList addCertificates(const QList<crypto::X509Certificate>& certificates);

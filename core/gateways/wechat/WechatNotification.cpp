@@ -356,9 +356,21 @@ WechatNotificationVerifier::verifySigned(const gateway::IncomingNotification& no
                                                   "platform_certificate.")
                           .arg(isPrintableAscii(headers.serial) ? serial : QStringLiteral("?")));
 
-    // 3. Fresh: an old notification replayed (or a wrong clock) is not trusted.
-    const qint64 skewMs = *timestampS * 1000 - m_nowMs();
+    // 3. Fresh: an old notification replayed (or a wrong clock) is not trusted. A relayed one
+    // is judged at the store server's receipt, which may not lie in this till's future.
     const qint64 maxSkewMs = qint64(m_maxClockSkew.count()) * 1000;
+    const qint64 nowMs = m_nowMs();
+    if (notification.relayedReceivedAtMs && *notification.relayedReceivedAtMs > nowMs + maxSkewMs)
+        return refuse(notification_errc::stale,
+                      QCoreApplication::translate("qpos::wechat",
+                                                  "The store server says it received this WeChat "
+                                                  "Pay notification %1 seconds ahead of this "
+                                                  "computer's clock (at most %2 are allowed). It "
+                                                  "was refused; check the date and time of this "
+                                                  "computer and of the store server.")
+                          .arg((*notification.relayedReceivedAtMs - nowMs) / 1000)
+                          .arg(m_maxClockSkew.count()));
+    const qint64 skewMs = *timestampS * 1000 - notification.relayedReceivedAtMs.value_or(nowMs);
     if (skewMs < -maxSkewMs)
         return refuse(notification_errc::stale,
                       QCoreApplication::translate("qpos::wechat",

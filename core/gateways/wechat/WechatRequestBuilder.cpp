@@ -57,8 +57,10 @@ Result<QNetworkRequest> WechatRequestBuilder::build(const QUrl& url, const QByte
     request.setRawHeader("Authorization", *authorization);
     request.setRawHeader("Accept", "application/json");
     request.setRawHeader("User-Agent", "qpos WeChat Pay APIv3 client");
-    if (!m_identity.wechatpaySerial.isEmpty())
-        request.setRawHeader("Wechatpay-Serial", m_identity.wechatpaySerial.toLatin1());
+    if (const QString serial =
+            m_identity.wechatpaySerial ? m_identity.wechatpaySerial() : QString();
+        !serial.isEmpty())
+        request.setRawHeader("Wechatpay-Serial", serial.toLatin1());
     if (!body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader,
                           QByteArrayLiteral("application/json"));

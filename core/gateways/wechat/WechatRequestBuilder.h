@@ -9,6 +9,8 @@
 #include <QtGlobal>
 #include <QUrl>
 
+#include <functional>
+
 namespace qpos::wechat {
 
 // Builds one signed APIv3 request: the method, the path and query on the gateway, the JSON
@@ -22,8 +24,9 @@ public:
         QString mchId;
         crypto::RsaPrivateKey merchantPrivateKey;
         QString merchantSerialNo; // the merchant API certificate's serial
-        // Sent as Wechatpay-Serial: the key WeChat Pay signs the answer with.
-        QString wechatpaySerial;
+        // Sent as Wechatpay-Serial: the key WeChat Pay signs the answer with, read at each
+        // request (a downloaded platform certificate may have replaced the one of the start).
+        std::function<QString()> wechatpaySerial;
     };
 
     explicit WechatRequestBuilder(Identity identity);
