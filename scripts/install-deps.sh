@@ -19,6 +19,9 @@ packages=(
     libqt6sql6-sqlite qt6-translations-l10n fonts-noto-cjk
     # tests and benchmarks: the sqlite3 and openssl shells as baselines, zbar to read QR codes
     sqlite3 openssl zbar-tools clang-format
+    # qpos-server on PostgreSQL: Qt's QPSQL driver, and PostgreSQL 15 for the throwaway
+    # clusters the server tests start (initdb and pg_ctl under /usr/lib/postgresql/15/bin)
+    libqt6sql6-psql postgresql-15
     # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
     clang-14 libclang-rt-14-dev
 )
@@ -26,6 +29,15 @@ if [ "${1:-}" = "--packaging" ]; then
     # scripts/package.sh: Debian's package checker and the desktop and AppStream validators
     packages+=(lintian desktop-file-utils appstream)
 fi
+
+# PostgreSQL refuses to run as root: the server tests run their throwaway cluster as this
+# unprivileged system user when they are run as root (CI).
+ensure_test_user() {
+    if [ "$(id -u)" -eq 0 ] && ! id qpos-test >/dev/null 2>&1; then
+        useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+            qpos-test
+    fi
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -35,6 +47,7 @@ for p in "${packages[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+    ensure_test_user
     exit 0
 fi
 
@@ -53,3 +66,4 @@ fi
 echo "install-deps: installing ${missing[*]}"
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+ensure_test_user

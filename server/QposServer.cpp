@@ -58,6 +58,11 @@ qint64 QposServer::now() const {
 Status QposServer::start() {
     if (Status opened = m_store->open(); !opened)
         return opened;
+    // Notifications another instance took for a till linked to this one (PostgreSQL).
+    if (Status watching = m_store->watchRelays(
+            [this](qint64 terminalRowId) { m_links->deliverPending(terminalRowId); });
+        !watching)
+        return watching;
     auto guard = [this](QTcpSocket* socket) {
         installGuard(socket);
     };

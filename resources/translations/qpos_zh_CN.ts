@@ -3630,6 +3630,56 @@ Set [store_server] url = %4 there by hand.</source>
     </message>
 </context>
 <context>
+    <name>qpos::server::PostgresSchema</name>
+    <message>
+        <source>waiting for another server&apos;s schema upgrade</source>
+        <translation>等待另一台服务器升级数据库结构</translation>
+    </message>
+    <message>
+        <source>reading the schema version</source>
+        <translation>读取数据库结构版本</translation>
+    </message>
+    <message>
+        <source>starting a schema upgrade</source>
+        <translation>开始升级数据库结构</translation>
+    </message>
+    <message>
+        <source>The PostgreSQL database %1 was written by a newer qpos-server (schema %2; this program knows up to %3). Install the newer qpos-server on every instance; do not drop the database, it holds the notifications and orders.</source>
+        <translation>PostgreSQL 数据库 %1 由更新版本的 qpos-server 写入（结构版本 %2；本程序最高支持 %3）。请在每个实例上安装更新版本的 qpos-server；不要删除该数据库，其中保存着通知和订单。</translation>
+    </message>
+    <message>
+        <source>Upgrading the PostgreSQL database to schema %1 failed: %2</source>
+        <translation>将 PostgreSQL 数据库升级到结构版本 %1 失败：%2</translation>
+    </message>
+    <message>
+        <source>recording the schema version</source>
+        <translation>记录数据库结构版本</translation>
+    </message>
+    <message>
+        <source>committing a schema upgrade</source>
+        <translation>提交数据库结构升级</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::PostgresServerStore</name>
+    <message>
+        <source>Qt&apos;s PostgreSQL driver (QPSQL) is not installed, so [database] driver = postgresql cannot be used. Install the Debian package libqt6sql6-psql, or set driver = sqlite.</source>
+        <translation>未安装 Qt 的 PostgreSQL 驱动（QPSQL），因此无法使用 [database] driver = postgresql。请安装 Debian 软件包 libqt6sql6-psql，或设置 driver = sqlite。</translation>
+    </message>
+    <message>
+        <source>PostgreSQL at %1 port %2 refused the password of user %3 for database %4. Put the role&apos;s password in the file [database] password_file names (mode 0600), or set it again with ALTER ROLE.</source>
+        <translation>位于 %1 端口 %2 的 PostgreSQL 拒绝了用户 %3 访问数据库 %4 的密码。请把该角色的密码写入 [database] password_file 指定的文件（权限 0600），或用 ALTER ROLE 重新设置密码。</translation>
+    </message>
+    <message>
+        <source>Cannot connect to PostgreSQL at %1 port %2 (database %3, user %4): %5 Check [database] host, port, name and user, and that the PostgreSQL server runs and accepts connections from this machine.</source>
+        <translation>无法连接位于 %1 端口 %2 的 PostgreSQL（数据库 %3，用户 %4）：%5 请检查 [database] host、port、name 和 user，并确认 PostgreSQL 服务器正在运行且接受来自本机的连接。</translation>
+    </message>
+    <message>
+        <source>listening for other servers&apos; messages</source>
+        <translation>监听其他服务器的消息</translation>
+    </message>
+</context>
+<context>
     <name>qpos::server::QposServer</name>
     <message>
         <source>Cannot listen on %1 port %2: %3. Choose another [server] listen address or stop the program that holds it.</source>
@@ -3757,6 +3807,30 @@ See docs/server.md.</source>
     <message>
         <source>when [wechat] enabled is true</source>
         <translation>在 [wechat] enabled 为 true 时</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a database driver; use sqlite or postgresql.</source>
+        <translation>“%1”不是数据库驱动；请使用 sqlite 或 postgresql。</translation>
+    </message>
+    <message>
+        <source>the password file %1 does not exist. Write the PostgreSQL role&apos;s password into it and chmod 600 it.</source>
+        <translation>密码文件 %1 不存在。请把 PostgreSQL 角色的密码写入该文件，并执行 chmod 600。</translation>
+    </message>
+    <message>
+        <source>a password is never kept in this file. Write it into a file only the server&apos;s user can read (chmod 600) and name that file with password_file.</source>
+        <translation>密码绝不保存在此文件中。请把密码写入只有服务器用户可读的文件（chmod 600），并用 password_file 指定该文件。</translation>
+    </message>
+    <message>
+        <source>this key is for PostgreSQL; set driver = postgresql, or remove it.</source>
+        <translation>此项用于 PostgreSQL；请设置 driver = postgresql，或删除此项。</translation>
+    </message>
+    <message>
+        <source>path is SQLite&apos;s file; with driver = postgresql remove it.</source>
+        <translation>path 是 SQLite 的文件；使用 driver = postgresql 时请删除此项。</translation>
+    </message>
+    <message>
+        <source>when [database] driver is postgresql</source>
+        <translation>当 [database] driver 为 postgresql 时</translation>
     </message>
 </context>
 <context>
@@ -3887,6 +3961,22 @@ See docs/server.md.</source>
     <message>
         <source>reading a relay message</source>
         <translation>读取转发消息</translation>
+    </message>
+    <message>
+        <source>locking an order</source>
+        <translation>锁定订单</translation>
+    </message>
+    <message>
+        <source>starting a transaction</source>
+        <translation>开始事务</translation>
+    </message>
+    <message>
+        <source>committing</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <source>announcing a message for a till</source>
+        <translation>通知收银台有新消息</translation>
     </message>
 </context>
 <context>

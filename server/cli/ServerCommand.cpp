@@ -5,7 +5,7 @@
 #include "server/config/ServerConfigLoader.h"
 #include "server/config/ServerTls.h"
 #include "server/QposServer.h"
-#include "server/storage/SqliteServerStore.h"
+#include "server/storage/ServerStoreFactory.h"
 #include "server/terminals/TerminalAdmin.h"
 
 #include <QCoreApplication>
@@ -54,8 +54,7 @@ int serve(const ServerConfig& config) {
         printError(verifiers.error().message);
         return 2;
     }
-    QposServer server(std::make_unique<SqliteServerStore>(config.databasePath), *verifiers,
-                      QposServer::optionsFrom(config, tls));
+    QposServer server(makeServerStore(config), *verifiers, QposServer::optionsFrom(config, tls));
     if (Status started = server.start(); !started) {
         printError(started.error().message);
         return 1;
@@ -91,12 +90,12 @@ int terminalCommand(const ServerConfig& config, const QStringList& args) {
         printError(usage());
         return 2;
     }
-    SqliteServerStore db(config.databasePath);
-    if (Status opened = db.open(); !opened) {
+    const std::unique_ptr<ServerStore> db = makeServerStore(config);
+    if (Status opened = db->open(); !opened) {
         printError(opened.error().message);
         return 1;
     }
-    TerminalAdmin admin(db, QUrl(config.publicUrl), config.tlsCertPath,
+    TerminalAdmin admin(*db, QUrl(config.publicUrl), config.tlsCertPath,
                         qint64(config.rotateGraceS) * 1000);
     const link::TerminalIdentity identity{store, terminal};
     const qint64 now = QDateTime::currentMSecsSinceEpoch();

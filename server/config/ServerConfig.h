@@ -1,12 +1,15 @@
 #pragma once
 
 #include "core/config/AppConfig.h"
+#include "server/storage/PostgresSettings.h"
 
 #include <QHostAddress>
 #include <QString>
 #include <QtGlobal>
 
 namespace qpos::server {
+
+enum class DatabaseDriver { Sqlite, Postgresql };
 
 // The validated configuration of one qpos-server (docs/server.md names every key). Paths are
 // absolute: a relative path in the file is taken against the file's directory. The log and
@@ -25,7 +28,9 @@ struct ServerConfig {
     int rotateGraceS = 86400; // a rotated terminal secret stays valid this long
 
     // [database]
-    QString databasePath;
+    DatabaseDriver databaseDriver = DatabaseDriver::Sqlite;
+    QString databasePath;      // driver = sqlite
+    PostgresSettings postgres; // driver = postgresql
 
     // [log]
     LogConfig log;

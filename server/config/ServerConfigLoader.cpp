@@ -45,6 +45,7 @@ struct Reader {
     AppConfig shared;
     QStringList problems;
     QDir baseDir;
+    QList<IniEntry> seenDatabaseKeys;
 
     void problem(const IniEntry& entry, const QString& what) {
         problems << QCoreApplication::translate("qpos::server::ServerConfig",
@@ -124,13 +125,70 @@ struct Reader {
     }
 
     void databaseKey(const IniEntry& entry) {
-        if (entry.key == u"path" && !entry.value.isEmpty())
+        seenDatabaseKeys.append(entry);
+        PostgresSettings& pg = config.postgres;
+        if (entry.key == u"driver") {
+            if (entry.value == u"sqlite")
+                config.databaseDriver = DatabaseDriver::Sqlite;
+            else if (entry.value == u"postgresql")
+                config.databaseDriver = DatabaseDriver::Postgresql;
+            else
+                problem(entry, QCoreApplication::translate(
+                                   "qpos::server::ServerConfig",
+                                   "\"%1\" is not a database driver; use sqlite or postgresql.")
+                                   .arg(entry.value));
+        } else if (entry.key == u"path" && !entry.value.isEmpty()) {
             config.databasePath = path(entry.value);
-        else if (entry.key == u"path")
+        } else if (entry.key == u"path") {
             problem(entry, QCoreApplication::translate("qpos::server::ServerConfig",
                                                        "the database file may not be empty."));
-        else
+        } else if (entry.key == u"host") {
+            pg.host = entry.value;
+        } else if (entry.key == u"port") {
+            if (std::optional<int> v = integer(entry, 1, 65535))
+                pg.port = *v;
+        } else if (entry.key == u"name") {
+            pg.name = entry.value;
+        } else if (entry.key == u"user") {
+            pg.user = entry.value;
+        } else if (entry.key == u"password_file") {
+            pg.passwordFile = entry.value.isEmpty() ? QString() : path(entry.value);
+            if (!pg.passwordFile.isEmpty() && !QFileInfo(pg.passwordFile).isFile())
+                problem(entry, QCoreApplication::translate(
+                                   "qpos::server::ServerConfig",
+                                   "the password file %1 does not exist. Write the PostgreSQL "
+                                   "role's password into it and chmod 600 it.")
+                                   .arg(pg.passwordFile));
+        } else if (entry.key == u"password") {
+            problem(entry, QCoreApplication::translate(
+                               "qpos::server::ServerConfig",
+                               "a password is never kept in this file. Write it into a file "
+                               "only the server's user can read (chmod 600) and name that file "
+                               "with password_file."));
+        } else if (entry.key == u"options") {
+            pg.options = entry.value;
+        } else {
             unknown(entry);
+        }
+    }
+
+    // Keys of one driver are refused under the other: they would be silently ignored.
+    void checkDatabaseKeys() {
+        static const QSet<QString> postgresOnly{
+            QStringLiteral("host"), QStringLiteral("port"),          QStringLiteral("name"),
+            QStringLiteral("user"), QStringLiteral("password_file"), QStringLiteral("options")};
+        const bool postgres = config.databaseDriver == DatabaseDriver::Postgresql;
+        for (const IniEntry& entry : std::as_const(seenDatabaseKeys)) {
+            if (!postgres && postgresOnly.contains(entry.key))
+                problem(entry, QCoreApplication::translate(
+                                   "qpos::server::ServerConfig",
+                                   "this key is for PostgreSQL; set driver = postgresql, or "
+                                   "remove it."));
+            else if (postgres && entry.key == u"path")
+                problem(entry, QCoreApplication::translate(
+                                   "qpos::server::ServerConfig",
+                                   "path is SQLite's file; with driver = postgresql remove it."));
+        }
     }
 
     void sharedKey(const IniEntry& entry) {
@@ -196,9 +254,17 @@ Result<ServerConfig> ServerConfigLoader::load(const QString& path) {
     }
 
     ServerConfig& c = r.config;
-    r.required(
-        c.databasePath.isEmpty(), QStringLiteral("[database] path"),
-        QCoreApplication::translate("qpos::server::ServerConfig", "(the server's SQLite file)"));
+    r.checkDatabaseKeys();
+    if (c.databaseDriver == DatabaseDriver::Sqlite) {
+        r.required(c.databasePath.isEmpty(), QStringLiteral("[database] path"),
+                   QCoreApplication::translate("qpos::server::ServerConfig",
+                                               "(the server's SQLite file)"));
+    } else {
+        const QString why = QCoreApplication::translate("qpos::server::ServerConfig",
+                                                        "when [database] driver is postgresql");
+        r.required(c.postgres.name.isEmpty(), QStringLiteral("[database] name"), why);
+        r.required(c.postgres.user.isEmpty(), QStringLiteral("[database] user"), why);
+    }
     if (c.tlsCertPath.isEmpty() != c.tlsKeyPath.isEmpty())
         r.problems << QCoreApplication::translate(
                           "qpos::server::ServerConfig",
@@ -231,7 +297,10 @@ Result<ServerConfig> ServerConfigLoader::load(const QString& path) {
 
     c.log = r.shared.log;
     if (c.log.dir.isEmpty() || c.log.dir.startsWith(kDataDirPlaceholder))
-        c.log.dir = QFileInfo(c.databasePath).absoluteDir().filePath(QStringLiteral("logs"));
+        c.log.dir =
+            (c.databaseDriver == DatabaseDriver::Sqlite ? QFileInfo(c.databasePath).absoluteDir()
+                                                        : r.baseDir)
+                .filePath(QStringLiteral("logs"));
     c.alipay = a;
     c.wechat = w;
     return c;

@@ -26,6 +26,14 @@ enum class NotificationVerdict {
 QString verdictName(NotificationVerdict verdict);
 std::optional<NotificationVerdict> verdictFromName(const QString& name);
 
+// How far along an order is: an upload never moves the server's copy to a lower rank (a late
+// `pending` never overwrites `paid`).
+int orderStateRank(OrderState state);
+
+// A notification's headers as stored: one JSON object, names in lower case.
+QString headersText(const QMap<QByteArray, QByteArray>& headers);
+QMap<QByteArray, QByteArray> headersFrom(const QString& text);
+
 // A provider's notification as received, once its signature verified.
 struct NotificationRecord {
     QString provider;       // "alipay" or "wechat"

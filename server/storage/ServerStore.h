@@ -6,6 +6,7 @@
 #include <QList>
 #include <QString>
 
+#include <functional>
 #include <optional>
 
 namespace qpos::server {
@@ -65,6 +66,14 @@ public:
     virtual Result<bool> acknowledgeRelay(qint64 terminalRowId, qint64 notificationId,
                                           const QString& result, const QString& code,
                                           qint64 nowMs) = 0;
+
+    // Calls `queued` on this thread, after their commit, with the terminal of each relay
+    // message another server instance sharing this database queued. A store no other instance
+    // can share (SQLite) never calls it.
+    virtual Status watchRelays(std::function<void(qint64 terminalRowId)> queued) {
+        Q_UNUSED(queued);
+        return Status::success();
+    }
 };
 
 } // namespace qpos::server

@@ -20,42 +20,6 @@ Error queryError(const char* what, const QSqlQuery& query) {
                          query.lastError().text());
 }
 
-// How far along an order is: an upload never moves the server's copy to a lower rank.
-int stateRank(OrderState state) {
-    switch (state) {
-    case OrderState::Created:
-        return 0;
-    case OrderState::Pending:
-    case OrderState::Unknown:
-        return 1;
-    case OrderState::Cancelled:
-    case OrderState::Failed:
-        return 2;
-    case OrderState::Paid:
-        return 3;
-    case OrderState::PartiallyRefunded:
-        return 4;
-    case OrderState::Refunded:
-        return 5;
-    }
-    return 0;
-}
-
-QString headersText(const QMap<QByteArray, QByteArray>& headers) {
-    QJsonObject o;
-    for (auto it = headers.cbegin(); it != headers.cend(); ++it)
-        o.insert(QString::fromLatin1(it.key()), QString::fromLatin1(it.value()));
-    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
-}
-
-QMap<QByteArray, QByteArray> headersFrom(const QString& text) {
-    QMap<QByteArray, QByteArray> headers;
-    const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
-    for (auto it = o.constBegin(); it != o.constEnd(); ++it)
-        headers.insert(it.key().toLatin1(), it.value().toString().toLatin1());
-    return headers;
-}
-
 std::optional<qint64> optionalFrom(const QVariant& value) {
     if (value.isNull())
         return std::nullopt;
@@ -63,27 +27,6 @@ std::optional<qint64> optionalFrom(const QVariant& value) {
 }
 
 } // namespace
-
-QString verdictName(NotificationVerdict verdict) {
-    switch (verdict) {
-    case NotificationVerdict::Matched:
-        return QStringLiteral("matched");
-    case NotificationVerdict::AwaitingOrder:
-        return QStringLiteral("awaiting_order");
-    case NotificationVerdict::AmountMismatch:
-        return QStringLiteral("amount_mismatch");
-    }
-    return QString();
-}
-
-std::optional<NotificationVerdict> verdictFromName(const QString& name) {
-    for (NotificationVerdict v : {NotificationVerdict::Matched, NotificationVerdict::AwaitingOrder,
-                                  NotificationVerdict::AmountMismatch}) {
-        if (verdictName(v) == name)
-            return v;
-    }
-    return std::nullopt;
-}
 
 SqliteServerStore::SqliteServerStore(QString path)
     : m_path(std::move(path)) {}
@@ -496,7 +439,7 @@ Result<qint64> SqliteServerStore::storeSyncEntries(qint64 terminalRowId,
             current.finish();
             // A later event of the till moves the order on; an older one, or one that would
             // move it back (a late `pending` after `paid`), is kept as an entry only.
-            if (e.eventId > lastEventId && stateRank(e.newState) >= stateRank(state)) {
+            if (e.eventId > lastEventId && orderStateRank(e.newState) >= orderStateRank(state)) {
                 update.addBindValue(e.refundedFen);
                 update.addBindValue(static_cast<int>(e.newState));
                 update.addBindValue(e.eventId);

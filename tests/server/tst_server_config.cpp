@@ -68,6 +68,29 @@ private slots:
         QVERIFY(c->tlsCertPath.isEmpty());
     }
 
+    void aPostgresqlDatabaseIsRead() {
+        writeFileWithMode(m_dir, QStringLiteral("pg.password"), "secret\n", 0600);
+        const QString path = write("[database]\n"
+                                   "driver = postgresql\n"
+                                   "host = db.example.cn\n"
+                                   "port = 6432\n"
+                                   "name = qpos_server\n"
+                                   "user = qpos\n"
+                                   "password_file = pg.password\n"
+                                   "options = sslmode=verify-full\n");
+        Result<ServerConfig> c = ServerConfigLoader::load(path);
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
+        QCOMPARE(c->databaseDriver, DatabaseDriver::Postgresql);
+        QCOMPARE(c->postgres.host, QStringLiteral("db.example.cn"));
+        QCOMPARE(c->postgres.port, 6432);
+        QCOMPARE(c->postgres.name, QStringLiteral("qpos_server"));
+        QCOMPARE(c->postgres.user, QStringLiteral("qpos"));
+        QCOMPARE(c->postgres.passwordFile, m_dir.file(QStringLiteral("pg.password")));
+        QCOMPARE(c->postgres.options, QStringLiteral("sslmode=verify-full"));
+        QVERIFY(c->databasePath.isEmpty());
+        QCOMPARE(c->log.dir, m_dir.file(QStringLiteral("logs")));
+    }
+
     void mistakesAreReportedWithTheirLine_data() {
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("expected");
@@ -104,6 +127,25 @@ private slots:
         QTest::newRow("wechat without keys")
             << QByteArray("[database]\npath = s.db\n[wechat]\nenabled = true\n")
             << QStringLiteral("[wechat] apiv3_key_file is required");
+        QTest::newRow("unknown database driver")
+            << QByteArray("[database]\ndriver = mysql\npath = s.db\n")
+            << QStringLiteral("use sqlite or postgresql");
+        QTest::newRow("postgresql without a database name")
+            << QByteArray("[database]\ndriver = postgresql\nuser = qpos\n")
+            << QStringLiteral("[database] name is required");
+        QTest::newRow("a password in the file")
+            << QByteArray("[database]\ndriver = postgresql\nname = q\nuser = q\npassword = x\n")
+            << QStringLiteral("line 5, [database] password: a password is never kept");
+        QTest::newRow("a missing password file")
+            << QByteArray("[database]\ndriver = postgresql\nname = q\nuser = q\n"
+                          "password_file = nowhere.pw\n")
+            << QStringLiteral("nowhere.pw does not exist");
+        QTest::newRow("a postgresql key with sqlite")
+            << QByteArray("[database]\npath = s.db\nhost = db.example.cn\n")
+            << QStringLiteral("line 3, [database] host: this key is for PostgreSQL");
+        QTest::newRow("a sqlite file with postgresql")
+            << QByteArray("[database]\ndriver = postgresql\nname = q\nuser = q\npath = s.db\n")
+            << QStringLiteral("line 5, [database] path");
         QTest::newRow("bad app id")
             << QByteArray("[database]\npath = s.db\n[alipay]\napp_id = abc\n")
             << QStringLiteral("line 4, [alipay] app_id");

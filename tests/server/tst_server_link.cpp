@@ -10,10 +10,10 @@
 #include "sandbox/SandboxServer.h"
 #include "server/link/LinkHub.h"
 #include "server/QposServer.h"
-#include "server/storage/SqliteServerStore.h"
 #include "server/terminals/TerminalAdmin.h"
 #include "tests/sandbox/AlipayTestClient.h"
 #include "tests/server/ServerTestSupport.h"
+#include "tests/server/StoreUnderTest.h"
 #include "tests/support/TempDir.h"
 
 #include <QElapsedTimer>
@@ -64,7 +64,8 @@ class TestServerLink : public QObject {
     std::unique_ptr<SandboxServer> m_sandbox;
     std::unique_ptr<AlipayTestClient> m_alipay;
     TempDir m_dir;
-    SqliteServerStore* m_store = nullptr;
+    StoreUnderTest m_backend{m_dir};
+    ServerStore* m_store = nullptr;
     std::unique_ptr<QposServer> m_server;
     link::TerminalSecret m_t07;
     link::TerminalSecret m_t08;
@@ -84,7 +85,7 @@ class TestServerLink : public QObject {
     void startServer() {
         auto alipayVerifier = std::make_shared<alipay::AlipayNotificationVerifier>(
             kApp, QString(), m_sandbox->alipay().alipayPublicKey());
-        auto store = std::make_unique<SqliteServerStore>(m_dir.file(QStringLiteral("server.db")));
+        auto store = m_backend.makeStore();
         m_store = store.get();
         QposServer::Options o;
         o.linkIdleMs = 1500;
@@ -175,6 +176,8 @@ class TestServerLink : public QObject {
 
 private slots:
     void initTestCase() {
+        QPOS_PREPARE_STORE(m_backend);
+        qInfo().noquote() << "server store:" << m_backend.name();
         SandboxOptions options;
         options.alipay.notifyScale = 0.0001;
         options.alipay.notifyTimeoutMs = 3000;
@@ -269,7 +272,7 @@ private slots:
                    {{601, outboxPayload(kT07, no, 1, QStringLiteral("created"))},
                     {602, outboxPayload(kT07, no, 2, QStringLiteral("paid"))}});
         QCOMPARE(link::decodeSyncAnswer(a.body)->storedSeq, 602);
-        QSqlQuery q(m_store->database().handle());
+        QSqlQuery q(StoreUnderTest::sql(*m_store));
         QVERIFY(q.exec(QStringLiteral("SELECT count(*) FROM synced_entries")) && q.next());
         QCOMPARE(q.value(0).toInt(), 3); // with the one of the authentication test
 

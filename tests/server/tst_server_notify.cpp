@@ -9,10 +9,10 @@
 #include "sandbox/SandboxServer.h"
 #include "sandbox/wechat/WechatSimulator.h"
 #include "server/QposServer.h"
-#include "server/storage/SqliteServerStore.h"
 #include "tests/sandbox/AlipayTestClient.h"
 #include "tests/sandbox/WechatTestClient.h"
 #include "tests/server/ServerTestSupport.h"
+#include "tests/server/StoreUnderTest.h"
 #include "tests/support/TempDir.h"
 
 #include <QJsonDocument>
@@ -40,7 +40,8 @@ class TestServerNotify : public QObject {
     std::unique_ptr<AlipayTestClient> m_alipay;
     std::unique_ptr<WechatTestClient> m_wechat;
     TempDir m_dir;
-    SqliteServerStore* m_store = nullptr; // owned by m_server
+    StoreUnderTest m_backend{m_dir};
+    ServerStore* m_store = nullptr; // owned by m_server
     std::unique_ptr<QposServer> m_server;
     int m_sequence = 0;
 
@@ -53,7 +54,7 @@ class TestServerNotify : public QObject {
     ServerMetrics& metrics() { return m_server->metrics(); }
 
     int rowsFor(const QString& outTradeNo) {
-        QSqlQuery q(m_store->database().handle());
+        QSqlQuery q(StoreUnderTest::sql(*m_store));
         q.prepare(QStringLiteral("SELECT count(*) FROM notifications WHERE out_trade_no = ?"));
         q.addBindValue(outTradeNo);
         if (!q.exec() || !q.next())
@@ -61,7 +62,7 @@ class TestServerNotify : public QObject {
         return q.value(0).toInt();
     }
     QString verdictOf(const QString& outTradeNo) {
-        QSqlQuery q(m_store->database().handle());
+        QSqlQuery q(StoreUnderTest::sql(*m_store));
         q.prepare(QStringLiteral("SELECT verdict FROM notifications WHERE out_trade_no = ?"));
         q.addBindValue(outTradeNo);
         if (!q.exec() || !q.next())
@@ -129,6 +130,8 @@ class TestServerNotify : public QObject {
 
 private slots:
     void initTestCase() {
+        QPOS_PREPARE_STORE(m_backend);
+        qInfo().noquote() << "server store:" << m_backend.name();
         SandboxOptions options;
         options.alipay.notifyScale = 0.0001; // Alipay's 4 minutes become 24 ms
         options.alipay.notifyTimeoutMs = 3000;
@@ -153,7 +156,7 @@ private slots:
             QList<wechat::WechatPlatformKey>{{m_sandbox->wechat().platformKeyId(),
                                               m_sandbox->wechat().platformPublicKey(),
                                               {}}});
-        auto store = std::make_unique<SqliteServerStore>(m_dir.file(QStringLiteral("server.db")));
+        auto store = m_backend.makeStore();
         m_store = store.get();
         QposServer::Options o;
         o.limits.requestTimeoutMs = 1000;
@@ -207,7 +210,7 @@ private slots:
     void aNotificationOfAnotherStoreIsRecordedButNotRelayed() {
         const QString no = paidAlipayOrder(QStringLiteral("1.00"), QStringLiteral("S009_T01_"));
         QTRY_COMPARE_WITH_TIMEOUT(rowsFor(no), 1, 10000);
-        QSqlQuery q(m_store->database().handle());
+        QSqlQuery q(StoreUnderTest::sql(*m_store));
         q.prepare(QStringLiteral("SELECT count(*) FROM relay_queue r JOIN notifications n ON "
                                  "n.id = r.notification WHERE n.out_trade_no = ?"));
         q.addBindValue(no);
@@ -359,7 +362,7 @@ private slots:
     }
 
     void withTheDatabaseGoneNothingIsAcknowledgedAndNothingLost() {
-        m_store->database().close();
+        StoreUnderTest::close(*m_store);
         const ServerAnswer health = httpRequest("GET", url(QStringLiteral("/healthz")));
         QCOMPARE(health.httpStatus, 503);
 

@@ -1,0 +1,228 @@
+#include "server/storage/PostgresSchema.h"
+
+#include "core/logging/LogCategories.h"
+#include "core/storage/Database.h"
+
+#include <QCoreApplication>
+#include <QSqlError>
+#include <QSqlQuery>
+
+#include <iterator>
+
+namespace qpos::server::postgres_schema {
+
+namespace {
+
+// pg_advisory_xact_lock(class, object): the class keeps the migration lock apart from the
+// stores' per-order locks.
+constexpr int kMigrationLockClass = 0x71706f73; // "qpos"
+constexpr int kMigrationLockObject = 1;
+
+// Version 1: the tables of SQLite's schema 1 (server/storage/ServerSchema.cpp), with the same
+// names and meanings.
+const char* const kVersion1[] = {
+    R"(CREATE TABLE terminals (
+         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+         store_id TEXT NOT NULL,
+         terminal_id TEXT NOT NULL,
+         created_at_ms BIGINT NOT NULL,
+         enrolled_at_ms BIGINT,
+         revoked_at_ms BIGINT,
+         UNIQUE (store_id, terminal_id)))",
+    // id orders secrets made in the same millisecond, as SQLite's rowid does.
+    R"(CREATE TABLE terminal_secrets (
+         id BIGINT GENERATED ALWAYS AS IDENTITY,
+         terminal BIGINT NOT NULL REFERENCES terminals(id),
+         key_id TEXT NOT NULL,
+         secret BYTEA NOT NULL,
+         created_at_ms BIGINT NOT NULL,
+         valid_until_ms BIGINT,
+         PRIMARY KEY (terminal, key_id)))",
+    R"(CREATE TABLE notifications (
+         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+         provider TEXT NOT NULL,
+         provider_id TEXT NOT NULL,
+         out_trade_no TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         total_fen BIGINT NOT NULL,
+         raw_headers TEXT NOT NULL,
+         raw_body BYTEA NOT NULL,
+         received_at_ms BIGINT NOT NULL,
+         verdict TEXT NOT NULL,
+         UNIQUE (provider, provider_id)))",
+    "CREATE INDEX notifications_by_order ON notifications(out_trade_no)",
+    "CREATE INDEX notifications_awaiting ON notifications(out_trade_no) "
+    "WHERE verdict = 'awaiting_order'",
+    R"(CREATE TABLE relay_queue (
+         notification BIGINT NOT NULL REFERENCES notifications(id),
+         terminal BIGINT NOT NULL REFERENCES terminals(id),
+         enqueued_at_ms BIGINT NOT NULL,
+         acked_at_ms BIGINT,
+         ack_result TEXT,
+         ack_code TEXT,
+         PRIMARY KEY (notification, terminal)))",
+    "CREATE INDEX relay_unacked ON relay_queue(terminal, notification) WHERE acked_at_ms IS NULL",
+    R"(CREATE TABLE synced_entries (
+         terminal BIGINT NOT NULL REFERENCES terminals(id),
+         seq BIGINT NOT NULL,
+         out_trade_no TEXT NOT NULL,
+         payload TEXT NOT NULL,
+         received_at_ms BIGINT NOT NULL,
+         PRIMARY KEY (terminal, seq)))",
+    R"(CREATE TABLE orders (
+         out_trade_no TEXT PRIMARY KEY,
+         terminal BIGINT NOT NULL REFERENCES terminals(id),
+         channel TEXT NOT NULL,
+         amount_fen BIGINT NOT NULL,
+         refunded_fen BIGINT NOT NULL,
+         state INTEGER NOT NULL,
+         last_event_id BIGINT NOT NULL,
+         updated_at_ms BIGINT NOT NULL))",
+};
+
+struct Migration {
+    const char* const* statements;
+    std::size_t count;
+};
+
+const Migration kMigrations[] = {
+    {kVersion1, std::size(kVersion1)},
+};
+static_assert(std::size(kMigrations) == kCurrentVersion);
+
+// `what` is marked with QT_TRANSLATE_NOOP in this context.
+Error sqlError(const char* what, const QSqlError& error) {
+    return databaseError(QCoreApplication::translate("qpos::server::PostgresSchema", what),
+                         error.text());
+}
+
+// Runs one statement without parameters (DDL, the lock).
+Status run(QSqlDatabase& db, const QString& sql) {
+    QSqlQuery q(db);
+    if (!q.exec(sql))
+        return databaseError(sql.left(60), q.lastError().text());
+    return Status::success();
+}
+
+Status lockAndEnsureVersionTable(QSqlDatabase& db) {
+    QSqlQuery lock(db);
+    lock.prepare(QStringLiteral("SELECT pg_advisory_xact_lock(?, ?)"));
+    lock.addBindValue(kMigrationLockClass);
+    lock.addBindValue(kMigrationLockObject);
+    if (!lock.exec())
+        return sqlError(QT_TRANSLATE_NOOP("qpos::server::PostgresSchema",
+                                          "waiting for another server's schema upgrade"),
+                        lock.lastError());
+    QSqlQuery exists(db);
+    if (!exists.exec(QStringLiteral("SELECT to_regclass('schema_version') IS NOT NULL")) ||
+        !exists.next())
+        return sqlError(
+            QT_TRANSLATE_NOOP("qpos::server::PostgresSchema", "reading the schema version"),
+            exists.lastError());
+    if (exists.value(0).toBool())
+        return Status::success();
+    return run(db, QStringLiteral("CREATE TABLE schema_version ("
+                                  "version INTEGER PRIMARY KEY, applied_at_ms BIGINT NOT NULL)"));
+}
+
+Result<int> readVersion(QSqlDatabase& db) {
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT coalesce(max(version), 0) FROM schema_version")) ||
+        !q.next())
+        return sqlError(
+            QT_TRANSLATE_NOOP("qpos::server::PostgresSchema", "reading the schema version"),
+            q.lastError());
+    return q.value(0).toInt();
+}
+
+} // namespace
+
+Result<int> version(QSqlDatabase& db) {
+    if (!db.transaction())
+        return sqlError(
+            QT_TRANSLATE_NOOP("qpos::server::PostgresSchema", "reading the schema version"),
+            db.lastError());
+    Result<int> v = [&]() -> Result<int> {
+        if (Status s = lockAndEnsureVersionTable(db); !s)
+            return s.error();
+        return readVersion(db);
+    }();
+    if (!v || !db.commit()) {
+        const Error error = v ? sqlError(QT_TRANSLATE_NOOP("qpos::server::PostgresSchema",
+                                                           "reading the schema version"),
+                                         db.lastError())
+                              : v.error();
+        db.rollback();
+        return error;
+    }
+    return v;
+}
+
+Status migrate(QSqlDatabase& db, qint64 nowMs, int target) {
+    for (;;) {
+        // One transaction per version, each under the lock: a second instance waits, then
+        // finds the version already applied.
+        if (!db.transaction())
+            return sqlError(
+                QT_TRANSLATE_NOOP("qpos::server::PostgresSchema", "starting a schema upgrade"),
+                db.lastError());
+        Status step = [&]() -> Status {
+            if (Status s = lockAndEnsureVersionTable(db); !s)
+                return s;
+            Result<int> current = readVersion(db);
+            if (!current)
+                return current.error();
+            if (*current > kCurrentVersion)
+                return Error{QStringLiteral("db.too_new"),
+                             QCoreApplication::translate(
+                                 "qpos::server::PostgresSchema",
+                                 "The PostgreSQL database %1 was written by a newer qpos-server "
+                                 "(schema %2; this program knows up to %3). Install the newer "
+                                 "qpos-server on every instance; do not drop the database, it "
+                                 "holds the notifications and orders.")
+                                 .arg(db.databaseName())
+                                 .arg(*current)
+                                 .arg(kCurrentVersion)};
+            const int next = *current + 1;
+            if (next > target)
+                return Error{QStringLiteral("db.up_to_date"), QString()};
+            const Migration& migration = kMigrations[next - 1];
+            for (std::size_t i = 0; i < migration.count; ++i) {
+                if (Status s = run(db, QString::fromUtf8(migration.statements[i])); !s)
+                    return Error{QStringLiteral("db.migration"),
+                                 QCoreApplication::translate(
+                                     "qpos::server::PostgresSchema",
+                                     "Upgrading the PostgreSQL database to schema %1 failed: %2")
+                                     .arg(next)
+                                     .arg(s.error().message)};
+            }
+            QSqlQuery applied(db);
+            applied.prepare(QStringLiteral(
+                "INSERT INTO schema_version (version, applied_at_ms) VALUES (?, ?)"));
+            applied.addBindValue(next);
+            applied.addBindValue(nowMs);
+            if (!applied.exec())
+                return sqlError(QT_TRANSLATE_NOOP("qpos::server::PostgresSchema",
+                                                  "recording the schema version"),
+                                applied.lastError());
+            qCInfo(lcServer) << "PostgreSQL database" << db.databaseName() << "upgraded to schema"
+                             << next;
+            return Status::success();
+        }();
+        if (!step) {
+            db.rollback();
+            if (step.error().code == u"db.up_to_date")
+                return Status::success();
+            return step;
+        }
+        if (!db.commit()) {
+            const Error error = sqlError(
+                QT_TRANSLATE_NOOP("qpos::server::PostgresSchema", "committing a schema upgrade"),
+                db.lastError());
+            db.rollback();
+            return error;
+        }
+    }
+}
+
+} // namespace qpos::server::postgres_schema
