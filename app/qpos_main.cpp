@@ -3,6 +3,7 @@
 #include "core/config/ConfigLoader.h"
 #include "core/config/Translations.h"
 #include "core/gateways/GatewayFactory.h"
+#include "core/link/ProvisionedEnrollment.h"
 #include "core/logging/FileLog.h"
 #include "core/logging/LogCategories.h"
 #include "core/service/PosService.h"
@@ -11,7 +12,9 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <QMessageBox>
+#include <QThread>
 
 #include <cstdio>
 #include <memory>
@@ -112,7 +115,43 @@ int main(int argc, char** argv) {
     ui::MainWindow window(till, windowOptions);
     window.show();
     till.start();
+
+    // A provisioned terminal enrolls itself with the code IT left beside the system
+    // configuration, on a thread of its own while the till sells (docs/deploy.md).
+    QThread provisioning;
+    provisioning.setObjectName(QStringLiteral("provisioning"));
+    const link::EnrollmentCodeFile codeFile(link::EnrollmentCodeFile::defaultPath());
+    if (!cfg.sandbox && QFileInfo::exists(codeFile.path())) {
+        const QString userFile =
+            parser.isSet(config) ? parser.value(config) : ConfigLoader::userConfigPath();
+        Result<link::EnrollmentTarget> target = link::tillEnrollmentTarget(cfg, userFile, sources);
+        if (!target) {
+            window.showProvisioning({link::ProvisioningStatus::State::Waiting,
+                                     target.error().message,
+                                     target.error().code,
+                                     0,
+                                     0,
+                                     {}});
+        } else {
+            auto* enrollment = new link::ProvisionedEnrollment(std::move(target).value(), codeFile);
+            enrollment->moveToThread(&provisioning);
+            QObject::connect(&provisioning, &QThread::finished, enrollment, &QObject::deleteLater);
+            QObject::connect(enrollment, &link::ProvisionedEnrollment::statusChanged, &window,
+                             &ui::MainWindow::showProvisioning);
+            QObject::connect(enrollment, &link::ProvisionedEnrollment::statusChanged, &till,
+                             [&till](const link::ProvisioningStatus& s) {
+                                 if (s.state == link::ProvisioningStatus::State::Enrolled)
+                                     till.useStoreServer(s.serverUrl.toString(QUrl::FullyEncoded));
+                             });
+            provisioning.start();
+            QMetaObject::invokeMethod(enrollment, &link::ProvisionedEnrollment::start,
+                                      Qt::QueuedConnection);
+        }
+    }
+
     const int status = app.exec();
+    provisioning.quit();
+    provisioning.wait();
     qCInfo(lcApp) << "qpos stopping";
     return status;
 }

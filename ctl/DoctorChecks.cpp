@@ -5,6 +5,7 @@
 #include "core/gateways/alipay/AlipayCertificates.h"
 #include "core/gateways/wechat/WechatCertificateFolder.h"
 #include "core/gateways/wechat/WechatKeyring.h"
+#include "core/link/EnrollmentCodeFile.h"
 #include "core/link/TerminalCredentials.h"
 #include "core/money/Money.h"
 #include "core/routing/ChannelRouting.h"
@@ -569,6 +570,49 @@ void checkStoreServer(const AppConfig& config, DoctorReport& report) {
                                                 "%5.")
                         .arg(config.storeServer.url, configured.storeId, configured.terminalId,
                              credentials->secret.keyId, trust));
+}
+
+std::optional<link::EnrollmentCode>
+checkEnrollmentCode(const AppConfig& config, const QString& codeFile, DoctorReport& report) {
+    const QString area = QStringLiteral("link");
+    const QString file = QDir::toNativeSeparators(codeFile);
+    const link::EnrollmentCodeFile codes(codeFile);
+    const Result<std::optional<link::EnrollmentCode>> read = codes.read();
+    if (!read) {
+        report.fail(area, read.error().message);
+        return std::nullopt;
+    }
+    if (!*read)
+        return std::nullopt;
+    const link::EnrollmentCode& code = **read;
+    const Result<link::TerminalCredentials> credentials =
+        link::TerminalCredentials::read(config.storeServer.credentialsPath);
+    if (credentials && link::EnrollmentCodeFile::yielded(code, *credentials)) {
+        report.warn(area, QCoreApplication::translate(
+                              "qpos::ctl", "The enrollment code in %1 enrolled this till but was "
+                                           "not deleted: delete the file (the till also does "
+                                           "on its next start).")
+                              .arg(file));
+        return std::nullopt;
+    }
+    const link::TerminalIdentity configured{config.store.id, config.terminal.id};
+    if (code.terminal != configured) {
+        report.fail(area, QCoreApplication::translate(
+                              "qpos::ctl", "The enrollment code in %1 is for store %2, terminal "
+                                           "%3, but this till is store %4, terminal %5. Put this "
+                                           "till's code there, or correct [store] id and "
+                                           "[terminal] id.")
+                              .arg(file, code.terminal.storeId, code.terminal.terminalId,
+                                   configured.storeId, configured.terminalId));
+        return std::nullopt;
+    }
+    report.fail(area, QCoreApplication::translate(
+                          "qpos::ctl", "Not enrolled yet: the code in %1 (store %2, terminal %3, "
+                                       "server %4) is used by the till's next start, or now "
+                                       "by qposctl enroll --from-file %1.")
+                          .arg(file, code.terminal.storeId, code.terminal.terminalId,
+                               code.serverUrl.toString()));
+    return code;
 }
 
 } // namespace qpos::ctl

@@ -1,9 +1,12 @@
 #pragma once
 
 #include "core/config/ConfigLoader.h"
+#include "core/link/EnrollmentCode.h"
 #include "core/orders/Channel.h"
 
 #include <QList>
+
+#include <optional>
 
 namespace qpos::ctl {
 
@@ -29,6 +32,13 @@ void checkRouting(const AppConfig& config, DoctorReport& report);
 // The link to the store backend ([store_server]): not configured, or the server's address and
 // the credentials file (present, 0600, for this store and terminal). Does not contact the server.
 void checkStoreServer(const AppConfig& config, DoctorReport& report);
+
+// The provisioned enrollment code (docs/deploy.md, "Provisioning"): nothing when there is no
+// code file; a FAIL when it cannot be used or still waits to enroll the till; a WARN when it
+// enrolled the till but was not consumed. Returns the code that still waits, so the caller can
+// check that its server answers.
+std::optional<link::EnrollmentCode>
+checkEnrollmentCode(const AppConfig& config, const QString& codeFile, DoctorReport& report);
 
 // The log directory exists (or can be made) and is writable.
 void checkLogDirectory(const AppConfig& config, DoctorReport& report);

@@ -1,8 +1,11 @@
 #include "ctl/DoctorCommand.h"
 
+#include "core/gateways/ConnectionSettings.h"
 #include "core/gateways/GatewayFactory.h"
 #include "core/gateways/GatewayProbe.h"
 #include "core/gateways/PaymentGateway.h"
+#include "core/link/EnrollmentCodeFile.h"
+#include "core/link/StoreServerHttp.h"
 #include "ctl/CommandOptions.h"
 #include "ctl/CtlContext.h"
 #include "ctl/CtlExit.h"
@@ -10,6 +13,7 @@
 #include "ctl/DoctorReport.h"
 
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QEventLoop>
 #include <QTimer>
 
@@ -82,6 +86,40 @@ void probeGateways(const AppConfig& config, const QList<Channel>& usable, Doctor
     }
 }
 
+// Whether the server a waiting enrollment code names answers, over the TLS the code pins:
+// any HTTP answer will do (the request is refused, harmlessly, as a wrong method).
+void probeStoreServer(const link::EnrollmentCode& code, const AppConfig& config,
+                      DoctorReport& report) {
+    const QString area = QStringLiteral("link");
+    QList<QSslCertificate> cas;
+    if (!config.network.caFile.isEmpty()) {
+        if (Result<QList<QSslCertificate>> loaded = gateway::loadCaFile(config.network.caFile))
+            cas = *loaded;
+    }
+    link::StoreServerHttp http({code.serverUrl, code.terminal, code.secret,
+                                link::CertificatePin(code.certificateFingerprint, cas)},
+                               [] { return QDateTime::currentMSecsSinceEpoch(); });
+    QEventLoop loop;
+    std::optional<Result<link::StoreServerAnswer>> answer;
+    http.post(QStringLiteral("/healthz"), QByteArrayLiteral("{}"),
+              [&](const Result<link::StoreServerAnswer>& a) {
+                  answer = a;
+                  loop.quit();
+              });
+    if (!answer)
+        loop.exec();
+    if (!*answer) {
+        report.fail(area, QCoreApplication::translate(
+                              "qpos::ctl", "The store server %1 named by the enrollment code "
+                                           "cannot be reached: %2")
+                              .arg(code.serverUrl.toString(), answer->error().message));
+        return;
+    }
+    report.ok(area, QCoreApplication::translate("qpos::ctl",
+                                                "The store server %1 answers; the till can enroll.")
+                        .arg(code.serverUrl.toString()));
+}
+
 } // namespace
 
 int runDoctorCommand(CtlContext& context, const QStringList& arguments) {
@@ -116,6 +154,12 @@ int runDoctorCommand(CtlContext& context, const QStringList& arguments) {
     checkDatabase(config, report);
     checkLogDirectory(config, report);
     checkStoreServer(config, report);
+    const std::optional<link::EnrollmentCode> pending =
+        config.sandbox
+            ? std::nullopt
+            : checkEnrollmentCode(config, link::EnrollmentCodeFile::defaultPath(), report);
+    if (pending && !options.isSet(offlineOption))
+        probeStoreServer(*pending, config, report);
 
     const QString area = QStringLiteral("gateway");
     const bool anyEnabled = config.alipay.enabled || config.wechat.enabled;

@@ -1,6 +1,6 @@
 #include "ctl/EnrollCommand.h"
 
-#include "core/gateways/ConnectionSettings.h"
+#include "core/link/EnrollmentCodeFile.h"
 #include "core/link/TerminalEnrollment.h"
 #include "ctl/CommandOptions.h"
 #include "ctl/CtlContext.h"
@@ -17,7 +17,7 @@ namespace qpos::ctl {
 
 int runEnrollCommand(CtlContext& context, const QStringList& arguments) {
     CommandOptions options(
-        QStringLiteral("enroll"), QStringLiteral("CODE [--json]"),
+        QStringLiteral("enroll"), QStringLiteral("CODE | --from-file FILE [--json]"),
         QCoreApplication::translate(
             "qpos::ctl",
             "Links this till to its store backend (qpos-server) with the one-time code that "
@@ -25,16 +25,44 @@ int runEnrollCommand(CtlContext& context, const QStringList& arguments) {
             "terminal. The server confirms it; only then are the terminal's credentials written "
             "(mode 0600, [store_server] credentials) and [store_server] url set in the "
             "configuration file (--config FILE, or the user's file). The secret is never "
-            "printed.\n"
+            "printed. --from-file reads the code from a file (the provisioned "
+            "/etc/qpos/enrollment-code, mode 0600) and deletes or empties that file once the "
+            "credentials are written; a file whose code is already enrolled is just "
+            "consumed.\n"
             "Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong "
             "usage."));
+    const QCommandLineOption fromFile(
+        QStringLiteral("from-file"),
+        QCoreApplication::translate("qpos::ctl", "Read the code from FILE, and consume it."),
+        QStringLiteral("FILE"));
+    options.add(fromFile);
     options.addJson();
     CtlOutput& out = context.out();
     if (std::optional<int> done = options.parse(arguments, out))
         return *done;
-    if (options.positional().size() != 1)
+    if (options.positional().size() != (options.isSet(fromFile) ? 0 : 1))
         return options.usageError(
-            out, QCoreApplication::translate("qpos::ctl", "Give exactly one enrollment code."));
+            out, QCoreApplication::translate(
+                     "qpos::ctl", "Give exactly one enrollment code, or --from-file FILE."));
+    std::optional<link::EnrollmentCodeFile> codeFile;
+    QString codeText = options.positional().value(0);
+    if (options.isSet(fromFile)) {
+        codeFile.emplace(options.value(fromFile));
+        Result<std::optional<link::EnrollmentCode>> read = codeFile->read();
+        if (!read) {
+            out.error(read.error().message);
+            return kExitError;
+        }
+        if (!*read) {
+            out.error(QCoreApplication::translate(
+                          "qpos::ctl", "%1 holds no enrollment code: it was used already, or "
+                                       "is empty. Put the code qpos-server terminal add printed "
+                                       "in it, or give the code itself.")
+                          .arg(QDir::toNativeSeparators(codeFile->path())));
+            return kExitError;
+        }
+        codeText = (*read)->encode();
+    }
 
     const AppConfig* config = context.config();
     if (!config)
@@ -48,23 +76,32 @@ int runEnrollCommand(CtlContext& context, const QStringList& arguments) {
                          "change with --config FILE, or enroll without --sandbox."));
         return kExitError;
     }
-    link::EnrollmentTarget target;
-    target.configured = {config->store.id, config->terminal.id};
-    target.credentialsPath = config->storeServer.credentialsPath;
-    target.configPath = configPath;
-    target.configSources = config->sandbox ? QList<ConfigSource>{{configPath, true}}
-                                           : ConfigLoader::standardSources(configPath);
-    target.loadOptions.sandbox = config->sandbox;
-    if (!config->network.caFile.isEmpty()) {
-        const Result<QList<QSslCertificate>> cas = gateway::loadCaFile(config->network.caFile);
-        if (!cas) {
-            out.error(cas.error().message);
-            return kExitError;
-        }
-        target.extraCaCertificates = *cas;
+    Result<link::EnrollmentTarget> target =
+        link::tillEnrollmentTarget(*config, configPath,
+                                   config->sandbox ? QList<ConfigSource>{{configPath, true}}
+                                                   : ConfigLoader::standardSources(configPath));
+    if (!target) {
+        out.error(target.error().message);
+        return kExitError;
     }
-
-    link::TerminalEnrollment enrollment(std::move(target));
+    if (codeFile) {
+        // Enrolled before, but the file was not consumed (the till or a run cut short).
+        const Result<link::TerminalCredentials> existing =
+            link::TerminalCredentials::read(target->credentialsPath);
+        const Result<link::EnrollmentCode> code = link::EnrollmentCode::decode(codeText);
+        if (existing && code && link::EnrollmentCodeFile::yielded(*code, *existing)) {
+            if (Status consumed = codeFile->consume(); !consumed) {
+                out.error(consumed.error().message);
+                return kExitError;
+            }
+            out.line(QCoreApplication::translate(
+                         "qpos::ctl", "This till was already enrolled with the code in %1; the "
+                                      "file is now consumed.")
+                         .arg(QDir::toNativeSeparators(codeFile->path())));
+            return kExitOk;
+        }
+    }
+    link::TerminalEnrollment enrollment(std::move(target).value());
     std::optional<link::EnrollmentOutcome> outcome;
     QEventLoop loop;
     QObject::connect(&enrollment, &link::TerminalEnrollment::finished, &loop,
@@ -72,7 +109,7 @@ int runEnrollCommand(CtlContext& context, const QStringList& arguments) {
                          outcome = o;
                          loop.quit();
                      });
-    enrollment.start(options.positional().constFirst());
+    enrollment.start(codeText);
     loop.exec();
 
     if (outcome->error) {
@@ -83,6 +120,10 @@ int runEnrollCommand(CtlContext& context, const QStringList& arguments) {
         else
             out.error(outcome->error->message);
         return kExitError;
+    }
+    if (codeFile) {
+        if (Status consumed = codeFile->consume(); !consumed)
+            out.error(consumed.error().message);
     }
     const QString server = outcome->serverUrl.toString();
     if (out.json()) {

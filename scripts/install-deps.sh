@@ -26,8 +26,10 @@ packages=(
     clang-14 libclang-rt-14-dev
 )
 if [ "${1:-}" = "--packaging" ]; then
-    # scripts/package.sh: Debian's package checker and the desktop and AppStream validators
-    packages+=(lintian desktop-file-utils appstream)
+    # scripts/package.sh: Debian's package checker and the desktop and AppStream validators;
+    # scripts/package-check.sh: systemd-analyze, curl for /healthz (debconf-set-selections
+    # comes with debconf)
+    packages+=(lintian desktop-file-utils appstream systemd curl)
 fi
 
 # PostgreSQL refuses to run as root: the server tests run their throwaway cluster as this

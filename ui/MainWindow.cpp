@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 
 #include "core/calendar/ChinaCalendar.h"
+#include "core/calendar/LocalTimeText.h"
 #include "core/logging/LogCategories.h"
 #include "core/money/Money.h"
 #include "ui/orders/OrdersView.h"
@@ -506,6 +507,29 @@ void MainWindow::onCheckoutFinished(const checkout::CheckoutUpdate& last) {
                                                         : tr("Order %1").arg(last.outTradeNo));
     setScreen(m_cashier ? Screen::Sale : Screen::Login);
     requestTotals();
+}
+
+void MainWindow::showProvisioning(const link::ProvisioningStatus& status) {
+    using State = link::ProvisioningStatus::State;
+    switch (status.state) {
+    case State::NoCode:
+        break;
+    case State::Enrolling:
+        m_notice->showNotice(tr("Enrolling this till with the store server…"));
+        break;
+    case State::Waiting:
+        m_notice->showNotice(tr("This till could not enroll with the store server yet; it tries "
+                                "again by itself at %1. Selling works meanwhile.\n%2")
+                                 .arg(localTimeText(status.nextAttemptMs), status.message));
+        break;
+    case State::Enrolled:
+        m_notice->showNotice(status.message.isEmpty()
+                                 ? tr("This till is enrolled with the store server at %1.")
+                                       .arg(status.serverUrl.toString())
+                                 : tr("This till is enrolled with the store server at %1, but: %2")
+                                       .arg(status.serverUrl.toString(), status.message));
+        break;
+    }
 }
 
 } // namespace qpos::ui

@@ -2,6 +2,7 @@
 
 #include "core/checkout/CheckoutTypes.h"
 #include "core/config/AppConfig.h"
+#include "core/link/ProvisionedEnrollment.h"
 #include "core/orders/Channel.h"
 #include "core/service/PosService.h"
 #include "core/staff/Staff.h"
@@ -89,6 +90,9 @@ public slots:
     void endShift();
     // Asks a manager's PIN, then opens the Z report (closing the business day).
     void openZReport();
+    // The unattended enrollment from the provisioned code file (docs/deploy.md): a failure
+    // and its next attempt, or the enrollment, in the notice bar; selling goes on meanwhile.
+    void showProvisioning(const qpos::link::ProvisioningStatus& status);
 
 signals:
     void screenChanged(qpos::ui::MainWindow::Screen screen);

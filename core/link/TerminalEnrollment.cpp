@@ -1,6 +1,7 @@
 #include "core/link/TerminalEnrollment.h"
 
 #include "core/config/ConfigWriter.h"
+#include "core/gateways/ConnectionSettings.h"
 #include "core/link/EnrollmentCode.h"
 #include "core/link/StoreServerHttp.h"
 #include "core/link/TerminalCredentials.h"
@@ -44,6 +45,23 @@ Error refusedByServer(const StoreServerAnswer& answer) {
 }
 
 } // namespace
+
+Result<EnrollmentTarget> tillEnrollmentTarget(const AppConfig& config, const QString& configPath,
+                                              const QList<ConfigSource>& sources) {
+    EnrollmentTarget target;
+    target.configured = {config.store.id, config.terminal.id};
+    target.credentialsPath = config.storeServer.credentialsPath;
+    target.configPath = configPath;
+    target.configSources = sources;
+    target.loadOptions.sandbox = config.sandbox;
+    if (!config.network.caFile.isEmpty()) {
+        Result<QList<QSslCertificate>> cas = gateway::loadCaFile(config.network.caFile);
+        if (!cas)
+            return cas.error();
+        target.extraCaCertificates = std::move(cas).value();
+    }
+    return target;
+}
 
 TerminalEnrollment::TerminalEnrollment(EnrollmentTarget target, QObject* parent)
     : QObject(parent)

@@ -30,6 +30,12 @@ struct EnrollmentTarget {
     std::function<qint64()> clock;              // UTC ms; the system clock when empty
 };
 
+// The till's own target: its ids, its [store_server] credentials, `configPath` (the file that
+// gets [store_server] url) checked with `sources`, and its [network] ca_file. Error: the CA
+// file cannot be read (its message says what to do).
+Result<EnrollmentTarget> tillEnrollmentTarget(const AppConfig& config, const QString& configPath,
+                                              const QList<ConfigSource>& sources);
+
 // How an enrollment ended.
 struct EnrollmentOutcome {
     std::optional<Error> error; // empty: enrolled

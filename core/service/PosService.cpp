@@ -77,15 +77,7 @@ public:
                 &PosService::refundFinished, Qt::DirectConnection);
         connect(m_engine.get(), &checkout::CheckoutEngine::recoveryFinished, service,
                 &PosService::recoveryFinished, Qt::DirectConnection);
-        m_link = std::make_unique<StoreLink>(
-            m_options.config, m_store, *m_gateways, *m_engine, m_options.link,
-            m_options.clock ? m_options.clock : [] { return QDateTime::currentMSecsSinceEpoch(); });
-        connect(m_link.get(), &StoreLink::statusChanged, service, &PosService::linkStatusChanged,
-                Qt::DirectConnection);
-        // Every change of an order adds to the outbox: upload it soon.
-        connect(m_engine.get(), &checkout::CheckoutEngine::orderChanged, m_link.get(),
-                &StoreLink::nudge);
-        m_link->start();
+        startLink();
         m_routing = routing::ChannelRouting::fromConfig(m_options.config, m_gateways->channels());
         ready.channels = m_routing.channels();
         ready.routing = m_routing;
@@ -99,6 +91,14 @@ public:
                              emit service->ready(ready);
                          });
         m_engine->recover();
+    }
+
+    // The till was enrolled while it ran: the link starts on the new credentials, and the
+    // outbox kept so far is uploaded.
+    void useStoreServer(const QString& url) {
+        m_options.config.storeServer.url = url;
+        if (m_engine)
+            startLink(); // otherwise open() starts it with this url
     }
 
     void warmUpGateways() {
@@ -124,6 +124,19 @@ public:
     }
 
 private:
+    void startLink() {
+        m_link.reset();
+        m_link = std::make_unique<StoreLink>(
+            m_options.config, m_store, *m_gateways, *m_engine, m_options.link,
+            m_options.clock ? m_options.clock : [] { return QDateTime::currentMSecsSinceEpoch(); });
+        connect(m_link.get(), &StoreLink::statusChanged, m_service, &PosService::linkStatusChanged,
+                Qt::DirectConnection);
+        // Every change of an order adds to the outbox: upload it soon.
+        connect(m_engine.get(), &checkout::CheckoutEngine::orderChanged, m_link.get(),
+                &StoreLink::nudge);
+        m_link->start();
+    }
+
     void seedDemoStaff() {
         // The demo shop's staff; the login screen shows these PINs in sandbox mode only.
         const struct {
@@ -286,6 +299,10 @@ void PosService::recover() {
         if (w.engine())
             w.engine()->recover();
     });
+}
+
+void PosService::useStoreServer(const QString& url) {
+    post([url](Worker& w) { w.useStoreServer(url); });
 }
 
 void PosService::warmUpGateways() {

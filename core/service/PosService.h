@@ -117,6 +117,10 @@ public:
     // Charge finds it ready: the till calls it when the cashier starts keying a sale. Never
     // waits, reports nothing.
     void warmUpGateways();
+    // The till enrolled with its store server while running (docs/deploy.md,
+    // "Provisioning"): the link starts with [store_server] url = `url` and the credentials
+    // file, without a restart.
+    void useStoreServer(const QString& url);
 
     void listOrders(const QString& requestId, const OrderFilter& filter);
     void loadOrder(const QString& requestId, const QString& outTradeNo);

@@ -2990,16 +2990,6 @@ qpos 收银台的命令行工具，供 IT 人员和脚本使用。它与收银�
         <translation>已接入 %1，门店 %2，终端 %3，密钥 %4；%5。</translation>
     </message>
     <message>
-        <source>Links this till to its store backend (qpos-server) with the one-time code that `qpos-server terminal add` printed. The code must be for this till&apos;s store and terminal. The server confirms it; only then are the terminal&apos;s credentials written (mode 0600, [store_server] credentials) and [store_server] url set in the configuration file (--config FILE, or the user&apos;s file). The secret is never printed.
-Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usage.</source>
-        <translation>用门店服务器（qpos-server）的 `qpos-server terminal add` 打印的一次性注册码将本收银台接入。注册码必须属于本收银台的门店和终端。服务器确认后，才会写入终端凭据（权限 0600，[store_server] credentials），并在配置文件（--config FILE，或用户的配置文件）中设置 [store_server] url。密钥永远不会打印出来。
-退出码：0 已注册，1 被拒绝或无法连接（未做任何更改），2 用法错误。</translation>
-    </message>
-    <message>
-        <source>Give exactly one enrollment code.</source>
-        <translation>请只给出一个注册码。</translation>
-    </message>
-    <message>
         <source>The demo shop reads no configuration file to link. Give the file to change with --config FILE, or enroll without --sandbox.</source>
         <translation>演示门店不读取可写入接入信息的配置文件。请用 --config FILE 指定要修改的文件，或不带 --sandbox 注册。</translation>
     </message>
@@ -3010,6 +3000,48 @@ Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usag
     <message>
         <source>The newest WeChat Pay platform certificate expires on %1 UTC, within 30 days. WeChat Pay issues the next one 10 days before; the till downloads it into %2 every 12 hours. If none arrives, check that the till reaches WeChat Pay, or move to the WeChat Pay public key ([wechat] wechatpay_public_key).</source>
         <translation>最新的微信支付平台证书将于 %1 UTC 到期，已不足 30 天。微信支付会在到期前 10 天签发下一张证书；收银台每 12 小时将其下载到 %2。如果一直没有下载到，请检查收银台能否访问微信支付，或改用微信支付公钥（[wechat] wechatpay_public_key）。</translation>
+    </message>
+    <message>
+        <source>The enrollment code in %1 enrolled this till but was not deleted: delete the file (the till also does on its next start).</source>
+        <translation>%1 中的注册码已完成本收银台的注册，但尚未删除：请删除该文件（收银台下次启动时也会删除）。</translation>
+    </message>
+    <message>
+        <source>The enrollment code in %1 is for store %2, terminal %3, but this till is store %4, terminal %5. Put this till&apos;s code there, or correct [store] id and [terminal] id.</source>
+        <translation>%1 中的注册码属于门店 %2、终端 %3，但本收银台是门店 %4、终端 %5。请放入本收银台的注册码，或更正 [store] id 和 [terminal] id。</translation>
+    </message>
+    <message>
+        <source>Not enrolled yet: the code in %1 (store %2, terminal %3, server %4) is used by the till&apos;s next start, or now by qposctl enroll --from-file %1.</source>
+        <translation>尚未注册：%1 中的注册码（门店 %2，终端 %3，服务器 %4）将在收银台下次启动时使用，也可以现在运行 qposctl enroll --from-file %1 使用。</translation>
+    </message>
+    <message>
+        <source>The store server %1 named by the enrollment code cannot be reached: %2</source>
+        <translation>无法连接注册码指定的门店服务器 %1：%2</translation>
+    </message>
+    <message>
+        <source>The store server %1 answers; the till can enroll.</source>
+        <translation>门店服务器 %1 有应答；收银台可以注册。</translation>
+    </message>
+    <message>
+        <source>Links this till to its store backend (qpos-server) with the one-time code that `qpos-server terminal add` printed. The code must be for this till&apos;s store and terminal. The server confirms it; only then are the terminal&apos;s credentials written (mode 0600, [store_server] credentials) and [store_server] url set in the configuration file (--config FILE, or the user&apos;s file). The secret is never printed. --from-file reads the code from a file (the provisioned /etc/qpos/enrollment-code, mode 0600) and deletes or empties that file once the credentials are written; a file whose code is already enrolled is just consumed.
+Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usage.</source>
+        <translation>用门店服务器（qpos-server）的 `qpos-server terminal add` 打印的一次性注册码将本收银台接入。注册码必须属于本收银台的门店和终端。服务器确认后，才会写入终端凭据（权限 0600，[store_server] credentials），并在配置文件（--config FILE，或用户的配置文件）中设置 [store_server] url。密钥永远不会打印出来。--from-file 从文件（预置的 /etc/qpos/enrollment-code，权限 0600）读取注册码，凭据写入后删除或清空该文件；若文件中的注册码已完成注册，则只清除该文件。
+退出码：0 已注册，1 被拒绝或无法连接（未做任何更改），2 用法错误。</translation>
+    </message>
+    <message>
+        <source>Read the code from FILE, and consume it.</source>
+        <translation>从 FILE 读取注册码，用后将其清除。</translation>
+    </message>
+    <message>
+        <source>Give exactly one enrollment code, or --from-file FILE.</source>
+        <translation>请只给出一个注册码，或使用 --from-file FILE。</translation>
+    </message>
+    <message>
+        <source>%1 holds no enrollment code: it was used already, or is empty. Put the code qpos-server terminal add printed in it, or give the code itself.</source>
+        <translation>%1 中没有注册码：它已被使用，或是空的。请把 qpos-server terminal add 打印的注册码放进去，或直接给出注册码。</translation>
+    </message>
+    <message>
+        <source>This till was already enrolled with the code in %1; the file is now consumed.</source>
+        <translation>本收银台已用 %1 中的注册码注册；该文件现已清除。</translation>
     </message>
 </context>
 <context>
@@ -3176,6 +3208,22 @@ Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usag
 Set [store_server] url = %4 there by hand.</source>
         <translation>收银台已注册（凭据保存在 %1），但无法修改 %2：%3
 请在该文件中手动设置 [store_server] url = %4。</translation>
+    </message>
+    <message>
+        <source>The enrollment code in %1 can be read by other users, so the till does not use it. Make it the till user&apos;s alone (chown USER %1; chmod 600 %1); the till tries again by itself.</source>
+        <translation>%1 中的注册码可被其他用户读取，因此收银台不会使用它。请让它只属于收银台的用户（chown USER %1; chmod 600 %1）；收银台会自行重试。</translation>
+    </message>
+    <message>
+        <source>The till cannot read the enrollment code in %1. Make the file belong to the user the till runs as (chown USER %1; chmod 600 %1), holding only the code qpos-server terminal add printed.</source>
+        <translation>收银台无法读取 %1 中的注册码。请让该文件属于运行收银台的用户（chown USER %1; chmod 600 %1），且只包含 qpos-server terminal add 打印的注册码。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>The till is enrolled, but the used enrollment code in %1 could not be deleted or emptied. Delete the file by hand; it enrolls nothing any more.</source>
+        <translation>收银台已注册，但 %1 中用过的注册码无法删除或清空。请手动删除该文件；它已不能再注册任何收银台。</translation>
     </message>
 </context>
 <context>
@@ -3724,26 +3772,28 @@ Set [store_server] url = %4 there by hand.</source>
 <context>
     <name>qpos::server::ServerCommand</name>
     <message>
-        <source>Usage: qpos-server --config FILE
-       qpos-server --config FILE terminal add --store S001 --terminal T07
-       qpos-server --config FILE terminal rotate --store S001 --terminal T07
-       qpos-server --config FILE terminal revoke --store S001 --terminal T07
-       qpos-server --config FILE terminal list
-See docs/server.md.</source>
-        <translation>用法：qpos-server --config FILE
-       qpos-server --config FILE terminal add --store S001 --terminal T07
-       qpos-server --config FILE terminal rotate --store S001 --terminal T07
-       qpos-server --config FILE terminal revoke --store S001 --terminal T07
-       qpos-server --config FILE terminal list
-详见 docs/server.md。</translation>
-    </message>
-    <message>
         <source>Terminal %1/%2 revoked.</source>
         <translation>终端 %1/%2 已吊销。</translation>
     </message>
     <message>
         <source>store	terminal	keys	created	enrolled	revoked</source>
         <translation>门店	终端	密钥	创建时间	注册时间	吊销时间</translation>
+    </message>
+    <message>
+        <source>Usage: qpos-server --config FILE
+       qpos-server --version
+       qpos-server --config FILE terminal add --store S001 --terminal T07
+       qpos-server --config FILE terminal rotate --store S001 --terminal T07
+       qpos-server --config FILE terminal revoke --store S001 --terminal T07
+       qpos-server --config FILE terminal list
+See docs/server.md.</source>
+        <translation>用法：qpos-server --config FILE
+       qpos-server --version
+       qpos-server --config FILE terminal add --store S001 --terminal T07
+       qpos-server --config FILE terminal rotate --store S001 --terminal T07
+       qpos-server --config FILE terminal revoke --store S001 --terminal T07
+       qpos-server --config FILE terminal list
+详见 docs/server.md。</translation>
     </message>
 </context>
 <context>
@@ -4380,6 +4430,24 @@ See docs/server.md.</source>
     <message>
         <source>Open the reports.</source>
         <translation>打开报表。</translation>
+    </message>
+    <message>
+        <source>Enrolling this till with the store server…</source>
+        <translation>正在向门店服务器注册本收银台…</translation>
+    </message>
+    <message>
+        <source>This till could not enroll with the store server yet; it tries again by itself at %1. Selling works meanwhile.
+%2</source>
+        <translation>本收银台暂未能向门店服务器注册；将在 %1 自动重试。在此期间可照常收款。
+%2</translation>
+    </message>
+    <message>
+        <source>This till is enrolled with the store server at %1.</source>
+        <translation>本收银台已注册到门店服务器 %1。</translation>
+    </message>
+    <message>
+        <source>This till is enrolled with the store server at %1, but: %2</source>
+        <translation>本收银台已注册到门店服务器 %1，但是：%2</translation>
     </message>
 </context>
 <context>

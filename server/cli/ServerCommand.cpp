@@ -27,6 +27,7 @@ QString usage() {
     return QCoreApplication::translate(
         "qpos::server::ServerCommand",
         "Usage: qpos-server --config FILE\n"
+        "       qpos-server --version\n"
         "       qpos-server --config FILE terminal add --store S001 --terminal T07\n"
         "       qpos-server --config FILE terminal rotate --store S001 --terminal T07\n"
         "       qpos-server --config FILE terminal revoke --store S001 --terminal T07\n"
@@ -144,6 +145,16 @@ int terminalCommand(const ServerConfig& config, const QStringList& args) {
 
 int runServerCommand(const QStringList& arguments) {
     QStringList args = arguments.mid(1);
+    // Needs no configuration: package checks and IT people ask it of a fresh install.
+    if (args == QStringList{QStringLiteral("--version")}) {
+        QTextStream(stdout) << QCoreApplication::applicationName() << ' '
+                            << QCoreApplication::applicationVersion() << '\n';
+        return 0;
+    }
+    if (args == QStringList{QStringLiteral("--help")}) {
+        QTextStream(stdout) << usage() << '\n';
+        return 0;
+    }
     QString configPath;
     if (args.size() >= 2 && args.at(0) == u"--config") {
         configPath = args.at(1);

@@ -127,6 +127,36 @@ private slots:
                     .contains(QStringLiteral("chmod 600")));
     }
 
+    // The provisioned code file (docs/deploy.md): consumed once the credentials are written;
+    // a second run finds nothing to do and says so; an open file is not used.
+    void enrollFromAFileConsumesIt() {
+        const link::EnrollmentCode code =
+            m_server->addTerminal({QStringLiteral("S001"), QStringLiteral("T07")});
+        const QString file = m_dir->file(QStringLiteral("enrollment-code"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(code.encode().toUtf8() + '\n');
+        f.close();
+        QVERIFY(
+            QFile::setPermissions(file, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup));
+        Run run = qposctl({QStringLiteral("enroll"), QStringLiteral("--from-file"), file});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.text().contains(QStringLiteral("chmod 600")), qPrintable(run.text()));
+        QCOMPARE(m_server->enrollCalls, 0);
+
+        QVERIFY(QFile::setPermissions(file, QFile::ReadOwner | QFile::WriteOwner));
+        run = qposctl({QStringLiteral("enroll"), QStringLiteral("--from-file"), file});
+        QVERIFY2(run.exitCode == 0, qPrintable(run.text()));
+        QCOMPARE(m_server->enrollCalls, 1);
+        QVERIFY(!QFile::exists(file));
+        QVERIFY(link::TerminalCredentials::read(credentials()).ok());
+
+        run = qposctl({QStringLiteral("enroll"), QStringLiteral("--from-file"), file});
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.text().contains(QStringLiteral("holds no enrollment code")),
+                 qPrintable(run.text()));
+    }
+
     void refusalsChangeNothing() {
         const QByteArray before = readConfig();
         // Malformed.

@@ -2,6 +2,7 @@
 // every mistake reported with its line and what to do, and the HTTPS key refused when others
 // may read it.
 #include "sandbox/tls/SandboxCa.h"
+#include "server/cli/ServerCommand.h"
 #include "server/config/ServerConfigLoader.h"
 #include "server/config/ServerTls.h"
 #include "tests/support/TempDir.h"
@@ -23,6 +24,30 @@ class TestServerConfig : public QObject {
     }
 
 private slots:
+    // The package's postinst and package-check ask it of a fresh install, before any
+    // configuration exists.
+    void theVersionNeedsNoConfiguration() {
+        QCOMPARE(runServerCommand({QStringLiteral("qpos-server"), QStringLiteral("--version")}), 0);
+        QCOMPARE(runServerCommand({QStringLiteral("qpos-server"), QStringLiteral("--help")}), 0);
+        QCOMPARE(runServerCommand({QStringLiteral("qpos-server"), QStringLiteral("--versions")}),
+                 2);
+    }
+
+    // The sample the package installs as /etc/qpos/qpos-server.ini starts as it is: loopback,
+    // the service's state and log directories, no provider and so no key.
+    void thePackagedSampleIsValid() {
+        Result<ServerConfig> sample = ServerConfigLoader::load(
+            QStringLiteral(QPOS_SOURCE_DIR "/packaging/server/qpos-server.ini"));
+        QVERIFY2(sample.ok(), qPrintable(sample.ok() ? QString() : sample.error().message));
+        QCOMPARE(sample->listenAddress, QHostAddress(QHostAddress::LocalHost));
+        QVERIFY(sample->listenPort >= 1024); // no capability needed (docs/deploy.md)
+        QCOMPARE(sample->databasePath, QStringLiteral("/var/lib/qpos-server/server.db"));
+        QCOMPARE(sample->log.dir, QStringLiteral("/var/log/qpos-server"));
+        QVERIFY(sample->tlsKeyPath.isEmpty());
+        QVERIFY(!sample->alipay.enabled);
+        QVERIFY(!sample->wechat.enabled);
+    }
+
     void aCompleteFileIsRead() {
         writeFileWithMode(m_dir, QStringLiteral("alipay_public.pem"), "x", 0644);
         writeFileWithMode(m_dir, QStringLiteral("apiv3.key"), "x", 0600);
