@@ -5793,12 +5793,12 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <translation>顾客的微信支付账户已无法接收此笔退款。请店长通过其他方式给顾客退款。</translation>
     </message>
     <message>
-        <source>WeChat Pay has no bill for this date yet. A day&apos;s bill is ready the next day after 10:00; try again later.</source>
-        <translation>微信支付尚未生成该日期的账单。账单于次日 10:00 后提供，请稍后再试。</translation>
+        <source>WeChat Pay has no bill for this date: the shop had no WeChat Pay payment or refund that day.</source>
+        <translation>微信支付没有该日期的账单：本店当天没有微信支付的收款或退款。</translation>
     </message>
     <message>
-        <source>WeChat Pay is still preparing the bill for this date; try again later.</source>
-        <translation>微信支付仍在生成该日期的账单，请稍后再试。</translation>
+        <source>WeChat Pay is still making the bill for this date. A day&apos;s bill is ready the next day after 10:00; try again later.</source>
+        <translation>微信支付仍在生成该日期的账单。账单于次日 10:00 后提供，请稍后再试。</translation>
     </message>
     <message>
         <source>WeChat Pay refused the request: %1 (%2).</source>
