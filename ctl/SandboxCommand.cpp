@@ -193,9 +193,12 @@ int runSandboxCommand(const QStringList& arguments) {
             "main", "Inject a fault: KIND[:key=value,...] with KIND one of latency, http_error, "
                     "timeout, drop_after_commit, service_unavailable, system_error, "
                     "bad_signature, stale_timestamp, notify_duplicate, notify_out_of_order, "
-                    "notify_bad_signature, notify_stale_timestamp and keys provider (alipay, "
-                    "wechat), method, count (-1: always), probability, latency_ms, status, "
-                    "commit. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1 "
+                    "notify_bad_signature, notify_stale_timestamp, refund_unconfirmed, "
+                    "bill_drop_line, bill_change_amount, bill_foreign_trade, bill_drop_refund, "
+                    "bill_not_ready, bill_truncated and keys provider (alipay, wechat), method, "
+                    "count (-1: always), probability, latency_ms, status, commit; bill faults: "
+                    "bill_date (yyyy-MM-dd, required), out_trade_no, out_request_no, amount_fen, "
+                    "until_ms. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1 "
                     "or timeout:provider=wechat,method=query. Repeatable."),
         QStringLiteral("SPEC"));
     const QCommandLineOption faultSeed(

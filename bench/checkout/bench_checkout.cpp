@@ -229,7 +229,7 @@ public:
         m_client->queryRefund(query, context, std::move(done));
     }
     void downloadBill(const gateway::BillRequest& request, QObject* context,
-                      gateway::Completion<gateway::ProviderBill> done) override {
+                      gateway::Completion<gateway::DownloadedBill> done) override {
         m_client->downloadBill(request, context, std::move(done));
     }
     Result<gateway::PaymentNotification>

@@ -1,5 +1,6 @@
 #include "core/gateways/BillDownload.h"
 
+#include <QCryptographicHash>
 #include <QNetworkReply>
 
 namespace qpos::gateway {
@@ -8,7 +9,7 @@ void fetchBillFile(HttpCallRunner& calls, const std::shared_ptr<BillDownload>& d
                    const BillFile& file, const std::function<HttpFailure(int)>& statusFailure,
                    qint64 maxBytes, const QString& name, std::function<void()> again) {
     auto end = [&calls, download, name,
-                again = std::move(again)](bool transient, GatewayResult<ProviderBill> result) {
+                again = std::move(again)](bool transient, GatewayResult<DownloadedBill> result) {
         calls.retryOrDeliver(download, transient, std::move(result), name, again);
     };
     calls.fetch(
@@ -19,24 +20,29 @@ void fetchBillFile(HttpCallRunner& calls, const std::shared_ptr<BillDownload>& d
             if (!failure && (status < 200 || status >= 300))
                 failure = statusFailure ? statusFailure(status) : calls.statusFailure(status);
             if (failure) {
-                end(failure->transient, GatewayResult<ProviderBill>::unknown(failure->reason));
+                end(failure->transient, GatewayResult<DownloadedBill>::unknown(failure->reason));
                 return;
             }
-            QByteArray bytes = reply->readAll();
+            DownloadedBill downloaded;
+            downloaded.file = reply->readAll();
+            downloaded.fileSha256Hex =
+                QCryptographicHash::hash(downloaded.file, QCryptographicHash::Sha256).toHex();
+            QByteArray content = downloaded.file;
             if (file.unpack) {
-                Result<QByteArray> content = file.unpack(bytes);
-                if (!content) {
-                    end(true, GatewayResult<ProviderBill>::unknown(content.error()));
+                Result<QByteArray> unpacked = file.unpack(content);
+                if (!unpacked) {
+                    end(true, GatewayResult<DownloadedBill>::unknown(unpacked.error()));
                     return;
                 }
-                bytes = std::move(*content);
+                content = std::move(*unpacked);
             }
-            Result<ProviderBill> bill = file.parse(bytes);
+            Result<ProviderBill> bill = file.parse(content);
             if (!bill) {
-                end(false, GatewayResult<ProviderBill>::unknown(bill.error()));
+                end(false, GatewayResult<DownloadedBill>::unknown(bill.error()));
                 return;
             }
-            end(false, GatewayResult<ProviderBill>::success(std::move(*bill)));
+            downloaded.bill = std::move(*bill);
+            end(false, GatewayResult<DownloadedBill>::success(std::move(downloaded)));
         });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/Result.h"
+#include "core/gateways/DownloadedBill.h"
 #include "core/gateways/GatewayRequests.h"
 #include "core/gateways/GatewayResult.h"
 #include "core/gateways/HttpCallRunner.h"
@@ -38,15 +39,19 @@ struct BillSteps {
     // The file a successful link answer points at, or why the till does not follow the link
     // (an Unknown, not repeated).
     std::function<GatewayResult<BillFile>(const GatewayResult<Link>& link)> fileOf;
+    // Whether a refusal of the link call is the provider saying it has no bill (yet); empty:
+    // none is.
+    std::function<std::optional<BillAvailability>(const Refused& refusal)> availabilityOf;
     // What an HTTP status of the file other than 2xx means; empty: the runner's
     // statusFailure().
     std::function<HttpFailure(int status)> fileStatusFailure;
     qint64 maxFileBytes = 0;
 };
 
-using BillDownload = RetriedOperation<BillRequest, ProviderBill>;
+using BillDownload = RetriedOperation<BillRequest, DownloadedBill>;
 
-// Fetches `file` and ends the attempt of `download` named `name` with the bill or why not;
+// Fetches `file` and ends the attempt of `download` named `name` with the bill, the file's
+// bytes and their SHA-256, or why not;
 // `again` is the next attempt, for a transient failure the policy leaves time for.
 void fetchBillFile(HttpCallRunner& calls, const std::shared_ptr<BillDownload>& download,
                    const BillFile& file, const std::function<HttpFailure(int)>& statusFailure,
@@ -64,14 +69,29 @@ void attempt(HttpCallRunner& calls, const std::shared_ptr<BillDownload>& downloa
     };
     calls.run<Reply>(steps->linkCall, [&calls, download, steps, name, again](const Reply& reply) {
         const GatewayResult<Link> link = steps->readLink(reply);
+        if (link.isRefused() && steps->availabilityOf) {
+            if (const std::optional<BillAvailability> availability =
+                    steps->availabilityOf(link.refused())) {
+                DownloadedBill none;
+                none.availability = *availability;
+                none.providerCode =
+                    link.refused().subCode.isEmpty() ? link.refused().code : link.refused().subCode;
+                none.message = link.refused().cashierMessage;
+                calls.retryOrDeliver(
+                    download, false,
+                    GatewayResult<DownloadedBill>::success(std::move(none), link.providerFields()),
+                    name, again);
+                return;
+            }
+        }
         if (!link.isSuccess()) {
-            calls.retryOrDeliver(download, reply.transient, GatewayResult<ProviderBill>::from(link),
-                                 name, again);
+            calls.retryOrDeliver(download, reply.transient,
+                                 GatewayResult<DownloadedBill>::from(link), name, again);
             return;
         }
         const GatewayResult<BillFile> file = steps->fileOf(link);
         if (!file.isSuccess()) {
-            calls.retryOrDeliver(download, false, GatewayResult<ProviderBill>::from(file), name,
+            calls.retryOrDeliver(download, false, GatewayResult<DownloadedBill>::from(file), name,
                                  again);
             return;
         }
@@ -83,10 +103,11 @@ void attempt(HttpCallRunner& calls, const std::shared_ptr<BillDownload>& downloa
 } // namespace bill_download
 
 // Downloads a bill: the link, then the file, retried as a whole within one deadline (a link
-// lives only briefly), and delivered once to `context` (no context: the runner).
+// lives only briefly), and delivered once to `context` (no context: the runner). A bill the
+// provider has not made yet, or has none of, is a success whose availability says so.
 template <typename Reply, typename Link>
 void runBillDownload(HttpCallRunner& calls, const BillRequest& request, QObject* context,
-                     Completion<ProviderBill> done, BillSteps<Reply, Link> steps) {
+                     Completion<DownloadedBill> done, BillSteps<Reply, Link> steps) {
     auto download =
         std::make_shared<BillDownload>(request, context ? context : &calls, std::move(done));
     steps.linkCall.sharedClock = download->clock;

@@ -2,11 +2,11 @@
 
 #include "core/common/Result.h"
 #include "core/gateways/CircuitBreaker.h"
+#include "core/gateways/DownloadedBill.h"
 #include "core/gateways/GatewayAnswers.h"
 #include "core/gateways/GatewayRequests.h"
 #include "core/gateways/GatewayResult.h"
 #include "core/gateways/PaymentNotification.h"
-#include "core/gateways/ProviderBill.h"
 #include "core/orders/Channel.h"
 
 #include <functional>
@@ -66,9 +66,12 @@ public:
                         Completion<RefundResult> done) = 0;
     virtual void queryRefund(const RefundQuery& query, QObject* context,
                              Completion<RefundQueryResult> done) = 0;
-    // Fetches and parses the provider's bill (may take a while; retried as a whole).
+    // Fetches and parses the provider's bill (may take a while; retried as a whole). A bill
+    // not made yet, or none at all, is a success whose `availability` says so (retry later /
+    // nothing to reconcile); a damaged file (zip, gzip, digest, summary totals) is Unknown,
+    // never a partial bill.
     virtual void downloadBill(const BillRequest& request, QObject* context,
-                              Completion<ProviderBill> done) = 0;
+                              Completion<DownloadedBill> done) = 0;
 
     // Verifies an asynchronous notification (no network): the provider's signature, that it
     // is for our app, and that it names a local order with the same amount. Each refusal has

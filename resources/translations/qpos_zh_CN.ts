@@ -152,8 +152,8 @@
         <translation>将通知重试间隔（支付宝：4m 10m 10m 1h 2h 6h 15h；微信支付：15s 15s 30s 3m 10m 20m 30m 30m 30m 1h 3h 3h 3h 6h 6h）乘以 FACTOR；0.001 可把分钟缩短到约十分之一秒（默认 1）。</translation>
     </message>
     <message>
-        <source>Inject a fault: KIND[:key=value,...] with KIND one of latency, http_error, timeout, drop_after_commit, service_unavailable, system_error, bad_signature, stale_timestamp, notify_duplicate, notify_out_of_order, notify_bad_signature, notify_stale_timestamp and keys provider (alipay, wechat), method, count (-1: always), probability, latency_ms, status, commit. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1 or timeout:provider=wechat,method=query. Repeatable.</source>
-        <translation>注入故障：KIND[:key=value,...]，KIND 为 latency、http_error、timeout、drop_after_commit、service_unavailable、system_error、bad_signature、stale_timestamp、notify_duplicate、notify_out_of_order、notify_bad_signature、notify_stale_timestamp 之一，key 可为 provider（alipay、wechat）、method、count（-1：始终）、probability、latency_ms、status、commit。示例：latency:latency_ms=800,method=alipay.trade.query,count=-1 或 timeout:provider=wechat,method=query。可重复使用。</translation>
+        <source>Inject a fault: KIND[:key=value,...] with KIND one of latency, http_error, timeout, drop_after_commit, service_unavailable, system_error, bad_signature, stale_timestamp, notify_duplicate, notify_out_of_order, notify_bad_signature, notify_stale_timestamp, refund_unconfirmed, bill_drop_line, bill_change_amount, bill_foreign_trade, bill_drop_refund, bill_not_ready, bill_truncated and keys provider (alipay, wechat), method, count (-1: always), probability, latency_ms, status, commit; bill faults: bill_date (yyyy-MM-dd, required), out_trade_no, out_request_no, amount_fen, until_ms. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1 or timeout:provider=wechat,method=query. Repeatable.</source>
+        <translation>注入故障：KIND[:key=value,...]，KIND 为 latency、http_error、timeout、drop_after_commit、service_unavailable、system_error、bad_signature、stale_timestamp、notify_duplicate、notify_out_of_order、notify_bad_signature、notify_stale_timestamp、refund_unconfirmed、bill_drop_line、bill_change_amount、bill_foreign_trade、bill_drop_refund、bill_not_ready、bill_truncated 之一，key 可为 provider（alipay、wechat）、method、count（-1：始终）、probability、latency_ms、status、commit；账单故障另有 bill_date（yyyy-MM-dd，必填）、out_trade_no、out_request_no、amount_fen、until_ms。示例：latency:latency_ms=800,method=alipay.trade.query,count=-1 或 timeout:provider=wechat,method=query。可重复使用。</translation>
     </message>
     <message>
         <source>--wechat-pay-behaviour must be immediate, buyer-confirms, confirm-then-pay, confirm-then-close or declined.</source>
@@ -5951,12 +5951,12 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <translation>顾客的微信支付账户已无法接收此笔退款。请店长通过其他方式给顾客退款。</translation>
     </message>
     <message>
-        <source>WeChat Pay has no bill for this date yet. A day&apos;s bill is ready the next day after 10:00; try again later.</source>
-        <translation>微信支付尚未生成该日期的账单。账单于次日 10:00 后提供，请稍后再试。</translation>
+        <source>WeChat Pay has no bill for this date: the shop had no WeChat Pay payment or refund that day.</source>
+        <translation>微信支付没有该日期的账单：本店当天没有微信支付的收款或退款。</translation>
     </message>
     <message>
-        <source>WeChat Pay is still preparing the bill for this date; try again later.</source>
-        <translation>微信支付仍在生成该日期的账单，请稍后再试。</translation>
+        <source>WeChat Pay is still making the bill for this date. A day&apos;s bill is ready the next day after 10:00; try again later.</source>
+        <translation>微信支付仍在生成该日期的账单。账单于次日 10:00 后提供，请稍后再试。</translation>
     </message>
     <message>
         <source>WeChat Pay refused the request: %1 (%2).</source>

@@ -569,6 +569,11 @@ AlipayAnswer AlipayGateway::billUrl(const QString& appId, const QJsonObject& biz
         return refused();
     if (m_host.alipayOptions().strictBillDates && period->afterLast > today)
         return refused();
+    // A day's bill Alipay has not generated yet (it is made the next day).
+    if (period->afterLast == period->first.addDays(1) &&
+        m_host.takeBillFault(FaultKind::BillNotReady, period->first))
+        return answer(m_method,
+                      failure(QStringLiteral("isp.bill_not_exist"), QStringLiteral("账单不存在")));
     AlipayJson j = success();
     j.add("bill_download_url", m_host.issueBillUrl(appId, date));
     return answer(m_method, j);

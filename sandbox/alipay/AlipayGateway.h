@@ -7,6 +7,7 @@
 #include "sandbox/faults/FaultRule.h"
 
 #include <QByteArray>
+#include <QDate>
 #include <QString>
 #include <QStringList>
 
@@ -28,6 +29,8 @@ public:
     virtual void buyerConfirming(const QString& appId, const QString& outTradeNo) = 0;
     // The fault of `kind` that fires for `method`, if any (the refund_unconfirmed fault).
     virtual std::optional<FaultRule> takeFault(FaultKind kind, const QString& method) = 0;
+    // The bill fault of `kind` for the bill of the China date `day`, if any (bill_not_ready).
+    virtual std::optional<FaultRule> takeBillFault(FaultKind kind, const QDate& day) = 0;
     // Certificate mode: the PEM text of an Alipay certificate issued so far, by its SN.
     virtual std::optional<QByteArray> alipayCertificatePem(const QString& certSn) const = 0;
 };

@@ -4,6 +4,7 @@
 #include "core/logging/LogCategories.h"
 #include "sandbox/alipay/AlipayJson.h"
 #include "sandbox/bill/AlipayBill.h"
+#include "sandbox/bill/BillFaults.h"
 #include "sandbox/faults/FaultPlan.h"
 
 #include <QCoreApplication>
@@ -482,17 +483,22 @@ void AlipaySimulator::handleBillDownload(const HttpExchange& exchange) {
         exchange.reply(404, "text/plain;charset=utf-8", "no such bill");
         return;
     }
-    const alipay_bill::Bill bill =
-        alipay_bill::build(app->pid, *period, m_book.trades(ticket.appId), m_clock());
+    // Only a day's bill has faults of its own (they name a date).
+    const bool oneDay = period->afterLast == period->first.addDays(1);
+    const BillFaults faults =
+        oneDay ? BillFaults::take(m_faults, period->first, m_clock()) : BillFaults{};
+    const alipay_bill::Bill bill = alipay_bill::build(
+        app->pid, *period, faults.applyTo(m_book.trades(ticket.appId)), m_clock());
     Result<QByteArray> zip = alipay_bill::toZip(bill);
     if (!zip) {
         exchange.reply(500, "text/plain;charset=utf-8", zip.error().message.toUtf8());
         return;
     }
+    const QByteArray served = faults.served(*zip);
     const QByteArray disposition =
         "attachment; filename=\"" + QUrl::toPercentEncoding(bill.zipName) + '"';
     ProviderFaults::answer(this, exchange, latency ? latency->latencyMs : 0, drop,
-                           [exchange, data = *zip, disposition] {
+                           [exchange, data = served, disposition] {
                                exchange.reply(200, "application/oct-stream", data,
                                               {{"Content-Disposition", disposition}});
                            });

@@ -120,6 +120,9 @@ private:
     std::optional<FaultRule> takeFault(FaultKind kind, const QString& method) override {
         return m_faults.take(kind, method);
     }
+    std::optional<FaultRule> takeBillFault(FaultKind kind, const QDate& day) override {
+        return m_faults.takeBill(kind, day, m_clock());
+    }
 
     std::optional<QByteArray> alipayCertificatePem(const QString& certSn) const override;
 

@@ -29,14 +29,37 @@ std::optional<FaultRule> FaultPlan::take(FaultKind kind, const QString& provider
         FaultRule& rule = m_rules[i];
         if (rule.kind != kind || !rule.matches(provider, method))
             continue;
-        if (rule.probability < 1.0 && m_random.generateDouble() >= rule.probability)
-            continue;
-        const FaultRule fired = rule;
-        if (rule.remaining > 0 && --rule.remaining == 0)
-            m_rules.removeAt(i);
-        return fired;
+        if (std::optional<FaultRule> fired = takeAt(i))
+            return fired;
     }
     return std::nullopt;
+}
+
+std::optional<FaultRule> FaultPlan::takeBill(FaultKind kind, const QString& provider,
+                                             const QDate& date, qint64 nowMs) {
+    for (qsizetype i = 0; i < m_rules.size(); ++i) {
+        const FaultRule& rule = m_rules[i];
+        if (rule.kind != kind || rule.provider != provider || rule.billDate != date)
+            continue;
+        if (kind == FaultKind::BillNotReady && rule.untilMs <= nowMs) {
+            m_rules.removeAt(i--);
+            continue;
+        }
+        if (std::optional<FaultRule> fired = takeAt(i))
+            return fired;
+    }
+    return std::nullopt;
+}
+
+// Rolls the rule's probability; when it fires, counts it as used.
+std::optional<FaultRule> FaultPlan::takeAt(qsizetype index) {
+    FaultRule& rule = m_rules[index];
+    if (rule.probability < 1.0 && m_random.generateDouble() >= rule.probability)
+        return std::nullopt;
+    const FaultRule fired = rule;
+    if (rule.remaining > 0 && --rule.remaining == 0)
+        m_rules.removeAt(index);
+    return fired;
 }
 
 bool FaultPlan::has(FaultKind kind, const QString& provider) const {

@@ -26,10 +26,16 @@ public:
 
     // The first rule of `kind` that fires for this event, counting it as used.
     std::optional<FaultRule> take(FaultKind kind, const QString& provider, const QString& method);
+    // The first bill fault of `kind` for the provider's bill of the China date `date` that
+    // fires, counting it as used. A bill_not_ready rule whose time has come (`nowMs`) is gone.
+    std::optional<FaultRule> takeBill(FaultKind kind, const QString& provider, const QDate& date,
+                                      qint64 nowMs);
     // Whether any rule of `kind` could still fire (without using it).
     bool has(FaultKind kind, const QString& provider) const;
 
 private:
+    std::optional<FaultRule> takeAt(qsizetype index);
+
     QList<FaultRule> m_rules;
     QRandomGenerator m_random;
     int m_nextId = 1;

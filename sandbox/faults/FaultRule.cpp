@@ -9,7 +9,7 @@ namespace qpos::sandbox {
 
 namespace {
 
-constexpr std::array<std::pair<FaultKind, const char*>, 13> kNames{{
+constexpr std::array<std::pair<FaultKind, const char*>, 19> kNames{{
     {FaultKind::Latency, "latency"},
     {FaultKind::HttpError, "http_error"},
     {FaultKind::Timeout, "timeout"},
@@ -23,6 +23,12 @@ constexpr std::array<std::pair<FaultKind, const char*>, 13> kNames{{
     {FaultKind::StaleTimestamp, "stale_timestamp"},
     {FaultKind::NotifyStaleTimestamp, "notify_stale_timestamp"},
     {FaultKind::RefundUnconfirmed, "refund_unconfirmed"},
+    {FaultKind::BillDropLine, "bill_drop_line"},
+    {FaultKind::BillChangeAmount, "bill_change_amount"},
+    {FaultKind::BillForeignTrade, "bill_foreign_trade"},
+    {FaultKind::BillDropRefund, "bill_drop_refund"},
+    {FaultKind::BillNotReady, "bill_not_ready"},
+    {FaultKind::BillTruncated, "bill_truncated"},
 }};
 
 Error invalid(const QString& why) {
@@ -30,6 +36,44 @@ Error invalid(const QString& why) {
         QStringLiteral("sandbox.invalid_fault"),
         QCoreApplication::translate("qpos::sandbox::FaultRule", "The fault is not valid: %1.")
             .arg(why)};
+}
+
+// A bill fault's date and what it changes.
+Result<FaultRule> readBillTarget(const QJsonObject& json, FaultRule rule) {
+    if (!rule.isBillFault()) {
+        for (const char* key :
+             {"bill_date", "out_trade_no", "out_request_no", "amount_fen", "until_ms"}) {
+            if (json.contains(QLatin1String(key)))
+                return invalid(QStringLiteral("\"%1\" belongs to the bill_* faults only")
+                                   .arg(QLatin1String(key)));
+        }
+        return rule;
+    }
+    rule.billDate =
+        QDate::fromString(json.value(u"bill_date").toString(), QStringLiteral("yyyy-MM-dd"));
+    if (!rule.billDate.isValid())
+        return invalid(QStringLiteral("a bill fault needs \"bill_date\", the China date of "
+                                      "the bill as yyyy-MM-dd"));
+    rule.outTradeNo = json.value(u"out_trade_no").toString();
+    rule.outRequestNo = json.value(u"out_request_no").toString();
+    if (json.contains(u"amount_fen")) {
+        const double fen = json.value(u"amount_fen").toDouble(-1);
+        if (fen < 1 || fen > static_cast<double>(money::kMaxFen) ||
+            fen != static_cast<double>(static_cast<qint64>(fen)))
+            return invalid(QStringLiteral("\"amount_fen\" must be a whole number of fen from 1"));
+        rule.amountFen = static_cast<qint64>(fen);
+    }
+    if (rule.kind == FaultKind::BillNotReady) {
+        const double until = json.value(u"until_ms").toDouble(-1);
+        if (until <= 0 || until != static_cast<double>(static_cast<qint64>(until)))
+            return invalid(QStringLiteral("bill_not_ready needs \"until_ms\", the UTC time in "
+                                          "milliseconds from which the bill is ready"));
+        rule.untilMs = static_cast<qint64>(until);
+        // It answers every request until then, however many.
+        if (!json.contains(u"count") && !json.contains(u"probability"))
+            rule.remaining = -1;
+    }
+    return rule;
 }
 
 } // namespace
@@ -47,6 +91,20 @@ QStringList faultKindNames() {
     for (const auto& entry : kNames)
         out << QString::fromLatin1(entry.second);
     return out;
+}
+
+bool FaultRule::isBillFault() const {
+    switch (kind) {
+    case FaultKind::BillDropLine:
+    case FaultKind::BillChangeAmount:
+    case FaultKind::BillForeignTrade:
+    case FaultKind::BillDropRefund:
+    case FaultKind::BillNotReady:
+    case FaultKind::BillTruncated:
+        return true;
+    default:
+        return false;
+    }
 }
 
 bool FaultRule::matches(const QString& providerName, const QString& methodName) const {
@@ -70,14 +128,27 @@ QJsonObject FaultRule::toJson() const {
     if (kind == FaultKind::ServiceUnavailable || kind == FaultKind::SystemError ||
         kind == FaultKind::RefundUnconfirmed)
         o.insert(QStringLiteral("commit"), commit);
+    if (isBillFault())
+        o.insert(QStringLiteral("bill_date"), billDate.toString(Qt::ISODate));
+    if (!outTradeNo.isEmpty())
+        o.insert(QStringLiteral("out_trade_no"), outTradeNo);
+    if (!outRequestNo.isEmpty())
+        o.insert(QStringLiteral("out_request_no"), outRequestNo);
+    if (amountFen)
+        o.insert(QStringLiteral("amount_fen"), *amountFen);
+    if (kind == FaultKind::BillNotReady)
+        o.insert(QStringLiteral("until_ms"), untilMs);
     return o;
 }
 
 Result<FaultRule> FaultRule::fromJson(const QJsonObject& json) {
-    static const QStringList known{
-        QStringLiteral("id"),         QStringLiteral("kind"),   QStringLiteral("provider"),
-        QStringLiteral("method"),     QStringLiteral("count"),  QStringLiteral("probability"),
-        QStringLiteral("latency_ms"), QStringLiteral("status"), QStringLiteral("commit")};
+    static const QStringList known{QStringLiteral("id"),           QStringLiteral("kind"),
+                                   QStringLiteral("provider"),     QStringLiteral("method"),
+                                   QStringLiteral("count"),        QStringLiteral("probability"),
+                                   QStringLiteral("latency_ms"),   QStringLiteral("status"),
+                                   QStringLiteral("commit"),       QStringLiteral("bill_date"),
+                                   QStringLiteral("out_trade_no"), QStringLiteral("out_request_no"),
+                                   QStringLiteral("amount_fen"),   QStringLiteral("until_ms")};
     for (auto it = json.begin(); it != json.end(); ++it) {
         if (!known.contains(it.key()))
             return invalid(QStringLiteral("unknown key \"%1\" (known: %2)")
@@ -127,7 +198,7 @@ Result<FaultRule> FaultRule::fromJson(const QJsonObject& json) {
         rule.httpStatus = status;
     }
     rule.commit = json.value(u"commit").toBool(false);
-    return rule;
+    return readBillTarget(json, rule);
 }
 
 Result<FaultRule> FaultRule::fromSpec(const QString& spec) {
@@ -144,7 +215,8 @@ Result<FaultRule> FaultRule::fromSpec(const QString& spec) {
             const double number = value.toDouble(&isNumber);
             if (value == u"true" || value == u"false")
                 json.insert(key, value == u"true");
-            else if (isNumber && key != u"method" && key != u"provider")
+            else if (isNumber && key != u"method" && key != u"provider" && key != u"out_trade_no" &&
+                     key != u"out_request_no")
                 json.insert(key, number);
             else
                 json.insert(key, value);

@@ -1,10 +1,14 @@
 #pragma once
 
 #include "core/common/Result.h"
+#include "core/money/Money.h"
 
+#include <QDate>
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
+
+#include <optional>
 
 namespace qpos::sandbox {
 
@@ -33,6 +37,17 @@ enum class FaultKind {
     // With `commit` the refund is made (a refund query finds it); without, it is not (the
     // query finds nothing, and a repeat with the same out_request_no makes it).
     RefundUnconfirmed,
+    // The trade bill of `bill_date` (a China date) differs from the trades, as a provider's
+    // bill may; each bill built for that date counts as one match. The bill stays consistent
+    // (its totals follow the change), so only reconciliation can see it.
+    BillDropLine,     // the payment line of `out_trade_no` (default: the day's first) is absent
+    BillChangeAmount, // the payment of `out_trade_no` (default: the first) shows `amount_fen`
+                      // (default: one yuan more)
+    BillForeignTrade, // a payment of another shop is added (`out_trade_no`, `amount_fen`)
+    BillDropRefund,   // the refund line of `out_request_no` (default: the day's first) is absent
+    BillNotReady,     // until `until_ms` (UTC), the bill is not generated yet: Alipay
+                      // 40004 isp.bill_not_exist, WeChat Pay 400 STATEMENT_CREATING
+    BillTruncated,    // the file is served cut to half its bytes (zip or gzip)
 };
 
 QString faultKindName(FaultKind kind);
@@ -52,11 +67,21 @@ struct FaultRule {
     int latencyMs = 0;        // Latency
     int httpStatus = 503;     // HttpError
     bool commit = false;      // ServiceUnavailable, SystemError, RefundUnconfirmed: apply it first
+    // Bill faults: the China date of the bill they change (required), and what they change.
+    QDate billDate;
+    QString outTradeNo;
+    QString outRequestNo;
+    std::optional<money::Fen> amountFen;
+    qint64 untilMs = 0; // BillNotReady
+
+    bool isBillFault() const;
 
     bool matches(const QString& providerName, const QString& methodName) const;
 
     // JSON form (control API): {"kind":"latency","method":"alipay.trade.query",
-    // "latency_ms":500,"count":3,"probability":0.5,"status":502,"commit":true}.
+    // "latency_ms":500,"count":3,"probability":0.5,"status":502,"commit":true}; bill faults:
+    // {"kind":"bill_drop_line","provider":"wechat","bill_date":"2026-12-01",
+    // "out_trade_no":"...","out_request_no":"...","amount_fen":100,"until_ms":...}.
     // Without "count" and "probability" a fault fires once; with only "probability" it has no
     // limit; "count": -1 means no limit.
     QJsonObject toJson() const;

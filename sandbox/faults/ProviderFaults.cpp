@@ -14,6 +14,10 @@ std::optional<FaultRule> ProviderFaults::take(FaultKind kind, const QString& met
     return m_plan.take(kind, m_provider, method);
 }
 
+std::optional<FaultRule> ProviderFaults::takeBill(FaultKind kind, const QDate& date, qint64 nowMs) {
+    return m_plan.takeBill(kind, m_provider, date, nowMs);
+}
+
 std::optional<int> ProviderFaults::admit(const HttpExchange& exchange, const QString& method) {
     if (const auto f = take(FaultKind::HttpError, method)) {
         exchange.reply(f->httpStatus, "text/html;charset=utf-8",

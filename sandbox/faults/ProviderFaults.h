@@ -25,6 +25,8 @@ public:
     // The first rule of `kind` that fires for this provider's `method` (FaultPlan::take).
     std::optional<FaultRule> take(FaultKind kind, const QString& method);
     bool fires(FaultKind kind, const QString& method) { return take(kind, method).has_value(); }
+    // The first bill fault of `kind` for this provider's bill of `date` (FaultPlan::takeBill).
+    std::optional<FaultRule> takeBill(FaultKind kind, const QDate& date, qint64 nowMs);
 
     // The faults of the network and the front end: an HTTP error page (answered here) or a
     // timeout (the exchange is kept open, never answered). Nothing when one of them took the

@@ -509,9 +509,11 @@ WechatAnswer WechatApi::tradeBill(const QString& mchId, const QUrlQuery& query) 
     if (!tar.isEmpty() && tar != u"GZIP")
         return error(paramError(QStringLiteral("参数 tar_type 只支持 GZIP")));
     const QDate today = china_calendar::dateOf(m_host.now());
-    if (day > today || (m_host.wechatOptions().strictBillDates && day == today))
-        return error(QStringLiteral("NO_STATEMENT_EXIST"),
-                     QStringLiteral("账单尚未生成（当日账单次日生成）"));
+    if (day > today)
+        return error(QStringLiteral("NO_STATEMENT_EXIST"), QStringLiteral("请求的账单文件不存在"));
+    // Today's bill is made tomorrow morning: "being made", which WeChat asks to retry.
+    if (m_host.wechatOptions().strictBillDates && day == today)
+        return error(QStringLiteral("STATEMENT_CREATING"), QStringLiteral("账单生成中"));
     Result<QJsonObject> issued = m_host.issueBill(mchId, day, type, !tar.isEmpty());
     if (!issued)
         return error(issued.error());

@@ -6,6 +6,7 @@
 #include "core/gateways/wechat/WechatNotification.h"
 #include "core/gateways/wechat/WechatSignature.h"
 #include "core/logging/LogCategories.h"
+#include "sandbox/bill/BillFaults.h"
 #include "sandbox/bill/WechatBill.h"
 #include "sandbox/faults/FaultPlan.h"
 #include "sandbox/wechat/WechatJson.h"
@@ -342,17 +343,25 @@ Result<QJsonObject> WechatSimulator::issueBill(const QString& mchId, QDate day,
     const wechat_bill::BillType type = billType == u"SUCCESS"  ? wechat_bill::BillType::Success
                                        : billType == u"REFUND" ? wechat_bill::BillType::Refund
                                                                : wechat_bill::BillType::All;
-    const wechat_bill::Bill bill = wechat_bill::build(day, type, m_book.trades(mchId));
+    // WeChat makes a day's bills the next morning; until then it answers STATEMENT_CREATING
+    // (retry), never NO_STATEMENT_EXIST (no trades: stop).
+    if (m_faults.takeBill(FaultKind::BillNotReady, day, m_clock()))
+        return Error{QStringLiteral("STATEMENT_CREATING"), QStringLiteral("账单生成中")};
+    const BillFaults faults = BillFaults::take(m_faults, day, m_clock());
+    const WechatMerchant* merchant = findMerchant(mchId);
+    const wechat_bill::Bill bill = wechat_bill::build(
+        day, type,
+        faults.applyTo(m_book.trades(mchId), mchId, merchant ? merchant->appId : QString()));
     if (bill.rows == 0)
-        return Error{QStringLiteral("NO_STATEMENT_EXIST"), QStringLiteral("该日期无交易账单")};
+        return Error{QStringLiteral("NO_STATEMENT_EXIST"), QStringLiteral("请求的账单文件不存在")};
     const QByteArray content = bill.csv.toUtf8();
     for (auto it = m_billTickets.begin(); it != m_billTickets.end();)
         it = it->expiresMs < m_clock() ? m_billTickets.erase(it) : std::next(it);
     Result<QString> token = crypto::randomAlphanumeric(32);
     if (!token)
         return Error{QStringLiteral("SYSTEM_ERROR"), token.error().message};
-    m_billTickets.insert(*token,
-                         BillTicket{mchId, content, gzip, m_clock() + m_options.billUrlTtlMs});
+    m_billTickets.insert(*token, BillTicket{mchId, content, gzip,
+                                            m_clock() + m_options.billUrlTtlMs, faults.truncated});
     QUrl url = m_baseUrl;
     url.setPath(QStringLiteral("/v3/billdownload/file"));
     QUrlQuery q;
@@ -572,6 +581,9 @@ void WechatSimulator::serveBill(const HttpExchange& exchange, const QString& mch
                           latencyMs);
         data = *packed;
     }
+    // bill_truncated: the file as an interrupted copy leaves it, still answered 200.
+    if (it->truncated)
+        data.truncate(data.size() / 2);
     const bool drop = m_faults.fires(FaultKind::DropAfterCommit, kBillMethod);
     ProviderFaults::answer(this, exchange, latencyMs, drop, [exchange, data] {
         exchange.reply(200, "application/octet-stream", data);

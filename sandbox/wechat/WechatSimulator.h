@@ -124,6 +124,7 @@ private:
         QByteArray content; // the bill itself, which hash_value digests
         bool gzip = false;  // served gzip-compressed (tar_type=GZIP)
         qint64 expiresMs = 0;
+        bool truncated = false; // bill_truncated: served cut short
     };
 
     // WechatApiHost

@@ -11,6 +11,7 @@
 #include "tests/support/ScriptedHttpServer.h"
 #include "tests/support/TempDir.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QFile>
@@ -387,15 +388,21 @@ private slots:
         server.enqueue(ScriptedAction::respond(200, signedUrl));
         server.enqueue(ScriptedAction::respond(503, "busy", "text/plain"));
         server.enqueue(ScriptedAction::respond(200, signedUrl));
-        server.enqueue(ScriptedAction::respond(200, billZip(), "application/zip"));
+        const QByteArray zipFile = billZip();
+        server.enqueue(ScriptedAction::respond(200, zipFile, "application/zip"));
 
-        std::optional<GatewayResult<ProviderBill>> result;
+        std::optional<GatewayResult<DownloadedBill>> result;
         QObject context;
         client.downloadBill(BillRequest{QDate(2026, 11, 22), BillRequest::Period::Day}, &context,
-                            [&result](GatewayResult<ProviderBill> r) { result = std::move(r); });
+                            [&result](GatewayResult<DownloadedBill> r) { result = std::move(r); });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
         QVERIFY2(result->isSuccess(), qPrintable(result->cashierMessage()));
-        QCOMPARE(result->value().records.size(), 2);
+        QCOMPARE(result->value().availability, BillAvailability::Ready);
+        QCOMPARE(result->value().bill.records.size(), 2);
+        // The zip as it came, and its SHA-256, beside the bill.
+        QCOMPARE(result->value().file, zipFile);
+        QCOMPARE(result->value().fileSha256Hex,
+                 QCryptographicHash::hash(zipFile, QCryptographicHash::Sha256).toHex());
         QCOMPARE(server.requestCount(), 4);
         QCOMPARE(server.requests().at(1).method, QByteArray("GET"));
         QCOMPARE(server.requests().at(3).target, QByteArray("/bill.zip"));
@@ -407,7 +414,7 @@ private slots:
         QCOMPARE(biz.value(u"bill_type").toString(), QStringLiteral("trade"));
         QCOMPARE(biz.value(u"bill_date").toString(), QStringLiteral("2026-11-22"));
 
-        // No bill for that day yet: a refusal the reconciliation can show.
+        // No bill for that day yet: not a failure, "not ready yet", to be asked again later.
         server.clearRequests();
         server.enqueue(ScriptedAction::respond(
             200, *buildSignedResponse(responseKey(method),
@@ -417,11 +424,13 @@ private slots:
                                       *alipay)));
         result.reset();
         client.downloadBill(BillRequest{QDate(2026, 11, 23), BillRequest::Period::Month}, &context,
-                            [&result](GatewayResult<ProviderBill> r) { result = std::move(r); });
+                            [&result](GatewayResult<DownloadedBill> r) { result = std::move(r); });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
-        QVERIFY(result->isRefused());
-        QCOMPARE(result->refused().subCode, QStringLiteral("isp.bill_not_exist"));
-        QVERIFY(result->cashierMessage().contains(u"10:00"));
+        QVERIFY2(result->isSuccess(), qPrintable(result->cashierMessage()));
+        QCOMPARE(result->value().availability, BillAvailability::NotReadyYet);
+        QCOMPARE(result->value().providerCode, QStringLiteral("isp.bill_not_exist"));
+        QVERIFY(result->value().message.contains(u"10:00"));
+        QVERIFY(result->value().file.isEmpty());
         QCOMPARE(server.requestCount(), 1);
         const QJsonObject monthBiz =
             QJsonDocument::fromJson(parseForm(server.requests().at(0).body)
@@ -436,7 +445,7 @@ private slots:
         server.enqueue(ScriptedAction::respond(200, "PK\x03\x04 garbage", "application/zip"));
         result.reset();
         client.downloadBill(BillRequest{QDate(2026, 11, 22), BillRequest::Period::Day}, &context,
-                            [&result](GatewayResult<ProviderBill> r) { result = std::move(r); });
+                            [&result](GatewayResult<DownloadedBill> r) { result = std::move(r); });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
         QVERIFY(result->isUnknown());
         QCOMPARE(result->unknown().reason.code, QStringLiteral("alipay.bill_zip_corrupt"));
@@ -450,7 +459,7 @@ private slots:
         result.reset();
         (*strict)->downloadBill(
             BillRequest{QDate(2026, 11, 22), BillRequest::Period::Day}, &context,
-            [&result](GatewayResult<ProviderBill> r) { result = std::move(r); });
+            [&result](GatewayResult<DownloadedBill> r) { result = std::move(r); });
         QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 10000);
         QVERIFY(result->isUnknown());
         QCOMPARE(result->unknown().reason.code, QStringLiteral("alipay.bill_url_insecure"));

@@ -283,7 +283,7 @@ private slots:
         const auto bill = dayBill(china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch()));
         QVERIFY(bill);
         QVERIFY2(bill->isSuccess(), qPrintable(bill->cashierMessage()));
-        const QList<BillRecord>& records = bill->value().records;
+        const QList<BillRecord>& records = bill->value().bill.records;
         auto find = [&](const QString& no, BillLineKind kind) -> const BillRecord* {
             for (const BillRecord& rec : records)
                 if (rec.outTradeNo == no && rec.kind == kind)

@@ -74,12 +74,12 @@ closeTrade(gateway::PaymentGateway& g, const QString& outTradeNo) {
 }
 
 // The day's bill (one China calendar day).
-inline std::optional<gateway::GatewayResult<gateway::ProviderBill>>
+inline std::optional<gateway::GatewayResult<gateway::DownloadedBill>>
 downloadDayBill(gateway::PaymentGateway& g, const QDate& date) {
     gateway::BillRequest request;
     request.date = date;
-    return await<gateway::ProviderBill>(
-        [&](QObject* ctx, gateway::Completion<gateway::ProviderBill> done) {
+    return await<gateway::DownloadedBill>(
+        [&](QObject* ctx, gateway::Completion<gateway::DownloadedBill> done) {
             g.downloadBill(request, ctx, done);
         });
 }
@@ -109,7 +109,7 @@ protected:
     std::optional<gateway::GatewayResult<gateway::CloseResult>> close(const QString& no) {
         return closeTrade(calledGateway(), no);
     }
-    std::optional<gateway::GatewayResult<gateway::ProviderBill>> dayBill(const QDate& date) {
+    std::optional<gateway::GatewayResult<gateway::DownloadedBill>> dayBill(const QDate& date) {
         return downloadDayBill(calledGateway(), date);
     }
 };

@@ -918,16 +918,21 @@ private slots:
         answer(200, link);
         m_server->enqueue(ScriptedAction::respond(200, file, "application/octet-stream"));
         auto download = [&](BillRequest::Period period = BillRequest::Period::Day) {
-            return await<ProviderBill>([&](QObject* ctx, Completion<ProviderBill> done) {
+            return await<DownloadedBill>([&](QObject* ctx, Completion<DownloadedBill> done) {
                 c->downloadBill(BillRequest{QDate(2026, 12, 1), period}, ctx, std::move(done));
             });
         };
         auto r = download();
         QVERIFY(r.has_value());
         QVERIFY2(r->isSuccess(), qPrintable(r->cashierMessage()));
-        QCOMPARE(r->value().records.size(), 1);
-        QCOMPARE(r->value().records[0].outTradeNo, QStringLiteral("S01T0120261201000001"));
-        QCOMPARE(r->value().records[0].amountFen, 8888);
+        QCOMPARE(r->value().availability, BillAvailability::Ready);
+        QCOMPARE(r->value().bill.records.size(), 1);
+        QCOMPARE(r->value().bill.records[0].outTradeNo, QStringLiteral("S01T0120261201000001"));
+        QCOMPARE(r->value().bill.records[0].amountFen, 8888);
+        // The file as it came (the gzip), and its SHA-256, beside the bill.
+        QCOMPARE(r->value().file, file);
+        QCOMPARE(r->value().fileSha256Hex,
+                 QCryptographicHash::hash(file, QCryptographicHash::Sha256).toHex());
         checkRequest(0, "GET",
                      "/v3/bill/tradebill?bill_date=2026-12-01&bill_type=ALL&tar_type=GZIP");
         checkRequest(1, "GET", "/v3/billdownload/file?token=T1"); // the file request is signed too
@@ -944,16 +949,25 @@ private slots:
         auto mismatch = download();
         QCOMPARE(mismatch->unknown().reason.code, QStringLiteral("wechat.bill_hash_mismatch"));
 
-        // No bill for the day yet: a refusal with advice; no monthly bill at WeChat.
+        // No bill for the day (no trades): said so, not a failure; a bill being made: "not
+        // ready yet", a third answer to retry on; no monthly bill at WeChat.
         m_server->clearRequests();
         answerError(400, "NO_STATEMENT_EXIST");
         auto none = download();
-        QVERIFY(none->isRefused());
-        QCOMPARE(none->refused().code, QStringLiteral("NO_STATEMENT_EXIST"));
+        QVERIFY2(none->isSuccess(), qPrintable(none->cashierMessage()));
+        QCOMPARE(none->value().availability, BillAvailability::NoBill);
+        QCOMPARE(none->value().providerCode, QStringLiteral("NO_STATEMENT_EXIST"));
+        QVERIFY(none->value().bill.records.isEmpty());
+        answerError(400, "STATEMENT_CREATING");
+        auto creating = download();
+        QVERIFY2(creating->isSuccess(), qPrintable(creating->cashierMessage()));
+        QCOMPARE(creating->value().availability, BillAvailability::NotReadyYet);
+        QCOMPARE(creating->value().providerCode, QStringLiteral("STATEMENT_CREATING"));
+        QVERIFY(!creating->value().message.isEmpty());
         auto month = download(BillRequest::Period::Month);
         QVERIFY(month->isRefused());
         QCOMPARE(month->refused().subCode, QStringLiteral("wechat.no_monthly_bill"));
-        QCOMPARE(m_server->requestCount(), 1);
+        QCOMPARE(m_server->requestCount(), 2);
 
         // A link to another host: the signed request is not sent there.
         m_server->clearRequests();

@@ -275,7 +275,7 @@ private slots:
         QVERIFY2(bill->isSuccess(), qPrintable(bill->cashierMessage()));
         bool payment = false;
         bool refunded = false;
-        for (const BillRecord& record : bill->value().records) {
+        for (const BillRecord& record : bill->value().bill.records) {
             if (record.outTradeNo != no)
                 continue;
             if (record.kind == BillLineKind::Payment) {
@@ -299,10 +299,13 @@ private slots:
         m_server->faults().clear();
         QVERIFY(changed && changed->isUnknown());
         QCOMPARE(changed->unknown().reason.code, QStringLiteral("wechat.bill_hash_mismatch"));
-        // A day without trades has no bill: not an unknown outcome.
+        // A day without trades has no bill: WeChat says so (NO_STATEMENT_EXIST), which is
+        // neither a failure nor "not ready yet".
         const auto none = dayBill(QDate(2020, 1, 1));
         QVERIFY(none);
-        QVERIFY2(!none->isUnknown(), qPrintable(none->cashierMessage()));
+        QVERIFY2(none->isSuccess(), qPrintable(none->cashierMessage()));
+        QCOMPARE(none->value().availability, BillAvailability::NoBill);
+        QCOMPARE(none->value().providerCode, QStringLiteral("NO_STATEMENT_EXIST"));
     }
 
     void notificationVerifies() {

@@ -354,7 +354,7 @@ void AlipayClient::queryRefund(const RefundQuery& query, QObject* context,
 }
 
 void AlipayClient::downloadBill(const BillRequest& request, QObject* context,
-                                Completion<ProviderBill> done) {
+                                Completion<DownloadedBill> done) {
     if (std::optional<QString> problem = kChecks.billDateProblem(request)) {
         m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
@@ -392,10 +392,18 @@ void AlipayClient::downloadBill(const BillRequest& request, QObject* context,
         };
         return GatewayResult<BillFile>::success(BillFile{file, {}, parse});
     };
+    // isp.bill_not_exist: the day's bill is not made yet (T+1). Alipay has no separate answer
+    // for a day without trades, so it is always worth asking again later.
+    auto availabilityOf = [](const Refused& refusal) -> std::optional<BillAvailability> {
+        if (refusal.subCode == u"isp.bill_not_exist")
+            return BillAvailability::NotReadyYet;
+        return std::nullopt;
+    };
     runBillDownload(*m_calls, request, context, std::move(done),
                     BillSteps<AlipayReply, QUrl>{call(CallSpec{kBillUrl, biz, false, false}),
                                                  answers::billDownloadUrl,
                                                  fileOf,
+                                                 availabilityOf,
                                                  {},
                                                  m_settings.maxBillBytes});
 }

@@ -61,7 +61,7 @@ public:
     void queryRefund(const gateway::RefundQuery& query, QObject* context,
                      gateway::Completion<gateway::RefundQueryResult> done) override;
     void downloadBill(const gateway::BillRequest& request, QObject* context,
-                      gateway::Completion<gateway::ProviderBill> done) override;
+                      gateway::Completion<gateway::DownloadedBill> done) override;
 
     void warmUp() override;
 

@@ -366,7 +366,7 @@ void WechatClient::queryRefund(const RefundQuery& query, QObject* context,
 }
 
 void WechatClient::downloadBill(const BillRequest& request, QObject* context,
-                                Completion<ProviderBill> done) {
+                                Completion<DownloadedBill> done) {
     if (std::optional<QString> problem = kChecks.billDateProblem(request)) {
         m_calls->refuse(context, std::move(done), kChecks.notSent(*problem));
         return;
@@ -435,10 +435,19 @@ void WechatClient::downloadBill(const BillRequest& request, QObject* context,
                                  tr("WeChat Pay's bill download answered HTTP %1.").arg(status)},
                            status >= 500 || status == 429};
     };
+    // STATEMENT_CREATING: the bill is being made (ask again, WeChat says half an hour later);
+    // NO_STATEMENT_EXIST: there is none, no payment or refund that day (stop asking).
+    auto availabilityOf = [](const Refused& refusal) -> std::optional<BillAvailability> {
+        if (refusal.code == u"STATEMENT_CREATING")
+            return BillAvailability::NotReadyYet;
+        if (refusal.code == u"NO_STATEMENT_EXIST")
+            return BillAvailability::NoBill;
+        return std::nullopt;
+    };
     runBillDownload(*m_calls, request, context, std::move(done),
-                    BillSteps<WechatReply, answers::BillLink>{call(linkQuery), answers::tradeBill,
-                                                              fileOf, fileStatusFailure,
-                                                              m_settings.maxBillBytes});
+                    BillSteps<WechatReply, answers::BillLink>{
+                        call(linkQuery), answers::tradeBill, fileOf, availabilityOf,
+                        fileStatusFailure, m_settings.maxBillBytes});
 }
 
 void WechatClient::warmUp() {

@@ -81,7 +81,7 @@ public:
     // The day's trade bill (WeChat has no monthly trade bill), fetched gzip-compressed and
     // checked against the SHA1 digest of the unpacked bill.
     void downloadBill(const gateway::BillRequest& request, QObject* context,
-                      gateway::Completion<gateway::ProviderBill> done) override;
+                      gateway::Completion<gateway::DownloadedBill> done) override;
 
     void warmUp() override;
 

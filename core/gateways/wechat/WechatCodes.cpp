@@ -107,12 +107,12 @@ constexpr std::array kRefusalTexts{
                                "refund. The manager must refund the customer another way.")},
     CodeText{u"NO_STATEMENT_EXIST",
              QT_TRANSLATE_NOOP("qpos::wechat",
-                               "WeChat Pay has no bill for this date yet. A day's bill is ready "
-                               "the next day after 10:00; try again later.")},
+                               "WeChat Pay has no bill for this date: the shop had no WeChat Pay "
+                               "payment or refund that day.")},
     CodeText{u"STATEMENT_CREATING",
              QT_TRANSLATE_NOOP("qpos::wechat",
-                               "WeChat Pay is still preparing the bill for this date; try again "
-                               "later.")},
+                               "WeChat Pay is still making the bill for this date. A day's bill "
+                               "is ready the next day after 10:00; try again later.")},
 };
 
 bool isBusyCode(const QString& code) {
