@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <utility>
+
 namespace qpos::gateway {
 
 // One CSV record and the line it starts on.
@@ -38,6 +40,9 @@ public:
     Status finish();
 
     const QList<CsvRecord>& records() const { return m_records; }
+    // The records completed so far, handed over: a caller that streams a large file takes
+    // them after each line so they are never all held at once.
+    QList<CsvRecord> takeRecords() { return std::exchange(m_records, {}); }
 
 private:
     static void onField(void* data, size_t length, void* self);

@@ -251,6 +251,15 @@ const char* const kVersion6[] = {
            refund_fen = refund_fen + excluded.refund_fen)",
 };
 
+// Version 7: reconciliation reads one provider's payments of a day by their payment time and
+// the refunds created or settled in a span (core/reconcile/SqliteLedger); without these a run
+// would scan every order of the provider.
+const char* const kVersion7[] = {
+    "CREATE INDEX orders_by_channel_paid ON orders(channel, paid_at_ms)",
+    "CREATE INDEX refunds_by_created ON refunds(created_at_ms)",
+    "CREATE INDEX refunds_by_updated ON refunds(updated_at_ms)",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
@@ -260,6 +269,7 @@ const Migration kMigrations[] = {
     {kVersion1, std::size(kVersion1)}, {kVersion2, std::size(kVersion2)},
     {kVersion3, std::size(kVersion3)}, {kVersion4, std::size(kVersion4)},
     {kVersion5, std::size(kVersion5)}, {kVersion6, std::size(kVersion6)},
+    {kVersion7, std::size(kVersion7)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

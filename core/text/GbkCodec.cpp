@@ -78,6 +78,20 @@ Error unavailable() {
                                              "package.")};
 }
 
+Error invalid(const Stop& stop, qsizetype line) {
+    const QString what =
+        stop.error == EINVAL
+            ? QCoreApplication::translate("qpos::alipay::GbkCodec",
+                                          "the text ends in the middle of a character "
+                                          "(line %1): the file is truncated")
+                  .arg(line)
+            : QCoreApplication::translate("qpos::alipay::GbkCodec",
+                                          "line %1, byte %2 is not valid GBK text")
+                  .arg(line)
+                  .arg(stop.at);
+    return Error{QStringLiteral("alipay.gbk_invalid"), what};
+}
+
 } // namespace
 
 Result<QString> decode(QByteArrayView bytes) {
@@ -85,21 +99,38 @@ Result<QString> decode(QByteArrayView bytes) {
     if (!cd.isOpen())
         return unavailable();
     QByteArray utf8;
-    if (const Stop stop = cd.convert(bytes, utf8); stop.error != 0) {
-        const qsizetype line = bytes.first(stop.at).count('\n') + 1;
-        const QString what =
-            stop.error == EINVAL
-                ? QCoreApplication::translate("qpos::alipay::GbkCodec",
-                                              "the text ends in the middle of a character "
-                                              "(line %1): the file is truncated")
-                      .arg(line)
-                : QCoreApplication::translate("qpos::alipay::GbkCodec",
-                                              "line %1, byte %2 is not valid GBK text")
-                      .arg(line)
-                      .arg(stop.at);
-        return Error{QStringLiteral("alipay.gbk_invalid"), what};
-    }
+    if (const Stop stop = cd.convert(bytes, utf8); stop.error != 0)
+        return invalid(stop, bytes.first(stop.at).count('\n') + 1);
     return QString::fromUtf8(utf8);
+}
+
+struct LineDecoder::Converter {
+    Iconv cd{"UTF-8", "GB18030"};
+    QByteArray utf8;
+};
+
+LineDecoder::LineDecoder()
+    : m_converter(std::make_unique<Converter>()) {}
+
+LineDecoder::~LineDecoder() = default;
+
+Result<QString> LineDecoder::decode(QByteArrayView line, int lineNumber) {
+    if (!m_converter->cd.isOpen())
+        return unavailable();
+    // Plain ASCII, most of a bill's bytes, needs no converter.
+    bool ascii = true;
+    for (const char c : line) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            ascii = false;
+            break;
+        }
+    }
+    if (ascii)
+        return QString::fromLatin1(line);
+    m_converter->utf8.clear();
+    if (const Stop stop = m_converter->cd.convert(line, m_converter->utf8); stop.error != 0)
+        return invalid(stop, lineNumber);
+    return QString::fromUtf8(m_converter->utf8);
 }
 
 Result<QByteArray> encode(const QString& text) {

@@ -6,6 +6,8 @@
 #include <QByteArrayView>
 #include <QString>
 
+#include <memory>
+
 // GBK, the encoding of Alipay's bill files (Windows "ANSI" in mainland China): the till reads
 // them, the sandbox writes them. The conversions are glibc's iconv (no extra package). Qt 6.4's
 // ICU-backed QStringDecoder("GBK") exists but silently drops invalid bytes and cannot say where
@@ -21,6 +23,23 @@ namespace qpos::gbk {
 // superset of GBK, so every GBK file decodes the same and a stray GB18030 character does not
 // fail a whole bill.
 Result<QString> decode(QByteArrayView bytes);
+
+// Decodes a file line by line with one converter, for a bill too large to decode at once. The
+// same strict rules as decode(); errors name the caller's line number. GBK needs no state
+// across lines: a line break byte is never part of a GBK character.
+class LineDecoder {
+public:
+    LineDecoder();
+    ~LineDecoder();
+    LineDecoder(const LineDecoder&) = delete;
+    LineDecoder& operator=(const LineDecoder&) = delete;
+
+    Result<QString> decode(QByteArrayView line, int lineNumber);
+
+private:
+    struct Converter;
+    std::unique_ptr<Converter> m_converter;
+};
 
 // Encodes to GBK; a character GBK cannot hold is an error naming its byte offset in UTF-8.
 Result<QByteArray> encode(const QString& text);

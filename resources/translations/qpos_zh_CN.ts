@@ -3320,6 +3320,101 @@ Set [store_server] url = %4 there by hand.</source>
     </message>
 </context>
 <context>
+    <name>qpos::reconcile</name>
+    <message>
+        <source>The bill lists this payment a second time.</source>
+        <translation>账单第二次列出这笔支付。</translation>
+    </message>
+    <message>
+        <source>The bill lists a payment of %1 yuan; this ledger has no such order.</source>
+        <translation>账单列出一笔 %1 元的支付；本账本中没有这笔订单。</translation>
+    </message>
+    <message>
+        <source>The bill lists a payment of %1 yuan; here the order is %2.</source>
+        <translation>账单列出一笔 %1 元的支付；本店该订单为“%2”。</translation>
+    </message>
+    <message>
+        <source>Paid %1 yuan here; the bill says %2 yuan.</source>
+        <translation>本店收款 %1 元；账单为 %2 元。</translation>
+    </message>
+    <message>
+        <source>Paid here; the bill lists the trade as %1.</source>
+        <translation>本店已收款；账单中该交易为 %1。</translation>
+    </message>
+    <message>
+        <source>The bill lists this refund a second time.</source>
+        <translation>账单第二次列出这笔退款。</translation>
+    </message>
+    <message>
+        <source>The bill lists a refund of %1 yuan that was not made from here.</source>
+        <translation>账单列出一笔 %1 元的退款，但这笔退款不是本店发起的。</translation>
+    </message>
+    <message>
+        <source>The bill lists a refund of %1 yuan; here the refund is not recorded as made (%2).</source>
+        <translation>账单列出一笔 %1 元的退款；本店未记录该退款已完成（%2）。</translation>
+    </message>
+    <message>
+        <source>Refunded %1 yuan here; the bill says %2 yuan.</source>
+        <translation>本店退款 %1 元；账单为 %2 元。</translation>
+    </message>
+    <message>
+        <source>Paid %1 yuan here on %2; the bills of %2 to %3 do not list it.</source>
+        <translation>本店于 %2 收款 %1 元；%2 至 %3 的账单中都没有这笔支付。</translation>
+    </message>
+    <message>
+        <source>Refunded %1 yuan here on %2; the bills of %2 to %3 do not list it.</source>
+        <translation>本店于 %2 退款 %1 元；%2 至 %3 的账单中都没有这笔退款。</translation>
+    </message>
+    <message>
+        <source>Paid here, not in the bill</source>
+        <translation>本店已收款，账单中没有</translation>
+    </message>
+    <message>
+        <source>In the bill, not paid here</source>
+        <translation>账单中有，本店未收款</translation>
+    </message>
+    <message>
+        <source>Different state</source>
+        <translation>状态不一致</translation>
+    </message>
+    <message>
+        <source>Different amount</source>
+        <translation>金额不一致</translation>
+    </message>
+    <message>
+        <source>Refund differs</source>
+        <translation>退款不一致</translation>
+    </message>
+    <message>
+        <source>Listed twice in the bill</source>
+        <translation>账单中重复列出</translation>
+    </message>
+    <message>
+        <source>reading the ledger for reconciliation</source>
+        <translation>读取对账所用的账本</translation>
+    </message>
+    <message>
+        <source>The order database %1 does not exist. Give the path of the till&apos;s order database.</source>
+        <translation>订单数据库 %1 不存在。请提供收银台订单数据库的路径。</translation>
+    </message>
+    <message>
+        <source>opening %1 to read it</source>
+        <translation>以只读方式打开 %1</translation>
+    </message>
+    <message>
+        <source>%1 is not an order database this version can reconcile. Start the till once with it, which upgrades it, then reconcile again.</source>
+        <translation>%1 不是本版本可以对账的订单数据库。请先用它启动一次收银台（会自动升级），然后再对账。</translation>
+    </message>
+    <message>
+        <source>The bill&apos;s summary gives %1 = %2, but its lines add up to %3: the file is damaged or cut short. Nothing was matched; download the bill again.</source>
+        <translation>账单汇总中%1为 %2，但明细合计为 %3：文件已损坏或不完整。未进行任何核对；请重新下载账单。</translation>
+    </message>
+    <message>
+        <source>The bill has no summary totals, so nothing shows that it is complete. Nothing was matched; download the bill again.</source>
+        <translation>账单没有汇总合计，无法确认其完整。未进行任何核对；请重新下载账单。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::reports::ReportBuilder</name>
     <message>
         <source>reading the report</source>

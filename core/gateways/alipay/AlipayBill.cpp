@@ -1,6 +1,7 @@
 #include "core/gateways/alipay/AlipayBill.h"
 
 #include "core/gateways/alipay/ZipArchiveReader.h"
+#include "core/gateways/BillLineSplitter.h"
 #include "core/gateways/BillRowReader.h"
 #include "core/gateways/CsvReader.h"
 #include "core/text/GbkCodec.h"
@@ -8,6 +9,7 @@
 #include <QCoreApplication>
 #include <QStringDecoder>
 
+#include <functional>
 #include <optional>
 
 namespace qpos::alipay {
@@ -30,14 +32,6 @@ Error billError(const QString& file, const QString& detail) {
                      .arg(file, detail)};
 }
 
-// One '#'-framed table of a bill file.
-struct BillTable {
-    QStringList headerLines;
-    QStringList footerLines;
-    QStringList columns;   // header row, trimmed
-    QList<CsvRecord> rows; // data rows, same width as the header
-};
-
 // Header names are compared without surrounding blanks and with ASCII parentheses made
 // full-width, since both spellings have been seen in Alipay's files.
 QString canonicalColumn(QString name) {
@@ -49,75 +43,133 @@ QString canonicalColumn(QString name) {
     return name;
 }
 
-Result<BillTable> readTable(const QString& fileName, const QString& text) {
-    BillTable table;
-    CsvReader csv;
-    enum class Part { Header, Table, Footer } part = Part::Header;
-    const QStringList lines = text.split(u'\n');
-    int lastLine = 0;
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        const int lineNumber = static_cast<int>(i) + 1;
-        QString line = lines[i];
-        if (line.endsWith(u'\r'))
-            line.chop(1);
-        if (i == 0 && line.startsWith(QChar(0xFEFF)))
-            line.remove(0, 1);
-        if (!csv.insideRecord()) {
-            if (line.trimmed().isEmpty())
-                continue;
-            if (line.startsWith(u'#')) {
-                if (part == Part::Header) {
-                    table.headerLines << line.mid(1).trimmed();
-                } else {
-                    part = Part::Footer;
-                    table.footerLines << line.mid(1).trimmed();
-                }
-                lastLine = lineNumber;
-                continue;
-            }
-            if (part == Part::Footer)
-                return billError(fileName, QCoreApplication::translate(
-                                               "qpos::alipay::AlipayBill",
-                                               "line %1 follows the closing lines of the table")
-                                               .arg(lineNumber));
-        }
-        part = Part::Table;
-        if (Status fed = csv.feedLine(line, lineNumber); !fed)
-            return billError(fileName, fed.error().message);
-        lastLine = lineNumber;
-    }
-    if (Status done = csv.finish(); !done)
-        return billError(fileName, done.error().message);
+// Reads one '#'-framed table of a bill file line by line: the '#' lines before it, its header
+// row, each data row (handed to `onRow` as soon as it is complete, never kept), the '#' lines
+// after it.
+class TableReader {
+public:
+    using HeaderSink = std::function<Status(const QStringList& columns)>;
+    using RowSink = std::function<Status(const CsvRecord& row)>;
 
-    // A complete file closes its table with "#-----...列表结束-----"; without it the file was
-    // cut short and lines may be missing.
-    const bool closed = !table.footerLines.isEmpty() &&
-                        table.footerLines.front().contains(QStringLiteral("列表结束"));
-    if (!closed)
-        return billError(fileName, QCoreApplication::translate(
-                                       "qpos::alipay::AlipayBill",
-                                       "it ends at line %1 without the table's closing line "
-                                       "(\"…列表结束…\"): the file is truncated")
-                                       .arg(lastLine));
-    if (csv.records().isEmpty())
-        return billError(fileName, QCoreApplication::translate("qpos::alipay::AlipayBill",
-                                                               "it has no column header line"));
-    for (const QString& name : csv.records().front().fields)
-        table.columns << name.trimmed();
-    for (qsizetype i = 1; i < csv.records().size(); ++i) {
-        const CsvRecord& row = csv.records()[i];
-        if (row.fields.size() != table.columns.size())
-            return billError(fileName,
+    TableReader(QString fileName, HeaderSink onHeader, RowSink onRow)
+        : m_fileName(std::move(fileName))
+        , m_onHeader(std::move(onHeader))
+        , m_onRow(std::move(onRow)) {}
+
+    Status feedLine(QString line, int lineNumber);
+    Status finish();
+
+    QStringList headerLines;
+    QStringList footerLines;
+    QStringList columns; // header row, trimmed
+
+private:
+    Status takeRows();
+
+    enum class Part { Header, Table, Footer };
+    QString m_fileName;
+    HeaderSink m_onHeader;
+    RowSink m_onRow;
+    CsvReader m_csv;
+    Part m_part = Part::Header;
+    bool m_haveHeader = false;
+    int m_lastLine = 0;
+};
+
+Status TableReader::feedLine(QString line, int lineNumber) {
+    if (line.endsWith(u'\r'))
+        line.chop(1);
+    if (lineNumber == 1 && line.startsWith(QChar(0xFEFF)))
+        line.remove(0, 1);
+    if (!m_csv.insideRecord()) {
+        if (line.trimmed().isEmpty())
+            return Status::success();
+        if (line.startsWith(u'#')) {
+            if (m_part == Part::Header) {
+                headerLines << line.mid(1).trimmed();
+            } else {
+                m_part = Part::Footer;
+                footerLines << line.mid(1).trimmed();
+            }
+            m_lastLine = lineNumber;
+            return Status::success();
+        }
+        if (m_part == Part::Footer)
+            return billError(m_fileName, QCoreApplication::translate(
+                                             "qpos::alipay::AlipayBill",
+                                             "line %1 follows the closing lines of the table")
+                                             .arg(lineNumber));
+    }
+    m_part = Part::Table;
+    if (Status fed = m_csv.feedLine(line, lineNumber); !fed)
+        return billError(m_fileName, fed.error().message);
+    m_lastLine = lineNumber;
+    return takeRows();
+}
+
+Status TableReader::takeRows() {
+    for (const CsvRecord& row : m_csv.takeRecords()) {
+        if (!m_haveHeader) {
+            m_haveHeader = true;
+            for (const QString& name : row.fields)
+                columns << name.trimmed();
+            if (Status s = m_onHeader(columns); !s.ok())
+                return s;
+            continue;
+        }
+        if (row.fields.size() != columns.size())
+            return billError(m_fileName,
                              QCoreApplication::translate("qpos::alipay::AlipayBill",
                                                          "line %1 has %2 columns, the header "
                                                          "has %3")
                                  .arg(row.lineNumber)
                                  .arg(row.fields.size())
-                                 .arg(table.columns.size()));
-        table.rows << row;
+                                 .arg(columns.size()));
+        if (Status s = m_onRow(row); !s.ok())
+            return s;
     }
-    return table;
+    return Status::success();
 }
+
+Status TableReader::finish() {
+    if (Status done = m_csv.finish(); !done)
+        return billError(m_fileName, done.error().message);
+    if (Status s = takeRows(); !s.ok())
+        return s;
+    // A complete file closes its table with "#-----...列表结束-----"; without it the file was
+    // cut short and lines may be missing.
+    const bool closed =
+        !footerLines.isEmpty() && footerLines.front().contains(QStringLiteral("列表结束"));
+    if (!closed)
+        return billError(m_fileName, QCoreApplication::translate(
+                                         "qpos::alipay::AlipayBill",
+                                         "it ends at line %1 without the table's closing line "
+                                         "(\"…列表结束…\"): the file is truncated")
+                                         .arg(m_lastLine));
+    if (!m_haveHeader)
+        return billError(m_fileName, QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                                                 "it has no column header line"));
+    return Status::success();
+}
+
+// Feeds a GBK file, whole or in chunks, to a TableReader line by line.
+class GbkTableFeed {
+public:
+    explicit GbkTableFeed(const QString& fileName, TableReader& table)
+        : m_splitter([this, fileName, &table](QByteArrayView bytes, int lineNumber) -> Status {
+            Result<QString> line = m_decoder.decode(bytes, lineNumber);
+            if (!line)
+                return billError(fileName, line.error().message);
+            return table.feedLine(std::move(line).value(), lineNumber);
+        }) {}
+
+    Status feed(QByteArrayView chunk) { return m_splitter.feed(chunk); }
+    Status finish() { return m_splitter.finish(); }
+
+private:
+    gbk::LineDecoder m_decoder;
+    gateway::BillLineSplitter m_splitter;
+};
 
 // Values are padded with a tab (removed by the CSV reader) and sometimes blanks.
 QString trimmedValue(const QString& field) {
@@ -151,60 +203,116 @@ QString col(const char16_t* name) {
     return canonicalColumn(QString::fromUtf16(name));
 }
 
-Result<QList<BillRecord>> readDetailRecords(const QString& fileName, const BillTable& table) {
-    QStringList canonical;
-    for (const QString& name : table.columns)
-        canonical << canonicalColumn(name);
+// What the detail lines add up to, for the summary check.
+struct DetailCounts {
+    qint64 payments = 0;
+    qint64 refunds = 0;
+    money::Fen received = 0;
+    money::SubFen fees;
+};
+
+// Turns the detail table's rows into records for a sink, counting them as it goes.
+class DetailReader {
+public:
+    DetailReader(QString fileName, gateway::BillRecordSink& sink)
+        : m_fileName(std::move(fileName))
+        , m_sink(sink) {}
+
+    Status header(const QStringList& columns);
+    Status row(const CsvRecord& row);
+    const DetailCounts& counts() const { return m_counts; }
+
+private:
+    QString m_fileName;
+    gateway::BillRecordSink& m_sink;
+    QStringList m_columns;
+    QStringList m_canonical;
+    DetailCounts m_counts;
+};
+
+Status DetailReader::header(const QStringList& columns) {
+    m_columns = columns;
+    for (const QString& name : columns)
+        m_canonical << canonicalColumn(name);
     for (const char16_t* required :
          {u"支付宝交易号", u"商户订单号", u"业务类型", u"订单金额（元）"}) {
-        if (!canonical.contains(col(required)))
-            return billError(fileName, QCoreApplication::translate("qpos::alipay::AlipayBill",
-                                                                   "the column %1 is missing")
-                                           .arg(QString::fromUtf16(required)));
+        if (!m_canonical.contains(col(required)))
+            return billError(m_fileName, QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                                                     "the column %1 is missing")
+                                             .arg(QString::fromUtf16(required)));
     }
+    return Status::success();
+}
 
-    QList<BillRecord> records;
-    records.reserve(table.rows.size());
-    for (const CsvRecord& row : table.rows) {
-        gateway::BillRowReader r(canonical, row, &trimmedValue, kRowWording);
-        BillRecord rec;
-        rec.lineNumber = row.lineNumber;
-        rec.providerTradeNo = r.text(col(u"支付宝交易号"));
-        rec.outTradeNo = r.text(col(u"商户订单号"));
-        rec.kindText = r.text(col(u"业务类型"));
-        if (rec.kindText == u"交易")
-            rec.kind = BillLineKind::Payment;
-        else if (rec.kindText == u"退款")
-            rec.kind = BillLineKind::Refund;
-        else
-            rec.kind = BillLineKind::Other;
-        rec.subject = r.text(col(u"商品名称"));
-        rec.createdAtMs = r.time(col(u"创建时间"), false);
-        rec.finishedAtMs = r.time(col(u"完成时间"), false);
-        rec.storeId = r.text(col(u"门店编号"));
-        rec.storeName = r.text(col(u"门店名称"));
-        rec.operatorId = r.text(col(u"操作员"));
-        rec.terminalId = r.text(col(u"终端号"));
-        rec.buyerAccount = r.text(col(u"对方账户"));
-        rec.amountFen = r.amount(col(u"订单金额（元）"), true);
-        rec.receivedFen = r.amount(col(u"商家实收（元）"), false);
-        rec.fee = money::SubFen::fromFen(r.amount(col(u"服务费（元）"), false));
-        rec.outRequestNo = r.text(col(u"退款批次号/请求号"));
-        rec.remark = r.text(col(u"备注"));
-        // On a refund line 商家实收 is the merchant's money given back, printed negative.
-        if (rec.kind == BillLineKind::Refund)
-            rec.refundFen = rec.receivedFen < 0 ? -rec.receivedFen : rec.receivedFen;
-        if (rec.providerTradeNo.isEmpty())
-            r.fail(QCoreApplication::translate("qpos::alipay::AlipayBill",
-                                               "line %1: 支付宝交易号 is empty")
-                       .arg(row.lineNumber));
-        for (qsizetype i = 0; i < table.columns.size(); ++i)
-            rec.columns.insert(table.columns[i], row.fields[i].trimmed());
-        if (const std::optional<QString>& bad = r.problem())
-            return billError(fileName, *bad);
-        records << rec;
-    }
-    return records;
+Status DetailReader::row(const CsvRecord& row) {
+    gateway::BillRowReader r(m_canonical, row, &trimmedValue, kRowWording);
+    BillRecord rec;
+    rec.lineNumber = row.lineNumber;
+    rec.providerTradeNo = r.text(col(u"支付宝交易号"));
+    rec.outTradeNo = r.text(col(u"商户订单号"));
+    rec.kindText = r.text(col(u"业务类型"));
+    if (rec.kindText == u"交易")
+        rec.kind = BillLineKind::Payment;
+    else if (rec.kindText == u"退款")
+        rec.kind = BillLineKind::Refund;
+    else
+        rec.kind = BillLineKind::Other;
+    rec.subject = r.text(col(u"商品名称"));
+    rec.createdAtMs = r.time(col(u"创建时间"), false);
+    rec.finishedAtMs = r.time(col(u"完成时间"), false);
+    rec.storeId = r.text(col(u"门店编号"));
+    rec.storeName = r.text(col(u"门店名称"));
+    rec.operatorId = r.text(col(u"操作员"));
+    rec.terminalId = r.text(col(u"终端号"));
+    rec.buyerAccount = r.text(col(u"对方账户"));
+    rec.amountFen = r.amount(col(u"订单金额（元）"), true);
+    rec.receivedFen = r.amount(col(u"商家实收（元）"), false);
+    rec.fee = money::SubFen::fromFen(r.amount(col(u"服务费（元）"), false));
+    rec.outRequestNo = r.text(col(u"退款批次号/请求号"));
+    rec.remark = r.text(col(u"备注"));
+    // On a refund line 商家实收 is the merchant's money given back, printed negative.
+    if (rec.kind == BillLineKind::Refund)
+        rec.refundFen = rec.receivedFen < 0 ? -rec.receivedFen : rec.receivedFen;
+    if (rec.providerTradeNo.isEmpty())
+        r.fail(QCoreApplication::translate("qpos::alipay::AlipayBill",
+                                           "line %1: 支付宝交易号 is empty")
+                   .arg(row.lineNumber));
+    if (const std::optional<QString>& bad = r.problem())
+        return billError(m_fileName, *bad);
+    m_counts.payments += rec.kind == BillLineKind::Payment ? 1 : 0;
+    m_counts.refunds += rec.kind == BillLineKind::Refund ? 1 : 0;
+    m_counts.received += rec.receivedFen;
+    m_counts.fees += rec.fee;
+    return m_sink.record(rec, gateway::BillRawLine(m_columns, row.fields, &trimmedValue));
+}
+
+// The summary file: a small table, kept whole.
+struct SummaryTable {
+    QStringList headerLines;
+    QStringList footerLines;
+    QStringList columns;
+    QList<CsvRecord> rows;
+};
+
+Result<SummaryTable> readSummary(const QString& fileName, QByteArrayView gbkBytes) {
+    SummaryTable summary;
+    TableReader table(
+        fileName, [](const QStringList&) { return Status::success(); },
+        [&summary](const CsvRecord& row) {
+            summary.rows << row;
+            return Status::success();
+        });
+    GbkTableFeed feed(fileName, table);
+    if (Status s = feed.feed(gbkBytes); !s.ok())
+        return s.error();
+    if (Status s = feed.finish(); !s.ok())
+        return s.error();
+    if (Status s = table.finish(); !s.ok())
+        return s.error();
+    summary.headerLines = table.headerLines;
+    summary.footerLines = table.footerLines;
+    summary.columns = table.columns;
+    return summary;
 }
 
 // Zip entry names: UTF-8 when they are valid UTF-8, else GBK (what Alipay writes).
@@ -221,8 +329,8 @@ QString entryName(const QByteArray& raw) {
 // transit (its address may be plain http) must not pass for a complete one, so the counts, the
 // merchant's receipts and the fees must add up. 订单金额 is not compared: refund lines repeat
 // the order's amount, which the summary counts once.
-Status checkSummaryTotals(const QString& summaryName, const BillTable& summary,
-                          const QList<BillRecord>& records) {
+Status checkSummaryTotals(const QString& summaryName, const SummaryTable& summary,
+                          const DetailCounts& counted, gateway::BillTotals& totals) {
     QStringList canonical;
     for (const QString& name : summary.columns)
         canonical << canonicalColumn(name);
@@ -234,31 +342,22 @@ Status checkSummaryTotals(const QString& summaryName, const BillTable& summary,
     if (total == nullptr)
         return billError(summaryName, QCoreApplication::translate("qpos::alipay::AlipayBill",
                                                                   "it has no 合计 (total) line"));
-    qint64 payments = 0;
-    qint64 refunds = 0;
-    money::Fen received = 0;
-    money::SubFen fees;
-    for (const BillRecord& rec : records) {
-        payments += rec.kind == BillLineKind::Payment ? 1 : 0;
-        refunds += rec.kind == BillLineKind::Refund ? 1 : 0;
-        received += rec.receivedFen;
-        fees += rec.fee;
-    }
     gateway::BillRowReader r(canonical, *total, &trimmedValue, kRowWording);
-    auto mismatch = [&](const char16_t* column, const QString& printed, const QString& counted) {
+    auto mismatch = [&](const char16_t* column, const QString& printed, const QString& count) {
         return billError(summaryName,
                          QCoreApplication::translate("qpos::alipay::AlipayBill",
                                                      "line %1 gives %2 = %3, but the detail adds "
                                                      "up to %4: lines are missing or damaged")
                              .arg(total->lineNumber)
-                             .arg(QString::fromUtf16(column), printed, counted));
+                             .arg(QString::fromUtf16(column), printed, count));
     };
     struct Count {
         const char16_t* column;
         qint64 counted;
+        std::optional<qint64>* printed;
     };
-    for (const Count& count :
-         {Count{u"交易订单总笔数", payments}, Count{u"退款订单总笔数", refunds}}) {
+    for (const Count& count : {Count{u"交易订单总笔数", counted.payments, &totals.paymentCount},
+                               Count{u"退款订单总笔数", counted.refunds, &totals.refundCount}}) {
         const QString printed = r.text(col(count.column));
         bool numeric = false;
         const qint64 value = printed.toLongLong(&numeric);
@@ -270,17 +369,20 @@ Status checkSummaryTotals(const QString& summaryName, const BillTable& summary,
                                               .arg(QString::fromUtf16(count.column), printed));
         if (value != count.counted)
             return mismatch(count.column, printed, QString::number(count.counted));
+        *count.printed = value;
     }
     const money::Fen printedReceived = r.amount(col(u"商家实收（元）"), true);
     const money::SubFen printedFees = r.subFenAmount(col(u"服务费（元）"), true);
     if (const std::optional<QString>& bad = r.problem())
         return billError(summaryName, *bad);
-    if (printedReceived != received)
+    if (printedReceived != counted.received)
         return mismatch(u"商家实收（元）", money::formatYuan(printedReceived),
-                        money::formatYuan(received));
-    if (printedFees != fees)
+                        money::formatYuan(counted.received));
+    if (printedFees != counted.fees)
         return mismatch(u"服务费（元）", money::formatSubFenYuan(printedFees),
-                        money::formatSubFenYuan(fees));
+                        money::formatSubFenYuan(counted.fees));
+    totals.receivedFen = printedReceived;
+    totals.fee = printedFees;
     return Status::success();
 }
 
@@ -290,31 +392,46 @@ QString baseName(const QString& path) {
 
 } // namespace
 
-Result<ProviderBill> parseAlipayBillFiles(const QString& detailName, QByteArrayView detailGbk,
-                                          const QString& summaryName, QByteArrayView summaryGbk) {
+namespace {
+
+// Keeps every record with its columns: the whole-bill API over the streaming one.
+class CollectingSink final : public gateway::BillRecordSink {
+public:
+    Status record(const BillRecord& record, const gateway::BillRawLine& line) override {
+        records << record;
+        records.back().columns = line.columns();
+        return Status::success();
+    }
+    QList<BillRecord> records;
+};
+
+// The detail file, streamed through `feedDetail` (which hands its bytes to the feed), then
+// the summary, checked against what the detail added up to.
+Result<ProviderBill> streamBill(const QString& detailName,
+                                const std::function<Status(GbkTableFeed&)>& feedDetail,
+                                const QString& summaryName, QByteArrayView summaryGbk,
+                                gateway::BillRecordSink& sink) {
     ProviderBill bill;
     bill.detailFileName = detailName;
     bill.summaryFileName = summaryName;
 
-    Result<QString> detailText = gbk::decode(detailGbk);
-    if (!detailText)
-        return billError(detailName, detailText.error().message);
-    Result<BillTable> detail = readTable(detailName, *detailText);
-    if (!detail)
-        return detail.error();
-    Result<QList<BillRecord>> records = readDetailRecords(detailName, *detail);
-    if (!records)
-        return records.error();
-    bill.detailHeaderLines = detail->headerLines;
-    bill.detailFooterLines = detail->footerLines;
-    bill.columnNames = detail->columns;
-    bill.records = std::move(*records);
+    DetailReader detail(detailName, sink);
+    TableReader table(
+        detailName, [&detail](const QStringList& columns) { return detail.header(columns); },
+        [&detail](const CsvRecord& row) { return detail.row(row); });
+    GbkTableFeed feed(detailName, table);
+    if (Status s = feedDetail(feed); !s.ok())
+        return s.error();
+    if (Status s = feed.finish(); !s.ok())
+        return s.error();
+    if (Status s = table.finish(); !s.ok())
+        return s.error();
+    bill.detailHeaderLines = table.headerLines;
+    bill.detailFooterLines = table.footerLines;
+    bill.columnNames = table.columns;
 
     if (!summaryGbk.isEmpty()) {
-        Result<QString> summaryText = gbk::decode(summaryGbk);
-        if (!summaryText)
-            return billError(summaryName, summaryText.error().message);
-        Result<BillTable> summary = readTable(summaryName, *summaryText);
+        Result<SummaryTable> summary = readSummary(summaryName, summaryGbk);
         if (!summary)
             return summary.error();
         bill.summaryColumnNames = summary->columns;
@@ -326,38 +443,89 @@ Result<ProviderBill> parseAlipayBillFiles(const QString& detailName, QByteArrayV
                 out.columns.insert(summary->columns[i], row.fields[i].trimmed());
             bill.summaryRows << out;
         }
-        if (Status totals = checkSummaryTotals(summaryName, *summary, bill.records); !totals)
+        if (Status totals = checkSummaryTotals(summaryName, *summary, detail.counts(), bill.totals);
+            !totals)
             return totals.error();
     }
     return bill;
 }
 
-Result<ProviderBill> parseAlipayBillZip(QByteArrayView zip, qint64 maxFileBytes) {
-    Result<QList<ZipEntry>> entries = readZipEntries(zip, maxFileBytes);
-    if (!entries)
-        return entries.error();
-    const ZipEntry* detail = nullptr;
-    const ZipEntry* summary = nullptr;
+} // namespace
+
+Result<ProviderBill> forEachAlipayRecordInFiles(const QString& detailName, QByteArrayView detailGbk,
+                                                const QString& summaryName,
+                                                QByteArrayView summaryGbk,
+                                                gateway::BillRecordSink& sink) {
+    return streamBill(
+        detailName, [detailGbk](GbkTableFeed& feed) { return feed.feed(detailGbk); }, summaryName,
+        summaryGbk, sink);
+}
+
+Result<ProviderBill> parseAlipayBillFiles(const QString& detailName, QByteArrayView detailGbk,
+                                          const QString& summaryName, QByteArrayView summaryGbk) {
+    CollectingSink sink;
+    Result<ProviderBill> bill =
+        forEachAlipayRecordInFiles(detailName, detailGbk, summaryName, summaryGbk, sink);
+    if (!bill)
+        return bill;
+    ProviderBill whole = std::move(bill).value();
+    whole.records = std::move(sink.records);
+    return whole;
+}
+
+Result<ProviderBill> forEachAlipayRecord(QByteArrayView zip, qint64 maxFileBytes,
+                                         gateway::BillRecordSink& sink) {
+    Result<QList<QByteArray>> names = zipEntryNames(zip);
+    if (!names)
+        return names.error();
+    std::optional<QByteArray> detail;
+    std::optional<QByteArray> summary;
     QString detailName;
     QString summaryName;
-    for (const ZipEntry& entry : *entries) {
-        const QString name = baseName(entryName(entry.rawName));
+    for (const QByteArray& raw : *names) {
+        const QString name = baseName(entryName(raw));
         if (name.endsWith(QStringLiteral("_业务明细.csv"))) {
-            detail = &entry;
+            detail = raw;
             detailName = name;
         } else if (name.endsWith(QStringLiteral("_业务明细(汇总).csv")) ||
                    name.endsWith(QStringLiteral("_业务明细（汇总）.csv"))) {
-            summary = &entry;
+            summary = raw;
             summaryName = name;
         }
     }
-    if (detail == nullptr)
+    if (!detail)
         return Error{QStringLiteral("alipay.bill_malformed"),
                      QCoreApplication::translate("qpos::alipay::AlipayBill",
                                                  "Alipay's bill archive has no detail file "
                                                  "(…_业务明细.csv). Download the bill again.")};
-    return parseAlipayBillFiles(detailName, detail->data, summaryName,
-                                summary ? QByteArrayView(summary->data) : QByteArrayView());
+    // The summary is small: read whole. The detail is streamed out of the archive.
+    QByteArray summaryGbk;
+    if (summary) {
+        Status read =
+            readZipEntryChunks(zip, *summary, maxFileBytes, [&summaryGbk](QByteArrayView c) {
+                summaryGbk.append(c);
+                return Status::success();
+            });
+        if (!read.ok())
+            return read.error();
+    }
+    return streamBill(
+        detailName,
+        [&](GbkTableFeed& feed) {
+            return readZipEntryChunks(zip, *detail, maxFileBytes,
+                                      [&feed](QByteArrayView chunk) { return feed.feed(chunk); });
+        },
+        summaryName, summaryGbk, sink);
+}
+
+Result<ProviderBill> parseAlipayBillZip(QByteArrayView zip, qint64 maxFileBytes) {
+    CollectingSink sink;
+    Result<ProviderBill> bill = forEachAlipayRecord(zip, maxFileBytes, sink);
+    if (!bill)
+        return bill;
+    ProviderBill whole = std::move(bill).value();
+    whole.records = std::move(sink.records);
+    return whole;
 }
 
 } // namespace qpos::alipay

@@ -24,6 +24,21 @@ namespace qpos::alipay {
 // 商家实收（元）, 支付宝优惠（元）, 商家优惠（元）, 卡消费金额（元）, 服务费（元）, 分润（元）,
 // 实收净额（元）.
 
+// Streams the zip's detail lines to `sink` one at a time, in file order, without holding the
+// file or its records (BillRecord::columns stays empty; BillRawLine has them), then reads the
+// summary and checks its 合计 line. The bill returned has everything but the records. A sink
+// has seen lines of a bill that is refused afterwards (truncated, totals that do not add up):
+// it must act on nothing before this returns success.
+Result<gateway::ProviderBill> forEachAlipayRecord(QByteArrayView zip, qint64 maxFileBytes,
+                                                  gateway::BillRecordSink& sink);
+
+// The same over the two files already out of the zip (GBK bytes).
+Result<gateway::ProviderBill> forEachAlipayRecordInFiles(const QString& detailName,
+                                                         QByteArrayView detailGbk,
+                                                         const QString& summaryName,
+                                                         QByteArrayView summaryGbk,
+                                                         gateway::BillRecordSink& sink);
+
 // The whole zip. Errors name the file and line: a damaged archive, no detail file, text
 // that is not GBK, malformed CSV, a line whose column count differs from the header, a
 // missing required column, an amount or time that does not parse, or a file that ends

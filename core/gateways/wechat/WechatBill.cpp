@@ -1,5 +1,6 @@
 #include "core/gateways/wechat/WechatBill.h"
 
+#include "core/gateways/BillLineSplitter.h"
 #include "core/gateways/BillRowReader.h"
 #include "core/gateways/CsvReader.h"
 
@@ -7,6 +8,8 @@
 #include <QStringDecoder>
 
 #include <zlib.h>
+
+#include <QCryptographicHash>
 
 #include <algorithm>
 #include <array>
@@ -136,7 +139,8 @@ Error columnCountError(const CsvRecord& row, qsizetype expected) {
 
 } // namespace
 
-Result<QByteArray> gunzip(QByteArrayView gz, qsizetype maxBytes) {
+Status gunzipChunks(QByteArrayView gz, qsizetype maxBytes,
+                    const std::function<Status(QByteArrayView chunk)>& chunk) {
     if (gz.isEmpty())
         return gzipError(bill_errc::gzipTruncated,
                          QCoreApplication::translate("qpos::wechat", "the file is empty"));
@@ -149,7 +153,7 @@ Result<QByteArray> gunzip(QByteArrayView gz, qsizetype maxBytes) {
 
     const auto* next = reinterpret_cast<const Bytef*>(gz.data());
     qsizetype remaining = gz.size();
-    QByteArray out;
+    qsizetype total = 0;
     std::array<Bytef, 64 * 1024> buffer{};
     for (;;) {
         if (z.stream.avail_in == 0 && remaining > 0) {
@@ -164,17 +168,23 @@ Result<QByteArray> gunzip(QByteArrayView gz, qsizetype maxBytes) {
         z.stream.avail_out = static_cast<uInt>(buffer.size());
         const int status = inflate(&z.stream, Z_NO_FLUSH);
         const auto produced = static_cast<qsizetype>(buffer.size() - z.stream.avail_out);
-        if (produced > maxBytes - out.size())
+        if (produced > maxBytes - total)
             return gzipError(
                 bill_errc::gzipTooLarge,
                 QCoreApplication::translate("qpos::wechat", "it unpacks to more than %1 bytes")
                     .arg(maxBytes));
-        out.append(reinterpret_cast<const char*>(buffer.data()), produced);
+        total += produced;
+        if (produced > 0) {
+            Status s =
+                chunk(QByteArrayView(reinterpret_cast<const char*>(buffer.data()), produced));
+            if (!s.ok())
+                return s;
+        }
 
         const bool inputLeft = z.stream.avail_in > 0 || remaining > 0;
         if (status == Z_STREAM_END) {
             if (!inputLeft)
-                return out;
+                return Status::success();
             // Another gzip member follows (as `cat a.gz b.gz` makes); garbage fails below.
             if (inflateReset(&z.stream) != Z_OK)
                 return gzipError(bill_errc::gzipFailed,
@@ -198,140 +208,199 @@ Result<QByteArray> gunzip(QByteArrayView gz, qsizetype maxBytes) {
     }
 }
 
-Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
+Result<QByteArray> gunzip(QByteArrayView gz, qsizetype maxBytes) {
+    QByteArray out;
+    Status s = gunzipChunks(gz, maxBytes, [&out](QByteArrayView chunk) {
+        out.append(chunk);
+        return Status::success();
+    });
+    if (!s.ok())
+        return s.error();
+    return out;
+}
+
+namespace {
+
+// Reads the bill line by line: its header, each detail line (handed to the sink as soon as it
+// is read, never kept), the summary's header and row.
+class BillReader {
+public:
+    explicit BillReader(gateway::BillRecordSink& sink)
+        : m_sink(sink) {}
+
+    Status feedLine(QByteArrayView bytes, int lineNumber);
+    Result<ProviderBill> finish();
+
+private:
+    Status take();
+    Status header(const CsvRecord& row);
+    Status detail(const CsvRecord& row);
+    Status checkTotals();
+
+    enum class Part { Header, Detail, SummaryRow, Done };
+    gateway::BillRecordSink& m_sink;
+    CsvReader m_csv;
+    Part m_part = Part::Header;
+    ProviderBill m_bill;
+    int m_lastRecordLine = 0;
+    qint64 m_lines = 0;
+    std::array<money::Fen, 5> m_columnSums{}; // as summaryTotals()
+    money::SubFen m_feeSum;
+};
+
+Status BillReader::feedLine(QByteArrayView bytes, int lineNumber) {
     // Decode line by line so an invalid byte is reported with its line.
-    CsvReader csv;
-    const QList<QByteArrayView> lines = [&csvUtf8] {
-        QList<QByteArrayView> result;
-        qsizetype start = 0;
-        for (qsizetype i = 0; i <= csvUtf8.size(); ++i) {
-            if (i == csvUtf8.size() || csvUtf8[i] == '\n') {
-                result << QByteArrayView(csvUtf8.data() + start, i - start);
-                start = i + 1;
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString line = utf8.decode(bytes);
+    if (utf8.hasError())
+        return billError(bill_errc::notUtf8,
+                         QCoreApplication::translate("qpos::wechat", "line %1 is not UTF-8 text")
+                             .arg(lineNumber));
+    if (line.endsWith(u'\r'))
+        line.chop(1);
+    if (Status fed = m_csv.feedLine(line, lineNumber); !fed)
+        return billError(bill_errc::malformed, fed.error().message);
+    return take();
+}
+
+Status BillReader::take() {
+    for (const CsvRecord& row : m_csv.takeRecords()) {
+        m_lastRecordLine = row.lineNumber;
+        Status s = Status::success();
+        switch (m_part) {
+        case Part::Header:
+            s = header(row);
+            m_part = Part::Detail;
+            break;
+        case Part::Detail:
+            if (valueOf(headerName(row.fields.value(0))) == kSummaryCount) {
+                for (const QString& name : row.fields)
+                    m_bill.summaryColumnNames << valueOf(headerName(name));
+                m_part = Part::SummaryRow;
+            } else {
+                s = detail(row);
             }
+            break;
+        case Part::SummaryRow: {
+            if (row.fields.size() != m_bill.summaryColumnNames.size())
+                return columnCountError(row, m_bill.summaryColumnNames.size());
+            BillSummaryRow summary;
+            summary.lineNumber = row.lineNumber;
+            for (qsizetype i = 0; i < m_bill.summaryColumnNames.size(); ++i)
+                summary.columns.insert(m_bill.summaryColumnNames[i], valueOf(row.fields[i]));
+            m_bill.summaryRows << summary;
+            m_part = Part::Done;
+            break;
         }
-        return result;
-    }();
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        const int lineNumber = static_cast<int>(i) + 1;
-        QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-        QString line = utf8.decode(lines[i]);
-        if (utf8.hasError())
-            return billError(bill_errc::notUtf8, QCoreApplication::translate(
-                                                     "qpos::wechat", "line %1 is not UTF-8 text")
-                                                     .arg(lineNumber));
-        if (line.endsWith(u'\r'))
-            line.chop(1);
-        if (Status fed = csv.feedLine(line, lineNumber); !fed)
-            return billError(bill_errc::malformed, fed.error().message);
+        case Part::Done:
+            return billError(
+                bill_errc::malformed,
+                QCoreApplication::translate("qpos::wechat", "line %1 follows the summary")
+                    .arg(row.lineNumber));
+        }
+        if (!s.ok())
+            return s;
     }
-    if (Status done = csv.finish(); !done)
-        return billError(bill_errc::truncated, done.error().message);
+    return Status::success();
+}
 
-    const QList<CsvRecord>& records = csv.records();
-    if (records.isEmpty())
-        return billError(bill_errc::truncated,
-                         QCoreApplication::translate("qpos::wechat", "the file is empty"));
-
-    ProviderBill bill;
-    for (const QString& name : records.front().fields)
-        bill.columnNames << headerName(name);
+Status BillReader::header(const CsvRecord& row) {
+    for (const QString& name : row.fields)
+        m_bill.columnNames << headerName(name);
     // The header must be WeChat's: its first column, and every column read below.
     const QStringList required{kTime,        kTransactionId,   kOutTradeNo,   kState,
                                kSettlement,  kRefund,          kCouponRefund, kFee,
                                kOrderAmount, kRefundRequested, kOutRefundNo};
-    if (bill.columnNames.value(0) != kTime)
+    if (m_bill.columnNames.value(0) != kTime)
         return billError(bill_errc::notWechat,
                          QCoreApplication::translate("qpos::wechat",
                                                      "line %1 is not the header of a WeChat Pay "
                                                      "trade bill (it must start with 交易时间)")
-                             .arg(records.front().lineNumber));
+                             .arg(row.lineNumber));
     for (const QString& column : required) {
-        if (!bill.columnNames.contains(column))
+        if (!m_bill.columnNames.contains(column))
             return billError(bill_errc::notWechat,
                              QCoreApplication::translate("qpos::wechat",
                                                          "line %1 is not the header of a WeChat "
                                                          "Pay trade bill (the column %2 is "
                                                          "missing)")
-                                 .arg(records.front().lineNumber)
+                                 .arg(row.lineNumber)
                                  .arg(column));
     }
+    return Status::success();
+}
 
-    // The detail lines, up to the summary's header.
-    qsizetype index = 1;
-    QMap<QString, money::Fen> columnSums;
-    money::SubFen feeSum;
-    for (; index < records.size(); ++index) {
-        const CsvRecord& row = records[index];
-        if (valueOf(headerName(row.fields.value(0))) == kSummaryCount)
-            break;
-        if (row.fields.size() != bill.columnNames.size())
-            return columnCountError(row, bill.columnNames.size());
-        gateway::BillRowReader r(bill.columnNames, row, &valueOf, kRowWording);
-        BillRecord rec;
-        rec.lineNumber = row.lineNumber;
-        rec.kindText = r.text(kState);
-        rec.kind = rec.kindText == u"SUCCESS"  ? BillLineKind::Payment
-                   : rec.kindText == u"REFUND" ? BillLineKind::Refund
-                                               : BillLineKind::Other;
-        rec.finishedAtMs = r.time(kTime, true);
-        rec.terminalId = r.text(kDevice);
-        rec.providerTradeNo = r.text(kTransactionId);
-        rec.outTradeNo = r.text(kOutTradeNo);
-        rec.buyerAccount = r.text(kBuyer);
-        rec.subject = r.text(kSubject);
-        rec.amountFen = r.amount(kOrderAmount, true);
-        rec.fee = r.subFenAmount(kFee, false);
-        feeSum += rec.fee;
-        const money::Fen settlement = r.amount(kSettlement, true);
-        const money::Fen refund = r.amount(kRefund, false);
-        if (rec.kind == BillLineKind::Refund) {
-            rec.refundFen = refund < 0 ? -refund : refund;
-            rec.receivedFen = -rec.refundFen;
-            rec.outRequestNo = r.text(kOutRefundNo);
-        } else {
-            rec.receivedFen = settlement;
-        }
-        if (rec.providerTradeNo.isEmpty() || rec.outTradeNo.isEmpty())
-            r.fail(QCoreApplication::translate("qpos::wechat",
-                                               "line %1: 微信订单号 or 商户订单号 is empty")
-                       .arg(row.lineNumber));
-        for (const SummaryTotal& total : summaryTotals())
-            columnSums[total.detailColumn] += r.amount(total.detailColumn, false);
-        if (const std::optional<QString>& bad = r.problem())
-            return billError(bill_errc::malformed, *bad);
-        for (qsizetype i = 0; i < bill.columnNames.size(); ++i)
-            rec.columns.insert(bill.columnNames[i], valueOf(row.fields[i]));
-        bill.records << rec;
+Status BillReader::detail(const CsvRecord& row) {
+    const QStringList& columns = m_bill.columnNames;
+    if (row.fields.size() != columns.size())
+        return columnCountError(row, columns.size());
+    gateway::BillRowReader r(columns, row, &valueOf, kRowWording);
+    BillRecord rec;
+    rec.lineNumber = row.lineNumber;
+    rec.kindText = r.text(kState);
+    rec.kind = rec.kindText == u"SUCCESS"  ? BillLineKind::Payment
+               : rec.kindText == u"REFUND" ? BillLineKind::Refund
+                                           : BillLineKind::Other;
+    rec.finishedAtMs = r.time(kTime, true);
+    rec.terminalId = r.text(kDevice);
+    rec.providerTradeNo = r.text(kTransactionId);
+    rec.outTradeNo = r.text(kOutTradeNo);
+    rec.buyerAccount = r.text(kBuyer);
+    rec.subject = r.text(kSubject);
+    rec.amountFen = r.amount(kOrderAmount, true);
+    rec.fee = r.subFenAmount(kFee, false);
+    const money::Fen settlement = r.amount(kSettlement, true);
+    const money::Fen refund = r.amount(kRefund, false);
+    if (rec.kind == BillLineKind::Refund) {
+        rec.refundFen = refund < 0 ? -refund : refund;
+        rec.receivedFen = -rec.refundFen;
+        rec.outRequestNo = r.text(kOutRefundNo);
+    } else {
+        rec.receivedFen = settlement;
     }
+    if (rec.providerTradeNo.isEmpty() || rec.outTradeNo.isEmpty())
+        r.fail(QCoreApplication::translate("qpos::wechat",
+                                           "line %1: 微信订单号 or 商户订单号 is empty")
+                   .arg(row.lineNumber));
+    std::array<money::Fen, 5> sums{};
+    for (std::size_t i = 0; i < summaryTotals().size(); ++i)
+        sums[i] = r.amount(summaryTotals()[i].detailColumn, false);
+    if (const std::optional<QString>& bad = r.problem())
+        return billError(bill_errc::malformed, *bad);
+    for (std::size_t i = 0; i < sums.size(); ++i)
+        m_columnSums[i] += sums[i];
+    m_feeSum += rec.fee;
+    ++m_lines;
+    return m_sink.record(rec, gateway::BillRawLine(columns, row.fields, &valueOf));
+}
 
+Result<ProviderBill> BillReader::finish() {
+    if (Status done = m_csv.finish(); !done)
+        return billError(bill_errc::truncated, done.error().message);
+    if (Status s = take(); !s.ok())
+        return s.error();
+    if (m_part == Part::Header)
+        return billError(bill_errc::truncated,
+                         QCoreApplication::translate("qpos::wechat", "the file is empty"));
     // The summary: its header and exactly one row. Without them the file was cut short.
-    if (index + 1 >= records.size())
+    if (m_part != Part::Done)
         return billError(bill_errc::truncated,
                          QCoreApplication::translate("qpos::wechat",
                                                      "it ends at line %1 without its summary "
                                                      "(总交易单数…): the download was cut short")
-                             .arg(records.back().lineNumber));
-    const CsvRecord& summaryHeader = records[index];
-    const CsvRecord& summaryRow = records[index + 1];
-    for (const QString& name : summaryHeader.fields)
-        bill.summaryColumnNames << valueOf(headerName(name));
-    if (summaryRow.fields.size() != bill.summaryColumnNames.size())
-        return columnCountError(summaryRow, bill.summaryColumnNames.size());
-    if (index + 2 < records.size())
-        return billError(bill_errc::malformed,
-                         QCoreApplication::translate("qpos::wechat", "line %1 follows the summary")
-                             .arg(records[index + 2].lineNumber));
-    BillSummaryRow summary;
-    summary.lineNumber = summaryRow.lineNumber;
-    for (qsizetype i = 0; i < bill.summaryColumnNames.size(); ++i)
-        summary.columns.insert(bill.summaryColumnNames[i], valueOf(summaryRow.fields[i]));
-    bill.summaryRows << summary;
+                             .arg(m_lastRecordLine));
+    if (Status s = checkTotals(); !s.ok())
+        return s.error();
+    return std::move(m_bill);
+}
 
-    // The summary is WeChat's own count of the same lines. A download cut short or damaged
-    // in transit can lose lines and still parse (the hash is checked by the caller only when
-    // it has one); reconciling against such a bill would report paid orders as missing, so
-    // the totals must add up.
+// The summary is WeChat's own count of the same lines. A download cut short or damaged in
+// transit can lose lines and still parse (the hash is checked by the caller only when it has
+// one); reconciling against such a bill would report paid orders as missing, so the totals
+// must add up.
+Status BillReader::checkTotals() {
+    const BillSummaryRow& summary = m_bill.summaryRows.front();
+    const QStringList& names = m_bill.summaryColumnNames;
     auto mismatch = [&summary](const QString& column, const QString& printed,
                                const QString& counted) {
         return billError(bill_errc::totalsMismatch,
@@ -342,25 +411,29 @@ Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
                              .arg(summary.lineNumber)
                              .arg(column, printed, counted));
     };
+    auto noColumn = [&summary](const QString& column) {
+        return billError(
+            bill_errc::malformed,
+            QCoreApplication::translate("qpos::wechat", "the summary on line %1 has no column %2")
+                .arg(summary.lineNumber)
+                .arg(column));
+    };
     const QString countText = summary.columns.value(kSummaryCount);
     bool countOk = false;
     const qlonglong count = countText.toLongLong(&countOk);
-    if (!bill.summaryColumnNames.contains(kSummaryCount) || !countOk || count < 0)
+    if (!names.contains(kSummaryCount) || !countOk || count < 0)
         return billError(
             bill_errc::malformed,
             QCoreApplication::translate("qpos::wechat", "line %1: 总交易单数 \"%2\" is not a count")
                 .arg(summary.lineNumber)
                 .arg(countText));
-    if (count != bill.records.size())
-        return mismatch(kSummaryCount, countText, QString::number(bill.records.size()));
-    for (const SummaryTotal& total : summaryTotals()) {
-        if (!bill.summaryColumnNames.contains(total.summaryColumn))
-            return billError(bill_errc::malformed,
-                             QCoreApplication::translate("qpos::wechat",
-                                                         "the summary on line %1 has no column "
-                                                         "%2")
-                                 .arg(summary.lineNumber)
-                                 .arg(total.summaryColumn));
+    if (count != m_lines)
+        return mismatch(kSummaryCount, countText, QString::number(m_lines));
+    m_bill.totals.lineCount = count;
+    for (std::size_t i = 0; i < summaryTotals().size(); ++i) {
+        const SummaryTotal& total = summaryTotals()[i];
+        if (!names.contains(total.summaryColumn))
+            return noColumn(total.summaryColumn);
         const QString printed = summary.columns.value(total.summaryColumn);
         Result<money::Fen> fen = gateway::parseBillYuan(printed, total.summaryColumn);
         if (!fen)
@@ -368,16 +441,13 @@ Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
                              QCoreApplication::translate("qpos::wechat", "line %1: %2")
                                  .arg(summary.lineNumber)
                                  .arg(fen.error().message));
-        const money::Fen counted = columnSums.value(total.detailColumn);
-        if (*fen != counted)
-            return mismatch(total.summaryColumn, printed, money::formatYuan(counted));
+        if (*fen != m_columnSums[i])
+            return mismatch(total.summaryColumn, printed, money::formatYuan(m_columnSums[i]));
+        if (total.detailColumn == kRefund)
+            m_bill.totals.refundFen = *fen;
     }
-    if (!bill.summaryColumnNames.contains(kSummaryFee))
-        return billError(
-            bill_errc::malformed,
-            QCoreApplication::translate("qpos::wechat", "the summary on line %1 has no column %2")
-                .arg(summary.lineNumber)
-                .arg(kSummaryFee));
+    if (!names.contains(kSummaryFee))
+        return noColumn(kSummaryFee);
     const QString printedFee = summary.columns.value(kSummaryFee);
     Result<money::SubFen> fee = money::parseSubFenYuan(printedFee, kSummaryFee);
     if (!fee)
@@ -385,9 +455,62 @@ Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
                          QCoreApplication::translate("qpos::wechat", "line %1: %2")
                              .arg(summary.lineNumber)
                              .arg(fee.error().message));
-    if (*fee != feeSum)
-        return mismatch(kSummaryFee, printedFee, money::formatSubFenYuan(feeSum));
-    return bill;
+    if (*fee != m_feeSum)
+        return mismatch(kSummaryFee, printedFee, money::formatSubFenYuan(m_feeSum));
+    m_bill.totals.fee = *fee;
+    return Status::success();
+}
+
+// Keeps every record with its columns: the whole-bill API over the streaming one.
+class CollectingSink final : public gateway::BillRecordSink {
+public:
+    Status record(const BillRecord& record, const gateway::BillRawLine& line) override {
+        records << record;
+        records.back().columns = line.columns();
+        return Status::success();
+    }
+    QList<BillRecord> records;
+};
+
+} // namespace
+
+Result<ProviderBill> forEachWechatRecord(QByteArrayView csvUtf8, gateway::BillRecordSink& sink) {
+    BillReader reader(sink);
+    gateway::BillLineSplitter lines(
+        [&reader](QByteArrayView line, int number) { return reader.feedLine(line, number); });
+    if (Status s = lines.feed(csvUtf8); !s.ok())
+        return s.error();
+    if (Status s = lines.finish(); !s.ok())
+        return s.error();
+    return reader.finish();
+}
+
+Result<ProviderBill> forEachWechatRecordGzip(QByteArrayView gz, qsizetype maxBytes,
+                                             gateway::BillRecordSink& sink,
+                                             QCryptographicHash* unpackedDigest) {
+    BillReader reader(sink);
+    gateway::BillLineSplitter lines(
+        [&reader](QByteArrayView line, int number) { return reader.feedLine(line, number); });
+    Status inflated = gunzipChunks(gz, maxBytes, [&](QByteArrayView chunk) {
+        if (unpackedDigest)
+            unpackedDigest->addData(chunk);
+        return lines.feed(chunk);
+    });
+    if (!inflated.ok())
+        return inflated.error();
+    if (Status s = lines.finish(); !s.ok())
+        return s.error();
+    return reader.finish();
+}
+
+Result<ProviderBill> parseWechatBill(QByteArrayView csvUtf8) {
+    CollectingSink sink;
+    Result<ProviderBill> bill = forEachWechatRecord(csvUtf8, sink);
+    if (!bill)
+        return bill;
+    ProviderBill whole = std::move(bill).value();
+    whole.records = std::move(sink.records);
+    return whole;
 }
 
 } // namespace qpos::wechat

@@ -7,6 +7,10 @@
 #include <QByteArrayView>
 #include <QtGlobal>
 
+#include <functional>
+
+class QCryptographicHash;
+
 namespace qpos::wechat {
 
 // Stable error codes of a bill that cannot be read.
@@ -26,6 +30,11 @@ inline constexpr char totalsMismatch[] = "wechat.bill_totals_mismatch";
 // input that ends early, is not gzip or fails its CRC, and output beyond `maxBytes` (a zip
 // bomb: inflation stops there, so memory stays bounded).
 Result<QByteArray> gunzip(QByteArrayView gz, qsizetype maxBytes);
+
+// The same, handing the output to `chunk` 64 KiB at a time instead of keeping it; stops at the
+// sink's first failure.
+Status gunzipChunks(QByteArrayView gz, qsizetype maxBytes,
+                    const std::function<Status(QByteArrayView chunk)>& chunk);
 
 // WeChat Pay's trade bill (bill_type=ALL), plain UTF-8:
 //   交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,
@@ -48,5 +57,18 @@ Result<QByteArray> gunzip(QByteArrayView gz, qsizetype maxBytes);
 // Each summary total must equal the sum of its detail column (总交易单数 = the number of
 // lines), or the bill is refused with bill_errc::totalsMismatch. Errors name the line.
 Result<gateway::ProviderBill> parseWechatBill(QByteArrayView csvUtf8);
+
+// The same rules, streamed: each detail line goes to `sink` as it is read (BillRecord::columns
+// stays empty; BillRawLine has them); the bill returned has everything but the records. A
+// sink has seen lines of a bill that is refused afterwards (cut short, totals that do not add
+// up): it must act on nothing before this returns success.
+Result<gateway::ProviderBill> forEachWechatRecord(QByteArrayView csvUtf8,
+                                                  gateway::BillRecordSink& sink);
+
+// The gzip file, inflated as it is read (never whole). `unpackedDigest`, when given, is fed
+// the unpacked bytes, for the hash_value check.
+Result<gateway::ProviderBill> forEachWechatRecordGzip(QByteArrayView gz, qsizetype maxBytes,
+                                                      gateway::BillRecordSink& sink,
+                                                      QCryptographicHash* unpackedDigest = nullptr);
 
 } // namespace qpos::wechat
