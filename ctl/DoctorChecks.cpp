@@ -7,10 +7,13 @@
 #include "core/gateways/wechat/WechatKeyring.h"
 #include "core/link/TerminalCredentials.h"
 #include "core/money/Money.h"
+#include "core/printing/PrinterAddress.h"
+#include "core/printing/PrinterTransport.h"
 #include "core/routing/ChannelRouting.h"
 #include "core/staff/StaffStore.h"
 #include "core/storage/Database.h"
 #include "core/storage/OrderSchema.h"
+#include "core/text/Gb18030.h"
 #include "ctl/DoctorReport.h"
 
 #include <QCoreApplication>
@@ -569,6 +572,29 @@ void checkStoreServer(const AppConfig& config, DoctorReport& report) {
                                                 "%5.")
                         .arg(config.storeServer.url, configured.storeId, configured.terminalId,
                              credentials->secret.keyId, trust));
+}
+
+void checkPrinter(const AppConfig& config, DoctorReport& report) {
+    const QString area = QStringLiteral("printer");
+    if (!config.printer.enabled) {
+        report.ok(area, QCoreApplication::translate(
+                            "qpos::ctl", "No receipt printer is used ([printer] enabled is "
+                                         "false)."));
+        return;
+    }
+    if (Result<QByteArray> encoded = gb18030::encode(QStringLiteral("收银")); !encoded) {
+        report.fail(area, encoded.error().message);
+        return;
+    }
+    Result<printing::PrinterAddress> address = printing::PrinterAddress::parse(config.printer.url);
+    if (!address) {
+        report.fail(area, address.error().message);
+        return;
+    }
+    if (Result<QString> found = printing::probePrinter(*address))
+        report.ok(area, *found);
+    else
+        report.fail(area, found.error().message);
 }
 
 } // namespace qpos::ctl

@@ -30,6 +30,11 @@ void checkRouting(const AppConfig& config, DoctorReport& report);
 // the credentials file (present, 0600, for this store and terminal). Does not contact the server.
 void checkStoreServer(const AppConfig& config, DoctorReport& report);
 
+// The receipt printer ([printer]): not used, or its address answers (a network printer is
+// asked for its paper status, nothing is printed) or its device file is writable, and the
+// system can encode GB18030.
+void checkPrinter(const AppConfig& config, DoctorReport& report);
+
 // The log directory exists (or can be made) and is writable.
 void checkLogDirectory(const AppConfig& config, DoctorReport& report);
 

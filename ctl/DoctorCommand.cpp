@@ -116,6 +116,7 @@ int runDoctorCommand(CtlContext& context, const QStringList& arguments) {
     checkDatabase(config, report);
     checkLogDirectory(config, report);
     checkStoreServer(config, report);
+    checkPrinter(config, report);
 
     const QString area = QStringLiteral("gateway");
     const bool anyEnabled = config.alipay.enabled || config.wechat.enabled;
