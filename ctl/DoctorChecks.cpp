@@ -8,10 +8,13 @@
 #include "core/link/EnrollmentCodeFile.h"
 #include "core/link/TerminalCredentials.h"
 #include "core/money/Money.h"
+#include "core/printing/PrinterAddress.h"
+#include "core/printing/PrinterTransport.h"
 #include "core/routing/ChannelRouting.h"
 #include "core/staff/StaffStore.h"
 #include "core/storage/Database.h"
 #include "core/storage/OrderSchema.h"
+#include "core/text/Gb18030.h"
 #include "ctl/DoctorReport.h"
 
 #include <QCoreApplication>
@@ -613,6 +616,29 @@ checkEnrollmentCode(const AppConfig& config, const QString& codeFile, DoctorRepo
                           .arg(file, code.terminal.storeId, code.terminal.terminalId,
                                code.serverUrl.toString()));
     return code;
+}
+
+void checkPrinter(const AppConfig& config, DoctorReport& report) {
+    const QString area = QStringLiteral("printer");
+    if (!config.printer.enabled) {
+        report.ok(area, QCoreApplication::translate(
+                            "qpos::ctl", "No receipt printer is used ([printer] enabled is "
+                                         "false)."));
+        return;
+    }
+    if (Result<QByteArray> encoded = gb18030::encode(QStringLiteral("收银")); !encoded) {
+        report.fail(area, encoded.error().message);
+        return;
+    }
+    Result<printing::PrinterAddress> address = printing::PrinterAddress::parse(config.printer.url);
+    if (!address) {
+        report.fail(area, address.error().message);
+        return;
+    }
+    if (Result<QString> found = printing::probePrinter(*address))
+        report.ok(area, *found);
+    else
+        report.fail(area, found.error().message);
 }
 
 } // namespace qpos::ctl

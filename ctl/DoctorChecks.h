@@ -39,6 +39,10 @@ void checkStoreServer(const AppConfig& config, DoctorReport& report);
 // check that its server answers.
 std::optional<link::EnrollmentCode>
 checkEnrollmentCode(const AppConfig& config, const QString& codeFile, DoctorReport& report);
+// The receipt printer ([printer]): not used, or its address answers (a network printer is
+// asked for its paper status, nothing is printed) or its device file is writable, and the
+// system can encode GB18030.
+void checkPrinter(const AppConfig& config, DoctorReport& report);
 
 // The log directory exists (or can be made) and is writable.
 void checkLogDirectory(const AppConfig& config, DoctorReport& report);

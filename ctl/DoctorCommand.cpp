@@ -160,6 +160,7 @@ int runDoctorCommand(CtlContext& context, const QStringList& arguments) {
             : checkEnrollmentCode(config, link::EnrollmentCodeFile::defaultPath(), report);
     if (pending && !options.isSet(offlineOption))
         probeStoreServer(*pending, config, report);
+    checkPrinter(config, report);
 
     const QString area = QStringLiteral("gateway");
     const bool anyEnabled = config.alipay.enabled || config.wechat.enabled;

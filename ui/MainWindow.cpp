@@ -128,6 +128,7 @@ MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWi
                 updateActions();
             });
     connect(&m_till, &service::PosService::linkStatusChanged, m_header, &TillHeader::setLinkStatus);
+    connect(&m_till, &service::PosService::printFinished, this, &MainWindow::onPrintFinished);
     // A refund that ended after its own report (closed, refused, held by the provider).
     connect(&m_till, &service::PosService::refundFinished, this,
             [this](const checkout::RefundReport& report) {
@@ -530,6 +531,16 @@ void MainWindow::showProvisioning(const link::ProvisioningStatus& status) {
                                        .arg(status.serverUrl.toString(), status.message));
         break;
     }
+}
+
+void MainWindow::onPrintFinished(const QString& requestId, const service::PrintReply& reply) {
+    // Only the receipt printed on its own after a sale has no screen waiting for its answer.
+    if (!requestId.isEmpty() || reply.kind != service::PrintKind::Receipt || reply.error.isEmpty())
+        return;
+    m_notice->showNotice(tr("The receipt for order %1 was not printed: %2 The sale itself is "
+                            "recorded. Reprint the receipt from the order's detail (F5, then "
+                            "the order, then Print receipt).")
+                             .arg(reply.outTradeNo, reply.error));
 }
 
 } // namespace qpos::ui

@@ -113,6 +113,7 @@ private:
     void onQrCharge(Channel channel, const SaleDraft& draft);
     void onCodeCharge(Channel channel, const SaleDraft& draft, const QString& code);
     void onCheckoutFinished(const checkout::CheckoutUpdate& last);
+    void onPrintFinished(const QString& requestId, const service::PrintReply& reply);
     NewOrder newOrder(Channel channel, PaymentFlow flow, const SaleDraft& draft) const;
     void showLoginStatus(bool hasStaff);
     void requestStaff();

@@ -63,4 +63,12 @@ QString toConfigString(UiLanguage language) {
     return u"system"_s;
 }
 
+QString toConfigString(PaperWidth width) {
+    return width == PaperWidth::Mm58 ? u"58"_s : u"80"_s;
+}
+
+QString toConfigString(CashDrawerPin pin) {
+    return pin == CashDrawerPin::Pin5 ? u"5"_s : u"2"_s;
+}
+
 } // namespace qpos

@@ -115,6 +115,20 @@ struct StoreServerConfig {
     QString credentialsPath; // the terminal's key id, secret and pinned certificate (0600)
 };
 
+// [printer] width: the roll of the ESC/POS receipt printer.
+enum class PaperWidth { Mm58, Mm80 };
+// [printer] drawer: the pin of the printer's drawer kick-out connector the cash drawer uses.
+enum class CashDrawerPin { Pin2, Pin5 };
+
+// [printer]: the ESC/POS thermal receipt printer (docs/printing.md).
+struct PrinterConfig {
+    bool enabled = false;
+    QString url; // "tcp://host:port" (port 9100 when left out) or a device file path
+    PaperWidth width = PaperWidth::Mm80;
+    bool receiptAfterSale = true; // print a receipt when a sale is paid at the till
+    CashDrawerPin drawer = CashDrawerPin::Pin2;
+};
+
 struct AppConfig {
     bool sandbox = false; // built on sandboxDefaults(): the embedded simulated providers
     StoreConfig store;
@@ -128,6 +142,7 @@ struct AppConfig {
     CheckoutConfig checkout;
     NetworkConfig network;
     StoreServerConfig storeServer;
+    PrinterConfig printer;
 };
 
 // Defaults for a real shop: database and logs under `dataDir` (normally
@@ -144,5 +159,7 @@ AppConfig sandboxDefaults(const QString& dataDir);
 // Canonical spelling of enum values as written in the INI file.
 QString toConfigString(LogLevel level);
 QString toConfigString(UiLanguage language);
+QString toConfigString(PaperWidth width);
+QString toConfigString(CashDrawerPin pin);
 
 } // namespace qpos

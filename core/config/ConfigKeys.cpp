@@ -51,6 +51,14 @@ void assign(UiLanguage& field, const ConfigValue& v) {
         field = UiLanguage::System;
 }
 
+void assign(PaperWidth& field, const ConfigValue& v) {
+    field = v.text == u"58" ? PaperWidth::Mm58 : PaperWidth::Mm80;
+}
+
+void assign(CashDrawerPin& field, const ConfigValue& v) {
+    field = v.text == u"5" ? CashDrawerPin::Pin5 : CashDrawerPin::Pin2;
+}
+
 void assign(QList<Channel>& field, const ConfigValue& v) {
     field.clear();
     for (QStringView name : QStringView(v.text).split(u',', Qt::SkipEmptyParts)) {
@@ -84,6 +92,14 @@ QString toText(LogLevel field) {
 }
 
 QString toText(UiLanguage field) {
+    return toConfigString(field);
+}
+
+QString toText(PaperWidth field) {
+    return toConfigString(field);
+}
+
+QString toText(CashDrawerPin field) {
     return toConfigString(field);
 }
 
@@ -190,6 +206,7 @@ QList<ConfigKey> buildTable() {
     const QString routing = u"routing"_s;
     const QString network = u"network"_s;
     const QString storeServer = u"store_server"_s;
+    const QString printer = u"printer"_s;
 
     QList<ConfigKey> t;
 
@@ -423,6 +440,36 @@ QList<ConfigKey> buildTable() {
                               "File with the terminal's key id, secret and the server's pinned "
                               "certificate, written at enrollment; must be readable only by the "
                               "till's user (0600)")));
+
+    t << into<&AppConfig::printer, &PrinterConfig::enabled>(
+        key(printer, u"enabled"_s, T::Bool, u"false"_s, kBoolAllowed,
+            QT_TRANSLATE_NOOP("qpos::Config",
+                              "Print receipts and reports on an ESC/POS thermal printer and open "
+                              "the cash drawer through it")));
+    ConfigKey url = pattern(
+        printer, u"url"_s,
+        uR"(tcp://([A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?/?|/\S.*)"_s,
+        QT_TRANSLATE_NOOP("qpos::Config",
+                          "tcp://host:port for a network printer (the port is 9100 when left "
+                          "out), or the absolute path of the printer's device file such as "
+                          "/dev/usb/lp0; required when enabled"),
+        QT_TRANSLATE_NOOP("qpos::Config", "Where the receipt printer is"));
+    t << into<&AppConfig::printer, &PrinterConfig::url>(limited(url, 512));
+    t << into<&AppConfig::printer, &PrinterConfig::width>(
+        choice(printer, u"width"_s, {u"58"_s, u"80"_s}, u"80"_s,
+               QT_TRANSLATE_NOOP("qpos::Config", "58 or 80 (millimetres)"),
+               QT_TRANSLATE_NOOP("qpos::Config",
+                                 "Width of the paper roll: 58 mm prints 32 columns, 80 mm 48")));
+    t << into<&AppConfig::printer, &PrinterConfig::receiptAfterSale>(
+        key(printer, u"receipt_after_sale"_s, T::Bool, u"true"_s, kBoolAllowed,
+            QT_TRANSLATE_NOOP("qpos::Config",
+                              "Print a receipt when a sale is paid at the till (a reprint from "
+                              "the order detail is always possible)")));
+    t << into<&AppConfig::printer, &PrinterConfig::drawer>(choice(
+        printer, u"drawer"_s, {u"2"_s, u"5"_s}, u"2"_s, QT_TRANSLATE_NOOP("qpos::Config", "2 or 5"),
+        QT_TRANSLATE_NOOP("qpos::Config",
+                          "The pin of the printer's drawer kick-out connector the cash "
+                          "drawer is wired to (most drawers: 2)")));
     return t;
 }
 

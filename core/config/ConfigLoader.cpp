@@ -425,6 +425,24 @@ ConfigLoadResult ConfigLoader::load(const QList<ConfigSource>& sources,
                   false);
         checkFile(keyName("wechat", "platform_certificate"), c.wechat.platformCertPath, false);
     }
+    if (c.printer.enabled) {
+        const QString qualified = keyName("printer", "url");
+        if (c.printer.url.isEmpty())
+            missing(qualified,
+                    QCoreApplication::translate("qpos::Config", "when [printer] enabled is true"));
+        const QUrl url(c.printer.url);
+        if (url.scheme() == u"tcp" && (!url.isValid() || url.port() == 0)) {
+            const std::optional<Setting> from = validator.sourceOf(qualified);
+            const ConfigKey* key = keyNamed(qualified);
+            result.errors << ConfigIssue{
+                u"config.invalid_value"_s, qualified, from ? from->file : QString(),
+                from ? from->line : 0,
+                QCoreApplication::translate(
+                    "qpos::Config", "%1: the port of %2 is not between 1 and 65535 (network "
+                                    "receipt printers listen on 9100). Allowed: %3.")
+                    .arg(qualified, c.printer.url, key ? key->allowedText() : QString())};
+        }
+    }
     checkRouting(result, validator);
     return result;
 }

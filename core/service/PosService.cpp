@@ -1,6 +1,9 @@
 #include "core/service/PosService.h"
 
 #include "core/logging/LogCategories.h"
+#include "core/printing/ReceiptPrinter.h"
+#include "core/printing/ReportSlip.h"
+#include "core/printing/SaleReceipt.h"
 #include "core/staff/StaffStore.h"
 #include "core/storage/DatabaseLock.h"
 #include "core/storage/OrderStore.h"
@@ -78,6 +81,14 @@ public:
         connect(m_engine.get(), &checkout::CheckoutEngine::recoveryFinished, service,
                 &PosService::recoveryFinished, Qt::DirectConnection);
         startLink();
+        const PrinterConfig& printer = m_options.config.printer;
+        if (printer.enabled && printer.receiptAfterSale)
+            connect(m_engine.get(), &checkout::CheckoutEngine::checkoutUpdated, this,
+                    [this](const checkout::CheckoutUpdate& update) {
+                        if (update.phase == checkout::CheckoutPhase::Paid &&
+                            !update.outTradeNo.isEmpty())
+                            printReceipt(QString(), update.outTradeNo, false);
+                    });
         m_routing = routing::ChannelRouting::fromConfig(m_options.config, m_gateways->channels());
         ready.channels = m_routing.channels();
         ready.routing = m_routing;
@@ -115,6 +126,37 @@ public:
     StaffStore* staff() { return m_staff.get(); }
     PosService* service() { return m_service; }
     const std::function<qint64()>& clock() const { return m_options.clock; }
+
+    qint64 now() const {
+        return m_options.clock ? m_options.clock() : QDateTime::currentMSecsSinceEpoch();
+    }
+    const QString& shopName() const { return m_options.config.store.name; }
+
+    // Reads the order and its cashier here, then prints on the printer thread.
+    void printReceipt(const QString& requestId, const QString& outTradeNo, bool reprint) {
+        PrintReply reply;
+        reply.kind = reprint ? PrintKind::Reprint : PrintKind::Receipt;
+        reply.outTradeNo = outTradeNo;
+        Result<Order> order = m_staff
+                                  ? m_store.order(outTradeNo)
+                                  : Result<Order>(Error{QStringLiteral("db.closed"), notOpen()});
+        Status allowed = order ? printing::receiptAllowed(*order) : Status(order.error());
+        if (!allowed.ok()) {
+            m_service->runOnPrinter(requestId, reply,
+                                    [allowed](printing::ReceiptPrinter&) { return allowed; });
+            return;
+        }
+        printing::SaleReceipt receipt;
+        receipt.shopName = shopName();
+        receipt.order = *order;
+        if (Result<StaffMember> cashier = m_staff->find(order->cashierId))
+            receipt.cashierName = cashier->name;
+        receipt.reprint = reprint;
+        receipt.printedAtMs = now();
+        m_service->runOnPrinter(requestId, reply, [receipt](printing::ReceiptPrinter& printer) {
+            return printer.print(printing::saleReceiptDocument(receipt, printer.columns()));
+        });
+    }
 
     QString notOpen() const {
         return QCoreApplication::translate("qpos::service::PosService",
@@ -204,6 +246,15 @@ bool routingAllows(PosService& service, const routing::ChannelRouting& routing,
 
 } // namespace
 
+// The printer thread's resident: the receipt printer, whose calls block until the printer took
+// the job.
+class PosService::PrinterDesk : public QObject {
+public:
+    PrinterDesk(const PrinterConfig& config, printing::TransportTimeouts timeouts)
+        : printer(config, timeouts) {}
+    printing::ReceiptPrinter printer;
+};
+
 PosService::PosService(PosOptions options, QObject* parent)
     : QObject(parent) {
     qRegisterMetaType<PosReady>();
@@ -214,12 +265,23 @@ PosService::PosService(PosOptions options, QObject* parent)
     qRegisterMetaType<SalesReportReply>();
     qRegisterMetaType<ShiftReply>();
     qRegisterMetaType<ZReportsReply>();
+    qRegisterMetaType<PrintReply>();
     qRegisterMetaType<StaffReply>();
     qRegisterMetaType<StaffListReply>();
     qRegisterMetaType<checkout::CheckoutUpdate>();
     qRegisterMetaType<checkout::RefundReport>();
     qRegisterMetaType<checkout::RecoveryReport>();
     qRegisterMetaType<Order>();
+    m_printerShopName = options.config.store.name;
+    m_printerClock = options.clock ? options.clock : [] {
+        return QDateTime::currentMSecsSinceEpoch();
+    };
+    m_printerThread = new QThread(this);
+    m_printerThread->setObjectName(QStringLiteral("till-printer"));
+    m_printer = new PrinterDesk(options.config.printer, options.printer);
+    m_printer->moveToThread(m_printerThread);
+    connect(m_printerThread, &QThread::finished, m_printer, &QObject::deleteLater);
+    m_printerThread->start();
     m_thread = new QThread(this);
     m_thread->setObjectName(QStringLiteral("till-worker"));
     m_worker = new Worker(this, std::move(options));
@@ -236,6 +298,75 @@ PosService::PosService(PosOptions options, QObject* parent)
 PosService::~PosService() {
     m_thread->quit();
     m_thread->wait();
+    // After the worker, which may still have handed the printer a job.
+    m_printerThread->quit();
+    m_printerThread->wait();
+}
+
+void PosService::runOnPrinter(const QString& requestId, PrintReply reply,
+                              std::function<Status(printing::ReceiptPrinter&)> job) {
+    PrinterDesk* desk = m_printer;
+    QMetaObject::invokeMethod(
+        desk,
+        [this, desk, requestId, reply, job = std::move(job)]() mutable {
+            const Status done = job(desk->printer);
+            if (!done.ok()) {
+                reply.error = done.error().message;
+                reply.errorCode = done.error().code;
+            }
+            emit printFinished(requestId, reply);
+        },
+        Qt::QueuedConnection);
+}
+
+void PosService::printReceipt(const QString& requestId, const QString& outTradeNo) {
+    post([requestId, outTradeNo](Worker& w) { w.printReceipt(requestId, outTradeNo, true); });
+}
+
+void PosService::printSalesReport(const QString& requestId, const reports::SalesReport& report,
+                                  const QString& title, const QString& subtitle) {
+    PrintReply reply;
+    reply.kind = PrintKind::Report;
+    const QString shop = m_printerShopName;
+    const std::function<qint64()> clock = m_printerClock;
+    runOnPrinter(requestId, reply,
+                 [report, title, subtitle, shop, clock](printing::ReceiptPrinter& printer) {
+                     return printer.print(printing::reportSlipDocument(
+                         report, title, subtitle, shop, clock(), printer.columns()));
+                 });
+}
+
+void PosService::printZReport(const QString& requestId, qint64 seq) {
+    post([requestId, seq](Worker& w) {
+        PrintReply reply;
+        reply.kind = PrintKind::Report;
+        if (!w.staff()) {
+            const Status closed = Error{QStringLiteral("db.closed"), w.notOpen()};
+            w.service()->runOnPrinter(requestId, reply,
+                                      [closed](printing::ReceiptPrinter&) { return closed; });
+            return;
+        }
+        reports::ZReportBook book(w.store().database(), w.clock());
+        Result<reports::ZReport> z = book.find(seq);
+        if (!z) {
+            const Status missing = z.error();
+            w.service()->runOnPrinter(requestId, reply,
+                                      [missing](printing::ReceiptPrinter&) { return missing; });
+            return;
+        }
+        w.service()->runOnPrinter(
+            requestId, reply,
+            [z = *z, shop = w.shopName(), at = w.now()](printing::ReceiptPrinter& printer) {
+                return printer.print(printing::zReportSlipDocument(z, shop, at, printer.columns()));
+            });
+    });
+}
+
+void PosService::openDrawer(const QString& requestId) {
+    PrintReply reply;
+    reply.kind = PrintKind::Drawer;
+    runOnPrinter(requestId, reply,
+                 [](printing::ReceiptPrinter& printer) { return printer.openDrawer(); });
 }
 
 void PosService::post(std::function<void(Worker&)> job) {

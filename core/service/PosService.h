@@ -6,6 +6,7 @@
 #include "core/config/AppConfig.h"
 #include "core/gateways/PaymentGateway.h"
 #include "core/link/LinkStatus.h"
+#include "core/printing/PrinterTransport.h"
 #include "core/reports/ReportBuilder.h"
 #include "core/reports/SalesReport.h"
 #include "core/reports/ShiftBook.h"
@@ -25,6 +26,10 @@
 
 class QThread;
 
+namespace qpos::printing {
+class ReceiptPrinter;
+}
+
 namespace qpos::service {
 
 using GatewayList = gateway::GatewayList;
@@ -33,9 +38,10 @@ struct PosOptions {
     AppConfig config;
     // Builds the terminal's gateways. Runs on the till's worker thread, where they live.
     std::function<Result<GatewayList>()> makeGateways;
-    checkout::CheckoutPolicy policy; // qrTimeoutS is taken from config.checkout
-    std::function<qint64()> clock;   // UTC ms; the system clock when empty
-    StoreLinkPolicy link;            // the store backend link's timings ([store_server])
+    checkout::CheckoutPolicy policy;     // qrTimeoutS is taken from config.checkout
+    std::function<qint64()> clock;       // UTC ms; the system clock when empty
+    StoreLinkPolicy link;                // the store backend link's timings ([store_server])
+    printing::TransportTimeouts printer; // the receipt printer's waits ([printer])
 };
 
 // Replies to the reads. `error` is a translated message; empty on success.
@@ -75,6 +81,16 @@ struct ZReportsReply {
     reports::ZWarnings warnings;      // as of the answer
     int businessDay = 0;              // the business day now
     QList<reports::ZReport> zReports; // newest first; a taken Z is the only one
+};
+// What a print job was.
+enum class PrintKind { Receipt, Reprint, Report, Drawer };
+// The answer to a print job or a drawer kick. A failed print never changes an order: a
+// receipt is a copy for the customer, not the ledger.
+struct PrintReply {
+    PrintKind kind = PrintKind::Receipt;
+    QString outTradeNo; // a receipt's order
+    QString error;      // translated, says what to do; empty when the printer took the job
+    QString errorCode;  // "printer.unreachable", "printer.disabled", ...
 };
 struct StaffReply {
     QString error;
@@ -134,6 +150,19 @@ public:
     void loadZReports(const QString& requestId);
     void takeZReport(const QString& requestId, const QString& takenBy, bool despiteWarnings);
 
+    // The receipt printer ([printer], docs/printing.md). Jobs run one after another on a
+    // printer thread of their own, so a slow or absent printer never holds up a sale; each
+    // ends with printFinished(requestId). A receipt after a sale needs no call: with
+    // receipt_after_sale, the till prints one when a checkout ends paid (requestId empty).
+    void printReceipt(const QString& requestId, const QString& outTradeNo); // a reprint
+    // A report as the report function returned it (the reports window's, an X of a shift).
+    void printSalesReport(const QString& requestId, const reports::SalesReport& report,
+                          const QString& title, const QString& subtitle);
+    // A Z report from its frozen snapshot.
+    void printZReport(const QString& requestId, qint64 seq);
+    // Opens the cash drawer on the printer's kick-out connector ([printer] drawer).
+    void openDrawer(const QString& requestId);
+
     // PIN checks (slow on purpose; done on the worker).
     void verifyStaff(const QString& requestId, const QString& staffId, const QString& pin);
     void verifyManagerPin(const QString& requestId, const QString& pin);
@@ -155,16 +184,26 @@ signals:
     void staffVerified(const QString& requestId, const qpos::service::StaffReply& reply);
     void staffListed(const QString& requestId, const qpos::service::StaffListReply& reply);
     void staffSaved(const QString& requestId, const QString& error);
+    void printFinished(const QString& requestId, const qpos::service::PrintReply& reply);
     // The link to the store backend: state, orders waiting to upload, clock difference.
     void linkStatusChanged(const qpos::link::LinkStatus& status);
 
 private:
     class Worker;
+    class PrinterDesk;
     // Runs `job` on the worker thread with the worker.
     void post(std::function<void(Worker&)> job);
+    // Runs `job` on the printer thread, then printFinished(requestId, reply with its outcome).
+    // Callable from any thread.
+    void runOnPrinter(const QString& requestId, PrintReply reply,
+                      std::function<Status(printing::ReceiptPrinter&)> job);
 
     QThread* m_thread = nullptr;
     Worker* m_worker = nullptr; // lives in m_thread
+    QThread* m_printerThread = nullptr;
+    PrinterDesk* m_printer = nullptr;       // lives in m_printerThread
+    QString m_printerShopName;              // [store] name, heading printed reports
+    std::function<qint64()> m_printerClock; // UTC ms, for "printed at"
 };
 
 } // namespace qpos::service
@@ -176,5 +215,6 @@ Q_DECLARE_METATYPE(qpos::service::TotalsReply)
 Q_DECLARE_METATYPE(qpos::service::SalesReportReply)
 Q_DECLARE_METATYPE(qpos::service::ShiftReply)
 Q_DECLARE_METATYPE(qpos::service::ZReportsReply)
+Q_DECLARE_METATYPE(qpos::service::PrintReply)
 Q_DECLARE_METATYPE(qpos::service::StaffReply)
 Q_DECLARE_METATYPE(qpos::service::StaffListReply)

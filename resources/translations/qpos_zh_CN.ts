@@ -681,6 +681,46 @@
         <source>File with the terminal&apos;s key id, secret and the server&apos;s pinned certificate, written at enrollment; must be readable only by the till&apos;s user (0600)</source>
         <translation>保存终端密钥编号、密钥和服务器固定证书的文件，注册时写入；只能由收银台的用户读取（0600）</translation>
     </message>
+    <message>
+        <source>Print receipts and reports on an ESC/POS thermal printer and open the cash drawer through it</source>
+        <translation>在 ESC/POS 热敏打印机上打印小票和报表，并通过它打开钱箱</translation>
+    </message>
+    <message>
+        <source>tcp://host:port for a network printer (the port is 9100 when left out), or the absolute path of the printer&apos;s device file such as /dev/usb/lp0; required when enabled</source>
+        <translation>网络打印机写 tcp://主机:端口（省略端口时为 9100），或写打印机设备文件的绝对路径，如 /dev/usb/lp0；启用时必填</translation>
+    </message>
+    <message>
+        <source>Where the receipt printer is</source>
+        <translation>小票打印机的位置</translation>
+    </message>
+    <message>
+        <source>58 or 80 (millimetres)</source>
+        <translation>58 或 80（毫米）</translation>
+    </message>
+    <message>
+        <source>Width of the paper roll: 58 mm prints 32 columns, 80 mm 48</source>
+        <translation>纸卷宽度：58 毫米每行 32 列，80 毫米每行 48 列</translation>
+    </message>
+    <message>
+        <source>Print a receipt when a sale is paid at the till (a reprint from the order detail is always possible)</source>
+        <translation>收银台收款成功后打印小票（随时可在订单详情中重打）</translation>
+    </message>
+    <message>
+        <source>2 or 5</source>
+        <translation>2 或 5</translation>
+    </message>
+    <message>
+        <source>The pin of the printer&apos;s drawer kick-out connector the cash drawer is wired to (most drawers: 2)</source>
+        <translation>钱箱所接的打印机钱箱接口针脚（大多数钱箱为 2）</translation>
+    </message>
+    <message>
+        <source>when [printer] enabled is true</source>
+        <translation>在 [printer] enabled 为 true 时</translation>
+    </message>
+    <message>
+        <source>%1: the port of %2 is not between 1 and 65535 (network receipt printers listen on 9100). Allowed: %3.</source>
+        <translation>%1：%2 的端口不在 1 到 65535 之间（网络小票打印机监听 9100 端口）。允许的值：%3。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ConfigWriter</name>
@@ -3042,6 +3082,8 @@ Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usag
     <message>
         <source>This till was already enrolled with the code in %1; the file is now consumed.</source>
         <translation>本收银台已用 %1 中的注册码注册；该文件现已清除。</translation>
+        <source>No receipt printer is used ([printer] enabled is false).</source>
+        <translation>未使用小票打印机（[printer] enabled 为 false）。</translation>
     </message>
 </context>
 <context>
@@ -3111,6 +3153,17 @@ Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usag
     <message>
         <source>WeChat Pay refused the till&apos;s request signature. Check [wechat] mch_id, merchant_serial_no (the serial of the merchant API certificate) and %1 (the key of that certificate).</source>
         <translation>微信支付拒绝了收银台的请求签名。请检查 [wechat] mch_id、merchant_serial_no（商户 API 证书的序列号）和 %1（该证书的私钥）。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::gb18030</name>
+    <message>
+        <source>This system cannot convert text to GB18030 (glibc&apos;s converter is missing). Reinstall the libc6 package.</source>
+        <translation>本系统无法将文字转换为 GB18030（缺少 glibc 的转换器）。请重新安装 libc6 软件包。</translation>
+    </message>
+    <message>
+        <source>The GB18030 converter stopped at byte %1. Reinstall the libc6 package.</source>
+        <translation>GB18030 转换器在第 %1 字节处停止。请重新安装 libc6 软件包。</translation>
     </message>
 </context>
 <context>
@@ -3306,6 +3359,221 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>at most five decimals (a thousandth of a fen) are allowed</source>
         <translation>最多五位小数（千分之一分）</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::printing::PrinterAddress</name>
+    <message>
+        <source>The receipt printer address &quot;%1&quot; is neither tcp://host:port nor a device file path such as /dev/usb/lp0. Correct [printer] url in Settings.</source>
+        <translation>小票打印机地址“%1”既不是 tcp://主机:端口，也不是 /dev/usb/lp0 这样的设备文件路径。请在“设置”中更正 [printer] url。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::printing::PrinterTransport</name>
+    <message>
+        <source>The receipt printer at %1 does not answer (%2). Check that it is switched on and connected, then print again.</source>
+        <translation>位于 %1 的小票打印机没有响应（%2）。请检查打印机已开机并已连接，然后重新打印。</translation>
+    </message>
+    <message>
+        <source>The receipt printer at %1 did not take the job within %2 s. Check its paper and cover, then print again.</source>
+        <translation>位于 %1 的小票打印机在 %2 秒内未接收打印任务。请检查纸张和纸仓盖，然后重新打印。</translation>
+    </message>
+    <message>
+        <source>The receipt printer at %1 is out of paper. Put in a new roll, then print again.</source>
+        <translation>位于 %1 的小票打印机缺纸。请装入新纸卷，然后重新打印。</translation>
+    </message>
+    <message>
+        <source>no connection within %1 s</source>
+        <translation>%1 秒内未能连接</translation>
+    </message>
+    <message>
+        <source>The receipt printer at %1 closed the connection (%2). It may be busy with another till&apos;s job: print again.</source>
+        <translation>位于 %1 的小票打印机关闭了连接（%2）。它可能正在打印其他收银台的任务：请重新打印。</translation>
+    </message>
+    <message>
+        <source>The receipt printer at %1 stopped taking the job (%2). Check it, then print again.</source>
+        <translation>位于 %1 的小票打印机停止接收打印任务（%2）。请检查打印机，然后重新打印。</translation>
+    </message>
+    <message>
+        <source>The receipt printer&apos;s device %1 is not there. Check that the printer is plugged in and switched on, then print again.</source>
+        <translation>小票打印机的设备 %1 不存在。请检查打印机已插好并已开机，然后重新打印。</translation>
+    </message>
+    <message>
+        <source>This user may not write to the receipt printer&apos;s device %1. Add the till&apos;s user to the lp group (then log in again).</source>
+        <translation>当前用户无权写入小票打印机的设备 %1。请将收银台的用户加入 lp 组（然后重新登录）。</translation>
+    </message>
+    <message>
+        <source>The receipt printer&apos;s device %1 cannot be opened (%2).</source>
+        <translation>无法打开小票打印机的设备 %1（%2）。</translation>
+    </message>
+    <message>
+        <source>The receipt printer&apos;s device %1 refused the job (%2). Check the printer, then print again.</source>
+        <translation>小票打印机的设备 %1 拒绝了打印任务（%2）。请检查打印机，然后重新打印。</translation>
+    </message>
+    <message>
+        <source>The receipt printer&apos;s device %1 is not there. Check that the printer is plugged in and switched on.</source>
+        <translation>小票打印机的设备 %1 不存在。请检查打印机已插好并已开机。</translation>
+    </message>
+    <message>
+        <source>%1 is there and this user may write to it.</source>
+        <translation>%1 存在，当前用户可以写入。</translation>
+    </message>
+    <message>
+        <source>it did not answer the paper status query</source>
+        <translation>它没有回应纸张状态查询</translation>
+    </message>
+    <message>
+        <source>paper present</source>
+        <translation>有纸</translation>
+    </message>
+    <message>
+        <source>The receipt printer at %1 answers; %2.</source>
+        <translation>位于 %1 的小票打印机有响应；%2。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::printing::ReceiptPrinter</name>
+    <message>
+        <source>No receipt printer is set up. A manager can set one in Settings → Printer.</source>
+        <translation>尚未设置小票打印机。店长可在“设置 → 打印机”中设置。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::printing::ReportSlip</name>
+    <message numerus="yes">
+        <source>  %n sale(s)</source>
+        <translation>
+            <numerusform>  %n 笔销售</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>  %n refund(s)</source>
+        <translation>
+            <numerusform>  %n 笔退款</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Gross</source>
+        <translation>销售额</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>退款额</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>净额</translation>
+    </message>
+    <message>
+        <source>Sales</source>
+        <translation>销售笔数</translation>
+    </message>
+    <message>
+        <source>Refunds</source>
+        <translation>退款</translation>
+    </message>
+    <message>
+        <source>Average ticket</source>
+        <translation>客单价</translation>
+    </message>
+    <message>
+        <source>By channel</source>
+        <translation>按渠道</translation>
+    </message>
+    <message>
+        <source>By cashier</source>
+        <translation>按收银员</translation>
+    </message>
+    <message>
+        <source>By hour</source>
+        <translation>按小时</translation>
+    </message>
+    <message>
+        <source>By day</source>
+        <translation>按日</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>  Approved by %1: %2</source>
+        <translation>  批准人 %1：%2</translation>
+    </message>
+    <message>
+        <source>Printed</source>
+        <translation>打印时间</translation>
+    </message>
+    <message>
+        <source>Z report No. %1</source>
+        <translation>Z 报表 第 %1 号</translation>
+    </message>
+    <message>
+        <source>Business day %1</source>
+        <translation>营业日 %1</translation>
+    </message>
+    <message>
+        <source>Covers %1 to %2</source>
+        <translation>涵盖 %1 至 %2</translation>
+    </message>
+    <message>
+        <source>Taken %1 by %2</source>
+        <translation>%1 由 %2 生成</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::printing::SaleReceipt</name>
+    <message>
+        <source>Order %1 is %2, not paid: a receipt is printed only for a paid order.</source>
+        <translation>订单 %1 的状态为“%2”，未支付：只有已支付的订单才能打印小票。</translation>
+    </message>
+    <message>
+        <source>Sales receipt</source>
+        <translation>销售小票</translation>
+    </message>
+    <message>
+        <source>** REPRINT **</source>
+        <translation>** 重打 **</translation>
+    </message>
+    <message>
+        <source>Order no.:</source>
+        <translation>订单号：</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Cashier</source>
+        <translation>收银员</translation>
+    </message>
+    <message>
+        <source>Payment</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Refunded</source>
+        <translation>已退款</translation>
+    </message>
+    <message>
+        <source>Net paid</source>
+        <translation>实付</translation>
+    </message>
+    <message>
+        <source>Payment provider&apos;s trade no.:</source>
+        <translation>支付机构交易号：</translation>
+    </message>
+    <message>
+        <source>Reprinted</source>
+        <translation>重打时间</translation>
+    </message>
+    <message>
+        <source>Thank you!</source>
+        <translation>谢谢惠顾！</translation>
     </message>
 </context>
 <context>
@@ -4543,6 +4811,8 @@ See docs/server.md.</source>
     <message>
         <source>This till is enrolled with the store server at %1, but: %2</source>
         <translation>本收银台已注册到门店服务器 %1，但是：%2</translation>
+        <source>The receipt for order %1 was not printed: %2 The sale itself is recorded. Reprint the receipt from the order&apos;s detail (F5, then the order, then Print receipt).</source>
+        <translation>订单 %1 的小票未打印：%2 这笔销售本身已记录。可在订单详情中重打小票（按 F5，选择订单，再点“打印小票”）。</translation>
     </message>
 </context>
 <context>
@@ -4740,6 +5010,26 @@ See docs/server.md.</source>
     <message>
         <source>Refund %1 of %2 yuan failed; no money went back to the customer.</source>
         <translation>退款 %1（%2 元）失败，款项未退回顾客。</translation>
+    </message>
+    <message>
+        <source>&amp;Print receipt</source>
+        <translation>打印小票(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Reprint the customer&apos;s receipt on the receipt printer (Ctrl+P)</source>
+        <translation>在小票打印机上为顾客重打小票（Ctrl+P）</translation>
+    </message>
+    <message>
+        <source>Printing the receipt…</source>
+        <translation>正在打印小票…</translation>
+    </message>
+    <message>
+        <source>The receipt was printed.</source>
+        <translation>小票已打印。</translation>
+    </message>
+    <message>
+        <source>The receipt was not printed: %1</source>
+        <translation>小票未打印：%1</translation>
     </message>
 </context>
 <context>
@@ -5360,6 +5650,26 @@ See docs/server.md.</source>
         <source>Refunds made</source>
         <translation>退款明细</translation>
     </message>
+    <message>
+        <source>Receipt printer</source>
+        <translation>小票打印机</translation>
+    </message>
+    <message>
+        <source>Print the report on the till&apos;s receipt printer</source>
+        <translation>在收银台的小票打印机上打印报表</translation>
+    </message>
+    <message>
+        <source>The report was printed on the receipt printer.</source>
+        <translation>报表已在小票打印机上打印。</translation>
+    </message>
+    <message>
+        <source>The report was not printed: %1</source>
+        <translation>报表未打印：%1</translation>
+    </message>
+    <message>
+        <source>Printing on the receipt printer…</source>
+        <translation>正在小票打印机上打印…</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ui::SalePanel</name>
@@ -5638,6 +5948,54 @@ See docs/server.md.</source>
         <source>S&amp;tore server</source>
         <translation>门店服务器(&amp;T)</translation>
     </message>
+    <message>
+        <source>&amp;Printer</source>
+        <translation>打印机(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Print on an ESC/POS receipt printer (&amp;enabled)</source>
+        <translation>使用 ESC/POS 小票打印机(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Printer &amp;address:</source>
+        <translation>打印机地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>tcp://192.168.1.50:9100 or /dev/usb/lp0</source>
+        <translation>tcp://192.168.1.50:9100 或 /dev/usb/lp0</translation>
+    </message>
+    <message>
+        <source>Paper &amp;width:</source>
+        <translation>纸宽(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>80 mm (48 columns)</source>
+        <translation>80 毫米（48 列）</translation>
+    </message>
+    <message>
+        <source>58 mm (32 columns)</source>
+        <translation>58 毫米（32 列）</translation>
+    </message>
+    <message>
+        <source>Print a &amp;receipt after each sale</source>
+        <translation>每笔销售后打印小票(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Cash &amp;drawer on:</source>
+        <translation>钱箱接口(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>pin 2 (most drawers)</source>
+        <translation>针脚 2（大多数钱箱）</translation>
+    </message>
+    <message>
+        <source>pin 5</source>
+        <translation>针脚 5</translation>
+    </message>
+    <message>
+        <source>A network printer listens on port 9100. A USB printer is a device file such as /dev/usb/lp0; the till&apos;s user must be in the lp group. qposctl doctor checks that the printer answers.</source>
+        <translation>网络打印机监听 9100 端口。USB 打印机是 /dev/usb/lp0 这样的设备文件；收银台的用户必须在 lp 组中。qposctl doctor 会检查打印机是否响应。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ui::StartupPanel</name>
@@ -5797,6 +6155,26 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>Z report No. %1 taken. Sales from now on count on %2.</source>
         <translation>Z 报表第 %1 号已生成。此后的销售计入 %2。</translation>
+    </message>
+    <message>
+        <source>Receipt printer</source>
+        <translation>小票打印机</translation>
+    </message>
+    <message>
+        <source>Print the selected Z report on the till&apos;s receipt printer</source>
+        <translation>在收银台的小票打印机上打印所选的 Z 报表</translation>
+    </message>
+    <message>
+        <source>Printing on the receipt printer…</source>
+        <translation>正在小票打印机上打印…</translation>
+    </message>
+    <message>
+        <source>The Z report was printed on the receipt printer.</source>
+        <translation>Z 报表已在小票打印机上打印。</translation>
+    </message>
+    <message>
+        <source>The Z report was not printed: %1</source>
+        <translation>Z 报表未打印：%1</translation>
     </message>
 </context>
 <context>

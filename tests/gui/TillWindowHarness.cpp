@@ -116,6 +116,7 @@ bool TillWindowHarness::makeTill(const Options& options) {
     tillOptions.config.terminal.id = m_terminalId;
     tillOptions.config.store.name = QStringLiteral("Test shop");
     tillOptions.config.database.path = m_dir.filePath(QStringLiteral("orders.db"));
+    tillOptions.config.printer = options.printer;
     tillOptions.policy.poll.fastInterval = std::chrono::milliseconds(100);
     tillOptions.policy.settleRetry = std::chrono::milliseconds(200);
 

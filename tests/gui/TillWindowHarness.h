@@ -42,6 +42,7 @@ struct HarnessOptions {
     int clientTimeoutMs = 2000;   // the AlipayClient's request timeout
     int paidScreenMs = 0;         // 0: the PAID screen stays until Enter
     int keepAliveS = 7;           // how long the client keeps an idle connection
+    PrinterConfig printer;        // [printer]: none unless a test sets it
 };
 
 // The Alipay sandbox on loopback with the tills' app, shared by the tests of a suite (making

@@ -823,6 +823,44 @@ private slots:
         QCOMPARE(r.filesRead, QStringList{path});
     }
 
+    void printerSettingsAreChecked_data() {
+        QTest::addColumn<QByteArray>("printer");
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("enabled without url")
+            << QByteArray("enabled = true\n") << u"[printer] url"_s << u"required"_s;
+        QTest::newRow("port 0") << QByteArray("enabled = true\nurl = tcp://10.0.0.9:0\n")
+                                << u"[printer] url"_s << u"9100"_s;
+        QTest::newRow("port too big")
+            << QByteArray("enabled = true\nurl = tcp://10.0.0.9:70000\n") << u"[printer] url"_s
+            << u"9100"_s;
+        QTest::newRow("not an address") << QByteArray("url = lp0\n") << u"[printer] url"_s
+                                        << u"tcp://host:port"_s;
+        QTest::newRow("width 76") << QByteArray("width = 76\n") << u"[printer] width"_s
+                                  << u"58 or 80"_s;
+        QTest::newRow("drawer pin 3") << QByteArray("drawer = 3\n") << u"[printer] drawer"_s
+                                      << u"2 or 5"_s;
+    }
+    void printerSettingsAreChecked() {
+        QFETCH(QByteArray, printer);
+        QFETCH(QString, key);
+        QFETCH(QString, says);
+        qpos::test::TempDir tmp;
+        const QString path = tmp.file(u"qpos.ini"_s);
+        writeFile(path, kIds + "[printer]\n" + printer);
+        const ConfigLoadResult r = loadOne(path);
+        QVERIFY(!r.ok());
+        QCOMPARE(r.errors.size(), 1);
+        QCOMPARE(r.errors.first().key, key);
+        QVERIFY2(r.errors.first().message.contains(says), qPrintable(r.errors.first().message));
+
+        // A device file and a host without a port are fine.
+        writeFile(path, kIds + "[printer]\nenabled = true\nurl = /dev/usb/lp0\n");
+        QVERIFY(loadOne(path).ok());
+        writeFile(path, kIds + "[printer]\nenabled = true\nurl = tcp://printer.local\n");
+        QVERIFY(loadOne(path).ok());
+    }
+
     void everyKeyHasDocsAndSample() {
         QFile doc(QStringLiteral(QPOS_SOURCE_DIR "/docs/config.md"));
         QVERIFY(doc.open(QIODevice::ReadOnly));
@@ -876,7 +914,9 @@ private slots:
                   "wechat_max_amount = 5000.50\n"
                   "[checkout]\nqr_timeout_s = 60\n"
                   "[network]\nca_file = ca.pem\nkeep_alive_s = 5\n"
-                  "[store_server]\nurl = https://pos.example.cn:8443\ncredentials = s.json\n");
+                  "[store_server]\nurl = https://pos.example.cn:8443\ncredentials = s.json\n"
+                  "[printer]\nenabled = true\nurl = tcp://10.0.0.9:9101\nwidth = 58\n"
+                  "receipt_after_sale = false\ndrawer = 5\n");
         const ConfigLoadResult r = loadOne(path);
         QVERIFY2(r.ok(), qPrintable(describe(r.errors)));
         QVERIFY2(r.warnings.isEmpty(), qPrintable(describe(r.warnings)));
@@ -920,6 +960,11 @@ private slots:
                  u"10-15, 18"_s);
         QCOMPARE(c.routing.alipayMaxAmountFen, std::optional<qpos::money::Fen>(2000000));
         QCOMPARE(c.routing.wechatMaxAmountFen, std::optional<qpos::money::Fen>(500050));
+        QVERIFY(c.printer.enabled);
+        QCOMPARE(c.printer.url, u"tcp://10.0.0.9:9101"_s);
+        QCOMPARE(c.printer.width, qpos::PaperWidth::Mm58);
+        QVERIFY(!c.printer.receiptAfterSale);
+        QCOMPARE(c.printer.drawer, qpos::CashDrawerPin::Pin5);
 
         // And the test above covers every key of the table.
         for (const qpos::ConfigKey& k : qpos::configKeys()) {

@@ -2,6 +2,7 @@
 
 #include "core/calendar/LocalTimeText.h"
 #include "core/checkout/RefundRuns.h"
+#include "core/printing/SaleReceipt.h"
 #include "ui/orders/OrderLabels.h"
 #include "ui/refund/RefundDialog.h"
 #include "ui/support/RequestIds.h"
@@ -132,8 +133,17 @@ OrderDetailDialog::OrderDetailDialog(service::PosService& till, const QString& o
     m_refund->setObjectName(QStringLiteral("refundButton"));
     m_refund->setVisible(false);
     m_refund->setAutoDefault(false);
+    m_print = buttons->addButton(tr("&Print receipt"), QDialogButtonBox::ActionRole);
+    m_print->setObjectName(QStringLiteral("printReceiptButton"));
+    m_print->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    m_print->setToolTip(tr("Reprint the customer's receipt on the receipt printer (Ctrl+P)"));
+    m_print->setVisible(false);
+    m_print->setAutoDefault(false);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_print, &QPushButton::clicked, this, &OrderDetailDialog::printReceipt);
+    connect(&m_till, &service::PosService::printFinished, this,
+            &OrderDetailDialog::onPrintFinished);
     connect(m_refund, &QPushButton::clicked, this, &OrderDetailDialog::startRefund);
     connect(m_events, &QTableWidget::itemSelectionChanged, this,
             &OrderDetailDialog::showProviderFields);
@@ -252,6 +262,7 @@ void OrderDetailDialog::showOrder(const OrderWithEvents& loaded) {
 
     const bool refundable = canRefund(o.state) && o.refundedFen < o.amountFen;
     m_refund->setVisible(refundable);
+    m_print->setVisible(printing::receiptAllowed(o).ok());
     m_refund->setEnabled(refundable);
     emit orderShown(o);
 }
@@ -277,6 +288,28 @@ void OrderDetailDialog::startRefund() {
     auto* dialog = new RefundDialog(m_till, m_order->order, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+}
+
+void OrderDetailDialog::printReceipt() {
+    if (!m_order || !m_printRequestId.isEmpty() || !printing::receiptAllowed(m_order->order).ok())
+        return;
+    m_printRequestId = newRequestId();
+    m_print->setEnabled(false);
+    m_message->setText(tr("Printing the receipt…"));
+    m_message->setVisible(true);
+    m_till.printReceipt(m_printRequestId, m_outTradeNo);
+}
+
+void OrderDetailDialog::onPrintFinished(const QString& requestId,
+                                        const service::PrintReply& reply) {
+    if (m_printRequestId.isEmpty() || requestId != m_printRequestId)
+        return;
+    m_printRequestId.clear();
+    m_print->setEnabled(true);
+    m_message->setText(reply.error.isEmpty()
+                           ? tr("The receipt was printed.")
+                           : tr("The receipt was not printed: %1").arg(reply.error));
+    m_message->setVisible(true);
 }
 
 } // namespace qpos::ui

@@ -34,6 +34,8 @@ public slots:
     void reload();
     // Opens the refund dialog for this order (window-modal; the manager PIN is asked there).
     void startRefund();
+    // Reprints the customer's receipt on the receipt printer (a paid order only).
+    void printReceipt();
 
 signals:
     // Each time the order was (re)loaded and shown.
@@ -45,6 +47,7 @@ private:
     // What the manager must know of refunds not settled as made: held, being confirmed, failed.
     void showRefunds(const Order& order, const QList<RefundRecord>& refunds);
     void showProviderFields();
+    void onPrintFinished(const QString& requestId, const service::PrintReply& reply);
 
     service::PosService& m_till;
     QString m_outTradeNo;
@@ -69,6 +72,8 @@ private:
     QTableWidget* m_events = nullptr;
     QPlainTextEdit* m_providerFields = nullptr;
     QPushButton* m_refund = nullptr;
+    QPushButton* m_print = nullptr;
+    QString m_printRequestId;
 };
 
 } // namespace qpos::ui

@@ -196,22 +196,36 @@ ReportsWindow::ReportsWindow(service::PosService& till, const QString& shopName,
     m_pdf->setObjectName(QStringLiteral("exportPdf"));
     m_print = new QPushButton(tr("Print…"), this);
     m_print->setObjectName(QStringLiteral("printReport"));
+    m_thermal = new QPushButton(tr("Receipt printer"), this);
+    m_thermal->setObjectName(QStringLiteral("printReportOnReceiptPrinter"));
+    m_thermal->setToolTip(tr("Print the report on the till's receipt printer"));
     auto* close = new QPushButton(tr("Close"), this);
     close->setObjectName(QStringLiteral("closeReports"));
-    for (QPushButton* b : {m_csv, m_pdf, m_print, close}) {
+    for (QPushButton* b : {m_csv, m_pdf, m_print, m_thermal, close}) {
         b->setAutoDefault(false);
         actions->addWidget(b);
     }
-    actions->insertStretch(3, 1);
+    actions->insertStretch(4, 1);
     outer->addLayout(actions);
     connect(m_csv, &QPushButton::clicked, this, &ReportsWindow::chooseCsvFile);
     connect(m_pdf, &QPushButton::clicked, this, &ReportsWindow::choosePdfFile);
     connect(m_print, &QPushButton::clicked, this, &ReportsWindow::print);
+    connect(m_thermal, &QPushButton::clicked, this, &ReportsWindow::printOnReceiptPrinter);
+    connect(&m_till, &service::PosService::printFinished, this,
+            [this](const QString& requestId, const service::PrintReply& reply) {
+                if (m_printRequestId.isEmpty() || requestId != m_printRequestId)
+                    return;
+                m_printRequestId.clear();
+                m_thermal->setEnabled(m_report.has_value());
+                m_status->setText(reply.error.isEmpty()
+                                      ? tr("The report was printed on the receipt printer.")
+                                      : tr("The report was not printed: %1").arg(reply.error));
+            });
     connect(close, &QPushButton::clicked, this, &QDialog::reject);
 
     connect(&m_till, &service::PosService::salesReportLoaded, this, &ReportsWindow::onLoaded);
     setBusy(false);
-    for (QPushButton* b : {m_csv, m_pdf, m_print})
+    for (QPushButton* b : {m_csv, m_pdf, m_print, m_thermal})
         b->setEnabled(false);
     if (shiftId > 0) {
         m_requestId = newRequestId();
@@ -305,7 +319,7 @@ void ReportsWindow::showReport(const reports::SalesReport& r) {
                 money::formatYuan(l.amountFen), l.approvedBy, l.reason},
                3, 3);
     }
-    for (QPushButton* b : {m_csv, m_pdf, m_print})
+    for (QPushButton* b : {m_csv, m_pdf, m_print, m_thermal})
         b->setEnabled(true);
 }
 
@@ -347,6 +361,16 @@ void ReportsWindow::print() {
     if (m_report)
         report_export::print(this, *m_printer, *m_report, title(), subtitle(),
                              [this](const QString& message) { m_status->setText(message); });
+}
+
+void ReportsWindow::printOnReceiptPrinter() {
+    if (!m_report || !m_printRequestId.isEmpty())
+        return;
+    m_printRequestId = newRequestId();
+    m_thermal->setEnabled(false);
+    m_status->setText(tr("Printing on the receipt printer…"));
+    // The figures shown, as the report function returned them: the slip cannot differ.
+    m_till.printSalesReport(m_printRequestId, *m_report, title(), subtitle());
 }
 
 } // namespace qpos::ui

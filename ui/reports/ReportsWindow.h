@@ -57,6 +57,7 @@ private:
     void chooseCsvFile();
     void choosePdfFile();
     void print();
+    void printOnReceiptPrinter();
     QString title() const;
     QString fileStem() const;
     QString subtitle() const;
@@ -90,6 +91,8 @@ private:
     QPushButton* m_csv = nullptr;
     QPushButton* m_pdf = nullptr;
     QPushButton* m_print = nullptr;
+    QPushButton* m_thermal = nullptr;
+    QString m_printRequestId;
 };
 
 } // namespace qpos::ui

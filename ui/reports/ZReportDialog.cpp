@@ -74,19 +74,44 @@ ZReportDialog::ZReportDialog(service::PosService& till, const QString& shopName,
     m_reprint->setObjectName(QStringLiteral("reprintZ"));
     m_pdf = new QPushButton(tr("Export PDF…"), this);
     m_pdf->setObjectName(QStringLiteral("exportZPdf"));
+    m_thermal = new QPushButton(tr("Receipt printer"), this);
+    m_thermal->setObjectName(QStringLiteral("printZOnReceiptPrinter"));
+    m_thermal->setToolTip(tr("Print the selected Z report on the till's receipt printer"));
     auto* close = new QPushButton(tr("Close"), this);
-    for (QPushButton* b : {m_reprint, m_pdf, close}) {
+    for (QPushButton* b : {m_reprint, m_pdf, m_thermal, close}) {
         b->setAutoDefault(false);
         actions->addWidget(b);
     }
-    actions->insertStretch(2, 1);
+    actions->insertStretch(3, 1);
     layout->addLayout(actions);
     m_reprint->setEnabled(false);
     m_pdf->setEnabled(false);
+    m_thermal->setEnabled(false);
     connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
         m_reprint->setEnabled(row >= 0);
         m_pdf->setEnabled(row >= 0);
+        m_thermal->setEnabled(row >= 0 && m_printRequestId.isEmpty());
     });
+    connect(m_thermal, &QPushButton::clicked, this, [this] {
+        const reports::ZReport* z = selected();
+        if (!z || !m_printRequestId.isEmpty())
+            return;
+        m_printRequestId = newRequestId();
+        m_thermal->setEnabled(false);
+        m_status->setText(tr("Printing on the receipt printer…"));
+        // From the stored snapshot, as every reprint of a Z.
+        m_till.printZReport(m_printRequestId, z->seq);
+    });
+    connect(&m_till, &service::PosService::printFinished, this,
+            [this](const QString& requestId, const service::PrintReply& reply) {
+                if (m_printRequestId.isEmpty() || requestId != m_printRequestId)
+                    return;
+                m_printRequestId.clear();
+                m_thermal->setEnabled(selected() != nullptr);
+                m_status->setText(reply.error.isEmpty()
+                                      ? tr("The Z report was printed on the receipt printer.")
+                                      : tr("The Z report was not printed: %1").arg(reply.error));
+            });
     const auto show = [this](const QString& message) {
         m_status->setText(message);
     };

@@ -60,6 +60,8 @@ private:
     QListWidget* m_list = nullptr;
     QPushButton* m_reprint = nullptr;
     QPushButton* m_pdf = nullptr;
+    QPushButton* m_thermal = nullptr;
+    QString m_printRequestId;
 };
 
 } // namespace qpos::ui

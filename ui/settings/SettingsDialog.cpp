@@ -23,7 +23,9 @@
 #include <QTabWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <functional>
+#include <utility>
 
 namespace qpos::ui {
 
@@ -108,6 +110,7 @@ SettingsDialog::SettingsDialog(const AppConfig& config, const SettingsFiles& fil
     tabs->addTab(buildWechatPage(), tr("&WeChat Pay"));
     tabs->addTab(buildRoutingPage(), tr("&Routing"));
     tabs->addTab(buildStoreServerPage(), tr("S&tore server"));
+    tabs->addTab(buildPrinterPage(), tr("&Printer"));
     layout->addWidget(tabs, 1);
 
     m_note = new QLabel(this);
@@ -276,6 +279,73 @@ QWidget* SettingsDialog::buildShopPage() {
         return combo->currentData().toString();
     };
     m_fields.push_back(std::move(language));
+    return page;
+}
+
+QComboBox* SettingsDialog::addChoice(QWidget* page, QFormLayout* form, const QString& label,
+                                     const QString& section, const QString& key,
+                                     const QList<std::pair<QString, QString>>& items,
+                                     const QString& value) {
+    auto* combo = new QComboBox(page);
+    combo->setObjectName(widgetName(section, key));
+    for (const auto& [shown, written] : items)
+        combo->addItem(shown, written);
+    combo->setCurrentIndex(std::max(0, combo->findData(value)));
+    if (const ConfigKey* known = findConfigKey(section, key))
+        combo->setToolTip(known->docText());
+    form->addRow(label, combo);
+    auto field = std::make_unique<Field>();
+    field->section = section;
+    field->key = key;
+    field->widget = combo;
+    field->fromWidget = [combo] {
+        return combo->currentData().toString();
+    };
+    m_fields.push_back(std::move(field));
+    return combo;
+}
+
+QWidget* SettingsDialog::buildPrinterPage() {
+    auto* page = new QWidget(this);
+    auto* form = new QFormLayout(page);
+    const QString section = QStringLiteral("printer");
+    const PrinterConfig& p = m_config.printer;
+    addCheck(page, form, tr("Print on an ESC/POS receipt printer (&enabled)"), section,
+             QStringLiteral("enabled"), p.enabled);
+    m_fields.back()->fromConfig = [](const AppConfig& c) {
+        return boolText(c.printer.enabled);
+    };
+    QLineEdit* url =
+        addText(page, form, tr("Printer &address:"), section, QStringLiteral("url"), p.url, true);
+    url->setPlaceholderText(tr("tcp://192.168.1.50:9100 or /dev/usb/lp0"));
+    m_fields.back()->fromConfig = [](const AppConfig& c) {
+        return c.printer.url;
+    };
+    addChoice(page, form, tr("Paper &width:"), section, QStringLiteral("width"),
+              {{tr("80 mm (48 columns)"), QStringLiteral("80")},
+               {tr("58 mm (32 columns)"), QStringLiteral("58")}},
+              toConfigString(p.width));
+    m_fields.back()->fromConfig = [](const AppConfig& c) {
+        return toConfigString(c.printer.width);
+    };
+    addCheck(page, form, tr("Print a &receipt after each sale"), section,
+             QStringLiteral("receipt_after_sale"), p.receiptAfterSale);
+    m_fields.back()->fromConfig = [](const AppConfig& c) {
+        return boolText(c.printer.receiptAfterSale);
+    };
+    addChoice(
+        page, form, tr("Cash &drawer on:"), section, QStringLiteral("drawer"),
+        {{tr("pin 2 (most drawers)"), QStringLiteral("2")}, {tr("pin 5"), QStringLiteral("5")}},
+        toConfigString(p.drawer));
+    m_fields.back()->fromConfig = [](const AppConfig& c) {
+        return toConfigString(c.printer.drawer);
+    };
+    auto* note = new QLabel(tr("A network printer listens on port 9100. A USB printer is a device "
+                               "file such as /dev/usb/lp0; the till's user must be in the lp "
+                               "group. qposctl doctor checks that the printer answers."),
+                            page);
+    note->setWordWrap(true);
+    form->addRow(note);
     return page;
 }
 

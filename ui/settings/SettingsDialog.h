@@ -87,6 +87,11 @@ private:
     QWidget* buildWechatPage();
     QWidget* buildRoutingPage();
     QWidget* buildStoreServerPage();
+    QWidget* buildPrinterPage();
+    // A drop-down list of a key's choices: (shown text, value as written in the file).
+    QComboBox* addChoice(QWidget* page, QFormLayout* form, const QString& label,
+                         const QString& section, const QString& key,
+                         const QList<std::pair<QString, QString>>& items, const QString& value);
     QLineEdit* addText(QWidget* page, QFormLayout* form, const QString& label,
                        const QString& section, const QString& key, const QString& value,
                        bool emptyAllowed = false);
