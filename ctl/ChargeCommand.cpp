@@ -202,6 +202,12 @@ int runChargeCommand(CtlContext& context, const QStringList& arguments) {
     std::optional<Channel> channel;
     if (options.isSet(channelOption)) {
         channel = channelFromName(options.value(channelOption));
+        if (channel && !isProviderChannel(*channel))
+            return options.usageError(
+                out, QCoreApplication::translate("qpos::ctl",
+                                                 "qposctl charges through a payment provider "
+                                                 "only: use alipay or wechat. Cash is taken at "
+                                                 "the till (F4)."));
         if (!channel)
             return options.usageError(
                 out, QCoreApplication::translate("qpos::ctl",

@@ -12,13 +12,16 @@
 #include "ui/support/RequestIds.h"
 #include "ui/support/YuanText.h"
 #include "ui/till/AmountEntry.h"
+#include "ui/till/CashTenderDialog.h"
 #include "ui/till/CheckoutController.h"
 #include "ui/till/LoginPanel.h"
 #include "ui/till/NoticeBar.h"
+#include "ui/till/OpeningFloatDialog.h"
 #include "ui/till/PaymentDialog.h"
 #include "ui/till/PaymentStatusText.h"
 #include "ui/till/SalePanel.h"
 #include "ui/till/SandboxBanner.h"
+#include "ui/till/ShiftCountDialog.h"
 #include "ui/till/StartupPanel.h"
 #include "ui/till/TillHeader.h"
 #include "ui/till/TillStyle.h"
@@ -74,6 +77,7 @@ MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWi
     m_startup = new StartupPanel(m_stack);
     m_login = new LoginPanel(config.sandbox, m_stack);
     m_sale = new SalePanel(m_stack);
+    m_sale->setCashEnabled(config.checkout.cashEnabled);
     m_ordersPage = new QWidget(m_stack);
     m_ordersPage->setObjectName(QStringLiteral("ordersPage"));
     auto* ordersLayout = new QVBoxLayout(m_ordersPage);
@@ -113,6 +117,11 @@ MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWi
     connect(&m_till, &service::PosService::dailyTotalsLoaded, this, &MainWindow::onDailyTotals);
     connect(&m_till, &service::PosService::shiftChanged, this,
             [this](const QString& requestId, const service::ShiftReply& reply) {
+                if (!m_openShiftRequestId.isEmpty() && requestId == m_openShiftRequestId) {
+                    m_openShiftRequestId.clear();
+                    onOpenShiftFound(reply);
+                    return;
+                }
                 if (requestId != m_shiftRequestId)
                     return;
                 m_shiftRequestId.clear();
@@ -134,7 +143,10 @@ MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWi
             [this](const checkout::RefundReport& report) {
                 if (report.requestId.isEmpty() && !report.message.isEmpty())
                     m_notice->showNotice(report.message);
+                if (!report.drawerMessage.isEmpty())
+                    m_notice->showNotice(report.drawerMessage);
             });
+    connect(&m_till, &service::PosService::cashSaleRecorded, this, &MainWindow::onCashSaleRecorded);
     connect(&m_till, &service::PosService::orderChanged, this, [this] {
         if (m_ready)
             m_totalsDelay->start();
@@ -143,6 +155,7 @@ MainWindow::MainWindow(service::PosService& till, TillWindowOptions options, QWi
     connect(m_sale, &SalePanel::qrChargeRequested, this, &MainWindow::onQrCharge);
     connect(m_sale, &SalePanel::connectionWanted, &m_till, &service::PosService::warmUpGateways);
     connect(m_sale, &SalePanel::codeChargeRequested, this, &MainWindow::onCodeCharge);
+    connect(m_sale, &SalePanel::cashChargeRequested, this, &MainWindow::onCashCharge);
     connect(m_checkout, &CheckoutController::opened, this, [this] {
         m_sale->setSalesEnabled(false);
         m_header->setStatus(tr("Payment in progress…"));
@@ -159,8 +172,8 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildActions() {
     QMenu* tillMenu = menuBar()->addMenu(tr("&Till"));
+    // No shortcut: F4 takes cash on the sale screen, and Esc leaves the orders.
     m_saleAction = tillMenu->addAction(tr("&Sale screen"), this, &MainWindow::showSale);
-    m_saleAction->setShortcut(QKeySequence(Qt::Key_F4));
     m_logOutAction = tillMenu->addAction(tr("&Log out"), this, &MainWindow::logOut);
     m_logOutAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
     m_logOutAction->setObjectName(QStringLiteral("logOutAction"));
@@ -215,7 +228,7 @@ void MainWindow::setScreen(Screen screen) {
         break;
     }
     m_sale->setSalesEnabled(screen == Screen::Sale && !m_checkout->isOpen() &&
-                            !m_channels.isEmpty());
+                            m_cashRequestId.isEmpty() && (!m_channels.isEmpty() || takesCash()));
     updateActions();
     emit screenChanged(screen);
 }
@@ -265,7 +278,7 @@ void MainWindow::onReady(const service::PosReady& ready) {
         m_notice->showNotice(lines.join(u'\n'));
     }
 
-    if (m_channels.isEmpty())
+    if (m_channels.isEmpty() && !takesCash())
         m_header->setStatus(tr("No payment channel is offered: nothing can be charged. IT: "
                                "enable [alipay] or [wechat] in qpos.ini, and check [routing] "
                                "channels."),
@@ -334,11 +347,43 @@ void MainWindow::onStaffVerified(const QString& requestId, const service::StaffR
     m_header->setCashier(m_cashier);
     m_header->setStatus(tr("Ready to sell."));
     m_sale->clearSale();
-    // The shift starts at login; the till takes no cash yet, so there is no opening float.
     m_shiftId = 0;
-    m_shiftRequestId = newRequestId();
-    m_till.openShift(m_shiftRequestId, reply.member.id, std::nullopt);
     setScreen(Screen::Sale);
+    startShift();
+}
+
+void MainWindow::startShift() {
+    if (!m_cashier)
+        return;
+    if (!takesCash()) {
+        m_shiftRequestId = newRequestId();
+        m_till.openShift(m_shiftRequestId, m_cashier->id, std::nullopt);
+        return;
+    }
+    // Back from a break the drawer was counted already: the float is asked for a new shift only.
+    m_openShiftRequestId = newRequestId();
+    m_till.loadOpenShift(m_openShiftRequestId);
+}
+
+void MainWindow::onOpenShiftFound(const service::ShiftReply& reply) {
+    if (!m_cashier)
+        return;
+    if (reply.error.isEmpty() && reply.shift.id > 0 && reply.shift.cashierId == m_cashier->id) {
+        m_shiftRequestId = newRequestId();
+        m_till.openShift(m_shiftRequestId, m_cashier->id, std::nullopt); // carries on with it
+        return;
+    }
+    auto* dialog = new OpeningFloatDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        if (!m_cashier)
+            return;
+        m_shiftRequestId = newRequestId();
+        m_till.openShift(m_shiftRequestId, m_cashier->id, dialog->floatFen());
+        m_sale->focusAmount();
+    });
+    connect(dialog, &QDialog::rejected, this, &MainWindow::logOut);
+    dialog->open();
 }
 
 void MainWindow::onDailyTotals(const QString& requestId, const service::TotalsReply& reply) {
@@ -421,6 +466,17 @@ void MainWindow::openShiftReport() {
 void MainWindow::endShift() {
     if (!m_cashier || m_shiftId <= 0 || m_checkout->isOpen())
         return;
+    if (takesCash()) {
+        auto* count = new ShiftCountDialog(m_till, m_shiftId, m_cashier->id, this);
+        count->setAttribute(Qt::WA_DeleteOnClose);
+        connect(count, &QDialog::accepted, this, [this, shift = m_shiftId] {
+            m_header->setStatus(tr("Shift %1 ended; the cash count is stored.").arg(shift));
+            m_shiftId = 0;
+            logOut();
+        });
+        count->open();
+        return;
+    }
     m_shiftRequestId = newRequestId();
     m_till.closeShift(m_shiftRequestId, m_shiftId, m_cashier->id);
     logOut();
@@ -489,6 +545,44 @@ void MainWindow::onCodeCharge(Channel channel, const SaleDraft& draft, const QSt
     if (!m_cashier || !m_ready)
         return;
     m_checkout->startCode(newOrder(channel, PaymentFlow::PayByCode, draft), code);
+}
+
+void MainWindow::onCashCharge(const SaleDraft& draft) {
+    if (!m_cashier || !m_ready || !takesCash() || m_checkout->isOpen() ||
+        !m_cashRequestId.isEmpty())
+        return;
+    auto* dialog = new CashTenderDialog(draft.amountFen, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog, draft] {
+        if (!m_cashier || !dialog->tenderedFen())
+            return;
+        m_cashRequestId = newRequestId();
+        m_sale->setSalesEnabled(false);
+        m_till.takeCash(m_cashRequestId, newOrder(Channel::Cash, PaymentFlow::Cash, draft),
+                        *dialog->tenderedFen());
+    });
+    connect(dialog, &QDialog::rejected, m_sale, &SalePanel::focusAmount);
+    dialog->open();
+}
+
+void MainWindow::onCashSaleRecorded(const checkout::CashSaleReport& report) {
+    if (m_cashRequestId.isEmpty() || report.requestId != m_cashRequestId)
+        return;
+    m_cashRequestId.clear();
+    if (!report.error.isEmpty() || !report.order) {
+        // Nothing was recorded: the sale stays keyed.
+        m_sale->showMessage(report.error, true);
+        setScreen(m_cashier ? Screen::Sale : Screen::Login);
+        return;
+    }
+    m_header->setStatus(tr("Last sale: %1 paid in cash; change %2.")
+                            .arg(yuanText(report.order->amountFen), yuanText(report.changeFen)));
+    m_header->setStatusDetail(tr("Order %1").arg(report.order->outTradeNo));
+    if (!report.drawerMessage.isEmpty())
+        m_notice->showNotice(report.drawerMessage);
+    m_sale->clearSale();
+    setScreen(m_cashier ? Screen::Sale : Screen::Login);
+    requestTotals();
 }
 
 void MainWindow::onCheckoutFinished(const checkout::CheckoutUpdate& last) {

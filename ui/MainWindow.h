@@ -114,6 +114,13 @@ private:
     void onCodeCharge(Channel channel, const SaleDraft& draft, const QString& code);
     void onCheckoutFinished(const checkout::CheckoutUpdate& last);
     void onPrintFinished(const QString& requestId, const service::PrintReply& reply);
+    void onCashCharge(const SaleDraft& draft);
+    void onCashSaleRecorded(const checkout::CashSaleReport& report);
+    // At login: the cashier's shift goes on, or a new one opens (with a float when the till
+    // takes cash).
+    void startShift();
+    void onOpenShiftFound(const service::ShiftReply& reply);
+    bool takesCash() const { return m_options.config.checkout.cashEnabled; }
     NewOrder newOrder(Channel channel, PaymentFlow flow, const SaleDraft& draft) const;
     void showLoginStatus(bool hasStaff);
     void requestStaff();
@@ -129,6 +136,8 @@ private:
     QString m_loginRequestId;
     QString m_totalsRequestId;
     QString m_shiftRequestId;
+    QString m_openShiftRequestId; // at login with cash: is the cashier's shift still open?
+    QString m_cashRequestId;      // the cash sale being recorded
     qint64 m_shiftId = 0;
 
     TillHeader* m_header = nullptr;

@@ -1,5 +1,6 @@
 #include "core/checkout/CheckoutEngine.h"
 
+#include "core/checkout/CashDesk.h"
 #include "core/checkout/CheckoutRuns.h"
 #include "core/checkout/EngineContext.h"
 #include "core/checkout/RecoveryPass.h"
@@ -20,6 +21,7 @@ CheckoutEngine::CheckoutEngine(OrderStore& store, GatewayDirectory& gateways, Ch
     m_checkouts = std::make_unique<CheckoutRuns>(*m_context);
     m_refunds = std::make_unique<RefundRuns>(*m_context, [this] { m_recovery->schedule(); });
     m_recovery = std::make_unique<RecoveryPass>(*m_context, *m_checkouts, *m_refunds);
+    m_cash = std::make_unique<CashDesk>(*m_context);
     m_context->setRefundFollower([this](const RefundRecord& r) { m_refunds->follow(r); });
 }
 
@@ -43,7 +45,20 @@ Status CheckoutEngine::acceptNotification(const gateway::PaymentNotification& no
     return m_checkouts->acceptNotification(notification);
 }
 
+CashSaleReport CheckoutEngine::takeCash(const QString& requestId, const NewOrder& order,
+                                        money::Fen tenderedFen) {
+    return m_cash->takeCash(requestId, order, tenderedFen);
+}
+
+void CheckoutEngine::setCashDrawer(printing::CashDrawer* drawer) {
+    m_cash->setDrawer(drawer);
+}
+
 void CheckoutEngine::refund(const RefundCommand& command) {
+    if (m_cash->isCashOrder(command.outTradeNo)) {
+        m_cash->refund(command);
+        return;
+    }
     m_refunds->refund(command);
 }
 

@@ -15,8 +15,13 @@ namespace qpos {
 class OrderStore;
 }
 
+namespace qpos::printing {
+class CashDrawer;
+}
+
 namespace qpos::checkout {
 
+class CashDesk;
 class CheckoutRuns;
 class EngineContext;
 class RecoveryPass;
@@ -54,7 +59,12 @@ public:
     // changed is committed: success also when it changed nothing (the order already says
     // so); the store's error when nothing could be written.
     Status acceptNotification(const gateway::PaymentNotification& notification);
-    // A manager's refund; ends with refundFinished().
+    // A cash sale (CashDesk): recorded paid at once, the drawer opened; no provider is asked.
+    CashSaleReport takeCash(const QString& requestId, const NewOrder& order,
+                            money::Fen tenderedFen);
+    // The drawer opened after cash sales and refunds; not owned, null when none is set up.
+    void setCashDrawer(printing::CashDrawer* drawer);
+    // A manager's refund; ends with refundFinished(). A cash order's is recorded at once.
     void refund(const RefundCommand& command);
     // Settles every open order and open refund; ends with recoveryFinished().
     void recover();
@@ -75,6 +85,7 @@ private:
     std::unique_ptr<CheckoutRuns> m_checkouts;
     std::unique_ptr<RefundRuns> m_refunds;
     std::unique_ptr<RecoveryPass> m_recovery;
+    std::unique_ptr<CashDesk> m_cash;
 };
 
 } // namespace qpos::checkout

@@ -68,6 +68,20 @@ struct RefundReport {
     // after its own report (closed, refused or held by the provider).
     QString message;
     std::optional<Order> order;
+    // A cash refund: the configured drawer did not open; what to do. Empty otherwise.
+    QString drawerMessage;
+};
+
+// A cash sale as the till recorded it (paid at once: there is no provider to wait for).
+struct CashSaleReport {
+    QString requestId;
+    QString error; // translated; empty when the sale was recorded
+    std::optional<Order> order;
+    money::Fen tenderedFen = 0;
+    money::Fen changeFen = 0;
+    // The drawer is configured but did not open: what to do. Empty when it opened or when no
+    // drawer is configured (then it is opened by hand and nothing is said).
+    QString drawerMessage;
 };
 
 // What start-up recovery did before the till opened.
@@ -83,3 +97,4 @@ struct RecoveryReport {
 Q_DECLARE_METATYPE(qpos::checkout::CheckoutUpdate)
 Q_DECLARE_METATYPE(qpos::checkout::RefundReport)
 Q_DECLARE_METATYPE(qpos::checkout::RecoveryReport)
+Q_DECLARE_METATYPE(qpos::checkout::CashSaleReport)

@@ -82,7 +82,8 @@ struct WechatConfig {
 };
 
 struct CheckoutConfig {
-    int qrTimeoutS = 120; // a QR not paid within this time is closed at the provider
+    int qrTimeoutS = 120;     // a QR not paid within this time is closed at the provider
+    bool cashEnabled = false; // the till takes cash (F4), with a float and a count per shift
 };
 
 // [routing]: which channels this terminal offers, in which order, and how a charge is routed.

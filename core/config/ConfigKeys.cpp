@@ -413,6 +413,12 @@ QList<ConfigKey> buildTable() {
         QT_TRANSLATE_NOOP("qpos::Config", "whole seconds from 30 to 900"),
         QT_TRANSLATE_NOOP("qpos::Config", "How long a payment QR stays valid before the order is "
                                           "closed at the provider")));
+    t << into<&AppConfig::checkout, &CheckoutConfig::cashEnabled>(
+        key(checkout, u"cash"_s, T::Bool, u"false"_s, kBoolAllowed,
+            QT_TRANSLATE_NOOP("qpos::Config",
+                              "Whether the till takes cash (F4): the cashier counts a float in "
+                              "at login and the drawer at the end of the shift; cash refunds "
+                              "need a manager's PIN")));
 
     t << into<&AppConfig::network, &NetworkConfig::caFile>(key(
         network, u"ca_file"_s, T::Path, QString(), kPathAllowed,

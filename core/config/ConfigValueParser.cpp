@@ -59,6 +59,13 @@ Result<ConfigValue> parseChannels(const ConfigKey& key, const QString& text) {
                                     "qpos::Config", "in %1, \"%2\" is not a payment channel")
                                     .arg(shown(key, text), part.toString()));
         }
+        if (!isProviderChannel(*channel)) {
+            return invalidValue(
+                QCoreApplication::translate("qpos::Config",
+                                            "in %1, cash is not a payment provider: remove it "
+                                            "here and set [checkout] cash = true instead")
+                    .arg(shown(key, text)));
+        }
         if (names.contains(channelName(*channel))) {
             return invalidValue(QCoreApplication::translate("qpos::Config", "%1 names %2 twice")
                                     .arg(shown(key, text), channelName(*channel)));

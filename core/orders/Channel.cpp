@@ -5,7 +5,15 @@
 namespace qpos {
 
 QString channelName(Channel channel) {
-    return channel == Channel::Alipay ? QStringLiteral("alipay") : QStringLiteral("wechat");
+    switch (channel) {
+    case Channel::Alipay:
+        return QStringLiteral("alipay");
+    case Channel::WeChat:
+        return QStringLiteral("wechat");
+    case Channel::Cash:
+        return QStringLiteral("cash");
+    }
+    return QStringLiteral("invalid(%1)").arg(int(channel));
 }
 
 std::optional<Channel> channelFromName(QStringView name) {
@@ -13,16 +21,37 @@ std::optional<Channel> channelFromName(QStringView name) {
         return Channel::Alipay;
     if (name == u"wechat")
         return Channel::WeChat;
+    if (name == u"cash")
+        return Channel::Cash;
     return std::nullopt;
 }
 
 QString channelLabel(Channel channel) {
-    return channel == Channel::Alipay ? QCoreApplication::translate("qpos::Channel", "Alipay")
-                                      : QCoreApplication::translate("qpos::Channel", "WeChat Pay");
+    switch (channel) {
+    case Channel::Alipay:
+        return QCoreApplication::translate("qpos::Channel", "Alipay");
+    case Channel::WeChat:
+        return QCoreApplication::translate("qpos::Channel", "WeChat Pay");
+    case Channel::Cash:
+        return QCoreApplication::translate("qpos::Channel", "Cash");
+    }
+    return channelName(channel);
+}
+
+bool isProviderChannel(Channel channel) {
+    return channel == Channel::Alipay || channel == Channel::WeChat;
 }
 
 QString paymentFlowName(PaymentFlow flow) {
-    return flow == PaymentFlow::QrCode ? QStringLiteral("qr") : QStringLiteral("code");
+    switch (flow) {
+    case PaymentFlow::QrCode:
+        return QStringLiteral("qr");
+    case PaymentFlow::PayByCode:
+        return QStringLiteral("code");
+    case PaymentFlow::Cash:
+        return QStringLiteral("cash");
+    }
+    return QStringLiteral("invalid(%1)").arg(int(flow));
 }
 
 std::optional<PaymentFlow> paymentFlowFromName(QStringView name) {
@@ -30,6 +59,8 @@ std::optional<PaymentFlow> paymentFlowFromName(QStringView name) {
         return PaymentFlow::QrCode;
     if (name == u"code")
         return PaymentFlow::PayByCode;
+    if (name == u"cash")
+        return PaymentFlow::Cash;
     return std::nullopt;
 }
 

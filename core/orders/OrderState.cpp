@@ -48,6 +48,8 @@ QString transitionSourceName(TransitionSource source) {
         return QStringLiteral("recovery");
     case TransitionSource::Reconcile:
         return QStringLiteral("reconcile");
+    case TransitionSource::Cash:
+        return QStringLiteral("cash");
     }
     return QStringLiteral("invalid(%1)").arg(int(source));
 }

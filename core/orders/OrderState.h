@@ -34,11 +34,13 @@ enum class TransitionSource : int {
     Push = 3,      // a verified asynchronous notification relayed by the backend
     Recovery = 4,  // the provider's answer to a query made at start-up
     Reconcile = 5, // the provider's daily bill
+    Cash = 6,      // the till's own record of cash taken or handed back: no provider involved
 };
 
 inline constexpr std::array kAllTransitionSources{
     TransitionSource::Cashier, TransitionSource::Request,  TransitionSource::Poll,
     TransitionSource::Push,    TransitionSource::Recovery, TransitionSource::Reconcile,
+    TransitionSource::Cash,
 };
 
 // Stable machine names ("created", "partially_refunded", "poll", ...), used in the database,

@@ -74,11 +74,29 @@ constexpr Rule kRules[] = {
     {S::Cancelled, S::Paid,    sources({Src::Poll, Src::Push, Src::Recovery, Src::Reconcile})},
     {S::Failed,    S::Paid,    sources({Src::Poll, Src::Push, Src::Recovery, Src::Reconcile})},
 };
+
+// Cash: the till hands over or takes the money itself, so its own record is final. A cash sale
+// is created and paid in one transaction; a cash refund is recorded as the money leaves the
+// drawer. OrderStore keeps provider sources off cash orders and this source off the others.
+constexpr Rule kCashRules[] = {
+    {S::Created,           S::Paid,              bit(Src::Cash)},
+    {S::Paid,              S::PartiallyRefunded, bit(Src::Cash)},
+    {S::Paid,              S::Refunded,          bit(Src::Cash)},
+    {S::PartiallyRefunded, S::PartiallyRefunded, bit(Src::Cash)},
+    {S::PartiallyRefunded, S::Refunded,          bit(Src::Cash)},
+};
 // clang-format on
 
 } // namespace
 
 bool OrderStateMachine::isAllowed(OrderState from, OrderState to, TransitionSource source) {
+    if (source == Src::Cash) {
+        for (const Rule& rule : kCashRules) {
+            if (rule.from == from && rule.to == to)
+                return true;
+        }
+        return false;
+    }
     for (const Rule& rule : kRules) {
         if (rule.from == from && rule.to == to)
             return (rule.allowedSources & bit(source)) != 0;

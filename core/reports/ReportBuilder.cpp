@@ -10,6 +10,7 @@
 #include <QMap>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QStringList>
 
 namespace qpos::reports {
 
@@ -28,6 +29,51 @@ Status checkScope(const ReportScope& scope) {
         resolvePeriod(PeriodKind::Custom, 0, china_calendar::dateOfDayNumber(scope.fromDay),
                       china_calendar::dateOfDayNumber(scope.toDay));
     return range ? Status::success() : Status(range.error());
+}
+
+// The drawer's figures: the floats and counts of the shift (or of the shifts opened on the
+// range's days) beside the cash channel's sales and refunds.
+Status fillCash(Database& db, const ReportScope& scope, const Figures& cashChannel,
+                SalesReport& report) {
+    QSqlQuery shifts(db.handle());
+    shifts.prepare(
+        QStringLiteral("SELECT id, opening_float_fen, expected_cash_fen, counted_cash_fen, "
+                       "cash_difference_reason FROM shifts WHERE %1 ORDER BY id")
+            .arg(scope.shiftId > 0 ? QStringLiteral("id = ?")
+                                   : QStringLiteral("opened_at_ms >= ? AND opened_at_ms < ?")));
+    if (scope.shiftId > 0) {
+        shifts.bindValue(0, scope.shiftId);
+    } else {
+        shifts.bindValue(
+            0, china_calendar::dayStartMs(china_calendar::dateOfDayNumber(scope.fromDay)));
+        shifts.bindValue(1, china_calendar::dayEndMs(china_calendar::dateOfDayNumber(scope.toDay)));
+    }
+    shifts.setForwardOnly(true);
+    if (!shifts.exec())
+        return readError(shifts);
+    money::Fen floats = 0;
+    std::optional<money::Fen> counted;
+    std::optional<money::Fen> difference;
+    QStringList reasons;
+    while (shifts.next()) {
+        floats += shifts.value(1).toLongLong(); // NULL: no float
+        if (shifts.value(3).isNull())
+            continue;
+        const money::Fen shiftCounted = shifts.value(3).toLongLong();
+        counted = counted.value_or(0) + shiftCounted;
+        difference = difference.value_or(0) + shiftCounted - shifts.value(2).toLongLong();
+        const QString reason = shifts.value(4).toString();
+        if (!reason.isEmpty())
+            reasons
+                << (scope.shiftId > 0
+                        ? reason
+                        : QStringLiteral("#%1: %2").arg(shifts.value(0).toLongLong()).arg(reason));
+    }
+    report.cash = cashFiguresOf(floats, cashChannel.saleFen, cashChannel.refundFen);
+    report.cash.countedFen = counted;
+    report.cash.differenceFen = difference;
+    report.cash.differenceReason = reasons.join(QStringLiteral("; "));
+    return Status::success();
 }
 
 } // namespace
@@ -62,7 +108,7 @@ Result<SalesReport> buildSalesReport(Database& db, const ReportScope& scope) {
         return readError(totals);
 
     QMap<QString, Figures> channels;
-    for (const Channel c : {Channel::Alipay, Channel::WeChat})
+    for (const Channel c : kProviderChannels)
         channels.insert(channelName(c), Figures{});
     QMap<QString, Figures> cashiers;
     QMap<int, Figures> days;
@@ -103,6 +149,9 @@ Result<SalesReport> buildSalesReport(Database& db, const ReportScope& scope) {
             report.days.append(DayFigures{day, days.value(day)});
         }
     }
+
+    if (Status s = fillCash(db, scope, channels.value(channelName(Channel::Cash)), report); !s.ok())
+        return s.error();
 
     QSqlQuery staff(db.handle());
     staff.setForwardOnly(true);

@@ -115,6 +115,13 @@ QByteArray salesReportCsv(const SalesReport& r, const QString& title) {
     for (const RefundLine& l : r.refunds)
         sheet.row({china_calendar::formatTimestamp(l.atMs), l.outTradeNo, channelText(l.channel),
                    l.cashierId, money::formatYuan(l.amountFen), l.approvedBy, l.reason});
+    if (!r.cash.isEmpty()) {
+        sheet.gap();
+        sheet.row({QCoreApplication::translate("qpos::reports::ReportCsv", "Cash drawer"),
+                   QCoreApplication::translate("qpos::reports::ReportCsv", "Amount (yuan)")});
+        for (const CashLine& line : cashLines(r.cash))
+            sheet.row({line.label, line.value});
+    }
     return sheet.bytes();
 }
 

@@ -81,6 +81,15 @@ QJsonObject toJson(const SalesReport& r) {
                                    {QStringLiteral("amount_fen"), number(l.amountFen)},
                                    {QStringLiteral("approved_by"), l.approvedBy},
                                    {QStringLiteral("reason"), l.reason}});
+    QJsonObject cash{{QStringLiteral("opening_float_fen"), number(r.cash.openingFloatFen)},
+                     {QStringLiteral("sales_fen"), number(r.cash.salesFen)},
+                     {QStringLiteral("refunds_fen"), number(r.cash.refundsFen)},
+                     {QStringLiteral("expected_fen"), number(r.cash.expectedFen)},
+                     {QStringLiteral("difference_reason"), r.cash.differenceReason}};
+    if (r.cash.countedFen)
+        cash.insert(QStringLiteral("counted_fen"), number(*r.cash.countedFen));
+    if (r.cash.differenceFen)
+        cash.insert(QStringLiteral("difference_fen"), number(*r.cash.differenceFen));
     return QJsonObject{{QStringLiteral("from_day"), number(r.fromDay)},
                        {QStringLiteral("to_day"), number(r.toDay)},
                        {QStringLiteral("shift_id"), number(r.shiftId)},
@@ -89,7 +98,8 @@ QJsonObject toJson(const SalesReport& r) {
                        {QStringLiteral("hours"), hours},
                        {QStringLiteral("days"), days},
                        {QStringLiteral("cashiers"), cashiers},
-                       {QStringLiteral("refunds"), refunds}};
+                       {QStringLiteral("refunds"), refunds},
+                       {QStringLiteral("cash"), cash}};
 }
 
 Result<SalesReport> salesReportFromJson(const QJsonObject& json) {
@@ -152,6 +162,27 @@ Result<SalesReport> salesReportFromJson(const QJsonObject& json) {
         l.approvedBy = o.value(u"approved_by").toString();
         l.reason = o.value(u"reason").toString();
         r.refunds.append(l);
+    }
+    // A Z taken before the till knew cash has no cash figures: all zero.
+    if (json.contains(u"cash")) {
+        const QJsonObject cash = json.value(u"cash").toObject();
+        if (!readNumber(cash, "opening_float_fen", r.cash.openingFloatFen) ||
+            !readNumber(cash, "sales_fen", r.cash.salesFen) ||
+            !readNumber(cash, "refunds_fen", r.cash.refundsFen) ||
+            !readNumber(cash, "expected_fen", r.cash.expectedFen))
+            return damaged;
+        qint64 value = 0;
+        if (cash.contains(u"counted_fen")) {
+            if (!readNumber(cash, "counted_fen", value))
+                return damaged;
+            r.cash.countedFen = value;
+        }
+        if (cash.contains(u"difference_fen")) {
+            if (!readNumber(cash, "difference_fen", value))
+                return damaged;
+            r.cash.differenceFen = value;
+        }
+        r.cash.differenceReason = cash.value(u"difference_reason").toString();
     }
     return r;
 }

@@ -2,6 +2,7 @@
 
 #include "core/common/Result.h"
 #include "core/money/Money.h"
+#include "core/reports/CashFigures.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -64,6 +65,7 @@ struct SalesReport {
     QList<DayFigures> days;         // every day of the range
     QList<CashierFigures> cashiers; // by id
     QList<RefundLine> refunds;      // in the order they were recorded
+    CashFigures cash;               // the drawer: float, cash sales and refunds, the count
 
     // Gross sales over the number of sales, rounded half up; 0 without sales.
     money::Fen averageTicketFen() const;

@@ -1,6 +1,7 @@
 #include "core/reports/ShiftBook.h"
 
 #include "core/logging/LogCategories.h"
+#include "core/reports/ReportBuilder.h"
 #include "core/storage/Database.h"
 
 #include <QCoreApplication>
@@ -19,7 +20,8 @@ Error queryError(const QSqlQuery& q) {
 }
 
 const QString kShiftColumns =
-    QStringLiteral("id, cashier_id, opened_at_ms, opening_float_fen, closed_at_ms, closed_by");
+    QStringLiteral("id, cashier_id, opened_at_ms, opening_float_fen, closed_at_ms, closed_by, "
+                   "expected_cash_fen, counted_cash_fen, cash_difference_reason");
 
 Shift shiftFromRow(const QSqlQuery& q) {
     Shift s;
@@ -31,6 +33,11 @@ Shift shiftFromRow(const QSqlQuery& q) {
     if (!q.value(4).isNull())
         s.closedAtMs = q.value(4).toLongLong();
     s.closedBy = q.value(5).toString();
+    if (!q.value(6).isNull())
+        s.expectedCashFen = q.value(6).toLongLong();
+    if (!q.value(7).isNull())
+        s.countedCashFen = q.value(7).toLongLong();
+    s.cashDifferenceReason = q.value(8).toString();
     return s;
 }
 
@@ -123,7 +130,10 @@ Result<Shift> ShiftBook::openShift(const QString& cashierId,
     return s;
 }
 
-Result<Shift> ShiftBook::closeShift(qint64 shiftId, const QString& closedBy) {
+Result<Shift> ShiftBook::closeShift(qint64 shiftId, const QString& closedBy,
+                                    const std::optional<CashCount>& count) {
+    if (count)
+        return closeCounted(shiftId, closedBy, *count);
     QSqlQuery q(m_db.handle());
     q.prepare(QStringLiteral("UPDATE shifts SET closed_at_ms = ?, closed_by = ? "
                              "WHERE id = ? AND closed_at_ms IS NULL"));
@@ -135,6 +145,60 @@ Result<Shift> ShiftBook::closeShift(qint64 shiftId, const QString& closedBy) {
     if (q.numRowsAffected() > 0)
         qCInfo(lcStore).noquote() << "shift" << shiftId << "closed by" << closedBy;
     return shift(shiftId);
+}
+
+Result<Shift> ShiftBook::closeCounted(qint64 shiftId, const QString& closedBy,
+                                      const CashCount& count) {
+    if (count.countedFen < 0 || count.countedFen > money::kMaxFen)
+        return Error{QStringLiteral("shift.counted"),
+                     QCoreApplication::translate("qpos::reports::ShiftBook",
+                                                 "The counted cash must be between 0.00 and %1. "
+                                                 "Count the drawer again.")
+                         .arg(money::formatYuan(money::kMaxFen))};
+    // The expectation and the close are one transaction: no sale slips in between.
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s.error();
+    Result<Shift> current = shift(shiftId);
+    if (!current)
+        return current.error();
+    if (!current->isOpen())
+        return *current; // counted once, when it closed
+    Result<SalesReport> report = buildSalesReport(m_db, ReportScope{0, 0, shiftId});
+    if (!report)
+        return report.error();
+    const money::Fen expected = report->cash.expectedFen;
+    const QString reason = count.reason.trimmed().left(200);
+    if (count.countedFen != expected && reason.isEmpty())
+        return Error{QStringLiteral("shift.reason"),
+                     QCoreApplication::translate(
+                         "qpos::reports::ShiftBook",
+                         "The drawer holds %1 but %2 was expected (a difference of %3). Count "
+                         "again, or say why they differ; the shift stays open until then.")
+                         .arg(money::formatYuan(count.countedFen), money::formatYuan(expected),
+                              money::formatYuan(count.countedFen - expected))};
+    QSqlQuery q(m_db.handle());
+    q.prepare(QStringLiteral("UPDATE shifts SET closed_at_ms = ?, closed_by = ?, "
+                             "expected_cash_fen = ?, counted_cash_fen = ?, "
+                             "cash_difference_reason = ? WHERE id = ? AND closed_at_ms IS NULL"));
+    q.bindValue(0, now());
+    q.bindValue(1, closedBy.isNull() ? QStringLiteral("") : closedBy);
+    q.bindValue(2, expected);
+    q.bindValue(3, count.countedFen);
+    q.bindValue(4, count.countedFen == expected ? QStringLiteral("") : reason);
+    q.bindValue(5, shiftId);
+    if (!q.exec())
+        return queryError(q);
+    q.finish();
+    Result<Shift> closed = shift(shiftId);
+    if (!closed)
+        return closed;
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    qCInfo(lcStore).noquote() << "shift" << shiftId << "closed by" << closedBy << "cash counted"
+                              << money::formatYuan(count.countedFen) << "expected"
+                              << money::formatYuan(expected);
+    return closed;
 }
 
 } // namespace qpos::reports

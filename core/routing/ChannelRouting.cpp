@@ -37,7 +37,8 @@ ChannelRouting ChannelRouting::fromConfig(const AppConfig& config,
                                           const QList<Channel>& available) {
     QList<Channel> offered;
     for (Channel channel : configuredChannels(config)) {
-        if (available.contains(channel) && !offered.contains(channel))
+        // Cash is offered by [checkout] cash and F4, never as a provider's charge.
+        if (isProviderChannel(channel) && available.contains(channel) && !offered.contains(channel))
             offered << channel;
     }
     return ChannelRouting(offered, config.routing);
@@ -50,15 +51,19 @@ std::optional<Channel> ChannelRouting::defaultChannel() const {
 }
 
 QList<CodePrefixRange> ChannelRouting::codePrefixes(Channel channel) const {
+    if (!isProviderChannel(channel))
+        return {}; // cash has no payment codes
     return channel == Channel::Alipay ? m_rules.alipayCodePrefixes : m_rules.wechatCodePrefixes;
 }
 
 std::optional<money::Fen> ChannelRouting::maxAmountFen(Channel channel) const {
+    if (!isProviderChannel(channel))
+        return std::nullopt;
     return channel == Channel::Alipay ? m_rules.alipayMaxAmountFen : m_rules.wechatMaxAmountFen;
 }
 
 std::optional<Channel> ChannelRouting::walletOf(QStringView code) const {
-    for (Channel channel : {Channel::Alipay, Channel::WeChat}) {
+    for (Channel channel : kProviderChannels) {
         for (const CodePrefixRange& range : codePrefixes(channel)) {
             if (range.matches(code))
                 return channel;

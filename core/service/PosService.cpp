@@ -28,7 +28,8 @@ public:
 
     ~Worker() override {
         m_link.reset();   // before the engine and the store it uses
-        m_engine.reset(); // before the gateways it uses
+        m_engine.reset(); // before the gateways and the drawer it uses
+        m_drawer.reset();
         m_gateways.reset();
         m_staff.reset();
         m_store.close();
@@ -71,6 +72,7 @@ public:
         if (!policy.clock)
             policy.clock = m_options.clock;
         m_engine = std::make_unique<checkout::CheckoutEngine>(m_store, *m_gateways, policy);
+        m_engine->setCashDrawer(m_drawer.get());
         PosService* service = m_service;
         connect(m_engine.get(), &checkout::CheckoutEngine::checkoutUpdated, service,
                 &PosService::checkoutUpdated, Qt::DirectConnection);
@@ -120,6 +122,12 @@ public:
     }
 
     checkout::CheckoutEngine* engine() { return m_engine.get(); }
+    bool takesCash() const { return m_options.config.checkout.cashEnabled; }
+    void setDrawer(std::unique_ptr<printing::CashDrawer> drawer) {
+        if (m_engine)
+            m_engine->setCashDrawer(drawer.get());
+        m_drawer = std::move(drawer);
+    }
     StoreLink* link() { return m_link.get(); }
     const routing::ChannelRouting& routing() const { return m_routing; }
     OrderStore& store() { return m_store; }
@@ -205,6 +213,7 @@ private:
     OrderStore m_store;
     std::unique_ptr<StaffStore> m_staff;
     std::unique_ptr<checkout::GatewayDirectory> m_gateways;
+    std::unique_ptr<printing::CashDrawer> m_drawer;
     std::unique_ptr<checkout::CheckoutEngine> m_engine;
     std::unique_ptr<StoreLink> m_link;
     routing::ChannelRouting m_routing;
@@ -271,6 +280,7 @@ PosService::PosService(PosOptions options, QObject* parent)
     qRegisterMetaType<checkout::CheckoutUpdate>();
     qRegisterMetaType<checkout::RefundReport>();
     qRegisterMetaType<checkout::RecoveryReport>();
+    qRegisterMetaType<checkout::CashSaleReport>();
     qRegisterMetaType<Order>();
     m_printerShopName = options.config.store.name;
     m_printerClock = options.clock ? options.clock : [] {
@@ -415,6 +425,29 @@ void PosService::refund(const checkout::RefundCommand& command) {
     });
 }
 
+void PosService::takeCash(const QString& requestId, const NewOrder& order, money::Fen tenderedFen) {
+    post([requestId, order, tenderedFen](Worker& w) {
+        checkout::CashSaleReport report;
+        report.requestId = requestId;
+        if (!w.engine())
+            report.error = w.notOpen();
+        else if (!w.takesCash())
+            report.error = QCoreApplication::translate(
+                "qpos::service::PosService",
+                "This till does not take cash. A manager can turn it on in Settings "
+                "([checkout] cash).");
+        else
+            report = w.engine()->takeCash(requestId, order, tenderedFen);
+        emit w.service()->cashSaleRecorded(report);
+    });
+}
+
+void PosService::setCashDrawer(std::unique_ptr<printing::CashDrawer> drawer) {
+    // A shared holder: the job is copied, the drawer is not.
+    auto held = std::make_shared<std::unique_ptr<printing::CashDrawer>>(std::move(drawer));
+    post([held](Worker& w) { w.setDrawer(std::move(*held)); });
+}
+
 void PosService::acceptNotification(const gateway::PaymentNotification& notification,
                                     std::function<void(const Status&)> done) {
     post([notification, done = std::move(done)](Worker& w) {
@@ -530,10 +563,23 @@ void PosService::openShift(const QString& requestId, const QString& cashierId,
     });
 }
 
-void PosService::closeShift(const QString& requestId, qint64 shiftId, const QString& closedBy) {
-    post([requestId, shiftId, closedBy](Worker& w) {
-        changeShift(w, requestId,
-                    [&](reports::ShiftBook& book) { return book.closeShift(shiftId, closedBy); });
+void PosService::closeShift(const QString& requestId, qint64 shiftId, const QString& closedBy,
+                            const std::optional<reports::CashCount>& count) {
+    post([requestId, shiftId, closedBy, count](Worker& w) {
+        changeShift(w, requestId, [&](reports::ShiftBook& book) {
+            return book.closeShift(shiftId, closedBy, count);
+        });
+    });
+}
+
+void PosService::loadOpenShift(const QString& requestId) {
+    post([requestId](Worker& w) {
+        changeShift(w, requestId, [](reports::ShiftBook& book) -> Result<reports::Shift> {
+            Result<std::optional<reports::Shift>> open = book.openShiftNow();
+            if (!open)
+                return open.error();
+            return open->value_or(reports::Shift{});
+        });
     });
 }
 

@@ -7,6 +7,7 @@
 #include "core/gateways/PaymentGateway.h"
 #include "core/link/LinkStatus.h"
 #include "core/printing/PrinterTransport.h"
+#include "core/printing/CashDrawer.h"
 #include "core/reports/ReportBuilder.h"
 #include "core/reports/SalesReport.h"
 #include "core/reports/ShiftBook.h"
@@ -125,6 +126,12 @@ public:
                            const QString& authCode);
     void cancelCheckout(const QString& outTradeNo, const QString& actor);
     void refund(const checkout::RefundCommand& command);
+    // A cash sale ([checkout] cash): recorded paid at once with what the customer handed
+    // over; cashSaleRecorded() answers. Refused when the till does not take cash.
+    void takeCash(const QString& requestId, const NewOrder& order, money::Fen tenderedFen);
+    // The drawer opened after a cash sale or refund; owned by the service from now on (used
+    // on its worker). Without one the drawer is opened by hand and the cashier is told nothing.
+    void setCashDrawer(std::unique_ptr<printing::CashDrawer> drawer);
     // `done`, when given, runs on the worker once what the notification changed is committed.
     void acceptNotification(const gateway::PaymentNotification& notification,
                             std::function<void(const Status&)> done = {});
@@ -146,7 +153,11 @@ public:
     // Shifts and Z reports (core/reports/ShiftBook.h, ZReportBook.h).
     void openShift(const QString& requestId, const QString& cashierId,
                    std::optional<money::Fen> openingFloatFen);
-    void closeShift(const QString& requestId, qint64 shiftId, const QString& closedBy);
+    // With `count`, the cash counted at the shift's end (reports::ShiftBook::closeShift).
+    void closeShift(const QString& requestId, qint64 shiftId, const QString& closedBy,
+                    const std::optional<reports::CashCount>& count = std::nullopt);
+    // The shift open now, if any (shift.id 0 when none): at login, whether to ask a float.
+    void loadOpenShift(const QString& requestId);
     void loadZReports(const QString& requestId);
     void takeZReport(const QString& requestId, const QString& takenBy, bool despiteWarnings);
 
@@ -174,6 +185,7 @@ signals:
     void checkoutUpdated(const qpos::checkout::CheckoutUpdate& update);
     void orderChanged(const qpos::Order& order);
     void refundFinished(const qpos::checkout::RefundReport& report);
+    void cashSaleRecorded(const qpos::checkout::CashSaleReport& report);
     void recoveryFinished(const qpos::checkout::RecoveryReport& report);
     void ordersListed(const QString& requestId, const qpos::service::OrderListReply& reply);
     void orderLoaded(const QString& requestId, const qpos::service::OrderReply& reply);

@@ -111,7 +111,9 @@ void StoreLink::nudge() {
 
 void StoreLink::handle(const link::RelayedNotification& n, const link::PushLink::Ack& ack) {
     std::optional<Channel> channel = channelFromName(n.provider);
-    gateway::PaymentGateway* gateway = channel ? m_gateways.find(*channel) : nullptr;
+    // Cash has no provider: nobody can notify about it.
+    gateway::PaymentGateway* gateway =
+        channel && isProviderChannel(*channel) ? m_gateways.find(*channel) : nullptr;
     if (!gateway) {
         qCWarning(lcSync).noquote() << "relayed notification" << n.id << "for provider"
                                     << n.provider << "refused: no such channel at this till";

@@ -251,10 +251,55 @@ const char* const kVersion6[] = {
            refund_fen = refund_fen + excluded.refund_fen)",
 };
 
-// Version 7: reconciliation reads one provider's payments of a day by their payment time and
+// Version 7: cash (docs/checkout.md, "Cash"). Orders may be paid in cash (channel and flow
+// 'cash'); SQLite cannot change a CHECK constraint, so `orders` is rebuilt with its rows, ids
+// and indexes, with foreign keys off while the table is swapped (SQLite's documented way to
+// change a table's schema; every reference is checked before the commit). A shift keeps its
+// cash count: what the till expected, what the cashier counted and why they differ.
+const char* const kVersion7[] = {
+    R"(CREATE TABLE orders_v7 (
+        id                INTEGER PRIMARY KEY,
+        out_trade_no      TEXT    NOT NULL UNIQUE,
+        channel           TEXT    NOT NULL CHECK (channel IN ('alipay', 'wechat', 'cash')),
+        flow              TEXT    NOT NULL CHECK (flow IN ('qr', 'code', 'cash')),
+        amount_fen        INTEGER NOT NULL CHECK (amount_fen > 0),
+        refunded_fen      INTEGER NOT NULL DEFAULT 0
+                                  CHECK (refunded_fen >= 0 AND refunded_fen <= amount_fen),
+        subject           TEXT    NOT NULL,
+        state             INTEGER NOT NULL CHECK (state BETWEEN 0 AND 7),
+        provider_trade_no TEXT,
+        store_id          TEXT    NOT NULL,
+        terminal_id       TEXT    NOT NULL,
+        cashier_id        TEXT,
+        created_at_ms     INTEGER NOT NULL,
+        updated_at_ms     INTEGER NOT NULL,
+        paid_at_ms        INTEGER,
+        CHECK ((channel = 'cash') = (flow = 'cash'))
+    ))",
+    R"(INSERT INTO orders_v7 (id, out_trade_no, channel, flow, amount_fen, refunded_fen, subject,
+                             state, provider_trade_no, store_id, terminal_id, cashier_id,
+                             created_at_ms, updated_at_ms, paid_at_ms)
+       SELECT id, out_trade_no, channel, flow, amount_fen, refunded_fen, subject, state,
+              provider_trade_no, store_id, terminal_id, cashier_id, created_at_ms, updated_at_ms,
+              paid_at_ms
+       FROM orders)",
+    "DROP TABLE orders",
+    "ALTER TABLE orders_v7 RENAME TO orders",
+    "CREATE INDEX orders_by_created ON orders(created_at_ms, id)",
+    "CREATE INDEX orders_by_state ON orders(state, created_at_ms, id)",
+    "CREATE INDEX orders_by_channel ON orders(channel, created_at_ms, id)",
+    "CREATE INDEX orders_open ON orders(created_at_ms) WHERE state IN (0, 1, 2)",
+    "CREATE INDEX orders_by_provider_trade_no ON orders(provider_trade_no)",
+    "ALTER TABLE shifts ADD COLUMN expected_cash_fen INTEGER",
+    R"(ALTER TABLE shifts ADD COLUMN counted_cash_fen INTEGER
+       CHECK (counted_cash_fen IS NULL OR counted_cash_fen >= 0))",
+    "ALTER TABLE shifts ADD COLUMN cash_difference_reason TEXT NOT NULL DEFAULT ''",
+};
+
+// Version 8: reconciliation reads one provider's payments of a day by their payment time and
 // the refunds created or settled in a span (core/reconcile/SqliteLedger); without these a run
 // would scan every order of the provider.
-const char* const kVersion7[] = {
+const char* const kVersion8[] = {
     "CREATE INDEX orders_by_channel_paid ON orders(channel, paid_at_ms)",
     "CREATE INDEX refunds_by_created ON refunds(created_at_ms)",
     "CREATE INDEX refunds_by_updated ON refunds(updated_at_ms)",
@@ -263,14 +308,56 @@ const char* const kVersion7[] = {
 struct Migration {
     const char* const* statements;
     std::size_t count;
+    bool rebuildsReferencedTable = false; // foreign keys off while it runs, checked after
 };
 
 const Migration kMigrations[] = {
-    {kVersion1, std::size(kVersion1)}, {kVersion2, std::size(kVersion2)},
-    {kVersion3, std::size(kVersion3)}, {kVersion4, std::size(kVersion4)},
-    {kVersion5, std::size(kVersion5)}, {kVersion6, std::size(kVersion6)},
-    {kVersion7, std::size(kVersion7)},
+    {kVersion1, std::size(kVersion1)},       {kVersion2, std::size(kVersion2)},
+    {kVersion3, std::size(kVersion3)},       {kVersion4, std::size(kVersion4)},
+    {kVersion5, std::size(kVersion5)},       {kVersion6, std::size(kVersion6)},
+    {kVersion7, std::size(kVersion7), true},
+    {kVersion8, std::size(kVersion8)},
 };
+
+// Foreign keys cannot be switched inside a transaction: around the one that swaps a table
+// others refer to, they are off, and back on whatever happened.
+class ForeignKeysOff {
+public:
+    explicit ForeignKeysOff(Database& db)
+        : m_db(db) {}
+    ~ForeignKeysOff() {
+        if (m_off)
+            (void)m_db.exec(QStringLiteral("PRAGMA foreign_keys = ON"));
+    }
+    ForeignKeysOff(const ForeignKeysOff&) = delete;
+    ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+    Status switchOff() {
+        Status s = m_db.exec(QStringLiteral("PRAGMA foreign_keys = OFF"));
+        m_off = s.ok();
+        return s;
+    }
+
+private:
+    Database& m_db;
+    bool m_off = false;
+};
+
+// Every reference still points at a row (PRAGMA foreign_key_check returns no row).
+Status checkForeignKeys(Database& db) {
+    QSqlQuery q(db.handle());
+    if (!q.exec(QStringLiteral("PRAGMA foreign_key_check")))
+        return databaseError(
+            QCoreApplication::translate("qpos::OrderSchema", "checking the database's references"),
+            q.lastError().text());
+    if (q.next())
+        return Error{QStringLiteral("db.migration"),
+                     QCoreApplication::translate("qpos::OrderSchema",
+                                                 "The order database has a row of %1 that "
+                                                 "refers to a missing row; it was not upgraded. "
+                                                 "Keep the file and call IT.")
+                         .arg(q.value(0).toString())};
+    return Status::success();
+}
 static_assert(std::size(kMigrations) == kCurrentVersion);
 
 } // namespace
@@ -311,6 +398,11 @@ Status migrate(Database& db, int target, qint64 nowMs) {
 
     for (int next = *current + 1; next <= target; ++next) {
         const Migration& migration = kMigrations[next - 1];
+        ForeignKeysOff references(db);
+        if (migration.rebuildsReferencedTable) {
+            if (Status s = references.switchOff(); !s.ok())
+                return s;
+        }
         WriteTransaction tx(db);
         if (Status s = tx.begin(); !s.ok())
             return s;
@@ -322,6 +414,10 @@ Status migrate(Database& db, int target, qint64 nowMs) {
                         "qpos::OrderSchema", "Upgrading the order database to schema %1 failed: %2")
                         .arg(next)
                         .arg(s.error().message)};
+        }
+        if (migration.rebuildsReferencedTable) {
+            if (Status s = checkForeignKeys(db); !s.ok())
+                return s;
         }
         // PRAGMA takes no bound parameters; the value is our own integer.
         if (Status s = db.exec(QStringLiteral("PRAGMA user_version = %1").arg(next)); !s.ok())

@@ -243,6 +243,74 @@ QByteArray outboxPayload(const QString& key, qint64 eventId, const QString& outT
 Result<Order> OrderStore::createOrder(const NewOrder& request) {
     if (!m_sql)
         return notOpen();
+    if (request.channel == Channel::Cash || request.flow == PaymentFlow::Cash)
+        return Error{QStringLiteral("order.cash_sale"),
+                     QCoreApplication::translate("qpos::OrderStore",
+                                                 "A cash sale is recorded paid at once; take it "
+                                                 "with the till's cash key (F4).")};
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s.error();
+    Result<Order> order = createInTransaction(request);
+    if (!order)
+        return order;
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    return order;
+}
+
+Result<Order> OrderStore::recordCashSale(const NewOrder& request, money::Fen tenderedFen) {
+    if (!m_sql)
+        return notOpen();
+    if (request.channel != Channel::Cash || request.flow != PaymentFlow::Cash)
+        return Error{QStringLiteral("order.not_cash"),
+                     QCoreApplication::translate("qpos::OrderStore",
+                                                 "Only a cash sale is recorded paid at once; "
+                                                 "a payment provider's sale waits for its "
+                                                 "answer.")};
+    if (request.cashierId.trimmed().isEmpty())
+        return Error{QStringLiteral("order.cash_cashier"),
+                     QCoreApplication::translate("qpos::OrderStore",
+                                                 "A cash sale needs the cashier who took the "
+                                                 "money. Log in and take it again.")};
+    if (tenderedFen < request.amountFen || tenderedFen > money::kMaxFen)
+        return Error{
+            QStringLiteral("order.cash_tendered"),
+            QCoreApplication::translate("qpos::OrderStore",
+                                        "The customer gave %1, less than the %2 to pay. "
+                                        "Take the full amount, or let them pay another "
+                                        "way.")
+                .arg(money::formatYuan(tenderedFen), money::formatYuan(request.amountFen))};
+    // The order, its creation, its payment and their outbox rows and report lines commit
+    // together: a cash sale is never left half-recorded.
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s.error();
+    Result<Order> order = createInTransaction(request);
+    if (!order)
+        return order;
+    OrderTransition paid;
+    paid.outTradeNo = order->outTradeNo;
+    paid.to = OrderState::Paid;
+    paid.source = TransitionSource::Cash;
+    paid.actor = request.cashierId;
+    paid.paidAtMs = order->createdAtMs;
+    paid.note = QStringLiteral("cash tendered %1, change %2")
+                    .arg(money::formatYuan(tenderedFen),
+                         money::formatYuan(tenderedFen - request.amountFen));
+    Result<TransitionOutcome> applied = applyInTransaction(paid, QString());
+    if (!applied)
+        return applied.error();
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    order->state = OrderState::Paid;
+    order->paidAtMs = order->createdAtMs;
+    qCInfo(lcStore).noquote() << "cash sale" << order->outTradeNo << "of"
+                              << money::formatYuan(order->amountFen) << "by" << request.cashierId;
+    return order;
+}
+
+Result<Order> OrderStore::createInTransaction(const NewOrder& request) {
     if (request.amountFen <= 0 || request.amountFen > money::kMaxFen)
         return Error{QStringLiteral("order.amount"),
                      QCoreApplication::translate("qpos::OrderStore",
@@ -275,10 +343,6 @@ Result<Order> OrderStore::createOrder(const NewOrder& request) {
     }
 
     const qint64 at = now();
-    WriteTransaction tx(m_db);
-    if (Status s = tx.begin(); !s.ok())
-        return s.error();
-
     QSqlQuery& seq = m_sql->nextSequence;
     if (!seq.exec() || !seq.next())
         return queryError(QCoreApplication::translate("qpos::OrderStore", "numbering the order"),
@@ -355,9 +419,6 @@ Result<Order> OrderStore::createOrder(const NewOrder& request) {
     if (!ob.exec())
         return queryError(
             QCoreApplication::translate("qpos::OrderStore", "queueing the order for upload"), ob);
-
-    if (Status s = tx.commit(); !s.ok())
-        return s.error();
     return order;
 }
 
@@ -423,6 +484,24 @@ Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& 
                                   << "- late answer" << orderStateName(t.to) << "from"
                                   << transitionSourceName(t.source) << "ignored";
         return TransitionOutcome::Superseded;
+    }
+    // Cash has no provider: no provider answer may move a cash order, and the till's own cash
+    // record moves nothing else.
+    const bool cashOrder = channel == channelName(Channel::Cash);
+    if (cashOrder != (t.source == TransitionSource::Cash)) {
+        qCWarning(lcStore).noquote() << "order" << t.outTradeNo << "(" << channel << ")"
+                                     << "refused a change from" << transitionSourceName(t.source);
+        return Error{QStringLiteral("order.cash_source"),
+                     cashOrder ? QCoreApplication::translate(
+                                     "qpos::OrderStore",
+                                     "Order %1 was paid in cash: only the till records its "
+                                     "changes; the change from %2 was not applied.")
+                                     .arg(t.outTradeNo, transitionSourceName(t.source))
+                               : QCoreApplication::translate(
+                                     "qpos::OrderStore",
+                                     "Order %1 was not paid in cash: a cash record cannot change "
+                                     "it; the change was not applied.")
+                                     .arg(t.outTradeNo)};
     }
     if (Status s = OrderStateMachine::check(from, t.to, t.source); !s.ok()) {
         qCWarning(lcStore).noquote() << "order" << t.outTradeNo << s.error().message;
@@ -656,8 +735,9 @@ Result<QList<DailyTotal>> OrderStore::dailyTotals(int fromDay, int toDay) {
 
 Result<QList<Order>> OrderStore::openOrders() {
     QSqlQuery q(m_db.handle());
+    // A cash order is never open (it is paid as it is written) and has no provider to ask.
     q.prepare(QStringLiteral("SELECT %1 FROM orders WHERE state IN (0, 1, 2) "
-                             "ORDER BY created_at_ms, id")
+                             "AND channel <> 'cash' ORDER BY created_at_ms, id")
                   .arg(kOrderColumns));
     if (!q.exec())
         return queryError(
@@ -766,14 +846,76 @@ Result<RefundRecord> OrderStore::beginRefund(const QString& outTradeNo, money::F
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
         return s.error();
+    Result<RefundRecord> r = insertRefundInTransaction(outTradeNo, amountFen, reason, actor,
+                                                       RefundRecordState::Requested);
+    if (!r)
+        return r;
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    qCInfo(lcStore).noquote() << "refund" << r->outRequestNo << "of" << money::formatYuan(amountFen)
+                              << "requested by" << actor;
+    return r;
+}
 
+Result<RefundRecord> OrderStore::recordCashRefund(const QString& outTradeNo, money::Fen amountFen,
+                                                  const QString& reason, const QString& managerId) {
+    if (!m_sql)
+        return notOpen();
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s.error();
+    // Cash leaves the drawer on the spot: only a manager may approve it, whoever else may
+    // refund provider payments.
+    QSqlQuery role(m_db.handle());
+    role.prepare(QStringLiteral("SELECT role FROM staff WHERE id = ?"));
+    role.bindValue(0, managerId);
+    if (!role.exec())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading the staff"),
+                          role);
+    if (!role.next() || role.value(0).toString() != QLatin1String("manager"))
+        return Error{QStringLiteral("refund.cash_needs_manager"),
+                     QCoreApplication::translate("qpos::OrderStore",
+                                                 "A cash refund needs a manager's approval: ask a "
+                                                 "manager to enter their PIN.")};
+    role.finish();
+    Result<RefundRecord> r = insertRefundInTransaction(outTradeNo, amountFen, reason, managerId,
+                                                       RefundRecordState::Succeeded);
+    if (!r)
+        return r;
+    Result<Order> before = order(outTradeNo);
+    if (!before)
+        return before.error();
+    const money::Fen total = before->refundedFen + amountFen;
+    OrderTransition t;
+    t.outTradeNo = outTradeNo;
+    t.to = total >= before->amountFen ? OrderState::Refunded : OrderState::PartiallyRefunded;
+    t.refundedFen = total;
+    t.source = TransitionSource::Cash;
+    t.actor = managerId;
+    t.note =
+        QStringLiteral("cash refund %1 of %2").arg(r->outRequestNo, money::formatYuan(amountFen));
+    Result<TransitionOutcome> applied = applyInTransaction(t, r->outRequestNo);
+    if (!applied)
+        return applied.error();
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    qCInfo(lcStore).noquote() << "cash refund" << r->outRequestNo << "of"
+                              << money::formatYuan(amountFen) << "approved by" << managerId;
+    return r;
+}
+
+Result<RefundRecord> OrderStore::insertRefundInTransaction(const QString& outTradeNo,
+                                                           money::Fen amountFen,
+                                                           const QString& reason,
+                                                           const QString& actor,
+                                                           RefundRecordState recordState) {
     QSqlQuery q(m_db.handle());
     q.prepare(QStringLiteral(
         "SELECT o.id, o.state, o.amount_fen, o.refunded_fen, "
         "COALESCE((SELECT SUM(amount_fen) FROM refunds WHERE order_id = o.id AND state = 0), 0), "
         "(SELECT COUNT(*) FROM refunds WHERE order_id = o.id), "
-        "COALESCE((SELECT SUM(amount_fen) FROM refunds WHERE order_id = o.id AND state = 3), 0) "
-        "FROM orders o WHERE o.out_trade_no = ?"));
+        "COALESCE((SELECT SUM(amount_fen) FROM refunds WHERE order_id = o.id AND state = 3), 0), "
+        "o.channel FROM orders o WHERE o.out_trade_no = ?"));
     q.bindValue(0, outTradeNo);
     if (!q.exec())
         return queryError(QCoreApplication::translate("qpos::OrderStore", "reading the order"), q);
@@ -786,7 +928,21 @@ Result<RefundRecord> OrderStore::beginRefund(const QString& outTradeNo, money::F
     const money::Fen open = q.value(4).toLongLong();
     const qint64 earlier = q.value(5).toLongLong();
     const money::Fen held = q.value(6).toLongLong();
+    const bool cashOrder = q.value(7).toString() == channelName(Channel::Cash);
     q.finish();
+
+    if (cashOrder != (recordState == RefundRecordState::Succeeded))
+        return Error{QStringLiteral("refund.channel"),
+                     cashOrder ? QCoreApplication::translate(
+                                     "qpos::OrderStore",
+                                     "Order %1 was paid in cash: give the money back from the "
+                                     "drawer with a manager's approval at the till.")
+                                     .arg(outTradeNo)
+                               : QCoreApplication::translate(
+                                     "qpos::OrderStore",
+                                     "Order %1 was paid through a payment provider: its refund "
+                                     "goes through the provider.")
+                                     .arg(outTradeNo)};
 
     if (state != OrderState::Paid && state != OrderState::PartiallyRefunded)
         return Error{QStringLiteral("refund.not_paid"),
@@ -824,28 +980,25 @@ Result<RefundRecord> OrderStore::beginRefund(const QString& outTradeNo, money::F
     r.amountFen = amountFen;
     r.reason = reason.trimmed().left(200);
     r.actor = actor;
-    r.state = RefundRecordState::Requested;
+    r.state = recordState;
     r.createdAtMs = now();
     r.updatedAtMs = r.createdAtMs;
     QSqlQuery ins(m_db.handle());
     ins.prepare(QStringLiteral(
         "INSERT INTO refunds (order_id, out_request_no, amount_fen, reason, actor, state, "
-        "created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, 0, ?, ?)"));
+        "created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     ins.bindValue(0, orderId);
     ins.bindValue(1, r.outRequestNo);
     ins.bindValue(2, r.amountFen);
     ins.bindValue(3, notNull(r.reason));
     ins.bindValue(4, notNull(r.actor));
-    ins.bindValue(5, r.createdAtMs);
-    ins.bindValue(6, r.updatedAtMs);
+    ins.bindValue(5, int(r.state));
+    ins.bindValue(6, r.createdAtMs);
+    ins.bindValue(7, r.updatedAtMs);
     if (!ins.exec())
         return queryError(QCoreApplication::translate("qpos::OrderStore", "saving the refund"),
                           ins);
     r.id = ins.lastInsertId().toLongLong();
-    if (Status s = tx.commit(); !s.ok())
-        return s.error();
-    qCInfo(lcStore).noquote() << "refund" << r.outRequestNo << "of" << money::formatYuan(amountFen)
-                              << "requested by" << actor;
     return r;
 }
 

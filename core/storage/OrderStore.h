@@ -39,6 +39,10 @@ public:
     // Writes a new order in state Created with a fresh out_trade_no. Nothing has been sent
     // to a provider when this returns; the caller sends only after it succeeded.
     Result<Order> createOrder(const NewOrder& request);
+    // A cash sale (channel and flow Cash): the order, its creation and its payment with their
+    // events, outbox rows and report lines, in one transaction. Nothing is sent anywhere.
+    // `tenderedFen`, what the customer handed over, is at least the amount.
+    Result<Order> recordCashSale(const NewOrder& request, money::Fen tenderedFen);
 
     // Applies one transition. Duplicate and late answers are not errors (see
     // TransitionOutcome); an illegal transition is refused and logged.
@@ -67,6 +71,11 @@ public:
     // like a refund the till asked for. A repeat returns the refund already written.
     Result<RefundRecord> beginCancelRefund(const OrderTransition& paid, const QString& outRequestNo,
                                            money::Fen amountFen, const QString& actor);
+    // A cash refund: the money leaves the drawer now, so the refund is written settled and the
+    // order refunded (event, outbox row, report line) in one transaction. `managerId` must be
+    // a manager in the staff table. Only for cash orders; beginRefund() refuses them.
+    Result<RefundRecord> recordCashRefund(const QString& outTradeNo, money::Fen amountFen,
+                                          const QString& reason, const QString& managerId);
     Result<QList<RefundRecord>> refunds(const QString& outTradeNo);
     // Refunds whose outcome is still open, oldest first.
     Result<QList<RefundRecord>> openRefunds();
@@ -85,6 +94,11 @@ private:
     // refund being settled, if any, for the reports' list of refunds.
     Result<TransitionOutcome> applyInTransaction(const OrderTransition& transition,
                                                  const QString& outRequestNo);
+    Result<Order> createInTransaction(const NewOrder& request);
+    // Checks what is left to refund on the order and writes the refund in `state`.
+    Result<RefundRecord> insertRefundInTransaction(const QString& outTradeNo, money::Fen amountFen,
+                                                   const QString& reason, const QString& actor,
+                                                   RefundRecordState state);
     // Refunds matching `where` (our own SQL; the only value is bound).
     Result<QList<RefundRecord>> selectRefunds(const QString& where, const QString& outTradeNo);
 

@@ -186,6 +186,10 @@
         <source>WeChat Pay</source>
         <translation>微信支付</translation>
     </message>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
 </context>
 <context>
     <name>qpos::Config</name>
@@ -720,6 +724,12 @@
     <message>
         <source>%1: the port of %2 is not between 1 and 65535 (network receipt printers listen on 9100). Allowed: %3.</source>
         <translation>%1：%2 的端口不在 1 到 65535 之间（网络小票打印机监听 9100 端口）。允许的值：%3。</translation>
+        <source>Whether the till takes cash (F4): the cashier counts a float in at login and the drawer at the end of the shift; cash refunds need a manager&apos;s PIN</source>
+        <translation>收银台是否收现金（F4）：收银员登录时清点备用金，交班时清点钱箱；现金退款需要店长 PIN</translation>
+    </message>
+    <message>
+        <source>in %1, cash is not a payment provider: remove it here and set [checkout] cash = true instead</source>
+        <translation>%1 中的 cash 不是支付机构：请从这里删除，改为设置 [checkout] cash = true</translation>
     </message>
 </context>
 <context>
@@ -948,6 +958,14 @@
         <source>Upgrading the order database to schema %1 failed: %2</source>
         <translation>将订单数据库升级到结构版本 %1 失败：%2</translation>
     </message>
+    <message>
+        <source>checking the database&apos;s references</source>
+        <translation>检查数据库的引用</translation>
+    </message>
+    <message>
+        <source>The order database has a row of %1 that refers to a missing row; it was not upgraded. Keep the file and call IT.</source>
+        <translation>订单数据库中 %1 表有一行引用了不存在的行，数据库未升级。请保留该文件并联系 IT。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::OrderState</name>
@@ -1132,6 +1150,46 @@
     <message>
         <source>reading the refund</source>
         <translation>读取退款</translation>
+    </message>
+    <message>
+        <source>A cash sale is recorded paid at once; take it with the till&apos;s cash key (F4).</source>
+        <translation>现金销售在记录时即为已支付，请用收银台的现金键（F4）收款。</translation>
+    </message>
+    <message>
+        <source>Only a cash sale is recorded paid at once; a payment provider&apos;s sale waits for its answer.</source>
+        <translation>只有现金销售在记录时即为已支付；支付机构的交易须等待其答复。</translation>
+    </message>
+    <message>
+        <source>A cash sale needs the cashier who took the money. Log in and take it again.</source>
+        <translation>现金销售需要记录收款的收银员。请登录后重新收款。</translation>
+    </message>
+    <message>
+        <source>The customer gave %1, less than the %2 to pay. Take the full amount, or let them pay another way.</source>
+        <translation>顾客付了 %1，少于应付的 %2。请收足金额，或让顾客改用其他方式支付。</translation>
+    </message>
+    <message>
+        <source>Order %1 was paid in cash: only the till records its changes; the change from %2 was not applied.</source>
+        <translation>订单 %1 以现金支付：只有收银台能记录其变更；来自 %2 的变更未应用。</translation>
+    </message>
+    <message>
+        <source>Order %1 was not paid in cash: a cash record cannot change it; the change was not applied.</source>
+        <translation>订单 %1 不是现金支付：现金记录不能更改它；变更未应用。</translation>
+    </message>
+    <message>
+        <source>reading the staff</source>
+        <translation>读取员工</translation>
+    </message>
+    <message>
+        <source>A cash refund needs a manager&apos;s approval: ask a manager to enter their PIN.</source>
+        <translation>现金退款需要店长批准：请店长输入 PIN。</translation>
+    </message>
+    <message>
+        <source>Order %1 was paid in cash: give the money back from the drawer with a manager&apos;s approval at the till.</source>
+        <translation>订单 %1 以现金支付：请经店长批准后在收银台从钱箱退还现金。</translation>
+    </message>
+    <message>
+        <source>Order %1 was paid through a payment provider: its refund goes through the provider.</source>
+        <translation>订单 %1 通过支付机构支付：退款须经该支付机构办理。</translation>
     </message>
 </context>
 <context>
@@ -1912,6 +1970,14 @@
     <message>
         <source>The customer had already paid when the payment was cancelled. %1 is refunding the money; the refund is being confirmed and the order shows it once %1 has made it.</source>
         <translation>撤销时顾客已付款。%1正在退款，退款确认中；%1完成退款后订单会显示已退款。</translation>
+    </message>
+    <message>
+        <source>Give %1 yuan back to the customer from the drawer.</source>
+        <translation>请从钱箱退还顾客 %1 元。</translation>
+    </message>
+    <message>
+        <source>The cash drawer did not open: %1 Open it with its key.</source>
+        <translation>钱箱未能打开：%1 请用钥匙打开。</translation>
     </message>
 </context>
 <context>
@@ -3084,6 +3150,8 @@ Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usag
         <translation>本收银台已用 %1 中的注册码注册；该文件现已清除。</translation>
         <source>No receipt printer is used ([printer] enabled is false).</source>
         <translation>未使用小票打印机（[printer] enabled 为 false）。</translation>
+        <source>qposctl charges through a payment provider only: use alipay or wechat. Cash is taken at the till (F4).</source>
+        <translation>qposctl 只能通过支付机构收款：请使用 alipay 或 wechat。现金请在收银台收取（F4）。</translation>
     </message>
 </context>
 <context>
@@ -3680,6 +3748,38 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>The bill has no summary totals, so nothing shows that it is complete. Nothing was matched; download the bill again.</source>
         <translation>账单没有汇总合计，无法确认其完整。未进行任何核对；请重新下载账单。</translation>
+    <name>qpos::reports::CashFigures</name>
+    <message>
+        <source>not counted yet</source>
+        <translation>尚未清点</translation>
+    </message>
+    <message>
+        <source>Opening float</source>
+        <translation>备用金</translation>
+    </message>
+    <message>
+        <source>Cash sales</source>
+        <translation>现金销售</translation>
+    </message>
+    <message>
+        <source>Cash refunds</source>
+        <translation>现金退款</translation>
+    </message>
+    <message>
+        <source>Expected in the drawer</source>
+        <translation>钱箱应有</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>实点</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差额</translation>
+    </message>
+    <message>
+        <source>Reason for the difference</source>
+        <translation>差额原因</translation>
     </message>
 </context>
 <context>
@@ -3759,6 +3859,14 @@ Set [store_server] url = %4 there by hand.</source>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
+    <message>
+        <source>Cash drawer</source>
+        <translation>钱箱</translation>
+    </message>
+    <message>
+        <source>Amount (yuan)</source>
+        <translation>金额（元）</translation>
+    </message>
 </context>
 <context>
     <name>qpos::reports::ReportPeriod</name>
@@ -3799,6 +3907,14 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>The opening cash float must be between 0.00 and %1. Count the drawer again.</source>
         <translation>开班备用金必须在 0.00 到 %1 之间。请重新清点钱箱。</translation>
+    </message>
+    <message>
+        <source>The counted cash must be between 0.00 and %1. Count the drawer again.</source>
+        <translation>清点的现金必须在 0.00 到 %1 之间。请重新清点钱箱。</translation>
+    </message>
+    <message>
+        <source>The drawer holds %1 but %2 was expected (a difference of %3). Count again, or say why they differ; the shift stays open until then.</source>
+        <translation>钱箱中有 %1，但应有 %2（差额 %3）。请重新清点，或说明差额原因；在此之前班次保持未结束。</translation>
     </message>
 </context>
 <context>
@@ -4447,6 +4563,10 @@ See docs/server.md.</source>
         <source>This is a %1 payment code, not a %2 one. Scan it again: the till picks the payment app by the code.</source>
         <translation>这是%1付款码，不是%2付款码。请重新扫描：收银台会根据付款码选择支付应用。</translation>
     </message>
+    <message>
+        <source>This till does not take cash. A manager can turn it on in Settings ([checkout] cash).</source>
+        <translation>本收银台不收现金。店长可在设置中开启（[checkout] cash）。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::service::StoreLink</name>
@@ -4467,6 +4587,45 @@ See docs/server.md.</source>
     <message>
         <source>&amp;Amount (yuan)</source>
         <translation>金额（元）(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::CashTenderDialog</name>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>To pay: %1</source>
+        <translation>应付：%1</translation>
+    </message>
+    <message>
+        <source>Cash &amp;received (yuan):</source>
+        <translation>实收现金（元）(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Take cash  (Enter)</source>
+        <translation>收取现金  (Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel  (Esc)</source>
+        <translation>取消  (Esc)</translation>
+    </message>
+    <message>
+        <source>Change: —</source>
+        <translation>找零：—</translation>
+    </message>
+    <message>
+        <source>Change: %1</source>
+        <translation>找零：%1</translation>
+    </message>
+    <message>
+        <source>cash received</source>
+        <translation>实收现金</translation>
+    </message>
+    <message>
+        <source>%1 is less than the %2 to pay. Take at least %2, or press Esc and let the customer pay another way.</source>
+        <translation>%1 少于应付的 %2。请至少收取 %2，或按 Esc 让顾客改用其他方式支付。</translation>
     </message>
 </context>
 <context>
@@ -4813,6 +4972,12 @@ See docs/server.md.</source>
         <translation>本收银台已注册到门店服务器 %1，但是：%2</translation>
         <source>The receipt for order %1 was not printed: %2 The sale itself is recorded. Reprint the receipt from the order&apos;s detail (F5, then the order, then Print receipt).</source>
         <translation>订单 %1 的小票未打印：%2 这笔销售本身已记录。可在订单详情中重打小票（按 F5，选择订单，再点“打印小票”）。</translation>
+        <source>Shift %1 ended; the cash count is stored.</source>
+        <translation>班次 %1 已结束，现金清点结果已保存。</translation>
+    </message>
+    <message>
+        <source>Last sale: %1 paid in cash; change %2.</source>
+        <translation>上一笔：现金支付 %1，找零 %2。</translation>
     </message>
 </context>
 <context>
@@ -4851,6 +5016,33 @@ See docs/server.md.</source>
     <message>
         <source>Dismiss</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::OpeningFloatDialog</name>
+    <message>
+        <source>Opening cash float</source>
+        <translation>开班备用金</translation>
+    </message>
+    <message>
+        <source>Count the cash in the drawer before the first sale.</source>
+        <translation>请在第一笔销售前清点钱箱中的现金。</translation>
+    </message>
+    <message>
+        <source>Cash in the &amp;drawer (yuan):</source>
+        <translation>钱箱现金（元）(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Start the shift  (Enter)</source>
+        <translation>开始班次  (Enter)</translation>
+    </message>
+    <message>
+        <source>Log out  (Esc)</source>
+        <translation>退出登录  (Esc)</translation>
+    </message>
+    <message>
+        <source>opening float</source>
+        <translation>备用金</translation>
     </message>
 </context>
 <context>
@@ -5065,6 +5257,10 @@ See docs/server.md.</source>
     <message>
         <source>Buyer&apos;s payment code</source>
         <translation>付款码</translation>
+    </message>
+    <message>
+        <source>Cash at the till</source>
+        <translation>收银台现金</translation>
     </message>
 </context>
 <context>
@@ -5354,6 +5550,20 @@ See docs/server.md.</source>
         <source>Refund confirmed by %1: %2 yuan went back to the customer.</source>
         <translation>%1已确认退款：%2 元已退回给顾客。</translation>
     </message>
+    <message>
+        <source>Approve a cash refund of %1 yuan from the drawer for order %2.</source>
+        <translation>批准从钱箱为订单 %2 退还现金 %1 元。</translation>
+    </message>
+    <message>
+        <source>Recording the cash refund of %1 yuan…</source>
+        <translation>正在记录现金退款 %1 元…</translation>
+    </message>
+    <message>
+        <source>Refund done. %1
+%2</source>
+        <translation>退款成功。%1
+%2</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ui::ReportCharts</name>
@@ -5463,6 +5673,14 @@ See docs/server.md.</source>
     <message>
         <source>Cannot write %1: %2. Choose another folder.</source>
         <translation>无法写入 %1：%2。请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>现金</translation>
+    </message>
+    <message>
+        <source>Cash drawer</source>
+        <translation>钱箱</translation>
     </message>
 </context>
 <context>
@@ -5669,6 +5887,8 @@ See docs/server.md.</source>
     <message>
         <source>Printing on the receipt printer…</source>
         <translation>正在小票打印机上打印…</translation>
+        <source>Cash drawer</source>
+        <translation>钱箱</translation>
     </message>
 </context>
 <context>
@@ -5700,6 +5920,10 @@ See docs/server.md.</source>
     <message>
         <source>%1 QR  (%2 / Enter)</source>
         <translation>%1二维码  (%2 / Enter)</translation>
+    </message>
+    <message>
+        <source>Cash  (F4)</source>
+        <translation>现金  (F4)</translation>
     </message>
 </context>
 <context>
@@ -5995,6 +6219,75 @@ See docs/server.md.</source>
     <message>
         <source>A network printer listens on port 9100. A USB printer is a device file such as /dev/usb/lp0; the till&apos;s user must be in the lp group. qposctl doctor checks that the printer answers.</source>
         <translation>网络打印机监听 9100 端口。USB 打印机是 /dev/usb/lp0 这样的设备文件；收银台的用户必须在 lp 组中。qposctl doctor 会检查打印机是否响应。</translation>
+        <source>Take &amp;cash (F4; a float at login, a count at shift end)</source>
+        <translation>收现金（F4；登录时清点备用金，交班时清点）(&amp;C)</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ShiftCountDialog</name>
+    <message>
+        <source>End of shift %1: count the cash</source>
+        <translation>班次 %1 结束：清点现金</translation>
+    </message>
+    <message>
+        <source>Reading the shift&apos;s figures…</source>
+        <translation>正在读取本班次数据…</translation>
+    </message>
+    <message>
+        <source>Cash &amp;counted (yuan):</source>
+        <translation>清点现金（元）(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Needed when the count differs, e.g. wrong change given</source>
+        <translation>清点有差额时必填，例如找零出错</translation>
+    </message>
+    <message>
+        <source>&amp;Why it differs:</source>
+        <translation>差额原因(&amp;W)：</translation>
+    </message>
+    <message>
+        <source>End the shift  (Enter)</source>
+        <translation>结束班次  (Enter)</translation>
+    </message>
+    <message>
+        <source>Keep the shift open  (Esc)</source>
+        <translation>暂不结束班次  (Esc)</translation>
+    </message>
+    <message>
+        <source>Opening float %1 + cash sales %2 − cash refunds %3</source>
+        <translation>备用金 %1 + 现金销售 %2 − 现金退款 %3</translation>
+    </message>
+    <message>
+        <source>Expected in the drawer: %1</source>
+        <translation>钱箱应有：%1</translation>
+    </message>
+    <message>
+        <source>Difference: —</source>
+        <translation>差额：—</translation>
+    </message>
+    <message>
+        <source>Difference: none</source>
+        <translation>差额：无</translation>
+    </message>
+    <message>
+        <source>Difference: %1 %2</source>
+        <translation>差额：%1 %2</translation>
+    </message>
+    <message>
+        <source>over</source>
+        <translation>长款</translation>
+    </message>
+    <message>
+        <source>short</source>
+        <translation>短款</translation>
+    </message>
+    <message>
+        <source>counted cash</source>
+        <translation>清点现金</translation>
+    </message>
+    <message>
+        <source>The count differs from what the till expected. Count again, or write why it differs, then end the shift.</source>
+        <translation>清点结果与收银台应有金额不符。请重新清点，或填写差额原因后再结束班次。</translation>
     </message>
 </context>
 <context>
@@ -6175,6 +6468,8 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>The Z report was not printed: %1</source>
         <translation>Z 报表未打印：%1</translation>
+        <source> — cash expected %1</source>
+        <translation> — 钱箱应有 %1</translation>
     </message>
 </context>
 <context>

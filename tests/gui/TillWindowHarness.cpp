@@ -117,6 +117,7 @@ bool TillWindowHarness::makeTill(const Options& options) {
     tillOptions.config.store.name = QStringLiteral("Test shop");
     tillOptions.config.database.path = m_dir.filePath(QStringLiteral("orders.db"));
     tillOptions.config.printer = options.printer;
+    tillOptions.config.checkout.cashEnabled = options.cash;
     tillOptions.policy.poll.fastInterval = std::chrono::milliseconds(100);
     tillOptions.policy.settleRetry = std::chrono::milliseconds(200);
 
@@ -148,6 +149,8 @@ bool TillWindowHarness::makeTill(const Options& options) {
     };
     const AppConfig config = tillOptions.config;
     m_till = std::make_unique<service::PosService>(std::move(tillOptions));
+    if (options.drawer)
+        m_till->setCashDrawer(std::make_unique<CountingCashDrawer>(options.drawer));
 
     ui::TillWindowOptions windowOptions;
     windowOptions.config = config;

@@ -6,6 +6,7 @@
 #include "core/service/PosService.h"
 #include "core/staff/Staff.h"
 #include "sandbox/SandboxServer.h"
+#include "tests/support/CountingCashDrawer.h"
 #include "ui/MainWindow.h"
 
 #include <QString>
@@ -43,6 +44,9 @@ struct HarnessOptions {
     int paidScreenMs = 0;         // 0: the PAID screen stays until Enter
     int keepAliveS = 7;           // how long the client keeps an idle connection
     PrinterConfig printer;        // [printer]: none unless a test sets it
+    bool cash = false;            // [checkout] cash
+    // A counting drawer given to the till (null: no drawer is configured).
+    std::shared_ptr<CountingCashDrawer::Counter> drawer;
 };
 
 // The Alipay sandbox on loopback with the tills' app, shared by the tests of a suite (making

@@ -299,7 +299,9 @@ private slots:
         QTest::newRow("empty path") << u"log"_s << u"dir"_s << QString() << u"empty"_s;
         QTest::newRow("mch id") << u"wechat"_s << u"mch_id"_s << u"12a45"_s << u"form"_s;
         QTest::newRow("routing unknown channel")
-            << u"routing"_s << u"channels"_s << u"alipay, cash"_s << u"not a payment channel"_s;
+            << u"routing"_s << u"channels"_s << u"alipay, card"_s << u"not a payment channel"_s;
+        QTest::newRow("routing cash is not a provider")
+            << u"routing"_s << u"channels"_s << u"alipay, cash"_s << u"[checkout] cash = true"_s;
         QTest::newRow("routing channel twice")
             << u"routing"_s << u"channels"_s << u"alipay, Alipay"_s << u"twice"_s;
         QTest::newRow("routing empty entry")
@@ -912,7 +914,7 @@ private slots:
                   "[routing]\nchannels = wechat, alipay\nalipay_code_prefixes = 25-29\n"
                   "wechat_code_prefixes = 10-15, 18\nalipay_max_amount = 20000\n"
                   "wechat_max_amount = 5000.50\n"
-                  "[checkout]\nqr_timeout_s = 60\n"
+                  "[checkout]\nqr_timeout_s = 60\ncash = true\n"
                   "[network]\nca_file = ca.pem\nkeep_alive_s = 5\n"
                   "[store_server]\nurl = https://pos.example.cn:8443\ncredentials = s.json\n"
                   "[printer]\nenabled = true\nurl = tcp://10.0.0.9:9101\nwidth = 58\n"
@@ -949,6 +951,7 @@ private slots:
         QCOMPARE(c.wechat.notifyUrl, u"https://n.example.com/w"_s);
         QCOMPARE(c.wechat.timeoutMs, 6000);
         QCOMPARE(c.checkout.qrTimeoutS, 60);
+        QVERIFY(c.checkout.cashEnabled);
         QCOMPARE(c.network.caFile, tmp.file(u"ca.pem"_s));
         QCOMPARE(c.network.keepAliveS, 5);
         QCOMPARE(c.storeServer.url, u"https://pos.example.cn:8443"_s);

@@ -22,14 +22,15 @@ const QList<Allowed>& expectedTable() {
     static const QList<Src> providerSays{Src::Request, Src::Poll, Src::Push, Src::Recovery,
                                          Src::Reconcile};
     static const QList<Src> queryAnswer{Src::Poll, Src::Recovery};
-    static const QList<Src> refundNews{Src::Request, Src::Poll, Src::Push, Src::Recovery,
-                                       Src::Reconcile};
+    // A cash refund is recorded by the till itself as the money leaves the drawer.
+    static const QList<Src> refundNews{Src::Request,  Src::Poll,      Src::Push,
+                                       Src::Recovery, Src::Reconcile, Src::Cash};
     static const QList<Src> moneyFound{Src::Poll, Src::Push, Src::Recovery, Src::Reconcile};
     static const QList<Allowed> table{
         {S::Created, S::Pending, {Src::Request, Src::Poll, Src::Recovery}},
         {S::Created, S::Unknown, {Src::Request}},
         {S::Created, S::Failed, {Src::Request, Src::Poll, Src::Recovery}},
-        {S::Created, S::Paid, providerSays},
+        {S::Created, S::Paid, providerSays + QList<Src>{Src::Cash}}, // a cash sale
         {S::Created, S::Cancelled, {Src::Cashier, Src::Request, Src::Poll, Src::Recovery}},
         {S::Pending, S::Paid, providerSays},
         {S::Pending,
@@ -106,7 +107,7 @@ private slots:
 
     void tripleCountIsComplete() {
         QCOMPARE(int(kAllOrderStates.size()), 8);
-        QCOMPARE(int(kAllTransitionSources.size()), 6);
+        QCOMPARE(int(kAllTransitionSources.size()), 7);
     }
 
     void unknownLeavesOnlyThroughAQuery() {
@@ -131,6 +132,15 @@ private slots:
                 QVERIFY(!OrderStateMachine::isAllowed(from, to, Src::Cashier));
             }
         }
+    }
+
+    void cashOnlyPaysAndRefunds() {
+        // Cash never leaves Unknown/Pending/Cancelled: it has no provider to ask.
+        for (S from : {S::Pending, S::Unknown, S::Cancelled, S::Failed}) {
+            for (S to : kAllOrderStates)
+                QVERIFY(!OrderStateMachine::isAllowed(from, to, Src::Cash));
+        }
+        QCOMPARE(transitionSourceName(Src::Cash), QStringLiteral("cash"));
     }
 
     void namesRoundTrip() {

@@ -164,6 +164,48 @@ private slots:
         QCOMPARE(store.dailyTotals(20261124, 20261124)->at(0).paidFen, 300);
     }
 
+    void schema7TakesCashAndKeepsEveryOrder() {
+        test::TempDir dir;
+        const QString path = dir.file(QStringLiteral("orders.db"));
+        buildFromScript(path, QStringLiteral(QPOS_TEST_DATA_DIR "/orders_schema_v6.sql"));
+        OrderStore store = makeStore();
+        const Status opened = store.open(path);
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+        // The rebuilt orders table keeps its rows, ids, events and references.
+        const OrderWithEvents cake =
+            *store.orderWithEvents(QStringLiteral("S001_T01_20261123_00000002"));
+        QCOMPARE(cake.order.id, 2);
+        QCOMPARE(cake.order.refundedFen, 500);
+        QVERIFY(!cake.events.isEmpty());
+        QSqlQuery q(store.database().handle());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA foreign_key_check")));
+        QVERIFY(!q.next());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA foreign_keys")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 1); // back on after the swap
+        QVERIFY(q.exec(QStringLiteral(
+            "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'orders' "
+            "AND name LIKE 'orders_%'")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 5);
+        q.finish();
+        // Cash can be written now, and a shift keeps its count.
+        NewOrder cash;
+        cash.channel = Channel::Cash;
+        cash.flow = PaymentFlow::Cash;
+        cash.amountFen = 700;
+        cash.subject = QStringLiteral("Bun");
+        cash.cashierId = QStringLiteral("alice");
+        const Result<Order> sale = store.recordCashSale(cash, 1000);
+        QVERIFY2(sale.ok(), qPrintable(sale.ok() ? QString() : sale.error().message));
+        QVERIFY(q.exec(QStringLiteral("SELECT counted_cash_fen, cash_difference_reason, "
+                                      "expected_cash_fen FROM shifts")));
+        // Neither may a half cash order be written by hand: channel and flow go together.
+        QVERIFY(q.prepare(QStringLiteral("UPDATE orders SET flow = 'qr' WHERE out_trade_no = ?")));
+        q.bindValue(0, sale->outTradeNo);
+        QVERIFY(!q.exec());
+    }
+
     void migratingTwiceIsHarmless() {
         test::TempDir dir;
         const QString path = dir.file(QStringLiteral("orders.db"));

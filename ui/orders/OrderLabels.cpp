@@ -18,6 +18,8 @@ QString transitionSourceLabel(TransitionSource source) {
         return QCoreApplication::translate("qpos::ui::OrderLabels", "Recovery at start-up");
     case TransitionSource::Reconcile:
         return QCoreApplication::translate("qpos::ui::OrderLabels", "Daily bill");
+    case TransitionSource::Cash:
+        return QCoreApplication::translate("qpos::ui::OrderLabels", "Cash at the till");
     }
     return transitionSourceName(source);
 }
@@ -28,6 +30,8 @@ QString paymentFlowLabel(PaymentFlow flow) {
         return QCoreApplication::translate("qpos::ui::OrderLabels", "Buyer scans the QR code");
     case PaymentFlow::PayByCode:
         return QCoreApplication::translate("qpos::ui::OrderLabels", "Buyer's payment code");
+    case PaymentFlow::Cash:
+        return QCoreApplication::translate("qpos::ui::OrderLabels", "Cash at the till");
     }
     return paymentFlowName(flow);
 }

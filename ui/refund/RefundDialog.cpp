@@ -112,8 +112,12 @@ void RefundDialog::submit() {
         return;
     }
 
-    const QString why = tr("Approve a refund of %1 yuan for order %2.")
-                            .arg(money::formatYuan(*amount), m_order.outTradeNo);
+    // Cash leaves the drawer at once: it always takes a manager's PIN.
+    const bool cash = m_order.channel == Channel::Cash;
+    const QString why = cash ? tr("Approve a cash refund of %1 yuan from the drawer for order %2.")
+                                   .arg(money::formatYuan(*amount), m_order.outTradeNo)
+                             : tr("Approve a refund of %1 yuan for order %2.")
+                                   .arg(money::formatYuan(*amount), m_order.outTradeNo);
     const std::optional<StaffMember> manager = ManagerPinDialog::ask(m_till, why, this);
     if (!manager) {
         showMessage(tr("Nothing was refunded: a manager did not approve."));
@@ -129,8 +133,9 @@ void RefundDialog::submit() {
     m_requestId = command.requestId;
     m_report.reset();
     setSending(true);
-    showMessage(tr("Sending the refund of %1 yuan to %2…")
-                    .arg(money::formatYuan(*amount), channelLabel(m_order.channel)));
+    showMessage(cash ? tr("Recording the cash refund of %1 yuan…").arg(money::formatYuan(*amount))
+                     : tr("Sending the refund of %1 yuan to %2…")
+                           .arg(money::formatYuan(*amount), channelLabel(m_order.channel)));
     m_till.refund(command);
 }
 
@@ -145,7 +150,9 @@ void RefundDialog::onRefundFinished(const checkout::RefundReport& report) {
     showSummary();
 
     if (report.ok) {
-        showMessage(tr("Refund done. %1").arg(report.message));
+        showMessage(report.drawerMessage.isEmpty()
+                        ? tr("Refund done. %1").arg(report.message)
+                        : tr("Refund done. %1\n%2").arg(report.message, report.drawerMessage));
         m_submit->setVisible(false);
     } else if (report.pending) {
         // WeChat Pay takes refunds in and pays them back a little later; a lost answer looks

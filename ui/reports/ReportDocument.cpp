@@ -85,6 +85,17 @@ ReportDocument::ReportDocument(const reports::SalesReport& r, const QString& tit
         QCoreApplication::translate("qpos::ui::ReportDocument", "By channel"),
         figureHeadings(QCoreApplication::translate("qpos::ui::ReportDocument", "Channel")), rows);
 
+    if (!r.cash.isEmpty()) {
+        rows.clear();
+        for (const reports::CashLine& line : reports::cashLines(r.cash))
+            rows += QStringLiteral("<tr>") + cell(line.label) + cell(line.value, true) +
+                    QStringLiteral("</tr>");
+        html += table(QCoreApplication::translate("qpos::ui::ReportDocument", "Cash"),
+                      {QCoreApplication::translate("qpos::ui::ReportDocument", "Cash drawer"),
+                       QCoreApplication::translate("qpos::ui::ReportDocument", "Amount")},
+                      rows);
+    }
+
     rows.clear();
     for (const reports::CashierFigures& c : r.cashiers)
         rows += QStringLiteral("<tr>") +

@@ -180,6 +180,12 @@ ReportsWindow::ReportsWindow(service::PosService& till, const QString& shopName,
     tables->addLayout(right);
     body->addLayout(tables);
 
+    m_cashHeading = new QLabel(tr("Cash drawer"), page);
+    body->addWidget(m_cashHeading);
+    m_cash = makeTable({tr("Cash drawer"), tr("Amount")}, "cashTable", page);
+    m_cash->setMinimumHeight(200);
+    body->addWidget(m_cash);
+
     body->addWidget(new QLabel(tr("Refunds made"), page));
     m_refundList = makeTable({tr("Refunded at"), tr("Order"), tr("Channel"), tr("Amount"),
                               tr("Approved by"), tr("Reason")},
@@ -311,6 +317,13 @@ void ReportsWindow::showReport(const reports::SalesReport& r) {
                                 : (c.name.isEmpty() ? c.cashierId : c.name + u' ' + c.cashierId);
         setRow(m_cashiers, i, QStringList{who} + figureTexts(c.figures), 1);
     }
+    // The drawer's figures come from the report function like every other figure.
+    const QList<reports::CashLine> cash = reports::cashLines(r.cash);
+    m_cash->setRowCount(int(cash.size()));
+    for (int i = 0; i < cash.size(); ++i)
+        setRow(m_cash, i, {cash[i].label, cash[i].value}, 1, 1);
+    m_cash->setVisible(!r.cash.isEmpty());
+    m_cashHeading->setVisible(!r.cash.isEmpty());
     m_refundList->setRowCount(int(r.refunds.size()));
     for (int i = 0; i < r.refunds.size(); ++i) {
         const reports::RefundLine& l = r.refunds[i];

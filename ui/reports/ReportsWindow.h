@@ -88,6 +88,8 @@ private:
     QTableWidget* m_channels = nullptr;
     QTableWidget* m_cashiers = nullptr;
     QTableWidget* m_refundList = nullptr;
+    QLabel* m_cashHeading = nullptr;
+    QTableWidget* m_cash = nullptr; // the drawer: float, cash sales and refunds, the count
     QPushButton* m_csv = nullptr;
     QPushButton* m_pdf = nullptr;
     QPushButton* m_print = nullptr;

@@ -190,12 +190,17 @@ void ZReportDialog::onReports(const QString& requestId, const service::ZReportsR
     else
         m_zReports = reply.zReports;
     m_list->clear();
-    for (const reports::ZReport& z : m_zReports)
-        m_list->addItem(tr("No. %1 — %2 — net %3, %4 sales — by %5")
-                            .arg(z.seq)
-                            .arg(dayText(z.businessDay), yuanText(z.snapshot.total.netFen()))
-                            .arg(z.snapshot.total.saleCount)
-                            .arg(z.takenBy));
+    for (const reports::ZReport& z : m_zReports) {
+        QString line = tr("No. %1 — %2 — net %3, %4 sales — by %5")
+                           .arg(z.seq)
+                           .arg(dayText(z.businessDay), yuanText(z.snapshot.total.netFen()))
+                           .arg(z.snapshot.total.saleCount)
+                           .arg(z.takenBy);
+        // The drawer as the Z froze it; the PDF and the print list every cash figure.
+        if (!z.snapshot.cash.isEmpty())
+            line += tr(" — cash expected %1").arg(yuanText(z.snapshot.cash.expectedFen));
+        m_list->addItem(line);
+    }
     m_status->setText(taken && !m_zReports.isEmpty()
                           ? tr("Z report No. %1 taken. Sales from now on count on %2.")
                                 .arg(m_zReports.first().seq)

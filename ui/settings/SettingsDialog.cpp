@@ -258,6 +258,11 @@ QWidget* SettingsDialog::buildShopPage() {
         return QString::number(spin->value());
     };
     m_fields.push_back(std::move(timeout));
+    addCheck(page, form, tr("Take &cash (F4; a float at login, a count at shift end)"),
+             QStringLiteral("checkout"), QStringLiteral("cash"), m_config.checkout.cashEnabled);
+    m_fields.back()->fromConfig = [](const AppConfig& c) {
+        return boolText(c.checkout.cashEnabled);
+    };
 
     m_language = new QComboBox(page);
     m_language->setObjectName(QStringLiteral("ui_language"));

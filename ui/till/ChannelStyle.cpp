@@ -5,11 +5,27 @@
 namespace qpos::ui::channel_style {
 
 QString colour(Channel channel) {
-    return channel == Channel::Alipay ? QStringLiteral("#1677ff") : QStringLiteral("#07a35a");
+    switch (channel) {
+    case Channel::Alipay:
+        return QStringLiteral("#1677ff");
+    case Channel::WeChat:
+        return QStringLiteral("#07a35a");
+    case Channel::Cash:
+        return QStringLiteral("#8d6e00");
+    }
+    return QStringLiteral("#616161");
 }
 
 QString qrShortcut(Channel channel) {
-    return channel == Channel::Alipay ? QStringLiteral("F1") : QStringLiteral("F2");
+    switch (channel) {
+    case Channel::Alipay:
+        return QStringLiteral("F1");
+    case Channel::WeChat:
+        return QStringLiteral("F2");
+    case Channel::Cash:
+        return QStringLiteral("F4");
+    }
+    return QString();
 }
 
 QString scanHint(Channel channel) {

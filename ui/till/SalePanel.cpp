@@ -66,6 +66,17 @@ SalePanel::SalePanel(QWidget* parent)
     m_scan->setMinimumHeight(52);
     till_style::setPointSize(m_scan, till_style::kButtonPt, true);
     right->addWidget(m_scan);
+    m_cash = new QPushButton(tr("Cash  (F4)"), this);
+    m_cash->setObjectName(QStringLiteral("chargeCash"));
+    m_cash->setAutoDefault(false);
+    m_cash->setMinimumHeight(52);
+    m_cash->setStyleSheet(
+        QStringLiteral("QPushButton{background:%1;color:white;border-radius:6px;padding:6px;}"
+                       "QPushButton:disabled{background:#9e9e9e;}")
+            .arg(channel_style::colour(Channel::Cash)));
+    till_style::setPointSize(m_cash, till_style::kButtonPt, true);
+    m_cash->setVisible(false);
+    right->addWidget(m_cash);
     columns->addLayout(right, 11);
 
     m_scanner = new ScannerBurstDetector(this, this);
@@ -79,6 +90,7 @@ SalePanel::SalePanel(QWidget* parent)
     connect(m_items, &ItemLinesEditor::itemsChanged, this, &SalePanel::onItemsChanged);
     connect(m_items, &ItemLinesEditor::submittedEmpty, this, &SalePanel::chargeDefault);
     connect(m_scan, &QPushButton::clicked, this, &SalePanel::scanCustomerCode);
+    connect(m_cash, &QPushButton::clicked, this, &SalePanel::chargeCash);
     connect(m_scanner, &ScannerBurstDetector::codeScanned, this, &SalePanel::chargeCode);
 
     const auto addShortcut = [this](const QKeySequence& keys, auto slot) {
@@ -89,6 +101,7 @@ SalePanel::SalePanel(QWidget* parent)
     addShortcut(QKeySequence(Qt::Key_F1), [this] { chargeQr(Channel::Alipay); });
     addShortcut(QKeySequence(Qt::Key_F2), [this] { chargeQr(Channel::WeChat); });
     addShortcut(QKeySequence(Qt::Key_F3), [this] { scanCustomerCode(); });
+    addShortcut(QKeySequence(Qt::Key_F4), [this] { chargeCash(); });
 
     showTotal();
     setFocusProxy(m_amount->edit());
@@ -111,6 +124,23 @@ void SalePanel::setSalesEnabled(bool enabled) {
         button->setEnabled(canCharge);
     m_scan->setEnabled(canCharge);
     m_scanner->setEnabled(canCharge);
+    m_cash->setEnabled(enabled && m_cashEnabled);
+}
+
+void SalePanel::setCashEnabled(bool enabled) {
+    m_cashEnabled = enabled;
+    m_cash->setVisible(enabled);
+    setSalesEnabled(m_salesEnabled);
+}
+
+void SalePanel::chargeCash() {
+    if (!m_salesEnabled || !m_cashEnabled)
+        return;
+    const std::optional<SaleDraft> draft = checkedDraft();
+    if (!draft)
+        return;
+    showMessage({});
+    emit cashChargeRequested(*draft);
 }
 
 void SalePanel::clearSale() {

@@ -34,10 +34,10 @@ struct SaleDraft {
 // and the Charge buttons of the channels the till offers.
 //
 // Keys: Enter charges with the first channel's QR; F1 Alipay QR, F2 WeChat Pay QR; F3 scan the
-// customer's payment code; Esc clears the amount. A barcode scanner's burst (see
-// ScannerBurstDetector) charges the scanned payment code, choosing its channel by prefix.
-// A charge the routing refuses (a channel not offered, an amount over the channel's limit)
-// is not started: the reason stays on the sale screen.
+// customer's payment code; F4 cash, when the till takes it; Esc clears the amount. A barcode
+// scanner's burst (see ScannerBurstDetector) charges the scanned payment code, choosing its channel
+// by prefix. A charge the routing refuses (a channel not offered, an amount over the channel's
+// limit) is not started: the reason stays on the sale screen.
 class SalePanel : public QWidget {
     Q_OBJECT
 
@@ -53,6 +53,10 @@ public:
     const routing::ChannelRouting& routing() const { return m_routing; }
     // Off while the till cannot sell (not ready, not logged in, a payment is open).
     void setSalesEnabled(bool enabled);
+    // [checkout] cash: the Cash button and F4.
+    void setCashEnabled(bool enabled);
+    bool cashEnabled() const { return m_cashEnabled; }
+    QPushButton* cashButton() const { return m_cash; }
     bool salesEnabled() const { return m_salesEnabled; }
 
     // For the next customer: no amount, no lines, no message.
@@ -77,6 +81,8 @@ public slots:
     void scanCustomerCode();
     // A payment code read by the scanner.
     void chargeCode(const QString& code);
+    // F4: the keyed sale, paid in cash.
+    void chargeCash();
 
 signals:
     void qrChargeRequested(qpos::Channel channel, const qpos::ui::SaleDraft& draft);
@@ -87,6 +93,7 @@ signals:
     // an idle spell longer than a provider keeps a connection. The moment to get the
     // connection to the providers ready, so that no handshake sits between Charge and the QR.
     void connectionWanted();
+    void cashChargeRequested(const qpos::ui::SaleDraft& draft);
 
 private:
     void onItemsChanged();
@@ -98,6 +105,8 @@ private:
 
     routing::ChannelRouting m_routing;
     bool m_salesEnabled = true;
+    bool m_cashEnabled = false;
+    QPushButton* m_cash = nullptr;
     QElapsedTimer m_sinceConnectionWanted; // invalid: not asked during this sale
     QLabel* m_total = nullptr;
     AmountEntry* m_amount = nullptr;
