@@ -628,8 +628,17 @@ void MainWindow::showProvisioning(const link::ProvisioningStatus& status) {
 }
 
 void MainWindow::onPrintFinished(const QString& requestId, const service::PrintReply& reply) {
-    // Only the receipt printed on its own after a sale has no screen waiting for its answer.
-    if (!requestId.isEmpty() || reply.kind != service::PrintKind::Receipt || reply.error.isEmpty())
+    // Only the receipt printed on its own after a sale, and the drawer kicked after a cash
+    // sale or refund, have no screen waiting for their answer.
+    if (!requestId.isEmpty() || reply.error.isEmpty())
+        return;
+    if (reply.kind == service::PrintKind::Drawer) {
+        m_notice->showNotice(tr("The cash drawer did not open: %1 The sale or refund itself is "
+                                "recorded; open the drawer by hand.")
+                                 .arg(reply.error));
+        return;
+    }
+    if (reply.kind != service::PrintKind::Receipt)
         return;
     m_notice->showNotice(tr("The receipt for order %1 was not printed: %2 The sale itself is "
                             "recorded. Reprint the receipt from the order's detail (F5, then "

@@ -4,6 +4,7 @@
 #include "core/printing/ReceiptPrinter.h"
 #include "core/printing/ReportSlip.h"
 #include "core/printing/SaleReceipt.h"
+#include "core/service/PrinterCashDrawer.h"
 #include "core/staff/StaffStore.h"
 #include "core/storage/DatabaseLock.h"
 #include "core/storage/OrderStore.h"
@@ -282,6 +283,7 @@ PosService::PosService(PosOptions options, QObject* parent)
     qRegisterMetaType<checkout::RecoveryReport>();
     qRegisterMetaType<checkout::CashSaleReport>();
     qRegisterMetaType<Order>();
+    const bool printerEnabled = options.config.printer.enabled;
     m_printerShopName = options.config.store.name;
     m_printerClock = options.clock ? options.clock : [] {
         return QDateTime::currentMSecsSinceEpoch();
@@ -303,6 +305,9 @@ PosService::PosService(PosOptions options, QObject* parent)
         m_thread, &QThread::finished, m_thread, [] { OPENSSL_thread_stop(); },
         Qt::DirectConnection);
     m_thread->start();
+    // With a receipt printer, the cash drawer opens through its drawer kick.
+    if (printerEnabled)
+        setCashDrawer(std::make_unique<PrinterCashDrawer>(this));
 }
 
 PosService::~PosService() {

@@ -3748,6 +3748,9 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>The bill has no summary totals, so nothing shows that it is complete. Nothing was matched; download the bill again.</source>
         <translation>账单没有汇总合计，无法确认其完整。未进行任何核对；请重新下载账单。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::reports::CashFigures</name>
     <message>
         <source>not counted yet</source>

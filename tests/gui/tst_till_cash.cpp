@@ -6,6 +6,7 @@
 
 #include "tests/gui/ManagerPinPrompt.h"
 #include "tests/gui/TillWindowHarness.h"
+#include "tests/support/FakeEscPosPrinter.h"
 #include "ui/refund/RefundDialog.h"
 #include "ui/support/ManagerPinDialog.h"
 #include "ui/till/AmountEntry.h"
@@ -56,10 +57,12 @@ class TestTillCash : public QObject {
     ui::MainWindow& window() { return m_h->window(); }
 
     // Opens a cash till, logs the cashier in and counts `floatText` yuan into the drawer.
-    void openCashTill(const QString& floatText) {
+    void openCashTill(const QString& floatText, const PrinterConfig& printer = {}) {
         TillWindowHarness::Options options;
         options.cash = true;
-        options.drawer = m_drawer;
+        options.printer = printer;
+        if (!printer.enabled)
+            options.drawer = m_drawer; // with a printer, the till's own drawer kick
         QVERIFY(m_h->open(options));
         QVERIFY(m_h->saveCashier());
         QVERIFY(m_h->saveStaff(
@@ -123,6 +126,29 @@ private slots:
         m_drawer = std::make_shared<test::CountingCashDrawer::Counter>();
     }
     void cleanup() { m_h.reset(); }
+
+    // A till with a receipt printer opens the drawer through the printer's kick after a cash
+    // sale, without waiting for it; the printer receives exactly the kick.
+    void aCashSaleKicksThePrintersDrawer() {
+        test::FakeEscPosPrinter printer;
+        QVERIFY(printer.listen());
+        PrinterConfig config;
+        config.enabled = true;
+        config.url = printer.url();
+        config.width = PaperWidth::Mm58;
+        config.receiptAfterSale = false;
+        openCashTill(QStringLiteral("0"), config);
+        ui::CashTenderDialog* tender = pressF4(QStringLiteral("3"));
+        QVERIFY(tender);
+        QVERIFY(QTest::qWaitForWindowActive(tender));
+        QTRY_VERIFY(tender->tenderedEdit()->hasFocus());
+        QTest::keyClick(tender->tenderedEdit(), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window().header()->status().contains(QStringLiteral("paid in cash")), kWaitMs);
+        QVERIFY(printer.waitForJobs(1));
+        QCOMPARE(printer.jobs().first(), QByteArray("\x1B\x70\x00\x19\xFA", 5));
+        QCOMPARE(m_drawer->opened.load(), 0);
+    }
 
     void theOpeningFloatIsAskedAtLoginOnce() {
         openCashTill(QStringLiteral("500"));

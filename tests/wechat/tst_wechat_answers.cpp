@@ -340,7 +340,10 @@ private slots:
                     .isUnknown());
         auto none = answers::tradeBill(error(400, "NO_STATEMENT_EXIST"));
         QVERIFY(none.isRefused());
-        QVERIFY(none.refused().cashierMessage.contains(u"10:00"));
+        QVERIFY(none.refused().cashierMessage.contains(u"no bill"));
+        auto making = answers::tradeBill(error(400, "STATEMENT_CREATING"));
+        QVERIFY(making.isRefused());
+        QVERIFY(making.refused().cashierMessage.contains(u"10:00"));
         // No verified answer at all.
         auto lost = answers::tradeBill(failedReply<WechatReply>(
             Error{QStringLiteral("gateway.timeout"), QStringLiteral("t")}, true));

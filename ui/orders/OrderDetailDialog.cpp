@@ -131,14 +131,16 @@ OrderDetailDialog::OrderDetailDialog(service::PosService& till, const QString& o
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     m_refund = buttons->addButton(tr("&Refund…"), QDialogButtonBox::ActionRole);
     m_refund->setObjectName(QStringLiteral("refundButton"));
-    m_refund->setVisible(false);
     m_refund->setAutoDefault(false);
     m_print = buttons->addButton(tr("&Print receipt"), QDialogButtonBox::ActionRole);
     m_print->setObjectName(QStringLiteral("printReceiptButton"));
     m_print->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
     m_print->setToolTip(tr("Reprint the customer's receipt on the receipt printer (Ctrl+P)"));
-    m_print->setVisible(false);
     m_print->setAutoDefault(false);
+    // Hidden after both are added: adding a button lays the box out again and shows the
+    // others, and neither may show before the order is loaded.
+    m_refund->setVisible(false);
+    m_print->setVisible(false);
     layout->addWidget(buttons);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_print, &QPushButton::clicked, this, &OrderDetailDialog::printReceipt);
