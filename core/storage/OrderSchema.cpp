@@ -315,8 +315,7 @@ const Migration kMigrations[] = {
     {kVersion1, std::size(kVersion1)},       {kVersion2, std::size(kVersion2)},
     {kVersion3, std::size(kVersion3)},       {kVersion4, std::size(kVersion4)},
     {kVersion5, std::size(kVersion5)},       {kVersion6, std::size(kVersion6)},
-    {kVersion7, std::size(kVersion7), true},
-    {kVersion8, std::size(kVersion8)},
+    {kVersion7, std::size(kVersion7), true}, {kVersion8, std::size(kVersion8)},
 };
 
 // Foreign keys cannot be switched inside a transaction: around the one that swaps a table

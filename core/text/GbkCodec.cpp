@@ -82,7 +82,8 @@ Result<QString> LineDecoder::decode(QByteArrayView line, int lineNumber) {
     if (ascii)
         return QString::fromLatin1(line);
     m_converter->utf8.clear();
-    if (const ::qpos::text::IconvStop stop = m_converter->cd.convert(line, m_converter->utf8); stop.error != 0)
+    if (const ::qpos::text::IconvStop stop = m_converter->cd.convert(line, m_converter->utf8);
+        stop.error != 0)
         return invalid(stop, lineNumber);
     return QString::fromUtf8(m_converter->utf8);
 }

@@ -722,14 +722,16 @@
         <translation>在 [printer] enabled 为 true 时</translation>
     </message>
     <message>
-        <source>%1: the port of %2 is not between 1 and 65535 (network receipt printers listen on 9100). Allowed: %3.</source>
-        <translation>%1：%2 的端口不在 1 到 65535 之间（网络小票打印机监听 9100 端口）。允许的值：%3。</translation>
         <source>Whether the till takes cash (F4): the cashier counts a float in at login and the drawer at the end of the shift; cash refunds need a manager&apos;s PIN</source>
         <translation>收银台是否收现金（F4）：收银员登录时清点备用金，交班时清点钱箱；现金退款需要店长 PIN</translation>
     </message>
     <message>
         <source>in %1, cash is not a payment provider: remove it here and set [checkout] cash = true instead</source>
         <translation>%1 中的 cash 不是支付机构：请从这里删除，改为设置 [checkout] cash = true</translation>
+    </message>
+    <message>
+        <source>%1: the port of %2 is not between 1 and 65535 (network receipt printers listen on 9100). Allowed: %3.</source>
+        <translation>%1：%2 的端口不在 1 到 65535 之间（网络小票打印机监听 9100 端口）。允许的值：%3。</translation>
     </message>
 </context>
 <context>
@@ -3146,12 +3148,16 @@ Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usag
         <translation>%1 中没有注册码：它已被使用，或是空的。请把 qpos-server terminal add 打印的注册码放进去，或直接给出注册码。</translation>
     </message>
     <message>
-        <source>This till was already enrolled with the code in %1; the file is now consumed.</source>
-        <translation>本收银台已用 %1 中的注册码注册；该文件现已清除。</translation>
-        <source>No receipt printer is used ([printer] enabled is false).</source>
-        <translation>未使用小票打印机（[printer] enabled 为 false）。</translation>
         <source>qposctl charges through a payment provider only: use alipay or wechat. Cash is taken at the till (F4).</source>
         <translation>qposctl 只能通过支付机构收款：请使用 alipay 或 wechat。现金请在收银台收取（F4）。</translation>
+    </message>
+    <message>
+        <source>No receipt printer is used ([printer] enabled is false).</source>
+        <translation>未使用小票打印机（[printer] enabled 为 false）。</translation>
+    </message>
+    <message>
+        <source>This till was already enrolled with the code in %1; the file is now consumed.</source>
+        <translation>本收银台已用 %1 中的注册码完成注册；该文件现已清除。</translation>
     </message>
 </context>
 <context>
@@ -4544,14 +4550,6 @@ See docs/server.md.</source>
         <translation>此终端已经注册；注册码只能使用一次。请申请新的注册码（“qpos-server terminal rotate”）。</translation>
     </message>
     <message>
-        <source>Terminal %1/%2 may upload only its own orders; %3 is not one of them. Check the till&apos;s [store] id and [terminal] id against its enrollment.</source>
-        <translation>终端 %1/%2 只能上传自己的订单；%3 不属于它。请核对收银台的 [store] id 和 [terminal] id 是否与其注册信息一致。</translation>
-    </message>
-    <message>
-        <source>Entry %1 of the batch is not an order event (out_trade_no, channel, amount_fen, refunded_fen, new_state, event_id, at_ms). Nothing of the batch was stored.</source>
-        <translation>批次中的第 %1 条不是订单事件（out_trade_no、channel、amount_fen、refunded_fen、new_state、event_id、at_ms）。该批次未保存任何内容。</translation>
-    </message>
-    <message>
         <source>The server could not store the batch now; nothing was stored. The till sends it again.</source>
         <translation>服务器暂时无法保存该批次；未保存任何内容。收银台会重新发送。</translation>
     </message>
@@ -4971,16 +4969,24 @@ See docs/server.md.</source>
         <translation>本收银台已注册到门店服务器 %1。</translation>
     </message>
     <message>
-        <source>This till is enrolled with the store server at %1, but: %2</source>
-        <translation>本收银台已注册到门店服务器 %1，但是：%2</translation>
-        <source>The receipt for order %1 was not printed: %2 The sale itself is recorded. Reprint the receipt from the order&apos;s detail (F5, then the order, then Print receipt).</source>
-        <translation>订单 %1 的小票未打印：%2 这笔销售本身已记录。可在订单详情中重打小票（按 F5，选择订单，再点“打印小票”）。</translation>
         <source>Shift %1 ended; the cash count is stored.</source>
         <translation>班次 %1 已结束，现金清点结果已保存。</translation>
     </message>
     <message>
         <source>Last sale: %1 paid in cash; change %2.</source>
         <translation>上一笔：现金支付 %1，找零 %2。</translation>
+    </message>
+    <message>
+        <source>This till is enrolled with the store server at %1, but: %2</source>
+        <translation>本收银台已在 %1 的门店服务器注册，但：%2</translation>
+    </message>
+    <message>
+        <source>The cash drawer did not open: %1 The sale or refund itself is recorded; open the drawer by hand.</source>
+        <translation>钱箱未能打开：%1 销售或退款本身已记录；请手动打开钱箱。</translation>
+    </message>
+    <message>
+        <source>The receipt for order %1 was not printed: %2 The sale itself is recorded. Reprint the receipt from the order&apos;s detail (F5, then the order, then Print receipt).</source>
+        <translation>订单 %1 的小票未打印：%2 销售本身已记录。请在订单详情中补打小票（按 F5，选择该订单，再点“打印小票”）。</translation>
     </message>
 </context>
 <context>
@@ -5888,10 +5894,12 @@ See docs/server.md.</source>
         <translation>报表未打印：%1</translation>
     </message>
     <message>
-        <source>Printing on the receipt printer…</source>
-        <translation>正在小票打印机上打印…</translation>
         <source>Cash drawer</source>
         <translation>钱箱</translation>
+    </message>
+    <message>
+        <source>Printing on the receipt printer…</source>
+        <translation>正在小票打印机上打印…</translation>
     </message>
 </context>
 <context>
@@ -6220,10 +6228,12 @@ See docs/server.md.</source>
         <translation>针脚 5</translation>
     </message>
     <message>
-        <source>A network printer listens on port 9100. A USB printer is a device file such as /dev/usb/lp0; the till&apos;s user must be in the lp group. qposctl doctor checks that the printer answers.</source>
-        <translation>网络打印机监听 9100 端口。USB 打印机是 /dev/usb/lp0 这样的设备文件；收银台的用户必须在 lp 组中。qposctl doctor 会检查打印机是否响应。</translation>
         <source>Take &amp;cash (F4; a float at login, a count at shift end)</source>
         <translation>收现金（F4；登录时清点备用金，交班时清点）(&amp;C)</translation>
+    </message>
+    <message>
+        <source>A network printer listens on port 9100. A USB printer is a device file such as /dev/usb/lp0; the till&apos;s user must be in the lp group. qposctl doctor checks that the printer answers.</source>
+        <translation>网络打印机监听 9100 端口。USB 打印机是设备文件，例如 /dev/usb/lp0；收银台的用户必须属于 lp 组。qposctl doctor 会检查打印机是否应答。</translation>
     </message>
 </context>
 <context>
@@ -6469,10 +6479,12 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
         <translation>Z 报表已在小票打印机上打印。</translation>
     </message>
     <message>
-        <source>The Z report was not printed: %1</source>
-        <translation>Z 报表未打印：%1</translation>
         <source> — cash expected %1</source>
         <translation> — 钱箱应有 %1</translation>
+    </message>
+    <message>
+        <source>The Z report was not printed: %1</source>
+        <translation>Z 报表未打印：%1</translation>
     </message>
 </context>
 <context>
@@ -6976,6 +6988,10 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>The WeChat Pay notification is signed with key %1, which is not among the WeChat Pay public keys and platform certificates the till has. It was refused, and WeChat Pay will send it again; if WeChat Pay changed its key, ask IT to put the new WeChat Pay public key in [wechat] wechatpay_public_key (with wechatpay_public_key_id) or the new platform certificate in [wechat] platform_certificate.</source>
         <translation>该微信支付通知的签名密钥为 %1，不在收银台已有的微信支付公钥和平台证书之中。已拒绝，微信支付会再次发送；如微信支付已更换密钥，请 IT 将新的微信支付公钥放入 [wechat] wechatpay_public_key（并设置 wechatpay_public_key_id），或将新的平台证书放入 [wechat] platform_certificate。</translation>
+    </message>
+    <message>
+        <source>The store server says it received this WeChat Pay notification %1 seconds ahead of this computer&apos;s clock (at most %2 are allowed). It was refused; check the date and time of this computer and of the store server.</source>
+        <translation>门店服务器声称收到这条微信支付通知的时间比本机时钟超前 %1 秒（最多允许 %2 秒）。已拒绝；请检查本机和门店服务器的日期和时间。</translation>
     </message>
 </context>
 <context>

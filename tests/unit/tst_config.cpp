@@ -833,15 +833,14 @@ private slots:
             << QByteArray("enabled = true\n") << u"[printer] url"_s << u"required"_s;
         QTest::newRow("port 0") << QByteArray("enabled = true\nurl = tcp://10.0.0.9:0\n")
                                 << u"[printer] url"_s << u"9100"_s;
-        QTest::newRow("port too big")
-            << QByteArray("enabled = true\nurl = tcp://10.0.0.9:70000\n") << u"[printer] url"_s
-            << u"9100"_s;
-        QTest::newRow("not an address") << QByteArray("url = lp0\n") << u"[printer] url"_s
-                                        << u"tcp://host:port"_s;
+        QTest::newRow("port too big") << QByteArray("enabled = true\nurl = tcp://10.0.0.9:70000\n")
+                                      << u"[printer] url"_s << u"9100"_s;
+        QTest::newRow("not an address")
+            << QByteArray("url = lp0\n") << u"[printer] url"_s << u"tcp://host:port"_s;
         QTest::newRow("width 76") << QByteArray("width = 76\n") << u"[printer] width"_s
                                   << u"58 or 80"_s;
-        QTest::newRow("drawer pin 3") << QByteArray("drawer = 3\n") << u"[printer] drawer"_s
-                                      << u"2 or 5"_s;
+        QTest::newRow("drawer pin 3")
+            << QByteArray("drawer = 3\n") << u"[printer] drawer"_s << u"2 or 5"_s;
     }
     void printerSettingsAreChecked() {
         QFETCH(QByteArray, printer);
