@@ -4,6 +4,7 @@
 #include "core/logging/LogCategories.h"
 #include "core/storage/Database.h"
 #include "server/storage/PostgresSchema.h"
+#include "server/storage/StoreRows.h"
 
 #include <QCoreApplication>
 #include <QCryptographicHash>
@@ -40,12 +41,6 @@ Error queryError(const char* what, const QSqlQuery& query) {
     if (isRetryable(query.lastError()))
         e.code = QStringLiteral("db.conflict");
     return e;
-}
-
-std::optional<qint64> optionalFrom(const QVariant& value) {
-    if (value.isNull())
-        return std::nullopt;
-    return value.toLongLong();
 }
 
 // The advisory lock that serialises everything written about one order.
@@ -398,16 +393,7 @@ Result<std::optional<ServerOrder>> PostgresServerStore::order(const QString& out
         return queryError(QT_TRANSLATE_NOOP("qpos::server::ServerStore", "reading an order"), q);
     if (!q.next())
         return std::optional<ServerOrder>();
-    ServerOrder o;
-    o.outTradeNo = outTradeNo;
-    o.terminalRowId = q.value(0).toLongLong();
-    o.channel = q.value(1).toString();
-    o.amountFen = q.value(2).toLongLong();
-    o.refundedFen = q.value(3).toLongLong();
-    o.state = static_cast<OrderState>(q.value(4).toInt());
-    o.lastEventId = q.value(5).toLongLong();
-    o.updatedAtMs = q.value(6).toLongLong();
-    return std::optional<ServerOrder>(o);
+    return std::optional<ServerOrder>(serverOrderFrom(q, outTradeNo));
 }
 
 Result<QList<QPair<QString, qint64>>> PostgresServerStore::awaitingOrdersByTerminal() {

@@ -1,6 +1,7 @@
 #include "server/storage/SqliteServerStore.h"
 
 #include "server/storage/ServerSchema.h"
+#include "server/storage/StoreRows.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -18,12 +19,6 @@ namespace {
 Error queryError(const char* what, const QSqlQuery& query) {
     return databaseError(QCoreApplication::translate("qpos::server::ServerStore", what),
                          query.lastError().text());
-}
-
-std::optional<qint64> optionalFrom(const QVariant& value) {
-    if (value.isNull())
-        return std::nullopt;
-    return value.toLongLong();
 }
 
 } // namespace
@@ -176,16 +171,7 @@ Result<std::optional<ServerOrder>> SqliteServerStore::order(const QString& outTr
         return queryError(QT_TRANSLATE_NOOP("qpos::server::ServerStore", "reading an order"), q);
     if (!q.next())
         return std::optional<ServerOrder>();
-    ServerOrder o;
-    o.outTradeNo = outTradeNo;
-    o.terminalRowId = q.value(0).toLongLong();
-    o.channel = q.value(1).toString();
-    o.amountFen = q.value(2).toLongLong();
-    o.refundedFen = q.value(3).toLongLong();
-    o.state = static_cast<OrderState>(q.value(4).toInt());
-    o.lastEventId = q.value(5).toLongLong();
-    o.updatedAtMs = q.value(6).toLongLong();
-    return std::optional<ServerOrder>(o);
+    return std::optional<ServerOrder>(serverOrderFrom(q, outTradeNo));
 }
 
 Result<QList<QPair<QString, qint64>>> SqliteServerStore::awaitingOrdersByTerminal() {
