@@ -19,6 +19,8 @@ done
 jobs=$(nproc 2>/dev/null || echo 2)
 # ccache keys on paths relative to the source root, so another clone reuses the same cache.
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+# Three build trees (release, sanitizers, fuzzing) outgrow ccache's default 5 GB.
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-15G}"
 cmake -S "$root" -B "$build" -G Ninja -DQPOS_SANITIZE="$sanitize" "${extra[@]}" >/dev/null
 cmake --build "$build" -j "$jobs"
 echo "$build"

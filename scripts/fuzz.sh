@@ -26,6 +26,8 @@ logs=$build/fuzz-logs
 
 "$root/scripts/install-deps.sh"
 export CCACHE_BASEDIR="$root" CCACHE_NOHASHDIR=1
+# Three build trees (release, sanitizers, fuzzing) outgrow ccache's default 5 GB.
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-15G}"
 cmake -S "$root" -B "$build" -G Ninja -DQPOS_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++-14 \
       -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)"

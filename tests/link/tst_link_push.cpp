@@ -328,8 +328,12 @@ private slots:
         m_server->clockOffsetMs = -120'000;
         startTill();
         QVERIFY(test::waitUntil(
-            [&] { return !m_statuses.isEmpty() && m_statuses.constLast().clockDifferenceMs; }));
-        QVERIFY(qAbs(*m_statuses.constLast().clockDifferenceMs + 120'000) < 5'000);
+            [&] { return !m_statuses.isEmpty() && m_statuses.constLast().clockDifferenceMs; },
+            20'000));
+        // Measured as each answer arrives; a loaded machine (sanitizers) may still add seconds
+        // between the server's reading and the till's, far below the 60 s warning threshold.
+        QVERIFY2(qAbs(*m_statuses.constLast().clockDifferenceMs + 120'000) < 20'000,
+                 qPrintable(QString::number(*m_statuses.constLast().clockDifferenceMs)));
         QVERIFY(m_statuses.constLast().clockWarning());
     }
 
