@@ -132,4 +132,13 @@ Result<LinkMessage> decodeLinkMessage(QByteArrayView frame) {
     return malformed(QStringLiteral("unknown type \"%1\"").arg(type.left(32)));
 }
 
+std::optional<qint64> refusedNotificationId(QByteArrayView frame) {
+    if (frame.size() > kMaxLinkMessageBytes)
+        return std::nullopt;
+    const std::optional<QJsonObject> parsed = parseObject(frame);
+    if (!parsed || parsed->value(QStringLiteral("type")).toString() != u"notification")
+        return std::nullopt;
+    return readCount(*parsed, QLatin1StringView("id"));
+}
+
 } // namespace qpos::link

@@ -6,6 +6,7 @@
 #include <QMap>
 #include <QString>
 
+#include <optional>
 #include <variant>
 
 namespace qpos::link {
@@ -44,5 +45,9 @@ QByteArray encodeLinkMessage(const LinkMessage& message);
 // Errors: link.malformed (not JSON, unknown type, a field missing or of the wrong form),
 // link.too_large.
 Result<LinkMessage> decodeLinkMessage(QByteArrayView frame);
+// The id of a notification frame that decodeLinkMessage() refused but whose id is readable
+// (a provider this protocol does not know, a field of the wrong form), so that the till can
+// refuse it by id and the server stops sending it again. Nullopt for any other frame.
+std::optional<qint64> refusedNotificationId(QByteArrayView frame);
 
 } // namespace qpos::link

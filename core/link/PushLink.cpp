@@ -114,6 +114,12 @@ void PushLink::onFrame(const QString& text) {
         qCWarning(lcSync).noquote()
             << "push link: unreadable frame from the server ignored:" << message.error().code;
         emit unreadableFrame(message.error().code);
+        // Refused by id when it has one: left unanswered, the server would send it forever.
+        if (const std::optional<qint64> id = refusedNotificationId(text.toUtf8());
+            id && m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
+            m_socket->sendTextMessage(QString::fromUtf8(
+                encodeLinkMessage(LinkAck{*id, LinkAck::Result::Rejected, message.error().code})));
+        }
         return;
     }
     if (const auto* hello = std::get_if<LinkHello>(&*message)) {

@@ -1,6 +1,7 @@
 // The push link's WebSocket frames: decodeLinkMessage over any frame. Properties: a frame that
 // decodes is within the size limit and survives encode -> decode unchanged, message by message
-// and field by field (a relayed notification's original body and headers byte for byte).
+// and field by field (a relayed notification's original body and headers byte for byte); a
+// notification that decodes is refused by no other id than its own (refusedNotificationId).
 #include "core/link/LinkMessages.h"
 #include "tests/fuzz/FuzzSupport.h"
 
@@ -39,6 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return 0;
     }
     QPOS_FUZZ_CHECK(frame.size() <= kMaxLinkMessageBytes);
+    if (const auto* relayed = std::get_if<RelayedNotification>(&*message))
+        QPOS_FUZZ_CHECK(refusedNotificationId(frame) == relayed->id);
     const QByteArray encoded = encodeLinkMessage(*message);
     const Result<LinkMessage> again = decodeLinkMessage(encoded);
     QPOS_FUZZ_CHECK(again.ok());

@@ -240,12 +240,16 @@ private slots:
         QCOMPARE(ack->code, QStringLiteral("notification.unknown_provider"));
         QCOMPARE(storedState(outTradeNo), pending);
 
-        // A provider the protocol does not know: the frame cannot be read, so there is no id
-        // to acknowledge; it is logged and changes nothing.
+        // A provider the protocol does not know: the frame cannot be read, but its id can, so
+        // it is refused by id (else the server would send it forever) and changes nothing.
         RelayedNotification unknown = relay(5, outTradeNo, received.body);
         QByteArray frame = encodeLinkMessage(unknown);
         frame.replace("\"alipay\"", "\"paypal\"");
         QVERIFY(m_server->sendFrame(frame));
+        ack = ackFor(5);
+        QVERIFY(ack);
+        QCOMPARE(ack->result, LinkAck::Result::Rejected);
+        QCOMPARE(ack->code, QStringLiteral("link.malformed"));
 
         // A frame that is not JSON, and one of an unknown type: ignored, the link stays.
         QVERIFY(m_server->sendFrame("this is not json"));
@@ -254,7 +258,7 @@ private slots:
         QCOMPARE(m_server->linkConnections(), 1);
         QCOMPARE(storedState(outTradeNo), pending);
         for (const LinkAck& a : std::as_const(m_server->acks))
-            QVERIFY(a.id != 5);
+            QVERIFY(a.id != 9); // an unknown type is no notification: nothing to refuse
 
         // The provider's own bytes: applied, and paid in the database before the ack left.
         int stateAtAck = -1;
