@@ -39,21 +39,28 @@ Status checkSummary(const gateway::BillTotals& printed, const CountedLines& coun
         qint64 counted;
         const char* what;
     };
-    for (const Count& c : {Count{printed.lineCount, counted.lines, "lines"},
-                           Count{printed.paymentCount, counted.payments, "payments"},
-                           Count{printed.refundCount, counted.refunds, "refunds"}}) {
+    // The totals' names are translated where the sentence is: the manager reads both.
+    for (const Count& c :
+         {Count{printed.lineCount, counted.lines, QT_TRANSLATE_NOOP("qpos::reconcile", "lines")},
+          Count{printed.paymentCount, counted.payments,
+                QT_TRANSLATE_NOOP("qpos::reconcile", "payments")},
+          Count{printed.refundCount, counted.refunds,
+                QT_TRANSLATE_NOOP("qpos::reconcile", "refunds")}}) {
         if (c.printed && *c.printed != c.counted)
-            return mismatch(QString::fromLatin1(c.what), QString::number(*c.printed),
-                            QString::number(c.counted));
+            return mismatch(QCoreApplication::translate("qpos::reconcile", c.what),
+                            QString::number(*c.printed), QString::number(c.counted));
     }
     if (printed.receivedFen && *printed.receivedFen != counted.receivedFen)
-        return mismatch(QStringLiteral("received"), money::formatYuan(*printed.receivedFen),
+        return mismatch(QCoreApplication::translate("qpos::reconcile", "amount received"),
+                        money::formatYuan(*printed.receivedFen),
                         money::formatYuan(counted.receivedFen));
     if (printed.refundFen && *printed.refundFen != counted.refundFen)
-        return mismatch(QStringLiteral("refunded"), money::formatYuan(*printed.refundFen),
+        return mismatch(QCoreApplication::translate("qpos::reconcile", "amount refunded"),
+                        money::formatYuan(*printed.refundFen),
                         money::formatYuan(counted.refundFen));
     if (printed.fee && *printed.fee != counted.fee)
-        return mismatch(QStringLiteral("fees"), money::formatSubFenYuan(*printed.fee),
+        return mismatch(QCoreApplication::translate("qpos::reconcile", "fees"),
+                        money::formatSubFenYuan(*printed.fee),
                         money::formatSubFenYuan(counted.fee));
     return Status::success();
 }
