@@ -10,6 +10,7 @@
 #include <QDir>
 #include <QEventLoop>
 #include <QJsonObject>
+#include <QTextStream>
 
 #include <optional>
 
@@ -17,7 +18,7 @@ namespace qpos::ctl {
 
 int runEnrollCommand(CtlContext& context, const QStringList& arguments) {
     CommandOptions options(
-        QStringLiteral("enroll"), QStringLiteral("CODE | --from-file FILE [--json]"),
+        QStringLiteral("enroll"), QStringLiteral("CODE | - | --from-file FILE [--json]"),
         QCoreApplication::translate(
             "qpos::ctl",
             "Links this till to its store backend (qpos-server) with the one-time code that "
@@ -28,7 +29,8 @@ int runEnrollCommand(CtlContext& context, const QStringList& arguments) {
             "printed. --from-file reads the code from a file (the provisioned "
             "/etc/qpos/enrollment-code, mode 0600) and deletes or empties that file once the "
             "credentials are written; a file whose code is already enrolled is just "
-            "consumed.\n"
+            "consumed. A CODE of - reads the code from standard input, so that it never shows "
+            "in the process list.\n"
             "Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong "
             "usage."));
     const QCommandLineOption fromFile(
@@ -46,6 +48,17 @@ int runEnrollCommand(CtlContext& context, const QStringList& arguments) {
                      "qpos::ctl", "Give exactly one enrollment code, or --from-file FILE."));
     std::optional<link::EnrollmentCodeFile> codeFile;
     QString codeText = options.positional().value(0);
+    if (codeText == u"-") {
+        // A code on the command line is visible to every user in the process list.
+        QTextStream in(stdin);
+        codeText = in.readLine(4096).trimmed();
+        if (codeText.isEmpty()) {
+            out.error(QCoreApplication::translate(
+                "qpos::ctl", "No enrollment code on standard input. Pipe in the code qpos-server "
+                             "terminal add printed, or use --from-file FILE."));
+            return kExitUsage;
+        }
+    }
     if (options.isSet(fromFile)) {
         codeFile.emplace(options.value(fromFile));
         Result<std::optional<link::EnrollmentCode>> read = codeFile->read();

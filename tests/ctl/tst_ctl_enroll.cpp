@@ -32,7 +32,7 @@ class TestCtlEnroll : public QObject {
     QString config() const { return m_dir->file(QStringLiteral("qpos.ini")); }
     QString credentials() const { return m_dir->file(QStringLiteral("data/store-server.json")); }
 
-    Run qposctl(const QStringList& arguments) {
+    Run qposctl(const QStringList& arguments, const QString& standardInput = QString()) {
         QProcess process;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         const QString home = m_dir->file(QStringLiteral("home"));
@@ -43,7 +43,8 @@ class TestCtlEnroll : public QObject {
         env.remove(QStringLiteral("LC_ALL"));
         env.remove(QStringLiteral("LC_MESSAGES"));
         process.setProcessEnvironment(env);
-        process.setStandardInputFile(QProcess::nullDevice());
+        process.setStandardInputFile(standardInput.isEmpty() ? QProcess::nullDevice()
+                                                             : standardInput);
         process.start(QStringLiteral(QPOSCTL_PATH),
                       QStringList{QStringLiteral("--config"), config()} + arguments);
         Run run;
@@ -155,6 +156,27 @@ private slots:
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(run.text().contains(QStringLiteral("holds no enrollment code")),
                  qPrintable(run.text()));
+    }
+
+    // "-" reads the code from standard input: a code on the command line shows in ps.
+    void enrollFromStandardInput() {
+        const link::EnrollmentCode code =
+            m_server->addTerminal({QStringLiteral("S001"), QStringLiteral("T07")});
+        Run run = qposctl({QStringLiteral("enroll"), QStringLiteral("-")});
+        QCOMPARE(run.exitCode, 2);
+        QVERIFY2(run.text().contains(QStringLiteral("No enrollment code on standard input")),
+                 qPrintable(run.text()));
+        QCOMPARE(m_server->enrollCalls, 0);
+
+        const QString piped = m_dir->file(QStringLiteral("piped-code"));
+        QFile f(piped);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(code.encode().toUtf8() + '\n');
+        f.close();
+        run = qposctl({QStringLiteral("enroll"), QStringLiteral("-")}, piped);
+        QVERIFY2(run.exitCode == 0, qPrintable(run.text()));
+        QCOMPARE(m_server->enrollCalls, 1);
+        QVERIFY(link::TerminalCredentials::read(credentials()).ok());
     }
 
     void refusalsChangeNothing() {
