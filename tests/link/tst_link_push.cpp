@@ -49,6 +49,7 @@ class TestLinkPush : public QObject {
     std::unique_ptr<test::FakeStoreServer> m_server;
     std::unique_ptr<PosService> m_service;
     QList<LinkStatus> m_statuses;
+    int m_testCase = 0; // counted by init(): a status is kept only for the case that caused it
 
     QString databasePath() const { return m_dir->file(QStringLiteral("orders.db")); }
 
@@ -94,10 +95,19 @@ class TestLinkPush : public QObject {
         return o;
     }
 
+    // Statuses of this case's till only: a status the previous case's till queued before it
+    // was destroyed may still be delivered after init() cleared the list.
+    void watchStatuses() {
+        connect(m_service.get(), &PosService::linkStatusChanged, this,
+                [this, testCase = m_testCase](const LinkStatus& s) {
+                    if (testCase == m_testCase)
+                        m_statuses << s;
+                });
+    }
+
     void startTill() {
         m_service = std::make_unique<PosService>(options());
-        connect(m_service.get(), &PosService::linkStatusChanged, this,
-                [this](const LinkStatus& s) { m_statuses << s; });
+        watchStatuses();
         QSignalSpy ready(m_service.get(), &PosService::ready);
         m_service->start();
         if (!test::waitUntil([&] { return !ready.isEmpty(); }))
@@ -193,6 +203,7 @@ private slots:
         m_server = std::make_unique<test::FakeStoreServer>();
         QVERIFY(m_server->start());
         m_statuses.clear();
+        ++m_testCase;
     }
     void cleanup() {
         m_service.reset();
@@ -346,8 +357,7 @@ private slots:
         QVERIFY(QFile::setPermissions(o.config.storeServer.credentialsPath,
                                       QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup));
         m_service = std::make_unique<PosService>(o);
-        connect(m_service.get(), &PosService::linkStatusChanged, this,
-                [this](const LinkStatus& s) { m_statuses << s; });
+        watchStatuses();
         m_service->start();
         QVERIFY(linkState(LinkStatus::State::NotConfigured));
         QVERIFY(m_statuses.constLast().problem.contains(QStringLiteral("chmod 600")));
