@@ -30,6 +30,7 @@ public:
                     std::function<qint64()> clock = {}, QWidget* parent = nullptr);
     ~ReconcileWindow() override;
 
+    const QString& managerId() const { return m_managerId; }
     const QList<reconcile::StoredBatch>& batches() const { return m_batches; }
     const QList<reconcile::StoredItem>& items() const { return m_items; }
 
