@@ -120,6 +120,8 @@ private slots:
         QCOMPARE(cellText(batches, 0, 1), channelLabel(Channel::WeChat));
         QCOMPARE(cellText(batches, 0, 2), batchStateLabel(BatchState::Overdue));
         QCOMPARE(cellText(batches, 0, 12), kOverdueMessage);
+        QCOMPARE(batches->item(0, 2)->toolTip(), kOverdueMessage);
+        QCOMPARE(batches->item(1, 2)->toolTip(), QString());
         QCOMPARE(cellText(batches, 1, 0), QStringLiteral("2026-11-20"));
         QCOMPARE(cellText(batches, 1, 2), batchStateLabel(BatchState::Complete));
         QCOMPARE(cellText(batches, 1, 3), QStringLiteral("10"));

@@ -243,9 +243,11 @@ void ReconcileWindow::showBatches() {
         };
         for (int c = 0; c < cells.size(); ++c)
             m_batchTable->setItem(row, c, cells[c]);
-        if (needsAttention(b.state)) {
-            for (QTableWidgetItem* c : cells)
+        for (QTableWidgetItem* c : cells) {
+            if (needsAttention(b.state))
                 c->setForeground(QColor(0xb0, 0x00, 0x20));
+            if (!matched)
+                c->setToolTip(b.error); // the whole sentence, however narrow the column
         }
         if (b.id == chosen)
             chosenRow = row;
