@@ -5,6 +5,7 @@
 #include "core/logging/LogCategories.h"
 #include "core/money/Money.h"
 #include "ui/orders/OrdersView.h"
+#include "ui/reconcile/ReconcileWindow.h"
 #include "ui/reports/ReportsWindow.h"
 #include "ui/reports/ZReportDialog.h"
 #include "ui/settings/SettingsDialog.h"
@@ -196,6 +197,9 @@ void MainWindow::buildActions() {
     m_reportsAction->setObjectName(QStringLiteral("reportsAction"));
     m_zReportAction = managerMenu->addAction(tr("&Z report…"), this, &MainWindow::openZReport);
     m_zReportAction->setObjectName(QStringLiteral("zReportAction"));
+    m_reconcileAction =
+        managerMenu->addAction(tr("Re&conciliation…"), this, &MainWindow::openReconcile);
+    m_reconcileAction->setObjectName(QStringLiteral("reconcileAction"));
     m_settingsAction = managerMenu->addAction(tr("&Settings…"), this, &MainWindow::openSettings);
     m_settingsAction->setObjectName(QStringLiteral("settingsAction"));
 
@@ -242,6 +246,7 @@ void MainWindow::updateActions() {
     m_ordersAction->setEnabled(loggedIn && !paying && m_ready);
     m_ordersAction->setVisible(loggedIn);
     m_reportsAction->setEnabled(!paying && m_ready);
+    m_reconcileAction->setEnabled(!paying && m_ready);
     m_zReportAction->setEnabled(!paying && m_ready);
     m_shiftXAction->setEnabled(loggedIn && m_shiftId > 0);
     m_endShiftAction->setEnabled(loggedIn && !paying && m_shiftId > 0);
@@ -505,6 +510,20 @@ void MainWindow::openReports() {
         auto* reports = new ReportsWindow(m_till, m_options.config.store.name, {}, 0, this);
         reports->setAttribute(Qt::WA_DeleteOnClose);
         reports->open();
+    });
+    approval->open();
+}
+
+void MainWindow::openReconcile() {
+    if (m_checkout->isOpen() || !m_ready)
+        return;
+    auto* approval = new ManagerPinDialog(m_till, tr("Open the reconciliation."), this);
+    approval->setAttribute(Qt::WA_DeleteOnClose);
+    connect(approval, &QDialog::accepted, this, [this, approval] {
+        const QString manager = approval->approver() ? approval->approver()->id : QString();
+        auto* reconcile = new ReconcileWindow(m_options.config.database.path, manager, {}, this);
+        reconcile->setAttribute(Qt::WA_DeleteOnClose);
+        reconcile->open();
     });
     approval->open();
 }

@@ -84,6 +84,8 @@ public slots:
     void openSettings();
     // Asks a manager's PIN, then opens the reports.
     void openReports();
+    // Asks a manager's PIN, then opens the reconciliation of the providers' bills.
+    void openReconcile();
     // The X report of the cashier's own shift: no PIN, and no other shift.
     void openShiftReport();
     // Ends the cashier's shift and logs out.
@@ -157,6 +159,7 @@ private:
     QAction* m_ordersAction = nullptr;
     QAction* m_settingsAction = nullptr;
     QAction* m_reportsAction = nullptr;
+    QAction* m_reconcileAction = nullptr;
     QAction* m_shiftXAction = nullptr;
     QAction* m_endShiftAction = nullptr;
     QAction* m_zReportAction = nullptr;

@@ -5,6 +5,7 @@
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "tests/gui/TillWindowHarness.h"
 #include "ui/orders/OrdersView.h"
+#include "ui/reconcile/ReconcileWindow.h"
 #include "ui/reports/ReportsWindow.h"
 #include "ui/reports/ZReportDialog.h"
 #include "ui/support/ManagerPinDialog.h"
@@ -255,6 +256,31 @@ private slots:
         QCOMPARE(window().screen(), Screen::Login);
         QVERIFY(m_h->logIn(TillWindowHarness::kCashierId, TillWindowHarness::kCashierPin));
         QTRY_VERIFY_WITH_TIMEOUT(window().shiftId() > shift, kWaitMs); // a new shift
+    }
+
+    // Reconciliation is a manager's: it asks the PIN, and whoever typed it marks differences.
+    void reconciliationOpensForTheManagerWhoTypedThePin() {
+        QVERIFY(m_h->openAndLogIn());
+        QVERIFY(m_h->saveStaff(
+            StaffMember{QStringLiteral("M09"), QStringLiteral("Ma Manager"), StaffRole::Manager},
+            QStringLiteral("8642")));
+        auto* action = window().findChild<QAction*>(QStringLiteral("reconcileAction"));
+        QVERIFY(action && action->isEnabled());
+        action->trigger();
+        ui::ManagerPinDialog* pin = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (pin = window().findChild<ui::ManagerPinDialog*>()) && pin->isVisible(), kWaitMs);
+        QVERIFY(!window().findChild<ui::ReconcileWindow*>()); // not before the PIN
+        auto* field = pin->findChild<QLineEdit*>(QStringLiteral("managerPin"));
+        QVERIFY(field);
+        QTest::keyClicks(field, QStringLiteral("8642"));
+        QTest::keyClick(field, Qt::Key_Return);
+        ui::ReconcileWindow* reconcile = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((reconcile = window().findChild<ui::ReconcileWindow*>()) &&
+                                     reconcile->isVisible(),
+                                 kWaitMs);
+        QCOMPARE(reconcile->managerId(), QStringLiteral("M09"));
+        reconcile->close();
     }
 
     // The header's button names its key; the menu entry shows the key once, as a shortcut.

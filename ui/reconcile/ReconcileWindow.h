@@ -1,0 +1,82 @@
+#pragma once
+
+#include "core/reconcile/AsyncBatchStore.h"
+
+#include <QDialog>
+#include <QString>
+
+#include <functional>
+#include <optional>
+
+class QDateEdit;
+class QLabel;
+class QPushButton;
+class QTableWidget;
+
+namespace qpos::ui {
+
+// The manager's reconciliation screen (docs/reconciliation.md): the batches of a range of
+// China days (the last seven by default) with both sides' counts and amounts, a warning when a
+// bill is overdue or could not be read, the differences of the chosen batch, marking one
+// handled with a note, and the batch as CSV. The store is read on a thread of its own
+// (reconcile::AsyncBatchStore); the window only shows what it answers.
+class ReconcileWindow : public QDialog {
+    Q_OBJECT
+
+public:
+    // `managerId` is the manager who unlocked the window: who marks differences handled.
+    // `clock` gives UTC ms (the system clock when empty): it decides the default days.
+    ReconcileWindow(const QString& dbPath, const QString& managerId,
+                    std::function<qint64()> clock = {}, QWidget* parent = nullptr);
+    ~ReconcileWindow() override;
+
+    const QString& managerId() const { return m_managerId; }
+    const QList<reconcile::StoredBatch>& batches() const { return m_batches; }
+    const QList<reconcile::StoredItem>& items() const { return m_items; }
+
+public slots:
+    // Reads the batches of the dates chosen.
+    void reload();
+
+signals:
+    void batchesShown(); // the batches (or why not) are on the screen
+    void itemsShown();   // the chosen batch's differences (or why not) are
+
+private:
+    void onBatchesLoaded(const QString& requestId, const reconcile::BatchListReply& reply);
+    void onItemsLoaded(const QString& requestId, const reconcile::BatchItemsReply& reply);
+    void onMarkedHandled(const QString& requestId, const reconcile::MarkHandledReply& reply);
+    void showBatches();
+    void showWarning();
+    void chooseBatch();
+    void showItems(qint64 chosenItemId); // keeps that item chosen when it is still there
+    void updateButtons();
+    void askNote();
+    void chooseCsvFile();
+    std::optional<reconcile::StoredItem> chosenItem() const;
+    qint64 now() const;
+
+    reconcile::AsyncBatchStore m_store;
+    QString m_managerId;
+    std::function<qint64()> m_clock;
+    QString m_batchesRequest;
+    QString m_itemsRequest;
+    QString m_markRequest;
+    QString m_outcome; // the answer to Mark handled, kept on the status line over the reload
+    QList<reconcile::StoredBatch> m_batches;
+    std::optional<reconcile::StoredBatch> m_batch; // the chosen one, as last read
+    QList<reconcile::StoredItem> m_items;
+
+    QDateEdit* m_from = nullptr;
+    QDateEdit* m_to = nullptr;
+    QPushButton* m_show = nullptr;
+    QLabel* m_warning = nullptr;
+    QLabel* m_status = nullptr;
+    QTableWidget* m_batchTable = nullptr;
+    QLabel* m_itemsHeading = nullptr;
+    QTableWidget* m_itemTable = nullptr;
+    QPushButton* m_markHandled = nullptr;
+    QPushButton* m_csv = nullptr;
+};
+
+} // namespace qpos::ui
