@@ -80,6 +80,31 @@ const char* const kVersion1[] = {
          updated_at_ms BIGINT NOT NULL))",
 };
 
+// Version 2: SQLite's schema 2, the server's copy of the ledger for reconciliation.
+const char* const kVersion2[] = {
+    "ALTER TABLE orders ADD COLUMN created_at_ms BIGINT",
+    "ALTER TABLE orders ADD COLUMN paid_at_ms BIGINT",
+    R"(UPDATE orders SET created_at_ms =
+         (SELECT min((s.payload::jsonb ->> 'at_ms')::BIGINT) FROM synced_entries s
+          WHERE s.out_trade_no = orders.out_trade_no))",
+    R"(UPDATE orders SET paid_at_ms =
+         (SELECT min(coalesce(s.payload::jsonb ->> 'paid_at_ms',
+                              s.payload::jsonb ->> 'at_ms')::BIGINT)
+          FROM synced_entries s WHERE s.out_trade_no = orders.out_trade_no
+          AND s.payload::jsonb ->> 'new_state' IN ('paid', 'partially_refunded', 'refunded')))",
+    "CREATE INDEX orders_by_channel_created ON orders(channel, created_at_ms)",
+    "CREATE INDEX orders_by_channel_paid ON orders(channel, paid_at_ms)",
+    R"(CREATE TABLE order_refunds (
+         out_trade_no TEXT NOT NULL REFERENCES orders(out_trade_no),
+         out_request_no TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         amount_fen BIGINT NOT NULL,
+         settled_at_ms BIGINT NOT NULL,
+         event_id BIGINT NOT NULL,
+         PRIMARY KEY (out_trade_no, out_request_no)))",
+    "CREATE INDEX order_refunds_by_settled ON order_refunds(channel, settled_at_ms)",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
@@ -87,6 +112,7 @@ struct Migration {
 
 const Migration kMigrations[] = {
     {kVersion1, std::size(kVersion1)},
+    {kVersion2, std::size(kVersion2)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

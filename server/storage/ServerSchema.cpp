@@ -77,6 +77,36 @@ const char* const kVersion1[] = {
          updated_at_ms INTEGER NOT NULL))",
 };
 
+// Version 2: the server's copy of the ledger for reconciliation (server/reconcile/ServerLedger):
+// when each order was created and paid, and each refund the tills recorded, with the indexes
+// the run's window scans use. Times already uploaded are read back from the entries.
+const char* const kVersion2[] = {
+    "ALTER TABLE orders ADD COLUMN created_at_ms INTEGER",
+    // The provider's payment time when the till sent it, else the till's time of the change.
+    "ALTER TABLE orders ADD COLUMN paid_at_ms INTEGER",
+    R"(UPDATE orders SET created_at_ms =
+         (SELECT min(CAST(json_extract(s.payload, '$.at_ms') AS INTEGER)) FROM synced_entries s
+          WHERE s.out_trade_no = orders.out_trade_no))",
+    R"(UPDATE orders SET paid_at_ms =
+         (SELECT min(CAST(coalesce(json_extract(s.payload, '$.paid_at_ms'),
+                                   json_extract(s.payload, '$.at_ms')) AS INTEGER))
+          FROM synced_entries s WHERE s.out_trade_no = orders.out_trade_no
+          AND json_extract(s.payload, '$.new_state') IN ('paid', 'partially_refunded',
+                                                          'refunded')))",
+    "CREATE INDEX orders_by_channel_created ON orders(channel, created_at_ms)",
+    "CREATE INDEX orders_by_channel_paid ON orders(channel, paid_at_ms)",
+    // One row per increase of an order's refunded amount; settled_at_ms: the till's time of it.
+    R"(CREATE TABLE order_refunds (
+         out_trade_no TEXT NOT NULL REFERENCES orders(out_trade_no),
+         out_request_no TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         amount_fen INTEGER NOT NULL,
+         settled_at_ms INTEGER NOT NULL,
+         event_id INTEGER NOT NULL,
+         PRIMARY KEY (out_trade_no, out_request_no)))",
+    "CREATE INDEX order_refunds_by_settled ON order_refunds(channel, settled_at_ms)",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
@@ -84,6 +114,7 @@ struct Migration {
 
 const Migration kMigrations[] = {
     {kVersion1, std::size(kVersion1)},
+    {kVersion2, std::size(kVersion2)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 
