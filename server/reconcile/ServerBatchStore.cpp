@@ -68,6 +68,12 @@ const char* const kBatchColumns =
     "(SELECT count(*) FROM reconcile_items i WHERE i.batch_id = b.id AND "
     "i.resolution = 'open')";
 
+const char* const kItemSelect =
+    "SELECT i.id, i.batch_id, i.class, i.out_trade_no, i.out_request_no, i.local_state, "
+    "i.local_fen, i.provider_state, i.provider_fen, i.provider_trade_no, i.bill_line, i.detail, "
+    "i.resolution, i.evidence, i.note, i.resolved_by, i.resolved_at_ms, b.provider "
+    "FROM reconcile_items i JOIN reconcile_batches b ON b.id = i.batch_id";
+
 StoredBatch batchOf(const QSqlQuery& q) {
     StoredBatch b;
     b.id = q.value(0).toLongLong();
@@ -497,18 +503,29 @@ Result<QList<StoredItem>> ServerBatchStore::items(qint64 batchId) {
     QList<StoredItem> found;
     Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
         Sql q(db,
-              QStringLiteral(
-                  "SELECT i.id, i.batch_id, i.class, i.out_trade_no, i.out_request_no, "
-                  "i.local_state, i.local_fen, i.provider_state, i.provider_fen, "
-                  "i.provider_trade_no, i.bill_line, i.detail, i.resolution, i.evidence, i.note, "
-                  "i.resolved_by, i.resolved_at_ms, b.provider FROM reconcile_items i "
-                  "JOIN reconcile_batches b ON b.id = i.batch_id WHERE i.batch_id = ? "
-                  "ORDER BY i.position"),
+              QStringLiteral("%1 WHERE i.batch_id = ? ORDER BY i.position")
+                  .arg(QLatin1String(kItemSelect)),
               {batchId}, kReadBatch);
         if (!q.ok)
             return q.error;
         while (q.query.next())
             found.append(itemOf(q.query));
+        return Status::success();
+    });
+    if (!read)
+        return read.error();
+    return found;
+}
+
+Result<std::optional<StoredItem>> ServerBatchStore::item(qint64 itemId) {
+    std::optional<StoredItem> found;
+    Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
+        Sql q(db, QStringLiteral("%1 WHERE i.id = ?").arg(QLatin1String(kItemSelect)), {itemId},
+              kReadBatch);
+        if (!q.ok)
+            return q.error;
+        if (q.query.next())
+            found = itemOf(q.query);
         return Status::success();
     });
     if (!read)

@@ -25,6 +25,8 @@ public:
     Result<QList<reconcile::StoredBatch>> batches(const QDate& from, const QDate& to) override;
     Result<std::optional<reconcile::StoredBatch>> batch(qint64 batchId) override;
     Result<QList<reconcile::StoredItem>> items(qint64 batchId) override;
+    // One item by its id (the API's answer after marking it).
+    Result<std::optional<reconcile::StoredItem>> item(qint64 itemId);
     Status markHandled(qint64 itemId, const QString& staffId, const QString& note,
                        qint64 atMs) override;
 
