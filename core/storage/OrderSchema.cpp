@@ -305,6 +305,74 @@ const char* const kVersion8[] = {
     "CREATE INDEX refunds_by_updated ON refunds(updated_at_ms)",
 };
 
+// Version 9: reconciliation's batches (core/reconcile/SqliteBatchStore). One batch per
+// provider, merchant and China day ("yyyy-MM-dd"); its differences, with how each was settled;
+// and the holding pool it left for the next day's run. Names are the stable ones of
+// ReconcileBatch.h and DifferenceClass.h; fees are thousandths of a fen (money::SubFen).
+const char* const kVersion9[] = {
+    R"(CREATE TABLE reconcile_batches (
+        id                     INTEGER PRIMARY KEY,
+        provider               TEXT    NOT NULL CHECK (provider IN ('alipay', 'wechat')),
+        merchant_id            TEXT    NOT NULL,
+        day                    TEXT    NOT NULL,
+        state                  TEXT    NOT NULL CHECK (state IN ('complete', 'waiting_for_bill',
+                                                              'overdue', 'no_bill', 'failed')),
+        provider_payment_count INTEGER NOT NULL DEFAULT 0,
+        provider_payment_fen   INTEGER NOT NULL DEFAULT 0,
+        provider_refund_count  INTEGER NOT NULL DEFAULT 0,
+        provider_refund_fen    INTEGER NOT NULL DEFAULT 0,
+        local_payment_count    INTEGER NOT NULL DEFAULT 0,
+        local_payment_fen      INTEGER NOT NULL DEFAULT 0,
+        local_refund_count     INTEGER NOT NULL DEFAULT 0,
+        local_refund_fen       INTEGER NOT NULL DEFAULT 0,
+        fee_thousandths_of_fen INTEGER NOT NULL DEFAULT 0,
+        matched                INTEGER NOT NULL DEFAULT 0,
+        held                   INTEGER NOT NULL DEFAULT 0,
+        bill_sha256            TEXT    NOT NULL DEFAULT '',
+        bill_file              TEXT    NOT NULL DEFAULT '',
+        error                  TEXT    NOT NULL DEFAULT '',
+        attempts               INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        created_at_ms          INTEGER NOT NULL,
+        updated_at_ms          INTEGER NOT NULL,
+        UNIQUE (provider, merchant_id, day)
+    ))",
+    "CREATE INDEX reconcile_batches_by_day ON reconcile_batches(day)",
+    R"(CREATE TABLE reconcile_items (
+        id                INTEGER PRIMARY KEY,
+        batch_id          INTEGER NOT NULL REFERENCES reconcile_batches(id),
+        position          INTEGER NOT NULL,
+        class             TEXT    NOT NULL CHECK (class IN ('local_only', 'provider_only',
+                                                            'status', 'amount', 'refund',
+                                                            'duplicate')),
+        out_trade_no      TEXT    NOT NULL,
+        out_request_no    TEXT    NOT NULL DEFAULT '',
+        local_state       TEXT    NOT NULL DEFAULT '',
+        local_fen         INTEGER,
+        provider_state    TEXT    NOT NULL DEFAULT '',
+        provider_fen      INTEGER,
+        provider_trade_no TEXT    NOT NULL DEFAULT '',
+        bill_line         INTEGER NOT NULL DEFAULT 0,
+        detail            TEXT    NOT NULL DEFAULT '',
+        resolution        TEXT    NOT NULL DEFAULT 'open'
+                                  CHECK (resolution IN ('open', 'automatic', 'handled')),
+        evidence          TEXT    NOT NULL DEFAULT '',
+        note              TEXT    NOT NULL DEFAULT '',
+        resolved_by       TEXT    NOT NULL DEFAULT '',
+        resolved_at_ms    INTEGER NOT NULL DEFAULT 0
+    ))",
+    "CREATE INDEX reconcile_items_by_batch ON reconcile_items(batch_id, position)",
+    R"(CREATE TABLE reconcile_pool (
+        batch_id       INTEGER NOT NULL REFERENCES reconcile_batches(id),
+        position       INTEGER NOT NULL,
+        entry          TEXT    NOT NULL CHECK (entry IN ('held', 'billed_ahead')),
+        kind           TEXT    NOT NULL CHECK (kind IN ('trade', 'refund')),
+        out_trade_no   TEXT    NOT NULL,
+        out_request_no TEXT    NOT NULL DEFAULT '',
+        day            TEXT    NOT NULL,
+        PRIMARY KEY (batch_id, position)
+    ) WITHOUT ROWID)",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
@@ -316,6 +384,7 @@ const Migration kMigrations[] = {
     {kVersion3, std::size(kVersion3)},       {kVersion4, std::size(kVersion4)},
     {kVersion5, std::size(kVersion5)},       {kVersion6, std::size(kVersion6)},
     {kVersion7, std::size(kVersion7), true}, {kVersion8, std::size(kVersion8)},
+    {kVersion9, std::size(kVersion9)},
 };
 
 // Foreign keys cannot be switched inside a transaction: around the one that swaps a table

@@ -13,7 +13,7 @@ class Database;
 // it is opened. Never edit a released migration: append a new one.
 namespace order_schema {
 
-inline constexpr int kCurrentVersion = 8;
+inline constexpr int kCurrentVersion = 9;
 
 Result<int> version(Database& db);
 
