@@ -12,10 +12,6 @@ namespace qpos::reconcile {
 
 namespace {
 
-QString tr(const char* text) {
-    return QCoreApplication::translate("qpos::reconcile", text);
-}
-
 QString dayText(const QDate& day) {
     return day.toString(Qt::ISODate);
 }
@@ -120,11 +116,15 @@ Error badInput(const QString& message) {
 
 Status checkScope(const LedgerScope& scope, const QDate& day) {
     if (!isProviderChannel(scope.provider))
-        return badInput(tr("A reconciliation batch belongs to Alipay or WeChat Pay, not to %1; "
-                           "nothing was saved.")
+        return badInput(QCoreApplication::translate(
+                            "qpos::reconcile",
+                            "A reconciliation batch belongs to Alipay or WeChat Pay, not to %1; "
+                            "nothing was saved.")
                             .arg(channelName(scope.provider)));
     if (!day.isValid())
-        return badInput(tr("A reconciliation batch needs a valid China date; nothing was saved."));
+        return badInput(QCoreApplication::translate(
+            "qpos::reconcile",
+            "A reconciliation batch needs a valid China date; nothing was saved."));
     return Status::success();
 }
 
@@ -269,7 +269,8 @@ Status SqliteBatchStore::prepareStatements() {
     };
     for (const auto& statement : all) {
         if (!statement.query->prepare(statement.sql))
-            return databaseError(tr("preparing the reconciliation statements"),
+            return databaseError(QCoreApplication::translate(
+                                     "qpos::reconcile", "preparing the reconciliation statements"),
                                  statement.query->lastError().text());
     }
     return Status::success();
@@ -279,13 +280,16 @@ namespace {
 
 Status run(QSqlQuery& query, const char* what) {
     if (!query.exec())
-        return databaseError(tr(what), query.lastError().text());
+        return databaseError(QCoreApplication::translate("qpos::reconcile", what),
+                             query.lastError().text());
     return Status::success();
 }
 
 Error notOpen() {
     return Error{QStringLiteral("reconcile.store_closed"),
-                 tr("The reconciliation store is not open; open the order database first.")};
+                 QCoreApplication::translate(
+                     "qpos::reconcile",
+                     "The reconciliation store is not open; open the order database first.")};
 }
 
 } // namespace
@@ -424,15 +428,18 @@ Result<qint64> SqliteBatchStore::saveCompleted(const CompletedRun& completed) {
         return s.error();
     const qsizetype count = result.items.size();
     if (completed.resolutions.size() != count || completed.evidence.size() != count)
-        return badInput(tr("The run gave %1 differences but %2 verdicts and %3 evidence texts; "
-                           "nothing was saved. Run the day again.")
+        return badInput(QCoreApplication::translate(
+                            "qpos::reconcile",
+                            "The run gave %1 differences but %2 verdicts and %3 evidence texts; "
+                            "nothing was saved. Run the day again.")
                             .arg(count)
                             .arg(completed.resolutions.size())
                             .arg(completed.evidence.size()));
     for (ItemResolution r : completed.resolutions) {
         if (r == ItemResolution::Handled)
-            return badInput(tr("Only a manager marks a difference handled, never a run; "
-                               "nothing was saved."));
+            return badInput(QCoreApplication::translate(
+                "qpos::reconcile", "Only a manager marks a difference handled, never a run; "
+                                   "nothing was saved."));
     }
 
     WriteTransaction tx(m_db);
@@ -529,8 +536,9 @@ Result<qint64> SqliteBatchStore::saveIncomplete(const LedgerScope& scope, const 
     if (Status s = checkScope(scope, day); !s.ok())
         return s.error();
     if (state == BatchState::Complete)
-        return badInput(tr("A complete batch is saved with its bill's results, not as a run "
-                           "without a bill; nothing was saved."));
+        return badInput(QCoreApplication::translate(
+            "qpos::reconcile", "A complete batch is saved with its bill's results, not as a run "
+                               "without a bill; nothing was saved."));
 
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
@@ -582,7 +590,8 @@ Result<QList<StoredBatch>> SqliteBatchStore::batches(const QDate& from, const QD
     if (!m_sql)
         return notOpen();
     if (!from.isValid() || !to.isValid())
-        return badInput(tr("Give a valid first and last day to list reconciliation batches."));
+        return badInput(QCoreApplication::translate(
+            "qpos::reconcile", "Give a valid first and last day to list reconciliation batches."));
     QSqlQuery& q = m_sql->batchesInRange;
     q.bindValue(0, dayText(from));
     q.bindValue(1, dayText(to));
@@ -635,18 +644,24 @@ Status SqliteBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
     const QString trimmed = note.trimmed();
     if (trimmed.isEmpty())
         return Error{QStringLiteral("reconcile.note_required"),
-                     tr("Write a note saying how the difference was settled (for example the "
-                        "refund made or the call to the provider), then mark it handled.")};
+                     QCoreApplication::translate(
+                         "qpos::reconcile",
+                         "Write a note saying how the difference was settled (for example the "
+                         "refund made or the call to the provider), then mark it handled.")};
     if (trimmed.size() > kMaxNoteLength)
         return Error{QStringLiteral("reconcile.note_too_long"),
-                     tr("The note has %1 characters; shorten it to at most %2 and mark the "
-                        "difference handled again.")
+                     QCoreApplication::translate(
+                         "qpos::reconcile",
+                         "The note has %1 characters; shorten it to at most %2 and mark the "
+                         "difference handled again.")
                          .arg(trimmed.size())
                          .arg(kMaxNoteLength)};
     if (staffId.trimmed().isEmpty())
         return Error{QStringLiteral("reconcile.staff_required"),
-                     tr("A difference is marked handled by a manager: unlock with a manager's "
-                        "PIN and try again.")};
+                     QCoreApplication::translate(
+                         "qpos::reconcile",
+                         "A difference is marked handled by a manager: unlock with a manager's "
+                         "PIN and try again.")};
 
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
@@ -660,8 +675,10 @@ Status SqliteBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
     if (!find.next()) {
         find.finish();
         return Error{QStringLiteral("reconcile.no_such_item"),
-                     tr("There is no difference number %1; reload the batch and choose it "
-                        "again.")
+                     QCoreApplication::translate(
+                         "qpos::reconcile",
+                         "There is no difference number %1; reload the batch and choose it "
+                         "again.")
                          .arg(itemId)};
     }
     const QString resolution = find.value(0).toString();
@@ -669,8 +686,10 @@ Status SqliteBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
     if (resolution != itemResolutionName(ItemResolution::Open))
         return Error{
             QStringLiteral("reconcile.already_resolved"),
-            tr("Difference number %1 is already settled (%2); nothing was changed. "
-               "Reload the batch to see how.")
+            QCoreApplication::translate(
+                "qpos::reconcile",
+                "Difference number %1 is already settled (%2); nothing was changed. "
+                "Reload the batch to see how.")
                 .arg(itemId)
                 .arg(itemResolutionLabel(
                     itemResolutionFromName(resolution).value_or(ItemResolution::Handled)))};
