@@ -184,8 +184,13 @@ void QposServer::health(const ServerExchange& exchange) {
 
 void QposServer::metricsPage(const ServerExchange& exchange) {
     Result<QList<QPair<QString, qint64>>> lag = m_store->awaitingOrdersByTerminal();
+    Result<ServerMetrics::BatchCounts> batches = m_batches->countsByState();
+    if (!batches)
+        qCWarning(lcServer).noquote()
+            << "metrics: reconciliation batches not read:" << batches.error().message;
     exchange.reply(200, "text/plain; version=0.0.4",
-                   m_metrics.render(lag ? *lag : QList<QPair<QString, qint64>>()));
+                   m_metrics.render(lag ? *lag : QList<QPair<QString, qint64>>(),
+                                    batches ? std::optional(*batches) : std::nullopt));
 }
 
 } // namespace qpos::server

@@ -222,6 +222,22 @@ private slots:
                       QStringLiteral("http.not_found"));
     }
 
+    void metricsCountBatchesByProviderAndState() {
+        const ServerAnswer a = httpRequest(
+            "GET", QUrl(QStringLiteral("http://127.0.0.1:%1/metrics").arg(m_server->port())));
+        QCOMPARE(a.httpStatus, 200);
+        QVERIFY(a.body.contains("# TYPE qpos_reconcile_batches gauge\n"));
+        QVERIFY(
+            a.body.contains("qpos_reconcile_batches{provider=\"alipay\",state=\"overdue\"} 1\n"));
+        QVERIFY(
+            a.body.contains("qpos_reconcile_batches{provider=\"alipay\",state=\"complete\"} 1\n"));
+        QVERIFY(
+            a.body.contains("qpos_reconcile_batches{provider=\"wechat\",state=\"complete\"} 1\n"));
+        // Zeros too, so an alert on overdue has a series before the first one.
+        QVERIFY(
+            a.body.contains("qpos_reconcile_batches{provider=\"wechat\",state=\"overdue\"} 0\n"));
+    }
+
     void onlyAnEnrolledTillIsAnswered() {
         const QUrl url(QStringLiteral("http://127.0.0.1:%1/v1/reconcile/batches?from=2026-11-20&"
                                       "to=2026-11-20")
