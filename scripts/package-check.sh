@@ -86,13 +86,26 @@ dpkg-query -W -f='${Conffiles}' qpos-server | grep -q "$conf" || fail "$conf is 
 [ "$(/usr/bin/qpos-server --version)" = "qpos-server $project_version" ] ||
     fail "qpos-server --version printed \"$(/usr/bin/qpos-server --version)\""
 
-# The unit as systemd reads it, and its exposure (quoted in docs/deploy.md).
-systemd-analyze verify --man=no "$unit" || fail "systemd-analyze verify refused $unit"
-exposure=$(systemd-analyze security --offline=yes "$unit" 2>&1 |
-    sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')
-[ -n "$exposure" ] || fail "systemd-analyze security gave no exposure level"
-awk -v e="$exposure" 'BEGIN { exit !(e <= 1.1) }' ||
-    fail "the unit's exposure is $exposure; docs/deploy.md quotes 1.1"
+# The units as systemd reads them, and the services' exposure (quoted in docs/deploy.md).
+reconcile_service=/lib/systemd/system/qpos-server-reconcile.service
+reconcile_timer=/lib/systemd/system/qpos-server-reconcile.timer
+for u in "$unit" "$reconcile_service" "$reconcile_timer"; do
+    [ -f "$u" ] || fail "the package did not install $u"
+    systemd-analyze verify --man=no "$u" || fail "systemd-analyze verify refused $u"
+done
+for u in "$unit" "$reconcile_service"; do
+    exposure=$(systemd-analyze security --offline=yes "$u" 2>&1 |
+        sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p')
+    [ -n "$exposure" ] || fail "systemd-analyze security gave no exposure level for $u"
+    awk -v e="$exposure" 'BEGIN { exit !(e <= 1.1) }' ||
+        fail "the exposure of $u is $exposure; docs/deploy.md quotes 1.1"
+done
+grep -qx 'OnCalendar=\*-\*-\* 10:30:00 Asia/Shanghai' "$reconcile_timer" ||
+    fail "$reconcile_timer does not run at 10:30 China time"
+for u in qpos-server.service qpos-server-reconcile.timer; do
+    [ -e "/etc/systemd/system/$(sed -n 's/^WantedBy=//p' "/lib/systemd/system/$u").wants/$u" ] ||
+        fail "the package did not enable $u"
+done
 
 # A served configuration with an HTTPS key as an administrator leaves it (root's, 0644):
 # reconfiguring hands it to the service user, readable by it alone.

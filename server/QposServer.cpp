@@ -6,6 +6,8 @@
 #include "server/http/ServerHttpServer.h"
 #include "server/link/LinkHub.h"
 #include "server/notify/NotificationIntake.h"
+#include "server/reconcile/ReconcileApi.h"
+#include "server/reconcile/ServerBatchStore.h"
 #include "server/storage/ServerStore.h"
 #include "server/sync/TillRequests.h"
 
@@ -27,6 +29,9 @@ QposServer::QposServer(std::unique_ptr<ServerStore> store, ProviderVerifiers ver
     m_authenticator = std::make_unique<RequestAuthenticator>(*m_store, [this] { return now(); });
     m_tills = new TillRequests(
         *m_store, *m_authenticator, m_metrics, [this] { return now(); }, this);
+    m_batches = std::make_unique<ServerBatchStore>(*m_store);
+    m_reconcile = new ReconcileApi(
+        *m_batches, *m_authenticator, m_metrics, [this] { return now(); }, this);
     m_links = new LinkHub(
         *m_store, m_metrics, m_options.linkIdleMs, [this] { return now(); }, this);
     connect(m_intake, &NotificationIntake::relayQueued, m_links, &LinkHub::deliverPending);
@@ -153,6 +158,8 @@ void QposServer::route(const ServerExchange& exchange) {
     } else if (path == u"/v1/sync") {
         if (only("POST"))
             m_tills->sync(exchange);
+    } else if (path.startsWith(u"/v1/reconcile/")) {
+        m_reconcile->handle(exchange);
     } else if (path == u"/healthz") {
         if (only("GET"))
             health(exchange);
@@ -177,8 +184,13 @@ void QposServer::health(const ServerExchange& exchange) {
 
 void QposServer::metricsPage(const ServerExchange& exchange) {
     Result<QList<QPair<QString, qint64>>> lag = m_store->awaitingOrdersByTerminal();
+    Result<ServerMetrics::BatchCounts> batches = m_batches->countsByState();
+    if (!batches)
+        qCWarning(lcServer).noquote()
+            << "metrics: reconciliation batches not read:" << batches.error().message;
     exchange.reply(200, "text/plain; version=0.0.4",
-                   m_metrics.render(lag ? *lag : QList<QPair<QString, qint64>>()));
+                   m_metrics.render(lag ? *lag : QList<QPair<QString, qint64>>(),
+                                    batches ? std::optional(*batches) : std::nullopt));
 }
 
 } // namespace qpos::server

@@ -19,7 +19,9 @@ namespace qpos::server {
 
 class LinkHub;
 class NotificationIntake;
+class ReconcileApi;
 class RequestAuthenticator;
+class ServerBatchStore;
 class ServerHttpServer;
 class ServerStore;
 class TillRequests;
@@ -55,6 +57,7 @@ public:
     quint16 port() const { return m_port; }
 
     ServerStore& store() { return *m_store; }
+    ServerBatchStore& batches() { return *m_batches; }
     ServerMetrics& metrics() { return m_metrics; }
 
 private:
@@ -70,10 +73,12 @@ private:
     Options m_options;
     ServerMetrics m_metrics;
     std::unique_ptr<RequestAuthenticator> m_authenticator;
+    std::unique_ptr<ServerBatchStore> m_batches;
     ServerHttpServer* m_http = nullptr;
     NotificationIntake* m_intake = nullptr;
     TillRequests* m_tills = nullptr;
     LinkHub* m_links = nullptr;
+    ReconcileApi* m_reconcile = nullptr;
     quint16 m_port = 0;
 };
 

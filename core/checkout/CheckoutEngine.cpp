@@ -3,6 +3,7 @@
 #include "core/checkout/CashDesk.h"
 #include "core/checkout/CheckoutRuns.h"
 #include "core/checkout/EngineContext.h"
+#include "core/checkout/ProviderSettlement.h"
 #include "core/checkout/RecoveryPass.h"
 #include "core/checkout/RefundRuns.h"
 
@@ -22,6 +23,7 @@ CheckoutEngine::CheckoutEngine(OrderStore& store, GatewayDirectory& gateways, Ch
     m_refunds = std::make_unique<RefundRuns>(*m_context, [this] { m_recovery->schedule(); });
     m_recovery = std::make_unique<RecoveryPass>(*m_context, *m_checkouts, *m_refunds);
     m_cash = std::make_unique<CashDesk>(*m_context);
+    m_settlement = std::make_unique<ProviderSettlement>(*m_context, *m_checkouts);
     m_context->setRefundFollower([this](const RefundRecord& r) { m_refunds->follow(r); });
 }
 
@@ -64,6 +66,12 @@ void CheckoutEngine::refund(const RefundCommand& command) {
 
 void CheckoutEngine::recover() {
     m_recovery->run();
+}
+
+void CheckoutEngine::settleFromProvider(Channel provider, const QString& outTradeNo,
+                                        QObject* context,
+                                        std::function<void(SettleFromProviderResult)> done) {
+    m_settlement->settle(provider, outTradeNo, context, std::move(done));
 }
 
 bool CheckoutEngine::isRunning(const QString& outTradeNo) const {

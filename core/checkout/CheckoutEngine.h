@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace qpos {
@@ -24,6 +25,7 @@ namespace qpos::checkout {
 class CashDesk;
 class CheckoutRuns;
 class EngineContext;
+class ProviderSettlement;
 class RecoveryPass;
 class RefundRuns;
 
@@ -68,6 +70,11 @@ public:
     void refund(const RefundCommand& command);
     // Settles every open order and open refund; ends with recoveryFinished().
     void recover();
+    // Reconciliation's Janitor: asks `provider` about the trade and applies its answer
+    // (source Reconcile). A running checkout of the order is not disturbed (Running). `done`
+    // is called once, later, in the thread of `context`, never after `context` is gone.
+    void settleFromProvider(Channel provider, const QString& outTradeNo, QObject* context,
+                            std::function<void(SettleFromProviderResult)> done);
 
     bool isRunning(const QString& outTradeNo) const;
     int runningCount() const;
@@ -86,6 +93,7 @@ private:
     std::unique_ptr<RefundRuns> m_refunds;
     std::unique_ptr<RecoveryPass> m_recovery;
     std::unique_ptr<CashDesk> m_cash;
+    std::unique_ptr<ProviderSettlement> m_settlement;
 };
 
 } // namespace qpos::checkout

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/gateways/GatewayAnswers.h"
 #include "core/money/Money.h"
 #include "core/orders/Channel.h"
 #include "core/orders/Order.h"
@@ -90,6 +91,26 @@ struct RecoveryReport {
     int settled = 0;    // moved to a final state
     int unresolved = 0; // still open (the provider could not be asked); retried later
     QStringList lines;  // translated, one per settled or unresolved order
+};
+
+// How asking the provider about one trade for reconciliation ended
+// (CheckoutEngine::settleFromProvider).
+enum class SettleFromProviderOutcome {
+    Answered,   // the provider answered; its answer is applied to the order, when the till has it
+    Running,    // a checkout of the order is running: it settles the order itself, not asked
+    NoGateway,  // the provider is not set up on this till
+    NotAnswered // the provider could not be asked (network, refusal): `message`
+};
+
+struct SettleFromProviderResult {
+    SettleFromProviderOutcome outcome = SettleFromProviderOutcome::NotAnswered;
+    QString outTradeNo;
+    // The till's order before and after the answer; empty when the till does not have it.
+    std::optional<OrderState> before;
+    std::optional<OrderState> after;
+    money::Fen orderFen = 0;
+    gateway::TradeSnapshot snapshot; // Answered only
+    QString message;                 // translated, unless Answered
 };
 
 } // namespace qpos::checkout

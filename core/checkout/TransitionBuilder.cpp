@@ -9,10 +9,13 @@ using gateway::TradeState;
 
 namespace {
 
-// The engine names itself, or the recovery pass that learned of the change.
+// The engine names itself, or the part that learned of the change.
 QString engineActor(TransitionSource source) {
-    return source == TransitionSource::Recovery ? QStringLiteral("recovery")
-                                                : QStringLiteral("engine");
+    if (source == TransitionSource::Recovery)
+        return QStringLiteral("recovery");
+    if (source == TransitionSource::Reconcile)
+        return QStringLiteral("reconcile");
+    return QStringLiteral("engine");
 }
 
 bool hasPaidEvidence(const TradeSnapshot& s) {

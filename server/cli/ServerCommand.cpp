@@ -2,6 +2,7 @@
 
 #include "core/logging/FileLog.h"
 #include "core/logging/LogCategories.h"
+#include "server/cli/ReconcileCommand.h"
 #include "server/config/ServerConfigLoader.h"
 #include "server/config/ServerTls.h"
 #include "server/QposServer.h"
@@ -32,6 +33,8 @@ QString usage() {
         "       qpos-server --config FILE terminal rotate --store S001 --terminal T07\n"
         "       qpos-server --config FILE terminal revoke --store S001 --terminal T07\n"
         "       qpos-server --config FILE terminal list\n"
+        "       qpos-server --config FILE reconcile --date yyyy-MM-dd|yesterday\n"
+        "                   [--provider alipay|wechat] [--wait]\n"
         "See docs/server.md.");
 }
 
@@ -160,7 +163,8 @@ int runServerCommand(const QStringList& arguments) {
         configPath = args.at(1);
         args = args.mid(2);
     }
-    if (configPath.isEmpty() || (!args.isEmpty() && args.at(0) != u"terminal")) {
+    if (configPath.isEmpty() ||
+        (!args.isEmpty() && args.at(0) != u"terminal" && args.at(0) != u"reconcile")) {
         printError(usage());
         return 2;
     }
@@ -171,6 +175,8 @@ int runServerCommand(const QStringList& arguments) {
     }
     if (args.isEmpty())
         return serve(*config);
+    if (args.at(0) == u"reconcile")
+        return reconcileCommand(*config, args);
     return terminalCommand(*config, args);
 }
 

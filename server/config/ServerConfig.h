@@ -11,6 +11,13 @@ namespace qpos::server {
 
 enum class DatabaseDriver { Sqlite, Postgresql };
 
+// [reconcile]: the daily reconciliation (qpos-server reconcile).
+struct ReconcileSettings {
+    int deadlineMinutes = 18 * 60; // China time of the day after the bill's: later is Overdue
+    int retrySeconds = 600;        // --wait: how long between tries while the bill is not made
+    QString billDir;               // where the bills are kept; empty: the state directory's bills/
+};
+
 // The validated configuration of one qpos-server (docs/server.md names every key). Paths are
 // absolute: a relative path in the file is taken against the file's directory. The log and
 // the providers' sections use the till's keys and readers (core/config), so one [alipay] or
@@ -35,7 +42,11 @@ struct ServerConfig {
     // [log]
     LogConfig log;
 
-    // [alipay], [wechat]: only the keys that verify notifications are read.
+    // [reconcile]
+    ReconcileSettings reconcile = ReconcileSettings();
+
+    // [alipay], [wechat]: the keys that verify notifications, and the merchant's signing keys
+    // that download bills (qpos-server reconcile).
     AlipayConfig alipay;
     WechatConfig wechat;
 };

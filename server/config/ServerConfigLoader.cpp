@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QSet>
+#include <QTime>
 #include <QUrl>
 
 #include <functional>
@@ -29,6 +30,12 @@ const QSet<QString>& sharedKeys() {
         QStringLiteral("alipay/cert_mode"),
         QStringLiteral("alipay/alipay_public_key"),
         QStringLiteral("alipay/alipay_cert"),
+        // Downloading bills (qpos-server reconcile).
+        QStringLiteral("alipay/gateway_url"),
+        QStringLiteral("alipay/app_private_key"),
+        QStringLiteral("alipay/app_cert"),
+        QStringLiteral("alipay/alipay_root_cert"),
+        QStringLiteral("alipay/timeout_ms"),
         QStringLiteral("wechat/enabled"),
         QStringLiteral("wechat/mch_id"),
         QStringLiteral("wechat/app_id"),
@@ -36,6 +43,10 @@ const QSet<QString>& sharedKeys() {
         QStringLiteral("wechat/wechatpay_public_key"),
         QStringLiteral("wechat/wechatpay_public_key_id"),
         QStringLiteral("wechat/platform_certificate"),
+        QStringLiteral("wechat/gateway_url"),
+        QStringLiteral("wechat/merchant_private_key"),
+        QStringLiteral("wechat/merchant_serial_no"),
+        QStringLiteral("wechat/timeout_ms"),
     };
     return keys;
 }
@@ -191,6 +202,27 @@ struct Reader {
         }
     }
 
+    void reconcileKey(const IniEntry& entry) {
+        ReconcileSettings& rc = config.reconcile;
+        if (entry.key == u"deadline") {
+            const QTime time = QTime::fromString(entry.value, QStringLiteral("HH:mm"));
+            if (!time.isValid())
+                problem(entry, QCoreApplication::translate(
+                                   "qpos::server::ServerConfig",
+                                   "\"%1\" is not a China time of day such as 18:00.")
+                                   .arg(entry.value));
+            else
+                rc.deadlineMinutes = time.hour() * 60 + time.minute();
+        } else if (entry.key == u"retry_seconds") {
+            if (std::optional<int> v = integer(entry, 60, 6 * 3600))
+                rc.retrySeconds = *v;
+        } else if (entry.key == u"bill_dir") {
+            rc.billDir = entry.value.isEmpty() ? QString() : path(entry.value);
+        } else {
+            unknown(entry);
+        }
+    }
+
     void sharedKey(const IniEntry& entry) {
         const ConfigKey* key = findConfigKey(entry.section, entry.key);
         if (!key || !sharedKeys().contains(entry.section + u'/' + entry.key))
@@ -224,6 +256,10 @@ Result<ServerConfig> ServerConfigLoader::load(const QString& path) {
     Reader r;
     r.config.file = QFileInfo(path).absoluteFilePath();
     r.baseDir = QFileInfo(path).absoluteDir();
+    // The providers' defaults (their production addresses, time limits), as the till has them.
+    const AppConfig defaults = productionDefaults(r.baseDir.absolutePath());
+    r.shared.alipay = defaults.alipay;
+    r.shared.wechat = defaults.wechat;
     if (!QFileInfo(path).isFile())
         return Error{QStringLiteral("server.config_missing"),
                      QCoreApplication::translate(
@@ -242,6 +278,8 @@ Result<ServerConfig> ServerConfigLoader::load(const QString& path) {
             r.serverKey(entry);
         else if (entry.section == u"database")
             r.databaseKey(entry);
+        else if (entry.section == u"reconcile")
+            r.reconcileKey(entry);
         else if (entry.section == u"log" || entry.section == u"alipay" ||
                  entry.section == u"wechat")
             r.sharedKey(entry);
@@ -249,7 +287,7 @@ Result<ServerConfig> ServerConfigLoader::load(const QString& path) {
             r.problem(entry, QCoreApplication::translate(
                                  "qpos::server::ServerConfig",
                                  "qpos-server has no section [%1]; the sections are [server], "
-                                 "[database], [log], [alipay] and [wechat].")
+                                 "[database], [log], [reconcile], [alipay] and [wechat].")
                                  .arg(entry.section));
     }
 

@@ -1,5 +1,7 @@
 #include "server/metrics/ServerMetrics.h"
 
+#include "core/reconcile/ReconcileBatch.h"
+
 namespace qpos::server {
 
 namespace {
@@ -42,7 +44,8 @@ void ServerMetrics::observePushLatency(double seconds) {
     m_latencySum += seconds;
 }
 
-QByteArray ServerMetrics::render(const QList<QPair<QString, qint64>>& syncLag) const {
+QByteArray ServerMetrics::render(const QList<QPair<QString, qint64>>& syncLag,
+                                 const std::optional<BatchCounts>& batches) const {
     QByteArray out;
     out += "# HELP qpos_notifications_total Provider notifications by result.\n"
            "# TYPE qpos_notifications_total counter\n";
@@ -68,6 +71,20 @@ QByteArray ServerMetrics::render(const QList<QPair<QString, qint64>>& syncLag) c
     for (const auto& [terminal, lag] : syncLag)
         out += "qpos_sync_lag_orders{terminal=" + label(terminal) + "} " + QByteArray::number(lag) +
                '\n';
+    if (batches) {
+        // Every provider and state, zeros included, so an alert on overdue > 0 has a series.
+        out += "# HELP qpos_reconcile_batches Reconciliation batches by provider and state; an "
+               "overdue one is a bill still missing at the deadline.\n"
+               "# TYPE qpos_reconcile_batches gauge\n";
+        for (const QString& provider : {QStringLiteral("alipay"), QStringLiteral("wechat")}) {
+            for (reconcile::BatchState state : reconcile::kAllBatchStates) {
+                const QString name = reconcile::batchStateName(state);
+                out += "qpos_reconcile_batches{provider=" + label(provider) +
+                       ",state=" + label(name) + "} " +
+                       QByteArray::number(batches->value({provider, name})) + '\n';
+            }
+        }
+    }
     out += "# HELP qpos_push_latency_seconds From a notification's intake to its till's "
            "acknowledgement.\n"
            "# TYPE qpos_push_latency_seconds histogram\n";

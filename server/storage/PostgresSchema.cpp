@@ -80,6 +80,94 @@ const char* const kVersion1[] = {
          updated_at_ms BIGINT NOT NULL))",
 };
 
+// Version 2: SQLite's schema 2, the server's copy of the ledger for reconciliation.
+const char* const kVersion2[] = {
+    "ALTER TABLE orders ADD COLUMN created_at_ms BIGINT",
+    "ALTER TABLE orders ADD COLUMN paid_at_ms BIGINT",
+    R"(UPDATE orders SET created_at_ms =
+         (SELECT min((s.payload::jsonb ->> 'at_ms')::BIGINT) FROM synced_entries s
+          WHERE s.out_trade_no = orders.out_trade_no))",
+    R"(UPDATE orders SET paid_at_ms =
+         (SELECT min(coalesce(s.payload::jsonb ->> 'paid_at_ms',
+                              s.payload::jsonb ->> 'at_ms')::BIGINT)
+          FROM synced_entries s WHERE s.out_trade_no = orders.out_trade_no
+          AND s.payload::jsonb ->> 'new_state' IN ('paid', 'partially_refunded', 'refunded')))",
+    "CREATE INDEX orders_by_channel_created ON orders(channel, created_at_ms)",
+    "CREATE INDEX orders_by_channel_paid ON orders(channel, paid_at_ms)",
+    R"(CREATE TABLE order_refunds (
+         out_trade_no TEXT NOT NULL REFERENCES orders(out_trade_no),
+         out_request_no TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         amount_fen BIGINT NOT NULL,
+         settled_at_ms BIGINT NOT NULL,
+         event_id BIGINT NOT NULL,
+         PRIMARY KEY (out_trade_no, out_request_no)))",
+    "CREATE INDEX order_refunds_by_settled ON order_refunds(channel, settled_at_ms)",
+};
+
+// Version 3: SQLite's schema 3, reconciliation batches.
+const char* const kVersion3[] = {
+    R"(CREATE TABLE reconcile_batches (
+         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+         provider TEXT NOT NULL CHECK (provider IN ('alipay', 'wechat')),
+         merchant_id TEXT NOT NULL,
+         day TEXT NOT NULL,
+         state TEXT NOT NULL CHECK (state IN ('complete', 'waiting_for_bill', 'overdue',
+                                              'no_bill', 'failed')),
+         provider_payment_count BIGINT NOT NULL DEFAULT 0,
+         provider_payment_fen BIGINT NOT NULL DEFAULT 0,
+         provider_refund_count BIGINT NOT NULL DEFAULT 0,
+         provider_refund_fen BIGINT NOT NULL DEFAULT 0,
+         local_payment_count BIGINT NOT NULL DEFAULT 0,
+         local_payment_fen BIGINT NOT NULL DEFAULT 0,
+         local_refund_count BIGINT NOT NULL DEFAULT 0,
+         local_refund_fen BIGINT NOT NULL DEFAULT 0,
+         fee_thousandths_of_fen BIGINT NOT NULL DEFAULT 0,
+         matched BIGINT NOT NULL DEFAULT 0,
+         held BIGINT NOT NULL DEFAULT 0,
+         bill_sha256 TEXT NOT NULL DEFAULT '',
+         bill_file TEXT NOT NULL DEFAULT '',
+         error TEXT NOT NULL DEFAULT '',
+         attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+         created_at_ms BIGINT NOT NULL,
+         updated_at_ms BIGINT NOT NULL,
+         UNIQUE (provider, merchant_id, day)))",
+    "CREATE INDEX reconcile_batches_by_day ON reconcile_batches(day)",
+    "CREATE INDEX reconcile_batches_by_state ON reconcile_batches(provider, state)",
+    R"(CREATE TABLE reconcile_items (
+         id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+         batch_id BIGINT NOT NULL REFERENCES reconcile_batches(id),
+         position INTEGER NOT NULL,
+         class TEXT NOT NULL CHECK (class IN ('local_only', 'provider_only', 'status', 'amount',
+                                              'refund', 'duplicate')),
+         out_trade_no TEXT NOT NULL,
+         out_request_no TEXT NOT NULL DEFAULT '',
+         local_state TEXT NOT NULL DEFAULT '',
+         local_fen BIGINT,
+         provider_state TEXT NOT NULL DEFAULT '',
+         provider_fen BIGINT,
+         provider_trade_no TEXT NOT NULL DEFAULT '',
+         bill_line INTEGER NOT NULL DEFAULT 0,
+         detail TEXT NOT NULL DEFAULT '',
+         resolution TEXT NOT NULL DEFAULT 'open'
+                         CHECK (resolution IN ('open', 'automatic', 'handled')),
+         evidence TEXT NOT NULL DEFAULT '',
+         note TEXT NOT NULL DEFAULT '',
+         resolved_by TEXT NOT NULL DEFAULT '',
+         resolved_at_ms BIGINT NOT NULL DEFAULT 0))",
+    "CREATE INDEX reconcile_items_by_batch ON reconcile_items(batch_id, position)",
+    // entry: held or billed_ahead; kind: trade or refund (ReconcileTypes' HoldingPool).
+    R"(CREATE TABLE reconcile_pool (
+         batch_id BIGINT NOT NULL REFERENCES reconcile_batches(id),
+         position INTEGER NOT NULL,
+         entry TEXT NOT NULL CHECK (entry IN ('held', 'billed_ahead')),
+         kind TEXT NOT NULL CHECK (kind IN ('trade', 'refund')),
+         out_trade_no TEXT NOT NULL,
+         out_request_no TEXT NOT NULL DEFAULT '',
+         day TEXT NOT NULL,
+         PRIMARY KEY (batch_id, position)))",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
@@ -87,6 +175,8 @@ struct Migration {
 
 const Migration kMigrations[] = {
     {kVersion1, std::size(kVersion1)},
+    {kVersion2, std::size(kVersion2)},
+    {kVersion3, std::size(kVersion3)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

@@ -3,6 +3,7 @@
 #include "core/crypto/KeyFiles.h"
 #include "core/logging/LogCategories.h"
 #include "core/storage/Database.h"
+#include "server/storage/LedgerRows.h"
 #include "server/storage/PostgresSchema.h"
 #include "server/storage/StoreRows.h"
 
@@ -649,6 +650,10 @@ Result<qint64> PostgresServerStore::storeSyncEntries(qint64 terminalRowId,
             "UPDATE notifications SET verdict = CASE WHEN channel = ? AND total_fen = ? "
             "THEN 'matched' ELSE 'amount_mismatch' END "
             "WHERE out_trade_no = ? AND verdict = 'awaiting_order'"));
+        // Under the order's lock, so the row read is the row the upsert is decided against.
+        QSqlQuery current(db);
+        current.prepare(QStringLiteral(
+            "SELECT state, last_event_id, refunded_fen FROM orders WHERE out_trade_no = ?"));
 
         for (const SyncedEntry& e : entries) {
             insert.addBindValue(terminalRowId);
@@ -664,6 +669,16 @@ Result<qint64> PostgresServerStore::storeSyncEntries(qint64 terminalRowId,
             if (insert.numRowsAffected() == 0)
                 continue; // uploaded before: it changed the order then
 
+            current.addBindValue(e.outTradeNo);
+            if (!current.exec())
+                return queryError(
+                    QT_TRANSLATE_NOOP("qpos::server::ServerStore", "reading an order"), current);
+            std::optional<OrderBefore> before;
+            if (current.next())
+                before = OrderBefore{static_cast<OrderState>(current.value(0).toInt()),
+                                     current.value(1).toLongLong(), current.value(2).toLongLong()};
+            current.finish();
+
             upsert.addBindValue(e.outTradeNo);
             upsert.addBindValue(terminalRowId);
             upsert.addBindValue(e.channel);
@@ -675,6 +690,8 @@ Result<qint64> PostgresServerStore::storeSyncEntries(qint64 terminalRowId,
             if (!upsert.exec())
                 return queryError(
                     QT_TRANSLATE_NOOP("qpos::server::ServerStore", "storing an order"), upsert);
+            if (Status recorded = recordLedgerEntry(db, before, e); !recorded)
+                return recorded;
 
             match.addBindValue(e.channel);
             match.addBindValue(e.amountFen);
@@ -795,6 +812,17 @@ void PostgresServerStore::onNotification(const QString& channel,
     if (!ok || parts.value(1) == m_instanceTag)
         return;
     m_relayQueued(terminal);
+}
+
+Status PostgresServerStore::readSql(const std::function<Status(QSqlDatabase&)>& body) {
+    QSqlDatabase db = connection();
+    if (!db.isOpen())
+        return notOpen();
+    return body(db);
+}
+
+Status PostgresServerStore::writeSql(const std::function<Status(QSqlDatabase&)>& body) {
+    return inTransaction(body);
 }
 
 } // namespace qpos::server

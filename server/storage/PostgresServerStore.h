@@ -62,6 +62,9 @@ public:
 
     Status watchRelays(std::function<void(qint64 terminalRowId)> queued) override;
 
+    Status readSql(const std::function<Status(QSqlDatabase&)>& body) override;
+    Status writeSql(const std::function<Status(QSqlDatabase&)>& body) override;
+
     // This thread's connection (tests read the tables through it).
     QSqlDatabase connection();
 

@@ -77,6 +77,101 @@ const char* const kVersion1[] = {
          updated_at_ms INTEGER NOT NULL))",
 };
 
+// Version 2: the server's copy of the ledger for reconciliation (server/reconcile/ServerLedger):
+// when each order was created and paid, and each refund the tills recorded, with the indexes
+// the run's window scans use. Times already uploaded are read back from the entries.
+const char* const kVersion2[] = {
+    "ALTER TABLE orders ADD COLUMN created_at_ms INTEGER",
+    // The provider's payment time when the till sent it, else the till's time of the change.
+    "ALTER TABLE orders ADD COLUMN paid_at_ms INTEGER",
+    R"(UPDATE orders SET created_at_ms =
+         (SELECT min(CAST(json_extract(s.payload, '$.at_ms') AS INTEGER)) FROM synced_entries s
+          WHERE s.out_trade_no = orders.out_trade_no))",
+    R"(UPDATE orders SET paid_at_ms =
+         (SELECT min(CAST(coalesce(json_extract(s.payload, '$.paid_at_ms'),
+                                   json_extract(s.payload, '$.at_ms')) AS INTEGER))
+          FROM synced_entries s WHERE s.out_trade_no = orders.out_trade_no
+          AND json_extract(s.payload, '$.new_state') IN ('paid', 'partially_refunded',
+                                                          'refunded')))",
+    "CREATE INDEX orders_by_channel_created ON orders(channel, created_at_ms)",
+    "CREATE INDEX orders_by_channel_paid ON orders(channel, paid_at_ms)",
+    // One row per increase of an order's refunded amount; settled_at_ms: the till's time of it.
+    R"(CREATE TABLE order_refunds (
+         out_trade_no TEXT NOT NULL REFERENCES orders(out_trade_no),
+         out_request_no TEXT NOT NULL,
+         channel TEXT NOT NULL,
+         amount_fen INTEGER NOT NULL,
+         settled_at_ms INTEGER NOT NULL,
+         event_id INTEGER NOT NULL,
+         PRIMARY KEY (out_trade_no, out_request_no)))",
+    "CREATE INDEX order_refunds_by_settled ON order_refunds(channel, settled_at_ms)",
+};
+
+// Version 3: reconciliation batches (server/reconcile/ServerBatchStore), the same tables as the
+// till's order database (core/storage/OrderSchema, version 9): one batch per provider, merchant
+// and China day, its differences and the holding pool it left.
+const char* const kVersion3[] = {
+    R"(CREATE TABLE reconcile_batches (
+         id INTEGER PRIMARY KEY,
+         provider TEXT NOT NULL CHECK (provider IN ('alipay', 'wechat')),
+         merchant_id TEXT NOT NULL,
+         day TEXT NOT NULL,
+         state TEXT NOT NULL CHECK (state IN ('complete', 'waiting_for_bill', 'overdue',
+                                              'no_bill', 'failed')),
+         provider_payment_count INTEGER NOT NULL DEFAULT 0,
+         provider_payment_fen INTEGER NOT NULL DEFAULT 0,
+         provider_refund_count INTEGER NOT NULL DEFAULT 0,
+         provider_refund_fen INTEGER NOT NULL DEFAULT 0,
+         local_payment_count INTEGER NOT NULL DEFAULT 0,
+         local_payment_fen INTEGER NOT NULL DEFAULT 0,
+         local_refund_count INTEGER NOT NULL DEFAULT 0,
+         local_refund_fen INTEGER NOT NULL DEFAULT 0,
+         fee_thousandths_of_fen INTEGER NOT NULL DEFAULT 0,
+         matched INTEGER NOT NULL DEFAULT 0,
+         held INTEGER NOT NULL DEFAULT 0,
+         bill_sha256 TEXT NOT NULL DEFAULT '',
+         bill_file TEXT NOT NULL DEFAULT '',
+         error TEXT NOT NULL DEFAULT '',
+         attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+         created_at_ms INTEGER NOT NULL,
+         updated_at_ms INTEGER NOT NULL,
+         UNIQUE (provider, merchant_id, day)))",
+    "CREATE INDEX reconcile_batches_by_day ON reconcile_batches(day)",
+    "CREATE INDEX reconcile_batches_by_state ON reconcile_batches(provider, state)",
+    R"(CREATE TABLE reconcile_items (
+         id INTEGER PRIMARY KEY,
+         batch_id INTEGER NOT NULL REFERENCES reconcile_batches(id),
+         position INTEGER NOT NULL,
+         class TEXT NOT NULL CHECK (class IN ('local_only', 'provider_only', 'status', 'amount',
+                                              'refund', 'duplicate')),
+         out_trade_no TEXT NOT NULL,
+         out_request_no TEXT NOT NULL DEFAULT '',
+         local_state TEXT NOT NULL DEFAULT '',
+         local_fen INTEGER,
+         provider_state TEXT NOT NULL DEFAULT '',
+         provider_fen INTEGER,
+         provider_trade_no TEXT NOT NULL DEFAULT '',
+         bill_line INTEGER NOT NULL DEFAULT 0,
+         detail TEXT NOT NULL DEFAULT '',
+         resolution TEXT NOT NULL DEFAULT 'open'
+                         CHECK (resolution IN ('open', 'automatic', 'handled')),
+         evidence TEXT NOT NULL DEFAULT '',
+         note TEXT NOT NULL DEFAULT '',
+         resolved_by TEXT NOT NULL DEFAULT '',
+         resolved_at_ms INTEGER NOT NULL DEFAULT 0))",
+    "CREATE INDEX reconcile_items_by_batch ON reconcile_items(batch_id, position)",
+    // entry: held or billed_ahead; kind: trade or refund (ReconcileTypes' HoldingPool).
+    R"(CREATE TABLE reconcile_pool (
+         batch_id INTEGER NOT NULL REFERENCES reconcile_batches(id),
+         position INTEGER NOT NULL,
+         entry TEXT NOT NULL CHECK (entry IN ('held', 'billed_ahead')),
+         kind TEXT NOT NULL CHECK (kind IN ('trade', 'refund')),
+         out_trade_no TEXT NOT NULL,
+         out_request_no TEXT NOT NULL DEFAULT '',
+         day TEXT NOT NULL,
+         PRIMARY KEY (batch_id, position)))",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
@@ -84,6 +179,8 @@ struct Migration {
 
 const Migration kMigrations[] = {
     {kVersion1, std::size(kVersion1)},
+    {kVersion2, std::size(kVersion2)},
+    {kVersion3, std::size(kVersion3)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

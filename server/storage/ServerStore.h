@@ -4,6 +4,7 @@
 #include "server/storage/ServerRecords.h"
 
 #include <QList>
+#include <QSqlDatabase>
 #include <QString>
 
 #include <functional>
@@ -66,6 +67,13 @@ public:
     virtual Result<bool> acknowledgeRelay(qint64 terminalRowId, qint64 notificationId,
                                           const QString& result, const QString& code,
                                           qint64 nowMs) = 0;
+
+    // Reconciliation's reads and writes (server/reconcile), whose SQL both databases share:
+    // `readSql` runs `body` on this thread's connection; `writeSql` runs it in one transaction
+    // and returns after the commit (PostgreSQL runs it again from the start after a
+    // serialization failure, so `body` must not keep state between runs).
+    virtual Status readSql(const std::function<Status(QSqlDatabase&)>& body) = 0;
+    virtual Status writeSql(const std::function<Status(QSqlDatabase&)>& body) = 0;
 
     // Calls `queued` on this thread, after their commit, with the terminal of each relay
     // message another server instance sharing this database queued. A store no other instance

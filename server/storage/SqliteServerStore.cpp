@@ -1,5 +1,6 @@
 #include "server/storage/SqliteServerStore.h"
 
+#include "server/storage/LedgerRows.h"
 #include "server/storage/ServerSchema.h"
 #include "server/storage/StoreRows.h"
 
@@ -373,8 +374,8 @@ Result<qint64> SqliteServerStore::storeSyncEntries(qint64 terminalRowId,
         "INSERT INTO synced_entries (terminal, seq, out_trade_no, payload, received_at_ms) "
         "VALUES (?, ?, ?, ?, ?) ON CONFLICT (terminal, seq) DO NOTHING"));
     QSqlQuery current(m_db.handle());
-    current.prepare(
-        QStringLiteral("SELECT state, last_event_id FROM orders WHERE out_trade_no = ?"));
+    current.prepare(QStringLiteral(
+        "SELECT state, last_event_id, refunded_fen FROM orders WHERE out_trade_no = ?"));
     QSqlQuery create(m_db.handle());
     create.prepare(QStringLiteral(
         "INSERT INTO orders (out_trade_no, terminal, channel, amount_fen, refunded_fen, state, "
@@ -406,8 +407,12 @@ Result<qint64> SqliteServerStore::storeSyncEntries(qint64 terminalRowId,
         if (!current.exec())
             return queryError(QT_TRANSLATE_NOOP("qpos::server::ServerStore", "reading an order"),
                               current);
-        if (!current.next()) {
-            current.finish();
+        std::optional<OrderBefore> before;
+        if (current.next())
+            before = OrderBefore{static_cast<OrderState>(current.value(0).toInt()),
+                                 current.value(1).toLongLong(), current.value(2).toLongLong()};
+        current.finish();
+        if (!before) {
             create.addBindValue(e.outTradeNo);
             create.addBindValue(terminalRowId);
             create.addBindValue(e.channel);
@@ -420,12 +425,9 @@ Result<qint64> SqliteServerStore::storeSyncEntries(qint64 terminalRowId,
                 return queryError(
                     QT_TRANSLATE_NOOP("qpos::server::ServerStore", "storing an order"), create);
         } else {
-            const auto state = static_cast<OrderState>(current.value(0).toInt());
-            const qint64 lastEventId = current.value(1).toLongLong();
-            current.finish();
             // A later event of the till moves the order on; an older one, or one that would
             // move it back (a late `pending` after `paid`), is kept as an entry only.
-            if (e.eventId > lastEventId && orderStateRank(e.newState) >= orderStateRank(state)) {
+            if (entryMovesOrder(before, e)) {
                 update.addBindValue(e.refundedFen);
                 update.addBindValue(static_cast<int>(e.newState));
                 update.addBindValue(e.eventId);
@@ -437,6 +439,9 @@ Result<qint64> SqliteServerStore::storeSyncEntries(qint64 terminalRowId,
                         update);
             }
         }
+        QSqlDatabase handle = m_db.handle();
+        if (Status recorded = recordLedgerEntry(handle, before, e); !recorded)
+            return recorded.error();
         match.addBindValue(e.channel);
         match.addBindValue(e.amountFen);
         match.addBindValue(e.outTradeNo);
@@ -515,6 +520,25 @@ Result<bool> SqliteServerStore::acknowledgeRelay(qint64 terminalRowId, qint64 no
     if (Status committed = tx.commit(); !committed)
         return committed.error();
     return known;
+}
+
+Status SqliteServerStore::readSql(const std::function<Status(QSqlDatabase&)>& body) {
+    QSqlDatabase db = m_db.handle();
+    if (!db.isOpen())
+        return databaseError(
+            QCoreApplication::translate("qpos::server::ServerStore", "reading the database"),
+            QCoreApplication::translate("qpos::server::ServerStore", "it is not open"));
+    return body(db);
+}
+
+Status SqliteServerStore::writeSql(const std::function<Status(QSqlDatabase&)>& body) {
+    WriteTransaction tx(m_db);
+    if (Status begun = tx.begin(); !begun)
+        return begun;
+    QSqlDatabase db = m_db.handle();
+    if (Status done = body(db); !done)
+        return done;
+    return tx.commit();
 }
 
 } // namespace qpos::server

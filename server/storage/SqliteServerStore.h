@@ -42,6 +42,9 @@ public:
                                   const QString& result, const QString& code,
                                   qint64 nowMs) override;
 
+    Status readSql(const std::function<Status(QSqlDatabase&)>& body) override;
+    Status writeSql(const std::function<Status(QSqlDatabase&)>& body) override;
+
     Database& database() { return m_db; }
 
 private:

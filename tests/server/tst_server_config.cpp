@@ -126,8 +126,8 @@ private slots:
             << QByteArray("[database]\npath = s.db\n[store]\nid = S1\n")
             << QStringLiteral("no section [store]");
         QTest::newRow("a till key the server does not read")
-            << QByteArray("[database]\npath = s.db\n[alipay]\napp_private_key = k.pem\n")
-            << QStringLiteral("[alipay] app_private_key");
+            << QByteArray("[database]\npath = s.db\n[alipay]\nnotify_url = https://x.cn/n\n")
+            << QStringLiteral("[alipay] notify_url");
         QTest::newRow("no database") << QByteArray("[server]\nlisten = 127.0.0.1:8443\n")
                                      << QStringLiteral("[database] path is required");
         QTest::newRow("bad listen")

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "core/checkout/CheckoutTypes.h"
+#include "core/reconcile/ReconcileJanitor.h"
+
+#include <QCoreApplication>
+
+namespace qpos::checkout {
+
+class CheckoutEngine;
+
+// The till's Janitor: the engine asks the provider about the trade and applies the answer;
+// the difference is settled only when the ledger then agrees with the bill (an order the till
+// had cancelled that the provider reports paid is now paid). A trade the till does not have,
+// or one whose checkout is running, is left for the manager with what the provider said.
+class EngineJanitor final : public reconcile::ReconcileJanitor {
+    Q_DECLARE_TR_FUNCTIONS(qpos::checkout::EngineJanitor)
+
+public:
+    explicit EngineJanitor(CheckoutEngine& engine);
+
+    void settle(const reconcile::DifferenceItem& item, QObject* context,
+                std::function<void(reconcile::JanitorVerdict)> done) override;
+
+    // Whether, after `result`, the ledger agrees with the bill's side of `item`.
+    static bool ledgerAgrees(const reconcile::DifferenceItem& item,
+                             const SettleFromProviderResult& result);
+    // What the provider answered, for the item (no secret, no buyer's account).
+    static QString evidenceOf(const reconcile::DifferenceItem& item,
+                              const SettleFromProviderResult& result);
+
+private:
+    CheckoutEngine& m_engine;
+};
+
+} // namespace qpos::checkout

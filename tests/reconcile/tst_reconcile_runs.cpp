@@ -1,0 +1,468 @@
+// The daily run end to end: real checkouts through the till's engine against the sandbox's
+// Alipay and WeChat Pay over loopback, the bills downloaded by the real clients with the
+// sandbox's bill faults switched on, matched against the order database (SqliteLedger), the
+// Janitor asking the provider through the engine, and the batches kept in a BatchStore.
+
+#include "core/calendar/ChinaCalendar.h"
+#include "core/checkout/CheckoutEngine.h"
+#include "core/checkout/EngineJanitor.h"
+#include "core/checkout/GatewayDirectory.h"
+#include "core/gateways/alipay/AlipayClient.h"
+#include "core/gateways/wechat/WechatClient.h"
+#include "core/orders/OrderTransition.h"
+#include "core/reconcile/DailyReconciliation.h"
+#include "core/reconcile/MemoryBatchStore.h"
+#include "core/reconcile/SqliteLedger.h"
+#include "sandbox/alipay/AlipayOptions.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/SandboxServer.h"
+#include "sandbox/wechat/WechatSimulator.h"
+#include "tests/checkout/EngineFixture.h"
+#include "tests/sandbox/SandboxClientSettings.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace qpos;
+using namespace qpos::checkout;
+using namespace qpos::reconcile;
+using namespace qpos::sandbox;
+
+namespace {
+
+const QString kAppId = QStringLiteral("2021000000000777");
+const QString kPid = QStringLiteral("2088000000000777");
+const QString kAlipayCode = QStringLiteral("287951669656380001");
+const QString kMchId = QStringLiteral("1900000177");
+const QString kWechatAppId = QStringLiteral("wx7777777777777777");
+const QString kWechatCode = QStringLiteral("134567890123450001");
+constexpr qint64 kDayMs = 24 * 3600 * 1000;
+
+QStringList classesOf(const QList<StoredItem>& items) {
+    QStringList names;
+    for (const StoredItem& s : items)
+        names << differenceClassName(s.item.kind) + u':' + s.item.outTradeNo +
+                     (s.item.outRequestNo.isEmpty() ? QString() : u'/' + s.item.outRequestNo);
+    return names;
+}
+
+FaultRule billFault(FaultKind kind, const QString& provider, QDate day) {
+    FaultRule rule;
+    rule.kind = kind;
+    rule.provider = provider;
+    rule.billDate = day;
+    rule.remaining = -1; // every bill of the day, so a run again sees the same bill
+    return rule;
+}
+
+} // namespace
+
+class TestReconcileRuns : public QObject, private test::EngineFixture {
+    Q_OBJECT
+
+    QDate m_day;
+    std::unique_ptr<MemoryBatchStore> m_batchStore;
+    MemoryBatchStore& batches() { return *m_batchStore; }
+
+    AlipaySimulator& alipaySim() { return m_server->alipay(); }
+    WechatSimulator& wechatSim() { return m_server->wechat(); }
+
+    QString merchantOf(Channel channel) { return channel == Channel::Alipay ? kPid : kMchId; }
+    QString billDirectory() { return m_dir->file(QStringLiteral("bills")); }
+
+    QString pay(Channel channel, money::Fen fen, PaymentFlow flow) {
+        const NewOrder order = newSale(channel, QStringLiteral("Tea"), fen, flow);
+        const QString code = flow == PaymentFlow::QrCode  ? QString()
+                             : channel == Channel::Alipay ? kAlipayCode
+                                                          : kWechatCode;
+        const QString id = start(order, code);
+        if (flow == PaymentFlow::QrCode) {
+            std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+            if (!waiting)
+                return {};
+            const bool paid = channel == Channel::Alipay
+                                  ? alipaySim().buyerPay(waiting->outTradeNo).ok()
+                                  : wechatSim().buyerPay(waiting->outTradeNo).ok();
+            if (!paid)
+                return {};
+        }
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        return done && done->phase == CheckoutPhase::Paid ? done->outTradeNo : QString();
+    }
+
+    QString refund(const QString& outTradeNo, money::Fen fen) {
+        QSignalSpy reports(m_engine.get(), &CheckoutEngine::refundFinished);
+        m_engine->refund(RefundCommand{QStringLiteral("r-") + outTradeNo, outTradeNo, fen,
+                                       QStringLiteral("returned"), QStringLiteral("9001")});
+        if (reports.isEmpty() && !reports.wait(10000))
+            return {};
+        const RefundReport report = reports.takeFirst().at(0).value<RefundReport>();
+        return report.ok ? report.outRequestNo : QString();
+    }
+
+    // One run through DailyReconciliation; its outcome, checked to come exactly once.
+    DailyRunOutcome runDay(Channel channel, QDate day, ReconcileJanitor* janitor,
+                           std::optional<qint64> deadlineMs = std::nullopt) {
+        DailyRunOutcome none;
+        SqliteLedger ledger;
+        if (Status s = ledger.open(m_dir->file(QStringLiteral("orders.db"))); !s.ok()) {
+            none.message = s.error().message;
+            return none;
+        }
+        DailyReconciliation run(*m_gateways->find(channel), ledger, batches(), janitor,
+                                LedgerScope{channel, merchantOf(channel)}, day,
+                                DailyRunOptions{billDirectory(), deadlineMs});
+        QSignalSpy finished(&run, &DailyReconciliation::finished);
+        run.start();
+        run.start(); // a second start is ignored
+        if (!finished.wait(60000)) {
+            none.message = QStringLiteral("the run did not finish");
+            return none;
+        }
+        QTest::qWait(50);
+        if (finished.size() != 1) {
+            none.message = QStringLiteral("finished() came %1 times").arg(finished.size());
+            return none;
+        }
+        return finished.at(0).at(0).value<DailyRunOutcome>();
+    }
+
+    StoredBatch storedBatch(qint64 id) {
+        Result<std::optional<StoredBatch>> b = batches().batch(id);
+        return b && b->has_value() ? **b : StoredBatch{};
+    }
+
+    QList<StoredItem> storedItems(qint64 id) {
+        Result<QList<StoredItem>> items = batches().items(id);
+        return items ? *items : QList<StoredItem>{};
+    }
+
+    // Every trade of the test on one China day: a run that straddles midnight waits for it.
+    bool tradesOfToday() {
+        for (const AlipayTrade& t : alipaySim().trades(kAppId))
+            if (china_calendar::dateOf(t.paidMs) != m_day)
+                return false;
+        for (const WechatTrade& t : wechatSim().trades(kMchId))
+            if (china_calendar::dateOf(t.paidMs) != m_day)
+                return false;
+        return true;
+    }
+
+private slots:
+    void init() {
+        m_batchStore = std::make_unique<MemoryBatchStore>();
+        startSandboxAndStore();
+        if (QTest::currentTestFailed())
+            return;
+        Result<crypto::RsaPrivateKey> key = alipaySim().createApp(kAppId, kPid);
+        QVERIFY(key.ok());
+        Result<WechatMerchantCredentials> merchant =
+            wechatSim().createMerchant(kMchId, kWechatAppId);
+        QVERIFY(merchant.ok());
+        Result<std::unique_ptr<alipay::AlipayClient>> alipayClient = alipay::AlipayClient::create(
+            test::alipaySandboxSettings(*m_server, kAppId, *key, test::LoopbackTiming::engine()));
+        QVERIFY(alipayClient.ok());
+        Result<std::unique_ptr<wechat::WechatClient>> wechatClient =
+            wechat::WechatClient::create(test::wechatSandboxSettings(
+                *m_server, *merchant, QStringLiteral("https://backend.example.com/wechat/notify"),
+                test::LoopbackTiming::engine()));
+        QVERIFY(wechatClient.ok());
+        m_gateways = std::make_unique<GatewayDirectory>();
+        m_gateways->add(std::move(alipayClient).value());
+        m_gateways->add(std::move(wechatClient).value());
+        m_engine = std::make_unique<CheckoutEngine>(*m_store, *m_gateways, policy());
+        m_harness.watch(*m_engine);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        if (china_calendar::dayEndMs(china_calendar::dateOf(now)) - now < 120'000)
+            QTest::qWait(121'000);
+        m_day = china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch());
+    }
+
+    void cleanup() { tearDown(); }
+
+    void faithfulBillsAreKeptMatchedAndRunAgainSafely() {
+        const QString a = pay(Channel::Alipay, 1234, PaymentFlow::QrCode);
+        const QString w = pay(Channel::WeChat, 990, PaymentFlow::PayByCode);
+        QVERIFY(!a.isEmpty() && !w.isEmpty());
+        QVERIFY(!refund(a, 200).isEmpty());
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        checkout::EngineJanitor janitor(*m_engine);
+
+        const DailyRunOutcome alipay = runDay(Channel::Alipay, m_day, &janitor);
+        QVERIFY2(alipay.state == BatchState::Complete, qPrintable(alipay.message));
+        QCOMPARE(alipay.itemCount, 0);
+        const StoredBatch batch = storedBatch(alipay.batchId);
+        QCOMPARE(batch.totals.matched, 2);
+        QCOMPARE(batch.totals.provider, batch.totals.local);
+        QCOMPARE(batch.totals.local.paymentFen, money::Fen(1234));
+        QCOMPARE(batch.merchantId, kPid);
+        // The raw file is kept whole, its hash recorded.
+        const QString kept =
+            QDir(billDirectory())
+                .filePath(
+                    QStringLiteral("alipay-%1-%2.zip").arg(kPid, m_day.toString(Qt::ISODate)));
+        QCOMPARE(batch.billFile, kept);
+        QFile file(kept);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromLatin1(
+                     QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256).toHex()),
+                 batch.billSha256);
+        QVERIFY(!QFile::exists(kept + QStringLiteral(".part")));
+
+        const DailyRunOutcome wechat = runDay(Channel::WeChat, m_day, &janitor);
+        QVERIFY2(wechat.state == BatchState::Complete, qPrintable(wechat.message));
+        QCOMPARE(wechat.itemCount, 0);
+        QVERIFY(QFile::exists(storedBatch(wechat.batchId).billFile));
+        QVERIFY(storedBatch(wechat.batchId).billFile.endsWith(QStringLiteral(".csv.gz")));
+
+        // The same day again: the same batch, not a second one.
+        const DailyRunOutcome again = runDay(Channel::Alipay, m_day, &janitor);
+        QCOMPARE(again.state, BatchState::Complete);
+        QCOMPARE(again.batchId, alipay.batchId);
+        Result<QList<StoredBatch>> all = batches().batches(m_day, m_day);
+        QVERIFY(all.ok());
+        QCOMPARE(all->size(), 2);
+        QCOMPARE(storedBatch(alipay.batchId).attempts, 2);
+        QCOMPARE(storedBatch(alipay.batchId).totals, batch.totals);
+    }
+
+    void eachDifferenceEndToEndAndTheHoldingPool() {
+        const QString kept = pay(Channel::Alipay, 1000, PaymentFlow::QrCode);
+        const QString dropped = pay(Channel::Alipay, 2000, PaymentFlow::PayByCode);
+        const QString changed = pay(Channel::Alipay, 3000, PaymentFlow::QrCode);
+        QVERIFY(!kept.isEmpty() && !dropped.isEmpty() && !changed.isEmpty());
+        const QString refundNo = refund(kept, 400);
+        QVERIFY(!refundNo.isEmpty());
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        FaultRule drop = billFault(FaultKind::BillDropLine, QStringLiteral("alipay"), m_day);
+        drop.outTradeNo = dropped;
+        FaultRule change = billFault(FaultKind::BillChangeAmount, QStringLiteral("alipay"), m_day);
+        change.outTradeNo = changed;
+        change.amountFen = 3100;
+        FaultRule foreign = billFault(FaultKind::BillForeignTrade, QStringLiteral("alipay"), m_day);
+        foreign.outTradeNo = QStringLiteral("OTHERSHOP_0001");
+        FaultRule dropRefund =
+            billFault(FaultKind::BillDropRefund, QStringLiteral("alipay"), m_day);
+        dropRefund.outRequestNo = refundNo;
+        for (const FaultRule& rule : {drop, change, foreign, dropRefund})
+            m_server->faults().add(rule);
+        checkout::EngineJanitor janitor(*m_engine);
+
+        const DailyRunOutcome day1 = runDay(Channel::Alipay, m_day, &janitor);
+        QVERIFY2(day1.state == BatchState::Complete, qPrintable(day1.message));
+        QList<StoredItem> items = storedItems(day1.batchId);
+        QCOMPARE(classesOf(items), (QStringList{QStringLiteral("provider_only:OTHERSHOP_0001"),
+                                                QStringLiteral("amount:") + changed}));
+        // Another shop's trade: the provider does not know it to this app; the till does not
+        // have it. Left for the manager, with what the provider said.
+        QCOMPARE(items[0].resolution, ItemResolution::Open);
+        QVERIFY2(items[0].evidence.startsWith(QStringLiteral("alipay.trade.query: ")),
+                 qPrintable(items[0].evidence));
+        QVERIFY2(items[0].evidence.contains(QStringLiteral("the till has no such order")),
+                 qPrintable(items[0].evidence));
+        // The Janitor is asked about status and provider_only items only.
+        QCOMPARE(items[1].resolution, ItemResolution::Open);
+        QVERIFY(items[1].evidence.isEmpty());
+        QCOMPARE(items[1].item.localAmountFen, money::Fen(3000));
+        QCOMPARE(items[1].item.providerAmountFen, money::Fen(3100));
+        QCOMPARE(day1.openItemCount, 2);
+        QCOMPARE(storedBatch(day1.batchId).totals.held, 2); // the dropped payment and refund
+
+        // A manager handles the amount; running the day again keeps the note.
+        QVERIFY(batches()
+                    .markHandled(items[1].id, QStringLiteral("9001"),
+                                 QStringLiteral("customer paid 1 yuan more"), 1)
+                    .ok());
+        const DailyRunOutcome rerun = runDay(Channel::Alipay, m_day, &janitor);
+        QCOMPARE(rerun.batchId, day1.batchId);
+        QCOMPARE(rerun.itemCount, 2);
+        QCOMPARE(rerun.openItemCount, 1);
+        items = storedItems(rerun.batchId);
+        QCOMPARE(items[1].resolution, ItemResolution::Handled);
+        QCOMPARE(items[1].note, QStringLiteral("customer paid 1 yuan more"));
+
+        // D+1 and D+2: the sandbox's clock moves on; their bills do not list the held
+        // entries either, so D+2 reports them.
+        const qint64 shift = 2 * kDayMs;
+        alipaySim().setClock([shift] { return QDateTime::currentMSecsSinceEpoch() + shift; });
+        AlipayOptions lenient;
+        lenient.timestampToleranceSecs = int(shift / 1000) + 600; // the till's clock stays
+        alipaySim().setOptions(lenient);
+        const DailyRunOutcome day2 = runDay(Channel::Alipay, m_day.addDays(1), &janitor);
+        QVERIFY2(day2.state == BatchState::Complete, qPrintable(day2.message));
+        QCOMPARE(day2.itemCount, 0);
+        QCOMPARE(storedBatch(day2.batchId).totals.held, 2);
+        const DailyRunOutcome day3 = runDay(Channel::Alipay, m_day.addDays(2), &janitor);
+        QVERIFY2(day3.state == BatchState::Complete, qPrintable(day3.message));
+        QCOMPARE(classesOf(storedItems(day3.batchId)),
+                 (QStringList{QStringLiteral("local_only:") + dropped,
+                              QStringLiteral("refund:") + kept + u'/' + refundNo}));
+        QCOMPARE(storedBatch(day3.batchId).totals.held, 0);
+        Result<HoldingPool> after =
+            batches().poolBefore(LedgerScope{Channel::Alipay, kPid}, m_day.addDays(3));
+        QVERIFY(after.ok());
+        QVERIFY(after->held.isEmpty());
+    }
+
+    void aPaymentTheTillHadAsFailedIsSettledByTheJanitor() {
+        // The till recorded the order failed (it took a refusal for the answer), yet the buyer
+        // paid: the bill lists it, the Janitor asks, and the order is paid.
+        Result<Order> order = m_store->createOrder(
+            newSale(Channel::Alipay, QStringLiteral("Tea"), 1500, PaymentFlow::QrCode));
+        QVERIFY(order.ok());
+        const QString outTradeNo = order->outTradeNo;
+        QObject context;
+        QSignalSpy created(&context, &QObject::objectNameChanged);
+        m_gateways->find(Channel::Alipay)
+            ->createQrOrder(
+                gateway::QrOrderRequest{outTradeNo, 1500, QStringLiteral("Tea"), 0, {}, {}, {}},
+                &context, [&context](gateway::GatewayResult<gateway::QrOrder> r) {
+                    context.setObjectName(r.isSuccess() ? QStringLiteral("created")
+                                                        : r.cashierMessage());
+                });
+        QVERIFY(created.wait(15000));
+        QCOMPARE(context.objectName(), QStringLiteral("created"));
+        OrderTransition failed;
+        failed.outTradeNo = outTradeNo;
+        failed.to = OrderState::Failed;
+        failed.source = TransitionSource::Request;
+        failed.actor = QStringLiteral("engine");
+        failed.note = QStringLiteral("refused");
+        QVERIFY(m_store->apply(failed).ok());
+        QVERIFY(alipaySim().buyerPay(outTradeNo).ok());
+        const QString other = pay(Channel::Alipay, 700, PaymentFlow::PayByCode);
+        QVERIFY(!other.isEmpty());
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        checkout::EngineJanitor janitor(*m_engine);
+
+        const DailyRunOutcome run = runDay(Channel::Alipay, m_day, &janitor);
+        QVERIFY2(run.state == BatchState::Complete, qPrintable(run.message));
+        QCOMPARE(run.itemCount, 1);
+        QCOMPARE(run.openItemCount, 0);
+        const QList<StoredItem> items = storedItems(run.batchId);
+        QCOMPARE(classesOf(items), QStringList{QStringLiteral("provider_only:") + outTradeNo});
+        QCOMPARE(items[0].item.localState, QStringLiteral("failed"));
+        QCOMPARE(items[0].resolution, ItemResolution::Automatic);
+        QCOMPARE(items[0].resolvedBy, QStringLiteral("janitor"));
+        QVERIFY2(items[0].evidence.contains(QStringLiteral("TRADE_SUCCESS 15.00")),
+                 qPrintable(items[0].evidence));
+        QVERIFY2(items[0].evidence.contains(QStringLiteral("failed -> paid")),
+                 qPrintable(items[0].evidence));
+
+        // The order is paid now, by the provider's answer, in an event of its own.
+        const OrderWithEvents settled = stored(outTradeNo);
+        QCOMPARE(settled.order.state, OrderState::Paid);
+        QCOMPARE(settled.events.last().source, TransitionSource::Reconcile);
+        QCOMPARE(settled.events.last().actor, QStringLiteral("reconcile"));
+
+        // The next run finds nothing to say: the ledger agrees now.
+        const DailyRunOutcome again = runDay(Channel::Alipay, m_day, &janitor);
+        QCOMPARE(again.batchId, run.batchId);
+        QCOMPARE(again.itemCount, 0);
+    }
+
+    void aRunningCheckoutIsNotDisturbed() {
+        const QString id =
+            start(newSale(Channel::Alipay, QStringLiteral("Tea"), 800, PaymentFlow::QrCode));
+        std::optional<CheckoutUpdate> waiting = waitFor(id, CheckoutPhase::Waiting);
+        QVERIFY(waiting);
+        QObject context;
+        std::optional<SettleFromProviderResult> answer;
+        m_engine->settleFromProvider(Channel::Alipay, waiting->outTradeNo, &context,
+                                     [&answer](SettleFromProviderResult r) { answer = r; });
+        QTRY_VERIFY(answer.has_value());
+        QCOMPARE(answer->outcome, SettleFromProviderOutcome::Running);
+        QCOMPARE(stored(waiting->outTradeNo).order.state, OrderState::Pending);
+        DifferenceItem item;
+        item.kind = DifferenceClass::ProviderOnly;
+        item.outTradeNo = waiting->outTradeNo;
+        QVERIFY(!EngineJanitor::ledgerAgrees(item, *answer));
+        m_engine->cancel(waiting->outTradeNo, QStringLiteral("1001"));
+        QVERIFY(waitFor(id));
+    }
+
+    void aBillNotMadeYetWaitsThenIsOverdueThenIsMatched() {
+        const QString paid = pay(Channel::WeChat, 1500, PaymentFlow::PayByCode);
+        QVERIFY(!paid.isEmpty());
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        FaultRule notReady = billFault(FaultKind::BillNotReady, QStringLiteral("wechat"), m_day);
+        notReady.untilMs = QDateTime::currentMSecsSinceEpoch() + 3600'000;
+        const int rule = m_server->faults().add(notReady);
+        checkout::EngineJanitor janitor(*m_engine);
+
+        const DailyRunOutcome waiting = runDay(Channel::WeChat, m_day, &janitor,
+                                               QDateTime::currentMSecsSinceEpoch() + 3600'000);
+        QCOMPARE(waiting.state, BatchState::WaitingForBill);
+        QVERIFY(!waiting.message.isEmpty());
+        QCOMPARE(storedBatch(waiting.batchId).state, BatchState::WaitingForBill);
+        QCOMPARE(storedBatch(waiting.batchId).error, waiting.message);
+
+        const DailyRunOutcome overdue =
+            runDay(Channel::WeChat, m_day, &janitor, QDateTime::currentMSecsSinceEpoch() - 1);
+        QCOMPARE(overdue.state, BatchState::Overdue);
+        QCOMPARE(overdue.batchId, waiting.batchId);
+        QCOMPARE(storedBatch(overdue.batchId).attempts, 2);
+
+        m_server->faults().remove(rule);
+        const DailyRunOutcome matched = runDay(Channel::WeChat, m_day, &janitor);
+        QVERIFY2(matched.state == BatchState::Complete, qPrintable(matched.message));
+        QCOMPARE(matched.batchId, waiting.batchId);
+        QCOMPARE(storedBatch(matched.batchId).totals.matched, 1);
+
+        // A matched batch is never replaced by a later download that did not work.
+        m_server->faults().add(notReady);
+        const DailyRunOutcome late = runDay(Channel::WeChat, m_day, &janitor);
+        QCOMPARE(late.state, BatchState::WaitingForBill);
+        QCOMPARE(storedBatch(waiting.batchId).state, BatchState::Complete);
+    }
+
+    void aDayWithoutTradesAndADamagedBill() {
+        const QString paid = pay(Channel::Alipay, 1500, PaymentFlow::PayByCode);
+        QVERIFY(!paid.isEmpty());
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        // WeChat Pay says there is no bill of a day without trades.
+        const DailyRunOutcome none = runDay(Channel::WeChat, m_day.addDays(-1), nullptr);
+        QCOMPARE(none.state, BatchState::NoBill);
+        QCOMPARE(storedBatch(none.batchId).state, BatchState::NoBill);
+
+        m_server->faults().add(
+            billFault(FaultKind::BillTruncated, QStringLiteral("alipay"), m_day));
+        const DailyRunOutcome damaged = runDay(Channel::Alipay, m_day, nullptr);
+        QCOMPARE(damaged.state, BatchState::Failed);
+        QVERIFY(!damaged.message.isEmpty());
+        QCOMPARE(storedBatch(damaged.batchId).error, damaged.message);
+        QVERIFY(storedItems(damaged.batchId).isEmpty());
+        // Nothing half matched is kept: no bill file either.
+        QVERIFY(!QFile::exists(
+            QDir(billDirectory())
+                .filePath(
+                    QStringLiteral("alipay-%1-%2.zip").arg(kPid, m_day.toString(Qt::ISODate)))));
+    }
+
+    void aRunGoneBeforeItsAnswerNeverCallsBack() {
+        SqliteLedger ledger;
+        QVERIFY(ledger.open(m_dir->file(QStringLiteral("orders.db"))).ok());
+        int finished = 0;
+        {
+            DailyReconciliation run(*m_gateways->find(Channel::Alipay), ledger, batches(), nullptr,
+                                    LedgerScope{Channel::Alipay, kPid}, m_day, {});
+            connect(&run, &DailyReconciliation::finished, this, [&finished] { ++finished; });
+            run.start();
+        }
+        QTest::qWait(1500);
+        QCOMPARE(finished, 0);
+    }
+};
+
+QTEST_MAIN(TestReconcileRuns)
+#include "tst_reconcile_runs.moc"

@@ -1,0 +1,289 @@
+// `qpos-server reconcile` end to end on SQLite: orders uploaded through the sync path, the
+// sandbox's Alipay bill downloaded with the merchant's keys from the server's configuration,
+// matched against the server's ledger and saved as a batch, the bill kept; a run again is the
+// same batch; --wait asks again until the deadline and then saves Overdue; missing signing
+// keys and a bad command line say what to do.
+#include "core/calendar/ChinaCalendar.h"
+#include "core/reconcile/ReconcileBatch.h"
+#include "sandbox/alipay/AlipaySimulator.h"
+#include "sandbox/faults/FaultRule.h"
+#include "sandbox/SandboxServer.h"
+#include "server/cli/ReconcileCommand.h"
+#include "server/config/ServerConfigLoader.h"
+#include "server/QposServer.h"
+#include "server/reconcile/BillGateways.h"
+#include "server/reconcile/ReconcileRunner.h"
+#include "server/reconcile/ServerBatchStore.h"
+#include "server/reconcile/ServerLedger.h"
+#include "server/storage/SqliteServerStore.h"
+#include "tests/sandbox/AlipayTestClient.h"
+#include "tests/server/EnrolledTill.h"
+#include "tests/support/TempDir.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace qpos;
+using namespace qpos::reconcile;
+using namespace qpos::sandbox;
+using namespace qpos::server;
+using namespace qpos::test;
+
+namespace {
+
+const QString kApp = QStringLiteral("2021000000000888");
+const QString kPid = QStringLiteral("2088000000000888");
+const link::TerminalIdentity kT07{QStringLiteral("S001"), QStringLiteral("T07")};
+
+qint64 nowMs() {
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+bool writeFile(const QString& path, const QByteArray& bytes, bool secret) {
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(bytes) != bytes.size())
+        return false;
+    f.close();
+    return !secret || f.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
+} // namespace
+
+class TestServerReconcileRun : public QObject {
+    Q_OBJECT
+
+    TempDir m_dir;
+    std::unique_ptr<SandboxServer> m_sandbox;
+    std::unique_ptr<AlipayTestClient> m_alipay;
+    std::unique_ptr<QposServer> m_server;
+    std::optional<EnrolledTill> m_till;
+    QString m_configPath;
+    QDate m_day;
+    int m_order = 0;
+    qint64 m_seq = 0;
+
+    QString billDir() const { return m_dir.file(QStringLiteral("bills")); }
+
+    QString writeConfig(const QString& name, const QByteArray& alipayExtra) {
+        const QString path = m_dir.file(name);
+        const QByteArray text =
+            "[database]\npath = " + m_dir.file(QStringLiteral("server.db")).toUtf8() +
+            "\n[reconcile]\nbill_dir = " + billDir().toUtf8() +
+            "\nretry_seconds = 60\n[alipay]\nenabled = true\napp_id = " + kApp.toUtf8() +
+            "\nseller_id = " + kPid.toUtf8() +
+            "\ngateway_url = " + m_sandbox->alipay().gatewayUrl().toString().toUtf8() +
+            "\nalipay_public_key = alipay_public.pem\n" + alipayExtra;
+        return writeFile(path, text, false) ? path : QString();
+    }
+
+    // An order of T07 paid by the sandbox's buyer, uploaded as the till would, dated by the
+    // provider's payment time.
+    QString paidAndUploaded(bool upload = true, bool pay = true) {
+        const QString no = m_till->orderNo(++m_order);
+        const qint64 at = nowMs();
+        if (pay) {
+            if (m_alipay->call(
+                            QStringLiteral("alipay.trade.precreate"),
+                            QJsonObject{{QStringLiteral("out_trade_no"), no},
+                                        {QStringLiteral("total_amount"), QStringLiteral("12.34")},
+                                        {QStringLiteral("subject"), QStringLiteral("Tea")}})
+                        .code() != u"10000" ||
+                !m_sandbox->alipay().buyerPay(no).ok())
+                return {};
+        }
+        if (!upload)
+            return no;
+        qint64 paidAt = at;
+        for (const AlipayTrade& t : m_sandbox->alipay().trades(kApp))
+            if (t.outTradeNo == no)
+                paidAt = t.paidMs;
+        const qint64 first = m_seq + 1;
+        m_seq += 2;
+        const ServerAnswer a = m_till->upload(
+            first,
+            {{no, QStringLiteral("alipay"), 1234, 0, QStringLiteral("pending"), m_order * 10 + 1,
+              at},
+             {no, QStringLiteral("alipay"), 1234, 0, QStringLiteral("paid"), m_order * 10 + 2, at,
+              QJsonObject{{QStringLiteral("paid_at_ms"), QString::number(paidAt)}}}});
+        return a.httpStatus == 200 ? no : QString();
+    }
+
+    int runCommand(const QStringList& args) {
+        Result<ServerConfig> config = ServerConfigLoader::load(m_configPath);
+        if (!config) {
+            qWarning().noquote() << config.error().message;
+            return -1;
+        }
+        return reconcileCommand(*config, QStringList{QStringLiteral("reconcile")} + args);
+    }
+
+private slots:
+    void initTestCase() {
+        const qint64 now = nowMs();
+        if (china_calendar::dayEndMs(china_calendar::dateOf(now)) - now < 120'000)
+            QTest::qWait(121'000);
+        m_day = china_calendar::dateOf(nowMs());
+
+        SandboxOptions options;
+        m_sandbox = std::make_unique<SandboxServer>(options);
+        QVERIFY(m_sandbox->listen().ok());
+        Result<crypto::RsaPrivateKey> appKey = m_sandbox->alipay().createApp(kApp, kPid);
+        QVERIFY(appKey.ok());
+        m_alipay = std::make_unique<AlipayTestClient>(m_sandbox->baseUrl(), kApp, *appKey,
+                                                      m_sandbox->alipay().alipayPublicKey());
+        QVERIFY(
+            writeFile(m_dir.file(QStringLiteral("app_private.pem")), appKey->toPkcs8Pem(), true));
+        QVERIFY(writeFile(m_dir.file(QStringLiteral("alipay_public.pem")),
+                          m_sandbox->alipay().alipayPublicKey().toPem(), false));
+        m_configPath =
+            writeConfig(QStringLiteral("server.ini"), "app_private_key = app_private.pem\n");
+        QVERIFY(!m_configPath.isEmpty());
+
+        // The server that takes the till's uploads, on the database the command reads.
+        m_server = std::make_unique<QposServer>(
+            std::make_unique<SqliteServerStore>(m_dir.file(QStringLiteral("server.db"))),
+            ProviderVerifiers(), QposServer::Options());
+        QVERIFY(m_server->start().ok());
+        Result<EnrolledTill> till = EnrolledTill::add(*m_server, kT07);
+        QVERIFY(till.ok());
+        m_till = *till;
+    }
+
+    void aDayIsReconciledFromTheServersLedgerAndKept() {
+        const QString agreed = paidAndUploaded();
+        const QString notUploaded = paidAndUploaded(false);
+        // Paid here, not in the bill: held for the next two days' bills, not yet a difference.
+        const QString onlyHere = paidAndUploaded(true, false);
+        QVERIFY(!agreed.isEmpty() && !notUploaded.isEmpty() && !onlyHere.isEmpty());
+
+        const QString date = m_day.toString(Qt::ISODate);
+        QCOMPARE(runCommand({QStringLiteral("--date"), date, QStringLiteral("--provider"),
+                             QStringLiteral("alipay")}),
+                 0);
+        ServerBatchStore& batches = m_server->batches();
+        QList<StoredBatch> found = *batches.batches(m_day, m_day);
+        QCOMPARE(found.size(), 1);
+        const StoredBatch batch = found[0];
+        QCOMPARE(batch.state, BatchState::Complete);
+        QCOMPARE(batch.provider, Channel::Alipay);
+        QCOMPARE(batch.merchantId, kPid);
+        QCOMPARE(batch.totals.provider.paymentCount, 2);
+        QCOMPARE(batch.totals.matched, 1);
+        QCOMPARE(batch.totals.held, 1);
+        const QList<StoredItem> items = *batches.items(batch.id);
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items[0].item.kind, DifferenceClass::ProviderOnly);
+        QCOMPARE(items[0].item.outTradeNo, notUploaded);
+        // The bill as Alipay served it, beside its hash.
+        QVERIFY(batch.billFile.startsWith(billDir()));
+        QFile kept(batch.billFile);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromLatin1(
+                     QCryptographicHash::hash(kept.readAll(), QCryptographicHash::Sha256).toHex()),
+                 batch.billSha256);
+        QCOMPARE(batches.poolBefore(LedgerScope{Channel::Alipay, kPid}, m_day.addDays(1))
+                     ->held.at(0)
+                     .outTradeNo,
+                 onlyHere);
+
+        // Running the day again is the same batch.
+        QCOMPARE(runCommand({QStringLiteral("--date"), date}), 0);
+        found = *batches.batches(m_day, m_day);
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found[0].id, batch.id);
+        QCOMPARE(found[0].attempts, 2);
+    }
+
+    void waitingAsksAgainUntilTheDeadlineThenIsOverdue() {
+        const QDate day = m_day.addDays(-3);
+        FaultRule notReady;
+        notReady.kind = FaultKind::BillNotReady;
+        notReady.provider = QStringLiteral("alipay");
+        notReady.billDate = day;
+        notReady.remaining = -1;
+        notReady.untilMs = nowMs() + 3600'000;
+        const int rule = m_sandbox->faults().add(notReady);
+
+        Result<ServerConfig> config = ServerConfigLoader::load(m_configPath);
+        QVERIFY(config.ok());
+        Result<std::unique_ptr<gateway::PaymentGateway>> gateway =
+            billGateway(*config, Channel::Alipay);
+        QVERIFY(gateway.ok());
+        ServerLedger ledger(m_server->store(), reconcileMerchants(*config));
+        ReconcileRunOptions options;
+        options.day = day;
+        options.providers = {Channel::Alipay};
+        options.wait = true;
+        options.retryMs = 300;
+        options.deadlineMs = nowMs() + 1500;
+        options.billDirectory = billDir();
+        ReconcileRunner runner({{Channel::Alipay, gateway->get()}}, ledger, m_server->batches(),
+                               reconcileMerchants(*config), options);
+        QList<BatchState> states;
+        connect(&runner, &ReconcileRunner::tried, this,
+                [&](Channel, const DailyRunOutcome& o) { states << o.state; });
+        QSignalSpy finished(&runner, &ReconcileRunner::finished);
+        runner.start();
+        QVERIFY(finished.wait(30000));
+        m_sandbox->faults().remove(rule);
+        QCOMPARE(finished.at(0).at(0).toInt(), 3);
+        QVERIFY2(states.size() >= 3, qPrintable(QString::number(states.size())));
+        QCOMPARE(states.last(), BatchState::Overdue);
+        states.removeLast();
+        for (BatchState s : std::as_const(states))
+            QCOMPARE(s, BatchState::WaitingForBill);
+        const QList<StoredBatch> found = *m_server->batches().batches(day, day);
+        QCOMPARE(found.size(), 1);
+        QCOMPARE(found[0].state, BatchState::Overdue);
+        QCOMPARE(found[0].attempts, states.size() + 1);
+        QVERIFY(!found[0].error.isEmpty());
+    }
+
+    void missingSigningKeysAreNamed() {
+        const QString path = writeConfig(QStringLiteral("no-key.ini"), "cert_mode = false\n");
+        Result<ServerConfig> config = ServerConfigLoader::load(path);
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        Result<std::unique_ptr<gateway::PaymentGateway>> g = billGateway(*config, Channel::Alipay);
+        QVERIFY(!g.ok());
+        QCOMPARE(g.error().code, QStringLiteral("reconcile.keys_missing"));
+        QVERIFY(g.error().message.contains(u"app_private_key"));
+        QVERIFY(g.error().message.contains(u"[alipay]"));
+        g = billGateway(*config, Channel::WeChat);
+        QVERIFY(!g.ok());
+        QCOMPARE(g.error().code, QStringLiteral("reconcile.provider_disabled"));
+
+        const QString wechat = m_dir.file(QStringLiteral("wechat.ini"));
+        QVERIFY(writeFile(wechat,
+                          "[database]\npath = w.db\n[wechat]\nenabled = true\nmch_id = "
+                          "1900000109\napp_id = wx1234567890abcdef\napiv3_key_file = k\n"
+                          "platform_certificate = c.pem\n",
+                          false));
+        config = ServerConfigLoader::load(wechat);
+        QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error().message));
+        g = billGateway(*config, Channel::WeChat);
+        QVERIFY(!g.ok());
+        QCOMPARE(g.error().code, QStringLiteral("reconcile.keys_missing"));
+        QVERIFY(g.error().message.contains(u"merchant_private_key"));
+        QVERIFY(g.error().message.contains(u"merchant_serial_no"));
+    }
+
+    void aBadCommandLineChangesNothing() {
+        const qsizetype before = m_server->batches().batches(m_day.addDays(-30), m_day)->size();
+        for (const QStringList& args :
+             {QStringList{}, QStringList{QStringLiteral("--date"), QStringLiteral("2026-02-30")},
+              QStringList{QStringLiteral("--date"), QStringLiteral("yesterday"),
+                          QStringLiteral("--provider"), QStringLiteral("cash")},
+              QStringList{QStringLiteral("--date"), QStringLiteral("yesterday"),
+                          QStringLiteral("--provider"), QStringLiteral("wechat")},
+              QStringList{QStringLiteral("--date"), QStringLiteral("yesterday"),
+                          QStringLiteral("--later")}})
+            QCOMPARE(runCommand(args), 2);
+        QCOMPARE(m_server->batches().batches(m_day.addDays(-30), m_day)->size(), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerReconcileRun)
+#include "tst_server_reconcile_run.moc"
