@@ -30,7 +30,8 @@ struct CompletedRun {
 // Running a date again is safe: there is one batch per (provider, merchant, day). Saving a
 // run replaces the batch's totals and items; an item a manager already marked handled keeps
 // its note when the run finds the same difference again (same class, out_trade_no, request
-// number). A later complete batch is never replaced by a waiting, overdue or failed state.
+// number). A complete batch is never replaced by a run without a bill (waiting, overdue, no bill,
+// failed): its items and the managers' notes stay.
 class BatchStore {
 public:
     virtual ~BatchStore() = default;

@@ -547,8 +547,9 @@ Result<qint64> SqliteBatchStore::saveIncomplete(const LedgerScope& scope, const 
     if (!before)
         return before.error();
 
-    // A matched bill is never undone by a later failure to fetch it again.
-    if (*before && (*before)->state == BatchState::Complete && state != BatchState::NoBill) {
+    // A matched bill is never undone by a later run without one: not by a failure to fetch it
+    // again, nor by a provider that now says there is none.
+    if (*before && (*before)->state == BatchState::Complete) {
         QSqlQuery& q = m_sql->bumpAttempts;
         q.bindValue(0, atMs);
         q.bindValue(1, (*before)->id);

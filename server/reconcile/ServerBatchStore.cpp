@@ -431,9 +431,9 @@ Result<qint64> ServerBatchStore::saveIncomplete(const LedgerScope& scope, const 
         if (!locked)
             return locked.error();
         batchId = locked->id;
-        // A matched bill is never undone by a later failure to fetch it again.
-        if (!locked->isNew && locked->state == BatchState::Complete &&
-            state != BatchState::NoBill) {
+        // A matched bill is never undone by a later run without one: not by a failure to
+        // fetch it again, nor by a provider that now says there is none.
+        if (!locked->isNew && locked->state == BatchState::Complete) {
             Sql bump(db,
                      QStringLiteral("UPDATE reconcile_batches SET attempts = attempts + 1, "
                                     "updated_at_ms = ? WHERE id = ?"),

@@ -233,8 +233,8 @@ private slots:
             saveSample(kDay, {test::sampleItem(DifferenceClass::LocalOnly, kOrder1)}, 1000);
         const QList<StoredItem> before = *m_store.items(id);
         qint64 at = 2000;
-        for (BatchState state :
-             {BatchState::WaitingForBill, BatchState::Overdue, BatchState::Failed}) {
+        for (BatchState state : {BatchState::WaitingForBill, BatchState::Overdue,
+                                 BatchState::Failed, BatchState::NoBill}) {
             const Result<qint64> saved = m_store.saveIncomplete(
                 test::sampleScope(), kDay, state, QStringLiteral("Download failed"), at);
             QVERIFY_OK(saved);
@@ -246,7 +246,7 @@ private slots:
             at += 1000;
         }
         const StoredBatch batch = *m_store.batch(id).value();
-        QCOMPARE(batch.attempts, 4);
+        QCOMPARE(batch.attempts, 5);
         QCOMPARE(batch.itemCount, 1);
         QCOMPARE(batch.totals.matched, 10);
         QCOMPARE(m_store.items(id)->at(0).id, before[0].id); // untouched, same ids

@@ -215,8 +215,8 @@ private slots:
         const qint64 id = saveSample(kDay, {sampleItem(DifferenceClass::LocalOnly, kOrder1)}, 1000);
         const QList<StoredItem> before = *m_batches->items(id);
         qint64 at = 2000;
-        for (BatchState state :
-             {BatchState::WaitingForBill, BatchState::Overdue, BatchState::Failed}) {
+        for (BatchState state : {BatchState::WaitingForBill, BatchState::Overdue,
+                                 BatchState::Failed, BatchState::NoBill}) {
             const Result<qint64> saved = m_batches->saveIncomplete(
                 sampleScope(), kDay, state, QStringLiteral("Download failed"), at);
             QVERIFY_OK(saved);
@@ -228,7 +228,7 @@ private slots:
             at += 1000;
         }
         const StoredBatch batch = *m_batches->batch(id).value();
-        QCOMPARE(batch.attempts, 4);
+        QCOMPARE(batch.attempts, 5);
         QCOMPARE(batch.itemCount, 1);
         QCOMPARE(batch.totals.matched, 10);
         QCOMPARE(m_batches->items(id)->at(0).id, before[0].id); // untouched, same ids
