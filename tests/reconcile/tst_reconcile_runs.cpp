@@ -12,6 +12,7 @@
 #include "core/orders/OrderTransition.h"
 #include "core/reconcile/DailyReconciliation.h"
 #include "core/reconcile/MemoryBatchStore.h"
+#include "core/reconcile/SqliteBatchStore.h"
 #include "core/reconcile/SqliteLedger.h"
 #include "sandbox/alipay/AlipayOptions.h"
 #include "sandbox/alipay/AlipaySimulator.h"
@@ -66,8 +67,8 @@ class TestReconcileRuns : public QObject, private test::EngineFixture {
     Q_OBJECT
 
     QDate m_day;
-    std::unique_ptr<MemoryBatchStore> m_batchStore;
-    MemoryBatchStore& batches() { return *m_batchStore; }
+    std::unique_ptr<BatchStore> m_batchStore;
+    BatchStore& batches() { return *m_batchStore; }
 
     AlipaySimulator& alipaySim() { return m_server->alipay(); }
     WechatSimulator& wechatSim() { return m_server->wechat(); }
@@ -154,11 +155,25 @@ class TestReconcileRuns : public QObject, private test::EngineFixture {
     }
 
 private slots:
+    // Every case with the store in memory and with the till's database.
+    void initTestCase_data() {
+        QTest::addColumn<bool>("sqlite");
+        QTest::newRow("memory") << false;
+        QTest::newRow("sqlite") << true;
+    }
+
     void init() {
-        m_batchStore = std::make_unique<MemoryBatchStore>();
+        QFETCH_GLOBAL(bool, sqlite);
         startSandboxAndStore();
         if (QTest::currentTestFailed())
             return;
+        if (sqlite) {
+            auto store = std::make_unique<SqliteBatchStore>();
+            QVERIFY(store->open(m_dir->file(QStringLiteral("orders.db"))).ok());
+            m_batchStore = std::move(store);
+        } else {
+            m_batchStore = std::make_unique<MemoryBatchStore>();
+        }
         Result<crypto::RsaPrivateKey> key = alipaySim().createApp(kAppId, kPid);
         QVERIFY(key.ok());
         Result<WechatMerchantCredentials> merchant =
@@ -183,7 +198,10 @@ private slots:
         m_day = china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch());
     }
 
-    void cleanup() { tearDown(); }
+    void cleanup() {
+        m_batchStore.reset();
+        tearDown();
+    }
 
     void faithfulBillsAreKeptMatchedAndRunAgainSafely() {
         const QString a = pay(Channel::Alipay, 1234, PaymentFlow::QrCode);
