@@ -102,6 +102,10 @@ void printRun(const CtlOutput& out, const ProviderRun& run) {
     out.line(QStringLiteral("%1 %2: %3")
                  .arg(channelLabel(run.provider), b.day.toString(Qt::ISODate),
                       reconcile::batchStateLabel(b.state)));
+    if (run.outcome.state != b.state)
+        out.line(QStringLiteral("  ") +
+                 QCoreApplication::translate("qpos::ctl", "This run: %1. %2")
+                     .arg(reconcile::batchStateLabel(run.outcome.state), run.outcome.message));
     if (b.state != BatchState::Complete) {
         out.line(QStringLiteral("  ") + (b.error.isEmpty() ? run.outcome.message : b.error));
         return;
@@ -158,7 +162,8 @@ int exitCodeOf(const QList<ProviderRun>& runs) {
             code = to;
     };
     for (const ProviderRun& run : runs) {
-        switch (run.batch.state) {
+        // This run's outcome: a kept batch of an earlier, better run does not hide it.
+        switch (run.outcome.state) {
         case BatchState::Failed:
             raise(kExitError, 3);
             break;
@@ -365,8 +370,14 @@ int runReconcileCommand(CtlContext& context, const QStringList& arguments) {
             QJsonArray items;
             for (const StoredItem& item : run.items)
                 items.append(reconcile::itemToJson(item));
+            // "run": this run's outcome, which differs from the batch's state when a later
+            // download failed and the earlier match was kept.
+            const QJsonObject outcome{
+                {QStringLiteral("state"), reconcile::batchStateName(run.outcome.state)},
+                {QStringLiteral("message"), run.outcome.message}};
             list.append(QJsonObject{{QStringLiteral("batch"), reconcile::batchToJson(run.batch)},
-                                    {QStringLiteral("items"), items}});
+                                    {QStringLiteral("items"), items},
+                                    {QStringLiteral("run"), outcome}});
         }
         out.object(QJsonObject{{QStringLiteral("batches"), list}});
     } else {
