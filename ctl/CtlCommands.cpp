@@ -8,6 +8,7 @@
 #include "ctl/EnrollCommand.h"
 #include "ctl/OrderCommand.h"
 #include "ctl/OrdersCommand.h"
+#include "ctl/ReconcileCommand.h"
 #include "ctl/RecoverCommand.h"
 #include "ctl/RefundCommand.h"
 #include "ctl/SandboxCommand.h"
@@ -34,9 +35,11 @@ int runSandbox(CtlContext&, const QStringList& arguments) {
 }
 
 constexpr Command kCommands[] = {
-    {u"charge", runChargeCommand}, {u"orders", runOrdersCommand},   {u"order", runOrderCommand},
-    {u"refund", runRefundCommand}, {u"recover", runRecoverCommand}, {u"doctor", runDoctorCommand},
-    {u"staff", runStaffCommand},   {u"sandbox", runSandbox},        {u"enroll", runEnrollCommand},
+    {u"charge", runChargeCommand},   {u"orders", runOrdersCommand},
+    {u"order", runOrderCommand},     {u"refund", runRefundCommand},
+    {u"recover", runRecoverCommand}, {u"doctor", runDoctorCommand},
+    {u"staff", runStaffCommand},     {u"sandbox", runSandbox},
+    {u"enroll", runEnrollCommand},   {u"reconcile", runReconcileCommand},
 };
 
 Runner find(const QString& name) {

@@ -63,11 +63,11 @@ public:
     // failure.
     std::unique_ptr<TillDriver> startTill();
 
-private:
     // The gateways for `config`: the configured ones, or the demo shop's (started on first
     // use). Prints the problem and returns nothing when the demo providers cannot start.
     std::optional<GatewayFactory> gatewayFactory(const AppConfig& config);
 
+private:
     CtlInvocation m_invocation;
     CtlOutput& m_out;
     // Declared first: the demo providers outlive the log and the till's gateways.

@@ -65,13 +65,15 @@ QString globalHelp() {
         "  order     one order with its history\n"
         "  refund    refund a paid order (needs a manager PIN)\n"
         "  recover   settle every order left open by an earlier run\n"
+        "  reconcile match a day's provider bills against the orders\n"
         "  doctor    check configuration, keys, database, staff and the providers\n"
         "  staff     add, list or remove staff\n"
         "  enroll    link the till to its store backend with a one-time code\n"
         "  sandbox   run the simulated payment providers (as qpos-sandbox)\n"
         "\n"
         "Exit codes: 0 done (charge: paid), 1 error, 2 wrong usage,\n"
-        "3 not paid (cancelled, expired, failed) or refund refused.");
+        "3 not paid (cancelled, expired, failed) or refund refused,\n"
+        "4 reconcile: open differences, 5 reconcile: a bill not made yet or overdue.");
 }
 
 } // namespace qpos::ctl

@@ -10,6 +10,7 @@
 #include <QFile>
 
 #include <cstdio>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace qpos::reconcile {
@@ -67,10 +68,11 @@ Status keepFile(const QString& directory, const QString& name, const QByteArray&
         return failure(QCoreApplication::translate("qpos::reconcile::DailyReconciliation",
                                                    "the file cannot be renamed"));
     }
-    QFile folder(directory);
-    if (folder.open(QIODevice::ReadOnly)) {
-        ::fsync(folder.handle());
-        folder.close();
+    // The rename itself is durable only once the folder is flushed too.
+    const int folder = ::open(QFile::encodeName(directory).constData(), O_RDONLY | O_DIRECTORY);
+    if (folder >= 0) {
+        ::fsync(folder);
+        ::close(folder);
     }
     return Status::success();
 }

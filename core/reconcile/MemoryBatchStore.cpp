@@ -73,7 +73,11 @@ Result<qint64> MemoryBatchStore::saveCompleted(const CompletedRun& run) {
                                                  "the batch was not saved. Run the day again.")};
     const LedgerScope scope{run.result.provider, run.result.merchantId};
     Entry& entry = findOrCreate(scope, run.result.day, run.atMs);
-    const QList<StoredItem> before = entry.items;
+    QList<StoredItem> handled;
+    for (const StoredItem& old : entry.items) {
+        if (old.resolution == ItemResolution::Handled)
+            handled.append(old);
+    }
     entry.items.clear();
     for (qsizetype i = 0; i < run.result.items.size(); ++i) {
         StoredItem item;
@@ -87,13 +91,14 @@ Result<qint64> MemoryBatchStore::saveCompleted(const CompletedRun& run) {
             item.resolvedAtMs = run.atMs;
         }
         // A manager's word on the same difference outlives the run.
-        for (const StoredItem& old : before) {
-            if (old.resolution == ItemResolution::Handled && sameDifference(old.item, item.item) &&
-                item.resolution == ItemResolution::Open) {
+        for (qsizetype j = 0; j < handled.size(); ++j) {
+            if (sameDifference(handled[j].item, item.item)) {
+                const StoredItem kept = handled.takeAt(j);
                 item.resolution = ItemResolution::Handled;
-                item.note = old.note;
-                item.resolvedBy = old.resolvedBy;
-                item.resolvedAtMs = old.resolvedAtMs;
+                item.evidence.clear();
+                item.note = kept.note;
+                item.resolvedBy = kept.resolvedBy;
+                item.resolvedAtMs = kept.resolvedAtMs;
                 break;
             }
         }
@@ -167,30 +172,52 @@ Result<QList<StoredItem>> MemoryBatchStore::items(qint64 batchId) {
 
 Status MemoryBatchStore::markHandled(qint64 itemId, const QString& staffId, const QString& note,
                                      qint64 atMs) {
-    if (note.trimmed().isEmpty())
+    const QString trimmed = note.trimmed();
+    if (trimmed.isEmpty())
         return Error{QStringLiteral("reconcile.note_required"),
-                     QCoreApplication::translate("qpos::reconcile",
-                                                 "Say in a note how the difference was handled.")};
+                     QCoreApplication::translate(
+                         "qpos::reconcile",
+                         "Write a note saying how the difference was settled (for example the "
+                         "refund made or the call to the provider), then mark it handled.")};
+    if (trimmed.size() > kMaxNoteLength)
+        return Error{QStringLiteral("reconcile.note_too_long"),
+                     QCoreApplication::translate(
+                         "qpos::reconcile",
+                         "The note has %1 characters; shorten it to at most %2 and mark the "
+                         "difference handled again.")
+                         .arg(trimmed.size())
+                         .arg(kMaxNoteLength)};
+    if (staffId.trimmed().isEmpty())
+        return Error{QStringLiteral("reconcile.staff_required"),
+                     QCoreApplication::translate(
+                         "qpos::reconcile",
+                         "A difference is marked handled by a manager: unlock with a manager's "
+                         "PIN and try again.")};
     for (Entry& entry : m_entries) {
         for (StoredItem& item : entry.items) {
             if (item.id != itemId)
                 continue;
             if (item.resolution != ItemResolution::Open)
                 return Error{QStringLiteral("reconcile.already_resolved"),
-                             QCoreApplication::translate("qpos::reconcile",
-                                                         "This difference is already settled; "
-                                                         "reload the batch to see how.")};
+                             QCoreApplication::translate(
+                                 "qpos::reconcile",
+                                 "Difference number %1 is already settled (%2); nothing was "
+                                 "changed. Reload the batch to see how.")
+                                 .arg(itemId)
+                                 .arg(itemResolutionLabel(item.resolution))};
             item.resolution = ItemResolution::Handled;
-            item.note = note;
+            item.note = trimmed;
             item.resolvedBy = staffId;
             item.resolvedAtMs = atMs;
             recount(entry);
             return Status::success();
         }
     }
-    return Error{QStringLiteral("reconcile.unknown_item"),
+    return Error{QStringLiteral("reconcile.no_such_item"),
                  QCoreApplication::translate("qpos::reconcile",
-                                             "There is no such difference; reload the batch.")};
+                                             "There is no difference number %1; reload the batch "
+                                             "and choose it again.")
+                     .arg(itemId)};
 }
 
 } // namespace qpos::reconcile

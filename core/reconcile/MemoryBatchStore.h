@@ -21,6 +21,8 @@ public:
     Status markHandled(qint64 itemId, const QString& staffId, const QString& note,
                        qint64 atMs) override;
 
+    static constexpr int kMaxNoteLength = 500; // as SqliteBatchStore
+
 private:
     struct Entry {
         StoredBatch batch;

@@ -12,6 +12,7 @@
 #include "core/orders/OrderTransition.h"
 #include "core/reconcile/DailyReconciliation.h"
 #include "core/reconcile/MemoryBatchStore.h"
+#include "core/reconcile/SqliteBatchStore.h"
 #include "core/reconcile/SqliteLedger.h"
 #include "sandbox/alipay/AlipayOptions.h"
 #include "sandbox/alipay/AlipaySimulator.h"
@@ -27,6 +28,7 @@
 #include <QFile>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTimer>
 
 using namespace qpos;
 using namespace qpos::checkout;
@@ -60,14 +62,36 @@ FaultRule billFault(FaultKind kind, const QString& provider, QDate day) {
     return rule;
 }
 
+// A Janitor that records what it is asked and answers a little later, unresolved; it fails
+// the test when asked again before it answered.
+class RecordingJanitor final : public ReconcileJanitor {
+public:
+    QStringList asked;
+    bool overlapped = false;
+
+    void settle(const DifferenceItem& item, QObject* context,
+                std::function<void(JanitorVerdict)> done) override {
+        overlapped = overlapped || m_busy;
+        m_busy = true;
+        asked << differenceClassName(item.kind) + u':' + item.outTradeNo;
+        QTimer::singleShot(20, context, [this, done = std::move(done)] {
+            m_busy = false;
+            done(JanitorVerdict{false, QStringLiteral("asked")});
+        });
+    }
+
+private:
+    bool m_busy = false;
+};
+
 } // namespace
 
 class TestReconcileRuns : public QObject, private test::EngineFixture {
     Q_OBJECT
 
     QDate m_day;
-    std::unique_ptr<MemoryBatchStore> m_batchStore;
-    MemoryBatchStore& batches() { return *m_batchStore; }
+    std::unique_ptr<BatchStore> m_batchStore;
+    BatchStore& batches() { return *m_batchStore; }
 
     AlipaySimulator& alipaySim() { return m_server->alipay(); }
     WechatSimulator& wechatSim() { return m_server->wechat(); }
@@ -142,6 +166,36 @@ class TestReconcileRuns : public QObject, private test::EngineFixture {
         return items ? *items : QList<StoredItem>{};
     }
 
+    // An Alipay order the till recorded as failed (it took a refusal for the answer) that the
+    // buyer paid all the same; empty on failure.
+    QString failedButPaid(money::Fen fen) {
+        Result<Order> order = m_store->createOrder(
+            newSale(Channel::Alipay, QStringLiteral("Tea"), fen, PaymentFlow::QrCode));
+        if (!order)
+            return {};
+        const QString outTradeNo = order->outTradeNo;
+        QObject context;
+        QSignalSpy created(&context, &QObject::objectNameChanged);
+        m_gateways->find(Channel::Alipay)
+            ->createQrOrder(
+                gateway::QrOrderRequest{outTradeNo, fen, QStringLiteral("Tea"), 0, {}, {}, {}},
+                &context, [&context](gateway::GatewayResult<gateway::QrOrder> r) {
+                    context.setObjectName(r.isSuccess() ? QStringLiteral("created")
+                                                        : r.cashierMessage());
+                });
+        if (!created.wait(15000) || context.objectName() != u"created")
+            return {};
+        OrderTransition failed;
+        failed.outTradeNo = outTradeNo;
+        failed.to = OrderState::Failed;
+        failed.source = TransitionSource::Request;
+        failed.actor = QStringLiteral("engine");
+        failed.note = QStringLiteral("refused");
+        if (!m_store->apply(failed).ok() || !alipaySim().buyerPay(outTradeNo).ok())
+            return {};
+        return outTradeNo;
+    }
+
     // Every trade of the test on one China day: a run that straddles midnight waits for it.
     bool tradesOfToday() {
         for (const AlipayTrade& t : alipaySim().trades(kAppId))
@@ -154,11 +208,25 @@ class TestReconcileRuns : public QObject, private test::EngineFixture {
     }
 
 private slots:
+    // Every case with the store in memory and with the till's database.
+    void initTestCase_data() {
+        QTest::addColumn<bool>("sqlite");
+        QTest::newRow("memory") << false;
+        QTest::newRow("sqlite") << true;
+    }
+
     void init() {
-        m_batchStore = std::make_unique<MemoryBatchStore>();
+        QFETCH_GLOBAL(bool, sqlite);
         startSandboxAndStore();
         if (QTest::currentTestFailed())
             return;
+        if (sqlite) {
+            auto store = std::make_unique<SqliteBatchStore>();
+            QVERIFY(store->open(m_dir->file(QStringLiteral("orders.db"))).ok());
+            m_batchStore = std::move(store);
+        } else {
+            m_batchStore = std::make_unique<MemoryBatchStore>();
+        }
         Result<crypto::RsaPrivateKey> key = alipaySim().createApp(kAppId, kPid);
         QVERIFY(key.ok());
         Result<WechatMerchantCredentials> merchant =
@@ -183,7 +251,10 @@ private slots:
         m_day = china_calendar::dateOf(QDateTime::currentMSecsSinceEpoch());
     }
 
-    void cleanup() { tearDown(); }
+    void cleanup() {
+        m_batchStore.reset();
+        tearDown();
+    }
 
     void faithfulBillsAreKeptMatchedAndRunAgainSafely() {
         const QString a = pay(Channel::Alipay, 1234, PaymentFlow::QrCode);
@@ -314,29 +385,8 @@ private slots:
     void aPaymentTheTillHadAsFailedIsSettledByTheJanitor() {
         // The till recorded the order failed (it took a refusal for the answer), yet the buyer
         // paid: the bill lists it, the Janitor asks, and the order is paid.
-        Result<Order> order = m_store->createOrder(
-            newSale(Channel::Alipay, QStringLiteral("Tea"), 1500, PaymentFlow::QrCode));
-        QVERIFY(order.ok());
-        const QString outTradeNo = order->outTradeNo;
-        QObject context;
-        QSignalSpy created(&context, &QObject::objectNameChanged);
-        m_gateways->find(Channel::Alipay)
-            ->createQrOrder(
-                gateway::QrOrderRequest{outTradeNo, 1500, QStringLiteral("Tea"), 0, {}, {}, {}},
-                &context, [&context](gateway::GatewayResult<gateway::QrOrder> r) {
-                    context.setObjectName(r.isSuccess() ? QStringLiteral("created")
-                                                        : r.cashierMessage());
-                });
-        QVERIFY(created.wait(15000));
-        QCOMPARE(context.objectName(), QStringLiteral("created"));
-        OrderTransition failed;
-        failed.outTradeNo = outTradeNo;
-        failed.to = OrderState::Failed;
-        failed.source = TransitionSource::Request;
-        failed.actor = QStringLiteral("engine");
-        failed.note = QStringLiteral("refused");
-        QVERIFY(m_store->apply(failed).ok());
-        QVERIFY(alipaySim().buyerPay(outTradeNo).ok());
+        const QString outTradeNo = failedButPaid(1500);
+        QVERIFY(!outTradeNo.isEmpty());
         const QString other = pay(Channel::Alipay, 700, PaymentFlow::PayByCode);
         QVERIFY(!other.isEmpty());
         if (!tradesOfToday())
@@ -367,6 +417,64 @@ private slots:
         const DailyRunOutcome again = runDay(Channel::Alipay, m_day, &janitor);
         QCOMPARE(again.batchId, run.batchId);
         QCOMPARE(again.itemCount, 0);
+    }
+
+    void theJanitorIsAskedAboutStatusAndProviderOnlyItemsOneAtATime() {
+        const QString failed = failedButPaid(900);
+        const QString changed = pay(Channel::Alipay, 1500, PaymentFlow::PayByCode);
+        QVERIFY(!failed.isEmpty() && !changed.isEmpty());
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        FaultRule foreign = billFault(FaultKind::BillForeignTrade, QStringLiteral("alipay"), m_day);
+        foreign.outTradeNo = QStringLiteral("OTHERSHOP_A");
+        m_server->faults().add(foreign);
+        FaultRule change = billFault(FaultKind::BillChangeAmount, QStringLiteral("alipay"), m_day);
+        change.outTradeNo = changed;
+        m_server->faults().add(change);
+        RecordingJanitor janitor;
+        const DailyRunOutcome run = runDay(Channel::Alipay, m_day, &janitor);
+        QVERIFY2(run.state == BatchState::Complete, qPrintable(run.message));
+        QCOMPARE(janitor.asked, (QStringList{QStringLiteral("provider_only:OTHERSHOP_A"),
+                                             QStringLiteral("provider_only:") + failed}));
+        QVERIFY(!janitor.overlapped);
+        const QList<StoredItem> items = storedItems(run.batchId);
+        QCOMPARE(classesOf(items), (QStringList{QStringLiteral("provider_only:OTHERSHOP_A"),
+                                                QStringLiteral("provider_only:") + failed,
+                                                QStringLiteral("amount:") + changed}));
+        QCOMPARE(items[0].evidence, QStringLiteral("asked"));
+        QCOMPARE(items[1].evidence, QStringLiteral("asked"));
+        QVERIFY(items[2].evidence.isEmpty()); // the amount item is not the Janitor's
+        QCOMPARE(run.openItemCount, 3);
+        // Only the Janitor moves the ledger: the failed order stays failed here.
+        QCOMPARE(stored(failed).order.state, OrderState::Failed);
+    }
+
+    // A status item (paid here, listed otherwise in the bill) is settled only when the
+    // provider's answer moved the ledger off "paid".
+    void aStatusItemAgreesOnlyOnceTheLedgerDoes() {
+        DifferenceItem item;
+        item.kind = DifferenceClass::Status;
+        item.provider = Channel::WeChat;
+        item.outTradeNo = QStringLiteral("S01_T01_20261201_00000001");
+        item.providerState = QStringLiteral("REVOKED");
+        SettleFromProviderResult result;
+        result.outcome = SettleFromProviderOutcome::Answered;
+        result.before = OrderState::Paid;
+        result.after = OrderState::Paid;
+        result.orderFen = 1500;
+        result.snapshot.state = gateway::TradeState::Closed;
+        result.snapshot.providerState = QStringLiteral("REVOKED");
+        result.snapshot.totalFen = 1500;
+        QVERIFY(!EngineJanitor::ledgerAgrees(item, result));
+        QCOMPARE(EngineJanitor::evidenceOf(item, result),
+                 QStringLiteral("wechatpay transactions query: REVOKED 15.00; order stays paid"));
+        result.after = OrderState::Refunded;
+        QVERIFY(EngineJanitor::ledgerAgrees(item, result));
+        result.outcome = SettleFromProviderOutcome::NotAnswered;
+        result.message = QStringLiteral("no network");
+        QVERIFY(!EngineJanitor::ledgerAgrees(item, result));
+        QCOMPARE(EngineJanitor::evidenceOf(item, result),
+                 QStringLiteral("wechatpay transactions query: not answered (no network)"));
     }
 
     void aRunningCheckoutIsNotDisturbed() {

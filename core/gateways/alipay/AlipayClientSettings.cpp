@@ -23,6 +23,9 @@ Result<AlipayClientSettings> AlipayClientSettings::fromConfig(const AlipayConfig
     s.notifyUrl = config.notifyUrl;
     s.sellerId = config.sellerId;
     s.requestTimeout = std::chrono::milliseconds(config.timeoutMs);
+    // A gateway on this machine is the sandbox, which serves its bills from the same host.
+    if (s.gatewayUrl.scheme() == u"http" && isLoopbackHost(s.gatewayUrl.host()))
+        s.billHttpHosts = {s.gatewayUrl.host()};
 
     Result<crypto::RsaPrivateKey> appKey = crypto::loadPrivateKeyFile(config.appPrivateKeyPath);
     if (!appKey)
