@@ -1981,6 +1981,37 @@
         <source>The cash drawer did not open: %1 Open it with its key.</source>
         <translation>钱箱未能打开：%1 请用钥匙打开。</translation>
     </message>
+    <message>
+        <source>Order %1 is being paid right now; its checkout settles it.</source>
+        <translation>订单 %1 正在支付中，将由其收款流程确定结果。</translation>
+    </message>
+    <message>
+        <source>%1 is not set up on this till, so it cannot be asked about order %2.</source>
+        <translation>本收银台未配置%1，无法查询订单 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::checkout::EngineJanitor</name>
+    <message>
+        <source>%1: not answered (%2)</source>
+        <translation>%1：未应答（%2）</translation>
+    </message>
+    <message>
+        <source>no such trade</source>
+        <translation>无此交易</translation>
+    </message>
+    <message>
+        <source>the till has no such order</source>
+        <translation>收银台无此订单</translation>
+    </message>
+    <message>
+        <source>order %1 -&gt; %2</source>
+        <translation>订单状态 %1 -&gt; %2</translation>
+    </message>
+    <message>
+        <source>order stays %1</source>
+        <translation>订单状态仍为 %1</translation>
+    </message>
 </context>
 <context>
     <name>qpos::crypto</name>
@@ -3026,58 +3057,6 @@ Exit codes: 0 paid (or QR issued without --wait), 3 cancelled, expired, failed o
         <translation>收银台持有的微信支付平台证书均已过期，无法验证微信支付的应答。请让收银台能够连接微信支付，以便将当前证书下载到 %1，或改用微信支付公钥（[wechat] wechatpay_public_key）。</translation>
     </message>
     <message>
-        <source>Usage: qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [options]
-
-The command-line companion of the qpos till, for IT and scripts. It works on the same
-configuration and order database as the till. See docs/qposctl.md.
-
-Global options:
-  -c, --config FILE  read FILE after /etc/qpos/qpos.ini and the user&apos;s qpos.ini
-  --sandbox          the demo shop: sandbox defaults, only --config FILE is read
-  --verbose          also copy the log to stderr
-  -h, --help         this help; &quot;qposctl COMMAND --help&quot; for a command&apos;s options
-  --version          the version
-
-Commands:
-  charge    charge an amount by QR code and optionally wait for the payment
-  orders    list orders (today by default)
-  order     one order with its history
-  refund    refund a paid order (needs a manager PIN)
-  recover   settle every order left open by an earlier run
-  doctor    check configuration, keys, database, staff and the providers
-  staff     add, list or remove staff
-  enroll    link the till to its store backend with a one-time code
-  sandbox   run the simulated payment providers (as qpos-sandbox)
-
-Exit codes: 0 done (charge: paid), 1 error, 2 wrong usage,
-3 not paid (cancelled, expired, failed) or refund refused.</source>
-        <translation>用法：qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [选项]
-
-qpos 收银台的命令行工具，供 IT 人员和脚本使用。它与收银台使用相同的
-配置和订单数据库。详见 docs/qposctl.md。
-
-全局选项：
-  -c, --config FILE  在 /etc/qpos/qpos.ini 和用户的 qpos.ini 之后读取 FILE
-  --sandbox          演示门店：使用沙箱默认值，只读取 --config FILE
-  --verbose          同时将日志输出到 stderr
-  -h, --help         此帮助；“qposctl COMMAND --help”显示命令的选项
-  --version          版本号
-
-命令：
-  charge    通过二维码收款，并可等待付款结果
-  orders    列出订单（默认为今天）
-  order     显示一个订单及其历史记录
-  refund    为已支付的订单退款（需要店长密码）
-  recover   处理之前运行遗留的所有未完成订单
-  doctor    检查配置、密钥、数据库、员工和支付机构
-  staff     添加、列出或删除员工
-  enroll    用一次性注册码将收银台接入门店服务器
-  sandbox   运行模拟支付机构（同 qpos-sandbox）
-
-退出码：0 完成（charge：已支付），1 出错，2 用法错误，
-3 未支付（已取消、已过期、支付失败）或退款被拒绝。</translation>
-    </message>
-    <message>
         <source>Not linked to a store server ([store_server] url is empty): payment results come by polling and the orders stay on this till. To link it, run qposctl enroll CODE.</source>
         <translation>未接入门店服务器（[store_server] url 为空）：支付结果靠轮询获得，订单只保存在本收银台。如需接入，请运行 qposctl enroll CODE。</translation>
     </message>
@@ -3130,12 +3109,6 @@ qpos 收银台的命令行工具，供 IT 人员和脚本使用。它与收银�
         <translation>门店服务器 %1 有应答；收银台可以注册。</translation>
     </message>
     <message>
-        <source>Links this till to its store backend (qpos-server) with the one-time code that `qpos-server terminal add` printed. The code must be for this till&apos;s store and terminal. The server confirms it; only then are the terminal&apos;s credentials written (mode 0600, [store_server] credentials) and [store_server] url set in the configuration file (--config FILE, or the user&apos;s file). The secret is never printed. --from-file reads the code from a file (the provisioned /etc/qpos/enrollment-code, mode 0600) and deletes or empties that file once the credentials are written; a file whose code is already enrolled is just consumed.
-Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usage.</source>
-        <translation>用门店服务器（qpos-server）的 `qpos-server terminal add` 打印的一次性注册码将本收银台接入。注册码必须属于本收银台的门店和终端。服务器确认后，才会写入终端凭据（权限 0600，[store_server] credentials），并在配置文件（--config FILE，或用户的配置文件）中设置 [store_server] url。密钥永远不会打印出来。--from-file 从文件（预置的 /etc/qpos/enrollment-code，权限 0600）读取注册码，凭据写入后删除或清空该文件；若文件中的注册码已完成注册，则只清除该文件。
-退出码：0 已注册，1 被拒绝或无法连接（未做任何更改），2 用法错误。</translation>
-    </message>
-    <message>
         <source>Read the code from FILE, and consume it.</source>
         <translation>从 FILE 读取注册码，用后将其清除。</translation>
     </message>
@@ -3158,6 +3131,158 @@ Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usag
     <message>
         <source>This till was already enrolled with the code in %1; the file is now consumed.</source>
         <translation>本收银台已用 %1 中的注册码完成注册；该文件现已清除。</translation>
+    </message>
+    <message>
+        <source>Usage: qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [options]
+
+The command-line companion of the qpos till, for IT and scripts. It works on the same
+configuration and order database as the till. See docs/qposctl.md.
+
+Global options:
+  -c, --config FILE  read FILE after /etc/qpos/qpos.ini and the user&apos;s qpos.ini
+  --sandbox          the demo shop: sandbox defaults, only --config FILE is read
+  --verbose          also copy the log to stderr
+  -h, --help         this help; &quot;qposctl COMMAND --help&quot; for a command&apos;s options
+  --version          the version
+
+Commands:
+  charge    charge an amount by QR code and optionally wait for the payment
+  orders    list orders (today by default)
+  order     one order with its history
+  refund    refund a paid order (needs a manager PIN)
+  recover   settle every order left open by an earlier run
+  reconcile match a day&apos;s provider bills against the orders
+  doctor    check configuration, keys, database, staff and the providers
+  staff     add, list or remove staff
+  enroll    link the till to its store backend with a one-time code
+  sandbox   run the simulated payment providers (as qpos-sandbox)
+
+Exit codes: 0 done (charge: paid), 1 error, 2 wrong usage,
+3 not paid (cancelled, expired, failed) or refund refused,
+4 reconcile: open differences, 5 reconcile: a bill not made yet or overdue.</source>
+        <translation>用法：qposctl [--config FILE] [--sandbox] [--verbose] COMMAND [选项]
+
+qpos 收银台的命令行配套工具，供 IT 人员和脚本使用。它与收银台使用相同的
+配置和订单数据库。参见 docs/qposctl.md。
+
+全局选项：
+  -c, --config FILE  在 /etc/qpos/qpos.ini 和用户的 qpos.ini 之后读取 FILE
+  --sandbox          演示门店：使用沙箱默认值，只读取 --config FILE
+  --verbose          同时将日志输出到 stderr
+  -h, --help         显示此帮助；“qposctl COMMAND --help”显示某个命令的选项
+  --version          显示版本
+
+命令：
+  charge    扫码收取一笔金额，可选择等待支付完成
+  orders    列出订单（默认为今天）
+  order     查看单个订单及其历史
+  refund    对已支付订单退款（需要店长密码）
+  recover   处理上次运行遗留的所有未完成订单
+  reconcile 将某天的支付机构账单与订单对账
+  doctor    检查配置、密钥、数据库、员工和支付机构
+  staff     添加、列出或删除员工
+  enroll    使用一次性注册码将收银台关联到门店后台
+  sandbox   运行模拟支付机构（即 qpos-sandbox）
+
+退出码：0 完成（charge：已支付），1 错误，2 用法错误，
+3 未支付（已取消、已过期、失败）或退款被拒绝，
+4 reconcile：有待处理差异，5 reconcile：账单尚未生成或已逾期。</translation>
+    </message>
+    <message>
+        <source>Links this till to its store backend (qpos-server) with the one-time code that `qpos-server terminal add` printed. The code must be for this till&apos;s store and terminal. The server confirms it; only then are the terminal&apos;s credentials written (mode 0600, [store_server] credentials) and [store_server] url set in the configuration file (--config FILE, or the user&apos;s file). The secret is never printed. --from-file reads the code from a file (the provisioned /etc/qpos/enrollment-code, mode 0600) and deletes or empties that file once the credentials are written; a file whose code is already enrolled is just consumed. A CODE of - reads the code from standard input, so that it never shows in the process list.
+Exit codes: 0 enrolled, 1 refused or unreachable (nothing changed), 2 wrong usage.</source>
+        <translation>使用 `qpos-server terminal add` 输出的一次性注册码，将本收银台关联到其门店后台（qpos-server）。注册码必须属于本收银台所在的门店和终端。服务器确认后，才会写入终端凭据（权限 0600，[store_server] credentials），并在配置文件（--config FILE，或用户的配置文件）中设置 [store_server] url。密钥绝不会被打印出来。--from-file 从文件（预置的 /etc/qpos/enrollment-code，权限 0600）读取注册码，并在凭据写入后删除或清空该文件；若文件中的注册码已完成注册，则仅清除该文件。CODE 为 - 时从标准输入读取注册码，使其不会出现在进程列表中。
+退出码：0 已注册，1 被拒绝或无法连接（未做任何更改），2 用法错误。</translation>
+    </message>
+    <message>
+        <source>No enrollment code on standard input. Pipe in the code qpos-server terminal add printed, or use --from-file FILE.</source>
+        <translation>标准输入中没有注册码。请通过管道传入 qpos-server terminal add 输出的注册码，或使用 --from-file FILE。</translation>
+    </message>
+    <message>
+        <source>%1 payments %2, %3 refunds %4</source>
+        <translation>收款 %1 笔共 %2 元，退款 %3 笔共 %4 元</translation>
+    </message>
+    <message>
+        <source>This run: %1. %2</source>
+        <translation>本次运行：%1。%2</translation>
+    </message>
+    <message>
+        <source>Provider: %1</source>
+        <translation>支付机构：%1</translation>
+    </message>
+    <message>
+        <source>Till:     %1</source>
+        <translation>收银台：  %1</translation>
+    </message>
+    <message>
+        <source>Fee %1, matched %2, held for the next days %3</source>
+        <translation>手续费 %1 元，已匹配 %2 笔，挂账待后续匹配 %3 笔</translation>
+    </message>
+    <message>
+        <source>Bill kept in %1</source>
+        <translation>账单已保存至 %1</translation>
+    </message>
+    <message>
+        <source>%1 differences, %2 open</source>
+        <translation>%1 项差异，%2 项待处理</translation>
+    </message>
+    <message>
+        <source>Downloads each provider&apos;s bill of a China day, matches it against the till&apos;s orders and keeps the result in the till&apos;s database (the bill file in bills/ beside it). Before a difference is recorded, the provider is asked about the trade: an order the till had as cancelled or failed that the provider took is recorded as paid. Running a day again is safe.
+Exit codes: 0 every bill agrees with the till (or there was none that day), 4 open differences for the manager, 5 a bill not made yet or overdue, 1 an error.</source>
+        <translation>下载各支付机构某一天（北京时间）的账单，与本收银台的订单进行匹配，并将结果保存在收银台数据库中（账单文件保存在其旁边的 bills/ 目录）。记录差异之前，会先向支付机构查询该交易：收银台记为已取消或失败、但支付机构已收款的订单，将记为已支付。同一天可安全地重复对账。
+退出码：0 所有账单与收银台一致（或当天没有账单），4 有待店长处理的差异，5 账单尚未生成或已逾期，1 出错。</translation>
+    </message>
+    <message>
+        <source>The China date of the bills.</source>
+        <translation>账单日期（北京时间）。</translation>
+    </message>
+    <message>
+        <source>Only this provider (default: every configured one).</source>
+        <translation>仅对账此支付机构（默认：所有已配置的支付机构）。</translation>
+    </message>
+    <message>
+        <source>Wait for a bill not made yet, asking again now and then until the deadline.</source>
+        <translation>账单尚未生成时等待，并每隔一段时间重新查询，直到截止时间。</translation>
+    </message>
+    <message>
+        <source>With --wait: seconds between tries (default 600).</source>
+        <translation>与 --wait 一起使用：两次尝试之间的间隔秒数（默认 600）。</translation>
+    </message>
+    <message>
+        <source>The deadline for the bill, China time on the next day (default 18:00): after it, a missing bill is overdue.</source>
+        <translation>账单的截止时间，为次日的北京时间（默认 18:00）：超过此时间仍无账单即视为逾期。</translation>
+    </message>
+    <message>
+        <source>Give the day to reconcile with --date yyyy-MM-dd (or --date yesterday).</source>
+        <translation>请用 --date yyyy-MM-dd（或 --date yesterday）指定要对账的日期。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a date: write it as yyyy-MM-dd, for example 2026-12-01, or &quot;yesterday&quot;.</source>
+        <translation>“%1”不是日期：请写成 yyyy-MM-dd，例如 2026-12-01，或写“yesterday”。</translation>
+    </message>
+    <message>
+        <source>--provider is alipay or wechat, not &quot;%1&quot;.</source>
+        <translation>--provider 的值为 alipay 或 wechat，而不是“%1”。</translation>
+    </message>
+    <message>
+        <source>--retry-seconds takes a whole number of seconds, 1 or more, not &quot;%1&quot;.</source>
+        <translation>--retry-seconds 的值为 1 或以上的整数秒，而不是“%1”。</translation>
+    </message>
+    <message>
+        <source>--until takes a China time as HH:MM, for example 18:00, not &quot;%1&quot;.</source>
+        <translation>--until 的值为 HH:MM 格式的北京时间，例如 18:00，而不是“%1”。</translation>
+    </message>
+    <message>
+        <source>%1 is not set up on this till: see the [%2] section of the configuration.</source>
+        <translation>本收银台未配置%1：请查看配置中的 [%2] 节。</translation>
+    </message>
+    <message>
+        <source>No payment provider is set up on this till, so there is no bill to reconcile.</source>
+        <translation>本收银台未配置任何支付机构，因此没有需要对账的账单。</translation>
+    </message>
+    <message>
+        <source>The %1 bill of %2 is not made yet; asking again in %3 s.</source>
+        <translation>%1 %2 的账单尚未生成；%3 秒后再次查询。</translation>
     </message>
 </context>
 <context>
@@ -3755,6 +3880,384 @@ Set [store_server] url = %4 there by hand.</source>
         <source>The bill has no summary totals, so nothing shows that it is complete. Nothing was matched; download the bill again.</source>
         <translation>账单没有汇总合计，无法确认其完整。未进行任何核对；请重新下载账单。</translation>
     </message>
+    <message>
+        <source>a string</source>
+        <translation>字符串</translation>
+    </message>
+    <message>
+        <source>an object</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>a day written yyyy-MM-dd</source>
+        <translation>yyyy-MM-dd 格式的日期</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a name this version knows</source>
+        <translation>“%1”不是此版本可识别的名称</translation>
+    </message>
+    <message>
+        <source>&quot;alipay&quot; or &quot;wechat&quot;</source>
+        <translation>&quot;alipay&quot; 或 &quot;wechat&quot;</translation>
+    </message>
+    <message>
+        <source>yuan with five decimals, such as &quot;-0.74040&quot;</source>
+        <translation>以元为单位、保留五位小数的金额，例如 &quot;-0.74040&quot;</translation>
+    </message>
+    <message>
+        <source>a whole number</source>
+        <translation>整数</translation>
+    </message>
+    <message>
+        <source>a whole number in the format&apos;s range</source>
+        <translation>格式允许范围内的整数</translation>
+    </message>
+    <message>
+        <source>it must be %1</source>
+        <translation>应为%1</translation>
+    </message>
+    <message>
+        <source>The reconciliation data&apos;s key &quot;%1&quot; is not valid: %2. Nothing was read; send it again from a matching version of qpos.</source>
+        <translation>对账数据中的键“%1”无效：%2。未读取任何内容；请使用匹配版本的 qpos 重新发送。</translation>
+    </message>
+    <message>
+        <source>The reconciliation data lacks the key &quot;%1&quot;. Nothing was read; send it again from a matching version of qpos.</source>
+        <translation>对账数据缺少键“%1”。未读取任何内容；请使用匹配版本的 qpos 重新发送。</translation>
+    </message>
+    <message>
+        <source>The run&apos;s verdicts do not match its items; the batch was not saved. Run the day again.</source>
+        <translation>本次运行的判定结果与差异项不符；对账批次未保存。请重新对账该日。</translation>
+    </message>
+    <message>
+        <source>A reconciled batch is saved with its run.</source>
+        <translation>已对账的批次须随对账运行结果一起保存。</translation>
+    </message>
+    <message>
+        <source>Write a note saying how the difference was settled (for example the refund made or the call to the provider), then mark it handled.</source>
+        <translation>请填写备注，说明差异的处理方式（例如已进行的退款或与支付机构的沟通），然后将其标记为已处理。</translation>
+    </message>
+    <message>
+        <source>The note has %1 characters; shorten it to at most %2 and mark the difference handled again.</source>
+        <translation>备注有 %1 个字符；请缩短至最多 %2 个字符，然后重新将差异标记为已处理。</translation>
+    </message>
+    <message>
+        <source>A difference is marked handled by a manager: unlock with a manager&apos;s PIN and try again.</source>
+        <translation>差异须由店长标记为已处理：请用店长密码解锁后重试。</translation>
+    </message>
+    <message>
+        <source>Difference number %1 is already settled (%2); nothing was changed. Reload the batch to see how.</source>
+        <translation>差异 %1 已处理（%2）；未做任何更改。请重新加载对账批次查看处理情况。</translation>
+    </message>
+    <message>
+        <source>There is no difference number %1; reload the batch and choose it again.</source>
+        <translation>不存在编号为 %1 的差异；请重新加载对账批次并重新选择。</translation>
+    </message>
+    <message>
+        <source>Reconciled</source>
+        <translation>已对账</translation>
+    </message>
+    <message>
+        <source>Waiting for the bill</source>
+        <translation>等待账单</translation>
+    </message>
+    <message>
+        <source>Bill overdue</source>
+        <translation>账单逾期</translation>
+    </message>
+    <message>
+        <source>No bill (no trades)</source>
+        <translation>无账单（无交易）</translation>
+    </message>
+    <message>
+        <source>Bill unreadable</source>
+        <translation>账单无法读取</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>Settled by the provider&apos;s answer</source>
+        <translation>已按支付机构应答解决</translation>
+    </message>
+    <message>
+        <source>Handled by a manager</source>
+        <translation>已由店长处理</translation>
+    </message>
+    <message>
+        <source>A reconciliation batch belongs to Alipay or WeChat Pay, not to %1; nothing was saved.</source>
+        <translation>对账批次只能属于支付宝或微信支付，不能属于%1；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>A reconciliation batch needs a valid China date; nothing was saved.</source>
+        <translation>对账批次需要有效的日期（北京时间）；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>preparing the reconciliation statements</source>
+        <translation>准备对账 SQL 语句</translation>
+    </message>
+    <message>
+        <source>The reconciliation store is not open; open the order database first.</source>
+        <translation>对账存储未打开；请先打开订单数据库。</translation>
+    </message>
+    <message>
+        <source>reading a reconciliation batch</source>
+        <translation>读取对账批次</translation>
+    </message>
+    <message>
+        <source>reading a holding pool</source>
+        <translation>读取挂账池</translation>
+    </message>
+    <message>
+        <source>saving a holding pool</source>
+        <translation>保存挂账池</translation>
+    </message>
+    <message>
+        <source>saving a reconciliation batch</source>
+        <translation>保存对账批次</translation>
+    </message>
+    <message>
+        <source>The run gave %1 differences but %2 verdicts and %3 evidence texts; nothing was saved. Run the day again.</source>
+        <translation>本次运行产生了 %1 项差异，但有 %2 个判定结果和 %3 条依据文本；未保存任何内容。请重新对账该日。</translation>
+    </message>
+    <message>
+        <source>Only a manager marks a difference handled, never a run; nothing was saved.</source>
+        <translation>只有店长才能将差异标记为已处理，对账运行不能；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>A complete batch is saved with its bill&apos;s results, not as a run without a bill; nothing was saved.</source>
+        <translation>完整的对账批次须连同账单结果一起保存，不能作为无账单的运行保存；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Give a valid first and last day to list reconciliation batches.</source>
+        <translation>请提供有效的起止日期以列出对账批次。</translation>
+    </message>
+    <message>
+        <source>reading the reconciliation batches</source>
+        <translation>读取对账批次列表</translation>
+    </message>
+    <message>
+        <source>reading a reconciliation batch&apos;s items</source>
+        <translation>读取对账批次的差异项</translation>
+    </message>
+    <message>
+        <source>marking a reconciliation difference handled</source>
+        <translation>将对账差异标记为已处理</translation>
+    </message>
+    <message>
+        <source>lines</source>
+        <translation>行数</translation>
+    </message>
+    <message>
+        <source>payments</source>
+        <translation>收款笔数</translation>
+    </message>
+    <message>
+        <source>refunds</source>
+        <translation>退款笔数</translation>
+    </message>
+    <message>
+        <source>amount received</source>
+        <translation>收款金额</translation>
+    </message>
+    <message>
+        <source>amount refunded</source>
+        <translation>退款金额</translation>
+    </message>
+    <message>
+        <source>fees</source>
+        <translation>手续费</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reconcile::BatchCsv</name>
+    <message>
+        <source>Reconciliation</source>
+        <translation>对账</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>支付机构</translation>
+    </message>
+    <message>
+        <source>Merchant</source>
+        <translation>商户号</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Bill payments</source>
+        <translation>账单收款笔数</translation>
+    </message>
+    <message>
+        <source>Bill paid (yuan)</source>
+        <translation>账单收款金额（元）</translation>
+    </message>
+    <message>
+        <source>Bill refunds</source>
+        <translation>账单退款笔数</translation>
+    </message>
+    <message>
+        <source>Bill refunded (yuan)</source>
+        <translation>账单退款金额（元）</translation>
+    </message>
+    <message>
+        <source>Ledger payments</source>
+        <translation>本店收款笔数</translation>
+    </message>
+    <message>
+        <source>Ledger paid (yuan)</source>
+        <translation>本店收款金额（元）</translation>
+    </message>
+    <message>
+        <source>Ledger refunds</source>
+        <translation>本店退款笔数</translation>
+    </message>
+    <message>
+        <source>Ledger refunded (yuan)</source>
+        <translation>本店退款金额（元）</translation>
+    </message>
+    <message>
+        <source>Fee (yuan)</source>
+        <translation>手续费（元）</translation>
+    </message>
+    <message>
+        <source>Matched</source>
+        <translation>已匹配</translation>
+    </message>
+    <message>
+        <source>Waiting for later bills</source>
+        <translation>挂账待后续账单</translation>
+    </message>
+    <message>
+        <source>Differences</source>
+        <translation>差异数</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待处理差异数</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>信息</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异类型</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Refund request</source>
+        <translation>退款请求号</translation>
+    </message>
+    <message>
+        <source>Ledger state</source>
+        <translation>本店状态</translation>
+    </message>
+    <message>
+        <source>Ledger amount (yuan)</source>
+        <translation>本店金额（元）</translation>
+    </message>
+    <message>
+        <source>Bill state</source>
+        <translation>账单状态</translation>
+    </message>
+    <message>
+        <source>Bill amount (yuan)</source>
+        <translation>账单金额（元）</translation>
+    </message>
+    <message>
+        <source>Provider&apos;s trade number</source>
+        <translation>支付机构交易号</translation>
+    </message>
+    <message>
+        <source>Bill line</source>
+        <translation>账单行号</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Settled</source>
+        <translation>处理情况</translation>
+    </message>
+    <message>
+        <source>Provider&apos;s answer</source>
+        <translation>支付机构应答</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <source>Settled by</source>
+        <translation>处理人</translation>
+    </message>
+    <message>
+        <source>Settled at</source>
+        <translation>处理时间</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::reconcile::DailyReconciliation</name>
+    <message>
+        <source>The bill could not be kept in %1 (%2). Free some disk space or fix the folder&apos;s permissions, then run the reconciliation again.</source>
+        <translation>账单无法保存到 %1（%2）。请释放磁盘空间或修复该文件夹的权限，然后重新对账。</translation>
+    </message>
+    <message>
+        <source>the folder cannot be created</source>
+        <translation>无法创建文件夹</translation>
+    </message>
+    <message>
+        <source>the file cannot be renamed</source>
+        <translation>无法重命名文件</translation>
+    </message>
+    <message>
+        <source>The %1 bill of %2 could not be downloaded: %3 Run the reconciliation again later; if this stays, ask IT to check the connection to %1.</source>
+        <translation>%1 %2 的账单下载失败：%3 请稍后重新对账；如果问题持续，请联系 IT 检查与%1的连接。</translation>
+    </message>
+    <message>
+        <source>%1 has still not made the bill of %2. Check the merchant platform, or ask %1&apos;s support why the bill is late.</source>
+        <translation>%1 仍未生成 %2 的账单。请查看商户平台，或咨询%1客服账单为何延迟。</translation>
+    </message>
+    <message>
+        <source>%1 has not made the bill of %2 yet. The reconciliation will try again later.</source>
+        <translation>%1 尚未生成 %2 的账单。稍后将再次尝试对账。</translation>
+    </message>
+    <message>
+        <source>%1 has no bill of %2: there was no payment or refund that day.</source>
+        <translation>%1 没有 %2 的账单：当天没有收款或退款。</translation>
+    </message>
+    <message>
+        <source>The %1 bill of %2 could not be reconciled: %3</source>
+        <translation>%1 %2 的账单无法对账：%3</translation>
+    </message>
+    <message>
+        <source>The %1 reconciliation of %2 could not be saved: %3</source>
+        <translation>%1 %2 的对账结果无法保存：%3</translation>
+    </message>
+    <message>
+        <source>The %1 bill of %2 agrees with the till.</source>
+        <translation>%1 %2 的账单与收银台一致。</translation>
+    </message>
+    <message>
+        <source>The %1 bill of %2 has %3 open difference(s). Look at each one and mark it handled once settled.</source>
+        <translation>%1 %2 的账单有 %3 项待处理差异。请逐项查看，处理完毕后标记为已处理。</translation>
+    </message>
+    <message>
+        <source>%1 The result could not be saved either: %2</source>
+        <translation>%1 结果也无法保存：%2</translation>
+    </message>
 </context>
 <context>
     <name>qpos::reports::CashFigures</name>
@@ -4128,6 +4631,61 @@ Set [store_server] url = %4 there by hand.</source>
     </message>
 </context>
 <context>
+    <name>qpos::server</name>
+    <message>
+        <source>Usage: qpos-server --config FILE reconcile --date yyyy-MM-dd|yesterday [--provider alipay|wechat] [--wait]</source>
+        <translation>用法：qpos-server --config FILE reconcile --date yyyy-MM-dd|yesterday [--provider alipay|wechat] [--wait]</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a day: give --date yyyy-MM-dd (a China date) or --date yesterday.</source>
+        <translation>“%1”不是日期：请用 --date yyyy-MM-dd（北京时间日期）或 --date yesterday 指定。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a provider: give --provider alipay or --provider wechat, or leave it out for both.</source>
+        <translation>“%1”不是支付机构：请指定 --provider alipay 或 --provider wechat，或省略该选项以对账两者。</translation>
+    </message>
+    <message>
+        <source>Neither [alipay] nor [wechat] is enabled in %1: there is no bill to reconcile.</source>
+        <translation>%1 中 [alipay] 和 [wechat] 均未启用：没有需要对账的账单。</translation>
+    </message>
+    <message>
+        <source>Set [reconcile] bill_dir in %1 to the folder where the bills are kept (e.g. /var/lib/qpos-server/bills): with PostgreSQL the server has no folder of its own.</source>
+        <translation>请在 %1 中将 [reconcile] bill_dir 设为保存账单的文件夹（例如 /var/lib/qpos-server/bills）：使用 PostgreSQL 时，服务器没有自己的文件夹。</translation>
+    </message>
+    <message>
+        <source>Downloading the %1 bills needs the merchant&apos;s signing keys, which %2 does not name: set %3 in its [%1] section (the same files the till uses), then run the reconciliation again.</source>
+        <translation>下载 %1 账单需要商户的签名密钥，但 %2 中未指定：请在其 [%1] 节中设置 %3（与收银台使用的文件相同），然后重新对账。</translation>
+    </message>
+    <message>
+        <source>[%1] enabled is not true in %2: the server takes no %1 payments, so it has no %1 bill to reconcile. Enable it with its keys, or leave out --provider %1.</source>
+        <translation>%2 中的 [%1] enabled 不为 true：服务器不接受 %1 收款，因此没有 %1 账单需要对账。请启用它并配置密钥，或去掉 --provider %1。</translation>
+    </message>
+    <message>
+        <source>Only Alipay and WeChat Pay have bills to reconcile.</source>
+        <translation>只有支付宝和微信支付有需要对账的账单。</translation>
+    </message>
+    <message>
+        <source>A reconciliation batch belongs to Alipay or WeChat Pay, not to %1; nothing was saved.</source>
+        <translation>对账批次只能属于支付宝或微信支付，不能属于%1；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>A reconciliation batch needs a valid China date; nothing was saved.</source>
+        <translation>对账批次需要有效的日期（北京时间）；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>saving a reconciliation batch</source>
+        <translation>保存对账批次</translation>
+    </message>
+    <message>
+        <source>the batch&apos;s row is missing</source>
+        <translation>缺少对账批次的记录行</translation>
+    </message>
+    <message>
+        <source>saving a holding pool</source>
+        <translation>保存挂账池</translation>
+    </message>
+</context>
+<context>
     <name>qpos::server::ConnectionGuard</name>
     <message>
         <source>The request body is larger than %1 bytes and was refused; send less.</source>
@@ -4239,6 +4797,56 @@ Set [store_server] url = %4 there by hand.</source>
     </message>
 </context>
 <context>
+    <name>qpos::server::ReconcileApi</name>
+    <message>
+        <source>The server could not read or save the reconciliation now; nothing was changed. Try again in a minute.</source>
+        <translation>服务器暂时无法读取或保存对账数据；未做任何更改。请一分钟后重试。</translation>
+    </message>
+    <message>
+        <source>%1 takes only %2 requests.</source>
+        <translation>%1 只接受 %2 请求。</translation>
+    </message>
+    <message>
+        <source>There is nothing at %1; see docs/server.md for the reconciliation endpoints.</source>
+        <translation>%1 处没有内容；对账接口请参见 docs/server.md。</translation>
+    </message>
+    <message>
+        <source>Give the first and last day as from=yyyy-MM-dd&amp;to=yyyy-MM-dd (China dates, e.g. from=2026-11-01&amp;to=2026-11-30); got from=&quot;%1&quot; to=&quot;%2&quot;.</source>
+        <translation>请以 from=yyyy-MM-dd&amp;to=yyyy-MM-dd 指定起止日期（北京时间日期，例如 from=2026-11-01&amp;to=2026-11-30）；收到的是 from=&quot;%1&quot; to=&quot;%2&quot;。</translation>
+    </message>
+    <message>
+        <source>The last day (%1) is before the first (%2); swap them.</source>
+        <translation>结束日期（%1）早于起始日期（%2）；请交换两者。</translation>
+    </message>
+    <message>
+        <source>Ask for at most %1 days at a time (%2 to %3 is %4 days); split the range.</source>
+        <translation>每次最多查询 %1 天（%2 至 %3 共 %4 天）；请拆分日期范围。</translation>
+    </message>
+    <message>
+        <source>There is no reconciliation batch %1; list the batches again and choose one of them.</source>
+        <translation>不存在对账批次 %1；请重新列出对账批次并从中选择。</translation>
+    </message>
+    <message>
+        <source>The request has %1 bytes; at most %2 are taken. Shorten the note to at most %3 characters.</source>
+        <translation>请求有 %1 字节；最多接受 %2 字节。请将备注缩短至最多 %3 个字符。</translation>
+    </message>
+    <message>
+        <source>There is no difference number %1; reload the batch and choose it again.</source>
+        <translation>不存在编号为 %1 的差异；请重新加载对账批次并重新选择。</translation>
+    </message>
+    <message>
+        <source>Send a JSON object {&quot;staff_id&quot;: &quot;…&quot;, &quot;note&quot;: &quot;…&quot;}: the manager&apos;s staff id and a note saying how the difference was settled. Nothing was changed.</source>
+        <translation>请发送 JSON 对象 {&quot;staff_id&quot;: &quot;…&quot;, &quot;note&quot;: &quot;…&quot;}：店长的员工编号，以及说明差异处理方式的备注。未做任何更改。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::ReconcileRunner</name>
+    <message>
+        <source>No %1 client was built.</source>
+        <translation>未创建 %1 客户端。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::server::RequestAuthenticator</name>
     <message>
         <source>The server cannot read its database now; try again shortly.</source>
@@ -4258,6 +4866,61 @@ Set [store_server] url = %4 there by hand.</source>
     </message>
 </context>
 <context>
+    <name>qpos::server::ServerBatchStore</name>
+    <message>
+        <source>reading a reconciliation batch</source>
+        <translation>读取对账批次</translation>
+    </message>
+    <message>
+        <source>saving a reconciliation batch</source>
+        <translation>保存对账批次</translation>
+    </message>
+    <message>
+        <source>reading a holding pool</source>
+        <translation>读取挂账池</translation>
+    </message>
+    <message>
+        <source>The run gave %1 differences but %2 verdicts and %3 evidence texts; nothing was saved. Run the day again.</source>
+        <translation>本次运行产生了 %1 项差异，但有 %2 个判定结果和 %3 条依据文本；未保存任何内容。请重新对账该日。</translation>
+    </message>
+    <message>
+        <source>Only a manager marks a difference handled, never a run; nothing was saved.</source>
+        <translation>只有店长才能将差异标记为已处理，对账运行不能；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>A complete batch is saved with its bill&apos;s results, not as a run without a bill; nothing was saved.</source>
+        <translation>完整的对账批次须连同账单结果一起保存，不能作为无账单的运行保存；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Give a valid first and last day to list reconciliation batches.</source>
+        <translation>请提供有效的起止日期以列出对账批次。</translation>
+    </message>
+    <message>
+        <source>Write a note saying how the difference was settled (for example the refund made or the call to the provider), then mark it handled.</source>
+        <translation>请填写备注，说明差异的处理方式（例如已进行的退款或与支付机构的沟通），然后将其标记为已处理。</translation>
+    </message>
+    <message>
+        <source>The note has %1 characters; shorten it to at most %2 and mark the difference handled again.</source>
+        <translation>备注有 %1 个字符；请缩短至最多 %2 个字符，然后重新将差异标记为已处理。</translation>
+    </message>
+    <message>
+        <source>A difference is marked handled by a manager: give the manager&apos;s staff id and try again.</source>
+        <translation>差异须由店长标记为已处理：请提供店长的员工编号后重试。</translation>
+    </message>
+    <message>
+        <source>marking a reconciliation difference handled</source>
+        <translation>将对账差异标记为已处理</translation>
+    </message>
+    <message>
+        <source>There is no difference number %1; reload the batch and choose it again.</source>
+        <translation>不存在编号为 %1 的差异；请重新加载对账批次并重新选择。</translation>
+    </message>
+    <message>
+        <source>Difference number %1 is already settled (%2); nothing was changed. Reload the batch to see how.</source>
+        <translation>差异 %1 已处理（%2）；未做任何更改。请重新加载对账批次查看处理情况。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::server::ServerCommand</name>
     <message>
         <source>Terminal %1/%2 revoked.</source>
@@ -4274,14 +4937,18 @@ Set [store_server] url = %4 there by hand.</source>
        qpos-server --config FILE terminal rotate --store S001 --terminal T07
        qpos-server --config FILE terminal revoke --store S001 --terminal T07
        qpos-server --config FILE terminal list
+       qpos-server --config FILE reconcile --date yyyy-MM-dd|yesterday
+                   [--provider alipay|wechat] [--wait]
 See docs/server.md.</source>
         <translation>用法：qpos-server --config FILE
-       qpos-server --version
-       qpos-server --config FILE terminal add --store S001 --terminal T07
-       qpos-server --config FILE terminal rotate --store S001 --terminal T07
-       qpos-server --config FILE terminal revoke --store S001 --terminal T07
-       qpos-server --config FILE terminal list
-详见 docs/server.md。</translation>
+      qpos-server --version
+      qpos-server --config FILE terminal add --store S001 --terminal T07
+      qpos-server --config FILE terminal rotate --store S001 --terminal T07
+      qpos-server --config FILE terminal revoke --store S001 --terminal T07
+      qpos-server --config FILE terminal list
+      qpos-server --config FILE reconcile --date yyyy-MM-dd|yesterday
+                  [--provider alipay|wechat] [--wait]
+参见 docs/server.md。</translation>
     </message>
 </context>
 <context>
@@ -4321,10 +4988,6 @@ See docs/server.md.</source>
     <message>
         <source>The configuration file %1 does not exist. Give the path of the server&apos;s configuration with --config (docs/server.md has a sample).</source>
         <translation>配置文件 %1 不存在。请用 --config 指定服务器配置文件的路径（docs/server.md 中有示例）。</translation>
-    </message>
-    <message>
-        <source>qpos-server has no section [%1]; the sections are [server], [database], [log], [alipay] and [wechat].</source>
-        <translation>qpos-server 没有 [%1] 节；可用的节为 [server]、[database]、[log]、[alipay] 和 [wechat]。</translation>
     </message>
     <message>
         <source>(the server&apos;s SQLite file)</source>
@@ -4369,6 +5032,25 @@ See docs/server.md.</source>
     <message>
         <source>when [database] driver is postgresql</source>
         <translation>当 [database] driver 为 postgresql 时</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a China time of day such as 18:00.</source>
+        <translation>“%1”不是形如 18:00 的北京时间。</translation>
+    </message>
+    <message>
+        <source>qpos-server has no section [%1]; the sections are [server], [database], [log], [reconcile], [alipay] and [wechat].</source>
+        <translation>qpos-server 没有 [%1] 节；可用的节为 [server]、[database]、[log]、[reconcile]、[alipay] 和 [wechat]。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::ServerLedger</name>
+    <message>
+        <source>reading the orders for reconciliation</source>
+        <translation>读取对账所用的订单</translation>
+    </message>
+    <message>
+        <source>The store server keeps the orders of %1 merchant account &quot;%2&quot; only, not of &quot;%3&quot;. Check the merchant id in the server&apos;s [%1] section.</source>
+        <translation>门店服务器只保存 %1 商户号“%2”的订单，不保存“%3”的订单。请检查服务器 [%1] 节中的商户号。</translation>
     </message>
 </context>
 <context>
@@ -4515,6 +5197,18 @@ See docs/server.md.</source>
     <message>
         <source>announcing a message for a till</source>
         <translation>通知收银台有新消息</translation>
+    </message>
+    <message>
+        <source>recording an order for reconciliation</source>
+        <translation>记录订单以供对账</translation>
+    </message>
+    <message>
+        <source>reading the database</source>
+        <translation>读取数据库</translation>
+    </message>
+    <message>
+        <source>it is not open</source>
+        <translation>未打开</translation>
     </message>
 </context>
 <context>
@@ -4987,6 +5681,14 @@ See docs/server.md.</source>
     <message>
         <source>The receipt for order %1 was not printed: %2 The sale itself is recorded. Reprint the receipt from the order&apos;s detail (F5, then the order, then Print receipt).</source>
         <translation>订单 %1 的小票未打印：%2 销售本身已记录。请在订单详情中补打小票（按 F5，选择该订单，再点“打印小票”）。</translation>
+    </message>
+    <message>
+        <source>Re&amp;conciliation…</source>
+        <translation>对账(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>Open the reconciliation.</source>
+        <translation>打开对账窗口。</translation>
     </message>
 </context>
 <context>
@@ -5485,6 +6187,199 @@ See docs/server.md.</source>
     <message>
         <source>Payment QR code</source>
         <translation>收款二维码</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::ui::ReconcileWindow</name>
+    <message>
+        <source>%1 (%2, %3): %4</source>
+        <translation>%1（%2，%3）：%4</translation>
+    </message>
+    <message>
+        <source>Reconciliation</source>
+        <translation>对账</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Bills of</source>
+        <translation>账单日期</translation>
+    </message>
+    <message>
+        <source>to</source>
+        <translation>至</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>支付机构</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Bill payments</source>
+        <translation>账单收款笔数</translation>
+    </message>
+    <message>
+        <source>Bill paid</source>
+        <translation>账单收款金额</translation>
+    </message>
+    <message>
+        <source>Bill refunds</source>
+        <translation>账单退款笔数</translation>
+    </message>
+    <message>
+        <source>Bill refunded</source>
+        <translation>账单退款金额</translation>
+    </message>
+    <message>
+        <source>Our payments</source>
+        <translation>本店收款笔数</translation>
+    </message>
+    <message>
+        <source>Our paid</source>
+        <translation>本店收款金额</translation>
+    </message>
+    <message>
+        <source>Our refunds</source>
+        <translation>本店退款笔数</translation>
+    </message>
+    <message>
+        <source>Our refunded</source>
+        <translation>本店退款金额</translation>
+    </message>
+    <message>
+        <source>Fee</source>
+        <translation>手续费</translation>
+    </message>
+    <message>
+        <source>Open differences</source>
+        <translation>待处理差异</translation>
+    </message>
+    <message>
+        <source>Differences</source>
+        <translation>差异</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>差异类型</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>订单</translation>
+    </message>
+    <message>
+        <source>Refund request</source>
+        <translation>退款请求号</translation>
+    </message>
+    <message>
+        <source>Ours</source>
+        <translation>本店</translation>
+    </message>
+    <message>
+        <source>In the bill</source>
+        <translation>账单</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <source>Settled</source>
+        <translation>处理情况</translation>
+    </message>
+    <message>
+        <source>Mark handled…</source>
+        <translation>标记为已处理…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>The first day is after the last one: choose the days again.</source>
+        <translation>起始日期晚于结束日期：请重新选择日期。</translation>
+    </message>
+    <message>
+        <source>Reading the reconciliation…</source>
+        <translation>正在读取对账数据…</translation>
+    </message>
+    <message>
+        <source>No bill was reconciled for these days yet.</source>
+        <translation>这些日期内尚无已对账的账单。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n bill(s) reconciled.</source>
+        <translation>
+            <numerusform>已对账 %n 份账单。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1（共 %2）</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3. %4</source>
+        <translation>%1 %2：%3。%4</translation>
+    </message>
+    <message>
+        <source>Reading the differences…</source>
+        <translation>正在读取差异…</translation>
+    </message>
+    <message>
+        <source>%1 %2: %3</source>
+        <translation>%1 %2：%3</translation>
+    </message>
+    <message>
+        <source>%1 %2: the bill and the till agree.</source>
+        <translation>%1 %2：账单与收银台一致。</translation>
+    </message>
+    <message>
+        <source>Differences of %1 %2 (%3 open)</source>
+        <translation>%1 %2 的差异（%3 项待处理）</translation>
+    </message>
+    <message>
+        <source>Mark handled</source>
+        <translation>标记为已处理</translation>
+    </message>
+    <message>
+        <source>How was the difference of order %1 settled? (at most %2 characters; it is kept with the batch)</source>
+        <translation>订单 %1 的差异是如何处理的？（最多 %2 个字符；将随对账批次保存）</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>The difference is marked handled.</source>
+        <translation>差异已标记为已处理。</translation>
+    </message>
+    <message>
+        <source>Export the reconciliation as CSV</source>
+        <translation>将对账结果导出为 CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV 文件 (*.csv)</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. Choose another folder.</source>
+        <translation>无法写入 %1：%2。请选择其他文件夹。</translation>
+    </message>
+    <message>
+        <source>Saved %1.</source>
+        <translation>已保存 %1。</translation>
     </message>
 </context>
 <context>
