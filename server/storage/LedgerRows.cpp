@@ -17,14 +17,6 @@ Error ledgerError(const QSqlQuery& query) {
                          query.lastError().text());
 }
 
-// The provider's payment time when the till sent it, as the till writes integers.
-qint64 paidAtOf(const SyncedEntry& entry) {
-    const QString text = entry.payload.value(u"paid_at_ms").toString();
-    bool ok = false;
-    const qint64 at = text.toLongLong(&ok);
-    return ok && at > 0 && text == QString::number(at) ? at : entry.atMs;
-}
-
 } // namespace
 
 bool entryMovesOrder(const std::optional<OrderBefore>& before, const SyncedEntry& entry) {
@@ -40,7 +32,8 @@ Status recordLedgerEntry(QSqlDatabase& db, const std::optional<OrderBefore>& bef
         "UPDATE orders SET created_at_ms = CASE WHEN created_at_ms IS NULL OR created_at_ms > ? "
         "THEN ? ELSE created_at_ms END, paid_at_ms = CASE WHEN ? = 1 AND (paid_at_ms IS NULL OR "
         "paid_at_ms > ?) THEN ? ELSE paid_at_ms END WHERE out_trade_no = ?"));
-    const qint64 paidAt = paidAtOf(entry);
+    // Older tills send no payment time: the time of the change is the nearest the server has.
+    const qint64 paidAt = entry.paidAtMs.value_or(entry.atMs);
     times.addBindValue(entry.atMs);
     times.addBindValue(entry.atMs);
     times.addBindValue(paid ? 1 : 0);
@@ -53,7 +46,9 @@ Status recordLedgerEntry(QSqlDatabase& db, const std::optional<OrderBefore>& bef
     const money::Fen refundedBefore = before ? before->refundedFen : 0;
     if (!entryMovesOrder(before, entry) || entry.refundedFen <= refundedBefore)
         return Status::success();
-    QString requestNo = entry.payload.value(u"out_request_no").toString();
+    QString requestNo = entry.outRequestNo;
+    // Older tills send no request number; numbering as the till does matches while no refund
+    // of the order failed.
     if (requestNo.isEmpty()) {
         QSqlQuery count(db);
         count.prepare(QStringLiteral("SELECT count(*) FROM order_refunds WHERE out_trade_no = ?"));
