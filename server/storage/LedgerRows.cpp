@@ -4,6 +4,7 @@
 #include "core/storage/Database.h"
 
 #include <QCoreApplication>
+#include <QSet>
 #include <QSqlError>
 #include <QSqlQuery>
 
@@ -15,6 +16,56 @@ Error ledgerError(const QSqlQuery& query) {
     return databaseError(QCoreApplication::translate("qpos::server::ServerStore",
                                                      "recording an order for reconciliation"),
                          query.lastError().text());
+}
+
+// The next of the server's own numbers, <out_trade_no>R<n>, that no refund of the order holds.
+Result<QString> freeNumber(QSqlDatabase& db, const QString& outTradeNo) {
+    QSqlQuery taken(db);
+    taken.prepare(
+        QStringLiteral("SELECT out_request_no FROM order_refunds WHERE out_trade_no = ?"));
+    taken.addBindValue(outTradeNo);
+    if (!taken.exec())
+        return ledgerError(taken);
+    QSet<QString> numbers;
+    while (taken.next())
+        numbers.insert(taken.value(0).toString());
+    qint64 n = numbers.size();
+    QString number;
+    do
+        number = outTradeNo + u'R' + QString::number(++n);
+    while (numbers.contains(number));
+    return number;
+}
+
+// The request number the entry's refund is kept under. Older tills send none: numbering as the
+// till does matches while no refund of the order failed. The till's numbers are its refunds'
+// own, so a refund of another event under one holds a number the server made up; it moves to
+// a free one, as a refund dropped on the conflict would be money lost from the ledger.
+Result<QString> requestNumberFor(QSqlDatabase& db, const SyncedEntry& entry) {
+    if (entry.outRequestNo.isEmpty())
+        return freeNumber(db, entry.outTradeNo);
+    QSqlQuery holder(db);
+    holder.prepare(QStringLiteral("SELECT event_id FROM order_refunds WHERE out_trade_no = ? AND "
+                                  "out_request_no = ?"));
+    holder.addBindValue(entry.outTradeNo);
+    holder.addBindValue(entry.outRequestNo);
+    if (!holder.exec())
+        return ledgerError(holder);
+    if (!holder.next() || holder.value(0).toLongLong() == entry.eventId)
+        return entry.outRequestNo;
+    holder.finish();
+    const Result<QString> moved = freeNumber(db, entry.outTradeNo);
+    if (!moved)
+        return moved;
+    QSqlQuery renumber(db);
+    renumber.prepare(QStringLiteral("UPDATE order_refunds SET out_request_no = ? WHERE "
+                                    "out_trade_no = ? AND out_request_no = ?"));
+    renumber.addBindValue(*moved);
+    renumber.addBindValue(entry.outTradeNo);
+    renumber.addBindValue(entry.outRequestNo);
+    if (!renumber.exec())
+        return ledgerError(renumber);
+    return entry.outRequestNo;
 }
 
 } // namespace
@@ -46,24 +97,16 @@ Status recordLedgerEntry(QSqlDatabase& db, const std::optional<OrderBefore>& bef
     const money::Fen refundedBefore = before ? before->refundedFen : 0;
     if (!entryMovesOrder(before, entry) || entry.refundedFen <= refundedBefore)
         return Status::success();
-    QString requestNo = entry.outRequestNo;
-    // Older tills send no request number; numbering as the till does matches while no refund
-    // of the order failed.
-    if (requestNo.isEmpty()) {
-        QSqlQuery count(db);
-        count.prepare(QStringLiteral("SELECT count(*) FROM order_refunds WHERE out_trade_no = ?"));
-        count.addBindValue(entry.outTradeNo);
-        if (!count.exec() || !count.next())
-            return ledgerError(count);
-        requestNo = entry.outTradeNo + u'R' + QString::number(count.value(0).toLongLong() + 1);
-    }
+    const Result<QString> requestNo = requestNumberFor(db, entry);
+    if (!requestNo)
+        return requestNo.error();
     QSqlQuery refund(db);
     refund.prepare(QStringLiteral(
         "INSERT INTO order_refunds (out_trade_no, out_request_no, channel, amount_fen, "
         "settled_at_ms, event_id) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (out_trade_no, out_request_no) DO NOTHING"));
     refund.addBindValue(entry.outTradeNo);
-    refund.addBindValue(requestNo);
+    refund.addBindValue(*requestNo);
     refund.addBindValue(entry.channel);
     refund.addBindValue(entry.refundedFen - refundedBefore);
     refund.addBindValue(entry.atMs);

@@ -198,6 +198,40 @@ private slots:
         Result<std::optional<LocalRefund>> guessed =
             m_ledger->findRefund(kWechat, no, no + QStringLiteral("R1"));
         QVERIFY(guessed.ok() && !guessed->has_value());
+
+        // A later refund without a number (one the till learned from the provider) is numbered
+        // past the till's, not dropped on it.
+        upload({{no, QStringLiteral("wechat"), 1000, 1000, QStringLiteral("refunded"), 0,
+                 paid + 2 * kMinute}});
+        const QList<LocalRefund> both = refundsIn(*m_ledger, kWechat, paid, paid + 3 * kMinute);
+        QCOMPARE(both.size(), 2);
+        Result<std::optional<LocalRefund>> learned =
+            m_ledger->findRefund(kWechat, no, no + QStringLiteral("R3"));
+        QVERIFY(learned.ok() && learned->has_value());
+        QCOMPARE((*learned)->amountFen, money::Fen(750));
+    }
+
+    // A refund made outside the till (the provider's console) is uploaded without a number, and
+    // the server's guess may be the one the till then gives its own refund: the till's wins.
+    void aTillsNumberTakesThePlaceOfTheServersGuess() {
+        const QString no = m_till->orderNo(++m_order);
+        const qint64 paid = kMorning + 160 * kMinute;
+        upload({{no, QStringLiteral("wechat"), 1000, 0, QStringLiteral("paid"), 0, paid},
+                {no, QStringLiteral("wechat"), 1000, 100, QStringLiteral("partially_refunded"), 0,
+                 paid + kMinute},
+                {no, QStringLiteral("wechat"), 1000, 300, QStringLiteral("partially_refunded"), 0,
+                 paid + 2 * kMinute,
+                 QJsonObject{{QStringLiteral("out_request_no"), no + QStringLiteral("R1")}}}});
+        const QList<LocalRefund> refunds = refundsIn(*m_ledger, kWechat, paid, paid + 3 * kMinute);
+        QCOMPARE(refunds.size(), 2);
+        Result<std::optional<LocalRefund>> own =
+            m_ledger->findRefund(kWechat, no, no + QStringLiteral("R1"));
+        QVERIFY(own.ok() && own->has_value());
+        QCOMPARE((*own)->amountFen, money::Fen(200));
+        Result<std::optional<LocalRefund>> outside =
+            m_ledger->findRefund(kWechat, no, no + QStringLiteral("R2"));
+        QVERIFY(outside.ok() && outside->has_value());
+        QCOMPARE((*outside)->amountFen, money::Fen(100));
     }
 
     // As strict as every other field: a malformed value refuses the batch, which keeps nothing.
