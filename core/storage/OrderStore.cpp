@@ -213,12 +213,20 @@ Status OrderStore::prepareStatements() {
 
 namespace {
 
-// The event as the store backend receives it through the outbox.
+// What an uploaded entry tells the store server's reconciliation beyond the order's state.
+struct LedgerFacts {
+    std::optional<qint64> paidAtMs; // the order's payment time, once it has one
+    QString outRequestNo;           // the refund this change records, if it records one
+};
+
+// The event as the store backend receives it through the outbox. Older servers ignore the
+// keys they do not know, so the ledger facts are only added, never required.
 QByteArray outboxPayload(const QString& key, qint64 eventId, const QString& outTradeNo,
                          const QString& storeId, const QString& terminalId, const QString& channel,
                          money::Fen amountFen, money::Fen refundedFen,
                          std::optional<OrderState> oldState, OrderState newState,
-                         TransitionSource source, qint64 atMs, const QString& providerTradeNo) {
+                         TransitionSource source, qint64 atMs, const QString& providerTradeNo,
+                         const LedgerFacts& facts) {
     QJsonObject o{
         {QStringLiteral("idempotency_key"), key},
         {QStringLiteral("event_id"), QString::number(eventId)},
@@ -235,6 +243,10 @@ QByteArray outboxPayload(const QString& key, qint64 eventId, const QString& outT
         {QStringLiteral("at_ms"), QString::number(atMs)},
         {QStringLiteral("provider_trade_no"), providerTradeNo},
     };
+    if (facts.paidAtMs)
+        o.insert(QStringLiteral("paid_at_ms"), QString::number(*facts.paidAtMs));
+    if (!facts.outRequestNo.isEmpty())
+        o.insert(QStringLiteral("out_request_no"), facts.outRequestNo);
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -414,7 +426,7 @@ Result<Order> OrderStore::createInTransaction(const NewOrder& request) {
     ob.bindValue(2, QString::fromUtf8(outboxPayload(
                         key, eventId, order.outTradeNo, order.storeId, order.terminalId,
                         channelName(order.channel), order.amountFen, 0, std::nullopt,
-                        OrderState::Created, TransitionSource::Cashier, at, QString())));
+                        OrderState::Created, TransitionSource::Cashier, at, QString(), {})));
     ob.bindValue(3, at);
     if (!ob.exec())
         return queryError(
@@ -541,13 +553,20 @@ Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& 
             QCoreApplication::translate("qpos::OrderStore", "recording the order's change"), ev);
     const qint64 eventId = ev.lastInsertId().toLongLong();
 
+    // The server dates a payment by the provider's time and keeps the till's refund numbers,
+    // which its own numbering could not match after a failed refund.
+    LedgerFacts facts;
+    if (!paidAt.isNull())
+        facts.paidAtMs = paidAt.toLongLong();
+    if (refundedAfter > refundedBefore)
+        facts.outRequestNo = outRequestNo;
     const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
     QSqlQuery& ob = m_sql->insertOutbox;
     ob.bindValue(0, eventId);
     ob.bindValue(1, key);
     ob.bindValue(2, QString::fromUtf8(outboxPayload(key, eventId, t.outTradeNo, storeId, terminalId,
                                                     channel, amount, refundedAfter, from, t.to,
-                                                    t.source, at, tradeNo)));
+                                                    t.source, at, tradeNo, facts)));
     ob.bindValue(3, at);
     if (!ob.exec())
         return queryError(

@@ -27,8 +27,8 @@ bool entryMovesOrder(const std::optional<OrderBefore>& before, const SyncedEntry
 // Records what a new uploaded entry adds to the ledger, in the caller's transaction after the
 // order row is written: the order's creation and payment times (the earliest any entry gave),
 // and a refund for each rise of its refunded amount that moved the order on. A refund's request
-// number is the entry's `out_request_no` when the till sent one, else the till's own numbering
-// (<out_trade_no>R<n>).
+// number is the entry's `out_request_no` when the till sent one, else the server numbers it as
+// the till does (<out_trade_no>R<n>, the next free n).
 Status recordLedgerEntry(QSqlDatabase& db, const std::optional<OrderBefore>& before,
                          const SyncedEntry& entry);
 

@@ -92,6 +92,8 @@ struct SyncedEntry {
     OrderState newState = OrderState::Created;
     qint64 eventId = 0;
     qint64 atMs = 0;
+    std::optional<qint64> paidAtMs; // the provider's payment time; older tills do not send it
+    QString outRequestNo;           // the refund the entry records; empty from older tills
 };
 
 // A relay message waiting for its till's acknowledgement.

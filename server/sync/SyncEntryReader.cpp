@@ -28,6 +28,19 @@ std::optional<qint64> integerField(const QJsonObject& o, const char* name) {
     return number;
 }
 
+// A refund request number as both providers accept it: 1-64 of [A-Za-z0-9_-|*@].
+bool isRequestNumber(const QString& text) {
+    if (text.isEmpty() || text.size() > 64)
+        return false;
+    for (QChar c : text) {
+        const bool plain =
+            (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9');
+        if (!plain && !QStringView(u"_-|*@").contains(c))
+            return false;
+    }
+    return true;
+}
+
 QString trSync(const char* text) {
     return QCoreApplication::translate("qpos::server::TillRequests", text);
 }
@@ -74,6 +87,22 @@ readSyncedEntries(const link::SyncBatch& batch, const link::TerminalIdentity& te
         if (!terminal.owns(s.outTradeNo) || p.value(u"store_id").toString() != terminal.storeId ||
             p.value(u"terminal_id").toString() != terminal.terminalId)
             return wrongTerminal(s.outTradeNo);
+        // Optional, as older tills do not send them; when present they are as strict as the rest.
+        const bool hasPaidAt = p.contains(u"paid_at_ms");
+        const std::optional<qint64> paidAt = integerField(p, "paid_at_ms");
+        const bool hasRequestNo = p.contains(u"out_request_no");
+        const QJsonValue requestNo = p.value(u"out_request_no");
+        if ((hasPaidAt && (!paidAt || *paidAt == 0)) ||
+            (hasRequestNo && !(requestNo.isString() && isRequestNumber(requestNo.toString()))))
+            return SyncRefusal{
+                400,
+                Error{QStringLiteral("sync.malformed"),
+                      trSync("Entry %1 of the batch has a malformed paid_at_ms (milliseconds as "
+                             "decimal digits) or out_request_no (1-64 letters, digits or _-|*@). "
+                             "Nothing of the batch was stored; update the till's software.")
+                          .arg(e.seq)}};
+        s.paidAtMs = paidAt;
+        s.outRequestNo = requestNo.toString();
         s.amountFen = *amount;
         s.refundedFen = *refunded;
         s.eventId = *eventId;

@@ -312,7 +312,7 @@ void scannerSeeds() {
     write("scanner_burst", "typed-slowly", typed + QByteArray("\x0a\xc8", 2));
 }
 
-// The store backend's inputs: an upload of two order events, its answer, the push link's
+// The store backend's inputs: uploads of order events, its answer, the push link's
 // messages, an enrollment code with a signed request, and the providers' notification posts.
 void linkSeeds(const QByteArray& alipayForm, const QByteArray& wechatBody) {
     const link::TerminalIdentity terminal{QStringLiteral("S1"), QStringLiteral("T1")};
@@ -339,6 +339,15 @@ void linkSeeds(const QByteArray& alipayForm, const QByteArray& wechatBody) {
                            {42, event(8, "pending", "paid", "poll", 0)},
                            {43, event(9, "paid", "partially_refunded", "request", 200)}}};
     write("link_sync_batch", "three-events", link::encodeSyncBatch(batch));
+    // The keys reconciliation reads: the provider's payment time and the till's refund number.
+    QJsonObject paid = event(8, "pending", "paid", "poll", 0);
+    paid.insert(QStringLiteral("paid_at_ms"), QStringLiteral("1767232790000"));
+    QJsonObject refunded = event(9, "paid", "partially_refunded", "request", 200);
+    refunded.insert(QStringLiteral("paid_at_ms"), QStringLiteral("1767232790000"));
+    refunded.insert(QStringLiteral("out_request_no"),
+                    terminal.outTradeNoPrefix() + QStringLiteral("20260101000001R2"));
+    write("link_sync_batch", "ledger-keys",
+          link::encodeSyncBatch(link::SyncBatch{terminal, {{42, paid}, {43, refunded}}}));
     write("link_sync_batch", "answer", link::encodeSyncAnswer({43, 1767232806000}));
 
     write("link_message", "hello", link::encodeLinkMessage(link::LinkHello{1767232806000}));

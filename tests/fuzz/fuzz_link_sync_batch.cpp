@@ -2,9 +2,9 @@
 // server's reading of each entry (readSyncedEntries). Properties: a decoded batch keeps the
 // protocol's limits (size, entry count, strictly increasing sequence numbers) and survives
 // encode -> decode unchanged; an entry the server accepts is an order event of the uploading
-// terminal whose integers are printed exactly as read, with the refunded part within the
-// amount; the same batch from another terminal is refused as such; a decoded answer survives
-// encode -> decode.
+// terminal whose integers (the payment time too, when sent) are printed exactly as read, with
+// the refunded part within the amount, and a refund number only as sent; the same batch from
+// another terminal is refused as such; a decoded answer survives encode -> decode.
 #include "core/link/SyncBatch.h"
 #include "core/money/Money.h"
 #include "server/sync/SyncEntryReader.h"
@@ -37,6 +37,14 @@ void checkEntries(const SyncBatch& batch) {
                         QString::number(e.refundedFen));
         QPOS_FUZZ_CHECK(e.payload.value(u"event_id").toString() == QString::number(e.eventId));
         QPOS_FUZZ_CHECK(e.payload.value(u"at_ms").toString() == QString::number(e.atMs));
+        // The optional keys: absent, or read exactly as written.
+        QPOS_FUZZ_CHECK(e.payload.contains(u"paid_at_ms") == e.paidAtMs.has_value());
+        QPOS_FUZZ_CHECK(!e.paidAtMs ||
+                        (*e.paidAtMs > 0 && e.payload.value(u"paid_at_ms").toString() ==
+                                                QString::number(*e.paidAtMs)));
+        QPOS_FUZZ_CHECK(e.outRequestNo == e.payload.value(u"out_request_no").toString());
+        QPOS_FUZZ_CHECK(e.payload.contains(u"out_request_no") ==
+                        (!e.outRequestNo.isEmpty() && e.outRequestNo.size() <= 64));
     }
     // The same entries uploaded by another terminal of the store.
     TerminalIdentity other = batch.terminal;

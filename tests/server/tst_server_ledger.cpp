@@ -178,6 +178,100 @@ private slots:
         QVERIFY(found.ok() && !found->has_value());
     }
 
+    // A refund that failed at the provider moves no order, so the till uploads nothing of it:
+    // only the till's own request number matches the bill's second refund.
+    void aRefundKeepsTheTillsNumberAfterAFailedOne() {
+        const QString no = m_till->orderNo(++m_order);
+        const qint64 paid = kMorning + 150 * kMinute;
+        upload({{no, QStringLiteral("wechat"), 1000, 0, QStringLiteral("paid"), 0, paid},
+                {no, QStringLiteral("wechat"), 1000, 250, QStringLiteral("partially_refunded"), 0,
+                 paid + kMinute,
+                 QJsonObject{{QStringLiteral("out_request_no"), no + QStringLiteral("R2")}}}});
+
+        const QList<LocalRefund> refunds = refundsIn(*m_ledger, kWechat, paid, paid + 2 * kMinute);
+        QCOMPARE(refunds.size(), 1);
+        QCOMPARE(refunds[0].outRequestNo, no + QStringLiteral("R2"));
+        QCOMPARE(refunds[0].amountFen, money::Fen(250));
+        Result<std::optional<LocalRefund>> own =
+            m_ledger->findRefund(kWechat, no, no + QStringLiteral("R2"));
+        QVERIFY(own.ok() && own->has_value());
+        Result<std::optional<LocalRefund>> guessed =
+            m_ledger->findRefund(kWechat, no, no + QStringLiteral("R1"));
+        QVERIFY(guessed.ok() && !guessed->has_value());
+
+        // A later refund without a number (one the till learned from the provider) is numbered
+        // past the till's, not dropped on it.
+        upload({{no, QStringLiteral("wechat"), 1000, 1000, QStringLiteral("refunded"), 0,
+                 paid + 2 * kMinute}});
+        const QList<LocalRefund> both = refundsIn(*m_ledger, kWechat, paid, paid + 3 * kMinute);
+        QCOMPARE(both.size(), 2);
+        Result<std::optional<LocalRefund>> learned =
+            m_ledger->findRefund(kWechat, no, no + QStringLiteral("R3"));
+        QVERIFY(learned.ok() && learned->has_value());
+        QCOMPARE((*learned)->amountFen, money::Fen(750));
+    }
+
+    // A refund made outside the till (the provider's console) is uploaded without a number, and
+    // the server's guess may be the one the till then gives its own refund: the till's wins.
+    void aTillsNumberTakesThePlaceOfTheServersGuess() {
+        const QString no = m_till->orderNo(++m_order);
+        const qint64 paid = kMorning + 160 * kMinute;
+        upload({{no, QStringLiteral("wechat"), 1000, 0, QStringLiteral("paid"), 0, paid},
+                {no, QStringLiteral("wechat"), 1000, 100, QStringLiteral("partially_refunded"), 0,
+                 paid + kMinute},
+                {no, QStringLiteral("wechat"), 1000, 300, QStringLiteral("partially_refunded"), 0,
+                 paid + 2 * kMinute,
+                 QJsonObject{{QStringLiteral("out_request_no"), no + QStringLiteral("R1")}}}});
+        const QList<LocalRefund> refunds = refundsIn(*m_ledger, kWechat, paid, paid + 3 * kMinute);
+        QCOMPARE(refunds.size(), 2);
+        Result<std::optional<LocalRefund>> own =
+            m_ledger->findRefund(kWechat, no, no + QStringLiteral("R1"));
+        QVERIFY(own.ok() && own->has_value());
+        QCOMPARE((*own)->amountFen, money::Fen(200));
+        Result<std::optional<LocalRefund>> outside =
+            m_ledger->findRefund(kWechat, no, no + QStringLiteral("R2"));
+        QVERIFY(outside.ok() && outside->has_value());
+        QCOMPARE((*outside)->amountFen, money::Fen(100));
+    }
+
+    // As strict as every other field: a malformed value refuses the batch, which keeps nothing.
+    void aMalformedPaymentTimeOrRequestNumberIsRefused() {
+        const QString no = m_till->orderNo(++m_order);
+        const qint64 at = kMorning + 170 * kMinute;
+        const QList<QJsonObject> bad{
+            {{QStringLiteral("paid_at_ms"), QStringLiteral("+1796349600000")}},
+            {{QStringLiteral("paid_at_ms"), QStringLiteral("01796349600000")}},
+            {{QStringLiteral("paid_at_ms"), QStringLiteral(" 1796349600000")}},
+            {{QStringLiteral("paid_at_ms"), QStringLiteral("0")}},
+            {{QStringLiteral("paid_at_ms"), 1796349600000.0}},
+            {{QStringLiteral("out_request_no"), QString()}},
+            {{QStringLiteral("out_request_no"), QStringLiteral("R 1")}},
+            {{QStringLiteral("out_request_no"), QStringLiteral("R") + QChar(0x00e9) + u'1'}},
+            {{QStringLiteral("out_request_no"), QString(65, u'7')}},
+            {{QStringLiteral("out_request_no"), 12}},
+        };
+        for (const QJsonObject& extra : bad) {
+            const ServerAnswer a = m_till->upload(
+                m_seq + 1,
+                {{no, QStringLiteral("alipay"), 900, 0, QStringLiteral("pending"), 1, at},
+                 {no, QStringLiteral("alipay"), 900, 900, QStringLiteral("refunded"), 2, at + 1,
+                  extra}});
+            QCOMPARE(a.httpStatus, 400);
+            QVERIFY2(a.body.contains("sync.malformed"), a.body.constData());
+            QVERIFY2(a.body.contains("Entry " + QByteArray::number(m_seq + 2)), a.body.constData());
+        }
+        Result<std::optional<LocalTrade>> trade = m_ledger->findTrade(kAlipay, no);
+        QVERIFY(trade.ok() && !trade->has_value());
+
+        // The longest and every allowed character are taken.
+        const QString longest = QStringLiteral("aZ09_-|*@") + QString(55, u'x');
+        upload({{no, QStringLiteral("alipay"), 900, 0, QStringLiteral("paid"), 0, at},
+                {no, QStringLiteral("alipay"), 900, 900, QStringLiteral("refunded"), 0, at + 1,
+                 QJsonObject{{QStringLiteral("out_request_no"), longest}}}});
+        Result<std::optional<LocalRefund>> refund = m_ledger->findRefund(kAlipay, no, longest);
+        QVERIFY(refund.ok() && refund->has_value());
+    }
+
     void anUploadRepeatedOrLateAddsNoRefund() {
         const QString no = m_till->orderNo(++m_order);
         const qint64 paid = kMorning + 180 * kMinute;

@@ -309,6 +309,65 @@ private slots:
         QCOMPARE(f.store.order(o.outTradeNo)->refundedFen, 1000);
     }
 
+    // What the store server's reconciliation reads from the uploads: the provider's payment
+    // time, and each refund's own request number, also after a refund that failed.
+    void outboxEntriesCarryThePaymentTimeAndTheRefundNumber() {
+        Fixture f;
+        const Order o = f.create(1000);
+        const qint64 providerPaid = kMorning - 90 * 1000;
+        OrderTransition paid;
+        paid.outTradeNo = o.outTradeNo;
+        paid.to = OrderState::Paid;
+        paid.source = TransitionSource::Poll;
+        paid.paidAtMs = providerPaid;
+        QCOMPARE(*f.store.apply(paid), TransitionOutcome::Applied);
+
+        f.clock += 60 * 1000;
+        Result<RefundRecord> failed = f.store.beginRefund(
+            o.outTradeNo, 400, QStringLiteral("wrong item"), QStringLiteral("m1"));
+        QVERIFY(failed.ok());
+        QCOMPARE(
+            *f.store.settleRefund(failed->outRequestNo, RefundRecordState::Failed, std::nullopt),
+            TransitionOutcome::Applied);
+        Result<RefundRecord> done = f.store.beginRefund(
+            o.outTradeNo, 400, QStringLiteral("wrong item"), QStringLiteral("m1"));
+        QVERIFY(done.ok());
+        QVERIFY(done->outRequestNo != failed->outRequestNo);
+        OrderTransition refunded;
+        refunded.outTradeNo = o.outTradeNo;
+        refunded.to = OrderState::PartiallyRefunded;
+        refunded.source = TransitionSource::Request;
+        refunded.refundedFen = 400;
+        QCOMPARE(*f.store.settleRefund(done->outRequestNo, RefundRecordState::Succeeded, refunded),
+                 TransitionOutcome::Applied);
+
+        Result<QList<OutboxEntry>> outbox = f.store.pendingOutbox(10);
+        QVERIFY(outbox.ok());
+        QCOMPARE(outbox->size(), 3); // created, paid, partially refunded: the failure moved nothing
+        QList<QJsonObject> entries;
+        for (const OutboxEntry& e : *outbox)
+            entries.append(QJsonDocument::fromJson(e.payload).object());
+        QCOMPARE(entries[0].value(u"new_state").toString(), QStringLiteral("created"));
+        QVERIFY(!entries[0].contains(u"paid_at_ms"));
+        QVERIFY(!entries[0].contains(u"out_request_no"));
+        QCOMPARE(entries[1].value(u"new_state").toString(), QStringLiteral("paid"));
+        QCOMPARE(entries[1].value(u"paid_at_ms").toString(), QString::number(providerPaid));
+        QVERIFY(entries[1].value(u"at_ms").toString() != QString::number(providerPaid));
+        QVERIFY(!entries[1].contains(u"out_request_no"));
+        QCOMPARE(entries[2].value(u"new_state").toString(), QStringLiteral("partially_refunded"));
+        QCOMPARE(entries[2].value(u"refunded_fen").toString(), QStringLiteral("400"));
+        QCOMPARE(entries[2].value(u"out_request_no").toString(), done->outRequestNo);
+        QCOMPARE(entries[2].value(u"paid_at_ms").toString(), QString::number(providerPaid));
+
+        // A refund learned from the provider, not asked for here, has no number of the till's.
+        f.move(o.outTradeNo, OrderState::Refunded, TransitionSource::Poll);
+        outbox = f.store.pendingOutbox(10);
+        QCOMPARE(outbox->size(), 4);
+        const QJsonObject learned = QJsonDocument::fromJson(outbox->at(3).payload).object();
+        QCOMPARE(learned.value(u"refunded_fen").toString(), QStringLiteral("1000"));
+        QVERIFY(!learned.contains(u"out_request_no"));
+    }
+
     void failureMidTransactionLeavesNothing() {
         Fixture f;
         const Order o = f.create(1000);
