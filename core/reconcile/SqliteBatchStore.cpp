@@ -1,5 +1,6 @@
 #include "core/reconcile/SqliteBatchStore.h"
 
+#include "core/reconcile/BatchRows.h"
 #include "core/storage/OrderSchema.h"
 
 #include <QCoreApplication>
@@ -9,126 +10,6 @@
 #include <QVariant>
 
 namespace qpos::reconcile {
-
-namespace {
-
-QString dayText(const QDate& day) {
-    return day.toString(Qt::ISODate);
-}
-
-// A null QString binds as SQL NULL; the text columns are NOT NULL DEFAULT ''.
-QString notNull(const QString& text) {
-    return text.isNull() ? QStringLiteral("") : text;
-}
-
-QVariant optionalFen(const std::optional<money::Fen>& fen) {
-    return fen ? QVariant(qlonglong(*fen)) : QVariant(QMetaType::fromType<qlonglong>());
-}
-
-std::optional<money::Fen> fenOrEmpty(const QVariant& value) {
-    if (value.isNull())
-        return std::nullopt;
-    return value.toLongLong();
-}
-
-QString poolKindName(PoolKind kind) {
-    return kind == PoolKind::Refund ? QStringLiteral("refund") : QStringLiteral("trade");
-}
-
-PoolKind poolKindFromName(const QString& name) {
-    return name == u"refund" ? PoolKind::Refund : PoolKind::Trade;
-}
-
-// What makes a handled item the same difference when the day is run again.
-QString sameDifferenceKey(const QString& kind, const QString& outTradeNo,
-                          const QString& outRequestNo) {
-    return kind + QChar(0x1f) + outTradeNo + QChar(0x1f) + outRequestNo;
-}
-
-struct HandledNote {
-    QString note;
-    QString resolvedBy;
-    qint64 resolvedAtMs = 0;
-};
-
-const char* const kBatchColumns =
-    "b.id, b.provider, b.merchant_id, b.day, b.state, b.provider_payment_count, "
-    "b.provider_payment_fen, b.provider_refund_count, b.provider_refund_fen, "
-    "b.local_payment_count, b.local_payment_fen, b.local_refund_count, b.local_refund_fen, "
-    "b.fee_thousandths_of_fen, b.matched, b.held, b.bill_sha256, b.bill_file, b.error, "
-    "b.attempts, b.created_at_ms, b.updated_at_ms, "
-    "(SELECT COUNT(*) FROM reconcile_items i WHERE i.batch_id = b.id), "
-    "(SELECT COUNT(*) FROM reconcile_items i WHERE i.batch_id = b.id AND "
-    "i.resolution = 'open')";
-
-StoredBatch batchOf(const QSqlQuery& q) {
-    StoredBatch b;
-    b.id = q.value(0).toLongLong();
-    b.provider = channelFromName(q.value(1).toString()).value_or(Channel::Alipay);
-    b.merchantId = q.value(2).toString();
-    b.day = QDate::fromString(q.value(3).toString(), Qt::ISODate);
-    b.state = batchStateFromName(q.value(4).toString()).value_or(BatchState::Failed);
-    b.totals.provider = {q.value(5).toLongLong(), q.value(6).toLongLong(), q.value(7).toLongLong(),
-                         q.value(8).toLongLong()};
-    b.totals.local = {q.value(9).toLongLong(), q.value(10).toLongLong(), q.value(11).toLongLong(),
-                      q.value(12).toLongLong()};
-    b.totals.fee = money::SubFen::fromThousandthsOfFen(q.value(13).toLongLong());
-    b.totals.matched = q.value(14).toLongLong();
-    b.totals.held = q.value(15).toLongLong();
-    b.billSha256 = q.value(16).toString();
-    b.billFile = q.value(17).toString();
-    b.error = q.value(18).toString();
-    b.attempts = q.value(19).toInt();
-    b.createdAtMs = q.value(20).toLongLong();
-    b.updatedAtMs = q.value(21).toLongLong();
-    b.itemCount = q.value(22).toLongLong();
-    b.openItemCount = q.value(23).toLongLong();
-    return b;
-}
-
-StoredItem itemOf(const QSqlQuery& q) {
-    StoredItem s;
-    s.id = q.value(0).toLongLong();
-    s.batchId = q.value(1).toLongLong();
-    s.item.kind =
-        differenceClassFromName(q.value(2).toString()).value_or(DifferenceClass::LocalOnly);
-    s.item.outTradeNo = q.value(3).toString();
-    s.item.outRequestNo = q.value(4).toString();
-    s.item.localState = q.value(5).toString();
-    s.item.localAmountFen = fenOrEmpty(q.value(6));
-    s.item.providerState = q.value(7).toString();
-    s.item.providerAmountFen = fenOrEmpty(q.value(8));
-    s.item.providerTradeNo = q.value(9).toString();
-    s.item.billLine = q.value(10).toInt();
-    s.item.detail = q.value(11).toString();
-    s.resolution = itemResolutionFromName(q.value(12).toString()).value_or(ItemResolution::Open);
-    s.evidence = q.value(13).toString();
-    s.note = q.value(14).toString();
-    s.resolvedBy = q.value(15).toString();
-    s.resolvedAtMs = q.value(16).toLongLong();
-    s.item.provider = channelFromName(q.value(17).toString()).value_or(Channel::Alipay);
-    return s;
-}
-
-Error badInput(const QString& message) {
-    return Error{QStringLiteral("reconcile.bad_input"), message};
-}
-
-Status checkScope(const LedgerScope& scope, const QDate& day) {
-    if (!isProviderChannel(scope.provider))
-        return badInput(QCoreApplication::translate(
-                            "qpos::reconcile",
-                            "A reconciliation batch belongs to Alipay or WeChat Pay, not to %1; "
-                            "nothing was saved.")
-                            .arg(channelName(scope.provider)));
-    if (!day.isValid())
-        return badInput(QCoreApplication::translate(
-            "qpos::reconcile",
-            "A reconciliation batch needs a valid China date; nothing was saved."));
-    return Status::success();
-}
-
-} // namespace
 
 struct SqliteBatchStore::Statements {
     explicit Statements(const QSqlDatabase& db)
@@ -200,7 +81,7 @@ Status SqliteBatchStore::open(const QString& dbPath) {
 Status SqliteBatchStore::prepareStatements() {
     m_sql = std::make_unique<Statements>(m_db.handle());
     const QString batchSelect =
-        QStringLiteral("SELECT %1 FROM reconcile_batches b ").arg(QLatin1String(kBatchColumns));
+        QStringLiteral("SELECT %1 FROM reconcile_batches b ").arg(batchColumnsSql());
     struct {
         QSqlQuery* query;
         QString sql;
@@ -253,13 +134,7 @@ Status SqliteBatchStore::prepareStatements() {
                                       "ORDER BY b.day DESC, b.provider, b.merchant_id")},
         {&m_sql->batchById, batchSelect + QStringLiteral("WHERE b.id = ?")},
         {&m_sql->itemsOf,
-         QStringLiteral(
-             "SELECT i.id, i.batch_id, i.class, i.out_trade_no, i.out_request_no, "
-             "i.local_state, i.local_fen, i.provider_state, i.provider_fen, "
-             "i.provider_trade_no, i.bill_line, i.detail, i.resolution, i.evidence, i.note, "
-             "i.resolved_by, i.resolved_at_ms, b.provider FROM reconcile_items i "
-             "JOIN reconcile_batches b ON b.id = i.batch_id WHERE i.batch_id = ? "
-             "ORDER BY i.position")},
+         itemSelectSql() + QStringLiteral(" WHERE i.batch_id = ? ORDER BY i.position")},
         {&m_sql->itemResolution,
          QStringLiteral("SELECT resolution FROM reconcile_items WHERE id = ?")},
         {&m_sql->markItem,
@@ -402,7 +277,7 @@ Result<qint64> SqliteBatchStore::writeBatch(const std::optional<Existing>& befor
 Result<HoldingPool> SqliteBatchStore::poolBefore(const LedgerScope& scope, const QDate& day) {
     if (!m_sql)
         return notOpen();
-    if (Status s = checkScope(scope, day); !s.ok())
+    if (Status s = checkBatchScope(scope, day); !s.ok())
         return s.error();
     QSqlQuery& q = m_sql->latestPoolBatch;
     q.bindValue(0, channelName(scope.provider));
@@ -424,20 +299,21 @@ Result<qint64> SqliteBatchStore::saveCompleted(const CompletedRun& completed) {
         return notOpen();
     const ReconcileResult& result = completed.result;
     const LedgerScope scope{result.provider, result.merchantId};
-    if (Status s = checkScope(scope, result.day); !s.ok())
+    if (Status s = checkBatchScope(scope, result.day); !s.ok())
         return s.error();
     const qsizetype count = result.items.size();
     if (completed.resolutions.size() != count || completed.evidence.size() != count)
-        return badInput(QCoreApplication::translate(
-                            "qpos::reconcile",
-                            "The run gave %1 differences but %2 verdicts and %3 evidence texts; "
-                            "nothing was saved. Run the day again.")
-                            .arg(count)
-                            .arg(completed.resolutions.size())
-                            .arg(completed.evidence.size()));
+        return badBatchInput(
+            QCoreApplication::translate(
+                "qpos::reconcile",
+                "The run gave %1 differences but %2 verdicts and %3 evidence texts; "
+                "nothing was saved. Run the day again.")
+                .arg(count)
+                .arg(completed.resolutions.size())
+                .arg(completed.evidence.size()));
     for (ItemResolution r : completed.resolutions) {
         if (r == ItemResolution::Handled)
-            return badInput(QCoreApplication::translate(
+            return badBatchInput(QCoreApplication::translate(
                 "qpos::reconcile", "Only a manager marks a difference handled, never a run; "
                                    "nothing was saved."));
     }
@@ -533,10 +409,10 @@ Result<qint64> SqliteBatchStore::saveIncomplete(const LedgerScope& scope, const 
                                                 qint64 atMs) {
     if (!m_sql)
         return notOpen();
-    if (Status s = checkScope(scope, day); !s.ok())
+    if (Status s = checkBatchScope(scope, day); !s.ok())
         return s.error();
     if (state == BatchState::Complete)
-        return badInput(QCoreApplication::translate(
+        return badBatchInput(QCoreApplication::translate(
             "qpos::reconcile", "A complete batch is saved with its bill's results, not as a run "
                                "without a bill; nothing was saved."));
 
@@ -591,7 +467,7 @@ Result<QList<StoredBatch>> SqliteBatchStore::batches(const QDate& from, const QD
     if (!m_sql)
         return notOpen();
     if (!from.isValid() || !to.isValid())
-        return badInput(QCoreApplication::translate(
+        return badBatchInput(QCoreApplication::translate(
             "qpos::reconcile", "Give a valid first and last day to list reconciliation batches."));
     QSqlQuery& q = m_sql->batchesInRange;
     q.bindValue(0, dayText(from));
@@ -602,7 +478,7 @@ Result<QList<StoredBatch>> SqliteBatchStore::batches(const QDate& from, const QD
         return s.error();
     QList<StoredBatch> found;
     while (q.next())
-        found.append(batchOf(q));
+        found.append(batchFromRow(q));
     q.finish();
     return found;
 }
@@ -617,7 +493,7 @@ Result<std::optional<StoredBatch>> SqliteBatchStore::batch(qint64 batchId) {
         return s.error();
     std::optional<StoredBatch> found;
     if (q.next())
-        found = batchOf(q);
+        found = batchFromRow(q);
     q.finish();
     return found;
 }
@@ -633,7 +509,7 @@ Result<QList<StoredItem>> SqliteBatchStore::items(qint64 batchId) {
         return s.error();
     QList<StoredItem> found;
     while (q.next())
-        found.append(itemOf(q));
+        found.append(itemFromRow(q));
     q.finish();
     return found;
 }

@@ -4665,14 +4665,6 @@ Set [store_server] url = %4 there by hand.</source>
         <translation>只有支付宝和微信支付有需要对账的账单。</translation>
     </message>
     <message>
-        <source>A reconciliation batch belongs to Alipay or WeChat Pay, not to %1; nothing was saved.</source>
-        <translation>对账批次只能属于支付宝或微信支付，不能属于%1；未保存任何内容。</translation>
-    </message>
-    <message>
-        <source>A reconciliation batch needs a valid China date; nothing was saved.</source>
-        <translation>对账批次需要有效的日期（北京时间）；未保存任何内容。</translation>
-    </message>
-    <message>
         <source>saving a reconciliation batch</source>
         <translation>保存对账批次</translation>
     </message>

@@ -1,5 +1,6 @@
 #include "server/reconcile/ServerBatchStore.h"
 
+#include "core/reconcile/BatchRows.h"
 #include "core/storage/Database.h"
 #include "server/storage/ServerStore.h"
 
@@ -17,124 +18,6 @@ namespace {
 
 QString tr(const char* text) {
     return QCoreApplication::translate("qpos::server::ServerBatchStore", text);
-}
-
-QString dayText(const QDate& day) {
-    return day.toString(Qt::ISODate);
-}
-
-// A null QString binds as SQL NULL; the text columns are NOT NULL DEFAULT ''.
-QString notNull(const QString& text) {
-    return text.isNull() ? QStringLiteral("") : text;
-}
-
-QVariant optionalFen(const std::optional<money::Fen>& fen) {
-    return fen ? QVariant(qlonglong(*fen)) : QVariant(QMetaType::fromType<qlonglong>());
-}
-
-std::optional<money::Fen> fenOrEmpty(const QVariant& value) {
-    if (value.isNull())
-        return std::nullopt;
-    return value.toLongLong();
-}
-
-QString poolKindName(PoolKind kind) {
-    return kind == PoolKind::Refund ? QStringLiteral("refund") : QStringLiteral("trade");
-}
-
-PoolKind poolKindFromName(const QString& name) {
-    return name == u"refund" ? PoolKind::Refund : PoolKind::Trade;
-}
-
-// What makes a handled item the same difference when the day is run again.
-QString sameDifferenceKey(const QString& kind, const QString& outTradeNo,
-                          const QString& outRequestNo) {
-    return kind + QChar(0x1f) + outTradeNo + QChar(0x1f) + outRequestNo;
-}
-
-struct HandledNote {
-    QString note;
-    QString resolvedBy;
-    qint64 resolvedAtMs = 0;
-};
-
-const char* const kBatchColumns =
-    "b.id, b.provider, b.merchant_id, b.day, b.state, b.provider_payment_count, "
-    "b.provider_payment_fen, b.provider_refund_count, b.provider_refund_fen, "
-    "b.local_payment_count, b.local_payment_fen, b.local_refund_count, b.local_refund_fen, "
-    "b.fee_thousandths_of_fen, b.matched, b.held, b.bill_sha256, b.bill_file, b.error, "
-    "b.attempts, b.created_at_ms, b.updated_at_ms, "
-    "(SELECT count(*) FROM reconcile_items i WHERE i.batch_id = b.id), "
-    "(SELECT count(*) FROM reconcile_items i WHERE i.batch_id = b.id AND "
-    "i.resolution = 'open')";
-
-const char* const kItemSelect =
-    "SELECT i.id, i.batch_id, i.class, i.out_trade_no, i.out_request_no, i.local_state, "
-    "i.local_fen, i.provider_state, i.provider_fen, i.provider_trade_no, i.bill_line, i.detail, "
-    "i.resolution, i.evidence, i.note, i.resolved_by, i.resolved_at_ms, b.provider "
-    "FROM reconcile_items i JOIN reconcile_batches b ON b.id = i.batch_id";
-
-StoredBatch batchOf(const QSqlQuery& q) {
-    StoredBatch b;
-    b.id = q.value(0).toLongLong();
-    b.provider = channelFromName(q.value(1).toString()).value_or(Channel::Alipay);
-    b.merchantId = q.value(2).toString();
-    b.day = QDate::fromString(q.value(3).toString(), Qt::ISODate);
-    b.state = batchStateFromName(q.value(4).toString()).value_or(BatchState::Failed);
-    b.totals.provider = {q.value(5).toLongLong(), q.value(6).toLongLong(), q.value(7).toLongLong(),
-                         q.value(8).toLongLong()};
-    b.totals.local = {q.value(9).toLongLong(), q.value(10).toLongLong(), q.value(11).toLongLong(),
-                      q.value(12).toLongLong()};
-    b.totals.fee = money::SubFen::fromThousandthsOfFen(q.value(13).toLongLong());
-    b.totals.matched = q.value(14).toLongLong();
-    b.totals.held = q.value(15).toLongLong();
-    b.billSha256 = q.value(16).toString();
-    b.billFile = q.value(17).toString();
-    b.error = q.value(18).toString();
-    b.attempts = q.value(19).toInt();
-    b.createdAtMs = q.value(20).toLongLong();
-    b.updatedAtMs = q.value(21).toLongLong();
-    b.itemCount = q.value(22).toLongLong();
-    b.openItemCount = q.value(23).toLongLong();
-    return b;
-}
-
-StoredItem itemOf(const QSqlQuery& q) {
-    StoredItem s;
-    s.id = q.value(0).toLongLong();
-    s.batchId = q.value(1).toLongLong();
-    s.item.kind =
-        differenceClassFromName(q.value(2).toString()).value_or(DifferenceClass::LocalOnly);
-    s.item.outTradeNo = q.value(3).toString();
-    s.item.outRequestNo = q.value(4).toString();
-    s.item.localState = q.value(5).toString();
-    s.item.localAmountFen = fenOrEmpty(q.value(6));
-    s.item.providerState = q.value(7).toString();
-    s.item.providerAmountFen = fenOrEmpty(q.value(8));
-    s.item.providerTradeNo = q.value(9).toString();
-    s.item.billLine = q.value(10).toInt();
-    s.item.detail = q.value(11).toString();
-    s.resolution = itemResolutionFromName(q.value(12).toString()).value_or(ItemResolution::Open);
-    s.evidence = q.value(13).toString();
-    s.note = q.value(14).toString();
-    s.resolvedBy = q.value(15).toString();
-    s.resolvedAtMs = q.value(16).toLongLong();
-    s.item.provider = channelFromName(q.value(17).toString()).value_or(Channel::Alipay);
-    return s;
-}
-
-Error badInput(const QString& message) {
-    return Error{QStringLiteral("reconcile.bad_input"), message};
-}
-
-Status checkScope(const LedgerScope& scope, const QDate& day) {
-    if (!isProviderChannel(scope.provider))
-        return badInput(tr("A reconciliation batch belongs to Alipay or WeChat Pay, not to %1; "
-                           "nothing was saved.")
-                            .arg(channelName(scope.provider)));
-    if (!day.isValid())
-        return badInput(tr("A reconciliation batch needs a valid China date; nothing was saved."));
-    return Status::success();
 }
 
 // One statement on `db`: prepared, `values` bound in order, run.
@@ -303,7 +186,7 @@ ServerBatchStore::ServerBatchStore(ServerStore& store)
     : m_store(store) {}
 
 Result<HoldingPool> ServerBatchStore::poolBefore(const LedgerScope& scope, const QDate& day) {
-    if (Status s = checkScope(scope, day); !s)
+    if (Status s = checkBatchScope(scope, day); !s)
         return s.error();
     HoldingPool pool;
     Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
@@ -321,19 +204,20 @@ Result<HoldingPool> ServerBatchStore::poolBefore(const LedgerScope& scope, const
 Result<qint64> ServerBatchStore::saveCompleted(const CompletedRun& completed) {
     const ReconcileResult& result = completed.result;
     const LedgerScope scope{result.provider, result.merchantId};
-    if (Status s = checkScope(scope, result.day); !s)
+    if (Status s = checkBatchScope(scope, result.day); !s)
         return s.error();
     const qsizetype count = result.items.size();
     if (completed.resolutions.size() != count || completed.evidence.size() != count)
-        return badInput(tr("The run gave %1 differences but %2 verdicts and %3 evidence texts; "
-                           "nothing was saved. Run the day again.")
-                            .arg(count)
-                            .arg(completed.resolutions.size())
-                            .arg(completed.evidence.size()));
+        return badBatchInput(
+            tr("The run gave %1 differences but %2 verdicts and %3 evidence texts; "
+               "nothing was saved. Run the day again.")
+                .arg(count)
+                .arg(completed.resolutions.size())
+                .arg(completed.evidence.size()));
     for (ItemResolution r : completed.resolutions) {
         if (r == ItemResolution::Handled)
-            return badInput(tr("Only a manager marks a difference handled, never a run; "
-                               "nothing was saved."));
+            return badBatchInput(tr("Only a manager marks a difference handled, never a run; "
+                                    "nothing was saved."));
     }
 
     qint64 batchId = 0;
@@ -419,11 +303,11 @@ Result<qint64> ServerBatchStore::saveCompleted(const CompletedRun& completed) {
 Result<qint64> ServerBatchStore::saveIncomplete(const LedgerScope& scope, const QDate& day,
                                                 BatchState state, const QString& error,
                                                 qint64 atMs) {
-    if (Status s = checkScope(scope, day); !s)
+    if (Status s = checkBatchScope(scope, day); !s)
         return s.error();
     if (state == BatchState::Complete)
-        return badInput(tr("A complete batch is saved with its bill's results, not as a run "
-                           "without a bill; nothing was saved."));
+        return badBatchInput(tr("A complete batch is saved with its bill's results, not as a run "
+                                "without a bill; nothing was saved."));
 
     qint64 batchId = 0;
     Status saved = m_store.writeSql([&](QSqlDatabase& db) -> Status {
@@ -462,18 +346,18 @@ Result<qint64> ServerBatchStore::saveIncomplete(const LedgerScope& scope, const 
 
 Result<QList<StoredBatch>> ServerBatchStore::batches(const QDate& from, const QDate& to) {
     if (!from.isValid() || !to.isValid())
-        return badInput(tr("Give a valid first and last day to list reconciliation batches."));
+        return badBatchInput(tr("Give a valid first and last day to list reconciliation batches."));
     QList<StoredBatch> found;
     Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
         Sql q(db,
               QStringLiteral("SELECT %1 FROM reconcile_batches b WHERE b.day >= ? AND b.day <= ? "
                              "ORDER BY b.day DESC, b.provider, b.merchant_id")
-                  .arg(QLatin1String(kBatchColumns)),
+                  .arg(batchColumnsSql()),
               {dayText(from), dayText(to)}, kReadBatch);
         if (!q.ok)
             return q.error;
         while (q.query.next())
-            found.append(batchOf(q.query));
+            found.append(batchFromRow(q.query));
         return Status::success();
     });
     if (!read)
@@ -486,12 +370,12 @@ Result<std::optional<StoredBatch>> ServerBatchStore::batch(qint64 batchId) {
     Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
         Sql q(db,
               QStringLiteral("SELECT %1 FROM reconcile_batches b WHERE b.id = ?")
-                  .arg(QLatin1String(kBatchColumns)),
+                  .arg(batchColumnsSql()),
               {batchId}, kReadBatch);
         if (!q.ok)
             return q.error;
         if (q.query.next())
-            found = batchOf(q.query);
+            found = batchFromRow(q.query);
         return Status::success();
     });
     if (!read)
@@ -503,13 +387,12 @@ Result<QList<StoredItem>> ServerBatchStore::items(qint64 batchId) {
     QList<StoredItem> found;
     Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
         Sql q(db,
-              QStringLiteral("%1 WHERE i.batch_id = ? ORDER BY i.position")
-                  .arg(QLatin1String(kItemSelect)),
+              QStringLiteral("%1 WHERE i.batch_id = ? ORDER BY i.position").arg(itemSelectSql()),
               {batchId}, kReadBatch);
         if (!q.ok)
             return q.error;
         while (q.query.next())
-            found.append(itemOf(q.query));
+            found.append(itemFromRow(q.query));
         return Status::success();
     });
     if (!read)
@@ -520,12 +403,11 @@ Result<QList<StoredItem>> ServerBatchStore::items(qint64 batchId) {
 Result<std::optional<StoredItem>> ServerBatchStore::item(qint64 itemId) {
     std::optional<StoredItem> found;
     Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
-        Sql q(db, QStringLiteral("%1 WHERE i.id = ?").arg(QLatin1String(kItemSelect)), {itemId},
-              kReadBatch);
+        Sql q(db, QStringLiteral("%1 WHERE i.id = ?").arg(itemSelectSql()), {itemId}, kReadBatch);
         if (!q.ok)
             return q.error;
         if (q.query.next())
-            found = itemOf(q.query);
+            found = itemFromRow(q.query);
         return Status::success();
     });
     if (!read)
