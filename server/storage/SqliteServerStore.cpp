@@ -235,41 +235,7 @@ Result<TerminalRecord> SqliteServerStore::addTerminal(const link::TerminalIdenti
 }
 
 Result<QList<TerminalRecord>> SqliteServerStore::readTerminals(const link::TerminalIdentity* only) {
-    QSqlQuery q(m_db.handle());
-    QString sql = QStringLiteral("SELECT id, store_id, terminal_id, created_at_ms, "
-                                 "enrolled_at_ms, revoked_at_ms FROM terminals");
-    if (only)
-        sql += QStringLiteral(" WHERE store_id = ? AND terminal_id = ?");
-    q.prepare(sql + QStringLiteral(" ORDER BY store_id, terminal_id"));
-    if (only) {
-        q.addBindValue(only->storeId);
-        q.addBindValue(only->terminalId);
-    }
-    if (!q.exec())
-        return queryError(QT_TRANSLATE_NOOP("qpos::server::ServerStore", "reading terminals"), q);
-    QList<TerminalRecord> list;
-    while (q.next()) {
-        TerminalRecord t;
-        t.rowId = q.value(0).toLongLong();
-        t.identity = {q.value(1).toString(), q.value(2).toString()};
-        t.createdAtMs = q.value(3).toLongLong();
-        t.enrolledAtMs = optionalFrom(q.value(4));
-        t.revokedAtMs = optionalFrom(q.value(5));
-        list.append(t);
-    }
-    QSqlQuery s(m_db.handle());
-    s.prepare(QStringLiteral("SELECT key_id, secret, valid_until_ms FROM terminal_secrets "
-                             "WHERE terminal = ? ORDER BY created_at_ms DESC, rowid DESC"));
-    for (TerminalRecord& t : list) {
-        s.addBindValue(t.rowId);
-        if (!s.exec())
-            return queryError(
-                QT_TRANSLATE_NOOP("qpos::server::ServerStore", "reading a terminal's secrets"), s);
-        while (s.next())
-            t.secrets.append(StoredSecret{s.value(0).toString(), s.value(1).toByteArray(),
-                                          optionalFrom(s.value(2))});
-    }
-    return list;
+    return readTerminalRows(m_db.handle(), only, QStringLiteral("rowid"), queryError);
 }
 
 Result<std::optional<TerminalRecord>>
