@@ -28,8 +28,8 @@ packages=(
 if [ "${1:-}" = "--packaging" ]; then
     # scripts/package.sh: Debian's package checker and the desktop and AppStream validators;
     # scripts/package-check.sh: systemd-analyze, curl for /healthz (debconf-set-selections
-    # comes with debconf)
-    packages+=(lintian desktop-file-utils appstream systemd curl)
+    # comes with debconf); scripts/upgrade-check.sh: jq to compare the orders
+    packages+=(lintian desktop-file-utils appstream systemd curl jq)
 fi
 
 # PostgreSQL refuses to run as root: the server tests run their throwaway cluster as this

@@ -3,6 +3,8 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 
+#include <limits>
+
 namespace qpos::reports {
 
 namespace {
@@ -23,6 +25,16 @@ bool readNumber(const QJsonObject& o, const char* key, qint64& out) {
     bool ok = false;
     out = o.value(QLatin1String(key)).toString().toLongLong(&ok);
     return ok;
+}
+
+// A day, an hour: a whole number that fits an int, never cut to one.
+bool readInt(const QJsonObject& o, const char* key, int& out) {
+    qint64 value = 0;
+    if (!readNumber(o, key, value) || value < std::numeric_limits<int>::min() ||
+        value > std::numeric_limits<int>::max())
+        return false;
+    out = int(value);
+    return true;
 }
 
 bool readFigures(const QJsonObject& o, Figures& f) {
@@ -109,14 +121,10 @@ Result<SalesReport> salesReportFromJson(const QJsonObject& json) {
                                     "A stored report could not be read: its figures are damaged. "
                                     "Keep the order database as it is and call IT.")};
     SalesReport r;
-    qint64 from = 0;
-    qint64 to = 0;
-    if (!readNumber(json, "from_day", from) || !readNumber(json, "to_day", to) ||
+    if (!readInt(json, "from_day", r.fromDay) || !readInt(json, "to_day", r.toDay) ||
         !readNumber(json, "shift_id", r.shiftId) ||
         !readFigures(json.value(u"total").toObject(), r.total))
         return damaged;
-    r.fromDay = int(from);
-    r.toDay = int(to);
     for (const QJsonValue& v : json.value(u"channels").toArray()) {
         ChannelFigures c;
         c.channel = v.toObject().value(u"channel").toString();
@@ -126,18 +134,14 @@ Result<SalesReport> salesReportFromJson(const QJsonObject& json) {
     }
     for (const QJsonValue& v : json.value(u"hours").toArray()) {
         HourFigures h;
-        qint64 hour = 0;
-        if (!readNumber(v.toObject(), "hour", hour) || !readFigures(v.toObject(), h.figures))
+        if (!readInt(v.toObject(), "hour", h.hour) || !readFigures(v.toObject(), h.figures))
             return damaged;
-        h.hour = int(hour);
         r.hours.append(h);
     }
     for (const QJsonValue& v : json.value(u"days").toArray()) {
         DayFigures d;
-        qint64 day = 0;
-        if (!readNumber(v.toObject(), "day", day) || !readFigures(v.toObject(), d.figures))
+        if (!readInt(v.toObject(), "day", d.day) || !readFigures(v.toObject(), d.figures))
             return damaged;
-        d.day = int(day);
         r.days.append(d);
     }
     for (const QJsonValue& v : json.value(u"cashiers").toArray()) {
@@ -151,11 +155,9 @@ Result<SalesReport> salesReportFromJson(const QJsonObject& json) {
     for (const QJsonValue& v : json.value(u"refunds").toArray()) {
         const QJsonObject o = v.toObject();
         RefundLine l;
-        qint64 day = 0;
-        if (!readNumber(o, "at_ms", l.atMs) || !readNumber(o, "business_day", day) ||
+        if (!readNumber(o, "at_ms", l.atMs) || !readInt(o, "business_day", l.businessDay) ||
             !readNumber(o, "amount_fen", l.amountFen))
             return damaged;
-        l.businessDay = int(day);
         l.outTradeNo = o.value(u"out_trade_no").toString();
         l.channel = o.value(u"channel").toString();
         l.cashierId = o.value(u"cashier_id").toString();

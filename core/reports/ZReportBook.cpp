@@ -74,6 +74,13 @@ Result<int> ZReportBook::currentBusinessDay() {
         china_calendar::dateOfDayNumber(q.value(0).toInt()).addDays(1));
 }
 
+Result<bool> ZReportBook::closedToday() {
+    const Result<int> day = currentBusinessDay();
+    if (!day)
+        return day.error();
+    return *day > china_calendar::dayNumberOf(now());
+}
+
 Result<ZReport> ZReportBook::take(const QString& takenBy, bool despiteWarnings) {
     if (takenBy.trimmed().isEmpty())
         return Error{QStringLiteral("z.manager"),

@@ -43,6 +43,8 @@ public:
     // The business day now: today's China date, or the day after the last Z when a Z already
     // closed today.
     Result<int> currentBusinessDay();
+    // True when a Z already closed today's China date: no other Z can be taken before tomorrow.
+    Result<bool> closedToday();
     // Closes today's business day. With warnings, it is refused unless `despiteWarnings`:
     // the manager saw them first. A second Z for the same day is refused.
     Result<ZReport> take(const QString& takenBy, bool despiteWarnings);

@@ -600,6 +600,10 @@ void fillZState(reports::ZReportBook& book, ZReportsReply& reply) {
         reply.businessDay = *day;
     else if (reply.error.isEmpty())
         reply.error = day.error().message;
+    if (Result<bool> closed = book.closedToday())
+        reply.closedToday = *closed;
+    else if (reply.error.isEmpty())
+        reply.error = closed.error().message;
 }
 
 } // namespace

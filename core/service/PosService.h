@@ -81,6 +81,7 @@ struct ZReportsReply {
     QString errorCode;                // "z.warnings", "z.taken", ...
     reports::ZWarnings warnings;      // as of the answer
     int businessDay = 0;              // the business day now
+    bool closedToday = false;         // a Z closed today: the next one can be taken tomorrow
     QList<reports::ZReport> zReports; // newest first; a taken Z is the only one
 };
 // What a print job was.

@@ -12,6 +12,8 @@
 #include "core/link/LinkMessages.h"
 #include "core/link/RequestSignature.h"
 #include "core/link/SyncBatch.h"
+#include "core/reconcile/BatchJson.h"
+#include "core/reports/SalesReport.h"
 #include "core/text/GbkCodec.h"
 #include "sandbox/bill/AlipayBill.h"
 #include "sandbox/bill/WechatBill.h"
@@ -388,6 +390,67 @@ void linkSeeds(const QByteArray& alipayForm, const QByteArray& wechatBody) {
     write("server_intake", "alipay-and-wechat", fields({alipayForm, wechatBody}));
 }
 
+// What a till reads from its store server: a batch, an item, a report (the reader is chosen by
+// the first byte, as fuzz_server_answers.cpp says).
+void serverAnswerSeeds() {
+    reconcile::StoredBatch batch;
+    batch.id = 3;
+    batch.provider = Channel::WeChat;
+    batch.merchantId = QStringLiteral("1900000109");
+    batch.day = QDate(2026, 1, 1);
+    batch.state = reconcile::BatchState::Complete;
+    batch.totals.provider = {12, 152400, 1, 200};
+    batch.totals.local = {12, 152400, 1, 200};
+    batch.totals.fee = *money::parseSubFenYuan(QStringLiteral("-9.14400"), QStringLiteral("fee"));
+    batch.totals.matched = 13;
+    batch.itemCount = 1;
+    batch.openItemCount = 1;
+    batch.billSha256 = QString::fromLatin1(QByteArray(32, '\x2a').toHex());
+    batch.billFile = QStringLiteral("wechat-1900000109-2026-01-01.csv.gz");
+    batch.attempts = 1;
+    batch.createdAtMs = 1767321000000;
+    batch.updatedAtMs = 1767321000000;
+    write("server_answers", "batch",
+          QByteArray(1, '\0') + QJsonDocument(reconcile::batchToJson(batch)).toJson());
+
+    reconcile::StoredItem item;
+    item.id = 9;
+    item.batchId = 3;
+    item.item.kind = reconcile::DifferenceClass::Amount;
+    item.item.provider = Channel::WeChat;
+    item.item.outTradeNo = QStringLiteral("S1_T1_20260101000001");
+    item.item.localState = QStringLiteral("paid");
+    item.item.localAmountFen = 1234;
+    item.item.providerState = QStringLiteral("SUCCESS");
+    item.item.providerAmountFen = 1243;
+    item.item.providerTradeNo = QStringLiteral("4200000000202601010000000001");
+    item.item.billLine = 7;
+    item.item.detail = QStringLiteral("amount differs");
+    item.resolution = reconcile::ItemResolution::Handled;
+    item.note = QStringLiteral("买家补差价");
+    item.resolvedBy = QStringLiteral("M01");
+    item.resolvedAtMs = 1767322000000;
+    write("server_answers", "item",
+          QByteArray(1, '\1') + QJsonDocument(reconcile::itemToJson(item)).toJson());
+
+    reports::SalesReport report;
+    report.fromDay = 20260101;
+    report.toDay = 20260101;
+    report.total = {12, 152400, 1, 200};
+    report.channels = {{QStringLiteral("alipay"), {7, 88800, 1, 200}},
+                       {QStringLiteral("wechat"), {5, 63600, 0, 0}}};
+    for (int hour = 0; hour < 24; ++hour)
+        report.hours.append(
+            {hour, hour == 12 ? reports::Figures{12, 152400, 1, 200} : reports::Figures{}});
+    report.days = {{20260101, {12, 152400, 1, 200}}};
+    report.cashiers = {{QStringLiteral("C01"), QStringLiteral("王芳"), {12, 152400, 1, 200}}};
+    report.refunds = {{1767240000000, 20260101, QStringLiteral("S1_T1_20260101000001"),
+                       QStringLiteral("alipay"), QStringLiteral("C01"), 200, QStringLiteral("M01"),
+                       QStringLiteral("退货")}};
+    write("server_answers", "report",
+          QByteArray(1, '\2') + QJsonDocument(reports::toJson(report)).toJson());
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -410,5 +473,6 @@ int main(int argc, char** argv) {
     keySeeds(*key);
     scannerSeeds();
     linkSeeds(alipayForm, wechatBody);
+    serverAnswerSeeds();
     return 0;
 }

@@ -246,10 +246,22 @@ private slots:
         QVERIFY(text(dialog, "zStatus").contains(QStringLiteral("No. 1 taken")));
         QCOMPARE(dialog.findChild<QListWidget*>(QStringLiteral("zList"))->count(), 1);
 
-        QTest::mouseClick(take, Qt::LeftButton); // the same day again
-        QVERIFY(updated.wait(10000));
-        QVERIFY(text(dialog, "zStatus").contains(QStringLiteral("already taken")));
+        // The same day cannot be closed again: the button is off, and says why.
+        QVERIFY(!take->isEnabled());
+        QVERIFY(!despite->isVisible());
+        QVERIFY(text(dialog, "zWarnings").contains(QStringLiteral("taken tomorrow")));
+        QTest::mouseClick(take, Qt::LeftButton);
+        QVERIFY(!updated.wait(300));
         QCOMPARE(dialog.zReports().size(), 1);
+        {
+            ui::ZReportDialog reopened(m_fixture.till(), QStringLiteral("小店"),
+                                       test::TillFixture::kManagerId);
+            QSignalSpy loaded(&reopened, &ui::ZReportDialog::updated);
+            reopened.show();
+            QVERIFY(loaded.wait(10000));
+            QVERIFY(!reopened.findChild<QPushButton*>(QStringLiteral("takeZ"))->isEnabled());
+            QCOMPARE(reopened.zReports().size(), 1);
+        }
 
         // Reprint the frozen snapshot.
         dialog.findChild<QListWidget*>(QStringLiteral("zList"))->setCurrentRow(0);

@@ -303,6 +303,10 @@ private slots:
         QCOMPARE(salesReportFromJson(damaged).error().code, QStringLiteral("report.snapshot"));
         QCOMPARE(salesReportFromJson(QJsonObject{}).error().code,
                  QStringLiteral("report.snapshot"));
+        // A day that does not fit is refused, never cut to another day (found by fuzzing).
+        damaged = toJson(r);
+        damaged.insert(QStringLiteral("from_day"), QStringLiteral("4315226917"));
+        QCOMPARE(salesReportFromJson(damaged).error().code, QStringLiteral("report.snapshot"));
     }
 
     void csvIsUtf8WithBomAndQuotesEveryField() {

@@ -127,6 +127,7 @@ private slots:
         Fixture f;
         f.sale(1000, QStringLiteral("c1"));
         f.everythingUploaded();
+        QCOMPARE(*f.zs.closedToday(), false);
         const Result<ZReport> z1 = f.zs.take(QStringLiteral("m1"), false);
         QVERIFY2(z1.ok(), qPrintable(z1.ok() ? QString() : z1.error().message));
         QCOMPARE(z1->seq, 1);
@@ -134,6 +135,7 @@ private slots:
         QCOMPARE(z1->fromDay, kDay);
         QCOMPARE(z1->snapshot.total.saleFen, 1000);
         QCOMPARE(*f.zs.currentBusinessDay(), 20261124);
+        QCOMPARE(*f.zs.closedToday(), true);
 
         // A second Z the same day is refused and says where new sales go.
         const Result<ZReport> twice = f.zs.take(QStringLiteral("m1"), false);
@@ -149,6 +151,7 @@ private slots:
 
         // Two days later the next Z covers both days since the last one, numbered 2.
         f.clock += 2 * kDayMs;
+        QCOMPARE(*f.zs.closedToday(), false);
         f.sale(300, QStringLiteral("c1"));
         f.everythingUploaded();
         const Result<ZReport> z2 = f.zs.take(QStringLiteral("m2"), false);

@@ -174,8 +174,13 @@ void ZReportDialog::onReports(const QString& requestId, const service::ZReportsR
                      .arg(reply.warnings.openOrders)
                      .arg(reply.warnings.unsentChanges)
                : tr("No open payments, everything is uploaded."));
-    m_despite->setVisible(warned);
-    m_take->setEnabled(true);
+    m_despite->setVisible(warned && !reply.closedToday);
+    // A day is closed once: after today's Z the button would only be refused.
+    m_take->setEnabled(!reply.closedToday);
+    if (reply.closedToday)
+        m_warnings->setText(tr("Today is closed by its Z report: sales from now on count on %1. "
+                               "The next Z report can be taken tomorrow.")
+                                .arg(dayText(reply.businessDay)));
 
     if (!reply.error.isEmpty()) {
         m_taking = false;
