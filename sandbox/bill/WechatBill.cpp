@@ -77,7 +77,8 @@ Bill build(const QDate& day, BillType type, const QList<WechatTrade>& trades) {
                              t.outTradeNo,
                              t.openId,
                              tradeType,
-                             QStringLiteral("SUCCESS"),
+                             t.listedAsRevoked ? QStringLiteral("REVOKED")
+                                               : QStringLiteral("SUCCESS"),
                              QStringLiteral("OTHERS"),
                              QStringLiteral("CNY"),
                              yuan(t.total),
