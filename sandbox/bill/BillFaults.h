@@ -24,7 +24,7 @@ struct BillFaults {
     std::optional<FaultRule> changeAmount;
     std::optional<FaultRule> foreignTrade;
     std::optional<FaultRule> dropRefund;
-    std::optional<FaultRule> changeState;   // WeChat Pay only
+    std::optional<FaultRule> changeState; // WeChat Pay only
     std::optional<FaultRule> duplicateLine;
     bool truncated = false;
 

@@ -249,7 +249,8 @@ private slots:
 
     void aChangedStateShows() {
         const Orders& o = orders(QStringLiteral("wechat"));
-        QJsonObject fault = billFault(QStringLiteral("bill_change_state"), QStringLiteral("wechat"));
+        QJsonObject fault =
+            billFault(QStringLiteral("bill_change_state"), QStringLiteral("wechat"));
         fault.insert(QStringLiteral("out_trade_no"), o.first);
         addFault(fault);
         const std::optional<DownloadedBill> bill = readyBill(QStringLiteral("wechat"));
