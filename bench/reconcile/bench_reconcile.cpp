@@ -4,9 +4,9 @@
 // provider it prints, from the same files in the same run:
 //   baseline  — unzip/gunzip, decode (GBK / UTF-8) and split into lines and fields, nothing else;
 //   reconcile — the ledger read from SQLite, the bill parsed and matched, the summary checked;
-// their ratio (target <= 3x) and each phase's peak RSS (getrusage ru_maxrss). Every phase runs
-// in a child process of its own, so each RSS figure is that phase's alone. It prints figures
-// and never fails on time.
+// their ratio (target <= 3x), each phase's CPU time and peak RSS (getrusage), and the load
+// average. Every phase runs in a child process of its own, so each RSS figure is that phase's
+// alone. It prints figures and never fails on time.
 //
 // The bills are written here, line by line in the sandbox's formats (sandbox/bill): the
 // sandbox's writers build a whole bill as one string from a list of trade structs, which at a
@@ -62,6 +62,26 @@ long peakRssKb() {
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return usage.ru_maxrss;
+}
+
+// The process's CPU time (user and system) in ms: on a shared machine the wall time also
+// counts the waits for a core, the CPU time only this phase's own work.
+long long cpuMs() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    const auto ms = [](const timeval& t) {
+        return t.tv_sec * 1000LL + t.tv_usec / 1000;
+    };
+    return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+// The machine's load averages (1, 5, 15 minutes), printed beside the figures: on a shared
+// machine they say how much the times can be trusted.
+QString loadAverage() {
+    QFile file(QStringLiteral("/proc/loadavg"));
+    if (!file.open(QIODevice::ReadOnly))
+        return QStringLiteral("unknown");
+    return QString::fromLatin1(file.readLine()).section(u' ', 0, 2);
 }
 
 // ---- the data: order i of a provider
@@ -396,8 +416,8 @@ int baseline(const QString& provider, const QString& dir) {
             wechat::gunzipChunks(gz, kMaxBill, [&](QByteArrayView c) { return splitter.feed(c); }));
         must(splitter.finish());
     }
-    std::printf("%lld %ld %lld %lld\n", static_cast<long long>(timer.elapsed()), peakRssKb(),
-                static_cast<long long>(lines), static_cast<long long>(fields));
+    std::printf("%lld %ld %lld %lld %lld\n", static_cast<long long>(timer.elapsed()), peakRssKb(),
+                static_cast<long long>(lines), static_cast<long long>(fields), cpuMs());
     return 0;
 }
 
@@ -423,10 +443,10 @@ int reconcileOnce(const QString& provider, const QString& dir) {
     QStringList counts;
     for (auto it = classes.cbegin(); it != classes.cend(); ++it)
         counts << QStringLiteral("%1=%2").arg(it.key()).arg(it.value());
-    std::printf("%lld %ld %lld %lld %s fee=%s\n", static_cast<long long>(timer.elapsed()),
+    std::printf("%lld %ld %lld %lld %s fee=%s %lld\n", static_cast<long long>(timer.elapsed()),
                 peakRssKb(), static_cast<long long>(r->totals.matched),
                 static_cast<long long>(r->totals.held), qPrintable(counts.join(u',')),
-                qPrintable(money::formatSubFenYuan(r->totals.fee)));
+                qPrintable(money::formatSubFenYuan(r->totals.fee)), cpuMs());
     return 0;
 }
 
@@ -467,6 +487,7 @@ int main(int argc, char** argv) {
     if (!gen.waitForFinished(-1) || gen.exitCode() != 0)
         die(QStringLiteral("generating the data failed"));
 
+    std::printf("\nload average before the runs: %s\n", qPrintable(loadAverage()));
     std::printf("\n%-8s %10s %10s %12s %12s %7s   %s\n", "provider", "lines", "base ms",
                 "reconcile ms", "ratio", "", "");
     for (const QString& provider : {QStringLiteral("alipay"), QStringLiteral("wechat")}) {
@@ -481,6 +502,11 @@ int main(int argc, char** argv) {
                     base.value(1).toDouble() / 1024, rec.value(1).toDouble() / 1024,
                     qPrintable(rec.value(2)), qPrintable(rec.value(3)), qPrintable(rec.value(4)),
                     qPrintable(rec.value(5)));
+        const double baseCpu = base.value(4).toDouble();
+        const double recCpu = rec.value(6).toDouble();
+        std::printf("         CPU time: baseline %.0f ms, reconcile %.0f ms, ratio %.2fx\n",
+                    baseCpu, recCpu, baseCpu > 0 ? recCpu / baseCpu : 0.0);
+        std::printf("         load average: %s\n", qPrintable(loadAverage()));
         std::fflush(stdout);
     }
     return 0;

@@ -14,6 +14,14 @@ bool digitsAt(QStringView s, qsizetype from, qsizetype count) {
     return true;
 }
 
+// Plain day arithmetic: bills ask for these per line, and a QDateTime costs far more.
+constexpr qint64 kDayMs = 24LL * 3600 * 1000;
+constexpr qint64 kUnixEpochJulianDay = 2440588; // 1970-01-01
+
+qint64 floorDiv(qint64 a, qint64 b) {
+    return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
+}
+
 int number(QStringView s, qsizetype from, qsizetype count) {
     int value = 0;
     for (qsizetype i = from; i < from + count; ++i)
@@ -28,7 +36,7 @@ QDateTime dateTimeOf(qint64 utcMs) {
 }
 
 QDate dateOf(qint64 utcMs) {
-    return QDateTime::fromMSecsSinceEpoch(utcMs + kUtcOffsetMs, Qt::UTC).date();
+    return QDate::fromJulianDay(floorDiv(utcMs + kUtcOffsetMs, kDayMs) + kUnixEpochJulianDay);
 }
 
 int dayNumberOf(qint64 utcMs) {
@@ -48,7 +56,9 @@ int hourOf(qint64 utcMs) {
 }
 
 qint64 dayStartMs(QDate date) {
-    return QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch() - kUtcOffsetMs;
+    if (!date.isValid())
+        return QDateTime(date, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch() - kUtcOffsetMs;
+    return (date.toJulianDay() - kUnixEpochJulianDay) * kDayMs - kUtcOffsetMs;
 }
 
 qint64 dayEndMs(QDate date) {
@@ -71,7 +81,7 @@ std::optional<qint64> parseTimestamp(QStringView text) {
     const QTime time(number(text, 11, 2), number(text, 14, 2), number(text, 17, 2));
     if (!date.isValid() || !time.isValid())
         return std::nullopt;
-    return QDateTime(date, time, Qt::UTC).toMSecsSinceEpoch() - kUtcOffsetMs;
+    return dayStartMs(date) + time.msecsSinceStartOfDay();
 }
 
 std::optional<QDate> parseDate(const QString& text, qint64 nowUtcMs) {

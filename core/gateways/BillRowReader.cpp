@@ -14,19 +14,19 @@ Result<money::Fen> parseBillYuan(QString value, const QString& column) {
     return negative ? -*fen : *fen;
 }
 
-QString BillRowReader::text(const QString& column) const {
-    const qsizetype i = m_columns.indexOf(column);
-    return i < 0 ? QString() : m_valueOf(m_row.fields[i]);
+QString BillRowReader::text(const BillColumn& column) const {
+    const qsizetype i = column.index;
+    return i < 0 || i >= m_row.fields.size() ? QString() : m_valueOf(m_row.fields[i]);
 }
 
-money::Fen BillRowReader::amount(const QString& column, bool required) {
+money::Fen BillRowReader::amount(const BillColumn& column, bool required) {
     const QString value = text(column);
     if (value.isEmpty()) {
         if (required)
-            fail(m_wording.empty(m_row.lineNumber, column));
+            fail(m_wording.empty(m_row.lineNumber, column.name));
         return 0;
     }
-    Result<money::Fen> fen = parseBillYuan(value, column);
+    Result<money::Fen> fen = parseBillYuan(value, column.name);
     if (!fen) {
         fail(m_wording.notAmount(m_row.lineNumber, fen.error().message));
         return 0;
@@ -34,14 +34,14 @@ money::Fen BillRowReader::amount(const QString& column, bool required) {
     return *fen;
 }
 
-money::SubFen BillRowReader::subFenAmount(const QString& column, bool required) {
+money::SubFen BillRowReader::subFenAmount(const BillColumn& column, bool required) {
     const QString value = text(column);
     if (value.isEmpty()) {
         if (required)
-            fail(m_wording.empty(m_row.lineNumber, column));
+            fail(m_wording.empty(m_row.lineNumber, column.name));
         return {};
     }
-    Result<money::SubFen> amount = money::parseSubFenYuan(value, column);
+    Result<money::SubFen> amount = money::parseSubFenYuan(value, column.name);
     if (!amount) {
         fail(m_wording.notAmount(m_row.lineNumber, amount.error().message));
         return {};
@@ -49,13 +49,13 @@ money::SubFen BillRowReader::subFenAmount(const QString& column, bool required) 
     return *amount;
 }
 
-std::optional<qint64> BillRowReader::time(const QString& column, bool required) {
+std::optional<qint64> BillRowReader::time(const BillColumn& column, bool required) {
     const QString value = text(column);
     if (value.isEmpty() && !required)
         return std::nullopt;
     const std::optional<qint64> ms = china_calendar::parseTimestamp(value);
     if (!ms)
-        fail(m_wording.notTime(m_row.lineNumber, column, value));
+        fail(m_wording.notTime(m_row.lineNumber, column.name, value));
     return ms;
 }
 

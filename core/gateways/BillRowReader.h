@@ -25,7 +25,18 @@ struct BillRowWording {
     QString (*notTime)(int line, const QString& column, const QString& value);
 };
 
-// Reads typed values of one detail line of a bill by column name, keeping the first problem:
+// A column of a bill's header, looked up once per file so each line reads its values by
+// position.
+struct BillColumn {
+    QString name;         // as the messages name it
+    qsizetype index = -1; // -1: the bill has no such column
+
+    static BillColumn find(const QStringList& columns, const QString& name) {
+        return BillColumn{name, columns.indexOf(name)};
+    }
+};
+
+// Reads typed values of one detail line of a bill by column, keeping the first problem:
 // a provider's bill parser reads every value it needs, then asks problem() once.
 class BillRowReader {
 public:
@@ -39,22 +50,34 @@ public:
         , m_wording(wording) {}
 
     // The value of a column; empty when the bill has no such column.
-    QString text(const QString& column) const;
+    QString text(const BillColumn& column) const;
+    QString text(const QString& column) const { return text(find(column)); }
 
     // Signed yuan in fen; an empty value is 0, and a problem when `required`.
-    money::Fen amount(const QString& column, bool required);
+    money::Fen amount(const BillColumn& column, bool required);
+    money::Fen amount(const QString& column, bool required) {
+        return amount(find(column), required);
+    }
     // Signed yuan with up to five decimals (WeChat Pay's fees), exactly; empty is 0, and a
     // problem when `required`.
-    money::SubFen subFenAmount(const QString& column, bool required);
+    money::SubFen subFenAmount(const BillColumn& column, bool required);
+    money::SubFen subFenAmount(const QString& column, bool required) {
+        return subFenAmount(find(column), required);
+    }
 
     // "yyyy-MM-dd HH:mm:ss" China time in UTC ms; an empty value is empty, and a problem when
     // `required`.
-    std::optional<qint64> time(const QString& column, bool required);
+    std::optional<qint64> time(const BillColumn& column, bool required);
+    std::optional<qint64> time(const QString& column, bool required) {
+        return time(find(column), required);
+    }
 
     void fail(const QString& detail);
     const std::optional<QString>& problem() const { return m_problem; }
 
 private:
+    BillColumn find(const QString& column) const { return BillColumn::find(m_columns, column); }
+
     const QStringList& m_columns;
     const CsvRecord& m_row;
     QString (*m_valueOf)(const QString& field);

@@ -4,6 +4,8 @@
 
 #include <csv.h>
 
+#include <utility>
+
 namespace qpos::gateway {
 
 // libcsv's parser state, kept out of the header so users need not include csv.h.
@@ -21,30 +23,51 @@ CsvReader::~CsvReader() {
     delete m_parser;
 }
 
+namespace {
+
+// A line holds something besides blanks (libcsv skips blank lines).
+bool hasContent(QByteArrayView line) {
+    for (const char c : line) {
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != '\f' && c != '\v')
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 void CsvReader::onField(void* data, size_t length, void* self) {
     auto* reader = static_cast<CsvReader*>(self);
-    reader->m_fields.append(
-        QString::fromUtf8(static_cast<const char*>(data), static_cast<qsizetype>(length)));
+    // The decoder flags bytes that are not UTF-8; a bill is refused for them.
+    reader->m_fields.append(reader->m_utf8.decode(
+        QByteArrayView(static_cast<const char*>(data), static_cast<qsizetype>(length))));
 }
 
 void CsvReader::onRecordEnd(int /*terminator*/, void* self) {
     auto* reader = static_cast<CsvReader*>(self);
-    reader->m_records.append(CsvRecord{reader->m_recordStart, reader->m_fields});
-    reader->m_fields.clear();
+    const qsizetype width = reader->m_fields.size();
+    reader->m_records.append(CsvRecord{reader->m_recordStart, std::exchange(reader->m_fields, {})});
+    reader->m_fields.reserve(width);
     reader->m_recordEnded = true;
 }
 
 Status CsvReader::feedLine(const QString& line, int lineNumber) {
+    return feedUtf8Line(line.toUtf8(), lineNumber);
+}
+
+Status CsvReader::feedUtf8Line(QByteArrayView line, int lineNumber) {
     if (!m_insideRecord)
         m_recordStart = lineNumber;
     m_line = lineNumber;
     m_recordEnded = false;
     const qsizetype recordsBefore = m_records.size();
-    const QByteArray bytes = line.toUtf8() + '\n';
-    const size_t used =
-        csv_parse(&m_parser->state, bytes.constData(), static_cast<size_t>(bytes.size()),
-                  &CsvReader::onField, &CsvReader::onRecordEnd, this);
-    if (used != static_cast<size_t>(bytes.size()))
+    static constexpr char kEnd = '\n';
+    const auto size = static_cast<size_t>(line.size());
+    const bool parsed = csv_parse(&m_parser->state, line.data(), size, &CsvReader::onField,
+                                  &CsvReader::onRecordEnd, this) == size &&
+                        csv_parse(&m_parser->state, &kEnd, 1, &CsvReader::onField,
+                                  &CsvReader::onRecordEnd, this) == 1;
+    if (!parsed)
         return Error{
             QStringLiteral("csv.malformed"),
             QCoreApplication::translate("qpos::gateway::CsvReader", "line %1 is not valid CSV (%2)")
@@ -58,9 +81,16 @@ Status CsvReader::feedLine(const QString& line, int lineNumber) {
                                                  "line %1 holds a carriage return inside it, so "
                                                  "the file is damaged. Download it again.")
                          .arg(lineNumber)};
+    if (m_utf8.hasError()) {
+        m_utf8.resetState();
+        return Error{
+            QStringLiteral("csv.not_utf8"),
+            QCoreApplication::translate("qpos::gateway::CsvReader", "line %1 is not UTF-8 text")
+                .arg(lineNumber)};
+    }
     if (m_recordEnded)
         m_insideRecord = false;
-    else if (!line.trimmed().isEmpty())
+    else if (hasContent(line))
         m_insideRecord = true; // a quoted field goes on past this line
     return Status::success();
 }

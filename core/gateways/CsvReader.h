@@ -2,8 +2,10 @@
 
 #include "core/common/Result.h"
 
+#include <QByteArrayView>
 #include <QList>
 #include <QString>
+#include <QStringDecoder>
 #include <QStringList>
 
 #include <utility>
@@ -34,6 +36,10 @@ public:
 
     // Feeds physical line `lineNumber` (without its line break). Fails on malformed quoting.
     Status feedLine(const QString& line, int lineNumber);
+    // The same for a line already in UTF-8, handed to libcsv as it is (a bill's lines are
+    // UTF-8 on their way in, so they need no round trip through QString). Fails with
+    // "csv.not_utf8" when a field is not valid UTF-8.
+    Status feedUtf8Line(QByteArrayView line, int lineNumber);
     // True while a quoted field is open across lines.
     bool insideRecord() const { return m_insideRecord; }
     // Ends the input; fails when a quoted field was never closed (a truncated file).
@@ -52,6 +58,9 @@ private:
     Parser* m_parser;
     QList<CsvRecord> m_records;
     QStringList m_fields;
+    // As QString::fromUtf8 (a byte-order mark is kept as U+FEFF), but it tells invalid bytes.
+    QStringDecoder m_utf8{QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
+                                                    QStringDecoder::Flag::ConvertInitialBom};
     int m_recordStart = 0;
     int m_line = 0;
     bool m_insideRecord = false;

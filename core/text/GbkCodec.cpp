@@ -69,23 +69,25 @@ LineDecoder::LineDecoder()
 LineDecoder::~LineDecoder() = default;
 
 Result<QString> LineDecoder::decode(QByteArrayView line, int lineNumber) {
+    Result<QByteArrayView> utf8 = decodeToUtf8(line, lineNumber);
+    if (!utf8)
+        return utf8.error();
+    return QString::fromUtf8(*utf8);
+}
+
+Result<QByteArrayView> LineDecoder::decodeToUtf8(QByteArrayView line, int lineNumber) {
     if (!m_converter->cd.isOpen())
         return unavailable();
     // Plain ASCII, most of a bill's bytes, needs no converter.
-    bool ascii = true;
-    for (const char c : line) {
-        if (static_cast<unsigned char>(c) >= 0x80) {
-            ascii = false;
-            break;
-        }
-    }
+    const bool ascii = std::all_of(line.begin(), line.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
     if (ascii)
-        return QString::fromLatin1(line);
-    m_converter->utf8.clear();
+        return line;
+    m_converter->utf8.resize(0); // keeps its capacity for the next line
     if (const ::qpos::text::IconvStop stop = m_converter->cd.convert(line, m_converter->utf8);
         stop.error != 0)
         return invalid(stop, lineNumber);
-    return QString::fromUtf8(m_converter->utf8);
+    return QByteArrayView(m_converter->utf8);
 }
 
 Result<QByteArray> encode(const QString& text) {

@@ -35,6 +35,9 @@ public:
     LineDecoder& operator=(const LineDecoder&) = delete;
 
     Result<QString> decode(QByteArrayView line, int lineNumber);
+    // The same line as UTF-8 bytes, valid until the next call: `line` itself when it is plain
+    // ASCII, else the decoder's own buffer.
+    Result<QByteArrayView> decodeToUtf8(QByteArrayView line, int lineNumber);
 
 private:
     struct Converter;

@@ -66,6 +66,18 @@ std::pair<qsizetype, qsizetype> refundIndex(const QList<Trade>& trades, const QS
     return best;
 }
 
+// The payment a bill_duplicate_line fault names, listed a second time right after the first:
+// a copy without its refunds, so only the payment line repeats.
+template <typename Trade>
+void duplicatePayment(QList<Trade>& trades, const QDate& day, const FaultRule& rule) {
+    const qsizetype i = paymentIndex(trades, day, rule.outTradeNo);
+    if (i < 0)
+        return;
+    Trade copy = trades[i];
+    copy.refunds.clear();
+    trades.insert(i + 1, copy);
+}
+
 money::Fen changedAmount(const FaultRule& rule, money::Fen was) {
     return rule.amountFen ? *rule.amountFen : was + kDefaultChangeFen;
 }
@@ -85,6 +97,8 @@ BillFaults BillFaults::take(ProviderFaults& faults, const QDate& day, qint64 now
     f.changeAmount = faults.takeBill(FaultKind::BillChangeAmount, day, nowMs);
     f.foreignTrade = faults.takeBill(FaultKind::BillForeignTrade, day, nowMs);
     f.dropRefund = faults.takeBill(FaultKind::BillDropRefund, day, nowMs);
+    f.changeState = faults.takeBill(FaultKind::BillChangeState, day, nowMs);
+    f.duplicateLine = faults.takeBill(FaultKind::BillDuplicateLine, day, nowMs);
     f.truncated = faults.takeBill(FaultKind::BillTruncated, day, nowMs).has_value();
     return f;
 }
@@ -100,6 +114,8 @@ QList<AlipayTrade> BillFaults::applyTo(QList<AlipayTrade> trades) const {
         if (i >= 0)
             trades[i].total = changedAmount(*changeAmount, trades[i].total);
     }
+    if (duplicateLine)
+        duplicatePayment(trades, day, *duplicateLine);
     if (dropRefund) {
         const auto [ti, ri] = refundIndex(
             trades, dropRefund->outRequestNo,
@@ -139,6 +155,13 @@ QList<WechatTrade> BillFaults::applyTo(QList<WechatTrade> trades, const QString&
         if (i >= 0)
             trades[i].total = changedAmount(*changeAmount, trades[i].total);
     }
+    if (changeState) {
+        const qsizetype i = paymentIndex(trades, day, changeState->outTradeNo);
+        if (i >= 0)
+            trades[i].listedAsRevoked = true;
+    }
+    if (duplicateLine)
+        duplicatePayment(trades, day, *duplicateLine);
     if (dropRefund) {
         const auto [ti, ri] = refundIndex(
             trades, dropRefund->outRequestNo,

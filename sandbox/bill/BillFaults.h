@@ -24,6 +24,8 @@ struct BillFaults {
     std::optional<FaultRule> changeAmount;
     std::optional<FaultRule> foreignTrade;
     std::optional<FaultRule> dropRefund;
+    std::optional<FaultRule> changeState; // WeChat Pay only
+    std::optional<FaultRule> duplicateLine;
     bool truncated = false;
 
     // Takes (counts as used) every bill fault of `faults` for the bill of `day`, except

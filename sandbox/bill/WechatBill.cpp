@@ -68,6 +68,8 @@ Bill build(const QDate& day, BillType type, const QList<WechatTrade>& trades) {
         const QString tradeType = t.kind == WechatTrade::Kind::Native ? QStringLiteral("NATIVE")
                                                                       : QStringLiteral("MICROPAY");
         if (type != BillType::Refund && t.isPaid() && inDay(t.paidMs)) {
+            const QString state =
+                t.listedAsRevoked ? QStringLiteral("REVOKED") : QStringLiteral("SUCCESS");
             bill.csv += row({when(t.paidMs),
                              t.appId,
                              t.mchId,
@@ -77,7 +79,7 @@ Bill build(const QDate& day, BillType type, const QList<WechatTrade>& trades) {
                              t.outTradeNo,
                              t.openId,
                              tradeType,
-                             QStringLiteral("SUCCESS"),
+                             state,
                              QStringLiteral("OTHERS"),
                              QStringLiteral("CNY"),
                              yuan(t.total),

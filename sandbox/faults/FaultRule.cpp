@@ -9,7 +9,7 @@ namespace qpos::sandbox {
 
 namespace {
 
-constexpr std::array<std::pair<FaultKind, const char*>, 19> kNames{{
+constexpr std::array<std::pair<FaultKind, const char*>, 21> kNames{{
     {FaultKind::Latency, "latency"},
     {FaultKind::HttpError, "http_error"},
     {FaultKind::Timeout, "timeout"},
@@ -27,6 +27,8 @@ constexpr std::array<std::pair<FaultKind, const char*>, 19> kNames{{
     {FaultKind::BillChangeAmount, "bill_change_amount"},
     {FaultKind::BillForeignTrade, "bill_foreign_trade"},
     {FaultKind::BillDropRefund, "bill_drop_refund"},
+    {FaultKind::BillChangeState, "bill_change_state"},
+    {FaultKind::BillDuplicateLine, "bill_duplicate_line"},
     {FaultKind::BillNotReady, "bill_not_ready"},
     {FaultKind::BillTruncated, "bill_truncated"},
 }};
@@ -49,6 +51,12 @@ Result<FaultRule> readBillTarget(const QJsonObject& json, FaultRule rule) {
         }
         return rule;
     }
+    // Alipay's detail bill words a line as 交易 or 退款 only: money given back after a payment
+    // is a 退款 line, so a payment listed in another state is WeChat Pay's alone.
+    if (rule.kind == FaultKind::BillChangeState && rule.provider != u"wechat")
+        return invalid(QStringLiteral("bill_change_state is for WeChat Pay only (\"provider\": "
+                                      "\"wechat\"); Alipay's bill lists a payment as 交易 and "
+                                      "money given back as 退款"));
     rule.billDate =
         QDate::fromString(json.value(u"bill_date").toString(), QStringLiteral("yyyy-MM-dd"));
     if (!rule.billDate.isValid())
@@ -99,6 +107,8 @@ bool FaultRule::isBillFault() const {
     case FaultKind::BillChangeAmount:
     case FaultKind::BillForeignTrade:
     case FaultKind::BillDropRefund:
+    case FaultKind::BillChangeState:
+    case FaultKind::BillDuplicateLine:
     case FaultKind::BillNotReady:
     case FaultKind::BillTruncated:
         return true;

@@ -40,14 +40,17 @@ enum class FaultKind {
     // The trade bill of `bill_date` (a China date) differs from the trades, as a provider's
     // bill may; each bill built for that date counts as one match. The bill stays consistent
     // (its totals follow the change), so only reconciliation can see it.
-    BillDropLine,     // the payment line of `out_trade_no` (default: the day's first) is absent
-    BillChangeAmount, // the payment of `out_trade_no` (default: the first) shows `amount_fen`
-                      // (default: one yuan more)
-    BillForeignTrade, // a payment of another shop is added (`out_trade_no`, `amount_fen`)
-    BillDropRefund,   // the refund line of `out_request_no` (default: the day's first) is absent
-    BillNotReady,     // until `until_ms` (UTC), the bill is not generated yet: Alipay
-                      // 40004 isp.bill_not_exist, WeChat Pay 400 STATEMENT_CREATING
-    BillTruncated,    // the file is served cut to half its bytes (zip or gzip)
+    BillDropLine,      // the payment line of `out_trade_no` (default: the day's first) is absent
+    BillChangeAmount,  // the payment of `out_trade_no` (default: the first) shows `amount_fen`
+                       // (default: one yuan more)
+    BillForeignTrade,  // a payment of another shop is added (`out_trade_no`, `amount_fen`)
+    BillDropRefund,    // the refund line of `out_request_no` (default: the day's first) is absent
+    BillChangeState,   // WeChat Pay only: the payment of `out_trade_no` (default: the first) is
+                       // listed as REVOKED instead of SUCCESS
+    BillDuplicateLine, // the payment line of `out_trade_no` (default: the first) is listed twice
+    BillNotReady,      // until `until_ms` (UTC), the bill is not generated yet: Alipay
+                       // 40004 isp.bill_not_exist, WeChat Pay 400 STATEMENT_CREATING
+    BillTruncated,     // the file is served cut to half its bytes (zip or gzip)
 };
 
 QString faultKindName(FaultKind kind);

@@ -73,6 +73,9 @@ struct WechatTrade {
     qint64 closedMs = 0;
     qint64 expiresMs = 0;
     QList<WechatRefund> refunds;
+    // Set only on the copy a bill is built from (the bill_change_state fault): its payment
+    // line says REVOKED where the trade is SUCCESS.
+    bool listedAsRevoked = false;
 
     bool isOpen() const {
         return state == WechatTradeState::NotPay || state == WechatTradeState::UserPaying;

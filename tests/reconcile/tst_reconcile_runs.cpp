@@ -166,34 +166,44 @@ class TestReconcileRuns : public QObject, private test::EngineFixture {
         return items ? *items : QList<StoredItem>{};
     }
 
-    // An Alipay order the till recorded as failed (it took a refusal for the answer) that the
-    // buyer paid all the same; empty on failure.
-    QString failedButPaid(money::Fen fen) {
-        Result<Order> order = m_store->createOrder(
-            newSale(Channel::Alipay, QStringLiteral("Tea"), fen, PaymentFlow::QrCode));
+    // An order the till has in `recorded` (failed: it took a refusal for the answer; pending:
+    // it stopped polling and the notification never came) that the buyer paid all the same;
+    // empty on failure.
+    QString paidWhileTheTillHad(Channel channel, money::Fen fen, OrderState recorded) {
+        Result<Order> order =
+            m_store->createOrder(newSale(channel, QStringLiteral("Tea"), fen, PaymentFlow::QrCode));
         if (!order)
             return {};
         const QString outTradeNo = order->outTradeNo;
         QObject context;
         QSignalSpy created(&context, &QObject::objectNameChanged);
-        m_gateways->find(Channel::Alipay)
-            ->createQrOrder(
-                gateway::QrOrderRequest{outTradeNo, fen, QStringLiteral("Tea"), 0, {}, {}, {}},
-                &context, [&context](gateway::GatewayResult<gateway::QrOrder> r) {
-                    context.setObjectName(r.isSuccess() ? QStringLiteral("created")
-                                                        : r.cashierMessage());
-                });
+        m_gateways->find(channel)->createQrOrder(
+            gateway::QrOrderRequest{outTradeNo, fen, QStringLiteral("Tea"), 0, {}, {}, {}},
+            &context, [&context](gateway::GatewayResult<gateway::QrOrder> r) {
+                context.setObjectName(r.isSuccess() ? QStringLiteral("created")
+                                                    : r.cashierMessage());
+            });
         if (!created.wait(15000) || context.objectName() != u"created")
             return {};
-        OrderTransition failed;
-        failed.outTradeNo = outTradeNo;
-        failed.to = OrderState::Failed;
-        failed.source = TransitionSource::Request;
-        failed.actor = QStringLiteral("engine");
-        failed.note = QStringLiteral("refused");
-        if (!m_store->apply(failed).ok() || !alipaySim().buyerPay(outTradeNo).ok())
+        OrderTransition t;
+        t.outTradeNo = outTradeNo;
+        t.to = recorded;
+        t.source = TransitionSource::Request;
+        t.actor = QStringLiteral("engine");
+        t.note = recorded == OrderState::Failed ? QStringLiteral("refused") : QString();
+        if (!m_store->apply(t).ok())
             return {};
-        return outTradeNo;
+        const bool paid = channel == Channel::Alipay ? alipaySim().buyerPay(outTradeNo).ok()
+                                                     : wechatSim().buyerPay(outTradeNo).ok();
+        return paid ? outTradeNo : QString();
+    }
+
+    QString failedButPaid(money::Fen fen) {
+        return paidWhileTheTillHad(Channel::Alipay, fen, OrderState::Failed);
+    }
+
+    static QString providerName(Channel channel) {
+        return channel == Channel::Alipay ? QStringLiteral("alipay") : QStringLiteral("wechat");
     }
 
     // Every trade of the test on one China day: a run that straddles midnight waits for it.
@@ -417,6 +427,119 @@ private slots:
         const DailyRunOutcome again = runDay(Channel::Alipay, m_day, &janitor);
         QCOMPARE(again.batchId, run.batchId);
         QCOMPARE(again.itemCount, 0);
+    }
+
+    void aPaymentWhoseNotificationWasLostIsSettledByTheJanitor() {
+        // The till showed the code and stopped polling before the buyer paid, and the
+        // notification never came: pending here, SUCCESS in the bill.
+        const QString outTradeNo = paidWhileTheTillHad(Channel::WeChat, 1500, OrderState::Pending);
+        QVERIFY(!outTradeNo.isEmpty());
+        QCOMPARE(stored(outTradeNo).order.state, OrderState::Pending);
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        checkout::EngineJanitor janitor(*m_engine);
+
+        const DailyRunOutcome run = runDay(Channel::WeChat, m_day, &janitor);
+        QVERIFY2(run.state == BatchState::Complete, qPrintable(run.message));
+        const QList<StoredItem> items = storedItems(run.batchId);
+        QCOMPARE(classesOf(items), QStringList{QStringLiteral("provider_only:") + outTradeNo});
+        QCOMPARE(items[0].item.localState, QStringLiteral("pending"));
+        QCOMPARE(items[0].item.localAmountFen, money::Fen(1500));
+        QCOMPARE(items[0].item.providerState, QStringLiteral("SUCCESS"));
+        QCOMPARE(items[0].item.providerAmountFen, money::Fen(1500));
+        QCOMPARE(items[0].resolution, ItemResolution::Automatic);
+        QCOMPARE(items[0].resolvedBy, QStringLiteral("janitor"));
+        QVERIFY2(items[0].evidence.startsWith(
+                     QStringLiteral("wechatpay transactions query: SUCCESS 15.00, trade_no ")),
+                 qPrintable(items[0].evidence));
+        QVERIFY2(items[0].evidence.endsWith(QStringLiteral("; order pending -> paid")),
+                 qPrintable(items[0].evidence));
+        QCOMPARE(run.openItemCount, 0);
+        const StoredBatch batch = storedBatch(run.batchId);
+        QCOMPARE(batch.totals.provider.paymentCount, 1);
+        QCOMPARE(batch.totals.matched, 0);
+
+        // Paid now by the provider's signed answer, in an event of its own.
+        const OrderWithEvents settled = stored(outTradeNo);
+        QCOMPARE(settled.order.state, OrderState::Paid);
+        QCOMPARE(settled.events.last().source, TransitionSource::Reconcile);
+        const DailyRunOutcome again = runDay(Channel::WeChat, m_day, &janitor);
+        QCOMPARE(again.batchId, run.batchId);
+        QCOMPARE(again.itemCount, 0);
+        QCOMPARE(storedBatch(again.batchId).totals.matched, 1);
+    }
+
+    void aStatusDifferenceStaysOpenWhileTheProviderSaysPaid() {
+        const QString listed = pay(Channel::WeChat, 990, PaymentFlow::PayByCode);
+        const QString other = pay(Channel::WeChat, 500, PaymentFlow::PayByCode);
+        QVERIFY(!listed.isEmpty() && !other.isEmpty());
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        FaultRule state = billFault(FaultKind::BillChangeState, QStringLiteral("wechat"), m_day);
+        state.outTradeNo = listed;
+        m_server->faults().add(state);
+        checkout::EngineJanitor janitor(*m_engine);
+
+        const DailyRunOutcome run = runDay(Channel::WeChat, m_day, &janitor);
+        QVERIFY2(run.state == BatchState::Complete, qPrintable(run.message));
+        const QList<StoredItem> items = storedItems(run.batchId);
+        QCOMPARE(classesOf(items), QStringList{QStringLiteral("status:") + listed});
+        const DifferenceItem& item = items[0].item;
+        QCOMPARE(item.localState, QStringLiteral("paid"));
+        QCOMPARE(item.localAmountFen, money::Fen(990));
+        QCOMPARE(item.providerState, QStringLiteral("REVOKED"));
+        QCOMPARE(item.providerAmountFen, money::Fen(990));
+        QVERIFY(item.billLine > 1);
+        // The Janitor asked; the provider's signed answer says paid, so the ledger stays as it
+        // is and the bill's word is left for the manager.
+        QCOMPARE(items[0].resolution, ItemResolution::Open);
+        QVERIFY2(items[0].evidence.startsWith(
+                     QStringLiteral("wechatpay transactions query: SUCCESS 9.90, trade_no ")),
+                 qPrintable(items[0].evidence));
+        QVERIFY2(items[0].evidence.endsWith(QStringLiteral("; order stays paid")),
+                 qPrintable(items[0].evidence));
+        QCOMPARE(stored(listed).order.state, OrderState::Paid);
+        QCOMPARE(run.openItemCount, 1);
+        // The REVOKED line is neither a payment nor an agreement; the other payment matched.
+        const StoredBatch batch = storedBatch(run.batchId);
+        QCOMPARE(batch.totals.provider.paymentCount, 1);
+        QCOMPARE(batch.totals.local.paymentCount, 2);
+        QCOMPARE(batch.totals.matched, 1);
+        QCOMPARE(batch.totals.held, 0);
+    }
+
+    void aDuplicateLineIsOneItemAndTheFirstLineMatches() {
+        checkout::EngineJanitor janitor(*m_engine);
+        for (const Channel channel : {Channel::Alipay, Channel::WeChat}) {
+            const QString twice = pay(channel, 1200, PaymentFlow::PayByCode);
+            QVERIFY(!twice.isEmpty());
+            if (!tradesOfToday())
+                QSKIP("the trades straddle China midnight");
+            FaultRule duplicate =
+                billFault(FaultKind::BillDuplicateLine, providerName(channel), m_day);
+            duplicate.outTradeNo = twice;
+            m_server->faults().add(duplicate);
+
+            const DailyRunOutcome run = runDay(channel, m_day, &janitor);
+            QVERIFY2(run.state == BatchState::Complete, qPrintable(run.message));
+            const QList<StoredItem> items = storedItems(run.batchId);
+            QCOMPARE(classesOf(items), QStringList{QStringLiteral("duplicate:") + twice});
+            const DifferenceItem& item = items[0].item;
+            QCOMPARE(item.localState, QStringLiteral("paid"));
+            QCOMPARE(item.localAmountFen, money::Fen(1200));
+            QCOMPARE(item.providerAmountFen, money::Fen(1200));
+            QCOMPARE(item.providerState, channel == Channel::Alipay ? QStringLiteral("交易")
+                                                                    : QStringLiteral("SUCCESS"));
+            // Not the Janitor's: only the manager can tell the provider its bill is wrong.
+            QCOMPARE(items[0].resolution, ItemResolution::Open);
+            QVERIFY(items[0].evidence.isEmpty());
+            const StoredBatch batch = storedBatch(run.batchId);
+            QCOMPARE(batch.totals.provider.paymentCount, 2);
+            QCOMPARE(batch.totals.provider.paymentFen, money::Fen(2400));
+            QCOMPARE(batch.totals.local.paymentCount, 1);
+            QCOMPARE(batch.totals.matched, 1);
+            QCOMPARE(batch.totals.held, 0);
+        }
     }
 
     void theJanitorIsAskedAboutStatusAndProviderOnlyItemsOneAtATime() {

@@ -15,6 +15,7 @@
 #include <QJsonDocument>
 #include <QTest>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 
@@ -244,6 +245,60 @@ private slots:
         QVERIFY(bill);
         QVERIFY(linesOf(bill->bill, o.second, BillLineKind::Refund).isEmpty());
         QCOMPARE(linesOf(bill->bill, o.second, BillLineKind::Payment).size(), 1);
+    }
+
+    void aChangedStateShows() {
+        const Orders& o = orders(QStringLiteral("wechat"));
+        QJsonObject fault =
+            billFault(QStringLiteral("bill_change_state"), QStringLiteral("wechat"));
+        fault.insert(QStringLiteral("out_trade_no"), o.first);
+        addFault(fault);
+        const std::optional<DownloadedBill> bill = readyBill(QStringLiteral("wechat"));
+        QVERIFY(bill);
+        // Listed, with its money, but not as a payment: 交易状态 REVOKED.
+        QVERIFY(linesOf(bill->bill, o.first, BillLineKind::Payment).isEmpty());
+        const QList<BillRecord> lines = linesOf(bill->bill, o.first, BillLineKind::Other);
+        QCOMPARE(lines.size(), 1);
+        QCOMPARE(lines.first().kindText, QStringLiteral("REVOKED"));
+        QCOMPARE(lines.first().amountFen, Fen(1000));
+        QCOMPARE(linesOf(bill->bill, o.second, BillLineKind::Payment).size(), 1);
+        // The provider's own record is unchanged: only the bill says otherwise.
+        const auto trades = m_server->wechat().trades(kMchId);
+        const auto first = std::find_if(trades.cbegin(), trades.cend(), [&o](const WechatTrade& t) {
+            return t.outTradeNo == o.first;
+        });
+        QVERIFY(first != trades.cend());
+        QCOMPARE(first->state, WechatTradeState::Success);
+    }
+
+    void aChangedStateIsRefusedForAlipay() {
+        const test::HttpResult r = m_control->control(
+            "POST", QStringLiteral("/sandbox/faults"),
+            QJsonDocument(billFault(QStringLiteral("bill_change_state"), QStringLiteral("alipay")))
+                .toJson());
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.body.contains("WeChat Pay only"), r.body.constData());
+        QVERIFY(m_server->faults().rules().isEmpty());
+    }
+
+    void aDuplicateLineIsListedTwice_data() { providers(); }
+    void aDuplicateLineIsListedTwice() {
+        QFETCH(QString, provider);
+        const Orders& o = orders(provider);
+        QJsonObject fault = billFault(QStringLiteral("bill_duplicate_line"), provider);
+        fault.insert(QStringLiteral("out_trade_no"), o.second);
+        addFault(fault);
+        const std::optional<DownloadedBill> bill = readyBill(provider);
+        QVERIFY(bill); // its totals count the repeat, so the bill still adds up
+        const QList<BillRecord> lines = linesOf(bill->bill, o.second, BillLineKind::Payment);
+        QCOMPARE(lines.size(), 2);
+        QCOMPARE(lines[0].amountFen, Fen(2000));
+        QCOMPARE(lines[1].amountFen, Fen(2000));
+        QCOMPARE(lines[1].providerTradeNo, lines[0].providerTradeNo);
+        QVERIFY(lines[1].lineNumber > lines[0].lineNumber);
+        // Only the payment line repeats, not the trade's refund.
+        QCOMPARE(linesOf(bill->bill, o.second, BillLineKind::Refund).size(), 1);
+        QCOMPARE(linesOf(bill->bill, o.first, BillLineKind::Payment).size(), 1);
     }
 
     void aBillNotReadyIsAnsweredSoUntilItsTime_data() { providers(); }

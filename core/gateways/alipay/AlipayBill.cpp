@@ -56,7 +56,8 @@ public:
         , m_onHeader(std::move(onHeader))
         , m_onRow(std::move(onRow)) {}
 
-    Status feedLine(QString line, int lineNumber);
+    // One line of the file, decoded to UTF-8, without its '\n'.
+    Status feedLine(QByteArrayView line, int lineNumber);
     Status finish();
 
     QStringList headerLines;
@@ -76,20 +77,33 @@ private:
     int m_lastLine = 0;
 };
 
-Status TableReader::feedLine(QString line, int lineNumber) {
-    if (line.endsWith(u'\r'))
+// A line of blanks only (Unicode's, as QString::trimmed() sees them).
+bool isBlank(QByteArrayView line) {
+    bool ascii = true;
+    for (const char c : line) {
+        if (static_cast<unsigned char>(c) >= 0x80)
+            ascii = false;
+        else if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v')
+            return false;
+    }
+    return ascii || QString::fromUtf8(line).trimmed().isEmpty();
+}
+
+Status TableReader::feedLine(QByteArrayView line, int lineNumber) {
+    if (line.endsWith('\r'))
         line.chop(1);
-    if (lineNumber == 1 && line.startsWith(QChar(0xFEFF)))
-        line.remove(0, 1);
+    if (lineNumber == 1 && line.startsWith("\xEF\xBB\xBF"))
+        line = line.sliced(3); // U+FEFF
     if (!m_csv.insideRecord()) {
-        if (line.trimmed().isEmpty())
+        if (isBlank(line))
             return Status::success();
-        if (line.startsWith(u'#')) {
+        if (line.startsWith('#')) {
+            const QString text = QString::fromUtf8(line.sliced(1)).trimmed();
             if (m_part == Part::Header) {
-                headerLines << line.mid(1).trimmed();
+                headerLines << text;
             } else {
                 m_part = Part::Footer;
-                footerLines << line.mid(1).trimmed();
+                footerLines << text;
             }
             m_lastLine = lineNumber;
             return Status::success();
@@ -101,7 +115,7 @@ Status TableReader::feedLine(QString line, int lineNumber) {
                                              .arg(lineNumber));
     }
     m_part = Part::Table;
-    if (Status fed = m_csv.feedLine(line, lineNumber); !fed)
+    if (Status fed = m_csv.feedUtf8Line(line, lineNumber); !fed)
         return billError(m_fileName, fed.error().message);
     m_lastLine = lineNumber;
     return takeRows();
@@ -157,10 +171,10 @@ class GbkTableFeed {
 public:
     explicit GbkTableFeed(const QString& fileName, TableReader& table)
         : m_splitter([this, fileName, &table](QByteArrayView bytes, int lineNumber) -> Status {
-            Result<QString> line = m_decoder.decode(bytes, lineNumber);
+            Result<QByteArrayView> line = m_decoder.decodeToUtf8(bytes, lineNumber);
             if (!line)
                 return billError(fileName, line.error().message);
-            return table.feedLine(std::move(line).value(), lineNumber);
+            return table.feedLine(*line, lineNumber);
         }) {}
 
     Status feed(QByteArrayView chunk) { return m_splitter.feed(chunk); }
@@ -223,10 +237,17 @@ public:
     const DetailCounts& counts() const { return m_counts; }
 
 private:
+    // The columns a record is read from, found once in the header.
+    struct Columns {
+        gateway::BillColumn tradeNo, outTradeNo, kind, subject, created, finished, storeId,
+            storeName, operatorId, terminalId, buyer, amount, received, fee, requestNo, remark;
+    };
+
     QString m_fileName;
     gateway::BillRecordSink& m_sink;
     QStringList m_columns;
     QStringList m_canonical;
+    Columns m_at;
     DetailCounts m_counts;
 };
 
@@ -241,6 +262,14 @@ Status DetailReader::header(const QStringList& columns) {
                                                                      "the column %1 is missing")
                                              .arg(QString::fromUtf16(required)));
     }
+    auto at = [this](const char16_t* name) {
+        return gateway::BillColumn::find(m_canonical, col(name));
+    };
+    m_at = Columns{
+        at(u"支付宝交易号"),   at(u"商户订单号"),   at(u"业务类型"),          at(u"商品名称"),
+        at(u"创建时间"),       at(u"完成时间"),     at(u"门店编号"),          at(u"门店名称"),
+        at(u"操作员"),         at(u"终端号"),       at(u"对方账户"),          at(u"订单金额（元）"),
+        at(u"商家实收（元）"), at(u"服务费（元）"), at(u"退款批次号/请求号"), at(u"备注")};
     return Status::success();
 }
 
@@ -248,28 +277,28 @@ Status DetailReader::row(const CsvRecord& row) {
     gateway::BillRowReader r(m_canonical, row, &trimmedValue, kRowWording);
     BillRecord rec;
     rec.lineNumber = row.lineNumber;
-    rec.providerTradeNo = r.text(col(u"支付宝交易号"));
-    rec.outTradeNo = r.text(col(u"商户订单号"));
-    rec.kindText = r.text(col(u"业务类型"));
+    rec.providerTradeNo = r.text(m_at.tradeNo);
+    rec.outTradeNo = r.text(m_at.outTradeNo);
+    rec.kindText = r.text(m_at.kind);
     if (rec.kindText == u"交易")
         rec.kind = BillLineKind::Payment;
     else if (rec.kindText == u"退款")
         rec.kind = BillLineKind::Refund;
     else
         rec.kind = BillLineKind::Other;
-    rec.subject = r.text(col(u"商品名称"));
-    rec.createdAtMs = r.time(col(u"创建时间"), false);
-    rec.finishedAtMs = r.time(col(u"完成时间"), false);
-    rec.storeId = r.text(col(u"门店编号"));
-    rec.storeName = r.text(col(u"门店名称"));
-    rec.operatorId = r.text(col(u"操作员"));
-    rec.terminalId = r.text(col(u"终端号"));
-    rec.buyerAccount = r.text(col(u"对方账户"));
-    rec.amountFen = r.amount(col(u"订单金额（元）"), true);
-    rec.receivedFen = r.amount(col(u"商家实收（元）"), false);
-    rec.fee = money::SubFen::fromFen(r.amount(col(u"服务费（元）"), false));
-    rec.outRequestNo = r.text(col(u"退款批次号/请求号"));
-    rec.remark = r.text(col(u"备注"));
+    rec.subject = r.text(m_at.subject);
+    rec.createdAtMs = r.time(m_at.created, false);
+    rec.finishedAtMs = r.time(m_at.finished, false);
+    rec.storeId = r.text(m_at.storeId);
+    rec.storeName = r.text(m_at.storeName);
+    rec.operatorId = r.text(m_at.operatorId);
+    rec.terminalId = r.text(m_at.terminalId);
+    rec.buyerAccount = r.text(m_at.buyer);
+    rec.amountFen = r.amount(m_at.amount, true);
+    rec.receivedFen = r.amount(m_at.received, false);
+    rec.fee = money::SubFen::fromFen(r.amount(m_at.fee, false));
+    rec.outRequestNo = r.text(m_at.requestNo);
+    rec.remark = r.text(m_at.remark);
     // On a refund line 商家实收 is the merchant's money given back, printed negative.
     if (rec.kind == BillLineKind::Refund)
         rec.refundFen = rec.receivedFen < 0 ? -rec.receivedFen : rec.receivedFen;

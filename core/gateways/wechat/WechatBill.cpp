@@ -59,10 +59,11 @@ Error billError(const char* code, const QString& detail) {
 
 // Every value is printed as "`value" so spreadsheets keep long numbers as text.
 QString valueOf(const QString& field) {
-    QString value = field.trimmed();
+    // Cut as a view: one copy of the value, not one per step.
+    QStringView value = QStringView(field).trimmed();
     if (value.startsWith(u'`'))
-        value.remove(0, 1);
-    return value.trimmed();
+        value = value.sliced(1).trimmed();
+    return value.size() == field.size() ? field : value.toString();
 }
 
 QString headerName(QString name) {
@@ -237,9 +238,17 @@ private:
     Status detail(const CsvRecord& row);
     Status checkTotals();
 
+    // The columns a record is read from, found once in the header.
+    struct Columns {
+        gateway::BillColumn state, time, device, transactionId, outTradeNo, buyer, subject,
+            orderAmount, fee, settlement, refund, outRefundNo;
+        std::array<gateway::BillColumn, 5> sums; // as summaryTotals()
+    };
+
     enum class Part { Header, Detail, SummaryRow, Done };
     gateway::BillRecordSink& m_sink;
     CsvReader m_csv;
+    Columns m_at;
     Part m_part = Part::Header;
     ProviderBill m_bill;
     int m_lastRecordLine = 0;
@@ -249,17 +258,20 @@ private:
 };
 
 Status BillReader::feedLine(QByteArrayView bytes, int lineNumber) {
-    // Decode line by line so an invalid byte is reported with its line.
-    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    QString line = utf8.decode(bytes);
-    if (utf8.hasError())
-        return billError(bill_errc::notUtf8,
-                         QCoreApplication::translate("qpos::wechat", "line %1 is not UTF-8 text")
-                             .arg(lineNumber));
-    if (line.endsWith(u'\r'))
-        line.chop(1);
-    if (Status fed = m_csv.feedLine(line, lineNumber); !fed)
+    if (bytes.endsWith('\r'))
+        bytes.chop(1);
+    // A byte-order mark opening a line is not text (as a stateless UTF-8 decoder drops it).
+    if (bytes.startsWith("\xEF\xBB\xBF"))
+        bytes = bytes.sliced(3);
+    // The bytes go to the CSV reader as they are; it checks the UTF-8 of each field, so an
+    // invalid byte is still reported with its line.
+    if (Status fed = m_csv.feedUtf8Line(bytes, lineNumber); !fed) {
+        if (fed.error().code == u"csv.not_utf8")
+            return billError(bill_errc::notUtf8, QCoreApplication::translate(
+                                                     "qpos::wechat", "line %1 is not UTF-8 text")
+                                                     .arg(lineNumber));
         return billError(bill_errc::malformed, fed.error().message);
+    }
     return take();
 }
 
@@ -327,6 +339,24 @@ Status BillReader::header(const CsvRecord& row) {
                                  .arg(row.lineNumber)
                                  .arg(column));
     }
+    auto at = [this](const QString& name) {
+        return gateway::BillColumn::find(m_bill.columnNames, name);
+    };
+    m_at = Columns{at(kState),
+                   at(kTime),
+                   at(kDevice),
+                   at(kTransactionId),
+                   at(kOutTradeNo),
+                   at(kBuyer),
+                   at(kSubject),
+                   at(kOrderAmount),
+                   at(kFee),
+                   at(kSettlement),
+                   at(kRefund),
+                   at(kOutRefundNo),
+                   {}};
+    for (std::size_t i = 0; i < summaryTotals().size(); ++i)
+        m_at.sums[i] = at(summaryTotals()[i].detailColumn);
     return Status::success();
 }
 
@@ -337,24 +367,24 @@ Status BillReader::detail(const CsvRecord& row) {
     gateway::BillRowReader r(columns, row, &valueOf, kRowWording);
     BillRecord rec;
     rec.lineNumber = row.lineNumber;
-    rec.kindText = r.text(kState);
+    rec.kindText = r.text(m_at.state);
     rec.kind = rec.kindText == u"SUCCESS"  ? BillLineKind::Payment
                : rec.kindText == u"REFUND" ? BillLineKind::Refund
                                            : BillLineKind::Other;
-    rec.finishedAtMs = r.time(kTime, true);
-    rec.terminalId = r.text(kDevice);
-    rec.providerTradeNo = r.text(kTransactionId);
-    rec.outTradeNo = r.text(kOutTradeNo);
-    rec.buyerAccount = r.text(kBuyer);
-    rec.subject = r.text(kSubject);
-    rec.amountFen = r.amount(kOrderAmount, true);
-    rec.fee = r.subFenAmount(kFee, false);
-    const money::Fen settlement = r.amount(kSettlement, true);
-    const money::Fen refund = r.amount(kRefund, false);
+    rec.finishedAtMs = r.time(m_at.time, true);
+    rec.terminalId = r.text(m_at.device);
+    rec.providerTradeNo = r.text(m_at.transactionId);
+    rec.outTradeNo = r.text(m_at.outTradeNo);
+    rec.buyerAccount = r.text(m_at.buyer);
+    rec.subject = r.text(m_at.subject);
+    rec.amountFen = r.amount(m_at.orderAmount, true);
+    rec.fee = r.subFenAmount(m_at.fee, false);
+    const money::Fen settlement = r.amount(m_at.settlement, true);
+    const money::Fen refund = r.amount(m_at.refund, false);
     if (rec.kind == BillLineKind::Refund) {
         rec.refundFen = refund < 0 ? -refund : refund;
         rec.receivedFen = -rec.refundFen;
-        rec.outRequestNo = r.text(kOutRefundNo);
+        rec.outRequestNo = r.text(m_at.outRefundNo);
     } else {
         rec.receivedFen = settlement;
     }
@@ -363,8 +393,8 @@ Status BillReader::detail(const CsvRecord& row) {
                                            "line %1: 微信订单号 or 商户订单号 is empty")
                    .arg(row.lineNumber));
     std::array<money::Fen, 5> sums{};
-    for (std::size_t i = 0; i < summaryTotals().size(); ++i)
-        sums[i] = r.amount(summaryTotals()[i].detailColumn, false);
+    for (std::size_t i = 0; i < sums.size(); ++i)
+        sums[i] = r.amount(m_at.sums[i], false);
     if (const std::optional<QString>& bad = r.problem())
         return billError(bill_errc::malformed, *bad);
     for (std::size_t i = 0; i < sums.size(); ++i)
