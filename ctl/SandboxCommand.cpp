@@ -434,8 +434,12 @@ int runSandboxCommand(const QStringList& arguments) {
             return fail(program, started.error().message);
         storeServer = std::move(started).value();
         for (const sandbox::WechatMerchant& m : server.wechat().merchants()) {
-            if (m.notifyUrl.isEmpty())
-                server.wechat().setNotifyUrl(m.mchId, storeServer->wechatNotifyUrl().toString());
+            if (!m.notifyUrl.isEmpty())
+                continue;
+            if (Status s = server.wechat().setNotifyUrl(m.mchId,
+                                                        storeServer->wechatNotifyUrl().toString());
+                !s)
+                return fail(program, s.error().message);
         }
         for (const link::TerminalIdentity& t : std::as_const(terminals)) {
             Result<link::EnrollmentCode> code = storeServer->enrollmentCode(t);

@@ -52,8 +52,8 @@ Result<std::unique_ptr<DemoShop>> DemoShop::start(DemoShopOptions options) {
     const QString mchId = shop->m_providers->wechatMchId();
     const QString wechatUrl = shop->m_server->wechatNotifyUrl().toString();
     Status registered;
-    shop->m_providers->withServer([&](sandbox::SandboxServer& providers) {
-        registered = providers.wechat().setNotifyUrl(mchId, wechatUrl);
+    shop->m_providers->withServer([&](sandbox::SandboxServer& simulated) {
+        registered = simulated.wechat().setNotifyUrl(mchId, wechatUrl);
     });
     if (!registered)
         return registered.error();

@@ -57,7 +57,8 @@ bool knowsTill(const QString& path, const link::EnrollmentTarget& till) {
 
 // The database and its WAL files, so that a fresh one is made in their place.
 Status removeDatabase(const QString& path) {
-    for (const QString& file : {path, path + u"-wal", path + u"-shm"}) {
+    for (const QString& file :
+         {path, path + QStringLiteral("-wal"), path + QStringLiteral("-shm")}) {
         if (QFileInfo::exists(file) && !QFile::remove(file))
             return Error{QStringLiteral("demo.server_database"),
                          translate("Cannot replace the demo store server's database %1. Delete "
