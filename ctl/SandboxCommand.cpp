@@ -233,9 +233,10 @@ int runSandboxCommand(const QStringList& arguments) {
                                             "(the tills then learn results by polling only)."));
     const QCommandLineOption storeServerPort(
         QStringLiteral("store-server-port"),
-        QCoreApplication::translate("main", "Port of the store server on the --listen address; 0 "
-                                            "picks a free one (default 8766)."),
-        QStringLiteral("PORT"), QStringLiteral("8766"));
+        QCoreApplication::translate(
+            "main", "Port of the store server on the --listen address; 0 picks a free one "
+                    "(default: the providers' port plus one, 8766; a free one with --port 0)."),
+        QStringLiteral("PORT"));
     const QCommandLineOption storeServerTerminal(
         QStringLiteral("store-server-terminal"),
         QCoreApplication::translate(
@@ -321,7 +322,11 @@ int runSandboxCommand(const QStringList& arguments) {
     w.refundProcessingMs = static_cast<int>(number(wechatRefundDelay, 0, 86400000));
     w.strictBillDates = a.strictBillDates;
     const double portNumber = number(port, 0, 65535);
-    const double storeServerPortNumber = number(storeServerPort, 0, 65535);
+    // Beside the providers' port; with --port 0 (tests side by side) a free one as well.
+    const double storeServerPortNumber =
+        parser.isSet(storeServerPort)              ? number(storeServerPort, 0, 65535)
+        : (portNumber == 0 || portNumber >= 65535) ? 0
+                                                   : portNumber + 1;
     options.connection.https = parser.isSet(https);
     options.connection.setupDelayMs = static_cast<int>(number(setupDelay, 0, 60000));
     options.connection.exchangeDelayMs = static_cast<int>(number(exchangeDelay, 0, 60000));

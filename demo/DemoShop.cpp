@@ -22,6 +22,7 @@ DemoShopOptions DemoShop::optionsFor(const AppConfig& till) {
     // start links the till to the server of that start (linkedConfig()).
     target.configPath = dataDir.absoluteFilePath(QStringLiteral("sandbox-store-server.ini"));
     target.loadOptions.sandbox = true;
+    target.loadOptions.dataDir = dataDir.absolutePath();
     options.till = target;
     return options;
 }

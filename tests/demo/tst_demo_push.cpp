@@ -230,6 +230,25 @@ private slots:
         checkPaidByPush(outTradeNo, Channel::WeChat, 888);
     }
 
+    // What qpos-sandbox prints for a till started on its own: a code for a new terminal, a
+    // fresh one while it has not enrolled, and none for a terminal enrolled already.
+    void anotherTillGetsAnEnrollmentCode() {
+        demo::DemoStoreServer* server = m_shop->storeServer();
+        const link::TerminalIdentity other{QStringLiteral("S001"), QStringLiteral("T02")};
+        const Result<link::EnrollmentCode> first = server->enrollmentCode(other);
+        QVERIFY2(first, first ? "" : qPrintable(first.error().message));
+        QVERIFY(first->terminal == other);
+        QCOMPARE(first->serverUrl, server->url());
+        const Result<link::EnrollmentCode> again = server->enrollmentCode(other);
+        QVERIFY(again);
+        QVERIFY(again->secret.secret != first->secret.secret);
+        const Result<link::EnrollmentCode> enrolled =
+            server->enrollmentCode({m_config.store.id, m_config.terminal.id});
+        QVERIFY(!enrolled);
+        QCOMPARE(enrolled.error().code, QStringLiteral("terminal.enrolled"));
+        QVERIFY(enrolled.error().message.contains(m_config.terminal.id));
+    }
+
     void aRestartKeepsTheEnrollment() {
         const QByteArray before = fileBytes(m_config.storeServer.credentialsPath);
         QVERIFY(!before.isEmpty());
