@@ -189,6 +189,15 @@ private slots:
 
     void cleanupTestCase() { closeAll(); }
 
+    void init() {
+        if (!m_window)
+            return;
+        // The keys are the sale screen's once the last dialog is gone.
+        m_window->activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+        sale()->clearSale();
+    }
+
     void theTillEnrollsItselfLikeARealTill() {
         // The credentials are the demo's own, beside its order database, readable by the
         // till's user only.
