@@ -119,6 +119,17 @@ Status DemoStoreServer::startOnThread(const DemoStoreServerOptions& options) {
         if (Status removed = removeDatabase(path); !removed)
             return removed;
     }
+    // The database holds the terminals' secrets: made readable by this user only, and SQLite
+    // gives its WAL files the same mode.
+    if (!QFileInfo::exists(path)) {
+        QFile file(path);
+        if (!file.open(QIODevice::WriteOnly) ||
+            !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner))
+            return Error{QStringLiteral("demo.server_database"),
+                         translate("Cannot create the demo store server's database %1. Check the "
+                                   "folder's permissions and start the demo again.")
+                             .arg(QDir::toNativeSeparators(path))};
+    }
     server::QposServer::Options serverOptions;
     serverOptions.address = options.address;
     serverOptions.port = options.port;

@@ -213,6 +213,11 @@ private slots:
                                                 QFileDevice::ReadOther | QFileDevice::WriteOther;
         QVERIFY(QFile::permissions(credentials) & QFileDevice::ReadOwner);
         QVERIFY(!(QFile::permissions(credentials) & others));
+        // So is the server's database, which holds the same secret.
+        const QString serverDatabase =
+            QDir(m_dir.path()).filePath(QStringLiteral("sandbox-store-server.db"));
+        QVERIFY(QFile::permissions(serverDatabase) & QFileDevice::ReadOwner);
+        QVERIFY(!(QFile::permissions(serverDatabase) & others));
         // The enrollment recorded the server's address, never the secret.
         const QByteArray ini =
             fileBytes(QDir(m_dir.path()).filePath(QStringLiteral("sandbox-store-server.ini")));
