@@ -1,5 +1,5 @@
 // qpos: the cashier's till. Wiring only: flags, configuration, log, the till's worker, the
-// window, and in sandbox mode the in-process demo shop.
+// window, and in sandbox mode the in-process demo shop and its store server.
 #include "core/config/ConfigLoader.h"
 #include "core/config/Translations.h"
 #include "core/gateways/GatewayFactory.h"
@@ -7,7 +7,7 @@
 #include "core/logging/FileLog.h"
 #include "core/logging/LogCategories.h"
 #include "core/service/PosService.h"
-#include "sandbox/SandboxShop.h"
+#include "demo/DemoShop.h"
 #include "ui/MainWindow.h"
 
 #include <QApplication>
@@ -87,27 +87,30 @@ int main(int argc, char** argv) {
                             << "config files:" << loaded.filesRead.join(QStringLiteral(", "));
 
     // Declared before the till: it is destroyed after the till's gateways stopped using it.
-    std::unique_ptr<sandbox::SandboxShop> shop;
+    std::unique_ptr<demo::DemoShop> shop;
     service::PosOptions tillOptions;
     tillOptions.config = cfg;
     if (cfg.sandbox) {
-        Result<std::unique_ptr<sandbox::SandboxShop>> started = sandbox::SandboxShop::start();
+        Result<std::unique_ptr<demo::DemoShop>> started =
+            demo::DemoShop::start(demo::DemoShop::optionsFor(cfg));
         if (!started)
             return refuseToStart(QCoreApplication::translate("main", "Cannot start the demo shop"),
                                  started.error().message);
         shop = std::move(started).value();
         qCInfo(lcApp).noquote() << "demo shop's simulated providers at"
-                                << shop->baseUrl().toString();
+                                << shop->providers().baseUrl().toString();
+        tillOptions.config = shop->linkedConfig(cfg);
         tillOptions.makeGateways = sandboxGateways(shop->alipaySettings(), shop->wechatSettings());
     } else {
         tillOptions.makeGateways = [cfg] {
             return gateway::makeConfiguredGateways(cfg);
         };
     }
+    const AppConfig tillConfig = tillOptions.config;
     service::PosService till(std::move(tillOptions));
 
     ui::TillWindowOptions windowOptions;
-    windowOptions.config = cfg;
+    windowOptions.config = tillConfig;
     windowOptions.settingsFiles.sources = sources;
     windowOptions.settingsFiles.dataDir = loadOptions.dataDir;
     windowOptions.buyer = shop ? &shop->buyer() : nullptr;

@@ -1,6 +1,8 @@
 #include "ctl/SandboxCommand.h"
 
 #include "core/crypto/SecureRandom.h"
+#include "demo/DemoStoreServer.h"
+#include "demo/DemoVerifiers.h"
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "sandbox/faults/FaultRule.h"
 #include "sandbox/SandboxServer.h"
@@ -15,8 +17,10 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QSaveFile>
+#include <QTemporaryDir>
 
 #include <cstdio>
+#include <memory>
 
 namespace qpos::ctl {
 
@@ -224,15 +228,53 @@ int runSandboxCommand(const QStringList& arguments) {
                                             "handled (default 0), as a distant provider's round "
                                             "trip would."),
         QStringLiteral("MS"), QStringLiteral("0"));
+    const QCommandLineOption noStoreServer(
+        QStringLiteral("no-store-server"),
+        QCoreApplication::translate("main", "Do not start the store server beside the providers "
+                                            "(the tills then learn results by polling only)."));
+    const QCommandLineOption storeServerPort(
+        QStringLiteral("store-server-port"),
+        QCoreApplication::translate(
+            "main", "Port of the store server on the --listen address; 0 picks a free one "
+                    "(default: the providers' port plus one, 8766; a free one with --port 0)."),
+        QStringLiteral("PORT"));
+    const QCommandLineOption storeServerTerminal(
+        QStringLiteral("store-server-terminal"),
+        QCoreApplication::translate(
+            "main", "Print an enrollment code for this till, as in its [store] id and [terminal] "
+                    "id (default S001/T01). Repeatable."),
+        QStringLiteral("STORE/TERMINAL"));
     const QCommandLineOption verbose(
         QStringLiteral("verbose"),
         QCoreApplication::translate("main", "Log every request and notification."));
-    parser.addOptions(
-        {listen,       port,         keyDir,          alipayApp,          demoApp,
-         wechatDemo,   wechatAppId,  wechatNotifyUrl, wechatPayBehaviour, wechatRefundDelay,
-         payBehaviour, confirmDelay, notifyScale,     notifyTimeout,      notifyWait,
-         tolerance,    qrBase,       billTtl,         strictBills,        fault,
-         faultSeed,    https,        setupDelay,      exchangeDelay,      verbose});
+    parser.addOptions({listen,
+                       port,
+                       keyDir,
+                       alipayApp,
+                       demoApp,
+                       wechatDemo,
+                       wechatAppId,
+                       wechatNotifyUrl,
+                       wechatPayBehaviour,
+                       wechatRefundDelay,
+                       payBehaviour,
+                       confirmDelay,
+                       notifyScale,
+                       notifyTimeout,
+                       notifyWait,
+                       tolerance,
+                       qrBase,
+                       billTtl,
+                       strictBills,
+                       fault,
+                       faultSeed,
+                       https,
+                       setupDelay,
+                       exchangeDelay,
+                       noStoreServer,
+                       storeServerPort,
+                       storeServerTerminal,
+                       verbose});
     parser.process(arguments);
 
     if (parser.isSet(verbose))
@@ -281,6 +323,11 @@ int runSandboxCommand(const QStringList& arguments) {
     w.refundProcessingMs = static_cast<int>(number(wechatRefundDelay, 0, 86400000));
     w.strictBillDates = a.strictBillDates;
     const double portNumber = number(port, 0, 65535);
+    // Beside the providers' port; with --port 0 (tests side by side) a free one as well.
+    const double storeServerPortNumber =
+        parser.isSet(storeServerPort)              ? number(storeServerPort, 0, 65535)
+        : (portNumber == 0 || portNumber >= 65535) ? 0
+                                                   : portNumber + 1;
     options.connection.https = parser.isSet(https);
     options.connection.setupDelayMs = static_cast<int>(number(setupDelay, 0, 60000));
     options.connection.exchangeDelayMs = static_cast<int>(number(exchangeDelay, 0, 60000));
@@ -354,6 +401,60 @@ int runSandboxCommand(const QStringList& arguments) {
     if (Status s = server.listen(address, static_cast<quint16>(portNumber)); !s)
         return fail(program, s.error().message);
 
+    // The store server, so that a till linked to it learns results by push. Its database lasts
+    // as long as the sandbox's trades: this run.
+    QTemporaryDir storeServerDir;
+    std::unique_ptr<demo::DemoStoreServer> storeServer;
+    QList<QPair<link::TerminalIdentity, QString>> codes;
+    if (!parser.isSet(noStoreServer)) {
+        QList<link::TerminalIdentity> terminals;
+        const QStringList wanted = parser.isSet(storeServerTerminal)
+                                       ? parser.values(storeServerTerminal)
+                                       : QStringList{QStringLiteral("S001/T01")};
+        for (const QString& entry : wanted) {
+            const QStringList parts = entry.split(u'/');
+            if (parts.size() != 2 || parts.at(0).isEmpty() || parts.at(1).isEmpty())
+                return fail(program, QCoreApplication::translate(
+                                         "main", "--store-server-terminal takes STORE/TERMINAL, "
+                                                 "for example S001/T01, not \"%1\".")
+                                         .arg(entry));
+            terminals << link::TerminalIdentity{parts.at(0), parts.at(1)};
+        }
+        if (!storeServerDir.isValid())
+            return fail(program, QCoreApplication::translate(
+                                     "main", "Cannot make a temporary folder for the store "
+                                             "server's database: %1")
+                                     .arg(storeServerDir.errorString()));
+        demo::DemoStoreServerOptions serverOptions;
+        serverOptions.databasePath = storeServerDir.filePath(QStringLiteral("store-server.db"));
+        serverOptions.address = address;
+        serverOptions.port = static_cast<quint16>(storeServerPortNumber);
+        // The first demo app and merchant: the ones the store's tills are configured with.
+        serverOptions.verifiers = demo::sandboxVerifiers(
+            server,
+            parser.values(demoApp).value(0, parser.values(alipayApp).value(0).section(u'=', 0, 0)),
+            parser.values(wechatDemo).value(0));
+        Result<std::unique_ptr<demo::DemoStoreServer>> started =
+            demo::DemoStoreServer::start(serverOptions);
+        if (!started)
+            return fail(program, started.error().message);
+        storeServer = std::move(started).value();
+        for (const sandbox::WechatMerchant& m : server.wechat().merchants()) {
+            if (!m.notifyUrl.isEmpty())
+                continue;
+            if (Status s = server.wechat().setNotifyUrl(m.mchId,
+                                                        storeServer->wechatNotifyUrl().toString());
+                !s)
+                return fail(program, s.error().message);
+        }
+        for (const link::TerminalIdentity& t : std::as_const(terminals)) {
+            Result<link::EnrollmentCode> code = storeServer->enrollmentCode(t);
+            if (!code)
+                return fail(program, code.error().message);
+            codes << qMakePair(t, code->encode());
+        }
+    }
+
     std::printf("qpos-sandbox %s listening on %s\n", QPOS_VERSION,
                 qPrintable(server.baseUrl().toString()));
     std::printf("  Alipay gateway:     %s\n", qPrintable(alipay.gatewayUrl().toString()));
@@ -404,6 +505,16 @@ int runSandboxCommand(const QStringList& arguments) {
         std::printf("  delays:             %d ms per new connection, %d ms per request\n",
                     options.connection.setupDelayMs, options.connection.exchangeDelayMs);
     std::printf("  control API:        %s/sandbox\n", qPrintable(server.baseUrl().toString()));
+    if (storeServer) {
+        std::printf("  store server:       %s\n", qPrintable(storeServer->url().toString()));
+        std::printf("    Alipay notify_url: %s\n",
+                    qPrintable(storeServer->alipayNotifyUrl().toString()));
+        // The code is the one place the secret is shown: for the till, once.
+        for (const auto& [terminal, code] : std::as_const(codes))
+            std::printf("    enrollment code for %s/%s (qposctl enroll):\n%s\n",
+                        qPrintable(terminal.storeId), qPrintable(terminal.terminalId),
+                        qPrintable(code));
+    }
     std::fflush(stdout);
     return QCoreApplication::exec();
 }

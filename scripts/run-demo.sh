@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and starts the till on its embedded sandbox shop:
-# simulated Alipay and WeChat Pay, generated keys, a demo store. No account, no network.
+# simulated Alipay and WeChat Pay, generated keys, a demo store, and a store server in-process
+# that pushes payment results to the till. No account, no network.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/install-deps.sh"

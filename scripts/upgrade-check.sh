@@ -30,19 +30,21 @@ for f in /etc/qpos/qpos.ini /etc/qpos/qpos-server.ini /usr/bin/qpos /usr/bin/qpo
     [ ! -e "$f" ] || fail "$f exists: run the check on a machine without qpos installed"
 done
 
-# The previous release, built from its own source as it was released. ccache keys on paths
-# below the source root, so the files this build shares with it come from the cache.
-source_dir=$previous_build/source
-rm -rf "$source_dir" "$previous_build/packages"
-mkdir -p "$source_dir"
-git -C "$root" archive "$previous_commit" | tar -x -C "$source_dir"
-export CCACHE_BASEDIR="$source_dir" CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-15G}"
-cmake -S "$source_dir" -B "$previous_build/build" -G Ninja -DCMAKE_INSTALL_PREFIX=/usr \
+# The previous release, built from its own source as it was released, laid out as this tree
+# is (the source, and build/ in it): ccache keys on paths relative to the build directory, so
+# the files the two releases share come from the cache.
+mkdir -p "$previous_build"
+find "$previous_build" -mindepth 1 -maxdepth 1 ! -name build -exec rm -rf {} +
+git -C "$root" archive "$previous_commit" | tar -x -C "$previous_build"
+export CCACHE_BASEDIR="$previous_build" CCACHE_NOHASHDIR=1 CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-15G}"
+cmake -S "$previous_build" -B "$previous_build/build" -G Ninja -DCMAKE_INSTALL_PREFIX=/usr \
     -DQPOS_BUILD_TESTS=OFF -DQPOS_BUILD_BENCH=OFF >/dev/null
 cmake --build "$previous_build/build" -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
-(cd "$previous_build/build" && cpack -G DEB -B "$previous_build/packages" >/dev/null)
-old_deb=$(ls -1 "$previous_build"/packages/qpos_"$previous_version"_*.deb | head -n 1)
-old_server_deb=$(ls -1 "$previous_build"/packages/qpos-server_"$previous_version"_*.deb | head -n 1)
+packages=$previous_build/build/packages
+rm -rf "$packages"
+(cd "$previous_build/build" && cpack -G DEB -B "$packages" >/dev/null)
+old_deb=$(ls -1 "$packages"/qpos_"$previous_version"_*.deb | head -n 1)
+old_server_deb=$(ls -1 "$packages"/qpos-server_"$previous_version"_*.deb | head -n 1)
 
 work=$(mktemp -d)
 cleanup() {

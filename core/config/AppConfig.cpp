@@ -34,6 +34,9 @@ AppConfig sandboxDefaults(const QString& dataDir) {
     config.store.name = u"qpos demo shop"_s;
     config.terminal.id = u"T01"_s;
     config.database.path = QDir::cleanPath(QDir(dataDir).absoluteFilePath(u"sandbox-orders.db"_s));
+    // The demo's own store server link (demo/DemoShop), apart from a real till's.
+    config.storeServer.credentialsPath =
+        QDir::cleanPath(QDir(dataDir).absoluteFilePath(u"sandbox-store-server-credentials.json"_s));
     return config;
 }
 
