@@ -511,6 +511,8 @@ void MainWindow::openReports() {
     approval->setAttribute(Qt::WA_DeleteOnClose);
     connect(approval, &QDialog::accepted, this, [this] {
         auto* reports = new ReportsWindow(m_till, m_options.config.store.name, {}, 0, this);
+        if (link::tillEndpoint(m_options.config))
+            reports->offerWholeStore();
         reports->setAttribute(Qt::WA_DeleteOnClose);
         reports->open();
     });
