@@ -147,6 +147,7 @@ private slots:
                  qPrintable(text(window, "reportStatus")));
         QVERIFY(!window.showsWholeStore());
         QCOMPARE(text(window, "grossValue"), QStringLiteral("¥ 10.00")); // as it was
+        QCOMPARE(window.findChild<QComboBox*>(QStringLiteral("reportScope"))->currentIndex(), 0);
     }
 };
 

@@ -19,6 +19,7 @@
 #include <QPrinter>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -295,6 +296,9 @@ void ReportsWindow::onLoaded(const QString& requestId, const service::SalesRepor
     setBusy(false);
     if (!reply.error.isEmpty()) {
         m_status->setText(reply.error);
+        // The choice says what the screen still shows; choosing again asks again.
+        const QSignalBlocker quiet(m_scope);
+        m_scope->setCurrentIndex(m_wholeStore ? 1 : 0);
         emit reportShown();
         return;
     }
