@@ -78,10 +78,10 @@ private slots:
             config.storeServer.credentialsPath = credentials;
         }));
 
-        // Another till of the store sold 40.00 by Alipay a minute ago.
+        // Another till of the store sold 40.00 by Alipay just now (today, as the window asks).
         Result<test::EnrolledTill> t02 = test::EnrolledTill::add(*m_server, kT02);
         QVERIFY(t02.ok());
-        const qint64 paidAtMs = QDateTime::currentMSecsSinceEpoch() - 60 * 1000;
+        const qint64 paidAtMs = QDateTime::currentMSecsSinceEpoch() - 1000;
         test::TillEvent sale{
             t02->orderNo(1), QStringLiteral("alipay"), 4000, 0, QStringLiteral("paid"), 1,
             paidAtMs};
