@@ -8,6 +8,7 @@
 #include "server/notify/NotificationIntake.h"
 #include "server/reconcile/ReconcileApi.h"
 #include "server/reconcile/ServerBatchStore.h"
+#include "server/reports/ReportsApi.h"
 #include "server/storage/ServerStore.h"
 #include "server/sync/TillRequests.h"
 
@@ -32,6 +33,7 @@ QposServer::QposServer(std::unique_ptr<ServerStore> store, ProviderVerifiers ver
     m_batches = std::make_unique<ServerBatchStore>(*m_store);
     m_reconcile = new ReconcileApi(
         *m_batches, *m_authenticator, m_metrics, [this] { return now(); }, this);
+    m_reports = new ReportsApi(*m_store, *m_authenticator, m_metrics, this);
     m_links = new LinkHub(
         *m_store, m_metrics, m_options.linkIdleMs, [this] { return now(); }, this);
     connect(m_intake, &NotificationIntake::relayQueued, m_links, &LinkHub::deliverPending);
@@ -160,6 +162,8 @@ void QposServer::route(const ServerExchange& exchange) {
             m_tills->sync(exchange);
     } else if (path.startsWith(u"/v1/reconcile/")) {
         m_reconcile->handle(exchange);
+    } else if (path.startsWith(u"/v1/reports/")) {
+        m_reports->handle(exchange);
     } else if (path == u"/healthz") {
         if (only("GET"))
             health(exchange);

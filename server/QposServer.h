@@ -20,6 +20,7 @@ namespace qpos::server {
 class LinkHub;
 class NotificationIntake;
 class ReconcileApi;
+class ReportsApi;
 class RequestAuthenticator;
 class ServerBatchStore;
 class ServerHttpServer;
@@ -79,6 +80,7 @@ private:
     TillRequests* m_tills = nullptr;
     LinkHub* m_links = nullptr;
     ReconcileApi* m_reconcile = nullptr;
+    ReportsApi* m_reports = nullptr;
     quint16 m_port = 0;
 };
 

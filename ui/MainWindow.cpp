@@ -2,8 +2,11 @@
 
 #include "core/calendar/ChinaCalendar.h"
 #include "core/calendar/LocalTimeText.h"
+#include "core/link/RemoteBatchStore.h"
+#include "core/link/TillEndpoint.h"
 #include "core/logging/LogCategories.h"
 #include "core/money/Money.h"
+#include "core/reconcile/AsyncBatchStore.h"
 #include "ui/orders/OrdersView.h"
 #include "ui/reconcile/ReconcileWindow.h"
 #include "ui/reports/ReportsWindow.h"
@@ -508,6 +511,8 @@ void MainWindow::openReports() {
     approval->setAttribute(Qt::WA_DeleteOnClose);
     connect(approval, &QDialog::accepted, this, [this] {
         auto* reports = new ReportsWindow(m_till, m_options.config.store.name, {}, 0, this);
+        if (link::tillEndpoint(m_options.config))
+            reports->offerWholeStore();
         reports->setAttribute(Qt::WA_DeleteOnClose);
         reports->open();
     });
@@ -521,7 +526,17 @@ void MainWindow::openReconcile() {
     approval->setAttribute(Qt::WA_DeleteOnClose);
     connect(approval, &QDialog::accepted, this, [this, approval] {
         const QString manager = approval->approver() ? approval->approver()->id : QString();
-        auto* reconcile = new ReconcileWindow(m_options.config.database.path, manager, {}, this);
+        // An enrolled till shows the whole store's batches, from the store server.
+        const Result<link::StoreServerEndpoint> server = link::tillEndpoint(m_options.config);
+        std::unique_ptr<reconcile::BatchSource> source;
+        if (server)
+            source =
+                std::make_unique<link::RemoteBatchStore>(*server, link::StoreServerHttp::Clock());
+        else
+            source = std::make_unique<reconcile::AsyncBatchStore>(m_options.config.database.path);
+        auto* reconcile = new ReconcileWindow(std::move(source), manager, {}, this);
+        if (!server && server.error().code != u"link.not_configured")
+            reconcile->showSourceProblem(server.error().message);
         reconcile->setAttribute(Qt::WA_DeleteOnClose);
         reconcile->open();
     });
@@ -637,6 +652,8 @@ void MainWindow::showProvisioning(const link::ProvisioningStatus& status) {
                                  .arg(localTimeText(status.nextAttemptMs), status.message));
         break;
     case State::Enrolled:
+        // The manager's screens read the store server from now on.
+        m_options.config.storeServer.url = status.serverUrl.toString(QUrl::FullyEncoded);
         m_notice->showNotice(status.message.isEmpty()
                                  ? tr("This till is enrolled with the store server at %1.")
                                        .arg(status.serverUrl.toString())

@@ -49,12 +49,19 @@ public:
 
     // POST `path` with a JSON body. Errors (the request may or may not have reached the
     // server): link.unreachable, link.certificate_mismatch, link.answer_too_large.
-    void post(const QString& path, const QByteArray& body, Done done);
+    void post(const QString& path, const QByteArray& body, Done done,
+              qint64 maxAnswerBytes = kMaxAnswerBytes);
+    // GET `path` with `query` (already percent-encoded, may be empty); the same errors.
+    void get(const QString& path, const QString& query, Done done,
+             qint64 maxAnswerBytes = kMaxAnswerBytes);
 
     static constexpr int kTimeoutMs = 15000;
     static constexpr qint64 kMaxAnswerBytes = 64 * 1024;
 
 private:
+    void send(const QByteArray& verb, const QUrl& url, const QByteArray& body,
+              qint64 maxAnswerBytes, Done done);
+
     StoreServerEndpoint m_endpoint;
     Clock m_clock;
     QNetworkAccessManager* m_network = nullptr;
@@ -62,5 +69,8 @@ private:
 
 // An error for an answer the till cannot use: link.unreadable_answer, naming the server.
 Error unreadableAnswer(const QUrl& server);
+// An error for a refusal the caller has no better words for: link.refused (401, 403: the
+// credentials or the clock) or link.server_error (any other status), with the server's code.
+Error refusedAnswer(const StoreServerAnswer& answer, const QUrl& server);
 
 } // namespace qpos::link

@@ -35,7 +35,7 @@ private:
 };
 
 AsyncBatchStore::AsyncBatchStore(const QString& dbPath, QObject* parent)
-    : QObject(parent) {
+    : BatchSource(parent) {
     qRegisterMetaType<BatchListReply>();
     qRegisterMetaType<BatchItemsReply>();
     qRegisterMetaType<MarkHandledReply>();

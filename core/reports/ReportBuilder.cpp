@@ -1,13 +1,11 @@
 #include "core/reports/ReportBuilder.h"
 
 #include "core/calendar/ChinaCalendar.h"
-#include "core/orders/Channel.h"
-#include "core/reports/ReportPeriod.h"
+#include "core/reports/ReportAccumulator.h"
 #include "core/storage/Database.h"
 
 #include <QCoreApplication>
 #include <QHash>
-#include <QMap>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QStringList>
@@ -22,19 +20,8 @@ Error readError(const QSqlQuery& q) {
         q.lastError().text());
 }
 
-Status checkScope(const ReportScope& scope) {
-    if (scope.shiftId > 0)
-        return Status::success();
-    const Result<DayRange> range =
-        resolvePeriod(PeriodKind::Custom, 0, china_calendar::dateOfDayNumber(scope.fromDay),
-                      china_calendar::dateOfDayNumber(scope.toDay));
-    return range ? Status::success() : Status(range.error());
-}
-
-// The drawer's figures: the floats and counts of the shift (or of the shifts opened on the
-// range's days) beside the cash channel's sales and refunds.
-Status fillCash(Database& db, const ReportScope& scope, const Figures& cashChannel,
-                SalesReport& report) {
+// The drawer's floats and counts: the shift's, or those of the shifts opened on the range's days.
+Result<DrawerCounts> readDrawer(Database& db, const ReportScope& scope) {
     QSqlQuery shifts(db.handle());
     shifts.prepare(
         QStringLiteral("SELECT id, opening_float_fen, expected_cash_fen, counted_cash_fen, "
@@ -51,17 +38,16 @@ Status fillCash(Database& db, const ReportScope& scope, const Figures& cashChann
     shifts.setForwardOnly(true);
     if (!shifts.exec())
         return readError(shifts);
-    money::Fen floats = 0;
-    std::optional<money::Fen> counted;
-    std::optional<money::Fen> difference;
+    DrawerCounts drawer;
     QStringList reasons;
     while (shifts.next()) {
-        floats += shifts.value(1).toLongLong(); // NULL: no float
+        drawer.floatsFen += shifts.value(1).toLongLong(); // NULL: no float
         if (shifts.value(3).isNull())
             continue;
         const money::Fen shiftCounted = shifts.value(3).toLongLong();
-        counted = counted.value_or(0) + shiftCounted;
-        difference = difference.value_or(0) + shiftCounted - shifts.value(2).toLongLong();
+        drawer.countedFen = drawer.countedFen.value_or(0) + shiftCounted;
+        drawer.differenceFen =
+            drawer.differenceFen.value_or(0) + shiftCounted - shifts.value(2).toLongLong();
         const QString reason = shifts.value(4).toString();
         if (!reason.isEmpty())
             reasons
@@ -69,11 +55,8 @@ Status fillCash(Database& db, const ReportScope& scope, const Figures& cashChann
                         ? reason
                         : QStringLiteral("#%1: %2").arg(shifts.value(0).toLongLong()).arg(reason));
     }
-    report.cash = cashFiguresOf(floats, cashChannel.saleFen, cashChannel.refundFen);
-    report.cash.countedFen = counted;
-    report.cash.differenceFen = difference;
-    report.cash.differenceReason = reasons.join(QStringLiteral("; "));
-    return Status::success();
+    drawer.differenceReason = reasons.join(QStringLiteral("; "));
+    return drawer;
 }
 
 } // namespace
@@ -83,13 +66,9 @@ Result<SalesReport> buildSalesReport(Database& db, const ReportScope& scope) {
         return Error{QStringLiteral("db.closed"),
                      QCoreApplication::translate("qpos::reports::ReportBuilder",
                                                  "The order database is not open.")};
-    if (Status s = checkScope(scope); !s.ok())
+    if (Status s = ReportAccumulator::checkScope(scope); !s.ok())
         return s.error();
-
-    SalesReport report;
-    report.fromDay = scope.fromDay;
-    report.toDay = scope.toDay;
-    report.shiftId = scope.shiftId;
+    ReportAccumulator sums(scope);
 
     // The filter is one of two fixed fragments; every value is bound.
     const bool byShift = scope.shiftId > 0;
@@ -107,51 +86,20 @@ Result<SalesReport> buildSalesReport(Database& db, const ReportScope& scope) {
     if (!totals.exec())
         return readError(totals);
 
-    QMap<QString, Figures> channels;
-    for (const Channel c : kProviderChannels)
-        channels.insert(channelName(c), Figures{});
-    QMap<QString, Figures> cashiers;
-    QMap<int, Figures> days;
-    Figures hours[24];
     while (totals.next()) {
         Figures f;
         f.saleCount = totals.value(4).toLongLong();
         f.saleFen = totals.value(5).toLongLong();
         f.refundCount = totals.value(6).toLongLong();
         f.refundFen = totals.value(7).toLongLong();
-        const int day = totals.value(0).toInt();
-        const int hour = totals.value(1).toInt();
-        report.total.add(f);
-        days[day].add(f);
-        if (hour >= 0 && hour < 24)
-            hours[hour].add(f);
-        channels[totals.value(2).toString()].add(f);
-        cashiers[totals.value(3).toString()].add(f);
+        sums.add(totals.value(0).toInt(), totals.value(1).toInt(), totals.value(2).toString(),
+                 totals.value(3).toString(), f);
     }
     totals.finish();
 
-    for (auto it = channels.cbegin(); it != channels.cend(); ++it)
-        report.channels.append(ChannelFigures{it.key(), it.value()});
-    for (int h = 0; h < 24; ++h)
-        report.hours.append(HourFigures{h, hours[h]});
-    if (byShift) {
-        for (auto it = days.cbegin(); it != days.cend(); ++it)
-            report.days.append(DayFigures{it.key(), it.value()});
-        if (!days.isEmpty()) {
-            report.fromDay = days.firstKey();
-            report.toDay = days.lastKey();
-        }
-    } else {
-        const QDate last = china_calendar::dateOfDayNumber(scope.toDay);
-        for (QDate d = china_calendar::dateOfDayNumber(scope.fromDay); d <= last;
-             d = d.addDays(1)) {
-            const int day = china_calendar::dayNumber(d);
-            report.days.append(DayFigures{day, days.value(day)});
-        }
-    }
-
-    if (Status s = fillCash(db, scope, channels.value(channelName(Channel::Cash)), report); !s.ok())
-        return s.error();
+    const Result<DrawerCounts> drawer = readDrawer(db, scope);
+    if (!drawer)
+        return drawer.error();
 
     QSqlQuery staff(db.handle());
     staff.setForwardOnly(true);
@@ -160,8 +108,6 @@ Result<SalesReport> buildSalesReport(Database& db, const ReportScope& scope) {
     QHash<QString, QString> names;
     while (staff.next())
         names.insert(staff.value(0).toString(), staff.value(1).toString());
-    for (auto it = cashiers.cbegin(); it != cashiers.cend(); ++it)
-        report.cashiers.append(CashierFigures{it.key(), names.value(it.key()), it.value()});
 
     QSqlQuery refunds(db.handle());
     refunds.prepare(
@@ -187,9 +133,9 @@ Result<SalesReport> buildSalesReport(Database& db, const ReportScope& scope) {
         l.amountFen = refunds.value(5).toLongLong();
         l.approvedBy = refunds.value(6).toString();
         l.reason = refunds.value(7).toString();
-        report.refunds.append(l);
+        sums.addRefundLine(l);
     }
-    return report;
+    return sums.finish(names, *drawer);
 }
 
 } // namespace qpos::reports

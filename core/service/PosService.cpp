@@ -1,5 +1,6 @@
 #include "core/service/PosService.h"
 
+#include "core/link/RemoteSalesReport.h"
 #include "core/logging/LogCategories.h"
 #include "core/printing/ReceiptPrinter.h"
 #include "core/printing/ReportSlip.h"
@@ -536,6 +537,32 @@ void PosService::loadSalesReport(const QString& requestId, const reports::Report
             reply.error = report.error().message;
         }
         emit w.service()->salesReportLoaded(requestId, reply);
+    });
+}
+
+void PosService::loadStoreSalesReport(const QString& requestId, const reports::ReportScope& scope) {
+    post([requestId, scope](Worker& w) {
+        PosService* service = w.service();
+        link::StoreServerHttp* http = w.link() ? w.link()->http() : nullptr;
+        if (!http) {
+            SalesReportReply reply;
+            reply.error = w.link() && !w.link()->status().problem.isEmpty()
+                              ? w.link()->status().problem
+                              : tr("This till has no store server, so it can show only its own "
+                                   "sales. Enroll it with the code from qpos-server terminal "
+                                   "add.");
+            emit service->salesReportLoaded(requestId, reply);
+            return;
+        }
+        link::fetchStoreSalesReport(
+            *http, scope, [service, requestId](const Result<reports::SalesReport>& report) {
+                SalesReportReply reply;
+                if (report)
+                    reply.report = *report;
+                else
+                    reply.error = report.error().message;
+                emit service->salesReportLoaded(requestId, reply);
+            });
     });
 }
 

@@ -151,6 +151,9 @@ public:
     void loadDailyTotals(const QString& requestId, int fromDay, int toDay);
     // The manager's report (core/reports/ReportBuilder.h), computed on the worker.
     void loadSalesReport(const QString& requestId, const reports::ReportScope& scope);
+    // The same report for every till of the store, from the store server (a range of days);
+    // answered by salesReportLoaded. An error when the till is not enrolled.
+    void loadStoreSalesReport(const QString& requestId, const reports::ReportScope& scope);
     // Shifts and Z reports (core/reports/ShiftBook.h, ZReportBook.h).
     void openShift(const QString& requestId, const QString& cashierId,
                    std::optional<money::Fen> openingFloatFen);

@@ -2,12 +2,9 @@
 
 #include "core/checkout/CheckoutEngine.h"
 #include "core/checkout/GatewayDirectory.h"
-#include "core/gateways/ConnectionSettings.h"
-#include "core/link/TerminalCredentials.h"
+#include "core/link/TillEndpoint.h"
 #include "core/logging/LogCategories.h"
 #include "core/storage/OrderStore.h"
-
-#include <QCoreApplication>
 
 namespace qpos::service {
 
@@ -29,32 +26,13 @@ StoreLink::StoreLink(const AppConfig& config, OrderStore& store,
     , m_clock(std::move(clock)) {
     if (config.storeServer.url.isEmpty())
         return;
-    const Result<link::TerminalCredentials> credentials =
-        link::TerminalCredentials::read(config.storeServer.credentialsPath);
-    if (!credentials) {
-        m_status.problem = credentials.error().message;
+    const Result<link::StoreServerEndpoint> found = link::tillEndpoint(config);
+    if (!found) {
+        m_status.problem = found.error().message;
         qCWarning(lcSync).noquote() << "store server link not started:" << m_status.problem;
         return;
     }
-    const link::TerminalIdentity configured{config.store.id, config.terminal.id};
-    if (credentials->terminal != configured) {
-        m_status.problem =
-            QCoreApplication::translate("qpos::service::StoreLink",
-                                        "The store server credentials are for store %1, "
-                                        "terminal %2, not this till. Enroll it again with its "
-                                        "own code.")
-                .arg(credentials->terminal.storeId, credentials->terminal.terminalId);
-        qCWarning(lcSync).noquote() << "store server link not started:" << m_status.problem;
-        return;
-    }
-    QList<QSslCertificate> extraCas;
-    if (!config.network.caFile.isEmpty()) {
-        if (const Result<QList<QSslCertificate>> cas = gateway::loadCaFile(config.network.caFile))
-            extraCas = *cas;
-    }
-    const link::StoreServerEndpoint endpoint{
-        QUrl(config.storeServer.url), credentials->terminal, credentials->secret,
-        link::CertificatePin(credentials->certificateFingerprint, extraCas)};
+    const link::StoreServerEndpoint& endpoint = *found;
     m_http = std::make_unique<link::StoreServerHttp>(endpoint, m_clock);
     m_uploader = std::make_unique<link::OutboxUploader>(m_store, *m_http, policy.upload, m_clock);
     m_push = std::make_unique<link::PushLink>(

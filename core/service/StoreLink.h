@@ -52,6 +52,8 @@ public:
     // The outbox grew: upload soon.
     void nudge();
     const link::LinkStatus& status() const { return m_status; }
+    // The signed requests to the store server; null when the link is not configured.
+    link::StoreServerHttp* http() { return m_http.get(); }
 
     // Handles one relayed notification; `ack` gets the acknowledgement to send, or none.
     void handle(const link::RelayedNotification& notification, const link::PushLink::Ack& ack);

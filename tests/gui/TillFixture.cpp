@@ -29,7 +29,7 @@ TillFixture::~TillFixture() {
     m_server.reset();
 }
 
-bool TillFixture::start() {
+bool TillFixture::start(const std::function<void(AppConfig&)>& configure) {
     if (!m_dir.isValid())
         return false;
     sandbox::SandboxOptions sandboxOptions;
@@ -54,6 +54,8 @@ bool TillFixture::start() {
     options.config.store.name = QStringLiteral("Test shop");
     options.policy.poll.fastInterval = std::chrono::milliseconds(100);
     options.policy.settleRetry = std::chrono::milliseconds(200);
+    if (configure)
+        configure(options.config);
     alipay::AlipayClientSettings settings;
     settings.gatewayUrl = m_server->alipay().gatewayUrl();
     settings.appId = kAppId;

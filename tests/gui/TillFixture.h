@@ -9,6 +9,7 @@
 #include <QString>
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -28,7 +29,8 @@ public:
     ~TillFixture();
 
     // Starts the sandbox and the till and saves the staff; false (with a warning) on failure.
-    bool start();
+    // `configure` changes the till's configuration first (e.g. its store server).
+    bool start(const std::function<void(AppConfig&)>& configure = {});
 
     service::PosService& till() { return *m_till; }
     sandbox::SandboxServer& sandbox() { return *m_server; }

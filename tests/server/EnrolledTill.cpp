@@ -32,6 +32,11 @@ QString EnrolledTill::orderNo(int n) const {
            QStringLiteral("20261204_%1").arg(n, 8, 10, QLatin1Char('0'));
 }
 
+link::StoreServerEndpoint EnrolledTill::endpoint() const {
+    return {QUrl(QStringLiteral("http://127.0.0.1:%1").arg(m_server->port())), m_identity, m_secret,
+            link::CertificatePin()};
+}
+
 ServerAnswer EnrolledTill::request(const QByteArray& verb, const QString& pathAndQuery,
                                    const QByteArray& body) const {
     Result<QByteArray> auth =

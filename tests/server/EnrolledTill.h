@@ -4,6 +4,7 @@
 // outbox uploads over loopback HTTP, as the real till sends them.
 
 #include "core/link/EnrollmentCode.h"
+#include "core/link/StoreServerHttp.h"
 #include "core/link/TerminalIdentity.h"
 #include "tests/server/ServerTestSupport.h"
 
@@ -35,6 +36,8 @@ public:
 
     const link::TerminalIdentity& identity() const { return m_identity; }
     QString orderNo(int n) const;
+    // How the till's own clients (core/link) reach the server: plain HTTP on loopback.
+    link::StoreServerEndpoint endpoint() const;
 
     ServerAnswer request(const QByteArray& verb, const QString& pathAndQuery,
                          const QByteArray& body = {}) const;

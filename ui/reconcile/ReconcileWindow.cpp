@@ -1,6 +1,7 @@
 #include "ui/reconcile/ReconcileWindow.h"
 
 #include "core/calendar/ChinaCalendar.h"
+#include "core/reconcile/AsyncBatchStore.h"
 #include "core/reconcile/BatchCsv.h"
 #include "core/reconcile/SqliteBatchStore.h"
 #include "ui/support/RequestIds.h"
@@ -79,8 +80,14 @@ bool needsAttention(BatchState state) {
 
 ReconcileWindow::ReconcileWindow(const QString& dbPath, const QString& managerId,
                                  std::function<qint64()> clock, QWidget* parent)
+    : ReconcileWindow(std::make_unique<reconcile::AsyncBatchStore>(dbPath), managerId,
+                      std::move(clock), parent) {}
+
+ReconcileWindow::ReconcileWindow(std::unique_ptr<reconcile::BatchSource> source,
+                                 const QString& managerId, std::function<qint64()> clock,
+                                 QWidget* parent)
     : QDialog(parent)
-    , m_store(dbPath)
+    , m_store(std::move(source))
     , m_managerId(managerId)
     , m_clock(std::move(clock)) {
     setWindowTitle(tr("Reconciliation"));
@@ -101,6 +108,11 @@ ReconcileWindow::ReconcileWindow(const QString& dbPath, const QString& managerId
         edit->setCalendarPopup(true);
         edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd"));
     }
+    m_source = new QLabel(this);
+    m_source->setObjectName(QStringLiteral("reconcileSource"));
+    m_source->setText(m_store->origin() == reconcile::BatchSource::Origin::StoreServer
+                          ? tr("Source: Store server (every till of the store)")
+                          : tr("Source: This till"));
     m_show = new QPushButton(tr("Show"), this);
     m_show->setObjectName(QStringLiteral("showBatches"));
     m_show->setAutoDefault(false);
@@ -110,6 +122,7 @@ ReconcileWindow::ReconcileWindow(const QString& dbPath, const QString& managerId
     range->addWidget(m_to);
     range->addWidget(m_show);
     range->addStretch(1);
+    range->addWidget(m_source);
     outer->addLayout(range);
     connect(m_show, &QPushButton::clicked, this, &ReconcileWindow::reload);
 
@@ -161,17 +174,23 @@ ReconcileWindow::ReconcileWindow(const QString& dbPath, const QString& managerId
     connect(m_csv, &QPushButton::clicked, this, &ReconcileWindow::chooseCsvFile);
     connect(close, &QPushButton::clicked, this, &QDialog::reject);
 
-    connect(&m_store, &reconcile::AsyncBatchStore::batchesLoaded, this,
+    connect(m_store.get(), &reconcile::BatchSource::batchesLoaded, this,
             &ReconcileWindow::onBatchesLoaded);
-    connect(&m_store, &reconcile::AsyncBatchStore::itemsLoaded, this,
+    connect(m_store.get(), &reconcile::BatchSource::itemsLoaded, this,
             &ReconcileWindow::onItemsLoaded);
-    connect(&m_store, &reconcile::AsyncBatchStore::markedHandled, this,
+    connect(m_store.get(), &reconcile::BatchSource::markedHandled, this,
             &ReconcileWindow::onMarkedHandled);
     updateButtons();
     reload();
 }
 
 ReconcileWindow::~ReconcileWindow() = default;
+
+void ReconcileWindow::showSourceProblem(const QString& problem) {
+    m_source->setToolTip(problem);
+    m_source->setText(tr("Source: This till (the store server cannot be used: %1)").arg(problem));
+    m_source->setWordWrap(true);
+}
 
 qint64 ReconcileWindow::now() const {
     return m_clock ? m_clock() : QDateTime::currentMSecsSinceEpoch();
@@ -185,7 +204,7 @@ void ReconcileWindow::reload() {
     m_batchesRequest = newRequestId();
     m_show->setEnabled(false);
     m_status->setText(tr("Reading the reconciliation…"));
-    m_store.loadBatches(m_batchesRequest, m_from->date(), m_to->date());
+    m_store->loadBatches(m_batchesRequest, m_from->date(), m_to->date());
 }
 
 void ReconcileWindow::onBatchesLoaded(const QString& requestId,
@@ -286,7 +305,7 @@ void ReconcileWindow::chooseBatch() {
     m_itemsRequest = newRequestId();
     m_itemsHeading->setText(tr("Reading the differences…"));
     updateButtons();
-    m_store.loadItems(m_itemsRequest, m_batch->id);
+    m_store->loadItems(m_itemsRequest, m_batch->id);
 }
 
 void ReconcileWindow::onItemsLoaded(const QString& requestId,
@@ -377,11 +396,15 @@ void ReconcileWindow::askNote() {
                              .arg(item->item.outTradeNo)
                              .arg(reconcile::SqliteBatchStore::kMaxNoteLength));
     const qint64 itemId = item->id;
+    if (itemId == m_unsavedItemId)
+        dialog->setTextValue(m_unsavedNote);
     connect(dialog, &QInputDialog::textValueSelected, this, [this, itemId](const QString& note) {
         m_markRequest = newRequestId();
+        m_unsavedItemId = itemId;
+        m_unsavedNote = note;
         updateButtons();
         m_status->setText(tr("Saving…"));
-        m_store.markHandled(m_markRequest, itemId, m_managerId, note, now());
+        m_store->markHandled(m_markRequest, itemId, m_managerId, note, now());
     });
     dialog->open();
 }
@@ -391,8 +414,14 @@ void ReconcileWindow::onMarkedHandled(const QString& requestId,
     if (requestId != m_markRequest)
         return;
     m_markRequest.clear();
+    // The note is kept for another try unless it was saved or the item is settled anyway.
+    if (reply.error.isEmpty() || reply.errorCode == u"reconcile.already_resolved") {
+        m_unsavedItemId = 0;
+        m_unsavedNote.clear();
+    }
     m_outcome = reply.error.isEmpty() ? tr("The difference is marked handled.") : reply.error;
     m_status->setText(m_outcome);
+    updateButtons(); // the list may not come back (the server gone): the item can be tried again
     // Read again either way: a refused item may have been settled meanwhile.
     reload();
 }

@@ -9,6 +9,7 @@
 
 #include <QButtonGroup>
 #include <QChartView>
+#include <QComboBox>
 #include <QDateEdit>
 #include <QDateTime>
 #include <QGridLayout>
@@ -18,6 +19,7 @@
 #include <QPrinter>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -135,6 +137,13 @@ ReportsWindow::ReportsWindow(service::PosService& till, const QString& shopName,
     periodRow->addWidget(m_to);
     periodRow->addWidget(m_custom);
     periodRow->addStretch(1);
+    m_scope = new QComboBox(this);
+    m_scope->setObjectName(QStringLiteral("reportScope"));
+    m_scope->addItem(tr("This terminal"));
+    m_scope->addItem(tr("Whole store"));
+    m_scope->setVisible(false);
+    periodRow->addWidget(m_scope);
+    connect(m_scope, &QComboBox::currentIndexChanged, this, [this] { showPeriod(m_kind); });
     auto* periodBar = new QWidget(this);
     periodBar->setObjectName(QStringLiteral("periodBar"));
     periodRow->setContentsMargins(0, 0, 0, 0);
@@ -258,14 +267,26 @@ void ReportsWindow::showPeriod(reports::PeriodKind kind) {
     }
     m_kind = kind;
     m_requestId = newRequestId();
+    m_requestedWholeStore = m_scope->currentIndex() == 1;
     setBusy(true);
-    m_status->setText(tr("Counting…"));
-    m_till.loadSalesReport(m_requestId, reports::ReportScope{range->fromDay, range->toDay, 0});
+    const reports::ReportScope scope{range->fromDay, range->toDay, 0};
+    if (m_requestedWholeStore) {
+        m_status->setText(tr("Asking the store server…"));
+        m_till.loadStoreSalesReport(m_requestId, scope);
+    } else {
+        m_status->setText(tr("Counting…"));
+        m_till.loadSalesReport(m_requestId, scope);
+    }
+}
+
+void ReportsWindow::offerWholeStore() {
+    m_scope->setVisible(m_shiftId == 0);
 }
 
 void ReportsWindow::setBusy(bool busy) {
     for (QAbstractButton* b : m_periods->buttons())
         b->setEnabled(!busy);
+    m_scope->setEnabled(!busy);
 }
 
 void ReportsWindow::onLoaded(const QString& requestId, const service::SalesReportReply& reply) {
@@ -275,10 +296,17 @@ void ReportsWindow::onLoaded(const QString& requestId, const service::SalesRepor
     setBusy(false);
     if (!reply.error.isEmpty()) {
         m_status->setText(reply.error);
+        // The choice says what the screen still shows; choosing again asks again.
+        const QSignalBlocker quiet(m_scope);
+        m_scope->setCurrentIndex(m_wholeStore ? 1 : 0);
         emit reportShown();
         return;
     }
+    m_wholeStore = m_requestedWholeStore;
     showReport(reply.report);
+    if (m_wholeStore)
+        m_status->setText(
+            tr("Whole store, every till, from the store server. %1").arg(m_status->text()));
     emit reportShown();
 }
 
@@ -337,8 +365,9 @@ void ReportsWindow::showReport(const reports::SalesReport& r) {
 }
 
 QString ReportsWindow::title() const {
-    return m_shiftId > 0 ? tr("X report — shift %1 (running totals)").arg(m_shiftId)
-                         : tr("Sales report");
+    if (m_shiftId > 0)
+        return tr("X report — shift %1 (running totals)").arg(m_shiftId);
+    return m_wholeStore ? tr("Sales report — whole store (every till)") : tr("Sales report");
 }
 
 QString ReportsWindow::subtitle() const {
@@ -353,9 +382,11 @@ QString ReportsWindow::subtitle() const {
 }
 
 QString ReportsWindow::fileStem() const {
-    return m_shiftId > 0
-               ? QStringLiteral("qpos-x-shift-%1").arg(m_shiftId)
-               : QStringLiteral("qpos-report-%1-%2").arg(m_report->fromDay).arg(m_report->toDay);
+    return m_shiftId > 0 ? QStringLiteral("qpos-x-shift-%1").arg(m_shiftId)
+                         : QStringLiteral("qpos-report-%1%2-%3")
+                               .arg(m_wholeStore ? QStringLiteral("store-") : QString())
+                               .arg(m_report->fromDay)
+                               .arg(m_report->toDay);
 }
 
 void ReportsWindow::chooseCsvFile() {

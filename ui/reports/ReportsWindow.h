@@ -12,6 +12,7 @@
 #include <optional>
 
 class QButtonGroup;
+class QComboBox;
 class QDateEdit;
 class QLabel;
 class QPrinter;
@@ -25,8 +26,9 @@ namespace qpos::ui {
 // month, or two China dates), its figures, a bar chart by hour and a line chart by day,
 // totals by channel and by cashier, the refunds with who approved them and why; export to
 // CSV and PDF and print. The figures are computed on the till's worker by the one report
-// function (PosService::loadSalesReport); the window only shows them. The same window is a
-// shift's X report.
+// function (PosService::loadSalesReport); the window only shows them. On an enrolled till the
+// same report can cover every till of the store, computed by the store server with the same
+// report code (PosService::loadStoreSalesReport). The same window is a shift's X report.
 class ReportsWindow : public QDialog {
     Q_OBJECT
 
@@ -37,6 +39,12 @@ public:
                   std::function<qint64()> clock = {}, qint64 shiftId = 0,
                   QWidget* parent = nullptr);
     ~ReportsWindow() override;
+
+    // An enrolled till: offers "This terminal" or "Whole store" (every till's sales, from the
+    // store server); not for a shift's X report.
+    void offerWholeStore();
+    // Whether the report on the screen is the whole store's.
+    bool showsWholeStore() const { return m_wholeStore; }
 
     // The report on the screen, once one arrived.
     const std::optional<reports::SalesReport>& report() const { return m_report; }
@@ -69,10 +77,13 @@ private:
     qint64 m_shiftId = 0;
     reports::PeriodKind m_kind = reports::PeriodKind::Today;
     QString m_requestId;
+    bool m_requestedWholeStore = false;
+    bool m_wholeStore = false;
     std::optional<reports::SalesReport> m_report;
     std::unique_ptr<QPrinter> m_printer;
 
     QButtonGroup* m_periods = nullptr;
+    QComboBox* m_scope = nullptr; // this terminal or the whole store
     QDateEdit* m_from = nullptr;
     QDateEdit* m_to = nullptr;
     QPushButton* m_custom = nullptr;
