@@ -197,4 +197,9 @@ void QposServer::metricsPage(const ServerExchange& exchange) {
                                     batches ? std::optional(*batches) : std::nullopt));
 }
 
+void QposServer::deliverPending(qint64 terminalRowId) {
+    if (m_links)
+        m_links->deliverPending(terminalRowId);
+}
+
 } // namespace qpos::server

@@ -60,6 +60,9 @@ public:
     ServerStore& store() { return *m_store; }
     ServerBatchStore& batches() { return *m_batches; }
     ServerMetrics& metrics() { return m_metrics; }
+    // Sends a linked till what was queued for it meanwhile (a settle request of a reconciliation
+    // run in this process).
+    void deliverPending(qint64 terminalRowId);
 
 private:
     void route(const ServerExchange& exchange);

@@ -61,18 +61,9 @@ QString EngineJanitor::evidenceOf(const DifferenceItem& item,
     case SettleFromProviderOutcome::Running:
     case SettleFromProviderOutcome::NoGateway:
     case SettleFromProviderOutcome::NotAnswered:
-        return tr("%1: not answered (%2)").arg(queryName(item.provider), result.message);
+        return notAnsweredEvidence(item.provider, result.message);
     }
-    const gateway::TradeSnapshot& s = result.snapshot;
-    QString text = queryName(item.provider) + QStringLiteral(": ");
-    if (s.state == gateway::TradeState::NotCreated) {
-        text += tr("no such trade");
-    } else {
-        text += (s.providerState.isEmpty() ? gateway::tradeStateName(s.state) : s.providerState) +
-                u' ' + money::formatYuan(s.totalFen);
-        if (!s.providerTradeNo.isEmpty())
-            text += QStringLiteral(", trade_no ") + s.providerTradeNo;
-    }
+    QString text = answerEvidence(item.provider, result.snapshot);
     if (!result.before)
         text += QStringLiteral("; ") + tr("the till has no such order");
     else if (result.before != result.after)
@@ -82,6 +73,21 @@ QString EngineJanitor::evidenceOf(const DifferenceItem& item,
     else
         text += QStringLiteral("; ") + tr("order stays %1").arg(orderStateName(*result.after));
     return text;
+}
+
+QString EngineJanitor::answerEvidence(Channel provider, const gateway::TradeSnapshot& s) {
+    QString text = queryName(provider) + QStringLiteral(": ");
+    if (s.state == gateway::TradeState::NotCreated)
+        return text + tr("no such trade");
+    text += (s.providerState.isEmpty() ? gateway::tradeStateName(s.state) : s.providerState) +
+            u' ' + money::formatYuan(s.totalFen);
+    if (!s.providerTradeNo.isEmpty())
+        text += QStringLiteral(", trade_no ") + s.providerTradeNo;
+    return text;
+}
+
+QString EngineJanitor::notAnsweredEvidence(Channel provider, const QString& message) {
+    return tr("%1: not answered (%2)").arg(queryName(provider), message);
 }
 
 } // namespace qpos::checkout

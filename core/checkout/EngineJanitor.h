@@ -28,6 +28,10 @@ public:
     // What the provider answered, for the item (no secret, no buyer's account).
     static QString evidenceOf(const reconcile::DifferenceItem& item,
                               const SettleFromProviderResult& result);
+    // The provider's answer to a query of the trade, as evidence ("alipay.trade.query:
+    // TRADE_SUCCESS 12.34, trade_no …"); the store server's Janitor words its own query the same.
+    static QString answerEvidence(Channel provider, const gateway::TradeSnapshot& snapshot);
+    static QString notAnsweredEvidence(Channel provider, const QString& message);
 
 private:
     CheckoutEngine& m_engine;

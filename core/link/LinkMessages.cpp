@@ -1,10 +1,14 @@
 #include "core/link/LinkMessages.h"
 
 #include "core/link/JsonFields.h"
+#include "core/orders/OrderState.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
+
+#include <algorithm>
+#include <iterator>
 
 namespace qpos::link {
 
@@ -25,6 +29,31 @@ QString number(qint64 n) {
 std::optional<qint64> readCount(const QJsonObject& o, QLatin1StringView name) {
     return readDecimal(o.value(name));
 }
+
+bool isProvider(const QString& name) {
+    return name == u"alipay" || name == u"wechat";
+}
+
+bool isOutTradeNo(const QString& text) {
+    return !text.isEmpty() && text.size() <= 64;
+}
+
+// A provider's word or an error code: 0 to 64 of A-Z a-z 0-9 _ . -
+bool isWord(const QString& text) {
+    if (text.size() > 64)
+        return false;
+    for (const QChar c : text) {
+        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != u'_' && c != u'.' && c != u'-')
+            return false;
+    }
+    return true;
+}
+
+const std::pair<SettleAnswer::Result, const char16_t*> kSettleResults[] = {
+    {SettleAnswer::Result::Applied, u"applied"},
+    {SettleAnswer::Result::Unchanged, u"unchanged"},
+    {SettleAnswer::Result::Failed, u"failed"},
+};
 
 struct Encoder {
     QJsonObject operator()(const LinkHello& m) const {
@@ -53,7 +82,72 @@ struct Encoder {
             o.insert(QStringLiteral("code"), m.code);
         return o;
     }
+    QJsonObject operator()(const SettleRequest& m) const {
+        return {{QStringLiteral("type"), QStringLiteral("settle")},
+                {QStringLiteral("id"), number(m.id)},
+                {QStringLiteral("provider"), m.provider},
+                {QStringLiteral("out_trade_no"), m.outTradeNo}};
+    }
+    QJsonObject operator()(const SettleAnswer& m) const {
+        QJsonObject o{{QStringLiteral("type"), QStringLiteral("settled")},
+                      {QStringLiteral("id"), number(m.id)},
+                      {QStringLiteral("result"), settleResultName(m.result)}};
+        if (m.result == SettleAnswer::Result::Failed) {
+            o.insert(QStringLiteral("code"), m.code);
+            return o;
+        }
+        if (!m.state.isEmpty())
+            o.insert(QStringLiteral("state"), m.state);
+        o.insert(QStringLiteral("provider_state"), m.providerState);
+        return o;
+    }
 };
+
+Result<LinkMessage> decodeSettle(const QJsonObject& o) {
+    SettleRequest m;
+    const auto id = readCount(o, QLatin1StringView("id"));
+    if (!id)
+        return malformed(QStringLiteral("id"));
+    m.id = *id;
+    m.provider = o.value(QStringLiteral("provider")).toString();
+    if (!isProvider(m.provider))
+        return malformed(QStringLiteral("provider"));
+    m.outTradeNo = o.value(QStringLiteral("out_trade_no")).toString();
+    if (!isOutTradeNo(m.outTradeNo))
+        return malformed(QStringLiteral("out_trade_no"));
+    return LinkMessage{std::move(m)};
+}
+
+Result<LinkMessage> decodeSettled(const QJsonObject& o) {
+    SettleAnswer m;
+    const auto id = readCount(o, QLatin1StringView("id"));
+    if (!id)
+        return malformed(QStringLiteral("id"));
+    m.id = *id;
+    const QString result = o.value(QStringLiteral("result")).toString();
+    const auto known = std::find_if(std::begin(kSettleResults), std::end(kSettleResults),
+                                    [&](const auto& r) { return result == QStringView(r.second); });
+    if (known == std::end(kSettleResults))
+        return malformed(QStringLiteral("result"));
+    m.result = known->first;
+    if (m.result == SettleAnswer::Result::Failed) {
+        m.code = o.value(QStringLiteral("code")).toString();
+        if (m.code.isEmpty() || !isWord(m.code))
+            return malformed(QStringLiteral("code"));
+        return LinkMessage{std::move(m)};
+    }
+    const QJsonValue state = o.value(QStringLiteral("state"));
+    if (!state.isUndefined()) {
+        m.state = state.toString();
+        if (!state.isString() || !orderStateFromName(m.state))
+            return malformed(QStringLiteral("state"));
+    }
+    const QJsonValue providerState = o.value(QStringLiteral("provider_state"));
+    m.providerState = providerState.toString();
+    if (!providerState.isString() || !isWord(m.providerState))
+        return malformed(QStringLiteral("provider_state"));
+    return LinkMessage{std::move(m)};
+}
 
 Result<LinkMessage> decodeNotification(const QJsonObject& o) {
     RelayedNotification m;
@@ -64,10 +158,10 @@ Result<LinkMessage> decodeNotification(const QJsonObject& o) {
     m.id = *id;
     m.receivedAtMs = *received;
     m.provider = o.value(QStringLiteral("provider")).toString();
-    if (m.provider != u"alipay" && m.provider != u"wechat")
+    if (!isProvider(m.provider))
         return malformed(QStringLiteral("provider"));
     m.outTradeNo = o.value(QStringLiteral("out_trade_no")).toString();
-    if (m.outTradeNo.isEmpty() || m.outTradeNo.size() > 64)
+    if (!isOutTradeNo(m.outTradeNo))
         return malformed(QStringLiteral("out_trade_no"));
     const QJsonValue headers = o.value(QStringLiteral("headers"));
     if (!headers.isObject())
@@ -112,6 +206,10 @@ Result<LinkMessage> decodeLinkMessage(QByteArrayView frame) {
     }
     if (type == u"notification")
         return decodeNotification(o);
+    if (type == u"settle")
+        return decodeSettle(o);
+    if (type == u"settled")
+        return decodeSettled(o);
     if (type == u"ack") {
         LinkAck m;
         const auto id = readCount(o, QLatin1StringView("id"));
@@ -132,13 +230,33 @@ Result<LinkMessage> decodeLinkMessage(QByteArrayView frame) {
     return malformed(QStringLiteral("unknown type \"%1\"").arg(type.left(32)));
 }
 
-std::optional<qint64> refusedNotificationId(QByteArrayView frame) {
+namespace {
+
+std::optional<qint64> refusedId(QByteArrayView frame, QStringView type) {
     if (frame.size() > kMaxLinkMessageBytes)
         return std::nullopt;
     const std::optional<QJsonObject> parsed = parseObject(frame);
-    if (!parsed || parsed->value(QStringLiteral("type")).toString() != u"notification")
+    if (!parsed || parsed->value(QStringLiteral("type")).toString() != type)
         return std::nullopt;
     return readCount(*parsed, QLatin1StringView("id"));
+}
+
+} // namespace
+
+std::optional<qint64> refusedNotificationId(QByteArrayView frame) {
+    return refusedId(frame, u"notification");
+}
+
+std::optional<qint64> refusedSettleId(QByteArrayView frame) {
+    return refusedId(frame, u"settle");
+}
+
+QString settleResultName(SettleAnswer::Result result) {
+    for (const auto& [value, name] : kSettleResults) {
+        if (value == result)
+            return QString::fromUtf16(name);
+    }
+    return QStringLiteral("failed");
 }
 
 } // namespace qpos::link

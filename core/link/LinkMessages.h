@@ -39,7 +39,30 @@ struct LinkAck {
     QString code; // the till's error code when rejected
 };
 
-using LinkMessage = std::variant<LinkHello, RelayedNotification, LinkAck>;
+// Reconciliation's Janitor asks the till to settle one of its orders: the till queries the
+// provider itself and applies the answer through its engine. The server never says a state.
+struct SettleRequest {
+    qint64 id = 0;    // the server's request id; answered by the till
+    QString provider; // "alipay" or "wechat"
+    QString outTradeNo;
+};
+
+// The till's answer to a settle request, after its durable commit.
+struct SettleAnswer {
+    enum class Result {
+        Applied,   // the provider answered and the order moved
+        Unchanged, // the provider answered and the order stayed, or the till has no such order
+        Failed,    // the provider could not be asked: `code`
+    };
+    qint64 id = 0;
+    Result result = Result::Failed;
+    QString state;         // Applied, Unchanged: the till's order state after; empty: no order
+    QString providerState; // Applied, Unchanged: the provider's word ("TRADE_SUCCESS")
+    QString code;          // Failed: why ("settle.not_answered")
+};
+
+using LinkMessage =
+    std::variant<LinkHello, RelayedNotification, LinkAck, SettleRequest, SettleAnswer>;
 
 QByteArray encodeLinkMessage(const LinkMessage& message);
 // Errors: link.malformed (not JSON, unknown type, a field missing or of the wrong form),
@@ -49,5 +72,9 @@ Result<LinkMessage> decodeLinkMessage(QByteArrayView frame);
 // (a provider this protocol does not know, a field of the wrong form), so that the till can
 // refuse it by id and the server stops sending it again. Nullopt for any other frame.
 std::optional<qint64> refusedNotificationId(QByteArrayView frame);
+// The same for a settle request, which the till then answers Failed with the decoding's code.
+std::optional<qint64> refusedSettleId(QByteArrayView frame);
+
+QString settleResultName(SettleAnswer::Result result);
 
 } // namespace qpos::link

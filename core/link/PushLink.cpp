@@ -115,10 +115,16 @@ void PushLink::onFrame(const QString& text) {
             << "push link: unreadable frame from the server ignored:" << message.error().code;
         emit unreadableFrame(message.error().code);
         // Refused by id when it has one: left unanswered, the server would send it forever.
-        if (const std::optional<qint64> id = refusedNotificationId(text.toUtf8());
-            id && m_socket && m_socket->state() == QAbstractSocket::ConnectedState) {
+        const bool up = m_socket && m_socket->state() == QAbstractSocket::ConnectedState;
+        if (const std::optional<qint64> id = refusedNotificationId(text.toUtf8()); id && up) {
             m_socket->sendTextMessage(QString::fromUtf8(
                 encodeLinkMessage(LinkAck{*id, LinkAck::Result::Rejected, message.error().code})));
+        } else if (const std::optional<qint64> settle = refusedSettleId(text.toUtf8());
+                   settle && up) {
+            SettleAnswer refused;
+            refused.id = *settle;
+            refused.code = message.error().code;
+            m_socket->sendTextMessage(QString::fromUtf8(encodeLinkMessage(refused)));
         }
         return;
     }
@@ -127,10 +133,26 @@ void PushLink::onFrame(const QString& text) {
         emit clockDifferenceChanged(*m_clockDifferenceMs);
         return;
     }
+    QPointer<QWebSocket> socket = m_socket;
+    if (const auto* settle = std::get_if<SettleRequest>(&*message)) {
+        // Answered on the connection that brought it, like an acknowledgement.
+        Answer answer = [socket](std::optional<SettleAnswer> settled) {
+            if (settled && socket && socket->state() == QAbstractSocket::ConnectedState)
+                socket->sendTextMessage(QString::fromUtf8(encodeLinkMessage(*settled)));
+        };
+        if (!m_settleHandler) {
+            SettleAnswer unsupported;
+            unsupported.id = settle->id;
+            unsupported.code = QStringLiteral("settle.unsupported");
+            answer(unsupported);
+            return;
+        }
+        m_settleHandler(*settle, std::move(answer));
+        return;
+    }
     const auto* notification = std::get_if<RelayedNotification>(&*message);
     if (!notification)
-        return; // an acknowledgement is the till's to send, not to receive
-    QPointer<QWebSocket> socket = m_socket;
+        return; // acknowledgements and answers are the till's to send, not to receive
     m_handler(*notification, [socket](std::optional<LinkAck> ack) {
         // Sent on the connection that brought it; if that one is gone, the server sends the
         // notification again on the next one.

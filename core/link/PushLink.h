@@ -20,7 +20,8 @@ namespace qpos::link {
 // 30 s, and opened again after a drop, waiting 1 s doubling to 60 s (±20 %), the wait reset
 // after a connection that lasted a minute. Relayed notifications go to the handler, which
 // answers each with the acknowledgement to send (or none, so the server sends it again on
-// the next connection). Lives on the till's worker thread.
+// the next connection). Settle requests go to the settle handler, which answers each after
+// its own commit (or not at all, so the server asks again). Lives on the till's worker thread.
 class PushLink : public QObject {
     Q_OBJECT
 
@@ -33,10 +34,15 @@ public:
     using Clock = std::function<qint64()>;
     using Ack = std::function<void(std::optional<LinkAck> ack)>;
     using Handler = std::function<void(const RelayedNotification& notification, Ack ack)>;
+    using Answer = std::function<void(std::optional<SettleAnswer> answer)>;
+    using SettleHandler = std::function<void(const SettleRequest& request, Answer answer)>;
 
     PushLink(StoreServerEndpoint endpoint, Policy policy, Clock clock, Handler handler,
              QObject* parent = nullptr);
     ~PushLink() override;
+
+    // Without one, a settle request is answered Failed with settle.unsupported.
+    void setSettleHandler(SettleHandler handler) { m_settleHandler = std::move(handler); }
 
     void start();
     bool connected() const;
@@ -64,6 +70,7 @@ private:
     Policy m_policy;
     Clock m_clock;
     Handler m_handler;
+    SettleHandler m_settleHandler;
     Backoff m_backoff;
     QWebSocket* m_socket = nullptr;
     QTimer m_ping;

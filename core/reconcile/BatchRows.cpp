@@ -109,6 +109,23 @@ QString sameDifferenceKey(const QString& kind, const QString& outTradeNo,
     return kind + QChar(0x1f) + outTradeNo + QChar(0x1f) + outRequestNo;
 }
 
+Error noSuchItem(qint64 itemId) {
+    return Error{QStringLiteral("reconcile.no_such_item"),
+                 QCoreApplication::translate("qpos::reconcile",
+                                             "There is no difference number %1; reload the batch "
+                                             "and choose it again.")
+                     .arg(itemId)};
+}
+
+Error alreadyResolved(qint64 itemId, ItemResolution resolution) {
+    return Error{QStringLiteral("reconcile.already_resolved"),
+                 QCoreApplication::translate("qpos::reconcile",
+                                             "Difference number %1 is already settled (%2); "
+                                             "nothing was changed. Reload the batch to see how.")
+                     .arg(itemId)
+                     .arg(itemResolutionLabel(resolution))};
+}
+
 Error badBatchInput(const QString& message) {
     return Error{QStringLiteral("reconcile.bad_input"), message};
 }

@@ -46,6 +46,12 @@ struct HandledNote {
     qint64 resolvedAtMs = 0;
 };
 
+// reconcile.no_such_item and reconcile.already_resolved, as every store says them.
+Error noSuchItem(qint64 itemId);
+Error alreadyResolved(qint64 itemId, ItemResolution resolution);
+// Who resolves an item automatically.
+inline constexpr QLatin1StringView kJanitor("janitor");
+
 // reconcile.bad_input with `message`.
 Error badBatchInput(const QString& message);
 // A batch belongs to a provider (not cash) and a valid day.

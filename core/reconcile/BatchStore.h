@@ -53,6 +53,10 @@ public:
     // (Error code "reconcile.already_resolved").
     virtual Status markHandled(qint64 itemId, const QString& staffId, const QString& note,
                                qint64 atMs) = 0;
+    // The Janitor settles an item after the batch was saved (the store server's settle
+    // request answered later by the till): Automatic with its evidence, resolved by "janitor".
+    // An item already Automatic or Handled is refused (reconcile.already_resolved).
+    virtual Status resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) = 0;
 };
 
 } // namespace qpos::reconcile

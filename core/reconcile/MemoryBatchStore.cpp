@@ -1,5 +1,7 @@
 #include "core/reconcile/MemoryBatchStore.h"
 
+#include "core/reconcile/BatchRows.h"
+
 #include <QCoreApplication>
 
 #include <algorithm>
@@ -218,6 +220,24 @@ Status MemoryBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
                                              "There is no difference number %1; reload the batch "
                                              "and choose it again.")
                      .arg(itemId)};
+}
+
+Status MemoryBatchStore::resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) {
+    for (Entry& entry : m_entries) {
+        for (StoredItem& item : entry.items) {
+            if (item.id != itemId)
+                continue;
+            if (item.resolution != ItemResolution::Open)
+                return alreadyResolved(itemId, item.resolution);
+            item.resolution = ItemResolution::Automatic;
+            item.evidence = evidence;
+            item.resolvedBy = kJanitor;
+            item.resolvedAtMs = atMs;
+            recount(entry);
+            return Status::success();
+        }
+    }
+    return noSuchItem(itemId);
 }
 
 } // namespace qpos::reconcile

@@ -20,6 +20,7 @@ public:
     Result<QList<StoredItem>> items(qint64 batchId) override;
     Status markHandled(qint64 itemId, const QString& staffId, const QString& note,
                        qint64 atMs) override;
+    Status resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) override;
 
     static constexpr int kMaxNoteLength = 500; // as SqliteBatchStore
 

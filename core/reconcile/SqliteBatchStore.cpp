@@ -582,4 +582,39 @@ Status SqliteBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
     return tx.commit();
 }
 
+Status SqliteBatchStore::resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) {
+    if (!m_sql)
+        return notOpen();
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s;
+    QSqlQuery& find = m_sql->itemResolution;
+    find.bindValue(0, itemId);
+    if (Status s = run(
+            find, QT_TRANSLATE_NOOP("qpos::reconcile", "reading a reconciliation batch's items"));
+        !s.ok())
+        return s;
+    if (!find.next()) {
+        find.finish();
+        return noSuchItem(itemId);
+    }
+    const QString resolution = find.value(0).toString();
+    find.finish();
+    if (resolution != itemResolutionName(ItemResolution::Open))
+        return alreadyResolved(
+            itemId, itemResolutionFromName(resolution).value_or(ItemResolution::Handled));
+    QSqlQuery mark(m_db.handle());
+    mark.prepare(QStringLiteral("UPDATE reconcile_items SET resolution = 'automatic', "
+                                "evidence = ?, resolved_by = ?, resolved_at_ms = ? WHERE id = ?"));
+    mark.addBindValue(notNull(evidence));
+    mark.addBindValue(QString(kJanitor));
+    mark.addBindValue(atMs);
+    mark.addBindValue(itemId);
+    if (Status s = run(mark, QT_TRANSLATE_NOOP("qpos::reconcile",
+                                               "marking a reconciliation difference settled"));
+        !s.ok())
+        return s;
+    return tx.commit();
+}
+
 } // namespace qpos::reconcile

@@ -33,6 +33,7 @@ public:
     Result<QList<StoredItem>> items(qint64 batchId) override;
     Status markHandled(qint64 itemId, const QString& staffId, const QString& note,
                        qint64 atMs) override;
+    Status resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) override;
 
     // The longest note a manager may give (the server API's limit too).
     static constexpr int kMaxNoteLength = 500;

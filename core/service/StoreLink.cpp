@@ -2,9 +2,13 @@
 
 #include "core/checkout/CheckoutEngine.h"
 #include "core/checkout/GatewayDirectory.h"
+#include "core/gateways/TradeState.h"
 #include "core/link/TillEndpoint.h"
 #include "core/logging/LogCategories.h"
+#include "core/orders/OrderState.h"
 #include "core/storage/OrderStore.h"
+
+#include <algorithm>
 
 namespace qpos::service {
 
@@ -12,6 +16,24 @@ namespace {
 
 link::LinkAck rejected(qint64 id, const QString& code) {
     return {id, link::LinkAck::Result::Rejected, code};
+}
+
+link::SettleAnswer settleFailed(qint64 id, const QString& code) {
+    link::SettleAnswer a;
+    a.id = id;
+    a.code = code;
+    return a;
+}
+
+// The provider's word as the link carries it; its machine name when the word is not one.
+QString providerWord(const gateway::TradeSnapshot& snapshot) {
+    const QString& word = snapshot.providerState;
+    const bool plain = !word.isEmpty() && word.size() <= 64 &&
+                       std::all_of(word.cbegin(), word.cend(), [](QChar c) {
+                           return (c.isLetterOrNumber() && c.unicode() < 128) || c == u'_' ||
+                                  c == u'.' || c == u'-';
+                       });
+    return plain ? word : gateway::tradeStateName(snapshot.state);
 }
 
 } // namespace
@@ -33,11 +55,14 @@ StoreLink::StoreLink(const AppConfig& config, OrderStore& store,
         return;
     }
     const link::StoreServerEndpoint& endpoint = *found;
+    m_terminal = endpoint.terminal;
     m_http = std::make_unique<link::StoreServerHttp>(endpoint, m_clock);
     m_uploader = std::make_unique<link::OutboxUploader>(m_store, *m_http, policy.upload, m_clock);
     m_push = std::make_unique<link::PushLink>(
         endpoint, policy.push, m_clock,
         [this](const link::RelayedNotification& n, link::PushLink::Ack ack) { handle(n, ack); });
+    m_push->setSettleHandler([this](const link::SettleRequest& request,
+                                    link::PushLink::Answer answer) { settle(request, answer); });
     m_status.state = link::LinkStatus::State::Connecting;
 
     connect(m_uploader.get(), &link::OutboxUploader::statusChanged, this,
@@ -135,6 +160,49 @@ void StoreLink::apply(qint64 id, const Result<gateway::PaymentNotification>& ver
                              << (applied ? QString() : applied.error().code);
     ack(applied ? link::LinkAck{id, link::LinkAck::Result::Applied, {}}
                 : rejected(id, applied.error().code));
+}
+
+void StoreLink::settle(const link::SettleRequest& request, const link::PushLink::Answer& answer) {
+    const std::optional<Channel> channel = channelFromName(request.provider);
+    // Another till's order is not this till's to settle, whatever the server says.
+    if (!m_terminal.owns(request.outTradeNo) || !channel || !isProviderChannel(*channel)) {
+        qCWarning(lcSync).noquote() << "settle request" << request.id << "for" << request.outTradeNo
+                                    << "refused: not this till's order";
+        answer(settleFailed(request.id, QStringLiteral("settle.not_this_till")));
+        return;
+    }
+    const qint64 id = request.id;
+    // The engine asks the provider with this till's keys; what it applied is committed when
+    // `done` runs.
+    m_engine.settleFromProvider(
+        *channel, request.outTradeNo, this,
+        [id, answer](const checkout::SettleFromProviderResult& result) {
+            using checkout::SettleFromProviderOutcome;
+            switch (result.outcome) {
+            case SettleFromProviderOutcome::Answered:
+                break;
+            case SettleFromProviderOutcome::Running:
+                answer(settleFailed(id, QStringLiteral("settle.running")));
+                return;
+            case SettleFromProviderOutcome::NoGateway:
+                answer(settleFailed(id, QStringLiteral("settle.no_gateway")));
+                return;
+            case SettleFromProviderOutcome::NotAnswered:
+                answer(settleFailed(id, QStringLiteral("settle.not_answered")));
+                return;
+            }
+            link::SettleAnswer settled;
+            settled.id = id;
+            settled.result = result.before != result.after ? link::SettleAnswer::Result::Applied
+                                                           : link::SettleAnswer::Result::Unchanged;
+            settled.state = result.after ? orderStateName(*result.after) : QString();
+            settled.providerState = providerWord(result.snapshot);
+            qCInfo(lcSync).noquote()
+                << "settle request" << id << "for" << result.outTradeNo
+                << "answered:" << link::settleResultName(settled.result)
+                << (settled.state.isEmpty() ? QStringLiteral("no such order") : settled.state);
+            answer(settled);
+        });
 }
 
 } // namespace qpos::service

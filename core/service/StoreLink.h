@@ -35,7 +35,10 @@ struct StoreLinkPolicy {
 // bytes, through the channel's gateway) before the engine sees it, and acknowledged
 // `applied` only after the engine committed what it changed, or `rejected` with the
 // verification's error code: a server can delay a payment result but never invent one. A
-// database failure is not acknowledged, so the server sends the notification again.
+// database failure is not acknowledged, so the server sends the notification again. A settle
+// request (reconciliation's Janitor) makes the engine ask the provider about one of this
+// till's orders with the till's own keys and apply the answer; the answer to the server says
+// what the till's order is after that commit.
 class StoreLink : public QObject {
     Q_OBJECT
 
@@ -59,6 +62,8 @@ public:
     void handle(const link::RelayedNotification& notification, const link::PushLink::Ack& ack);
     void apply(qint64 id, const Result<gateway::PaymentNotification>& verified,
                const link::PushLink::Ack& ack);
+    // Handles one settle request; `answer` gets the till's answer once its commit is done.
+    void settle(const link::SettleRequest& request, const link::PushLink::Answer& answer);
 
 signals:
     void statusChanged(const qpos::link::LinkStatus& status);
@@ -70,6 +75,7 @@ private:
     checkout::GatewayDirectory& m_gateways;
     checkout::CheckoutEngine& m_engine;
     Clock m_clock;
+    link::TerminalIdentity m_terminal;
     link::LinkStatus m_status;
     std::unique_ptr<link::StoreServerHttp> m_http;
     std::unique_ptr<link::OutboxUploader> m_uploader;

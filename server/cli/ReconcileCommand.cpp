@@ -6,6 +6,7 @@
 #include "server/reconcile/BillGateways.h"
 #include "server/reconcile/ReconcileRunner.h"
 #include "server/reconcile/ServerBatchStore.h"
+#include "server/reconcile/ServerJanitor.h"
 #include "server/reconcile/ServerLedger.h"
 #include "server/storage/ServerStoreFactory.h"
 
@@ -116,11 +117,20 @@ int reconcileCommand(const ServerConfig& config, const QStringList& args) {
     options.deadlineMs = china_calendar::dayStartMs(day->addDays(1)) +
                          qint64(config.reconcile.deadlineMinutes) * 60 * 1000;
     options.billDirectory = billDirectory;
+    // The settle requests reach the tills through the serving instance (PostgreSQL's NOTIFY,
+    // or its next read of the queue on SQLite).
+    ServerJanitor janitor(gateways, *store, batches,
+                          [] { return QDateTime::currentMSecsSinceEpoch(); });
+    options.janitor = &janitor;
     ReconcileRunner runner(gateways, ledger, batches, merchants, options);
     int exitCode = 1;
     QTextStream out(stdout);
     QObject::connect(&runner, &ReconcileRunner::tried,
                      [&](Channel provider, const reconcile::DailyRunOutcome& outcome) {
+                         // A till may have answered before its items were saved.
+                         if (outcome.state == reconcile::BatchState::Complete)
+                             if (Status s = janitor.resolveAnswered(outcome.batchId); !s)
+                                 out << s.error().message << Qt::endl;
                          out << channelName(provider) << ' ' << day->toString(Qt::ISODate) << ' '
                              << reconcile::batchStateName(outcome.state) << ": " << outcome.message
                              << Qt::endl;

@@ -4,6 +4,8 @@
 #include "core/link/RequestSignature.h"
 #include "core/logging/LogCategories.h"
 #include "server/metrics/ServerMetrics.h"
+#include "server/reconcile/ServerBatchStore.h"
+#include "server/reconcile/SettleRequests.h"
 #include "server/storage/ServerStore.h"
 
 #include <QSet>
@@ -24,6 +26,7 @@ struct LinkHub::Link {
     qint64 terminalRowId = 0;
     link::TerminalIdentity identity;
     QHash<qint64, qint64> sent; // message id -> received_at_ms, on this connection
+    QSet<qint64> settlesSent;   // settle request ids, on this connection
     QTimer idle;
     QTimer ping;
 };
@@ -94,7 +97,10 @@ void LinkHub::adopt(std::unique_ptr<QWebSocket> socket) {
     });
     link->idle.start(m_idleMs);
     link->ping.setInterval(qMin(kPingIntervalMs, qMax(1, m_idleMs / 3)));
-    connect(&link->ping, &QTimer::timeout, link->socket.get(), [link] { link->socket->ping(); });
+    connect(&link->ping, &QTimer::timeout, link->socket.get(), [this, link] {
+        link->socket->ping();
+        deliverPending(link->terminalRowId);
+    });
     link->ping.start();
 
     QWebSocket* ws = link->socket.get();
@@ -134,6 +140,19 @@ void LinkHub::deliverPending(qint64 terminalRowId) {
         n.body = p.body;
         send(link, link::encodeLinkMessage(n));
     }
+    Result<QList<SettleRequestRecord>> settles = SettleRequests(m_store).pending(terminalRowId);
+    if (!settles) {
+        qCWarning(lcServer).noquote()
+            << "cannot read the settle requests for a till:" << settles.error().message;
+        return;
+    }
+    for (const SettleRequestRecord& r : std::as_const(*settles)) {
+        if (link->settlesSent.contains(r.id))
+            continue;
+        link->settlesSent.insert(r.id);
+        send(link, link::encodeLinkMessage(
+                       link::SettleRequest{r.id, channelName(r.provider), r.outTradeNo}));
+    }
 }
 
 void LinkHub::send(Link* link, const QByteArray& frame) {
@@ -145,6 +164,10 @@ void LinkHub::onMessage(Link* link, const QString& text) {
     if (!message) {
         m_metrics.countRefusal(message.error().code);
         qCWarning(lcServer).noquote() << "push link message refused:" << message.error().code;
+        return;
+    }
+    if (const auto* settled = std::get_if<link::SettleAnswer>(&*message)) {
+        onSettled(link, *settled);
         return;
     }
     const link::LinkAck* ack = std::get_if<link::LinkAck>(&*message);
@@ -173,6 +196,37 @@ void LinkHub::onMessage(Link* link, const QString& text) {
     }
     if (link->sent.contains(ack->id))
         m_metrics.observePushLatency(double(now - link->sent.value(ack->id)) / 1000.0);
+}
+
+void LinkHub::onSettled(Link* link, const link::SettleAnswer& answer) {
+    const qint64 now = m_nowMs();
+    SettleRequests requests(m_store);
+    Result<std::optional<SettleRequestRecord>> recorded =
+        requests.answer(link->terminalRowId, answer, now);
+    if (!recorded) {
+        qCWarning(lcServer).noquote() << "settle answer not recorded; the request will be sent "
+                                         "again:"
+                                      << recorded.error().message;
+        link->settlesSent.remove(answer.id);
+        return;
+    }
+    if (!*recorded) {
+        m_metrics.countRefusal(QStringLiteral("auth.wrong_terminal"));
+        qCWarning(lcServer).noquote()
+            << "terminal" << link->identity.storeId << link->identity.terminalId
+            << "answered a settle request that is not its own:" << answer.id;
+        return;
+    }
+    const SettleRequestRecord& r = **recorded;
+    qCInfo(lcServer).noquote() << "settle request" << r.id << "for" << r.outTradeNo << "answered by"
+                               << link->identity.storeId << link->identity.terminalId << r.result
+                               << r.tillState << r.code;
+    ServerBatchStore batches(m_store);
+    Result<int> resolved = requests.resolveAnswered(batches, r.provider, r.outTradeNo, now);
+    if (!resolved)
+        // The answer is kept: the next run of the day, or its end, resolves the items.
+        qCWarning(lcServer).noquote()
+            << "differences of" << r.outTradeNo << "not resolved:" << resolved.error().message;
 }
 
 void LinkHub::drop(Link* link) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/link/LinkMessages.h"
 #include "core/link/TerminalIdentity.h"
 
 #include <QHash>
@@ -20,6 +21,9 @@ class ServerStore;
 // the provider's original bytes and headers; again on every new connection. A newer
 // connection of the same terminal replaces the older one (closed with 4409). The server pings
 // every 30 s and closes a link that has been silent (no frame, no pong) for the idle time.
+// Reconciliation's settle requests go the same way, until the till answers; each ping also
+// reads the terminal's queue again, so a request another process queued in a SQLite database
+// (qpos-server reconcile) reaches the till. An answer resolves the differences it settles.
 class LinkHub : public QObject {
     Q_OBJECT
 
@@ -40,6 +44,7 @@ private:
     struct Link;
 
     void onMessage(Link* link, const QString& text);
+    void onSettled(Link* link, const link::SettleAnswer& answer);
     void drop(Link* link);
     void send(Link* link, const QByteArray& frame);
 

@@ -62,7 +62,7 @@ void ReconcileRunner::runCurrent() {
     options.billDirectory = m_options.billDirectory;
     options.deadlineMs = m_options.deadlineMs;
     m_run = new reconcile::DailyReconciliation(
-        *gateway, m_ledger, m_batches, nullptr,
+        *gateway, m_ledger, m_batches, m_options.janitor,
         reconcile::LedgerScope{provider, m_merchants.value(provider)}, m_options.day, options,
         this);
     connect(m_run, &reconcile::DailyReconciliation::finished, this, &ReconcileRunner::onFinished);

@@ -26,12 +26,15 @@ struct ReconcileRunOptions {
     qint64 deadlineMs = 0;         // UTC: a bill still not made then is Overdue
     QString billDirectory;         // where the bills are kept
     std::function<qint64()> nowMs; // empty: the system clock
+    // Asked about every status and provider_only item (ServerJanitor); null: none is asked.
+    reconcile::ReconcileJanitor* janitor = nullptr;
 };
 
 // The store server's reconciliation of one day: each provider's DailyReconciliation in turn,
-// over the server's ledger and batches, without a Janitor (the server does not move a till's
-// ledger). With `wait`, a bill the provider has not made yet is asked for again every retryMs;
-// the try at or after the deadline saves Overdue, the alert. Ends with finished() once.
+// over the server's ledger and batches, with the options' Janitor (ServerJanitor: the server
+// never moves a till's ledger itself, it asks the till to settle from its provider). With `wait`, a
+// bill the provider has not made yet is asked for again every retryMs; the try at or after the
+// deadline saves Overdue, the alert. Ends with finished() once.
 class ReconcileRunner : public QObject {
     Q_OBJECT
 

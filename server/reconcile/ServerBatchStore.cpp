@@ -465,6 +465,63 @@ Status ServerBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
     });
 }
 
+Status ServerBatchStore::resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) {
+    return m_store.writeSql([&](QSqlDatabase& db) -> Status {
+        // The guarded update decides, as markHandled's does.
+        Sql mark(db,
+                 QStringLiteral("UPDATE reconcile_items SET resolution = 'automatic', evidence = "
+                                "?, resolved_by = ?, resolved_at_ms = ? WHERE id = ? AND "
+                                "resolution = 'open'"),
+                 {notNull(evidence), QString(kJanitor), atMs, itemId},
+                 QT_TRANSLATE_NOOP("qpos::server::ServerBatchStore",
+                                   "marking a reconciliation difference settled"));
+        if (!mark.ok)
+            return mark.error;
+        if (mark.query.numRowsAffected() == 1)
+            return Status::success();
+        Sql find(db, QStringLiteral("SELECT resolution FROM reconcile_items WHERE id = ?"),
+                 {itemId}, kReadBatch);
+        if (!find.ok)
+            return find.error;
+        if (!find.query.next())
+            return noSuchItem(itemId);
+        return alreadyResolved(itemId, itemResolutionFromName(find.query.value(0).toString())
+                                           .value_or(ItemResolution::Handled));
+    });
+}
+
+Status ServerBatchStore::setOpenEvidence(qint64 itemId, const QString& evidence) {
+    return m_store.writeSql([&](QSqlDatabase& db) -> Status {
+        Sql note(db,
+                 QStringLiteral("UPDATE reconcile_items SET evidence = ? WHERE id = ? AND "
+                                "resolution = 'open'"),
+                 {notNull(evidence), itemId},
+                 QT_TRANSLATE_NOOP("qpos::server::ServerBatchStore",
+                                   "recording a reconciliation difference's evidence"));
+        return note.ok ? Status::success() : Status(note.error);
+    });
+}
+
+Result<QList<StoredItem>> ServerBatchStore::openJanitorItems(Channel provider,
+                                                             const QString& outTradeNo) {
+    QList<StoredItem> found;
+    Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
+        Sql q(db,
+              QStringLiteral("%1 WHERE b.provider = ? AND i.out_trade_no = ? AND i.resolution = "
+                             "'open' AND i.class IN ('status', 'provider_only') ORDER BY i.id")
+                  .arg(itemSelectSql()),
+              {channelName(provider), outTradeNo}, kReadBatch);
+        if (!q.ok)
+            return q.error;
+        while (q.query.next())
+            found.append(itemFromRow(q.query));
+        return Status::success();
+    });
+    if (!read)
+        return read.error();
+    return found;
+}
+
 Result<QMap<QPair<QString, QString>, qint64>> ServerBatchStore::countsByState() {
     QMap<QPair<QString, QString>, qint64> counts;
     Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {

@@ -29,6 +29,14 @@ public:
     Result<std::optional<reconcile::StoredItem>> item(qint64 itemId);
     Status markHandled(qint64 itemId, const QString& staffId, const QString& note,
                        qint64 atMs) override;
+    Status resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) override;
+    // An open item's evidence, replaced (the till's answer to a settle request that did not
+    // settle it); an item already resolved keeps its own.
+    Status setOpenEvidence(qint64 itemId, const QString& evidence);
+    // The open status and provider_only items of one trade, in every batch (the items a settle
+    // request answered later may resolve).
+    Result<QList<reconcile::StoredItem>> openJanitorItems(Channel provider,
+                                                          const QString& outTradeNo);
 
     // How many batches there are of each provider and state ("alipay", "overdue") → count.
     Result<QMap<QPair<QString, QString>, qint64>> countsByState();

@@ -172,6 +172,26 @@ const char* const kVersion3[] = {
          PRIMARY KEY (batch_id, position)))",
 };
 
+// Version 4: reconciliation's settle requests (server/reconcile/SettleRequests): the Janitor
+// asks the till that owns an order to settle it from its provider; the till's answer once it
+// came. One row per request, delivered over the push link until answered.
+const char* const kVersion4[] = {
+    R"(CREATE TABLE settle_requests (
+         id INTEGER PRIMARY KEY,
+         terminal INTEGER NOT NULL REFERENCES terminals(id),
+         provider TEXT NOT NULL CHECK (provider IN ('alipay', 'wechat')),
+         out_trade_no TEXT NOT NULL,
+         evidence TEXT NOT NULL DEFAULT '',
+         created_at_ms INTEGER NOT NULL,
+         answered_at_ms INTEGER,
+         result TEXT NOT NULL DEFAULT '' CHECK (result IN ('', 'applied', 'unchanged', 'failed')),
+         till_state TEXT NOT NULL DEFAULT '',
+         till_provider_state TEXT NOT NULL DEFAULT '',
+         code TEXT NOT NULL DEFAULT ''))",
+    "CREATE INDEX settle_unanswered ON settle_requests(terminal, id) WHERE answered_at_ms IS NULL",
+    "CREATE INDEX settle_by_trade ON settle_requests(out_trade_no)",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
@@ -181,6 +201,7 @@ const Migration kMigrations[] = {
     {kVersion1, std::size(kVersion1)},
     {kVersion2, std::size(kVersion2)},
     {kVersion3, std::size(kVersion3)},
+    {kVersion4, std::size(kVersion4)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

@@ -373,6 +373,20 @@ void linkSeeds(const QByteArray& alipayForm, const QByteArray& wechatBody) {
     write("link_message", "ack-rejected",
           link::encodeLinkMessage(link::LinkAck{18, link::LinkAck::Result::Rejected,
                                                 QStringLiteral("wechat.notify_bad_signature")}));
+    write("link_message", "settle",
+          link::encodeLinkMessage(
+              link::SettleRequest{19, QStringLiteral("wechat"),
+                                  terminal.outTradeNoPrefix() + QStringLiteral("20260101000001")}));
+    link::SettleAnswer settled;
+    settled.id = 19;
+    settled.result = link::SettleAnswer::Result::Applied;
+    settled.state = QStringLiteral("paid");
+    settled.providerState = QStringLiteral("SUCCESS");
+    write("link_message", "settled-applied", link::encodeLinkMessage(settled));
+    settled = link::SettleAnswer{};
+    settled.id = 20;
+    settled.code = QStringLiteral("settle.not_answered");
+    write("link_message", "settled-failed", link::encodeLinkMessage(settled));
 
     link::EnrollmentCode code;
     code.serverUrl = QUrl(QStringLiteral("https://store.example:8443"));

@@ -6,6 +6,7 @@
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "sandbox/SandboxServer.h"
 #include "sandbox/tls/SandboxCa.h"
+#include "tests/sandbox/FaultRules.h"
 #include "tests/sandbox/NotifyReceiver.h"
 #include "tests/support/FakeStoreServer.h"
 #include "tests/support/TempDir.h"
@@ -50,6 +51,7 @@ class TestLinkPush : public QObject {
     std::unique_ptr<PosService> m_service;
     QList<LinkStatus> m_statuses;
     int m_testCase = 0; // counted by init(): a status is kept only for the case that caused it
+    std::chrono::milliseconds m_recoveryRetry{30000};
 
     QString databasePath() const { return m_dir->file(QStringLiteral("orders.db")); }
 
@@ -91,6 +93,7 @@ class TestLinkPush : public QObject {
         // Polling stays the fallback; slow here, so the push is what settles the order.
         o.policy.poll.fastInterval = std::chrono::seconds(60);
         o.policy.poll.slowInterval = std::chrono::seconds(60);
+        o.policy.recoveryRetry = m_recoveryRetry;
         o.link = fastLink();
         return o;
     }
@@ -203,6 +206,7 @@ private slots:
         m_server = std::make_unique<test::FakeStoreServer>();
         QVERIFY(m_server->start());
         m_statuses.clear();
+        m_recoveryRetry = std::chrono::milliseconds(30000);
         ++m_testCase;
     }
     void cleanup() {
@@ -301,7 +305,10 @@ private slots:
             return false;
         }));
         QVERIFY(linkState(LinkStatus::State::Connected));
-        QCOMPARE(m_statuses.constLast().waitingOrders, 0);
+        // The till counts its waiting rows once the server's answer reached it, a moment after
+        // the server stored them.
+        QVERIFY(test::waitUntil(
+            [&] { return !m_statuses.isEmpty() && m_statuses.constLast().waitingOrders == 0; }));
     }
 
     void anotherOrdersNotificationMovesOnlyThatOrder() {
@@ -318,6 +325,69 @@ private slots:
         // It verifies, but it names its own order: that one is paid, this one not.
         QCOMPARE(ack->result, LinkAck::Result::Applied);
         QVERIFY(storedState(outTradeNo) != int(OrderState::Paid));
+    }
+
+    std::optional<SettleAnswer> settleAnswerFor(qint64 id) {
+        std::optional<SettleAnswer> found;
+        test::waitUntil([&] {
+            for (const SettleAnswer& a : std::as_const(m_server->settleAnswers)) {
+                if (a.id == id)
+                    found = a;
+            }
+            return found.has_value();
+        });
+        return found;
+    }
+
+    // Reconciliation's settle request: the till asks its provider itself, with its own keys,
+    // commits the answer, then answers with its order's state. The server names no state.
+    void aSettleRequestIsQueriedAppliedThenAnswered() {
+        startTill();
+        QVERIFY(linkState(LinkStatus::State::Connected));
+        QVERIFY(test::waitUntil([&] { return m_server->linkConnections() == 1; }));
+        const auto [outTradeNo, received] = paidSale(1500);
+        Q_UNUSED(received); // the notification is lost: the till still has it pending
+        // The till stops while the sale waits, and starts again while Alipay cannot answer a
+        // query: its recovery leaves the order pending, and no checkout of it runs.
+        m_service.reset();
+        m_sandbox->faults().add(test::faultRule(sandbox::FaultKind::SystemError,
+                                                QStringLiteral("alipay.trade.query"), -1));
+        m_recoveryRetry = std::chrono::hours(1);
+        startTill();
+        m_sandbox->faults().clear();
+        QVERIFY(test::waitUntil([&] { return m_server->linkConnections() == 1; }));
+        QVERIFY(storedState(outTradeNo) != int(OrderState::Paid));
+
+        QVERIFY(m_server->send(SettleRequest{21, QStringLiteral("alipay"), outTradeNo}));
+        const std::optional<SettleAnswer> answer = settleAnswerFor(21);
+        QVERIFY(answer);
+        QCOMPARE(answer->result, SettleAnswer::Result::Applied);
+        QCOMPARE(answer->state, QStringLiteral("paid"));
+        QCOMPARE(answer->providerState, QStringLiteral("TRADE_SUCCESS"));
+        // Answered after the commit.
+        QCOMPARE(storedState(outTradeNo), int(OrderState::Paid));
+
+        // Asked again: the order stays paid.
+        QVERIFY(m_server->send(SettleRequest{22, QStringLiteral("alipay"), outTradeNo}));
+        const std::optional<SettleAnswer> again = settleAnswerFor(22);
+        QVERIFY(again);
+        QCOMPARE(again->result, SettleAnswer::Result::Unchanged);
+        QCOMPARE(again->state, QStringLiteral("paid"));
+
+        // Another till's order is not this till's to settle; a request it cannot read is
+        // answered by its id, so the server does not send it forever.
+        QVERIFY(m_server->send(SettleRequest{23, QStringLiteral("alipay"),
+                                             QStringLiteral("S01_T02_20261204_00000001")}));
+        const std::optional<SettleAnswer> foreign = settleAnswerFor(23);
+        QVERIFY(foreign);
+        QCOMPARE(foreign->result, SettleAnswer::Result::Failed);
+        QCOMPARE(foreign->code, QStringLiteral("settle.not_this_till"));
+        QVERIFY(m_server->sendFrame("{\"type\":\"settle\",\"id\":\"24\",\"provider\":"
+                                    "\"paypal\",\"out_trade_no\":\"x\"}"));
+        const std::optional<SettleAnswer> unreadable = settleAnswerFor(24);
+        QVERIFY(unreadable);
+        QCOMPARE(unreadable->result, SettleAnswer::Result::Failed);
+        QCOMPARE(unreadable->code, QStringLiteral("link.malformed"));
     }
 
     void reconnectsWithBackoffAndShowsOffline() {

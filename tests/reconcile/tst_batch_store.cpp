@@ -2,6 +2,7 @@
 // running a day again (handled notes kept), a complete batch never undone by a later failure,
 // the holding pool handed from day to day, a manager's note, a reopen, and schema 8 upgraded.
 
+#include "core/reconcile/MemoryBatchStore.h"
 #include "core/reconcile/SqliteBatchStore.h"
 #include "core/storage/OrderSchema.h"
 #include "core/storage/OrderStore.h"
@@ -390,6 +391,50 @@ private slots:
         }
         QCOMPARE(m_store.items(id)->at(0).resolvedBy, QStringLiteral("M01"));
         QCOMPARE(m_store.items(id)->at(1).resolvedBy, QStringLiteral("janitor"));
+    }
+
+    // The same rules on the till's store and the memory store: a later answer settles an open
+    // item once, with its evidence; never a handled one, never one that does not exist.
+    void theJanitorResolvesAnOpenItemLater() {
+        MemoryBatchStore memory;
+        for (BatchStore* store :
+             {static_cast<BatchStore*>(&m_store), static_cast<BatchStore*>(&memory)}) {
+            const qint64 id = *store->saveCompleted(
+                test::sampleRun(kDay,
+                                {test::sampleItem(DifferenceClass::ProviderOnly, kOrder1),
+                                 test::sampleItem(DifferenceClass::Status, kOrder2)},
+                                1000));
+            const QList<StoredItem> items = *store->items(id);
+            QCOMPARE(store->batch(id)->value().openItemCount, 2);
+
+            const QString evidence =
+                QStringLiteral("alipay.trade.query: TRADE_SUCCESS 12.00; till S001/T07 settled: "
+                               "order paid (its provider: TRADE_SUCCESS)");
+            QVERIFY_OK(store->resolveAutomatically(items[0].id, evidence, 2000));
+            const StoredItem resolved = store->items(id)->at(0);
+            QCOMPARE(resolved.resolution, ItemResolution::Automatic);
+            QCOMPARE(resolved.evidence, evidence);
+            QCOMPARE(resolved.resolvedBy, QStringLiteral("janitor"));
+            QCOMPARE(resolved.resolvedAtMs, 2000);
+            QCOMPARE(store->batch(id)->value().openItemCount, 1);
+
+            // Once only; a manager's item stays the manager's; an unknown item is named.
+            QCOMPARE(
+                store->resolveAutomatically(items[0].id, QStringLiteral("x"), 3000).error().code,
+                QStringLiteral("reconcile.already_resolved"));
+            QVERIFY_OK(store->markHandled(items[1].id, QStringLiteral("M01"),
+                                          QStringLiteral("called Alipay"), 3000));
+            const Status handled =
+                store->resolveAutomatically(items[1].id, QStringLiteral("x"), 4000);
+            QCOMPARE(handled.error().code, QStringLiteral("reconcile.already_resolved"));
+            QVERIFY(handled.error().message.contains(QString::number(items[1].id)));
+            QCOMPARE(store->items(id)->at(1).resolvedBy, QStringLiteral("M01"));
+            QCOMPARE(store->items(id)->at(0).evidence, evidence);
+            QCOMPARE(store->resolveAutomatically(items[1].id + 1000, QStringLiteral("x"), 4000)
+                         .error()
+                         .code,
+                     QStringLiteral("reconcile.no_such_item"));
+        }
     }
 
     void refusesARunItCannotStoreAndSavesNothing() {

@@ -2,8 +2,12 @@
 // PostgreSQL: the same rules as the till's store (tests/reconcile/tst_batch_store), proven on
 // both databases: a run saved and read back, a day run again (handled notes kept), a complete
 // batch never undone by a later failure, the holding pool handed from day to day, a manager's
-// note once, everything kept across a restart, and two instances saving one day at once.
+// note once, everything kept across a restart, and two instances saving one day at once; the
+// Janitor's settle requests (server/reconcile/SettleRequests): queued once per trade, answered
+// only by their own terminal, and an answer that shows the till's ledger agreeing resolves the
+// trade's open items with the evidence.
 #include "server/reconcile/ServerBatchStore.h"
+#include "server/reconcile/SettleRequests.h"
 #include "server/storage/ServerStore.h"
 #include "tests/reconcile/BatchSamples.h"
 #include "tests/server/StoreUnderTest.h"
@@ -71,7 +75,8 @@ private slots:
     // Each test starts with no batches.
     void init() {
         QSqlQuery q(StoreUnderTest::sql(*m_store));
-        for (const char* table : {"reconcile_pool", "reconcile_items", "reconcile_batches"})
+        for (const char* table :
+             {"settle_requests", "reconcile_pool", "reconcile_items", "reconcile_batches"})
             QVERIFY2(q.exec(QStringLiteral("DELETE FROM %1").arg(QLatin1String(table))),
                      qPrintable(q.lastError().text()));
     }
@@ -370,6 +375,130 @@ private slots:
         }
         QCOMPARE(m_batches->items(id)->at(0).resolvedBy, QStringLiteral("M01"));
         QCOMPARE(m_batches->items(id)->at(1).resolvedBy, QStringLiteral("janitor"));
+    }
+
+    void theJanitorResolvesAnOpenItemLater() {
+        const qint64 id = saveSample(kDay,
+                                     {sampleItem(DifferenceClass::ProviderOnly, kOrder1),
+                                      sampleItem(DifferenceClass::Status, kOrder2)},
+                                     1000);
+        const QList<StoredItem> items = *m_batches->items(id);
+        const QString evidence = QStringLiteral("alipay.trade.query: TRADE_SUCCESS 12.00");
+        QVERIFY_OK(m_batches->resolveAutomatically(items[0].id, evidence, 2000));
+        const StoredItem resolved = m_batches->item(items[0].id)->value();
+        QCOMPARE(resolved.resolution, ItemResolution::Automatic);
+        QCOMPARE(resolved.evidence, evidence);
+        QCOMPARE(resolved.resolvedBy, QStringLiteral("janitor"));
+        QCOMPARE(resolved.resolvedAtMs, 2000);
+        QCOMPARE(m_batches->batch(id)->value().openItemCount, 1);
+        QCOMPARE(
+            m_batches->resolveAutomatically(items[0].id, QStringLiteral("x"), 3000).error().code,
+            QStringLiteral("reconcile.already_resolved"));
+        QVERIFY_OK(m_batches->markHandled(items[1].id, QStringLiteral("M01"),
+                                          QStringLiteral("called Alipay"), 3000));
+        QCOMPARE(
+            m_batches->resolveAutomatically(items[1].id, QStringLiteral("x"), 4000).error().code,
+            QStringLiteral("reconcile.already_resolved"));
+        QCOMPARE(m_batches->item(items[1].id)->value().resolvedBy, QStringLiteral("M01"));
+        QCOMPARE(m_batches->resolveAutomatically(items[1].id + 1000, QStringLiteral("x"), 4000)
+                     .error()
+                     .code,
+                 QStringLiteral("reconcile.no_such_item"));
+    }
+
+    void settleRequestsAreAnsweredByTheirOwnTillAndResolveItems() {
+        const link::TerminalIdentity t01{QStringLiteral("S001"), QStringLiteral("T01")};
+        const link::TerminalIdentity t02{QStringLiteral("S001"), QStringLiteral("T02")};
+        qint64 rows[2] = {};
+        for (int i = 0; i < 2; ++i) {
+            const link::TerminalIdentity& t = i == 0 ? t01 : t02;
+            Result<std::optional<TerminalRecord>> known = m_store->terminal(t);
+            QVERIFY_OK(known);
+            if (!*known)
+                known = std::optional<TerminalRecord>(*m_store->addTerminal(
+                    t, StoredSecret{QStringLiteral("k1"), QByteArray(32, 'k'), {}}, 1000));
+            rows[i] = (*known)->rowId;
+        }
+        const qint64 batch = saveSample(kDay,
+                                        {sampleItem(DifferenceClass::ProviderOnly, kOrder1),
+                                         sampleItem(DifferenceClass::LocalOnly, kOrder1)},
+                                        1000);
+        SettleRequests requests(*m_store);
+        const QString evidence = QStringLiteral("alipay.trade.query: TRADE_SUCCESS 12.00");
+        const qint64 id =
+            *requests.queue(rows[0], Channel::Alipay, kOrder1, QStringLiteral("old"), 2000);
+        // The same trade again, not answered yet: the same request, with the newer evidence.
+        QCOMPARE(*requests.queue(rows[0], Channel::Alipay, kOrder1, evidence, 2100), id);
+        QList<SettleRequestRecord> pending = *requests.pending(rows[0]);
+        QCOMPARE(pending.size(), 1);
+        QCOMPARE(pending[0].id, id);
+        QCOMPARE(pending[0].terminal, t01);
+        QCOMPARE(pending[0].outTradeNo, kOrder1);
+        QCOMPARE(pending[0].evidence, evidence);
+        QVERIFY(requests.pending(rows[1])->isEmpty());
+
+        link::SettleAnswer paid;
+        paid.id = id;
+        paid.result = link::SettleAnswer::Result::Applied;
+        paid.state = QStringLiteral("paid");
+        paid.providerState = QStringLiteral("TRADE_SUCCESS");
+        // Another till's answer is refused and changes nothing.
+        QVERIFY(!requests.answer(rows[1], paid, 2500)->has_value());
+        QCOMPARE(requests.pending(rows[0])->size(), 1);
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, 2500), 0);
+
+        const std::optional<SettleRequestRecord> answered = *requests.answer(rows[0], paid, 3000);
+        QVERIFY(answered);
+        QCOMPARE(answered->answeredAtMs.value_or(0), qint64(3000));
+        QCOMPARE(answered->tillState, QStringLiteral("paid"));
+        QVERIFY(requests.pending(rows[0])->isEmpty());
+        // A second answer keeps the first.
+        link::SettleAnswer failed;
+        failed.id = id;
+        failed.code = QStringLiteral("settle.not_answered");
+        QCOMPARE(requests.answer(rows[0], failed, 3100)->value().result, QStringLiteral("applied"));
+
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, 3200), 1);
+        const QList<StoredItem> items = *m_batches->items(batch);
+        const StoredItem providerOnly =
+            items[0].item.kind == DifferenceClass::ProviderOnly ? items[0] : items[1];
+        const StoredItem localOnly =
+            items[0].item.kind == DifferenceClass::ProviderOnly ? items[1] : items[0];
+        QCOMPARE(providerOnly.resolution, ItemResolution::Automatic);
+        QCOMPARE(providerOnly.resolvedBy, QStringLiteral("janitor"));
+        QVERIFY2(providerOnly.evidence.startsWith(evidence) &&
+                     providerOnly.evidence.contains(QStringLiteral("S001/T01")) &&
+                     providerOnly.evidence.contains(QStringLiteral("paid")),
+                 qPrintable(providerOnly.evidence));
+        // Not a class the Janitor settles.
+        QCOMPARE(localOnly.resolution, ItemResolution::Open);
+        // Again: nothing left to resolve.
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, 3300), 0);
+
+        // A till that answers with its order still pending settles nothing; a request queued
+        // meanwhile makes an older answer count no more.
+        const qint64 batch2 =
+            saveSample(kDay.addDays(1), {sampleItem(DifferenceClass::ProviderOnly, kOrder2)}, 4000);
+        const qint64 id2 = *requests.queue(rows[0], Channel::Alipay, kOrder2, evidence, 4000);
+        link::SettleAnswer pending2 = paid;
+        pending2.id = id2;
+        pending2.result = link::SettleAnswer::Result::Unchanged;
+        pending2.state = QStringLiteral("pending");
+        pending2.providerState = QStringLiteral("WAIT_BUYER_PAY");
+        QVERIFY(requests.answer(rows[0], pending2, 4100)->has_value());
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder2, 4200), 0);
+        const StoredItem stillOpen = m_batches->items(batch2)->at(0);
+        QCOMPARE(stillOpen.resolution, ItemResolution::Open);
+        // For the manager, with what the till answered.
+        QVERIFY2(
+            stillOpen.evidence.contains(QStringLiteral("till S001/T01 settled: order pending")),
+            qPrintable(stillOpen.evidence));
+
+        const qint64 batch3 =
+            saveSample(kDay.addDays(2), {sampleItem(DifferenceClass::ProviderOnly, kOrder1)}, 5000);
+        QVERIFY(*requests.queue(rows[0], Channel::Alipay, kOrder1, evidence, 5000) != id);
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, 5100), 0);
+        QCOMPARE(m_batches->items(batch3)->at(0).resolution, ItemResolution::Open);
     }
 
     void refusesARunItCannotStoreAndSavesNothing() {

@@ -226,6 +226,10 @@ void FakeStoreServer::acceptWebSockets() {
         connect(socket, &QWebSocket::textMessageReceived, this, [this](const QString& text) {
             const QByteArray frame = text.toUtf8();
             const Result<link::LinkMessage> message = link::decodeLinkMessage(frame);
+            if (message && std::holds_alternative<link::SettleAnswer>(*message)) {
+                settleAnswers << std::get<link::SettleAnswer>(*message);
+                return;
+            }
             if (!message || !std::holds_alternative<link::LinkAck>(*message)) {
                 unreadableFrames << frame;
                 return;

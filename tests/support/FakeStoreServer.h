@@ -77,6 +77,7 @@ public:
         return sendFrame(link::encodeLinkMessage(message));
     }
     QList<link::LinkAck> acks;
+    QList<link::SettleAnswer> settleAnswers;
     QList<QByteArray> unreadableFrames; // till frames that did not decode
     // Closes the open links with this WebSocket close code (the server's side of a drop).
     void dropLinks(int closeCode = 1001);

@@ -213,6 +213,55 @@ private slots:
         QCOMPARE(std::get<LinkHello>(*hello).serverTimeMs, 42);
     }
 
+    void settleMessagesRoundTrip() {
+        const SettleRequest request{31, QStringLiteral("alipay"),
+                                    QStringLiteral("S001_T07_20261204_00000042")};
+        const Result<LinkMessage> back = decodeLinkMessage(encodeLinkMessage(request));
+        QVERIFY(back.ok());
+        const auto* got = std::get_if<SettleRequest>(&*back);
+        QVERIFY(got);
+        QCOMPARE(got->id, 31);
+        QCOMPARE(got->provider, request.provider);
+        QCOMPARE(got->outTradeNo, request.outTradeNo);
+
+        SettleAnswer applied;
+        applied.id = 31;
+        applied.result = SettleAnswer::Result::Applied;
+        applied.state = QStringLiteral("paid");
+        applied.providerState = QStringLiteral("TRADE_SUCCESS");
+        const Result<LinkMessage> a = decodeLinkMessage(encodeLinkMessage(applied));
+        QVERIFY(a.ok());
+        const auto& answer = std::get<SettleAnswer>(*a);
+        QCOMPARE(answer.id, 31);
+        QCOMPARE(answer.result, SettleAnswer::Result::Applied);
+        QCOMPARE(answer.state, QStringLiteral("paid"));
+        QCOMPARE(answer.providerState, QStringLiteral("TRADE_SUCCESS"));
+
+        // The till has no such order: no state, the provider's word still.
+        SettleAnswer noOrder = applied;
+        noOrder.result = SettleAnswer::Result::Unchanged;
+        noOrder.state.clear();
+        const Result<LinkMessage> n = decodeLinkMessage(encodeLinkMessage(noOrder));
+        QVERIFY(n.ok());
+        QVERIFY(std::get<SettleAnswer>(*n).state.isEmpty());
+        QCOMPARE(std::get<SettleAnswer>(*n).result, SettleAnswer::Result::Unchanged);
+
+        SettleAnswer failed;
+        failed.id = 32;
+        failed.code = QStringLiteral("settle.not_answered");
+        const Result<LinkMessage> f = decodeLinkMessage(encodeLinkMessage(failed));
+        QVERIFY(f.ok());
+        QCOMPARE(std::get<SettleAnswer>(*f).result, SettleAnswer::Result::Failed);
+        QCOMPARE(std::get<SettleAnswer>(*f).code, failed.code);
+
+        // A settle request the till cannot read is still answered by its id.
+        const QByteArray bad("{\"type\":\"settle\",\"id\":\"33\",\"provider\":\"paypal\","
+                             "\"out_trade_no\":\"a\"}");
+        QVERIFY(!decodeLinkMessage(bad).ok());
+        QCOMPARE(refusedSettleId(bad), 33);
+        QVERIFY(!refusedNotificationId(bad));
+    }
+
     void malformedLinkMessagesAreRefused_data() {
         QTest::addColumn<QByteArray>("frame");
         QTest::newRow("not json") << QByteArray("{");
@@ -234,6 +283,25 @@ private slots:
             "{\"type\":\"notification\",\"id\":\"1\",\"received_at_ms\":\"1\","
             "\"provider\":\"alipay\",\"out_trade_no\":\"a\",\"headers\":{\"A\":\"b\"},"
             "\"body\":\"\"}");
+        QTest::newRow("settle without out_trade_no")
+            << QByteArray("{\"type\":\"settle\",\"id\":\"1\",\"provider\":\"alipay\"}");
+        QTest::newRow("settle with a number id")
+            << QByteArray("{\"type\":\"settle\",\"id\":1,\"provider\":\"alipay\","
+                          "\"out_trade_no\":\"a\"}");
+        QTest::newRow("settled with an unknown result")
+            << QByteArray("{\"type\":\"settled\",\"id\":\"1\",\"result\":\"paid\","
+                          "\"provider_state\":\"\"}");
+        QTest::newRow("settled with an unknown state")
+            << QByteArray("{\"type\":\"settled\",\"id\":\"1\",\"result\":\"applied\","
+                          "\"state\":\"rich\",\"provider_state\":\"TRADE_SUCCESS\"}");
+        QTest::newRow("settled without the provider's word")
+            << QByteArray("{\"type\":\"settled\",\"id\":\"1\",\"result\":\"applied\","
+                          "\"state\":\"paid\"}");
+        QTest::newRow("settled failed without a code")
+            << QByteArray("{\"type\":\"settled\",\"id\":\"1\",\"result\":\"failed\"}");
+        QTest::newRow("settled failed with a sentence")
+            << QByteArray("{\"type\":\"settled\",\"id\":\"1\",\"result\":\"failed\","
+                          "\"code\":\"it broke\"}");
         QTest::newRow("too large") << QByteArray(kMaxLinkMessageBytes + 1, ' ');
     }
     void malformedLinkMessagesAreRefused() {
