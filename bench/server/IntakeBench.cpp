@@ -164,7 +164,7 @@ bool IntakeBench::prepare() {
     for (int w = 0; w < workers; ++w) {
         threads.emplace_back([&, w] {
             for (int i = w; i < count; i += workers)
-                signedBodies[i] =
+                signedBody[i] =
                     signedNotification(*m_key, m_notifyIds.at(i), i, atMs, nullptr, nullptr);
         });
     }
