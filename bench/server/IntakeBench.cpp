@@ -1,5 +1,6 @@
 #include "bench/server/IntakeBench.h"
 
+#include "bench/server/DurableInsertRate.h"
 #include "bench/server/NotificationSenders.h"
 #include "core/calendar/ChinaCalendar.h"
 #include "core/gateways/alipay/AlipayNotification.h"
@@ -16,8 +17,13 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QSet>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <sqlite3.h>
+#include <sys/resource.h>
+#include <sys/time.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -95,43 +101,25 @@ double verifyRate(const crypto::RsaPublicKey& key, const QByteArray& content,
     return double(count) * 1e9 / double(timer.nsecsElapsed());
 }
 
-// Durable commits per second of one prepared INSERT each, rows like the notifications'.
-double rawInsertRate(QSqlDatabase db, bool sqlite, int windowMs, QString* problem) {
-    QSqlQuery q(db);
-    const QString create =
-        sqlite ? QStringLiteral("CREATE TABLE raw_inserts (id INTEGER PRIMARY KEY, provider_id "
-                                "TEXT NOT NULL UNIQUE, raw_body BLOB NOT NULL, received_at_ms "
-                                "INTEGER NOT NULL)")
-               : QStringLiteral("CREATE TABLE raw_inserts (id BIGSERIAL PRIMARY KEY, provider_id "
-                                "TEXT NOT NULL UNIQUE, raw_body BYTEA NOT NULL, received_at_ms "
-                                "BIGINT NOT NULL)");
-    if (!q.exec(create)) {
-        *problem = q.lastError().text();
-        return 0;
-    }
-    QSqlQuery insert(db);
-    insert.prepare(QStringLiteral(
-        "INSERT INTO raw_inserts (provider_id, raw_body, received_at_ms) VALUES (?, ?, ?)"));
-    const QByteArray body(1200, 'x'); // about a notification's size
-    qint64 count = 0;
-    QElapsedTimer timer;
-    timer.start();
-    do {
-        // SQLite: one transaction per row; PostgreSQL: autocommit, one commit per row.
-        if (sqlite && !db.transaction()) {
-            *problem = db.lastError().text();
-            return 0;
-        }
-        insert.addBindValue(QStringLiteral("raw-%1").arg(count));
-        insert.addBindValue(body);
-        insert.addBindValue(nowMs());
-        if (!insert.exec() || (sqlite && !db.commit())) {
-            *problem = insert.lastError().text();
-            return 0;
-        }
-        ++count;
-    } while (timer.elapsed() < windowMs);
-    return double(count) * 1e9 / double(timer.nsecsElapsed());
+// CPU time of the calling thread: the server's, since it runs on the bench's main thread.
+qint64 threadCpuNs() {
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    return (qint64(usage.ru_utime.tv_sec) + qint64(usage.ru_stime.tv_sec)) * 1'000'000'000 +
+           (qint64(usage.ru_utime.tv_usec) + qint64(usage.ru_stime.tv_usec)) * 1'000;
+}
+
+// Counts the commits on a SQLite connection: the server's group commits.
+int countCommit(void* commits) {
+    ++*static_cast<qint64*>(commits);
+    return 0; // 0: let the commit go on
+}
+
+sqlite3* sqliteHandle(const QSqlDatabase& db) {
+    const QVariant handle = db.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3* const*>(handle.constData());
 }
 
 double perSecond(qsizetype count, qint64 ns) {
@@ -214,14 +202,14 @@ bool IntakeBench::run(Store kind) {
         if (Status opened = raw.open(dir.file(QStringLiteral("raw.db"))); !opened)
             problem = opened.error().message;
         else
-            rawInsert = rawInsertRate(raw.handle(), true, m_counts.baselineMs, &problem);
+            rawInsert = durableInsertRate(raw.handle(), true, m_counts.baselineMs, &problem);
     } else {
         std::unique_ptr<server::ServerStore> raw = backend.makeStore();
         if (Status opened = raw->open(); !opened)
             problem = opened.error().message;
         else
-            rawInsert = rawInsertRate(test::StoreUnderTest::sql(*raw), false, m_counts.baselineMs,
-                                      &problem);
+            rawInsert = durableInsertRate(test::StoreUnderTest::sql(*raw), false,
+                                          m_counts.baselineMs, &problem);
     }
     if (!problem.isEmpty()) {
         std::printf("    the raw insert baseline failed: %s\n", qPrintable(problem));
@@ -248,7 +236,16 @@ bool IntakeBench::run(Store kind) {
     const NotificationSenders senders(qpos.port(), "/notify/alipay",
                                       "application/x-www-form-urlencoded; charset=utf-8",
                                       m_counts.senders);
+    // Profile counters: the server thread's CPU time and, on SQLite, its group commits.
+    qint64 commits = 0;
+    sqlite3* handle = sqlite ? sqliteHandle(test::StoreUnderTest::sql(qpos.store())) : nullptr;
+    if (handle)
+        sqlite3_commit_hook(handle, countCommit, &commits);
+    const qint64 cpuBefore = threadCpuNs();
     const SentNotifications sent = senders.post(m_bodies);
+    const qint64 serverCpuNs = threadCpuNs() - cpuBefore;
+    if (handle)
+        sqlite3_commit_hook(handle, nullptr, nullptr);
 
     qsizetype success = 0;
     qsizetype refused = 0;
@@ -311,6 +308,15 @@ bool IntakeBench::run(Store kind) {
                 "%lld doubled; %lld recorded without a success answer\n",
                 qint64(acknowledged.size()), qint64(lost), qint64(doubled), relayRows, relayDoubled,
                 qint64(std::max<qsizetype>(unacknowledgedRecorded, 0)));
+    std::printf("    profile: server thread busy %.2f s of %.2f s (%.0f us CPU per post)",
+                serverCpuNs / 1e9, sent.elapsedNs / 1e9,
+                m_bodies.isEmpty() ? 0 : serverCpuNs / 1e3 / double(m_bodies.size()));
+    if (handle && commits > 0 && rawInsert > 0)
+        std::printf("; %lld group commits, %.1f posts each, about %.2f s in durable commits at "
+                    "the raw rate",
+                    commits, double(m_bodies.size()) / double(commits),
+                    double(commits) / rawInsert);
+    std::printf("\n");
     std::printf("    server metrics: %lld accepted, %lld duplicate, %lld rejected\n",
                 qpos.metrics().notifications(QStringLiteral("alipay"), u"accepted"_qs),
                 qpos.metrics().notifications(QStringLiteral("alipay"), u"duplicate"_qs),
