@@ -76,6 +76,7 @@ bool runSync(int orders) {
     std::printf("    the till's outbox: %lld rows, written in %.1f s; counting them (as the "
                 "uploader does after every batch) takes %.1f ms\n",
                 queued, fillTimer.elapsed() / 1000.0, backlogMs);
+    std::fflush(stdout);
 
     server::QposServer qpos(
         std::make_unique<server::SqliteServerStore>(dir.file(QStringLiteral("server.db"))),
