@@ -185,8 +185,8 @@ Result<QSqlDatabase> PostgresServerStore::openConnection(const QString& name) {
                      QCoreApplication::translate(
                          "qpos::server::PostgresServerStore",
                          "Cannot connect to PostgreSQL at %1 port %2 (database %3, user %4): %5 "
-                         "Check [database] host, port, name and user, and that the PostgreSQL "
-                         "server runs and accepts connections from this machine.")
+                         "Check [database] url (or host, port, name and user), and that the "
+                         "PostgreSQL server runs and accepts connections from this machine.")
                          .arg(where)
                          .arg(m_settings.port)
                          .arg(m_settings.name, m_settings.user, why.trimmed())};
