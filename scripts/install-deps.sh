@@ -22,6 +22,8 @@ packages=(
     # qpos-server on PostgreSQL: Qt's QPSQL driver, and PostgreSQL 15 for the throwaway
     # clusters the server tests start (initdb and pg_ctl under /usr/lib/postgresql/15/bin)
     libqt6sql6-psql postgresql-15
+    # [database] url is read by libpq's own URI parser
+    libpq-dev
     # fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
     clang-14 libclang-rt-14-dev
 )

@@ -3,6 +3,7 @@
 #include "core/config/ConfigKeys.h"
 #include "core/config/ConfigValueParser.h"
 #include "core/config/IniFile.h"
+#include "server/config/PostgresUrl.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -12,6 +13,7 @@
 #include <QUrl>
 
 #include <functional>
+#include <optional>
 
 namespace qpos::server {
 
@@ -57,6 +59,9 @@ struct Reader {
     QStringList problems;
     QDir baseDir;
     QList<IniEntry> seenDatabaseKeys;
+    std::optional<IniEntry> driverEntry;
+    std::optional<IniEntry> urlEntry;
+    PostgresSettings fromUrl;
 
     void problem(const IniEntry& entry, const QString& what) {
         problems << QCoreApplication::translate("qpos::server::ServerConfig",
@@ -94,7 +99,8 @@ struct Reader {
         bool portOk = false;
         const int port = colon < 0 ? 0 : entry.value.mid(colon + 1).toInt(&portOk);
         const QHostAddress address(host);
-        if (colon < 0 || !portOk || port < 1 || port > 65535 || address.isNull()) {
+        // Port 0: the system picks a free one, and the log names it (tests, ad-hoc runs).
+        if (colon < 0 || !portOk || port < 0 || port > 65535 || address.isNull()) {
             problem(entry, QCoreApplication::translate(
                                "qpos::server::ServerConfig",
                                "\"%1\" is not an address and port such as 0.0.0.0:8443 or "
@@ -139,6 +145,7 @@ struct Reader {
         seenDatabaseKeys.append(entry);
         PostgresSettings& pg = config.postgres;
         if (entry.key == u"driver") {
+            driverEntry = entry;
             if (entry.value == u"sqlite")
                 config.databaseDriver = DatabaseDriver::Sqlite;
             else if (entry.value == u"postgresql")
@@ -178,9 +185,44 @@ struct Reader {
                                "with password_file."));
         } else if (entry.key == u"options") {
             pg.options = entry.value;
+        } else if (entry.key == u"url") {
+            urlEntry = entry;
+            Result<PostgresSettings> parsed = parsePostgresUrl(entry.value);
+            if (parsed)
+                fromUrl = *parsed;
+            else
+                problem(entry, parsed.error().message);
         } else {
             unknown(entry);
         }
+    }
+
+    // url says everything the separate keys say: both would leave one silently ignored.
+    void checkDatabaseUrl() {
+        if (!urlEntry)
+            return;
+        if (driverEntry && config.databaseDriver != DatabaseDriver::Postgresql)
+            problem(*driverEntry, QCoreApplication::translate(
+                                      "qpos::server::ServerConfig",
+                                      "url is a PostgreSQL database; remove driver, or remove "
+                                      "url to use SQLite."));
+        config.databaseDriver = DatabaseDriver::Postgresql;
+        static const QSet<QString> inUrl{QStringLiteral("host"), QStringLiteral("port"),
+                                         QStringLiteral("name"), QStringLiteral("user"),
+                                         QStringLiteral("options")};
+        for (const IniEntry& entry : std::as_const(seenDatabaseKeys)) {
+            if (inUrl.contains(entry.key))
+                problem(entry, QCoreApplication::translate(
+                                   "qpos::server::ServerConfig",
+                                   "url (line %1) names the database already. Keep url and "
+                                   "move this setting into it (libpq keywords go in its query: "
+                                   "?sslmode=verify-full), or remove url and keep the separate "
+                                   "keys.")
+                                   .arg(urlEntry->line));
+        }
+        const QString passwordFile = config.postgres.passwordFile;
+        config.postgres = fromUrl;
+        config.postgres.passwordFile = passwordFile;
     }
 
     // Keys of one driver are refused under the other: they would be silently ignored.
@@ -292,12 +334,13 @@ Result<ServerConfig> ServerConfigLoader::load(const QString& path) {
     }
 
     ServerConfig& c = r.config;
+    r.checkDatabaseUrl();
     r.checkDatabaseKeys();
     if (c.databaseDriver == DatabaseDriver::Sqlite) {
         r.required(c.databasePath.isEmpty(), QStringLiteral("[database] path"),
                    QCoreApplication::translate("qpos::server::ServerConfig",
                                                "(the server's SQLite file)"));
-    } else {
+    } else if (!r.urlEntry) {
         const QString why = QCoreApplication::translate("qpos::server::ServerConfig",
                                                         "when [database] driver is postgresql");
         r.required(c.postgres.name.isEmpty(), QStringLiteral("[database] name"), why);

@@ -19,6 +19,8 @@
 #include <QSqlQuery>
 #include <QThread>
 
+#include <libpq-fe.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -28,6 +30,7 @@ namespace {
 
 constexpr int kOrderLockClass = 0x71706f74; // per-order advisory locks ("qpot")
 constexpr int kMaxAttempts = 5;
+constexpr qint64 kReconnectIntervalMs = 1000;
 
 // SQLSTATEs after which the whole transaction is simply run again.
 bool isRetryable(const QSqlError& error) {
@@ -84,6 +87,15 @@ QString stateRankSql(const QString& column) {
                    .arg(static_cast<int>(state))
                    .arg(orderStateRank(state));
     return sql + QStringLiteral(" ELSE 0 END");
+}
+
+// libpq's own word on a connection: the server closed it, or it broke.
+bool connectionBroken(const QSqlDatabase& db) {
+    QVariant handle = db.driver()->handle();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "PGconn*") != 0)
+        return false;
+    PGconn* conn = *static_cast<PGconn**>(handle.data());
+    return conn && PQstatus(conn) == CONNECTION_BAD;
 }
 
 Error notOpen() {
@@ -173,8 +185,8 @@ Result<QSqlDatabase> PostgresServerStore::openConnection(const QString& name) {
                      QCoreApplication::translate(
                          "qpos::server::PostgresServerStore",
                          "Cannot connect to PostgreSQL at %1 port %2 (database %3, user %4): %5 "
-                         "Check [database] host, port, name and user, and that the PostgreSQL "
-                         "server runs and accepts connections from this machine.")
+                         "Check [database] url (or host, port, name and user), and that the "
+                         "PostgreSQL server runs and accepts connections from this machine.")
                          .arg(where)
                          .arg(m_settings.port)
                          .arg(m_settings.name, m_settings.user, why.trimmed())};
@@ -185,8 +197,11 @@ Result<QSqlDatabase> PostgresServerStore::openConnection(const QString& name) {
 QSqlDatabase PostgresServerStore::connection() {
     const QString name =
         m_connectionPrefix + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()));
-    if (QSqlDatabase::contains(name))
-        return QSqlDatabase::database(name, false);
+    if (QSqlDatabase::contains(name)) {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        recoverIfLost(db, name);
+        return db;
+    }
     // Another thread's first use: its own connection, opened now.
     Result<QSqlDatabase> opened = openConnection(name);
     if (!opened) {
@@ -196,9 +211,81 @@ QSqlDatabase PostgresServerStore::connection() {
     return *opened;
 }
 
+bool PostgresServerStore::recoverIfLost(QSqlDatabase& db, const QString& name) {
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    {
+        QMutexLocker locker(&m_namesLock);
+        if (m_closedOnPurpose.contains(name))
+            return false;
+        const bool lost = m_lost.contains(name) || !db.isOpen() || connectionBroken(db);
+        if (!lost)
+            return true;
+        if (!m_lost.contains(name))
+            qCWarning(lcServer).noquote()
+                << "the connection to PostgreSQL was lost; every request fails until it is back";
+        m_lost.insert(name);
+        // A down server is asked once a second, not once a request.
+        if (now - m_lastAttemptMs.value(name, 0) < kReconnectIntervalMs) {
+            db.close();
+            return false;
+        }
+        m_lastAttemptMs.insert(name, now);
+    }
+    db.close();
+    Result<QSqlDatabase> opened = openConnection(name);
+    if (!opened) {
+        qCWarning(lcServer).noquote() << "PostgreSQL is still unreachable:" << opened.error().code;
+        return false;
+    }
+    db = *opened;
+    {
+        QMutexLocker locker(&m_namesLock);
+        m_lost.remove(name);
+    }
+    qCInfo(lcServer).noquote() << "connected to PostgreSQL again";
+    if (m_relayQueued && QThread::currentThread() == m_watchThread) {
+        if (Status listening = listen(db); !listening) {
+            qCWarning(lcServer).noquote() << listening.error().message;
+            QMutexLocker locker(&m_namesLock);
+            m_lost.insert(name);
+            return false;
+        }
+        // Messages other instances announced while this one was not listening: handed on
+        // from the event loop, outside whatever transaction the caller is about to run.
+        QMetaObject::invokeMethod(
+            this, [this] { catchUpRelays(); }, Qt::QueuedConnection);
+    }
+    return true;
+}
+
+void PostgresServerStore::catchUpRelays() {
+    QList<qint64> terminals;
+    const Status read = readSql([&](QSqlDatabase& db) {
+        QSqlQuery q(db);
+        if (!q.exec(QStringLiteral(
+                "SELECT DISTINCT terminal FROM relay_queue WHERE acked_at_ms IS NULL")))
+            return Status(queryError(
+                QT_TRANSLATE_NOOP("qpos::server::ServerStore", "reading a relay message"), q));
+        while (q.next())
+            terminals.append(q.value(0).toLongLong());
+        return Status::success();
+    });
+    if (!read) {
+        qCWarning(lcServer).noquote() << read.error().message;
+        return;
+    }
+    for (qint64 terminal : std::as_const(terminals))
+        m_relayQueued(terminal);
+}
+
 Status PostgresServerStore::open() {
     const QString name =
         m_connectionPrefix + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()));
+    {
+        QMutexLocker locker(&m_namesLock);
+        m_lost.remove(name);
+        m_closedOnPurpose.remove(name);
+    }
     Result<QSqlDatabase> opened = openConnection(name);
     if (!opened)
         return opened.error();
@@ -213,7 +300,14 @@ Status PostgresServerStore::open() {
 }
 
 void PostgresServerStore::close() {
-    connection().close();
+    const QString name =
+        m_connectionPrefix + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()));
+    {
+        QMutexLocker locker(&m_namesLock);
+        m_lost.remove(name);
+        m_closedOnPurpose.insert(name);
+    }
+    QSqlDatabase::database(name, false).close();
 }
 
 Status PostgresServerStore::ping() {
@@ -752,11 +846,24 @@ Status PostgresServerStore::watchRelays(std::function<void(qint64 terminalRowId)
     if (!db.isOpen())
         return notOpen();
     m_relayQueued = std::move(queued);
+    m_watchThread = QThread::currentThread();
+    if (!m_watchdog) {
+        // Notices a dropped listening connection even when no request comes to notice it.
+        m_watchdog = new QTimer(this);
+        m_watchdog->setInterval(int(kReconnectIntervalMs));
+        connect(m_watchdog, &QTimer::timeout, this, [this] { connection(); });
+        m_watchdog->start();
+    }
+    return listen(db);
+}
+
+Status PostgresServerStore::listen(QSqlDatabase& db) {
     QSqlDriver* driver = db.driver();
     connect(driver, &QSqlDriver::notification, this, &PostgresServerStore::onNotification,
             Qt::UniqueConnection);
-    if (!driver->subscribedToNotifications().contains(QString::fromLatin1(kRelayChannel)) &&
-        !driver->subscribeToNotification(QString::fromLatin1(kRelayChannel)))
+    const QString channel = QString::fromLatin1(kRelayChannel);
+    if (!driver->subscribedToNotifications().contains(channel) &&
+        !driver->subscribeToNotification(channel))
         return databaseError(QCoreApplication::translate("qpos::server::PostgresServerStore",
                                                          "listening for other servers' messages"),
                              driver->lastError().text());

@@ -3,11 +3,14 @@
 #include "server/storage/PostgresSettings.h"
 #include "server/storage/ServerStore.h"
 
+#include <QHash>
 #include <QMutex>
 #include <QObject>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlDriver>
 #include <QStringList>
+#include <QTimer>
 
 #include <functional>
 
@@ -21,6 +24,10 @@ namespace qpos::server {
 // advisory lock first (always in the same order, so two instances never deadlock).
 // A relay message is announced with NOTIFY in the transaction that queues it, so the other
 // instances hear of it only after the commit (watchRelays).
+// A connection PostgreSQL dropped (a restart, a failover) is opened again on its next use, at
+// most once a second; until then every call fails, so nothing is answered as recorded. The
+// listening connection is checked every second, listens again once back, and hands on the
+// messages queued while it was deaf.
 class PostgresServerStore final : public QObject, public ServerStore {
     Q_OBJECT
 
@@ -70,6 +77,11 @@ public:
 
 private:
     Result<QSqlDatabase> openConnection(const QString& name);
+    // Opens `name` again when PostgreSQL dropped it; false while it cannot.
+    bool recoverIfLost(QSqlDatabase& db, const QString& name);
+    Status listen(QSqlDatabase& db);
+    // After listening again: every terminal with messages not acknowledged, once.
+    void catchUpRelays();
     // Runs `body` in one transaction on this thread's connection and commits; a serialization
     // failure or deadlock (another instance got there first) is run again from the start.
     Status inTransaction(const std::function<Status(QSqlDatabase&)>& body);
@@ -83,6 +95,11 @@ private:
     QMutex m_namesLock;
     QStringList m_connectionNames;
     std::function<void(qint64)> m_relayQueued;
+    QThread* m_watchThread = nullptr;
+    QTimer* m_watchdog = nullptr;
+    QSet<QString> m_lost;                   // connections to open again (under m_namesLock)
+    QSet<QString> m_closedOnPurpose;        // close()d: left closed until open() (tests)
+    QHash<QString, qint64> m_lastAttemptMs; // when each was last tried (under m_namesLock)
 };
 
 } // namespace qpos::server

@@ -50,15 +50,20 @@ ServerAnswer EnrolledTill::request(const QByteArray& verb, const QString& pathAn
 }
 
 ServerAnswer EnrolledTill::upload(qint64 firstSeq, const QList<TillEvent>& events) const {
+    return request("POST", QStringLiteral("/v1/sync"), syncBody(m_identity, firstSeq, events));
+}
+
+QByteArray EnrolledTill::syncBody(const link::TerminalIdentity& terminal, qint64 firstSeq,
+                                  const QList<TillEvent>& events) {
     link::SyncBatch batch;
-    batch.terminal = m_identity;
+    batch.terminal = terminal;
     qint64 seq = firstSeq;
     for (const TillEvent& e : events) {
         QJsonObject p{{QStringLiteral("idempotency_key"), QStringLiteral("k-%1").arg(e.eventId)},
                       {QStringLiteral("event_id"), QString::number(e.eventId)},
                       {QStringLiteral("out_trade_no"), e.outTradeNo},
-                      {QStringLiteral("store_id"), m_identity.storeId},
-                      {QStringLiteral("terminal_id"), m_identity.terminalId},
+                      {QStringLiteral("store_id"), terminal.storeId},
+                      {QStringLiteral("terminal_id"), terminal.terminalId},
                       {QStringLiteral("channel"), e.channel},
                       {QStringLiteral("amount_fen"), QString::number(e.amountFen)},
                       {QStringLiteral("refunded_fen"), QString::number(e.refundedFen)},
@@ -71,7 +76,7 @@ ServerAnswer EnrolledTill::upload(qint64 firstSeq, const QList<TillEvent>& event
             p.insert(it.key(), it.value());
         batch.entries.append(link::SyncEntry{seq++, p});
     }
-    return request("POST", QStringLiteral("/v1/sync"), link::encodeSyncBatch(batch));
+    return link::encodeSyncBatch(batch);
 }
 
 } // namespace qpos::test

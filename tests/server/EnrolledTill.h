@@ -43,6 +43,9 @@ public:
                          const QByteArray& body = {}) const;
     // Uploads these events as outbox rows seq, seq + 1, …; the answer of POST /v1/sync.
     ServerAnswer upload(qint64 firstSeq, const QList<TillEvent>& events) const;
+    // The body of that upload, as a till of `terminal` encodes it.
+    static QByteArray syncBody(const link::TerminalIdentity& terminal, qint64 firstSeq,
+                               const QList<TillEvent>& events);
 
 private:
     server::QposServer* m_server = nullptr;

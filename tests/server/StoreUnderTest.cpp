@@ -3,6 +3,8 @@
 #include "server/storage/PostgresServerStore.h"
 #include "server/storage/SqliteServerStore.h"
 
+#include <QUrl>
+
 namespace qpos::test {
 
 namespace {
@@ -46,6 +48,15 @@ std::unique_ptr<server::ServerStore> StoreUnderTest::makeStore() const {
     settings.user = kDatabase;
     settings.passwordFile = m_passwordFile;
     return std::make_unique<server::PostgresServerStore>(settings);
+}
+
+QByteArray StoreUnderTest::databaseSection() const {
+    if (m_kind == Kind::Sqlite)
+        return "[database]\npath = " + m_dir.file(QStringLiteral("server.db")).toUtf8() + '\n';
+    return "[database]\nurl = postgresql://" + kDatabase.toUtf8() + '@' +
+           QUrl::toPercentEncoding(m_cluster.socketDir()) + ':' +
+           QByteArray::number(PostgresCluster::kPort) + '/' + kDatabase.toUtf8() +
+           "\npassword_file = " + m_passwordFile.toUtf8() + '\n';
 }
 
 QSqlDatabase StoreUnderTest::sql(server::ServerStore& store) {

@@ -28,6 +28,9 @@ public:
     Status prepare();
     // A new store on the same database, not opened yet: a server, or a restarted one.
     std::unique_ptr<server::ServerStore> makeStore() const;
+    // The [database] section of a qpos-server configuration file for the same database
+    // (PostgreSQL as a url, its socket directory percent-encoded), for a server process.
+    QByteArray databaseSection() const;
     // The store's connection on this thread, for the tests' own reads.
     static QSqlDatabase sql(server::ServerStore& store);
     // Closes the store's connection: every call fails until open() again.

@@ -116,6 +116,78 @@ private slots:
         QCOMPARE(c->log.dir, m_dir.file(QStringLiteral("logs")));
     }
 
+    // [database] url: libpq's URI, its percent-decoding and its two ways to name a socket.
+    void aPostgresqlUrlIsRead_data() {
+        QTest::addColumn<QByteArray>("url");
+        QTest::addColumn<QString>("host");
+        QTest::addColumn<int>("port");
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("user");
+        QTest::addColumn<QString>("options");
+        QTest::newRow("host, port and TLS")
+            << QByteArray("postgresql://qpos@db.example.cn:6432/qpos_server?sslmode=verify-full&"
+                          "sslrootcert=/etc/qpos/pg-ca.pem")
+            << QStringLiteral("db.example.cn") << 6432 << QStringLiteral("qpos_server")
+            << QStringLiteral("qpos")
+            << QStringLiteral("sslmode=verify-full sslrootcert=/etc/qpos/pg-ca.pem");
+        QTest::newRow("postgres scheme, default port")
+            << QByteArray("postgres://qpos@db.example.cn/qpos_server")
+            << QStringLiteral("db.example.cn") << 5432 << QStringLiteral("qpos_server")
+            << QStringLiteral("qpos") << QString();
+        QTest::newRow("socket directory percent-encoded")
+            << QByteArray("postgresql://qpos@%2Frun%2Fpostgresql/qpos_server")
+            << QStringLiteral("/run/postgresql") << 5432 << QStringLiteral("qpos_server")
+            << QStringLiteral("qpos") << QString();
+        QTest::newRow("socket directory as a parameter")
+            << QByteArray("postgresql:///qpos_server?host=/run/postgresql&user=qpos&port=5433")
+            << QStringLiteral("/run/postgresql") << 5433 << QStringLiteral("qpos_server")
+            << QStringLiteral("qpos") << QString();
+        QTest::newRow("percent-decoded names and values")
+            << QByteArray("postgresql://shop%40chain@[::1]:5433/qpos%5Fserver?"
+                          "application_name=store%20server")
+            << QStringLiteral("::1") << 5433 << QStringLiteral("qpos_server")
+            << QStringLiteral("shop@chain") << QStringLiteral("application_name='store server'");
+    }
+
+    void aPostgresqlUrlIsRead() {
+        QFETCH(QByteArray, url);
+        writeFileWithMode(m_dir, QStringLiteral("pg.password"), "secret\n", 0600);
+        const QString path = write("[database]\nurl = " + url + "\npassword_file = pg.password\n");
+        Result<ServerConfig> c = ServerConfigLoader::load(path);
+        QVERIFY2(c.ok(), qPrintable(c.ok() ? QString() : c.error().message));
+        QCOMPARE(c->databaseDriver, DatabaseDriver::Postgresql);
+        QTEST(c->postgres.host, "host");
+        QTEST(c->postgres.port, "port");
+        QTEST(c->postgres.name, "name");
+        QTEST(c->postgres.user, "user");
+        QTEST(c->postgres.options, "options");
+        QCOMPARE(c->postgres.passwordFile, m_dir.file(QStringLiteral("pg.password")));
+        QCOMPARE(c->log.dir, m_dir.file(QStringLiteral("logs")));
+    }
+
+    // The password is refused and never repeated, wherever the URL holds it.
+    void aPasswordInTheUrlIsRefusedAndNeverShown_data() {
+        QTest::addColumn<QByteArray>("url");
+        QTest::newRow("user info") << QByteArray("postgresql://qpos:Sup3rSecret@db/qpos_server");
+        QTest::newRow("empty password") << QByteArray("postgresql://qpos:@db/qpos_server");
+        QTest::newRow("parameter")
+            << QByteArray("postgresql://qpos@db/qpos_server?password=Sup3rSecret");
+        QTest::newRow("encoded parameter")
+            << QByteArray("postgresql://qpos@db/qpos_server?pass%77ord=Sup3rSecret");
+        QTest::newRow("beside a mistake")
+            << QByteArray("postgresql://qpos:Sup3rSecret@db/qpos_server?sslmod=require");
+    }
+
+    void aPasswordInTheUrlIsRefusedAndNeverShown() {
+        QFETCH(QByteArray, url);
+        Result<ServerConfig> c = ServerConfigLoader::load(write("[database]\nurl = " + url + "\n"));
+        QVERIFY(!c.ok());
+        QVERIFY2(c.error().message.contains(u"line 2, [database] url") &&
+                     c.error().message.contains(u"password_file"),
+                 qPrintable(c.error().message));
+        QVERIFY(!c.error().message.contains(u"Sup3rSecret"));
+    }
+
     void mistakesAreReportedWithTheirLine_data() {
         QTest::addColumn<QByteArray>("text");
         QTest::addColumn<QString>("expected");
@@ -171,6 +243,35 @@ private slots:
         QTest::newRow("a sqlite file with postgresql")
             << QByteArray("[database]\ndriver = postgresql\nname = q\nuser = q\npath = s.db\n")
             << QStringLiteral("line 5, [database] path");
+        QTest::newRow("url with a separate key")
+            << QByteArray("[database]\nurl = postgresql://q@db/q\nhost = other\n")
+            << QStringLiteral("line 3, [database] host: url (line 2) names the database already");
+        QTest::newRow("url with sqlite")
+            << QByteArray("[database]\ndriver = sqlite\nurl = postgresql://q@db/q\n")
+            << QStringLiteral("line 2, [database] driver: url is a PostgreSQL database");
+        QTest::newRow("url with a sqlite file")
+            << QByteArray("[database]\nurl = postgresql://q@db/q\npath = s.db\n")
+            << QStringLiteral("line 3, [database] path");
+        QTest::newRow("url of another database")
+            << QByteArray("[database]\nurl = mysql://q@db/q\n")
+            << QStringLiteral("line 2, [database] url: it is not a PostgreSQL connection URL");
+        QTest::newRow("url without a database")
+            << QByteArray("[database]\nurl = postgresql://q@db\n")
+            << QStringLiteral("it names no database");
+        QTest::newRow("url without a user") << QByteArray("[database]\nurl = postgresql://db/q\n")
+                                            << QStringLiteral("it names no user");
+        QTest::newRow("url with a bad port")
+            << QByteArray("[database]\nurl = postgresql://q@db:99999/q\n")
+            << QStringLiteral("port \"99999\" is not a whole number from 1 to 65535");
+        QTest::newRow("url with a misspelt parameter")
+            << QByteArray("[database]\nurl = postgresql://q@db/q?sslmod=require\n")
+            << QStringLiteral("invalid URI query parameter: \"sslmod\"");
+        QTest::newRow("url with a bad escape")
+            << QByteArray("[database]\nurl = postgresql://q@db/q%zz\n")
+            << QStringLiteral("percent-encoded (%40, %3A, %2F, %20)");
+        QTest::newRow("url with several hosts")
+            << QByteArray("[database]\nurl = postgresql://q@db1,db2/q\n")
+            << QStringLiteral("several hosts");
         QTest::newRow("bad app id")
             << QByteArray("[database]\npath = s.db\n[alipay]\napp_id = abc\n")
             << QStringLiteral("line 4, [alipay] app_id");

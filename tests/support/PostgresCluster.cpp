@@ -145,7 +145,12 @@ Status PostgresCluster::start() {
         !s)
         return s;
     QFile::remove(pwFile);
+    return startServer();
+}
 
+Status PostgresCluster::startServer() {
+    const QString data = m_dir->filePath(QStringLiteral("data"));
+    QString output;
     const QString log = m_dir->filePath(QStringLiteral("server.log"));
     // fsync off: a throwaway cluster; the SQL the tests prove does not depend on it.
     const QString serverOptions =
@@ -166,6 +171,25 @@ Status PostgresCluster::start() {
     }
     m_running = true;
     return Status::success();
+}
+
+Status PostgresCluster::pause() {
+    if (!m_running)
+        return failure(QStringLiteral("the test cluster is not running"));
+    const Status stopped = run(binary(QStringLiteral("pg_ctl")),
+                               {QStringLiteral("stop"), QStringLiteral("-D"),
+                                m_dir->filePath(QStringLiteral("data")), QStringLiteral("-m"),
+                                QStringLiteral("fast"), QStringLiteral("-w"), QStringLiteral("-s")},
+                               nullptr);
+    if (stopped)
+        m_running = false;
+    return stopped;
+}
+
+Status PostgresCluster::resume() {
+    if (m_running || !m_dir)
+        return failure(QStringLiteral("the test cluster is not paused"));
+    return startServer();
 }
 
 void PostgresCluster::stop() {

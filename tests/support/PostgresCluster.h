@@ -28,6 +28,10 @@ public:
     // The error says why: missing binaries or driver, initdb's output, the server's log.
     Status start();
     void stop();
+    // The server stopped as an administrator stops it (pg_ctl stop -m fast: connections are
+    // closed) and started again on the same data, for tests of a database that goes away.
+    Status pause();
+    Status resume();
     bool isRunning() const { return m_running; }
 
     QString socketDir() const;
@@ -43,6 +47,7 @@ public:
 private:
     Status run(const QString& program, const QStringList& arguments, QString* output) const;
     QString binary(const QString& name) const;
+    Status startServer();
 
     std::unique_ptr<QTemporaryDir> m_dir;
     QString m_runAs; // empty: this user
