@@ -152,10 +152,6 @@
         <translation>将通知重试间隔（支付宝：4m 10m 10m 1h 2h 6h 15h；微信支付：15s 15s 30s 3m 10m 20m 30m 30m 30m 1h 3h 3h 3h 6h 6h）乘以 FACTOR；0.001 可把分钟缩短到约十分之一秒（默认 1）。</translation>
     </message>
     <message>
-        <source>Inject a fault: KIND[:key=value,...] with KIND one of latency, http_error, timeout, drop_after_commit, service_unavailable, system_error, bad_signature, stale_timestamp, notify_duplicate, notify_out_of_order, notify_bad_signature, notify_stale_timestamp, refund_unconfirmed, bill_drop_line, bill_change_amount, bill_foreign_trade, bill_drop_refund, bill_not_ready, bill_truncated and keys provider (alipay, wechat), method, count (-1: always), probability, latency_ms, status, commit; bill faults: bill_date (yyyy-MM-dd, required), out_trade_no, out_request_no, amount_fen, until_ms. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1 or timeout:provider=wechat,method=query. Repeatable.</source>
-        <translation>注入故障：KIND[:key=value,...]，KIND 为 latency、http_error、timeout、drop_after_commit、service_unavailable、system_error、bad_signature、stale_timestamp、notify_duplicate、notify_out_of_order、notify_bad_signature、notify_stale_timestamp、refund_unconfirmed、bill_drop_line、bill_change_amount、bill_foreign_trade、bill_drop_refund、bill_not_ready、bill_truncated 之一，key 可为 provider（alipay、wechat）、method、count（-1：始终）、probability、latency_ms、status、commit；账单故障另有 bill_date（yyyy-MM-dd，必填）、out_trade_no、out_request_no、amount_fen、until_ms。示例：latency:latency_ms=800,method=alipay.trade.query,count=-1 或 timeout:provider=wechat,method=query。可重复使用。</translation>
-    </message>
-    <message>
         <source>--wechat-pay-behaviour must be immediate, buyer-confirms, confirm-then-pay, confirm-then-close or declined.</source>
         <translation>--wechat-pay-behaviour 必须是 immediate、buyer-confirms、confirm-then-pay、confirm-then-close 或 declined。</translation>
     </message>
@@ -174,6 +170,30 @@
     <message>
         <source>Add MS milliseconds to every request before it is handled (default 0), as a distant provider&apos;s round trip would.</source>
         <translation>每个请求在处理前增加 MS 毫秒（默认 0），模拟远端支付机构的往返时间。</translation>
+    </message>
+    <message>
+        <source>Inject a fault: KIND[:key=value,...] with KIND one of latency, http_error, timeout, drop_after_commit, service_unavailable, system_error, bad_signature, stale_timestamp, notify_duplicate, notify_out_of_order, notify_bad_signature, notify_stale_timestamp, refund_unconfirmed, bill_drop_line, bill_change_amount, bill_foreign_trade, bill_drop_refund, bill_change_state, bill_duplicate_line, bill_not_ready, bill_truncated and keys provider (alipay, wechat), method, count (-1: always), probability, latency_ms, status, commit; bill faults: bill_date (yyyy-MM-dd, required), out_trade_no, out_request_no, amount_fen, until_ms. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1 or timeout:provider=wechat,method=query. Repeatable.</source>
+        <translation>注入故障：KIND[:key=value,...]，KIND 可为 latency、http_error、timeout、drop_after_commit、service_unavailable、system_error、bad_signature、stale_timestamp、notify_duplicate、notify_out_of_order、notify_bad_signature、notify_stale_timestamp、refund_unconfirmed、bill_drop_line、bill_change_amount、bill_foreign_trade、bill_drop_refund、bill_change_state、bill_duplicate_line、bill_not_ready、bill_truncated；键可为 provider（alipay、wechat）、method、count（-1：始终）、probability、latency_ms、status、commit；账单故障的键：bill_date（yyyy-MM-dd，必填）、out_trade_no、out_request_no、amount_fen、until_ms。示例：latency:latency_ms=800,method=alipay.trade.query,count=-1 或 timeout:provider=wechat,method=query。可重复指定。</translation>
+    </message>
+    <message>
+        <source>Do not start the store server beside the providers (the tills then learn results by polling only).</source>
+        <translation>不在支付机构旁启动门店服务器（收银台届时只能通过轮询获知结果）。</translation>
+    </message>
+    <message>
+        <source>Port of the store server on the --listen address; 0 picks a free one (default: the providers&apos; port plus one, 8766; a free one with --port 0).</source>
+        <translation>门店服务器在 --listen 地址上的端口；0 表示自动选择空闲端口（默认：支付机构端口加一，即 8766；使用 --port 0 时自动选择空闲端口）。</translation>
+    </message>
+    <message>
+        <source>Print an enrollment code for this till, as in its [store] id and [terminal] id (default S001/T01). Repeatable.</source>
+        <translation>为该收银台（其 [store] id 和 [terminal] id，默认 S001/T01）打印注册码。可重复指定。</translation>
+    </message>
+    <message>
+        <source>--store-server-terminal takes STORE/TERMINAL, for example S001/T01, not &quot;%1&quot;.</source>
+        <translation>--store-server-terminal 的格式为 STORE/TERMINAL，例如 S001/T01，而不是“%1”。</translation>
+    </message>
+    <message>
+        <source>Cannot make a temporary folder for the store server&apos;s database: %1</source>
+        <translation>无法为门店服务器的数据库创建临时目录：%1</translation>
     </message>
 </context>
 <context>
@@ -3310,6 +3330,10 @@ Exit codes: 0 every bill agrees with the till (or there was none that day), 4 op
         <source>the quoted field that starts on line %1 is never closed: the file is truncated</source>
         <translation>从第 %1 行开始的引号字段没有结束：文件不完整</translation>
     </message>
+    <message>
+        <source>line %1 is not UTF-8 text</source>
+        <translation>第 %1 行不是 UTF-8 文本</translation>
+    </message>
 </context>
 <context>
     <name>qpos::gateway::GatewayProbe</name>
@@ -3476,6 +3500,26 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>The till is enrolled, but the used enrollment code in %1 could not be deleted or emptied. Delete the file by hand; it enrolls nothing any more.</source>
         <translation>收银台已注册，但 %1 中用过的注册码无法删除或清空。请手动删除该文件；它已不能再注册任何收银台。</translation>
+    </message>
+    <message>
+        <source>Another manager or the automatic check settled this difference first; nothing was changed. The list now shows who settled it.</source>
+        <translation>另一位店长或自动核查已先处理了该差异；未做任何更改。列表现已显示处理人。</translation>
+    </message>
+    <message>
+        <source>This difference is no longer in the batch (the bill was reconciled again); nothing was changed. Choose it again in the list read now.</source>
+        <translation>该差异已不在此批次中（账单已重新对账）；未做任何更改。请在刚读取的列表中重新选择。</translation>
+    </message>
+    <message>
+        <source>The store server at %1 refused this till&apos;s credentials (%2). Check that the till&apos;s clock is right; if it is, the till may have been revoked: enroll it again with a new code from the store&apos;s administrator.</source>
+        <translation>位于 %1 的门店服务器拒绝了本收银台的凭据（%2）。请检查收银台的时钟是否准确；若时钟无误，本收银台可能已被注销：请向门店管理员索取新的注册码并重新注册。</translation>
+    </message>
+    <message>
+        <source>The store server at %1 could not answer (%2). Nothing was changed; try again in a minute.</source>
+        <translation>位于 %1 的门店服务器无法应答（%2）。未做任何更改；请一分钟后重试。</translation>
+    </message>
+    <message>
+        <source>This till has no store server; enroll it with the code from qpos-server terminal add.</source>
+        <translation>本收银台未接入门店服务器；请使用 qpos-server terminal add 给出的注册码进行注册。</translation>
     </message>
 </context>
 <context>
@@ -4067,6 +4111,10 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>fees</source>
         <translation>手续费</translation>
+    </message>
+    <message>
+        <source>marking a reconciliation difference settled</source>
+        <translation>将对账差异标记为已处理</translation>
     </message>
 </context>
 <context>
@@ -4757,12 +4805,55 @@ Set [store_server] url = %4 there by hand.</source>
         <translation>位于 %1 端口 %2 的 PostgreSQL 拒绝了用户 %3 访问数据库 %4 的密码。请把该角色的密码写入 [database] password_file 指定的文件（权限 0600），或用 ALTER ROLE 重新设置密码。</translation>
     </message>
     <message>
-        <source>Cannot connect to PostgreSQL at %1 port %2 (database %3, user %4): %5 Check [database] host, port, name and user, and that the PostgreSQL server runs and accepts connections from this machine.</source>
-        <translation>无法连接位于 %1 端口 %2 的 PostgreSQL（数据库 %3，用户 %4）：%5 请检查 [database] host、port、name 和 user，并确认 PostgreSQL 服务器正在运行且接受来自本机的连接。</translation>
-    </message>
-    <message>
         <source>listening for other servers&apos; messages</source>
         <translation>监听其他服务器的消息</translation>
+    </message>
+    <message>
+        <source>Cannot connect to PostgreSQL at %1 port %2 (database %3, user %4): %5 Check [database] url (or host, port, name and user), and that the PostgreSQL server runs and accepts connections from this machine.</source>
+        <translation>无法连接 %1 端口 %2 上的 PostgreSQL（数据库 %3，用户 %4）：%5 请检查 [database] url（或 host、port、name 和 user），并确认 PostgreSQL 服务器正在运行且接受来自本机的连接。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::PostgresUrl</name>
+    <message>
+        <source>it is not a PostgreSQL connection URL. Write it as postgresql://user@host:port/dbname, optionally followed by ?sslmode=verify-full&amp;sslrootcert=/etc/qpos/pg-ca.pem.</source>
+        <translation>它不是 PostgreSQL 连接 URL。请写成 postgresql://user@host:port/dbname，后面可加 ?sslmode=verify-full&amp;sslrootcert=/etc/qpos/pg-ca.pem。</translation>
+    </message>
+    <message>
+        <source>it holds a password, and a password is never kept in this file. Remove it from the URL, write it into a file only the server&apos;s user can read (chmod 600) and name that file with password_file.</source>
+        <translation>它包含密码，而本文件中绝不保存密码。请从 URL 中删除密码，把它写入只有服务器用户可读的文件（chmod 600），并用 password_file 指定该文件。</translation>
+    </message>
+    <message>
+        <source>libpq cannot read it (%1). Write it as postgresql://user@host:port/dbname?keyword=value, with characters such as @, :, / and spaces percent-encoded (%40, %3A, %2F, %20).</source>
+        <translation>libpq 无法解析它（%1）。请写成 postgresql://user@host:port/dbname?keyword=value，其中 @、:、/ 和空格等字符需进行百分号编码（%40、%3A、%2F、%20）。</translation>
+    </message>
+    <message>
+        <source>it names several hosts; qpos-server connects to one. Name the primary server only.</source>
+        <translation>它指定了多个主机；qpos-server 只连接一个。请只写主服务器。</translation>
+    </message>
+    <message>
+        <source>it names several ports; qpos-server connects to one host on one port.</source>
+        <translation>它指定了多个端口；qpos-server 只连接一个主机的一个端口。</translation>
+    </message>
+    <message>
+        <source>its port &quot;%1&quot; is not a whole number from 1 to 65535.</source>
+        <translation>其端口“%1”不是 1 到 65535 之间的整数。</translation>
+    </message>
+    <message>
+        <source>it holds a password, and a password is never kept in this file. Write it into a file only the server&apos;s user can read (chmod 600) and name that file with password_file.</source>
+        <translation>它包含密码，而本文件中绝不保存密码。请把密码写入只有服务器用户可读的文件（chmod 600），并用 password_file 指定该文件。</translation>
+    </message>
+    <message>
+        <source>the value of %1 contains a semicolon, which Qt&apos;s PostgreSQL driver cannot pass on. Rename the file or value without it.</source>
+        <translation>%1 的值含有分号，Qt 的 PostgreSQL 驱动无法传递。请改用不含分号的文件名或值。</translation>
+    </message>
+    <message>
+        <source>it names no database. Add it after the host: postgresql://qpos@db.example.cn/qpos_server.</source>
+        <translation>它没有指定数据库。请在主机后添加：postgresql://qpos@db.example.cn/qpos_server。</translation>
+    </message>
+    <message>
+        <source>it names no user. Add the role before the host: postgresql://qpos@db.example.cn/qpos_server.</source>
+        <translation>它没有指定用户。请在主机前添加角色：postgresql://qpos@db.example.cn/qpos_server。</translation>
     </message>
 </context>
 <context>
@@ -4839,6 +4930,25 @@ Set [store_server] url = %4 there by hand.</source>
     </message>
 </context>
 <context>
+    <name>qpos::server::ReportsApi</name>
+    <message>
+        <source>There is nothing at %1; see docs/server.md for the reports endpoint.</source>
+        <translation>%1 处没有内容；报表接口请参阅 docs/server.md。</translation>
+    </message>
+    <message>
+        <source>%1 takes only GET requests.</source>
+        <translation>%1 只接受 GET 请求。</translation>
+    </message>
+    <message>
+        <source>Give the first and last day as from=yyyy-MM-dd&amp;to=yyyy-MM-dd (China dates, e.g. from=2026-11-01&amp;to=2026-11-30); got from=&quot;%1&quot; to=&quot;%2&quot;.</source>
+        <translation>请以 from=yyyy-MM-dd&amp;to=yyyy-MM-dd 指定起止日期（北京时间日期，例如 from=2026-11-01&amp;to=2026-11-30）；收到的是 from=&quot;%1&quot; to=&quot;%2&quot;。</translation>
+    </message>
+    <message>
+        <source>The server could not read the sales now. Try again in a minute.</source>
+        <translation>服务器目前无法读取销售数据。请一分钟后重试。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::server::RequestAuthenticator</name>
     <message>
         <source>The server cannot read its database now; try again shortly.</source>
@@ -4910,6 +5020,14 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>Difference number %1 is already settled (%2); nothing was changed. Reload the batch to see how.</source>
         <translation>差异 %1 已处理（%2）；未做任何更改。请重新加载对账批次查看处理情况。</translation>
+    </message>
+    <message>
+        <source>marking a reconciliation difference settled</source>
+        <translation>将对账差异标记为已处理</translation>
+    </message>
+    <message>
+        <source>recording a reconciliation difference&apos;s evidence</source>
+        <translation>记录对账差异的证据</translation>
     </message>
 </context>
 <context>
@@ -5032,6 +5150,29 @@ See docs/server.md.</source>
     <message>
         <source>qpos-server has no section [%1]; the sections are [server], [database], [log], [reconcile], [alipay] and [wechat].</source>
         <translation>qpos-server 没有 [%1] 节；可用的节为 [server]、[database]、[log]、[reconcile]、[alipay] 和 [wechat]。</translation>
+    </message>
+    <message>
+        <source>url is a PostgreSQL database; remove driver, or remove url to use SQLite.</source>
+        <translation>url 指向 PostgreSQL 数据库；请删除 driver，或删除 url 以使用 SQLite。</translation>
+    </message>
+    <message>
+        <source>url (line %1) names the database already. Keep url and move this setting into it (libpq keywords go in its query: ?sslmode=verify-full), or remove url and keep the separate keys.</source>
+        <translation>url（第 %1 行）已指定了数据库。请保留 url 并把此设置移入其中（libpq 关键字写在查询部分：?sslmode=verify-full），或删除 url 而保留各个单独的键。</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::ServerJanitor</name>
+    <message>
+        <source>no client of the provider</source>
+        <translation>没有该支付机构的客户端</translation>
+    </message>
+    <message>
+        <source>the provider does not confirm the bill</source>
+        <translation>支付机构未确认账单</translation>
+    </message>
+    <message>
+        <source>no till of this store owns the order</source>
+        <translation>本门店没有收银台拥有该订单</translation>
     </message>
 </context>
 <context>
@@ -5215,6 +5356,44 @@ See docs/server.md.</source>
     </message>
 </context>
 <context>
+    <name>qpos::server::SettleRequests</name>
+    <message>
+        <source>reading the settle requests</source>
+        <translation>读取结算请求</translation>
+    </message>
+    <message>
+        <source>recording a settle request</source>
+        <translation>记录结算请求</translation>
+    </message>
+    <message>
+        <source>till %1 could not settle (%2)</source>
+        <translation>收银台 %1 无法结算（%2）</translation>
+    </message>
+    <message>
+        <source>till %1 has no such order (its provider: %2)</source>
+        <translation>收银台 %1 没有该订单（其支付机构：%2）</translation>
+    </message>
+    <message>
+        <source>till %1 settled: order %2 (its provider: %3)</source>
+        <translation>收银台 %1 已结算：订单 %2（其支付机构：%3）</translation>
+    </message>
+    <message>
+        <source>settle sent to %1/%2, waiting</source>
+        <translation>已向 %1/%2 发送结算请求，等待中</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::server::StoreSalesReport</name>
+    <message>
+        <source>reading the store&apos;s sales report</source>
+        <translation>读取门店销售报表</translation>
+    </message>
+    <message>
+        <source>The store server keeps no shifts; ask for a range of days.</source>
+        <translation>门店服务器不保存班次；请按日期范围查询。</translation>
+    </message>
+</context>
+<context>
     <name>qpos::server::TerminalAdmin</name>
     <message>
         <source>&quot;%1&quot; is not a store or terminal id: use 1 to 16 letters and digits, as in the till&apos;s [store] id and [terminal] id.</source>
@@ -5253,6 +5432,10 @@ See docs/server.md.</source>
     <message>
         <source>This till does not take cash. A manager can turn it on in Settings ([checkout] cash).</source>
         <translation>本收银台不收现金。店长可在设置中开启（[checkout] cash）。</translation>
+    </message>
+    <message>
+        <source>This till has no store server, so it can show only its own sales. Enroll it with the code from qpos-server terminal add.</source>
+        <translation>本收银台未接入门店服务器，只能显示自己的销售。请使用 qpos-server terminal add 给出的注册码进行注册。</translation>
     </message>
 </context>
 <context>
@@ -6373,6 +6556,18 @@ See docs/server.md.</source>
         <source>Saved %1.</source>
         <translation>已保存 %1。</translation>
     </message>
+    <message>
+        <source>Source: Store server (every till of the store)</source>
+        <translation>来源：门店服务器（门店所有收银台）</translation>
+    </message>
+    <message>
+        <source>Source: This till</source>
+        <translation>来源：本收银台</translation>
+    </message>
+    <message>
+        <source>Source: This till (the store server cannot be used: %1)</source>
+        <translation>来源：本收银台（无法使用门店服务器：%1）</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ui::RefundDialog</name>
@@ -6787,6 +6982,26 @@ See docs/server.md.</source>
     <message>
         <source>Printing on the receipt printer…</source>
         <translation>正在小票打印机上打印…</translation>
+    </message>
+    <message>
+        <source>This terminal</source>
+        <translation>本终端</translation>
+    </message>
+    <message>
+        <source>Whole store</source>
+        <translation>全店</translation>
+    </message>
+    <message>
+        <source>Asking the store server…</source>
+        <translation>正在询问门店服务器…</translation>
+    </message>
+    <message>
+        <source>Whole store, every till, from the store server. %1</source>
+        <translation>全店，所有收银台，来自门店服务器。%1</translation>
+    </message>
+    <message>
+        <source>Sales report — whole store (every till)</source>
+        <translation>销售报表 — 全店（所有收银台）</translation>
     </message>
 </context>
 <context>
@@ -7372,6 +7587,10 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>The Z report was not printed: %1</source>
         <translation>Z 报表未打印：%1</translation>
+    </message>
+    <message>
+        <source>Today is closed by its Z report: sales from now on count on %1. The next Z report can be taken tomorrow.</source>
+        <translation>今天已由 Z 报表结账：此后的销售计入 %1。下一份 Z 报表明天才能生成。</translation>
     </message>
 </context>
 <context>
