@@ -200,13 +200,7 @@ Status MemoryBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
             if (item.id != itemId)
                 continue;
             if (item.resolution != ItemResolution::Open)
-                return Error{QStringLiteral("reconcile.already_resolved"),
-                             QCoreApplication::translate(
-                                 "qpos::reconcile",
-                                 "Difference number %1 is already settled (%2); nothing was "
-                                 "changed. Reload the batch to see how.")
-                                 .arg(itemId)
-                                 .arg(itemResolutionLabel(item.resolution))};
+                return alreadyResolved(itemId, item.resolution);
             item.resolution = ItemResolution::Handled;
             item.note = trimmed;
             item.resolvedBy = staffId;
@@ -215,11 +209,7 @@ Status MemoryBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
             return Status::success();
         }
     }
-    return Error{QStringLiteral("reconcile.no_such_item"),
-                 QCoreApplication::translate("qpos::reconcile",
-                                             "There is no difference number %1; reload the batch "
-                                             "and choose it again.")
-                     .arg(itemId)};
+    return noSuchItem(itemId);
 }
 
 Status MemoryBatchStore::resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) {

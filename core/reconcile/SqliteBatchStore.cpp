@@ -551,25 +551,13 @@ Status SqliteBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
         return s;
     if (!find.next()) {
         find.finish();
-        return Error{QStringLiteral("reconcile.no_such_item"),
-                     QCoreApplication::translate(
-                         "qpos::reconcile",
-                         "There is no difference number %1; reload the batch and choose it "
-                         "again.")
-                         .arg(itemId)};
+        return noSuchItem(itemId);
     }
     const QString resolution = find.value(0).toString();
     find.finish();
     if (resolution != itemResolutionName(ItemResolution::Open))
-        return Error{
-            QStringLiteral("reconcile.already_resolved"),
-            QCoreApplication::translate(
-                "qpos::reconcile",
-                "Difference number %1 is already settled (%2); nothing was changed. "
-                "Reload the batch to see how.")
-                .arg(itemId)
-                .arg(itemResolutionLabel(
-                    itemResolutionFromName(resolution).value_or(ItemResolution::Handled)))};
+        return alreadyResolved(
+            itemId, itemResolutionFromName(resolution).value_or(ItemResolution::Handled));
     QSqlQuery& mark = m_sql->markItem;
     mark.bindValue(0, trimmed);
     mark.bindValue(1, staffId);

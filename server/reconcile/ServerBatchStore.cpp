@@ -451,17 +451,9 @@ Status ServerBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
         if (!find.ok)
             return find.error;
         if (!find.query.next())
-            return Error{QStringLiteral("reconcile.no_such_item"),
-                         tr("There is no difference number %1; reload the batch and choose it "
-                            "again.")
-                             .arg(itemId)};
-        return Error{
-            QStringLiteral("reconcile.already_resolved"),
-            tr("Difference number %1 is already settled (%2); nothing was changed. "
-               "Reload the batch to see how.")
-                .arg(itemId)
-                .arg(itemResolutionLabel(itemResolutionFromName(find.query.value(0).toString())
-                                             .value_or(ItemResolution::Handled)))};
+            return noSuchItem(itemId);
+        return alreadyResolved(itemId, itemResolutionFromName(find.query.value(0).toString())
+                                           .value_or(ItemResolution::Handled));
     });
 }
 
