@@ -5014,14 +5014,6 @@ Set [store_server] url = %4 there by hand.</source>
         <translation>将对账差异标记为已处理</translation>
     </message>
     <message>
-        <source>There is no difference number %1; reload the batch and choose it again.</source>
-        <translation>不存在编号为 %1 的差异；请重新加载对账批次并重新选择。</translation>
-    </message>
-    <message>
-        <source>Difference number %1 is already settled (%2); nothing was changed. Reload the batch to see how.</source>
-        <translation>差异 %1 已处理（%2）；未做任何更改。请重新加载对账批次查看处理情况。</translation>
-    </message>
-    <message>
         <source>marking a reconciliation difference settled</source>
         <translation>将对账差异标记为已处理</translation>
     </message>
