@@ -543,21 +543,8 @@ Status SqliteBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
         return s;
-    QSqlQuery& find = m_sql->itemResolution;
-    find.bindValue(0, itemId);
-    if (Status s = run(
-            find, QT_TRANSLATE_NOOP("qpos::reconcile", "reading a reconciliation batch's items"));
-        !s.ok())
+    if (Status s = checkItemOpen(itemId); !s.ok())
         return s;
-    if (!find.next()) {
-        find.finish();
-        return noSuchItem(itemId);
-    }
-    const QString resolution = find.value(0).toString();
-    find.finish();
-    if (resolution != itemResolutionName(ItemResolution::Open))
-        return alreadyResolved(
-            itemId, itemResolutionFromName(resolution).value_or(ItemResolution::Handled));
     QSqlQuery& mark = m_sql->markItem;
     mark.bindValue(0, trimmed);
     mark.bindValue(1, staffId);
@@ -570,12 +557,8 @@ Status SqliteBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
     return tx.commit();
 }
 
-Status SqliteBatchStore::resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) {
-    if (!m_sql)
-        return notOpen();
-    WriteTransaction tx(m_db);
-    if (Status s = tx.begin(); !s.ok())
-        return s;
+// In the caller's write transaction: the item exists and nobody resolved it yet.
+Status SqliteBatchStore::checkItemOpen(qint64 itemId) {
     QSqlQuery& find = m_sql->itemResolution;
     find.bindValue(0, itemId);
     if (Status s = run(
@@ -591,6 +574,17 @@ Status SqliteBatchStore::resolveAutomatically(qint64 itemId, const QString& evid
     if (resolution != itemResolutionName(ItemResolution::Open))
         return alreadyResolved(
             itemId, itemResolutionFromName(resolution).value_or(ItemResolution::Handled));
+    return Status::success();
+}
+
+Status SqliteBatchStore::resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) {
+    if (!m_sql)
+        return notOpen();
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s;
+    if (Status s = checkItemOpen(itemId); !s.ok())
+        return s;
     QSqlQuery mark(m_db.handle());
     mark.prepare(QStringLiteral("UPDATE reconcile_items SET resolution = 'automatic', "
                                 "evidence = ?, resolved_by = ?, resolved_at_ms = ? WHERE id = ?"));

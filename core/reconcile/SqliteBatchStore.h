@@ -39,6 +39,7 @@ public:
     static constexpr int kMaxNoteLength = 500;
 
 private:
+    Status checkItemOpen(qint64 itemId);
     struct Statements;
     struct Existing;
     Status prepareStatements();

@@ -46,6 +46,31 @@ const char* const kSaveBatch =
 const char* const kReadPool =
     QT_TRANSLATE_NOOP("qpos::server::ServerBatchStore", "reading a holding pool");
 
+// Resolves an open item with `assignments` (bound by `values`). The guarded update decides,
+// so two managers, or a manager and the Janitor, at once resolve an item once; the loser is
+// told why.
+Status resolveOpenItem(QSqlDatabase& db, qint64 itemId, const QString& assignments,
+                       QVariantList values, const char* what) {
+    values.append(itemId);
+    Sql mark(db,
+             QStringLiteral("UPDATE reconcile_items SET %1 WHERE id = ? AND resolution = 'open'")
+                 .arg(assignments),
+             values, what);
+    if (!mark.ok)
+        return mark.error;
+    if (mark.query.numRowsAffected() == 1)
+        return Status::success();
+    Sql find(db, QStringLiteral("SELECT resolution FROM reconcile_items WHERE id = ?"), {itemId},
+             kReadBatch);
+    if (!find.ok)
+        return find.error;
+    if (!find.query.next())
+        return noSuchItem(itemId);
+    return alreadyResolved(
+        itemId,
+        itemResolutionFromName(find.query.value(0).toString()).value_or(ItemResolution::Handled));
+}
+
 // The batch of (provider, merchant, day), in the caller's transaction: created when missing
 // (attempts 0 tells it is new), then locked until the commit.
 struct LockedBatch {
@@ -434,51 +459,23 @@ Status ServerBatchStore::markHandled(qint64 itemId, const QString& staffId, cons
                         "id and try again.")};
 
     return m_store.writeSql([&](QSqlDatabase& db) -> Status {
-        // The guarded update decides, so two managers at once settle an item once.
-        Sql mark(db,
-                 QStringLiteral("UPDATE reconcile_items SET resolution = 'handled', note = ?, "
-                                "resolved_by = ?, resolved_at_ms = ? WHERE id = ? AND "
-                                "resolution = 'open'"),
-                 {trimmed, staffId.trimmed(), atMs, itemId},
-                 QT_TRANSLATE_NOOP("qpos::server::ServerBatchStore",
-                                   "marking a reconciliation difference handled"));
-        if (!mark.ok)
-            return mark.error;
-        if (mark.query.numRowsAffected() == 1)
-            return Status::success();
-        Sql find(db, QStringLiteral("SELECT resolution FROM reconcile_items WHERE id = ?"),
-                 {itemId}, kReadBatch);
-        if (!find.ok)
-            return find.error;
-        if (!find.query.next())
-            return noSuchItem(itemId);
-        return alreadyResolved(itemId, itemResolutionFromName(find.query.value(0).toString())
-                                           .value_or(ItemResolution::Handled));
+        return resolveOpenItem(db, itemId,
+                               QStringLiteral("resolution = 'handled', note = ?, resolved_by = "
+                                              "?, resolved_at_ms = ?"),
+                               {trimmed, staffId.trimmed(), atMs},
+                               QT_TRANSLATE_NOOP("qpos::server::ServerBatchStore",
+                                                 "marking a reconciliation difference handled"));
     });
 }
 
 Status ServerBatchStore::resolveAutomatically(qint64 itemId, const QString& evidence, qint64 atMs) {
     return m_store.writeSql([&](QSqlDatabase& db) -> Status {
-        // The guarded update decides, as markHandled's does.
-        Sql mark(db,
-                 QStringLiteral("UPDATE reconcile_items SET resolution = 'automatic', evidence = "
-                                "?, resolved_by = ?, resolved_at_ms = ? WHERE id = ? AND "
-                                "resolution = 'open'"),
-                 {notNull(evidence), QString(kJanitor), atMs, itemId},
-                 QT_TRANSLATE_NOOP("qpos::server::ServerBatchStore",
-                                   "marking a reconciliation difference settled"));
-        if (!mark.ok)
-            return mark.error;
-        if (mark.query.numRowsAffected() == 1)
-            return Status::success();
-        Sql find(db, QStringLiteral("SELECT resolution FROM reconcile_items WHERE id = ?"),
-                 {itemId}, kReadBatch);
-        if (!find.ok)
-            return find.error;
-        if (!find.query.next())
-            return noSuchItem(itemId);
-        return alreadyResolved(itemId, itemResolutionFromName(find.query.value(0).toString())
-                                           .value_or(ItemResolution::Handled));
+        return resolveOpenItem(db, itemId,
+                               QStringLiteral("resolution = 'automatic', evidence = ?, "
+                                              "resolved_by = ?, resolved_at_ms = ?"),
+                               {notNull(evidence), QString(kJanitor), atMs},
+                               QT_TRANSLATE_NOOP("qpos::server::ServerBatchStore",
+                                                 "marking a reconciliation difference settled"));
     });
 }
 
