@@ -29,6 +29,7 @@
 #include "server/storage/SqliteServerStore.h"
 #include "server/terminals/TerminalAdmin.h"
 #include "tests/sandbox/NotifyReceiver.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/WaitUntil.h"
 
@@ -128,7 +129,7 @@ class TestServerJanitor : public QObject {
 
     service::PosReady startTill() {
         m_till = std::make_unique<service::PosService>(tillOptions());
-        QSignalSpy ready(m_till.get(), &service::PosService::ready);
+        test::CrossThreadSignalSpy ready(m_till.get(), &service::PosService::ready);
         m_till->start();
         if (!test::waitUntil([&] { return !ready.isEmpty(); }, 30000))
             qFatal("the till did not start");
@@ -140,7 +141,7 @@ class TestServerJanitor : public QObject {
 
     // A QR sale the buyer pays; its notification goes elsewhere, so the till has it pending.
     QString paidSaleNotHeard(money::Fen fen) {
-        QSignalSpy updates(m_till.get(), &service::PosService::checkoutUpdated);
+        test::CrossThreadSignalSpy updates(m_till.get(), &service::PosService::checkoutUpdated);
         NewOrder order;
         order.channel = Channel::Alipay;
         order.amountFen = fen;
