@@ -71,10 +71,7 @@ EscPosDocument reportSlipDocument(const reports::SalesReport& r, const QString& 
 
     heading(doc, QCoreApplication::translate("qpos::printing::ReportSlip", "By cashier"));
     for (const reports::CashierFigures& c : r.cashiers)
-        figureLines(doc,
-                    c.name.isEmpty() ? c.cashierId
-                                     : QStringLiteral("%1 (%2)").arg(c.name, c.cashierId),
-                    c.figures);
+        figureLines(doc, reports::cashierLabel(c), c.figures);
 
     heading(doc, QCoreApplication::translate("qpos::printing::ReportSlip", "By hour"));
     for (const reports::HourFigures& h : r.hours) {

@@ -76,8 +76,7 @@ QByteArray salesReportCsv(const SalesReport& r, const QString& title) {
 
     sheet.row(figureHeadings(QCoreApplication::translate("qpos::reports::ReportCsv", "Cashier")));
     for (const CashierFigures& c : r.cashiers) {
-        const QString who = c.name.isEmpty() ? c.cashierId : c.name + u' ' + c.cashierId;
-        sheet.row(QList<CsvField>{who} + figureColumns(c.figures));
+        sheet.row(QList<CsvField>{cashierLabel(c)} + figureColumns(c.figures));
     }
     sheet.gap();
 

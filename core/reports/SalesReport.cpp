@@ -7,6 +7,13 @@
 
 namespace qpos::reports {
 
+QString cashierLabel(const CashierFigures& cashier) {
+    if (cashier.cashierId.isEmpty())
+        return QCoreApplication::translate("qpos::reports::SalesReport", "(no cashier)");
+    return cashier.name.isEmpty() ? cashier.cashierId
+                                  : QStringLiteral("%1 (%2)").arg(cashier.name, cashier.cashierId);
+}
+
 namespace {
 
 QString number(qint64 value) {

@@ -41,6 +41,10 @@ struct CashierFigures {
     Figures figures;
 };
 
+// How every report names a cashier's row: "name (id)", the id alone when the name is gone, and
+// "(no cashier)" for orders nobody was logged in for (taken by qposctl, say).
+QString cashierLabel(const CashierFigures& cashier);
+
 // One refund that gave money back: who approved it and why.
 struct RefundLine {
     qint64 atMs = 0; // when the till recorded it, UTC ms

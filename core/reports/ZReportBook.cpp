@@ -57,10 +57,12 @@ qint64 ZReportBook::now() const {
 Result<ZWarnings> ZReportBook::warnings() {
     QSqlQuery q(m_db.handle());
     if (!q.exec(QStringLiteral("SELECT (SELECT COUNT(*) FROM orders WHERE state IN (0, 1, 2)), "
-                               "(SELECT COUNT(*) FROM outbox WHERE sent_at_ms IS NULL)")) ||
+                               "(SELECT COUNT(*) FROM outbox WHERE sent_at_ms IS NULL), "
+                               "EXISTS (SELECT 1 FROM shifts WHERE closed_at_ms IS NULL "
+                               "AND opening_float_fen IS NOT NULL)")) ||
         !q.next())
         return queryError(q);
-    return ZWarnings{q.value(0).toLongLong(), q.value(1).toLongLong()};
+    return ZWarnings{q.value(0).toLongLong(), q.value(1).toLongLong(), q.value(2).toBool()};
 }
 
 Result<int> ZReportBook::currentBusinessDay() {
@@ -93,15 +95,21 @@ Result<ZReport> ZReportBook::take(const QString& takenBy, bool despiteWarnings) 
     Result<ZWarnings> warned = warnings();
     if (!warned)
         return warned.error();
-    if (warned->any() && !despiteWarnings)
-        return Error{QStringLiteral("z.warnings"),
-                     QCoreApplication::translate(
-                         "qpos::reports::ZReportBook",
-                         "%1 payment(s) are still open and %2 change(s) are not uploaded yet. "
-                         "Wait for them, or take the Z anyway: whatever they bring later "
-                         "counts on the next business day.")
-                         .arg(warned->openOrders)
-                         .arg(warned->unsentChanges)};
+    if (warned->any() && !despiteWarnings) {
+        QString message = QCoreApplication::translate(
+                              "qpos::reports::ZReportBook",
+                              "%1 payment(s) are still open and %2 change(s) are not uploaded "
+                              "yet. Wait for them, or take the Z anyway: whatever they bring "
+                              "later counts on the next business day.")
+                              .arg(warned->openOrders)
+                              .arg(warned->unsentChanges);
+        if (warned->drawerUncounted)
+            message += u' ' + QCoreApplication::translate(
+                                  "qpos::reports::ZReportBook",
+                                  "A shift's cash drawer is not counted yet: end that shift "
+                                  "first, or the Z shows the cash expected, not counted.");
+        return Error{QStringLiteral("z.warnings"), message};
+    }
 
     QSqlQuery last(m_db.handle());
     if (!last.exec(QStringLiteral("SELECT MAX(seq), MAX(business_day) FROM z_reports")) ||

@@ -30,8 +30,10 @@ struct ZReport {
 struct ZWarnings {
     qint64 openOrders = 0;    // payments whose outcome is not known yet
     qint64 unsentChanges = 0; // order changes not yet uploaded to the store backend
+    // A shift with a cash drawer is still open: the day's cash is expected, not counted.
+    bool drawerUncounted = false;
 
-    bool any() const { return openOrders > 0 || unsentChanges > 0; }
+    bool any() const { return openOrders > 0 || unsentChanges > 0 || drawerUncounted; }
 };
 
 // The Z reports (table `z_reports`, schema 6; the database refuses to change or delete one).

@@ -325,6 +325,21 @@ private slots:
         QVERIFY(csv.contains("\"10:00\",\"1\",\"25.00\",\"1\",\"5.00\",\"20.00\"\r\n"));
     }
 
+    void everyReportNamesACashierTheSameWay() {
+        CashierFigures c;
+        QCOMPARE(cashierLabel(c), QStringLiteral("(no cashier)"));
+        c.cashierId = QStringLiteral("C01");
+        QCOMPARE(cashierLabel(c), QStringLiteral("C01")); // removed from the staff list
+        c.name = QStringLiteral("王收银");
+        QCOMPARE(cashierLabel(c), QStringLiteral("王收银 (C01)"));
+        // The CSV names the row as the window, the PDF and the slips do.
+        SalesReport r = Fixture().report(kDay, kDay);
+        r.cashiers = {c, CashierFigures{}};
+        const QString csv = QString::fromUtf8(salesReportCsv(r, QStringLiteral("t")));
+        QVERIFY(csv.contains(QStringLiteral("\"王收银 (C01)\"")));
+        QVERIFY(csv.contains(QStringLiteral("\"(no cashier)\"")));
+    }
+
     void readsThroughIndexes() {
         Fixture f;
         auto plan = [&f](const QString& sql) {

@@ -186,6 +186,25 @@ private slots:
         QCOMPARE(f.day(20261124).total.saleFen, 500);
     }
 
+    void zWarnsWhileADrawerIsNotCounted() {
+        Fixture f;
+        QVERIFY(!f.zs.warnings()->drawerUncounted);
+        // A shift without a drawer (cash off) leaves nothing to count.
+        const Shift noCash = *f.shifts.openShift(QStringLiteral("c1"), std::nullopt);
+        QVERIFY(!f.zs.warnings()->any());
+        QVERIFY(f.shifts.closeShift(noCash.id, QStringLiteral("c1")).ok());
+
+        const Shift withCash = *f.shifts.openShift(QStringLiteral("c2"), 5000);
+        QVERIFY(f.zs.warnings()->drawerUncounted);
+        const Result<ZReport> refused = f.zs.take(QStringLiteral("m1"), false);
+        QCOMPARE(refused.error().code, QStringLiteral("z.warnings"));
+        QVERIFY(refused.error().message.contains(QStringLiteral("not counted")));
+        QVERIFY(f.shifts.closeShift(withCash.id, QStringLiteral("c2"), CashCount{5000, QString()})
+                    .ok());
+        QVERIFY(!f.zs.warnings()->any());
+        QVERIFY(f.zs.take(QStringLiteral("m1"), false).ok());
+    }
+
     void aZIsNeverChangedOrDeleted() {
         Fixture f;
         QVERIFY(f.zs.take(QStringLiteral("m1"), true).ok());

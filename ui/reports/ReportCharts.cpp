@@ -71,6 +71,7 @@ QChartView* makeHourChart(const reports::SalesReport& report, QWidget* parent) {
 QChartView* makeDayChart(const reports::SalesReport& report, QWidget* parent) {
     auto* series = new QLineSeries;
     series->setName(QCoreApplication::translate("qpos::ui::ReportCharts", "Net sales"));
+    series->setPointsVisible(true); // a one-day range is a single point, no line
     double largest = 0;
     double smallest = 0;
     for (const reports::DayFigures& d : report.days) {

@@ -98,9 +98,8 @@ ReportDocument::ReportDocument(const reports::SalesReport& r, const QString& tit
 
     rows.clear();
     for (const reports::CashierFigures& c : r.cashiers)
-        rows += QStringLiteral("<tr>") +
-                cell(c.name.isEmpty() ? c.cashierId : c.name + u' ' + c.cashierId) +
-                figureCells(c.figures) + QStringLiteral("</tr>");
+        rows += QStringLiteral("<tr>") + cell(reports::cashierLabel(c)) + figureCells(c.figures) +
+                QStringLiteral("</tr>");
     html += table(
         QCoreApplication::translate("qpos::ui::ReportDocument", "By cashier"),
         figureHeadings(QCoreApplication::translate("qpos::ui::ReportDocument", "Cashier")), rows);

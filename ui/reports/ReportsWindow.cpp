@@ -19,6 +19,7 @@
 #include <QPrinter>
 #include <QPushButton>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalBlocker>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -26,6 +27,9 @@
 namespace qpos::ui {
 
 namespace {
+
+// Beyond this a table scrolls inside the page.
+constexpr int kMaxTableRows = 12;
 
 QString channelText(const QString& name) {
     const std::optional<Channel> channel = channelFromName(name);
@@ -57,6 +61,16 @@ void setRow(QTableWidget* table, int row, const QStringList& texts, int firstNum
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         table->setItem(row, c, item);
     }
+}
+
+// The page scrolls as a whole: a table is as tall as its rows, up to maxRows, so a manager
+// never has to scroll a small table inside the page to find the third channel.
+void fitToRows(QTableWidget* table, int maxRows) {
+    const int rows = qMin(table->rowCount(), maxRows);
+    const int rowHeight = table->verticalHeader()->defaultSectionSize();
+    table->setFixedHeight(table->horizontalHeader()->sizeHint().height() + rows * rowHeight +
+                          2 * table->frameWidth() +
+                          table->horizontalScrollBar()->sizeHint().height());
 }
 
 QStringList figureTexts(const reports::Figures& f) {
@@ -181,25 +195,25 @@ ReportsWindow::ReportsWindow(service::PosService& till, const QString& shopName,
     left->addWidget(new QLabel(tr("By channel"), page));
     m_channels = makeTable(QStringList{tr("Channel")} + figureHeads, "channelTable", page);
     left->addWidget(m_channels);
+    left->addStretch(); // both tables start under their headings, whatever their heights
     tables->addLayout(left);
     auto* right = new QVBoxLayout;
     right->addWidget(new QLabel(tr("By cashier"), page));
     m_cashiers = makeTable(QStringList{tr("Cashier")} + figureHeads, "cashierTable", page);
     right->addWidget(m_cashiers);
+    right->addStretch();
     tables->addLayout(right);
     body->addLayout(tables);
 
     m_cashHeading = new QLabel(tr("Cash drawer"), page);
     body->addWidget(m_cashHeading);
     m_cash = makeTable({tr("Cash drawer"), tr("Amount")}, "cashTable", page);
-    m_cash->setMinimumHeight(200);
     body->addWidget(m_cash);
 
     body->addWidget(new QLabel(tr("Refunds made"), page));
     m_refundList = makeTable({tr("Refunded at"), tr("Order"), tr("Channel"), tr("Amount"),
                               tr("Approved by"), tr("Reason")},
                              "refundTable", page);
-    m_refundList->setMinimumHeight(160);
     body->addWidget(m_refundList);
     scroll->setWidget(page);
     outer->addWidget(scroll, 1);
@@ -340,16 +354,16 @@ void ReportsWindow::showReport(const reports::SalesReport& r) {
     m_cashiers->setRowCount(int(r.cashiers.size()));
     for (int i = 0; i < r.cashiers.size(); ++i) {
         const reports::CashierFigures& c = r.cashiers[i];
-        const QString who = c.cashierId.isEmpty()
-                                ? tr("(no cashier)")
-                                : (c.name.isEmpty() ? c.cashierId : c.name + u' ' + c.cashierId);
-        setRow(m_cashiers, i, QStringList{who} + figureTexts(c.figures), 1);
+        setRow(m_cashiers, i, QStringList{reports::cashierLabel(c)} + figureTexts(c.figures), 1);
     }
+    fitToRows(m_channels, kMaxTableRows);
+    fitToRows(m_cashiers, kMaxTableRows);
     // The drawer's figures come from the report function like every other figure.
     const QList<reports::CashLine> cash = reports::cashLines(r.cash);
     m_cash->setRowCount(int(cash.size()));
     for (int i = 0; i < cash.size(); ++i)
         setRow(m_cash, i, {cash[i].label, cash[i].value}, 1, 1);
+    fitToRows(m_cash, kMaxTableRows);
     m_cash->setVisible(!r.cash.isEmpty());
     m_cashHeading->setVisible(!r.cash.isEmpty());
     m_refundList->setRowCount(int(r.refunds.size()));
@@ -360,6 +374,7 @@ void ReportsWindow::showReport(const reports::SalesReport& r) {
                 money::formatYuan(l.amountFen), l.approvedBy, l.reason},
                3, 3);
     }
+    fitToRows(m_refundList, kMaxTableRows);
     for (QPushButton* b : {m_csv, m_pdf, m_print, m_thermal})
         b->setEnabled(true);
 }

@@ -167,13 +167,19 @@ void ZReportDialog::onReports(const QString& requestId, const service::ZReportsR
     m_requestId.clear();
     m_day->setText(tr("Business day %1").arg(dayText(reply.businessDay)));
     const bool warned = reply.warnings.any();
-    m_warnings->setText(
-        warned ? tr("Before closing: %1 payment(s) are still open and %2 change(s) are not "
-                    "uploaded yet. Whatever they bring after the Z counts on the next business "
-                    "day.")
-                     .arg(reply.warnings.openOrders)
-                     .arg(reply.warnings.unsentChanges)
-               : tr("No open payments, everything is uploaded."));
+    QStringList warnings;
+    if (reply.warnings.openOrders > 0 || reply.warnings.unsentChanges > 0)
+        warnings << tr("Before closing: %1 payment(s) are still open and %2 change(s) are not "
+                       "uploaded yet. Whatever they bring after the Z counts on the next "
+                       "business day.")
+                        .arg(reply.warnings.openOrders)
+                        .arg(reply.warnings.unsentChanges);
+    if (reply.warnings.drawerUncounted)
+        warnings << tr("A shift with a cash drawer is still open: its cash is not counted, so "
+                       "the Z shows the cash expected, not counted. End that shift (Till > End "
+                       "my shift) to count the drawer first.");
+    m_warnings->setText(warned ? warnings.join(u'\n')
+                               : tr("No open payments, everything is uploaded."));
     m_despite->setVisible(warned && !reply.closedToday);
     // A day is closed once: after today's Z the button would only be refused.
     m_take->setEnabled(!reply.closedToday);

@@ -1,6 +1,7 @@
 #include "ui/support/ManagerPinDialog.h"
 
 #include "ui/support/RequestIds.h"
+#include "ui/support/WindowFit.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -70,7 +71,7 @@ void ManagerPinDialog::accept() {
         return; // a check is running; its answer decides
     const QString pin = m_pin->text();
     if (pin.size() < 4) {
-        m_message->setText(tr("Enter the manager's PIN (4 to 12 digits)."));
+        setTextAndFit(m_message, tr("Enter the manager's PIN (4 to 12 digits)."));
         m_pin->setFocus();
         return;
     }
@@ -106,7 +107,7 @@ void ManagerPinDialog::onStaffVerified(const QString& requestId, const service::
              reply.errorCode != QLatin1String("staff.not_manager") &&
              reply.errorCode != QLatin1String("staff.no_manager"))
         message = tr("The PIN could not be checked: %1").arg(reply.error);
-    m_message->setText(message);
+    setTextAndFit(m_message, message);
     m_pin->setFocus();
 }
 

@@ -1,5 +1,6 @@
 #include "ui/till/CashTenderDialog.h"
 
+#include "ui/support/WindowFit.h"
 #include "ui/support/YuanText.h"
 #include "ui/till/TillStyle.h"
 
@@ -84,14 +85,14 @@ void CashTenderDialog::accept() {
     const Result<money::Fen> tendered =
         money::parseYuan(m_tendered->text().trimmed(), money::Sign::Positive, tr("cash received"));
     if (!tendered) {
-        m_message->setText(tendered.error().message);
+        setTextAndFit(m_message, tendered.error().message);
         m_tendered->setFocus();
         return;
     }
     if (*tendered < m_amountFen) {
-        m_message->setText(tr("%1 is less than the %2 to pay. Take at least %2, or press Esc "
-                              "and let the customer pay another way.")
-                               .arg(yuanText(*tendered), yuanText(m_amountFen)));
+        setTextAndFit(m_message, tr("%1 is less than the %2 to pay. Take at least %2, or press Esc "
+                                    "and let the customer pay another way.")
+                                     .arg(yuanText(*tendered), yuanText(m_amountFen)));
         m_tendered->setFocus();
         m_tendered->selectAll();
         return;

@@ -1,5 +1,6 @@
 #include "ui/till/OpeningFloatDialog.h"
 
+#include "ui/support/WindowFit.h"
 #include "ui/till/TillStyle.h"
 
 #include <QDialogButtonBox>
@@ -54,7 +55,7 @@ void OpeningFloatDialog::accept() {
     const Result<money::Fen> fen =
         money::parseYuan(m_float->text().trimmed(), money::Sign::NonNegative, tr("opening float"));
     if (!fen) {
-        m_message->setText(fen.error().message);
+        setTextAndFit(m_message, fen.error().message);
         m_float->setFocus();
         return;
     }

@@ -1,5 +1,6 @@
 #include "ui/till/ScanCodeDialog.h"
 
+#include "ui/support/WindowFit.h"
 #include "ui/till/TillStyle.h"
 
 #include <QDialogButtonBox>
@@ -75,7 +76,7 @@ void ScanCodeDialog::accept() {
     m_code->clear();
     const Result<Channel> channel = m_routing.routeCode(code, m_amountFen);
     if (!channel) {
-        m_message->setText(channel.error().message);
+        setTextAndFit(m_message, channel.error().message);
         m_code->setFocus();
         return;
     }

@@ -1,6 +1,7 @@
 #include "ui/till/ShiftCountDialog.h"
 
 #include "ui/support/RequestIds.h"
+#include "ui/support/WindowFit.h"
 #include "ui/support/YuanText.h"
 #include "ui/till/TillStyle.h"
 
@@ -108,6 +109,7 @@ void ShiftCountDialog::onReport(const QString& requestId, const service::SalesRe
     m_expected->setText(tr("Expected in the drawer: %1").arg(yuanText(m_cash->expectedFen)));
     m_confirm->setEnabled(true);
     showDifference();
+    growToFit(this);
 }
 
 std::optional<money::Fen> ShiftCountDialog::typedCount() const {
@@ -139,14 +141,15 @@ void ShiftCountDialog::accept() {
     const Result<money::Fen> counted =
         money::parseYuan(m_counted->text().trimmed(), money::Sign::NonNegative, tr("counted cash"));
     if (!counted) {
-        m_message->setText(counted.error().message);
+        setTextAndFit(m_message, counted.error().message);
         m_counted->setFocus();
         return;
     }
     const QString reason = m_reason->text().trimmed();
     if (*counted != m_cash->expectedFen && reason.isEmpty()) {
-        m_message->setText(tr("The count differs from what the till expected. Count again, or "
-                              "write why it differs, then end the shift."));
+        setTextAndFit(m_message,
+                      tr("The count differs from what the till expected. Count again, or "
+                         "write why it differs, then end the shift."));
         m_reason->setFocus();
         return;
     }
@@ -162,7 +165,7 @@ void ShiftCountDialog::onShiftChanged(const QString& requestId, const service::S
     m_closeRequestId.clear();
     m_confirm->setEnabled(true);
     if (!reply.error.isEmpty()) {
-        m_message->setText(reply.error);
+        setTextAndFit(m_message, reply.error);
         return;
     }
     QDialog::accept();
