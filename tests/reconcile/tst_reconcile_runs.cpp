@@ -151,17 +151,17 @@ class TestReconcileRuns : public QObject, private test::EngineFixture {
     }
 
     // One run through DailyReconciliation; its outcome, checked to come exactly once.
-    // `gateway`: another client of the provider than the till's own.
+    // `reader`: another client of the provider than the till's own.
     DailyRunOutcome runDay(Channel channel, QDate day, ReconcileJanitor* janitor,
                            std::optional<qint64> deadlineMs = std::nullopt,
-                           gateway::PaymentGateway* gateway = nullptr) {
+                           gateway::PaymentGateway* reader = nullptr) {
         DailyRunOutcome none;
         SqliteLedger ledger;
         if (Status s = ledger.open(m_dir->file(QStringLiteral("orders.db"))); !s.ok()) {
             none.message = s.error().message;
             return none;
         }
-        DailyReconciliation run(gateway ? *gateway : *m_gateways->find(channel), ledger, batches(),
+        DailyReconciliation run(reader ? *reader : *m_gateways->find(channel), ledger, batches(),
                                 janitor, LedgerScope{channel, merchantOf(channel)}, day,
                                 DailyRunOptions{billDirectory(), deadlineMs});
         QSignalSpy finished(&run, &DailyReconciliation::finished);
@@ -506,8 +506,8 @@ private slots:
                                       : wechatGzipStream(file, 64 * 1024 * 1024);
         QVERIFY(stream(lines).ok());
         QCOMPARE(lines.lines.size(), 1);
-        QCOMPARE(lines.lines[0].finishedAtMs,
-                 std::optional<qint64>(china_calendar::dayStartMs(m_day.addDays(1)) + 1000));
+        QVERIFY(lines.lines[0].finishedAtMs.has_value());
+        QCOMPARE(*lines.lines[0].finishedAtMs, china_calendar::dayStartMs(m_day.addDays(1)) + 1000);
         // Run again, the day is the same: matched once.
         const DailyRunOutcome day2again = runDay(channel, m_day.addDays(1), &janitor, {}, reader);
         QCOMPARE(day2again.batchId, day2.batchId);

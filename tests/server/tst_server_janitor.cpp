@@ -1,10 +1,10 @@
-// The store server's Janitor end to end on SQLite: a real till (PosService) enrolled on a real
-// qpos-server, the sandbox's Alipay for both. A sale the buyer paid whose notification was lost
-// stays pending at the till; the day's bill lists it paid. The server's reconciliation asks
-// Alipay with the merchant's keys, which confirms, and queues a settle request for the till,
-// which is offline: the difference stays open with that evidence. A forged answer from another
-// terminal changes nothing. When the till links again it asks Alipay itself, commits the
-// payment, answers, and the difference is resolved `automatic` with both answers as evidence.
+// The store server's Janitor end to end, on SQLite and on PostgreSQL (StoreUnderTest): a real till
+// (PosService) enrolled on a real qpos-server, the sandbox's Alipay for both. A sale the buyer paid
+// whose notification was lost stays pending at the till; the day's bill lists it paid. The server's
+// reconciliation asks Alipay with the merchant's keys, which confirms, and queues a settle request
+// for the till, which is offline: the difference stays open with that evidence. A forged answer
+// from another terminal changes nothing. When the till links again it asks Alipay itself, commits
+// the payment, answers, and the difference is resolved `automatic` with both answers as evidence.
 // A bill line Alipay does not confirm stays open and nothing is sent for it. A till linked when
 // the day is run settles at once, through its own query. The same with WeChat Pay Native, on
 // the server's [wechat] merchant keys and the till's own, and for a sale the till recorded as
@@ -32,10 +32,10 @@
 #include "server/reconcile/ServerJanitor.h"
 #include "server/reconcile/ServerLedger.h"
 #include "server/reconcile/SettleRequests.h"
-#include "server/storage/SqliteServerStore.h"
 #include "server/terminals/TerminalAdmin.h"
 #include "tests/sandbox/NotifyReceiver.h"
 #include "tests/sandbox/SandboxClientSettings.h"
+#include "tests/server/StoreUnderTest.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/WaitUntil.h"
 
@@ -90,6 +90,7 @@ class TestServerJanitor : public QObject {
     Q_OBJECT
 
     test::TempDir m_dir;
+    test::StoreUnderTest m_backend{m_dir};
     std::unique_ptr<sandbox::SandboxServer> m_sandbox;
     std::unique_ptr<test::NotifyReceiver> m_notify;
     std::unique_ptr<QposServer> m_server;
@@ -309,6 +310,8 @@ private slots:
         if (china_calendar::dayEndMs(china_calendar::dateOf(now)) - now < 300'000)
             QTest::qWait(301'000);
         m_day = china_calendar::dateOf(nowMs());
+        QPOS_PREPARE_STORE(m_backend);
+        qInfo().noquote() << "server store:" << m_backend.name();
 
         m_sandbox = std::make_unique<sandbox::SandboxServer>();
         QVERIFY(m_sandbox->listen().ok());
@@ -332,8 +335,8 @@ private slots:
         m_configPath = m_dir.file(QStringLiteral("server.ini"));
         QVERIFY(writeFile(
             m_configPath,
-            "[database]\npath = " + m_dir.file(QStringLiteral("server.db")).toUtf8() +
-                "\n[reconcile]\nbill_dir = " + m_dir.file(QStringLiteral("bills")).toUtf8() +
+            m_backend.databaseSection() +
+                "[reconcile]\nbill_dir = " + m_dir.file(QStringLiteral("bills")).toUtf8() +
                 "\n[alipay]\nenabled = true\napp_id = " + kApp.toUtf8() +
                 "\nseller_id = " + kPid.toUtf8() +
                 "\ngateway_url = " + m_sandbox->alipay().gatewayUrl().toString().toUtf8() +
@@ -349,9 +352,8 @@ private slots:
                 m_sandbox->wechat().platformKeyId().toUtf8() + '\n',
             false));
 
-        m_server = std::make_unique<QposServer>(
-            std::make_unique<SqliteServerStore>(m_dir.file(QStringLiteral("server.db"))),
-            ProviderVerifiers(), QposServer::Options());
+        m_server = std::make_unique<QposServer>(m_backend.makeStore(), ProviderVerifiers(),
+                                                QposServer::Options());
         QVERIFY(m_server->start().ok());
         const QUrl base(QStringLiteral("http://127.0.0.1:%1/").arg(m_server->port()));
         TerminalAdmin admin(m_server->store(), base, QString(), 86400 * 1000LL);
