@@ -23,6 +23,7 @@
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "sandbox/faults/FaultRule.h"
 #include "sandbox/SandboxServer.h"
+#include "sandbox/wechat/WechatOptions.h"
 #include "sandbox/wechat/WechatSimulator.h"
 #include "server/config/ServerConfigLoader.h"
 #include "server/QposServer.h"
@@ -292,7 +293,10 @@ class TestServerJanitor : public QObject {
     }
 
     QList<StoredItem> dayItems(Channel channel = Channel::Alipay) {
-        for (const StoredBatch& b : *m_server->batches().batches(m_day, m_day)) {
+        const Result<QList<StoredBatch>> batches = m_server->batches().batches(m_day, m_day);
+        if (!batches)
+            return {};
+        for (const StoredBatch& b : *batches) {
             if (b.provider == channel)
                 return *m_server->batches().items(b.id);
         }
@@ -327,6 +331,10 @@ private slots:
             m_sandbox->wechat().createMerchant(kMchId, kWechatAppId);
         QVERIFY(merchant.ok());
         m_merchant = *merchant;
+        // WeChat Pay posts to the order's notify_url, which is not the till's, as Alipay does.
+        sandbox::WechatOptions wechatOptions = m_sandbox->wechat().options();
+        wechatOptions.notifyRequestUrl = true;
+        m_sandbox->wechat().setOptions(wechatOptions);
         QVERIFY(writeFile(m_dir.file(QStringLiteral("apiclient_key.pem")),
                           m_merchant.privateKey.toPkcs8Pem(), true));
         QVERIFY(writeFile(m_dir.file(QStringLiteral("apiv3.key")), m_merchant.apiV3Key, true));
