@@ -11,6 +11,7 @@
 #include "sandbox/faults/FaultPlan.h"
 #include "sandbox/faults/FaultRule.h"
 #include "sandbox/SandboxServer.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/TempDir.h"
 
 #include <QDeadlineTimer>
@@ -75,9 +76,9 @@ class TestTillService : public QObject {
 
     PosReady startTill(PosOptions o) {
         m_till = std::make_unique<PosService>(std::move(o));
-        QSignalSpy ready(m_till.get(), &PosService::ready);
+        test::CrossThreadSignalSpy ready(m_till.get(), &PosService::ready);
         m_till->start();
-        // The spy records in the worker's thread: the signal may come before wait() starts.
+        // Waits for what has arrived, not for one more: start() may answer on this thread.
         QDeadlineTimer deadline(20000);
         while (ready.isEmpty() && !deadline.hasExpired())
             QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 20);
@@ -105,7 +106,7 @@ private slots:
         QCOMPARE(ready.channels, QList<Channel>{Channel::Alipay});
         QVERIFY(!ready.hasStaff);
 
-        QSignalSpy updates(m_till.get(), &PosService::checkoutUpdated);
+        test::CrossThreadSignalSpy updates(m_till.get(), &PosService::checkoutUpdated);
         QElapsedTimer call;
         call.start();
         m_till->startQrCheckout(QStringLiteral("r1"), sale(1500));
@@ -124,7 +125,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(
             updates.last().at(0).value<CheckoutUpdate>().phase == CheckoutPhase::Paid, 10000);
 
-        QSignalSpy listed(m_till.get(), &PosService::ordersListed);
+        test::CrossThreadSignalSpy listed(m_till.get(), &PosService::ordersListed);
         OrderFilter f;
         f.toMs = QDateTime::currentMSecsSinceEpoch() + 1000;
         m_till->listOrders(QStringLiteral("l1"), f);
@@ -135,12 +136,12 @@ private slots:
         QCOMPARE(page.page.orders.size(), 1);
         QCOMPARE(page.page.orders.first().state, OrderState::Paid);
 
-        QSignalSpy loaded(m_till.get(), &PosService::orderLoaded);
+        test::CrossThreadSignalSpy loaded(m_till.get(), &PosService::orderLoaded);
         m_till->loadOrder(QStringLiteral("o1"), last.outTradeNo);
         QTRY_VERIFY_WITH_TIMEOUT(loaded.count() > 0, 5000);
         QCOMPARE(loaded.first().at(1).value<OrderReply>().order.events.size(), 3);
 
-        QSignalSpy totals(m_till.get(), &PosService::dailyTotalsLoaded);
+        test::CrossThreadSignalSpy totals(m_till.get(), &PosService::dailyTotalsLoaded);
         const int today = china_calendar::dayNumberOf(QDateTime::currentMSecsSinceEpoch());
         m_till->loadDailyTotals(QStringLiteral("t1"), today, today);
         QTRY_VERIFY_WITH_TIMEOUT(totals.count() > 0, 5000);
@@ -151,7 +152,7 @@ private slots:
 
     void staffAndManagerPins() {
         startTill(options());
-        QSignalSpy saved(m_till.get(), &PosService::staffSaved);
+        test::CrossThreadSignalSpy saved(m_till.get(), &PosService::staffSaved);
         m_till->saveStaff(
             QStringLiteral("s1"),
             StaffMember{QStringLiteral("1001"), QStringLiteral("Li"), StaffRole::Cashier},
@@ -169,7 +170,7 @@ private slots:
         QVERIFY(saved.at(1).at(1).toString().isEmpty());
         QVERIFY(!saved.at(2).at(1).toString().isEmpty()); // not digits
 
-        QSignalSpy verified(m_till.get(), &PosService::staffVerified);
+        test::CrossThreadSignalSpy verified(m_till.get(), &PosService::staffVerified);
         m_till->verifyStaff(QStringLiteral("v1"), QStringLiteral("1001"), QStringLiteral("1234"));
         m_till->verifyStaff(QStringLiteral("v2"), QStringLiteral("1001"), QStringLiteral("0000"));
         m_till->verifyManagerPin(QStringLiteral("v3"), QStringLiteral("1234")); // a cashier's
@@ -181,7 +182,7 @@ private slots:
         QVERIFY(!verified.at(2).at(1).value<StaffReply>().error.isEmpty());
         QCOMPARE(verified.at(3).at(1).value<StaffReply>().member.id, QStringLiteral("9001"));
 
-        QSignalSpy listed(m_till.get(), &PosService::staffListed);
+        test::CrossThreadSignalSpy listed(m_till.get(), &PosService::staffListed);
         m_till->listStaff(QStringLiteral("ls"));
         QTRY_VERIFY_WITH_TIMEOUT(listed.count() > 0, 5000);
         QCOMPARE(listed.first().at(1).value<StaffListReply>().staff.size(), 2);
@@ -201,7 +202,7 @@ private slots:
         const PosReady ready = startTill(o);
         QCOMPARE(ready.error, QStringLiteral("the key file is missing"));
         QVERIFY(ready.channels.isEmpty());
-        QSignalSpy listed(m_till.get(), &PosService::ordersListed);
+        test::CrossThreadSignalSpy listed(m_till.get(), &PosService::ordersListed);
         m_till->listOrders(QStringLiteral("l"), OrderFilter{});
         QTRY_VERIFY_WITH_TIMEOUT(listed.count() > 0, 5000);
         QVERIFY(listed.first().at(1).value<OrderListReply>().error.isEmpty());
@@ -215,7 +216,7 @@ private slots:
         blocker.close();
         const PosReady ready = startTill(o);
         QVERIFY(!ready.error.isEmpty());
-        QSignalSpy refunded(m_till.get(), &PosService::refundFinished);
+        test::CrossThreadSignalSpy refunded(m_till.get(), &PosService::refundFinished);
         m_till->refund(
             RefundCommand{QStringLiteral("r"), QStringLiteral("X"), 1, {}, QStringLiteral("9001")});
         QTRY_VERIFY_WITH_TIMEOUT(refunded.count() > 0, 5000);

@@ -3,6 +3,7 @@
 #include "core/config/AppConfig.h"
 #include "core/gateways/alipay/AlipayClient.h"
 #include "sandbox/alipay/AlipaySimulator.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/WaitUntil.h"
 
 #include <QCoreApplication>
@@ -77,7 +78,7 @@ bool TillFixture::start(const std::function<void(AppConfig&)>& configure) {
         return list;
     };
     m_till = std::make_unique<service::PosService>(std::move(options));
-    QSignalSpy ready(m_till.get(), &service::PosService::ready);
+    test::CrossThreadSignalSpy ready(m_till.get(), &service::PosService::ready);
     m_till->start();
     if (!ready.wait(kUiWaitMs)) {
         qWarning("the till did not become ready");

@@ -3,6 +3,7 @@
 // Reading one order back through the till's worker, as the orders view does.
 
 #include "core/service/PosService.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/WaitUntil.h"
 
 #include <QSignalSpy>
@@ -15,7 +16,7 @@ namespace qpos::test {
 // The order and its events; empty if the worker reported an error or did not answer in time.
 inline std::optional<OrderWithEvents> loadOrderThrough(service::PosService& till,
                                                        const QString& outTradeNo) {
-    QSignalSpy loaded(&till, &service::PosService::orderLoaded);
+    test::CrossThreadSignalSpy loaded(&till, &service::PosService::orderLoaded);
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
     till.loadOrder(id, outTradeNo);
     std::optional<OrderWithEvents> order;

@@ -4,6 +4,7 @@
 #include "core/gateways/alipay/AlipayClient.h"
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "tests/gui/TillOrderLoader.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/WaitUntil.h"
 #include "ui/till/LoginPanel.h"
 
@@ -183,7 +184,7 @@ void TillWindowHarness::closeTill() {
 }
 
 bool TillWindowHarness::saveStaff(const StaffMember& member, const QString& pin) {
-    QSignalSpy saved(m_till.get(), &service::PosService::staffSaved);
+    test::CrossThreadSignalSpy saved(m_till.get(), &service::PosService::staffSaved);
     const QString id = newId();
     m_till->saveStaff(id, member, pin);
     QString error;

@@ -8,6 +8,7 @@
 #include "sandbox/faults/FaultRule.h"
 #include "tests/gui/ManagerPinPrompt.h"
 #include "tests/gui/TillFixture.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "ui/orders/OrderDetailDialog.h"
 #include "ui/refund/RefundDialog.h"
 #include "ui/support/ManagerPinDialog.h"
@@ -89,7 +90,8 @@ class TestRefundDialog : public QObject {
         ui::RefundDialog* dialog = nullptr;
         openRefund(detail, &dialog);
         QVERIFY(dialog);
-        QSignalSpy finished(&m_fixture.till(), &service::PosService::refundFinished);
+        test::CrossThreadSignalSpy finished(&m_fixture.till(),
+                                            &service::PosService::refundFinished);
 
         QString refusal;
         onPinPrompt([&](ui::ManagerPinDialog* prompt) {

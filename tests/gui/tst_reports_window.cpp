@@ -4,6 +4,7 @@
 
 #include "core/calendar/ChinaCalendar.h"
 #include "tests/gui/TillFixture.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/WaitUntil.h"
 #include "ui/reports/ReportsWindow.h"
@@ -73,7 +74,8 @@ private slots:
         const std::optional<Order> tea = m_fixture.paidOrder(1000);
         const std::optional<Order> cake = m_fixture.paidOrder(2550);
         QVERIFY(tea && cake);
-        QSignalSpy refunded(&m_fixture.till(), &service::PosService::refundFinished);
+        test::CrossThreadSignalSpy refunded(&m_fixture.till(),
+                                            &service::PosService::refundFinished);
         m_fixture.till().refund(checkout::RefundCommand{QStringLiteral("r1"), cake->outTradeNo, 550,
                                                         QStringLiteral("碎了 broken"),
                                                         test::TillFixture::kManagerId});
@@ -196,7 +198,7 @@ private slots:
     }
 
     void aShiftsXReportShowsOnlyThatShift() {
-        QSignalSpy changed(&m_fixture.till(), &service::PosService::shiftChanged);
+        test::CrossThreadSignalSpy changed(&m_fixture.till(), &service::PosService::shiftChanged);
         m_fixture.till().openShift(QStringLiteral("s1"), test::TillFixture::kCashierId,
                                    std::nullopt);
         QVERIFY(changed.wait(10000));

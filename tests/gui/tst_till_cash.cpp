@@ -6,6 +6,7 @@
 
 #include "tests/gui/ManagerPinPrompt.h"
 #include "tests/gui/TillWindowHarness.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/FakeEscPosPrinter.h"
 #include "ui/refund/RefundDialog.h"
 #include "ui/support/ManagerPinDialog.h"
@@ -106,7 +107,7 @@ class TestTillCash : public QObject {
     }
 
     reports::SalesReport shiftReport(qint64 shift) {
-        QSignalSpy loaded(&m_h->till(), &service::PosService::salesReportLoaded);
+        test::CrossThreadSignalSpy loaded(&m_h->till(), &service::PosService::salesReportLoaded);
         m_h->till().loadSalesReport(QStringLiteral("shift-report"),
                                     reports::ReportScope{0, 0, shift});
         if (!QTest::qWaitFor([&] { return !loaded.isEmpty(); }, kWaitMs))
@@ -294,7 +295,7 @@ private slots:
         QCOMPARE(*x.cash.countedFen, 51000);
         QCOMPARE(*x.cash.differenceFen, -250);
         QCOMPARE(x.cash.differenceReason, QStringLiteral("gave too much change"));
-        QSignalSpy z(&m_h->till(), &service::PosService::zReportsLoaded);
+        test::CrossThreadSignalSpy z(&m_h->till(), &service::PosService::zReportsLoaded);
         m_h->till().takeZReport(QStringLiteral("z"), kManagerId, true);
         QTRY_VERIFY_WITH_TIMEOUT(!z.isEmpty(), kWaitMs);
         const service::ZReportsReply reply = z.first().at(1).value<service::ZReportsReply>();

@@ -6,6 +6,7 @@
 #include "core/printing/PrintedWidth.h"
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "tests/gui/TillWindowHarness.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/EscPosReader.h"
 #include "tests/support/FakeEscPosPrinter.h"
 #include "ui/orders/OrderDetailDialog.h"
@@ -152,7 +153,7 @@ private slots:
         test::HarnessOptions options;
         options.printer = printerAt(url, true);
         QVERIFY(m_h->openAndLogIn(options));
-        QSignalSpy printed(&m_h->till(), &service::PosService::printFinished);
+        test::CrossThreadSignalSpy printed(&m_h->till(), &service::PosService::printFinished);
 
         const QString outTradeNo = sell(QStringLiteral("5.00"));
         QVERIFY(!outTradeNo.isEmpty());
@@ -179,7 +180,7 @@ private slots:
         const QString outTradeNo = sell(QStringLiteral("20.00"));
         QVERIFY(!outTradeNo.isEmpty());
 
-        QSignalSpy printed(&m_h->till(), &service::PosService::printFinished);
+        test::CrossThreadSignalSpy printed(&m_h->till(), &service::PosService::printFinished);
         m_h->till().openDrawer(QStringLiteral("drawer-1"));
         QVERIFY(printer.waitForJobs(1));
         QCOMPARE(printer.jobs().first(), QByteArray("\x1B\x70\x00\x19\xFA", 5));
@@ -187,7 +188,7 @@ private slots:
         QCOMPARE(printed.first().at(0).toString(), QStringLiteral("drawer-1"));
         QVERIFY(printed.first().at(1).value<service::PrintReply>().error.isEmpty());
 
-        QSignalSpy zs(&m_h->till(), &service::PosService::zReportsLoaded);
+        test::CrossThreadSignalSpy zs(&m_h->till(), &service::PosService::zReportsLoaded);
         m_h->till().takeZReport(QStringLiteral("z-1"), QStringLiteral("M01"), true);
         QTRY_COMPARE_WITH_TIMEOUT(zs.size(), 1, kWaitMs);
         const auto taken = zs.first().at(1).value<service::ZReportsReply>();

@@ -12,6 +12,7 @@
 #include "sandbox/wechat/WechatOptions.h"
 #include "tests/gui/ManagerPinPrompt.h"
 #include "tests/gui/TillOrderLoader.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/WaitUntil.h"
 #include "ui/MainWindow.h"
 #include "ui/orders/OrderDetailDialog.h"
@@ -343,7 +344,7 @@ private slots:
     void theTillsWorkerAppliesTheRoutingToo() {
         // Whoever calls the till (the window checks first; a script might not), the worker
         // refuses what the routing refuses: one final update with the reason, nothing written.
-        QSignalSpy updates(m_till.get(), &service::PosService::checkoutUpdated);
+        test::CrossThreadSignalSpy updates(m_till.get(), &service::PosService::checkoutUpdated);
         NewOrder order;
         order.channel = Channel::WeChat;
         order.amountFen = kWechatLimitFen + 1;

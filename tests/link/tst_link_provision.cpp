@@ -2,6 +2,7 @@
 #include "core/link/ProvisionedEnrollment.h"
 #include "core/link/TerminalCredentials.h"
 #include "core/service/PosService.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/FakeStoreServer.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/TestFiles.h"
@@ -106,7 +107,7 @@ private slots:
         QList<LinkStatus> links;
         connect(&till, &PosService::linkStatusChanged, this,
                 [&links](const LinkStatus& s) { links << s; });
-        QSignalSpy ready(&till, &PosService::ready);
+        test::CrossThreadSignalSpy ready(&till, &PosService::ready);
         till.start();
         QVERIFY(test::waitUntil([&] { return !ready.isEmpty(); }));
         QCOMPARE(ready.takeFirst().at(0).value<PosReady>().error, QString());

@@ -8,6 +8,7 @@
 #include "sandbox/tls/SandboxCa.h"
 #include "tests/sandbox/FaultRules.h"
 #include "tests/sandbox/NotifyReceiver.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/FakeStoreServer.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/WaitUntil.h"
@@ -111,7 +112,7 @@ class TestLinkPush : public QObject {
     void startTill() {
         m_service = std::make_unique<PosService>(options());
         watchStatuses();
-        QSignalSpy ready(m_service.get(), &PosService::ready);
+        test::CrossThreadSignalSpy ready(m_service.get(), &PosService::ready);
         m_service->start();
         if (!test::waitUntil([&] { return !ready.isEmpty(); }))
             qFatal("the till did not start");
@@ -146,7 +147,7 @@ class TestLinkPush : public QObject {
 
     // A QR sale the buyer then pays in the sandbox; the sandbox's signed notification.
     std::pair<QString, test::NotifyReceiver::Received> paidSale(money::Fen fen) {
-        QSignalSpy updates(m_service.get(), &PosService::checkoutUpdated);
+        test::CrossThreadSignalSpy updates(m_service.get(), &PosService::checkoutUpdated);
         NewOrder order;
         order.channel = Channel::Alipay;
         order.amountFen = fen;

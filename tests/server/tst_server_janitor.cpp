@@ -37,6 +37,7 @@
 #include "tests/sandbox/NotifyReceiver.h"
 #include "tests/sandbox/SandboxClientSettings.h"
 #include "tests/server/StoreUnderTest.h"
+#include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/WaitUntil.h"
 
@@ -147,7 +148,7 @@ class TestServerJanitor : public QObject {
 
     service::PosReady startTill() {
         m_till = std::make_unique<service::PosService>(tillOptions());
-        QSignalSpy ready(m_till.get(), &service::PosService::ready);
+        test::CrossThreadSignalSpy ready(m_till.get(), &service::PosService::ready);
         m_till->start();
         if (!test::waitUntil([&] { return !ready.isEmpty(); }, 30000))
             qFatal("the till did not start");
@@ -159,7 +160,7 @@ class TestServerJanitor : public QObject {
 
     // A QR sale the buyer pays; its notification goes elsewhere, so the till has it pending.
     QString paidSaleNotHeard(money::Fen fen, Channel channel = Channel::Alipay) {
-        QSignalSpy updates(m_till.get(), &service::PosService::checkoutUpdated);
+        test::CrossThreadSignalSpy updates(m_till.get(), &service::PosService::checkoutUpdated);
         NewOrder order;
         order.channel = channel;
         order.amountFen = fen;
