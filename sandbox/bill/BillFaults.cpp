@@ -12,6 +12,9 @@ namespace {
 
 // A payment the foreign trade is made at: noon of the bill's day.
 constexpr qint64 kNoonMs = 12LL * 3600 * 1000;
+// Where bill_next_day dates a payment: a second after midnight, as a provider's clock that
+// finished it just after the till's did.
+constexpr qint64 kAfterMidnightMs = 1000;
 constexpr money::Fen kDefaultForeignFen = 100;
 constexpr money::Fen kDefaultChangeFen = 100;
 
@@ -78,6 +81,15 @@ void duplicatePayment(QList<Trade>& trades, const QDate& day, const FaultRule& r
     trades.insert(i + 1, copy);
 }
 
+// The payment a bill_next_day fault names (paid on its bill_date), dated on the next day. The
+// same move serves both bills, so each sees the trade where the other does not.
+template <typename Trade>
+void moveToNextDay(QList<Trade>& trades, const FaultRule& rule) {
+    const qsizetype i = paymentIndex(trades, rule.billDate, rule.outTradeNo);
+    if (i >= 0)
+        trades[i].paidMs = china_calendar::dayEndMs(rule.billDate) + kAfterMidnightMs;
+}
+
 money::Fen changedAmount(const FaultRule& rule, money::Fen was) {
     return rule.amountFen ? *rule.amountFen : was + kDefaultChangeFen;
 }
@@ -99,11 +111,17 @@ BillFaults BillFaults::take(ProviderFaults& faults, const QDate& day, qint64 now
     f.dropRefund = faults.takeBill(FaultKind::BillDropRefund, day, nowMs);
     f.changeState = faults.takeBill(FaultKind::BillChangeState, day, nowMs);
     f.duplicateLine = faults.takeBill(FaultKind::BillDuplicateLine, day, nowMs);
+    f.toNextDay = faults.takeBill(FaultKind::BillNextDay, day, nowMs);
+    f.fromDayBefore = faults.takeBill(FaultKind::BillNextDay, day.addDays(-1), nowMs);
     f.truncated = faults.takeBill(FaultKind::BillTruncated, day, nowMs).has_value();
     return f;
 }
 
 QList<AlipayTrade> BillFaults::applyTo(QList<AlipayTrade> trades) const {
+    for (const std::optional<FaultRule>& moved : {toNextDay, fromDayBefore}) {
+        if (moved)
+            moveToNextDay(trades, *moved);
+    }
     if (dropLine) {
         const qsizetype i = paymentIndex(trades, day, dropLine->outTradeNo);
         if (i >= 0)
@@ -145,6 +163,10 @@ QList<AlipayTrade> BillFaults::applyTo(QList<AlipayTrade> trades) const {
 
 QList<WechatTrade> BillFaults::applyTo(QList<WechatTrade> trades, const QString& mchId,
                                        const QString& appId) const {
+    for (const std::optional<FaultRule>& moved : {toNextDay, fromDayBefore}) {
+        if (moved)
+            moveToNextDay(trades, *moved);
+    }
     if (dropLine) {
         const qsizetype i = paymentIndex(trades, day, dropLine->outTradeNo);
         if (i >= 0)

@@ -26,6 +26,10 @@ struct BillFaults {
     std::optional<FaultRule> dropRefund;
     std::optional<FaultRule> changeState; // WeChat Pay only
     std::optional<FaultRule> duplicateLine;
+    // bill_next_day: the fault of this day (its payment leaves this bill) and of the day before
+    // (its payment comes into this one).
+    std::optional<FaultRule> toNextDay;
+    std::optional<FaultRule> fromDayBefore;
     bool truncated = false;
 
     // Takes (counts as used) every bill fault of `faults` for the bill of `day`, except

@@ -9,7 +9,7 @@ namespace qpos::sandbox {
 
 namespace {
 
-constexpr std::array<std::pair<FaultKind, const char*>, 21> kNames{{
+constexpr std::array<std::pair<FaultKind, const char*>, 22> kNames{{
     {FaultKind::Latency, "latency"},
     {FaultKind::HttpError, "http_error"},
     {FaultKind::Timeout, "timeout"},
@@ -29,6 +29,7 @@ constexpr std::array<std::pair<FaultKind, const char*>, 21> kNames{{
     {FaultKind::BillDropRefund, "bill_drop_refund"},
     {FaultKind::BillChangeState, "bill_change_state"},
     {FaultKind::BillDuplicateLine, "bill_duplicate_line"},
+    {FaultKind::BillNextDay, "bill_next_day"},
     {FaultKind::BillNotReady, "bill_not_ready"},
     {FaultKind::BillTruncated, "bill_truncated"},
 }};
@@ -81,6 +82,10 @@ Result<FaultRule> readBillTarget(const QJsonObject& json, FaultRule rule) {
         if (!json.contains(u"count") && !json.contains(u"probability"))
             rule.remaining = -1;
     }
+    // The provider dates that payment so for good: every bill of both days shows it moved.
+    if (rule.kind == FaultKind::BillNextDay && !json.contains(u"count") &&
+        !json.contains(u"probability"))
+        rule.remaining = -1;
     return rule;
 }
 
@@ -109,6 +114,7 @@ bool FaultRule::isBillFault() const {
     case FaultKind::BillDropRefund:
     case FaultKind::BillChangeState:
     case FaultKind::BillDuplicateLine:
+    case FaultKind::BillNextDay:
     case FaultKind::BillNotReady:
     case FaultKind::BillTruncated:
         return true;

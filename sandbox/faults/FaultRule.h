@@ -48,6 +48,9 @@ enum class FaultKind {
     BillChangeState,   // WeChat Pay only: the payment of `out_trade_no` (default: the first) is
                        // listed as REVOKED instead of SUCCESS
     BillDuplicateLine, // the payment line of `out_trade_no` (default: the first) is listed twice
+    BillNextDay,       // the payment of `out_trade_no` (default: the first) is dated by the
+                       // provider a second after China midnight: absent from this day's bill,
+                       // listed in the next day's (each of the two bills counts as a match)
     BillNotReady,      // until `until_ms` (UTC), the bill is not generated yet: Alipay
                        // 40004 isp.bill_not_exist, WeChat Pay 400 STATEMENT_CREATING
     BillTruncated,     // the file is served cut to half its bytes (zip or gzip)

@@ -12,12 +12,14 @@
 #include "core/orders/OrderTransition.h"
 #include "core/reconcile/DailyReconciliation.h"
 #include "core/reconcile/MemoryBatchStore.h"
+#include "core/reconcile/Reconciler.h"
 #include "core/reconcile/SqliteBatchStore.h"
 #include "core/reconcile/SqliteLedger.h"
 #include "sandbox/alipay/AlipayOptions.h"
 #include "sandbox/alipay/AlipaySimulator.h"
 #include "sandbox/faults/FaultRule.h"
 #include "sandbox/SandboxServer.h"
+#include "sandbox/wechat/WechatOptions.h"
 #include "sandbox/wechat/WechatSimulator.h"
 #include "tests/checkout/EngineFixture.h"
 #include "tests/sandbox/SandboxClientSettings.h"
@@ -62,6 +64,24 @@ FaultRule billFault(FaultKind kind, const QString& provider, QDate day) {
     return rule;
 }
 
+// The payment lines of one order in a kept bill file, read as the run reads it.
+class PaymentLines final : public gateway::BillRecordSink {
+public:
+    explicit PaymentLines(QString outTradeNo)
+        : m_outTradeNo(std::move(outTradeNo)) {}
+
+    QList<gateway::BillRecord> lines;
+
+    Status record(const gateway::BillRecord& record, const gateway::BillRawLine&) override {
+        if (record.kind == gateway::BillLineKind::Payment && record.outTradeNo == m_outTradeNo)
+            lines.append(record);
+        return Status::success();
+    }
+
+private:
+    QString m_outTradeNo;
+};
+
 // A Janitor that records what it is asked and answers a little later, unresolved; it fails
 // the test when asked again before it answered.
 class RecordingJanitor final : public ReconcileJanitor {
@@ -90,6 +110,7 @@ class TestReconcileRuns : public QObject, private test::EngineFixture {
     Q_OBJECT
 
     QDate m_day;
+    WechatMerchantCredentials m_wechatMerchant;
     std::unique_ptr<BatchStore> m_batchStore;
     BatchStore& batches() { return *m_batchStore; }
 
@@ -130,16 +151,18 @@ class TestReconcileRuns : public QObject, private test::EngineFixture {
     }
 
     // One run through DailyReconciliation; its outcome, checked to come exactly once.
+    // `reader`: another client of the provider than the till's own.
     DailyRunOutcome runDay(Channel channel, QDate day, ReconcileJanitor* janitor,
-                           std::optional<qint64> deadlineMs = std::nullopt) {
+                           std::optional<qint64> deadlineMs = std::nullopt,
+                           gateway::PaymentGateway* reader = nullptr) {
         DailyRunOutcome none;
         SqliteLedger ledger;
         if (Status s = ledger.open(m_dir->file(QStringLiteral("orders.db"))); !s.ok()) {
             none.message = s.error().message;
             return none;
         }
-        DailyReconciliation run(*m_gateways->find(channel), ledger, batches(), janitor,
-                                LedgerScope{channel, merchantOf(channel)}, day,
+        DailyReconciliation run(reader ? *reader : *m_gateways->find(channel), ledger, batches(),
+                                janitor, LedgerScope{channel, merchantOf(channel)}, day,
                                 DailyRunOptions{billDirectory(), deadlineMs});
         QSignalSpy finished(&run, &DailyReconciliation::finished);
         run.start();
@@ -242,6 +265,7 @@ private slots:
         Result<WechatMerchantCredentials> merchant =
             wechatSim().createMerchant(kMchId, kWechatAppId);
         QVERIFY(merchant.ok());
+        m_wechatMerchant = *merchant;
         Result<std::unique_ptr<alipay::AlipayClient>> alipayClient = alipay::AlipayClient::create(
             test::alipaySandboxSettings(*m_server, kAppId, *key, test::LoopbackTiming::engine()));
         QVERIFY(alipayClient.ok());
@@ -390,6 +414,116 @@ private slots:
             batches().poolBefore(LedgerScope{Channel::Alipay, kPid}, m_day.addDays(3));
         QVERIFY(after.ok());
         QVERIFY(after->held.isEmpty());
+    }
+
+    // The provider's clock put a payment a second after China midnight, the till's before it:
+    // the bill of D lacks it and the bill of D+1 lists it. D's run holds it, D+1's matches it
+    // once; a payment that neither D+1's nor D+2's bill lists is local_only on D+2.
+    void aPaymentTheBillDatesOnTheNextDay_data() {
+        QTest::addColumn<QString>("provider");
+        QTest::newRow("alipay") << QStringLiteral("alipay");
+        QTest::newRow("wechat") << QStringLiteral("wechat");
+    }
+    void aPaymentTheBillDatesOnTheNextDay() {
+        QFETCH(QString, provider);
+        const Channel channel = provider == u"alipay" ? Channel::Alipay : Channel::WeChat;
+        const QString late = pay(channel, 1100, PaymentFlow::PayByCode);
+        const QString dropped = pay(channel, 1200, PaymentFlow::PayByCode);
+        const QString agreed = pay(channel, 1300, PaymentFlow::PayByCode);
+        QVERIFY(!late.isEmpty() && !dropped.isEmpty() && !agreed.isEmpty());
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        FaultRule nextDay = billFault(FaultKind::BillNextDay, provider, m_day);
+        nextDay.outTradeNo = late;
+        FaultRule drop = billFault(FaultKind::BillDropLine, provider, m_day);
+        drop.outTradeNo = dropped;
+        // WeChat Pay has no bill of a day without trades, and a day without a bill carries the
+        // pool on as it is: D+2's bill lists another shop's payment, so it is made.
+        FaultRule foreign = billFault(FaultKind::BillForeignTrade, provider, m_day.addDays(2));
+        foreign.outTradeNo = QStringLiteral("OTHERSHOP_0002");
+        for (const FaultRule& rule : {nextDay, drop, foreign})
+            m_server->faults().add(rule);
+        checkout::EngineJanitor janitor(*m_engine);
+        const LedgerScope scope{channel, merchantOf(channel)};
+
+        const DailyRunOutcome day1 = runDay(channel, m_day, &janitor);
+        QVERIFY2(day1.state == BatchState::Complete, qPrintable(day1.message));
+        QCOMPARE(day1.itemCount, 0);
+        BatchTotals totals = storedBatch(day1.batchId).totals;
+        QCOMPARE(totals.local.paymentCount, 3);
+        QCOMPARE(totals.provider.paymentCount, 1);
+        QCOMPARE(totals.provider.paymentFen, money::Fen(1300));
+        QCOMPARE(totals.matched, 1);
+        QCOMPARE(totals.held, 2);
+
+        // D+1 and D+2: the sandbox's clock moves on two days, the till's stays; the bills are
+        // read by a client that allows for that.
+        const qint64 shift = 2 * kDayMs;
+        const auto later = [shift] {
+            return QDateTime::currentMSecsSinceEpoch() + shift;
+        };
+        alipaySim().setClock(later);
+        wechatSim().setClock(later);
+        AlipayOptions alipayLenient;
+        alipayLenient.timestampToleranceSecs = int(shift / 1000) + 600;
+        alipaySim().setOptions(alipayLenient);
+        WechatOptions wechatLenient = wechatSim().options();
+        wechatLenient.timestampToleranceSecs = int(shift / 1000) + 600;
+        wechatSim().setOptions(wechatLenient);
+        wechat::WechatClientSettings settings =
+            test::wechatSandboxSettings(*m_server, m_wechatMerchant,
+                                        QStringLiteral("https://backend.example.com/wechat/notify"),
+                                        test::LoopbackTiming::engine());
+        settings.maxClockSkew = std::chrono::seconds(shift / 1000 + 600);
+        Result<std::unique_ptr<wechat::WechatClient>> shifted =
+            wechat::WechatClient::create(settings);
+        QVERIFY(shifted.ok());
+        gateway::PaymentGateway* reader =
+            channel == Channel::WeChat ? shifted->get() : m_gateways->find(channel);
+
+        const DailyRunOutcome day2 = runDay(channel, m_day.addDays(1), &janitor, {}, reader);
+        QVERIFY2(day2.state == BatchState::Complete, qPrintable(day2.message));
+        // Matched there: neither provider_only nor a second payment.
+        QCOMPARE(day2.itemCount, 0);
+        totals = storedBatch(day2.batchId).totals;
+        QCOMPARE(totals.provider.paymentCount, 1);
+        QCOMPARE(totals.provider.paymentFen, money::Fen(1100));
+        QCOMPARE(totals.local.paymentCount, 0);
+        QCOMPARE(totals.matched, 1);
+        QCOMPARE(totals.held, 1);
+        Result<HoldingPool> pool = batches().poolBefore(scope, m_day.addDays(2));
+        QVERIFY(pool.ok());
+        QCOMPARE(pool->held.size(), 1);
+        QCOMPARE(pool->held[0].outTradeNo, dropped);
+        QCOMPARE(pool->held[0].firstDay, m_day);
+        // The provider's bill dates it by its own time, a second after midnight, in its format.
+        QFile kept(storedBatch(day2.batchId).billFile);
+        QVERIFY(kept.open(QIODevice::ReadOnly));
+        const QByteArray file = kept.readAll();
+        PaymentLines lines(late);
+        const BillStream stream = channel == Channel::Alipay
+                                      ? alipayZipStream(file, 64 * 1024 * 1024)
+                                      : wechatGzipStream(file, 64 * 1024 * 1024);
+        QVERIFY(stream(lines).ok());
+        QCOMPARE(lines.lines.size(), 1);
+        QVERIFY(lines.lines[0].finishedAtMs.has_value());
+        QCOMPARE(*lines.lines[0].finishedAtMs, china_calendar::dayStartMs(m_day.addDays(1)) + 1000);
+        // Run again, the day is the same: matched once.
+        const DailyRunOutcome day2again = runDay(channel, m_day.addDays(1), &janitor, {}, reader);
+        QCOMPARE(day2again.batchId, day2.batchId);
+        QCOMPARE(day2again.itemCount, 0);
+        QCOMPARE(storedBatch(day2.batchId).totals, totals);
+
+        // Another shop's payment is not the point here: its Janitor's answer is proven above.
+        const DailyRunOutcome day3 = runDay(channel, m_day.addDays(2), nullptr, {}, reader);
+        QVERIFY2(day3.state == BatchState::Complete, qPrintable(day3.message));
+        QCOMPARE(classesOf(storedItems(day3.batchId)),
+                 (QStringList{QStringLiteral("local_only:") + dropped,
+                              QStringLiteral("provider_only:OTHERSHOP_0002")}));
+        QCOMPARE(storedBatch(day3.batchId).totals.held, 0);
+        pool = batches().poolBefore(scope, m_day.addDays(3));
+        QVERIFY(pool.ok());
+        QVERIFY(pool->held.isEmpty());
     }
 
     void aPaymentTheTillHadAsFailedIsSettledByTheJanitor() {

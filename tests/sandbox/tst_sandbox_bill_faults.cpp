@@ -301,6 +301,28 @@ private slots:
         QCOMPARE(linesOf(bill->bill, o.first, BillLineKind::Payment).size(), 1);
     }
 
+    void aPaymentDatedTheNextDayLeavesItsDaysBill_data() { providers(); }
+    void aPaymentDatedTheNextDayLeavesItsDaysBill() {
+        QFETCH(QString, provider);
+        const Orders& o = orders(provider);
+        QJsonObject fault = billFault(QStringLiteral("bill_next_day"), provider);
+        fault.insert(QStringLiteral("out_trade_no"), o.second);
+        addFault(fault);
+        // Without a count it holds for every bill: the provider dated the payment so for good.
+        QCOMPARE(m_server->faults().rules().size(), 1);
+        QCOMPARE(m_server->faults().rules().first().remaining, -1);
+        for (int i = 0; i < 2; ++i) {
+            const std::optional<DownloadedBill> bill = readyBill(provider);
+            QVERIFY(bill);
+            QVERIFY(linesOf(bill->bill, o.second, BillLineKind::Payment).isEmpty());
+            // Its refund stays on the day it was made; the other payment is untouched.
+            QCOMPARE(linesOf(bill->bill, o.second, BillLineKind::Refund).size(), 1);
+            QCOMPARE(linesOf(bill->bill, o.first, BillLineKind::Payment).size(), 1);
+        }
+        // The next day's bill, a day to come here, is read where the sandbox's clock moves on:
+        // tst_reconcile_runs.
+    }
+
     void aBillNotReadyIsAnsweredSoUntilItsTime_data() { providers(); }
     void aBillNotReadyIsAnsweredSoUntilItsTime() {
         QFETCH(QString, provider);
