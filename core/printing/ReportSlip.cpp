@@ -3,6 +3,7 @@
 #include "core/calendar/ChinaCalendar.h"
 #include "core/orders/Channel.h"
 #include "core/printing/SaleReceipt.h"
+#include "core/staff/StaffLabel.h"
 
 #include <QCoreApplication>
 
@@ -114,7 +115,8 @@ EscPosDocument zReportSlipDocument(const reports::ZReport& z, const QString& sho
             u'\n' + QCoreApplication::translate("qpos::printing::ReportSlip", "Covers %1 to %2")
                         .arg(dayText(z.fromDay), dayText(z.businessDay));
     subtitle += u'\n' + QCoreApplication::translate("qpos::printing::ReportSlip", "Taken %1 by %2")
-                            .arg(china_calendar::formatTimestamp(z.takenAtMs), z.takenBy);
+                            .arg(china_calendar::formatTimestamp(z.takenAtMs),
+                                 staffLabel(z.takenBy, z.takenByName));
     return reportSlipDocument(z.snapshot, title, subtitle, shopName, printedAtMs, columns);
 }
 

@@ -3,6 +3,7 @@
 #include "core/calendar/ChinaCalendar.h"
 #include "core/orders/Channel.h"
 #include "core/orders/OrderState.h"
+#include "core/staff/StaffLabel.h"
 
 #include <QCoreApplication>
 
@@ -41,11 +42,8 @@ EscPosDocument saleReceiptDocument(const SaleReceipt& receipt, int columns) {
     const qint64 paidAt = order.paidAtMs.value_or(order.createdAtMs);
     doc.twoColumns(QCoreApplication::translate("qpos::printing::SaleReceipt", "Time"),
                    china_calendar::formatTimestamp(paidAt));
-    const QString cashier =
-        receipt.cashierName.isEmpty()
-            ? order.cashierId
-            : QStringLiteral("%1 (%2)").arg(receipt.cashierName, order.cashierId);
-    doc.twoColumns(QCoreApplication::translate("qpos::printing::SaleReceipt", "Cashier"), cashier);
+    doc.twoColumns(QCoreApplication::translate("qpos::printing::SaleReceipt", "Cashier"),
+                   staffLabel(order.cashierId, receipt.cashierName));
     doc.twoColumns(QCoreApplication::translate("qpos::printing::SaleReceipt", "Payment"),
                    channelLabel(order.channel));
     doc.rule();

@@ -1,5 +1,7 @@
 #include "core/reports/SalesReport.h"
 
+#include "core/staff/StaffLabel.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 
@@ -10,8 +12,7 @@ namespace qpos::reports {
 QString cashierLabel(const CashierFigures& cashier) {
     if (cashier.cashierId.isEmpty())
         return QCoreApplication::translate("qpos::reports::SalesReport", "(no cashier)");
-    return cashier.name.isEmpty() ? cashier.cashierId
-                                  : QStringLiteral("%1 (%2)").arg(cashier.name, cashier.cashierId);
+    return staffLabel(cashier.cashierId, cashier.name);
 }
 
 namespace {

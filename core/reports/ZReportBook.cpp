@@ -38,11 +38,16 @@ Result<ZReport> zFromRow(const QSqlQuery& q) {
     if (!snapshot)
         return snapshot.error();
     z.snapshot = std::move(snapshot).value();
+    z.takenByName = q.value(6).toString();
     return z;
 }
 
 const QString kZColumns =
     QStringLiteral("seq, business_day, from_day, taken_at_ms, taken_by, snapshot");
+// A Z as read back, with its manager's name from the staff list.
+const QString kZSelect = QStringLiteral("SELECT %1, staff.name FROM z_reports "
+                                        "LEFT JOIN staff ON staff.id = z_reports.taken_by")
+                             .arg(kZColumns);
 
 } // namespace
 
@@ -165,12 +170,12 @@ Result<ZReport> ZReportBook::take(const QString& takenBy, bool despiteWarnings) 
         return s.error();
     qCInfo(lcStore).noquote() << "Z report" << z.seq << "closed business day" << z.businessDay
                               << "by" << takenBy;
-    return z;
+    return find(z.seq); // as every Z is read: with its manager's name
 }
 
 Result<QList<ZReport>> ZReportBook::list(int limit) {
     QSqlQuery q(m_db.handle());
-    q.prepare(QStringLiteral("SELECT %1 FROM z_reports ORDER BY seq DESC LIMIT ?").arg(kZColumns));
+    q.prepare(kZSelect + QStringLiteral(" ORDER BY seq DESC LIMIT ?"));
     q.bindValue(0, qBound(1, limit, 1000));
     if (!q.exec())
         return queryError(q);
@@ -186,7 +191,7 @@ Result<QList<ZReport>> ZReportBook::list(int limit) {
 
 Result<ZReport> ZReportBook::find(qint64 seq) {
     QSqlQuery q(m_db.handle());
-    q.prepare(QStringLiteral("SELECT %1 FROM z_reports WHERE seq = ?").arg(kZColumns));
+    q.prepare(kZSelect + QStringLiteral(" WHERE seq = ?"));
     q.bindValue(0, seq);
     if (!q.exec())
         return queryError(q);

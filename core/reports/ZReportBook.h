@@ -22,7 +22,8 @@ struct ZReport {
     int businessDay = 0;  // the day it closed, yyyyMMdd
     int fromDay = 0;      // the first day it covers: the day after the previous Z
     qint64 takenAtMs = 0; // UTC ms
-    QString takenBy;      // the approving manager
+    QString takenBy;      // the approving manager's id
+    QString takenByName;  // that manager's name in the staff list now; empty once removed
     SalesReport snapshot;
 };
 

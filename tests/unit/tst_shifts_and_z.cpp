@@ -164,6 +164,7 @@ private slots:
         QCOMPARE(all.size(), 2);
         QCOMPARE(all[0].seq, 2);
         QCOMPARE(all[1].takenBy, QStringLiteral("m1"));
+        QVERIFY(all[1].takenByName.isEmpty()); // not in the staff list: the id alone
     }
 
     void zWarnsAboutOpenPaymentsAndUnsentChangesFirst() {

@@ -1,6 +1,7 @@
 #include "ui/reports/ZReportDialog.h"
 
 #include "core/calendar/ChinaCalendar.h"
+#include "core/staff/StaffLabel.h"
 #include "ui/reports/ReportExport.h"
 #include "ui/support/RequestIds.h"
 #include "ui/support/YuanText.h"
@@ -148,7 +149,8 @@ QString ZReportDialog::subtitle(const reports::ZReport& z) const {
                              ? dayText(z.businessDay)
                              : tr("%1 to %2").arg(dayText(z.fromDay), dayText(z.businessDay));
     return tr("%1 — %2 — taken %3 (China time) by %4")
-        .arg(m_shopName, days, china_calendar::formatTimestamp(z.takenAtMs), z.takenBy);
+        .arg(m_shopName, days, china_calendar::formatTimestamp(z.takenAtMs),
+             staffLabel(z.takenBy, z.takenByName));
 }
 
 void ZReportDialog::take() {
@@ -206,7 +208,7 @@ void ZReportDialog::onReports(const QString& requestId, const service::ZReportsR
                            .arg(z.seq)
                            .arg(dayText(z.businessDay), yuanText(z.snapshot.total.netFen()))
                            .arg(z.snapshot.total.saleCount)
-                           .arg(z.takenBy);
+                           .arg(staffLabel(z.takenBy, z.takenByName));
         // The drawer as the Z froze it; the PDF and the print list every cash figure.
         if (!z.snapshot.cash.isEmpty())
             line += tr(" — cash expected %1").arg(yuanText(z.snapshot.cash.expectedFen));
