@@ -8,6 +8,7 @@
 #include "server/notify/NotificationIntake.h"
 #include "server/reconcile/ReconcileApi.h"
 #include "server/reconcile/ServerBatchStore.h"
+#include "server/reconcile/SettleRequests.h"
 #include "server/reports/ReportsApi.h"
 #include "server/storage/ServerStore.h"
 #include "server/sync/TillRequests.h"
@@ -192,9 +193,14 @@ void QposServer::metricsPage(const ServerExchange& exchange) {
     if (!batches)
         qCWarning(lcServer).noquote()
             << "metrics: reconciliation batches not read:" << batches.error().message;
+    Result<ServerMetrics::TerminalCounts> settles = SettleRequests(*m_store).pendingByTerminal();
+    if (!settles)
+        qCWarning(lcServer).noquote()
+            << "metrics: settle requests not read:" << settles.error().message;
     exchange.reply(200, "text/plain; version=0.0.4",
-                   m_metrics.render(lag ? *lag : QList<QPair<QString, qint64>>(),
-                                    batches ? std::optional(*batches) : std::nullopt));
+                   m_metrics.render(lag ? *lag : ServerMetrics::TerminalCounts(),
+                                    batches ? std::optional(*batches) : std::nullopt,
+                                    settles ? std::optional(*settles) : std::nullopt));
 }
 
 void QposServer::deliverPending(qint64 terminalRowId) {

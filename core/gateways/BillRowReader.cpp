@@ -2,25 +2,75 @@
 
 #include "core/calendar/ChinaCalendar.h"
 
+#include <algorithm>
+#include <array>
+
 namespace qpos::gateway {
 
-Result<money::Fen> parseBillYuan(QString value, const QString& column) {
+Result<money::Fen> parseBillYuan(QStringView value, const QString& column) {
     const bool negative = value.startsWith(u'-');
     if (negative)
-        value.remove(0, 1);
+        value = value.sliced(1);
     Result<money::Fen> fen = money::parseYuan(value, money::Sign::NonNegative, column);
     if (!fen)
         return fen.error();
     return negative ? -*fen : *fen;
 }
 
+namespace {
+
+// A field as text: ASCII (nearly every field of a bill) widened into a buffer on the stack,
+// anything else decoded. The values read as numbers and times cost no allocation.
+class FieldText {
+public:
+    FieldText(const CsvRecord& row, const BillColumn& column) {
+        const qsizetype i = column.index;
+        if (i < 0 || i >= row.fields.size())
+            return; // no such column: empty
+        const QByteArrayView utf8 = row.fields.utf8(i);
+        const bool ascii = utf8.size() <= qsizetype(m_buffer.size()) &&
+                           std::all_of(utf8.begin(), utf8.end(),
+                                       [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        if (ascii) {
+            std::transform(utf8.begin(), utf8.end(), m_buffer.begin(),
+                           [](char c) { return static_cast<char16_t>(c); });
+            m_view = QStringView(m_buffer.data(), utf8.size());
+        } else {
+            m_decoded = row.fields[i];
+            m_view = m_decoded;
+        }
+        m_present = true;
+    }
+    FieldText(const FieldText&) = delete;
+    FieldText& operator=(const FieldText&) = delete;
+
+    QStringView view() const { return m_view; }
+    // `part` of view() as a QString: the decoded field itself when it is all of it.
+    QString text(QStringView part) const {
+        if (!m_present)
+            return QString();
+        if (!m_decoded.isNull() && part.size() == m_decoded.size())
+            return m_decoded;
+        return part.toString();
+    }
+
+private:
+    std::array<char16_t, 64> m_buffer;
+    QString m_decoded;
+    QStringView m_view;
+    bool m_present = false;
+};
+
+} // namespace
+
 QString BillRowReader::text(const BillColumn& column) const {
-    const qsizetype i = column.index;
-    return i < 0 || i >= m_row.fields.size() ? QString() : m_valueOf(m_row.fields[i]);
+    const FieldText field(m_row, column);
+    return field.text(m_valueOf(field.view()));
 }
 
 money::Fen BillRowReader::amount(const BillColumn& column, bool required) {
-    const QString value = text(column);
+    const FieldText field(m_row, column);
+    const QStringView value = m_valueOf(field.view());
     if (value.isEmpty()) {
         if (required)
             fail(m_wording.empty(m_row.lineNumber, column.name));
@@ -35,7 +85,8 @@ money::Fen BillRowReader::amount(const BillColumn& column, bool required) {
 }
 
 money::SubFen BillRowReader::subFenAmount(const BillColumn& column, bool required) {
-    const QString value = text(column);
+    const FieldText field(m_row, column);
+    const QStringView value = m_valueOf(field.view());
     if (value.isEmpty()) {
         if (required)
             fail(m_wording.empty(m_row.lineNumber, column.name));
@@ -50,12 +101,13 @@ money::SubFen BillRowReader::subFenAmount(const BillColumn& column, bool require
 }
 
 std::optional<qint64> BillRowReader::time(const BillColumn& column, bool required) {
-    const QString value = text(column);
+    const FieldText field(m_row, column);
+    const QStringView value = m_valueOf(field.view());
     if (value.isEmpty() && !required)
         return std::nullopt;
     const std::optional<qint64> ms = china_calendar::parseTimestamp(value);
     if (!ms)
-        fail(m_wording.notTime(m_row.lineNumber, column.name, value));
+        fail(m_wording.notTime(m_row.lineNumber, column.name, value.toString()));
     return ms;
 }
 

@@ -7,6 +7,7 @@
 
 #include <QString>
 #include <QStringList>
+#include <QStringView>
 #include <QtGlobal>
 
 #include <optional>
@@ -15,7 +16,10 @@ namespace qpos::gateway {
 
 // Signed yuan as the providers' bills print them ("-12.30") in fen, or why it is not one
 // (the message names `column`).
-Result<money::Fen> parseBillYuan(QString value, const QString& column);
+Result<money::Fen> parseBillYuan(QStringView value, const QString& column);
+
+// Turns a printed field into its value (trimming, a provider's prefix), as a view of it.
+using BillFieldValue = QStringView (*)(QStringView field);
 
 // How a provider words a bill line's problems, each in the provider's own translation
 // context. `line` is the line number in the bill file.
@@ -40,16 +44,16 @@ struct BillColumn {
 // a provider's bill parser reads every value it needs, then asks problem() once.
 class BillRowReader {
 public:
-    // `columns` are the header names as the caller asks for them (one per field of `row`);
-    // `valueOf` turns a printed field into its value (trimming, the provider's prefix).
-    BillRowReader(const QStringList& columns, const CsvRecord& row,
-                  QString (*valueOf)(const QString& field), const BillRowWording& wording)
+    // `columns` are the header names as the caller asks for them (one per field of `row`).
+    BillRowReader(const QStringList& columns, const CsvRecord& row, BillFieldValue valueOf,
+                  const BillRowWording& wording)
         : m_columns(columns)
         , m_row(row)
         , m_valueOf(valueOf)
         , m_wording(wording) {}
 
-    // The value of a column; empty when the bill has no such column.
+    // The value of a column; empty when the bill has no such column. Amounts and times are
+    // read without making a QString of their field, so only the text a record keeps is made.
     QString text(const BillColumn& column) const;
     QString text(const QString& column) const { return text(find(column)); }
 
@@ -80,7 +84,7 @@ private:
 
     const QStringList& m_columns;
     const CsvRecord& m_row;
-    QString (*m_valueOf)(const QString& field);
+    BillFieldValue m_valueOf;
     BillRowWording m_wording;
     std::optional<QString> m_problem;
 };

@@ -36,18 +36,32 @@ bool hasContent(QByteArrayView line) {
 
 } // namespace
 
+QStringList CsvFields::texts() const {
+    QStringList list;
+    list.reserve(size());
+    for (qsizetype i = 0; i < size(); ++i)
+        list.append((*this)[i]);
+    return list;
+}
+
+void CsvFields::append(QByteArrayView utf8) {
+    m_bytes.append(utf8);
+    m_ends.append(m_bytes.size());
+}
+
 void CsvReader::onField(void* data, size_t length, void* self) {
     auto* reader = static_cast<CsvReader*>(self);
-    // The decoder flags bytes that are not UTF-8; a bill is refused for them.
-    reader->m_fields.append(reader->m_utf8.decode(
-        QByteArrayView(static_cast<const char*>(data), static_cast<qsizetype>(length))));
+    reader->m_fields.append(
+        QByteArrayView(static_cast<const char*>(data), static_cast<qsizetype>(length)));
 }
 
 void CsvReader::onRecordEnd(int /*terminator*/, void* self) {
     auto* reader = static_cast<CsvReader*>(self);
-    const qsizetype width = reader->m_fields.size();
+    const qsizetype bytes = reader->m_fields.byteCount();
+    const qsizetype count = reader->m_fields.size();
     reader->m_records.append(CsvRecord{reader->m_recordStart, std::exchange(reader->m_fields, {})});
-    reader->m_fields.reserve(width);
+    // The next record is most likely as wide: one allocation each, not one per growth.
+    reader->m_fields.reserve(bytes, count);
     reader->m_recordEnded = true;
 }
 
@@ -60,6 +74,9 @@ Status CsvReader::feedUtf8Line(QByteArrayView line, int lineNumber) {
         m_recordStart = lineNumber;
     m_line = lineNumber;
     m_recordEnded = false;
+    // Checked whole, once: every byte a field loses (separators, quotes, trimmed blanks) is
+    // ASCII, so the line is UTF-8 exactly when each of its fields is.
+    const bool utf8 = line.isValidUtf8();
     const qsizetype recordsBefore = m_records.size();
     static constexpr char kEnd = '\n';
     const auto size = static_cast<size_t>(line.size());
@@ -81,8 +98,7 @@ Status CsvReader::feedUtf8Line(QByteArrayView line, int lineNumber) {
                                                  "line %1 holds a carriage return inside it, so "
                                                  "the file is damaged. Download it again.")
                          .arg(lineNumber)};
-    if (m_utf8.hasError()) {
-        m_utf8.resetState();
+    if (!utf8) {
         return Error{
             QStringLiteral("csv.not_utf8"),
             QCoreApplication::translate("qpos::gateway::CsvReader", "line %1 is not UTF-8 text")

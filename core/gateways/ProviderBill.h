@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/common/Result.h"
+#include "core/gateways/CsvReader.h"
 #include "core/money/Money.h"
 #include "core/money/SubFen.h"
 
@@ -8,6 +9,7 @@
 #include <QMap>
 #include <QString>
 #include <QStringList>
+#include <QStringView>
 #include <QtGlobal>
 
 #include <optional>
@@ -53,8 +55,9 @@ struct BillRecord {
 // not carry. Valid only during BillRecordSink::record().
 class BillRawLine {
 public:
-    BillRawLine(const QStringList& columnNames, const QStringList& fields,
-                QString (*valueOf)(const QString& field))
+    // `valueOf` turns a printed field into its value (trimming, the provider's prefix).
+    BillRawLine(const QStringList& columnNames, const CsvFields& fields,
+                QStringView (*valueOf)(QStringView field))
         : m_columnNames(columnNames)
         , m_fields(fields)
         , m_valueOf(valueOf) {}
@@ -62,15 +65,18 @@ public:
     // Every column by its header, as BillRecord::columns holds them.
     QMap<QString, QString> columns() const {
         QMap<QString, QString> map;
-        for (qsizetype i = 0; i < m_columnNames.size() && i < m_fields.size(); ++i)
-            map.insert(m_columnNames[i], m_valueOf(m_fields[i]));
+        for (qsizetype i = 0; i < m_columnNames.size() && i < m_fields.size(); ++i) {
+            const QString field = m_fields[i];
+            const QStringView value = m_valueOf(field);
+            map.insert(m_columnNames[i], value.size() == field.size() ? field : value.toString());
+        }
         return map;
     }
 
 private:
     const QStringList& m_columnNames;
-    const QStringList& m_fields;
-    QString (*m_valueOf)(const QString& field);
+    const CsvFields& m_fields;
+    QStringView (*m_valueOf)(QStringView field);
 };
 
 // Receives a bill's detail lines one at a time, in file order, as a parser reads them.

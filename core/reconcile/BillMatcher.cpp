@@ -74,6 +74,11 @@ Status BillMatcher::loadLedger() {
     // been created the day before too.
     const LedgerWindow window{china_calendar::dayStartMs(m_day.addDays(-1)),
                               china_calendar::dayEndMs(m_day)};
+    // Sized once: growing a million-entry table moves every entry at each doubling.
+    Result<qint64> created = m_ledger.countTradesCreated(m_scope, window);
+    if (!created)
+        return created.error();
+    m_trades.reserve(*created);
     if (Status s =
             m_ledger.forEachTrade(m_scope, window, [this](const LocalTrade& t) { addTrade(t); });
         !s.ok())

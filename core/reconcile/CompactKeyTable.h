@@ -5,6 +5,7 @@
 #include <QtGlobal>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace qpos::reconcile {
@@ -40,7 +41,7 @@ public:
             if (slot == 0)
                 return nullptr;
             Entry& entry = m_entries[slot - 1];
-            if (keyOf(entry) == key)
+            if (sameKey(entry, key))
                 return &entry.value;
         }
     }
@@ -67,6 +68,13 @@ public:
     }
 
 private:
+    // Compared inline: the lookup of every bill line ends here.
+    bool sameKey(const Entry& entry, QStringView key) const {
+        return entry.keyLength == static_cast<quint32>(key.size()) &&
+               std::char_traits<char16_t>::compare(m_keys.data() + entry.keyOffset, key.utf16(),
+                                                   entry.keyLength) == 0;
+    }
+
     QStringView keyOf(const Entry& entry) const {
         return QStringView(m_keys.data() + entry.keyOffset, qsizetype(entry.keyLength));
     }

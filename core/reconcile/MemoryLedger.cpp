@@ -39,6 +39,16 @@ Status MemoryLedger::forEachRefund(const LedgerScope& scope, const LedgerWindow&
     return Status::success();
 }
 
+Result<qint64> MemoryLedger::countTradesCreated(const LedgerScope& scope,
+                                                const LedgerWindow& window) {
+    qint64 count = 0;
+    for (const Trade& t : m_trades) {
+        if (t.provider == scope.provider && within(window, t.createdAtMs))
+            ++count;
+    }
+    return count;
+}
+
 Result<std::optional<LocalTrade>> MemoryLedger::findTrade(const LedgerScope& scope,
                                                           QStringView outTradeNo) {
     for (const Trade& t : m_trades) {

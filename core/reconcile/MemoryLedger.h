@@ -16,6 +16,8 @@ public:
                         const std::function<void(const LocalTrade&)>& visit) override;
     Status forEachRefund(const LedgerScope& scope, const LedgerWindow& window,
                          const std::function<void(const LocalRefund&)>& visit) override;
+    Result<qint64> countTradesCreated(const LedgerScope& scope,
+                                      const LedgerWindow& window) override;
     Result<std::optional<LocalTrade>> findTrade(const LedgerScope& scope,
                                                 QStringView outTradeNo) override;
     Result<std::optional<LocalRefund>> findRefund(const LedgerScope& scope, QStringView outTradeNo,

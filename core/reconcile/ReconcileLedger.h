@@ -57,6 +57,10 @@ public:
                                 const std::function<void(const LocalTrade&)>& visit) = 0;
     virtual Status forEachRefund(const LedgerScope& scope, const LedgerWindow& window,
                                  const std::function<void(const LocalRefund&)>& visit) = 0;
+    // How many trades were created in the window: nearly all forEachTrade() gives (it also
+    // gives those paid in it and created before), so the matcher sizes its table once.
+    virtual Result<qint64> countTradesCreated(const LedgerScope& scope,
+                                              const LedgerWindow& window) = 0;
     virtual Result<std::optional<LocalTrade>> findTrade(const LedgerScope& scope,
                                                         QStringView outTradeNo) = 0;
     // A refund by its request number within its trade (Alipay's request numbers are unique

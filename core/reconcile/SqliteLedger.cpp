@@ -1,12 +1,15 @@
 #include "core/reconcile/SqliteLedger.h"
 
 #include "core/storage/Database.h"
+#include "core/storage/SqliteStatement.h"
 
 #include <QAtomicInteger>
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QSqlError>
 #include <QSqlQuery>
+
+#include <utility>
 
 namespace qpos::reconcile {
 
@@ -22,44 +25,73 @@ constexpr int kOldestSchema = 3;
 
 const char* const kTradeColumns = "out_trade_no, state, amount_fen, paid_at_ms";
 
-Error readError(const QSqlQuery& query) {
+Error readError(const QString& why) {
     return databaseError(
         QCoreApplication::translate("qpos::reconcile", "reading the ledger for reconciliation"),
-        query.lastError().text());
+        why);
 }
 
-LocalTrade tradeOf(const QSqlQuery& q) {
-    LocalTrade t;
-    t.outTradeNo = q.value(0).toString();
-    t.state = static_cast<OrderState>(q.value(1).toInt());
-    t.amountFen = q.value(2).toLongLong();
-    if (!q.value(3).isNull())
-        t.paidAtMs = q.value(3).toLongLong();
-    return t;
+// Each row is read into the same struct: its strings keep their buffers from row to row.
+void readTrade(const SqliteStatement& row, LocalTrade& t) {
+    row.textInto(0, t.outTradeNo);
+    t.state = static_cast<OrderState>(row.int64(1));
+    t.amountFen = row.int64(2);
+    if (row.isNull(3))
+        t.paidAtMs.reset();
+    else
+        t.paidAtMs = row.int64(3);
 }
 
-LocalRefund refundOf(const QSqlQuery& q) {
-    LocalRefund r;
-    r.outRequestNo = q.value(0).toString();
-    r.outTradeNo = q.value(1).toString();
-    r.amountFen = q.value(2).toLongLong();
-    r.state = static_cast<RefundRecordState>(q.value(3).toInt());
-    r.updatedAtMs = q.value(4).toLongLong();
-    return r;
+void readRefund(const SqliteStatement& row, LocalRefund& r) {
+    row.textInto(0, r.outRequestNo);
+    row.textInto(1, r.outTradeNo);
+    r.amountFen = row.int64(2);
+    r.state = static_cast<RefundRecordState>(row.int64(3));
+    r.updatedAtMs = row.int64(4);
+}
+
+// Runs a bound statement to its end, reading each row into `value` and handing it on.
+template <typename Value>
+Status forEachRow(SqliteStatement& q, void (*read)(const SqliteStatement&, Value&),
+                  const std::function<void(const Value&)>& visit) {
+    Value value;
+    while (q.next()) {
+        read(q, value);
+        visit(value);
+    }
+    const bool failed = q.failed();
+    const QString why = failed ? q.errorText() : QString();
+    q.reset();
+    if (failed)
+        return readError(why);
+    return Status::success();
+}
+
+// The one row of a bound lookup, if any.
+template <typename Value>
+Result<std::optional<Value>> firstRow(SqliteStatement& q,
+                                      void (*read)(const SqliteStatement&, Value&)) {
+    std::optional<Value> found;
+    if (Status s = forEachRow<Value>(q, read,
+                                     [&found](const Value& v) {
+                                         if (!found)
+                                             found = v;
+                                     });
+        !s)
+        return s.error();
+    return found;
 }
 
 } // namespace
 
+// Read through SQLite's own API: a window is a million rows, and Qt would make a QVariant of
+// every value.
 struct SqliteLedger::Statements {
-    explicit Statements(const QSqlDatabase& db)
-        : tradeWindow(db)
-        , refundWindow(db)
-        , trade(db)
-        , refund(db) {}
-    QSqlQuery tradeWindow;
-    QSqlQuery refundWindow;
-    QSqlQuery trade;
-    QSqlQuery refund;
+    SqliteStatement tradesCreated;
+    SqliteStatement tradeWindow;
+    SqliteStatement refundWindow;
+    SqliteStatement trade;
+    SqliteStatement refund;
 };
 
 QString SqliteLedger::tradeWindowSql() {
@@ -68,6 +100,12 @@ QString SqliteLedger::tradeWindowSql() {
                           "((created_at_ms >= :from AND created_at_ms < :to) OR "
                           "(paid_at_ms >= :from AND paid_at_ms < :to))")
         .arg(QLatin1String(kTradeColumns));
+}
+
+QString SqliteLedger::tradesCreatedSql() {
+    // Counted in the index alone (orders_by_channel), without reading a row.
+    return QStringLiteral("SELECT COUNT(*) FROM orders WHERE channel = :channel AND "
+                          "created_at_ms >= :from AND created_at_ms < :to");
 }
 
 QString SqliteLedger::refundWindowSql() {
@@ -126,89 +164,79 @@ Status SqliteLedger::open(const QString& path) {
                                                  "upgrades it, then reconcile again.")
                          .arg(path)};
     }
-    m_sql = std::make_unique<Statements>(m_db);
-    const bool prepared =
-        m_sql->tradeWindow.prepare(tradeWindowSql()) &&
-        m_sql->refundWindow.prepare(refundWindowSql()) &&
-        m_sql->trade.prepare(QStringLiteral("SELECT %1 FROM orders WHERE out_trade_no = ? AND "
-                                            "channel = ?")
-                                 .arg(QLatin1String(kTradeColumns))) &&
-        m_sql->refund.prepare(QStringLiteral(
-            "SELECT r.out_request_no, o.out_trade_no, r.amount_fen, r.state, r.updated_at_ms "
-            "FROM refunds r JOIN orders o ON o.id = r.order_id "
-            "WHERE r.out_request_no = ? AND o.out_trade_no = ? AND o.channel = ?"));
-    if (!prepared) {
-        const QString why = m_db.lastError().text();
-        close();
-        return databaseError(
-            QCoreApplication::translate("qpos::reconcile", "reading the ledger for reconciliation"),
-            why);
+    version.finish();
+    m_sql = std::make_unique<Statements>();
+    sqlite3* handle = sqliteHandleOf(m_db);
+    for (auto [statement, sql] :
+         {std::pair{&m_sql->tradesCreated, tradesCreatedSql()},
+          std::pair{&m_sql->tradeWindow, tradeWindowSql()},
+          std::pair{&m_sql->refundWindow, refundWindowSql()},
+          std::pair{&m_sql->trade,
+                    QStringLiteral("SELECT %1 FROM orders WHERE out_trade_no = ? AND channel = ?")
+                        .arg(QLatin1String(kTradeColumns))},
+          std::pair{&m_sql->refund,
+                    QStringLiteral("SELECT r.out_request_no, o.out_trade_no, r.amount_fen, "
+                                   "r.state, r.updated_at_ms FROM refunds r JOIN orders o ON "
+                                   "o.id = r.order_id WHERE r.out_request_no = ? AND "
+                                   "o.out_trade_no = ? AND o.channel = ?")}}) {
+        if (!statement->prepare(handle, sql.toUtf8())) {
+            const QString why = statement->errorText();
+            close();
+            return readError(why);
+        }
     }
-    for (QSqlQuery* q : {&m_sql->tradeWindow, &m_sql->refundWindow})
-        q->setForwardOnly(true);
     return Status::success();
 }
 
 Status SqliteLedger::forEachTrade(const LedgerScope& scope, const LedgerWindow& window,
                                   const std::function<void(const LocalTrade&)>& visit) {
-    QSqlQuery& q = m_sql->tradeWindow;
-    q.bindValue(QStringLiteral(":channel"), channelName(scope.provider));
-    q.bindValue(QStringLiteral(":from"), window.fromMs);
-    q.bindValue(QStringLiteral(":to"), window.toMs);
-    if (!q.exec())
-        return readError(q);
-    while (q.next())
-        visit(tradeOf(q));
-    if (q.lastError().isValid())
-        return readError(q);
-    q.finish();
-    return Status::success();
+    SqliteStatement& q = m_sql->tradeWindow;
+    if (!q.bind(":channel", channelName(scope.provider).toUtf8()) ||
+        !q.bind(":from", window.fromMs) || !q.bind(":to", window.toMs))
+        return readError(q.errorText());
+    return forEachRow<LocalTrade>(q, &readTrade, visit);
 }
 
 Status SqliteLedger::forEachRefund(const LedgerScope& scope, const LedgerWindow& window,
                                    const std::function<void(const LocalRefund&)>& visit) {
-    QSqlQuery& q = m_sql->refundWindow;
-    q.bindValue(QStringLiteral(":channel"), channelName(scope.provider));
-    q.bindValue(QStringLiteral(":from"), window.fromMs);
-    q.bindValue(QStringLiteral(":to"), window.toMs);
-    if (!q.exec())
-        return readError(q);
-    while (q.next())
-        visit(refundOf(q));
-    if (q.lastError().isValid())
-        return readError(q);
-    q.finish();
-    return Status::success();
+    SqliteStatement& q = m_sql->refundWindow;
+    if (!q.bind(":channel", channelName(scope.provider).toUtf8()) ||
+        !q.bind(":from", window.fromMs) || !q.bind(":to", window.toMs))
+        return readError(q.errorText());
+    return forEachRow<LocalRefund>(q, &readRefund, visit);
+}
+
+Result<qint64> SqliteLedger::countTradesCreated(const LedgerScope& scope,
+                                                const LedgerWindow& window) {
+    SqliteStatement& q = m_sql->tradesCreated;
+    if (!q.bind(":channel", channelName(scope.provider).toUtf8()) ||
+        !q.bind(":from", window.fromMs) || !q.bind(":to", window.toMs))
+        return readError(q.errorText());
+    const bool counted = q.next();
+    const qint64 count = counted ? q.int64(0) : 0;
+    const QString why = counted ? QString() : q.errorText();
+    q.reset();
+    if (!counted)
+        return readError(why);
+    return count;
 }
 
 Result<std::optional<LocalTrade>> SqliteLedger::findTrade(const LedgerScope& scope,
                                                           QStringView outTradeNo) {
-    QSqlQuery& q = m_sql->trade;
-    q.bindValue(0, outTradeNo.toString());
-    q.bindValue(1, channelName(scope.provider));
-    if (!q.exec())
-        return readError(q);
-    std::optional<LocalTrade> found;
-    if (q.next())
-        found = tradeOf(q);
-    q.finish();
-    return found;
+    SqliteStatement& q = m_sql->trade;
+    if (!q.bind(1, outTradeNo.toUtf8()) || !q.bind(2, channelName(scope.provider).toUtf8()))
+        return readError(q.errorText());
+    return firstRow<LocalTrade>(q, &readTrade);
 }
 
 Result<std::optional<LocalRefund>> SqliteLedger::findRefund(const LedgerScope& scope,
                                                             QStringView outTradeNo,
                                                             QStringView outRequestNo) {
-    QSqlQuery& q = m_sql->refund;
-    q.bindValue(0, outRequestNo.toString());
-    q.bindValue(1, outTradeNo.toString());
-    q.bindValue(2, channelName(scope.provider));
-    if (!q.exec())
-        return readError(q);
-    std::optional<LocalRefund> found;
-    if (q.next())
-        found = refundOf(q);
-    q.finish();
-    return found;
+    SqliteStatement& q = m_sql->refund;
+    if (!q.bind(1, outRequestNo.toUtf8()) || !q.bind(2, outTradeNo.toUtf8()) ||
+        !q.bind(3, channelName(scope.provider).toUtf8()))
+        return readError(q.errorText());
+    return firstRow<LocalRefund>(q, &readRefund);
 }
 
 } // namespace qpos::reconcile

@@ -44,8 +44,9 @@ void ServerMetrics::observePushLatency(double seconds) {
     m_latencySum += seconds;
 }
 
-QByteArray ServerMetrics::render(const QList<QPair<QString, qint64>>& syncLag,
-                                 const std::optional<BatchCounts>& batches) const {
+QByteArray ServerMetrics::render(const TerminalCounts& syncLag,
+                                 const std::optional<BatchCounts>& batches,
+                                 const std::optional<TerminalCounts>& settles) const {
     QByteArray out;
     out += "# HELP qpos_notifications_total Provider notifications by result.\n"
            "# TYPE qpos_notifications_total counter\n";
@@ -84,6 +85,14 @@ QByteArray ServerMetrics::render(const QList<QPair<QString, qint64>>& syncLag,
                        QByteArray::number(batches->value({provider, name})) + '\n';
             }
         }
+    }
+    if (settles) {
+        out += "# HELP qpos_settle_requests_pending Reconciliation's settle requests waiting for "
+               "their till's answer.\n"
+               "# TYPE qpos_settle_requests_pending gauge\n";
+        for (const auto& [terminal, count] : *settles)
+            out += "qpos_settle_requests_pending{terminal=" + label(terminal) + "} " +
+                   QByteArray::number(count) + '\n';
     }
     out += "# HELP qpos_push_latency_seconds From a notification's intake to its till's "
            "acknowledgement.\n"

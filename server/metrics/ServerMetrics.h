@@ -28,11 +28,15 @@ public:
     void observePushLatency(double seconds);
 
     // `syncLag`: per terminal ("S001/T07"), orders the providers told of that its till has not
-    // uploaded yet. `batches`: reconciliation batches by (provider, state name); none when
-    // they could not be read, which leaves the gauge out rather than showing zeros.
+    // uploaded yet. `batches`: reconciliation batches by (provider, state name). `settles`:
+    // per terminal, the Janitor's settle requests waiting for the till's answer. Either of
+    // the last two is none when it could not be read, which leaves its gauge out rather than
+    // showing zeros.
     using BatchCounts = QMap<QPair<QString, QString>, qint64>;
-    QByteArray render(const QList<QPair<QString, qint64>>& syncLag,
-                      const std::optional<BatchCounts>& batches = std::nullopt) const;
+    using TerminalCounts = QList<QPair<QString, qint64>>;
+    QByteArray render(const TerminalCounts& syncLag,
+                      const std::optional<BatchCounts>& batches = std::nullopt,
+                      const std::optional<TerminalCounts>& settles = std::nullopt) const;
 
     static constexpr std::array<double, 10> kLatencyBuckets{0.005, 0.01, 0.025, 0.05, 0.1,
                                                             0.25,  0.5,  1.0,   2.5,  10.0};

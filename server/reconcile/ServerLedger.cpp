@@ -1,6 +1,7 @@
 #include "server/reconcile/ServerLedger.h"
 
 #include "core/storage/Database.h"
+#include "core/storage/SqliteStatement.h"
 #include "server/storage/ServerStore.h"
 
 #include <QCoreApplication>
@@ -16,51 +17,103 @@ namespace {
 const char* const kTradeColumns = "out_trade_no, state, amount_fen, paid_at_ms";
 const char* const kRefundColumns = "out_request_no, out_trade_no, amount_fen, settled_at_ms";
 
-Error readError(const QSqlQuery& query) {
+Error readError(const QString& why) {
     return databaseError(QCoreApplication::translate("qpos::server::ServerLedger",
                                                      "reading the orders for reconciliation"),
-                         query.lastError().text());
+                         why);
 }
 
-reconcile::LocalTrade tradeOf(const QSqlQuery& q) {
-    reconcile::LocalTrade t;
-    t.outTradeNo = q.value(0).toString();
-    t.state = static_cast<OrderState>(q.value(1).toInt());
-    t.amountFen = q.value(2).toLongLong();
-    if (!q.value(3).isNull())
-        t.paidAtMs = q.value(3).toLongLong();
-    return t;
+// One row as Qt reads it.
+class QtRow {
+public:
+    explicit QtRow(const QSqlQuery& q)
+        : m_q(q) {}
+    bool isNull(int column) const { return m_q.value(column).isNull(); }
+    qint64 int64(int column) const { return m_q.value(column).toLongLong(); }
+    void textInto(int column, QString& out) const { out = m_q.value(column).toString(); }
+
+private:
+    const QSqlQuery& m_q;
+};
+
+template <typename Row>
+void readTrade(const Row& row, reconcile::LocalTrade& t) {
+    row.textInto(0, t.outTradeNo);
+    t.state = static_cast<OrderState>(row.int64(1));
+    t.amountFen = row.int64(2);
+    if (row.isNull(3))
+        t.paidAtMs.reset();
+    else
+        t.paidAtMs = row.int64(3);
 }
 
 // The server keeps only refunds that moved money: an increase of an order's refunded amount.
-reconcile::LocalRefund refundOf(const QSqlQuery& q) {
-    reconcile::LocalRefund r;
-    r.outRequestNo = q.value(0).toString();
-    r.outTradeNo = q.value(1).toString();
-    r.amountFen = q.value(2).toLongLong();
+template <typename Row>
+void readRefund(const Row& row, reconcile::LocalRefund& r) {
+    row.textInto(0, r.outRequestNo);
+    row.textInto(1, r.outTradeNo);
+    r.amountFen = row.int64(2);
     r.state = RefundRecordState::Succeeded;
-    r.updatedAtMs = q.value(3).toLongLong();
-    return r;
+    r.updatedAtMs = row.int64(3);
 }
 
-// Runs `sql` with `values` bound, calling `visit` for each row.
+// Runs `sql` with `values` (text or integers) bound, reading each row into one `Value` (its
+// strings keep their buffers from row to row) and handing it to `visit`. On SQLite the rows
+// are read through SQLite's own API: a day's window is up to a million rows, and Qt would
+// make a QVariant of every value. PostgreSQL goes through Qt.
+template <typename Value>
 Status forEachRow(ServerStore& store, const QString& sql, const QVariantList& values,
-                  const std::function<void(const QSqlQuery&)>& visit) {
+                  void (*readSqlite)(const SqliteStatement&, Value&),
+                  void (*readQt)(const QtRow&, Value&),
+                  const std::function<void(const Value&)>& visit) {
     return store.readSql([&](QSqlDatabase& db) -> Status {
+        Value value;
+        if (sqlite3* handle = sqliteHandleOf(db)) {
+            SqliteStatement q;
+            bool ready = q.prepare(handle, sql.toUtf8());
+            for (int i = 0; ready && i < values.size(); ++i) {
+                const QVariant& v = values[i];
+                ready = v.typeId() == QMetaType::QString ? q.bind(i + 1, v.toString().toUtf8())
+                                                         : q.bind(i + 1, v.toLongLong());
+            }
+            if (!ready)
+                return readError(q.errorText());
+            while (q.next()) {
+                readSqlite(q, value);
+                visit(value);
+            }
+            if (q.failed())
+                return readError(q.errorText());
+            return Status::success();
+        }
         QSqlQuery q(db);
         q.setForwardOnly(true);
         if (!q.prepare(sql))
-            return readError(q);
-        for (const QVariant& value : values)
-            q.addBindValue(value);
+            return readError(q.lastError().text());
+        for (const QVariant& v : values)
+            q.addBindValue(v);
         if (!q.exec())
-            return readError(q);
-        while (q.next())
-            visit(q);
+            return readError(q.lastError().text());
+        while (q.next()) {
+            readQt(QtRow(q), value);
+            visit(value);
+        }
         if (q.lastError().isValid())
-            return readError(q);
+            return readError(q.lastError().text());
         return Status::success();
     });
+}
+
+Status forEachTradeRow(ServerStore& store, const QString& sql, const QVariantList& values,
+                       const std::function<void(const reconcile::LocalTrade&)>& visit) {
+    return forEachRow<reconcile::LocalTrade>(store, sql, values, &readTrade<SqliteStatement>,
+                                             &readTrade<QtRow>, visit);
+}
+
+Status forEachRefundRow(ServerStore& store, const QString& sql, const QVariantList& values,
+                        const std::function<void(const reconcile::LocalRefund&)>& visit) {
+    return forEachRow<reconcile::LocalRefund>(store, sql, values, &readRefund<SqliteStatement>,
+                                              &readRefund<QtRow>, visit);
 }
 
 } // namespace
@@ -75,6 +128,11 @@ QString ServerLedger::tradeWindowSql() {
                           "((created_at_ms >= ? AND created_at_ms < ?) OR "
                           "(paid_at_ms >= ? AND paid_at_ms < ?))")
         .arg(QLatin1String(kTradeColumns));
+}
+
+QString ServerLedger::tradesCreatedSql() {
+    return QStringLiteral("SELECT COUNT(*) FROM orders WHERE channel = ? AND created_at_ms >= ? "
+                          "AND created_at_ms < ?");
 }
 
 QString ServerLedger::refundWindowSql() {
@@ -100,10 +158,10 @@ Status ServerLedger::forEachTrade(const reconcile::LedgerScope& scope,
                                   const std::function<void(const reconcile::LocalTrade&)>& visit) {
     if (Status s = checkScope(scope); !s)
         return s;
-    return forEachRow(
+    return forEachTradeRow(
         m_store, tradeWindowSql(),
         {channelName(scope.provider), window.fromMs, window.toMs, window.fromMs, window.toMs},
-        [&](const QSqlQuery& q) { visit(tradeOf(q)); });
+        visit);
 }
 
 Status
@@ -112,9 +170,31 @@ ServerLedger::forEachRefund(const reconcile::LedgerScope& scope,
                             const std::function<void(const reconcile::LocalRefund&)>& visit) {
     if (Status s = checkScope(scope); !s)
         return s;
-    return forEachRow(m_store, refundWindowSql(),
-                      {channelName(scope.provider), window.fromMs, window.toMs},
-                      [&](const QSqlQuery& q) { visit(refundOf(q)); });
+    return forEachRefundRow(m_store, refundWindowSql(),
+                            {channelName(scope.provider), window.fromMs, window.toMs}, visit);
+}
+
+Result<qint64> ServerLedger::countTradesCreated(const reconcile::LedgerScope& scope,
+                                                const reconcile::LedgerWindow& window) {
+    if (Status s = checkScope(scope); !s)
+        return s.error();
+    qint64 count = 0;
+    Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
+        QSqlQuery q(db);
+        q.setForwardOnly(true);
+        if (!q.prepare(tradesCreatedSql()))
+            return readError(q.lastError().text());
+        for (const QVariant& v :
+             QVariantList{channelName(scope.provider), window.fromMs, window.toMs})
+            q.addBindValue(v);
+        if (!q.exec() || !q.next())
+            return readError(q.lastError().text());
+        count = q.value(0).toLongLong();
+        return Status::success();
+    });
+    if (!read)
+        return read.error();
+    return count;
 }
 
 Result<std::optional<reconcile::LocalTrade>>
@@ -122,12 +202,12 @@ ServerLedger::findTrade(const reconcile::LedgerScope& scope, QStringView outTrad
     if (Status s = checkScope(scope); !s)
         return s.error();
     std::optional<reconcile::LocalTrade> found;
-    Status read =
-        forEachRow(m_store,
-                   QStringLiteral("SELECT %1 FROM orders WHERE out_trade_no = ? AND channel = ?")
-                       .arg(QLatin1String(kTradeColumns)),
-                   {outTradeNo.toString(), channelName(scope.provider)},
-                   [&](const QSqlQuery& q) { found = tradeOf(q); });
+    Status read = forEachTradeRow(
+        m_store,
+        QStringLiteral("SELECT %1 FROM orders WHERE out_trade_no = ? AND channel = ?")
+            .arg(QLatin1String(kTradeColumns)),
+        {outTradeNo.toString(), channelName(scope.provider)},
+        [&](const reconcile::LocalTrade& t) { found = t; });
     if (!read)
         return read.error();
     return found;
@@ -139,13 +219,13 @@ ServerLedger::findRefund(const reconcile::LedgerScope& scope, QStringView outTra
     if (Status s = checkScope(scope); !s)
         return s.error();
     std::optional<reconcile::LocalRefund> found;
-    Status read =
-        forEachRow(m_store,
-                   QStringLiteral("SELECT %1 FROM order_refunds WHERE out_trade_no = ? "
-                                  "AND out_request_no = ? AND channel = ?")
-                       .arg(QLatin1String(kRefundColumns)),
-                   {outTradeNo.toString(), outRequestNo.toString(), channelName(scope.provider)},
-                   [&](const QSqlQuery& q) { found = refundOf(q); });
+    Status read = forEachRefundRow(
+        m_store,
+        QStringLiteral("SELECT %1 FROM order_refunds WHERE out_trade_no = ? AND out_request_no = ? "
+                       "AND channel = ?")
+            .arg(QLatin1String(kRefundColumns)),
+        {outTradeNo.toString(), outRequestNo.toString(), channelName(scope.provider)},
+        [&](const reconcile::LocalRefund& r) { found = r; });
     if (!read)
         return read.error();
     return found;

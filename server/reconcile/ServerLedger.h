@@ -24,15 +24,18 @@ public:
                         const std::function<void(const reconcile::LocalTrade&)>& visit) override;
     Status forEachRefund(const reconcile::LedgerScope& scope, const reconcile::LedgerWindow& window,
                          const std::function<void(const reconcile::LocalRefund&)>& visit) override;
+    Result<qint64> countTradesCreated(const reconcile::LedgerScope& scope,
+                                      const reconcile::LedgerWindow& window) override;
     Result<std::optional<reconcile::LocalTrade>> findTrade(const reconcile::LedgerScope& scope,
                                                            QStringView outTradeNo) override;
     Result<std::optional<reconcile::LocalRefund>> findRefund(const reconcile::LedgerScope& scope,
                                                              QStringView outTradeNo,
                                                              QStringView outRequestNo) override;
 
-    // The window scans, for checking their plans: trades (channel, from, to, from, to) and
-    // refunds (channel, from, to).
+    // The window scans and the count, for checking their plans: trades (channel, from, to,
+    // from, to), refunds and trades created (channel, from, to).
     static QString tradeWindowSql();
+    static QString tradesCreatedSql();
     static QString refundWindowSql();
 
 private:

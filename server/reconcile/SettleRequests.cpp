@@ -160,6 +160,30 @@ Result<QList<SettleRequestRecord>> SettleRequests::pending(qint64 terminalRowId)
     return found;
 }
 
+Result<QList<QPair<QString, qint64>>> SettleRequests::pendingByTerminal() {
+    QList<QPair<QString, qint64>> counts;
+    const Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
+        // Answered on the partial index settle_unanswered, one terminal at a time.
+        Statement q(
+            db,
+            QStringLiteral("SELECT t.store_id, t.terminal_id, COUNT(r.id) FROM terminals t "
+                           "LEFT JOIN settle_requests r ON r.terminal = t.id AND "
+                           "r.answered_at_ms IS NULL GROUP BY t.id, t.store_id, t.terminal_id, "
+                           "t.revoked_at_ms HAVING t.revoked_at_ms IS NULL OR COUNT(r.id) > 0 "
+                           "ORDER BY t.store_id, t.terminal_id"),
+            {}, kRead);
+        if (!q.status)
+            return q.status;
+        while (q.query.next())
+            counts.append({q.query.value(0).toString() + u'/' + q.query.value(1).toString(),
+                           q.query.value(2).toLongLong()});
+        return Status::success();
+    });
+    if (!read)
+        return read.error();
+    return counts;
+}
+
 Result<std::optional<SettleRequestRecord>> SettleRequests::request(qint64 id) {
     std::optional<SettleRequestRecord> found;
     const Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {

@@ -6,6 +6,7 @@
 #include "core/orders/Channel.h"
 
 #include <QList>
+#include <QPair>
 #include <QString>
 
 #include <optional>
@@ -48,6 +49,9 @@ public:
                          const QString& evidence, qint64 nowMs);
     // The terminal's requests not answered yet, oldest first.
     Result<QList<SettleRequestRecord>> pending(qint64 terminalRowId);
+    // How many requests wait for their till's answer, by terminal ("S001/T07"): every
+    // terminal not revoked (zeros included) and any other with requests waiting.
+    Result<QList<QPair<QString, qint64>>> pendingByTerminal();
     Result<std::optional<SettleRequestRecord>> request(qint64 id);
     // Records the till's answer. Nullopt when the request is not this terminal's; answering
     // again changes nothing and gives the request as first answered.

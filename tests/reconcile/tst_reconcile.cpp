@@ -25,7 +25,7 @@ qint64 at(QDate day, int h, int m = 0, int s = 0) {
     return china_calendar::dayStartMs(day) + ((h * 60 + m) * 60 + s) * 1000LL;
 }
 
-QString passThrough(const QString& field) {
+QStringView passThrough(QStringView field) {
     return field;
 }
 
@@ -73,10 +73,12 @@ struct FakeBill {
     BillStream stream() const {
         return [*this](gateway::BillRecordSink& sink) -> Result<gateway::ProviderBill> {
             CountedLines counted;
-            const QStringList none;
+            const QStringList noColumns;
+            const gateway::CsvFields noFields;
             for (const BillRecord& r : lines) {
                 counted.add(r);
-                if (Status s = sink.record(r, gateway::BillRawLine(none, none, &passThrough));
+                if (Status s =
+                        sink.record(r, gateway::BillRawLine(noColumns, noFields, &passThrough));
                     !s.ok())
                     return s.error();
             }

@@ -297,6 +297,28 @@ private slots:
         QCOMPARE((*trade)->state, OrderState::PartiallyRefunded);
     }
 
+    void theTradesCreatedInAWindowAreCounted() {
+        // Two orders created in the window, one created before it and paid in it.
+        const qint64 from = kMorning + 300 * kMinute;
+        const QString before = m_till->orderNo(++m_order);
+        const QString first = m_till->orderNo(++m_order);
+        const QString second = m_till->orderNo(++m_order);
+        upload({{before, QStringLiteral("alipay"), 100, 0, QStringLiteral("pending"), 0,
+                 from - kMinute},
+                {before, QStringLiteral("alipay"), 100, 0, QStringLiteral("paid"), 0, from + 1},
+                {first, QStringLiteral("alipay"), 200, 0, QStringLiteral("pending"), 0, from},
+                {second, QStringLiteral("alipay"), 300, 0, QStringLiteral("paid"), 0,
+                 from + kMinute}});
+        const LedgerWindow window{from, from + 2 * kMinute};
+        Result<qint64> created = m_ledger->countTradesCreated(kAlipay, window);
+        QVERIFY2(created.ok(), qPrintable(created.ok() ? QString() : created.error().message));
+        QCOMPARE(*created, qint64(2));
+        QCOMPARE(tradesIn(*m_ledger, kAlipay, window.fromMs, window.toMs).size(), 3);
+        Result<qint64> wechat = m_ledger->countTradesCreated(kWechat, window);
+        QVERIFY(wechat.ok());
+        QCOMPARE(*wechat, qint64(0));
+    }
+
     void anotherMerchantIsRefusedWithWhatToCheck() {
         const LedgerScope stranger{Channel::Alipay, QStringLiteral("2021999999999999")};
         const Status read =
@@ -307,6 +329,7 @@ private slots:
         QVERIFY(!m_ledger->findTrade(stranger, m_till->orderNo(1)).ok());
         QVERIFY(!m_ledger->findRefund(stranger, m_till->orderNo(1), QStringLiteral("x")).ok());
         QVERIFY(!m_ledger->forEachRefund(stranger, LedgerWindow{0, 1}, [](const LocalRefund&) {}));
+        QVERIFY(!m_ledger->countTradesCreated(stranger, LedgerWindow{0, 1}).ok());
     }
 
     void theWindowsAreReadThroughIndexes() {
@@ -330,6 +353,9 @@ private slots:
             const QString refunds = plan(ServerLedger::refundWindowSql());
             QVERIFY2(refunds.contains(u"order_refunds_by_settled") && !refunds.contains(u"SCAN"),
                      qPrintable(refunds));
+            const QString created = plan(ServerLedger::tradesCreatedSql());
+            QVERIFY2(created.contains(u"orders_by_channel_created") && !created.contains(u"SCAN"),
+                     qPrintable(created));
         } else {
             // A store's worth of rows and fresh statistics, so the planner chooses as it would.
             QVERIFY(q.exec(QStringLiteral(
@@ -357,6 +383,7 @@ private slots:
             };
             const QString trades = plan(ServerLedger::tradeWindowSql());
             const QString refunds = plan(ServerLedger::refundWindowSql());
+            const QString created = plan(ServerLedger::tradesCreatedSql());
             QVERIFY(q.exec(
                 QStringLiteral("DELETE FROM order_refunds WHERE out_trade_no LIKE 'bulk_%'")));
             QVERIFY(q.exec(QStringLiteral("DELETE FROM orders WHERE out_trade_no LIKE 'bulk_%'")));
@@ -367,6 +394,9 @@ private slots:
             QVERIFY2(refunds.contains(u"order_refunds_by_settled") &&
                          !refunds.contains(u"Seq Scan"),
                      qPrintable(refunds));
+            QVERIFY2(created.contains(u"orders_by_channel_created") &&
+                         !created.contains(u"Seq Scan"),
+                     qPrintable(created));
         }
     }
 

@@ -1,10 +1,12 @@
 // The store server's reconciliation API over loopback HTTP with an enrolled till's
 // credentials, on SQLite and PostgreSQL: batches listed by day range and read with their
 // items in the wire format, an item marked handled once, and every bad request answered 4xx
-// with a code and a message that says what to do, changing nothing.
+// with a code and a message that says what to do, changing nothing; the reconciliation
+// gauges of /metrics.
 #include "core/reconcile/BatchJson.h"
 #include "server/QposServer.h"
 #include "server/reconcile/ServerBatchStore.h"
+#include "server/reconcile/SettleRequests.h"
 #include "tests/reconcile/BatchSamples.h"
 #include "tests/server/EnrolledTill.h"
 #include "tests/server/StoreUnderTest.h"
@@ -236,6 +238,40 @@ private slots:
         // Zeros too, so an alert on overdue has a series before the first one.
         QVERIFY(
             a.body.contains("qpos_reconcile_batches{provider=\"wechat\",state=\"overdue\"} 0\n"));
+    }
+
+    void metricsCountSettleRequestsWaitingPerTill() {
+        const QUrl url(QStringLiteral("http://127.0.0.1:%1/metrics").arg(m_server->port()));
+        QByteArray body = httpRequest("GET", url).body;
+        QVERIFY(body.contains("# TYPE qpos_settle_requests_pending gauge\n"));
+        QVERIFY2(body.contains("qpos_settle_requests_pending{terminal=\"S001/T07\"} 0\n"),
+                 body.constData());
+
+        Result<std::optional<TerminalRecord>> t07 = m_server->store().terminal(kT07);
+        QVERIFY(t07.ok() && t07->has_value());
+        const qint64 row = (*t07)->rowId;
+        SettleRequests requests(m_server->store());
+        const QString evidence = QStringLiteral("alipay.trade.query: TRADE_SUCCESS 12.00");
+        Result<qint64> first =
+            requests.queue(row, Channel::Alipay, kOrder1, evidence, 1795700000000);
+        QVERIFY(first.ok());
+        QVERIFY(requests.queue(row, Channel::Alipay, kOrder2, evidence, 1795700000000).ok());
+        body = httpRequest("GET", url).body;
+        QVERIFY2(body.contains("qpos_settle_requests_pending{terminal=\"S001/T07\"} 2\n"),
+                 body.constData());
+
+        // An answered request no longer waits.
+        link::SettleAnswer answer;
+        answer.id = *first;
+        answer.result = link::SettleAnswer::Result::Applied;
+        answer.state = QStringLiteral("paid");
+        answer.providerState = QStringLiteral("TRADE_SUCCESS");
+        Result<std::optional<SettleRequestRecord>> answered =
+            requests.answer(row, answer, 1795700001000);
+        QVERIFY(answered.ok() && answered->has_value());
+        body = httpRequest("GET", url).body;
+        QVERIFY2(body.contains("qpos_settle_requests_pending{terminal=\"S001/T07\"} 1\n"),
+                 body.constData());
     }
 
     void onlyAnEnrolledTillIsAnswered() {

@@ -125,7 +125,7 @@ Status TableReader::takeRows() {
     for (const CsvRecord& row : m_csv.takeRecords()) {
         if (!m_haveHeader) {
             m_haveHeader = true;
-            for (const QString& name : row.fields)
+            for (const QString& name : row.fields.texts())
                 columns << name.trimmed();
             if (Status s = m_onHeader(columns); !s.ok())
                 return s;
@@ -186,7 +186,7 @@ private:
 };
 
 // Values are padded with a tab (removed by the CSV reader) and sometimes blanks.
-QString trimmedValue(const QString& field) {
+QStringView trimmedValue(QStringView field) {
     return field.trimmed();
 }
 

@@ -58,11 +58,15 @@ Error billError(const char* code, const QString& detail) {
 }
 
 // Every value is printed as "`value" so spreadsheets keep long numbers as text.
-QString valueOf(const QString& field) {
-    // Cut as a view: one copy of the value, not one per step.
-    QStringView value = QStringView(field).trimmed();
+QStringView valueViewOf(QStringView field) {
+    QStringView value = field.trimmed();
     if (value.startsWith(u'`'))
         value = value.sliced(1).trimmed();
+    return value;
+}
+
+QString valueOf(const QString& field) {
+    const QStringView value = valueViewOf(field);
     return value.size() == field.size() ? field : value.toString();
 }
 
@@ -89,6 +93,18 @@ const QString kOrderAmount = QStringLiteral("订单金额");
 const QString kRefundRequested = QStringLiteral("申请退款金额");
 
 const QString kSummaryCount = QStringLiteral("总交易单数");
+
+// The summary's header row (总交易单数…) rather than a detail line. A first field of ASCII
+// alone cannot be that word, so a detail line's is not made text.
+bool isSummaryHeader(const CsvRecord& row) {
+    if (row.fields.isEmpty())
+        return false;
+    const QByteArrayView first = row.fields.utf8(0);
+    if (std::all_of(first.begin(), first.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+        return false;
+    return valueOf(headerName(row.fields[0])) == kSummaryCount;
+}
 
 // A summary total and the detail column it adds up.
 struct SummaryTotal {
@@ -285,8 +301,8 @@ Status BillReader::take() {
             m_part = Part::Detail;
             break;
         case Part::Detail:
-            if (valueOf(headerName(row.fields.value(0))) == kSummaryCount) {
-                for (const QString& name : row.fields)
+            if (isSummaryHeader(row)) {
+                for (const QString& name : row.fields.texts())
                     m_bill.summaryColumnNames << valueOf(headerName(name));
                 m_part = Part::SummaryRow;
             } else {
@@ -317,7 +333,7 @@ Status BillReader::take() {
 }
 
 Status BillReader::header(const CsvRecord& row) {
-    for (const QString& name : row.fields)
+    for (const QString& name : row.fields.texts())
         m_bill.columnNames << headerName(name);
     // The header must be WeChat's: its first column, and every column read below.
     const QStringList required{kTime,        kTransactionId,   kOutTradeNo,   kState,
@@ -364,7 +380,7 @@ Status BillReader::detail(const CsvRecord& row) {
     const QStringList& columns = m_bill.columnNames;
     if (row.fields.size() != columns.size())
         return columnCountError(row, columns.size());
-    gateway::BillRowReader r(columns, row, &valueOf, kRowWording);
+    gateway::BillRowReader r(columns, row, &valueViewOf, kRowWording);
     BillRecord rec;
     rec.lineNumber = row.lineNumber;
     rec.kindText = r.text(m_at.state);
@@ -401,7 +417,7 @@ Status BillReader::detail(const CsvRecord& row) {
         m_columnSums[i] += sums[i];
     m_feeSum += rec.fee;
     ++m_lines;
-    return m_sink.record(rec, gateway::BillRawLine(columns, row.fields, &valueOf));
+    return m_sink.record(rec, gateway::BillRawLine(columns, row.fields, &valueViewOf));
 }
 
 Result<ProviderBill> BillReader::finish() {
