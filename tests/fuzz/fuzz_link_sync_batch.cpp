@@ -47,12 +47,12 @@ void checkEntries(const SyncBatch& batch) {
         QPOS_FUZZ_CHECK(e.payload.contains(u"out_request_no") ==
                         (!e.outRequestNo.isEmpty() && e.outRequestNo.size() <= 64));
         // The people the store's report names: absent, or texts read as they are.
-        for (const auto& [key, read] :
+        for (const auto& [key, value] :
              {std::pair{u"cashier_id", &e.cashierId}, std::pair{u"approved_by", &e.approvedBy},
               std::pair{u"reason", &e.reason}}) {
             const QJsonValue sent = e.payload.value(QStringView(key));
-            QPOS_FUZZ_CHECK(sent.isUndefined() ? read->isEmpty()
-                                               : sent.isString() && sent.toString() == *read);
+            QPOS_FUZZ_CHECK(sent.isUndefined() ? value->isEmpty()
+                                               : sent.isString() && sent.toString() == *value);
         }
     }
     // The same entries uploaded by another terminal of the store.
