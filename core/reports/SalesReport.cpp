@@ -45,6 +45,13 @@ bool readInt(const QJsonObject& o, const char* key, int& out) {
     return true;
 }
 
+// A text that names someone or says why: a JSON string, which toJson always writes.
+bool readText(const QJsonObject& o, const char* key, QString& out) {
+    const QJsonValue value = o.value(QLatin1String(key));
+    out = value.toString();
+    return value.isString();
+}
+
 bool readFigures(const QJsonObject& o, Figures& f) {
     return readNumber(o, "sale_count", f.saleCount) && readNumber(o, "sale_fen", f.saleFen) &&
            readNumber(o, "refund_count", f.refundCount) && readNumber(o, "refund_fen", f.refundFen);
@@ -154,9 +161,8 @@ Result<SalesReport> salesReportFromJson(const QJsonObject& json) {
     }
     for (const QJsonValue& v : json.value(u"cashiers").toArray()) {
         CashierFigures c;
-        c.cashierId = v.toObject().value(u"cashier_id").toString();
-        c.name = v.toObject().value(u"name").toString();
-        if (!readFigures(v.toObject(), c.figures))
+        if (!readText(v.toObject(), "cashier_id", c.cashierId) ||
+            !readText(v.toObject(), "name", c.name) || !readFigures(v.toObject(), c.figures))
             return damaged;
         r.cashiers.append(c);
     }
@@ -164,13 +170,11 @@ Result<SalesReport> salesReportFromJson(const QJsonObject& json) {
         const QJsonObject o = v.toObject();
         RefundLine l;
         if (!readNumber(o, "at_ms", l.atMs) || !readInt(o, "business_day", l.businessDay) ||
-            !readNumber(o, "amount_fen", l.amountFen))
+            !readNumber(o, "amount_fen", l.amountFen) || !readText(o, "cashier_id", l.cashierId) ||
+            !readText(o, "approved_by", l.approvedBy) || !readText(o, "reason", l.reason))
             return damaged;
         l.outTradeNo = o.value(u"out_trade_no").toString();
         l.channel = o.value(u"channel").toString();
-        l.cashierId = o.value(u"cashier_id").toString();
-        l.approvedBy = o.value(u"approved_by").toString();
-        l.reason = o.value(u"reason").toString();
         r.refunds.append(l);
     }
     // A Z taken before the till knew cash has no cash figures: all zero.

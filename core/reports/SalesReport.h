@@ -75,8 +75,10 @@ struct SalesReport {
     money::Fen averageTicketFen() const;
 };
 
-// The report as stored in a Z report: amounts and ids as strings (JSON numbers are doubles
-// in many readers).
+// The report as stored in a Z report and as the store server answers it: amounts and ids as
+// strings (JSON numbers are doubles in many readers). Reading refuses a figure that is not a
+// whole number, and a cashier's id or name or a refund's cashier, approver or reason that is
+// not a text.
 QJsonObject toJson(const SalesReport& report);
 Result<SalesReport> salesReportFromJson(const QJsonObject& json);
 

@@ -213,10 +213,15 @@ Status OrderStore::prepareStatements() {
 
 namespace {
 
-// What an uploaded entry tells the store server's reconciliation beyond the order's state.
+// What an uploaded entry tells the store server beyond the order's state: reconciliation's
+// payment time and refund number, and the people the store's report names, as the till's own
+// report names them (report_totals, report_refunds).
 struct LedgerFacts {
-    std::optional<qint64> paidAtMs; // the order's payment time, once it has one
-    QString outRequestNo;           // the refund this change records, if it records one
+    std::optional<qint64> paidAtMs;    // the order's payment time, once it has one
+    QString outRequestNo;              // the refund this change records, if it records one
+    QString cashierId;                 // the order's cashier; empty when it has none
+    std::optional<QString> approvedBy; // set when the change gave money back
+    QString reason;                    // with approvedBy: why the money was given back
 };
 
 // The event as the store backend receives it through the outbox. Older servers ignore the
@@ -247,6 +252,11 @@ QByteArray outboxPayload(const QString& key, qint64 eventId, const QString& outT
         o.insert(QStringLiteral("paid_at_ms"), QString::number(*facts.paidAtMs));
     if (!facts.outRequestNo.isEmpty())
         o.insert(QStringLiteral("out_request_no"), facts.outRequestNo);
+    o.insert(QStringLiteral("cashier_id"), facts.cashierId);
+    if (facts.approvedBy) {
+        o.insert(QStringLiteral("approved_by"), *facts.approvedBy);
+        o.insert(QStringLiteral("reason"), facts.reason);
+    }
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -419,6 +429,8 @@ Result<Order> OrderStore::createInTransaction(const NewOrder& request) {
             QCoreApplication::translate("qpos::OrderStore", "recording the order's creation"), ev);
     const qint64 eventId = ev.lastInsertId().toLongLong();
 
+    LedgerFacts facts;
+    facts.cashierId = notNull(order.cashierId);
     const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
     QSqlQuery& ob = m_sql->insertOutbox;
     ob.bindValue(0, eventId);
@@ -426,7 +438,7 @@ Result<Order> OrderStore::createInTransaction(const NewOrder& request) {
     ob.bindValue(2, QString::fromUtf8(outboxPayload(
                         key, eventId, order.outTradeNo, order.storeId, order.terminalId,
                         channelName(order.channel), order.amountFen, 0, std::nullopt,
-                        OrderState::Created, TransitionSource::Cashier, at, QString(), {})));
+                        OrderState::Created, TransitionSource::Cashier, at, QString(), facts)));
     ob.bindValue(3, at);
     if (!ob.exec())
         return queryError(
@@ -553,13 +565,37 @@ Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& 
             QCoreApplication::translate("qpos::OrderStore", "recording the order's change"), ev);
     const qint64 eventId = ev.lastInsertId().toLongLong();
 
+    const bool newSale = countsAsSale(t.to) && !countsAsSale(from);
+    const money::Fen refundDelta = refundedAfter - refundedBefore;
+    // The refund the till asked for says who approved it and why; a refund learned another way
+    // (the provider's bill, a push) has only the change's own actor and note.
+    QString approvedBy = t.actor;
+    QString reason = t.note;
+    if (refundDelta > 0 && !outRequestNo.isEmpty()) {
+        QSqlQuery& note = m_sql->refundNote;
+        note.bindValue(0, outRequestNo);
+        if (!note.exec())
+            return queryError(QCoreApplication::translate("qpos::OrderStore", "reading the refund"),
+                              note);
+        if (note.next()) {
+            reason = note.value(0).toString();
+            approvedBy = note.value(1).toString();
+        }
+        note.finish();
+    }
+
     // The server dates a payment by the provider's time and keeps the till's refund numbers,
-    // which its own numbering could not match after a failed refund.
+    // which its own numbering could not match after a failed refund; its report names the
+    // cashier and the refund's approver and reason as this till's report does.
     LedgerFacts facts;
     if (!paidAt.isNull())
         facts.paidAtMs = paidAt.toLongLong();
-    if (refundedAfter > refundedBefore)
+    facts.cashierId = cashierId;
+    if (refundDelta > 0) {
         facts.outRequestNo = outRequestNo;
+        facts.approvedBy = approvedBy;
+        facts.reason = reason;
+    }
     const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
     QSqlQuery& ob = m_sql->insertOutbox;
     ob.bindValue(0, eventId);
@@ -572,8 +608,6 @@ Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& 
         return queryError(
             QCoreApplication::translate("qpos::OrderStore", "queueing the change for upload"), ob);
 
-    const bool newSale = countsAsSale(t.to) && !countsAsSale(from);
-    const money::Fen refundDelta = refundedAfter - refundedBefore;
     if (newSale || refundDelta != 0) {
         QSqlQuery& tot = m_sql->addTotals;
         tot.bindValue(0, china_calendar::dayNumberOf(createdAt));
@@ -591,22 +625,6 @@ Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& 
             return s.error();
     }
     if (refundDelta > 0) {
-        // The refund the till asked for says who approved it and why; a refund learned
-        // another way (the provider's bill, a push) has only the change's own actor and note.
-        QString approvedBy = t.actor;
-        QString reason = t.note;
-        if (!outRequestNo.isEmpty()) {
-            QSqlQuery& note = m_sql->refundNote;
-            note.bindValue(0, outRequestNo);
-            if (!note.exec())
-                return queryError(
-                    QCoreApplication::translate("qpos::OrderStore", "reading the refund"), note);
-            if (note.next()) {
-                reason = note.value(0).toString();
-                approvedBy = note.value(1).toString();
-            }
-            note.finish();
-        }
         if (Status s = m_sql->reports.recordRefund(orderId, eventId, channel, cashierId,
                                                    refundDelta, at, approvedBy, reason);
             !s.ok())

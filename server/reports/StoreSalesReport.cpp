@@ -38,8 +38,8 @@ Result<reports::SalesReport> buildStoreSalesReport(ServerStore& store,
     const Status read = store.readSql([&](QSqlDatabase& db) -> Status {
         QSqlQuery sales(db);
         sales.setForwardOnly(true);
-        if (!sales.prepare(QStringLiteral("SELECT channel, amount_fen, paid_at_ms FROM orders "
-                                          "WHERE paid_at_ms >= ? AND paid_at_ms < ?")))
+        if (!sales.prepare(QStringLiteral("SELECT channel, amount_fen, paid_at_ms, cashier_id "
+                                          "FROM orders WHERE paid_at_ms >= ? AND paid_at_ms < ?")))
             return readError(sales);
         sales.addBindValue(fromMs);
         sales.addBindValue(toMs);
@@ -51,17 +51,20 @@ Result<reports::SalesReport> buildStoreSalesReport(ServerStore& store,
             f.saleCount = 1;
             f.saleFen = sales.value(1).toLongLong();
             sums.add(china_calendar::dayNumberOf(paidAtMs), china_calendar::hourOf(paidAtMs),
-                     sales.value(0).toString(), QString(), f);
+                     sales.value(0).toString(), sales.value(3).toString(), f);
         }
         if (sales.lastError().isValid())
             return readError(sales);
 
         QSqlQuery refunds(db);
         refunds.setForwardOnly(true);
+        // A refund counts for the cashier who took the sale, as in the till's own report.
         if (!refunds.prepare(QStringLiteral(
-                "SELECT out_trade_no, channel, amount_fen, settled_at_ms FROM order_refunds "
-                "WHERE settled_at_ms >= ? AND settled_at_ms < ? "
-                "ORDER BY settled_at_ms, out_trade_no, out_request_no")))
+                "SELECT r.out_trade_no, r.channel, r.amount_fen, r.settled_at_ms, o.cashier_id, "
+                "r.approved_by, r.reason FROM order_refunds r "
+                "JOIN orders o ON o.out_trade_no = r.out_trade_no "
+                "WHERE r.settled_at_ms >= ? AND r.settled_at_ms < ? "
+                "ORDER BY r.settled_at_ms, r.out_trade_no, r.out_request_no")))
             return readError(refunds);
         refunds.addBindValue(fromMs);
         refunds.addBindValue(toMs);
@@ -74,11 +77,14 @@ Result<reports::SalesReport> buildStoreSalesReport(ServerStore& store,
             line.outTradeNo = refunds.value(0).toString();
             line.channel = refunds.value(1).toString();
             line.amountFen = refunds.value(2).toLongLong();
+            line.cashierId = refunds.value(4).toString();
+            line.approvedBy = refunds.value(5).toString();
+            line.reason = refunds.value(6).toString();
             reports::Figures f;
             f.refundCount = 1;
             f.refundFen = line.amountFen;
-            sums.add(line.businessDay, china_calendar::hourOf(line.atMs), line.channel, QString(),
-                     f);
+            sums.add(line.businessDay, china_calendar::hourOf(line.atMs), line.channel,
+                     line.cashierId, f);
             sums.addRefundLine(line);
         }
         if (refunds.lastError().isValid())

@@ -18,6 +18,11 @@ Error ledgerError(const QSqlQuery& query) {
                          query.lastError().text());
 }
 
+// Qt binds a null QString as SQL NULL; the text columns are NOT NULL and hold '' instead.
+QString notNull(const QString& text) {
+    return text.isNull() ? QStringLiteral("") : text;
+}
+
 // The next of the server's own numbers, <out_trade_no>R<n>, that no refund of the order holds.
 Result<QString> freeNumber(QSqlDatabase& db, const QString& outTradeNo) {
     QSqlQuery taken(db);
@@ -82,7 +87,8 @@ Status recordLedgerEntry(QSqlDatabase& db, const std::optional<OrderBefore>& bef
     times.prepare(QStringLiteral(
         "UPDATE orders SET created_at_ms = CASE WHEN created_at_ms IS NULL OR created_at_ms > ? "
         "THEN ? ELSE created_at_ms END, paid_at_ms = CASE WHEN ? = 1 AND (paid_at_ms IS NULL OR "
-        "paid_at_ms > ?) THEN ? ELSE paid_at_ms END WHERE out_trade_no = ?"));
+        "paid_at_ms > ?) THEN ? ELSE paid_at_ms END, cashier_id = CASE WHEN cashier_id = '' "
+        "THEN ? ELSE cashier_id END WHERE out_trade_no = ?"));
     // Older tills send no payment time: the time of the change is the nearest the server has.
     const qint64 paidAt = entry.paidAtMs.value_or(entry.atMs);
     times.addBindValue(entry.atMs);
@@ -90,6 +96,8 @@ Status recordLedgerEntry(QSqlDatabase& db, const std::optional<OrderBefore>& bef
     times.addBindValue(paid ? 1 : 0);
     times.addBindValue(paidAt);
     times.addBindValue(paidAt);
+    // The order's cashier, from the first entry that names one; older tills' entries name none.
+    times.addBindValue(notNull(entry.cashierId));
     times.addBindValue(entry.outTradeNo);
     if (!times.exec())
         return ledgerError(times);
@@ -103,7 +111,7 @@ Status recordLedgerEntry(QSqlDatabase& db, const std::optional<OrderBefore>& bef
     QSqlQuery refund(db);
     refund.prepare(QStringLiteral(
         "INSERT INTO order_refunds (out_trade_no, out_request_no, channel, amount_fen, "
-        "settled_at_ms, event_id) VALUES (?, ?, ?, ?, ?, ?) "
+        "settled_at_ms, event_id, approved_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (out_trade_no, out_request_no) DO NOTHING"));
     refund.addBindValue(entry.outTradeNo);
     refund.addBindValue(*requestNo);
@@ -111,6 +119,8 @@ Status recordLedgerEntry(QSqlDatabase& db, const std::optional<OrderBefore>& bef
     refund.addBindValue(entry.refundedFen - refundedBefore);
     refund.addBindValue(entry.atMs);
     refund.addBindValue(entry.eventId);
+    refund.addBindValue(notNull(entry.approvedBy));
+    refund.addBindValue(notNull(entry.reason));
     if (!refund.exec())
         return ledgerError(refund);
     return Status::success();

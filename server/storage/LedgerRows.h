@@ -26,7 +26,8 @@ bool entryMovesOrder(const std::optional<OrderBefore>& before, const SyncedEntry
 
 // Records what a new uploaded entry adds to the ledger, in the caller's transaction after the
 // order row is written: the order's creation and payment times (the earliest any entry gave),
-// and a refund for each rise of its refunded amount that moved the order on. A refund's request
+// its cashier (the first any entry named), and a refund for each rise of its refunded amount
+// that moved the order on, with who approved it and why as the entry says. A refund's request
 // number is the entry's `out_request_no` when the till sent one, else the server numbers it as
 // the till does (<out_trade_no>R<n>, the next free n).
 Status recordLedgerEntry(QSqlDatabase& db, const std::optional<OrderBefore>& before,

@@ -186,16 +186,36 @@ const char* const kVersion4[] = {
     "CREATE INDEX settle_by_trade ON settle_requests(out_trade_no)",
 };
 
+// Version 5: SQLite's schema 5, the people the store's sales report names, read back from the
+// entries uploaded before the upgrade.
+const char* const kVersion5[] = {
+    "ALTER TABLE orders ADD COLUMN cashier_id TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE order_refunds ADD COLUMN approved_by TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE order_refunds ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
+    R"(UPDATE orders AS o SET cashier_id = s.cashier_id
+       FROM (SELECT out_trade_no, max(payload::jsonb ->> 'cashier_id') AS cashier_id
+             FROM synced_entries WHERE jsonb_typeof(payload::jsonb -> 'cashier_id') = 'string'
+             GROUP BY out_trade_no) AS s
+       WHERE s.out_trade_no = o.out_trade_no)",
+    R"(UPDATE order_refunds AS r SET approved_by = s.approved_by, reason = s.reason
+       FROM (SELECT out_trade_no, payload::jsonb ->> 'event_id' AS event_id,
+                    payload::jsonb ->> 'approved_by' AS approved_by,
+                    payload::jsonb ->> 'reason' AS reason
+             FROM synced_entries
+             WHERE jsonb_typeof(payload::jsonb -> 'approved_by') = 'string'
+             AND jsonb_typeof(payload::jsonb -> 'reason') = 'string') AS s
+       WHERE s.out_trade_no = r.out_trade_no AND s.event_id = r.event_id::TEXT)",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
 };
 
 const Migration kMigrations[] = {
-    {kVersion1, std::size(kVersion1)},
-    {kVersion2, std::size(kVersion2)},
-    {kVersion3, std::size(kVersion3)},
-    {kVersion4, std::size(kVersion4)},
+    {kVersion1, std::size(kVersion1)}, {kVersion2, std::size(kVersion2)},
+    {kVersion3, std::size(kVersion3)}, {kVersion4, std::size(kVersion4)},
+    {kVersion5, std::size(kVersion5)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

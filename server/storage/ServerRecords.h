@@ -94,6 +94,10 @@ struct SyncedEntry {
     qint64 atMs = 0;
     std::optional<qint64> paidAtMs; // the provider's payment time; older tills do not send it
     QString outRequestNo;           // the refund the entry records; empty from older tills
+    // The people the store's report names; empty from older tills.
+    QString cashierId;  // the order's cashier
+    QString approvedBy; // on a refund: who approved it
+    QString reason;     // on a refund: why
 };
 
 // A relay message waiting for its till's acknowledgement.

@@ -192,16 +192,38 @@ const char* const kVersion4[] = {
     "CREATE INDEX settle_by_trade ON settle_requests(out_trade_no)",
 };
 
+// Version 5: the people the store's sales report names (server/reports/StoreSalesReport), as
+// tills now upload them: each order's cashier, and each refund's approver and reason. Entries
+// a newer till uploaded before the upgrade already carry them: they are read back, the texts
+// only, as the sync reader takes them.
+const char* const kVersion5[] = {
+    "ALTER TABLE orders ADD COLUMN cashier_id TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE order_refunds ADD COLUMN approved_by TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE order_refunds ADD COLUMN reason TEXT NOT NULL DEFAULT ''",
+    R"(UPDATE orders SET cashier_id = s.cashier_id
+       FROM (SELECT out_trade_no, max(json_extract(payload, '$.cashier_id')) AS cashier_id
+             FROM synced_entries WHERE json_type(payload, '$.cashier_id') = 'text'
+             GROUP BY out_trade_no) AS s
+       WHERE s.out_trade_no = orders.out_trade_no)",
+    R"(UPDATE order_refunds SET approved_by = s.approved_by, reason = s.reason
+       FROM (SELECT out_trade_no, json_extract(payload, '$.event_id') AS event_id,
+                    json_extract(payload, '$.approved_by') AS approved_by,
+                    json_extract(payload, '$.reason') AS reason
+             FROM synced_entries WHERE json_type(payload, '$.approved_by') = 'text'
+             AND json_type(payload, '$.reason') = 'text') AS s
+       WHERE s.out_trade_no = order_refunds.out_trade_no
+       AND s.event_id = CAST(order_refunds.event_id AS TEXT))",
+};
+
 struct Migration {
     const char* const* statements;
     std::size_t count;
 };
 
 const Migration kMigrations[] = {
-    {kVersion1, std::size(kVersion1)},
-    {kVersion2, std::size(kVersion2)},
-    {kVersion3, std::size(kVersion3)},
-    {kVersion4, std::size(kVersion4)},
+    {kVersion1, std::size(kVersion1)}, {kVersion2, std::size(kVersion2)},
+    {kVersion3, std::size(kVersion3)}, {kVersion4, std::size(kVersion4)},
+    {kVersion5, std::size(kVersion5)},
 };
 static_assert(std::size(kMigrations) == kCurrentVersion);
 

@@ -101,8 +101,23 @@ readSyncedEntries(const link::SyncBatch& batch, const link::TerminalIdentity& te
                              "decimal digits) or out_request_no (1-64 letters, digits or _-|*@). "
                              "Nothing of the batch was stored; update the till's software.")
                           .arg(e.seq)}};
+        // The people the store's report names: texts when present; absent from older tills.
+        for (const char* name : {"cashier_id", "approved_by", "reason"}) {
+            const QJsonValue text = p.value(QLatin1String(name));
+            if (!text.isUndefined() && !text.isString())
+                return SyncRefusal{
+                    400, Error{QStringLiteral("sync.malformed"),
+                               trSync("Entry %1 of the batch has a %2 that is not a text (a JSON "
+                                      "string). Nothing of the batch was stored; update the "
+                                      "till's software.")
+                                   .arg(e.seq)
+                                   .arg(QLatin1String(name))}};
+        }
         s.paidAtMs = paidAt;
         s.outRequestNo = requestNo.toString();
+        s.cashierId = p.value(u"cashier_id").toString();
+        s.approvedBy = p.value(u"approved_by").toString();
+        s.reason = p.value(u"reason").toString();
         s.amountFen = *amount;
         s.refundedFen = *refunded;
         s.eventId = *eventId;

@@ -20,7 +20,8 @@ struct SyncRefusal {
 // Reads every entry of an uploaded batch into what the store takes (docs/server-protocol.md,
 // "Outbox upload"): all of the batch or none of it. An entry must be an order event of
 // `terminal` itself; its integers are canonical decimal strings, the amounts within money's
-// range and the refunded part never above the amount.
+// range and the refunded part never above the amount; the people it names (cashier_id,
+// approved_by, reason), absent from older tills, are texts.
 std::variant<QList<SyncedEntry>, SyncRefusal>
 readSyncedEntries(const link::SyncBatch& batch, const link::TerminalIdentity& terminal);
 

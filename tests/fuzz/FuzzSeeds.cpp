@@ -350,6 +350,13 @@ void linkSeeds(const QByteArray& alipayForm, const QByteArray& wechatBody) {
                     terminal.outTradeNoPrefix() + QStringLiteral("20260101000001R2"));
     write("link_sync_batch", "ledger-keys",
           link::encodeSyncBatch(link::SyncBatch{terminal, {{42, paid}, {43, refunded}}}));
+    // The people the store's report names: the order's cashier, a refund's approver and reason.
+    paid.insert(QStringLiteral("cashier_id"), QStringLiteral("C01"));
+    refunded.insert(QStringLiteral("cashier_id"), QStringLiteral("C01"));
+    refunded.insert(QStringLiteral("approved_by"), QStringLiteral("M01"));
+    refunded.insert(QStringLiteral("reason"), QStringLiteral("退货 \"broken\""));
+    write("link_sync_batch", "people-keys",
+          link::encodeSyncBatch(link::SyncBatch{terminal, {{42, paid}, {43, refunded}}}));
     write("link_sync_batch", "answer", link::encodeSyncAnswer({43, 1767232806000}));
 
     write("link_message", "hello", link::encodeLinkMessage(link::LinkHello{1767232806000}));

@@ -3,8 +3,9 @@
 // protocol's limits (size, entry count, strictly increasing sequence numbers) and survives
 // encode -> decode unchanged; an entry the server accepts is an order event of the uploading
 // terminal whose integers (the payment time too, when sent) are printed exactly as read, with
-// the refunded part within the amount, and a refund number only as sent; the same batch from
-// another terminal is refused as such; a decoded answer survives encode -> decode.
+// the refunded part within the amount, a refund number only as sent, and the cashier, a
+// refund's approver and reason absent or texts as sent; the same batch from another terminal
+// is refused as such; a decoded answer survives encode -> decode.
 #include "core/link/SyncBatch.h"
 #include "core/money/Money.h"
 #include "server/sync/SyncEntryReader.h"
@@ -45,6 +46,14 @@ void checkEntries(const SyncBatch& batch) {
         QPOS_FUZZ_CHECK(e.outRequestNo == e.payload.value(u"out_request_no").toString());
         QPOS_FUZZ_CHECK(e.payload.contains(u"out_request_no") ==
                         (!e.outRequestNo.isEmpty() && e.outRequestNo.size() <= 64));
+        // The people the store's report names: absent, or texts read as they are.
+        for (const auto& [key, value] :
+             {std::pair{u"cashier_id", &e.cashierId}, std::pair{u"approved_by", &e.approvedBy},
+              std::pair{u"reason", &e.reason}}) {
+            const QJsonValue sent = e.payload.value(QStringView(key));
+            QPOS_FUZZ_CHECK(sent.isUndefined() ? value->isEmpty()
+                                               : sent.isString() && sent.toString() == *value);
+        }
     }
     // The same entries uploaded by another terminal of the store.
     TerminalIdentity other = batch.terminal;

@@ -3,8 +3,8 @@
 // stored snapshot). The first byte chooses the reader, the rest is the JSON text.
 // Properties: what a reader accepts is exactly what the JSON says (every key it writes back
 // holds the input's value: no number truncated, no text changed, an optional amount present
-// exactly when the input has it); writing it and reading it again gives the same object; a
-// refusal has a code and a message.
+// exactly when the input has it; the people a report names are texts as given); writing it and
+// reading it again gives the same object; a refusal has a code and a message.
 #include "core/reconcile/BatchJson.h"
 #include "core/reports/SalesReport.h"
 #include "tests/fuzz/FuzzSupport.h"
@@ -75,7 +75,8 @@ void item(const QJsonObject& json) {
 
 // The report's numbers are decimal strings (JSON numbers are doubles to many readers): the
 // value read must be the number the text spells. Texts are read leniently (a key that is not a
-// text reads as empty), and so are lists (a key that is not a list reads as none).
+// text reads as empty), and so are lists (a key that is not a list reads as none), except the
+// people's (checkPeopleAreTexts).
 bool sameReportValue(const QJsonValue& written, const QJsonValue& input) {
     if (written.isString()) {
         if (!input.isString())
@@ -109,6 +110,27 @@ bool sameReportValue(const QJsonValue& written, const QJsonValue& input) {
     return written == input;
 }
 
+// Who sold, who approved a refund and why: an accepted report holds them as texts, read as
+// they are.
+void checkPeopleAreTexts(const QJsonObject& written, const QJsonObject& json) {
+    const struct {
+        const char* list;
+        QList<const char*> keys;
+    } people[] = {{"cashiers", {"cashier_id", "name"}},
+                  {"refunds", {"cashier_id", "approved_by", "reason"}}};
+    for (const auto& p : people) {
+        const QJsonArray w = written.value(QLatin1String(p.list)).toArray();
+        const QJsonArray in = json.value(QLatin1String(p.list)).toArray();
+        for (qsizetype i = 0; i < w.size(); ++i) {
+            for (const char* key : p.keys) {
+                const QJsonValue value = in.at(i).toObject().value(QLatin1String(key));
+                QPOS_FUZZ_CHECK(value.isString() &&
+                                value == w.at(i).toObject().value(QLatin1String(key)));
+            }
+        }
+    }
+}
+
 void report(const QJsonObject& json) {
     const Result<reports::SalesReport> read = reports::salesReportFromJson(json);
     if (!read)
@@ -119,6 +141,7 @@ void report(const QJsonObject& json) {
     if (!json.contains(u"cash"))
         compared.remove(QStringLiteral("cash"));
     QPOS_FUZZ_CHECK(sameReportValue(compared, json));
+    checkPeopleAreTexts(written, json);
     const Result<reports::SalesReport> again = reports::salesReportFromJson(written);
     QPOS_FUZZ_CHECK(again.ok());
     QPOS_FUZZ_CHECK(reports::toJson(*again) == written);

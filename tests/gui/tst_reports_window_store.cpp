@@ -1,7 +1,8 @@
 // The reports window on an enrolled till: "This terminal" shows the till's own report, "Whole
 // store" the report of every till of the store, which the store server computes from the orders
 // the tills uploaded (this till's through its real outbox upload, another till's signed upload),
-// with the same figures, charts and CSV export; a store server that went away is said so.
+// with the same figures, charts, tables by cashier, refunds with who approved them and why, and
+// CSV export; a store server that went away is said so.
 #include "core/link/TerminalCredentials.h"
 #include "server/QposServer.h"
 #include "tests/gui/TillFixture.h"
@@ -15,6 +16,7 @@
 #include <QDateTime>
 #include <QFile>
 #include <QFileDialog>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -53,11 +55,11 @@ class TestReportsWindowStore : public QObject {
     std::unique_ptr<server::QposServer> m_server;
     test::TillFixture m_fixture;
 
-    // The order is on the server as paid: this till's outbox reached it.
-    bool uploaded(const QString& outTradeNo) {
+    // The order is on the server in `state`: this till's outbox reached it.
+    bool uploaded(const QString& outTradeNo, OrderState state = OrderState::Paid) {
         return test::waitUntil([&] {
             Result<std::optional<server::ServerOrder>> order = m_server->store().order(outTradeNo);
-            return order.ok() && order->has_value() && (*order)->state == OrderState::Paid;
+            return order.ok() && order->has_value() && (*order)->state == state;
         });
     }
 
@@ -78,20 +80,33 @@ private slots:
             config.storeServer.credentialsPath = credentials;
         }));
 
-        // Another till of the store sold 40.00 by Alipay just now (today, as the window asks).
+        // Another till of the store: its cashier C02 sold 40.00 by Alipay just now (today, as
+        // the window asks).
         Result<test::EnrolledTill> t02 = test::EnrolledTill::add(*m_server, kT02);
         QVERIFY(t02.ok());
         const qint64 paidAtMs = QDateTime::currentMSecsSinceEpoch() - 1000;
-        test::TillEvent sale{
-            t02->orderNo(1), QStringLiteral("alipay"), 4000, 0, QStringLiteral("paid"), 1,
-            paidAtMs};
+        test::TillEvent sale{t02->orderNo(1),
+                             QStringLiteral("alipay"),
+                             4000,
+                             0,
+                             QStringLiteral("paid"),
+                             1,
+                             paidAtMs,
+                             QJsonObject{{QStringLiteral("cashier_id"), QStringLiteral("C02")}}};
         QCOMPARE(t02->upload(1, {sale}).httpStatus, 200);
     }
 
     void showsThisTerminalOrTheWholeStore() {
+        // This till's cashier sells 10.00; the manager gives 2.00 back.
         const std::optional<Order> tea = m_fixture.paidOrder(1000);
         QVERIFY(tea);
-        QVERIFY(uploaded(tea->outTradeNo));
+        QSignalSpy refunded(&m_fixture.till(), &service::PosService::refundFinished);
+        m_fixture.till().refund(checkout::RefundCommand{QStringLiteral("r1"), tea->outTradeNo, 200,
+                                                        QStringLiteral("找错钱 wrong change"),
+                                                        test::TillFixture::kManagerId});
+        QVERIFY(refunded.wait(test::kUiWaitMs));
+        QVERIFY(refunded.first().first().value<checkout::RefundReport>().ok);
+        QVERIFY(uploaded(tea->outTradeNo, OrderState::PartiallyRefunded));
 
         ui::ReportsWindow window(m_fixture.till(), QStringLiteral("Shop"));
         QSignalSpy shown(&window, &ui::ReportsWindow::reportShown);
@@ -107,8 +122,25 @@ private slots:
         QCOMPARE(text(window, "countValue"), QStringLiteral("2"));
         QCOMPARE(text(window, "averageValue"), QStringLiteral("¥ 25.00"));
         QVERIFY(text(window, "reportStatus").contains(QStringLiteral("Whole store")));
+        QCOMPARE(text(window, "refundsValue"), QStringLiteral("¥ 2.00"));
         auto* channels = window.findChild<QTableWidget*>(QStringLiteral("channelTable"));
         QCOMPARE(channels->item(0, 2)->text(), QStringLiteral("50.00")); // Alipay gross
+        // Both tills' cashiers, by id (the names are in each till's own staff list), with the
+        // refund counted for the cashier who took the sale.
+        auto* cashiers = window.findChild<QTableWidget*>(QStringLiteral("cashierTable"));
+        QCOMPARE(cashiers->rowCount(), 2);
+        QCOMPARE(cashiers->item(0, 0)->text(), test::TillFixture::kCashierId);
+        QCOMPARE(cashiers->item(0, 2)->text(), QStringLiteral("10.00"));
+        QCOMPARE(cashiers->item(0, 4)->text(), QStringLiteral("2.00"));
+        QCOMPARE(cashiers->item(1, 0)->text(), QStringLiteral("C02"));
+        QCOMPARE(cashiers->item(1, 2)->text(), QStringLiteral("40.00"));
+        // The refund with who approved it and why, as on this terminal's own report.
+        auto* refunds = window.findChild<QTableWidget*>(QStringLiteral("refundTable"));
+        QCOMPARE(refunds->rowCount(), 1);
+        QCOMPARE(refunds->item(0, 1)->text(), tea->outTradeNo);
+        QCOMPARE(refunds->item(0, 3)->text(), QStringLiteral("2.00"));
+        QCOMPARE(refunds->item(0, 4)->text(), test::TillFixture::kManagerId);
+        QCOMPARE(refunds->item(0, 5)->text(), QStringLiteral("找错钱 wrong change"));
 
         // The same export as for this terminal, named for the store.
         auto* csv = window.findChild<QPushButton*>(QStringLiteral("exportCsv"));
@@ -133,6 +165,11 @@ private slots:
         QVERIFY(choose(window, 0));
         QVERIFY(!window.showsWholeStore());
         QCOMPARE(text(window, "grossValue"), QStringLiteral("¥ 10.00"));
+        QCOMPARE(refunds->rowCount(), 1);
+        QCOMPARE(refunds->item(0, 4)->text(), test::TillFixture::kManagerId);
+        QCOMPARE(refunds->item(0, 5)->text(), QStringLiteral("找错钱 wrong change"));
+        QCOMPARE(cashiers->rowCount(), 1);
+        QVERIFY(cashiers->item(0, 0)->text().endsWith(test::TillFixture::kCashierId));
     }
 
     void aServerGoneIsSaidAndTheReportKept() {

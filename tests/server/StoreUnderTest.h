@@ -6,6 +6,7 @@
 
 #include <QSqlDatabase>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -28,6 +29,11 @@ public:
     Status prepare();
     // A new store on the same database, not opened yet: a server, or a restarted one.
     std::unique_ptr<server::ServerStore> makeStore() const;
+    // A store on a new database `name` (letters, digits, _) of the same kind, left at schema
+    // `version` with `rows` written in that schema's SQL, not opened yet: opening it upgrades
+    // it as a newer qpos-server upgrades a database an older one kept.
+    Result<std::unique_ptr<server::ServerStore>> makeStoreAtSchema(const QString& name, int version,
+                                                                   const QStringList& rows);
     // The [database] section of a qpos-server configuration file for the same database
     // (PostgreSQL as a url, its socket directory percent-encoded), for a server process.
     QByteArray databaseSection() const;

@@ -368,6 +368,64 @@ private slots:
         QVERIFY(!learned.contains(u"out_request_no"));
     }
 
+    // What the store server's sales report reads from the uploads: the order's cashier on every
+    // entry, and on each entry that gave money back the approver and reason this till's own
+    // report lists for it (report_refunds), a refund learned from the provider included.
+    void outboxEntriesNameTheCashierAndEachRefundsApproverAndReason() {
+        Fixture f;
+        const Order o = f.create(1000);
+        QCOMPARE(f.move(o.outTradeNo, OrderState::Paid, TransitionSource::Poll),
+                 TransitionOutcome::Applied);
+        Result<RefundRecord> asked = f.store.beginRefund(
+            o.outTradeNo, 400, QStringLiteral("碎了 broken"), QStringLiteral("m1"));
+        QVERIFY(asked.ok());
+        OrderTransition refunded;
+        refunded.outTradeNo = o.outTradeNo;
+        refunded.to = OrderState::PartiallyRefunded;
+        refunded.source = TransitionSource::Request;
+        refunded.actor = QStringLiteral("engine");
+        refunded.refundedFen = 400;
+        QCOMPARE(*f.store.settleRefund(asked->outRequestNo, RefundRecordState::Succeeded, refunded),
+                 TransitionOutcome::Applied);
+        f.move(o.outTradeNo, OrderState::Refunded, TransitionSource::Poll);
+
+        Result<QList<OutboxEntry>> outbox = f.store.pendingOutbox(10);
+        QVERIFY(outbox.ok());
+        QCOMPARE(outbox->size(), 4); // created, paid, partially refunded, refunded
+        QList<QJsonObject> entries;
+        for (const OutboxEntry& e : *outbox)
+            entries.append(QJsonDocument::fromJson(e.payload).object());
+        for (const QJsonObject& e : entries)
+            QCOMPARE(e.value(u"cashier_id").toString(), QStringLiteral("c1"));
+        for (int i : {0, 1}) {
+            QVERIFY(!entries[i].contains(u"approved_by"));
+            QVERIFY(!entries[i].contains(u"reason"));
+        }
+        QSqlQuery lines(f.store.database().handle());
+        QVERIFY(lines.exec(QStringLiteral("SELECT approved_by, reason FROM report_refunds "
+                                          "ORDER BY id")));
+        for (int i : {2, 3}) {
+            QVERIFY(lines.next());
+            QCOMPARE(entries[i].value(u"approved_by").toString(), lines.value(0).toString());
+            QCOMPARE(entries[i].value(u"reason").toString(), lines.value(1).toString());
+        }
+        QVERIFY(!lines.next());
+        QCOMPARE(entries[2].value(u"approved_by").toString(), QStringLiteral("m1"));
+        QCOMPARE(entries[2].value(u"reason").toString(), QStringLiteral("碎了 broken"));
+        QCOMPARE(entries[3].value(u"approved_by").toString(), QStringLiteral("test"));
+        QVERIFY(entries[3].value(u"reason").isString());
+
+        // An order taken without a cashier says so: an empty text, not a missing key.
+        NewOrder unnamed;
+        unnamed.amountFen = 500;
+        unnamed.subject = QStringLiteral("No cashier");
+        QVERIFY(f.store.createOrder(unnamed).ok());
+        outbox = f.store.pendingOutbox(10);
+        const QJsonObject created = QJsonDocument::fromJson(outbox->last().payload).object();
+        QVERIFY(created.value(u"cashier_id").isString());
+        QCOMPARE(created.value(u"cashier_id").toString(), QString());
+    }
+
     void failureMidTransactionLeavesNothing() {
         Fixture f;
         const Order o = f.create(1000);

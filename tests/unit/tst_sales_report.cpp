@@ -5,8 +5,11 @@
 #include "core/storage/OrderStore.h"
 #include "tests/support/TempDir.h"
 
+#include <QJsonArray>
 #include <QSqlQuery>
 #include <QTest>
+
+#include <utility>
 
 using namespace qpos;
 using namespace qpos::reports;
@@ -307,6 +310,33 @@ private slots:
         damaged = toJson(r);
         damaged.insert(QStringLiteral("from_day"), QStringLiteral("4315226917"));
         QCOMPARE(salesReportFromJson(damaged).error().code, QStringLiteral("report.snapshot"));
+        // Who sold, who approved a refund and why are texts: anything else is refused, never
+        // shown as no one.
+        const auto withPeople = [&](const char* list, const char* key, const QJsonValue& value) {
+            QJsonObject json = toJson(r);
+            QJsonArray rows = json.value(QLatin1String(list)).toArray();
+            QJsonObject first = rows.first().toObject();
+            if (value.isUndefined())
+                first.remove(QLatin1String(key));
+            else
+                first.insert(QLatin1String(key), value);
+            rows.replace(0, first);
+            json.insert(QLatin1String(list), rows);
+            return salesReportFromJson(json);
+        };
+        QVERIFY(withPeople("refunds", "reason", QStringLiteral("")).ok());
+        for (const auto& [list, key] : {std::pair{"cashiers", "cashier_id"},
+                                        {"cashiers", "name"},
+                                        {"refunds", "cashier_id"},
+                                        {"refunds", "approved_by"},
+                                        {"refunds", "reason"}}) {
+            for (const QJsonValue& value :
+                 {QJsonValue(7), QJsonValue(QJsonValue::Null), QJsonValue(QJsonValue::Undefined)}) {
+                const Result<SalesReport> read = withPeople(list, key, value);
+                QVERIFY2(!read.ok(), key);
+                QCOMPARE(read.error().code, QStringLiteral("report.snapshot"));
+            }
+        }
     }
 
     void csvIsUtf8WithBomAndQuotesEveryField() {
