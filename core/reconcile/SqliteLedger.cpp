@@ -1,5 +1,6 @@
 #include "core/reconcile/SqliteLedger.h"
 
+#include "core/reconcile/LedgerTradeRow.h"
 #include "core/storage/Database.h"
 #include "core/storage/SqliteStatement.h"
 
@@ -29,17 +30,6 @@ Error readError(const QString& why) {
     return databaseError(
         QCoreApplication::translate("qpos::reconcile", "reading the ledger for reconciliation"),
         why);
-}
-
-// Each row is read into the same struct: its strings keep their buffers from row to row.
-void readTrade(const SqliteStatement& row, LocalTrade& t) {
-    row.textInto(0, t.outTradeNo);
-    t.state = static_cast<OrderState>(row.int64(1));
-    t.amountFen = row.int64(2);
-    if (row.isNull(3))
-        t.paidAtMs.reset();
-    else
-        t.paidAtMs = row.int64(3);
 }
 
 void readRefund(const SqliteStatement& row, LocalRefund& r) {
@@ -194,7 +184,7 @@ Status SqliteLedger::forEachTrade(const LedgerScope& scope, const LedgerWindow& 
     if (!q.bind(":channel", channelName(scope.provider).toUtf8()) ||
         !q.bind(":from", window.fromMs) || !q.bind(":to", window.toMs))
         return readError(q.errorText());
-    return forEachRow<LocalTrade>(q, &readTrade, visit);
+    return forEachRow<LocalTrade>(q, &readTradeRow<SqliteStatement>, visit);
 }
 
 Status SqliteLedger::forEachRefund(const LedgerScope& scope, const LedgerWindow& window,
@@ -226,7 +216,7 @@ Result<std::optional<LocalTrade>> SqliteLedger::findTrade(const LedgerScope& sco
     SqliteStatement& q = m_sql->trade;
     if (!q.bind(1, outTradeNo.toUtf8()) || !q.bind(2, channelName(scope.provider).toUtf8()))
         return readError(q.errorText());
-    return firstRow<LocalTrade>(q, &readTrade);
+    return firstRow<LocalTrade>(q, &readTradeRow<SqliteStatement>);
 }
 
 Result<std::optional<LocalRefund>> SqliteLedger::findRefund(const LedgerScope& scope,

@@ -172,10 +172,6 @@
         <translation>每个请求在处理前增加 MS 毫秒（默认 0），模拟远端支付机构的往返时间。</translation>
     </message>
     <message>
-        <source>Inject a fault: KIND[:key=value,...] with KIND one of latency, http_error, timeout, drop_after_commit, service_unavailable, system_error, bad_signature, stale_timestamp, notify_duplicate, notify_out_of_order, notify_bad_signature, notify_stale_timestamp, refund_unconfirmed, bill_drop_line, bill_change_amount, bill_foreign_trade, bill_drop_refund, bill_change_state, bill_duplicate_line, bill_not_ready, bill_truncated and keys provider (alipay, wechat), method, count (-1: always), probability, latency_ms, status, commit; bill faults: bill_date (yyyy-MM-dd, required), out_trade_no, out_request_no, amount_fen, until_ms. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1 or timeout:provider=wechat,method=query. Repeatable.</source>
-        <translation>注入故障：KIND[:key=value,...]，KIND 可为 latency、http_error、timeout、drop_after_commit、service_unavailable、system_error、bad_signature、stale_timestamp、notify_duplicate、notify_out_of_order、notify_bad_signature、notify_stale_timestamp、refund_unconfirmed、bill_drop_line、bill_change_amount、bill_foreign_trade、bill_drop_refund、bill_change_state、bill_duplicate_line、bill_not_ready、bill_truncated；键可为 provider（alipay、wechat）、method、count（-1：始终）、probability、latency_ms、status、commit；账单故障的键：bill_date（yyyy-MM-dd，必填）、out_trade_no、out_request_no、amount_fen、until_ms。示例：latency:latency_ms=800,method=alipay.trade.query,count=-1 或 timeout:provider=wechat,method=query。可重复指定。</translation>
-    </message>
-    <message>
         <source>Do not start the store server beside the providers (the tills then learn results by polling only).</source>
         <translation>不在支付机构旁启动门店服务器（收银台届时只能通过轮询获知结果）。</translation>
     </message>
@@ -194,6 +190,10 @@
     <message>
         <source>Cannot make a temporary folder for the store server&apos;s database: %1</source>
         <translation>无法为门店服务器的数据库创建临时目录：%1</translation>
+    </message>
+    <message>
+        <source>Inject a fault: KIND[:key=value,...] with KIND one of latency, http_error, timeout, drop_after_commit, service_unavailable, system_error, bad_signature, stale_timestamp, notify_duplicate, notify_out_of_order, notify_bad_signature, notify_stale_timestamp, refund_unconfirmed, bill_drop_line, bill_change_amount, bill_foreign_trade, bill_drop_refund, bill_change_state, bill_duplicate_line, bill_next_day, bill_not_ready, bill_truncated and keys provider (alipay, wechat), method, count (-1: always), probability, latency_ms, status, commit; bill faults: bill_date (yyyy-MM-dd, required), out_trade_no, out_request_no, amount_fen, until_ms. Example: latency:latency_ms=800,method=alipay.trade.query,count=-1 or timeout:provider=wechat,method=query. Repeatable.</source>
+        <translation>注入故障：KIND[:key=value,...]，KIND 可为 latency、http_error、timeout、drop_after_commit、service_unavailable、system_error、bad_signature、stale_timestamp、notify_duplicate、notify_out_of_order、notify_bad_signature、notify_stale_timestamp、refund_unconfirmed、bill_drop_line、bill_change_amount、bill_foreign_trade、bill_drop_refund、bill_change_state、bill_duplicate_line、bill_next_day、bill_not_ready、bill_truncated；键可为 provider（alipay、wechat）、method、count（-1：始终）、probability、latency_ms、status、commit；账单故障的键：bill_date（yyyy-MM-dd，必填）、out_trade_no、out_request_no、amount_fen、until_ms。示例：latency:latency_ms=800,method=alipay.trade.query,count=-1 或 timeout:provider=wechat,method=query。可重复指定。</translation>
     </message>
 </context>
 <context>
@@ -1235,6 +1235,13 @@
     <message>
         <source>listing the refund</source>
         <translation>记录退款明细</translation>
+    </message>
+</context>
+<context>
+    <name>qpos::SqliteStatement</name>
+    <message>
+        <source>the database is not an open SQLite database</source>
+        <translation>数据库不是已打开的 SQLite 数据库</translation>
     </message>
 </context>
 <context>
@@ -4449,6 +4456,10 @@ Set [store_server] url = %4 there by hand.</source>
         <source>A stored report could not be read: its figures are damaged. Keep the order database as it is and call IT.</source>
         <translation>无法读取已保存的报表：数据已损坏。请保持订单数据库原样并联系 IT。</translation>
     </message>
+    <message>
+        <source>(no cashier)</source>
+        <translation>（无收银员）</translation>
+    </message>
 </context>
 <context>
     <name>qpos::reports::ShiftBook</name>
@@ -4498,6 +4509,10 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>There is no Z report No. %1 on this till.</source>
         <translation>本收银台没有第 %1 号 Z 报表。</translation>
+    </message>
+    <message>
+        <source>A shift&apos;s cash drawer is not counted yet: end that shift first, or the Z shows the cash expected, not counted.</source>
+        <translation>某个班次的钱箱尚未清点：请先结束该班次，否则 Z 报表显示的是应有现金，而非清点所得。</translation>
     </message>
 </context>
 <context>
@@ -6924,10 +6939,6 @@ See docs/server.md.</source>
         <translation>营业日 %1 至 %2。</translation>
     </message>
     <message>
-        <source>(no cashier)</source>
-        <translation>（无收银员）</translation>
-    </message>
-    <message>
         <source>X report — shift %1 (running totals)</source>
         <translation>X 报表 — 班次 %1（实时累计）</translation>
     </message>
@@ -7583,6 +7594,10 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     <message>
         <source>Today is closed by its Z report: sales from now on count on %1. The next Z report can be taken tomorrow.</source>
         <translation>今天已由 Z 报表结账：此后的销售计入 %1。下一份 Z 报表明天才能生成。</translation>
+    </message>
+    <message>
+        <source>A shift with a cash drawer is still open: its cash is not counted, so the Z shows the cash expected, not counted. End that shift (Till &gt; End my shift) to count the drawer first.</source>
+        <translation>一个使用钱箱的班次仍未结束：其现金尚未清点，因此 Z 报表显示的是应有现金，而非清点所得。请先结束该班次（收银台 （收银台 &gt; 结束我的班次）gt; 结束本班次）清点钱箱。</translation>
     </message>
 </context>
 <context>

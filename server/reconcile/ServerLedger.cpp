@@ -1,5 +1,6 @@
 #include "server/reconcile/ServerLedger.h"
 
+#include "core/reconcile/LedgerTradeRow.h"
 #include "core/storage/Database.h"
 #include "core/storage/SqliteStatement.h"
 #include "server/storage/ServerStore.h"
@@ -35,17 +36,6 @@ public:
 private:
     const QSqlQuery& m_q;
 };
-
-template <typename Row>
-void readTrade(const Row& row, reconcile::LocalTrade& t) {
-    row.textInto(0, t.outTradeNo);
-    t.state = static_cast<OrderState>(row.int64(1));
-    t.amountFen = row.int64(2);
-    if (row.isNull(3))
-        t.paidAtMs.reset();
-    else
-        t.paidAtMs = row.int64(3);
-}
 
 // The server keeps only refunds that moved money: an increase of an order's refunded amount.
 template <typename Row>
@@ -106,8 +96,9 @@ Status forEachRow(ServerStore& store, const QString& sql, const QVariantList& va
 
 Status forEachTradeRow(ServerStore& store, const QString& sql, const QVariantList& values,
                        const std::function<void(const reconcile::LocalTrade&)>& visit) {
-    return forEachRow<reconcile::LocalTrade>(store, sql, values, &readTrade<SqliteStatement>,
-                                             &readTrade<QtRow>, visit);
+    return forEachRow<reconcile::LocalTrade>(store, sql, values,
+                                             &reconcile::readTradeRow<SqliteStatement>,
+                                             &reconcile::readTradeRow<QtRow>, visit);
 }
 
 Status forEachRefundRow(ServerStore& store, const QString& sql, const QVariantList& values,
