@@ -7597,7 +7597,7 @@ No sale can be made until this is fixed. Fix it, then start qpos again.</source>
     </message>
     <message>
         <source>A shift with a cash drawer is still open: its cash is not counted, so the Z shows the cash expected, not counted. End that shift (Till &gt; End my shift) to count the drawer first.</source>
-        <translation>一个使用钱箱的班次仍未结束：其现金尚未清点，因此 Z 报表显示的是应有现金，而非清点所得。请先结束该班次（收银台 （收银台 &gt; 结束我的班次）gt; 结束本班次）清点钱箱。</translation>
+        <translation>一个使用钱箱的班次仍未结束：其现金尚未清点，因此 Z 报表显示的是应有现金，而非清点所得。请先结束该班次（收银台 &gt; 结束本班次）清点钱箱。</translation>
     </message>
 </context>
 <context>
