@@ -12,6 +12,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QHash>
 #include <QThread>
 
 #include <openssl/crypto.h>
@@ -540,6 +541,28 @@ void PosService::loadSalesReport(const QString& requestId, const reports::Report
     });
 }
 
+namespace {
+
+// The store server knows cashiers by id only: the names come from this till's staff list,
+// which the store's tills share when staff are provisioned alike. An id this till does not
+// know stays an id.
+void nameCashiersFromStaff(reports::SalesReport& report, StaffStore* staff) {
+    if (!staff)
+        return;
+    const Result<QList<StaffMember>> members = staff->list();
+    if (!members)
+        return;
+    QHash<QString, QString> names;
+    for (const StaffMember& m : *members)
+        names.insert(m.id, m.name);
+    for (reports::CashierFigures& c : report.cashiers) {
+        if (c.name.isEmpty())
+            c.name = names.value(c.cashierId);
+    }
+}
+
+} // namespace
+
 void PosService::loadStoreSalesReport(const QString& requestId, const reports::ReportScope& scope) {
     post([requestId, scope](Worker& w) {
         PosService* service = w.service();
@@ -555,12 +578,15 @@ void PosService::loadStoreSalesReport(const QString& requestId, const reports::R
             return;
         }
         link::fetchStoreSalesReport(
-            *http, scope, [service, requestId](const Result<reports::SalesReport>& report) {
+            *http, scope,
+            [service, requestId, staff = w.staff()](const Result<reports::SalesReport>& report) {
                 SalesReportReply reply;
-                if (report)
+                if (report) {
                     reply.report = *report;
-                else
+                    nameCashiersFromStaff(reply.report, staff);
+                } else {
                     reply.error = report.error().message;
+                }
                 emit service->salesReportLoaded(requestId, reply);
             });
     });

@@ -125,11 +125,12 @@ private slots:
         QCOMPARE(text(window, "refundsValue"), QStringLiteral("¥ 2.00"));
         auto* channels = window.findChild<QTableWidget*>(QStringLiteral("channelTable"));
         QCOMPARE(channels->item(0, 2)->text(), QStringLiteral("50.00")); // Alipay gross
-        // Both tills' cashiers, by id (the names are in each till's own staff list), with the
-        // refund counted for the cashier who took the sale.
+        // Both tills' cashiers, named from this till's staff list where it knows the id, with
+        // the refund counted for the cashier who took the sale.
         auto* cashiers = window.findChild<QTableWidget*>(QStringLiteral("cashierTable"));
         QCOMPARE(cashiers->rowCount(), 2);
-        QCOMPARE(cashiers->item(0, 0)->text(), test::TillFixture::kCashierId);
+        QCOMPARE(cashiers->item(0, 0)->text(),
+                 QStringLiteral("Cai Cashier (%1)").arg(test::TillFixture::kCashierId));
         QCOMPARE(cashiers->item(0, 2)->text(), QStringLiteral("10.00"));
         QCOMPARE(cashiers->item(0, 4)->text(), QStringLiteral("2.00"));
         QCOMPARE(cashiers->item(1, 0)->text(), QStringLiteral("C02"));
