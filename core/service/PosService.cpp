@@ -126,6 +126,9 @@ public:
 
     checkout::CheckoutEngine* engine() { return m_engine.get(); }
     bool takesCash() const { return m_options.config.checkout.cashEnabled; }
+    bool printsAfterSale() const {
+        return m_options.config.printer.enabled && m_options.config.printer.receiptAfterSale;
+    }
     void setDrawer(std::unique_ptr<printing::CashDrawer> drawer) {
         if (m_engine)
             m_engine->setCashDrawer(drawer.get());
@@ -446,6 +449,9 @@ void PosService::takeCash(const QString& requestId, const NewOrder& order, money
         else
             report = w.engine()->takeCash(requestId, order, tenderedFen);
         emit w.service()->cashSaleRecorded(report);
+        // A cash customer gets a receipt as a QR one does.
+        if (report.error.isEmpty() && report.order && w.printsAfterSale())
+            w.printReceipt(QString(), report.order->outTradeNo, false);
     });
 }
 

@@ -9,6 +9,7 @@
 #include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/EscPosReader.h"
 #include "tests/support/FakeEscPosPrinter.h"
+#include "tests/support/WaitUntil.h"
 #include "ui/orders/OrderDetailDialog.h"
 #include "ui/till/AmountEntry.h"
 #include "ui/till/CheckoutController.h"
@@ -114,6 +115,39 @@ private slots:
             QVERIFY2(printing::printedWidth(line.text) * line.widthScale <= 32,
                      qPrintable(line.text));
         QVERIFY(window().notice()->text().isEmpty() || !window().notice()->isVisible());
+    }
+
+    void aCashSaleGetsItsReceiptToo() {
+        test::FakeEscPosPrinter printer;
+        QVERIFY(printer.listen());
+        test::HarnessOptions options;
+        options.printer = printerAt(printer.url(), true);
+        options.cash = true;
+        QVERIFY(m_h->open(options));
+        test::CrossThreadSignalSpy recorded(&m_h->till(), &service::PosService::cashSaleRecorded);
+        NewOrder sale;
+        sale.channel = Channel::Cash;
+        sale.amountFen = 1280;
+        sale.subject = QStringLiteral("Tea");
+        sale.cashierId = QStringLiteral("C01");
+        m_h->till().takeCash(QStringLiteral("cash-1"), sale, 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(recorded.size(), 1, kWaitMs);
+        const auto report = recorded.first().at(0).value<checkout::CashSaleReport>();
+        QVERIFY2(report.error.isEmpty(), qPrintable(report.error));
+        QVERIFY(report.order);
+        // The drawer's kick may come first on the same printer: find the receipt.
+        test::EscPosReading r;
+        QVERIFY(test::waitUntil([&] {
+            for (const QByteArray& job : printer.jobs()) {
+                r = test::readEscPos(job);
+                if (r.hasLine(report.order->outTradeNo))
+                    return true;
+            }
+            return false;
+        }));
+        QVERIFY2(r.error.isEmpty(), qPrintable(r.error));
+        QVERIFY(r.lineWith(QStringLiteral("Payment")).contains(u"Cash"));
+        QVERIFY(r.lineWith(QStringLiteral("Total")).endsWith(u"￥12.80"));
     }
 
     void reprintFromTheOrderDetail() {
