@@ -20,20 +20,33 @@ Error readError(const QSqlQuery& q) {
         q.lastError().text());
 }
 
-// The drawer's floats and counts: the shift's, or those of the shifts opened on the range's days.
+// The drawer's floats and counts: the shift's, or those of the shifts opened on the range's
+// business days. A business day runs from the previous day's Z (when that was taken before
+// midnight) to its own Z (when taken before its midnight), as sales are placed
+// (ReportLedger), so a shift opened after a Z counts on the next day with that day's sales.
 Result<DrawerCounts> readDrawer(Database& db, const ReportScope& scope) {
     QSqlQuery shifts(db.handle());
     shifts.prepare(
         QStringLiteral("SELECT id, opening_float_fen, expected_cash_fen, counted_cash_fen, "
                        "cash_difference_reason FROM shifts WHERE %1 ORDER BY id")
-            .arg(scope.shiftId > 0 ? QStringLiteral("id = ?")
-                                   : QStringLiteral("opened_at_ms >= ? AND opened_at_ms < ?")));
+            .arg(scope.shiftId > 0
+                     ? QStringLiteral("id = ?")
+                     : QStringLiteral(
+                           "opened_at_ms >= MIN(?, COALESCE((SELECT taken_at_ms FROM z_reports "
+                           "WHERE business_day = ?), ?)) AND opened_at_ms < MIN(?, COALESCE("
+                           "(SELECT taken_at_ms FROM z_reports WHERE business_day = ?), ?))")));
     if (scope.shiftId > 0) {
         shifts.bindValue(0, scope.shiftId);
     } else {
-        shifts.bindValue(
-            0, china_calendar::dayStartMs(china_calendar::dateOfDayNumber(scope.fromDay)));
-        shifts.bindValue(1, china_calendar::dayEndMs(china_calendar::dateOfDayNumber(scope.toDay)));
+        const QDate from = china_calendar::dateOfDayNumber(scope.fromDay);
+        const qint64 fromMs = china_calendar::dayStartMs(from);
+        const qint64 toMs = china_calendar::dayEndMs(china_calendar::dateOfDayNumber(scope.toDay));
+        shifts.bindValue(0, fromMs);
+        shifts.bindValue(1, china_calendar::dayNumber(from.addDays(-1)));
+        shifts.bindValue(2, fromMs);
+        shifts.bindValue(3, toMs);
+        shifts.bindValue(4, scope.toDay);
+        shifts.bindValue(5, toMs);
     }
     shifts.setForwardOnly(true);
     if (!shifts.exec())

@@ -206,6 +206,29 @@ private slots:
         QVERIFY(f.zs.take(QStringLiteral("m1"), false).ok());
     }
 
+    void theDrawerFollowsTheBusinessDayAfterAZ() {
+        Fixture f;
+        const Shift before = *f.shifts.openShift(QStringLiteral("c1"), 10000);
+        QVERIFY(
+            f.shifts.closeShift(before.id, QStringLiteral("c1"), CashCount{10000, QString()}).ok());
+        f.clock += kHourMs;
+        QVERIFY(f.zs.take(QStringLiteral("m1"), true).ok());
+        f.clock += kHourMs; // the same calendar day, after its Z: the next business day
+        QVERIFY(f.shifts.openShift(QStringLiteral("c2"), 5000).ok());
+
+        const SalesReport closed = f.day(kDay);
+        QCOMPARE(closed.cash.openingFloatFen, 10000);
+        QCOMPARE(closed.cash.countedFen, std::optional<money::Fen>(10000));
+        QCOMPARE(closed.cash.differenceFen, std::optional<money::Fen>(0));
+        const SalesReport next = f.day(20261124);
+        QCOMPARE(next.cash.openingFloatFen, 5000);
+        QVERIFY(!next.cash.countedFen);
+        // A range over both days has both shifts.
+        const SalesReport both =
+            *buildSalesReport(f.store.database(), ReportScope{kDay, 20261124, 0});
+        QCOMPARE(both.cash.openingFloatFen, 15000);
+    }
+
     void aZIsNeverChangedOrDeleted() {
         Fixture f;
         QVERIFY(f.zs.take(QStringLiteral("m1"), true).ok());
