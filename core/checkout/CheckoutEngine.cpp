@@ -74,6 +74,12 @@ void CheckoutEngine::settleFromProvider(Channel provider, const QString& outTrad
     m_settlement->settle(provider, outTradeNo, context, std::move(done));
 }
 
+void CheckoutEngine::settleRefundFromProvider(Channel provider, const QString& outTradeNo,
+                                              const QString& outRequestNo, QObject* context,
+                                              std::function<void(SettleRefundResult)> done) {
+    m_settlement->settleRefund(provider, outTradeNo, outRequestNo, context, std::move(done));
+}
+
 bool CheckoutEngine::isRunning(const QString& outTradeNo) const {
     return m_checkouts->isRunning(outTradeNo);
 }

@@ -76,6 +76,13 @@ public:
     void settleFromProvider(Channel provider, const QString& outTradeNo, QObject* context,
                             std::function<void(SettleFromProviderResult)> done);
 
+    // Reconciliation's Janitor for a refund the bill lists that the till does not have as made:
+    // asks `provider` about that refund and records it when the provider made it (source
+    // Reconcile). Never sends a refund. `done` as for settleFromProvider().
+    void settleRefundFromProvider(Channel provider, const QString& outTradeNo,
+                                  const QString& outRequestNo, QObject* context,
+                                  std::function<void(SettleRefundResult)> done);
+
     bool isRunning(const QString& outTradeNo) const;
     int runningCount() const;
     const CheckoutPolicy& policy() const;

@@ -4,6 +4,7 @@
 #include "core/money/Money.h"
 #include "core/orders/Channel.h"
 #include "core/orders/Order.h"
+#include "core/storage/OrderQuery.h"
 
 #include <QList>
 #include <QMetaType>
@@ -111,6 +112,22 @@ struct SettleFromProviderResult {
     money::Fen orderFen = 0;
     gateway::TradeSnapshot snapshot; // Answered only
     QString message;                 // translated, unless Answered
+};
+
+// Reconciliation's question about one refund the bill lists that the till does not have as
+// made: the provider is asked about that refund, and a refund it says was made is recorded.
+struct SettleRefundResult {
+    SettleFromProviderOutcome outcome = SettleFromProviderOutcome::NotAnswered;
+    Channel provider = Channel::Alipay;
+    QString outTradeNo;
+    QString outRequestNo;
+    bool orderKnown = false; // the till has the order, of this provider
+    // The till's refund before and after the answer; empty when the till does not have it.
+    std::optional<RefundRecordState> before;
+    std::optional<RefundRecordState> after;
+    money::Fen refundFen = 0;          // the till's refund's amount after
+    gateway::RefundQueryResult answer; // Answered only
+    QString message; // translated: why it was not asked, or why the answer was not recorded
 };
 
 } // namespace qpos::checkout

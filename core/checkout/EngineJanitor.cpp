@@ -17,6 +17,29 @@ QString queryName(Channel provider) {
                                        : QStringLiteral("wechatpay transactions query");
 }
 
+QString refundQueryName(Channel provider) {
+    return provider == Channel::Alipay ? QStringLiteral("alipay.trade.fastpay.refund.query")
+                                       : QStringLiteral("wechatpay refund query");
+}
+
+// The provider's own word for the refund's state.
+QString refundWord(Channel provider, gateway::RefundState state) {
+    switch (state) {
+    case gateway::RefundState::Refunded:
+        return provider == Channel::Alipay ? QStringLiteral("REFUND_SUCCESS")
+                                           : QStringLiteral("SUCCESS");
+    case gateway::RefundState::Processing:
+        return QStringLiteral("PROCESSING");
+    case gateway::RefundState::HeldByProvider:
+        return QStringLiteral("ABNORMAL");
+    case gateway::RefundState::Closed:
+        return QStringLiteral("CLOSED");
+    case gateway::RefundState::NotFound:
+        break;
+    }
+    return QStringLiteral("not found");
+}
+
 } // namespace
 
 EngineJanitor::EngineJanitor(CheckoutEngine& engine)
@@ -24,6 +47,14 @@ EngineJanitor::EngineJanitor(CheckoutEngine& engine)
 
 void EngineJanitor::settle(const DifferenceItem& item, QObject* context,
                            std::function<void(JanitorVerdict)> done) {
+    if (item.kind == DifferenceClass::Refund) {
+        m_engine.settleRefundFromProvider(
+            item.provider, item.outTradeNo, item.outRequestNo, context,
+            [item, done = std::move(done)](const SettleRefundResult& result) {
+                done(JanitorVerdict{ledgerAgrees(item, result), evidenceOf(result)});
+            });
+        return;
+    }
     m_engine.settleFromProvider(
         item.provider, item.outTradeNo, context,
         [item, done = std::move(done)](const SettleFromProviderResult& result) {
@@ -51,6 +82,53 @@ bool EngineJanitor::ledgerAgrees(const DifferenceItem& item,
         break;
     }
     return false;
+}
+
+bool EngineJanitor::ledgerAgrees(const DifferenceItem& item, const SettleRefundResult& result) {
+    // The bill's refund is now the ledger's, made, of the bill's amount.
+    return item.kind == DifferenceClass::Refund &&
+           result.outcome == SettleFromProviderOutcome::Answered &&
+           result.after == RefundRecordState::Succeeded && item.providerAmountFen &&
+           *item.providerAmountFen == result.refundFen;
+}
+
+QString EngineJanitor::evidenceOf(const SettleRefundResult& result) {
+    switch (result.outcome) {
+    case SettleFromProviderOutcome::Answered:
+        break;
+    case SettleFromProviderOutcome::Running:
+    case SettleFromProviderOutcome::NoGateway:
+    case SettleFromProviderOutcome::NotAnswered:
+        return refundNotAnsweredEvidence(result.provider, result.message);
+    }
+    QString text = refundAnswerEvidence(result.provider, result.answer) + QStringLiteral("; ");
+    if (!result.orderKnown)
+        return text + tr("the till has no such order");
+    if (!result.message.isEmpty())
+        return text + tr("not recorded: %1").arg(result.message);
+    if (!result.after)
+        return text + tr("refund %1 not recorded here").arg(result.outRequestNo);
+    const QString after = reconcile::refundStateName(*result.after);
+    if (result.before == result.after)
+        return text + tr("refund %1 stays %2").arg(result.outRequestNo, after);
+    return text +
+           tr("refund %1 %2 -> %3")
+               .arg(result.outRequestNo,
+                    result.before ? reconcile::refundStateName(*result.before) : tr("not recorded"),
+                    after);
+}
+
+QString EngineJanitor::refundAnswerEvidence(Channel provider,
+                                            const gateway::RefundQueryResult& answer) {
+    QString text =
+        refundQueryName(provider) + QStringLiteral(": ") + refundWord(provider, answer.state);
+    if (answer.state != gateway::RefundState::NotFound && answer.refundFen > 0)
+        text += u' ' + money::formatYuan(answer.refundFen);
+    return text;
+}
+
+QString EngineJanitor::refundNotAnsweredEvidence(Channel provider, const QString& message) {
+    return tr("%1: not answered (%2)").arg(refundQueryName(provider), message);
 }
 
 QString EngineJanitor::evidenceOf(const DifferenceItem& item,

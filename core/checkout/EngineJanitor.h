@@ -9,10 +9,12 @@ namespace qpos::checkout {
 
 class CheckoutEngine;
 
-// The till's Janitor: the engine asks the provider about the trade and applies the answer;
-// the difference is settled only when the ledger then agrees with the bill (an order the till
-// had cancelled that the provider reports paid is now paid). A trade the till does not have,
-// or one whose checkout is running, is left for the manager with what the provider said.
+// The till's Janitor: the engine asks the provider about the trade and applies the answer, or
+// about the refund the bill lists and records it when the provider made it; the difference is
+// settled only when the ledger then agrees with the bill (an order the till had cancelled that
+// the provider reports paid is now paid; a refund made on the provider's merchant platform is
+// now recorded, of the bill's amount). A trade the till does not have, or one whose checkout is
+// running, is left for the manager with what the provider said.
 class EngineJanitor final : public reconcile::ReconcileJanitor {
     Q_DECLARE_TR_FUNCTIONS(qpos::checkout::EngineJanitor)
 
@@ -28,6 +30,13 @@ public:
     // What the provider answered, for the item (no secret, no buyer's account).
     static QString evidenceOf(const reconcile::DifferenceItem& item,
                               const SettleFromProviderResult& result);
+    static bool ledgerAgrees(const reconcile::DifferenceItem& item,
+                             const SettleRefundResult& result);
+    static QString evidenceOf(const SettleRefundResult& result);
+    // The provider's answer to a query of the refund, as evidence ("alipay.trade.fastpay.refund.
+    // query: REFUND_SUCCESS 3.00"); the store server's Janitor words its own query the same.
+    static QString refundAnswerEvidence(Channel provider, const gateway::RefundQueryResult& answer);
+    static QString refundNotAnsweredEvidence(Channel provider, const QString& message);
     // The provider's answer to a query of the trade, as evidence ("alipay.trade.query:
     // TRADE_SUCCESS 12.34, trade_no …"); the store server's Janitor words its own query the same.
     static QString answerEvidence(Channel provider, const gateway::TradeSnapshot& snapshot);

@@ -3,6 +3,7 @@
 #include "core/checkout/CheckoutRuns.h"
 #include "core/checkout/EngineContext.h"
 #include "core/gateways/PaymentGateway.h"
+#include "core/logging/LogCategories.h"
 #include "core/storage/OrderStore.h"
 
 #include <QMetaObject>
@@ -19,6 +20,26 @@ void deliver(QObject* context, std::function<void(SettleFromProviderResult)> don
     QMetaObject::invokeMethod(
         context, [done = std::move(done), result = std::move(result)] { done(result); },
         Qt::QueuedConnection);
+}
+
+void deliverRefund(QObject* context, std::function<void(SettleRefundResult)> done,
+                   SettleRefundResult result) {
+    QMetaObject::invokeMethod(
+        context, [done = std::move(done), result = std::move(result)] { done(result); },
+        Qt::QueuedConnection);
+}
+
+// The till's record of the refund, if it has one.
+std::optional<RefundRecord> refundRecord(OrderStore& store, const QString& outTradeNo,
+                                         const QString& outRequestNo) {
+    Result<QList<RefundRecord>> refunds = store.refunds(outTradeNo);
+    if (refunds) {
+        for (const RefundRecord& r : std::as_const(*refunds)) {
+            if (r.outRequestNo == outRequestNo)
+                return r;
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace
@@ -80,6 +101,70 @@ void ProviderSettlement::settle(Channel provider, const QString& outTradeNo, QOb
                        if (caller)
                            done(settled);
                    });
+}
+
+void ProviderSettlement::settleRefund(Channel provider, const QString& outTradeNo,
+                                      const QString& outRequestNo, QObject* context,
+                                      std::function<void(SettleRefundResult)> done) {
+    SettleRefundResult result;
+    result.provider = provider;
+    result.outTradeNo = outTradeNo;
+    result.outRequestNo = outRequestNo;
+    gateway::PaymentGateway* gw = m_context.gateways().find(provider);
+    if (!gw) {
+        result.outcome = SettleFromProviderOutcome::NoGateway;
+        result.message = tr("%1 is not set up on this till, so it cannot be asked about refund "
+                            "%2.")
+                             .arg(channelLabel(provider), outRequestNo);
+        deliverRefund(context, std::move(done), std::move(result));
+        return;
+    }
+    Result<Order> known = m_context.store().order(outTradeNo);
+    const bool ours = known && known->channel == provider;
+    const QString providerTradeNo = ours ? known->providerTradeNo : QString();
+    QPointer<QObject> caller(context);
+    gw->queryRefund(
+        gateway::RefundQuery{outTradeNo, providerTradeNo, outRequestNo}, m_context.receiver(),
+        [this, provider, result, caller, done = std::move(done)](
+            gateway::GatewayResult<gateway::RefundQueryResult> answer) mutable {
+            if (!answer.isSuccess()) {
+                result.outcome = SettleFromProviderOutcome::NotAnswered;
+                result.message = answer.cashierMessage();
+            } else {
+                result.outcome = SettleFromProviderOutcome::Answered;
+                result.answer = answer.value();
+                Result<Order> order = m_context.store().order(result.outTradeNo);
+                result.orderKnown = order && order->channel == provider;
+                if (result.orderKnown) {
+                    std::optional<RefundRecord> before =
+                        refundRecord(m_context.store(), result.outTradeNo, result.outRequestNo);
+                    if (before)
+                        result.before = before->state;
+                    // Only the provider's word that the money went back records a refund.
+                    if (result.answer.state == gateway::RefundState::Refunded) {
+                        Result<TransitionOutcome> recorded = m_context.store().recordProviderRefund(
+                            result.outTradeNo, result.outRequestNo, result.answer.refundFen,
+                            answer.providerFields());
+                        if (!recorded) {
+                            qCWarning(lcCheckout).noquote()
+                                << "refund" << result.outRequestNo << "of order"
+                                << result.outTradeNo << "not recorded:" << recorded.error().message;
+                            result.message = recorded.error().message;
+                        } else if (*recorded == TransitionOutcome::Applied) {
+                            m_context.announce(result.outTradeNo);
+                        }
+                    }
+                    std::optional<RefundRecord> after =
+                        refundRecord(m_context.store(), result.outTradeNo, result.outRequestNo);
+                    if (after) {
+                        result.after = after->state;
+                        result.refundFen = after->amountFen;
+                    }
+                }
+            }
+            if (caller)
+                done(result);
+        });
 }
 
 } // namespace qpos::checkout

@@ -28,6 +28,12 @@ public:
     void settle(Channel provider, const QString& outTradeNo, QObject* context,
                 std::function<void(SettleFromProviderResult)> done);
 
+    // Asks the provider about refund `outRequestNo` of the trade and records it when the
+    // provider made it. Never sends a refund: an answer that the provider has none changes
+    // nothing.
+    void settleRefund(Channel provider, const QString& outTradeNo, const QString& outRequestNo,
+                      QObject* context, std::function<void(SettleRefundResult)> done);
+
 private:
     EngineContext& m_context;
     const CheckoutRuns& m_checkouts;

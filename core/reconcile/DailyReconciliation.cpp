@@ -224,7 +224,7 @@ void DailyReconciliation::Run::askJanitor() {
     while (janitor && nextItem < completed.result.items.size()) {
         const qsizetype index = nextItem++;
         const DifferenceItem& item = completed.result.items[index];
-        if (item.kind != DifferenceClass::Status && item.kind != DifferenceClass::ProviderOnly)
+        if (!janitorAsks(item))
             continue;
         janitor->settle(item, self, [this, index](JanitorVerdict verdict) {
             completed.resolutions[index] =

@@ -1126,6 +1126,157 @@ Result<RefundRecord> OrderStore::beginCancelRefund(const OrderTransition& paid,
     return record;
 }
 
+Result<TransitionOutcome> OrderStore::recordProviderRefund(const QString& outTradeNo,
+                                                           const QString& outRequestNo,
+                                                           money::Fen amountFen,
+                                                           const QJsonObject& providerFields) {
+    if (!m_sql)
+        return notOpen();
+    if (amountFen <= 0 || outRequestNo.isEmpty())
+        return Error{QStringLiteral("refund.amount"),
+                     QCoreApplication::translate("qpos::OrderStore",
+                                                 "The provider's refund %1 of order %2 names no "
+                                                 "amount; it was not recorded. Check it on the "
+                                                 "provider's merchant platform.")
+                         .arg(outRequestNo, outTradeNo)};
+    WriteTransaction tx(m_db);
+    if (Status s = tx.begin(); !s.ok())
+        return s.error();
+    QSqlQuery o(m_db.handle());
+    o.prepare(QStringLiteral(
+        "SELECT id, state, amount_fen, refunded_fen, channel FROM orders WHERE out_trade_no = ?"));
+    o.bindValue(0, outTradeNo);
+    if (!o.exec())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading the order"), o);
+    if (!o.next())
+        return notFound(outTradeNo);
+    const qint64 orderId = o.value(0).toLongLong();
+    const auto state = OrderState(o.value(1).toInt());
+    const money::Fen amount = o.value(2).toLongLong();
+    const money::Fen refunded = o.value(3).toLongLong();
+    const bool cashOrder = o.value(4).toString() == channelName(Channel::Cash);
+    o.finish();
+    if (cashOrder)
+        return Error{QStringLiteral("refund.channel"),
+                     QCoreApplication::translate("qpos::OrderStore",
+                                                 "Order %1 was paid in cash: no provider's refund "
+                                                 "belongs to it.")
+                         .arg(outTradeNo)};
+    if (state != OrderState::Paid && state != OrderState::PartiallyRefunded &&
+        state != OrderState::Refunded)
+        return Error{QStringLiteral("refund.not_paid"),
+                     QCoreApplication::translate("qpos::OrderStore",
+                                                 "Order %1 is %2 here: the provider's refund %3 is "
+                                                 "recorded once its payment is.")
+                         .arg(outTradeNo, orderStateLabel(state), outRequestNo)};
+
+    QSqlQuery known(m_db.handle());
+    known.prepare(QStringLiteral("SELECT r.state, r.order_id FROM refunds r "
+                                 "WHERE r.out_request_no = ?"));
+    known.bindValue(0, outRequestNo);
+    if (!known.exec())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading refunds"),
+                          known);
+    const qint64 at = now();
+    if (known.next()) {
+        const auto recorded = RefundRecordState(known.value(0).toInt());
+        const qint64 owner = known.value(1).toLongLong();
+        known.finish();
+        // The till's refund numbers are unique across its orders; Alipay's only within a trade.
+        if (owner != orderId)
+            return Error{QStringLiteral("refund.number_taken"),
+                         QCoreApplication::translate(
+                             "qpos::OrderStore",
+                             "The provider's refund %1 of order %2 has a number another order's "
+                             "refund holds here; it was not recorded. Note it by hand.")
+                             .arg(outRequestNo, outTradeNo)};
+        if (recorded == RefundRecordState::Succeeded)
+            return TransitionOutcome::Duplicate;
+        if (recorded == RefundRecordState::Failed)
+            return Error{QStringLiteral("refund.failed_here"),
+                         QCoreApplication::translate(
+                             "qpos::OrderStore",
+                             "Refund %1 of order %2 is recorded here as failed, but the provider "
+                             "says it was made. Check it on the provider's merchant platform.")
+                             .arg(outRequestNo, outTradeNo)};
+        // Asked for here and still open: the provider's amount is what went back.
+        QSqlQuery settle(m_db.handle());
+        settle.prepare(QStringLiteral("UPDATE refunds SET state = ?, amount_fen = ?, "
+                                      "updated_at_ms = ? WHERE out_request_no = ?"));
+        settle.bindValue(0, int(RefundRecordState::Succeeded));
+        settle.bindValue(1, amountFen);
+        settle.bindValue(2, at);
+        settle.bindValue(3, outRequestNo);
+        if (!settle.exec())
+            return queryError(
+                QCoreApplication::translate("qpos::OrderStore", "settling the refund"), settle);
+    } else {
+        known.finish();
+        QSqlQuery ins(m_db.handle());
+        ins.prepare(QStringLiteral(
+            "INSERT INTO refunds (order_id, out_request_no, amount_fen, reason, actor, state, "
+            "created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+        ins.bindValue(0, orderId);
+        ins.bindValue(1, outRequestNo);
+        ins.bindValue(2, amountFen);
+        ins.bindValue(3, QStringLiteral("made at the provider"));
+        ins.bindValue(4, QStringLiteral("reconcile"));
+        ins.bindValue(5, int(RefundRecordState::Succeeded));
+        ins.bindValue(6, at);
+        ins.bindValue(7, at);
+        if (!ins.exec())
+            return queryError(QCoreApplication::translate("qpos::OrderStore", "saving the refund"),
+                              ins);
+    }
+
+    QSqlQuery sum(m_db.handle());
+    sum.prepare(QStringLiteral(
+        "SELECT COALESCE(SUM(amount_fen), 0) FROM refunds WHERE order_id = ? AND state = ?"));
+    sum.bindValue(0, orderId);
+    sum.bindValue(1, int(RefundRecordState::Succeeded));
+    if (!sum.exec() || !sum.next())
+        return queryError(QCoreApplication::translate("qpos::OrderStore", "reading refunds"), sum);
+    const money::Fen total = qMin(amount, qMax(refunded, sum.value(0).toLongLong()));
+    sum.finish();
+
+    OrderTransition t;
+    t.outTradeNo = outTradeNo;
+    t.source = TransitionSource::Reconcile;
+    t.actor = QStringLiteral("reconcile");
+    t.providerFields = providerFields;
+    t.note = QStringLiteral("refund %1 of %2 made at the provider")
+                 .arg(outRequestNo, money::formatYuan(amountFen));
+    if (total > refunded) {
+        t.to = total >= amount ? OrderState::Refunded : OrderState::PartiallyRefunded;
+        t.refundedFen = total;
+        Result<TransitionOutcome> applied = applyInTransaction(t, outRequestNo);
+        if (!applied)
+            return applied.error();
+    } else {
+        // The money was counted already (a push): the refund is written, the order stays.
+        QSqlQuery& ev = m_sql->insertEvent;
+        ev.bindValue(0, orderId);
+        ev.bindValue(1, int(state));
+        ev.bindValue(2, int(state));
+        ev.bindValue(3, transitionSourceName(t.source));
+        ev.bindValue(4, t.actor);
+        ev.bindValue(5, at);
+        ev.bindValue(6, refunded);
+        ev.bindValue(
+            7, QString::fromUtf8(QJsonDocument(providerFields).toJson(QJsonDocument::Compact)));
+        ev.bindValue(8, t.note + QStringLiteral(", counted before"));
+        if (!ev.exec())
+            return queryError(
+                QCoreApplication::translate("qpos::OrderStore", "recording the order's change"),
+                ev);
+    }
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    qCInfo(lcStore).noquote() << "refund" << outRequestNo << "of" << money::formatYuan(amountFen)
+                              << "made at the provider recorded on order" << outTradeNo;
+    return TransitionOutcome::Applied;
+}
+
 Result<QList<RefundRecord>> OrderStore::refunds(const QString& outTradeNo) {
     return selectRefunds(QStringLiteral("o.out_trade_no = ? ORDER BY r.id"), outTradeNo);
 }

@@ -71,6 +71,16 @@ public:
     // like a refund the till asked for. A repeat returns the refund already written.
     Result<RefundRecord> beginCancelRefund(const OrderTransition& paid, const QString& outRequestNo,
                                            money::Fen amountFen, const QString& actor);
+    // A refund the provider confirmed (a refund query, for reconciliation) that the till did not
+    // ask for, made on the provider's merchant platform say, or asked for and never saw settle:
+    // written settled under the provider's request number and amount, and the order's refunded
+    // total raised to cover it, in one transaction with its event and outbox row. Money already
+    // counted is not counted again: a push may have raised the total before (Alipay's refund
+    // notification names no refund). Duplicate when the refund is recorded as made already.
+    Result<TransitionOutcome> recordProviderRefund(const QString& outTradeNo,
+                                                   const QString& outRequestNo,
+                                                   money::Fen amountFen,
+                                                   const QJsonObject& providerFields);
     // A cash refund: the money leaves the drawer now, so the refund is written settled and the
     // order refunded (event, outbox row, report line) in one transaction. `managerId` must be
     // a manager in the staff table. Only for cash orders; beginRefund() refuses them.

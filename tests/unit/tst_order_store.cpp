@@ -426,6 +426,108 @@ private slots:
         QCOMPARE(created.value(u"cashier_id").toString(), QString());
     }
 
+    // Reconciliation records a refund the provider made that the till did not ask for (made
+    // on the merchant platform): settled under the provider's number, the order's total raised
+    // with its event, outbox row (carrying the number) and report line, all at once.
+    void aRefundMadeAtTheProviderIsRecordedOnce() {
+        Fixture f;
+        const Order o = f.create(1000);
+        f.move(o.outTradeNo, OrderState::Paid, TransitionSource::Poll);
+        const qint64 outboxBefore = f.count(QStringLiteral("outbox"));
+        const QJsonObject fields{{QStringLiteral("refund_status"), QStringLiteral("SUCCESS")}};
+        Result<TransitionOutcome> r =
+            f.store.recordProviderRefund(o.outTradeNo, QStringLiteral("PLATFORM_1"), 300, fields);
+        QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
+        QCOMPARE(*r, TransitionOutcome::Applied);
+        Result<OrderWithEvents> after = f.store.orderWithEvents(o.outTradeNo);
+        QVERIFY(after.ok());
+        QCOMPARE(after->order.state, OrderState::PartiallyRefunded);
+        QCOMPARE(after->order.refundedFen, 300);
+        QCOMPARE(after->events.last().source, TransitionSource::Reconcile);
+        QCOMPARE(after->events.last().actor, QStringLiteral("reconcile"));
+        Result<QList<RefundRecord>> refunds = f.store.refunds(o.outTradeNo);
+        QVERIFY(refunds.ok());
+        QCOMPARE(refunds->size(), 1);
+        QCOMPARE(refunds->at(0).outRequestNo, QStringLiteral("PLATFORM_1"));
+        QCOMPARE(refunds->at(0).state, RefundRecordState::Succeeded);
+        QCOMPARE(refunds->at(0).amountFen, 300);
+        QCOMPARE(refunds->at(0).actor, QStringLiteral("reconcile"));
+        QCOMPARE(f.count(QStringLiteral("outbox")), outboxBefore + 1);
+        const QJsonObject entry =
+            QJsonDocument::fromJson(f.store.pendingOutbox(10)->last().payload).object();
+        QCOMPARE(entry.value(u"out_request_no").toString(), QStringLiteral("PLATFORM_1"));
+        QCOMPARE(entry.value(u"refunded_fen").toString(), QStringLiteral("300"));
+        QCOMPARE(entry.value(u"approved_by").toString(), QStringLiteral("reconcile"));
+
+        // Asked again (a rerun of the day): nothing more.
+        QCOMPARE(
+            *f.store.recordProviderRefund(o.outTradeNo, QStringLiteral("PLATFORM_1"), 300, fields),
+            TransitionOutcome::Duplicate);
+        QCOMPARE(f.store.order(o.outTradeNo)->refundedFen, 300);
+        QCOMPARE(f.count(QStringLiteral("outbox")), outboxBefore + 1);
+
+        // A push counted the next one already (Alipay's refund notification names no refund):
+        // it is written, the money is not counted twice, and nothing new is uploaded.
+        f.move(o.outTradeNo, OrderState::PartiallyRefunded, TransitionSource::Push, 500);
+        const qint64 outboxPushed = f.count(QStringLiteral("outbox"));
+        QCOMPARE(
+            *f.store.recordProviderRefund(o.outTradeNo, QStringLiteral("PLATFORM_2"), 200, fields),
+            TransitionOutcome::Applied);
+        QCOMPARE(f.store.order(o.outTradeNo)->refundedFen, 500);
+        QCOMPARE(f.count(QStringLiteral("outbox")), outboxPushed);
+        QCOMPARE(f.store.refunds(o.outTradeNo)->size(), 2);
+        QCOMPARE(f.store.orderWithEvents(o.outTradeNo)->events.last().source,
+                 TransitionSource::Reconcile);
+
+        // A refund asked for here and never seen to settle is settled by the provider's word,
+        // of the provider's amount; the order is refunded in full.
+        Result<RefundRecord> asked =
+            f.store.beginRefund(o.outTradeNo, 500, QStringLiteral("rest"), QStringLiteral("m1"));
+        QVERIFY(asked.ok());
+        QCOMPARE(*f.store.recordProviderRefund(o.outTradeNo, asked->outRequestNo, 500, fields),
+                 TransitionOutcome::Applied);
+        QCOMPARE(f.store.order(o.outTradeNo)->state, OrderState::Refunded);
+        QCOMPARE(f.store.order(o.outTradeNo)->refundedFen, 1000);
+        const QJsonObject last =
+            QJsonDocument::fromJson(f.store.pendingOutbox(20)->last().payload).object();
+        QCOMPARE(last.value(u"out_request_no").toString(), asked->outRequestNo);
+        QCOMPARE(last.value(u"approved_by").toString(), QStringLiteral("m1"));
+        QCOMPARE(last.value(u"reason").toString(), QStringLiteral("rest"));
+    }
+
+    void aProviderRefundTheTillCannotRecordIsRefusedAndWritesNothing() {
+        Fixture f;
+        const Order unpaid = f.create(800);
+        const Order paid = f.create(900);
+        f.move(paid.outTradeNo, OrderState::Paid, TransitionSource::Poll);
+        Result<RefundRecord> failed =
+            f.store.beginRefund(paid.outTradeNo, 100, QStringLiteral("x"), QStringLiteral("m1"));
+        QVERIFY(failed.ok());
+        QVERIFY(f.store.settleRefund(failed->outRequestNo, RefundRecordState::Failed, std::nullopt)
+                    .ok());
+        const Order other = f.create(600);
+        f.move(other.outTradeNo, OrderState::Paid, TransitionSource::Poll);
+        const qint64 refunds = f.count(QStringLiteral("refunds"));
+        const qint64 events = f.count(QStringLiteral("order_events"));
+        const auto refused = [&](const QString& no, const QString& requestNo, money::Fen fen) {
+            Result<TransitionOutcome> r = f.store.recordProviderRefund(no, requestNo, fen, {});
+            return r.ok() ? QStringLiteral("accepted") : r.error().code;
+        };
+        QCOMPARE(refused(unpaid.outTradeNo, QStringLiteral("P1"), 100),
+                 QStringLiteral("refund.not_paid"));
+        QCOMPARE(refused(paid.outTradeNo, QStringLiteral("P1"), 0),
+                 QStringLiteral("refund.amount"));
+        QCOMPARE(refused(paid.outTradeNo, failed->outRequestNo, 100),
+                 QStringLiteral("refund.failed_here"));
+        QCOMPARE(refused(other.outTradeNo, failed->outRequestNo, 100),
+                 QStringLiteral("refund.number_taken"));
+        QCOMPARE(refused(QStringLiteral("S001_T01_20261123_99999999"), QStringLiteral("P1"), 100),
+                 QStringLiteral("order.not_found"));
+        QCOMPARE(f.count(QStringLiteral("refunds")), refunds);
+        QCOMPARE(f.count(QStringLiteral("order_events")), events);
+        QCOMPARE(f.store.order(paid.outTradeNo)->refundedFen, 0);
+    }
+
     void failureMidTransactionLeavesNothing() {
         Fixture f;
         const Order o = f.create(1000);
