@@ -22,24 +22,6 @@ QString refundQueryName(Channel provider) {
                                        : QStringLiteral("wechatpay refund query");
 }
 
-// The provider's own word for the refund's state.
-QString refundWord(Channel provider, gateway::RefundState state) {
-    switch (state) {
-    case gateway::RefundState::Refunded:
-        return provider == Channel::Alipay ? QStringLiteral("REFUND_SUCCESS")
-                                           : QStringLiteral("SUCCESS");
-    case gateway::RefundState::Processing:
-        return QStringLiteral("PROCESSING");
-    case gateway::RefundState::HeldByProvider:
-        return QStringLiteral("ABNORMAL");
-    case gateway::RefundState::Closed:
-        return QStringLiteral("CLOSED");
-    case gateway::RefundState::NotFound:
-        break;
-    }
-    return QStringLiteral("not found");
-}
-
 } // namespace
 
 EngineJanitor::EngineJanitor(CheckoutEngine& engine)
@@ -125,6 +107,23 @@ QString EngineJanitor::refundAnswerEvidence(Channel provider,
     if (answer.state != gateway::RefundState::NotFound && answer.refundFen > 0)
         text += u' ' + money::formatYuan(answer.refundFen);
     return text;
+}
+
+QString EngineJanitor::refundWord(Channel provider, gateway::RefundState state) {
+    switch (state) {
+    case gateway::RefundState::Refunded:
+        return provider == Channel::Alipay ? QStringLiteral("REFUND_SUCCESS")
+                                           : QStringLiteral("SUCCESS");
+    case gateway::RefundState::Processing:
+        return QStringLiteral("PROCESSING");
+    case gateway::RefundState::HeldByProvider:
+        return QStringLiteral("ABNORMAL");
+    case gateway::RefundState::Closed:
+        return QStringLiteral("CLOSED");
+    case gateway::RefundState::NotFound:
+        break;
+    }
+    return QStringLiteral("NOT_FOUND");
 }
 
 QString EngineJanitor::refundNotAnsweredEvidence(Channel provider, const QString& message) {

@@ -37,6 +37,8 @@ public:
     // query: REFUND_SUCCESS 3.00"); the store server's Janitor words its own query the same.
     static QString refundAnswerEvidence(Channel provider, const gateway::RefundQueryResult& answer);
     static QString refundNotAnsweredEvidence(Channel provider, const QString& message);
+    // The provider's word for a refund's state ("REFUND_SUCCESS", "SUCCESS", "NOT_FOUND").
+    static QString refundWord(Channel provider, gateway::RefundState state);
     // The provider's answer to a query of the trade, as evidence ("alipay.trade.query:
     // TRADE_SUCCESS 12.34, trade_no …"); the store server's Janitor words its own query the same.
     static QString answerEvidence(Channel provider, const gateway::TradeSnapshot& snapshot);

@@ -2,6 +2,7 @@
 
 #include "core/link/JsonFields.h"
 #include "core/orders/OrderState.h"
+#include "core/reconcile/ReconcileLedger.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -36,6 +37,29 @@ bool isProvider(const QString& name) {
 
 bool isOutTradeNo(const QString& text) {
     return !text.isEmpty() && text.size() <= 64;
+}
+
+// A refund's request number: 1 to 64 of A-Z a-z 0-9 _ - | * @ (both providers' rule).
+bool isRequestNo(const QString& text) {
+    if (text.isEmpty() || text.size() > 64)
+        return false;
+    for (const QChar c : text) {
+        if (!(c.isLetterOrNumber() && c.unicode() < 128) && c != u'_' && c != u'-' && c != u'|' &&
+            c != u'*' && c != u'@')
+            return false;
+    }
+    return true;
+}
+
+// The state of a till's refund, after a settle request about one.
+bool isRefundStateName(const QString& name) {
+    for (const RefundRecordState state :
+         {RefundRecordState::Requested, RefundRecordState::Succeeded, RefundRecordState::Failed,
+          RefundRecordState::HeldByProvider}) {
+        if (name == reconcile::refundStateName(state))
+            return true;
+    }
+    return false;
 }
 
 // A provider's word or an error code: 0 to 64 of A-Z a-z 0-9 _ . -
@@ -83,10 +107,13 @@ struct Encoder {
         return o;
     }
     QJsonObject operator()(const SettleRequest& m) const {
-        return {{QStringLiteral("type"), QStringLiteral("settle")},
-                {QStringLiteral("id"), number(m.id)},
-                {QStringLiteral("provider"), m.provider},
-                {QStringLiteral("out_trade_no"), m.outTradeNo}};
+        QJsonObject o{{QStringLiteral("type"), QStringLiteral("settle")},
+                      {QStringLiteral("id"), number(m.id)},
+                      {QStringLiteral("provider"), m.provider},
+                      {QStringLiteral("out_trade_no"), m.outTradeNo}};
+        if (!m.outRequestNo.isEmpty())
+            o.insert(QStringLiteral("out_request_no"), m.outRequestNo);
+        return o;
     }
     QJsonObject operator()(const SettleAnswer& m) const {
         QJsonObject o{{QStringLiteral("type"), QStringLiteral("settled")},
@@ -115,6 +142,11 @@ Result<LinkMessage> decodeSettle(const QJsonObject& o) {
     m.outTradeNo = o.value(QStringLiteral("out_trade_no")).toString();
     if (!isOutTradeNo(m.outTradeNo))
         return malformed(QStringLiteral("out_trade_no"));
+    if (o.contains(QStringLiteral("out_request_no"))) {
+        m.outRequestNo = o.value(QStringLiteral("out_request_no")).toString();
+        if (!isRequestNo(m.outRequestNo))
+            return malformed(QStringLiteral("out_request_no"));
+    }
     return LinkMessage{std::move(m)};
 }
 
@@ -139,7 +171,7 @@ Result<LinkMessage> decodeSettled(const QJsonObject& o) {
     const QJsonValue state = o.value(QStringLiteral("state"));
     if (!state.isUndefined()) {
         m.state = state.toString();
-        if (!state.isString() || !orderStateFromName(m.state))
+        if (!state.isString() || (!orderStateFromName(m.state) && !isRefundStateName(m.state)))
             return malformed(QStringLiteral("state"));
     }
     const QJsonValue providerState = o.value(QStringLiteral("provider_state"));

@@ -41,10 +41,13 @@ struct LinkAck {
 
 // Reconciliation's Janitor asks the till to settle one of its orders: the till queries the
 // provider itself and applies the answer through its engine. The server never says a state.
+// With a refund's request number, the till asks about that refund instead and records it when
+// the provider made it (a refund made on the provider's merchant platform).
 struct SettleRequest {
     qint64 id = 0;    // the server's request id; answered by the till
     QString provider; // "alipay" or "wechat"
     QString outTradeNo;
+    QString outRequestNo; // empty: the trade
 };
 
 // The till's answer to a settle request, after its durable commit.
@@ -56,7 +59,9 @@ struct SettleAnswer {
     };
     qint64 id = 0;
     Result result = Result::Failed;
-    QString state;         // Applied, Unchanged: the till's order state after; empty: no order
+    // Applied, Unchanged: the till's order state after, or for a refund the refund's ("succeeded");
+    // empty: no such order (or refund)
+    QString state;
     QString providerState; // Applied, Unchanged: the provider's word ("TRADE_SUCCESS")
     QString code;          // Failed: why ("settle.not_answered")
 };

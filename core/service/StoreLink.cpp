@@ -1,11 +1,13 @@
 #include "core/service/StoreLink.h"
 
 #include "core/checkout/CheckoutEngine.h"
+#include "core/checkout/EngineJanitor.h"
 #include "core/checkout/GatewayDirectory.h"
 #include "core/gateways/TradeState.h"
 #include "core/link/TillEndpoint.h"
 #include "core/logging/LogCategories.h"
 #include "core/orders/OrderState.h"
+#include "core/reconcile/ReconcileLedger.h"
 #include "core/storage/OrderStore.h"
 
 #include <algorithm>
@@ -172,6 +174,10 @@ void StoreLink::settle(const link::SettleRequest& request, const link::PushLink:
         return;
     }
     const qint64 id = request.id;
+    if (!request.outRequestNo.isEmpty()) {
+        settleRefund(*channel, request, answer);
+        return;
+    }
     // The engine asks the provider with this till's keys; what it applied is committed when
     // `done` runs.
     m_engine.settleFromProvider(
@@ -201,6 +207,36 @@ void StoreLink::settle(const link::SettleRequest& request, const link::PushLink:
                 << "settle request" << id << "for" << result.outTradeNo
                 << "answered:" << link::settleResultName(settled.result)
                 << (settled.state.isEmpty() ? QStringLiteral("no such order") : settled.state);
+            answer(settled);
+        });
+}
+
+void StoreLink::settleRefund(Channel channel, const link::SettleRequest& request,
+                             const link::PushLink::Answer& answer) {
+    const qint64 id = request.id;
+    // A refund is recorded only from the provider's answer to this till's own query; nothing
+    // is ever sent. What was recorded is committed when `done` runs.
+    m_engine.settleRefundFromProvider(
+        channel, request.outTradeNo, request.outRequestNo, this,
+        [id, answer](const checkout::SettleRefundResult& result) {
+            using checkout::SettleFromProviderOutcome;
+            if (result.outcome != SettleFromProviderOutcome::Answered) {
+                answer(settleFailed(id, result.outcome == SettleFromProviderOutcome::NoGateway
+                                            ? QStringLiteral("settle.no_gateway")
+                                            : QStringLiteral("settle.not_answered")));
+                return;
+            }
+            link::SettleAnswer settled;
+            settled.id = id;
+            settled.result = result.before != result.after ? link::SettleAnswer::Result::Applied
+                                                           : link::SettleAnswer::Result::Unchanged;
+            settled.state = result.after ? reconcile::refundStateName(*result.after) : QString();
+            settled.providerState =
+                checkout::EngineJanitor::refundWord(result.provider, result.answer.state);
+            qCInfo(lcSync).noquote()
+                << "settle request" << id << "for refund" << result.outRequestNo << "of"
+                << result.outTradeNo << "answered:" << link::settleResultName(settled.result)
+                << (settled.state.isEmpty() ? QStringLiteral("not recorded") : settled.state);
             answer(settled);
         });
 }

@@ -64,6 +64,8 @@ public:
                const link::PushLink::Ack& ack);
     // Handles one settle request; `answer` gets the till's answer once its commit is done.
     void settle(const link::SettleRequest& request, const link::PushLink::Answer& answer);
+    void settleRefund(Channel channel, const link::SettleRequest& request,
+                      const link::PushLink::Answer& answer);
 
 signals:
     void statusChanged(const qpos::link::LinkStatus& status);

@@ -150,8 +150,8 @@ void LinkHub::deliverPending(qint64 terminalRowId) {
         if (link->settlesSent.contains(r.id))
             continue;
         link->settlesSent.insert(r.id);
-        send(link, link::encodeLinkMessage(
-                       link::SettleRequest{r.id, channelName(r.provider), r.outTradeNo}));
+        send(link, link::encodeLinkMessage(link::SettleRequest{r.id, channelName(r.provider),
+                                                               r.outTradeNo, r.outRequestNo}));
     }
 }
 
@@ -222,7 +222,8 @@ void LinkHub::onSettled(Link* link, const link::SettleAnswer& answer) {
                                << link->identity.storeId << link->identity.terminalId << r.result
                                << r.tillState << r.code;
     ServerBatchStore batches(m_store);
-    Result<int> resolved = requests.resolveAnswered(batches, r.provider, r.outTradeNo, now);
+    Result<int> resolved =
+        requests.resolveAnswered(batches, r.provider, r.outTradeNo, r.outRequestNo, now);
     if (!resolved)
         // The answer is kept: the next run of the day, or its end, resolves the items.
         qCWarning(lcServer).noquote()

@@ -1,6 +1,7 @@
 #include "server/reconcile/ServerBatchStore.h"
 
 #include "core/reconcile/BatchRows.h"
+#include "core/reconcile/ReconcileJanitor.h"
 #include "core/storage/Database.h"
 #include "server/storage/ServerStore.h"
 
@@ -496,14 +497,18 @@ Result<QList<StoredItem>> ServerBatchStore::openJanitorItems(Channel provider,
     QList<StoredItem> found;
     Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
         Sql q(db,
-              QStringLiteral("%1 WHERE b.provider = ? AND i.out_trade_no = ? AND i.resolution = "
-                             "'open' AND i.class IN ('status', 'provider_only') ORDER BY i.id")
+              QStringLiteral(
+                  "%1 WHERE b.provider = ? AND i.out_trade_no = ? AND i.resolution = "
+                  "'open' AND i.class IN ('status', 'provider_only', 'refund') ORDER BY i.id")
                   .arg(itemSelectSql()),
               {channelName(provider), outTradeNo}, kReadBatch);
         if (!q.ok)
             return q.error;
-        while (q.query.next())
-            found.append(itemFromRow(q.query));
+        while (q.query.next()) {
+            StoredItem item = itemFromRow(q.query);
+            if (reconcile::janitorAsks(item.item))
+                found.append(std::move(item));
+        }
         return Status::success();
     });
     if (!read)

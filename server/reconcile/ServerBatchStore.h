@@ -33,8 +33,9 @@ public:
     // An open item's evidence, replaced (the till's answer to a settle request that did not
     // settle it); an item already resolved keeps its own.
     Status setOpenEvidence(qint64 itemId, const QString& evidence);
-    // The open status and provider_only items of one trade, in every batch (the items a settle
-    // request answered later may resolve).
+    // The open items of one trade the Janitor is asked about (reconcile::janitorAsks: status,
+    // provider_only, a refund the bill lists), in every batch (the items a settle request
+    // answered later may resolve).
     Result<QList<reconcile::StoredItem>> openJanitorItems(Channel provider,
                                                           const QString& outTradeNo);
 

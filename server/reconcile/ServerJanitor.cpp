@@ -48,6 +48,13 @@ bool ServerJanitor::confirmsBill(const DifferenceItem& item,
     return false;
 }
 
+bool ServerJanitor::confirmsRefund(const DifferenceItem& item,
+                                   const gateway::RefundQueryResult& answer) {
+    // The bill's refund, made, of the bill's amount.
+    return item.kind == DifferenceClass::Refund && answer.state == gateway::RefundState::Refunded &&
+           item.providerAmountFen && *item.providerAmountFen == answer.refundFen;
+}
+
 void ServerJanitor::settle(const DifferenceItem& item, QObject* context,
                            std::function<void(JanitorVerdict)> done) {
     gateway::PaymentGateway* gateway = m_gateways.value(item.provider);
@@ -59,6 +66,22 @@ void ServerJanitor::settle(const DifferenceItem& item, QObject* context,
                                                item.provider, tr("no client of the provider"))});
             },
             Qt::QueuedConnection);
+        return;
+    }
+    if (item.kind == DifferenceClass::Refund) {
+        gateway->queryRefund(
+            gateway::RefundQuery{item.outTradeNo, item.providerTradeNo, item.outRequestNo}, context,
+            [this, item,
+             done = std::move(done)](gateway::GatewayResult<gateway::RefundQueryResult> a) {
+                if (!a.isSuccess()) {
+                    done(JanitorVerdict{false, checkout::EngineJanitor::refundNotAnsweredEvidence(
+                                                   item.provider, a.cashierMessage())});
+                    return;
+                }
+                answered(item,
+                         checkout::EngineJanitor::refundAnswerEvidence(item.provider, a.value()),
+                         confirmsRefund(item, a.value()), done);
+            });
         return;
     }
     // The gateway answers in the thread of `context`, and not after it is gone.
@@ -97,8 +120,10 @@ void ServerJanitor::answered(const DifferenceItem& item, const QString& evidence
                                        tr("no till of this store owns the order")});
         return;
     }
-    Result<qint64> queued = SettleRequests(m_store).queue(owner->rowId, item.provider,
-                                                          item.outTradeNo, evidence, m_nowMs());
+    // A request about a refund names it; one about the trade does not.
+    const QString refundNo = item.kind == DifferenceClass::Refund ? item.outRequestNo : QString();
+    Result<qint64> queued = SettleRequests(m_store).queue(
+        owner->rowId, item.provider, item.outTradeNo, refundNo, evidence, m_nowMs());
     if (!queued) {
         qCWarning(lcServer).noquote()
             << "settle request for" << item.outTradeNo << "not queued:" << queued.error().message;
@@ -118,17 +143,19 @@ Status ServerJanitor::resolveAnswered(qint64 batchId) {
     Result<QList<reconcile::StoredItem>> items = m_batches.items(batchId);
     if (!items)
         return items.error();
-    QSet<QString> asked;
+    QSet<QPair<QString, QString>> asked;
     SettleRequests requests(m_store);
     for (const reconcile::StoredItem& stored : std::as_const(*items)) {
         const DifferenceItem& item = stored.item;
-        if (stored.resolution != reconcile::ItemResolution::Open ||
-            (item.kind != DifferenceClass::ProviderOnly && item.kind != DifferenceClass::Status) ||
-            asked.contains(item.outTradeNo))
+        if (stored.resolution != reconcile::ItemResolution::Open || !reconcile::janitorAsks(item))
             continue;
-        asked.insert(item.outTradeNo);
-        Result<int> resolved =
-            requests.resolveAnswered(m_batches, item.provider, item.outTradeNo, m_nowMs());
+        const QString refundNo =
+            item.kind == DifferenceClass::Refund ? item.outRequestNo : QString();
+        if (asked.contains({item.outTradeNo, refundNo}))
+            continue;
+        asked.insert({item.outTradeNo, refundNo});
+        Result<int> resolved = requests.resolveAnswered(m_batches, item.provider, item.outTradeNo,
+                                                        refundNo, m_nowMs());
         if (!resolved)
             return resolved.error();
     }

@@ -43,8 +43,8 @@ const char* const kWrite =
 
 const QString kColumns = QStringLiteral(
     "SELECT r.id, r.terminal, t.store_id, t.terminal_id, r.provider, r.out_trade_no, r.evidence, "
-    "r.created_at_ms, r.answered_at_ms, r.result, r.till_state, r.till_provider_state, r.code "
-    "FROM settle_requests r JOIN terminals t ON t.id = r.terminal");
+    "r.created_at_ms, r.answered_at_ms, r.result, r.till_state, r.till_provider_state, r.code, "
+    "r.out_request_no FROM settle_requests r JOIN terminals t ON t.id = r.terminal");
 
 SettleRequestRecord recordFrom(const QSqlQuery& q) {
     SettleRequestRecord r;
@@ -61,6 +61,7 @@ SettleRequestRecord recordFrom(const QSqlQuery& q) {
     r.tillState = q.value(10).toString();
     r.tillProviderState = q.value(11).toString();
     r.code = q.value(12).toString();
+    r.outRequestNo = q.value(13).toString();
     return r;
 }
 
@@ -69,6 +70,11 @@ SettleRequestRecord recordFrom(const QSqlQuery& q) {
 bool tillAgrees(reconcile::DifferenceClass kind, const SettleRequestRecord& r) {
     if (!r.answeredAtMs || r.result == u"failed" || r.tillState.isEmpty())
         return false;
+    // The server asked the provider first: the refund it confirmed, of the bill's amount, is
+    // now the till's, made.
+    if (kind == reconcile::DifferenceClass::Refund)
+        return !r.outRequestNo.isEmpty() &&
+               r.tillState == reconcile::refundStateName(RefundRecordState::Succeeded);
     const std::optional<OrderState> state = orderStateFromName(r.tillState);
     if (!state)
         return false;
@@ -92,15 +98,16 @@ SettleRequests::SettleRequests(ServerStore& store)
     : m_store(store) {}
 
 Result<qint64> SettleRequests::queue(qint64 terminalRowId, Channel provider,
-                                     const QString& outTradeNo, const QString& evidence,
-                                     qint64 nowMs) {
+                                     const QString& outTradeNo, const QString& outRequestNo,
+                                     const QString& evidence, qint64 nowMs) {
     qint64 id = 0;
     const Status written = m_store.writeSql([&](QSqlDatabase& db) -> Status {
-        const QVariantList key{terminalRowId, channelName(provider), outTradeNo};
+        const QVariantList key{terminalRowId, channelName(provider), outTradeNo,
+                               reconcile::notNull(outRequestNo)};
         Statement open(db,
                        QStringLiteral("SELECT id FROM settle_requests WHERE terminal = ? AND "
-                                      "provider = ? AND out_trade_no = ? AND answered_at_ms IS "
-                                      "NULL ORDER BY id"),
+                                      "provider = ? AND out_trade_no = ? AND out_request_no = ? "
+                                      "AND answered_at_ms IS NULL ORDER BY id"),
                        key, kRead);
         if (!open.status)
             return open.status;
@@ -114,8 +121,9 @@ Result<qint64> SettleRequests::queue(qint64 terminalRowId, Channel provider,
         } else {
             Statement insert(db,
                              QStringLiteral("INSERT INTO settle_requests (terminal, provider, "
-                                            "out_trade_no, evidence, created_at_ms) VALUES (?, ?, "
-                                            "?, ?, ?) RETURNING id"),
+                                            "out_trade_no, out_request_no, evidence, "
+                                            "created_at_ms) VALUES (?, ?, ?, ?, ?, ?) RETURNING "
+                                            "id"),
                              key + QVariantList{reconcile::notNull(evidence), nowMs}, kWrite);
             if (!insert.status)
                 return insert.status;
@@ -229,14 +237,15 @@ SettleRequests::answer(qint64 terminalRowId, const link::SettleAnswer& answer, q
 }
 
 Result<int> SettleRequests::resolveAnswered(ServerBatchStore& batches, Channel provider,
-                                            const QString& outTradeNo, qint64 nowMs) {
+                                            const QString& outTradeNo, const QString& outRequestNo,
+                                            qint64 nowMs) {
     // The latest request only: an older answer says nothing about a difference found since.
     std::optional<SettleRequestRecord> latest;
     const Status read = m_store.readSql([&](QSqlDatabase& db) -> Status {
         Statement q(db,
                     kColumns + QStringLiteral(" WHERE r.provider = ? AND r.out_trade_no = ? "
-                                              "ORDER BY r.id DESC"),
-                    {channelName(provider), outTradeNo}, kRead);
+                                              "AND r.out_request_no = ? ORDER BY r.id DESC"),
+                    {channelName(provider), outTradeNo, reconcile::notNull(outRequestNo)}, kRead);
         if (!q.status)
             return q.status;
         if (q.query.next())
@@ -253,6 +262,12 @@ Result<int> SettleRequests::resolveAnswered(ServerBatchStore& batches, Channel p
     int resolved = 0;
     const QString evidence = latest->evidence + QStringLiteral("; ") + tillEvidence(*latest);
     for (const reconcile::StoredItem& item : std::as_const(*open)) {
+        // A request about the trade answers for the trade's items, one about a refund for
+        // that refund's.
+        const bool refundItem = item.item.kind == reconcile::DifferenceClass::Refund;
+        if (refundItem != !outRequestNo.isEmpty() ||
+            (refundItem && item.item.outRequestNo != outRequestNo))
+            continue;
         if (!tillAgrees(item.item.kind, *latest)) {
             // Left for the manager, with what the till answered rather than "waiting".
             if (Status noted = batches.setOpenEvidence(item.id, evidence); !noted)
@@ -274,6 +289,16 @@ QString SettleRequests::tillEvidence(const SettleRequestRecord& r) {
         return QCoreApplication::translate("qpos::server::SettleRequests",
                                            "till %1 could not settle (%2)")
             .arg(till, r.code);
+    if (!r.outRequestNo.isEmpty()) {
+        if (r.tillState.isEmpty())
+            return QCoreApplication::translate(
+                       "qpos::server::SettleRequests",
+                       "till %1 did not record refund %2 (its provider: %3)")
+                .arg(till, r.outRequestNo, r.tillProviderState);
+        return QCoreApplication::translate("qpos::server::SettleRequests",
+                                           "till %1 settled: refund %2 %3 (its provider: %4)")
+            .arg(till, r.outRequestNo, r.tillState, r.tillProviderState);
+    }
     if (r.tillState.isEmpty())
         return QCoreApplication::translate("qpos::server::SettleRequests",
                                            "till %1 has no such order (its provider: %2)")

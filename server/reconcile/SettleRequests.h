@@ -24,12 +24,14 @@ struct SettleRequestRecord {
     link::TerminalIdentity terminal;
     Channel provider = Channel::Alipay;
     QString outTradeNo;
-    QString evidence; // what the provider answered to the server's own query (no secret)
+    QString outRequestNo; // a refund the till is asked about; empty: the trade
+    QString evidence;     // what the provider answered to the server's own query (no secret)
     qint64 createdAtMs = 0;
     // The till's answer, once it came.
     std::optional<qint64> answeredAtMs;
-    QString result;            // applied, unchanged, failed
-    QString tillState;         // the till's order state after its commit; empty: no such order
+    QString result; // applied, unchanged, failed
+    // The till's order state after its commit, or its refund's; empty: no such order (refund).
+    QString tillState;
     QString tillProviderState; // what the provider answered to the till's query
     QString code;              // failed: the till's code
 };
@@ -43,10 +45,11 @@ class SettleRequests {
 public:
     explicit SettleRequests(ServerStore& store);
 
-    // Queues a request for the terminal, or, when one for the same trade is not answered yet,
-    // gives it the new evidence. Returns the request's id.
+    // Queues a request for the terminal about the trade, or about its refund `outRequestNo`
+    // (not empty), or, when one for the same is not answered yet, gives it the new evidence.
+    // Returns the request's id.
     Result<qint64> queue(qint64 terminalRowId, Channel provider, const QString& outTradeNo,
-                         const QString& evidence, qint64 nowMs);
+                         const QString& outRequestNo, const QString& evidence, qint64 nowMs);
     // The terminal's requests not answered yet, oldest first.
     Result<QList<SettleRequestRecord>> pending(qint64 terminalRowId);
     // How many requests wait for their till's answer, by terminal ("S001/T07"): every
@@ -57,13 +60,17 @@ public:
     // again changes nothing and gives the request as first answered.
     Result<std::optional<SettleRequestRecord>>
     answer(qint64 terminalRowId, const link::SettleAnswer& answer, qint64 nowMs);
-    // Once the trade's latest request is answered: resolves the trade's open status and
-    // provider_only items it shows settled (the till's ledger now agrees with the provider),
-    // and gives the others the till's answer as evidence. Returns how many were resolved.
+    // Once the latest request about the trade (or its refund `outRequestNo`) is answered:
+    // resolves the open items the Janitor was asked about (status and provider_only for the
+    // trade, refund for the refund) that it shows settled (the till's ledger now agrees with
+    // the provider), and gives the others the till's answer as evidence. Returns how many
+    // were resolved.
     Result<int> resolveAnswered(ServerBatchStore& batches, Channel provider,
-                                const QString& outTradeNo, qint64 nowMs);
+                                const QString& outTradeNo, const QString& outRequestNo,
+                                qint64 nowMs);
 
-    // The till's word, for an item's evidence: "till S001/T07: order paid (TRADE_SUCCESS)".
+    // The till's word, for an item's evidence: "till S001/T07 settled: order paid (its provider:
+    // TRADE_SUCCESS)", "till S001/T07 settled: refund succeeded (its provider: SUCCESS)".
     static QString tillEvidence(const SettleRequestRecord& request);
     // "settle sent to S001/T07, waiting".
     static QString waitingEvidence(const link::TerminalIdentity& terminal);

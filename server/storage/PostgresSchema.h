@@ -12,7 +12,7 @@ namespace qpos::server {
 // that instances starting together upgrade once. Never edit a released migration: append.
 namespace postgres_schema {
 
-inline constexpr int kCurrentVersion = 5;
+inline constexpr int kCurrentVersion = 6;
 
 Result<int> version(QSqlDatabase& db);
 // A database newer than this program is refused.

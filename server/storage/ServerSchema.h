@@ -13,7 +13,7 @@ namespace qpos::server {
 // Never edit a released migration: append a new one.
 namespace server_schema {
 
-inline constexpr int kCurrentVersion = 5;
+inline constexpr int kCurrentVersion = 6;
 
 Result<int> version(Database& db);
 // A database newer than this program is refused.

@@ -382,8 +382,10 @@ void linkSeeds(const QByteArray& alipayForm, const QByteArray& wechatBody) {
                                                 QStringLiteral("wechat.notify_bad_signature")}));
     write("link_message", "settle",
           link::encodeLinkMessage(
-              link::SettleRequest{19, QStringLiteral("wechat"),
-                                  terminal.outTradeNoPrefix() + QStringLiteral("20260101000001")}));
+              link::SettleRequest{19,
+                                  QStringLiteral("wechat"),
+                                  terminal.outTradeNoPrefix() + QStringLiteral("20260101000001"),
+                                  {}}));
     link::SettleAnswer settled;
     settled.id = 19;
     settled.result = link::SettleAnswer::Result::Applied;

@@ -359,7 +359,7 @@ private slots:
         QVERIFY(test::waitUntil([&] { return m_server->linkConnections() == 1; }));
         QVERIFY(storedState(outTradeNo) != int(OrderState::Paid));
 
-        QVERIFY(m_server->send(SettleRequest{21, QStringLiteral("alipay"), outTradeNo}));
+        QVERIFY(m_server->send(SettleRequest{21, QStringLiteral("alipay"), outTradeNo, {}}));
         const std::optional<SettleAnswer> answer = settleAnswerFor(21);
         QVERIFY(answer);
         QCOMPARE(answer->result, SettleAnswer::Result::Applied);
@@ -369,7 +369,7 @@ private slots:
         QCOMPARE(storedState(outTradeNo), int(OrderState::Paid));
 
         // Asked again: the order stays paid.
-        QVERIFY(m_server->send(SettleRequest{22, QStringLiteral("alipay"), outTradeNo}));
+        QVERIFY(m_server->send(SettleRequest{22, QStringLiteral("alipay"), outTradeNo, {}}));
         const std::optional<SettleAnswer> again = settleAnswerFor(22);
         QVERIFY(again);
         QCOMPARE(again->result, SettleAnswer::Result::Unchanged);
@@ -377,8 +377,8 @@ private slots:
 
         // Another till's order is not this till's to settle; a request it cannot read is
         // answered by its id, so the server does not send it forever.
-        QVERIFY(m_server->send(SettleRequest{23, QStringLiteral("alipay"),
-                                             QStringLiteral("S01_T02_20261204_00000001")}));
+        QVERIFY(m_server->send(SettleRequest{
+            23, QStringLiteral("alipay"), QStringLiteral("S01_T02_20261204_00000001"), {}}));
         const std::optional<SettleAnswer> foreign = settleAnswerFor(23);
         QVERIFY(foreign);
         QCOMPARE(foreign->result, SettleAnswer::Result::Failed);

@@ -150,6 +150,27 @@ class TestReconcileRuns : public QObject, private test::EngineFixture {
         return report.ok ? report.outRequestNo : QString();
     }
 
+    // A refund the provider makes without the till: a manager's on its merchant platform.
+    bool refundAtTheProvider(Channel channel, const QString& outTradeNo, const QString& requestNo,
+                             money::Fen fen) {
+        Result<Order> order = m_store->order(outTradeNo);
+        if (!order)
+            return false;
+        QObject context;
+        std::optional<bool> made;
+        gateway::RefundRequest request;
+        request.outTradeNo = outTradeNo;
+        request.outRequestNo = requestNo;
+        request.amountFen = fen;
+        request.reason = QStringLiteral("merchant platform");
+        request.tradeTotalFen = order->amountFen;
+        m_gateways->find(channel)->refund(
+            request, &context, [&made](gateway::GatewayResult<gateway::RefundResult> r) {
+                made = r.isSuccess() && r.value().state == gateway::RefundState::Refunded;
+            });
+        return QTest::qWaitFor([&made] { return made.has_value(); }, 15000) && *made;
+    }
+
     // One run through DailyReconciliation; its outcome, checked to come exactly once.
     // `reader`: another client of the provider than the till's own.
     DailyRunOutcome runDay(Channel channel, QDate day, ReconcileJanitor* janitor,
@@ -640,6 +661,110 @@ private slots:
         QCOMPARE(batch.totals.local.paymentCount, 2);
         QCOMPARE(batch.totals.matched, 1);
         QCOMPARE(batch.totals.held, 0);
+    }
+
+    // A manager refunded on the provider's merchant platform: the provider made the refund and
+    // lists it in the bill; the till never heard of it. The Janitor asks the provider about that
+    // refund, the till records it from the signed answer, and the item is settled automatically.
+    void aRefundMadeAtTheProviderIsRecordedByTheJanitor_data() {
+        QTest::addColumn<QString>("provider");
+        QTest::newRow("alipay") << QStringLiteral("alipay");
+        QTest::newRow("wechat") << QStringLiteral("wechat");
+    }
+
+    void aRefundMadeAtTheProviderIsRecordedByTheJanitor() {
+        QFETCH(QString, provider);
+        const Channel channel = provider == u"alipay" ? Channel::Alipay : Channel::WeChat;
+        const QString outTradeNo = pay(channel, 3000, PaymentFlow::PayByCode);
+        const QString other = pay(channel, 800, PaymentFlow::PayByCode);
+        QVERIFY(!outTradeNo.isEmpty() && !other.isEmpty());
+        const QString platformNo = QStringLiteral("MP") + outTradeNo.right(8);
+        QVERIFY(refundAtTheProvider(channel, outTradeNo, platformNo, 500));
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        QCOMPARE(stored(outTradeNo).order.refundedFen, money::Fen(0));
+        checkout::EngineJanitor janitor(*m_engine);
+
+        const DailyRunOutcome run = runDay(channel, m_day, &janitor);
+        QVERIFY2(run.state == BatchState::Complete, qPrintable(run.message));
+        const QList<StoredItem> items = storedItems(run.batchId);
+        QCOMPARE(classesOf(items),
+                 QStringList{QStringLiteral("refund:") + outTradeNo + u'/' + platformNo});
+        QVERIFY(items[0].item.localState.isEmpty());
+        QCOMPARE(items[0].item.providerAmountFen, money::Fen(500));
+        QCOMPARE(items[0].resolution, ItemResolution::Automatic);
+        QCOMPARE(items[0].resolvedBy, QStringLiteral("janitor"));
+        const QString answered = channel == Channel::Alipay
+                                     ? QStringLiteral("alipay.trade.fastpay.refund.query: "
+                                                      "REFUND_SUCCESS 5.00; ")
+                                     : QStringLiteral("wechatpay refund query: SUCCESS 5.00; ");
+        QCOMPARE(items[0].evidence,
+                 answered + QStringLiteral("refund %1 not recorded -> succeeded").arg(platformNo));
+        QCOMPARE(run.openItemCount, 0);
+
+        // The order is partly refunded now, by the provider's answer, in an event of its own,
+        // and the refund is the till's under the provider's number.
+        const OrderWithEvents settled = stored(outTradeNo);
+        QCOMPARE(settled.order.state, OrderState::PartiallyRefunded);
+        QCOMPARE(settled.order.refundedFen, money::Fen(500));
+        QCOMPARE(settled.events.last().source, TransitionSource::Reconcile);
+        Result<QList<RefundRecord>> refunds = m_store->refunds(outTradeNo);
+        QVERIFY(refunds.ok());
+        QCOMPARE(refunds->size(), 1);
+        QCOMPARE(refunds->at(0).outRequestNo, platformNo);
+        QCOMPARE(refunds->at(0).state, RefundRecordState::Succeeded);
+        QCOMPARE(refunds->at(0).amountFen, money::Fen(500));
+
+        // Running the day again finds nothing: the ledger agrees with the bill.
+        const DailyRunOutcome again = runDay(channel, m_day, &janitor);
+        QCOMPARE(again.batchId, run.batchId);
+        QCOMPARE(again.itemCount, 0);
+        QCOMPARE(storedBatch(again.batchId).totals.local.refundFen, money::Fen(500));
+    }
+
+    // A refund item is settled only by the provider's word that it made the refund, of the
+    // bill's amount; a refund the provider does not know changes nothing.
+    void aRefundItemAgreesOnlyWhenTheProviderMadeIt() {
+        DifferenceItem item;
+        item.kind = DifferenceClass::Refund;
+        item.provider = Channel::Alipay;
+        item.outTradeNo = QStringLiteral("S01_T01_20261201_00000001");
+        item.outRequestNo = QStringLiteral("MP1");
+        item.providerAmountFen = 300;
+        item.billLine = 7;
+        QVERIFY(janitorAsks(item));
+        SettleRefundResult result;
+        result.provider = Channel::Alipay;
+        result.outcome = SettleFromProviderOutcome::Answered;
+        result.outTradeNo = item.outTradeNo;
+        result.outRequestNo = item.outRequestNo;
+        result.orderKnown = true;
+        result.answer.state = gateway::RefundState::NotFound;
+        QVERIFY(!EngineJanitor::ledgerAgrees(item, result));
+        QCOMPARE(EngineJanitor::evidenceOf(result),
+                 QStringLiteral("alipay.trade.fastpay.refund.query: NOT_FOUND; refund MP1 not "
+                                "recorded here"));
+        result.answer.state = gateway::RefundState::Refunded;
+        result.answer.refundFen = 300;
+        result.after = RefundRecordState::Succeeded;
+        result.refundFen = 250; // another amount than the bill's
+        QVERIFY(!EngineJanitor::ledgerAgrees(item, result));
+        result.refundFen = 300;
+        QVERIFY(EngineJanitor::ledgerAgrees(item, result));
+        result.orderKnown = false;
+        result.after.reset();
+        QVERIFY(!EngineJanitor::ledgerAgrees(item, result));
+        QCOMPARE(EngineJanitor::evidenceOf(result),
+                 QStringLiteral("alipay.trade.fastpay.refund.query: REFUND_SUCCESS 3.00; the till "
+                                "has no such order"));
+
+        // Refunds made here (missing from the bill, or of another amount) are the manager's.
+        item.localState = QStringLiteral("succeeded");
+        QVERIFY(!janitorAsks(item));
+        item.localState = QStringLiteral("requested");
+        QVERIFY(janitorAsks(item));
+        item.billLine = 0;
+        QVERIFY(!janitorAsks(item));
     }
 
     void aDuplicateLineIsOneItemAndTheFirstLineMatches() {

@@ -426,9 +426,9 @@ private slots:
         SettleRequests requests(*m_store);
         const QString evidence = QStringLiteral("alipay.trade.query: TRADE_SUCCESS 12.00");
         const qint64 id =
-            *requests.queue(rows[0], Channel::Alipay, kOrder1, QStringLiteral("old"), 2000);
+            *requests.queue(rows[0], Channel::Alipay, kOrder1, {}, QStringLiteral("old"), 2000);
         // The same trade again, not answered yet: the same request, with the newer evidence.
-        QCOMPARE(*requests.queue(rows[0], Channel::Alipay, kOrder1, evidence, 2100), id);
+        QCOMPARE(*requests.queue(rows[0], Channel::Alipay, kOrder1, {}, evidence, 2100), id);
         QList<SettleRequestRecord> pending = *requests.pending(rows[0]);
         QCOMPARE(pending.size(), 1);
         QCOMPARE(pending[0].id, id);
@@ -445,7 +445,7 @@ private slots:
         // Another till's answer is refused and changes nothing.
         QVERIFY(!requests.answer(rows[1], paid, 2500)->has_value());
         QCOMPARE(requests.pending(rows[0])->size(), 1);
-        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, 2500), 0);
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, {}, 2500), 0);
 
         const std::optional<SettleRequestRecord> answered = *requests.answer(rows[0], paid, 3000);
         QVERIFY(answered);
@@ -458,7 +458,7 @@ private slots:
         failed.code = QStringLiteral("settle.not_answered");
         QCOMPARE(requests.answer(rows[0], failed, 3100)->value().result, QStringLiteral("applied"));
 
-        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, 3200), 1);
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, {}, 3200), 1);
         const QList<StoredItem> items = *m_batches->items(batch);
         const StoredItem providerOnly =
             items[0].item.kind == DifferenceClass::ProviderOnly ? items[0] : items[1];
@@ -473,20 +473,20 @@ private slots:
         // Not a class the Janitor settles.
         QCOMPARE(localOnly.resolution, ItemResolution::Open);
         // Again: nothing left to resolve.
-        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, 3300), 0);
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, {}, 3300), 0);
 
         // A till that answers with its order still pending settles nothing; a request queued
         // meanwhile makes an older answer count no more.
         const qint64 batch2 =
             saveSample(kDay.addDays(1), {sampleItem(DifferenceClass::ProviderOnly, kOrder2)}, 4000);
-        const qint64 id2 = *requests.queue(rows[0], Channel::Alipay, kOrder2, evidence, 4000);
+        const qint64 id2 = *requests.queue(rows[0], Channel::Alipay, kOrder2, {}, evidence, 4000);
         link::SettleAnswer pending2 = paid;
         pending2.id = id2;
         pending2.result = link::SettleAnswer::Result::Unchanged;
         pending2.state = QStringLiteral("pending");
         pending2.providerState = QStringLiteral("WAIT_BUYER_PAY");
         QVERIFY(requests.answer(rows[0], pending2, 4100)->has_value());
-        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder2, 4200), 0);
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder2, {}, 4200), 0);
         const StoredItem stillOpen = m_batches->items(batch2)->at(0);
         QCOMPARE(stillOpen.resolution, ItemResolution::Open);
         // For the manager, with what the till answered.
@@ -496,9 +496,95 @@ private slots:
 
         const qint64 batch3 =
             saveSample(kDay.addDays(2), {sampleItem(DifferenceClass::ProviderOnly, kOrder1)}, 5000);
-        QVERIFY(*requests.queue(rows[0], Channel::Alipay, kOrder1, evidence, 5000) != id);
-        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, 5100), 0);
+        QVERIFY(*requests.queue(rows[0], Channel::Alipay, kOrder1, {}, evidence, 5000) != id);
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, {}, 5100), 0);
         QCOMPARE(m_batches->items(batch3)->at(0).resolution, ItemResolution::Open);
+    }
+
+    // A refund the bill lists that the till lacks: the request names the refund, and only that
+    // refund's item is resolved by its answer; the trade's own request answers for the trade.
+    void aSettleRequestAboutARefundResolvesThatRefundOnly() {
+        const link::TerminalIdentity t01{QStringLiteral("S001"), QStringLiteral("T01")};
+        Result<std::optional<TerminalRecord>> known = m_store->terminal(t01);
+        QVERIFY_OK(known);
+        if (!*known)
+            known = std::optional<TerminalRecord>(*m_store->addTerminal(
+                t01, StoredSecret{QStringLiteral("k1"), QByteArray(32, 'k'), {}}, 1000));
+        const qint64 row = (*known)->rowId;
+        const qint64 batch =
+            saveSample(kDay,
+                       {sampleItem(DifferenceClass::ProviderOnly, kOrder1),
+                        sampleItem(DifferenceClass::Refund, kOrder1, QStringLiteral("MP1")),
+                        sampleItem(DifferenceClass::Refund, kOrder1, QStringLiteral("MP2"))},
+                       1000);
+        SettleRequests requests(*m_store);
+        const QString evidence =
+            QStringLiteral("alipay.trade.fastpay.refund.query: REFUND_SUCCESS 8.00");
+        const qint64 trade = *requests.queue(row, Channel::Alipay, kOrder1, {},
+                                             QStringLiteral("alipay.trade.query"), 2000);
+        const qint64 mp1 =
+            *requests.queue(row, Channel::Alipay, kOrder1, QStringLiteral("MP1"), evidence, 2000);
+        const qint64 mp2 =
+            *requests.queue(row, Channel::Alipay, kOrder1, QStringLiteral("MP2"), evidence, 2000);
+        QVERIFY(trade != mp1 && mp1 != mp2);
+        QCOMPARE(
+            *requests.queue(row, Channel::Alipay, kOrder1, QStringLiteral("MP1"), evidence, 2100),
+            mp1);
+        const QList<SettleRequestRecord> pending = *requests.pending(row);
+        QCOMPARE(pending.size(), 3);
+        QCOMPARE(pending[0].outRequestNo, QString());
+        QCOMPARE(pending[1].outRequestNo, QStringLiteral("MP1"));
+
+        const auto answer = [&](qint64 id, const QString& state, const QString& word) {
+            link::SettleAnswer a;
+            a.id = id;
+            a.result = state.isEmpty() ? link::SettleAnswer::Result::Unchanged
+                                       : link::SettleAnswer::Result::Applied;
+            a.state = state;
+            a.providerState = word;
+            return requests.answer(row, a, 3000)->has_value();
+        };
+        const auto resolutions = [&] {
+            QStringList r;
+            const Result<QList<StoredItem>> items = m_batches->items(batch);
+            if (!items)
+                return r;
+            for (const StoredItem& i : *items)
+                r << i.item.outRequestNo + u':' + reconcile::itemResolutionName(i.resolution);
+            r.sort();
+            return r;
+        };
+        // The trade's answer settles the trade's item, not the refunds.
+        QVERIFY(answer(trade, QStringLiteral("paid"), QStringLiteral("TRADE_SUCCESS")));
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1, {}, 3100), 1);
+        QCOMPARE(resolutions(),
+                 (QStringList{QStringLiteral(":automatic"), QStringLiteral("MP1:open"),
+                              QStringLiteral("MP2:open")}));
+        // MP1 is recorded made by the till; MP2 is not (its provider does not know it).
+        QVERIFY(answer(mp1, QStringLiteral("succeeded"), QStringLiteral("REFUND_SUCCESS")));
+        QVERIFY(answer(mp2, QString(), QStringLiteral("NOT_FOUND")));
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1,
+                                           QStringLiteral("MP1"), 3200),
+                 1);
+        QCOMPARE(*requests.resolveAnswered(*m_batches, Channel::Alipay, kOrder1,
+                                           QStringLiteral("MP2"), 3200),
+                 0);
+        QCOMPARE(resolutions(),
+                 (QStringList{QStringLiteral(":automatic"), QStringLiteral("MP1:automatic"),
+                              QStringLiteral("MP2:open")}));
+        const Result<QList<StoredItem>> items = m_batches->items(batch);
+        QVERIFY_OK(items);
+        for (const StoredItem& i : *items) {
+            if (i.item.outRequestNo == u"MP1")
+                QVERIFY2(i.evidence == evidence + QStringLiteral("; till S001/T01 settled: "
+                                                                 "refund MP1 succeeded (its "
+                                                                 "provider: REFUND_SUCCESS)"),
+                         qPrintable(i.evidence));
+            if (i.item.outRequestNo == u"MP2")
+                QVERIFY2(i.evidence.endsWith(QStringLiteral(
+                             "till S001/T01 did not record refund MP2 (its provider: NOT_FOUND)")),
+                         qPrintable(i.evidence));
+        }
     }
 
     void refusesARunItCannotStoreAndSavesNothing() {

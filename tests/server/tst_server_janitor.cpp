@@ -304,6 +304,29 @@ class TestServerJanitor : public QObject {
         return {};
     }
 
+    // A refund WeChat Pay makes without the till: a manager's on its merchant platform.
+    bool refundAtWechat(const QString& outTradeNo, const QString& refundNo, money::Fen fen,
+                        money::Fen total) {
+        Result<std::unique_ptr<wechat::WechatClient>> client = wechat::WechatClient::create(
+            test::wechatSandboxSettings(*m_sandbox, m_merchant, m_notify->url().toString(),
+                                        test::LoopbackTiming::engine()));
+        if (!client)
+            return false;
+        gateway::RefundRequest request;
+        request.outTradeNo = outTradeNo;
+        request.outRequestNo = refundNo;
+        request.amountFen = fen;
+        request.tradeTotalFen = total;
+        request.reason = QStringLiteral("merchant platform");
+        QObject context;
+        std::optional<bool> made;
+        (*client)->refund(
+            request, &context, [&made](gateway::GatewayResult<gateway::RefundResult> r) {
+                made = r.isSuccess() && r.value().state == gateway::RefundState::Refunded;
+            });
+        return test::waitUntil([&] { return made.has_value(); }, 15000) && *made;
+    }
+
     qint64 terminalRow(const link::TerminalIdentity& t) {
         return (*m_server->store().terminal(t))->rowId;
     }
@@ -602,6 +625,58 @@ private slots:
                  qPrintable(settled->evidence));
         // The paid state reaches the server's ledger too.
         QVERIFY(serverHas(sale, OrderState::Paid));
+    }
+
+    // A manager refunded part of a paid WeChat Pay sale on the merchant platform: WeChat Pay
+    // made the refund and its bill lists it; neither the till nor the server heard of it. The
+    // server asks WeChat Pay about that refund with its own keys, then the till asks with its
+    // own, records it from the signed answer and uploads it; the next run finds nothing.
+    void aRefundMadeAtTheProviderIsRecordedByTheTillThroughItsOwnQuery() {
+        if (!m_till)
+            startTill();
+        const QString sale = paidSaleNotHeard(2100, Channel::WeChat);
+        // Restarted, the till's recovery asks WeChat Pay and records the sale paid.
+        m_till.reset();
+        QCOMPARE(startTill().recovery.unresolved, 0);
+        QCOMPARE(tillState(sale), QStringLiteral("paid"));
+        QVERIFY(serverHas(sale, OrderState::Paid));
+
+        const QString refundNo = QStringLiteral("MP") + sale.right(8);
+        QVERIFY(refundAtWechat(sale, refundNo, 300, 2100));
+        QCOMPARE(reconcile(Channel::WeChat), 0);
+        const auto refundItem = [&]() -> std::optional<StoredItem> {
+            for (const StoredItem& i : dayItems(Channel::WeChat)) {
+                if (i.item.kind == DifferenceClass::Refund && i.item.outRequestNo == refundNo)
+                    return i;
+            }
+            return std::nullopt;
+        };
+        QVERIFY(refundItem());
+        QCOMPARE(refundItem()->item.outTradeNo, sale);
+        QVERIFY(refundItem()->item.localState.isEmpty());
+        QCOMPARE(refundItem()->item.providerAmountFen, money::Fen(300));
+        QVERIFY(test::waitUntil(
+            [&] {
+                const std::optional<StoredItem> i = refundItem();
+                return i && i->resolution == ItemResolution::Automatic;
+            },
+            60000));
+        const StoredItem settled = *refundItem();
+        QCOMPARE(settled.resolvedBy, QStringLiteral("janitor"));
+        QVERIFY2(settled.evidence ==
+                     QStringLiteral("wechatpay refund query: SUCCESS 3.00; till S001/T07 "
+                                    "settled: refund %1 succeeded (its provider: SUCCESS)")
+                         .arg(refundNo),
+                 qPrintable(settled.evidence));
+        QCOMPARE(tillState(sale), QStringLiteral("partially_refunded"));
+        QCOMPARE(tillLastChange(sale), QStringLiteral("reconcile from paid"));
+        QVERIFY(SettleRequests(m_server->store()).pending(terminalRow(kT07))->isEmpty());
+
+        // The till's upload names the provider's refund number: the server's ledger holds the
+        // refund as the bill does, and running the day again finds no difference about it.
+        QVERIFY(serverHas(sale, OrderState::PartiallyRefunded));
+        QCOMPARE(reconcile(Channel::WeChat), 0);
+        QVERIFY(!refundItem());
     }
 };
 

@@ -253,9 +253,9 @@ private slots:
         SettleRequests requests(m_server->store());
         const QString evidence = QStringLiteral("alipay.trade.query: TRADE_SUCCESS 12.00");
         Result<qint64> first =
-            requests.queue(row, Channel::Alipay, kOrder1, evidence, 1795700000000);
+            requests.queue(row, Channel::Alipay, kOrder1, {}, evidence, 1795700000000);
         QVERIFY(first.ok());
-        QVERIFY(requests.queue(row, Channel::Alipay, kOrder2, evidence, 1795700000000).ok());
+        QVERIFY(requests.queue(row, Channel::Alipay, kOrder2, {}, evidence, 1795700000000).ok());
         body = httpRequest("GET", url).body;
         QVERIFY2(body.contains("qpos_settle_requests_pending{terminal=\"S001/T07\"} 2\n"),
                  body.constData());

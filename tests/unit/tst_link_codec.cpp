@@ -214,8 +214,8 @@ private slots:
     }
 
     void settleMessagesRoundTrip() {
-        const SettleRequest request{31, QStringLiteral("alipay"),
-                                    QStringLiteral("S001_T07_20261204_00000042")};
+        const SettleRequest request{
+            31, QStringLiteral("alipay"), QStringLiteral("S001_T07_20261204_00000042"), {}};
         const Result<LinkMessage> back = decodeLinkMessage(encodeLinkMessage(request));
         QVERIFY(back.ok());
         const auto* got = std::get_if<SettleRequest>(&*back);
@@ -223,6 +223,23 @@ private slots:
         QCOMPARE(got->id, 31);
         QCOMPARE(got->provider, request.provider);
         QCOMPARE(got->outTradeNo, request.outTradeNo);
+
+        QVERIFY(!encodeLinkMessage(request).contains("out_request_no"));
+        // About one refund of the trade: its request number goes along.
+        const SettleRequest refund{32, QStringLiteral("wechat"),
+                                   QStringLiteral("S001_T07_20261204_00000042"),
+                                   QStringLiteral("MP-2026|12*04@1")};
+        const Result<LinkMessage> refundBack = decodeLinkMessage(encodeLinkMessage(refund));
+        QVERIFY(refundBack.ok());
+        QCOMPARE(std::get<SettleRequest>(*refundBack).outRequestNo, refund.outRequestNo);
+        SettleAnswer recorded;
+        recorded.id = 32;
+        recorded.result = SettleAnswer::Result::Applied;
+        recorded.state = QStringLiteral("succeeded");
+        recorded.providerState = QStringLiteral("SUCCESS");
+        const Result<LinkMessage> r = decodeLinkMessage(encodeLinkMessage(recorded));
+        QVERIFY(r.ok());
+        QCOMPARE(std::get<SettleAnswer>(*r).state, QStringLiteral("succeeded"));
 
         SettleAnswer applied;
         applied.id = 31;
@@ -285,6 +302,15 @@ private slots:
             "\"body\":\"\"}");
         QTest::newRow("settle without out_trade_no")
             << QByteArray("{\"type\":\"settle\",\"id\":\"1\",\"provider\":\"alipay\"}");
+        QTest::newRow("settle with an empty out_request_no") << QByteArray(
+            "{\"type\":\"settle\",\"id\":\"1\",\"provider\":\"alipay\","
+            "\"out_trade_no\":\"S001_T07_20261204_00000042\",\"out_request_no\":\"\"}");
+        QTest::newRow("settle with a bad out_request_no") << QByteArray(
+            "{\"type\":\"settle\",\"id\":\"1\",\"provider\":\"alipay\","
+            "\"out_trade_no\":\"S001_T07_20261204_00000042\",\"out_request_no\":\"R 1\"}");
+        QTest::newRow("settle with a number out_request_no")
+            << QByteArray("{\"type\":\"settle\",\"id\":\"1\",\"provider\":\"alipay\","
+                          "\"out_trade_no\":\"S001_T07_20261204_00000042\",\"out_request_no\":7}");
         QTest::newRow("settle with a number id")
             << QByteArray("{\"type\":\"settle\",\"id\":1,\"provider\":\"alipay\","
                           "\"out_trade_no\":\"a\"}");
