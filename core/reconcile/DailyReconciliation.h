@@ -34,7 +34,7 @@ struct DailyRunOutcome {
 
 // One provider's reconciliation of one China day (docs/reconciliation.md, "Runs"):
 // downloads the bill, keeps the raw file, matches it against the ledger with the pool the
-// previous day left, asks the Janitor about every status and provider_only item, and saves the
+// previous day left, asks the Janitor about every item janitorAsks() names, and saves the
 // batch. A bill not made yet is saved as WaitingForBill (Overdue past the deadline): the caller
 // runs again later. Lives in the gateway's thread; ends with finished(), once.
 class DailyReconciliation : public QObject {

@@ -26,7 +26,7 @@ struct ReconcileRunOptions {
     qint64 deadlineMs = 0;         // UTC: a bill still not made then is Overdue
     QString billDirectory;         // where the bills are kept
     std::function<qint64()> nowMs; // empty: the system clock
-    // Asked about every status and provider_only item (ServerJanitor); null: none is asked.
+    // Asked about every item reconcile::janitorAsks() names (ServerJanitor); null: none is.
     reconcile::ReconcileJanitor* janitor = nullptr;
 };
 
