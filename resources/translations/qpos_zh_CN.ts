@@ -1213,6 +1213,26 @@
         <source>Order %1 was paid through a payment provider: its refund goes through the provider.</source>
         <translation>订单 %1 通过支付机构支付：退款须经该支付机构办理。</translation>
     </message>
+    <message>
+        <source>The provider&apos;s refund %1 of order %2 names no amount; it was not recorded. Check it on the provider&apos;s merchant platform.</source>
+        <translation>支付机构的退款 %1（订单 %2）没有金额，未记录。请在支付机构的商户平台上核对。</translation>
+    </message>
+    <message>
+        <source>Order %1 was paid in cash: no provider&apos;s refund belongs to it.</source>
+        <translation>订单 %1 为现金支付：不可能有支付机构的退款。</translation>
+    </message>
+    <message>
+        <source>Order %1 is %2 here: the provider&apos;s refund %3 is recorded once its payment is.</source>
+        <translation>订单 %1 在本机为%2：支付机构的退款 %3 须在其付款记录后才能记录。</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s refund %1 of order %2 has a number another order&apos;s refund holds here; it was not recorded. Note it by hand.</source>
+        <translation>支付机构的退款 %1（订单 %2）的编号已被本机另一订单的退款占用，未记录。请手工登记。</translation>
+    </message>
+    <message>
+        <source>Refund %1 of order %2 is recorded here as failed, but the provider says it was made. Check it on the provider&apos;s merchant platform.</source>
+        <translation>订单 %2 的退款 %1 在本机记为失败，但支付机构表示已退款。请在支付机构的商户平台上核对。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::ReportLedger</name>
@@ -2016,6 +2036,10 @@
         <source>%1 is not set up on this till, so it cannot be asked about order %2.</source>
         <translation>本收银台未配置%1，无法查询订单 %2。</translation>
     </message>
+    <message>
+        <source>%1 is not set up on this till, so it cannot be asked about refund %2.</source>
+        <translation>本收银台未配置%1，无法查询退款 %2。</translation>
+    </message>
 </context>
 <context>
     <name>qpos::checkout::EngineJanitor</name>
@@ -2038,6 +2062,26 @@
     <message>
         <source>order stays %1</source>
         <translation>订单状态仍为 %1</translation>
+    </message>
+    <message>
+        <source>not recorded: %1</source>
+        <translation>未记录：%1</translation>
+    </message>
+    <message>
+        <source>refund %1 not recorded here</source>
+        <translation>退款 %1 未在本机记录</translation>
+    </message>
+    <message>
+        <source>refund %1 stays %2</source>
+        <translation>退款 %1 状态仍为 %2</translation>
+    </message>
+    <message>
+        <source>refund %1 %2 -&gt; %3</source>
+        <translation>退款 %1 状态 %2 -&gt; %3</translation>
+    </message>
+    <message>
+        <source>not recorded</source>
+        <translation>未记录</translation>
     </message>
 </context>
 <context>
@@ -5387,6 +5431,14 @@ See docs/server.md.</source>
     <message>
         <source>settle sent to %1/%2, waiting</source>
         <translation>已向 %1/%2 发送结算请求，等待中</translation>
+    </message>
+    <message>
+        <source>till %1 did not record refund %2 (its provider: %3)</source>
+        <translation>收银台 %1 未记录退款 %2（其支付机构：%3）</translation>
+    </message>
+    <message>
+        <source>till %1 settled: refund %2 %3 (its provider: %4)</source>
+        <translation>收银台 %1 已结算：退款 %2 %3（其支付机构：%4）</translation>
     </message>
 </context>
 <context>
