@@ -105,6 +105,24 @@ class TestServerJanitor : public QObject {
 
     QString tillDatabase() const { return m_dir.file(QStringLiteral("till.db")); }
 
+    // The till's clients of the providers; their notifications go elsewhere, so the till
+    // never hears them.
+    alipay::AlipayClientSettings alipaySettings() const {
+        alipay::AlipayClientSettings s;
+        s.gatewayUrl = m_sandbox->alipay().gatewayUrl();
+        s.appId = kApp;
+        s.appPrivateKey = m_appKey;
+        s.alipayPublicKey = m_sandbox->alipay().alipayPublicKey();
+        s.notifyUrl = m_notify->url().toString();
+        s.requestTimeout = std::chrono::milliseconds(5000);
+        return s;
+    }
+
+    wechat::WechatClientSettings wechatSettings() const {
+        return test::wechatSandboxSettings(*m_sandbox, m_merchant, m_notify->url().toString(),
+                                           test::LoopbackTiming::engine());
+    }
+
     service::PosOptions tillOptions() {
         service::PosOptions o;
         o.config.store.id = kT07.storeId;
@@ -113,15 +131,8 @@ class TestServerJanitor : public QObject {
         o.config.checkout.qrTimeoutS = 120;
         o.config.storeServer.url = QStringLiteral("http://127.0.0.1:%1").arg(m_server->port());
         o.config.storeServer.credentialsPath = m_dir.file(QStringLiteral("cred.json"));
-        alipay::AlipayClientSettings s;
-        s.gatewayUrl = m_sandbox->alipay().gatewayUrl();
-        s.appId = kApp;
-        s.appPrivateKey = m_appKey;
-        s.alipayPublicKey = m_sandbox->alipay().alipayPublicKey();
-        s.notifyUrl = m_notify->url().toString(); // the till never hears the notification
-        s.requestTimeout = std::chrono::milliseconds(5000);
-        const wechat::WechatClientSettings w = test::wechatSandboxSettings(
-            *m_sandbox, m_merchant, m_notify->url().toString(), test::LoopbackTiming::engine());
+        const alipay::AlipayClientSettings s = alipaySettings();
+        const wechat::WechatClientSettings w = wechatSettings();
         o.makeGateways = [s, w]() -> Result<service::GatewayList> {
             Result<std::unique_ptr<alipay::AlipayClient>> client = alipay::AlipayClient::create(s);
             if (!client)
@@ -304,14 +315,23 @@ class TestServerJanitor : public QObject {
         return {};
     }
 
-    // A refund WeChat Pay makes without the till: a manager's on its merchant platform.
-    bool refundAtWechat(const QString& outTradeNo, const QString& refundNo, money::Fen fen,
-                        money::Fen total) {
-        Result<std::unique_ptr<wechat::WechatClient>> client = wechat::WechatClient::create(
-            test::wechatSandboxSettings(*m_sandbox, m_merchant, m_notify->url().toString(),
-                                        test::LoopbackTiming::engine()));
-        if (!client)
-            return false;
+    // A refund the provider makes without the till: a manager's on its merchant platform.
+    bool refundAtTheProvider(Channel channel, const QString& outTradeNo, const QString& refundNo,
+                             money::Fen fen, money::Fen total) {
+        std::unique_ptr<gateway::PaymentGateway> client;
+        if (channel == Channel::Alipay) {
+            Result<std::unique_ptr<alipay::AlipayClient>> a =
+                alipay::AlipayClient::create(alipaySettings());
+            if (!a)
+                return false;
+            client = std::move(a).value();
+        } else {
+            Result<std::unique_ptr<wechat::WechatClient>> w =
+                wechat::WechatClient::create(wechatSettings());
+            if (!w)
+                return false;
+            client = std::move(w).value();
+        }
         gateway::RefundRequest request;
         request.outTradeNo = outTradeNo;
         request.outRequestNo = refundNo;
@@ -320,10 +340,9 @@ class TestServerJanitor : public QObject {
         request.reason = QStringLiteral("merchant platform");
         QObject context;
         std::optional<bool> made;
-        (*client)->refund(
-            request, &context, [&made](gateway::GatewayResult<gateway::RefundResult> r) {
-                made = r.isSuccess() && r.value().state == gateway::RefundState::Refunded;
-            });
+        client->refund(request, &context, [&made](gateway::GatewayResult<gateway::RefundResult> r) {
+            made = r.isSuccess() && r.value().state == gateway::RefundState::Refunded;
+        });
         return test::waitUntil([&] { return made.has_value(); }, 15000) && *made;
     }
 
@@ -627,14 +646,22 @@ private slots:
         QVERIFY(serverHas(sale, OrderState::Paid));
     }
 
-    // A manager refunded part of a paid WeChat Pay sale on the merchant platform: WeChat Pay
+    // A manager refunded part of a paid sale on the provider's merchant platform: the provider
     // made the refund and its bill lists it; neither the till nor the server heard of it. The
-    // server asks WeChat Pay about that refund with its own keys, then the till asks with its
+    // server asks the provider about that refund with its own keys, then the till asks with its
     // own, records it from the signed answer and uploads it; the next run finds nothing.
+    void aRefundMadeAtTheProviderIsRecordedByTheTillThroughItsOwnQuery_data() {
+        QTest::addColumn<QString>("provider");
+        QTest::newRow("alipay") << QStringLiteral("alipay");
+        QTest::newRow("wechat") << QStringLiteral("wechat");
+    }
+
     void aRefundMadeAtTheProviderIsRecordedByTheTillThroughItsOwnQuery() {
+        QFETCH(QString, provider);
+        const Channel channel = provider == u"alipay" ? Channel::Alipay : Channel::WeChat;
         if (!m_till)
             startTill();
-        const QString sale = paidSaleNotHeard(2100, Channel::WeChat);
+        const QString sale = paidSaleNotHeard(channel == Channel::Alipay ? 2100 : 2200, channel);
         // Restarted, the till's recovery asks WeChat Pay and records the sale paid.
         m_till.reset();
         QCOMPARE(startTill().recovery.unresolved, 0);
@@ -642,10 +669,11 @@ private slots:
         QVERIFY(serverHas(sale, OrderState::Paid));
 
         const QString refundNo = QStringLiteral("MP") + sale.right(8);
-        QVERIFY(refundAtWechat(sale, refundNo, 300, 2100));
-        QCOMPARE(reconcile(Channel::WeChat), 0);
+        const money::Fen total = channel == Channel::Alipay ? 2100 : 2200;
+        QVERIFY(refundAtTheProvider(channel, sale, refundNo, 300, total));
+        QCOMPARE(reconcile(channel), 0);
         const auto refundItem = [&]() -> std::optional<StoredItem> {
-            for (const StoredItem& i : dayItems(Channel::WeChat)) {
+            for (const StoredItem& i : dayItems(channel)) {
                 if (i.item.kind == DifferenceClass::Refund && i.item.outRequestNo == refundNo)
                     return i;
             }
@@ -663,11 +691,14 @@ private slots:
             60000));
         const StoredItem settled = *refundItem();
         QCOMPARE(settled.resolvedBy, QStringLiteral("janitor"));
-        QVERIFY2(settled.evidence ==
-                     QStringLiteral("wechatpay refund query: SUCCESS 3.00; till S001/T07 "
-                                    "settled: refund %1 succeeded (its provider: SUCCESS)")
-                         .arg(refundNo),
-                 qPrintable(settled.evidence));
+        const QString expected =
+            channel == Channel::Alipay
+                ? QStringLiteral("alipay.trade.fastpay.refund.query: REFUND_SUCCESS 3.00; till "
+                                 "S001/T07 settled: refund %1 succeeded (its provider: "
+                                 "REFUND_SUCCESS)")
+                : QStringLiteral("wechatpay refund query: SUCCESS 3.00; till S001/T07 settled: "
+                                 "refund %1 succeeded (its provider: SUCCESS)");
+        QVERIFY2(settled.evidence == expected.arg(refundNo), qPrintable(settled.evidence));
         QCOMPARE(tillState(sale), QStringLiteral("partially_refunded"));
         QCOMPARE(tillLastChange(sale), QStringLiteral("reconcile from paid"));
         QVERIFY(SettleRequests(m_server->store()).pending(terminalRow(kT07))->isEmpty());
@@ -675,7 +706,7 @@ private slots:
         // The till's upload names the provider's refund number: the server's ledger holds the
         // refund as the bill does, and running the day again finds no difference about it.
         QVERIFY(serverHas(sale, OrderState::PartiallyRefunded));
-        QCOMPARE(reconcile(Channel::WeChat), 0);
+        QCOMPARE(reconcile(channel), 0);
         QVERIFY(!refundItem());
     }
 };
