@@ -576,7 +576,9 @@ Status CheckoutRuns::acceptNotification(const gateway::PaymentNotification& n) {
         return Status::success(); // waiting: nothing to record
     Status recorded;              // the first failure; the other transitions are still tried
     for (const OrderTransition& t : transitions) {
-        if (Status s = m_context.record(t); !s && recorded)
+        const Status s =
+            t.refundedFen ? m_context.recordRefund(t, n.outRequestNo) : m_context.record(t);
+        if (!s && recorded)
             recorded = s;
     }
     if (!recorded)

@@ -128,6 +128,7 @@ struct SettleRefundResult {
     money::Fen refundFen = 0;          // the till's refund's amount after
     gateway::RefundQueryResult answer; // Answered only
     QString message; // translated: why it was not asked, or why the answer was not recorded
+    QString code;    // why a refund the provider made was not recorded ("refund.number_taken")
 };
 
 } // namespace qpos::checkout

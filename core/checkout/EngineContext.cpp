@@ -47,6 +47,28 @@ Status EngineContext::record(const OrderTransition& transition) {
     return Status::success();
 }
 
+Status EngineContext::recordRefund(const OrderTransition& transition, const QString& outRequestNo) {
+    bool open = false;
+    if (Result<QList<RefundRecord>> refunds = m_store.refunds(transition.outTradeNo)) {
+        for (const RefundRecord& r : std::as_const(*refunds))
+            open = open || (r.outRequestNo == outRequestNo &&
+                            (r.state == RefundRecordState::Requested ||
+                             r.state == RefundRecordState::HeldByProvider));
+    }
+    if (outRequestNo.isEmpty() || !open)
+        return record(transition);
+    Result<TransitionOutcome> outcome =
+        m_store.settleRefund(outRequestNo, RefundRecordState::Succeeded, transition);
+    if (!outcome) {
+        qCWarning(lcCheckout).noquote()
+            << "refund" << outRequestNo << "not recorded:" << outcome.error().message;
+        return outcome.error();
+    }
+    if (*outcome == TransitionOutcome::Applied)
+        announce(transition.outTradeNo);
+    return Status::success();
+}
+
 void EngineContext::applySnapshot(Order& order, const gateway::TradeSnapshot& snapshot,
                                   TransitionSource source, const QJsonObject& fields,
                                   bool cancelRefunded, const QString& pendingRefundNo) {

@@ -47,6 +47,11 @@ public:
     // As apply(), with the store's error when nothing was written (db.* when the database
     // failed, order.* when the order refused the change).
     Status record(const OrderTransition& transition);
+    // As record(), for a change that raises the refunded amount because of refund
+    // `outRequestNo`: when that is this till's own refund, still open (its answer was lost),
+    // it is settled by the same transaction, so the refund's own answer later counts nothing
+    // twice.
+    Status recordRefund(const OrderTransition& transition, const QString& outRequestNo);
     // What a trade snapshot says about `order` (TransitionBuilder::forSnapshot), written;
     // `order` is reloaded. `pendingRefundNo`: the refund our cancel made is not finished, so
     // the order is paid with that refund open in the ledger (and followed) until it ends.

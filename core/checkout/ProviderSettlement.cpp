@@ -144,12 +144,13 @@ void ProviderSettlement::settleRefund(Channel provider, const QString& outTradeN
                     if (result.answer.state == gateway::RefundState::Refunded) {
                         Result<TransitionOutcome> recorded = m_context.store().recordProviderRefund(
                             result.outTradeNo, result.outRequestNo, result.answer.refundFen,
-                            answer.providerFields());
+                            result.answer.refundedAtMs, answer.providerFields());
                         if (!recorded) {
                             qCWarning(lcCheckout).noquote()
                                 << "refund" << result.outRequestNo << "of order"
                                 << result.outTradeNo << "not recorded:" << recorded.error().message;
                             result.message = recorded.error().message;
+                            result.code = recorded.error().code;
                         } else if (*recorded == TransitionOutcome::Applied) {
                             m_context.announce(result.outTradeNo);
                         }

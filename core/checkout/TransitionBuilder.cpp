@@ -127,6 +127,7 @@ QList<OrderTransition> TransitionBuilder::forNotification(const Order& order,
         refunded.to = *n.refundedTotalFen >= order.amountFen ? OrderState::Refunded
                                                              : OrderState::PartiallyRefunded;
         refunded.refundedFen = *n.refundedTotalFen;
+        refunded.refundedAtMs = n.refundedAtMs;
         return {t, refunded};
     }
     if (gateway::isPaidState(n.state)) {

@@ -51,17 +51,6 @@ bool isRequestNo(const QString& text) {
     return true;
 }
 
-// The state of a till's refund, after a settle request about one.
-bool isRefundStateName(const QString& name) {
-    for (const RefundRecordState state :
-         {RefundRecordState::Requested, RefundRecordState::Succeeded, RefundRecordState::Failed,
-          RefundRecordState::HeldByProvider}) {
-        if (name == reconcile::refundStateName(state))
-            return true;
-    }
-    return false;
-}
-
 // A provider's word or an error code: 0 to 64 of A-Z a-z 0-9 _ . -
 bool isWord(const QString& text) {
     if (text.size() > 64)
@@ -171,7 +160,8 @@ Result<LinkMessage> decodeSettled(const QJsonObject& o) {
     const QJsonValue state = o.value(QStringLiteral("state"));
     if (!state.isUndefined()) {
         m.state = state.toString();
-        if (!state.isString() || (!orderStateFromName(m.state) && !isRefundStateName(m.state)))
+        if (!state.isString() ||
+            (!orderStateFromName(m.state) && !reconcile::refundStateFromName(m.state)))
             return malformed(QStringLiteral("state"));
     }
     const QJsonValue providerState = o.value(QStringLiteral("provider_state"));

@@ -21,7 +21,10 @@ struct OrderTransition {
     std::optional<money::Fen> refundedFen;
     QString providerTradeNo;        // recorded when given and not yet known
     std::optional<qint64> paidAtMs; // the provider's payment time, when it says
-    QJsonObject providerFields;     // kept verbatim in the event
+    // The provider's time of the refund that raised the refunded amount, when it says: the
+    // store server dates the refund by it, as the provider's bill does.
+    std::optional<qint64> refundedAtMs;
+    QJsonObject providerFields; // kept verbatim in the event
     QString note;
 };
 

@@ -16,4 +16,14 @@ QString refundStateName(RefundRecordState state) {
     return {};
 }
 
+std::optional<RefundRecordState> refundStateFromName(QStringView name) {
+    for (const RefundRecordState state :
+         {RefundRecordState::Requested, RefundRecordState::Succeeded, RefundRecordState::Failed,
+          RefundRecordState::HeldByProvider}) {
+        if (name == refundStateName(state))
+            return state;
+    }
+    return std::nullopt;
+}
+
 } // namespace qpos::reconcile

@@ -72,6 +72,7 @@ public:
 // The ledger's word for a refund's state ("requested", "succeeded", "failed",
 // "held_by_provider").
 QString refundStateName(RefundRecordState state);
+std::optional<RefundRecordState> refundStateFromName(QStringView name);
 
 // Money moved here: paid, and possibly refunded since.
 inline bool isPaidHere(OrderState state) {

@@ -226,6 +226,19 @@ void StoreLink::settleRefund(Channel channel, const link::SettleRequest& request
                                             : QStringLiteral("settle.not_answered")));
                 return;
             }
+            // The database could not take it: no answer, so the server sends it again.
+            if (result.code.startsWith(u"db.")) {
+                qCWarning(lcSync).noquote()
+                    << "settle request" << id << "for refund" << result.outRequestNo
+                    << "not recorded; the server will send it again:" << result.code;
+                answer(std::nullopt);
+                return;
+            }
+            // The provider made it, but this till cannot record it: the server says why.
+            if (!result.code.isEmpty()) {
+                answer(settleFailed(id, result.code));
+                return;
+            }
             link::SettleAnswer settled;
             settled.id = id;
             settled.result = result.before != result.after ? link::SettleAnswer::Result::Applied

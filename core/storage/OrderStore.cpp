@@ -217,11 +217,12 @@ namespace {
 // payment time and refund number, and the people the store's report names, as the till's own
 // report names them (report_totals, report_refunds).
 struct LedgerFacts {
-    std::optional<qint64> paidAtMs;    // the order's payment time, once it has one
-    QString outRequestNo;              // the refund this change records, if it records one
-    QString cashierId;                 // the order's cashier; empty when it has none
-    std::optional<QString> approvedBy; // set when the change gave money back
-    QString reason;                    // with approvedBy: why the money was given back
+    std::optional<qint64> paidAtMs;     // the order's payment time, once it has one
+    QString outRequestNo;               // the refund this change records, if it records one
+    QString cashierId;                  // the order's cashier; empty when it has none
+    std::optional<QString> approvedBy;  // set when the change gave money back
+    QString reason;                     // with approvedBy: why the money was given back
+    std::optional<qint64> refundedAtMs; // the provider's time of the refund, when it gave one
 };
 
 // The event as the store backend receives it through the outbox. Older servers ignore the
@@ -257,6 +258,8 @@ QByteArray outboxPayload(const QString& key, qint64 eventId, const QString& outT
         o.insert(QStringLiteral("approved_by"), *facts.approvedBy);
         o.insert(QStringLiteral("reason"), facts.reason);
     }
+    if (facts.refundedAtMs)
+        o.insert(QStringLiteral("refunded_at_ms"), QString::number(*facts.refundedAtMs));
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
 }
 
@@ -595,6 +598,7 @@ Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& 
         facts.outRequestNo = outRequestNo;
         facts.approvedBy = approvedBy;
         facts.reason = reason;
+        facts.refundedAtMs = t.refundedAtMs;
     }
     const QString key = QUuid::createUuid().toString(QUuid::WithoutBraces);
     QSqlQuery& ob = m_sql->insertOutbox;
@@ -1129,6 +1133,7 @@ Result<RefundRecord> OrderStore::beginCancelRefund(const OrderTransition& paid,
 Result<TransitionOutcome> OrderStore::recordProviderRefund(const QString& outTradeNo,
                                                            const QString& outRequestNo,
                                                            money::Fen amountFen,
+                                                           std::optional<qint64> refundedAtMs,
                                                            const QJsonObject& providerFields) {
     if (!m_sql)
         return notOpen();
@@ -1178,6 +1183,9 @@ Result<TransitionOutcome> OrderStore::recordProviderRefund(const QString& outTra
         return queryError(QCoreApplication::translate("qpos::OrderStore", "reading refunds"),
                           known);
     const qint64 at = now();
+    // Dated by the provider, as its bill dates it: a refund recorded days later would else be
+    // expected in the later day's bill.
+    const qint64 refundedAt = refundedAtMs.value_or(at);
     if (known.next()) {
         const auto recorded = RefundRecordState(known.value(0).toInt());
         const qint64 owner = known.value(1).toLongLong();
@@ -1205,7 +1213,7 @@ Result<TransitionOutcome> OrderStore::recordProviderRefund(const QString& outTra
                                       "updated_at_ms = ? WHERE out_request_no = ?"));
         settle.bindValue(0, int(RefundRecordState::Succeeded));
         settle.bindValue(1, amountFen);
-        settle.bindValue(2, at);
+        settle.bindValue(2, refundedAt);
         settle.bindValue(3, outRequestNo);
         if (!settle.exec())
             return queryError(
@@ -1222,8 +1230,8 @@ Result<TransitionOutcome> OrderStore::recordProviderRefund(const QString& outTra
         ins.bindValue(3, QStringLiteral("made at the provider"));
         ins.bindValue(4, QStringLiteral("reconcile"));
         ins.bindValue(5, int(RefundRecordState::Succeeded));
-        ins.bindValue(6, at);
-        ins.bindValue(7, at);
+        ins.bindValue(6, refundedAt);
+        ins.bindValue(7, refundedAt);
         if (!ins.exec())
             return queryError(QCoreApplication::translate("qpos::OrderStore", "saving the refund"),
                               ins);
@@ -1244,6 +1252,7 @@ Result<TransitionOutcome> OrderStore::recordProviderRefund(const QString& outTra
     t.source = TransitionSource::Reconcile;
     t.actor = QStringLiteral("reconcile");
     t.providerFields = providerFields;
+    t.refundedAtMs = refundedAtMs;
     t.note = QStringLiteral("refund %1 of %2 made at the provider")
                  .arg(outRequestNo, money::formatYuan(amountFen));
     if (total > refunded) {

@@ -77,9 +77,11 @@ public:
     // total raised to cover it, in one transaction with its event and outbox row. Money already
     // counted is not counted again: a push may have raised the total before (Alipay's refund
     // notification names no refund). Duplicate when the refund is recorded as made already.
+    // The refund is dated by the provider's `refundedAtMs` when it gave one, as its bill is.
     Result<TransitionOutcome> recordProviderRefund(const QString& outTradeNo,
                                                    const QString& outRequestNo,
                                                    money::Fen amountFen,
+                                                   std::optional<qint64> refundedAtMs,
                                                    const QJsonObject& providerFields);
     // A cash refund: the money leaves the drawer now, so the refund is written settled and the
     // order refunded (event, outbox row, report line) in one transaction. `managerId` must be

@@ -290,6 +290,12 @@ QString SettleRequests::tillEvidence(const SettleRequestRecord& r) {
                                            "till %1 could not settle (%2)")
             .arg(till, r.code);
     if (!r.outRequestNo.isEmpty()) {
+        // A till older than refund requests settled the trade instead and named its order.
+        if (orderStateFromName(r.tillState) && !reconcile::refundStateFromName(r.tillState))
+            return QCoreApplication::translate(
+                       "qpos::server::SettleRequests",
+                       "till %1 cannot record refunds made at the provider; update its software")
+                .arg(till);
         if (r.tillState.isEmpty())
             return QCoreApplication::translate(
                        "qpos::server::SettleRequests",

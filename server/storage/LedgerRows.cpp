@@ -117,7 +117,8 @@ Status recordLedgerEntry(QSqlDatabase& db, const std::optional<OrderBefore>& bef
     refund.addBindValue(*requestNo);
     refund.addBindValue(entry.channel);
     refund.addBindValue(entry.refundedFen - refundedBefore);
-    refund.addBindValue(entry.atMs);
+    // The provider's time, as its bill dates the refund; older tills send the change's only.
+    refund.addBindValue(entry.refundedAtMs.value_or(entry.atMs));
     refund.addBindValue(entry.eventId);
     refund.addBindValue(notNull(entry.approvedBy));
     refund.addBindValue(notNull(entry.reason));

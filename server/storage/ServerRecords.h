@@ -93,7 +93,9 @@ struct SyncedEntry {
     qint64 eventId = 0;
     qint64 atMs = 0;
     std::optional<qint64> paidAtMs; // the provider's payment time; older tills do not send it
-    QString outRequestNo;           // the refund the entry records; empty from older tills
+    // The provider's time of the refund the entry records, when the till had it.
+    std::optional<qint64> refundedAtMs;
+    QString outRequestNo; // the refund the entry records; empty from older tills
     // The people the store's report names; empty from older tills.
     QString cashierId;  // the order's cashier
     QString approvedBy; // on a refund: who approved it

@@ -90,16 +90,20 @@ readSyncedEntries(const link::SyncBatch& batch, const link::TerminalIdentity& te
         // Optional, as older tills do not send them; when present they are as strict as the rest.
         const bool hasPaidAt = p.contains(u"paid_at_ms");
         const std::optional<qint64> paidAt = integerField(p, "paid_at_ms");
+        const bool hasRefundedAt = p.contains(u"refunded_at_ms");
+        const std::optional<qint64> refundedAt = integerField(p, "refunded_at_ms");
         const bool hasRequestNo = p.contains(u"out_request_no");
         const QJsonValue requestNo = p.value(u"out_request_no");
         if ((hasPaidAt && (!paidAt || *paidAt == 0)) ||
+            (hasRefundedAt && (!refundedAt || *refundedAt == 0)) ||
             (hasRequestNo && !(requestNo.isString() && isRequestNumber(requestNo.toString()))))
             return SyncRefusal{
                 400,
                 Error{QStringLiteral("sync.malformed"),
-                      trSync("Entry %1 of the batch has a malformed paid_at_ms (milliseconds as "
-                             "decimal digits) or out_request_no (1-64 letters, digits or _-|*@). "
-                             "Nothing of the batch was stored; update the till's software.")
+                      trSync("Entry %1 of the batch has a malformed paid_at_ms or refunded_at_ms "
+                             "(milliseconds as decimal digits) or out_request_no (1-64 letters, "
+                             "digits or _-|*@). Nothing of the batch was stored; update the "
+                             "till's software.")
                           .arg(e.seq)}};
         // The people the store's report names: texts when present; absent from older tills.
         for (const char* name : {"cashier_id", "approved_by", "reason"}) {
@@ -114,6 +118,7 @@ readSyncedEntries(const link::SyncBatch& batch, const link::TerminalIdentity& te
                                    .arg(QLatin1String(name))}};
         }
         s.paidAtMs = paidAt;
+        s.refundedAtMs = refundedAt;
         s.outRequestNo = requestNo.toString();
         s.cashierId = p.value(u"cashier_id").toString();
         s.approvedBy = p.value(u"approved_by").toString();

@@ -15,6 +15,8 @@
 #include "tests/support/TempDir.h"
 
 #include <QDeadlineTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -324,6 +326,49 @@ private slots:
                                   15000);
         QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(1100));
         QCOMPARE(m_store->openRefunds()->size(), 0);
+    }
+
+    // The refund's answer was lost, and Alipay's notification of it came before the engine
+    // asked again: the notification settles the till's open refund, so the query's answer that
+    // follows counts the money no second time.
+    void aRefundNotifiedBeforeItsLostAnswerCountsOnce() {
+        const QString id = start(sale(1000, PaymentFlow::PayByCode), kAuthCode);
+        std::optional<CheckoutUpdate> done = waitFor(id);
+        QVERIFY(done && done->phase == CheckoutPhase::Paid);
+        m_server->faults().add(
+            test::faultRule(FaultKind::DropAfterCommit, QStringLiteral("alipay.trade.refund"), 1));
+        QSignalSpy reports(m_engine.get(), &CheckoutEngine::refundFinished);
+        m_engine->refund(
+            RefundCommand{QStringLiteral("r1"), done->outTradeNo, 400, {}, QStringLiteral("9001")});
+        QVERIFY(reports.wait(15000));
+        QVERIFY(reports.takeFirst().at(0).value<RefundReport>().pending);
+        const QList<RefundRecord> open = *m_store->openRefunds();
+        QCOMPARE(open.size(), 1);
+        QCOMPARE(sim().trade(done->outTradeNo)->refunded, money::Fen(400));
+
+        gateway::PaymentNotification n;
+        n.channel = Channel::Alipay;
+        n.outTradeNo = done->outTradeNo;
+        n.providerTradeNo = sim().trade(done->outTradeNo)->tradeNo;
+        n.state = gateway::TradeState::Paid;
+        n.totalFen = 1000;
+        n.refundedTotalFen = 400;
+        n.outRequestNo = open[0].outRequestNo;
+        QVERIFY(m_engine->acceptNotification(n).ok());
+        QCOMPARE(m_store->openRefunds()->size(), 0);
+        QCOMPARE(stored(done->outTradeNo).order.refundedFen, money::Fen(400));
+        const QList<OutboxEntry> outbox = *m_store->pendingOutbox(50);
+        const QJsonObject last = QJsonDocument::fromJson(outbox.last().payload).object();
+        QCOMPARE(last.value(u"out_request_no").toString(), open[0].outRequestNo);
+        QCOMPARE(last.value(u"approved_by").toString(), QStringLiteral("9001"));
+
+        // The engine's own check comes and finds it settled; the total stays.
+        QTest::qWait(6000);
+        const OrderWithEvents o = stored(done->outTradeNo);
+        QCOMPARE(o.order.state, OrderState::PartiallyRefunded);
+        QCOMPARE(o.order.refundedFen, money::Fen(400));
+        QCOMPARE(statesOf(o).count(OrderState::PartiallyRefunded), 1);
+        QCOMPARE(m_store->refunds(done->outTradeNo)->at(0).state, RefundRecordState::Succeeded);
     }
 
     RefundReport refundAndWait(const QString& outTradeNo, money::Fen fen, const QString& id) {

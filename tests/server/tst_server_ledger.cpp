@@ -234,6 +234,26 @@ private slots:
         QCOMPARE((*outside)->amountFen, money::Fen(100));
     }
 
+    // A refund the till recorded from the provider's answer days after it was made (the
+    // reconciliation's Janitor) is dated by the provider's time, as the provider's bill is.
+    void aRefundIsDatedByTheProvidersTimeTheTillSent() {
+        const QString no = m_till->orderNo(++m_order);
+        const qint64 paid = kMorning + 165 * kMinute;
+        const qint64 refundedAt = paid + 10 * kMinute;
+        const qint64 recordedAt = paid + 24 * 60 * kMinute;
+        upload({{no, QStringLiteral("alipay"), 1000, 0, QStringLiteral("paid"), 0, paid},
+                {no, QStringLiteral("alipay"), 1000, 300, QStringLiteral("partially_refunded"), 0,
+                 recordedAt,
+                 QJsonObject{{QStringLiteral("out_request_no"), QStringLiteral("MP0001")},
+                             {QStringLiteral("refunded_at_ms"), QString::number(refundedAt)}}}});
+        const QList<LocalRefund> refunds =
+            refundsIn(*m_ledger, kAlipay, refundedAt, refundedAt + 1);
+        QCOMPARE(refunds.size(), 1);
+        QCOMPARE(refunds[0].outRequestNo, QStringLiteral("MP0001"));
+        QCOMPARE(refunds[0].amountFen, money::Fen(300));
+        QVERIFY(refundsIn(*m_ledger, kAlipay, recordedAt, recordedAt + 1).isEmpty());
+    }
+
     // As strict as every other field: a malformed value refuses the batch, which keeps nothing.
     void aMalformedPaymentTimeOrRequestNumberIsRefused() {
         const QString no = m_till->orderNo(++m_order);
@@ -244,6 +264,9 @@ private slots:
             {{QStringLiteral("paid_at_ms"), QStringLiteral(" 1796349600000")}},
             {{QStringLiteral("paid_at_ms"), QStringLiteral("0")}},
             {{QStringLiteral("paid_at_ms"), 1796349600000.0}},
+            {{QStringLiteral("refunded_at_ms"), QStringLiteral("0")}},
+            {{QStringLiteral("refunded_at_ms"), QStringLiteral("17963496x0000")}},
+            {{QStringLiteral("refunded_at_ms"), 1796349600000.0}},
             {{QStringLiteral("out_request_no"), QString()}},
             {{QStringLiteral("out_request_no"), QStringLiteral("R 1")}},
             {{QStringLiteral("out_request_no"), QStringLiteral("R") + QChar(0x00e9) + u'1'}},

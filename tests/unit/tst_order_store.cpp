@@ -435,8 +435,8 @@ private slots:
         f.move(o.outTradeNo, OrderState::Paid, TransitionSource::Poll);
         const qint64 outboxBefore = f.count(QStringLiteral("outbox"));
         const QJsonObject fields{{QStringLiteral("refund_status"), QStringLiteral("SUCCESS")}};
-        Result<TransitionOutcome> r =
-            f.store.recordProviderRefund(o.outTradeNo, QStringLiteral("PLATFORM_1"), 300, fields);
+        Result<TransitionOutcome> r = f.store.recordProviderRefund(
+            o.outTradeNo, QStringLiteral("PLATFORM_1"), 300, kMorning - kDayMs + 1000, fields);
         QVERIFY2(r.ok(), r.ok() ? "" : qPrintable(r.error().message));
         QCOMPARE(*r, TransitionOutcome::Applied);
         Result<OrderWithEvents> after = f.store.orderWithEvents(o.outTradeNo);
@@ -452,17 +452,22 @@ private slots:
         QCOMPARE(refunds->at(0).state, RefundRecordState::Succeeded);
         QCOMPARE(refunds->at(0).amountFen, 300);
         QCOMPARE(refunds->at(0).actor, QStringLiteral("reconcile"));
+        // Dated by the provider's time, the day before it was recorded here, as its bill is.
+        QCOMPARE(refunds->at(0).updatedAtMs, kMorning - kDayMs + 1000);
+        QCOMPARE(refunds->at(0).createdAtMs, kMorning - kDayMs + 1000);
         QCOMPARE(f.count(QStringLiteral("outbox")), outboxBefore + 1);
         const QJsonObject entry =
             QJsonDocument::fromJson(f.store.pendingOutbox(10)->last().payload).object();
         QCOMPARE(entry.value(u"out_request_no").toString(), QStringLiteral("PLATFORM_1"));
         QCOMPARE(entry.value(u"refunded_fen").toString(), QStringLiteral("300"));
         QCOMPARE(entry.value(u"approved_by").toString(), QStringLiteral("reconcile"));
+        QCOMPARE(entry.value(u"refunded_at_ms").toString(),
+                 QString::number(kMorning - kDayMs + 1000));
 
         // Asked again (a rerun of the day): nothing more.
-        QCOMPARE(
-            *f.store.recordProviderRefund(o.outTradeNo, QStringLiteral("PLATFORM_1"), 300, fields),
-            TransitionOutcome::Duplicate);
+        QCOMPARE(*f.store.recordProviderRefund(o.outTradeNo, QStringLiteral("PLATFORM_1"), 300, {},
+                                               fields),
+                 TransitionOutcome::Duplicate);
         QCOMPARE(f.store.order(o.outTradeNo)->refundedFen, 300);
         QCOMPARE(f.count(QStringLiteral("outbox")), outboxBefore + 1);
 
@@ -470,9 +475,9 @@ private slots:
         // it is written, the money is not counted twice, and nothing new is uploaded.
         f.move(o.outTradeNo, OrderState::PartiallyRefunded, TransitionSource::Push, 500);
         const qint64 outboxPushed = f.count(QStringLiteral("outbox"));
-        QCOMPARE(
-            *f.store.recordProviderRefund(o.outTradeNo, QStringLiteral("PLATFORM_2"), 200, fields),
-            TransitionOutcome::Applied);
+        QCOMPARE(*f.store.recordProviderRefund(o.outTradeNo, QStringLiteral("PLATFORM_2"), 200, {},
+                                               fields),
+                 TransitionOutcome::Applied);
         QCOMPARE(f.store.order(o.outTradeNo)->refundedFen, 500);
         QCOMPARE(f.count(QStringLiteral("outbox")), outboxPushed);
         QCOMPARE(f.store.refunds(o.outTradeNo)->size(), 2);
@@ -484,7 +489,7 @@ private slots:
         Result<RefundRecord> asked =
             f.store.beginRefund(o.outTradeNo, 500, QStringLiteral("rest"), QStringLiteral("m1"));
         QVERIFY(asked.ok());
-        QCOMPARE(*f.store.recordProviderRefund(o.outTradeNo, asked->outRequestNo, 500, fields),
+        QCOMPARE(*f.store.recordProviderRefund(o.outTradeNo, asked->outRequestNo, 500, {}, fields),
                  TransitionOutcome::Applied);
         QCOMPARE(f.store.order(o.outTradeNo)->state, OrderState::Refunded);
         QCOMPARE(f.store.order(o.outTradeNo)->refundedFen, 1000);
@@ -510,7 +515,7 @@ private slots:
         const qint64 refunds = f.count(QStringLiteral("refunds"));
         const qint64 events = f.count(QStringLiteral("order_events"));
         const auto refused = [&](const QString& no, const QString& requestNo, money::Fen fen) {
-            Result<TransitionOutcome> r = f.store.recordProviderRefund(no, requestNo, fen, {});
+            Result<TransitionOutcome> r = f.store.recordProviderRefund(no, requestNo, fen, {}, {});
             return r.ok() ? QStringLiteral("accepted") : r.error().code;
         };
         QCOMPARE(refused(unpaid.outTradeNo, QStringLiteral("P1"), 100),
