@@ -1,8 +1,8 @@
-// `qpos-server reconcile` end to end on SQLite: orders uploaded through the sync path, the
-// sandbox's Alipay bill downloaded with the merchant's keys from the server's configuration,
-// matched against the server's ledger and saved as a batch, the bill kept; a run again is the
-// same batch; --wait asks again until the deadline and then saves Overdue; missing signing
-// keys and a bad command line say what to do.
+// `qpos-server reconcile` end to end, on SQLite and on PostgreSQL (StoreUnderTest): orders
+// uploaded through the sync path, the sandbox's Alipay bill downloaded with the merchant's
+// keys from the server's configuration, matched against the server's ledger and saved as a
+// batch, the bill kept; a run again is the same batch; --wait asks again until the deadline
+// and then saves Overdue; missing signing keys and a bad command line say what to do.
 #include "core/calendar/ChinaCalendar.h"
 #include "core/reconcile/ReconcileBatch.h"
 #include "sandbox/alipay/AlipaySimulator.h"
@@ -15,9 +15,9 @@
 #include "server/reconcile/ReconcileRunner.h"
 #include "server/reconcile/ServerBatchStore.h"
 #include "server/reconcile/ServerLedger.h"
-#include "server/storage/SqliteServerStore.h"
 #include "tests/sandbox/AlipayTestClient.h"
 #include "tests/server/EnrolledTill.h"
+#include "tests/server/StoreUnderTest.h"
 #include "tests/support/TempDir.h"
 
 #include <QDateTime>
@@ -56,6 +56,7 @@ class TestServerReconcileRun : public QObject {
     Q_OBJECT
 
     TempDir m_dir;
+    StoreUnderTest m_backend{m_dir};
     std::unique_ptr<SandboxServer> m_sandbox;
     std::unique_ptr<AlipayTestClient> m_alipay;
     std::unique_ptr<QposServer> m_server;
@@ -70,8 +71,7 @@ class TestServerReconcileRun : public QObject {
     QString writeConfig(const QString& name, const QByteArray& alipayExtra) {
         const QString path = m_dir.file(name);
         const QByteArray text =
-            "[database]\npath = " + m_dir.file(QStringLiteral("server.db")).toUtf8() +
-            "\n[reconcile]\nbill_dir = " + billDir().toUtf8() +
+            m_backend.databaseSection() + "[reconcile]\nbill_dir = " + billDir().toUtf8() +
             "\nretry_seconds = 60\n[alipay]\nenabled = true\napp_id = " + kApp.toUtf8() +
             "\nseller_id = " + kPid.toUtf8() +
             "\ngateway_url = " + m_sandbox->alipay().gatewayUrl().toString().toUtf8() +
@@ -122,6 +122,8 @@ class TestServerReconcileRun : public QObject {
 
 private slots:
     void initTestCase() {
+        QPOS_PREPARE_STORE(m_backend);
+        qInfo().noquote() << "server store:" << m_backend.name();
         const qint64 now = nowMs();
         if (china_calendar::dayEndMs(china_calendar::dateOf(now)) - now < 120'000)
             QTest::qWait(121'000);
@@ -143,9 +145,8 @@ private slots:
         QVERIFY(!m_configPath.isEmpty());
 
         // The server that takes the till's uploads, on the database the command reads.
-        m_server = std::make_unique<QposServer>(
-            std::make_unique<SqliteServerStore>(m_dir.file(QStringLiteral("server.db"))),
-            ProviderVerifiers(), QposServer::Options());
+        m_server = std::make_unique<QposServer>(m_backend.makeStore(), ProviderVerifiers(),
+                                                QposServer::Options());
         QVERIFY(m_server->start().ok());
         Result<EnrolledTill> till = EnrolledTill::add(*m_server, kT07);
         QVERIFY(till.ok());
