@@ -106,7 +106,8 @@ void printRun(const CtlOutput& out, const ProviderRun& run) {
         out.line(QStringLiteral("  ") +
                  QCoreApplication::translate("qpos::ctl", "This run: %1. %2")
                      .arg(reconcile::batchStateLabel(run.outcome.state), run.outcome.message));
-    if (b.state != BatchState::Complete) {
+    // A no-bill day is matched as an empty bill: it has figures and differences too.
+    if (b.state != BatchState::Complete && b.state != BatchState::NoBill) {
         out.line(QStringLiteral("  ") + (b.error.isEmpty() ? run.outcome.message : b.error));
         return;
     }
@@ -172,10 +173,9 @@ int exitCodeOf(const QList<ProviderRun>& runs) {
             raise(kExitBillNotReady, 2);
             break;
         case BatchState::Complete:
+        case BatchState::NoBill:
             if (run.batch.openItemCount > 0)
                 raise(kExitOpenDifferences, 1);
-            break;
-        case BatchState::NoBill:
             break;
         }
     }

@@ -144,4 +144,34 @@ Status checkBatchScope(const LedgerScope& scope, const QDate& day) {
     return Status::success();
 }
 
+namespace {
+
+bool matched(BatchState state) {
+    return state == BatchState::Complete || state == BatchState::NoBill;
+}
+
+} // namespace
+
+Status checkMatchedState(BatchState state) {
+    if (matched(state))
+        return Status::success();
+    return badBatchInput(QCoreApplication::translate(
+        "qpos::reconcile", "A run that matched no bill is saved without results; nothing was "
+                           "saved."));
+}
+
+Status checkUnmatchedState(BatchState state) {
+    if (!matched(state))
+        return Status::success();
+    return badBatchInput(QCoreApplication::translate(
+        "qpos::reconcile", "A complete or no-bill batch is saved with its run's results, not as "
+                           "a run that matched nothing; nothing was saved."));
+}
+
+bool batchOutlives(BatchState kept, BatchState incoming) {
+    if (kept == BatchState::Complete)
+        return incoming != BatchState::Complete;
+    return kept == BatchState::NoBill && !matched(incoming);
+}
+
 } // namespace qpos::reconcile

@@ -56,5 +56,12 @@ inline constexpr QLatin1StringView kJanitor("janitor");
 Error badBatchInput(const QString& message);
 // A batch belongs to a provider (not cash) and a valid day.
 Status checkBatchScope(const LedgerScope& scope, const QDate& day);
+// saveCompleted takes a matched run (Complete or NoBill), saveIncomplete one that matched nothing.
+Status checkMatchedState(BatchState state);
+Status checkUnmatchedState(BatchState state);
+// Whether a stored batch in `kept` stays (only its attempts move) when a run ends in `incoming`:
+// a complete batch outlives any run without a bill, a no-bill batch (matched, with its pool)
+// any run that matched nothing.
+bool batchOutlives(BatchState kept, BatchState incoming);
 
 } // namespace qpos::reconcile

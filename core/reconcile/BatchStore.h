@@ -14,6 +14,9 @@ namespace qpos::reconcile {
 
 // What a finished run hands to the store.
 struct CompletedRun {
+    // Complete: the bill was matched. NoBill: the provider said it has no bill of the day, and
+    // the day was matched as an empty bill (no file, no hash).
+    BatchState state = BatchState::Complete;
     ReconcileResult result;
     // Per item of result.items, in the same order: the Janitor's verdict (Open or Automatic,
     // with its evidence).
@@ -30,8 +33,9 @@ struct CompletedRun {
 // Running a date again is safe: there is one batch per (provider, merchant, day). Saving a
 // run replaces the batch's totals and items; an item a manager already marked handled keeps
 // its note when the run finds the same difference again (same class, out_trade_no, request
-// number). A complete batch is never replaced by a run without a bill (waiting, overdue, no bill,
-// failed): its items and the managers' notes stay.
+// number). A complete batch is never replaced by a run without a bill (no bill, waiting,
+// overdue, failed), nor a no-bill batch by one that matched nothing (waiting, overdue,
+// failed): its items, its pool and the managers' notes stay.
 class BatchStore {
 public:
     virtual ~BatchStore() = default;
@@ -39,9 +43,9 @@ public:
     // The holding pool the latest Complete or NoBill batch before `day` left (empty when
     // none): the next run's input.
     virtual Result<HoldingPool> poolBefore(const LedgerScope& scope, const QDate& day) = 0;
+    // A matched run, Complete or NoBill (run.state).
     virtual Result<qint64> saveCompleted(const CompletedRun& run) = 0;
-    // A run that has no bill to match (WaitingForBill, Overdue, NoBill, Failed). NoBill
-    // carries the previous pool forward unchanged.
+    // A run that matched nothing (WaitingForBill, Overdue, Failed): no items, no pool.
     virtual Result<qint64> saveIncomplete(const LedgerScope& scope, const QDate& day,
                                           BatchState state, const QString& error, qint64 atMs) = 0;
 

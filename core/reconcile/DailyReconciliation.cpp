@@ -103,6 +103,7 @@ public:
 
     void downloaded(const gateway::GatewayResult<gateway::DownloadedBill>& result);
     void matchBill(const gateway::DownloadedBill& bill);
+    void match(const BillStream& stream);
     void askJanitor();
     void saveCompleted();
     void saveIncomplete(BatchState state, const QString& message);
@@ -166,9 +167,10 @@ void DailyReconciliation::Run::downloaded(
                                .arg(providerText(), dayText()));
         return;
     case gateway::BillAvailability::NoBill:
-        saveIncomplete(BatchState::NoBill,
-                       tr("%1 has no bill of %2: there was no payment or refund that day.")
-                           .arg(providerText(), dayText()));
+        // "No bill" is the provider's word that its bill of the day is empty: the ledger's
+        // payments of the day are held and the pool ages, as over any bill.
+        completed.state = BatchState::NoBill;
+        match(emptyBillStream());
         return;
     case gateway::BillAvailability::Ready:
         matchBill(bill);
@@ -197,10 +199,12 @@ void DailyReconciliation::Run::matchBill(const gateway::DownloadedBill& bill) {
         }
         completed.billFile = QDir(options.billDirectory).filePath(name);
     }
-    const BillStream stream = scope.provider == Channel::Alipay
-                                  ? alipayZipStream(bill.file, kMaxBillBytes)
-                              : gzip ? wechatGzipStream(bill.file, kMaxBillBytes)
-                                     : wechatCsvStream(bill.file);
+    match(scope.provider == Channel::Alipay ? alipayZipStream(bill.file, kMaxBillBytes)
+          : gzip                            ? wechatGzipStream(bill.file, kMaxBillBytes)
+                                            : wechatCsvStream(bill.file));
+}
+
+void DailyReconciliation::Run::match(const BillStream& stream) {
     Result<ReconcileResult> result =
         reconcileDay(ReconcileRequest{scope, day, pool}, stream, ledger);
     if (!result) {
@@ -246,7 +250,7 @@ void DailyReconciliation::Run::saveCompleted() {
                                    .arg(providerText(), dayText(), id.error().message)});
         return;
     }
-    DailyRunOutcome outcome{BatchState::Complete, *id, 0, 0, QString()};
+    DailyRunOutcome outcome{completed.state, *id, 0, 0, QString()};
     // The store's counts: a difference a manager handled before stays handled.
     Result<std::optional<StoredBatch>> saved = store.batch(*id);
     if (saved && saved->has_value()) {
@@ -256,13 +260,30 @@ void DailyReconciliation::Run::saveCompleted() {
         outcome.itemCount = completed.result.items.size();
         outcome.openItemCount = completed.resolutions.count(ItemResolution::Open);
     }
-    outcome.message =
-        outcome.openItemCount == 0
-            ? tr("The %1 bill of %2 agrees with the till.").arg(providerText(), dayText())
-            : tr("The %1 bill of %2 has %3 open difference(s). Look at each one "
-                 "and mark it handled once settled.")
-                  .arg(providerText(), dayText())
-                  .arg(outcome.openItemCount);
+    const SideTotals& local = completed.result.totals.local;
+    const qint64 localCount = local.paymentCount + local.refundCount;
+    if (completed.state == BatchState::NoBill && outcome.openItemCount > 0)
+        outcome.message =
+            tr("%1 has no bill of %2 (no payment or refund that day), yet the till has %3 open "
+               "difference(s) with it. Look at each one and mark it handled once settled.")
+                .arg(providerText(), dayText())
+                .arg(outcome.openItemCount);
+    else if (completed.state == BatchState::NoBill && localCount > 0)
+        outcome.message = tr("%1 has no bill of %2, yet the till has %3 payment(s) or refund(s) "
+                             "of that day: they wait for the next two days' bills.")
+                              .arg(providerText(), dayText())
+                              .arg(localCount);
+    else if (completed.state == BatchState::NoBill)
+        outcome.message = tr("%1 has no bill of %2: there was no payment or refund that day.")
+                              .arg(providerText(), dayText());
+    else
+        outcome.message =
+            outcome.openItemCount == 0
+                ? tr("The %1 bill of %2 agrees with the till.").arg(providerText(), dayText())
+                : tr("The %1 bill of %2 has %3 open difference(s). Look at each one "
+                     "and mark it handled once settled.")
+                      .arg(providerText(), dayText())
+                      .arg(outcome.openItemCount);
     finish(outcome);
 }
 

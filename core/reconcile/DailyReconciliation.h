@@ -35,8 +35,9 @@ struct DailyRunOutcome {
 // One provider's reconciliation of one China day (docs/reconciliation.md, "Runs"):
 // downloads the bill, keeps the raw file, matches it against the ledger with the pool the
 // previous day left, asks the Janitor about every item janitorAsks() names, and saves the
-// batch. A bill not made yet is saved as WaitingForBill (Overdue past the deadline): the caller
-// runs again later. Lives in the gateway's thread; ends with finished(), once.
+// batch. A day the provider has no bill of is matched as an empty bill and saved as NoBill. A
+// bill not made yet is saved as WaitingForBill (Overdue past the deadline): the caller runs
+// again later. Lives in the gateway's thread; ends with finished(), once.
 class DailyReconciliation : public QObject {
     Q_OBJECT
 

@@ -48,7 +48,6 @@ void MemoryBatchStore::recount(Entry& entry) {
 }
 
 Result<HoldingPool> MemoryBatchStore::poolBefore(const LedgerScope& scope, const QDate& day) {
-    // NoBill carries the pool forward: walk back past such days to the last Complete one.
     const Entry* latest = nullptr;
     for (const Entry& entry : m_entries) {
         const StoredBatch& b = entry.batch;
@@ -59,11 +58,7 @@ Result<HoldingPool> MemoryBatchStore::poolBefore(const LedgerScope& scope, const
         if (!latest || b.day > latest->batch.day)
             latest = &entry;
     }
-    if (!latest)
-        return HoldingPool{};
-    if (latest->batch.state == BatchState::NoBill)
-        return poolBefore(scope, latest->batch.day);
-    return latest->pool;
+    return latest ? latest->pool : HoldingPool{};
 }
 
 Result<qint64> MemoryBatchStore::saveCompleted(const CompletedRun& run) {
@@ -73,8 +68,16 @@ Result<qint64> MemoryBatchStore::saveCompleted(const CompletedRun& run) {
                      QCoreApplication::translate("qpos::reconcile",
                                                  "The run's verdicts do not match its items; "
                                                  "the batch was not saved. Run the day again.")};
+    if (Status s = checkMatchedState(run.state); !s.ok())
+        return s.error();
     const LedgerScope scope{run.result.provider, run.result.merchantId};
     Entry& entry = findOrCreate(scope, run.result.day, run.atMs);
+    // A matched bill is never replaced by a provider that now says there is none.
+    if (entry.batch.attempts > 0 && batchOutlives(entry.batch.state, run.state)) {
+        ++entry.batch.attempts;
+        entry.batch.updatedAtMs = run.atMs;
+        return entry.batch.id;
+    }
     QList<StoredItem> handled;
     for (const StoredItem& old : entry.items) {
         if (old.resolution == ItemResolution::Handled)
@@ -107,7 +110,7 @@ Result<qint64> MemoryBatchStore::saveCompleted(const CompletedRun& run) {
         entry.items.append(item);
     }
     entry.pool = run.result.pool;
-    entry.batch.state = BatchState::Complete;
+    entry.batch.state = run.state;
     entry.batch.totals = run.result.totals;
     entry.batch.billSha256 = run.billSha256;
     entry.batch.billFile = run.billFile;
@@ -121,17 +124,14 @@ Result<qint64> MemoryBatchStore::saveCompleted(const CompletedRun& run) {
 Result<qint64> MemoryBatchStore::saveIncomplete(const LedgerScope& scope, const QDate& day,
                                                 BatchState state, const QString& error,
                                                 qint64 atMs) {
-    if (state == BatchState::Complete)
-        return Error{QStringLiteral("reconcile.not_incomplete"),
-                     QCoreApplication::translate("qpos::reconcile",
-                                                 "A reconciled batch is saved with its run.")};
-    const bool matchedBefore =
-        find(scope, day) && find(scope, day)->batch.state == BatchState::Complete;
+    if (Status s = checkUnmatchedState(state); !s.ok())
+        return s.error();
     Entry& entry = findOrCreate(scope, day, atMs);
+    const bool kept = entry.batch.attempts > 0 && batchOutlives(entry.batch.state, state);
     ++entry.batch.attempts;
     entry.batch.updatedAtMs = atMs;
-    // A matched bill is never lost to a later download that did not work.
-    if (matchedBefore)
+    // A matched day is never lost to a later download that did not work.
+    if (kept)
         return entry.batch.id;
     entry.batch.state = state;
     entry.batch.error = error;

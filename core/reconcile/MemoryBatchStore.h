@@ -28,7 +28,7 @@ private:
     struct Entry {
         StoredBatch batch;
         QList<StoredItem> items;
-        HoldingPool pool; // Complete: what the run left
+        HoldingPool pool; // Complete or NoBill: what the run left
     };
 
     Entry* find(const LedgerScope& scope, const QDate& day);

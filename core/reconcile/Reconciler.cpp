@@ -25,6 +25,19 @@ BillStream wechatCsvStream(QByteArray csvUtf8) {
     };
 }
 
+BillStream emptyBillStream() {
+    return [](gateway::BillRecordSink&) -> Result<gateway::ProviderBill> {
+        gateway::ProviderBill bill;
+        bill.totals.lineCount = 0;
+        bill.totals.paymentCount = 0;
+        bill.totals.refundCount = 0;
+        bill.totals.receivedFen = 0;
+        bill.totals.refundFen = 0;
+        bill.totals.fee = money::SubFen();
+        return bill;
+    };
+}
+
 Result<ReconcileResult> reconcileDay(const ReconcileRequest& request, const BillStream& bill,
                                      ReconcileLedger& ledger) {
     BillMatcher matcher(ledger, request.scope, request.day, request.pool);

@@ -19,6 +19,9 @@ using BillStream = std::function<Result<gateway::ProviderBill>(gateway::BillReco
 BillStream alipayZipStream(QByteArray zip, qint64 maxFileBytes);
 BillStream wechatGzipStream(QByteArray gz, qsizetype maxBytes);
 BillStream wechatCsvStream(QByteArray csvUtf8);
+// The bill of a day the provider says it has none of (WeChat Pay NO_STATEMENT_EXIST: no payment
+// or refund that day): no lines and every total zero, so the day is matched like any other.
+BillStream emptyBillStream();
 
 struct ReconcileRequest {
     LedgerScope scope;

@@ -317,6 +317,8 @@ Result<qint64> SqliteBatchStore::saveCompleted(const CompletedRun& completed) {
                 "qpos::reconcile", "Only a manager marks a difference handled, never a run; "
                                    "nothing was saved."));
     }
+    if (Status s = checkMatchedState(completed.state); !s.ok())
+        return s.error();
 
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
@@ -324,6 +326,9 @@ Result<qint64> SqliteBatchStore::saveCompleted(const CompletedRun& completed) {
     Result<std::optional<Existing>> before = existing(scope, result.day);
     if (!before)
         return before.error();
+    // A matched bill is never replaced by a provider that now says there is none.
+    if (*before && batchOutlives((*before)->state, completed.state))
+        return countAttempt(tx, (*before)->id, completed.atMs);
 
     // The notes managers gave keep with the differences the run finds again.
     QHash<QString, QList<HandledNote>> handled;
@@ -348,8 +353,8 @@ Result<qint64> SqliteBatchStore::saveCompleted(const CompletedRun& completed) {
     }
 
     Result<qint64> id =
-        writeBatch(*before, scope, result.day, BatchState::Complete, result.totals,
-                   completed.billSha256, completed.billFile, QString(), completed.atMs);
+        writeBatch(*before, scope, result.day, completed.state, result.totals, completed.billSha256,
+                   completed.billFile, QString(), completed.atMs);
     if (!id)
         return id.error();
 
@@ -411,10 +416,8 @@ Result<qint64> SqliteBatchStore::saveIncomplete(const LedgerScope& scope, const 
         return notOpen();
     if (Status s = checkBatchScope(scope, day); !s.ok())
         return s.error();
-    if (state == BatchState::Complete)
-        return badBatchInput(QCoreApplication::translate(
-            "qpos::reconcile", "A complete batch is saved with its bill's results, not as a run "
-                               "without a bill; nothing was saved."));
+    if (Status s = checkUnmatchedState(state); !s.ok())
+        return s.error();
 
     WriteTransaction tx(m_db);
     if (Status s = tx.begin(); !s.ok())
@@ -423,28 +426,11 @@ Result<qint64> SqliteBatchStore::saveIncomplete(const LedgerScope& scope, const 
     if (!before)
         return before.error();
 
-    // A matched bill is never undone by a later run without one: not by a failure to fetch it
-    // again, nor by a provider that now says there is none.
-    if (*before && (*before)->state == BatchState::Complete) {
-        QSqlQuery& q = m_sql->bumpAttempts;
-        q.bindValue(0, atMs);
-        q.bindValue(1, (*before)->id);
-        if (Status s =
-                run(q, QT_TRANSLATE_NOOP("qpos::reconcile", "saving a reconciliation batch"));
-            !s.ok())
-            return s.error();
-        if (Status s = tx.commit(); !s.ok())
-            return s.error();
-        return (*before)->id;
-    }
+    // A matched day is never undone by a later run that matched nothing (a failure to fetch the
+    // bill again, a bill the provider is making again).
+    if (*before && batchOutlives((*before)->state, state))
+        return countAttempt(tx, (*before)->id, atMs);
 
-    HoldingPool pool;
-    if (state == BatchState::NoBill) {
-        Result<HoldingPool> previous = poolBefore(scope, day);
-        if (!previous)
-            return previous.error();
-        pool = *previous;
-    }
     if (*before) {
         m_sql->deleteItems.bindValue(0, (*before)->id);
         if (Status s = run(m_sql->deleteItems,
@@ -456,11 +442,24 @@ Result<qint64> SqliteBatchStore::saveIncomplete(const LedgerScope& scope, const 
         writeBatch(*before, scope, day, state, BatchTotals{}, QString(), QString(), error, atMs);
     if (!id)
         return id.error();
-    if (Status s = writePool(*id, pool); !s.ok())
+    if (Status s = writePool(*id, HoldingPool{}); !s.ok())
         return s.error();
     if (Status s = tx.commit(); !s.ok())
         return s.error();
     return *id;
+}
+
+// In `tx`: the kept batch only counts the run's attempt, then commits.
+Result<qint64> SqliteBatchStore::countAttempt(WriteTransaction& tx, qint64 batchId, qint64 atMs) {
+    QSqlQuery& q = m_sql->bumpAttempts;
+    q.bindValue(0, atMs);
+    q.bindValue(1, batchId);
+    if (Status s = run(q, QT_TRANSLATE_NOOP("qpos::reconcile", "saving a reconciliation batch"));
+        !s.ok())
+        return s.error();
+    if (Status s = tx.commit(); !s.ok())
+        return s.error();
+    return batchId;
 }
 
 Result<QList<StoredBatch>> SqliteBatchStore::batches(const QDate& from, const QDate& to) {

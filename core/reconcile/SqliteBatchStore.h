@@ -46,6 +46,7 @@ private:
     Result<std::optional<Existing>> existing(const LedgerScope& scope, const QDate& day);
     Result<HoldingPool> poolOf(qint64 batchId);
     Status writePool(qint64 batchId, const HoldingPool& pool);
+    Result<qint64> countAttempt(WriteTransaction& tx, qint64 batchId, qint64 atMs);
     Result<qint64> writeBatch(const std::optional<Existing>& before, const LedgerScope& scope,
                               const QDate& day, BatchState state, const BatchTotals& totals,
                               const QString& billSha256, const QString& billFile,

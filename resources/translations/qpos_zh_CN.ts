@@ -4024,10 +4024,6 @@ Set [store_server] url = %4 there by hand.</source>
         <translation>本次运行的判定结果与差异项不符；对账批次未保存。请重新对账该日。</translation>
     </message>
     <message>
-        <source>A reconciled batch is saved with its run.</source>
-        <translation>已对账的批次须随对账运行结果一起保存。</translation>
-    </message>
-    <message>
         <source>Write a note saying how the difference was settled (for example the refund made or the call to the provider), then mark it handled.</source>
         <translation>请填写备注，说明差异的处理方式（例如已进行的退款或与支付机构的沟通），然后将其标记为已处理。</translation>
     </message>
@@ -4120,10 +4116,6 @@ Set [store_server] url = %4 there by hand.</source>
         <translation>只有店长才能将差异标记为已处理，对账运行不能；未保存任何内容。</translation>
     </message>
     <message>
-        <source>A complete batch is saved with its bill&apos;s results, not as a run without a bill; nothing was saved.</source>
-        <translation>完整的对账批次须连同账单结果一起保存，不能作为无账单的运行保存；未保存任何内容。</translation>
-    </message>
-    <message>
         <source>Give a valid first and last day to list reconciliation batches.</source>
         <translation>请提供有效的起止日期以列出对账批次。</translation>
     </message>
@@ -4166,6 +4158,14 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>marking a reconciliation difference settled</source>
         <translation>将对账差异标记为已处理</translation>
+    </message>
+    <message>
+        <source>A run that matched no bill is saved without results; nothing was saved.</source>
+        <translation>未匹配任何账单的对账运行须作为无结果运行保存；未保存任何内容。</translation>
+    </message>
+    <message>
+        <source>A complete or no-bill batch is saved with its run&apos;s results, not as a run that matched nothing; nothing was saved.</source>
+        <translation>完整或无账单的对账批次须连同对账结果一起保存，不能作为未匹配任何账单的运行保存；未保存任何内容。</translation>
     </message>
 </context>
 <context>
@@ -4356,6 +4356,14 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>%1 The result could not be saved either: %2</source>
         <translation>%1 结果也无法保存：%2</translation>
+    </message>
+    <message>
+        <source>%1 has no bill of %2 (no payment or refund that day), yet the till has %3 open difference(s) with it. Look at each one and mark it handled once settled.</source>
+        <translation>%1 没有 %2 的账单（当天没有收款或退款），但本机与其有 %3 项待处理差异。请逐项查看，处理完毕后标记为已处理。</translation>
+    </message>
+    <message>
+        <source>%1 has no bill of %2, yet the till has %3 payment(s) or refund(s) of that day: they wait for the next two days&apos; bills.</source>
+        <translation>%1 没有 %2 的账单，但本机当天有 %3 笔收款或退款：将与之后两天的账单继续核对。</translation>
     </message>
 </context>
 <context>
@@ -5047,10 +5055,6 @@ Set [store_server] url = %4 there by hand.</source>
     <message>
         <source>Only a manager marks a difference handled, never a run; nothing was saved.</source>
         <translation>只有店长才能将差异标记为已处理，对账运行不能；未保存任何内容。</translation>
-    </message>
-    <message>
-        <source>A complete batch is saved with its bill&apos;s results, not as a run without a bill; nothing was saved.</source>
-        <translation>完整的对账批次须连同账单结果一起保存，不能作为无账单的运行保存；未保存任何内容。</translation>
     </message>
     <message>
         <source>Give a valid first and last day to list reconciliation batches.</source>

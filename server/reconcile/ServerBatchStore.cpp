@@ -206,6 +206,15 @@ Status deleteItems(QSqlDatabase& db, qint64 batchId) {
     return q.ok ? Status::success() : Status(q.error);
 }
 
+// The kept batch only counts the run's attempt.
+Status countAttempt(QSqlDatabase& db, qint64 batchId, qint64 atMs) {
+    Sql bump(db,
+             QStringLiteral("UPDATE reconcile_batches SET attempts = attempts + 1, "
+                            "updated_at_ms = ? WHERE id = ?"),
+             {atMs, batchId}, kSaveBatch);
+    return bump.ok ? Status::success() : Status(bump.error);
+}
+
 } // namespace
 
 ServerBatchStore::ServerBatchStore(ServerStore& store)
@@ -245,14 +254,19 @@ Result<qint64> ServerBatchStore::saveCompleted(const CompletedRun& completed) {
             return badBatchInput(tr("Only a manager marks a difference handled, never a run; "
                                     "nothing was saved."));
     }
+    if (Status s = checkMatchedState(completed.state); !s)
+        return s.error();
 
     qint64 batchId = 0;
     Status saved = m_store.writeSql([&](QSqlDatabase& db) -> Status {
         Result<LockedBatch> locked =
-            lockBatch(db, scope, result.day, BatchState::Complete, completed.atMs);
+            lockBatch(db, scope, result.day, completed.state, completed.atMs);
         if (!locked)
             return locked.error();
         batchId = locked->id;
+        // A matched bill is never replaced by a provider that now says there is none.
+        if (!locked->isNew && batchOutlives(locked->state, completed.state))
+            return countAttempt(db, batchId, completed.atMs);
 
         // The notes managers gave keep with the differences the run finds again.
         QHash<QString, QList<HandledNote>> handled;
@@ -273,9 +287,8 @@ Result<qint64> ServerBatchStore::saveCompleted(const CompletedRun& completed) {
         notes.query.finish();
         if (Status s = deleteItems(db, batchId); !s)
             return s;
-        if (Status s =
-                writeBatch(db, batchId, BatchState::Complete, result.totals, completed.billSha256,
-                           completed.billFile, QString(), completed.atMs);
+        if (Status s = writeBatch(db, batchId, completed.state, result.totals, completed.billSha256,
+                                  completed.billFile, QString(), completed.atMs);
             !s)
             return s;
 
@@ -331,9 +344,8 @@ Result<qint64> ServerBatchStore::saveIncomplete(const LedgerScope& scope, const 
                                                 qint64 atMs) {
     if (Status s = checkBatchScope(scope, day); !s)
         return s.error();
-    if (state == BatchState::Complete)
-        return badBatchInput(tr("A complete batch is saved with its bill's results, not as a run "
-                                "without a bill; nothing was saved."));
+    if (Status s = checkUnmatchedState(state); !s)
+        return s.error();
 
     qint64 batchId = 0;
     Status saved = m_store.writeSql([&](QSqlDatabase& db) -> Status {
@@ -341,29 +353,17 @@ Result<qint64> ServerBatchStore::saveIncomplete(const LedgerScope& scope, const 
         if (!locked)
             return locked.error();
         batchId = locked->id;
-        // A matched bill is never undone by a later run without one: not by a failure to
-        // fetch it again, nor by a provider that now says there is none.
-        if (!locked->isNew && locked->state == BatchState::Complete) {
-            Sql bump(db,
-                     QStringLiteral("UPDATE reconcile_batches SET attempts = attempts + 1, "
-                                    "updated_at_ms = ? WHERE id = ?"),
-                     {atMs, batchId}, kSaveBatch);
-            return bump.ok ? Status::success() : Status(bump.error);
-        }
-        HoldingPool pool;
-        if (state == BatchState::NoBill) {
-            Result<HoldingPool> previous = latestPool(db, scope, day);
-            if (!previous)
-                return previous.error();
-            pool = *previous;
-        }
+        // A matched day is never undone by a later run that matched nothing (a failure to
+        // fetch the bill again, a bill the provider is making again).
+        if (!locked->isNew && batchOutlives(locked->state, state))
+            return countAttempt(db, batchId, atMs);
         if (Status s = deleteItems(db, batchId); !s)
             return s;
         if (Status s =
                 writeBatch(db, batchId, state, BatchTotals{}, QString(), QString(), error, atMs);
             !s)
             return s;
-        return writePool(db, batchId, pool);
+        return writePool(db, batchId, HoldingPool{});
     });
     if (!saved)
         return saved.error();

@@ -1,7 +1,8 @@
 // The manager's reconciliation window over a database seeded through SqliteBatchStore: the
 // batches of the last seven China days with both sides' figures, the warning for an overdue
 // bill, a batch's differences, marking one handled by pressing the button and typing a note
-// (and a missing note refused), and the batch exported as CSV through the file dialog.
+// (and a missing note refused), the batch exported as CSV through the file dialog, and a day
+// without a bill shown with its figures and differences.
 
 #include "core/calendar/ChinaCalendar.h"
 #include "core/reconcile/SqliteBatchStore.h"
@@ -247,6 +248,53 @@ private slots:
                     ->text()
                     .contains(QStringLiteral("choose the days again")));
         QCOMPARE(child<QTableWidget>(window, "batchTable")->rowCount(), 2); // as it was
+    }
+
+    // A day the provider has no bill of is matched as an empty bill: its till side and its
+    // differences show like a matched bill's, with nothing to warn about.
+    void aNoBillDayShowsItsFiguresAndDifferences() {
+        const QString path = m_dir.file(QStringLiteral("no-bill.db"));
+        {
+            SqliteBatchStore store;
+            QVERIFY(store.open(path).ok());
+            QVERIFY(store
+                        .saveCompleted(test::sampleNoBillRun(
+                            QDate(2026, 11, 22),
+                            {test::sampleItem(DifferenceClass::LocalOnly, kTea)}, nowMs()))
+                        .ok());
+            QVERIFY(
+                store.saveCompleted(test::sampleNoBillRun(QDate(2026, 11, 21), {}, nowMs())).ok());
+        }
+        ui::ReconcileWindow window(path, QStringLiteral("M01"), nowMs);
+        QSignalSpy items(&window, &ui::ReconcileWindow::itemsShown);
+        window.show();
+        QVERIFY(items.wait(test::kUiWaitMs));
+
+        auto* batches = child<QTableWidget>(window, "batchTable");
+        QCOMPARE(batches->rowCount(), 2);
+        QCOMPARE(cellText(batches, 0, 2), batchStateLabel(BatchState::NoBill));
+        QCOMPARE(cellText(batches, 0, 3), QStringLiteral("0"));
+        QCOMPARE(cellText(batches, 0, 4), QStringLiteral("0.00"));
+        QCOMPARE(cellText(batches, 0, 7), QStringLiteral("10"));
+        QCOMPARE(cellText(batches, 0, 8), QStringLiteral("120.00"));
+        QCOMPARE(cellText(batches, 0, 12), QStringLiteral("1 of 1"));
+        QCOMPARE(batches->item(0, 2)->toolTip(), QString());
+        QVERIFY(!child<QLabel>(window, "reconcileWarning")->isVisible());
+        auto* table = child<QTableWidget>(window, "itemTable");
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(cellText(table, 0, 1), kTea);
+        QCOMPARE(cellText(table, 0, 0), differenceClassLabel(DifferenceClass::LocalOnly));
+        QVERIFY(child<QLabel>(window, "itemsHeading")->text().contains(QStringLiteral("1 open")));
+
+        // Without differences the heading names the state, not an agreement with a bill.
+        batches->selectRow(1);
+        QVERIFY(items.wait(test::kUiWaitMs));
+        QCOMPARE(table->rowCount(), 0);
+        QCOMPARE(cellText(batches, 1, 12), QStringLiteral("0 of 0"));
+        QVERIFY2(child<QLabel>(window, "itemsHeading")
+                     ->text()
+                     .contains(batchStateLabel(BatchState::NoBill)),
+                 qPrintable(child<QLabel>(window, "itemsHeading")->text()));
     }
 };
 

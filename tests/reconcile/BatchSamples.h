@@ -73,6 +73,22 @@ inline reconcile::CompletedRun sampleRun(const QDate& day,
     return run;
 }
 
+// A run of `day` the provider had no bill of, matched as an empty bill: the ledger's side only
+// (one payment held, `items` from older days' pool), no file, no hash.
+inline reconcile::CompletedRun sampleNoBillRun(const QDate& day,
+                                               const QList<reconcile::DifferenceItem>& items,
+                                               qint64 atMs, Channel provider = Channel::Alipay) {
+    reconcile::CompletedRun run = sampleRun(day, items, atMs, provider);
+    run.state = reconcile::BatchState::NoBill;
+    run.result.totals.provider = {};
+    run.result.totals.fee = {};
+    run.result.totals.matched = 0;
+    run.result.pool.billedAhead.clear();
+    run.billSha256.clear();
+    run.billFile.clear();
+    return run;
+}
+
 inline reconcile::LedgerScope sampleScope(Channel provider = Channel::Alipay) {
     return reconcile::LedgerScope{provider, QStringLiteral("2088000000000001")};
 }

@@ -1,12 +1,14 @@
 // The till's reconciliation batches (SqliteBatchStore): saving a run and reading it back,
 // running a day again (handled notes kept), a complete batch never undone by a later failure,
-// the holding pool handed from day to day, a manager's note, a reopen, and schema 8 upgraded.
+// the holding pool handed from day to day, a no-bill day's batch (tests/reconcile/NoBillRules.h,
+// here and on the memory store), a manager's note, a reopen, and schema 8 upgraded.
 
 #include "core/reconcile/MemoryBatchStore.h"
 #include "core/reconcile/SqliteBatchStore.h"
 #include "core/storage/OrderSchema.h"
 #include "core/storage/OrderStore.h"
 #include "tests/reconcile/BatchSamples.h"
+#include "tests/reconcile/NoBillRules.h"
 #include "tests/support/TempDir.h"
 
 #include <QFile>
@@ -236,8 +238,12 @@ private slots:
         qint64 at = 2000;
         for (BatchState state : {BatchState::WaitingForBill, BatchState::Overdue,
                                  BatchState::Failed, BatchState::NoBill}) {
-            const Result<qint64> saved = m_store.saveIncomplete(
-                test::sampleScope(), kDay, state, QStringLiteral("Download failed"), at);
+            // A provider that now says it has no bill of the day gives a matched run too.
+            const Result<qint64> saved =
+                state == BatchState::NoBill
+                    ? m_store.saveCompleted(test::sampleNoBillRun(kDay, {}, at))
+                    : m_store.saveIncomplete(test::sampleScope(), kDay, state,
+                                             QStringLiteral("Download failed"), at);
             QVERIFY_OK(saved);
             QCOMPARE(*saved, id);
             const StoredBatch batch = *m_store.batch(id).value();
@@ -289,14 +295,21 @@ private slots:
         QCOMPARE(m_store.batches(kDay, kDay)->size(), 1);
     }
 
-    void noBillCarriesThePoolForward() {
-        saveSample(kDay, {}, 1000);
-        const QDate next = kDay.addDays(1);
-        QVERIFY_OK(m_store.saveIncomplete(test::sampleScope(), next, BatchState::NoBill, {}, 2000));
-        const HoldingPool first = *m_store.poolBefore(test::sampleScope(), next);
-        QCOMPARE(first.held.size(), 1);
-        // The day after the bill-less day gets the same pool.
-        QVERIFY(*m_store.poolBefore(test::sampleScope(), next.addDays(1)) == first);
+    // The same rules on the till's store and the memory store.
+    void aNoBillRunIsSavedWithItsItemsAndPool() {
+        test::checkNoBillRunIsSavedWithItsItemsAndPool(m_store, kDay);
+        if (QTest::currentTestFailed())
+            return;
+        MemoryBatchStore memory;
+        test::checkNoBillRunIsSavedWithItsItemsAndPool(memory, kDay);
+    }
+
+    void aNoBillBatchOutlivesARunThatMatchedNothing() {
+        test::checkNoBillBatchOutlivesARunThatMatchedNothing(m_store, kDay);
+        if (QTest::currentTestFailed())
+            return;
+        MemoryBatchStore memory;
+        test::checkNoBillBatchOutlivesARunThatMatchedNothing(memory, kDay);
     }
 
     void poolBeforeTakesTheLatestUsableBatchOfTheSameAccount() {

@@ -110,6 +110,16 @@ ReconcileResult run(MemoryLedger& ledger, const FakeBill& bill, QDate day = kDay
     return *result;
 }
 
+// A day the provider says it has no bill of, as the daily run matches it.
+ReconcileResult runWithoutBill(MemoryLedger& ledger, QDate day, HoldingPool pool = {}) {
+    Result<ReconcileResult> result =
+        reconcileDay(ReconcileRequest{LedgerScope{Channel::Alipay, {}}, day, std::move(pool)},
+                     emptyBillStream(), ledger);
+    if (!result)
+        qFatal("reconcile failed: %s", qPrintable(result.error().message));
+    return *result;
+}
+
 QStringList classesOf(const ReconcileResult& r) {
     QStringList names;
     for (const DifferenceItem& item : r.items)
@@ -222,6 +232,65 @@ private slots:
         QCOMPARE(classesOf(day3), (QStringList{QStringLiteral("local_only:LOST")}));
         QVERIFY(day3.items[0].detail.contains(QStringLiteral("2026-11-20")));
         QVERIFY(day3.pool.held.isEmpty());
+    }
+
+    // "No bill" (WeChat Pay NO_STATEMENT_EXIST) means the provider's bill of the day is empty:
+    // the ledger's payments and refunds of the day are held, an entry held since D-2 is
+    // reported, and what neither D+1 nor D+2 lists is reported on D+2, whether D+2 has a bill
+    // or none again.
+    void aDayWithoutABillIsMatchedAsAnEmptyBill_data() {
+        QTest::addColumn<bool>("billOnTheThirdDay");
+        QTest::newRow("no bill on D+2 either") << false;
+        QTest::newRow("a bill on D+2") << true;
+    }
+    void aDayWithoutABillIsMatchedAsAnEmptyBill() {
+        QFETCH(bool, billOnTheThirdDay);
+        MemoryLedger ledger;
+        ledger.addTrade(Channel::Alipay, paidTrade(QStringLiteral("PAID"), 550, at(kDay, 10)),
+                        at(kDay, 10));
+        ledger.addTrade(Channel::Alipay,
+                        paidTrade(QStringLiteral("R"), 1000, at(kDay.addDays(-1), 9)),
+                        at(kDay.addDays(-1), 9));
+        ledger.addRefund(Channel::Alipay,
+                         LocalRefund{QStringLiteral("R1"), QStringLiteral("R"), 100,
+                                     RefundRecordState::Succeeded, at(kDay, 11)},
+                         at(kDay, 11));
+        ledger.addTrade(Channel::Alipay,
+                        paidTrade(QStringLiteral("OLD"), 700, at(kDay.addDays(-2), 12)),
+                        at(kDay.addDays(-2), 12));
+        HoldingPool pool;
+        pool.held << HeldEntry{PoolKind::Trade, QStringLiteral("OLD"), {}, kDay.addDays(-2)};
+
+        const ReconcileResult day1 = runWithoutBill(ledger, kDay, pool);
+        QCOMPARE(classesOf(day1), (QStringList{QStringLiteral("local_only:OLD")}));
+        QVERIFY(day1.items[0].detail.contains(QStringLiteral("2026-11-18")));
+        QCOMPARE(day1.totals.provider, SideTotals{});
+        QCOMPARE(day1.totals.local, (SideTotals{1, 550, 1, 100}));
+        QCOMPARE(day1.totals.fee, money::SubFen());
+        QCOMPARE(day1.totals.matched, 0);
+        QCOMPARE(day1.totals.held, 2);
+        QCOMPARE(day1.pool.held,
+                 (QList<HeldEntry>{
+                     {PoolKind::Trade, QStringLiteral("PAID"), {}, kDay},
+                     {PoolKind::Refund, QStringLiteral("R"), QStringLiteral("R1"), kDay}}));
+
+        const ReconcileResult day2 = runWithoutBill(ledger, kDay.addDays(1), day1.pool);
+        QVERIFY(day2.items.isEmpty());
+        QCOMPARE(day2.pool, day1.pool);
+
+        FakeBill other;
+        other.payment(QStringLiteral("OTHER"), 9);
+        const ReconcileResult day3 = billOnTheThirdDay
+                                         ? run(ledger, other, kDay.addDays(2), day2.pool)
+                                         : runWithoutBill(ledger, kDay.addDays(2), day2.pool);
+        QStringList expected{QStringLiteral("local_only:PAID")};
+        if (billOnTheThirdDay)
+            expected << QStringLiteral("provider_only:OTHER");
+        expected << QStringLiteral("refund:R/R1");
+        QCOMPARE(classesOf(day3), expected);
+        QCOMPARE(day3.items.first().localAmountFen, money::Fen(550));
+        QVERIFY(day3.pool.held.isEmpty());
+        QCOMPARE(day3.totals.held, 0);
     }
 
     void aHeldTradeWithAnotherAmountIsMatchedWhereItIsFound() {

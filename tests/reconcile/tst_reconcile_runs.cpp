@@ -458,8 +458,8 @@ private slots:
         nextDay.outTradeNo = late;
         FaultRule drop = billFault(FaultKind::BillDropLine, provider, m_day);
         drop.outTradeNo = dropped;
-        // WeChat Pay has no bill of a day without trades, and a day without a bill carries the
-        // pool on as it is: D+2's bill lists another shop's payment, so it is made.
+        // D+2's bill lists another shop's payment, so WeChat Pay makes one (a day without a
+        // bill is matched as an empty one: aPaymentOnADayWithoutABill).
         FaultRule foreign = billFault(FaultKind::BillForeignTrade, provider, m_day.addDays(2));
         foreign.outTradeNo = QStringLiteral("OTHERSHOP_0002");
         for (const FaultRule& rule : {nextDay, drop, foreign})
@@ -545,6 +545,105 @@ private slots:
         pool = batches().poolBefore(scope, m_day.addDays(3));
         QVERIFY(pool.ok());
         QVERIFY(pool->held.isEmpty());
+    }
+
+    // WeChat Pay says it has no bill of a day whose only payment its bill lacks
+    // (bill_drop_line: NO_STATEMENT_EXIST), yet the till took that payment. "No bill" is an
+    // empty bill: the day's run holds the payment, D+1 (no bill either) keeps holding it, and
+    // D+2 reports it local_only, whether D+2 has a bill or none again.
+    void aPaymentOnADayWithoutABill_data() {
+        QTest::addColumn<bool>("billOnTheThirdDay");
+        QTest::newRow("no bill on D+2 either") << false;
+        QTest::newRow("a bill on D+2") << true;
+    }
+    void aPaymentOnADayWithoutABill() {
+        QFETCH(bool, billOnTheThirdDay);
+        const QString lost = pay(Channel::WeChat, 1600, PaymentFlow::PayByCode);
+        QVERIFY(!lost.isEmpty());
+        if (!tradesOfToday())
+            QSKIP("the trades straddle China midnight");
+        FaultRule drop = billFault(FaultKind::BillDropLine, QStringLiteral("wechat"), m_day);
+        drop.outTradeNo = lost;
+        m_server->faults().add(drop);
+        if (billOnTheThirdDay) {
+            FaultRule foreign =
+                billFault(FaultKind::BillForeignTrade, QStringLiteral("wechat"), m_day.addDays(2));
+            foreign.outTradeNo = QStringLiteral("OTHERSHOP_0003");
+            m_server->faults().add(foreign);
+        }
+        checkout::EngineJanitor janitor(*m_engine);
+        const LedgerScope scope{Channel::WeChat, kMchId};
+
+        const DailyRunOutcome day1 = runDay(Channel::WeChat, m_day, &janitor);
+        QVERIFY2(day1.state == BatchState::NoBill, qPrintable(day1.message));
+        QCOMPARE(day1.itemCount, 0);
+        QVERIFY2(day1.message.contains(QStringLiteral("1 payment(s) or refund(s) of that day")),
+                 qPrintable(day1.message));
+        const StoredBatch batch = storedBatch(day1.batchId);
+        QCOMPARE(batch.state, BatchState::NoBill);
+        QCOMPARE(batch.totals.provider, SideTotals{});
+        QCOMPARE(batch.totals.local.paymentCount, 1);
+        QCOMPARE(batch.totals.local.paymentFen, money::Fen(1600));
+        QCOMPARE(batch.totals.matched, 0);
+        QCOMPARE(batch.totals.held, 1);
+        // No bill file is made up for it.
+        QVERIFY(batch.billSha256.isEmpty());
+        QVERIFY(batch.billFile.isEmpty());
+        QVERIFY(!QFile::exists(QDir(billDirectory())
+                                   .filePath(QStringLiteral("wechat-%1-%2.csv.gz")
+                                                 .arg(kMchId, m_day.toString(Qt::ISODate)))));
+        Result<HoldingPool> pool = batches().poolBefore(scope, m_day.addDays(1));
+        QVERIFY(pool.ok());
+        QCOMPARE(pool->held,
+                 (QList<HeldEntry>{HeldEntry{PoolKind::Trade, lost, QString(), m_day}}));
+
+        // D+1 and D+2: the sandbox's clock moves on two days, the till's stays; the bills are
+        // read by a client that allows for that.
+        const qint64 shift = 2 * kDayMs;
+        wechatSim().setClock([shift] { return QDateTime::currentMSecsSinceEpoch() + shift; });
+        WechatOptions lenient = wechatSim().options();
+        lenient.timestampToleranceSecs = int(shift / 1000) + 600;
+        wechatSim().setOptions(lenient);
+        wechat::WechatClientSettings settings =
+            test::wechatSandboxSettings(*m_server, m_wechatMerchant,
+                                        QStringLiteral("https://backend.example.com/wechat/notify"),
+                                        test::LoopbackTiming::engine());
+        settings.maxClockSkew = std::chrono::seconds(shift / 1000 + 600);
+        Result<std::unique_ptr<wechat::WechatClient>> reader =
+            wechat::WechatClient::create(settings);
+        QVERIFY(reader.ok());
+
+        const DailyRunOutcome day2 =
+            runDay(Channel::WeChat, m_day.addDays(1), &janitor, {}, reader->get());
+        QVERIFY2(day2.state == BatchState::NoBill, qPrintable(day2.message));
+        QCOMPARE(day2.itemCount, 0);
+        QCOMPARE(storedBatch(day2.batchId).totals.held, 1);
+
+        const DailyRunOutcome day3 =
+            runDay(Channel::WeChat, m_day.addDays(2), nullptr, {}, reader->get());
+        QVERIFY2(day3.state == (billOnTheThirdDay ? BatchState::Complete : BatchState::NoBill),
+                 qPrintable(day3.message));
+        QStringList expected{QStringLiteral("local_only:") + lost};
+        if (billOnTheThirdDay)
+            expected << QStringLiteral("provider_only:OTHERSHOP_0003");
+        const QList<StoredItem> items = storedItems(day3.batchId);
+        QCOMPARE(classesOf(items), expected);
+        QCOMPARE(items[0].item.localState, QStringLiteral("paid"));
+        QCOMPARE(items[0].item.localAmountFen, money::Fen(1600));
+        QCOMPARE(items[0].resolution, ItemResolution::Open);
+        QCOMPARE(day3.openItemCount, expected.size());
+        QVERIFY2(day3.message.contains(QString::number(expected.size())), qPrintable(day3.message));
+        QCOMPARE(storedBatch(day3.batchId).totals.held, 0);
+        pool = batches().poolBefore(scope, m_day.addDays(3));
+        QVERIFY(pool.ok());
+        QVERIFY(pool->held.isEmpty());
+
+        // D again: still no bill, the same batch, the payment still held there.
+        const DailyRunOutcome again = runDay(Channel::WeChat, m_day, nullptr, {}, reader->get());
+        QCOMPARE(again.state, BatchState::NoBill);
+        QCOMPARE(again.batchId, day1.batchId);
+        QCOMPARE(storedBatch(day1.batchId).attempts, 2);
+        QCOMPARE(storedBatch(day1.batchId).totals, batch.totals);
     }
 
     void aPaymentTheTillHadAsFailedIsSettledByTheJanitor() {
@@ -924,6 +1023,10 @@ private slots:
         const DailyRunOutcome none = runDay(Channel::WeChat, m_day.addDays(-1), nullptr);
         QCOMPARE(none.state, BatchState::NoBill);
         QCOMPARE(storedBatch(none.batchId).state, BatchState::NoBill);
+        // Matched as an empty bill: the till had nothing that day either.
+        QCOMPARE(none.itemCount, 0);
+        QCOMPARE(storedBatch(none.batchId).totals, BatchTotals{});
+        QVERIFY(storedBatch(none.batchId).billFile.isEmpty());
 
         m_server->faults().add(
             billFault(FaultKind::BillTruncated, QStringLiteral("alipay"), m_day));

@@ -1,15 +1,17 @@
 // The store server's reconciliation batches (server/reconcile/ServerBatchStore) on SQLite and
 // PostgreSQL: the same rules as the till's store (tests/reconcile/tst_batch_store), proven on
 // both databases: a run saved and read back, a day run again (handled notes kept), a complete
-// batch never undone by a later failure, the holding pool handed from day to day, a manager's
-// note once, everything kept across a restart, and two instances saving one day at once; the
-// Janitor's settle requests (server/reconcile/SettleRequests): queued once per trade, answered
-// only by their own terminal, and an answer that shows the till's ledger agreeing resolves the
-// trade's open items with the evidence.
+// batch never undone by a later failure, the holding pool handed from day to day, a no-bill
+// day's batch (tests/reconcile/NoBillRules.h), a manager's note once, everything kept across a
+// restart, and two instances saving one day at once; the Janitor's settle requests
+// (server/reconcile/SettleRequests): queued once per trade, answered only by their own terminal,
+// and an answer that shows the till's ledger agreeing resolves the trade's open items with the
+// evidence.
 #include "server/reconcile/ServerBatchStore.h"
 #include "server/reconcile/SettleRequests.h"
 #include "server/storage/ServerStore.h"
 #include "tests/reconcile/BatchSamples.h"
+#include "tests/reconcile/NoBillRules.h"
 #include "tests/server/StoreUnderTest.h"
 #include "tests/support/TempDir.h"
 
@@ -222,8 +224,12 @@ private slots:
         qint64 at = 2000;
         for (BatchState state : {BatchState::WaitingForBill, BatchState::Overdue,
                                  BatchState::Failed, BatchState::NoBill}) {
-            const Result<qint64> saved = m_batches->saveIncomplete(
-                sampleScope(), kDay, state, QStringLiteral("Download failed"), at);
+            // A provider that now says it has no bill of the day gives a matched run too.
+            const Result<qint64> saved =
+                state == BatchState::NoBill
+                    ? m_batches->saveCompleted(sampleNoBillRun(kDay, {}, at))
+                    : m_batches->saveIncomplete(sampleScope(), kDay, state,
+                                                QStringLiteral("Download failed"), at);
             QVERIFY_OK(saved);
             QCOMPARE(*saved, id);
             const StoredBatch batch = *m_batches->batch(id).value();
@@ -273,14 +279,12 @@ private slots:
         QCOMPARE(m_batches->batches(kDay, kDay)->size(), 1);
     }
 
-    void noBillCarriesThePoolForward() {
-        saveSample(kDay, {}, 1000);
-        const QDate next = kDay.addDays(1);
-        QVERIFY_OK(m_batches->saveIncomplete(sampleScope(), next, BatchState::NoBill, {}, 2000));
-        const HoldingPool first = *m_batches->poolBefore(sampleScope(), next);
-        QCOMPARE(first.held.size(), 1);
-        // The day after the bill-less day gets the same pool.
-        QVERIFY(*m_batches->poolBefore(sampleScope(), next.addDays(1)) == first);
+    void aNoBillRunIsSavedWithItsItemsAndPool() {
+        checkNoBillRunIsSavedWithItsItemsAndPool(*m_batches, kDay);
+    }
+
+    void aNoBillBatchOutlivesARunThatMatchedNothing() {
+        checkNoBillBatchOutlivesARunThatMatchedNothing(*m_batches, kDay);
     }
 
     void poolBeforeTakesTheLatestUsableBatchOfTheSameAccount() {

@@ -240,8 +240,9 @@ void ReconcileWindow::showBatches() {
     for (int row = 0; row < m_batches.size(); ++row) {
         const StoredBatch& b = m_batches[row];
         const reconcile::BatchTotals& t = b.totals;
-        const bool matched = b.state == BatchState::Complete;
-        // Figures exist only for a matched bill; the other states show their message instead.
+        // Figures exist only for a matched bill (a day without one is matched as an empty
+        // bill); the other states show their message instead.
+        const bool matched = b.state == BatchState::Complete || b.state == BatchState::NoBill;
         auto figure = [matched](const QString& text) {
             return matched ? text : QString();
         };
@@ -350,7 +351,8 @@ void ReconcileWindow::showItems(qint64 chosen) {
         m_itemTable->selectRow(chosenRow);
     if (!m_batch)
         m_itemsHeading->setText(tr("Differences"));
-    else if (m_batch->state != BatchState::Complete)
+    else if (m_batch->state != BatchState::Complete &&
+             (m_batch->state != BatchState::NoBill || m_items.isEmpty()))
         m_itemsHeading->setText(tr("%1 %2: %3")
                                     .arg(channelLabel(m_batch->provider),
                                          m_batch->day.toString(Qt::ISODate),
