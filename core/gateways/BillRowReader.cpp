@@ -53,6 +53,15 @@ public:
             return m_decoded;
         return part.toString();
     }
+    // The same into `out`, reusing its buffer when no one else shares it.
+    void assign(QStringView part, QString& out) const {
+        if (!m_present || !out.isDetached()) {
+            out = text(part);
+            return;
+        }
+        out.resize(part.size());
+        std::copy(part.begin(), part.end(), out.data());
+    }
 
 private:
     std::array<char16_t, 64> m_buffer;
@@ -66,6 +75,11 @@ private:
 QString BillRowReader::text(const BillColumn& column) const {
     const FieldText field(m_row, column);
     return field.text(m_valueOf(field.view()));
+}
+
+void BillRowReader::textInto(const BillColumn& column, QString& out) const {
+    const FieldText field(m_row, column);
+    field.assign(m_valueOf(field.view()), out);
 }
 
 money::Fen BillRowReader::amount(const BillColumn& column, bool required) {
