@@ -2,6 +2,8 @@
 
 #include "core/calendar/ChinaCalendar.h"
 
+#include <QStringDecoder>
+
 #include <algorithm>
 #include <array>
 
@@ -19,27 +21,36 @@ Result<money::Fen> parseBillYuan(QStringView value, const QString& column) {
 
 namespace {
 
-// A field as text: ASCII (nearly every field of a bill) widened into a buffer on the stack,
-// anything else decoded. The values read as numbers and times cost no allocation.
+// A field as text in a buffer on the stack: ASCII (nearly every field of a bill) widened,
+// other UTF-8 decoded; only a field too long for the buffer makes a QString. The values read
+// as numbers and times, and the text a record refills in place, cost no allocation.
 class FieldText {
 public:
     FieldText(const CsvRecord& row, const BillColumn& column) {
         const qsizetype i = column.index;
         if (i < 0 || i >= row.fields.size())
             return; // no such column: empty
+        m_present = true;
         const QByteArrayView utf8 = row.fields.utf8(i);
-        const bool ascii = utf8.size() <= qsizetype(m_buffer.size()) &&
-                           std::all_of(utf8.begin(), utf8.end(),
+        // One unit spare: Qt's decoder asks for the bytes' count plus one.
+        if (utf8.size() >= qsizetype(m_buffer.size())) {
+            m_decoded = row.fields[i];
+            m_view = m_decoded;
+            return;
+        }
+        const bool ascii = std::all_of(utf8.begin(), utf8.end(),
                                        [](char c) { return static_cast<unsigned char>(c) < 0x80; });
         if (ascii) {
             std::transform(utf8.begin(), utf8.end(), m_buffer.begin(),
                            [](char c) { return static_cast<char16_t>(c); });
             m_view = QStringView(m_buffer.data(), utf8.size());
-        } else {
-            m_decoded = row.fields[i];
-            m_view = m_decoded;
+            return;
         }
-        m_present = true;
+        // As QString::fromUtf8 decodes (a byte-order mark kept).
+        QStringDecoder decoder(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
+                                                         QStringDecoder::Flag::ConvertInitialBom);
+        auto* const begin = reinterpret_cast<QChar*>(m_buffer.data());
+        m_view = QStringView(begin, decoder.appendToBuffer(begin, utf8));
     }
     FieldText(const FieldText&) = delete;
     FieldText& operator=(const FieldText&) = delete;
@@ -52,6 +63,15 @@ public:
         if (!m_decoded.isNull() && part.size() == m_decoded.size())
             return m_decoded;
         return part.toString();
+    }
+    // The same into `out`, reusing its buffer when no one else shares it.
+    void assign(QStringView part, QString& out) const {
+        if (!m_present || !out.isDetached()) {
+            out = text(part);
+            return;
+        }
+        out.resize(part.size());
+        std::copy(part.begin(), part.end(), out.data());
     }
 
 private:
@@ -66,6 +86,11 @@ private:
 QString BillRowReader::text(const BillColumn& column) const {
     const FieldText field(m_row, column);
     return field.text(m_valueOf(field.view()));
+}
+
+void BillRowReader::textInto(const BillColumn& column, QString& out) const {
+    const FieldText field(m_row, column);
+    field.assign(m_valueOf(field.view()), out);
 }
 
 money::Fen BillRowReader::amount(const BillColumn& column, bool required) {

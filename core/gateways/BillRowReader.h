@@ -21,6 +21,18 @@ Result<money::Fen> parseBillYuan(QStringView value, const QString& column);
 // Turns a printed field into its value (trimming, a provider's prefix), as a view of it.
 using BillFieldValue = QStringView (*)(QStringView field);
 
+// QStringView::trimmed(), with a quick way out for a value whose ends are printable ASCII
+// (nearly every value of a bill): the general function is out of line and asks about every
+// Unicode space, a dozen times a line.
+inline QStringView trimmedField(QStringView field) {
+    const auto printable = [](QChar c) {
+        return c.unicode() > u' ' && c.unicode() < 0x7F;
+    };
+    if (field.isEmpty() || (printable(field.front()) && printable(field.back())))
+        return field;
+    return field.trimmed();
+}
+
 // How a provider words a bill line's problems, each in the provider's own translation
 // context. `line` is the line number in the bill file.
 struct BillRowWording {
@@ -56,6 +68,9 @@ public:
     // read without making a QString of their field, so only the text a record keeps is made.
     QString text(const BillColumn& column) const;
     QString text(const QString& column) const { return text(find(column)); }
+    // The same into `out`, writing into its buffer when it has one to itself: a parser that
+    // refills one record line after line then allocates no string for it.
+    void textInto(const BillColumn& column, QString& out) const;
 
     // Signed yuan in fen; an empty value is 0, and a problem when `required`.
     money::Fen amount(const BillColumn& column, bool required);

@@ -4,7 +4,7 @@
 
 #include <csv.h>
 
-#include <utility>
+#include <algorithm>
 
 namespace qpos::gateway {
 
@@ -44,9 +44,8 @@ QStringList CsvFields::texts() const {
     return list;
 }
 
-void CsvFields::append(QByteArrayView utf8) {
-    m_bytes.append(utf8);
-    m_ends.append(m_bytes.size());
+void CsvFields::grow(qsizetype bytes) {
+    m_bytes.resize(std::max(bytes, m_bytes.size() * 2));
 }
 
 void CsvReader::onField(void* data, size_t length, void* self) {
@@ -56,13 +55,54 @@ void CsvReader::onField(void* data, size_t length, void* self) {
 }
 
 void CsvReader::onRecordEnd(int /*terminator*/, void* self) {
-    auto* reader = static_cast<CsvReader*>(self);
-    const qsizetype bytes = reader->m_fields.byteCount();
-    const qsizetype count = reader->m_fields.size();
-    reader->m_records.append(CsvRecord{reader->m_recordStart, std::exchange(reader->m_fields, {})});
-    // The next record is most likely as wide: one allocation each, not one per growth.
-    reader->m_fields.reserve(bytes, count);
-    reader->m_recordEnded = true;
+    static_cast<CsvReader*>(self)->endRecord();
+}
+
+void CsvReader::endRecord() {
+    if (m_recordCount == m_records.size())
+        m_records.emplaceBack();
+    CsvRecord& record = m_records[m_recordCount++];
+    record.lineNumber = m_recordStart;
+    // The record takes the fields; the reader takes the record's old buffers for the next.
+    std::swap(record.fields, m_fields);
+    m_fields.clear();
+    m_recordEnded = true;
+}
+
+namespace {
+
+bool isCsvBlank(char c) {
+    return c == ' ' || c == '\t';
+}
+
+QByteArrayView trimmedCsvField(QByteArrayView field) {
+    while (!field.isEmpty() && isCsvBlank(field.front()))
+        field = field.sliced(1);
+    while (!field.isEmpty() && isCsvBlank(field.back()))
+        field.chop(1);
+    return field;
+}
+
+} // namespace
+
+bool CsvReader::splitPlainLine(QByteArrayView line) {
+    if (m_insideRecord)
+        return false;
+    if (line.contains('"') || line.contains('\r') || line.contains('\n'))
+        return false;
+    if (std::all_of(line.begin(), line.end(), isCsvBlank))
+        return true; // libcsv skips it: no record
+    // One pass: the fields are short, and a search call per comma costs more than the bytes.
+    qsizetype from = 0;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        if (line[i] == ',') {
+            m_fields.append(trimmedCsvField(line.sliced(from, i - from)));
+            from = i + 1;
+        }
+    }
+    m_fields.append(trimmedCsvField(line.sliced(from)));
+    endRecord();
+    return true;
 }
 
 Status CsvReader::feedLine(const QString& line, int lineNumber) {
@@ -74,16 +114,17 @@ Status CsvReader::feedUtf8Line(QByteArrayView line, int lineNumber) {
         m_recordStart = lineNumber;
     m_line = lineNumber;
     m_recordEnded = false;
+    m_recordCount = 0; // the last line's records are done with
     // Checked whole, once: every byte a field loses (separators, quotes, trimmed blanks) is
     // ASCII, so the line is UTF-8 exactly when each of its fields is.
     const bool utf8 = line.isValidUtf8();
-    const qsizetype recordsBefore = m_records.size();
     static constexpr char kEnd = '\n';
     const auto size = static_cast<size_t>(line.size());
-    const bool parsed = csv_parse(&m_parser->state, line.data(), size, &CsvReader::onField,
-                                  &CsvReader::onRecordEnd, this) == size &&
-                        csv_parse(&m_parser->state, &kEnd, 1, &CsvReader::onField,
-                                  &CsvReader::onRecordEnd, this) == 1;
+    const bool parsed =
+        splitPlainLine(line) || (csv_parse(&m_parser->state, line.data(), size, &CsvReader::onField,
+                                           &CsvReader::onRecordEnd, this) == size &&
+                                 csv_parse(&m_parser->state, &kEnd, 1, &CsvReader::onField,
+                                           &CsvReader::onRecordEnd, this) == 1);
     if (!parsed)
         return Error{
             QStringLiteral("csv.malformed"),
@@ -92,7 +133,7 @@ Status CsvReader::feedUtf8Line(QByteArrayView line, int lineNumber) {
                 .arg(QString::fromLatin1(csv_strerror(csv_error(&m_parser->state))))};
     // libcsv also ends a record at a carriage return: one inside a line would split it into
     // two records that share a line number, and a damaged file would read as a valid one.
-    if (m_records.size() - recordsBefore > 1)
+    if (m_recordCount > 1)
         return Error{QStringLiteral("csv.malformed"),
                      QCoreApplication::translate("qpos::gateway::CsvReader",
                                                  "line %1 holds a carriage return inside it, so "
@@ -113,6 +154,7 @@ Status CsvReader::feedUtf8Line(QByteArrayView line, int lineNumber) {
 
 Status CsvReader::finish() {
     const bool open = m_insideRecord;
+    m_recordCount = 0;
     if (csv_fini(&m_parser->state, &CsvReader::onField, &CsvReader::onRecordEnd, this) != 0 || open)
         return Error{QStringLiteral("csv.truncated"),
                      QCoreApplication::translate("qpos::gateway::CsvReader",

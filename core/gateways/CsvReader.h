@@ -8,7 +8,9 @@
 #include <QString>
 #include <QStringList>
 
-#include <utility>
+#include <cstring>
+#include <span>
+#include <vector>
 
 namespace qpos::gateway {
 
@@ -17,12 +19,13 @@ namespace qpos::gateway {
 // at all, and a million lines of 27 QStrings each cost more than reading the file.
 class CsvFields {
 public:
-    qsizetype size() const { return m_ends.size(); }
-    bool isEmpty() const { return m_ends.isEmpty(); }
+    qsizetype size() const { return static_cast<qsizetype>(m_ends.size()); }
+    bool isEmpty() const { return m_ends.empty(); }
     // Field `i` (0 <= i < size()) as UTF-8.
     QByteArrayView utf8(qsizetype i) const {
-        const qsizetype from = i == 0 ? 0 : m_ends[i - 1];
-        return QByteArrayView(m_bytes).sliced(from, m_ends[i] - from);
+        const auto at = static_cast<std::size_t>(i);
+        const qsizetype from = at == 0 ? 0 : m_ends[at - 1];
+        return QByteArrayView(m_bytes.constData() + from, m_ends[at] - from);
     }
     // Field `i` as text (a byte-order mark kept as U+FEFF, as QString::fromUtf8 does).
     QString operator[](qsizetype i) const { return QString::fromUtf8(utf8(i)); }
@@ -30,16 +33,23 @@ public:
     QString value(qsizetype i) const { return i >= 0 && i < size() ? (*this)[i] : QString(); }
     QStringList texts() const;
 
-    void append(QByteArrayView utf8);
-    void reserve(qsizetype bytes, qsizetype count) {
-        m_bytes.reserve(bytes);
-        m_ends.reserve(count);
+    // Inline, and into the buffer's own room: a bill appends some 27 short fields a line.
+    void append(QByteArrayView utf8) {
+        const qsizetype used = m_ends.empty() ? 0 : m_ends.back();
+        if (used + utf8.size() > m_bytes.size())
+            grow(used + utf8.size());
+        if (!utf8.isEmpty()) // data() gives a copy of its own when a copied record shares it
+            std::memcpy(m_bytes.data() + used, utf8.data(), static_cast<std::size_t>(utf8.size()));
+        m_ends.push_back(used + utf8.size());
     }
-    qsizetype byteCount() const { return m_bytes.size(); }
+    // Drops the fields and keeps the buffers, for the next record.
+    void clear() { m_ends.clear(); }
 
 private:
-    QByteArray m_bytes;
-    QList<qsizetype> m_ends;
+    void grow(qsizetype bytes);
+
+    QByteArray m_bytes; // the fields one after another, then unused room
+    std::vector<qsizetype> m_ends;
 };
 
 // One CSV record and the line it starts on.
@@ -57,6 +67,11 @@ struct CsvRecord {
 // Lines are fed one at a time so each record knows its line, and so the caller can keep
 // lines that are not CSV (Alipay's '#' header and footer lines) out of the parser. Shared by
 // the providers' bill parsers; error messages are phrases for the caller to put in context.
+//
+// A line without quotes that does not continue a quoted field (every line of the providers'
+// bills) is split here by libcsv's rules for it: fields between commas, blanks trimmed, a
+// line of blanks no record. Only the others go through libcsv, whose byte-by-byte parse was
+// the costliest part of reading a large bill.
 class CsvReader {
 public:
     CsvReader();
@@ -76,18 +91,23 @@ public:
     // Ends the input; fails when a quoted field was never closed (a truncated file).
     Status finish();
 
-    const QList<CsvRecord>& records() const { return m_records; }
-    // The records completed so far, handed over: a caller that streams a large file takes
-    // them after each line so they are never all held at once.
-    QList<CsvRecord> takeRecords() { return std::exchange(m_records, {}); }
+    // The records the last feed completed (a line of a valid file completes one at most,
+    // finish() the last), valid until the next feed: their buffers are reused by the next
+    // records, so a large file costs no allocation per line. A caller that keeps one copies it.
+    std::span<const CsvRecord> records() const {
+        return {m_records.constData(), static_cast<std::size_t>(m_recordCount)};
+    }
 
 private:
     static void onField(void* data, size_t length, void* self);
     static void onRecordEnd(int terminator, void* self);
+    void endRecord();
+    bool splitPlainLine(QByteArrayView line);
 
     struct Parser;
     Parser* m_parser;
-    QList<CsvRecord> m_records;
+    QList<CsvRecord> m_records; // the first m_recordCount are current, the rest spare buffers
+    qsizetype m_recordCount = 0;
     CsvFields m_fields;
     int m_recordStart = 0;
     int m_line = 0;

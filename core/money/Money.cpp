@@ -4,9 +4,44 @@
 
 #include <QCoreApplication>
 
+#include <optional>
+
 namespace qpos::money {
 
+namespace {
+
+// The plain form nearly every amount has ("12.34", "0.5", "7": no leading zeros, at most nine
+// whole digits and two decimals), read in one pass; anything else is left to parseYuan()'s
+// checks, which say what is wrong. A bill reads millions of amounts.
+std::optional<Fen> plainYuan(QStringView text) {
+    const qsizetype dot = text.size() >= 2 && text[text.size() - 2] == u'.'   ? text.size() - 2
+                          : text.size() >= 3 && text[text.size() - 3] == u'.' ? text.size() - 3
+                                                                              : text.size();
+    if (dot == 0 || dot > 9 || (dot > 1 && text[0] == u'0'))
+        return std::nullopt;
+    Fen fen = 0;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (i == dot)
+            continue;
+        if (!isAsciiDigit(text[i]))
+            return std::nullopt;
+        fen = fen * 10 + (text[i].unicode() - '0');
+    }
+    // Scaled to fen by the decimals missing.
+    for (qsizetype decimals = dot == text.size() ? 0 : text.size() - dot - 1; decimals < 2;
+         ++decimals)
+        fen *= 10;
+    if (fen > kMaxFen)
+        return std::nullopt;
+    return fen;
+}
+
+} // namespace
+
 Result<Fen> parseYuan(QStringView text, Sign sign, const QString& what) {
+    if (const std::optional<Fen> fen = plainYuan(text);
+        fen && (*fen != 0 || sign != Sign::Positive))
+        return *fen;
     if (text.isEmpty())
         return amountRefusal(
             what, QStringLiteral("money.empty"),

@@ -122,7 +122,7 @@ Status TableReader::feedLine(QByteArrayView line, int lineNumber) {
 }
 
 Status TableReader::takeRows() {
-    for (const CsvRecord& row : m_csv.takeRecords()) {
+    for (const CsvRecord& row : m_csv.records()) {
         if (!m_haveHeader) {
             m_haveHeader = true;
             for (const QString& name : row.fields.texts())
@@ -187,7 +187,7 @@ private:
 
 // Values are padded with a tab (removed by the CSV reader) and sometimes blanks.
 QStringView trimmedValue(QStringView field) {
-    return field.trimmed();
+    return gateway::trimmedField(field);
 }
 
 QString emptyValue(int line, const QString& column) {
@@ -248,6 +248,7 @@ private:
     QStringList m_columns;
     QStringList m_canonical;
     Columns m_at;
+    BillRecord m_record; // the detail line being read
     DetailCounts m_counts;
 };
 
@@ -275,33 +276,36 @@ Status DetailReader::header(const QStringList& columns) {
 
 Status DetailReader::row(const CsvRecord& row) {
     gateway::BillRowReader r(m_canonical, row, &trimmedValue, kRowWording);
-    BillRecord rec;
+    // One record refilled line after line, so its strings keep their buffers; every field is
+    // set on every line.
+    BillRecord& rec = m_record;
     rec.lineNumber = row.lineNumber;
-    rec.providerTradeNo = r.text(m_at.tradeNo);
-    rec.outTradeNo = r.text(m_at.outTradeNo);
-    rec.kindText = r.text(m_at.kind);
+    r.textInto(m_at.tradeNo, rec.providerTradeNo);
+    r.textInto(m_at.outTradeNo, rec.outTradeNo);
+    r.textInto(m_at.kind, rec.kindText);
     if (rec.kindText == u"交易")
         rec.kind = BillLineKind::Payment;
     else if (rec.kindText == u"退款")
         rec.kind = BillLineKind::Refund;
     else
         rec.kind = BillLineKind::Other;
-    rec.subject = r.text(m_at.subject);
+    r.textInto(m_at.subject, rec.subject);
     rec.createdAtMs = r.time(m_at.created, false);
     rec.finishedAtMs = r.time(m_at.finished, false);
-    rec.storeId = r.text(m_at.storeId);
-    rec.storeName = r.text(m_at.storeName);
-    rec.operatorId = r.text(m_at.operatorId);
-    rec.terminalId = r.text(m_at.terminalId);
-    rec.buyerAccount = r.text(m_at.buyer);
+    r.textInto(m_at.storeId, rec.storeId);
+    r.textInto(m_at.storeName, rec.storeName);
+    r.textInto(m_at.operatorId, rec.operatorId);
+    r.textInto(m_at.terminalId, rec.terminalId);
+    r.textInto(m_at.buyer, rec.buyerAccount);
     rec.amountFen = r.amount(m_at.amount, true);
     rec.receivedFen = r.amount(m_at.received, false);
     rec.fee = money::SubFen::fromFen(r.amount(m_at.fee, false));
-    rec.outRequestNo = r.text(m_at.requestNo);
-    rec.remark = r.text(m_at.remark);
+    r.textInto(m_at.requestNo, rec.outRequestNo);
+    r.textInto(m_at.remark, rec.remark);
     // On a refund line 商家实收 is the merchant's money given back, printed negative.
-    if (rec.kind == BillLineKind::Refund)
-        rec.refundFen = rec.receivedFen < 0 ? -rec.receivedFen : rec.receivedFen;
+    rec.refundFen = rec.kind != BillLineKind::Refund ? 0
+                    : rec.receivedFen < 0            ? -rec.receivedFen
+                                                     : rec.receivedFen;
     if (rec.providerTradeNo.isEmpty())
         r.fail(QCoreApplication::translate("qpos::alipay::AlipayBill",
                                            "line %1: 支付宝交易号 is empty")

@@ -59,9 +59,9 @@ Error billError(const char* code, const QString& detail) {
 
 // Every value is printed as "`value" so spreadsheets keep long numbers as text.
 QStringView valueViewOf(QStringView field) {
-    QStringView value = field.trimmed();
+    QStringView value = gateway::trimmedField(field);
     if (value.startsWith(u'`'))
-        value = value.sliced(1).trimmed();
+        value = gateway::trimmedField(value.sliced(1));
     return value;
 }
 
@@ -257,8 +257,7 @@ private:
     // The columns a record is read from, found once in the header.
     struct Columns {
         gateway::BillColumn state, time, device, transactionId, outTradeNo, buyer, subject,
-            orderAmount, fee, settlement, refund, outRefundNo;
-        std::array<gateway::BillColumn, 5> sums; // as summaryTotals()
+            orderAmount, fee, settlement, refund, outRefundNo, couponRefund, refundRequested;
     };
 
     enum class Part { Header, Detail, SummaryRow, Done };
@@ -267,6 +266,7 @@ private:
     Columns m_at;
     Part m_part = Part::Header;
     ProviderBill m_bill;
+    BillRecord m_record; // the detail line being read
     int m_lastRecordLine = 0;
     qint64 m_lines = 0;
     std::array<money::Fen, 5> m_columnSums{}; // as summaryTotals()
@@ -292,7 +292,7 @@ Status BillReader::feedLine(QByteArrayView bytes, int lineNumber) {
 }
 
 Status BillReader::take() {
-    for (const CsvRecord& row : m_csv.takeRecords()) {
+    for (const CsvRecord& row : m_csv.records()) {
         m_lastRecordLine = row.lineNumber;
         Status s = Status::success();
         switch (m_part) {
@@ -358,21 +358,10 @@ Status BillReader::header(const CsvRecord& row) {
     auto at = [this](const QString& name) {
         return gateway::BillColumn::find(m_bill.columnNames, name);
     };
-    m_at = Columns{at(kState),
-                   at(kTime),
-                   at(kDevice),
-                   at(kTransactionId),
-                   at(kOutTradeNo),
-                   at(kBuyer),
-                   at(kSubject),
-                   at(kOrderAmount),
-                   at(kFee),
-                   at(kSettlement),
-                   at(kRefund),
-                   at(kOutRefundNo),
-                   {}};
-    for (std::size_t i = 0; i < summaryTotals().size(); ++i)
-        m_at.sums[i] = at(summaryTotals()[i].detailColumn);
+    m_at = Columns{at(kState),        at(kTime),           at(kDevice),  at(kTransactionId),
+                   at(kOutTradeNo),   at(kBuyer),          at(kSubject), at(kOrderAmount),
+                   at(kFee),          at(kSettlement),     at(kRefund),  at(kOutRefundNo),
+                   at(kCouponRefund), at(kRefundRequested)};
     return Status::success();
 }
 
@@ -381,18 +370,20 @@ Status BillReader::detail(const CsvRecord& row) {
     if (row.fields.size() != columns.size())
         return columnCountError(row, columns.size());
     gateway::BillRowReader r(columns, row, &valueViewOf, kRowWording);
-    BillRecord rec;
+    // One record refilled line after line, so its strings keep their buffers; every field is
+    // set on every line.
+    BillRecord& rec = m_record;
     rec.lineNumber = row.lineNumber;
-    rec.kindText = r.text(m_at.state);
+    r.textInto(m_at.state, rec.kindText);
     rec.kind = rec.kindText == u"SUCCESS"  ? BillLineKind::Payment
                : rec.kindText == u"REFUND" ? BillLineKind::Refund
                                            : BillLineKind::Other;
     rec.finishedAtMs = r.time(m_at.time, true);
-    rec.terminalId = r.text(m_at.device);
-    rec.providerTradeNo = r.text(m_at.transactionId);
-    rec.outTradeNo = r.text(m_at.outTradeNo);
-    rec.buyerAccount = r.text(m_at.buyer);
-    rec.subject = r.text(m_at.subject);
+    r.textInto(m_at.device, rec.terminalId);
+    r.textInto(m_at.transactionId, rec.providerTradeNo);
+    r.textInto(m_at.outTradeNo, rec.outTradeNo);
+    r.textInto(m_at.buyer, rec.buyerAccount);
+    r.textInto(m_at.subject, rec.subject);
     rec.amountFen = r.amount(m_at.orderAmount, true);
     rec.fee = r.subFenAmount(m_at.fee, false);
     const money::Fen settlement = r.amount(m_at.settlement, true);
@@ -400,17 +391,19 @@ Status BillReader::detail(const CsvRecord& row) {
     if (rec.kind == BillLineKind::Refund) {
         rec.refundFen = refund < 0 ? -refund : refund;
         rec.receivedFen = -rec.refundFen;
-        rec.outRequestNo = r.text(m_at.outRefundNo);
+        r.textInto(m_at.outRefundNo, rec.outRequestNo);
     } else {
+        rec.refundFen = 0;
         rec.receivedFen = settlement;
+        rec.outRequestNo = QString();
     }
     if (rec.providerTradeNo.isEmpty() || rec.outTradeNo.isEmpty())
         r.fail(QCoreApplication::translate("qpos::wechat",
                                            "line %1: 微信订单号 or 商户订单号 is empty")
                    .arg(row.lineNumber));
-    std::array<money::Fen, 5> sums{};
-    for (std::size_t i = 0; i < sums.size(); ++i)
-        sums[i] = r.amount(m_at.sums[i], false);
+    // As summaryTotals(); the columns read above are not parsed again.
+    const std::array<money::Fen, 5> sums{settlement, refund, r.amount(m_at.couponRefund, false),
+                                         rec.amountFen, r.amount(m_at.refundRequested, false)};
     if (const std::optional<QString>& bad = r.problem())
         return billError(bill_errc::malformed, *bad);
     for (std::size_t i = 0; i < sums.size(); ++i)
