@@ -5444,6 +5444,10 @@ See docs/server.md.</source>
         <source>till %1 settled: refund %2 %3 (its provider: %4)</source>
         <translation>收银台 %1 已结算：退款 %2 %3（其支付机构：%4）</translation>
     </message>
+    <message>
+        <source>till %1 cannot record refunds made at the provider; update its software</source>
+        <translation>收银台 %1 无法记录在支付机构发起的退款；请升级其软件</translation>
+    </message>
 </context>
 <context>
     <name>qpos::server::StoreSalesReport</name>
