@@ -75,14 +75,8 @@ bool EngineJanitor::ledgerAgrees(const DifferenceItem& item, const SettleRefundR
 }
 
 QString EngineJanitor::evidenceOf(const SettleRefundResult& result) {
-    switch (result.outcome) {
-    case SettleFromProviderOutcome::Answered:
-        break;
-    case SettleFromProviderOutcome::Running:
-    case SettleFromProviderOutcome::NoGateway:
-    case SettleFromProviderOutcome::NotAnswered:
+    if (result.outcome != SettleFromProviderOutcome::Answered)
         return refundNotAnsweredEvidence(result.provider, result.message);
-    }
     QString text = refundAnswerEvidence(result.provider, result.answer) + QStringLiteral("; ");
     if (!result.orderKnown)
         return text + tr("the till has no such order");

@@ -23,6 +23,7 @@
 #include "sandbox/wechat/WechatSimulator.h"
 #include "tests/checkout/EngineFixture.h"
 #include "tests/sandbox/SandboxClientSettings.h"
+#include "tests/support/AwaitedGatewayCalls.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>
@@ -156,19 +157,9 @@ class TestReconcileRuns : public QObject, private test::EngineFixture {
         Result<Order> order = m_store->order(outTradeNo);
         if (!order)
             return false;
-        QObject context;
-        std::optional<bool> made;
-        gateway::RefundRequest request;
-        request.outTradeNo = outTradeNo;
-        request.outRequestNo = requestNo;
-        request.amountFen = fen;
-        request.reason = QStringLiteral("merchant platform");
-        request.tradeTotalFen = order->amountFen;
-        m_gateways->find(channel)->refund(
-            request, &context, [&made](gateway::GatewayResult<gateway::RefundResult> r) {
-                made = r.isSuccess() && r.value().state == gateway::RefundState::Refunded;
-            });
-        return QTest::qWaitFor([&made] { return made.has_value(); }, 15000) && *made;
+        const auto made = test::refundTrade(*m_gateways->find(channel), outTradeNo, requestNo, fen,
+                                            order->amountFen);
+        return made && made->isSuccess() && made->value().state == gateway::RefundState::Refunded;
     }
 
     // One run through DailyReconciliation; its outcome, checked to come exactly once.

@@ -37,6 +37,7 @@
 #include "tests/sandbox/NotifyReceiver.h"
 #include "tests/sandbox/SandboxClientSettings.h"
 #include "tests/server/StoreUnderTest.h"
+#include "tests/support/AwaitedGatewayCalls.h"
 #include "tests/support/CrossThreadSignalSpy.h"
 #include "tests/support/TempDir.h"
 #include "tests/support/WaitUntil.h"
@@ -332,18 +333,8 @@ class TestServerJanitor : public QObject {
                 return false;
             client = std::move(w).value();
         }
-        gateway::RefundRequest request;
-        request.outTradeNo = outTradeNo;
-        request.outRequestNo = refundNo;
-        request.amountFen = fen;
-        request.tradeTotalFen = total;
-        request.reason = QStringLiteral("merchant platform");
-        QObject context;
-        std::optional<bool> made;
-        client->refund(request, &context, [&made](gateway::GatewayResult<gateway::RefundResult> r) {
-            made = r.isSuccess() && r.value().state == gateway::RefundState::Refunded;
-        });
-        return test::waitUntil([&] { return made.has_value(); }, 15000) && *made;
+        const auto made = test::refundTrade(*client, outTradeNo, refundNo, fen, total);
+        return made && made->isSuccess() && made->value().state == gateway::RefundState::Refunded;
     }
 
     qint64 terminalRow(const link::TerminalIdentity& t) {
