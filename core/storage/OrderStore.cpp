@@ -466,6 +466,26 @@ Result<TransitionOutcome> OrderStore::apply(const OrderTransition& t) {
     return outcome;
 }
 
+Result<qint64> OrderStore::insertTransitionEvent(qint64 orderId, OrderState from,
+                                                 const OrderTransition& t, qint64 atMs,
+                                                 money::Fen refundedAfter, const QString& note) {
+    QSqlQuery& ev = m_sql->insertEvent;
+    ev.bindValue(0, orderId);
+    ev.bindValue(1, int(from));
+    ev.bindValue(2, int(t.to));
+    ev.bindValue(3, transitionSourceName(t.source));
+    ev.bindValue(4, notNull(t.actor));
+    ev.bindValue(5, atMs);
+    ev.bindValue(6, refundedAfter);
+    ev.bindValue(7,
+                 QString::fromUtf8(QJsonDocument(t.providerFields).toJson(QJsonDocument::Compact)));
+    ev.bindValue(8, notNull(note));
+    if (!ev.exec())
+        return queryError(
+            QCoreApplication::translate("qpos::OrderStore", "recording the order's change"), ev);
+    return ev.lastInsertId().toLongLong();
+}
+
 Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& t,
                                                          const QString& outRequestNo) {
     QSqlQuery& sel = m_sql->selectOrder;
@@ -552,21 +572,10 @@ Result<TransitionOutcome> OrderStore::applyInTransaction(const OrderTransition& 
         return queryError(QCoreApplication::translate("qpos::OrderStore", "updating the order"),
                           up);
 
-    QSqlQuery& ev = m_sql->insertEvent;
-    ev.bindValue(0, orderId);
-    ev.bindValue(1, int(from));
-    ev.bindValue(2, int(t.to));
-    ev.bindValue(3, transitionSourceName(t.source));
-    ev.bindValue(4, notNull(t.actor));
-    ev.bindValue(5, at);
-    ev.bindValue(6, refundedAfter);
-    ev.bindValue(7,
-                 QString::fromUtf8(QJsonDocument(t.providerFields).toJson(QJsonDocument::Compact)));
-    ev.bindValue(8, notNull(t.note));
-    if (!ev.exec())
-        return queryError(
-            QCoreApplication::translate("qpos::OrderStore", "recording the order's change"), ev);
-    const qint64 eventId = ev.lastInsertId().toLongLong();
+    const Result<qint64> event = insertTransitionEvent(orderId, from, t, at, refundedAfter, t.note);
+    if (!event)
+        return event.error();
+    const qint64 eventId = *event;
 
     const bool newSale = countsAsSale(t.to) && !countsAsSale(from);
     const money::Fen refundDelta = refundedAfter - refundedBefore;
@@ -1263,21 +1272,11 @@ Result<TransitionOutcome> OrderStore::recordProviderRefund(const QString& outTra
             return applied.error();
     } else {
         // The money was counted already (a push): the refund is written, the order stays.
-        QSqlQuery& ev = m_sql->insertEvent;
-        ev.bindValue(0, orderId);
-        ev.bindValue(1, int(state));
-        ev.bindValue(2, int(state));
-        ev.bindValue(3, transitionSourceName(t.source));
-        ev.bindValue(4, t.actor);
-        ev.bindValue(5, at);
-        ev.bindValue(6, refunded);
-        ev.bindValue(
-            7, QString::fromUtf8(QJsonDocument(providerFields).toJson(QJsonDocument::Compact)));
-        ev.bindValue(8, t.note + QStringLiteral(", counted before"));
-        if (!ev.exec())
-            return queryError(
-                QCoreApplication::translate("qpos::OrderStore", "recording the order's change"),
-                ev);
+        t.to = state;
+        const Result<qint64> event = insertTransitionEvent(
+            orderId, state, t, at, refunded, t.note + QStringLiteral(", counted before"));
+        if (!event)
+            return event.error();
     }
     if (Status s = tx.commit(); !s.ok())
         return s.error();

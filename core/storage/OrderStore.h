@@ -107,6 +107,10 @@ private:
     Result<TransitionOutcome> applyInTransaction(const OrderTransition& transition,
                                                  const QString& outRequestNo);
     Result<Order> createInTransaction(const NewOrder& request);
+    // The order's event for `t` (from `from`), inside the caller's transaction; its id.
+    Result<qint64> insertTransitionEvent(qint64 orderId, OrderState from, const OrderTransition& t,
+                                         qint64 atMs, money::Fen refundedAfter,
+                                         const QString& note);
     // Checks what is left to refund on the order and writes the refund in `state`.
     Result<RefundRecord> insertRefundInTransaction(const QString& outTradeNo, money::Fen amountFen,
                                                    const QString& reason, const QString& actor,
